@@ -1,0 +1,5 @@
+package dev.omnibridge.model;
+
+public enum ConversationStatus {
+    OPEN, RESOLVED
+}

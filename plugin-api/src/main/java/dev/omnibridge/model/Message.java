@@ -1,0 +1,109 @@
+package dev.omnibridge.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The canonical message: every channel's traffic is translated into this, and every desk is fed from it.
+ *
+ * @param id               hub id; null until the hub has stored the message
+ * @param direction        inbound from a customer, outbound to a customer, or internal
+ * @param channel          connector type and instance the message arrived on or leaves through
+ * @param channelMessageId the channel's own id for the message; with the channel instance it is the dedupe key
+ * @param threadKey        the channel's conversation key (chat id, phone pair, email thread...); messages with the
+ *                         same key on the same instance belong to one conversation
+ * @param conversationId   hub conversation id; null until the hub has threaded the message
+ * @param author           who wrote it
+ * @param subject          subject line, may be null
+ * @param text             plain text body, may be empty but not null
+ * @param html             sanitised HTML body, may be null
+ * @param attachments      files that came with the message
+ * @param replyTo          channel message id this message answers, may be null
+ * @param channelTimestamp when the channel says the message was sent, may be null
+ * @param receivedAt       when the hub received it
+ * @param priority         urgency
+ * @param language         BCP 47 language tag, may be null
+ * @param tags             free labels, e.g. for desk routing
+ * @param metadata         channel extras that have no field of their own
+ */
+public record Message(String id, Direction direction, ChannelRef channel, String channelMessageId, String threadKey,
+                      String conversationId, Author author, String subject, String text, String html,
+                      List<Attachment> attachments, String replyTo, Instant channelTimestamp, Instant receivedAt,
+                      Priority priority, String language, Set<String> tags, Map<String, String> metadata) {
+
+    public Message {
+        Objects.requireNonNull(direction, "direction");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(channelMessageId, "channelMessageId");
+        Objects.requireNonNull(threadKey, "threadKey");
+        Objects.requireNonNull(author, "author");
+        text = text == null ? "" : text;
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        priority = priority == null ? Priority.NORMAL : priority;
+        tags = tags == null ? Set.of() : Set.copyOf(tags);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().id(id).direction(direction).channel(channel).channelMessageId(channelMessageId)
+                .threadKey(threadKey).conversationId(conversationId).author(author).subject(subject).text(text)
+                .html(html).attachments(attachments).replyTo(replyTo).channelTimestamp(channelTimestamp)
+                .receivedAt(receivedAt).priority(priority).language(language).tags(tags).metadata(metadata);
+    }
+
+    /** Builds a {@link Message}; only direction, channel, channelMessageId, threadKey and author are required. */
+    public static final class Builder {
+        private String id;
+        private Direction direction = Direction.INBOUND;
+        private ChannelRef channel;
+        private String channelMessageId;
+        private String threadKey;
+        private String conversationId;
+        private Author author;
+        private String subject;
+        private String text;
+        private String html;
+        private List<Attachment> attachments;
+        private String replyTo;
+        private Instant channelTimestamp;
+        private Instant receivedAt;
+        private Priority priority;
+        private String language;
+        private Set<String> tags;
+        private Map<String, String> metadata;
+
+        private Builder() {
+        }
+
+        public Builder id(String v) { id = v; return this; }
+        public Builder direction(Direction v) { direction = v; return this; }
+        public Builder channel(ChannelRef v) { channel = v; return this; }
+        public Builder channelMessageId(String v) { channelMessageId = v; return this; }
+        public Builder threadKey(String v) { threadKey = v; return this; }
+        public Builder conversationId(String v) { conversationId = v; return this; }
+        public Builder author(Author v) { author = v; return this; }
+        public Builder subject(String v) { subject = v; return this; }
+        public Builder text(String v) { text = v; return this; }
+        public Builder html(String v) { html = v; return this; }
+        public Builder attachments(List<Attachment> v) { attachments = v; return this; }
+        public Builder replyTo(String v) { replyTo = v; return this; }
+        public Builder channelTimestamp(Instant v) { channelTimestamp = v; return this; }
+        public Builder receivedAt(Instant v) { receivedAt = v; return this; }
+        public Builder priority(Priority v) { priority = v; return this; }
+        public Builder language(String v) { language = v; return this; }
+        public Builder tags(Set<String> v) { tags = v; return this; }
+        public Builder metadata(Map<String, String> v) { metadata = v; return this; }
+
+        public Message build() {
+            return new Message(id, direction, channel, channelMessageId, threadKey, conversationId, author, subject,
+                    text, html, attachments, replyTo, channelTimestamp, receivedAt, priority, language, tags, metadata);
+        }
+    }
+}

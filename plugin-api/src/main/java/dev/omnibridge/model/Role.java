@@ -1,0 +1,6 @@
+package dev.omnibridge.model;
+
+/** Who wrote a message. */
+public enum Role {
+    CUSTOMER, AGENT, BOT, SYSTEM
+}

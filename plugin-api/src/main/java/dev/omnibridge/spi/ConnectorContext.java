@@ -1,0 +1,46 @@
+package dev.omnibridge.spi;
+
+import dev.omnibridge.config.Settings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
+import org.apache.camel.RoutesBuilder;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** What the hub gives a connector instance. */
+public interface ConnectorContext {
+    String instanceId();
+
+    Settings settings();
+
+    /**
+     * The hub's Camel context. Components inside a plugin are not found by scheme, so register instances with
+     * {@link #addComponent} instead of relying on discovery.
+     */
+    CamelContext camel();
+
+    /** Registers a Camel component instance under {@code scheme}; removed when the instance stops. */
+    void addComponent(String scheme, Component component);
+
+    /** Adds routes to the hub's Camel context; removed when the instance stops. */
+    void addRoutes(RoutesBuilder routes) throws Exception;
+
+    /**
+     * Hands the hub messages, replies and offsets from a poll. The stage completes once everything is durably
+     * stored (one transaction); only then acknowledge upstream.
+     */
+    CompletionStage<Void> submit(Inbound inbound);
+
+    /** A poll position saved with {@link Inbound#offsets()}, if any. */
+    Optional<String> offset(String key);
+
+    AttachmentStore attachments();
+
+    /** The public URL of this instance's webhook, {@code <publicUrl>/hooks/<instanceId>}, to register upstream. */
+    URI webhookUrl();
+
+    /** Records a problem (e.g. a failing poll) shown as last error in {@code /health}; the instance keeps running. */
+    void reportProblem(String message);
+}

@@ -1,0 +1,78 @@
+package dev.omnibridge.spi;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/**
+ * A failed delivery, classified. Retryable failures (network, 5xx, 429) are retried with backoff, honouring
+ * {@link #retryAfter()}; permanent ones (other 4xx, validation) go straight to the dead-letter list. Messages must
+ * not contain secrets or customer data: they are shown in the API and logs.
+ */
+public class DeliveryException extends RuntimeException {
+    public enum Kind { RETRYABLE, PERMANENT }
+
+    private final Kind kind;
+    private final Duration retryAfter;
+
+    public DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.retryAfter = retryAfter;
+    }
+
+    public static DeliveryException retryable(String message, Throwable cause) {
+        return new DeliveryException(Kind.RETRYABLE, message, null, cause);
+    }
+
+    public static DeliveryException retryAfter(String message, Duration retryAfter) {
+        return new DeliveryException(Kind.RETRYABLE, message, retryAfter, null);
+    }
+
+    public static DeliveryException permanent(String message) {
+        return new DeliveryException(Kind.PERMANENT, message, null, null);
+    }
+
+    /**
+     * Classifies an HTTP error answer: 408, 425, 429 and 5xx are retryable, any other status permanent.
+     *
+     * @param retryAfterHeader the Retry-After header value (seconds or an HTTP date), or null
+     */
+    public static DeliveryException forHttpStatus(int status, String retryAfterHeader, String message) {
+        boolean retryable = status == 408 || status == 425 || status == 429 || status >= 500;
+        String text = "HTTP " + status + (message == null || message.isBlank() ? "" : ": " + message);
+        return new DeliveryException(retryable ? Kind.RETRYABLE : Kind.PERMANENT, text,
+                retryable ? parseRetryAfter(retryAfterHeader).orElse(null) : null, null);
+    }
+
+    public static Optional<Duration> parseRetryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        String v = header.strip();
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (RuntimeException notDate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean isRetryable() {
+        return kind == Kind.RETRYABLE;
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.omnibridge.spi;
+
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Author;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An agent's public reply on a desk ticket, to go back to the customer. The hub finds the conversation through
+ * the ticket reference and sends the reply out through the channel the conversation came from.
+ *
+ * @param ticketRef the desk's ticket reference
+ * @param replyId   the desk's id for the reply (comment id); with the desk instance it is the dedupe key
+ * @param author    the agent (or bot)
+ * @param text      plain text
+ * @param html      sanitised HTML, may be null
+ * @param attachments files, already in the hub's attachment storage or at a URL
+ * @param createdAt when the desk recorded the reply
+ * @param metadata  desk extras
+ */
+public record DeskReply(String ticketRef, String replyId, Author author, String text, String html,
+                        List<Attachment> attachments, Instant createdAt, Map<String, String> metadata) {
+    public DeskReply {
+        Objects.requireNonNull(ticketRef, "ticketRef");
+        Objects.requireNonNull(replyId, "replyId");
+        Objects.requireNonNull(author, "author");
+        text = text == null ? "" : text;
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.omnibridge.spi;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a connector hands the hub at once: the hub stores all of it in one transaction, or none of it.
+ *
+ * @param messages      canonical messages from customers (channel connectors)
+ * @param replies       agents' replies (desk connectors)
+ * @param ticketUpdates ticket state changes (desk connectors)
+ * @param offsets       poll positions to save with the above, e.g. {@code updateId -> 8123}
+ */
+public record Inbound(List<dev.omnibridge.model.Message> messages, List<DeskReply> replies,
+                      List<TicketUpdate> ticketUpdates, Map<String, String> offsets) {
+    public Inbound {
+        messages = messages == null ? List.of() : List.copyOf(messages);
+        replies = replies == null ? List.of() : List.copyOf(replies);
+        ticketUpdates = ticketUpdates == null ? List.of() : List.copyOf(ticketUpdates);
+        offsets = offsets == null ? Map.of() : Map.copyOf(offsets);
+    }
+
+    public static Inbound none() {
+        return new Inbound(null, null, null, null);
+    }
+
+    public static Inbound messages(List<dev.omnibridge.model.Message> messages) {
+        return new Inbound(messages, null, null, null);
+    }
+
+    public static Inbound replies(List<DeskReply> replies) {
+        return new Inbound(null, replies, null, null);
+    }
+
+    public Inbound withOffsets(Map<String, String> newOffsets) {
+        return new Inbound(messages, replies, ticketUpdates, newOffsets);
+    }
+
+    public Inbound withTicketUpdates(List<TicketUpdate> updates) {
+        return new Inbound(messages, replies, updates, offsets);
+    }
+
+    public boolean isEmpty() {
+        return messages.isEmpty() && replies.isEmpty() && ticketUpdates.isEmpty() && offsets.isEmpty();
+    }
+}
