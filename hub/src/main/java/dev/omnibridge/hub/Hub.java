@@ -1,0 +1,117 @@
+package dev.omnibridge.hub;
+
+import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.delivery.Backoff;
+import dev.omnibridge.hub.delivery.Dispatcher;
+import dev.omnibridge.hub.metrics.Metrics;
+import dev.omnibridge.hub.plugins.ConnectorCatalog;
+import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.store.Database;
+import dev.omnibridge.hub.store.DeliveryStore;
+import dev.omnibridge.hub.store.FileAttachmentStore;
+import dev.omnibridge.hub.store.InboundWriter;
+import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.hub.store.JournalQueries;
+import dev.omnibridge.hub.store.OffsetStore;
+import dev.omnibridge.hub.web.HttpApi;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A running hub: plugins, store, Camel with its HTTP server, connector instances and the delivery dispatcher. */
+public final class Hub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+    private final ConnectorCatalog catalog;
+    private final Database database;
+    private final Journal journal;
+    private final CamelContext camel;
+    private final Dispatcher dispatcher;
+    private final InstanceManager instances;
+    private final ExecutorService blocking;
+
+    private Hub(ConnectorCatalog catalog, Database database, Journal journal, CamelContext camel,
+                Dispatcher dispatcher, InstanceManager instances, ExecutorService blocking) {
+        this.catalog = catalog;
+        this.database = database;
+        this.journal = journal;
+        this.camel = camel;
+        this.dispatcher = dispatcher;
+        this.instances = instances;
+        this.blocking = blocking;
+    }
+
+    public static Hub start(HubConfig config) throws Exception {
+        long t0 = System.nanoTime();
+        Clock clock = Clock.systemUTC();
+        Files.createDirectories(config.dataDir());
+        ConnectorCatalog catalog = ConnectorCatalog.load(config.pluginsDir());
+        Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8);
+        Journal journal = new Journal(database);
+        Metrics metrics = new Metrics();
+        DeliveryStore deliveries = new DeliveryStore(database);
+
+        CamelContext camel = new DefaultCamelContext();
+        camel.getCamelContextExtension().setName("omnibridge");
+        VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
+        http.setBindHost(config.http().host());
+        http.setBindPort(config.http().port());
+        http.setMaxBodySize(config.http().maxBodyBytes());
+        http.getBodyHandler().setHandleFileUploads(false);
+        camel.addService(new VertxPlatformHttpServer(http));
+        camel.start();
+
+        Dispatcher[] dispatcherRef = new Dispatcher[1];
+        InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock);
+        InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
+                new OffsetStore(database), new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,
+                clock);
+        Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
+                new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
+                config.delivery().maxAttempts(), config.delivery().workers(), clock);
+        dispatcherRef[0] = dispatcher;
+
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService blocking = Executors.newFixedThreadPool(64, r -> {
+            Thread t = new Thread(r, "omnibridge-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        instances.startAll();
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
+                VertxPlatformHttpRouter.getRouterNameFromPort(config.http().port()));
+        new HttpApi(instances, dispatcher, deliveries, new JournalQueries(database), metrics, config.adminToken(),
+                blocking).mount(router, router.bodyHandler());
+        dispatcher.recover();
+        LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
+                (System.nanoTime() - t0) / 1_000_000);
+        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking);
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Omnibridge stopping");
+        dispatcher.close();
+        instances.stopAll();
+        try {
+            camel.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
+        }
+        blocking.shutdown();
+        journal.close();
+        database.close();
+        catalog.close();
+        LOG.info("Omnibridge stopped");
+    }
+}

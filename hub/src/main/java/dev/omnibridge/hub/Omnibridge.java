@@ -1,0 +1,74 @@
+package dev.omnibridge.hub;
+
+import dev.omnibridge.config.ConfigProblem;
+import dev.omnibridge.hub.config.ConfigLoader;
+import dev.omnibridge.hub.plugins.ConnectorCatalog;
+import dev.omnibridge.hub.runtime.ConfigCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code omnibridge} command: {@code run} or {@code validate} a configuration file. */
+public final class Omnibridge {
+    private static final Logger LOG = LoggerFactory.getLogger(Omnibridge.class);
+    private static final String USAGE = """
+            usage: omnibridge run --config <file.yaml>
+                   omnibridge validate --config <file.yaml>""";
+
+    private Omnibridge() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3 || !"--config".equals(args[1])) {
+            System.err.println(USAGE);
+            System.exit(64);
+        }
+        Path file = Path.of(args[2]);
+        switch (args[0]) {
+            case "validate" -> System.exit(validate(file));
+            case "run" -> run(file);
+            default -> {
+                System.err.println(USAGE);
+                System.exit(64);
+            }
+        }
+    }
+
+    static int validate(Path file) {
+        ConfigLoader.Result loaded = ConfigLoader.withSystemEnvironment().load(file);
+        List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
+        if (loaded.config() != null) {
+            ConnectorCatalog catalog = ConnectorCatalog.load(loaded.config().pluginsDir());
+            catalog.problems().forEach(p -> problems.add(new ConfigProblem(null, "plugins", p)));
+            problems.addAll(ConfigCheck.check(loaded.config(), catalog));
+            catalog.close();
+        }
+        if (problems.isEmpty()) {
+            System.out.println("configuration is valid");
+            return 0;
+        }
+        problems.forEach(p -> System.out.println("ERROR " + p));
+        System.out.println(problems.size() + " problem(s) in " + file);
+        return 1;
+    }
+
+    private static void run(Path file) throws Exception {
+        ConfigLoader.Result loaded = ConfigLoader.withSystemEnvironment().load(file);
+        loaded.problems().forEach(p -> LOG.error("Configuration: {}", p));
+        if (loaded.hasFatalProblems()) {
+            LOG.error("Not starting: {} problem(s) in {}", loaded.problems().size(), file);
+            System.exit(2);
+        }
+        Hub hub = Hub.start(loaded.config());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.close();
+            stopped.countDown();
+        }, "omnibridge-shutdown"));
+        stopped.await();
+    }
+}

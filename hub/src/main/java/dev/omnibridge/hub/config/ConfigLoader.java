@@ -1,0 +1,303 @@
+package dev.omnibridge.hub.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.config.ConfigProblem;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML configuration, resolving environment references, and collects every problem it finds rather than
+ * stopping at the first. Connector settings are checked later, against each connector's {@link ConfigDef}.
+ */
+public final class ConfigLoader {
+    private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Set<String> TOP_KEYS = Set.of("hub", "instances", "routes");
+    private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
+            "store", "delivery");
+
+    private final EnvReferences env;
+
+    public ConfigLoader(EnvReferences env) {
+        this.env = env;
+    }
+
+    public static ConfigLoader withSystemEnvironment() {
+        return new ConfigLoader(EnvReferences.system());
+    }
+
+    /** The configuration (null when it cannot be read at all) and every problem found. */
+    public record Result(HubConfig config, List<ConfigProblem> problems) {
+        public boolean hasFatalProblems() {
+            return config == null || problems.stream().anyMatch(p -> p.instanceId() == null);
+        }
+    }
+
+    public Result load(Path file) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            problems.add(new ConfigProblem(null, null, "cannot read " + file + ": " + firstLine(e.getMessage())));
+            return new Result(null, problems);
+        }
+        if (root == null || !root.isObject()) {
+            problems.add(new ConfigProblem(null, null, file + " must be a YAML mapping with hub, instances, routes"));
+            return new Result(null, problems);
+        }
+        root = resolveEnv(root, "", problems);
+        Path base = file.toAbsolutePath().getParent();
+        unknownKeys(root, TOP_KEYS, "", problems);
+        JsonNode hub = root.path("hub");
+        unknownKeys(hub, HUB_KEYS, "hub.", problems);
+
+        JsonNode http = hub.path("http");
+        unknownKeys(http, Set.of("host", "port", "maxBodyBytes"), "hub.http.", problems);
+        int port = (int) number(http, "port", 8080, 0, 65535, "hub.http.port", problems);
+        HubConfig.Http httpConfig = new HubConfig.Http(http.path("host").asText("0.0.0.0"), port,
+                number(http, "maxBodyBytes", 1_048_576, 1, Integer.MAX_VALUE, "hub.http.maxBodyBytes", problems));
+
+        URI publicUrl = URI.create("http://localhost:" + port);
+        if (hub.hasNonNull("publicUrl")) {
+            try {
+                publicUrl = URI.create(hub.get("publicUrl").asText().replaceAll("/+$", ""));
+                if (!publicUrl.isAbsolute()) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(null, "hub.publicUrl", "must be an absolute URL"));
+            }
+        }
+        String adminToken = hub.path("adminToken").asText("");
+        if (adminToken.length() < 8) {
+            problems.add(new ConfigProblem(null, "hub.adminToken",
+                    "is required and must have at least 8 characters (use ${env:OMNIBRIDGE_ADMIN_TOKEN})"));
+        }
+        JsonNode store = hub.path("store");
+        unknownKeys(store, Set.of("url", "username", "password"), "hub.store.", problems);
+        JsonNode delivery = hub.path("delivery");
+        unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff"), "hub.delivery.",
+                problems);
+        HubConfig.Delivery deliveryConfig = new HubConfig.Delivery(
+                (int) number(delivery, "workers", 16, 1, 1024, "hub.delivery.workers", problems),
+                (int) number(delivery, "maxAttempts", 10, 1, 1000, "hub.delivery.maxAttempts", problems),
+                duration(delivery, "initialBackoff", "1s", "hub.delivery.initialBackoff", problems),
+                duration(delivery, "maxBackoff", "5m", "hub.delivery.maxBackoff", problems));
+
+        List<HubConfig.Instance> instances = instances(root.path("instances"), problems);
+        List<HubConfig.Route> routes = routes(root.path("routes"), instances, problems);
+        HubConfig config = new HubConfig(httpConfig, publicUrl,
+                base.resolve(hub.path("dataDir").asText("data")).normalize(),
+                base.resolve(hub.path("pluginsDir").asText("plugins")).normalize(), adminToken,
+                new HubConfig.Store(store.path("url").asText(null), store.path("username").asText(null),
+                        store.path("password").asText(null)),
+                deliveryConfig, instances, routes);
+        return new Result(config, problems);
+    }
+
+    private List<HubConfig.Instance> instances(JsonNode node, List<ConfigProblem> problems) {
+        List<HubConfig.Instance> instances = new ArrayList<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return instances;
+        }
+        if (!node.isArray()) {
+            problems.add(new ConfigProblem(null, "instances", "must be a list"));
+            return instances;
+        }
+        Set<String> seen = new HashSet<>();
+        int index = 0;
+        for (JsonNode item : node) {
+            String id = item.path("id").asText("");
+            String label = id.isEmpty() ? "#" + index : id;
+            index++;
+            unknownKeys(item, Set.of("id", "type", "enabled", "settings"), "", problems, label);
+            if (!INSTANCE_ID.matcher(id).matches()) {
+                problems.add(new ConfigProblem(label, "id",
+                        "must be lower-case letters, digits and dashes, starting with a letter or digit"));
+                continue;
+            }
+            if (!seen.add(id)) {
+                problems.add(new ConfigProblem(id, "id", "is used by more than one instance"));
+                continue;
+            }
+            String type = item.path("type").asText("");
+            if (type.isEmpty()) {
+                problems.add(new ConfigProblem(id, "type", "is required"));
+            }
+            Map<String, Object> settings = new LinkedHashMap<>();
+            JsonNode s = item.path("settings");
+            if (s.isObject()) {
+                s.fields().forEachRemaining(e -> settings.put(e.getKey(), plain(e.getValue())));
+            } else if (!s.isMissingNode() && !s.isNull()) {
+                problems.add(new ConfigProblem(id, "settings", "must be a mapping"));
+            }
+            instances.add(new HubConfig.Instance(id, type, item.path("enabled").asBoolean(true), settings));
+        }
+        return instances;
+    }
+
+    private List<HubConfig.Route> routes(JsonNode node, List<HubConfig.Instance> instances,
+                                         List<ConfigProblem> problems) {
+        List<HubConfig.Route> routes = new ArrayList<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return routes;
+        }
+        if (!node.isArray()) {
+            problems.add(new ConfigProblem(null, "routes", "must be a list"));
+            return routes;
+        }
+        Set<String> ids = new HashSet<>();
+        instances.forEach(i -> ids.add(i.id()));
+        int index = 0;
+        for (JsonNode item : node) {
+            String where = "routes[" + index++ + "]";
+            String from = item.path("from").asText("");
+            if (!ids.contains(from)) {
+                problems.add(new ConfigProblem(null, where + ".from",
+                        from.isEmpty() ? "is required" : "names unknown instance '" + from + "'"));
+            }
+            List<String> to = new ArrayList<>();
+            JsonNode toNode = item.path("to");
+            if (toNode.isTextual()) {
+                to.add(toNode.asText());
+            } else {
+                toNode.forEach(t -> to.add(t.asText()));
+            }
+            if (to.isEmpty()) {
+                problems.add(new ConfigProblem(null, where + ".to", "must name at least one desk instance"));
+            }
+            for (String t : to) {
+                if (!ids.contains(t)) {
+                    problems.add(new ConfigProblem(null, where + ".to", "names unknown instance '" + t + "'"));
+                }
+            }
+            routes.add(new HubConfig.Route(from, List.copyOf(to)));
+        }
+        return routes;
+    }
+
+    private JsonNode resolveEnv(JsonNode node, String path, List<ConfigProblem> problems) {
+        if (node.isTextual()) {
+            List<String> missing = new ArrayList<>();
+            String resolved = env.resolve(node.asText(), missing);
+            for (String name : missing) {
+                problems.add(new ConfigProblem(instanceOf(path), keyOf(path),
+                        "environment variable " + name + " is not set"));
+            }
+            return TextNode.valueOf(resolved);
+        }
+        if (node.isObject()) {
+            ObjectNode copy = ((ObjectNode) node).objectNode();
+            node.fields().forEachRemaining(e ->
+                    copy.set(e.getKey(), resolveEnv(e.getValue(), path + "/" + e.getKey(), problems)));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = ((ArrayNode) node).arrayNode();
+            int i = 0;
+            for (JsonNode item : node) {
+                copy.add(resolveEnv(item, path + "/" + i++ + (item.has("id") ? "=" + item.get("id").asText() : ""),
+                        problems));
+            }
+            return copy;
+        }
+        return node;
+    }
+
+    // Paths look like /instances/0=web/settings/secret: report them as instance 'web', key 'secret'.
+    private static String instanceOf(String path) {
+        if (!path.startsWith("/instances/")) {
+            return null;
+        }
+        String seg = path.split("/")[2];
+        int eq = seg.indexOf('=');
+        return eq < 0 ? "#" + seg : seg.substring(eq + 1);
+    }
+
+    private static String keyOf(String path) {
+        String[] parts = path.split("/");
+        if (path.startsWith("/instances/")) {
+            return parts.length > 4 ? parts[parts.length - 1] : parts.length > 3 ? parts[3] : null;
+        }
+        return String.join(".", java.util.Arrays.copyOfRange(parts, 1, parts.length));
+    }
+
+    private static Object plain(JsonNode value) {
+        if (value.isArray()) {
+            List<Object> list = new ArrayList<>();
+            value.forEach(v -> list.add(plain(v)));
+            return list;
+        }
+        return value.isValueNode() ? value.asText() : value.toString();
+    }
+
+    private static void unknownKeys(JsonNode node, Set<String> known, String prefix, List<ConfigProblem> problems) {
+        unknownKeys(node, known, prefix, problems, null);
+    }
+
+    private static void unknownKeys(JsonNode node, Set<String> known, String prefix, List<ConfigProblem> problems,
+                                    String instanceId) {
+        if (!node.isObject()) {
+            return;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                problems.add(new ConfigProblem(instanceId, prefix + key, "unknown key; expected one of "
+                        + known.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static long number(JsonNode parent, String field, long fallback, long min, long max, String key,
+                               List<ConfigProblem> problems) {
+        JsonNode n = parent.path(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return fallback;
+        }
+        try {
+            long v = Long.parseLong(n.asText().strip());
+            if (v < min || v > max) {
+                problems.add(new ConfigProblem(null, key, "must be between " + min + " and " + max));
+                return fallback;
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            problems.add(new ConfigProblem(null, key, "must be a whole number, was '" + n.asText() + "'"));
+            return fallback;
+        }
+    }
+
+    private static Duration duration(JsonNode parent, String field, String fallback, String key,
+                                     List<ConfigProblem> problems) {
+        String text = parent.path(field).asText(fallback);
+        try {
+            return ConfigDef.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigProblem(null, key, e.getMessage() + ", was '" + text + "'"));
+            return ConfigDef.parseDuration(fallback);
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+}

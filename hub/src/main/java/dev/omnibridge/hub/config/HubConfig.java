@@ -1,0 +1,43 @@
+package dev.omnibridge.hub.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The whole configuration, after environment references are resolved. */
+public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                        Delivery delivery, List<Instance> instances, List<Route> routes) {
+
+    public record Http(String host, int port, long maxBodyBytes) {
+    }
+
+    /** A JDBC store; an empty url means the embedded H2 database under the data directory. */
+    public record Store(String url, String username, String password) {
+        public boolean embedded() {
+            return url == null || url.isBlank();
+        }
+    }
+
+    public record Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    }
+
+    /** One connector instance as configured; settings are raw values, converted by the connector's ConfigDef. */
+    public record Instance(String id, String type, boolean enabled, Map<String, Object> settings) {
+    }
+
+    public record Route(String from, List<String> to) {
+    }
+
+    public Optional<Instance> instance(String id) {
+        return instances.stream().filter(i -> i.id().equals(id)).findFirst();
+    }
+
+    /** The desk instances a channel instance feeds. */
+    public List<String> desksFor(String channelInstanceId) {
+        return routes.stream().filter(r -> r.from().equals(channelInstanceId))
+                .flatMap(r -> r.to().stream()).distinct().toList();
+    }
+}

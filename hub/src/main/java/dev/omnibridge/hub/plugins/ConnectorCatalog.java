@@ -1,0 +1,134 @@
+package dev.omnibridge.hub.plugins;
+
+import dev.omnibridge.spi.ConnectorType;
+import org.pf4j.PluginManager;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The connector types the plugins provide. A plugin that cannot be loaded is logged and listed in
+ * {@link #problems()}; it never stops the hub.
+ */
+public final class ConnectorCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorCatalog.class);
+
+    /** A type and the plugin that provides it. */
+    public record Entry(ConnectorType type, String pluginId, String pluginVersion, ClassLoader classLoader) {
+    }
+
+    private final PluginManager plugins;
+    private final Map<String, Entry> types = new TreeMap<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private ConnectorCatalog(PluginManager plugins) {
+        this.plugins = plugins;
+    }
+
+    public static ConnectorCatalog load(Path pluginsDir) {
+        if (!Files.isDirectory(pluginsDir)) {
+            LOG.warn("Plugins directory {} does not exist: no connector types available", pluginsDir);
+        }
+        ConnectorCatalog catalog = new ConnectorCatalog(new HubPluginManager(pluginsDir));
+        catalog.loadAll(pluginsDir);
+        return catalog;
+    }
+
+    private void loadAll(Path pluginsDir) {
+        try {
+            plugins.loadPlugins();
+        } catch (RuntimeException e) {
+            problems.add("loading plugins from " + pluginsDir + " failed: " + e.getMessage());
+            LOG.error("Loading plugins from {} failed: {}", pluginsDir, e.getMessage());
+        }
+        for (PluginWrapper plugin : plugins.getPlugins()) {
+            try {
+                PluginState state = plugins.startPlugin(plugin.getPluginId());
+                if (state != PluginState.STARTED) {
+                    Throwable why = plugin.getFailedException();
+                    problems.add("plugin " + plugin.getPluginId() + " did not start"
+                            + (why == null ? "" : ": " + why.getMessage()));
+                    LOG.error("Plugin {} did not start (state {}){}", plugin.getPluginId(), state,
+                            why == null ? "" : ": " + why.getMessage());
+                    continue;
+                }
+                for (ConnectorType type : plugins.getExtensions(ConnectorType.class, plugin.getPluginId())) {
+                    register(type, plugin);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                problems.add("plugin " + plugin.getPluginId() + " failed: " + e);
+                LOG.error("Plugin {} failed to load its connector types", plugin.getPluginId(), e);
+            }
+        }
+        reportBrokenFiles(pluginsDir);
+        LOG.info("Loaded {} plugin(s) providing connector types {}", plugins.getStartedPlugins().size(),
+                types.keySet());
+    }
+
+    private void register(ConnectorType type, PluginWrapper plugin) {
+        Entry existing = types.get(type.name());
+        if (existing != null) {
+            problems.add("connector type " + type.name() + " is provided by both " + existing.pluginId() + " and "
+                    + plugin.getPluginId() + "; using " + existing.pluginId());
+            LOG.error("Connector type {} is provided twice ({} and {}); keeping the first", type.name(),
+                    existing.pluginId(), plugin.getPluginId());
+            return;
+        }
+        types.put(type.name(), new Entry(type, plugin.getPluginId(), plugin.getDescriptor().getVersion(),
+                plugin.getPluginClassLoader()));
+        LOG.info("Plugin {} {} provides connector type '{}': {}", plugin.getPluginId(),
+                plugin.getDescriptor().getVersion(), type.name(), type.description());
+    }
+
+    // PF4J skips files it cannot read (a corrupt zip) with at most a log line: name them here so /health shows them.
+    private void reportBrokenFiles(Path pluginsDir) {
+        if (!Files.isDirectory(pluginsDir)) {
+            return;
+        }
+        try (var files = Files.list(pluginsDir)) {
+            files.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.endsWith(".zip") || name.endsWith(".jar");
+            }).forEach(p -> {
+                String name = p.getFileName().toString();
+                String stem = name.substring(0, name.length() - 4);
+                boolean loaded = plugins.getPlugins().stream().anyMatch(w ->
+                        w.getPluginPath().getFileName().toString().equals(name)
+                                || w.getPluginPath().getFileName().toString().equals(stem));
+                if (!loaded) {
+                    problems.add("plugin file " + name + " could not be loaded (corrupt or without a plugin descriptor)");
+                    LOG.error("Plugin file {} could not be loaded (corrupt or without a plugin descriptor)", name);
+                }
+            });
+        } catch (java.io.IOException e) {
+            problems.add("cannot list " + pluginsDir + ": " + e.getMessage());
+        }
+    }
+
+    public Optional<Entry> find(String typeName) {
+        return Optional.ofNullable(types.get(typeName));
+    }
+
+    public Map<String, Entry> types() {
+        return Collections.unmodifiableMap(types);
+    }
+
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    public void close() {
+        plugins.stopPlugins();
+        plugins.unloadPlugins();
+    }
+}

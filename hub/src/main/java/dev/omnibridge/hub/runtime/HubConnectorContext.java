@@ -1,0 +1,113 @@
+package dev.omnibridge.hub.runtime;
+
+import dev.omnibridge.config.Settings;
+import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.Inbound;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
+import org.apache.camel.Route;
+import org.apache.camel.RoutesBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+/** The hub as one connector instance sees it; remembers what the instance added to Camel so stop can remove it. */
+final class HubConnectorContext implements ConnectorContext {
+    private static final Logger LOG = LoggerFactory.getLogger(HubConnectorContext.class);
+
+    private final ConnectorInstance instance;
+    private final Settings settings;
+    private final InstanceManager hub;
+    private final List<String> components = new ArrayList<>();
+    private final List<String> routeIds = new ArrayList<>();
+
+    HubConnectorContext(ConnectorInstance instance, Settings settings, InstanceManager hub) {
+        this.instance = instance;
+        this.settings = settings;
+        this.hub = hub;
+    }
+
+    @Override
+    public String instanceId() {
+        return instance.id();
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public CamelContext camel() {
+        return hub.camel();
+    }
+
+    @Override
+    public void addComponent(String scheme, Component component) {
+        hub.camel().addComponent(scheme, component);
+        components.add(scheme);
+    }
+
+    @Override
+    public void addRoutes(RoutesBuilder routes) throws Exception {
+        Set<String> before = hub.camel().getRoutes().stream().map(Route::getRouteId).collect(Collectors.toSet());
+        hub.camel().addRoutes(routes);
+        Set<String> added = new HashSet<>();
+        hub.camel().getRoutes().forEach(r -> {
+            if (!before.contains(r.getRouteId())) {
+                added.add(r.getRouteId());
+            }
+        });
+        routeIds.addAll(added);
+    }
+
+    @Override
+    public CompletionStage<Void> submit(Inbound inbound) {
+        return hub.store(instance, inbound).thenApply(report -> null);
+    }
+
+    @Override
+    public Optional<String> offset(String key) {
+        return hub.offsets().get(instance.id(), key);
+    }
+
+    @Override
+    public AttachmentStore attachments() {
+        return hub.attachments();
+    }
+
+    @Override
+    public URI webhookUrl() {
+        return URI.create(hub.publicUrl() + "/hooks/" + instance.id());
+    }
+
+    @Override
+    public void reportProblem(String message) {
+        instance.problem(message);
+        LOG.warn("Instance {} reports: {}", instance.id(), message);
+    }
+
+    /** Removes the routes and components this instance added. */
+    void release() {
+        for (String id : routeIds) {
+            try {
+                hub.camel().getRouteController().stopRoute(id);
+                hub.camel().removeRoute(id);
+            } catch (Exception e) {
+                LOG.warn("Instance {}: removing route {} failed: {}", instance.id(), id, e.getMessage());
+            }
+        }
+        routeIds.clear();
+        components.forEach(hub.camel()::removeComponent);
+        components.clear();
+    }
+}

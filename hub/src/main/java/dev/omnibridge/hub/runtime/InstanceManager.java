@@ -1,0 +1,315 @@
+package dev.omnibridge.hub.runtime;
+
+import dev.omnibridge.config.ConfigProblem;
+import dev.omnibridge.config.Settings;
+import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.delivery.DeliveryTargets;
+import dev.omnibridge.hub.metrics.Metrics;
+import dev.omnibridge.hub.plugins.ConnectorCatalog;
+import dev.omnibridge.hub.store.IngestReport;
+import dev.omnibridge.hub.store.InboundWriter;
+import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.hub.store.OffsetStore;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.Connector;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import dev.omnibridge.webhook.WebhookResponse;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Creates, starts and stops the configured connector instances, and is the one place the hub calls into plugin
+ * code: every call runs with the plugin's class loader as context loader, and a failing instance is marked FAILED
+ * without affecting the others.
+ */
+public final class InstanceManager implements DeliveryTargets {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceManager.class);
+
+    private final HubConfig config;
+    private final ConnectorCatalog catalog;
+    private final CamelContext camel;
+    private final Journal journal;
+    private final InboundWriter writer;
+    private final OffsetStore offsets;
+    private final AttachmentStore attachments;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Map<String, ConnectorInstance> instances = new LinkedHashMap<>();
+
+    public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
+                           InboundWriter writer, OffsetStore offsets, AttachmentStore attachments, Metrics metrics,
+                           Clock clock) {
+        this.config = config;
+        this.catalog = catalog;
+        this.camel = camel;
+        this.journal = journal;
+        this.writer = writer;
+        this.offsets = offsets;
+        this.attachments = attachments;
+        this.metrics = metrics;
+        this.clock = clock;
+        for (HubConfig.Instance i : config.instances()) {
+            instances.put(i.id(), new ConnectorInstance(i.id(), i.type(), i.enabled()));
+        }
+    }
+
+    public void startAll() {
+        config.instances().forEach(this::start);
+        String summary = instances.values().stream().map(i -> i.id() + " (" + i.type() + "): " + i.state()
+                + (i.lastError() == null ? "" : " - " + i.lastError())).collect(Collectors.joining("; "));
+        LOG.info("Connector instances: {}", summary.isEmpty() ? "none configured" : summary);
+    }
+
+    private void start(HubConfig.Instance cfg) {
+        ConnectorInstance instance = instances.get(cfg.id());
+        if (!cfg.enabled()) {
+            instance.state(InstanceState.STOPPED, null);
+            LOG.info("Instance {} ({}) is disabled", cfg.id(), cfg.type());
+            return;
+        }
+        instance.state(InstanceState.STARTING, null);
+        Optional<ConnectorCatalog.Entry> entry = catalog.find(cfg.type());
+        if (entry.isEmpty()) {
+            fail(instance, "no plugin provides connector type '" + cfg.type() + "' (available: "
+                    + catalog.types().keySet() + ")");
+            return;
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        Settings settings = entry.get().type().config().parse(cfg.id(), cfg.settings(), problems);
+        if (!problems.isEmpty()) {
+            fail(instance, "invalid settings: " + problems.stream()
+                    .map(p -> "'" + p.key() + "' " + p.message()).collect(Collectors.joining("; ")));
+            return;
+        }
+        try {
+            ClassLoader loader = entry.get().classLoader();
+            Connector connector = withLoader(loader, () -> entry.get().type().create());
+            String role = connector instanceof ChannelConnector ? "channel" : connector instanceof DeskConnector
+                    ? "desk" : null;
+            if (role == null) {
+                fail(instance, "connector type '" + cfg.type() + "' is neither a channel nor a desk");
+                return;
+            }
+            String misuse = routeMisuse(cfg.id(), role);
+            if (misuse != null) {
+                fail(instance, misuse);
+                return;
+            }
+            HubConnectorContext ctx = new HubConnectorContext(instance, settings, this);
+            instance.connector = connector;
+            instance.context = ctx;
+            instance.classLoader = loader;
+            withLoader(loader, () -> {
+                connector.start(ctx);
+                return null;
+            });
+            instance.state(InstanceState.RUNNING, null);
+            LOG.info("Instance {} ({} {} from plugin {}) is running", cfg.id(), role, cfg.type(),
+                    entry.get().pluginId());
+        } catch (Exception | LinkageError e) {
+            if (instance.context != null) {
+                instance.context.release();
+            }
+            fail(instance, "failed to start: " + describe(e));
+        }
+    }
+
+    private String routeMisuse(String id, String role) {
+        boolean feeds = config.routes().stream().anyMatch(r -> r.from().equals(id));
+        boolean fed = config.routes().stream().anyMatch(r -> r.to().contains(id));
+        if (role.equals("desk") && feeds) {
+            return "is a desk but a route uses it as 'from' (routes go from channels to desks)";
+        }
+        if (role.equals("channel") && fed) {
+            return "is a channel but a route uses it as 'to' (routes go from channels to desks)";
+        }
+        return null;
+    }
+
+    private void fail(ConnectorInstance instance, String reason) {
+        instance.state(InstanceState.FAILED, reason);
+        LOG.error("Instance {} ({}) FAILED: {}", instance.id(), instance.type(), reason);
+    }
+
+    public void stop(String id) {
+        ConnectorInstance instance = instances.get(id);
+        if (instance == null || instance.connector == null) {
+            return;
+        }
+        try {
+            withLoader(instance.classLoader, () -> {
+                instance.connector.stop();
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.warn("Instance {} did not stop cleanly: {}", id, describe(e));
+        }
+        instance.context.release();
+        instance.connector = null;
+        instance.state(InstanceState.STOPPED, null);
+    }
+
+    public void restart(String id) {
+        stop(id);
+        config.instance(id).ifPresent(this::start);
+    }
+
+    public void stopAll() {
+        new ArrayList<>(instances.keySet()).forEach(this::stop);
+    }
+
+    public Collection<ConnectorInstance> instances() {
+        return instances.values();
+    }
+
+    public Optional<ConnectorInstance> find(String id) {
+        return Optional.ofNullable(instances.get(id));
+    }
+
+    /**
+     * Hands a webhook to its instance. The returned future completes with the response once what the webhook
+     * carried is stored; a refusal throws {@link WebhookRejectedException}.
+     */
+    public CompletableFuture<WebhookResponse> webhook(String id, WebhookRequest request) {
+        ConnectorInstance instance = instances.get(id);
+        if (instance == null) {
+            throw new WebhookRejectedException(404, "no connector instance '" + id + "'");
+        }
+        Connector connector = instance.connector;
+        if (instance.state() != InstanceState.RUNNING || connector == null) {
+            throw new WebhookRejectedException(503, "instance '" + id + "' is " + instance.state());
+        }
+        WebhookOutcome outcome;
+        try {
+            outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
+        } catch (WebhookRejectedException e) {
+            metrics.webhookRejected(id);
+            throw e;
+        } catch (Exception e) {
+            LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
+            throw new WebhookRejectedException(500, "connector failed to handle the webhook");
+        }
+        if (outcome.inbound().isEmpty()) {
+            return CompletableFuture.completedFuture(outcome.response());
+        }
+        return store(instance, outcome.inbound()).thenApply(report -> outcome.response());
+    }
+
+    CompletableFuture<IngestReport> store(ConnectorInstance instance, Inbound inbound) {
+        boolean channel = instance.connector instanceof ChannelConnector;
+        if (channel && (!inbound.replies().isEmpty() || !inbound.ticketUpdates().isEmpty())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "channel instance " + instance.id() + " handed in desk replies"));
+        }
+        if (!channel && !inbound.messages().isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "desk instance " + instance.id() + " handed in customer messages"));
+        }
+        ChannelRef ref = new ChannelRef(instance.type(), instance.id());
+        List<Message> messages = inbound.messages().stream()
+                .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build()).toList();
+        Inbound normalised = new Inbound(messages, inbound.replies(), inbound.ticketUpdates(), inbound.offsets());
+        return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
+            if (!report.storedMessageIds().isEmpty()) {
+                metrics.messagesIn(instance.id(), report.storedMessageIds().size());
+                instance.messageSeen(clock.instant());
+            }
+            return report;
+        });
+    }
+
+    @Override
+    public DeskResult deliverToDesk(String instanceId, DeskDelivery delivery) {
+        ConnectorInstance instance = running(instanceId);
+        if (!(instance.connector instanceof DeskConnector desk)) {
+            throw DeliveryException.permanent("instance '" + instanceId + "' is not a desk");
+        }
+        return call(instance, () -> desk.deliver(delivery));
+    }
+
+    @Override
+    public String sendToChannel(String instanceId, OutboundMessage message) {
+        ConnectorInstance instance = running(instanceId);
+        if (!(instance.connector instanceof ChannelConnector channel)) {
+            throw DeliveryException.permanent("instance '" + instanceId + "' is not a channel");
+        }
+        return call(instance, () -> channel.send(message));
+    }
+
+    private ConnectorInstance running(String id) {
+        ConnectorInstance instance = instances.get(id);
+        if (instance == null) {
+            throw DeliveryException.permanent("no connector instance '" + id + "' is configured");
+        }
+        if (instance.state() != InstanceState.RUNNING || instance.connector == null) {
+            throw DeliveryException.retryable("instance '" + id + "' is " + instance.state(), null);
+        }
+        return instance;
+    }
+
+    private static <T> T call(ConnectorInstance instance, Callable<T> work) {
+        try {
+            return withLoader(instance.classLoader, work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw DeliveryException.retryable(describe(e), e);
+        }
+    }
+
+    static <T> T withLoader(ClassLoader loader, Callable<T> work) throws Exception {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(loader);
+        try {
+            return work.call();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    CamelContext camel() {
+        return camel;
+    }
+
+    OffsetStore offsets() {
+        return offsets;
+    }
+
+    AttachmentStore attachments() {
+        return attachments;
+    }
+
+    URI publicUrl() {
+        return config.publicUrl();
+    }
+}

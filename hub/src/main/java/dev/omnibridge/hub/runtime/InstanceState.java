@@ -1,0 +1,5 @@
+package dev.omnibridge.hub.runtime;
+
+public enum InstanceState {
+    STARTING, RUNNING, FAILED, STOPPED
+}

@@ -1,0 +1,64 @@
+package dev.omnibridge.hub.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.omnibridge.hub.config.HubConfig;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** The JDBC store: a pooled data source with the schema migrated to the current version. */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource dataSource;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public static Database open(HubConfig.Store store, Path dataDir, int poolSize) {
+        HikariConfig hc = new HikariConfig();
+        if (store.embedded()) {
+            // WRITE_DELAY=0: H2's default (500 ms) acknowledges commits that a SIGKILL then loses.
+            hc.setJdbcUrl("jdbc:h2:file:" + dataDir.resolve("omnibridge").toAbsolutePath()
+                    + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
+            hc.setUsername("sa");
+            hc.setPassword("");
+        } else {
+            hc.setJdbcUrl(store.url());
+            hc.setUsername(store.username());
+            hc.setPassword(store.password());
+        }
+        hc.setMaximumPoolSize(poolSize);
+        hc.setPoolName("omnibridge-store");
+        HikariDataSource ds = new HikariDataSource(hc);
+        Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load();
+        flyway.migrate();
+        LOG.info("Store ready at {} (schema version {})", store.embedded()
+                ? dataDir.resolve("omnibridge.mv.db") : redactUrl(store.url()), flyway.info().current().getVersion());
+        return new Database(ds);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    static String redactUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1******");
+    }
+}

@@ -1,0 +1,197 @@
+package dev.omnibridge.hub.store;
+
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.AddressKind;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Contact;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.ConversationStatus;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.model.json.CanonicalJson;
+import dev.omnibridge.model.json.MalformedJsonException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Outbox reads and state changes. State changes are {@link TxWork} so that they share group commits. */
+public final class DeliveryStore {
+    private final Database database;
+
+    public DeliveryStore(Database database) {
+        this.database = database;
+    }
+
+    /** Everything a delivery needs, read fresh from the store. */
+    public record Context(Message message, Conversation conversation, Contact contact, String ticketRef) {
+    }
+
+    public record DeadLetter(long id, String messageId, String conversationId, String target, int attempts,
+                             String reason, Instant failedAt) {
+    }
+
+    public List<DeliveryTask> pending() throws SQLException {
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, message_id, conversation_id, target_instance, "
+                     + "kind, attempts, next_attempt_at, created_at FROM deliveries WHERE status = 'PENDING' "
+                     + "ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            List<DeliveryTask> tasks = new ArrayList<>();
+            while (rs.next()) {
+                tasks.add(task(rs));
+            }
+            return tasks;
+        }
+    }
+
+    private static DeliveryTask task(ResultSet rs) throws SQLException {
+        return new DeliveryTask(rs.getLong("id"), rs.getString("message_id"), rs.getString("conversation_id"),
+                rs.getString("target_instance"), DeliveryTask.TargetKind.valueOf(rs.getString("kind")),
+                rs.getInt("attempts"), Sql.instant(rs, "next_attempt_at"), Sql.instant(rs, "created_at"));
+    }
+
+    public Context context(DeliveryTask task) throws SQLException {
+        try (Connection c = database.connection()) {
+            Message message = message(c, task.messageId());
+            Conversation conversation = conversation(c, task.conversationId())
+                    .orElseThrow(() -> new SQLException("conversation " + task.conversationId() + " is missing"));
+            Contact contact = contact(c, conversation.contactId());
+            return new Context(message, conversation, contact, conversation.deskTickets().get(task.target()));
+        }
+    }
+
+    static Message message(Connection c, String id) throws SQLException {
+        String body = Sql.string(c, "SELECT body FROM messages WHERE id = ?", id)
+                .orElseThrow(() -> new SQLException("message " + id + " is missing"));
+        try {
+            return CanonicalJson.read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (MalformedJsonException e) {
+            throw new SQLException("stored message " + id + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    static Optional<Conversation> conversation(Connection c, String id) throws SQLException {
+        Map<String, String> tickets = new HashMap<>();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT desk_instance, ticket_ref FROM desk_tickets "
+                + "WHERE conversation_id = ?", id); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                tickets.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM conversations WHERE id = ?", id);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            String kind = rs.getString("customer_kind");
+            Address customer = kind == null ? null
+                    : new Address(AddressKind.valueOf(kind), rs.getString("customer_address"));
+            return Optional.of(new Conversation(id, new ChannelRef(rs.getString("channel_type"),
+                    rs.getString("channel_instance")), rs.getString("thread_key"), rs.getString("contact_id"),
+                    customer, ConversationStatus.valueOf(rs.getString("status")), tickets,
+                    Sql.instant(rs, "created_at")));
+        }
+    }
+
+    static Contact contact(Connection c, String id) throws SQLException {
+        List<Address> addresses = new ArrayList<>();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT kind, address FROM contact_addresses "
+                + "WHERE contact_id = ? ORDER BY created_at", id); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                addresses.add(new Address(AddressKind.valueOf(rs.getString(1)), rs.getString(2)));
+            }
+        }
+        String name = Sql.string(c, "SELECT display_name FROM contacts WHERE id = ?", id).orElse(null);
+        return new Contact(id, name, addresses);
+    }
+
+    /** Marks the delivery done and, for a desk's new ticket, links the ticket to the conversation. */
+    public TxWork<Void> done(DeliveryTask task, String resultRef, String newTicketRef, Instant now) {
+        return (c, after) -> {
+            Sql.update(c, "UPDATE deliveries SET status = 'DONE', attempts = ?, result_ref = ?, last_error = NULL, "
+                    + "updated_at = ? WHERE id = ?", task.attempts() + 1, resultRef, now, task.id());
+            if (newTicketRef != null) {
+                if (Sql.update(c, "UPDATE desk_tickets SET ticket_ref = ? WHERE conversation_id = ? "
+                        + "AND desk_instance = ?", newTicketRef, task.conversationId(), task.target()) == 0) {
+                    Sql.update(c, "INSERT INTO desk_tickets (conversation_id, desk_instance, ticket_ref, created_at) "
+                            + "VALUES (?, ?, ?, ?)", task.conversationId(), task.target(), newTicketRef, now);
+                }
+            }
+            return null;
+        };
+    }
+
+    public TxWork<Void> retryLater(DeliveryTask task, Instant notBefore, String error, Instant now) {
+        return (c, after) -> {
+            Sql.update(c, "UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? "
+                    + "WHERE id = ?", task.attempts(), notBefore, truncate(error), now, task.id());
+            return null;
+        };
+    }
+
+    public TxWork<Void> dead(DeliveryTask task, String reason, Instant now) {
+        return (c, after) -> {
+            Sql.update(c, "UPDATE deliveries SET status = 'DEAD', attempts = ?, last_error = ?, updated_at = ? "
+                    + "WHERE id = ?", task.attempts(), truncate(reason), now, task.id());
+            return null;
+        };
+    }
+
+    /** Puts a dead letter back in the outbox; empty when there is no dead letter with that id. */
+    public TxWork<Optional<DeliveryTask>> replay(long id, Instant now) {
+        return (c, after) -> {
+            int n = Sql.update(c, "UPDATE deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = ?, "
+                    + "updated_at = ? WHERE id = ? AND status = 'DEAD'", now, now, id);
+            if (n == 0) {
+                return Optional.empty();
+            }
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, conversation_id, target_instance, "
+                    + "kind, attempts, next_attempt_at, created_at FROM deliveries WHERE id = ?", id);
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.of(task(rs));
+            }
+        };
+    }
+
+    public List<DeadLetter> deadLetters(int limit) throws SQLException {
+        try (Connection c = database.connection();
+             PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, conversation_id, target_instance, "
+                     + "attempts, last_error, updated_at FROM deliveries WHERE status = 'DEAD' ORDER BY id "
+                     + "FETCH FIRST " + limit + " ROWS ONLY");
+             ResultSet rs = ps.executeQuery()) {
+            List<DeadLetter> list = new ArrayList<>();
+            while (rs.next()) {
+                list.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5), rs.getString(6), Sql.instant(rs, "updated_at")));
+            }
+            return list;
+        }
+    }
+
+    /** Row counts per outbox state, for metrics at start-up. */
+    public Map<String, Long> countByState() throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN status = 'PENDING' AND attempts > 0 "
+                     + "THEN 'RETRYING' ELSE status END AS s, COUNT(*) FROM deliveries WHERE status <> 'DONE' "
+                     + "GROUP BY CASE WHEN status = 'PENDING' AND attempts > 0 THEN 'RETRYING' ELSE status END");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+    }
+}

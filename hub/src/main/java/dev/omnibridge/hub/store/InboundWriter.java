@@ -1,0 +1,222 @@
+package dev.omnibridge.hub.store;
+
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.ConversationStatus;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.model.json.CanonicalJson;
+import dev.omnibridge.spi.DeskReply;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.TicketUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Stores what a connector hands in, as one unit of work: messages with their conversation, contact and outbox
+ * rows; desk replies threaded back to their conversation; ticket state; offsets. A message seen before (same
+ * source instance and source id) is skipped, so the same webhook twice stores and delivers once.
+ */
+public final class InboundWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundWriter.class);
+
+    private final Function<String, List<String>> desksForChannel;
+    private final Consumer<DeliveryTask> scheduler;
+    private final Clock clock;
+
+    /**
+     * @param desksForChannel the desk instances each channel instance forwards to
+     * @param scheduler       receives each new outbox row once it is committed
+     */
+    public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
+                         Clock clock) {
+        this.desksForChannel = desksForChannel;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    public TxWork<IngestReport> work(String instanceId, Inbound inbound) {
+        return (c, after) -> {
+            List<String> stored = new ArrayList<>();
+            int[] duplicates = {0};
+            int[] skipped = {0};
+            Instant now = clock.instant();
+            for (Message m : inbound.messages()) {
+                storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped);
+            }
+            for (DeskReply r : inbound.replies()) {
+                storeDeskReply(c, after, instanceId, r, now, stored, duplicates, skipped);
+            }
+            for (TicketUpdate u : inbound.ticketUpdates()) {
+                int n = Sql.update(c, "UPDATE conversations SET status = ? WHERE id IN (SELECT conversation_id "
+                        + "FROM desk_tickets WHERE desk_instance = ? AND ticket_ref = ?)", u.status(), instanceId,
+                        u.ticketRef());
+                if (n == 0) {
+                    LOG.warn("Instance {}: status update for unknown ticket {}", instanceId, u.ticketRef());
+                }
+            }
+            for (Map.Entry<String, String> e : inbound.offsets().entrySet()) {
+                saveOffset(c, instanceId, e.getKey(), e.getValue(), now);
+            }
+            return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0]);
+        };
+    }
+
+    private void storeCustomerMessage(Connection c, AfterCommit after, String instanceId, Message m, Instant now,
+                                      List<String> stored, int[] duplicates, int[] skipped) throws SQLException {
+        if (exists(c, instanceId, m.channelMessageId())) {
+            duplicates[0]++;
+            return;
+        }
+        // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
+        if (Sql.string(c, "SELECT result_ref FROM deliveries WHERE target_instance = ? AND result_ref = ? "
+                + "AND kind = 'CHANNEL'", instanceId, m.channelMessageId()).isPresent()) {
+            skipped[0]++;
+            return;
+        }
+        String conversationId = conversation(c, m.channel(), m.threadKey(), m.author().address(),
+                m.author().displayName(), now);
+        Message toStore = m.toBuilder().id(Ids.newId()).conversationId(conversationId)
+                .receivedAt(m.receivedAt() == null ? now : m.receivedAt()).build();
+        insertMessage(c, toStore, instanceId, m.channelMessageId(), now);
+        for (String desk : desksForChannel.apply(instanceId)) {
+            DeliveryTask task = insertDelivery(c, toStore, desk, DeliveryTask.TargetKind.DESK, now);
+            after.run(() -> scheduler.accept(task));
+        }
+        stored.add(toStore.id());
+    }
+
+    private void storeDeskReply(Connection c, AfterCommit after, String deskInstance, DeskReply r, Instant now,
+                                List<String> stored, int[] duplicates, int[] skipped) throws SQLException {
+        if (exists(c, deskInstance, r.replyId())) {
+            duplicates[0]++;
+            return;
+        }
+        // The desk reports the hub's own comments too: those came from the customer and must not go back out.
+        if (Sql.string(c, "SELECT result_ref FROM deliveries WHERE target_instance = ? AND result_ref = ? "
+                + "AND kind = 'DESK'", deskInstance, r.replyId()).isPresent()) {
+            skipped[0]++;
+            return;
+        }
+        ConversationRow conv = conversationForTicket(c, deskInstance, r.ticketRef());
+        if (conv == null) {
+            LOG.warn("Instance {}: reply {} is for ticket {} which no conversation is linked to; not sent",
+                    deskInstance, r.replyId(), r.ticketRef());
+            skipped[0]++;
+            return;
+        }
+        Message reply = Message.builder().id(Ids.newId()).direction(Direction.OUTBOUND).channel(conv.channel())
+                .channelMessageId("desk:" + deskInstance + ":" + r.replyId()).threadKey(conv.threadKey())
+                .conversationId(conv.id()).author(r.author()).text(r.text()).html(r.html())
+                .attachments(r.attachments()).channelTimestamp(r.createdAt()).receivedAt(now)
+                .metadata(withDesk(r.metadata(), deskInstance, r.ticketRef(), r.replyId())).build();
+        insertMessage(c, reply, deskInstance, r.replyId(), now);
+        DeliveryTask task = insertDelivery(c, reply, conv.channel().instanceId(), DeliveryTask.TargetKind.CHANNEL,
+                now);
+        after.run(() -> scheduler.accept(task));
+        stored.add(reply.id());
+    }
+
+    private static Map<String, String> withDesk(Map<String, String> metadata, String desk, String ticket,
+                                                String replyId) {
+        var m = new java.util.HashMap<>(metadata);
+        m.put("desk.instance", desk);
+        m.put("desk.ticketRef", ticket);
+        m.put("desk.replyId", replyId);
+        return m;
+    }
+
+    private static boolean exists(Connection c, String instance, String sourceId) throws SQLException {
+        return Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?",
+                instance, sourceId).isPresent();
+    }
+
+    private static void insertMessage(Connection c, Message m, String sourceInstance, String sourceId, Instant now)
+            throws SQLException {
+        Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
+                        + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, sourceId,
+                m.conversationId(), m.direction(), CanonicalJson.writeString(m), now);
+        Sql.update(c, "UPDATE conversations SET last_message_at = ?, status = ? WHERE id = ?", now,
+                ConversationStatus.OPEN, m.conversationId());
+    }
+
+    static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
+                                       Instant now) throws SQLException {
+        long id = Sql.insertReturningKey(c, "INSERT INTO deliveries (message_id, conversation_id, target_instance, "
+                        + "kind, status, attempts, next_attempt_at, created_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)", m.id(), m.conversationId(), target, kind,
+                now, now, now);
+        return new DeliveryTask(id, m.id(), m.conversationId(), target, kind, 0, now, now);
+    }
+
+    private static String conversation(Connection c, ChannelRef channel, String threadKey, Address customer,
+                                       String displayName, Instant now) throws SQLException {
+        var existing = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? AND thread_key = ?",
+                channel.instanceId(), threadKey);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String contactId = contact(c, customer, displayName, now);
+        String id = Ids.newId();
+        Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "
+                        + "customer_kind, customer_address, status, created_at, last_message_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, channel.type(), channel.instanceId(),
+                threadKey, contactId, customer == null ? null : customer.kind(),
+                customer == null ? null : customer.value(), ConversationStatus.OPEN, now, now);
+        return id;
+    }
+
+    /** The contact owning the address, created on first sight; one customer is one contact across channels. */
+    private static String contact(Connection c, Address address, String displayName, Instant now)
+            throws SQLException {
+        if (address != null) {
+            var existing = Sql.string(c, "SELECT contact_id FROM contact_addresses WHERE kind = ? AND address = ?",
+                    address.kind(), address.value());
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        String id = Ids.newId();
+        Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES (?, ?, ?)", id, displayName, now);
+        if (address != null) {
+            Sql.update(c, "INSERT INTO contact_addresses (kind, address, contact_id, created_at) VALUES (?, ?, ?, ?)",
+                    address.kind(), address.value(), id, now);
+        }
+        return id;
+    }
+
+    record ConversationRow(String id, ChannelRef channel, String threadKey) {
+    }
+
+    private static ConversationRow conversationForTicket(Connection c, String desk, String ticketRef)
+            throws SQLException {
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT v.id, v.channel_type, v.channel_instance, v.thread_key "
+                + "FROM desk_tickets t JOIN conversations v ON v.id = t.conversation_id "
+                + "WHERE t.desk_instance = ? AND t.ticket_ref = ?", desk, ticketRef);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new ConversationRow(rs.getString(1), new ChannelRef(rs.getString(2), rs.getString(3)),
+                    rs.getString(4)) : null;
+        }
+    }
+
+    private static void saveOffset(Connection c, String instance, String key, String value, Instant now)
+            throws SQLException {
+        if (Sql.update(c, "UPDATE connector_offsets SET offset_value = ?, updated_at = ? WHERE instance_id = ? "
+                + "AND offset_key = ?", value, now, instance, key) == 0) {
+            Sql.update(c, "INSERT INTO connector_offsets (instance_id, offset_key, offset_value, updated_at) "
+                    + "VALUES (?, ?, ?, ?)", instance, key, value, now);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.omnibridge.hub.store;
+
+import java.util.List;
+
+/**
+ * What one ingest stored.
+ *
+ * @param storedMessageIds hub ids of newly stored messages and replies
+ * @param duplicates       items skipped because the same source id was stored before
+ * @param skipped          items recorded as not to be forwarded (echo of the hub's own post, unknown ticket)
+ */
+public record IngestReport(List<String> storedMessageIds, int duplicates, int skipped) {
+}

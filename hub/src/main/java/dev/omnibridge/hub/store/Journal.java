@@ -1,0 +1,144 @@
+package dev.omnibridge.hub.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serialises writes to the store and commits them in groups: every request waiting when a commit starts shares
+ * that commit. A crash-safe commit costs the same for one row or a hundred, so this is what lets durable
+ * acknowledgement keep up with concurrent webhooks. Each unit of work runs under its own savepoint, so one bad
+ * unit fails alone while the rest of the group commits.
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final int MAX_GROUP = 256;
+
+    private record Pending<T>(TxWork<T> work, CompletableFuture<T> future) {
+    }
+
+    private final Database database;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public Journal(Database database) {
+        this.database = database;
+        this.writer = new Thread(this::loop, "omnibridge-journal");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Runs the work in the next group commit; the future completes after the commit (or fails). */
+    public <T> CompletableFuture<T> submit(TxWork<T> work) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (!running) {
+            future.completeExceptionally(new SQLException("store is shutting down"));
+            return future;
+        }
+        queue.add(new Pending<>(work, future));
+        return future;
+    }
+
+    private void loop() {
+        List<Pending<?>> group = new ArrayList<>(MAX_GROUP);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, MAX_GROUP - 1);
+                commitGroup(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("Journal writer error", e);
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void commitGroup(List<Pending<?>> group) {
+        Object[] results = new Object[group.size()];
+        Throwable[] failures = new Throwable[group.size()];
+        AfterCommit[] afters = new AfterCommit[group.size()];
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                for (int i = 0; i < group.size(); i++) {
+                    afters[i] = new AfterCommit();
+                    Savepoint sp = group.size() > 1 ? c.setSavepoint() : null;
+                    try {
+                        results[i] = group.get(i).work().apply(c, afters[i]);
+                        if (sp != null) {
+                            c.releaseSavepoint(sp);
+                        }
+                    } catch (SQLException | RuntimeException e) {
+                        failures[i] = e;
+                        if (sp != null) {
+                            c.rollback(sp);
+                        } else {
+                            c.rollback();
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                safeRollback(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            LOG.error("Group commit of {} unit(s) failed: {}", group.size(), e.getMessage());
+            group.forEach(p -> p.future().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            complete(group.get(i), results[i], failures[i], afters[i]);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Pending<T> p, Object result, Throwable failure, AfterCommit after) {
+        if (failure != null) {
+            p.future().completeExceptionally(failure);
+            return;
+        }
+        try {
+            after.runAll();
+        } catch (RuntimeException e) {
+            LOG.error("After-commit action failed", e);
+        }
+        p.future().complete((T) result);
+    }
+
+    private static void safeRollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; the pool discards it.
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.omnibridge.hub.store;
+
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Message;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Read-only views of the journal for the admin API. */
+public final class JournalQueries {
+    private final Database database;
+
+    public JournalQueries(Database database) {
+        this.database = database;
+    }
+
+    public record DeliveryView(long id, String target, String kind, String status, int attempts, String lastError,
+                               String resultRef, Instant updatedAt) {
+    }
+
+    public record MessageView(Message message, List<DeliveryView> deliveries) {
+    }
+
+    public List<MessageView> messages(String conversationId, int limit) throws SQLException {
+        String where = conversationId == null ? "" : " WHERE conversation_id = ?";
+        String order = conversationId == null ? " ORDER BY seq DESC" : " ORDER BY seq";
+        try (Connection c = database.connection();
+             PreparedStatement ps = conversationId == null
+                     ? Sql.prepare(c, "SELECT id FROM messages" + where + order + " FETCH FIRST " + limit + " ROWS ONLY")
+                     : Sql.prepare(c, "SELECT id FROM messages" + where + order + " FETCH FIRST " + limit
+                     + " ROWS ONLY", conversationId);
+             ResultSet rs = ps.executeQuery()) {
+            List<String> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            List<MessageView> views = new ArrayList<>();
+            for (String id : ids) {
+                views.add(view(c, id));
+            }
+            return views;
+        }
+    }
+
+    public Optional<MessageView> message(String id) throws SQLException {
+        try (Connection c = database.connection()) {
+            if (Sql.string(c, "SELECT id FROM messages WHERE id = ?", id).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(view(c, id));
+        }
+    }
+
+    private static MessageView view(Connection c, String id) throws SQLException {
+        List<DeliveryView> deliveries = new ArrayList<>();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT id, target_instance, kind, status, attempts, last_error, "
+                + "result_ref, updated_at FROM deliveries WHERE message_id = ? ORDER BY id", id);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                deliveries.add(new DeliveryView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs, "updated_at")));
+            }
+        }
+        return new MessageView(DeliveryStore.message(c, id), deliveries);
+    }
+
+    public List<Conversation> conversations(int limit) throws SQLException {
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM conversations ORDER BY last_message_at DESC "
+                     + "FETCH FIRST " + limit + " ROWS ONLY");
+             ResultSet rs = ps.executeQuery()) {
+            List<String> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            List<Conversation> list = new ArrayList<>();
+            for (String id : ids) {
+                DeliveryStore.conversation(c, id).ifPresent(list::add);
+            }
+            return list;
+        }
+    }
+
+    public Optional<Conversation> conversation(String id) throws SQLException {
+        try (Connection c = database.connection()) {
+            return DeliveryStore.conversation(c, id);
+        }
+    }
+}

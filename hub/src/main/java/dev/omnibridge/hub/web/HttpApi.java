@@ -1,0 +1,283 @@
+package dev.omnibridge.hub.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.hub.delivery.Dispatcher;
+import dev.omnibridge.hub.metrics.Metrics;
+import dev.omnibridge.hub.runtime.ConnectorInstance;
+import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.runtime.InstanceState;
+import dev.omnibridge.hub.store.DeliveryStore;
+import dev.omnibridge.hub.store.JournalQueries;
+import dev.omnibridge.model.json.CanonicalJson;
+import dev.omnibridge.webhook.HmacSignatures;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import dev.omnibridge.webhook.WebhookResponse;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The hub's HTTP surface on the Vert.x router of Camel's platform-http server: webhooks (raw bytes, answered only
+ * after storage), health, metrics and the admin API (bearer token).
+ */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final ObjectMapper JSON = CanonicalJson.mapper();
+
+    private final InstanceManager instances;
+    private final Dispatcher dispatcher;
+    private final DeliveryStore deliveries;
+    private final JournalQueries queries;
+    private final Metrics metrics;
+    private final String adminToken;
+    private final ExecutorService blocking;
+
+    public HttpApi(InstanceManager instances, Dispatcher dispatcher, DeliveryStore deliveries, JournalQueries queries,
+                   Metrics metrics, String adminToken, ExecutorService blocking) {
+        this.instances = instances;
+        this.dispatcher = dispatcher;
+        this.deliveries = deliveries;
+        this.queries = queries;
+        this.metrics = metrics;
+        this.adminToken = adminToken;
+        this.blocking = blocking;
+    }
+
+    public void mount(Router router, Handler<RoutingContext> bodyHandler) {
+        router.route("/hooks/:instanceId").handler(bodyHandler).handler(this::webhook).failureHandler(this::failure);
+        router.route("/hooks/:instanceId/*").handler(bodyHandler).handler(this::webhook)
+                .failureHandler(this::failure);
+        router.get("/health").handler(ctx -> offload(ctx, () -> health(ctx)));
+        router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type",
+                "text/plain; version=0.0.4; charset=utf-8").end(metrics.render()));
+        router.route("/api/*").handler(this::authorize);
+        router.get("/api/instances").handler(ctx -> offload(ctx, () -> json(ctx, 200, instancesJson())));
+        router.post("/api/instances/:id/restart").handler(ctx -> offload(ctx, () -> restart(ctx)));
+        router.get("/api/dead-letters").handler(ctx -> offload(ctx, () -> deadLetters(ctx)));
+        router.post("/api/dead-letters/:id/replay").handler(ctx -> offload(ctx, () -> replay(ctx)));
+        router.get("/api/messages").handler(ctx -> offload(ctx, () -> messages(ctx)));
+        router.get("/api/messages/:id").handler(ctx -> offload(ctx, () -> message(ctx)));
+        router.get("/api/conversations").handler(ctx -> offload(ctx, () -> conversations(ctx)));
+        router.get("/api/conversations/:id").handler(ctx -> offload(ctx, () -> conversation(ctx)));
+    }
+
+    private void webhook(RoutingContext ctx) {
+        String id = ctx.pathParam("instanceId");
+        String prefix = "/hooks/" + id;
+        String path = ctx.normalizedPath();
+        String subPath = path.length() > prefix.length() ? path.substring(prefix.length()).replaceFirst("^/", "") : "";
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        WebhookRequest request = new WebhookRequest(ctx.request().method().name(), subPath,
+                URI.create(ctx.request().absoluteURI()), toMap(ctx.request().headers()),
+                toMap(ctx.queryParams()), body == null ? new byte[0] : body.getBytes(),
+                ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
+        blocking.execute(() -> {
+            try {
+                instances.webhook(id, request).whenComplete((response, error) -> {
+                    if (error == null) {
+                        send(ctx, response);
+                    } else {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        LOG.error("Instance {}: storing a webhook failed: {}", id, cause.getMessage());
+                        error(ctx, 503, "the message could not be stored; retry later");
+                    }
+                });
+            } catch (WebhookRejectedException e) {
+                error(ctx, e.status(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("Instance {}: webhook handling failed", id, e);
+                error(ctx, 500, "internal error");
+            }
+        });
+    }
+
+    private void failure(RoutingContext ctx) {
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        String id = ctx.pathParam("instanceId");
+        if (status == 413) {
+            metrics.webhookRejected(id);
+            error(ctx, 413, "request body is larger than the configured limit (hub.http.maxBodyBytes)");
+        } else {
+            error(ctx, status, status >= 500 ? "internal error" : "bad request");
+        }
+    }
+
+    private void health(RoutingContext ctx) {
+        ObjectNode body = JSON.createObjectNode();
+        boolean up = true;
+        ObjectNode list = body.putObject("instances");
+        for (ConnectorInstance i : instances.instances()) {
+            if (i.enabled() && i.state() != InstanceState.RUNNING) {
+                up = false;
+            }
+            list.set(i.id(), instanceJson(i));
+        }
+        body.put("status", up ? "UP" : "DOWN");
+        json(ctx, up ? 200 : 503, body);
+    }
+
+    private ObjectNode instancesJson() {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode list = body.putObject("instances");
+        instances.instances().forEach(i -> list.set(i.id(), instanceJson(i)));
+        return body;
+    }
+
+    private ObjectNode instanceJson(ConnectorInstance i) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", i.type());
+        n.put("enabled", i.enabled());
+        n.put("state", i.state().name());
+        n.put("lastError", i.lastError());
+        n.put("lastMessageAt", i.lastMessageAt() == null ? null : i.lastMessageAt().toString());
+        n.put("messagesIn", metrics.messagesIn(i.id()));
+        n.put("messagesOut", metrics.messagesOut(i.id()));
+        return n;
+    }
+
+    private void restart(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (instances.find(id).isEmpty()) {
+            error(ctx, 404, "no connector instance '" + id + "'");
+            return;
+        }
+        instances.restart(id);
+        json(ctx, 200, instanceJson(instances.find(id).orElseThrow()));
+    }
+
+    private void deadLetters(RoutingContext ctx) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("deadLetters", JSON.valueToTree(deliveries.deadLetters(limit(ctx))));
+        json(ctx, 200, body);
+    }
+
+    private void replay(RoutingContext ctx) throws Exception {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            error(ctx, 400, "dead letter id must be a number");
+            return;
+        }
+        if (!dispatcher.replay(id)) {
+            error(ctx, 404, "no dead letter with id " + id);
+            return;
+        }
+        json(ctx, 202, JSON.createObjectNode().put("id", id).put("status", "PENDING"));
+    }
+
+    private void messages(RoutingContext ctx) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("messages", JSON.valueToTree(queries.messages(ctx.queryParams().get("conversationId"), limit(ctx))));
+        json(ctx, 200, body);
+    }
+
+    private void message(RoutingContext ctx) throws Exception {
+        var view = queries.message(ctx.pathParam("id"));
+        if (view.isEmpty()) {
+            error(ctx, 404, "no message with id " + ctx.pathParam("id"));
+        } else {
+            json(ctx, 200, view.get());
+        }
+    }
+
+    private void conversations(RoutingContext ctx) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("conversations", JSON.valueToTree(queries.conversations(limit(ctx))));
+        json(ctx, 200, body);
+    }
+
+    private void conversation(RoutingContext ctx) throws Exception {
+        var conv = queries.conversation(ctx.pathParam("id"));
+        if (conv.isEmpty()) {
+            error(ctx, 404, "no conversation with id " + ctx.pathParam("id"));
+        } else {
+            json(ctx, 200, conv.get());
+        }
+    }
+
+    private static int limit(RoutingContext ctx) {
+        String v = ctx.queryParams().get("limit");
+        try {
+            return v == null ? 100 : Math.max(1, Math.min(1000, Integer.parseInt(v)));
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    private void authorize(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
+                : null;
+        if (!HmacSignatures.constantTimeEquals(adminToken, token)) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            error(ctx, 401, token == null ? "missing bearer token" : "invalid bearer token");
+            return;
+        }
+        ctx.next();
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    // Store reads and connector restarts block: keep them off the event loop.
+    private void offload(RoutingContext ctx, Work work) {
+        blocking.execute(() -> {
+            try {
+                work.run();
+            } catch (Exception e) {
+                LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), e);
+                error(ctx, 500, "internal error");
+            }
+        });
+    }
+
+    private static void send(RoutingContext ctx, WebhookResponse response) {
+        var r = ctx.response().setStatusCode(response.status());
+        if (response.contentType() != null) {
+            r.putHeader("Content-Type", response.contentType());
+        }
+        r.end(Buffer.buffer(response.body()));
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        try {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(Buffer.buffer(JSON.writeValueAsBytes(body)));
+        } catch (Exception e) {
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        json(ctx, status, JSON.createObjectNode().put("error", message));
+    }
+
+    private static Map<String, List<String>> toMap(MultiMap multi) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (String name : multi.names()) {
+            map.put(name, new ArrayList<>(multi.getAll(name)));
+        }
+        return map;
+    }
+}
