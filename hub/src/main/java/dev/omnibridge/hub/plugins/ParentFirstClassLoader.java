@@ -10,25 +10,37 @@ import java.util.List;
 /**
  * A plugin class loader that takes the shared libraries from the hub: two copies of Camel, Jackson, SLF4J or the
  * plugin API would make the hub and the plugin see different classes of the same name (ClassCastException,
- * lost logging). Everything else is plugin-first, so a plugin's own dependencies win.
+ * lost logging). A shared-package class the hub does not have (say a Camel component the plugin bundles) still
+ * loads from the plugin. Everything else is plugin-first, so a plugin's own dependencies win.
  */
 final class ParentFirstClassLoader extends PluginClassLoader {
-    static final List<String> PARENT_FIRST = List.of(
+    static final List<String> SHARED = List.of(
             "dev.omnibridge.model.", "dev.omnibridge.spi.", "dev.omnibridge.config.", "dev.omnibridge.webhook.",
             "dev.omnibridge.privacy.", "org.apache.camel.", "org.slf4j.", "com.fasterxml.jackson.", "jakarta.",
-            "io.vertx.", "io.netty.", "org.pf4j.");
+            "io.vertx.", "io.netty.");
 
     ParentFirstClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent) {
         super(manager, descriptor, parent, ClassLoadingStrategy.PDA);
     }
 
-    @Override
-    protected boolean shouldDelegateToParent(String className) {
-        for (String prefix : PARENT_FIRST) {
+    static boolean isShared(String className) {
+        for (String prefix : SHARED) {
             if (className.startsWith(prefix)) {
                 return true;
             }
         }
-        return super.shouldDelegateToParent(className);
+        return false;
+    }
+
+    @Override
+    public Class<?> loadClass(String className) throws ClassNotFoundException {
+        if (isShared(className)) {
+            try {
+                return getParent().loadClass(className);
+            } catch (ClassNotFoundException notInHub) {
+                // fall through to the plugin's own jars
+            }
+        }
+        return super.loadClass(className);
     }
 }
