@@ -1,0 +1,118 @@
+package dev.omnibridge.connector.webhookdesk;
+
+import dev.omnibridge.config.Secret;
+import dev.omnibridge.config.Settings;
+import dev.omnibridge.privacy.Redact;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskReply;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.TicketUpdate;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+
+/**
+ * One {@code webhook-desk} instance. Outbound: each message is POSTed, signed, to {@code url} as an
+ * {@code omnibridge.desk-event/v1}. Inbound: agents' replies and ticket status changes posted, signed, to
+ * {@code /hooks/<id>}; internal notes are dropped.
+ */
+public final class WebhookDeskConnector implements DeskConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDeskConnector.class);
+
+    /** Everything {@link #start} sets up; replaced as a whole so concurrent callers see one consistent state. */
+    private record Running(String instanceId, WebhookSignature signature, SignedJsonPoster desk) {
+    }
+
+    private final DeskWebhookParser parser = new DeskWebhookParser();
+    private volatile Running running;
+
+    @Override
+    public void start(ConnectorContext context) {
+        Settings settings = context.settings();
+        Secret secret = settings.secret(WebhookDeskType.SECRET);
+        WebhookSignature signature = new WebhookSignature(secret);
+        SignedJsonPoster desk = new SignedJsonPoster(settings.url(WebhookDeskType.URL),
+                settings.duration(WebhookDeskType.TIMEOUT), signature, secret.reveal());
+        running = new Running(context.instanceId(), signature, desk);
+        LOG.info("{}: webhook-desk started; desk events go to {}", context.instanceId(), desk.where());
+    }
+
+    @Override
+    public void stop() {
+        Running was = running;
+        running = null;
+        if (was != null) {
+            LOG.info("{}: webhook-desk stopped", was.instanceId());
+        }
+    }
+
+    @Override
+    public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
+        Running r = running;
+        if (r == null) {
+            throw DeliveryException.retryable("instance is not running", null);
+        }
+        SignedJsonPoster.Answer answer = r.desk().post(DeskEvents.messageCreated(delivery), delivery.idempotencyKey());
+        DeskResult result;
+        try {
+            result = DeskEvents.readAnswer(answer.status(), answer.body(), delivery);
+        } catch (DeliveryException e) {
+            LOG.warn("{}: conversation {}: {}", r.instanceId(), delivery.conversation().id(), e.getMessage());
+            throw e;
+        }
+        LOG.debug("{}: delivered message of conversation {} ({}) to ticket {}{}", r.instanceId(),
+                delivery.conversation().id(),
+                delivery.contact() == null || delivery.contact().addresses().isEmpty() ? null
+                        : Redact.address(delivery.contact().addresses().get(0)),
+                result.ticketRef(), delivery.opensTicket() ? " (new)" : "");
+        return result;
+    }
+
+    @Override
+    public WebhookOutcome onWebhook(WebhookRequest request) {
+        Running r = running;
+        if (r == null) {
+            throw new WebhookRejectedException(503, "instance is not running");
+        }
+        try {
+            r.signature().verify(request);
+            if (!request.subPath().isEmpty()) {
+                throw new WebhookRejectedException(404, "no such hook; post replies to the instance's hook itself");
+            }
+            if (!"POST".equals(request.method())) {
+                throw new WebhookRejectedException(405, "method " + request.method() + " not allowed; use POST");
+            }
+            DeskWebhookParser.Parsed parsed = parser.parse(request.body(), Instant.now());
+            if (LOG.isDebugEnabled()) {
+                for (DeskReply reply : parsed.replies()) {
+                    LOG.debug("{}: accepted reply {} on ticket {}", r.instanceId(), reply.replyId(), reply.ticketRef());
+                }
+                for (TicketUpdate update : parsed.ticketUpdates()) {
+                    LOG.debug("{}: ticket {} is now {}", r.instanceId(), update.ticketRef(), update.status());
+                }
+                if (parsed.internalNotes() > 0) {
+                    LOG.debug("{}: ignored {} internal note(s)", r.instanceId(), parsed.internalNotes());
+                }
+            }
+            return WebhookOutcome.store(new Inbound(null, parsed.replies(), parsed.ticketUpdates(), null));
+        } catch (WebhookRejectedException e) {
+            if (e.status() == 400) {
+                // Body problems may quote the sender's values; keep them out of ordinary logs.
+                LOG.debug("{}: rejected webhook from {} with 400: {}", r.instanceId(), request.remoteAddress(),
+                        e.getMessage());
+            } else {
+                LOG.info("{}: rejected webhook from {} with {}: {}", r.instanceId(), request.remoteAddress(),
+                        e.status(), e.getMessage());
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.omnibridge.connector.webhookdesk;
+
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.config.Setting;
+import dev.omnibridge.config.SettingType;
+import dev.omnibridge.spi.Connector;
+import dev.omnibridge.spi.ConnectorType;
+import org.pf4j.Extension;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The {@code webhook-desk} connector type: a generic help desk that receives signed desk events and posts agents'
+ * replies and ticket status changes back to the hub. Wire format: docs/contracts.md.
+ */
+@Extension
+public final class WebhookDeskType implements ConnectorType {
+    public static final String NAME = "webhook-desk";
+
+    static final String URL = "url";
+    static final String SECRET = "secret";
+    static final String TIMEOUT = "timeout";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Generic help desk: signed desk events out, agents' replies and status changes in by webhook";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ConfigDef.create()
+                .define(Setting.of(URL, SettingType.URL).required()
+                        .describedAs("where desk events are POSTed"))
+                .define(Setting.of(SECRET, SettingType.STRING).required().secret()
+                        .describedAs("shared secret for the X-Omnibridge-Signature HMAC, in both directions"))
+                .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("10s")
+                        .describedAs("how long to wait for the desk's answer")
+                        .validatedBy(WebhookDeskType::positive));
+    }
+
+    @Override
+    public Connector create() {
+        return new WebhookDeskConnector();
+    }
+
+    static Optional<String> positive(Object value) {
+        Duration d = (Duration) value;
+        return d.isNegative() || d.isZero() ? Optional.of("must be longer than zero") : Optional.empty();
+    }
+}
