@@ -1,0 +1,94 @@
+package dev.omnibridge.systemtest.support;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts of a hub configuration (docs/contracts.md) a test chooses. {@link HubProcess} adds the rest: a free
+ * port, dataDir and pluginsDir in the test's work dir, and the admin token taken from the environment.
+ */
+public final class HubConfig {
+    private record Instance(String id, String type, Map<String, ?> settings) {
+    }
+
+    private record Route(String from, List<String> to) {
+    }
+
+    private Integer maxBodyBytes;
+    private final Map<String, Object> delivery = new LinkedHashMap<>();
+    private final List<Instance> instances = new ArrayList<>();
+    private final List<Route> routes = new ArrayList<>();
+
+    public static HubConfig create() {
+        return new HubConfig();
+    }
+
+    public HubConfig maxBodyBytes(int bytes) {
+        this.maxBodyBytes = bytes;
+        return this;
+    }
+
+    /** A key of {@code hub.delivery}: workers, maxAttempts, initialBackoff, maxBackoff. */
+    public HubConfig delivery(String key, Object value) {
+        delivery.put(key, value);
+        return this;
+    }
+
+    public HubConfig instance(String id, String type, Map<String, ?> settings) {
+        instances.add(new Instance(id, type, settings));
+        return this;
+    }
+
+    public HubConfig channel(String id, String secret, String callbackUrl) {
+        return instance(id, "webhook-channel", Map.of("secret", secret, "callbackUrl", callbackUrl));
+    }
+
+    public HubConfig desk(String id, String url, String secret) {
+        return instance(id, "webhook-desk", Map.of("url", url, "secret", secret));
+    }
+
+    public HubConfig route(String from, String... to) {
+        routes.add(new Route(from, List.of(to)));
+        return this;
+    }
+
+    String render(int port, Path dataDir, Path pluginsDir) {
+        StringBuilder yaml = new StringBuilder("hub:\n")
+                .append("  http:\n")
+                .append("    host: 127.0.0.1\n")
+                .append("    port: ").append(port).append('\n');
+        if (maxBodyBytes != null) {
+            yaml.append("    maxBodyBytes: ").append(maxBodyBytes).append('\n');
+        }
+        yaml.append("  dataDir: ").append(scalar(dataDir.toString())).append('\n')
+                .append("  pluginsDir: ").append(scalar(pluginsDir.toString())).append('\n')
+                .append("  adminToken: ${env:").append(HubProcess.ADMIN_TOKEN_ENV).append("}\n");
+        if (!delivery.isEmpty()) {
+            yaml.append("  delivery:\n");
+            delivery.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
+        }
+        yaml.append("instances:\n");
+        for (Instance instance : instances) {
+            yaml.append("  - id: ").append(scalar(instance.id())).append('\n')
+                    .append("    type: ").append(scalar(instance.type())).append('\n')
+                    .append("    settings:").append(instance.settings().isEmpty() ? " {}\n" : "\n");
+            instance.settings().forEach((k, v) ->
+                    yaml.append("      ").append(k).append(": ").append(scalar(v)).append('\n'));
+        }
+        yaml.append(routes.isEmpty() ? "routes: []\n" : "routes:\n");
+        for (Route route : routes) {
+            yaml.append("  - from: ").append(scalar(route.from())).append('\n')
+                    .append("    to: [").append(String.join(", ", route.to().stream().map(HubConfig::scalar).toList()))
+                    .append("]\n");
+        }
+        return yaml.toString();
+    }
+
+    /** Numbers and booleans plain, everything else as a double-quoted scalar (JSON string syntax is valid YAML). */
+    private static String scalar(Object value) {
+        return value instanceof Number || value instanceof Boolean ? value.toString() : Json.write(String.valueOf(value));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.omnibridge.systemtest.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** HTTP calls to one hub: signed webhooks, the admin API with the bearer token, and plain requests. */
+public final class HubHttp {
+    private final String baseUrl;
+    private final String adminToken;
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    HubHttp(String baseUrl, String adminToken) {
+        this.baseUrl = baseUrl;
+        this.adminToken = adminToken;
+    }
+
+    /** POSTs {@code body} to {@code path} with {@code X-Omnibridge-Signature} computed with {@code secret}. */
+    public HttpResponse<String> postSigned(String path, String secret, String body) {
+        return post(path, body, Signatures.HEADER, Signatures.sign(secret, body));
+    }
+
+    /** POSTs a JSON body with the given header name/value pairs (none: unsigned). */
+    public HttpResponse<String> post(String path, String body, String... headers) {
+        HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(request(path).GET().build());
+    }
+
+    /** An admin API call with {@code Authorization: Bearer <adminToken>}. */
+    public HttpResponse<String> admin(String method, String path) {
+        return send(request(path).header("Authorization", "Bearer " + adminToken)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** GET on the admin API, expecting 200 and JSON. */
+    public JsonNode adminJson(String path) {
+        HttpResponse<String> response = admin("GET", path);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return Json.parse(response.body());
+    }
+
+    /** The parsed {@code /health} document (answered with 200 or 503). */
+    public JsonNode health() {
+        HttpResponse<String> response = get("/health");
+        if (response.statusCode() != 200 && response.statusCode() != 503) {
+            throw new AssertionError("/health answered " + response.statusCode() + ": " + response.body());
+        }
+        return Json.parse(response.body());
+    }
+
+    /** The status of {@code GET /health}, or -1 when nothing answers. */
+    int healthStatus() {
+        try {
+            return client.send(request("/health").timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

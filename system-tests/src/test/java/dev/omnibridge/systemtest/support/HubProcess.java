@@ -1,0 +1,248 @@
+package dev.omnibridge.systemtest.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged hub ({@code target/hub/omnibridge/lib}) running as a separate OS process, with its own work dir
+ * (config, data dir, plugins dir, log) under {@code target/system-test-work}.
+ */
+public final class HubProcess implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "system-test-admin-token";
+    static final String ADMIN_TOKEN_ENV = "OMNIBRIDGE_ADMIN_TOKEN";
+    private static final String MAIN_CLASS = "dev.omnibridge.hub.Omnibridge";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        // Never leave a hub behind, even when the test JVM is stopped by a timeout.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
+    }
+
+    /** A finished command: exit code and combined stdout/stderr. */
+    public record CommandResult(int exitCode, String output) {
+        public List<String> lines() {
+            return output.lines().toList();
+        }
+    }
+
+    private final String name;
+    private final Path workDir;
+    private final Path configFile;
+    private final Path logFile;
+    private final int port;
+    private Process process;
+    private HubHttp http;
+    private int launches;
+
+    private HubProcess(String name, HubConfig config, List<Path> pluginFiles) {
+        try {
+            Path root = Files.createDirectories(Path.of(System.getProperty("omnibridge.work.dir", "target/system-test-work"))
+                    .toAbsolutePath());
+            this.name = name;
+            this.workDir = Files.createTempDirectory(root, name + "-");
+            Path pluginsDir = Files.createDirectories(workDir.resolve("plugins"));
+            for (Path plugin : pluginFiles) {
+                Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()));
+            }
+            this.port = freePort();
+            this.configFile = workDir.resolve("omnibridge.yaml");
+            Files.writeString(configFile, config.render(port, workDir.resolve("data"), pluginsDir));
+            this.logFile = workDir.resolve("hub.log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a hub with the reference plugins and waits until {@code /health} answers. */
+    public static HubProcess start(String name, HubConfig config) {
+        return start(name, config, referencePlugins());
+    }
+
+    public static HubProcess start(String name, HubConfig config, List<Path> pluginFiles) {
+        HubProcess hub = new HubProcess(name, config, pluginFiles);
+        hub.launch();
+        return hub;
+    }
+
+    /** Runs {@code omnibridge validate --config} on the configuration, with the reference plugins installed. */
+    public static CommandResult validate(String name, HubConfig config) {
+        HubProcess hub = new HubProcess(name, config, referencePlugins());
+        try {
+            Process p = hub.command("validate").redirectErrorStream(true).start();
+            LIVE.add(p);
+            try {
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    throw new AssertionError("validate did not finish in 60 s; output so far:\n" + output);
+                }
+                Files.writeString(hub.logFile, output);
+                return new CommandResult(p.exitValue(), output);
+            } finally {
+                p.destroyForcibly();
+                LIVE.remove(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Path pluginZip(String connector) {
+        Path zip = Path.of(System.getProperty("omnibridge.plugin.zips", "target/plugin-zips"))
+                .resolve("omnibridge-" + connector + "-plugin.zip").toAbsolutePath();
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalStateException(zip + " is missing; run the build through process-test-resources first");
+        }
+        return zip;
+    }
+
+    public static List<Path> referencePlugins() {
+        return List.of(pluginZip("webhook-channel"), pluginZip("webhook-desk"));
+    }
+
+    public HubHttp http() {
+        return http;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush; what a power cut or OOM killer does. */
+    public void kill9() {
+        if (process != null) {
+            process.destroyForcibly();
+            awaitExit(Duration.ofSeconds(30));
+        }
+    }
+
+    /** SIGTERM and wait for a graceful exit (SIGKILL after 30 s). */
+    public void stop() {
+        if (isAlive()) {
+            process.destroy();
+            if (!awaitExit(Duration.ofSeconds(30))) {
+                process.destroyForcibly();
+                awaitExit(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    /** Starts again on the same config, port and data dir. */
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The last lines of the hub's output, for failure reports. */
+    public String logTail(int lines) {
+        try {
+            if (!Files.exists(logFile)) {
+                return "(no log at " + logFile + ")";
+            }
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.ISO_8859_1);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e + ")";
+        }
+    }
+
+    public void printLogTail(String why) {
+        System.out.printf("%n===== %s: last lines of %s =====%n%s%n===== end of hub log =====%n", why, logFile, logTail(150));
+    }
+
+    private void launch() {
+        try {
+            launches++;
+            Files.writeString(logFile, String.format("%n===== launch %d of %s at %s =====%n", launches, name, Instant.now()),
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            process = command("run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            LIVE.add(process);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        http = new HubHttp(baseUrl(), ADMIN_TOKEN);
+        awaitHealthEndpoint();
+    }
+
+    private ProcessBuilder command(String subcommand) {
+        Path lib = Path.of(System.getProperty("omnibridge.hub.lib", "target/hub/omnibridge/lib")).toAbsolutePath();
+        if (!Files.isDirectory(lib)) {
+            throw new IllegalStateException(lib + " is missing; the hub dist is unpacked in process-test-resources");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(System.getProperty("omnibridge.hub.jvmArgs",
+                "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").trim().split("\\s+")));
+        cmd.addAll(List.of("-cp", lib + "/*", MAIN_CLASS, subcommand, "--config", configFile.toString()));
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile());
+        builder.environment().put(ADMIN_TOKEN_ENV, ADMIN_TOKEN);
+        return builder;
+    }
+
+    private void awaitHealthEndpoint() {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                LIVE.remove(process);
+                throw new IllegalStateException("hub " + name + " exited with code " + process.exitValue()
+                        + " before /health answered; log tail:\n" + logTail(150));
+            }
+            int status = http.healthStatus();
+            if (status == 200 || status == 503) {
+                return;
+            }
+            Poll.sleep(200);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("hub " + name + " did not answer /health within " + STARTUP_TIMEOUT
+                + "; log tail:\n" + logTail(150));
+    }
+
+    private boolean awaitExit(Duration timeout) {
+        try {
+            boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (exited) {
+                LIVE.remove(process);
+            }
+            return exited;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
