@@ -18,6 +18,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +51,8 @@ public final class Dispatcher implements AutoCloseable {
         return t;
     });
     private final Map<String, Lane> lanes = new HashMap<>();
+    // Outbox rows already in a lane: at start-up, recover() may read a row the writer has just handed over too.
+    private final Set<Long> queued = ConcurrentHashMap.newKeySet();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong retrying = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
@@ -96,6 +100,9 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Takes a committed outbox row. */
     public void enqueue(DeliveryTask task) {
+        if (!queued.add(task.id())) {
+            return;
+        }
         pending.incrementAndGet();
         if (task.attempts() > 0) {
             retrying.incrementAndGet();
@@ -239,6 +246,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void finished(DeliveryTask task) {
+        queued.remove(task.id());
         pending.decrementAndGet();
         if (task.attempts() > 0) {
             retrying.decrementAndGet();

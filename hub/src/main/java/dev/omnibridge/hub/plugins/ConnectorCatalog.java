@@ -128,7 +128,7 @@ public final class ConnectorCatalog {
     }
 
     public void close() {
-        plugins.stopPlugins();
+        // Not stopPlugins(): PF4J 3.15 removes from the list it iterates (pf4j#656). unloadPlugin stops each first.
         plugins.unloadPlugins();
     }
 }

@@ -69,6 +69,10 @@ public final class Journal implements AutoCloseable {
                 group.clear();
             }
         }
+        Pending<?> left;
+        while ((left = queue.poll()) != null) {
+            left.future().completeExceptionally(new SQLException("store is shutting down"));
+        }
     }
 
     private void commitGroup(List<Pending<?>> group) {

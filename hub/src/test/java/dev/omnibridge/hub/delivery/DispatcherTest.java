@@ -1,0 +1,541 @@
+package dev.omnibridge.hub.delivery;
+
+import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.metrics.Metrics;
+import dev.omnibridge.hub.store.Database;
+import dev.omnibridge.hub.store.DeliveryStore;
+import dev.omnibridge.hub.store.DeliveryTask;
+import dev.omnibridge.hub.store.InboundWriter;
+import dev.omnibridge.hub.store.IngestReport;
+import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskReply;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DispatcherTest {
+    private static final Map<String, List<String>> ROUTES = Map.of("web", List.of("desk"),
+            "multi", List.of("desk", "desk2"));
+
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private Journal journal;
+    private DeliveryStore store;
+    private InboundWriter writer;
+    private volatile Consumer<DeliveryTask> scheduler = t -> { };
+    private final List<Dispatcher> dispatchers = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        openStore();
+    }
+
+    private void openStore() {
+        db = Database.open(new HubConfig.Store(null, null, null), dir, 8);
+        journal = new Journal(db);
+        store = new DeliveryStore(db);
+        writer = new InboundWriter(ch -> ROUTES.getOrDefault(ch, List.of()), t -> scheduler.accept(t),
+                Clock.systemUTC());
+    }
+
+    private void closeStore() {
+        dispatchers.forEach(Dispatcher::close);
+        dispatchers.clear();
+        journal.close();
+        db.close();
+    }
+
+    @AfterEach
+    void close() {
+        closeStore();
+    }
+
+    private Dispatcher dispatcher(FakeTargets targets, int maxAttempts) {
+        Dispatcher d = new Dispatcher(store, journal, targets, new Metrics(),
+                new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), maxAttempts, 8, Clock.systemUTC());
+        dispatchers.add(d);
+        scheduler = d::enqueue;
+        return d;
+    }
+
+    private static Message message(String instance, String thread, String text) {
+        return Message.builder().channel(new ChannelRef("webhook-channel", instance))
+                .channelMessageId(thread + "/" + text).threadKey(thread)
+                .author(Author.customer("Ann", Address.email(thread.replaceAll("[^a-z0-9]", "") + "@example.com")))
+                .text(text).build();
+    }
+
+    private CompletableFuture<IngestReport> submit(String instance, String thread, String text) {
+        return journal.submit(writer.work(instance, Inbound.messages(List.of(message(instance, thread, text)))));
+    }
+
+    private String ingest(String thread, String text) throws Exception {
+        return submit("web", thread, text).get(10, TimeUnit.SECONDS).storedMessageIds().get(0);
+    }
+
+    private long count(String sql) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String deliveryColumn(String column, String messageId, String target) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT " + column
+                + " FROM deliveries WHERE message_id = ? AND target_instance = ?")) {
+            ps.setString(1, messageId);
+            ps.setString(2, target);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "<no row>";
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitAllDone(long expected) {
+        Poll.until(expected + " deliveries done",
+                () -> count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'") == expected,
+                () -> count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'") + " done");
+    }
+
+    private List<DeliveryStore.DeadLetter> deadLetters() {
+        try {
+            return store.deadLetters(100);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void conversationsAreDeliveredInOrderWhileDifferentConversationsRunInParallel() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        targets.workMillis = 1;
+        dispatcher(targets, 10);
+
+        int conversations = 20;
+        int perConversation = 25;
+        List<CompletableFuture<IngestReport>> stored = new ArrayList<>();
+        for (int n = 0; n < perConversation; n++) {
+            for (int c = 0; c < conversations; c++) {
+                stored.add(submit("web", "thread-" + c, "m" + n));
+            }
+        }
+        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        awaitAllDone((long) conversations * perConversation);
+
+        List<String> expected = IntStream.range(0, perConversation).mapToObj(n -> "m" + n).toList();
+        assertThat(targets.deskTextsByThread()).hasSize(conversations)
+                .allSatisfy((thread, texts) -> assertThat(texts).as(thread).isEqualTo(expected));
+        assertThat(targets.sameConversationOverlapped).as("two deliveries of one conversation at once").isFalse();
+        assertThat(targets.maxInFlight.get()).as("deliveries in flight at once").isGreaterThan(1);
+    }
+
+    @Test
+    void firstDeliveryOfAConversationOpensATicketAndLaterOnesCarryItsRef() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        dispatcher(targets, 10);
+
+        List<CompletableFuture<IngestReport>> stored = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            for (int c = 0; c < 3; c++) {
+                stored.add(submit("web", "thread-" + c, "m" + n));
+            }
+        }
+        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        awaitAllDone(15);
+
+        Map<String, List<DeskDelivery>> byConversation = targets.deskByConversation();
+        assertThat(byConversation).hasSize(3);
+        byConversation.forEach((conversationId, deliveries) -> {
+            assertThat(deliveries.get(0).ticketRef()).isNull();
+            assertThat(deliveries.get(0).opensTicket()).isTrue();
+            assertThat(deliveries.subList(1, deliveries.size())).extracting(DeskDelivery::ticketRef)
+                    .containsOnly("T-" + conversationId);
+            assertThat(deliveries).allSatisfy(d -> {
+                assertThat(d.conversation().id()).isEqualTo(conversationId);
+                assertThat(d.contact().addresses()).isNotEmpty();
+            });
+        });
+    }
+
+    @Test
+    void retryableFailureIsRetriedUntilItIsDelivered() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        targets.desk = d -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw DeliveryException.retryable("HTTP 503: busy", null);
+            }
+            return FakeTargets.ticket(d);
+        };
+        dispatcher(targets, 10);
+
+        String id = ingest("thread-1", "hello");
+        awaitAllDone(1);
+
+        assertThat(targets.deskAttempts).hasSize(3);
+        assertThat(targets.deskAttempts).extracting(DeskDelivery::idempotencyKey).containsOnly(
+                "omnibridge-" + id + "-desk");
+        assertThat(deliveryColumn("attempts", id, "desk")).isEqualTo("3");
+        assertThat(deliveryColumn("last_error", id, "desk")).isNull();
+        assertThat(deliveryColumn("result_ref", id, "desk")).isEqualTo("item-" + id);
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void retryingMessageHoldsItsConversationButNotOthers() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        AtomicBoolean deskFixed = new AtomicBoolean();
+        targets.desk = d -> {
+            if (d.conversation().threadKey().equals("stuck") && !deskFixed.get()) {
+                throw DeliveryException.retryable("HTTP 503", null);
+            }
+            return FakeTargets.ticket(d);
+        };
+        dispatcher(targets, 1000);
+
+        ingest("stuck", "s1");
+        ingest("stuck", "s2");
+        ingest("free", "f1");
+        ingest("free", "f2");
+        Poll.until("the other conversation delivered",
+                () -> targets.deskTextsByThread().getOrDefault("free", List.of()).size() == 2);
+        Poll.until("the stuck conversation retried", () -> targets.deskAttempts.stream()
+                .filter(d -> d.message().text().equals("s1")).count() >= 2);
+
+        assertThat(targets.deskAttempts).noneMatch(d -> d.message().text().equals("s2"));
+        deskFixed.set(true);
+        awaitAllDone(4);
+        assertThat(targets.deskTextsByThread().get("stuck")).containsExactly("s1", "s2");
+        assertThat(targets.deskTextsByThread().get("free")).containsExactly("f1", "f2");
+    }
+
+    @Test
+    void unexpectedRuntimeExceptionIsRetriedLikeANetworkError() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        AtomicBoolean failed = new AtomicBoolean();
+        targets.desk = d -> {
+            if (failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("connection reset");
+            }
+            return FakeTargets.ticket(d);
+        };
+        dispatcher(targets, 10);
+
+        ingest("thread-1", "hello");
+        awaitAllDone(1);
+
+        assertThat(targets.deskAttempts).hasSize(2);
+    }
+
+    @Test
+    void permanentFailureIsDeadLetteredWithItsReasonWhileTheLaneMovesOn() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        targets.desk = d -> {
+            if (d.message().text().equals("poison")) {
+                throw DeliveryException.permanent("HTTP 400: field 'subject' is too long");
+            }
+            return FakeTargets.ticket(d);
+        };
+        Dispatcher dispatcher = dispatcher(targets, 10);
+
+        ingest("thread-1", "first");
+        String poison = ingest("thread-1", "poison");
+        ingest("thread-1", "after");
+        Poll.until("the message after the poison one delivered",
+                () -> targets.deskTextsByThread().getOrDefault("thread-1", List.of()).contains("after"));
+
+        assertThat(targets.deskTextsByThread().get("thread-1")).containsExactly("first", "after");
+        assertThat(targets.deskAttempts).filteredOn(d -> d.message().text().equals("poison")).hasSize(1);
+        Poll.until("dead letter recorded", () -> !deadLetters().isEmpty());
+        assertThat(deadLetters()).singleElement().satisfies(dl -> {
+            assertThat(dl.messageId()).isEqualTo(poison);
+            assertThat(dl.target()).isEqualTo("desk");
+            assertThat(dl.attempts()).isEqualTo(1);
+            assertThat(dl.reason()).isEqualTo("HTTP 400: field 'subject' is too long");
+            assertThat(dl.failedAt()).isNotNull();
+        });
+        Poll.until("dead-letter gauge updated", () -> dispatcher.deadCount() == 1);
+    }
+
+    @Test
+    void exhaustingMaxAttemptsDeadLettersWithTheAttemptCount() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        targets.desk = d -> {
+            throw DeliveryException.retryAfter("HTTP 429: slow down", Duration.ofMillis(1));
+        };
+        Dispatcher dispatcher = dispatcher(targets, 3);
+
+        String id = ingest("thread-1", "hello");
+        Poll.until("dead letter recorded", () -> !deadLetters().isEmpty());
+
+        assertThat(deadLetters()).singleElement().satisfies(dl -> {
+            assertThat(dl.messageId()).isEqualTo(id);
+            assertThat(dl.attempts()).isEqualTo(3);
+            assertThat(dl.reason()).startsWith("gave up after 3 attempts").contains("HTTP 429: slow down");
+        });
+        assertThat(targets.deskAttempts).hasSize(3);
+        Poll.until("dead-letter gauge updated", () -> dispatcher.deadCount() == 1);
+    }
+
+    @Test
+    void replayedDeadLetterIsDeliveredAndLeavesTheDeadLetterList() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        AtomicBoolean broken = new AtomicBoolean(true);
+        targets.desk = d -> {
+            if (broken.get()) {
+                throw DeliveryException.permanent("HTTP 422: unknown field");
+            }
+            return FakeTargets.ticket(d);
+        };
+        Dispatcher dispatcher = dispatcher(targets, 10);
+        String id = ingest("thread-1", "hello");
+        Poll.until("dead letter recorded", () -> !deadLetters().isEmpty());
+        long deadId = deadLetters().get(0).id();
+        Poll.until("dead-letter gauge updated", () -> dispatcher.deadCount() == 1);
+
+        broken.set(false); // the desk got fixed
+        assertThat(dispatcher.replay(deadId)).isTrue();
+        awaitAllDone(1);
+
+        assertThat(deadLetters()).isEmpty();
+        assertThat(dispatcher.deadCount()).isZero();
+        assertThat(targets.deskTextsByThread().get("thread-1")).containsExactly("hello");
+        assertThat(deliveryColumn("result_ref", id, "desk")).isEqualTo("item-" + id);
+        assertThat(dispatcher.replay(deadId)).as("no longer a dead letter").isFalse();
+        assertThat(dispatcher.replay(987_654)).as("no such dead letter").isFalse();
+    }
+
+    @Test
+    void deskReplyIsSentThroughTheConversationsChannelAndItsChannelIdRecorded() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        dispatcher(targets, 10);
+        ingest("thread-1", "hello");
+        awaitAllDone(1);
+        String ticket = targets.deskAttempts.get(0).conversation().id();
+
+        IngestReport reply = journal.submit(writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + ticket,
+                "c-1", Author.agent("Alice"), "Hi Ann", null, null, null, null))))).get(10, TimeUnit.SECONDS);
+        String replyId = reply.storedMessageIds().get(0);
+        awaitAllDone(2);
+
+        assertThat(targets.channelAttempts).singleElement().satisfies(out -> {
+            assertThat(targets.channelInstances).containsExactly("web");
+            assertThat(out.message().text()).isEqualTo("Hi Ann");
+            assertThat(out.conversation().threadKey()).isEqualTo("thread-1");
+            assertThat(out.idempotencyKey()).isEqualTo("omnibridge-" + replyId + "-web");
+        });
+        assertThat(deliveryColumn("result_ref", replyId, "web")).isEqualTo("sent-" + replyId);
+    }
+
+    @Test
+    void idempotencyKeyIsStableForAMessageAndTargetAndDiffersBetweenTargets() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        targets.desk = d -> {
+            if (failedOnce.compareAndSet(false, true)) {
+                throw DeliveryException.retryable("timeout", null);
+            }
+            return FakeTargets.ticket(d);
+        };
+        dispatcher(targets, 10);
+
+        String id = submit("multi", "thread-1", "hello").get(10, TimeUnit.SECONDS).storedMessageIds().get(0);
+        awaitAllDone(2);
+
+        assertThat(targets.deskAttempts).hasSize(3);
+        Map<String, Set<String>> keysByTarget = new ConcurrentHashMap<>();
+        for (int i = 0; i < targets.deskAttempts.size(); i++) {
+            keysByTarget.computeIfAbsent(targets.deskInstances.get(i), k -> ConcurrentHashMap.newKeySet())
+                    .add(targets.deskAttempts.get(i).idempotencyKey());
+        }
+        assertThat(keysByTarget).containsOnlyKeys("desk", "desk2");
+        assertThat(keysByTarget.get("desk")).singleElement().asString().contains(id);
+        assertThat(keysByTarget.get("desk2")).singleElement().asString().contains(id);
+        assertThat(keysByTarget.get("desk")).doesNotContainAnyElementsOf(keysByTarget.get("desk2"));
+    }
+
+    @Test
+    void recoverAfterARestartDeliversWhatWasPendingInOrderWithTheSameIdempotencyKeys() throws Exception {
+        // First run: the desk is down; one message is stored while the dispatcher is not even running.
+        FakeTargets down = new FakeTargets();
+        down.desk = d -> {
+            throw DeliveryException.retryable("HTTP 502: bad gateway", null);
+        };
+        Dispatcher first = dispatcher(down, 1000);
+        String a1 = ingest("thread-a", "a1");
+        ingest("thread-a", "a2");
+        Poll.until("a first failed attempt", () -> !down.deskAttempts.isEmpty());
+        first.close();
+        scheduler = t -> { };
+        ingest("thread-b", "b1");
+        ingest("thread-a", "a3");
+
+        // Restart on the same database file.
+        closeStore();
+        openStore();
+        FakeTargets up = new FakeTargets();
+        Dispatcher second = dispatcher(up, 1000);
+        second.recover();
+        awaitAllDone(4);
+
+        assertThat(up.deskTextsByThread()).containsEntry("thread-a", List.of("a1", "a2", "a3"))
+                .containsEntry("thread-b", List.of("b1"));
+        assertThat(up.deskAttempts).filteredOn(d -> d.message().id().equals(a1))
+                .extracting(DeskDelivery::idempotencyKey)
+                .containsExactly(down.deskAttempts.get(0).idempotencyKey());
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void recoverWhileATaskIsAlreadyQueuedDoesNotDeliverItTwice() throws Exception {
+        // Hub.start starts the instances (webhooks, pollers) before Dispatcher.recover(): a message stored in
+        // between is both enqueued by the writer and read back by recover().
+        FakeTargets targets = new FakeTargets();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        targets.desk = d -> {
+            entered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return FakeTargets.ticket(d);
+        };
+        Dispatcher dispatcher = dispatcher(targets, 10);
+        ingest("thread-1", "hello");
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        dispatcher.recover();
+        release.countDown();
+        awaitAllDone(1);
+        ingest("thread-1", "marker"); // queued behind anything left in the lane
+        awaitAllDone(2);
+
+        assertThat(targets.deskTextsByThread().get("thread-1")).containsExactly("hello", "marker");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    interface DeskBehaviour {
+        DeskResult deliver(DeskDelivery delivery);
+    }
+
+    /** The connector side: records what it is asked to deliver and answers as told. */
+    static final class FakeTargets implements DeliveryTargets {
+        final List<DeskDelivery> deskAttempts = new CopyOnWriteArrayList<>();
+        final List<String> deskInstances = new CopyOnWriteArrayList<>();
+        final List<DeskDelivery> deskDelivered = new CopyOnWriteArrayList<>();
+        final List<OutboundMessage> channelAttempts = new CopyOnWriteArrayList<>();
+        final List<String> channelInstances = new CopyOnWriteArrayList<>();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+        final Set<String> busyConversations = ConcurrentHashMap.newKeySet();
+        volatile boolean sameConversationOverlapped;
+        volatile long workMillis;
+        volatile DeskBehaviour desk = FakeTargets::ticket;
+
+        static DeskResult ticket(DeskDelivery d) {
+            return new DeskResult(d.ticketRef() != null ? d.ticketRef() : "T-" + d.conversation().id(),
+                    "item-" + d.message().id());
+        }
+
+        @Override
+        public DeskResult deliverToDesk(String instanceId, DeskDelivery delivery) {
+            String lane = instanceId + "|" + delivery.conversation().id();
+            if (!busyConversations.add(lane)) {
+                sameConversationOverlapped = true;
+            }
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                synchronized (this) {
+                    deskAttempts.add(delivery);
+                    deskInstances.add(instanceId);
+                }
+                if (workMillis > 0) {
+                    Thread.sleep(workMillis);
+                }
+                DeskResult result = desk.deliver(delivery);
+                deskDelivered.add(delivery);
+                return result;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DeliveryException.retryable("interrupted", e);
+            } finally {
+                inFlight.decrementAndGet();
+                busyConversations.remove(lane);
+            }
+        }
+
+        @Override
+        public String sendToChannel(String instanceId, OutboundMessage message) {
+            channelAttempts.add(message);
+            channelInstances.add(instanceId);
+            return "sent-" + message.message().id();
+        }
+
+        /** Successfully delivered message texts per thread key, in the order the desk received them. */
+        Map<String, List<String>> deskTextsByThread() {
+            Map<String, List<String>> map = new ConcurrentHashMap<>();
+            for (DeskDelivery d : deskDelivered) {
+                map.computeIfAbsent(d.conversation().threadKey(), k -> Collections.synchronizedList(
+                        new ArrayList<>())).add(d.message().text());
+            }
+            return map;
+        }
+
+        /** Successful deliveries per conversation id, in order. */
+        Map<String, List<DeskDelivery>> deskByConversation() {
+            Map<String, List<DeskDelivery>> map = new ConcurrentHashMap<>();
+            for (DeskDelivery d : deskDelivered) {
+                map.computeIfAbsent(d.conversation().id(), k -> new ArrayList<>()).add(d);
+            }
+            return map;
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package dev.omnibridge.hub.store;
+
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.ConversationStatus;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.DeskReply;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.TicketUpdate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static dev.omnibridge.hub.store.StoreTestSupport.count;
+import static dev.omnibridge.hub.store.StoreTestSupport.customerMessage;
+import static dev.omnibridge.hub.store.StoreTestSupport.string;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InboundWriterTest {
+    private static final Map<String, List<String>> ROUTES = Map.of(
+            "web", List.of("desk"),
+            "chat", List.of("desk"),
+            "multi", List.of("desk", "desk2"));
+
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private Journal journal;
+    private DeliveryStore deliveries;
+    private JournalQueries queries;
+    private final List<DeliveryTask> scheduled = new CopyOnWriteArrayList<>();
+    private InboundWriter writer;
+
+    @BeforeEach
+    void open() {
+        db = StoreTestSupport.openDatabase(dir);
+        journal = new Journal(db);
+        deliveries = new DeliveryStore(db);
+        queries = new JournalQueries(db);
+        writer = new InboundWriter(ch -> ROUTES.getOrDefault(ch, List.of()), scheduled::add, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        journal.close();
+        db.close();
+    }
+
+    private IngestReport ingest(String instance, Inbound inbound) throws Exception {
+        return journal.submit(writer.work(instance, inbound)).get(10, TimeUnit.SECONDS);
+    }
+
+    private IngestReport ingest(Message... messages) throws Exception {
+        return ingest(messages[0].channel().instanceId(), Inbound.messages(List.of(messages)));
+    }
+
+    private static DeskReply reply(String ticketRef, String replyId, String text) {
+        return new DeskReply(ticketRef, replyId, Author.agent("Alice"), text, null, null, null, null);
+    }
+
+    private DeliveryTask scheduledFor(String messageId, String target) {
+        return scheduled.stream().filter(t -> t.messageId().equals(messageId) && t.target().equals(target))
+                .findFirst().orElseThrow(() -> new AssertionError("no task for " + messageId + " -> " + target
+                        + " in " + scheduled));
+    }
+
+    /** Stores a customer message and lets the desk "create" ticket T-1 (answering with the given item id). */
+    private DeliveryTask customerMessageOnTicket(String ticketRef, String itemId) throws Exception {
+        IngestReport report = ingest(customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hi"));
+        DeliveryTask toDesk = scheduledFor(report.storedMessageIds().get(0), "desk");
+        journal.submit(deliveries.done(toDesk, itemId, ticketRef, Instant.now())).get(10, TimeUnit.SECONDS);
+        return toDesk;
+    }
+
+    @Test
+    void customerMessageIsStoredWithConversationContactAndOneOutboxRowPerRoutedDesk() throws Exception {
+        IngestReport report = ingest(customerMessage("multi", "m-1", "thread-1", "Ann@Example.com", "Hello"));
+
+        assertThat(report.storedMessageIds()).hasSize(1);
+        assertThat(report.duplicates()).isZero();
+        assertThat(report.skipped()).isZero();
+        String id = report.storedMessageIds().get(0);
+
+        Message stored = queries.message(id).orElseThrow().message();
+        assertThat(stored.id()).isEqualTo(id);
+        assertThat(stored.conversationId()).isNotNull();
+        assertThat(stored.channelMessageId()).isEqualTo("m-1");
+        assertThat(stored.direction()).isEqualTo(Direction.INBOUND);
+        assertThat(stored.receivedAt()).isNotNull();
+        assertThat(stored.text()).isEqualTo("Hello");
+
+        assertThat(count(db, "SELECT COUNT(*) FROM conversations")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM contacts")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM deliveries WHERE message_id = ? AND kind = 'DESK' "
+                + "AND status = 'PENDING' AND attempts = 0", id)).isEqualTo(2);
+
+        assertThat(scheduled).extracting(DeliveryTask::target).containsExactlyInAnyOrder("desk", "desk2");
+        assertThat(scheduled).allSatisfy(t -> {
+            assertThat(t.messageId()).isEqualTo(id);
+            assertThat(t.conversationId()).isEqualTo(stored.conversationId());
+            assertThat(t.kind()).isEqualTo(DeliveryTask.TargetKind.DESK);
+            assertThat(t.attempts()).isZero();
+        });
+
+        DeliveryStore.Context ctx = deliveries.context(scheduled.get(0));
+        assertThat(ctx.ticketRef()).isNull();
+        assertThat(ctx.conversation().threadKey()).isEqualTo("thread-1");
+        assertThat(ctx.conversation().channel()).isEqualTo(new ChannelRef("webhook-channel", "multi"));
+        assertThat(ctx.conversation().customer()).isEqualTo(Address.email("ann@example.com"));
+        assertThat(ctx.conversation().status()).isEqualTo(ConversationStatus.OPEN);
+        assertThat(ctx.contact().displayName()).isEqualTo("Ann");
+        assertThat(ctx.contact().addresses()).containsExactly(Address.email("ann@example.com"));
+    }
+
+    @Test
+    void messageFromAChannelWithoutRoutesIsStoredButScheduledNowhere() throws Exception {
+        IngestReport report = ingest(customerMessage("unrouted", "m-1", "t", "ann@example.com", "Hi"));
+
+        assertThat(report.storedMessageIds()).hasSize(1);
+        assertThat(scheduled).isEmpty();
+        assertThat(count(db, "SELECT COUNT(*) FROM deliveries")).isZero();
+    }
+
+    @Test
+    void sameChannelMessageIdTwiceIsStoredAndScheduledOnce() throws Exception {
+        Message m = customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hello");
+
+        IngestReport first = ingest(m);
+        IngestReport second = ingest(m);
+
+        assertThat(first.storedMessageIds()).hasSize(1);
+        assertThat(second.storedMessageIds()).isEmpty();
+        assertThat(second.duplicates()).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM messages")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM deliveries")).isEqualTo(1);
+        assertThat(scheduled).hasSize(1);
+    }
+
+    @Test
+    void sameChannelMessageIdSubmittedConcurrentlyIsStoredAndScheduledOnce() throws Exception {
+        Message m = customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hello");
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<IngestReport>> reports = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            reports.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                    return journal.submit(writer.work("web", Inbound.messages(List.of(m)))).get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        go.countDown();
+
+        List<IngestReport> done = new ArrayList<>();
+        for (CompletableFuture<IngestReport> r : reports) {
+            done.add(r.get(10, TimeUnit.SECONDS));
+        }
+        assertThat(done).flatExtracting(IngestReport::storedMessageIds).hasSize(1);
+        assertThat(done).extracting(IngestReport::duplicates).containsOnly(0, 1)
+                .filteredOn(d -> d == 1).hasSize(4);
+        assertThat(count(db, "SELECT COUNT(*) FROM messages")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM deliveries")).isEqualTo(1);
+        assertThat(scheduled).hasSize(1);
+    }
+
+    @Test
+    void sameChannelMessageIdTwiceInOneBatchIsStoredOnce() throws Exception {
+        Message m = customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hello");
+
+        IngestReport report = ingest(m, m);
+
+        assertThat(report.storedMessageIds()).hasSize(1);
+        assertThat(report.duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void sameChannelMessageIdOnAnotherInstanceIsADifferentMessage() throws Exception {
+        ingest(customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hello"));
+        IngestReport other = ingest(customerMessage("chat", "m-1", "thread-1", "ann@example.com", "Hello"));
+
+        assertThat(other.storedMessageIds()).hasSize(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM messages")).isEqualTo(2);
+    }
+
+    @Test
+    void messagesWithTheSameThreadKeyShareAConversation() throws Exception {
+        String a = ingest(customerMessage("web", "m-1", "thread-1", "ann@example.com", "one"))
+                .storedMessageIds().get(0);
+        String b = ingest(customerMessage("web", "m-2", "thread-1", "ann@example.com", "two"))
+                .storedMessageIds().get(0);
+        String c = ingest(customerMessage("web", "m-3", "thread-2", "ann@example.com", "three"))
+                .storedMessageIds().get(0);
+
+        String convA = queries.message(a).orElseThrow().message().conversationId();
+        String convB = queries.message(b).orElseThrow().message().conversationId();
+        String convC = queries.message(c).orElseThrow().message().conversationId();
+        assertThat(convB).isEqualTo(convA);
+        assertThat(convC).isNotEqualTo(convA);
+        assertThat(queries.messages(convA, 100)).extracting(v -> v.message().text()).containsExactly("one", "two");
+        // Same customer address: both conversations belong to one contact.
+        assertThat(count(db, "SELECT COUNT(*) FROM contacts")).isEqualTo(1);
+    }
+
+    @Test
+    void sameCustomerAddressOnTwoInstancesIsOneContactWithTwoConversations() throws Exception {
+        ingest(customerMessage("web", "m-1", "thread-1", "ann@example.com", "via web"));
+        ingest(customerMessage("chat", "c-1", "thread-1", "ANN@example.com", "via chat"));
+
+        assertThat(count(db, "SELECT COUNT(*) FROM contacts")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(DISTINCT contact_id) FROM conversations")).isEqualTo(1);
+        assertThat(queries.conversations(10)).extracting(cv -> cv.channel().instanceId())
+                .containsExactlyInAnyOrder("web", "chat");
+    }
+
+    @Test
+    void deskReplyForAKnownTicketBecomesAnOutboundMessageForTheConversationsChannel() throws Exception {
+        DeliveryTask toDesk = customerMessageOnTicket("T-1", "item-1");
+        scheduled.clear();
+
+        IngestReport report = ingest("desk", Inbound.replies(List.of(reply("T-1", "c-9", "Hello Ann"))));
+
+        assertThat(report.storedMessageIds()).hasSize(1);
+        String replyId = report.storedMessageIds().get(0);
+        DeliveryTask toChannel = scheduled.stream().filter(t -> t.messageId().equals(replyId)).findFirst()
+                .orElseThrow();
+        assertThat(toChannel.kind()).isEqualTo(DeliveryTask.TargetKind.CHANNEL);
+        assertThat(toChannel.target()).isEqualTo("web");
+        assertThat(toChannel.conversationId()).isEqualTo(toDesk.conversationId());
+        assertThat(scheduled).hasSize(1);
+
+        DeliveryStore.Context ctx = deliveries.context(toChannel);
+        Message out = ctx.message();
+        assertThat(out.direction()).isEqualTo(Direction.OUTBOUND);
+        assertThat(out.text()).isEqualTo("Hello Ann");
+        assertThat(out.channel()).isEqualTo(new ChannelRef("webhook-channel", "web"));
+        assertThat(out.threadKey()).isEqualTo("thread-1");
+        assertThat(out.conversationId()).isEqualTo(toDesk.conversationId());
+        assertThat(out.author().displayName()).isEqualTo("Alice");
+        assertThat(out.metadata()).containsEntry("desk.instance", "desk").containsEntry("desk.ticketRef", "T-1")
+                .containsEntry("desk.replyId", "c-9");
+        assertThat(ctx.conversation().deskTickets()).containsEntry("desk", "T-1");
+        assertThat(count(db, "SELECT COUNT(*) FROM deliveries WHERE kind = 'CHANNEL' AND target_instance = 'web'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void sameDeskReplyTwiceIsStoredAndScheduledOnce() throws Exception {
+        customerMessageOnTicket("T-1", "item-1");
+        scheduled.clear();
+
+        ingest("desk", Inbound.replies(List.of(reply("T-1", "c-9", "Hello"))));
+        IngestReport again = ingest("desk", Inbound.replies(List.of(reply("T-1", "c-9", "Hello"))));
+
+        assertThat(again.storedMessageIds()).isEmpty();
+        assertThat(again.duplicates()).isEqualTo(1);
+        assertThat(scheduled).hasSize(1);
+    }
+
+    @Test
+    void deskReplyThatIsTheHubsOwnPostIsSkipped() throws Exception {
+        customerMessageOnTicket("T-1", "item-1");
+        scheduled.clear();
+
+        IngestReport report = ingest("desk", Inbound.replies(List.of(reply("T-1", "item-1", "Hi"))));
+
+        assertThat(report.storedMessageIds()).isEmpty();
+        assertThat(report.skipped()).isEqualTo(1);
+        assertThat(scheduled).isEmpty();
+        assertThat(count(db, "SELECT COUNT(*) FROM messages WHERE direction = 'OUTBOUND'")).isZero();
+    }
+
+    @Test
+    void channelMessageThatIsTheHubsOwnSentReplyIsSkipped() throws Exception {
+        customerMessageOnTicket("T-1", "item-1");
+        scheduled.clear();
+        ingest("desk", Inbound.replies(List.of(reply("T-1", "c-9", "Hello Ann"))));
+        DeliveryTask toChannel = scheduled.get(0);
+        journal.submit(deliveries.done(toChannel, "ch-77", null, Instant.now())).get(10, TimeUnit.SECONDS);
+        scheduled.clear();
+
+        IngestReport echo = ingest(customerMessage("web", "ch-77", "thread-1", "ann@example.com", "Hello Ann"));
+
+        assertThat(echo.storedMessageIds()).isEmpty();
+        assertThat(echo.skipped()).isEqualTo(1);
+        assertThat(scheduled).isEmpty();
+        assertThat(count(db, "SELECT COUNT(*) FROM messages WHERE source_instance = 'web'")).isEqualTo(1);
+    }
+
+    @Test
+    void deskReplyForAnUnknownTicketIsSkipped() throws Exception {
+        customerMessageOnTicket("T-1", "item-1");
+        scheduled.clear();
+
+        IngestReport report = ingest("desk", Inbound.replies(List.of(reply("T-404", "c-1", "Hello"))));
+        IngestReport otherDesk = ingest("desk2", Inbound.replies(List.of(reply("T-1", "c-2", "Hello"))));
+
+        assertThat(report.storedMessageIds()).isEmpty();
+        assertThat(report.skipped()).isEqualTo(1);
+        assertThat(otherDesk.skipped()).as("ticket refs are per desk instance").isEqualTo(1);
+        assertThat(scheduled).isEmpty();
+        assertThat(count(db, "SELECT COUNT(*) FROM deliveries WHERE kind = 'CHANNEL'")).isZero();
+    }
+
+    @Test
+    void offsetsSavedWithMessagesAreReadableAndUpdated() throws Exception {
+        OffsetStore offsets = new OffsetStore(db);
+        Message m = customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hello");
+
+        ingest("web", Inbound.messages(List.of(m)).withOffsets(Map.of("updateId", "8123", "uid", "7:1")));
+        assertThat(offsets.get("web", "updateId")).contains("8123");
+        assertThat(offsets.get("web", "uid")).contains("7:1");
+        assertThat(offsets.get("chat", "updateId")).isEmpty();
+
+        // A duplicate still moves the offset on, and offsets may come alone.
+        ingest("web", Inbound.messages(List.of(m)).withOffsets(Map.of("updateId", "8124")));
+        assertThat(offsets.get("web", "updateId")).contains("8124");
+        ingest("web", Inbound.none().withOffsets(Map.of("updateId", "8125")));
+        assertThat(offsets.get("web", "updateId")).contains("8125");
+        assertThat(offsets.get("web", "uid")).contains("7:1");
+    }
+
+    @Test
+    void ticketResolvedOnTheDeskResolvesTheConversationAndANewCustomerMessageReopensIt() throws Exception {
+        DeliveryTask toDesk = customerMessageOnTicket("T-1", "item-1");
+        String conversationId = toDesk.conversationId();
+
+        ingest("desk", Inbound.none().withTicketUpdates(List.of(new TicketUpdate("T-1",
+                ConversationStatus.RESOLVED))));
+        assertThat(queries.conversation(conversationId)).get().extracting(Conversation::status)
+                .isEqualTo(ConversationStatus.RESOLVED);
+
+        ingest(customerMessage("web", "m-2", "thread-1", "ann@example.com", "One more thing"));
+        assertThat(queries.conversation(conversationId)).get().extracting(Conversation::status)
+                .isEqualTo(ConversationStatus.OPEN);
+    }
+
+    @Test
+    void ticketUpdateForAnUnknownTicketChangesNothing() throws Exception {
+        DeliveryTask toDesk = customerMessageOnTicket("T-1", "item-1");
+
+        ingest("desk", Inbound.none().withTicketUpdates(List.of(new TicketUpdate("T-2",
+                ConversationStatus.RESOLVED))));
+
+        assertThat(queries.conversation(toDesk.conversationId())).get().extracting(Conversation::status)
+                .isEqualTo(ConversationStatus.OPEN);
+    }
+
+    @Test
+    void inboundThatCannotBeStoredLeavesNothingBehindAndSchedulesNothing() {
+        Message good = customerMessage("web", "m-1", "thread-1", "ann@example.com", "fine");
+        Message tooLong = customerMessage("web", "m-2", "x".repeat(600), "bob@example.com", "thread key too long");
+
+        assertThatThrownBy(() -> ingest("web", Inbound.messages(List.of(good, tooLong))
+                .withOffsets(Map.of("updateId", "1"))))
+                .isInstanceOf(ExecutionException.class);
+
+        assertThat(count(db, "SELECT COUNT(*) FROM messages")).isZero();
+        assertThat(count(db, "SELECT COUNT(*) FROM conversations")).isZero();
+        assertThat(count(db, "SELECT COUNT(*) FROM deliveries")).isZero();
+        assertThat(string(db, "SELECT offset_value FROM connector_offsets")).isNull();
+        assertThat(scheduled).isEmpty();
+    }
+}
