@@ -75,7 +75,9 @@ public final class ConfigDef {
                 if (s.validator() != null) {
                     Optional<String> problem = s.validator().check(converted);
                     if (problem.isPresent()) {
-                        problems.add(new ConfigProblem(instanceId, s.name(), problem.get()));
+                        // A validator may quote the value; a secret's value must never reach a log or an answer.
+                        problems.add(new ConfigProblem(instanceId, s.name(), s.isSecret()
+                                ? "secret value is not valid" : problem.get()));
                         continue;
                     }
                 }

@@ -3,7 +3,7 @@ package dev.omnibridge.privacy;
 import dev.omnibridge.model.Address;
 
 /**
- * Masks customer data for log lines. Logs keep enough to correlate ({@code +44******0123}, {@code j***@example.com})
+ * Masks customer data for log lines. Logs keep enough to correlate ({@code +44*******123}, {@code j***@example.com})
  * and never the whole value.
  */
 public final class Redact {
