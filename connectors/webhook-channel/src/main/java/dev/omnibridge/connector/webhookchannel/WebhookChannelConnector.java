@@ -1,5 +1,7 @@
 package dev.omnibridge.connector.webhookchannel;
 
+import dev.omnibridge.webhook.SignedJsonPoster;
+import dev.omnibridge.webhook.WebhookSignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.config.Secret;
 import dev.omnibridge.config.Settings;

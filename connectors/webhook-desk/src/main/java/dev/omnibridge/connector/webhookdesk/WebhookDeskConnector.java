@@ -1,5 +1,7 @@
 package dev.omnibridge.connector.webhookdesk;
 
+import dev.omnibridge.webhook.SignedJsonPoster;
+import dev.omnibridge.webhook.WebhookSignature;
 import dev.omnibridge.config.Secret;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.privacy.Redact;

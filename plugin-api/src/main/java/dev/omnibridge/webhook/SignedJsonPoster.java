@@ -1,4 +1,4 @@
-package dev.omnibridge.connector.webhookdesk;
+package dev.omnibridge.webhook;
 
 import dev.omnibridge.spi.DeliveryException;
 
@@ -17,15 +17,15 @@ import java.time.Duration;
  * answers are classified by {@link DeliveryException#forHttpStatus}. Failure messages name the target by scheme,
  * host and port only (a URL's path or query may carry a token) and never carry the secret.
  */
-final class SignedJsonPoster {
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    static final int SNIPPET_MAX_CHARS = 200;
+public final class SignedJsonPoster {
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    public static final int SNIPPET_MAX_CHARS = 200;
     /** Answers are small JSON documents; more than this is not read. */
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     /** A 2xx answer. */
-    record Answer(int status, byte[] body) {
+    public record Answer(int status, byte[] body) {
     }
 
     private final HttpClient http;
@@ -35,7 +35,7 @@ final class SignedJsonPoster {
     private final WebhookSignature signature;
     private final String secretValue;
 
-    SignedJsonPoster(URI target, Duration timeout, WebhookSignature signature, String secretValue) {
+    public SignedJsonPoster(URI target, Duration timeout, WebhookSignature signature, String secretValue) {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
@@ -48,11 +48,11 @@ final class SignedJsonPoster {
         this.secretValue = secretValue;
     }
 
-    String where() {
+    public String where() {
         return where;
     }
 
-    Answer post(byte[] json, String idempotencyKey) {
+    public Answer post(byte[] json, String idempotencyKey) {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
             throw DeliveryException.permanent("delivery has no idempotency key");
         }
@@ -94,7 +94,7 @@ final class SignedJsonPoster {
     }
 
     /** The start of an error answer, on one line, at most {@value #SNIPPET_MAX_CHARS} characters, secret masked. */
-    String snippet(byte[] body) {
+    public String snippet(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
         if (!secretValue.isEmpty()) {
             text = text.replace(secretValue, "******");

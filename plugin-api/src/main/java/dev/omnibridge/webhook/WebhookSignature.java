@@ -1,25 +1,23 @@
-package dev.omnibridge.connector.webhookchannel;
+package dev.omnibridge.webhook;
 
 import dev.omnibridge.config.Secret;
 import dev.omnibridge.webhook.HmacSignatures;
-import dev.omnibridge.webhook.WebhookRejectedException;
-import dev.omnibridge.webhook.WebhookRequest;
 
 import java.util.Locale;
 
 /** {@code X-Omnibridge-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>}, checked and produced. */
-final class WebhookSignature {
-    static final String HEADER = "X-Omnibridge-Signature";
+public final class WebhookSignature {
+    public static final String HEADER = "X-Omnibridge-Signature";
     private static final String PREFIX = "sha256=";
 
     private final Secret secret;
 
-    WebhookSignature(Secret secret) {
+    public WebhookSignature(Secret secret) {
         this.secret = secret;
     }
 
     /** The header value for a body we send. */
-    String sign(byte[] body) {
+    public String sign(byte[] body) {
         return PREFIX + HmacSignatures.hmacSha256Hex(secret.reveal(), body);
     }
 
@@ -28,7 +26,7 @@ final class WebhookSignature {
      *
      * @throws WebhookRejectedException 401 when the header is missing or does not match
      */
-    void verify(WebhookRequest request) {
+    public void verify(WebhookRequest request) {
         String given = request.header(HEADER).map(String::strip).orElse("");
         if (given.isEmpty()) {
             throw WebhookRejectedException.unauthorized("missing " + HEADER + " header");
