@@ -73,8 +73,9 @@ public final class Hub implements AutoCloseable {
 
         Dispatcher[] dispatcherRef = new Dispatcher[1];
         InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock);
+        JournalQueries queries = new JournalQueries(database);
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
-                new OffsetStore(database), new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,
+                new OffsetStore(database), queries, new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,
                 clock);
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
@@ -90,7 +91,7 @@ public final class Hub implements AutoCloseable {
         instances.startAll();
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
                 VertxPlatformHttpRouter.getRouterNameFromPort(config.http().port()));
-        new HttpApi(instances, dispatcher, deliveries, new JournalQueries(database), metrics, config.adminToken(),
+        new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking).mount(router, router.bodyHandler());
         dispatcher.recover();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),

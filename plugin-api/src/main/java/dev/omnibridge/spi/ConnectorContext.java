@@ -1,11 +1,14 @@
 package dev.omnibridge.spi;
 
 import dev.omnibridge.config.Settings;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Message;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 import org.apache.camel.RoutesBuilder;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -35,6 +38,18 @@ public interface ConnectorContext {
 
     /** A poll position saved with {@link Inbound#offsets()}, if any. */
     Optional<String> offset(String key);
+
+    /**
+     * A message on this instance known by its channel id: one the channel received, or one the hub sent through it
+     * (the id {@link ChannelConnector#send} returned). Lets a channel thread a reply by what it answers.
+     */
+    Optional<Message> findMessage(String channelMessageId);
+
+    /** The conversation on this instance with the given thread key, if any. */
+    Optional<Conversation> findConversation(String threadKey);
+
+    /** The latest messages of a conversation, oldest first, at most {@code limit}. */
+    List<Message> recentMessages(String conversationId, int limit);
 
     AttachmentStore attachments();
 

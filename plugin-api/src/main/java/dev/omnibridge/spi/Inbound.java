@@ -1,5 +1,7 @@
 package dev.omnibridge.spi;
 
+import dev.omnibridge.model.Message;
+
 import java.util.List;
 import java.util.Map;
 
@@ -10,37 +12,49 @@ import java.util.Map;
  * @param replies       agents' replies (desk connectors)
  * @param ticketUpdates ticket state changes (desk connectors)
  * @param offsets       poll positions to save with the above, e.g. {@code updateId -> 8123}
+ * @param skipped       items received but not turned into messages (noise, unreadable input)
  */
-public record Inbound(List<dev.omnibridge.model.Message> messages, List<DeskReply> replies,
-                      List<TicketUpdate> ticketUpdates, Map<String, String> offsets) {
+public record Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
+                      Map<String, String> offsets, List<Skipped> skipped) {
     public Inbound {
         messages = messages == null ? List.of() : List.copyOf(messages);
         replies = replies == null ? List.of() : List.copyOf(replies);
         ticketUpdates = ticketUpdates == null ? List.of() : List.copyOf(ticketUpdates);
         offsets = offsets == null ? Map.of() : Map.copyOf(offsets);
+        skipped = skipped == null ? List.of() : List.copyOf(skipped);
+    }
+
+    public Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
+                   Map<String, String> offsets) {
+        this(messages, replies, ticketUpdates, offsets, null);
     }
 
     public static Inbound none() {
-        return new Inbound(null, null, null, null);
+        return new Inbound(null, null, null, null, null);
     }
 
-    public static Inbound messages(List<dev.omnibridge.model.Message> messages) {
-        return new Inbound(messages, null, null, null);
+    public static Inbound messages(List<Message> messages) {
+        return new Inbound(messages, null, null, null, null);
     }
 
     public static Inbound replies(List<DeskReply> replies) {
-        return new Inbound(null, replies, null, null);
+        return new Inbound(null, replies, null, null, null);
+    }
+
+    public static Inbound skipped(Skipped skipped) {
+        return new Inbound(null, null, null, null, List.of(skipped));
     }
 
     public Inbound withOffsets(Map<String, String> newOffsets) {
-        return new Inbound(messages, replies, ticketUpdates, newOffsets);
+        return new Inbound(messages, replies, ticketUpdates, newOffsets, skipped);
     }
 
     public Inbound withTicketUpdates(List<TicketUpdate> updates) {
-        return new Inbound(messages, replies, updates, offsets);
+        return new Inbound(messages, replies, updates, offsets, skipped);
     }
 
     public boolean isEmpty() {
-        return messages.isEmpty() && replies.isEmpty() && ticketUpdates.isEmpty() && offsets.isEmpty();
+        return messages.isEmpty() && replies.isEmpty() && ticketUpdates.isEmpty() && offsets.isEmpty()
+                && skipped.isEmpty();
     }
 }

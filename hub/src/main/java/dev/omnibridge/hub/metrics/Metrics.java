@@ -18,6 +18,8 @@ public final class Metrics {
     private final Map<String, LongAdder> messagesOut = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> deliveryFailures = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> webhooksRejected = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> inboundIgnored = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> inboundDeadLetters = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
     private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS.length + 1];
     private final LongAdder latencyCount = new LongAdder();
@@ -43,6 +45,11 @@ public final class Metrics {
 
     public void webhookRejected(String instance) {
         webhooksRejected.computeIfAbsent(instance, k -> new LongAdder()).increment();
+    }
+
+    /** An item a channel received and recorded without forwarding it: noise, or a dead letter. */
+    public void inboundSkipped(String instance, boolean deadLetter) {
+        (deadLetter ? inboundDeadLetters : inboundIgnored).computeIfAbsent(instance, k -> new LongAdder()).increment();
     }
 
     public long messagesIn(String instance) {
@@ -79,6 +86,10 @@ public final class Metrics {
                 deliveryFailures);
         counter(out, "omnibridge_webhooks_rejected_total", "Webhooks refused (signature, body, size) per instance.",
                 webhooksRejected);
+        counter(out, "omnibridge_inbound_ignored_total", "Received items recorded as noise (auto-replies, bounces).",
+                inboundIgnored);
+        counter(out, "omnibridge_inbound_dead_letters_total", "Received items a connector could not read.",
+                inboundDeadLetters);
         out.append("# HELP omnibridge_deliveries Outbox rows by state.\n# TYPE omnibridge_deliveries gauge\n");
         gauges.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.append(e.getKey()).append(' ').append(e.getValue().getAsLong()).append('\n'));

@@ -17,7 +17,7 @@ final class ParentFirstClassLoader extends PluginClassLoader {
     static final List<String> SHARED = List.of(
             "dev.omnibridge.model.", "dev.omnibridge.spi.", "dev.omnibridge.config.", "dev.omnibridge.webhook.",
             "dev.omnibridge.privacy.", "org.apache.camel.", "org.slf4j.", "com.fasterxml.jackson.", "jakarta.",
-            "io.vertx.", "io.netty.");
+            "io.vertx.", "io.netty.", "org.eclipse.angus.");
 
     ParentFirstClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent) {
         super(manager, descriptor, parent, ClassLoadingStrategy.PDA);

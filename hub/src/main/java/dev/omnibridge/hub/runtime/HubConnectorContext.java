@@ -1,6 +1,8 @@
 package dev.omnibridge.hub.runtime;
 
 import dev.omnibridge.config.Settings;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.Inbound;
@@ -12,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -78,6 +81,34 @@ final class HubConnectorContext implements ConnectorContext {
     @Override
     public Optional<String> offset(String key) {
         return hub.offsets().get(instance.id(), key);
+    }
+
+    @Override
+    public Optional<Message> findMessage(String channelMessageId) {
+        return read(() -> hub.queries().channelMessage(instance.id(), channelMessageId));
+    }
+
+    @Override
+    public Optional<Conversation> findConversation(String threadKey) {
+        return read(() -> hub.queries().conversationByThread(instance.id(), threadKey));
+    }
+
+    @Override
+    public List<Message> recentMessages(String conversationId, int limit) {
+        return read(() -> hub.queries().recentMessages(conversationId, limit));
+    }
+
+    private interface Read<T> {
+        T get() throws SQLException;
+    }
+
+    /** Lookups are on the connector's hot path; a store failure surfaces as unchecked so a poll fails and retries. */
+    private static <T> T read(Read<T> query) {
+        try {
+            return query.get();
+        } catch (SQLException e) {
+            throw new IllegalStateException("store lookup failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.hub.store.IngestReport;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
@@ -21,6 +22,7 @@ import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -55,20 +57,22 @@ public final class InstanceManager implements DeliveryTargets {
     private final Journal journal;
     private final InboundWriter writer;
     private final OffsetStore offsets;
+    private final JournalQueries queries;
     private final AttachmentStore attachments;
     private final Metrics metrics;
     private final Clock clock;
     private final Map<String, ConnectorInstance> instances = new LinkedHashMap<>();
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
-                           InboundWriter writer, OffsetStore offsets, AttachmentStore attachments, Metrics metrics,
-                           Clock clock) {
+                           InboundWriter writer, OffsetStore offsets, JournalQueries queries,
+                           AttachmentStore attachments, Metrics metrics, Clock clock) {
         this.config = config;
         this.catalog = catalog;
         this.camel = camel;
         this.journal = journal;
         this.writer = writer;
         this.offsets = offsets;
+        this.queries = queries;
         this.attachments = attachments;
         this.metrics = metrics;
         this.clock = clock;
@@ -232,12 +236,15 @@ public final class InstanceManager implements DeliveryTargets {
         ChannelRef ref = new ChannelRef(instance.type(), instance.id());
         List<Message> messages = inbound.messages().stream()
                 .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build()).toList();
-        Inbound normalised = new Inbound(messages, inbound.replies(), inbound.ticketUpdates(), inbound.offsets());
+        Inbound normalised = new Inbound(messages, inbound.replies(), inbound.ticketUpdates(), inbound.offsets(),
+                inbound.skipped());
         return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
             if (!report.storedMessageIds().isEmpty()) {
                 metrics.messagesIn(instance.id(), report.storedMessageIds().size());
                 instance.messageSeen(clock.instant());
             }
+            report.setAside().forEach(item -> metrics.inboundSkipped(instance.id(),
+                    item.disposition() == Skipped.Disposition.DEAD_LETTER));
             return report;
         });
     }
@@ -305,7 +312,11 @@ public final class InstanceManager implements DeliveryTargets {
         return offsets;
     }
 
-    AttachmentStore attachments() {
+    JournalQueries queries() {
+        return queries;
+    }
+
+    public AttachmentStore attachments() {
         return attachments;
     }
 

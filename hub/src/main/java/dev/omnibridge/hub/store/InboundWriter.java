@@ -8,6 +8,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.spi.TicketUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class InboundWriter {
             List<String> stored = new ArrayList<>();
             int[] duplicates = {0};
             int[] skipped = {0};
+            List<Skipped> setAside = new ArrayList<>();
             Instant now = clock.instant();
             for (Message m : inbound.messages()) {
                 storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped);
@@ -67,10 +69,18 @@ public final class InboundWriter {
                     LOG.warn("Instance {}: status update for unknown ticket {}", instanceId, u.ticketRef());
                 }
             }
+            for (Skipped item : inbound.skipped()) {
+                if (recordSkipped(c, instanceId, item, now)) {
+                    skipped[0]++;
+                    setAside.add(item);
+                } else {
+                    duplicates[0]++;
+                }
+            }
             for (Map.Entry<String, String> e : inbound.offsets().entrySet()) {
                 saveOffset(c, instanceId, e.getKey(), e.getValue(), now);
             }
-            return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0]);
+            return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0], List.copyOf(setAside));
         };
     }
 
@@ -209,6 +219,26 @@ public final class InboundWriter {
             return rs.next() ? new ConversationRow(rs.getString(1), new ChannelRef(rs.getString(2), rs.getString(3)),
                     rs.getString(4)) : null;
         }
+    }
+
+    /** Records a skipped item once; false when the same source id was recorded (or stored as a message) before. */
+    private static boolean recordSkipped(Connection c, String instance, Skipped item, Instant now)
+            throws SQLException {
+        if (exists(c, instance, item.sourceId()) || Sql.string(c, "SELECT source_id FROM inbound_skipped "
+                + "WHERE instance_id = ? AND source_id = ?", instance, item.sourceId()).isPresent()) {
+            return false;
+        }
+        Sql.update(c, "INSERT INTO inbound_skipped (instance_id, source_id, disposition, reason, original, "
+                        + "created_at) VALUES (?, ?, ?, ?, ?, ?)", instance, item.sourceId(), item.disposition(),
+                truncate(item.reason(), 2000), item.original() == null ? null : item.original().toString(), now);
+        LOG.info("Instance {}: {} {} not turned into a message: {}", instance,
+                item.disposition() == Skipped.Disposition.DEAD_LETTER ? "dead-lettered" : "skipped",
+                item.sourceId(), item.reason());
+        return true;
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     private static void saveOffset(Connection c, String instance, String key, String value, Instant now)

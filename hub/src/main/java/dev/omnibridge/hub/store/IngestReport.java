@@ -1,5 +1,7 @@
 package dev.omnibridge.hub.store;
 
+import dev.omnibridge.spi.Skipped;
+
 import java.util.List;
 
 /**
@@ -7,7 +9,12 @@ import java.util.List;
  *
  * @param storedMessageIds hub ids of newly stored messages and replies
  * @param duplicates       items skipped because the same source id was stored before
- * @param skipped          items recorded as not to be forwarded (echo of the hub's own post, unknown ticket)
+ * @param skipped          items recorded as not to be forwarded (echo of the hub's own post, unknown ticket, noise,
+ *                         dead letters)
+ * @param setAside         the connector's skipped items that were newly recorded
  */
-public record IngestReport(List<String> storedMessageIds, int duplicates, int skipped) {
+public record IngestReport(List<String> storedMessageIds, int duplicates, int skipped, List<Skipped> setAside) {
+    public IngestReport {
+        setAside = setAside == null ? List.of() : List.copyOf(setAside);
+    }
 }

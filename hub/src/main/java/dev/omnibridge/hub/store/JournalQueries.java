@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Read-only views of the journal for the admin API. */
+/** Read-only views of the journal, for the admin API and for connectors threading what they receive. */
 public final class JournalQueries {
     private final Database database;
 
@@ -90,6 +90,65 @@ public final class JournalQueries {
     public Optional<Conversation> conversation(String id) throws SQLException {
         try (Connection c = database.connection()) {
             return DeliveryStore.conversation(c, id);
+        }
+    }
+
+    /** A message a channel instance received (by its source id) or the hub sent through it (by the channel's id). */
+    public Optional<Message> channelMessage(String instance, String channelMessageId) throws SQLException {
+        try (Connection c = database.connection()) {
+            Optional<String> id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?",
+                    instance, channelMessageId);
+            if (id.isEmpty()) {
+                id = Sql.string(c, "SELECT message_id FROM deliveries WHERE target_instance = ? AND kind = 'CHANNEL' "
+                        + "AND result_ref = ?", instance, channelMessageId);
+            }
+            return id.isEmpty() ? Optional.empty() : Optional.of(DeliveryStore.message(c, id.get()));
+        }
+    }
+
+    public Optional<Conversation> conversationByThread(String instance, String threadKey) throws SQLException {
+        try (Connection c = database.connection()) {
+            Optional<String> id = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? "
+                    + "AND thread_key = ?", instance, threadKey);
+            return id.isEmpty() ? Optional.empty() : DeliveryStore.conversation(c, id.get());
+        }
+    }
+
+    /** The latest messages of a conversation, oldest first. */
+    public List<Message> recentMessages(String conversationId, int limit) throws SQLException {
+        try (Connection c = database.connection();
+             PreparedStatement ps = Sql.prepare(c, "SELECT id FROM messages WHERE conversation_id = ? "
+                     + "ORDER BY seq DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", conversationId);
+             ResultSet rs = ps.executeQuery()) {
+            List<String> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            List<Message> list = new ArrayList<>();
+            for (int i = ids.size() - 1; i >= 0; i--) {
+                list.add(DeliveryStore.message(c, ids.get(i)));
+            }
+            return list;
+        }
+    }
+
+    public record SkippedView(long id, String instance, String sourceId, String disposition, String reason,
+                              String original, Instant at) {
+    }
+
+    /** Items channels recorded without turning them into messages, newest first. */
+    public List<SkippedView> skipped(String disposition, int limit) throws SQLException {
+        try (Connection c = database.connection();
+             PreparedStatement ps = Sql.prepare(c, "SELECT id, instance_id, source_id, disposition, reason, original, "
+                     + "created_at FROM inbound_skipped WHERE disposition = ? ORDER BY id DESC FETCH FIRST "
+                     + limit + " ROWS ONLY", disposition);
+             ResultSet rs = ps.executeQuery()) {
+            List<SkippedView> list = new ArrayList<>();
+            while (rs.next()) {
+                list.add(new SkippedView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), Sql.instant(rs, "created_at")));
+            }
+            return list;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.hub.delivery.Dispatcher;
 import dev.omnibridge.hub.metrics.Metrics;
@@ -9,7 +10,9 @@ import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.runtime.InstanceState;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.JournalQueries;
+import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.json.CanonicalJson;
+import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.webhook.HmacSignatures;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -69,6 +72,8 @@ public final class HttpApi {
         router.post("/api/instances/:id/restart").handler(ctx -> offload(ctx, () -> restart(ctx)));
         router.get("/api/dead-letters").handler(ctx -> offload(ctx, () -> deadLetters(ctx)));
         router.post("/api/dead-letters/:id/replay").handler(ctx -> offload(ctx, () -> replay(ctx)));
+        router.get("/api/skipped").handler(ctx -> offload(ctx, () -> skipped(ctx)));
+        router.get("/api/attachments/:sha256").handler(ctx -> offload(ctx, () -> attachment(ctx)));
         router.get("/api/messages").handler(ctx -> offload(ctx, () -> messages(ctx)));
         router.get("/api/messages/:id").handler(ctx -> offload(ctx, () -> message(ctx)));
         router.get("/api/conversations").handler(ctx -> offload(ctx, () -> conversations(ctx)));
@@ -163,7 +168,42 @@ public final class HttpApi {
     private void deadLetters(RoutingContext ctx) throws Exception {
         ObjectNode body = JSON.createObjectNode();
         body.set("deadLetters", JSON.valueToTree(deliveries.deadLetters(limit(ctx))));
+        ArrayNode inbound = body.putArray("inboundDeadLetters");
+        for (JournalQueries.SkippedView v : queries.skipped(Skipped.Disposition.DEAD_LETTER.name(), limit(ctx))) {
+            inbound.addObject().put("id", v.id()).put("instance", v.instance()).put("sourceId", v.sourceId())
+                    .put("reason", v.reason()).put("original", v.original()).put("failedAt", v.at().toString());
+        }
         json(ctx, 200, body);
+    }
+
+    private void skipped(RoutingContext ctx) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("skipped");
+        for (JournalQueries.SkippedView v : queries.skipped(Skipped.Disposition.IGNORED.name(), limit(ctx))) {
+            list.addObject().put("id", v.id()).put("instance", v.instance()).put("sourceId", v.sourceId())
+                    .put("reason", v.reason()).put("original", v.original()).put("at", v.at().toString());
+        }
+        json(ctx, 200, body);
+    }
+
+    /** Stored bytes (e.g. an original mail) by hash, always as a download so a browser never renders them. */
+    private void attachment(RoutingContext ctx) throws Exception {
+        String sha = ctx.pathParam("sha256");
+        if (!sha.matches("[0-9a-f]{64}")) {
+            error(ctx, 400, "attachment id must be a lower-case hex SHA-256");
+            return;
+        }
+        Attachment ref = new Attachment(sha, "application/octet-stream", -1, sha, URI.create("attachment:" + sha));
+        byte[] bytes;
+        try (var in = instances.attachments().open(ref)) {
+            bytes = in.readAllBytes();
+        } catch (java.nio.file.NoSuchFileException e) {
+            error(ctx, 404, "no stored attachment " + sha);
+            return;
+        }
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/octet-stream")
+                .putHeader("Content-Disposition", "attachment; filename=\"" + sha + "\"")
+                .putHeader("X-Content-Type-Options", "nosniff").end(Buffer.buffer(bytes));
     }
 
     private void replay(RoutingContext ctx) throws Exception {

@@ -1,5 +1,7 @@
 package dev.omnibridge.connector.webhookchannel;
 
+import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.TestWebhooks;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Direction;
@@ -17,9 +19,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static dev.omnibridge.connector.webhookchannel.TestSigning.request;
-import static dev.omnibridge.connector.webhookchannel.TestSigning.signature;
-import static dev.omnibridge.connector.webhookchannel.TestSigning.signedPost;
+import static dev.omnibridge.testkit.TestWebhooks.request;
+import static dev.omnibridge.testkit.TestWebhooks.signature;
+import static dev.omnibridge.testkit.TestWebhooks.signedPost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -49,7 +51,7 @@ class WebhookChannelInboundTest {
     void storesASignedMessageAsInboundOnThisInstanceAndAnswersStored() {
         Instant before = Instant.now();
 
-        WebhookOutcome outcome = connector.onWebhook(signedPost(SECRET, ANN));
+        WebhookOutcome outcome = connector.onWebhook(signedPost("web", SECRET, ANN));
 
         assertThat(outcome.response().status()).isEqualTo(200);
         assertThat(new String(outcome.response().body(), StandardCharsets.UTF_8)).isEqualTo("{\"status\":\"stored\"}");
@@ -77,7 +79,7 @@ class WebhookChannelInboundTest {
                  "receivedAt":"2001-01-01T00:00:00Z","channelMessageId":"m-2","threadKey":"t",
                  "author":{"role":"CUSTOMER"},"text":"hi","tags":["vip"]}""";
 
-        Message m = connector.onWebhook(signedPost(SECRET, body)).inbound().messages().get(0);
+        Message m = connector.onWebhook(signedPost("web", SECRET, body)).inbound().messages().get(0);
 
         assertThat(m.id()).isNull();
         assertThat(m.conversationId()).isNull();
@@ -93,7 +95,7 @@ class WebhookChannelInboundTest {
                 + "\"author\":{\"role\":\"CUSTOMER\",\"address\":{\"kind\":\"PHONE\",\"value\":\"+14155550100\"}},"
                 + "\"text\":\"Second\"}]";
 
-        List<Message> messages = connector.onWebhook(signedPost(SECRET, body)).inbound().messages();
+        List<Message> messages = connector.onWebhook(signedPost("web", SECRET, body)).inbound().messages();
 
         assertThat(messages).extracting(Message::channelMessageId).containsExactly("m-1", "m-2");
         assertThat(messages).extracting(Message::threadKey).containsExactly("thread-1", "thread-2");
@@ -102,14 +104,14 @@ class WebhookChannelInboundTest {
 
     @Test
     void rejectsARequestWithoutSignatureHeaderWith401() {
-        WebhookRequest unsigned = request("POST", ANN.getBytes(StandardCharsets.UTF_8), Map.of());
+        WebhookRequest unsigned = request("web", "POST", ANN.getBytes(StandardCharsets.UTF_8), Map.of());
 
         assertRejected(unsigned, 401, "missing X-Omnibridge-Signature header");
     }
 
     @Test
     void rejectsASignatureMadeWithAnotherSecretWith401() {
-        assertRejected(signedPost("not-the-secret", ANN), 401, "signature does not match");
+        assertRejected(signedPost("web", "not-the-secret", ANN), 401, "signature does not match");
     }
 
     @Test
@@ -120,7 +122,7 @@ class WebhookChannelInboundTest {
         int at = ANN.indexOf("late");
         tampered[at] = (byte) 'L';
 
-        assertRejected(request("POST", tampered, Map.of("X-Omnibridge-Signature", List.of(signature))),
+        assertRejected(request("web", "POST", tampered, Map.of("X-Omnibridge-Signature", List.of(signature))),
                 401, "signature does not match");
     }
 
@@ -129,7 +131,7 @@ class WebhookChannelInboundTest {
         byte[] body = ANN.getBytes(StandardCharsets.UTF_8);
         String upper = "sha256=" + signature(SECRET, body).substring("sha256=".length()).toUpperCase();
 
-        WebhookOutcome outcome = connector.onWebhook(request("POST", body,
+        WebhookOutcome outcome = connector.onWebhook(request("web", "POST", body,
                 Map.of("x-omnibridge-signature", List.of(upper))));
 
         assertThat(outcome.inbound().messages()).hasSize(1);
@@ -139,40 +141,40 @@ class WebhookChannelInboundTest {
     void checksTheSignatureBeforeLookingAtTheBody() {
         byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
 
-        assertRejected(request("POST", garbage, Map.of()), 401, "missing X-Omnibridge-Signature header");
+        assertRejected(request("web", "POST", garbage, Map.of()), 401, "missing X-Omnibridge-Signature header");
     }
 
     @Test
     void rejectsBodyThatIsNotJsonWith400() {
-        assertRejected(signedPost(SECRET, "{\"channelMessageId\": "), 400, "body is not valid JSON");
+        assertRejected(signedPost("web", SECRET, "{\"channelMessageId\": "), 400, "body is not valid JSON");
     }
 
     @Test
     void rejectsAMessageWithoutTextNamingTheField() {
         String body = "{\"channelMessageId\":\"m-1\",\"threadKey\":\"t\",\"author\":{\"role\":\"CUSTOMER\"}}";
 
-        assertRejected(signedPost(SECRET, body), 400, "missing required field 'text'");
+        assertRejected(signedPost("web", SECRET, body), 400, "missing required field 'text'");
     }
 
     @Test
     void rejectsAMessageWithABlankThreadKeyNamingTheField() {
         String body = "{\"channelMessageId\":\"m-1\",\"threadKey\":\" \",\"author\":{\"role\":\"CUSTOMER\"},\"text\":\"x\"}";
 
-        assertRejected(signedPost(SECRET, body), 400, "field 'threadKey' must not be blank");
+        assertRejected(signedPost("web", SECRET, body), 400, "field 'threadKey' must not be blank");
     }
 
     @Test
     void rejectsAnUnknownAuthorRoleNamingTheField() {
         String body = ANN.replace("\"CUSTOMER\"", "\"KING\"");
 
-        assertRejected(signedPost(SECRET, body), 400, "author.role");
+        assertRejected(signedPost("web", SECRET, body), 400, "author.role");
     }
 
     @Test
     void rejectsAnInvalidEmailAddressNamingTheFieldWithoutEchoingIt() {
         String body = ANN.replace("Ann@Example.com", "ann-at-example.com");
 
-        WebhookRejectedException e = assertRejected(signedPost(SECRET, body), 400, "author.address");
+        WebhookRejectedException e = assertRejected(signedPost("web", SECRET, body), 400, "author.address");
         assertThat(e.getMessage()).doesNotContain("ann-at-example.com");
     }
 
@@ -180,30 +182,30 @@ class WebhookChannelInboundTest {
     void rejectsAnUnknownFieldNamingIt() {
         String body = ANN.replace("\"text\"", "\"colour\":\"red\",\"text\"");
 
-        assertRejected(signedPost(SECRET, body), 400, "colour");
+        assertRejected(signedPost("web", SECRET, body), 400, "colour");
     }
 
     @Test
     void namesTheBatchPositionOfABadMessage() {
         String body = "[" + ANN + ",{\"channelMessageId\":\"m-2\",\"author\":{\"role\":\"CUSTOMER\"},\"text\":\"x\"}]";
 
-        assertRejected(signedPost(SECRET, body), 400, "message[1]: missing required field 'threadKey'");
+        assertRejected(signedPost("web", SECRET, body), 400, "message[1]: missing required field 'threadKey'");
     }
 
     @Test
     void rejectsABodyThatIsNeitherObjectNorArray() {
-        assertRejected(signedPost(SECRET, "\"hello\""), 400, "body must be a message object or an array of messages");
+        assertRejected(signedPost("web", SECRET, "\"hello\""), 400, "body must be a message object or an array of messages");
     }
 
     @Test
     void rejectsAnEmptyBody() {
-        assertRejected(signedPost(SECRET, ""), 400, "body is empty");
+        assertRejected(signedPost("web", SECRET, ""), 400, "body is empty");
     }
 
     @Test
     void refusesMethodsOtherThanPost() {
         byte[] empty = new byte[0];
-        WebhookRequest get = request("GET", empty, Map.of("X-Omnibridge-Signature", List.of(signature(SECRET, empty))));
+        WebhookRequest get = request("web", "GET", empty, Map.of("X-Omnibridge-Signature", List.of(signature(SECRET, empty))));
 
         assertRejected(get, 405, "use POST");
     }

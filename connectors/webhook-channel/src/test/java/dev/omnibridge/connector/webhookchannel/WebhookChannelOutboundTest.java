@@ -1,5 +1,7 @@
 package dev.omnibridge.connector.webhookchannel;
 
+import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.TestWebhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -91,7 +93,7 @@ class WebhookChannelOutboundTest {
                 .withHeader("Idempotency-Key", equalTo("key-1")));
         LoggedRequest request = callback.findAll(postRequestedFor(urlEqualTo("/replies?token=abc"))).get(0);
         assertThat(request.getHeader("X-Omnibridge-Signature"))
-                .isEqualTo(TestSigning.signature(SECRET, request.getBody()));
+                .isEqualTo(TestWebhooks.signature(SECRET, request.getBody()));
         JsonNode json = CanonicalJson.mapper().readTree(request.getBody());
         assertThat(json.get("schema").asText()).isEqualTo("omnibridge.message/v1");
         assertThat(CanonicalJson.read(request.getBody())).isEqualTo(outbound.message());

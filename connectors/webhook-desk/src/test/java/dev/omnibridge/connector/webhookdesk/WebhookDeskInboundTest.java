@@ -1,5 +1,7 @@
 package dev.omnibridge.connector.webhookdesk;
 
+import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.TestWebhooks;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ConversationStatus;
 import dev.omnibridge.model.Role;
@@ -17,9 +19,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static dev.omnibridge.connector.webhookdesk.TestSigning.request;
-import static dev.omnibridge.connector.webhookdesk.TestSigning.signature;
-import static dev.omnibridge.connector.webhookdesk.TestSigning.signedPost;
+import static dev.omnibridge.testkit.TestWebhooks.request;
+import static dev.omnibridge.testkit.TestWebhooks.signature;
+import static dev.omnibridge.testkit.TestWebhooks.signedPost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -48,7 +50,7 @@ class WebhookDeskInboundTest {
     void turnsASignedReplyIntoADeskReplyAndAnswersStored() {
         Instant before = Instant.now();
 
-        WebhookOutcome outcome = connector.onWebhook(signedPost(SECRET, REPLY));
+        WebhookOutcome outcome = connector.onWebhook(signedPost("desk", SECRET, REPLY));
 
         assertThat(outcome.response().status()).isEqualTo(200);
         assertThat(new String(outcome.response().body(), StandardCharsets.UTF_8)).isEqualTo("{\"status\":\"stored\"}");
@@ -70,7 +72,7 @@ class WebhookDeskInboundTest {
                 {"ticketRef":"T-1","replyId":"c-10","author":{"role":"AGENT"},"text":"Hi",
                  "html":"<p>Hi</p>","createdAt":"2025-03-01T10:15:30Z"}""";
 
-        DeskReply reply = connector.onWebhook(signedPost(SECRET, body)).inbound().replies().get(0);
+        DeskReply reply = connector.onWebhook(signedPost("desk", SECRET, body)).inbound().replies().get(0);
 
         assertThat(reply.html()).isEqualTo("<p>Hi</p>");
         assertThat(reply.createdAt()).isEqualTo(Instant.parse("2025-03-01T10:15:30Z"));
@@ -82,7 +84,7 @@ class WebhookDeskInboundTest {
                 + "{\"ticketRef\":\"T-2\",\"replyId\":\"c-11\",\"author\":{\"role\":\"BOT\"},\"text\":\"Auto\"},"
                 + "{\"ticketRef\":\"T-3\",\"status\":\"RESOLVED\"}]}";
 
-        WebhookOutcome outcome = connector.onWebhook(signedPost(SECRET, body));
+        WebhookOutcome outcome = connector.onWebhook(signedPost("desk", SECRET, body));
 
         assertThat(outcome.inbound().replies()).extracting(DeskReply::replyId).containsExactly("c-9", "c-11");
         assertThat(outcome.inbound().ticketUpdates())
@@ -94,7 +96,7 @@ class WebhookDeskInboundTest {
         String note = REPLY.replace("\"internal\":false", "\"internal\":true").replace("c-9", "note-1");
         String body = "{\"replies\":[" + note + "," + REPLY + "]}";
 
-        WebhookOutcome outcome = connector.onWebhook(signedPost(SECRET, body));
+        WebhookOutcome outcome = connector.onWebhook(signedPost("desk", SECRET, body));
 
         assertThat(outcome.inbound().replies()).extracting(DeskReply::replyId).containsExactly("c-9");
     }
@@ -103,7 +105,7 @@ class WebhookDeskInboundTest {
     void storesNothingForASingleInternalNote() {
         String note = REPLY.replace("\"internal\":false", "\"internal\":true");
 
-        WebhookOutcome outcome = connector.onWebhook(signedPost(SECRET, note));
+        WebhookOutcome outcome = connector.onWebhook(signedPost("desk", SECRET, note));
 
         assertThat(outcome.inbound().isEmpty()).isTrue();
         assertThat(outcome.response().status()).isEqualTo(200);
@@ -111,7 +113,7 @@ class WebhookDeskInboundTest {
 
     @Test
     void turnsAStatusChangeToResolvedIntoATicketUpdate() {
-        WebhookOutcome outcome = connector.onWebhook(signedPost(SECRET, "{\"ticketRef\":\"T-1\",\"status\":\"RESOLVED\"}"));
+        WebhookOutcome outcome = connector.onWebhook(signedPost("desk", SECRET, "{\"ticketRef\":\"T-1\",\"status\":\"RESOLVED\"}"));
 
         assertThat(outcome.inbound().ticketUpdates())
                 .containsExactly(new TicketUpdate("T-1", ConversationStatus.RESOLVED));
@@ -122,7 +124,7 @@ class WebhookDeskInboundTest {
     void aReplyThatAlsoSolvesTheTicketGivesAReplyAndATicketUpdate() {
         String body = REPLY.replace("\"internal\":false", "\"internal\":false,\"status\":\"RESOLVED\"");
 
-        WebhookOutcome outcome = connector.onWebhook(signedPost(SECRET, body));
+        WebhookOutcome outcome = connector.onWebhook(signedPost("desk", SECRET, body));
 
         assertThat(outcome.inbound().replies()).hasSize(1);
         assertThat(outcome.inbound().ticketUpdates())
@@ -133,7 +135,7 @@ class WebhookDeskInboundTest {
     void acceptsNumericTicketAndReplyIds() {
         String body = "{\"ticketRef\":1234,\"replyId\":98765,\"author\":{\"role\":\"AGENT\"},\"text\":\"ok\"}";
 
-        DeskReply reply = connector.onWebhook(signedPost(SECRET, body)).inbound().replies().get(0);
+        DeskReply reply = connector.onWebhook(signedPost("desk", SECRET, body)).inbound().replies().get(0);
 
         assertThat(reply.ticketRef()).isEqualTo("1234");
         assertThat(reply.replyId()).isEqualTo("98765");
@@ -141,13 +143,13 @@ class WebhookDeskInboundTest {
 
     @Test
     void rejectsARequestWithoutSignatureHeaderWith401() {
-        assertRejected(request("POST", REPLY.getBytes(StandardCharsets.UTF_8), Map.of()), 401,
+        assertRejected(request("desk", "POST", REPLY.getBytes(StandardCharsets.UTF_8), Map.of()), 401,
                 "missing X-Omnibridge-Signature header");
     }
 
     @Test
     void rejectsASignatureMadeWithAnotherSecretWith401() {
-        assertRejected(signedPost("wrong-secret", REPLY), 401, "signature does not match");
+        assertRejected(signedPost("desk", "wrong-secret", REPLY), 401, "signature does not match");
     }
 
     @Test
@@ -157,24 +159,24 @@ class WebhookDeskInboundTest {
         byte[] tampered = body.clone();
         tampered[REPLY.indexOf("Hello")] = (byte) 'J';
 
-        assertRejected(request("POST", tampered, Map.of("X-Omnibridge-Signature", List.of(signature))), 401,
+        assertRejected(request("desk", "POST", tampered, Map.of("X-Omnibridge-Signature", List.of(signature))), 401,
                 "signature does not match");
     }
 
     @Test
     void checksTheSignatureBeforeLookingAtTheBody() {
-        assertRejected(request("POST", "][".getBytes(StandardCharsets.UTF_8),
+        assertRejected(request("desk", "POST", "][".getBytes(StandardCharsets.UTF_8),
                 Map.of("X-Omnibridge-Signature", List.of("sha256=00"))), 401, "signature does not match");
     }
 
     @Test
     void rejectsBodyThatIsNotJsonWith400() {
-        assertRejected(signedPost(SECRET, "{\"ticketRef\":"), 400, "body is not valid JSON");
+        assertRejected(signedPost("desk", SECRET, "{\"ticketRef\":"), 400, "body is not valid JSON");
     }
 
     @Test
     void rejectsAReplyWithoutTicketRefNamingTheField() {
-        assertRejected(signedPost(SECRET, REPLY.replace("\"ticketRef\":\"T-1\",", "")), 400,
+        assertRejected(signedPost("desk", SECRET, REPLY.replace("\"ticketRef\":\"T-1\",", "")), 400,
                 "missing required field 'ticketRef'");
     }
 
@@ -182,7 +184,7 @@ class WebhookDeskInboundTest {
     void rejectsAReplyWithoutAuthorNamingTheField() {
         String body = "{\"ticketRef\":\"T-1\",\"replyId\":\"c-1\",\"text\":\"hi\"}";
 
-        assertRejected(signedPost(SECRET, body), 400, "missing required field 'author'");
+        assertRejected(signedPost("desk", SECRET, body), 400, "missing required field 'author'");
     }
 
     @Test
@@ -190,7 +192,7 @@ class WebhookDeskInboundTest {
         String bad = REPLY.replace("\"AGENT\"", "\"WIZARD\"");
         String body = "{\"replies\":[" + REPLY + "," + bad + "]}";
 
-        WebhookRejectedException e = assertRejected(signedPost(SECRET, body), 400,
+        WebhookRejectedException e = assertRejected(signedPost("desk", SECRET, body), 400,
                 "field 'replies[1].author.role' must be one of [CUSTOMER, AGENT, BOT, SYSTEM]");
         assertThat(e.getMessage()).doesNotContain("WIZARD");
     }
@@ -199,12 +201,12 @@ class WebhookDeskInboundTest {
     void rejectsAMisspeltInternalFlagRatherThanSendingTheNote() {
         String body = REPLY.replace("\"internal\":false", "\"internl\":true");
 
-        assertRejected(signedPost(SECRET, body), 400, "unknown field 'internl'");
+        assertRejected(signedPost("desk", SECRET, body), 400, "unknown field 'internl'");
     }
 
     @Test
     void rejectsAnInternalFlagThatIsNotABoolean() {
-        assertRejected(signedPost(SECRET, REPLY.replace("\"internal\":false", "\"internal\":\"yes\"")), 400,
+        assertRejected(signedPost("desk", SECRET, REPLY.replace("\"internal\":false", "\"internal\":\"yes\"")), 400,
                 "field 'internal' must be true or false");
     }
 
@@ -212,30 +214,30 @@ class WebhookDeskInboundTest {
     void rejectsAReplyWithoutTextOrHtml() {
         String body = "{\"ticketRef\":\"T-1\",\"replyId\":\"c-1\",\"author\":{\"role\":\"AGENT\"},\"text\":\"\"}";
 
-        assertRejected(signedPost(SECRET, body), 400, "field 'text': a reply needs text or html");
+        assertRejected(signedPost("desk", SECRET, body), 400, "field 'text': a reply needs text or html");
     }
 
     @Test
     void rejectsAnUnknownStatus() {
-        assertRejected(signedPost(SECRET, "{\"ticketRef\":\"T-1\",\"status\":\"PENDING\"}"), 400,
+        assertRejected(signedPost("desk", SECRET, "{\"ticketRef\":\"T-1\",\"status\":\"PENDING\"}"), 400,
                 "field 'status' must be one of [OPEN, RESOLVED]");
     }
 
     @Test
     void rejectsRepliesThatAreNotAnArray() {
-        assertRejected(signedPost(SECRET, "{\"replies\":{}}"), 400, "field 'replies' must be an array");
+        assertRejected(signedPost("desk", SECRET, "{\"replies\":{}}"), 400, "field 'replies' must be an array");
     }
 
     @Test
     void rejectsABodyThatIsNotAnObject() {
-        assertRejected(signedPost(SECRET, "[" + REPLY + "]"), 400, "body must be a JSON object");
+        assertRejected(signedPost("desk", SECRET, "[" + REPLY + "]"), 400, "body must be a JSON object");
     }
 
     @Test
     void refusesMethodsOtherThanPost() {
         byte[] empty = new byte[0];
 
-        assertRejected(request("PUT", empty, Map.of("X-Omnibridge-Signature", List.of(signature(SECRET, empty)))),
+        assertRejected(request("desk", "PUT", empty, Map.of("X-Omnibridge-Signature", List.of(signature(SECRET, empty)))),
                 405, "use POST");
     }
 

@@ -1,5 +1,7 @@
 package dev.omnibridge.connector.webhookdesk;
 
+import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.TestWebhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -93,7 +95,7 @@ class WebhookDeskOutboundTest {
                 .withHeader("Idempotency-Key", equalTo("idem-1")));
         LoggedRequest request = desk.findAll(postRequestedFor(urlEqualTo("/desk"))).get(0);
         assertThat(request.getHeader("X-Omnibridge-Signature"))
-                .isEqualTo(TestSigning.signature(SECRET, request.getBody()));
+                .isEqualTo(TestWebhooks.signature(SECRET, request.getBody()));
 
         JsonNode event = CanonicalJson.mapper().readTree(request.getBody());
         assertThat(event.get("schema").asText()).isEqualTo("omnibridge.desk-event/v1");
