@@ -31,6 +31,25 @@ public final class Redact {
         return email.charAt(0) + "***" + email.substring(at);
     }
 
+    private static final java.util.regex.Pattern EMAIL_IN_TEXT =
+            java.util.regex.Pattern.compile("[\\w.+%-]+@[\\w-]+(\\.[\\w-]+)+");
+    private static final java.util.regex.Pattern PHONE_IN_TEXT =
+            java.util.regex.Pattern.compile("\\+?\\d[\\d ()-]{6,}\\d");
+
+    /**
+     * Masks every email address and phone number inside free text, such as a server's error message that quotes
+     * the recipient ({@code 550 5.1.1 <ann@example.com>: unknown user}).
+     */
+    public static String text(String text) {
+        if (text == null) {
+            return null;
+        }
+        String masked = EMAIL_IN_TEXT.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                email(m.group())));
+        return PHONE_IN_TEXT.matcher(masked).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                phone(m.group())));
+    }
+
     public static String address(Address address) {
         if (address == null) {
             return null;

@@ -61,4 +61,14 @@ class RedactTest {
 
         assertThat(author.toString()).doesNotContain("+447700900123").contains("+44*******123");
     }
+
+    @Test
+    void freeTextKeepsItsWordsButMasksEveryAddressAndNumberInIt() {
+        String error = "550 5.1.1 <ann.smith@customer.example>: Recipient address rejected; call +44 7700 900123";
+
+        String masked = Redact.text(error);
+
+        assertThat(masked).startsWith("550 5.1.1 <a***@customer.example>: Recipient address rejected; call ")
+                .doesNotContain("ann.smith").doesNotContain("7700 900");
+    }
 }

@@ -1,0 +1,146 @@
+package dev.omnibridge.connector.email;
+
+import dev.omnibridge.connector.email.imap.MailServer;
+import dev.omnibridge.connector.email.imap.MailboxWatcher;
+import dev.omnibridge.connector.email.smtp.MailSender;
+import dev.omnibridge.connector.email.smtp.ReplyComposer;
+import dev.omnibridge.model.AddressKind;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.privacy.Redact;
+import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.Skipped;
+import jakarta.mail.MessagingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** An email instance: one watcher per IMAP folder brings mail in; agents' replies go out by SMTP. */
+final class EmailConnector implements ChannelConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(EmailConnector.class);
+    /** How much of a conversation a reply looks at for its threading headers and subject. */
+    private static final int HISTORY = 30;
+
+    private ConnectorContext context;
+    private EmailSettings settings;
+    private MailImporter importer;
+    private ReplyComposer composer;
+    private MailSender sender;
+    private final List<MailboxWatcher> watchers = new ArrayList<>();
+
+    @Override
+    public void start(ConnectorContext ctx) {
+        this.context = ctx;
+        this.settings = EmailSettings.from(ctx.settings());
+        this.importer = new MailImporter(ctx, settings);
+        this.composer = new ReplyComposer(settings, ctx.instanceId(), ctx.attachments());
+        this.sender = new MailSender(ctx, settings.smtp());
+        EmailSettings.Server imap = settings.imap();
+        Duration idle = settings.pollInterval().compareTo(Duration.ofMinutes(20)) > 0 ? Duration.ofMinutes(20)
+                : settings.pollInterval();
+        MailServer server = new MailServer(imap.host(), imap.port(), imap.security().name().toLowerCase(),
+                imap.username(), imap.password(), idle.plusMinutes(2));
+        for (String folder : settings.folders()) {
+            MailboxWatcher watcher = new MailboxWatcher(folder, server, new Sink(), settings.doneAction(),
+                    settings.doneFolder(), settings.maxMailBytes(), settings.pollInterval(), settings.idle());
+            watchers.add(watcher);
+            watcher.start("email-" + ctx.instanceId() + "-" + folder);
+        }
+        LOG.info("Email instance {}: importing {} from {}, replying as {} through {}", ctx.instanceId(),
+                settings.folders(), imap, Redact.email(settings.fromAddress()), settings.smtp());
+    }
+
+    @Override
+    public void stop() throws Exception {
+        for (MailboxWatcher watcher : watchers) {
+            watcher.stop();
+        }
+        watchers.clear();
+        if (sender != null) {
+            sender.close();
+        }
+    }
+
+    @Override
+    public String send(OutboundMessage outbound) {
+        if (outbound.conversation().customer() == null
+                || outbound.conversation().customer().kind() != AddressKind.EMAIL) {
+            throw DeliveryException.permanent("the conversation has no customer email address to reply to");
+        }
+        List<Message> history;
+        try {
+            history = context.recentMessages(outbound.conversation().id(), HISTORY);
+        } catch (IllegalStateException e) {
+            throw DeliveryException.retryable("reading the conversation failed: " + e.getMessage(), e);
+        }
+        try {
+            sender.send(composer.reply(outbound, history));
+        } catch (MessagingException | IOException e) {
+            throw DeliveryException.retryable("composing the reply failed: " + e.getMessage(), e);
+        }
+        return composer.messageIdFor(outbound);
+    }
+
+    private void acknowledge(MailImporter.NewConversation opened) {
+        try {
+            sender.send(composer.acknowledgement(opened.customer().value(), opened.name(), opened.token(),
+                    opened.messageId()));
+            LOG.info("Email instance {}: acknowledged new conversation {} to {}", context.instanceId(),
+                    opened.token(), opened.customer());
+        } catch (RuntimeException | MessagingException | IOException e) {
+            // At most once: the customer's mail is safely stored; a missing acknowledgement is not worth a retry loop.
+            LOG.warn("Email instance {}: acknowledgement for {} not sent: {}", context.instanceId(), opened.token(),
+                    Redact.text(e.getMessage()));
+        }
+    }
+
+    /** The watchers' view of the hub. */
+    private final class Sink implements MailboxWatcher.Sink {
+        @Override
+        public MailboxWatcher.Imported importMail(String sourceId, byte[] raw, long size) throws IOException {
+            MailImporter.Imported imported;
+            if (raw == null) {
+                imported = importer.tooLarge(sourceId, size);
+            } else {
+                try {
+                    imported = importer.importMail(raw);
+                } catch (RuntimeException bug) {
+                    // A poison mail must not stop the mailbox: set it aside for an operator and go on.
+                    LOG.error("Email instance {}: mail {} could not be processed", context.instanceId(), sourceId,
+                            bug);
+                    imported = new MailImporter.Imported(Inbound.skipped(Skipped.deadLetter(sourceId,
+                            "could not be processed: " + bug.getClass().getSimpleName(), null)), null);
+                }
+            }
+            MailImporter.NewConversation opened = imported.newCustomer();
+            Runnable after = opened != null && settings.acknowledge() ? () -> acknowledge(opened) : null;
+            return new MailboxWatcher.Imported(imported.inbound(), after);
+        }
+
+        @Override
+        public void store(Inbound inbound, String offsetKey, String offsetValue) throws Exception {
+            context.submit(inbound.withOffsets(Map.of(offsetKey, offsetValue))).toCompletableFuture()
+                    .get(2, TimeUnit.MINUTES);
+        }
+
+        @Override
+        public Optional<String> offset(String key) {
+            return context.offset(key);
+        }
+
+        @Override
+        public void problem(String message) {
+            context.reportProblem(message);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.omnibridge.connector.email;
+
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.config.Setting;
+import dev.omnibridge.config.SettingType;
+import dev.omnibridge.config.Validator;
+import dev.omnibridge.spi.Connector;
+import dev.omnibridge.spi.ConnectorType;
+import org.pf4j.Extension;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The {@code email} connector type: IMAP mailboxes in, SMTP replies out. Settings are documented in README.md. */
+@Extension
+public final class EmailType implements ConnectorType {
+    public static final String NAME = "email";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Email: IMAP mailboxes polled (with IDLE) into conversations, agents' replies sent by SMTP";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ConfigDef.create()
+                .define(Setting.of(EmailSettings.IMAP_HOST, SettingType.STRING).required()
+                        .describedAs("IMAP server host"))
+                .define(Setting.of(EmailSettings.IMAP_PORT, SettingType.INT).withDefault(993)
+                        .validatedBy(Validator.range(1, 65535)).describedAs("IMAP server port"))
+                .define(Setting.of(EmailSettings.IMAP_SECURITY, SettingType.STRING).withDefault("ssl")
+                        .validatedBy(Validator.oneOf("ssl", "starttls", "none"))
+                        .describedAs("ssl (IMAPS), starttls (required), or none (only for local test servers)"))
+                .define(Setting.of(EmailSettings.IMAP_USERNAME, SettingType.STRING).required()
+                        .describedAs("IMAP login"))
+                .define(Setting.of(EmailSettings.IMAP_PASSWORD, SettingType.STRING).required().secret()
+                        .describedAs("IMAP password or app password"))
+                .define(Setting.of(EmailSettings.FOLDERS, SettingType.LIST).withDefault("INBOX")
+                        .validatedBy(Validator.nonEmpty()).describedAs("folders to import from"))
+                .define(Setting.of(EmailSettings.POLL_INTERVAL, SettingType.DURATION).withDefault("60s")
+                        .validatedBy(EmailType::positive)
+                        .describedAs("how often to look for new mail; with IDLE, the longest wait between checks"))
+                .define(Setting.of(EmailSettings.IDLE, SettingType.BOOLEAN).withDefault(true)
+                        .describedAs("use IMAP IDLE where the server offers it, so new mail arrives within seconds"))
+                .define(Setting.of(EmailSettings.DONE_ACTION, SettingType.STRING).withDefault("flag")
+                        .validatedBy(Validator.oneOf("flag", "move", "none"))
+                        .describedAs("after a mail is stored: flag it with the keyword $Omnibridge, move it to "
+                                + "doneFolder, or leave it; import progress is tracked by UID either way"))
+                .define(Setting.of(EmailSettings.DONE_FOLDER, SettingType.STRING)
+                        .describedAs("target folder for doneAction=move (created if missing)"))
+                .define(Setting.of(EmailSettings.SMTP_HOST, SettingType.STRING).required()
+                        .describedAs("SMTP server host"))
+                .define(Setting.of(EmailSettings.SMTP_PORT, SettingType.INT).withDefault(465)
+                        .validatedBy(Validator.range(1, 65535)).describedAs("SMTP server port"))
+                .define(Setting.of(EmailSettings.SMTP_SECURITY, SettingType.STRING).withDefault("ssl")
+                        .validatedBy(Validator.oneOf("ssl", "starttls", "none"))
+                        .describedAs("ssl (SMTPS), starttls (required), or none (only for local test servers)"))
+                .define(Setting.of(EmailSettings.SMTP_USERNAME, SettingType.STRING)
+                        .describedAs("SMTP login; defaults to imapUsername"))
+                .define(Setting.of(EmailSettings.SMTP_PASSWORD, SettingType.STRING).secret()
+                        .describedAs("SMTP password; defaults to imapPassword"))
+                .define(Setting.of(EmailSettings.FROM_ADDRESS, SettingType.STRING).required()
+                        .validatedBy(EmailType::emailAddress).describedAs("the support address replies come from"))
+                .define(Setting.of(EmailSettings.FROM_NAME, SettingType.STRING)
+                        .describedAs("display name of replies; {agent} is replaced by the agent's name "
+                                + "(default: the agent's name)"))
+                .define(Setting.of(EmailSettings.MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(10_485_760L)
+                        .validatedBy(Validator.range(1, Integer.MAX_VALUE - 8))
+                        .describedAs("larger attachments are left out with a note"))
+                .define(Setting.of(EmailSettings.MAX_MAIL_BYTES, SettingType.LONG).withDefault(52_428_800L)
+                        .validatedBy(Validator.range(1, Integer.MAX_VALUE - 8))
+                        .describedAs("larger mails are not imported; they go to the dead-letter list"))
+                .define(Setting.of(EmailSettings.ACKNOWLEDGE, SettingType.BOOLEAN).withDefault(false)
+                        .describedAs("answer the first mail of a new conversation with an acknowledgement"))
+                .define(Setting.of(EmailSettings.ACK_SUBJECT, SettingType.STRING)
+                        .withDefault("We received your message")
+                        .describedAs("acknowledgement subject; the reference token is appended"))
+                .define(Setting.of(EmailSettings.ACK_TEXT, SettingType.STRING).withDefault(
+                                "Hello {name},\n\nthank you for your message. We will answer as soon as we can.\n"
+                                        + "Your reference is {ref}.\n")
+                        .describedAs("acknowledgement text; {name} and {ref} are replaced"));
+    }
+
+    @Override
+    public Connector create() {
+        return new EmailConnector();
+    }
+
+    private static Optional<String> positive(Object value) {
+        Duration d = (Duration) value;
+        return d.isNegative() || d.isZero() ? Optional.of("must be longer than zero") : Optional.empty();
+    }
+
+    private static Optional<String> emailAddress(Object value) {
+        String s = (String) value;
+        int at = s.indexOf('@');
+        return at > 0 && at == s.lastIndexOf('@') && at < s.length() - 1 && !s.contains(" ")
+                ? Optional.empty() : Optional.of("must be an email address like support@example.com");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.omnibridge.connector.email.imap;
+
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/** An IMAP server and login; the Jakarta Mail (Angus) calls that go beyond the portable API live here. */
+public final class MailServer {
+    private final String host;
+    private final int port;
+    private final String username;
+    private final String password;
+    private final String protocol;
+    private final Session session;
+
+    /**
+     * @param security    ssl, starttls or none
+     * @param readTimeout longest silence on the connection; must outlast an IDLE wait
+     */
+    public MailServer(String host, int port, String security, String username, String password,
+                      Duration readTimeout) {
+        this.host = host;
+        this.port = port;
+        this.username = username;
+        this.password = password;
+        this.protocol = "ssl".equals(security) ? "imaps" : "imap";
+        Properties p = new Properties();
+        String prefix = "mail." + protocol + ".";
+        p.setProperty(prefix + "connectiontimeout", "30000");
+        p.setProperty(prefix + "timeout", Long.toString(readTimeout.toMillis()));
+        p.setProperty(prefix + "writetimeout", "60000");
+        // Reading a mail must not mark it \Seen: the people working the mailbox rely on that flag.
+        p.setProperty(prefix + "peek", "true");
+        p.setProperty(prefix + "fetchsize", Integer.toString(1 << 20));
+        if ("starttls".equals(security)) {
+            p.setProperty(prefix + "starttls.enable", "true");
+            p.setProperty(prefix + "starttls.required", "true");
+        }
+        if (!"none".equals(security)) {
+            p.setProperty(prefix + "ssl.checkserveridentity", "true");
+        }
+        this.session = Session.getInstance(p);
+    }
+
+    Store connect() throws MessagingException {
+        Store store = session.getStore(protocol);
+        store.connect(host, port, username, password);
+        return store;
+    }
+
+    static boolean hasCapability(Store store, String capability) throws MessagingException {
+        return store instanceof IMAPStore imap && imap.hasCapability(capability);
+    }
+
+    void idle(Folder folder) throws MessagingException {
+        ((IMAPFolder) folder).idle(true);
+    }
+
+    /** Moves with IMAP MOVE, or copy-and-expunge on servers without it. */
+    void move(Store store, Folder folder, Message[] mails, String target) throws MessagingException {
+        Folder destination = store.getFolder(target);
+        if (!destination.exists()) {
+            destination.create(Folder.HOLDS_MESSAGES);
+        }
+        IMAPFolder imap = (IMAPFolder) folder;
+        if (hasCapability(store, "MOVE")) {
+            imap.moveMessages(mails, destination);
+        } else {
+            imap.copyMessages(mails, destination);
+            imap.setFlags(mails, new jakarta.mail.Flags(jakarta.mail.Flags.Flag.DELETED), true);
+            if (hasCapability(store, "UIDPLUS")) {
+                imap.expunge(mails);
+            } else {
+                imap.expunge();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return protocol + "://" + host + ":" + port;
+    }
+}

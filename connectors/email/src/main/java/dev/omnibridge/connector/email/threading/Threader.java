@@ -1,0 +1,71 @@
+package dev.omnibridge.connector.email.threading;
+
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.ConnectorContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the conversation a mail belongs to. A mail joins a conversation through the Message-IDs it answers
+ * (In-Reply-To, then References, newest first) or the token in its subject, and only if it comes from that
+ * conversation's customer: a forwarded or quoted mail from someone else must never land in another customer's
+ * conversation. Anything else starts a new conversation.
+ */
+public final class Threader {
+    private final ConnectorContext context;
+
+    public Threader(ConnectorContext context) {
+        this.context = context;
+    }
+
+    /**
+     * @param threadKey the conversation's thread key (its token)
+     * @param isNew     whether the mail starts a new conversation
+     * @param answers   the known message this mail answers, if any (its channel message id)
+     */
+    public record Thread(String threadKey, boolean isNew, String answers) {
+    }
+
+    public Thread thread(String sender, String subject, List<String> inReplyTo, List<String> references) {
+        Address from = Address.email(sender);
+        for (String id : answeredIds(inReplyTo, references)) {
+            Optional<Message> known = context.findMessage(id);
+            if (known.isPresent() && belongsTo(known.get().threadKey(), from)) {
+                return new Thread(known.get().threadKey(), false, id);
+            }
+        }
+        Optional<String> token = ConversationToken.inSubject(subject);
+        if (token.isPresent() && belongsTo(token.get(), from)) {
+            return new Thread(token.get(), false, null);
+        }
+        return new Thread(unusedToken(), true, null);
+    }
+
+    private boolean belongsTo(String threadKey, Address sender) {
+        Optional<Conversation> conversation = context.findConversation(threadKey);
+        return conversation.isPresent() && sender.equals(conversation.get().customer());
+    }
+
+    private String unusedToken() {
+        String token = ConversationToken.newToken();
+        while (context.findConversation(token).isPresent()) {
+            token = ConversationToken.newToken();
+        }
+        return token;
+    }
+
+    /** In-Reply-To first, then References from the newest; each once. */
+    static List<String> answeredIds(List<String> inReplyTo, List<String> references) {
+        List<String> ids = new ArrayList<>(inReplyTo);
+        for (int i = references.size() - 1; i >= 0; i--) {
+            if (!ids.contains(references.get(i))) {
+                ids.add(references.get(i));
+            }
+        }
+        return ids;
+    }
+}
