@@ -6,7 +6,6 @@ import dev.omnibridge.config.Settings;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.ConversationStatus;
 import dev.omnibridge.model.Message;
-import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.Skipped;
@@ -42,6 +41,7 @@ public final class FakeConnectorContext implements ConnectorContext {
     private final Map<String, Conversation> conversationsByThread = new LinkedHashMap<>();
     private final Map<String, Skipped> skipped = new LinkedHashMap<>();
     private final Map<String, String> offsets = new LinkedHashMap<>();
+    private final List<String> components = new CopyOnWriteArrayList<>();
     private volatile RuntimeException failNextSubmit;
 
     public FakeConnectorContext(String instanceId, ConfigDef config, Map<String, ?> rawSettings) {
@@ -80,6 +80,7 @@ public final class FakeConnectorContext implements ConnectorContext {
     @Override
     public void addComponent(String scheme, Component component) {
         camel().addComponent(scheme, component);
+        components.add(scheme);
     }
 
     @Override
@@ -181,6 +182,7 @@ public final class FakeConnectorContext implements ConnectorContext {
 
     /** Keeps offsets and stored messages but forgets nothing else: what a restarted hub would hand a new connector. */
     public synchronized FakeConnectorContext restartedAs(ConfigDef config, Map<String, ?> rawSettings) {
+        components.forEach(camel::removeComponent);   // as the hub does when an instance stops
         FakeConnectorContext next = new FakeConnectorContext(instanceId, config, rawSettings).withCamel(camel);
         next.messagesByChannelId.putAll(messagesByChannelId);
         next.conversationsByThread.putAll(conversationsByThread);
@@ -189,7 +191,4 @@ public final class FakeConnectorContext implements ConnectorContext {
         return next;
     }
 
-    AttachmentStore attachmentStore() {
-        return attachments;
-    }
 }

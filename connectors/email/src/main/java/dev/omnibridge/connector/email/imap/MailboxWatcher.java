@@ -61,6 +61,7 @@ public final class MailboxWatcher {
     private final boolean useIdle;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Folder open;
+    private volatile Store connected;
     private volatile boolean running;
     private Thread thread;
 
@@ -93,13 +94,28 @@ public final class MailboxWatcher {
             waker.setDaemon(true);
             waker.start();
         }
-        thread.join(10_000);
+        thread.join(5_000);
+        Store store = connected;
+        if (thread.isAlive() && store != null) {
+            // A server that does not answer: drop the connection so the thread can end.
+            Thread closer = new Thread(() -> {
+                try {
+                    store.close();
+                } catch (Exception ignored) {
+                    // closing anyway
+                }
+            }, thread.getName() + "-close");
+            closer.setDaemon(true);
+            closer.start();
+            thread.join(5_000);
+        }
     }
 
     private void run() {
         Duration backoff = Duration.ofSeconds(1);
         while (running) {
             try (Store store = server.connect()) {
+                connected = store;
                 Folder folder = store.getFolder(folderName);
                 folder.open(Folder.READ_WRITE);
                 open = folder;
@@ -257,13 +273,7 @@ public final class MailboxWatcher {
     }
 
     private static void abortIdle(Folder folder) {
-        try {
-            if (folder.isOpen()) {
-                folder.getMessageCount();
-            }
-        } catch (Exception ignored) {
-            // the folder is closing anyway
-        }
+        MailServer.abortIdle(folder);
     }
 
     private void sleep(Duration d) {

@@ -1,0 +1,400 @@
+package dev.omnibridge.connector.email;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.Skipped;
+import dev.omnibridge.testkit.FakeConnectorContext;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The connector against GreenMail as a real IMAP and SMTP server, with the hub's side in memory. */
+class EmailConnectorTest {
+    private static final String SUPPORT = "support@acme.test";
+    private static final String ANN = "ann@customer.test";
+    private static final String BOB = "bob@customer.test";
+
+    @RegisterExtension
+    static final GreenMailExtension MAIL = new GreenMailExtension(new ServerSetup[]{
+            ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAP.dynamicPort()}).withPerMethodLifecycle(true);
+
+    private final DefaultCamelContext camel = new DefaultCamelContext();
+    private final EmailType type = new EmailType();
+    private EmailConnector connector;
+    private FakeConnectorContext ctx;
+    private GreenMailUser support;
+
+    @BeforeEach
+    void setUp() {
+        camel.start();
+        support = MAIL.setUser(SUPPORT, "support", "s3cret-pw");
+        MAIL.setUser(ANN, "ann", "ann-pw");
+        MAIL.setUser(BOB, "bob", "bob-pw");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (connector != null) {
+            connector.stop();
+        }
+        camel.stop();
+    }
+
+    private Map<String, Object> settings(Map<String, Object> overrides) {
+        Map<String, Object> s = new HashMap<>(Map.of(
+                "imapHost", "127.0.0.1", "imapPort", MAIL.getImap().getPort(), "imapSecurity", "none",
+                "imapUsername", "support", "imapPassword", "s3cret-pw", "pollInterval", "1s",
+                "smtpHost", "127.0.0.1", "smtpPort", MAIL.getSmtp().getPort(), "smtpSecurity", "none",
+                "fromAddress", SUPPORT));
+        s.put("fromName", "{agent} (Acme Support)");
+        s.putAll(overrides);
+        return s;
+    }
+
+    private void start(Map<String, Object> overrides) throws Exception {
+        ctx = new FakeConnectorContext("mail", type.config(), settings(overrides)).withCamel(camel);
+        connector = (EmailConnector) type.create();
+        connector.start(ctx);
+    }
+
+    private void restart(Map<String, Object> overrides) throws Exception {
+        if (connector != null) {
+            connector.stop();
+        }
+        ctx = ctx.restartedAs(type.config(), settings(overrides));
+        connector = (EmailConnector) type.create();
+        connector.start(ctx);
+    }
+
+    @Test
+    void newMailBecomesAMessageInANewConversationAndIsFlaggedAfterStoring() throws Exception {
+        start(Map.of());
+        deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Printer on fire", "It is on fire.", "m1@customer.test"));
+
+        Message m = awaitMessages(1).get(0);
+        assertThat(m.channelMessageId()).isEqualTo("m1@customer.test");
+        assertThat(m.author().address().value()).isEqualTo(ANN);
+        assertThat(m.author().displayName()).isEqualTo("Ann Example");
+        assertThat(m.subject()).isEqualTo("Printer on fire");
+        assertThat(m.text()).isEqualTo("It is on fire.");
+        assertThat(m.threadKey()).matches("[A-Z2-7]{8}");
+        assertThat(m.metadata().get("email.original")).startsWith("attachment:");
+        assertThat(ctx.offsets().get("imap:INBOX")).matches("\\d+:1");
+        await(() -> flags("INBOX").get(0).contains("$Omnibridge"), "flagged $Omnibridge");
+        assertThat(flags("INBOX").get(0).contains(Flags.Flag.SEEN)).as("not marked read").isFalse();
+    }
+
+    @Test
+    void idleDeliversANewMailWithinSecondsEvenWithALongPollInterval() throws Exception {
+        start(Map.of("pollInterval", "10m"));
+        awaitQuietImapLogin();
+
+        long t0 = System.nanoTime();
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Quick", "Fast please", "idle-1@customer.test"));
+        awaitMessages(1);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+    }
+
+    @Test
+    void restartImportsNothingTwiceAndPicksUpNewMail() throws Exception {
+        start(Map.of());
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "r1@customer.test"));
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Two", "second", "r2@customer.test"));
+        awaitMessages(2);
+
+        restart(Map.of());
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Three", "third", "r3@customer.test"));
+
+        awaitMessages(3);
+        assertThat(ctx.submissions()).as("after the restart, only the new mail was handed in").hasSize(1);
+        assertThat(ctx.messages()).extracting(Message::channelMessageId)
+                .containsExactly("r1@customer.test", "r2@customer.test", "r3@customer.test");
+    }
+
+    @Test
+    void aMailStoredButNotYetMarkedBeforeACrashIsMarkedAndNotImportedAgain() throws Exception {
+        start(Map.of());
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "c1@customer.test"));
+        awaitMessages(1);
+        connector.stop();
+        connector = null;
+        clearFlag("INBOX", "$Omnibridge");   // as if the hub crashed between the commit and the flag
+
+        restart(Map.of());
+
+        await(() -> flags("INBOX").get(0).contains("$Omnibridge"), "re-flagged");
+        assertThat(ctx.messages()).hasSize(1);
+    }
+
+    @Test
+    void aFailedStoreLeavesTheMailUnmarkedAndItIsImportedOnTheNextTry() throws Exception {
+        FakeConnectorContext failing = new FakeConnectorContext("mail", type.config(), settings(Map.of()))
+                .withCamel(camel);
+        failing.failNextSubmit(new IllegalStateException("store down"));
+        ctx = failing;
+        connector = (EmailConnector) type.create();
+        connector.start(ctx);
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Retry", "again", "f1@customer.test"));
+
+        awaitMessages(1);
+        assertThat(ctx.problems()).anySatisfy(p -> assertThat(p).contains("store down"));
+        assertThat(ctx.messages()).hasSize(1);
+    }
+
+    @Test
+    void whenUidValidityChangesMailIsRescannedAndDedupedByMessageId() throws Exception {
+        start(Map.of());
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "u1@customer.test"));
+        awaitMessages(1);
+        connector.stop();
+        connector = null;
+        // A different UIDVALIDITY with a high UID: the stored position no longer means anything.
+        ctx.submit(dev.omnibridge.spi.Inbound.none().withOffsets(Map.of("imap:INBOX", "1:999")));
+
+        restart(Map.of());
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Two", "second", "u2@customer.test"));
+
+        awaitMessages(2);
+        assertThat(ctx.messages()).extracting(Message::channelMessageId)
+                .containsExactly("u1@customer.test", "u2@customer.test");
+        assertThat(ctx.offsets().get("imap:INBOX")).doesNotStartWith("1:");
+    }
+
+    @Test
+    void moveDoneActionMovesStoredMailToTheDoneFolder() throws Exception {
+        start(Map.of("doneAction", "move", "doneFolder", "Imported"));
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Move me", "text", "mv1@customer.test"));
+
+        awaitMessages(1);
+        await(() -> count("Imported") == 1 && count("INBOX") == 0, "moved to Imported");
+    }
+
+    @Test
+    void repliesThreadByReferencesOrTokenButNeverAcrossSenders() throws Exception {
+        start(Map.of());
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order 1", "Where is it?", "t1@customer.test"));
+        String token = awaitMessages(1).get(0).threadKey();
+
+        deliver(Mails.reply(ANN, SUPPORT, "Re: Order 1", "Any news?", "t2@customer.test", "t1@customer.test"));
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Still Order 1 [#" + token + "]", "No headers", "t3@customer.test"));
+        deliver(Mails.reply(BOB, SUPPORT, "Re: Order 1 [#" + token + "]", "Bob here", "t4@customer.test",
+                "t1@customer.test"));
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Another thing", "New topic", "t5@customer.test"));
+
+        List<Message> all = awaitMessages(5);
+        assertThat(all.get(1).threadKey()).as("reply by In-Reply-To").isEqualTo(token);
+        assertThat(all.get(1).replyTo()).isEqualTo("t1@customer.test");
+        assertThat(all.get(2).threadKey()).as("token in subject").isEqualTo(token);
+        assertThat(all.get(3).threadKey()).as("another sender").isNotEqualTo(token);
+        assertThat(all.get(4).threadKey()).as("new subject, no link").isNotEqualTo(token);
+    }
+
+    @Test
+    void agentReplyReachesTheCustomerThreadedAndItsAnswerJoinsTheConversation() throws Exception {
+        start(Map.of());
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Refund", "I want a refund", "a1@customer.test"));
+        Message first = awaitMessages(1).get(0);
+        Conversation conversation = ctx.findConversation(first.threadKey()).orElseThrow();
+        Message reply = Message.builder().id("hub-msg-1").direction(Direction.OUTBOUND).channel(first.channel())
+                .channelMessageId("desk:desk:r1").threadKey(first.threadKey()).conversationId(conversation.id())
+                .author(Author.agent("Alice")).text("Refund approved.\nRegards").build();
+
+        String sentId = connector.send(new OutboundMessage(reply, conversation, "key-1"));
+        ctx.recordSent(sentId, reply);
+
+        MimeMessage got = awaitInbox(ANN, 1).get(0);
+        assertThat(got.getMessageID()).isEqualTo("<" + sentId + ">");
+        assertThat(got.getSubject()).isEqualTo("Re: Refund [#" + first.threadKey() + "]");
+        assertThat(got.getHeader("In-Reply-To")[0]).isEqualTo("<a1@customer.test>");
+        assertThat(got.getHeader("References")[0]).contains("<a1@customer.test>");
+        assertThat(got.getFrom()[0].toString()).contains("Alice (Acme Support)").contains(SUPPORT);
+        MimeMultipart body = (MimeMultipart) got.getContent();
+        assertThat(body.getContentType()).startsWith("multipart/alternative");
+        assertThat(body.getBodyPart(0).getContentType()).startsWith("text/plain");
+        assertThat(body.getBodyPart(1).getContentType()).startsWith("text/html");
+        assertThat((String) body.getBodyPart(1).getContent()).contains("Refund approved.<br>");
+
+        deliver(Mails.reply(ANN, SUPPORT, "Re: Refund", "Thanks!", "a2@customer.test", sentId));
+        assertThat(awaitMessages(2).get(1).threadKey()).isEqualTo(first.threadKey());
+    }
+
+    @Test
+    void acknowledgementGoesOutOnceForANewConversationAndIsMarkedAutoSubmitted() throws Exception {
+        start(Map.of("acknowledge", "true"));
+        deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Help", "Please", "k1@customer.test"));
+        String token = awaitMessages(1).get(0).threadKey();
+        deliver(Mails.reply(ANN, SUPPORT, "Re: Help", "More", "k2@customer.test", "k1@customer.test"));
+        awaitMessages(2);
+
+        MimeMessage ack = awaitInbox(ANN, 1).get(0);
+        assertThat(ack.getSubject()).isEqualTo("We received your message [#" + token + "]");
+        assertThat(ack.getHeader("Auto-Submitted")[0]).isEqualTo("auto-replied");
+        assertThat(ack.getHeader("In-Reply-To")[0]).isEqualTo("<k1@customer.test>");
+        assertThat(textOf(ack)).contains("Hello Ann Example,").contains("Your reference is " + token);
+        Thread.sleep(1500);
+        assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).hasSize(1);
+    }
+
+    @Test
+    void autoRepliesAndBouncesAreRecordedButOpenNoConversation() throws Exception {
+        start(Map.of());
+        deliver(Mails.withHeader(Mails.plain(ANN, "Ann", SUPPORT, "Out of office", "Away", "oof@customer.test"),
+                "Auto-Submitted", "auto-replied"));
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Real", "Real question", "real@customer.test"));
+
+        awaitMessages(1);
+        assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("real@customer.test");
+        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.sourceId()).isEqualTo("oof@customer.test");
+            assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
+            assertThat(s.original()).isNotNull();
+        });
+    }
+
+    @Test
+    void aMalformedMailIsDeadLetteredAndTheMailboxKeepsFlowing() throws Exception {
+        start(Map.of());
+        deliverRaw("From: ann@customer.test\r\nTo: support@acme.test\r\nSubject: broken\r\n"
+                + "Message-ID: <bad@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n"
+                + "no boundary anywhere\r\n");
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "After", "still flowing", "after@customer.test"));
+
+        awaitMessages(1);
+        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.disposition()).isEqualTo(Skipped.Disposition.DEAD_LETTER);
+            assertThat(s.reason()).startsWith("unreadable mail");
+        });
+    }
+
+    @Test
+    void passwordsNeverAppearInProblemsOrErrors() throws Exception {
+        start(Map.of("imapPassword", "wrong-password-123"));
+
+        await(() -> !ctx.problems().isEmpty(), "a login problem is reported");
+        assertThat(ctx.problems()).allSatisfy(p -> assertThat(p).doesNotContain("wrong-password-123")
+                .contains("imap://127.0.0.1"));
+    }
+
+    // --- helpers ---
+
+    private void deliver(MimeMessage mail) {
+        support.deliver(mail);
+    }
+
+    private void deliverRaw(String raw) throws Exception {
+        support.deliver(new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private List<Message> awaitMessages(int n) {
+        await(() -> ctx.messages().size() >= n, n + " message(s) imported");
+        return ctx.messages();
+    }
+
+    private List<MimeMessage> awaitInbox(String user, int n) {
+        await(() -> MAIL.getReceivedMessagesForDomain(user.substring(user.indexOf('@') + 1)).length >= n,
+                n + " mail(s) for " + user);
+        return List.of(MAIL.getReceivedMessagesForDomain(user.substring(user.indexOf('@') + 1)));
+    }
+
+    /** Waits until the watcher has logged in and gone idle, so a later delivery is noticed by IDLE. */
+    private void awaitQuietImapLogin() throws InterruptedException {
+        Thread.sleep(1500);
+    }
+
+    private List<Flags> flags(String folder) {
+        try (Store store = imapStore()) {
+            Folder f = store.getFolder(folder);
+            f.open(Folder.READ_ONLY);
+            List<Flags> list = new java.util.ArrayList<>();
+            for (jakarta.mail.Message m : f.getMessages()) {
+                list.add(m.getFlags());
+            }
+            f.close(false);
+            return list;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void clearFlag(String folder, String keyword) throws Exception {
+        try (Store store = imapStore()) {
+            Folder f = store.getFolder(folder);
+            f.open(Folder.READ_WRITE);
+            f.setFlags(f.getMessages(), new Flags(keyword), false);
+            f.close(false);
+        }
+    }
+
+    private int count(String folder) {
+        try (Store store = imapStore()) {
+            Folder f = store.getFolder(folder);
+            if (!f.exists()) {
+                return -1;
+            }
+            f.open(Folder.READ_ONLY);
+            int n = f.getMessageCount();
+            f.close(false);
+            return n;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private Store imapStore() throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", MAIL.getImap().getPort(), "support", "s3cret-pw");
+        return store;
+    }
+
+    private static String textOf(MimeMessage mail) throws Exception {
+        MimeMultipart body = (MimeMultipart) mail.getContent();
+        return (String) body.getBodyPart(0).getContent();
+    }
+
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // keep polling
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("timed out waiting for: " + what);
+    }
+}
