@@ -9,6 +9,7 @@ import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.spi.TicketUpdate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -379,5 +380,55 @@ class InboundWriterTest {
         assertThat(count(db, "SELECT COUNT(*) FROM deliveries")).isZero();
         assertThat(string(db, "SELECT offset_value FROM connector_offsets")).isNull();
         assertThat(scheduled).isEmpty();
+    }
+
+    @Test
+    void skippedItemsAreRecordedOnceWithTheirOffsetAndOpenNoConversationOrDelivery() throws Exception {
+        Skipped noise = Skipped.ignored("oof@customer.test", "Auto-Submitted: auto-replied",
+                java.net.URI.create("attachment:" + "a".repeat(64)));
+        Skipped unreadable = Skipped.deadLetter("raw-" + "b".repeat(64), "unreadable mail: no boundary", null);
+
+        IngestReport first = ingest("web", new Inbound(null, null, null, Map.of("imap:INBOX", "7:2"),
+                List.of(noise, unreadable)));
+        IngestReport again = ingest("web", new Inbound(null, null, null, Map.of("imap:INBOX", "7:2"),
+                List.of(noise)));
+
+        assertThat(first.setAside()).containsExactly(noise, unreadable);
+        assertThat(again.setAside()).isEmpty();
+        assertThat(again.duplicates()).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM conversations")).isZero();
+        assertThat(count(db, "SELECT COUNT(*) FROM deliveries")).isZero();
+        assertThat(queries.skipped("IGNORED", 10)).singleElement().satisfies(v -> {
+            assertThat(v.instance()).isEqualTo("web");
+            assertThat(v.sourceId()).isEqualTo("oof@customer.test");
+            assertThat(v.reason()).isEqualTo("Auto-Submitted: auto-replied");
+            assertThat(v.original()).isEqualTo("attachment:" + "a".repeat(64));
+        });
+        assertThat(queries.skipped("DEAD_LETTER", 10)).extracting(JournalQueries.SkippedView::reason)
+                .containsExactly("unreadable mail: no boundary");
+        assertThat(new OffsetStore(db).get("web", "imap:INBOX")).contains("7:2");
+    }
+
+    @Test
+    void aChannelFindsWhatItReceivedAndWhatTheHubSentThroughItByChannelId() throws Exception {
+        DeliveryTask toDesk = customerMessageOnTicket("T-1", "c-1");
+        ingest("desk", Inbound.replies(List.of(reply("T-1", "r-1", "Hello Ann"))));
+        DeliveryTask toChannel = scheduled.stream().filter(t -> t.target().equals("web")).findFirst().orElseThrow();
+        journal.submit(deliveries.done(toChannel, "sent-mail-id@acme.test", null, Instant.now()))
+                .get(10, TimeUnit.SECONDS);
+
+        Message received = queries.channelMessage("web", "m-1").orElseThrow();
+        Message sent = queries.channelMessage("web", "sent-mail-id@acme.test").orElseThrow();
+
+        assertThat(received.id()).isEqualTo(toDesk.messageId());
+        assertThat(sent.direction()).isEqualTo(Direction.OUTBOUND);
+        assertThat(sent.threadKey()).isEqualTo("thread-1");
+        assertThat(queries.channelMessage("chat", "m-1")).as("another instance's ids are not visible").isEmpty();
+        Conversation conversation = queries.conversationByThread("web", "thread-1").orElseThrow();
+        assertThat(conversation.customer()).isEqualTo(Address.email("ann@example.com"));
+        assertThat(queries.recentMessages(conversation.id(), 10)).extracting(Message::direction)
+                .containsExactly(Direction.INBOUND, Direction.OUTBOUND);
+        assertThat(queries.recentMessages(conversation.id(), 1)).extracting(Message::direction)
+                .containsExactly(Direction.OUTBOUND);
     }
 }
