@@ -8,53 +8,74 @@ import java.util.Map;
 /**
  * Everything a connector hands the hub at once: the hub stores all of it in one transaction, or none of it.
  *
- * @param messages      canonical messages from customers (channel connectors)
- * @param replies       agents' replies (desk connectors)
- * @param ticketUpdates ticket state changes (desk connectors)
- * @param offsets       poll positions to save with the above, e.g. {@code updateId -> 8123}
- * @param skipped       items received but not turned into messages (noise, unreadable input)
+ * @param messages        canonical messages from customers (channel connectors)
+ * @param replies         agents' replies (desk connectors)
+ * @param ticketUpdates   ticket state changes (desk connectors)
+ * @param offsets         poll positions to save with the above, e.g. {@code updateId -> 8123}
+ * @param skipped         items received but not turned into messages (noise, unreadable input)
+ * @param statuses        delivery reports for messages the hub sent (channel connectors)
+ * @param addressStatuses opt-outs, opt-ins and blocks (channel connectors)
  */
 public record Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
-                      Map<String, String> offsets, List<Skipped> skipped) {
+                      Map<String, String> offsets, List<Skipped> skipped, List<DeliveryStatus> statuses,
+                      List<AddressStatus> addressStatuses) {
     public Inbound {
         messages = messages == null ? List.of() : List.copyOf(messages);
         replies = replies == null ? List.of() : List.copyOf(replies);
         ticketUpdates = ticketUpdates == null ? List.of() : List.copyOf(ticketUpdates);
         offsets = offsets == null ? Map.of() : Map.copyOf(offsets);
         skipped = skipped == null ? List.of() : List.copyOf(skipped);
+        statuses = statuses == null ? List.of() : List.copyOf(statuses);
+        addressStatuses = addressStatuses == null ? List.of() : List.copyOf(addressStatuses);
     }
 
     public Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
                    Map<String, String> offsets) {
-        this(messages, replies, ticketUpdates, offsets, null);
+        this(messages, replies, ticketUpdates, offsets, null, null, null);
     }
 
     public static Inbound none() {
-        return new Inbound(null, null, null, null, null);
+        return new Inbound(null, null, null, null);
     }
 
     public static Inbound messages(List<Message> messages) {
-        return new Inbound(messages, null, null, null, null);
+        return new Inbound(messages, null, null, null);
     }
 
     public static Inbound replies(List<DeskReply> replies) {
-        return new Inbound(null, replies, null, null, null);
+        return new Inbound(null, replies, null, null);
     }
 
     public static Inbound skipped(Skipped skipped) {
-        return new Inbound(null, null, null, null, List.of(skipped));
+        return none().withSkipped(List.of(skipped));
+    }
+
+    public static Inbound statuses(List<DeliveryStatus> statuses) {
+        return none().withStatuses(statuses);
     }
 
     public Inbound withOffsets(Map<String, String> newOffsets) {
-        return new Inbound(messages, replies, ticketUpdates, newOffsets, skipped);
+        return new Inbound(messages, replies, ticketUpdates, newOffsets, skipped, statuses, addressStatuses);
     }
 
     public Inbound withTicketUpdates(List<TicketUpdate> updates) {
-        return new Inbound(messages, replies, updates, offsets, skipped);
+        return new Inbound(messages, replies, updates, offsets, skipped, statuses, addressStatuses);
+    }
+
+    public Inbound withSkipped(List<Skipped> items) {
+        return new Inbound(messages, replies, ticketUpdates, offsets, items, statuses, addressStatuses);
+    }
+
+    public Inbound withStatuses(List<DeliveryStatus> reports) {
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, reports, addressStatuses);
+    }
+
+    public Inbound withAddressStatuses(List<AddressStatus> changes) {
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, changes);
     }
 
     public boolean isEmpty() {
         return messages.isEmpty() && replies.isEmpty() && ticketUpdates.isEmpty() && offsets.isEmpty()
-                && skipped.isEmpty();
+                && skipped.isEmpty() && statuses.isEmpty() && addressStatuses.isEmpty();
     }
 }

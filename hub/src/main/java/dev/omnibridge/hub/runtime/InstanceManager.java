@@ -237,7 +237,7 @@ public final class InstanceManager implements DeliveryTargets {
         List<Message> messages = inbound.messages().stream()
                 .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build()).toList();
         Inbound normalised = new Inbound(messages, inbound.replies(), inbound.ticketUpdates(), inbound.offsets(),
-                inbound.skipped());
+                inbound.skipped(), inbound.statuses(), inbound.addressStatuses());
         return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
             if (!report.storedMessageIds().isEmpty()) {
                 metrics.messagesIn(instance.id(), report.storedMessageIds().size());

@@ -388,10 +388,10 @@ class InboundWriterTest {
                 java.net.URI.create("attachment:" + "a".repeat(64)));
         Skipped unreadable = Skipped.deadLetter("raw-" + "b".repeat(64), "unreadable mail: no boundary", null);
 
-        IngestReport first = ingest("web", new Inbound(null, null, null, Map.of("imap:INBOX", "7:2"),
-                List.of(noise, unreadable)));
-        IngestReport again = ingest("web", new Inbound(null, null, null, Map.of("imap:INBOX", "7:2"),
-                List.of(noise)));
+        IngestReport first = ingest("web", Inbound.none().withOffsets(Map.of("imap:INBOX", "7:2"))
+                .withSkipped(List.of(noise, unreadable)));
+        IngestReport again = ingest("web", Inbound.none().withOffsets(Map.of("imap:INBOX", "7:2"))
+                .withSkipped(List.of(noise)));
 
         assertThat(first.setAside()).containsExactly(noise, unreadable);
         assertThat(again.setAside()).isEmpty();
