@@ -194,6 +194,9 @@ public final class Dispatcher implements AutoCloseable {
                     newTicket = result.ticketRef();
                 }
                 resultRef = result.itemId();
+            } else if (ctx.customerUnreachable() != null) {
+                throw DeliveryException.permanent("not sent: the customer's address takes no messages ("
+                        + ctx.customerUnreachable() + ")");
             } else {
                 resultRef = targets.sendToChannel(task.target(), new OutboundMessage(ctx.message(),
                         ctx.conversation(), task.idempotencyKey()));

@@ -20,6 +20,7 @@ public final class Metrics {
     private final Map<String, LongAdder> webhooksRejected = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> inboundIgnored = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> inboundDeadLetters = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> channelStatuses = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
     private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS.length + 1];
     private final LongAdder latencyCount = new LongAdder();
@@ -50,6 +51,11 @@ public final class Metrics {
     /** An item a channel received and recorded without forwarding it: noise, or a dead letter. */
     public void inboundSkipped(String instance, boolean deadLetter) {
         (deadLetter ? inboundDeadLetters : inboundIgnored).computeIfAbsent(instance, k -> new LongAdder()).increment();
+    }
+
+    /** A channel's delivery report that moved a sent message forward, by state (e.g. delivered, failed). */
+    public void channelStatus(String instance, String state) {
+        channelStatuses.computeIfAbsent(instance + "\u0000" + state, k -> new LongAdder()).increment();
     }
 
     public long messagesIn(String instance) {
@@ -90,6 +96,13 @@ public final class Metrics {
                 inboundIgnored);
         counter(out, "omnibridge_inbound_dead_letters_total", "Received items a connector could not read.",
                 inboundDeadLetters);
+        out.append("# HELP omnibridge_channel_statuses_total Delivery reports from channels, by state.\n")
+                .append("# TYPE omnibridge_channel_statuses_total counter\n");
+        channelStatuses.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            String[] key = e.getKey().split("\u0000", 2);
+            out.append("omnibridge_channel_statuses_total{instance=\"").append(key[0]).append("\",state=\"")
+                    .append(key[1]).append("\"} ").append(e.getValue().sum()).append('\n');
+        });
         out.append("# HELP omnibridge_deliveries Outbox rows by state.\n# TYPE omnibridge_deliveries gauge\n");
         gauges.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.append(e.getKey()).append(' ').append(e.getValue().getAsLong()).append('\n'));

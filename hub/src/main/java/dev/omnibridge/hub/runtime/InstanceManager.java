@@ -229,9 +229,10 @@ public final class InstanceManager implements DeliveryTargets {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "channel instance " + instance.id() + " handed in desk replies"));
         }
-        if (!channel && !inbound.messages().isEmpty()) {
+        if (!channel && (!inbound.messages().isEmpty() || !inbound.statuses().isEmpty()
+                || !inbound.addressStatuses().isEmpty())) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "desk instance " + instance.id() + " handed in customer messages"));
+                    "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
         ChannelRef ref = new ChannelRef(instance.type(), instance.id());
         List<Message> messages = inbound.messages().stream()
@@ -245,6 +246,8 @@ public final class InstanceManager implements DeliveryTargets {
             }
             report.setAside().forEach(item -> metrics.inboundSkipped(instance.id(),
                     item.disposition() == Skipped.Disposition.DEAD_LETTER));
+            report.statuses().forEach(status -> metrics.channelStatus(instance.id(),
+                    status.state().name().toLowerCase(java.util.Locale.ROOT)));
             return report;
         });
     }

@@ -30,7 +30,9 @@ public final class DeliveryStore {
     }
 
     /** Everything a delivery needs, read fresh from the store. */
-    public record Context(Message message, Conversation conversation, Contact contact, String ticketRef) {
+    /** @param customerUnreachable why the customer's address takes no messages (opt-out, block), or null */
+    public record Context(Message message, Conversation conversation, Contact contact, String ticketRef,
+                          String customerUnreachable) {
     }
 
     public record DeadLetter(long id, String messageId, String conversationId, String target, int attempts,
@@ -63,7 +65,11 @@ public final class DeliveryStore {
             Conversation conversation = conversation(c, task.conversationId())
                     .orElseThrow(() -> new SQLException("conversation " + task.conversationId() + " is missing"));
             Contact contact = contact(c, conversation.contactId());
-            return new Context(message, conversation, contact, conversation.deskTickets().get(task.target()));
+            String unreachable = conversation.customer() == null ? null : Sql.string(c, "SELECT unreachable_reason "
+                    + "FROM contact_addresses WHERE kind = ? AND address = ? AND unreachable_reason IS NOT NULL",
+                    conversation.customer().kind(), conversation.customer().value()).orElse(null);
+            return new Context(message, conversation, contact, conversation.deskTickets().get(task.target()),
+                    unreachable);
         }
     }
 

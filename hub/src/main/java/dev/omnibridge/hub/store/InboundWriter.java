@@ -6,6 +6,8 @@ import dev.omnibridge.model.ConversationStatus;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
+import dev.omnibridge.spi.AddressStatus;
+import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.Skipped;
@@ -54,6 +56,7 @@ public final class InboundWriter {
             int[] duplicates = {0};
             int[] skipped = {0};
             List<Skipped> setAside = new ArrayList<>();
+            List<DeliveryStatus> statuses = new ArrayList<>();
             Instant now = clock.instant();
             for (Message m : inbound.messages()) {
                 storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped);
@@ -77,10 +80,19 @@ public final class InboundWriter {
                     duplicates[0]++;
                 }
             }
+            for (AddressStatus status : inbound.addressStatuses()) {
+                recordReachability(c, status, now);
+            }
+            for (DeliveryStatus status : inbound.statuses()) {
+                if (recordStatus(c, instanceId, status, now)) {
+                    statuses.add(status);
+                }
+            }
             for (Map.Entry<String, String> e : inbound.offsets().entrySet()) {
                 saveOffset(c, instanceId, e.getKey(), e.getValue(), now);
             }
-            return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0], List.copyOf(setAside));
+            return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0], List.copyOf(setAside),
+                    List.copyOf(statuses));
         };
     }
 
@@ -234,6 +246,41 @@ public final class InboundWriter {
         LOG.info("Instance {}: {} {} not turned into a message: {}", instance,
                 item.disposition() == Skipped.Disposition.DEAD_LETTER ? "dead-lettered" : "skipped",
                 item.sourceId(), item.reason());
+        return true;
+    }
+
+    /** An opt-out or opt-in; an address seen for the first time gets its contact here. */
+    private static void recordReachability(Connection c, AddressStatus status, Instant now) throws SQLException {
+        Address address = status.address();
+        String reason = status.reachable() ? null : truncate(status.reason(), 500);
+        if (Sql.update(c, "UPDATE contact_addresses SET unreachable_reason = ?, reachability_changed_at = ? "
+                + "WHERE kind = ? AND address = ?", reason, now, address.kind(), address.value()) == 0) {
+            contact(c, address, null, now);
+            Sql.update(c, "UPDATE contact_addresses SET unreachable_reason = ?, reachability_changed_at = ? "
+                    + "WHERE kind = ? AND address = ?", reason, now, address.kind(), address.value());
+        }
+        LOG.info("Address {} is now {}", address, status.reachable() ? "reachable" : "unreachable: " + reason);
+    }
+
+    /** Keeps the furthest state a sent message reached; returns false for a late report of an earlier state. */
+    private static boolean recordStatus(Connection c, String instance, DeliveryStatus status, Instant now)
+            throws SQLException {
+        var current = Sql.string(c, "SELECT state FROM channel_message_status WHERE instance_id = ? "
+                + "AND channel_message_id = ?", instance, status.channelMessageId());
+        String code = status.errorCode() == null ? null : truncate(status.errorCode(), 100);
+        String message = status.errorMessage() == null ? null : truncate(status.errorMessage(), 1000);
+        if (current.isEmpty()) {
+            Sql.update(c, "INSERT INTO channel_message_status (instance_id, channel_message_id, state, error_code, "
+                    + "error_message, reported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", instance,
+                    status.channelMessageId(), status.state(), code, message, status.at(), now);
+            return true;
+        }
+        if (!DeliveryStatus.State.valueOf(current.get()).canMoveTo(status.state())) {
+            return false;
+        }
+        Sql.update(c, "UPDATE channel_message_status SET state = ?, error_code = ?, error_message = ?, "
+                + "reported_at = ?, updated_at = ? WHERE instance_id = ? AND channel_message_id = ?", status.state(),
+                code, message, status.at(), now, instance, status.channelMessageId());
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.store;
 
+import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.Skipped;
 
 import java.util.List;
@@ -12,9 +13,12 @@ import java.util.List;
  * @param skipped          items recorded as not to be forwarded (echo of the hub's own post, unknown ticket, noise,
  *                         dead letters)
  * @param setAside         the connector's skipped items that were newly recorded
+ * @param statuses         delivery reports that moved a message forward (late, older reports are left out)
  */
-public record IngestReport(List<String> storedMessageIds, int duplicates, int skipped, List<Skipped> setAside) {
+public record IngestReport(List<String> storedMessageIds, int duplicates, int skipped, List<Skipped> setAside,
+                           List<DeliveryStatus> statuses) {
     public IngestReport {
         setAside = setAside == null ? List.of() : List.copyOf(setAside);
+        statuses = statuses == null ? List.of() : List.copyOf(statuses);
     }
 }

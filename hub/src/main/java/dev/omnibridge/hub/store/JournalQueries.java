@@ -20,8 +20,12 @@ public final class JournalQueries {
         this.database = database;
     }
 
+    /**
+     * @param channelStatus what the channel last reported for a sent message (DELIVERED, FAILED...), or null
+     * @param channelError  the channel's error code and message for a failed one, or null
+     */
     public record DeliveryView(long id, String target, String kind, String status, int attempts, String lastError,
-                               String resultRef, Instant updatedAt) {
+                               String resultRef, Instant updatedAt, String channelStatus, String channelError) {
     }
 
     public record MessageView(Message message, List<DeliveryView> deliveries) {
@@ -59,12 +63,19 @@ public final class JournalQueries {
 
     private static MessageView view(Connection c, String id) throws SQLException {
         List<DeliveryView> deliveries = new ArrayList<>();
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT id, target_instance, kind, status, attempts, last_error, "
-                + "result_ref, updated_at FROM deliveries WHERE message_id = ? ORDER BY id", id);
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT d.id, d.target_instance, d.kind, d.status, d.attempts, "
+                + "d.last_error, d.result_ref, d.updated_at, s.state, s.error_code, s.error_message FROM deliveries d "
+                + "LEFT JOIN channel_message_status s ON d.kind = 'CHANNEL' AND s.instance_id = d.target_instance "
+                + "AND s.channel_message_id = d.result_ref WHERE d.message_id = ? ORDER BY d.id", id);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                String code = rs.getString(10);
+                String text = rs.getString(11);
+                String error = code == null && text == null ? null
+                        : code == null ? text : text == null ? code : code + ": " + text;
                 deliveries.add(new DeliveryView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs, "updated_at")));
+                        rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs, "updated_at"),
+                        rs.getString(9), error));
             }
         }
         return new MessageView(DeliveryStore.message(c, id), deliveries);

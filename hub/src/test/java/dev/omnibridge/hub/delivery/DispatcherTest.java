@@ -15,6 +15,7 @@ import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
@@ -369,6 +370,33 @@ class DispatcherTest {
             assertThat(out.idempotencyKey()).isEqualTo("omnibridge-" + replyId + "-web");
         });
         assertThat(deliveryColumn("result_ref", replyId, "web")).isEqualTo("sent-" + replyId);
+    }
+
+    @Test
+    void aReplyToAnOptedOutCustomerIsDeadLetteredWithoutTryingTheChannelAndAnOptInLetsTheNextOneThrough()
+            throws Exception {
+        FakeTargets targets = new FakeTargets();
+        dispatcher(targets, 10);
+        ingest("thread-stop", "STOP");
+        awaitAllDone(1);
+        String ticket = targets.deskAttempts.get(0).conversation().id();
+        Address customer = targets.deskAttempts.get(0).conversation().customer();
+        journal.submit(writer.work("web", Inbound.none().withAddressStatuses(List.of(
+                AddressStatus.optedOut(customer, "opted out with STOP"))))).get(10, TimeUnit.SECONDS);
+
+        journal.submit(writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + ticket, "c-stop-1",
+                Author.agent("Alice"), "Are you there?", null, null, null, null))))).get(10, TimeUnit.SECONDS);
+        Poll.until("the reply is dead-lettered", () -> deadLetters().size() == 1, () -> deadLetters().toString());
+
+        assertThat(targets.channelAttempts).isEmpty();
+        assertThat(deadLetters().get(0).reason()).contains("takes no messages").contains("opted out with STOP");
+
+        journal.submit(writer.work("web", Inbound.none().withAddressStatuses(List.of(
+                AddressStatus.optedIn(customer))))).get(10, TimeUnit.SECONDS);
+        journal.submit(writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + ticket, "c-stop-2",
+                Author.agent("Alice"), "Welcome back", null, null, null, null))))).get(10, TimeUnit.SECONDS);
+        Poll.until("the next reply is sent", () -> targets.channelAttempts.size() == 1, () -> "none yet");
+        assertThat(targets.channelAttempts.get(0).message().text()).isEqualTo("Welcome back");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.ConversationStatus;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.Skipped;
@@ -430,5 +431,43 @@ class InboundWriterTest {
                 .containsExactly(Direction.INBOUND, Direction.OUTBOUND);
         assertThat(queries.recentMessages(conversation.id(), 1)).extracting(Message::direction)
                 .containsExactly(Direction.OUTBOUND);
+    }
+
+    @Test
+    void deliveryStatusesOnlyMoveForwardAndShowOnTheSentMessage() throws Exception {
+        customerMessageOnTicket("T-1", "c-1");
+        String replyId = ingest("desk", Inbound.replies(List.of(reply("T-1", "r-1", "Hello Ann"))))
+                .storedMessageIds().get(0);
+        DeliveryTask toChannel = scheduledFor(replyId, "web");
+        journal.submit(deliveries.done(toChannel, "SM123", null, Instant.now())).get(10, TimeUnit.SECONDS);
+
+        IngestReport delivered = ingest("web", Inbound.statuses(List.of(
+                new DeliveryStatus("SM123", DeliveryStatus.State.SENT, null, null, null),
+                new DeliveryStatus("SM123", DeliveryStatus.State.DELIVERED, null, null, null))));
+        IngestReport late = ingest("web", Inbound.statuses(List.of(
+                new DeliveryStatus("SM123", DeliveryStatus.State.QUEUED, null, null, null))));
+
+        assertThat(delivered.statuses()).extracting(DeliveryStatus::state)
+                .containsExactly(DeliveryStatus.State.SENT, DeliveryStatus.State.DELIVERED);
+        assertThat(late.statuses()).as("a late report of an earlier state changes nothing").isEmpty();
+        JournalQueries.DeliveryView view = queries.message(replyId).orElseThrow().deliveries().get(0);
+        assertThat(view.channelStatus()).isEqualTo("DELIVERED");
+        assertThat(view.channelError()).isNull();
+    }
+
+    @Test
+    void aFailureReportCarriesTheChannelsErrorCodeAndText() throws Exception {
+        customerMessageOnTicket("T-1", "c-1");
+        String replyId = ingest("desk", Inbound.replies(List.of(reply("T-1", "r-1", "Hello Ann"))))
+                .storedMessageIds().get(0);
+        // The report may come before the send call returned the channel's id: it is kept and joined later.
+        ingest("web", Inbound.statuses(List.of(new DeliveryStatus("SM9", DeliveryStatus.State.FAILED, "30003",
+                "Unreachable destination handset", null))));
+        journal.submit(deliveries.done(scheduledFor(replyId, "web"), "SM9", null, Instant.now()))
+                .get(10, TimeUnit.SECONDS);
+
+        JournalQueries.DeliveryView view = queries.message(replyId).orElseThrow().deliveries().get(0);
+        assertThat(view.channelStatus()).isEqualTo("FAILED");
+        assertThat(view.channelError()).isEqualTo("30003: Unreachable destination handset");
     }
 }
