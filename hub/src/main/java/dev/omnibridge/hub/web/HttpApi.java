@@ -247,7 +247,9 @@ public final class HttpApi {
         if (conv.isEmpty()) {
             error(ctx, 404, "no conversation with id " + ctx.pathParam("id"));
         } else {
-            json(ctx, 200, conv.get());
+            ObjectNode body = JSON.valueToTree(conv.get());
+            body.put("customerUnreachable", queries.unreachableReason(conv.get().customer()).orElse(null));
+            json(ctx, 200, body);
         }
     }
 
