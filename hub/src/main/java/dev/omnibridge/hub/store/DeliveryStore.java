@@ -65,12 +65,16 @@ public final class DeliveryStore {
             Conversation conversation = conversation(c, task.conversationId())
                     .orElseThrow(() -> new SQLException("conversation " + task.conversationId() + " is missing"));
             Contact contact = contact(c, conversation.contactId());
-            String unreachable = conversation.customer() == null ? null : Sql.string(c, "SELECT unreachable_reason "
-                    + "FROM contact_addresses WHERE kind = ? AND address = ? AND unreachable_reason IS NOT NULL",
-                    conversation.customer().kind(), conversation.customer().value()).orElse(null);
+            String unreachable = unreachableReason(c, conversation.customer()).orElse(null);
             return new Context(message, conversation, contact, conversation.deskTickets().get(task.target()),
                     unreachable);
         }
+    }
+
+    /** Why an address takes no messages (opt-out, block), if it does not. */
+    static Optional<String> unreachableReason(Connection c, Address address) throws SQLException {
+        return address == null ? Optional.empty() : Sql.string(c, "SELECT unreachable_reason FROM contact_addresses "
+                + "WHERE kind = ? AND address = ? AND unreachable_reason IS NOT NULL", address.kind(), address.value());
     }
 
     static Message message(Connection c, String id) throws SQLException {

@@ -165,12 +165,8 @@ public final class JournalQueries {
 
     /** Why an address takes no messages (opt-out, block), if it does not. */
     public Optional<String> unreachableReason(dev.omnibridge.model.Address address) throws SQLException {
-        if (address == null) {
-            return Optional.empty();
-        }
         try (Connection c = database.connection()) {
-            return Sql.string(c, "SELECT unreachable_reason FROM contact_addresses WHERE kind = ? AND address = ? "
-                    + "AND unreachable_reason IS NOT NULL", address.kind(), address.value());
+            return DeliveryStore.unreachableReason(c, address);
         }
     }
 }
