@@ -48,7 +48,7 @@ final class EmailConnector implements ChannelConnector {
         EmailSettings.Server imap = settings.imap();
         Duration idle = settings.pollInterval().compareTo(Duration.ofMinutes(20)) > 0 ? Duration.ofMinutes(20)
                 : settings.pollInterval();
-        MailServer server = new MailServer(imap.host(), imap.port(), imap.security().name().toLowerCase(),
+        MailServer server = new MailServer(imap.host(), imap.port(), imap.security().name().toLowerCase(java.util.Locale.ROOT),
                 imap.username(), imap.password(), idle.plusMinutes(2));
         for (String folder : settings.folders()) {
             MailboxWatcher watcher = new MailboxWatcher(folder, server, new Sink(), settings.doneAction(),
