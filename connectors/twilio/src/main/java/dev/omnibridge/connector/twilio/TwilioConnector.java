@@ -1,0 +1,211 @@
+package dev.omnibridge.connector.twilio;
+
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.privacy.Redact;
+import dev.omnibridge.spi.AddressStatus;
+import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import dev.omnibridge.webhook.WebhookResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One {@code twilio-sms} instance.
+ * <ul>
+ *   <li>{@code POST /hooks/<id>}: an inbound SMS/MMS/WhatsApp message, signed by Twilio; answered with empty TwiML
+ *       once the hub has stored it.</li>
+ *   <li>{@code POST /hooks/<id>/status}: a status callback for a message this instance sent.</li>
+ *   <li>{@link #send}: a reply through the Messages API, from the conversation's business number or the Messaging
+ *       Service, with the status callback URL.</li>
+ * </ul>
+ */
+final class TwilioConnector implements ChannelConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(TwilioConnector.class);
+    static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+
+    /** Everything {@link #start} sets up; replaced as a whole so concurrent callers see one consistent state. */
+    private record Running(ConnectorContext context, TwilioSettings settings, TwilioSignatureValidator signatures,
+                           InboundSmsParser inbound, StatusCallbackParser statuses, TwilioMessagesClient messages) {
+    }
+
+    private volatile Running running;
+    /** Test seam: authorities the media fetcher treats as public hosts (see {@link MediaFetcher}). */
+    private final Set<String> mediaTrustedForTests;
+
+    TwilioConnector() {
+        this(Set.of());
+    }
+
+    TwilioConnector(Set<String> mediaTrustedForTests) {
+        this.mediaTrustedForTests = mediaTrustedForTests;
+    }
+
+    @Override
+    public void start(ConnectorContext context) {
+        TwilioSettings settings = TwilioSettings.from(context.settings(), context.webhookUrl());
+        ChannelRef channel = new ChannelRef(TwilioType.NAME, context.instanceId());
+        MediaFetcher media = new MediaFetcher(settings, context.attachments(), mediaTrustedForTests);
+        TwilioMessagesClient messages = new TwilioMessagesClient(context, settings);
+        running = new Running(context, settings, new TwilioSignatureValidator(settings.authToken().reveal()),
+                new InboundSmsParser(channel, media), new StatusCallbackParser(), messages);
+        if (settings.allowPrivateMediaAddresses()) {
+            LOG.warn("{}: allowPrivateMediaAddresses is on: media downloads may reach loopback and private "
+                    + "addresses. Use this only in tests.", context.instanceId());
+        }
+        LOG.info("{}: twilio-sms started for account {}; Twilio must post to {} (status callbacks: {})",
+                context.instanceId(), settings.accountSid(), settings.signedUrl(""), settings.statusCallbackUrl());
+    }
+
+    @Override
+    public void stop() {
+        Running was = running;
+        running = null;
+        if (was != null) {
+            was.messages().close();
+            LOG.info("{}: twilio-sms stopped", was.context().instanceId());
+        }
+    }
+
+    @Override
+    public WebhookOutcome onWebhook(WebhookRequest request) {
+        Running r = running;
+        if (r == null) {
+            throw new WebhookRejectedException(503, "instance is not running");
+        }
+        String instance = r.context().instanceId();
+        try {
+            // The signature comes first, before the method, the path or the body are looked at.
+            TwilioSignatureValidator.Verified verified = r.signatures().verify(request,
+                    r.settings().signedUrl(request.subPath()));
+            if (!"POST".equals(request.method())) {
+                throw new WebhookRejectedException(405, "method " + request.method()
+                        + " not allowed; configure the webhook with HTTP POST");
+            }
+            return switch (request.subPath()) {
+                case "" -> inboundMessage(r, verified.params());
+                case TwilioSettings.STATUS_PATH -> statusCallback(r, verified.params());
+                default -> throw new WebhookRejectedException(404, "no such hook; Twilio posts messages to the "
+                        + "instance's hook and status callbacks to its /status");
+            };
+        } catch (WebhookRejectedException e) {
+            LOG.info("{}: rejected webhook from {} with {}: {}", instance, request.remoteAddress(), e.status(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private WebhookOutcome inboundMessage(Running r, FormParams params) {
+        Inbound inbound = r.inbound().parse(params, Instant.now());
+        if (LOG.isDebugEnabled()) {
+            for (Message m : inbound.messages()) {
+                LOG.debug("{}: message {} from {} ({} attachments)", r.context().instanceId(), m.channelMessageId(),
+                        Redact.address(m.author().address()), m.attachments().size());
+            }
+        }
+        for (AddressStatus s : inbound.addressStatuses()) {
+            LOG.info("{}: {} {}", r.context().instanceId(), s.address(), s.reachable() ? "opted in" : "opted out");
+        }
+        return WebhookOutcome.store(inbound, twiml());
+    }
+
+    private WebhookOutcome statusCallback(Running r, FormParams params) {
+        Inbound inbound = r.statuses().parse(params);
+        LOG.debug("{}: status callback {}", r.context().instanceId(), inbound.statuses());
+        return WebhookOutcome.store(inbound, twiml());
+    }
+
+    static WebhookResponse twiml() {
+        return new WebhookResponse(200, "text/xml", EMPTY_TWIML.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String send(OutboundMessage outbound) throws DeliveryException {
+        Running r = running;
+        if (r == null) {
+            throw DeliveryException.retryable("instance is not running", null);
+        }
+        Message message = outbound.message();
+        if (message.direction() == Direction.INTERNAL) {
+            throw DeliveryException.permanent("internal messages are never sent to customers");
+        }
+        Conversation conversation = outbound.conversation();
+        String threadKey = conversation == null ? message.threadKey() : conversation.threadKey();
+        int bar = threadKey == null ? -1 : threadKey.indexOf('|');
+        if (bar <= 0 || bar == threadKey.length() - 1) {
+            throw DeliveryException.permanent("thread key is not '<customer number>|<business number>'");
+        }
+        String customer = threadKey.substring(0, bar);
+        String business = threadKey.substring(bar + 1);
+        String body = body(message);
+        if (body.isBlank()) {
+            throw DeliveryException.permanent("nothing to send: the reply has no text");
+        }
+        TwilioSettings s = r.settings();
+        TwilioMessagesClient.Outgoing outgoing = new TwilioMessagesClient.Outgoing(customer,
+                s.messagingServiceSid() == null ? business : null, s.messagingServiceSid(), body,
+                s.statusCallbackUrl());
+        try {
+            String sid = r.messages().create(outgoing);
+            LOG.debug("{}: sent {} to {}", r.context().instanceId(), sid, Redact.phone(customer));
+            return sid;
+        } catch (TwilioMessagesClient.Failed failed) {
+            TwilioMessagesClient.Failure f = failed.failure();
+            if (f.code() != null && f.code() == 21610) {
+                // Twilio knows the customer replied STOP (perhaps before this hub saw it): record it, so the hub
+                // refuses further replies itself.
+                r.context().submit(Inbound.none().withAddressStatuses(List.of(AddressStatus.optedOut(
+                                InboundSmsParser.address(customer), "Twilio 21610: recipient has opted out"))))
+                        .whenComplete((ok, e) -> {
+                            if (e != null) {
+                                LOG.warn("{}: could not record the opt-out of {}: {}", r.context().instanceId(),
+                                        Redact.phone(customer), e.toString());
+                            }
+                        });
+            }
+            if (f.status() == 401) {
+                r.context().reportProblem("Twilio rejected the credentials (HTTP 401); check accountSid and "
+                        + "authToken");
+            }
+            LOG.info("{}: sending to {} failed ({}): {}", r.context().instanceId(), Redact.phone(customer),
+                    f.exception().kind(), f.exception().getMessage());
+            throw f.exception();
+        }
+    }
+
+    /**
+     * The SMS text. Twilio can only attach media it can fetch from a public URL, and the hub's attachment store is
+     * not public: stored attachments are named in a note; attachments that already live at an http(s) URL are
+     * sent as links.
+     */
+    static String body(Message message) {
+        StringBuilder sb = new StringBuilder(message.text() == null ? "" : message.text().strip());
+        for (Attachment a : message.attachments()) {
+            String scheme = a.location().getScheme() == null ? "" : a.location().getScheme().toLowerCase(Locale.ROOT);
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            if (scheme.equals("https") || scheme.equals("http")) {
+                sb.append(a.fileName()).append(": ").append(a.location());
+            } else {
+                sb.append("[attachment not sent: ").append(a.fileName()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+}
