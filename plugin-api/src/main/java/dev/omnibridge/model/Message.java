@@ -34,6 +34,15 @@ public record Message(String id, Direction direction, ChannelRef channel, String
                       List<Attachment> attachments, String replyTo, Instant channelTimestamp, Instant receivedAt,
                       Priority priority, String language, Set<String> tags, Map<String, String> metadata) {
 
+    /**
+     * Metadata key a channel sets on a message that is an edit of an earlier one (e.g. Telegram's edited_message):
+     * its value is the original's channel message id. The hub adds {@link #EDIT_OF_MESSAGE_ID}, the original's hub
+     * id, and desks show the message as an edit rather than as a new one.
+     */
+    public static final String EDIT_OF = "omnibridge.editOf";
+    /** Metadata key the hub sets on an edit: the hub id of the message it edits, when known. */
+    public static final String EDIT_OF_MESSAGE_ID = "omnibridge.editOfMessageId";
+
     public Message {
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(channel, "channel");
@@ -45,6 +54,11 @@ public record Message(String id, Direction direction, ChannelRef channel, String
         priority = priority == null ? Priority.NORMAL : priority;
         tags = tags == null ? Set.of() : Set.copyOf(tags);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** Whether this message edits an earlier one ({@link #EDIT_OF}). */
+    public boolean isEdit() {
+        return metadata.containsKey(EDIT_OF);
     }
 
     public static Builder builder() {

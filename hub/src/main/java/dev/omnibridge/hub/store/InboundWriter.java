@@ -110,7 +110,7 @@ public final class InboundWriter {
         }
         String conversationId = conversation(c, m.channel(), m.threadKey(), m.author().address(),
                 m.author().displayName(), now);
-        Message toStore = m.toBuilder().id(Ids.newId()).conversationId(conversationId)
+        Message toStore = withEditLink(c, instanceId, m).toBuilder().id(Ids.newId()).conversationId(conversationId)
                 .receivedAt(m.receivedAt() == null ? now : m.receivedAt()).build();
         insertMessage(c, toStore, instanceId, m.channelMessageId(), now);
         for (String desk : desksForChannel.apply(instanceId)) {
@@ -149,6 +149,21 @@ public final class InboundWriter {
                 now);
         after.run(() -> scheduler.accept(task));
         stored.add(reply.id());
+    }
+
+    /** An edit names the message it changes by channel id; desks need the original's hub id too. */
+    private static Message withEditLink(Connection c, String instanceId, Message m) throws SQLException {
+        if (!m.isEdit()) {
+            return m;
+        }
+        var original = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?",
+                instanceId, m.metadata().get(Message.EDIT_OF));
+        if (original.isEmpty()) {
+            return m;
+        }
+        var metadata = new java.util.HashMap<>(m.metadata());
+        metadata.put(Message.EDIT_OF_MESSAGE_ID, original.get());
+        return m.toBuilder().metadata(metadata).build();
     }
 
     private static Map<String, String> withDesk(Map<String, String> metadata, String desk, String ticket,

@@ -470,4 +470,20 @@ class InboundWriterTest {
         assertThat(view.channelStatus()).isEqualTo("FAILED");
         assertThat(view.channelError()).isEqualTo("30003: Unreachable destination handset");
     }
+
+    @Test
+    void anEditIsStoredInTheSameConversationAndLinkedToTheOriginalsHubId() throws Exception {
+        String original = ingest(customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hi")).storedMessageIds()
+                .get(0);
+        Message edit = customerMessage("web", "m-1:edited:1700000000", "thread-1", "ann@example.com", "Hi there")
+                .toBuilder().metadata(Map.of(Message.EDIT_OF, "m-1")).build();
+
+        String stored = ingest(edit).storedMessageIds().get(0);
+
+        Message view = queries.message(stored).orElseThrow().message();
+        assertThat(view.isEdit()).isTrue();
+        assertThat(view.metadata()).containsEntry(Message.EDIT_OF_MESSAGE_ID, original);
+        assertThat(view.conversationId()).isEqualTo(queries.message(original).orElseThrow().message()
+                .conversationId());
+    }
 }

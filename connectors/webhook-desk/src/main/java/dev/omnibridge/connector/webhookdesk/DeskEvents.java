@@ -22,6 +22,8 @@ import java.io.UncheckedIOException;
 final class DeskEvents {
     static final String SCHEMA = "omnibridge.desk-event/v1";
     static final String MESSAGE_CREATED = "message.created";
+    /** A customer changed an earlier message; the message's metadata names the original. */
+    static final String MESSAGE_EDITED = "message.edited";
 
     private static final ObjectMapper JSON = CanonicalJson.mapper();
 
@@ -34,7 +36,7 @@ final class DeskEvents {
         }
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", SCHEMA);
-        root.put("event", MESSAGE_CREATED);
+        root.put("event", delivery.message().isEdit() ? MESSAGE_EDITED : MESSAGE_CREATED);
         root.put("idempotencyKey", delivery.idempotencyKey());
         root.put("ticketRef", delivery.ticketRef());
         root.set("conversation", conversation(delivery.conversation()));

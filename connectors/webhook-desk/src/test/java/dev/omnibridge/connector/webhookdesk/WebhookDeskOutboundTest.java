@@ -125,6 +125,21 @@ class WebhookDeskOutboundTest {
     }
 
     @Test
+    void anEditedMessageIsSentAsAMessageEditedEventNamingTheOriginal() throws Exception {
+        desk.stubFor(post(urlEqualTo("/desk")).willReturn(okJson("{\"ticketRef\":\"T-7\",\"itemId\":\"c-3\"}")));
+        DeskDelivery original = delivery("T-7", "idem-edit");
+        Message edit = original.message().toBuilder().channelMessageId("m-1:edited:2")
+                .metadata(Map.of(Message.EDIT_OF, "m-1", Message.EDIT_OF_MESSAGE_ID, "msg-0")).build();
+
+        connector.deliver(new DeskDelivery(edit, original.conversation(), original.contact(), "T-7", "idem-edit"));
+
+        var event = CanonicalJson.mapper().readTree(desk.findAll(postRequestedFor(urlEqualTo("/desk"))).get(0)
+                .getBody());
+        assertThat(event.get("event").asText()).isEqualTo("message.edited");
+        assertThat(event.at("/message/metadata/omnibridge.editOfMessageId").asText()).isEqualTo("msg-0");
+    }
+
+    @Test
     void keepsTheKnownTicketRefWhenTheDeskAnswersAFollowUpWithoutOne() {
         desk.stubFor(post(urlEqualTo("/desk")).willReturn(aResponse().withStatus(204)));
 
