@@ -56,9 +56,12 @@ public record Message(String id, Direction direction, ChannelRef channel, String
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
-    /** Whether this message edits an earlier one ({@link #EDIT_OF}). */
-    public boolean isEdit() {
-        return metadata.containsKey(EDIT_OF);
+    /**
+     * The channel message id of the message this one edits ({@link #EDIT_OF}), or null when it is not an edit.
+     * Not a bean-style getter on purpose: the canonical JSON holds the record's components only.
+     */
+    public String editOf() {
+        return metadata.get(EDIT_OF);
     }
 
     public static Builder builder() {

@@ -153,11 +153,11 @@ public final class InboundWriter {
 
     /** An edit names the message it changes by channel id; desks need the original's hub id too. */
     private static Message withEditLink(Connection c, String instanceId, Message m) throws SQLException {
-        if (!m.isEdit()) {
+        if (m.editOf() == null) {
             return m;
         }
         var original = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?",
-                instanceId, m.metadata().get(Message.EDIT_OF));
+                instanceId, m.editOf());
         if (original.isEmpty()) {
             return m;
         }

@@ -481,7 +481,7 @@ class InboundWriterTest {
         String stored = ingest(edit).storedMessageIds().get(0);
 
         Message view = queries.message(stored).orElseThrow().message();
-        assertThat(view.isEdit()).isTrue();
+        assertThat(view.editOf()).isEqualTo("m-1");
         assertThat(view.metadata()).containsEntry(Message.EDIT_OF_MESSAGE_ID, original);
         assertThat(view.conversationId()).isEqualTo(queries.message(original).orElseThrow().message()
                 .conversationId());

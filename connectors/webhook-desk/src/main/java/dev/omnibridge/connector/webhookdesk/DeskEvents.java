@@ -36,7 +36,7 @@ final class DeskEvents {
         }
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", SCHEMA);
-        root.put("event", delivery.message().isEdit() ? MESSAGE_EDITED : MESSAGE_CREATED);
+        root.put("event", delivery.message().editOf() != null ? MESSAGE_EDITED : MESSAGE_CREATED);
         root.put("idempotencyKey", delivery.idempotencyKey());
         root.put("ticketRef", delivery.ticketRef());
         root.set("conversation", conversation(delivery.conversation()));
