@@ -182,7 +182,9 @@ public final class FakeConnectorContext implements ConnectorContext {
 
     /** Keeps offsets and stored messages but forgets nothing else: what a restarted hub would hand a new connector. */
     public synchronized FakeConnectorContext restartedAs(ConfigDef config, Map<String, ?> rawSettings) {
-        components.forEach(camel::removeComponent);   // as the hub does when an instance stops
+        if (camel != null) {
+            components.forEach(camel::removeComponent);   // as the hub does when an instance stops
+        }
         FakeConnectorContext next = new FakeConnectorContext(instanceId, config, rawSettings).withCamel(camel);
         next.messagesByChannelId.putAll(messagesByChannelId);
         next.conversationsByThread.putAll(conversationsByThread);

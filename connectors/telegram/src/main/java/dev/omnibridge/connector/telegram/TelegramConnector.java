@@ -1,0 +1,532 @@
+package dev.omnibridge.connector.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.AddressKind;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.AddressStatus;
+import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.Skipped;
+import dev.omnibridge.webhook.HmacSignatures;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import dev.omnibridge.webhook.WebhookResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code telegram} instance.
+ * <ul>
+ *   <li>Polling mode: a thread calls getUpdates with the stored offset, submits each batch with its highest
+ *       update_id as the offset {@code updateId}, and only then polls on (which acknowledges the batch).</li>
+ *   <li>Webhook mode: setWebhook with a secret token on start; {@code POST /hooks/<id>} must carry it in
+ *       {@code X-Telegram-Bot-Api-Secret-Token}.</li>
+ *   <li>{@link #send}: sendMessage to the conversation's chat (and topic), sendPhoto/sendDocument for attachments.</li>
+ * </ul>
+ */
+final class TelegramConnector implements ChannelConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(TelegramConnector.class);
+    static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
+    static final List<String> ALLOWED_UPDATES = List.of("message", "edited_message");
+    /** Telegram's limit for one text message. */
+    static final int MAX_TEXT = 4096;
+    private static final Pattern THREAD_KEY = Pattern.compile("(-?[0-9]+)(?::([0-9]+))?");
+    private static final Pattern REPLY_TO = Pattern.compile("(-?[0-9]+):([0-9]+)");
+
+    private record Running(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
+                           Poller poller) {
+    }
+
+    private volatile Running running;
+    /** Shortest pause after an empty or failed poll; a test seam. */
+    private final Duration minBackoff;
+
+    TelegramConnector() {
+        this(Duration.ofMillis(500));
+    }
+
+    TelegramConnector(Duration minBackoff) {
+        this.minBackoff = minBackoff;
+    }
+
+    @Override
+    public void start(ConnectorContext context) throws Exception {
+        TelegramSettings settings = TelegramSettings.from(context.settings(), context.webhookUrl());
+        BotApi api = new BotApi(settings.apiBaseUrl(), settings.botToken().reveal(), settings.timeout());
+        UpdateMapper mapper = new UpdateMapper(new ChannelRef(TelegramType.NAME, context.instanceId()), api,
+                context.attachments(), settings.maxFileBytes());
+        String instance = context.instanceId();
+        if (settings.webhookMode()) {
+            ObjectNode params = BotApi.JSON.createObjectNode()
+                    .put("url", settings.webhookUrl().toString())
+                    .put("secret_token", settings.webhookSecret().reveal())
+                    .put("drop_pending_updates", false);
+            ArrayNode allowed = params.putArray("allowed_updates");
+            ALLOWED_UPDATES.forEach(allowed::add);
+            try {
+                api.call("setWebhook", params);
+            } catch (BotApiException e) {
+                throw new IllegalStateException("could not register the webhook with Telegram (setWebhook): "
+                        + e.getMessage() + hint(e));
+            }
+            running = new Running(context, settings, api, mapper, null);
+            LOG.info("{}: telegram started in webhook mode; Telegram posts updates to {}", instance,
+                    settings.webhookUrl());
+            return;
+        }
+        try {
+            // getUpdates answers 409 while a webhook is set.
+            api.call("deleteWebhook", BotApi.JSON.createObjectNode().put("drop_pending_updates", false));
+        } catch (BotApiException e) {
+            if (e.status() == 401) {
+                throw new IllegalStateException("Telegram rejected the bot token (deleteWebhook: HTTP 401)");
+            }
+            context.reportProblem("deleteWebhook failed: " + e.getMessage());
+            LOG.warn("{}: deleteWebhook failed, polling anyway: {}", instance, e.getMessage());
+        }
+        Poller poller = new Poller(context, settings, api, mapper, minBackoff);
+        running = new Running(context, settings, api, mapper, poller);
+        poller.start();
+        LOG.info("{}: telegram started in polling mode (stored offset: {})", instance,
+                context.offset(TelegramSettings.OFFSET_KEY).orElse("none"));
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        Running was = running;
+        running = null;
+        if (was != null) {
+            if (was.poller() != null) {
+                was.poller().stopAndWait();
+            }
+            LOG.info("{}: telegram stopped", was.context().instanceId());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- webhook mode
+
+    @Override
+    public WebhookOutcome onWebhook(WebhookRequest request) {
+        Running r = running;
+        if (r == null) {
+            throw new WebhookRejectedException(503, "instance is not running");
+        }
+        String instance = r.context().instanceId();
+        if (!r.settings().webhookMode()) {
+            throw new WebhookRejectedException(404, "this instance polls (mode: polling) and takes no webhooks");
+        }
+        String given = request.header(SECRET_HEADER).orElse(null);
+        if (given == null || given.isEmpty()) {
+            LOG.info("{}: rejected webhook from {}: no secret token", instance, request.remoteAddress());
+            throw WebhookRejectedException.forbidden("missing " + SECRET_HEADER + " header");
+        }
+        if (!HmacSignatures.constantTimeEquals(r.settings().webhookSecret().reveal(), given)) {
+            LOG.info("{}: rejected webhook from {}: wrong secret token", instance, request.remoteAddress());
+            throw WebhookRejectedException.forbidden(SECRET_HEADER + " does not match the configured webhookSecret");
+        }
+        if (!"POST".equals(request.method())) {
+            throw new WebhookRejectedException(405, "method " + request.method() + " not allowed; Telegram posts");
+        }
+        JsonNode update;
+        try {
+            update = BotApi.JSON.readTree(request.body());
+        } catch (IOException e) {
+            throw WebhookRejectedException.badRequest("body is not JSON");
+        }
+        if (update == null || !update.isObject()) {
+            throw WebhookRejectedException.badRequest("body is not a Telegram Update object");
+        }
+        UpdateMapper.Result result;
+        try {
+            result = r.mapper().map(update, Instant.now());
+        } catch (UpdateMapper.RetryLater e) {
+            r.context().reportProblem("could not fetch a file: " + e.getMessage());
+            // Telegram retries non-2xx answers.
+            throw new WebhookRejectedException(503, "a file could not be fetched from Telegram; try again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookRejectedException(503, "interrupted");
+        }
+        if (result instanceof UpdateMapper.Mapped m) {
+            LOG.debug("{}: update {} -> message {}", instance, update.path("update_id").asText(),
+                    m.message().channelMessageId());
+            return WebhookOutcome.store(Inbound.messages(List.of(m.message())));
+        }
+        if (result instanceof UpdateMapper.Skip s) {
+            return WebhookOutcome.store(Inbound.skipped(s.skipped()));
+        }
+        LOG.debug("{}: ignored update of type {}", instance, ((UpdateMapper.NotAMessage) result).type());
+        return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
+    }
+
+    // ---------------------------------------------------------------------------------------------- outbound
+
+    @Override
+    public String send(OutboundMessage outbound) throws DeliveryException {
+        Running r = running;
+        if (r == null) {
+            throw DeliveryException.retryable("instance is not running", null);
+        }
+        Message message = outbound.message();
+        if (message.direction() == Direction.INTERNAL) {
+            throw DeliveryException.permanent("internal messages are never sent to customers");
+        }
+        Conversation conversation = outbound.conversation();
+        String threadKey = conversation == null ? message.threadKey() : conversation.threadKey();
+        Matcher key = threadKey == null ? null : THREAD_KEY.matcher(threadKey);
+        if (key == null || !key.matches()) {
+            throw DeliveryException.permanent("thread key is not '<chat id>' or '<chat id>:<topic id>'");
+        }
+        String chatId = key.group(1);
+        String topic = key.group(2);
+        Address customer = conversation != null && conversation.customer() != null ? conversation.customer()
+                : !chatId.startsWith("-") ? Address.chatUser(chatId) : null;
+        Long replyTo = null;
+        if (message.replyTo() != null) {
+            Matcher m = REPLY_TO.matcher(message.replyTo());
+            if (m.matches() && m.group(1).equals(chatId)) {
+                replyTo = Long.parseLong(m.group(2));
+            }
+        }
+        String text = message.text() == null ? "" : message.text().strip();
+        if (text.isEmpty() && message.attachments().isEmpty()) {
+            throw DeliveryException.permanent("nothing to send: the reply has no text and no attachments");
+        }
+        String first = null;
+        try {
+            for (String chunk : chunks(text)) {
+                ObjectNode params = BotApi.JSON.createObjectNode();
+                putChatId(params, chatId);
+                if (topic != null) {
+                    params.put("message_thread_id", Long.parseLong(topic));
+                }
+                params.put("text", chunk);
+                if (replyTo != null && first == null) {
+                    params.putObject("reply_parameters").put("message_id", replyTo);
+                }
+                String id = sentId(r.api().call("sendMessage", params), chatId);
+                first = first == null ? id : first;
+            }
+            for (Attachment a : message.attachments()) {
+                String id = sendAttachment(r, a, chatId, topic);
+                first = first == null ? id : first;
+            }
+        } catch (BotApiException e) {
+            throw failed(r, e, customer, first);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while sending", null);
+        }
+        LOG.debug("{}: sent {}", r.context().instanceId(), first);
+        return first;
+    }
+
+    private String sendAttachment(Running r, Attachment a, String chatId, String topic)
+            throws BotApiException, InterruptedException {
+        String scheme = a.location().getScheme() == null ? "" : a.location().getScheme().toLowerCase(Locale.ROOT);
+        boolean photo = a.mediaType().toLowerCase(Locale.ROOT).startsWith("image/")
+                && !a.mediaType().toLowerCase(Locale.ROOT).startsWith("image/svg");
+        String method = photo ? "sendPhoto" : "sendDocument";
+        String field = photo ? "photo" : "document";
+        if (scheme.equals("http") || scheme.equals("https")) {
+            ObjectNode params = BotApi.JSON.createObjectNode();
+            putChatId(params, chatId);
+            if (topic != null) {
+                params.put("message_thread_id", Long.parseLong(topic));
+            }
+            params.put(field, a.location().toString());
+            return sentId(r.api().call(method, params), chatId);
+        }
+        if (!scheme.equals("attachment")) {
+            throw new BotApiException("attachment " + a.fileName() + " is at an unsupported location", 400,
+                    "unsupported attachment location", null);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("chat_id", chatId);
+        if (topic != null) {
+            fields.put("message_thread_id", topic);
+        }
+        try (InputStream in = r.context().attachments().open(a)) {
+            return sentId(r.api().upload(method, fields, field, a.fileName(), a.mediaType(), in), chatId);
+        } catch (IOException e) {
+            throw new BotApiException("attachment " + a.fileName() + " could not be read from storage", 0, null,
+                    null);
+        }
+    }
+
+    private static void putChatId(ObjectNode params, String chatId) {
+        params.put("chat_id", Long.parseLong(chatId));
+    }
+
+    private static String sentId(JsonNode result, String chatId) {
+        String chat = result.path("chat").path("id").canConvertToLong()
+                ? String.valueOf(result.path("chat").path("id").asLong()) : chatId;
+        return chat + ":" + result.path("message_id").asText();
+    }
+
+    private DeliveryException failed(Running r, BotApiException e, Address customer, String alreadySent) {
+        String instance = r.context().instanceId();
+        String partly = alreadySent == null ? "" : " (after part of the reply was sent as " + alreadySent + ")";
+        String text = "Telegram " + e.getMessage() + partly;
+        int status = e.status();
+        String description = e.description() == null ? "" : e.description().toLowerCase(Locale.ROOT);
+        DeliveryException result;
+        if (e.isNetwork() || status >= 500) {
+            result = DeliveryException.retryable(text, null);
+        } else if (status == 429) {
+            result = e.retryAfter() != null ? DeliveryException.retryAfter(text, e.retryAfter())
+                    : DeliveryException.retryable(text, null);
+        } else if (status == 401) {
+            r.context().reportProblem("Telegram rejected the bot token (HTTP 401); check botToken");
+            result = DeliveryException.retryable(text, null);
+        } else if (status == 403 || (status == 400 && description.contains("chat not found"))) {
+            String reason = status == 400 ? "chat not found"
+                    : description.contains("blocked") ? "blocked the bot"
+                    : e.description() == null ? "bot may not write to this chat" : e.description();
+            recordUnreachable(r, customer, reason);
+            result = DeliveryException.permanent(text);
+        } else {
+            result = DeliveryException.permanent(text);
+        }
+        LOG.info("{}: sending failed ({}): {}", instance, result.kind(), text);
+        return result;
+    }
+
+    private static void recordUnreachable(Running r, Address customer, String reason) {
+        if (customer == null || customer.kind() != AddressKind.CHAT_USER) {
+            return;
+        }
+        r.context().submit(Inbound.none().withAddressStatuses(List.of(AddressStatus.optedOut(customer, reason))))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        LOG.warn("{}: could not record that {} is unreachable: {}", r.context().instanceId(),
+                                customer, error.toString());
+                    }
+                });
+    }
+
+    static List<String> chunks(String text) {
+        List<String> out = new ArrayList<>();
+        String rest = text;
+        while (rest.length() > MAX_TEXT) {
+            int cut = rest.lastIndexOf('\n', MAX_TEXT);
+            if (cut < MAX_TEXT / 2) {
+                cut = rest.lastIndexOf(' ', MAX_TEXT);
+            }
+            if (cut < MAX_TEXT / 2) {
+                cut = MAX_TEXT;
+                if (Character.isHighSurrogate(rest.charAt(cut - 1))) {
+                    cut--;
+                }
+            }
+            out.add(rest.substring(0, cut).strip());
+            rest = rest.substring(cut).strip();
+        }
+        if (!rest.isEmpty()) {
+            out.add(rest);
+        }
+        return out;
+    }
+
+    static String hint(BotApiException e) {
+        return switch (e.status()) {
+            case 401, 404 -> " (check botToken)";
+            case 400 -> " (Telegram needs a public https URL on port 443, 80, 88 or 8443; check webhookUrl)";
+            default -> "";
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------- polling mode
+
+    /**
+     * The getUpdates loop. The offset lives only in the hub's store: each poll asks for stored offset + 1, so a
+     * batch is acknowledged to Telegram only by the poll that follows its successful submit.
+     */
+    static final class Poller implements Runnable {
+        private final ConnectorContext context;
+        private final TelegramSettings settings;
+        private final BotApi api;
+        private final UpdateMapper mapper;
+        private final Duration minBackoff;
+        private final Thread thread;
+        private volatile boolean stopping;
+
+        Poller(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
+               Duration minBackoff) {
+            this.context = context;
+            this.settings = settings;
+            this.api = api;
+            this.mapper = mapper;
+            this.minBackoff = minBackoff;
+            this.thread = new Thread(this, "telegram-poll-" + context.instanceId());
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stopAndWait() throws InterruptedException {
+            stopping = true;
+            thread.interrupt();
+            thread.join(10_000);
+        }
+
+        @Override
+        public void run() {
+            Duration backoff = minBackoff;
+            while (!stopping) {
+                try {
+                    boolean gotUpdates = pollOnce();
+                    backoff = minBackoff;
+                    if (!gotUpdates) {
+                        pause(minBackoff);
+                    }
+                } catch (InterruptedException e) {
+                    if (stopping) {
+                        return;
+                    }
+                } catch (PollFailed e) {
+                    context.reportProblem(e.getMessage());
+                    LOG.warn("{}: {}; next poll in {} ms", context.instanceId(), e.getMessage(), backoff.toMillis());
+                    try {
+                        pause(backoff);
+                    } catch (InterruptedException stopped) {
+                        return;
+                    }
+                    backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+                            : backoff.multipliedBy(2);
+                } catch (RuntimeException e) {
+                    String msg = "polling failed: " + e.getClass().getSimpleName() + ": " + api.redact(e.getMessage());
+                    context.reportProblem(msg);
+                    LOG.warn("{}: {}", context.instanceId(), msg);
+                    try {
+                        pause(backoff);
+                    } catch (InterruptedException stopped) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /**
+         * One getUpdates call and, for a non-empty batch, one submit.
+         *
+         * @return whether a batch was stored (otherwise the loop pauses before the next poll)
+         */
+        boolean pollOnce() throws InterruptedException, PollFailed {
+            ObjectNode params = BotApi.JSON.createObjectNode();
+            Long stored = storedOffset();
+            if (stored != null) {
+                params.put("offset", stored + 1);
+            }
+            params.put("timeout", settings.pollTimeout().toSeconds());
+            ArrayNode allowed = params.putArray("allowed_updates");
+            ALLOWED_UPDATES.forEach(allowed::add);
+            JsonNode updates;
+            try {
+                updates = api.call("getUpdates", params, settings.pollTimeout().plus(settings.timeout()));
+            } catch (BotApiException e) {
+                if (e.status() == 409) {
+                    try {
+                        api.call("deleteWebhook", BotApi.JSON.createObjectNode().put("drop_pending_updates", false));
+                    } catch (BotApiException ignored) {
+                        // reported below
+                    }
+                    throw new PollFailed("getUpdates: HTTP 409: a webhook is set for this bot; deleted it, "
+                            + "polling again");
+                }
+                throw new PollFailed("polling failed: " + e.getMessage() + hint(e));
+            }
+            if (!updates.isArray() || updates.isEmpty()) {
+                // A server that answers at once (no long poll) must not make this a hot loop.
+                return false;
+            }
+            List<Message> messages = new ArrayList<>();
+            List<Skipped> skipped = new ArrayList<>();
+            // Ids grow but are not contiguous (and Telegram may restart them after a quiet week), so the offset is
+            // the highest id of this batch, not a count. An update that was stored before is submitted again and
+            // deduped by its channel message id.
+            long highest = Long.MIN_VALUE;
+            Instant now = Instant.now();
+            for (JsonNode update : updates) {
+                if (!update.path("update_id").canConvertToLong()) {
+                    continue;
+                }
+                long id = update.get("update_id").asLong();
+                highest = Math.max(highest, id);
+                UpdateMapper.Result result;
+                try {
+                    result = mapper.map(update, now);
+                } catch (UpdateMapper.RetryLater e) {
+                    throw new PollFailed("could not fetch a file for update " + id + ": " + e.getMessage());
+                }
+                if (result instanceof UpdateMapper.Mapped m) {
+                    messages.add(m.message());
+                } else if (result instanceof UpdateMapper.Skip s) {
+                    skipped.add(s.skipped());
+                }
+            }
+            if (highest == Long.MIN_VALUE) {
+                throw new PollFailed("getUpdates answered updates without update_id");
+            }
+            Inbound inbound = new Inbound(messages, null, null,
+                    Map.of(TelegramSettings.OFFSET_KEY, String.valueOf(highest))).withSkipped(skipped);
+            try {
+                context.submit(inbound).toCompletableFuture().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new PollFailed("storing updates up to " + highest + " failed, they will be fetched again: "
+                        + cause.getClass().getSimpleName() + (cause.getMessage() == null ? ""
+                        : ": " + api.redact(cause.getMessage())));
+            }
+            LOG.debug("{}: stored {} messages, offset now {}", context.instanceId(), messages.size(), highest);
+            return true;
+        }
+
+        private Long storedOffset() {
+            return context.offset(TelegramSettings.OFFSET_KEY).map(v -> {
+                try {
+                    return Long.parseLong(v.strip());
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }).orElse(null);
+        }
+
+        private void pause(Duration d) throws InterruptedException {
+            if (!stopping) {
+                Thread.sleep(d.toMillis());
+            }
+        }
+    }
+
+    static final class PollFailed extends Exception {
+        PollFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

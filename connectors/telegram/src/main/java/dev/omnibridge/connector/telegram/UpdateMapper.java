@@ -1,0 +1,330 @@
+package dev.omnibridge.connector.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.FileNames;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.Skipped;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one Bot API {@code Update} into a canonical message: {@code message} and {@code edited_message} are mapped,
+ * every other update type is not a message. Files are fetched through getFile into the hub's attachment storage.
+ */
+final class UpdateMapper {
+    static final long BOT_API_DOWNLOAD_LIMIT = 20L * 1024 * 1024;
+
+    /** What an update became. */
+    sealed interface Result permits Mapped, NotAMessage, Skip {
+    }
+
+    record Mapped(Message message) implements Result {
+    }
+
+    /** An update type this connector does not take (callback queries, channel posts...): nothing is stored. */
+    record NotAMessage(String type) implements Result {
+    }
+
+    /** A message that is recorded as skipped rather than forwarded (service messages, unreadable input). */
+    record Skip(Skipped skipped) implements Result {
+    }
+
+    /** A file could not be fetched for a reason that may pass (network, 5xx, 429): try the update again later. */
+    static final class RetryLater extends Exception {
+        RetryLater(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Fields of a Message that carry no content of their own. */
+    private static final Set<String> FRAME = Set.of("message_id", "message_thread_id", "from", "sender_chat",
+            "date", "chat", "edit_date", "reply_to_message", "is_topic_message", "entities", "caption_entities",
+            "forward_origin", "forward_from", "forward_from_chat", "forward_date", "forward_sender_name",
+            "is_automatic_forward", "via_bot", "has_protected_content", "media_group_id", "author_signature",
+            "link_preview_options", "reply_markup", "quote", "external_reply", "sender_boost_count",
+            "is_from_offline", "effect_id", "has_media_spoiler", "show_caption_above_media");
+
+    private final ChannelRef channel;
+    private final BotApi api;
+    private final AttachmentStore store;
+    private final long maxFileBytes;
+
+    UpdateMapper(ChannelRef channel, BotApi api, AttachmentStore store, long maxFileBytes) {
+        this.channel = channel;
+        this.api = api;
+        this.store = store;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    Result map(JsonNode update, Instant receivedAt) throws RetryLater, InterruptedException {
+        boolean edited;
+        JsonNode msg;
+        if (update.path("message").isObject()) {
+            edited = false;
+            msg = update.get("message");
+        } else if (update.path("edited_message").isObject()) {
+            edited = true;
+            msg = update.get("edited_message");
+        } else {
+            Iterator<String> names = update.fieldNames();
+            String type = "unknown";
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!n.equals("update_id")) {
+                    type = n;
+                    break;
+                }
+            }
+            return new NotAMessage(type);
+        }
+        JsonNode chat = msg.path("chat");
+        if (!chat.path("id").canConvertToLong() || !msg.path("message_id").canConvertToLong()) {
+            return new Skip(Skipped.deadLetter("update:" + update.path("update_id").asText("?"),
+                    "Telegram message without chat.id or message_id", null));
+        }
+        long chatId = chat.get("id").asLong();
+        long messageId = msg.get("message_id").asLong();
+        String original = chatId + ":" + messageId;
+        long date = msg.path("date").asLong(0);
+        long editDate = msg.path("edit_date").asLong(date);
+        String channelMessageId = edited ? original + ":edited:" + editDate : original;
+
+        boolean topic = msg.path("is_topic_message").asBoolean(false)
+                || (chat.path("is_forum").asBoolean(false) && msg.has("message_thread_id"));
+        String threadKey = topic && msg.path("message_thread_id").canConvertToLong()
+                ? chatId + ":" + msg.get("message_thread_id").asLong() : String.valueOf(chatId);
+
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Author author = author(msg, chat, chatId, metadata);
+        String chatType = chat.path("type").asText("");
+        if (!chatType.isEmpty()) {
+            metadata.put("telegram.chatType", chatType);
+        }
+        if (!"private".equals(chatType) && chat.hasNonNull("title")) {
+            metadata.put("telegram.chatTitle", chat.get("title").asText());
+        }
+        if (update.has("update_id")) {
+            metadata.put("telegram.updateId", update.get("update_id").asText());
+        }
+        if (edited) {
+            metadata.put(Message.EDIT_OF, original);
+        }
+
+        List<String> lines = new ArrayList<>();
+        List<Attachment> attachments = new ArrayList<>();
+        if (msg.hasNonNull("text")) {
+            lines.add(msg.get("text").asText());
+            entities(msg.path("entities"), metadata);
+        } else if (msg.hasNonNull("caption")) {
+            lines.add(msg.get("caption").asText());
+            entities(msg.path("caption_entities"), metadata);
+        }
+        content(msg, lines, attachments);
+
+        if (lines.isEmpty() && attachments.isEmpty()) {
+            String kind = "empty";
+            Iterator<String> names = msg.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!FRAME.contains(n)) {
+                    kind = n;
+                    break;
+                }
+            }
+            return new Skip(Skipped.ignored(channelMessageId, "Telegram message without supported content ("
+                    + kind + ")", null));
+        }
+
+        String replyTo = msg.path("reply_to_message").path("message_id").canConvertToLong()
+                ? chatId + ":" + msg.get("reply_to_message").get("message_id").asLong() : null;
+
+        return new Mapped(Message.builder()
+                .direction(Direction.INBOUND)
+                .channel(channel)
+                .channelMessageId(channelMessageId)
+                .threadKey(threadKey)
+                .author(author)
+                .text(String.join("\n", lines))
+                .attachments(attachments)
+                .replyTo(replyTo)
+                .channelTimestamp(Instant.ofEpochSecond(edited ? editDate : date))
+                .receivedAt(receivedAt)
+                .tags(Set.of("telegram"))
+                .metadata(metadata)
+                .build());
+    }
+
+    private static Author author(JsonNode msg, JsonNode chat, long chatId, Map<String, String> metadata) {
+        JsonNode from = msg.path("from");
+        String id;
+        String name;
+        if (from.path("id").canConvertToLong()) {
+            id = String.valueOf(from.get("id").asLong());
+            name = (from.path("first_name").asText("") + " " + from.path("last_name").asText("")).strip();
+            if (from.hasNonNull("username")) {
+                metadata.put("telegram.username", from.get("username").asText());
+            }
+        } else {
+            // Anonymous group admins and channels speak as a chat.
+            JsonNode sender = msg.path("sender_chat").isObject() ? msg.get("sender_chat") : chat;
+            id = String.valueOf(sender.path("id").asLong(chatId));
+            name = sender.path("title").asText("").strip();
+            if (sender.hasNonNull("username")) {
+                metadata.put("telegram.username", sender.get("username").asText());
+            }
+        }
+        if (name.isEmpty()) {
+            name = metadata.get("telegram.username");
+        }
+        return Author.customer(name, Address.chatUser(id));
+    }
+
+    /** The entities (bold, links, mentions...) as compact JSON; the text itself stays plain. */
+    private static void entities(JsonNode entities, Map<String, String> metadata) {
+        if (entities.isArray() && !entities.isEmpty()) {
+            metadata.put("telegram.entities", entities.toString());
+        }
+    }
+
+    private void content(JsonNode msg, List<String> lines, List<Attachment> attachments)
+            throws RetryLater, InterruptedException {
+        if (msg.path("photo").isArray() && !msg.get("photo").isEmpty()) {
+            JsonNode largest = null;
+            for (JsonNode size : msg.get("photo")) {
+                if (largest == null || area(size) > area(largest)
+                        || (area(size) == area(largest) && size.path("file_size").asLong(0)
+                        > largest.path("file_size").asLong(0))) {
+                    largest = size;
+                }
+            }
+            file("photo", largest, "photo.jpg", "image/jpeg", lines, attachments);
+        }
+        if (msg.path("document").isObject()) {
+            file("document", msg.get("document"), null, "application/octet-stream", lines, attachments);
+        }
+        if (msg.path("voice").isObject()) {
+            file("voice", msg.get("voice"), "voice.ogg", "audio/ogg", lines, attachments);
+        }
+        if (msg.path("audio").isObject()) {
+            file("audio", msg.get("audio"), "audio.mp3", "audio/mpeg", lines, attachments);
+        }
+        if (msg.path("video").isObject()) {
+            file("video", msg.get("video"), "video.mp4", "video/mp4", lines, attachments);
+        }
+        if (msg.path("video_note").isObject()) {
+            file("video note", msg.get("video_note"), "video_note.mp4", "video/mp4", lines, attachments);
+        }
+        if (msg.path("animation").isObject() && !msg.path("document").isObject()) {
+            file("animation", msg.get("animation"), "animation.mp4", "video/mp4", lines, attachments);
+        }
+        if (msg.path("sticker").isObject()) {
+            String emoji = msg.get("sticker").path("emoji").asText("");
+            lines.add(emoji.isEmpty() ? "[sticker]" : "[sticker " + emoji + "]");
+        }
+        if (msg.path("location").isObject() && !msg.path("venue").isObject()) {
+            JsonNode loc = msg.get("location");
+            lines.add("[location " + loc.path("latitude").asText("?") + ", " + loc.path("longitude").asText("?")
+                    + "]");
+        }
+        if (msg.path("venue").isObject()) {
+            JsonNode venue = msg.get("venue");
+            JsonNode loc = venue.path("location");
+            lines.add("[venue " + venue.path("title").asText("") + ", " + venue.path("address").asText("")
+                    + " (" + loc.path("latitude").asText("?") + ", " + loc.path("longitude").asText("?") + ")]");
+        }
+        if (msg.path("contact").isObject()) {
+            JsonNode c = msg.get("contact");
+            lines.add(("[contact " + c.path("first_name").asText("") + " " + c.path("phone_number").asText(""))
+                    .strip() + "]");
+        }
+    }
+
+    private static long area(JsonNode size) {
+        return size.path("width").asLong(0) * size.path("height").asLong(0);
+    }
+
+    private void file(String kind, JsonNode file, String defaultName, String defaultType, List<String> lines,
+                      List<Attachment> attachments) throws RetryLater, InterruptedException {
+        String mediaType = file.path("mime_type").asText(defaultType);
+        if (mediaType.isBlank()) {
+            mediaType = defaultType;
+        }
+        String name = FileNames.sanitize(file.hasNonNull("file_name") ? file.get("file_name").asText() : defaultName,
+                mediaType);
+        if (file.path("file_size").asLong(0) > maxFileBytes) {
+            lines.add(tooLarge(kind, name));
+            return;
+        }
+        String fileId = file.path("file_id").asText("");
+        if (fileId.isEmpty()) {
+            lines.add("[" + kind + " " + name + " not fetched: Telegram gave no file_id]");
+            return;
+        }
+        JsonNode info;
+        try {
+            info = api.call("getFile", BotApi.JSON.createObjectNode().put("file_id", fileId));
+        } catch (BotApiException e) {
+            if (e.status() == 400) {
+                // e.g. "Bad Request: file is too big" for files over the Bot API's download limit
+                String d = e.description() == null ? "" : e.description().toLowerCase(java.util.Locale.ROOT);
+                lines.add(d.contains("too big") ? tooLarge(kind, name)
+                        : "[" + kind + " " + name + " not fetched: " + (e.description() == null ? "HTTP 400"
+                        : e.description()) + "]");
+                return;
+            }
+            throw new RetryLater(e.getMessage());
+        }
+        if (info.path("file_size").asLong(0) > maxFileBytes) {
+            lines.add(tooLarge(kind, name));
+            return;
+        }
+        String path = info.path("file_path").asText("");
+        if (path.isEmpty()) {
+            lines.add("[" + kind + " " + name + " not fetched: Telegram gave no file_path]");
+            return;
+        }
+        try (InputStream in = api.download(path)) {
+            attachments.add(store.store(name, mediaType, in, maxFileBytes));
+        } catch (AttachmentStore.AttachmentTooLargeException e) {
+            lines.add(tooLarge(kind, name));
+        } catch (BotApiException e) {
+            if (e.status() >= 400 && e.status() < 500 && e.status() != 429 && e.status() != 401) {
+                lines.add("[" + kind + " " + name + " not fetched: HTTP " + e.status() + "]");
+                return;
+            }
+            throw new RetryLater(e.getMessage());
+        } catch (IOException e) {
+            throw new RetryLater("file download failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private String tooLarge(String kind, String name) {
+        String limit = maxFileBytes >= BOT_API_DOWNLOAD_LIMIT ? "the Bot API's 20 MB download limit"
+                : "the configured " + megabytes(maxFileBytes) + " download limit (maxFileBytes)";
+        return "[" + kind + " " + name + " not fetched: larger than " + limit + "]";
+    }
+
+    private static String megabytes(long bytes) {
+        if (bytes % (1024 * 1024) == 0) {
+            return bytes / (1024 * 1024) + " MB";
+        }
+        if (bytes >= 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+        }
+        return bytes + " bytes";
+    }
+}
