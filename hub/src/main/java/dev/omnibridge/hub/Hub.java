@@ -80,6 +80,14 @@ public final class Hub implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
                 config.delivery().maxAttempts(), config.delivery().workers(), clock);
+        // A reply the customer will never get is news for the agents: tell the desks with an internal note.
+        dispatcher.onChannelDeadLetter((task, reason) -> journal.submit(writer.deliveryFailedNotice(task, reason))
+                .whenComplete((desks, error) -> {
+                    if (error != null) {
+                        LOG.warn("Could not record the delivery failure of message {}: {}", task.messageId(),
+                                error.getMessage());
+                    }
+                }));
         dispatcherRef[0] = dispatcher;
 
         AtomicInteger n = new AtomicInteger();

@@ -15,10 +15,11 @@ import java.util.Map;
  * @param skipped         items received but not turned into messages (noise, unreadable input)
  * @param statuses        delivery reports for messages the hub sent (channel connectors)
  * @param addressStatuses opt-outs, opt-ins and blocks (channel connectors)
+ * @param annotations     metadata for messages already stored, e.g. reactions (channel connectors)
  */
 public record Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
                       Map<String, String> offsets, List<Skipped> skipped, List<DeliveryStatus> statuses,
-                      List<AddressStatus> addressStatuses) {
+                      List<AddressStatus> addressStatuses, List<MessageAnnotation> annotations) {
     public Inbound {
         messages = messages == null ? List.of() : List.copyOf(messages);
         replies = replies == null ? List.of() : List.copyOf(replies);
@@ -27,11 +28,12 @@ public record Inbound(List<Message> messages, List<DeskReply> replies, List<Tick
         skipped = skipped == null ? List.of() : List.copyOf(skipped);
         statuses = statuses == null ? List.of() : List.copyOf(statuses);
         addressStatuses = addressStatuses == null ? List.of() : List.copyOf(addressStatuses);
+        annotations = annotations == null ? List.of() : List.copyOf(annotations);
     }
 
     public Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
                    Map<String, String> offsets) {
-        this(messages, replies, ticketUpdates, offsets, null, null, null);
+        this(messages, replies, ticketUpdates, offsets, null, null, null, null);
     }
 
     public static Inbound none() {
@@ -55,27 +57,33 @@ public record Inbound(List<Message> messages, List<DeskReply> replies, List<Tick
     }
 
     public Inbound withOffsets(Map<String, String> newOffsets) {
-        return new Inbound(messages, replies, ticketUpdates, newOffsets, skipped, statuses, addressStatuses);
+        return new Inbound(messages, replies, ticketUpdates,
+                newOffsets, skipped, statuses, addressStatuses, annotations);
     }
 
     public Inbound withTicketUpdates(List<TicketUpdate> updates) {
-        return new Inbound(messages, replies, updates, offsets, skipped, statuses, addressStatuses);
+        return new Inbound(messages, replies, updates, offsets, skipped, statuses, addressStatuses, annotations);
     }
 
     public Inbound withSkipped(List<Skipped> items) {
-        return new Inbound(messages, replies, ticketUpdates, offsets, items, statuses, addressStatuses);
+        return new Inbound(messages, replies, ticketUpdates, offsets, items, statuses, addressStatuses, annotations);
     }
 
     public Inbound withStatuses(List<DeliveryStatus> reports) {
-        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, reports, addressStatuses);
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, reports, addressStatuses, annotations);
     }
 
     public Inbound withAddressStatuses(List<AddressStatus> changes) {
-        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, changes);
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, changes, annotations);
+    }
+
+    public Inbound withAnnotations(List<MessageAnnotation> notes) {
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, addressStatuses, notes);
     }
 
     public boolean isEmpty() {
         return messages.isEmpty() && replies.isEmpty() && ticketUpdates.isEmpty() && offsets.isEmpty()
-                && skipped.isEmpty() && statuses.isEmpty() && addressStatuses.isEmpty();
+                && skipped.isEmpty() && statuses.isEmpty() && addressStatuses.isEmpty()
+                && annotations.isEmpty();
     }
 }

@@ -39,6 +39,8 @@ public final class Dispatcher implements AutoCloseable {
 
     private final DeliveryStore store;
     private final Journal journal;
+    private volatile java.util.function.BiConsumer<DeliveryTask, String> onChannelDeadLetter = (task, reason) -> {
+    };
     private final DeliveryTargets targets;
     private final Metrics metrics;
     private final Backoff backoff;
@@ -66,6 +68,11 @@ public final class Dispatcher implements AutoCloseable {
         Lane(String key) {
             this.key = key;
         }
+    }
+
+    /** Told when a reply to a customer is dead-lettered, so the desk can hear of it. */
+    public void onChannelDeadLetter(java.util.function.BiConsumer<DeliveryTask, String> listener) {
+        this.onChannelDeadLetter = listener;
     }
 
     public Dispatcher(DeliveryStore store, Journal journal, DeliveryTargets targets, Metrics metrics,
@@ -226,6 +233,9 @@ public final class Dispatcher implements AutoCloseable {
                     : e.getMessage();
             journal.submit(store.dead(updated, reason, now)).get();
             finished(task);
+            if (task.kind() == DeliveryTask.TargetKind.CHANNEL) {
+                onChannelDeadLetter.accept(updated, reason);
+            }
             dead.incrementAndGet();
             LOG.warn("Delivery {} of message {} to {} dead-lettered: {}", task.id(), task.messageId(), task.target(),
                     reason);

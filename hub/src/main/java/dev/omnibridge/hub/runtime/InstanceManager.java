@@ -238,7 +238,7 @@ public final class InstanceManager implements DeliveryTargets {
         List<Message> messages = inbound.messages().stream()
                 .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build()).toList();
         Inbound normalised = new Inbound(messages, inbound.replies(), inbound.ticketUpdates(), inbound.offsets(),
-                inbound.skipped(), inbound.statuses(), inbound.addressStatuses());
+                inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations());
         return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
             if (!report.storedMessageIds().isEmpty()) {
                 metrics.messagesIn(instance.id(), report.storedMessageIds().size());

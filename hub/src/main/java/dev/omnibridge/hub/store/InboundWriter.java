@@ -10,6 +10,7 @@ import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.MessageAnnotation;
 import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.spi.TicketUpdate;
 import org.slf4j.Logger;
@@ -88,6 +89,9 @@ public final class InboundWriter {
                     statuses.add(status);
                 }
             }
+            for (MessageAnnotation note : inbound.annotations()) {
+                annotate(c, instanceId, note);
+            }
             for (Map.Entry<String, String> e : inbound.offsets().entrySet()) {
                 saveOffset(c, instanceId, e.getKey(), e.getValue(), now);
             }
@@ -150,6 +154,64 @@ public final class InboundWriter {
         after.run(() -> scheduler.accept(task));
         stored.add(reply.id());
     }
+
+    /** Merges a channel's annotation (e.g. a reaction) into the stored message it is about. */
+    private static void annotate(Connection c, String instanceId, MessageAnnotation note) throws SQLException {
+        var id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?", instanceId,
+                note.channelMessageId());
+        if (id.isEmpty()) {
+            id = Sql.string(c, "SELECT message_id FROM deliveries WHERE target_instance = ? AND kind = 'CHANNEL' "
+                    + "AND result_ref = ?", instanceId, note.channelMessageId());
+        }
+        if (id.isEmpty()) {
+            LOG.info("Instance {}: annotation {} is for a message the hub does not know; ignored", instanceId,
+                    note.key());
+            return;
+        }
+        Message m = DeliveryStore.message(c, id.get());
+        var metadata = new java.util.HashMap<>(m.metadata());
+        if (note.value() == null) {
+            metadata.remove(note.key());
+        } else {
+            metadata.put(note.key(), note.value());
+        }
+        Sql.update(c, "UPDATE messages SET body = ? WHERE id = ?",
+                CanonicalJson.writeString(m.toBuilder().metadata(metadata).build()), id.get());
+    }
+
+    /**
+     * When a reply could not be delivered to the customer for good, the agents must hear of it where they work:
+     * an internal note in the conversation, forwarded to the desks the channel feeds.
+     */
+    public TxWork<List<String>> deliveryFailedNotice(DeliveryTask failed, String reason) {
+        return (c, after) -> {
+            Instant now = clock.instant();
+            Message reply = DeliveryStore.message(c, failed.messageId());
+            var conversation = DeliveryStore.conversation(c, failed.conversationId()).orElse(null);
+            String sourceId = "notice:delivery-failed:" + failed.messageId();
+            if (conversation == null || exists(c, failed.target(), sourceId)) {
+                return List.of();
+            }
+            Message notice = Message.builder().id(Ids.newId()).direction(Direction.INTERNAL)
+                    .channel(conversation.channel()).channelMessageId(sourceId)
+                    .threadKey(conversation.threadKey()).conversationId(conversation.id())
+                    .author(new dev.omnibridge.model.Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null))
+                    .text("This reply was not delivered to the customer: " + reason + "\n\n> " + reply.text())
+                    .receivedAt(now).tags(java.util.Set.of("delivery-failed"))
+                    .metadata(Map.of(DELIVERY_FAILED_FOR, failed.messageId())).build();
+            insertMessage(c, notice, failed.target(), sourceId, now);
+            List<String> stored = new ArrayList<>();
+            for (String desk : desksForChannel.apply(failed.target())) {
+                DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
+                after.run(() -> scheduler.accept(task));
+                stored.add(desk);
+            }
+            return stored;
+        };
+    }
+
+    /** Metadata key of a delivery-failure notice: the hub id of the reply that was not delivered. */
+    public static final String DELIVERY_FAILED_FOR = "omnibridge.deliveryFailedFor";
 
     /** An edit names the message it changes by channel id; desks need the original's hub id too. */
     private static Message withEditLink(Connection c, String instanceId, Message m) throws SQLException {

@@ -10,6 +10,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.MessageAnnotation;
 import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.spi.TicketUpdate;
 import org.junit.jupiter.api.AfterEach;
@@ -485,5 +486,41 @@ class InboundWriterTest {
         assertThat(view.metadata()).containsEntry(Message.EDIT_OF_MESSAGE_ID, original);
         assertThat(view.conversationId()).isEqualTo(queries.message(original).orElseThrow().message()
                 .conversationId());
+    }
+
+    @Test
+    void anAnnotationIsMergedIntoTheStoredMessagesMetadataAndCanBeTakenBack() throws Exception {
+        String id = ingest(customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hi")).storedMessageIds()
+                .get(0);
+
+        ingest("web", Inbound.none().withAnnotations(List.of(new MessageAnnotation("m-1", "reaction.ann", "👍"))));
+        assertThat(queries.message(id).orElseThrow().message().metadata()).containsEntry("reaction.ann", "👍");
+
+        ingest("web", Inbound.none().withAnnotations(List.of(new MessageAnnotation("m-1", "reaction.ann", null))));
+        assertThat(queries.message(id).orElseThrow().message().metadata()).doesNotContainKey("reaction.ann");
+        assertThat(count(db, "SELECT COUNT(*) FROM messages")).isEqualTo(1);
+    }
+
+    @Test
+    void aReplyThatFailedForGoodBecomesAnInternalNoteForTheDesksOnce() throws Exception {
+        customerMessageOnTicket("T-1", "c-1");
+        String replyId = ingest("desk", Inbound.replies(List.of(reply("T-1", "r-1", "Hello Ann"))))
+                .storedMessageIds().get(0);
+        DeliveryTask toChannel = scheduledFor(replyId, "web");
+        scheduled.clear();
+
+        List<String> desks = journal.submit(writer.deliveryFailedNotice(toChannel, "opted out with STOP"))
+                .get(10, TimeUnit.SECONDS);
+        List<String> again = journal.submit(writer.deliveryFailedNotice(toChannel, "opted out with STOP"))
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(desks).containsExactly("desk");
+        assertThat(again).as("the same failure is noted once").isEmpty();
+        DeliveryTask toDesk = scheduled.get(0);
+        Message notice = queries.message(toDesk.messageId()).orElseThrow().message();
+        assertThat(notice.direction()).isEqualTo(Direction.INTERNAL);
+        assertThat(notice.conversationId()).isEqualTo(toChannel.conversationId());
+        assertThat(notice.text()).contains("not delivered").contains("opted out with STOP").contains("Hello Ann");
+        assertThat(notice.metadata()).containsEntry(InboundWriter.DELIVERY_FAILED_FOR, replyId);
     }
 }
