@@ -341,6 +341,15 @@ class TwilioSmsTest extends SystemTestBase {
         assertThat(Json.text(deadLetter, "/target")).as("target of " + deadLetter).isEqualTo(SMS);
         awaitQuiet(twilio.server(), Duration.ofSeconds(1));
         assertThat(twilio.messageCallsTo(customer)).as("nothing sent to a number that opted out").isEmpty();
+        Poll.until(Duration.ofSeconds(20), "the desk hears that the reply was not delivered",
+                () -> deskRequestsFor(threadKey(customer)).stream()
+                        .anyMatch(r -> "INTERNAL".equals(r.text("/message/direction"))));
+        ReceivedRequest notice = deskRequestsFor(threadKey(customer)).stream()
+                .filter(r -> "INTERNAL".equals(r.text("/message/direction"))).findFirst().orElseThrow();
+        assertThat(notice.ticketRef()).as("the note goes on the conversation's ticket").isEqualTo(ticket);
+        assertThat(notice.text("/message/author/role")).isEqualTo("SYSTEM");
+        assertThat(notice.text("/message/text")).contains("not delivered").contains("opted out with STOP")
+                .contains("Your order has shipped.");
 
         assertTwimlAccepted(postInbound(SMS,
                 TwilioWebhooks.inboundSms(TwilioWebhooks.sid("SM"), ACCOUNT_SID, customer, BUSINESS_NUMBER, "START")));
