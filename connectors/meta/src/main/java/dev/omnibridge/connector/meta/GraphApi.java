@@ -1,0 +1,169 @@
+package dev.omnibridge.connector.meta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.spi.DeliveryException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The Graph API over the JDK HttpClient. The access token only ever travels in the Authorization header; it is
+ * never put into a URL, a log line or an exception message.
+ */
+final class GraphApi {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final String base;
+    private final String token;
+    private final Duration timeout;
+
+    GraphApi(URI baseUrl, String version, String token, Duration timeout) {
+        String b = baseUrl.toString();
+        this.base = (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + "/" + version;
+        this.token = token;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** {@code <base>/<version>/<path>}. */
+    URI uri(String path) {
+        return URI.create(base + "/" + path);
+    }
+
+    JsonNode get(String path) throws GraphException, InterruptedException {
+        HttpRequest req = authorized(uri(path)).GET().header("Accept", "application/json").build();
+        return json(send(req, HttpResponse.BodyHandlers.ofByteArray()), path);
+    }
+
+    JsonNode post(String path, JsonNode body) throws GraphException, InterruptedException {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpRequest req = authorized(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        return json(send(req, HttpResponse.BodyHandlers.ofByteArray()), path);
+    }
+
+    /** Hosts the access token may be sent to besides the Graph API itself: Meta's media CDNs. */
+    private static final java.util.List<String> META_MEDIA_DOMAINS = java.util.List.of(".fbsbx.com", ".facebook.com",
+            ".fbcdn.net", ".whatsapp.net");
+
+    /**
+     * Downloads bytes, with the bearer token when {@code bearer} (WhatsApp media URLs need it). The token only goes
+     * to the Graph API's host or Meta's media domains over https; any other URL, and any URL whose host resolves to
+     * a loopback, private or link-local address, is refused, so a crafted URL can neither collect the token nor
+     * reach the hub's own network.
+     */
+    HttpResponse<InputStream> download(URI url, boolean bearer) throws GraphException, InterruptedException {
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(java.util.Locale.ROOT);
+        boolean graphHost = host.equals(URI.create(base).getHost());
+        if (!graphHost) {
+            if (!"https".equals(url.getScheme())) {
+                throw refused("media URL is not https");
+            }
+            if (bearer && META_MEDIA_DOMAINS.stream().noneMatch(host::endsWith)) {
+                throw refused("media URL is not on a Meta host");
+            }
+            refusePrivate(host);
+        }
+        HttpRequest.Builder b = bearer ? authorized(url) : HttpRequest.newBuilder(url).timeout(timeout);
+        HttpResponse<InputStream> res = send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (res.statusCode() / 100 != 2) {
+            try (InputStream in = res.body()) {
+                in.readNBytes(4096);
+            } catch (IOException ignored) {
+                // the status says enough
+            }
+            throw new GraphException("media download answered HTTP " + res.statusCode(), res.statusCode(), null,
+                    null, null, null);
+        }
+        return res;
+    }
+
+    private static GraphException refused(String why) {
+        return new GraphException("media download refused: " + why, 400, null, null, null, null);
+    }
+
+    private static void refusePrivate(String host) throws GraphException {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+                        || a.isMulticastAddress() || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc)) {
+                    throw refused("media host resolves to a private or local address");
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw refused("media host cannot be resolved");
+        }
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + token);
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler)
+            throws GraphException, InterruptedException {
+        try {
+            return http.send(req, handler);
+        } catch (IOException e) {
+            throw new GraphException("network error talking to the Graph API: " + e.getClass().getSimpleName(), 0,
+                    null, null, null, null);
+        }
+    }
+
+    private JsonNode json(HttpResponse<byte[]> res, String what) throws GraphException {
+        JsonNode body;
+        try {
+            body = res.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(res.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        int status = res.statusCode();
+        if (status / 100 == 2 && body != null && !body.has("error")) {
+            return body;
+        }
+        Duration retryAfter = DeliveryException.parseRetryAfter(res.headers().firstValue("Retry-After").orElse(null))
+                .orElse(null);
+        JsonNode err = body == null ? null : body.path("error");
+        if (err == null || !err.isObject()) {
+            String snippet = new String(res.body(), 0, Math.min(res.body().length, 200), StandardCharsets.UTF_8);
+            throw new GraphException("HTTP " + status + scrub(snippet.isBlank() ? "" : ": " + snippet), status, null,
+                    null, retryAfter, null);
+        }
+        Integer code = err.hasNonNull("code") ? err.get("code").asInt() : null;
+        Integer sub = err.hasNonNull("error_subcode") ? err.get("error_subcode").asInt() : null;
+        StringBuilder msg = new StringBuilder("HTTP ").append(status).append(": Graph error");
+        if (code != null) {
+            msg.append(' ').append(code);
+        }
+        if (sub != null) {
+            msg.append('/').append(sub);
+        }
+        String text = err.path("message").asText("");
+        if (!text.isBlank()) {
+            msg.append(": ").append(text);
+        }
+        String trace = err.path("fbtrace_id").asText("");
+        if (!trace.isBlank()) {
+            msg.append(" (fbtrace_id ").append(trace).append(')');
+        }
+        throw new GraphException(scrub(msg.toString()), status, code, sub, retryAfter, null);
+    }
+
+    /** Removes the token should an answer ever echo it. */
+    String scrub(String s) {
+        return token.isEmpty() ? s : s.replace(token, "***");
+    }
+}

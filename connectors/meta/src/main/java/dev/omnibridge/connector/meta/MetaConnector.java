@@ -1,0 +1,331 @@
+package dev.omnibridge.connector.meta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.webhook.HmacSignatures;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import dev.omnibridge.webhook.WebhookResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One {@code whatsapp}, {@code messenger} or {@code instagram} instance: Meta's signed webhooks in, Graph API
+ * Send API out, with the 24-hour customer service window enforced before anything is sent.
+ */
+final class MetaConnector implements ChannelConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(MetaConnector.class);
+    static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+    static final Duration WINDOW = Duration.ofHours(24);
+    static final Duration HUMAN_AGENT_WINDOW = Duration.ofDays(7);
+    /** Graph error codes that mean "slow down": retried. */
+    static final Set<Integer> RATE_LIMITS = Set.of(4, 17, 32, 613, 80007, 130429, 131048, 131056);
+    /** Graph error codes that will not get better by retrying. */
+    static final Set<Integer> PERMANENT = Set.of(131047, 131026, 131051, 100, 10, 200, 551, 2018278);
+    static final int EXPIRED_TOKEN = 190;
+
+    private record Running(ConnectorContext context, MetaSettings settings, GraphApi api) {
+    }
+
+    private final Product product;
+    private final Clock clock;
+    private volatile Running running;
+
+    MetaConnector(Product product) {
+        this(product, Clock.systemUTC());
+    }
+
+    MetaConnector(Product product, Clock clock) {
+        this.product = product;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start(ConnectorContext context) {
+        MetaSettings settings = MetaSettings.from(product, context.settings());
+        GraphApi api = new GraphApi(settings.graphApiBaseUrl(), settings.graphApiVersion(),
+                settings.accessToken().reveal(), settings.timeout());
+        running = new Running(context, settings, api);
+        LOG.info("{}: {} started; register {} as the callback URL in the Meta app dashboard", context.instanceId(),
+                product.type, context.webhookUrl());
+    }
+
+    @Override
+    public void stop() {
+        Running was = running;
+        running = null;
+        if (was != null) {
+            LOG.info("{}: {} stopped", was.context().instanceId(), product.type);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- webhooks
+
+    @Override
+    public WebhookOutcome onWebhook(WebhookRequest request) {
+        Running r = running;
+        if (r == null) {
+            throw new WebhookRejectedException(503, "instance is not running");
+        }
+        if ("GET".equals(request.method())) {
+            return verification(r, request);
+        }
+        if (!"POST".equals(request.method())) {
+            throw new WebhookRejectedException(405, "method " + request.method() + " not allowed");
+        }
+        String given = request.header(SIGNATURE_HEADER).map(String::strip).orElse("");
+        if (given.isEmpty()) {
+            LOG.info("{}: rejected webhook from {}: no signature", r.context().instanceId(), request.remoteAddress());
+            throw WebhookRejectedException.forbidden("missing " + SIGNATURE_HEADER + " header");
+        }
+        String expected = "sha256=" + HmacSignatures.hmacSha256Hex(r.settings().appSecret().reveal(), request.body());
+        if (!HmacSignatures.constantTimeEquals(expected, given.toLowerCase(Locale.ROOT))) {
+            LOG.info("{}: rejected webhook from {}: wrong signature", r.context().instanceId(),
+                    request.remoteAddress());
+            throw WebhookRejectedException.forbidden(SIGNATURE_HEADER + " does not match the configured appSecret");
+        }
+        JsonNode root;
+        try {
+            root = GraphApi.JSON.readTree(request.body());
+        } catch (IOException e) {
+            throw WebhookRejectedException.badRequest("body is not JSON");
+        }
+        if (root == null || !root.isObject() || !root.path("entry").isArray()) {
+            throw WebhookRejectedException.badRequest("body is not a Meta webhook notification (object, entry[])");
+        }
+        String object = root.path("object").asText("");
+        if (!object.equals(product.object)) {
+            LOG.info("{}: ignored a webhook for object '{}' (this {} instance takes '{}')", r.context().instanceId(),
+                    object, product.type, product.object);
+            return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
+        }
+        WebhookMapper mapper = new WebhookMapper(product, new ChannelRef(product.type, r.context().instanceId()),
+                r.api(), r.context().attachments(), r.settings().maxMediaBytes());
+        Inbound inbound;
+        try {
+            inbound = mapper.map(root, clock.instant());
+        } catch (WebhookMapper.RetryLater e) {
+            r.context().reportProblem("could not fetch media: " + e.getMessage());
+            throw new WebhookRejectedException(503, "media could not be fetched from Meta; try again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookRejectedException(503, "interrupted");
+        }
+        if (inbound.isEmpty()) {
+            return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
+        }
+        LOG.debug("{}: webhook -> {} messages, {} statuses, {} annotations", r.context().instanceId(),
+                inbound.messages().size(), inbound.statuses().size(), inbound.annotations().size());
+        return WebhookOutcome.store(inbound);
+    }
+
+    private WebhookOutcome verification(Running r, WebhookRequest request) {
+        String mode = request.queryParam("hub.mode").orElse("");
+        String token = request.queryParam("hub.verify_token").orElse(null);
+        String challenge = request.queryParam("hub.challenge").orElse("");
+        if (!"subscribe".equals(mode)
+                || !HmacSignatures.constantTimeEquals(r.settings().verifyToken().reveal(), token)) {
+            LOG.info("{}: refused a webhook verification request from {}", r.context().instanceId(),
+                    request.remoteAddress());
+            throw WebhookRejectedException.forbidden("verification failed: hub.mode or hub.verify_token is wrong");
+        }
+        LOG.info("{}: answered Meta's webhook verification", r.context().instanceId());
+        return WebhookOutcome.respond(WebhookResponse.text(200, challenge));
+    }
+
+    // ---------------------------------------------------------------------------------------------- outbound
+
+    @Override
+    public String send(OutboundMessage outbound) throws DeliveryException {
+        Running r = running;
+        if (r == null) {
+            throw DeliveryException.retryable("instance is not running", null);
+        }
+        Message message = outbound.message();
+        if (message.direction() == Direction.INTERNAL) {
+            throw DeliveryException.permanent("internal messages are never sent to customers");
+        }
+        Conversation conversation = outbound.conversation();
+        String recipient = conversation != null ? conversation.threadKey() : message.threadKey();
+        if (recipient == null || !recipient.matches("[0-9]{1,32}")) {
+            throw DeliveryException.permanent("thread key is not a " + (product == Product.WHATSAPP
+                    ? "WhatsApp id (wa_id)" : "page-scoped user id"));
+        }
+        StringBuilder body = new StringBuilder(message.text() == null ? "" : message.text().strip());
+        for (Attachment a : message.attachments()) {
+            body.append(body.length() == 0 ? "" : "\n").append("[attachment not sent: ").append(a.fileName())
+                    .append(']');
+        }
+        String text = body.toString();
+        if (text.isEmpty()) {
+            throw DeliveryException.permanent("nothing to send: the reply has no text and no attachments");
+        }
+        Instant last = conversation == null ? null : lastInbound(r.context(), conversation.id());
+        Duration age = last == null ? null : Duration.between(last, clock.instant());
+        boolean inWindow = age != null && age.compareTo(WINDOW) <= 0;
+        String lastText = last == null ? "no customer message on record" : "last customer message " + last;
+        try {
+            if (product == Product.WHATSAPP) {
+                return sendWhatsApp(r, recipient, text, message.replyTo(), inWindow, lastText);
+            }
+            return sendMessaging(r, recipient, text, inWindow, age, lastText);
+        } catch (GraphException e) {
+            throw classify(r, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while sending", null);
+        }
+    }
+
+    private String sendWhatsApp(Running r, String to, String text, String replyTo, boolean inWindow,
+                                String lastText) throws GraphException, InterruptedException {
+        MetaSettings s = r.settings();
+        String path = s.accountId() + "/messages";
+        ObjectNode req = GraphApi.JSON.createObjectNode().put("messaging_product", "whatsapp")
+                .put("recipient_type", "individual").put("to", to);
+        if (!inWindow) {
+            if (s.templateName() == null) {
+                throw DeliveryException.permanent("not sent: outside WhatsApp's 24-hour customer service window ("
+                        + lastText + "); configure templateName to send an approved template");
+            }
+            req.put("type", "template").putObject("template").put("name", s.templateName())
+                    .putObject("language").put("code", s.templateLanguage());
+            String id = whatsAppId(r.api().post(path, req));
+            LOG.info("{}: outside the 24-hour window; sent template {} instead of the reply", r.context().instanceId(),
+                    s.templateName());
+            return id;
+        }
+        String first = null;
+        for (String chunk : chunks(text, 4096)) {
+            ObjectNode one = req.deepCopy();
+            if (first == null && replyTo != null && !replyTo.isBlank()) {
+                one.putObject("context").put("message_id", replyTo);
+            }
+            one.put("type", "text").putObject("text").put("body", chunk);
+            String id = whatsAppId(r.api().post(path, one));
+            first = first == null ? id : first;
+        }
+        return first;
+    }
+
+    private String sendMessaging(Running r, String psid, String text, boolean inWindow, Duration age,
+                                 String lastText) throws GraphException, InterruptedException {
+        MetaSettings s = r.settings();
+        String name = product == Product.MESSENGER ? "Messenger" : "Instagram";
+        boolean tagged = false;
+        if (!inWindow) {
+            if (!s.humanAgentTag()) {
+                throw DeliveryException.permanent("not sent: outside " + name + "'s 24-hour messaging window ("
+                        + lastText + "); set humanAgentTag to answer with the HUMAN_AGENT tag within 7 days");
+            }
+            if (age == null || age.compareTo(HUMAN_AGENT_WINDOW) > 0) {
+                throw DeliveryException.permanent("not sent: outside the 7-day HUMAN_AGENT window (" + lastText
+                        + ")");
+            }
+            tagged = true;
+        }
+        String first = null;
+        for (String chunk : chunks(text, 2000)) {
+            ObjectNode req = GraphApi.JSON.createObjectNode();
+            req.putObject("recipient").put("id", psid);
+            req.put("messaging_type", tagged ? "MESSAGE_TAG" : "RESPONSE");
+            if (tagged) {
+                req.put("tag", "HUMAN_AGENT");
+            }
+            req.putObject("message").put("text", chunk);
+            JsonNode res = r.api().post(s.accountId() + "/messages", req);
+            String id = res.path("message_id").asText("");
+            if (id.isEmpty()) {
+                throw new GraphException("the Send API answered without message_id", 200, null, null, null, null);
+            }
+            first = first == null ? id : first;
+        }
+        return first;
+    }
+
+    private static String whatsAppId(JsonNode res) throws GraphException {
+        String id = res.path("messages").path(0).path("id").asText("");
+        if (id.isEmpty()) {
+            throw new GraphException("the Cloud API answered without messages[0].id", 200, null, null, null, null);
+        }
+        return id;
+    }
+
+    /** When the customer last wrote: the newest inbound message's channel timestamp, else when the hub got it. */
+    static Instant lastInbound(ConnectorContext context, String conversationId) {
+        Instant last = null;
+        for (Message m : context.recentMessages(conversationId, 50)) {
+            if (m.direction() != Direction.INBOUND) {
+                continue;
+            }
+            Instant at = m.channelTimestamp() != null ? m.channelTimestamp() : m.receivedAt();
+            if (at != null && (last == null || at.isAfter(last))) {
+                last = at;
+            }
+        }
+        return last;
+    }
+
+    private DeliveryException classify(Running r, GraphException e) {
+        String msg = r.api().scrub(Objects.requireNonNullElse(e.getMessage(), "Graph API error"));
+        Integer code = e.code;
+        if (code != null && code == EXPIRED_TOKEN) {
+            r.context().reportProblem("the access token is invalid or expired (Graph error 190); replace accessToken");
+            return DeliveryException.retryable(msg, null);
+        }
+        if (code != null && RATE_LIMITS.contains(code)) {
+            return e.retryAfter != null ? DeliveryException.retryAfter("rate limited: " + msg, e.retryAfter)
+                    : DeliveryException.retryable("rate limited: " + msg, null);
+        }
+        if (code != null && PERMANENT.contains(code)) {
+            return DeliveryException.permanent(msg);
+        }
+        if (e.status == 0) {
+            return DeliveryException.retryable(msg, null);
+        }
+        if (e.status == 200) {
+            return DeliveryException.permanent(msg);
+        }
+        boolean retryable = e.status == 408 || e.status == 425 || e.status == 429 || e.status >= 500;
+        if (retryable) {
+            return e.retryAfter != null ? DeliveryException.retryAfter(msg, e.retryAfter)
+                    : DeliveryException.retryable(msg, null);
+        }
+        return DeliveryException.permanent(msg);
+    }
+
+    static List<String> chunks(String text, int max) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            int end = Math.min(text.length(), i + max);
+            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--;
+            }
+            out.add(text.substring(i, end));
+            i = end;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.omnibridge.connector.meta;
+
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.config.Secret;
+import dev.omnibridge.config.Setting;
+import dev.omnibridge.config.SettingType;
+import dev.omnibridge.config.Settings;
+import dev.omnibridge.config.Validator;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** A meta instance's settings, typed once. {@code toString} never shows a secret. */
+record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secret accessToken, URI graphApiBaseUrl,
+                    String graphApiVersion, long maxMediaBytes, Duration timeout, String accountId,
+                    String templateName, String templateLanguage, boolean humanAgentTag) {
+    static final String APP_SECRET = "appSecret";
+    static final String VERIFY_TOKEN = "verifyToken";
+    static final String ACCESS_TOKEN = "accessToken";
+    static final String GRAPH_API_BASE_URL = "graphApiBaseUrl";
+    static final String GRAPH_API_VERSION = "graphApiVersion";
+    static final String MAX_MEDIA_BYTES = "maxMediaBytes";
+    static final String TIMEOUT = "timeout";
+    static final String TEMPLATE_NAME = "templateName";
+    static final String TEMPLATE_LANGUAGE = "templateLanguage";
+    static final String HUMAN_AGENT_TAG = "humanAgentTag";
+
+    private static final Pattern VERSION = Pattern.compile("v[0-9]+\\.[0-9]+");
+    private static final Pattern ID = Pattern.compile("[0-9]{1,32}");
+
+    static ConfigDef config(Product product) {
+        ConfigDef def = ConfigDef.create()
+                .define(Setting.of(APP_SECRET, SettingType.STRING).required().secret()
+                        .describedAs("the Meta app's App Secret; verifies X-Hub-Signature-256"))
+                .define(Setting.of(VERIFY_TOKEN, SettingType.STRING).required().secret()
+                        .describedAs("the Verify Token entered in the app dashboard's webhook setup"))
+                .define(Setting.of(ACCESS_TOKEN, SettingType.STRING).required().secret()
+                        .describedAs("Graph API access token (system user or page token)"))
+                .define(Setting.of(GRAPH_API_BASE_URL, SettingType.URL).withDefault("https://graph.facebook.com")
+                        .describedAs("Graph API origin"))
+                .define(Setting.of(GRAPH_API_VERSION, SettingType.STRING).withDefault("v23.0")
+                        .validatedBy(v -> VERSION.matcher(String.valueOf(v)).matches() ? Optional.empty()
+                                : Optional.of("must look like v23.0"))
+                        .describedAs("Graph API version, e.g. v23.0"))
+                .define(Setting.of(MAX_MEDIA_BYTES, SettingType.LONG).withDefault(16_777_216L)
+                        .validatedBy(Validator.range(1, Integer.MAX_VALUE - 8))
+                        .describedAs("larger media are not fetched; a note is added to the text instead"))
+                .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("15s")
+                        .validatedBy(v -> ((Duration) v).isNegative() || ((Duration) v).isZero()
+                                || ((Duration) v).compareTo(Duration.ofMinutes(10)) > 0
+                                ? Optional.of("must be between 1 ms and 600 s") : Optional.empty())
+                        .describedAs("how long to wait for Graph API calls and media downloads"))
+                .define(Setting.of(product.accountSetting, SettingType.STRING).required()
+                        .validatedBy(v -> ID.matcher(String.valueOf(v)).matches() ? Optional.empty()
+                                : Optional.of("must be the numeric id shown in the app dashboard"))
+                        .describedAs(switch (product) {
+                            case WHATSAPP -> "the WhatsApp Business phone number id replies are sent from";
+                            case MESSENGER -> "the Facebook Page id replies are sent from";
+                            case INSTAGRAM -> "the Instagram professional account id replies are sent from";
+                        }));
+        if (product == Product.WHATSAPP) {
+            def.define(Setting.of(TEMPLATE_NAME, SettingType.STRING)
+                            .describedAs("approved message template sent outside the 24-hour window"))
+                    .define(Setting.of(TEMPLATE_LANGUAGE, SettingType.STRING).withDefault("en_US")
+                            .describedAs("the template's language code"));
+        } else {
+            def.define(Setting.of(HUMAN_AGENT_TAG, SettingType.BOOLEAN).withDefault(false)
+                    .describedAs("send with the HUMAN_AGENT tag after 24 hours (up to 7 days; needs the "
+                            + "Human Agent permission)"));
+        }
+        return def;
+    }
+
+    static MetaSettings from(Product product, Settings s) {
+        String version = s.string(GRAPH_API_VERSION);
+        return new MetaSettings(product, s.secret(APP_SECRET), s.secret(VERIFY_TOKEN), s.secret(ACCESS_TOKEN),
+                s.url(GRAPH_API_BASE_URL), version, s.longValue(MAX_MEDIA_BYTES), s.duration(TIMEOUT),
+                s.string(product.accountSetting),
+                product == Product.WHATSAPP ? s.optionalString(TEMPLATE_NAME).filter(t -> !t.isBlank()).orElse(null)
+                        : null,
+                product == Product.WHATSAPP ? s.string(TEMPLATE_LANGUAGE) : null,
+                product != Product.WHATSAPP && s.bool(HUMAN_AGENT_TAG));
+    }
+
+    @Override
+    public String toString() {
+        return "MetaSettings[product=" + product.type + ", graphApiBaseUrl=" + graphApiBaseUrl + ", graphApiVersion="
+                + graphApiVersion + ", account=" + accountId + ", maxMediaBytes=" + maxMediaBytes + ", timeout="
+                + timeout + ", templateName=" + templateName + ", humanAgentTag=" + humanAgentTag + "]";
+    }
+}

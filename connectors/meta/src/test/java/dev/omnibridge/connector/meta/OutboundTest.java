@@ -1,0 +1,208 @@
+package dev.omnibridge.connector.meta;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.testkit.FakeConnectorContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.omnibridge.connector.meta.Fixtures.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OutboundTest {
+    @RegisterExtension
+    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    static final String WA_PATH = "/v23.0/" + Fixtures.PHONE_ID + "/messages";
+    static final String WA_OK = "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"16505551234\","
+            + "\"wa_id\":\"16505551234\"}],\"messages\":[{\"id\":\"wamid.SENT1\"}]}";
+
+    private MetaConnector connector;
+    private FakeConnectorContext ctx;
+
+    private void start(Product product, Map<String, Object> extra) {
+        Map<String, Object> s = Fixtures.settings(wm, product);
+        s.putAll(extra);
+        ctx = Fixtures.context(product, s);
+        connector = new MetaConnector(product);
+        connector.start(ctx);
+    }
+
+    @AfterEach
+    void stop() {
+        connector.stop();
+    }
+
+    private Conversation wa(Duration ago) {
+        return Fixtures.conversationWithInbound(ctx, Product.WHATSAPP, "16505551234", Address.phone("+16505551234"),
+                Instant.now().minus(ago));
+    }
+
+    private Conversation psid(Product p, Duration ago) {
+        return Fixtures.conversationWithInbound(ctx, p, "6873453252741", Address.chatUser("6873453252741"),
+                Instant.now().minus(ago));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    @Test
+    void whatsAppInsideTheWindowSendsExactTextJson() {
+        start(Product.WHATSAPP, Map.of());
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(200, WA_OK)));
+        String id = connector.send(Fixtures.reply(wa(Duration.ofHours(2)), "Yes, in blue and green.", "wamid.CUST"));
+        assertThat(id).isEqualTo("wamid.SENT1");
+        wm.verify(postRequestedFor(urlEqualTo(WA_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withRequestBody(equalToJson("{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\","
+                        + "\"to\":\"16505551234\",\"type\":\"text\",\"context\":{\"message_id\":\"wamid.CUST\"},"
+                        + "\"text\":{\"body\":\"Yes, in blue and green.\"}}")));
+    }
+
+    @Test
+    void whatsAppOutsideTheWindowWithoutTemplateIsPermanent() {
+        start(Product.WHATSAPP, Map.of());
+        Conversation c = wa(Duration.ofHours(30));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "late answer", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith("not sent: outside WhatsApp's 24-hour customer service window (last customer message ")
+                            .endsWith("); configure templateName to send an approved template");
+                });
+        assertThat(wm.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void whatsAppOutsideTheWindowSendsTheTemplate() {
+        start(Product.WHATSAPP, Map.of("templateName", "support_follow_up", "templateLanguage", "de"));
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(200, WA_OK.replace("SENT1", "TEMPLATE1"))));
+        String id = connector.send(Fixtures.reply(wa(Duration.ofDays(3)), "late answer", null));
+        assertThat(id).isEqualTo("wamid.TEMPLATE1");
+        wm.verify(postRequestedFor(urlEqualTo(WA_PATH)).withRequestBody(equalToJson(
+                "{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"16505551234\","
+                        + "\"type\":\"template\",\"template\":{\"name\":\"support_follow_up\",\"language\":{\"code\":\"de\"}}}")));
+    }
+
+    @Test
+    void messengerAndInstagramInsideTheWindow() {
+        start(Product.MESSENGER, Map.of());
+        String path = "/v23.0/" + Fixtures.PAGE_ID + "/messages";
+        wm.stubFor(post(urlEqualTo(path)).willReturn(json(200,
+                "{\"recipient_id\":\"6873453252741\",\"message_id\":\"m_SENT\"}")));
+        assertThat(connector.send(Fixtures.reply(psid(Product.MESSENGER, Duration.ofMinutes(5)), "Hi!", null)))
+                .isEqualTo("m_SENT");
+        wm.verify(postRequestedFor(urlEqualTo(path)).withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withRequestBody(equalToJson("{\"recipient\":{\"id\":\"6873453252741\"},\"messaging_type\":\"RESPONSE\","
+                        + "\"message\":{\"text\":\"Hi!\"}}")));
+        connector.stop();
+
+        start(Product.INSTAGRAM, Map.of());
+        String igPath = "/v23.0/" + Fixtures.IG_ID + "/messages";
+        wm.stubFor(post(urlEqualTo(igPath)).willReturn(json(200,
+                "{\"recipient_id\":\"6873453252741\",\"message_id\":\"aWdfSENT\"}")));
+        assertThat(connector.send(Fixtures.reply(psid(Product.INSTAGRAM, Duration.ofHours(23)), "Hello from IG", null)))
+                .isEqualTo("aWdfSENT");
+        wm.verify(postRequestedFor(urlEqualTo(igPath)).withRequestBody(equalToJson(
+                "{\"recipient\":{\"id\":\"6873453252741\"},\"messaging_type\":\"RESPONSE\",\"message\":{\"text\":\"Hello from IG\"}}")));
+    }
+
+    @Test
+    void messengerOutsideTheWindowUsesHumanAgentTagWithinSevenDays() {
+        start(Product.MESSENGER, Map.of("humanAgentTag", true));
+        String path = "/v23.0/" + Fixtures.PAGE_ID + "/messages";
+        wm.stubFor(post(urlEqualTo(path)).willReturn(json(200, "{\"recipient_id\":\"1\",\"message_id\":\"m_TAG\"}")));
+        Conversation c = psid(Product.MESSENGER, Duration.ofDays(2));
+        assertThat(connector.send(Fixtures.reply(c, "Following up", null))).isEqualTo("m_TAG");
+        wm.verify(postRequestedFor(urlEqualTo(path)).withRequestBody(equalToJson(
+                "{\"recipient\":{\"id\":\"6873453252741\"},\"messaging_type\":\"MESSAGE_TAG\",\"tag\":\"HUMAN_AGENT\","
+                        + "\"message\":{\"text\":\"Following up\"}}")));
+    }
+
+    @Test
+    void messengerOutsideTheWindowWithoutTagOrBeyondSevenDaysIsPermanent() {
+        start(Product.MESSENGER, Map.of());
+        Conversation c = psid(Product.MESSENGER, Duration.ofDays(2));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "late", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("outside Messenger's 24-hour messaging window").contains("humanAgentTag");
+                });
+        connector.stop();
+        start(Product.INSTAGRAM, Map.of("humanAgentTag", true));
+        Conversation old = psid(Product.INSTAGRAM, Duration.ofDays(8));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(old, "very late", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("7-day");
+                });
+        assertThat(wm.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void rateLimitCodesAreRetryableAndHonourRetryAfter() {
+        start(Product.WHATSAPP, Map.of());
+        Conversation c = wa(Duration.ofHours(1));
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(400, "{\"error\":{\"message\":\"(#130429) Rate limit hit\","
+                + "\"type\":\"OAuthException\",\"code\":130429,\"error_data\":{\"messaging_product\":\"whatsapp\"},"
+                + "\"fbtrace_id\":\"Az8or2yhqkZfEZ-_4Qn_Bam\"}}")));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "hi", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isTrue();
+                    assertThat(e.getMessage()).contains("130429").doesNotContain(TOKEN);
+                });
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(429, "{\"error\":{\"message\":\"Too many\",\"code\":4}}")
+                .withHeader("Retry-After", "30")));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "hi", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isTrue();
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
+                });
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(aResponse().withStatus(503).withBody("upstream down")));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "hi", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isTrue());
+    }
+
+    @Test
+    void reEngagementAndInvalidParameterArePermanentExpiredTokenReported() {
+        start(Product.WHATSAPP, Map.of());
+        Conversation c = wa(Duration.ofHours(1));
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(400, "{\"error\":{\"message\":\"(#131047) Re-engagement message\","
+                + "\"type\":\"OAuthException\",\"code\":131047,\"error_data\":{\"messaging_product\":\"whatsapp\","
+                + "\"details\":\"Message failed to send because more than 24 hours have passed\"},\"fbtrace_id\":\"A1\"}}")));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "hi", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("131047").contains("Re-engagement");
+                });
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(401, "{\"error\":{\"message\":\"Error validating access token: "
+                + "Session has expired\",\"type\":\"OAuthException\",\"code\":190,\"error_subcode\":463,\"fbtrace_id\":\"A2\"}}")));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "hi", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isTrue());
+        assertThat(ctx.problems()).anySatisfy(p -> assertThat(p).contains("190").doesNotContain(TOKEN));
+    }
+
+    @Test
+    void attachmentsAreNotedAndNothingEmptyIsSent() {
+        start(Product.WHATSAPP, Map.of());
+        Conversation c = wa(Duration.ofHours(1));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "  ", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isFalse());
+    }
+}
