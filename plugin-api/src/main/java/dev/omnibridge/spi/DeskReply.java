@@ -23,6 +23,13 @@ import java.util.Objects;
  */
 public record DeskReply(String ticketRef, String replyId, Author author, String text, String html,
                         List<Attachment> attachments, Instant createdAt, Map<String, String> metadata) {
+    /**
+     * Metadata key for the hub conversation id the desk stored on the ticket (its external id field). The hub uses it
+     * when the ticket is not linked to a conversation yet, e.g. an agent answered a fresh ticket before the hub
+     * recorded the desk's answer to the creating call.
+     */
+    public static final String CONVERSATION_ID = "omnibridge.conversationId";
+
     public DeskReply {
         Objects.requireNonNull(ticketRef, "ticketRef");
         Objects.requireNonNull(replyId, "replyId");

@@ -138,6 +138,9 @@ public final class InboundWriter {
         }
         ConversationRow conv = conversationForTicket(c, deskInstance, r.ticketRef());
         if (conv == null) {
+            conv = linkTicketByConversationId(c, deskInstance, r, now);
+        }
+        if (conv == null) {
             LOG.warn("Instance {}: reply {} is for ticket {} which no conversation is linked to; not sent",
                     deskInstance, r.replyId(), r.ticketRef());
             skipped[0]++;
@@ -308,6 +311,28 @@ public final class InboundWriter {
             return rs.next() ? new ConversationRow(rs.getString(1), new ChannelRef(rs.getString(2), rs.getString(3)),
                     rs.getString(4)) : null;
         }
+    }
+
+    /**
+     * The conversation the desk named in the reply ({@link DeskReply#CONVERSATION_ID}) when the ticket is not linked
+     * yet; the ticket is linked to it, unless the conversation already has another ticket on this desk.
+     */
+    private static ConversationRow linkTicketByConversationId(Connection c, String desk, DeskReply r, Instant now)
+            throws SQLException {
+        String id = r.metadata().get(DeskReply.CONVERSATION_ID);
+        if (id == null || Sql.string(c, "SELECT id FROM conversations WHERE id = ?", id).isEmpty()) {
+            return null;
+        }
+        var linked = Sql.string(c, "SELECT ticket_ref FROM desk_tickets WHERE conversation_id = ? AND desk_instance = ?",
+                id, desk);
+        if (linked.isPresent() && !linked.get().equals(r.ticketRef())) {
+            return null;
+        }
+        if (linked.isEmpty()) {
+            Sql.update(c, "INSERT INTO desk_tickets (conversation_id, desk_instance, ticket_ref, created_at) "
+                    + "VALUES (?, ?, ?, ?)", id, desk, r.ticketRef(), now);
+        }
+        return conversationForTicket(c, desk, r.ticketRef());
     }
 
     /** Records a skipped item once; false when the same source id was recorded (or stored as a message) before. */

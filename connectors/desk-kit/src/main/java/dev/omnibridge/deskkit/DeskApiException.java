@@ -1,0 +1,55 @@
+package dev.omnibridge.deskkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.spi.DeliveryException;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A desk API call that failed: an error answer, or no answer at all ({@link #status()} 0). The message names the
+ * call and the desk's own error text; secrets are scrubbed from it before it is built.
+ */
+public final class DeskApiException extends Exception {
+    private final int status;
+    private final boolean retryable;
+    private final Duration retryAfter;
+    private final transient JsonNode body;
+
+    public DeskApiException(String message, int status, boolean retryable, Duration retryAfter, JsonNode body) {
+        super(message);
+        this.status = status;
+        this.retryable = retryable;
+        this.retryAfter = retryAfter;
+        this.body = body;
+    }
+
+    /** The HTTP status, or 0 when the desk could not be reached. */
+    public int status() {
+        return status;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    /** The error answer's JSON body, or null without an answer. */
+    public JsonNode body() {
+        return body;
+    }
+
+    public boolean isNotFound() {
+        return status == 404;
+    }
+
+    /** The same failure for the hub's delivery loop: retried with backoff (honouring Retry-After) or dead-lettered. */
+    public DeliveryException toDelivery() {
+        return retryable
+                ? new DeliveryException(DeliveryException.Kind.RETRYABLE, getMessage(), retryAfter, null)
+                : DeliveryException.permanent(getMessage());
+    }
+}

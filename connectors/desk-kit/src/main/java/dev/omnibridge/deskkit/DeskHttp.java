@@ -1,0 +1,232 @@
+package dev.omnibridge.deskkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.omnibridge.privacy.Redact;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A desk's REST API over the JDK HttpClient, paced by a {@link RatePacer}. Credentials travel only in headers set
+ * at build time; they are scrubbed from every error message, which also masks customer emails and phone numbers
+ * (desk error texts quote them). Absolute URLs are only followed on the base URL's host, so a link in a desk answer
+ * cannot collect the credentials.
+ */
+public final class DeskHttp {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(5);
+
+    private final HttpClient http;
+    private final URI base;
+    private final Map<String, String> headers;
+    private final Duration timeout;
+    private final RatePacer pacer;
+    private final List<String> secrets;
+    private final Predicate<DeskResponse> alsoRetryable;
+
+    private DeskHttp(Builder b) {
+        this.base = b.base;
+        this.headers = Map.copyOf(b.headers);
+        this.timeout = b.timeout;
+        this.pacer = b.pacer;
+        this.secrets = List.copyOf(b.secrets);
+        this.alsoRetryable = b.alsoRetryable;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public static Builder builder(URI baseUrl) {
+        return new Builder(baseUrl);
+    }
+
+    /** The base URL joined with {@code path} (which may carry a query), or {@code path} itself when absolute. */
+    public URI uri(String path) {
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            URI u = URI.create(path);
+            if (!Objects.equals(u.getHost(), base.getHost()) || u.getPort() != base.getPort()) {
+                throw new IllegalArgumentException("refusing to send credentials to another host than the desk's");
+            }
+            return u;
+        }
+        String b = base.toString();
+        return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b)
+                + (path.startsWith("/") ? path : "/" + path));
+    }
+
+    public DeskResponse get(String path) throws DeskApiException, InterruptedException {
+        return send("GET", path, null, Map.of());
+    }
+
+    public DeskResponse post(String path, JsonNode body) throws DeskApiException, InterruptedException {
+        return send("POST", path, body, Map.of());
+    }
+
+    public DeskResponse put(String path, JsonNode body) throws DeskApiException, InterruptedException {
+        return send("PUT", path, body, Map.of());
+    }
+
+    public DeskResponse patch(String path, JsonNode body) throws DeskApiException, InterruptedException {
+        return send("PATCH", path, body, Map.of());
+    }
+
+    /** A JSON call; {@code body} may be null. {@code extra} adds headers such as an idempotency key. */
+    public DeskResponse send(String method, String path, JsonNode body, Map<String, String> extra)
+            throws DeskApiException, InterruptedException {
+        byte[] bytes = null;
+        if (body != null) {
+            try {
+                bytes = JSON.writeValueAsBytes(body);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return sendBytes(method, path, body == null ? null : "application/json", bytes, extra);
+    }
+
+    public DeskResponse multipart(String method, String path, Multipart form, Map<String, String> extra)
+            throws DeskApiException, InterruptedException {
+        return sendBytes(method, path, form.contentType(), form.toBytes(), extra);
+    }
+
+    /** Any body, e.g. a raw file upload. */
+    public DeskResponse sendBytes(String method, String path, String contentType, byte[] body,
+                                  Map<String, String> extra) throws DeskApiException, InterruptedException {
+        URI uri = uri(path);
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(req::header);
+        extra.forEach(req::header);
+        if (contentType != null) {
+            req.header("Content-Type", contentType);
+        }
+        String call = method + " " + uri.getPath();
+        pacer.acquire();
+        HttpResponse<byte[]> res;
+        try {
+            res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new DeskApiException(call + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + scrub(e.getMessage())), 0, true, null, null);
+        }
+        DeskResponse answer = new DeskResponse(res.statusCode(), res.headers(), parse(res.body()));
+        if (answer.ok()) {
+            return answer;
+        }
+        throw failure(call, answer);
+    }
+
+    private DeskApiException failure(String call, DeskResponse answer) {
+        int status = answer.status();
+        boolean retryable = status == 408 || status == 425 || status == 429 || status >= 500
+                || alsoRetryable.test(answer);
+        Duration retryAfter = null;
+        if (retryable) {
+            retryAfter = dev.omnibridge.spi.DeliveryException
+                    .parseRetryAfter(answer.header("Retry-After").orElse(null)).orElse(null);
+            if (status == 429 || alsoRetryable.test(answer)) {
+                pacer.pause(retryAfter == null ? DEFAULT_BACKOFF : retryAfter);
+            }
+        }
+        String text = answer.body().isTextual() ? answer.body().asText() : answer.body().toString();
+        if (text.length() > 300) {
+            text = text.substring(0, 300) + "...";
+        }
+        String message = call + " answered HTTP " + status + (text.isBlank() || "{}".equals(text) ? "" : ": " + text);
+        return new DeskApiException(scrub(message), status, retryable, retryAfter, answer.body());
+    }
+
+    /** Removes credentials and masks customer emails and phone numbers. */
+    public String scrub(String s) {
+        String out = s;
+        for (String secret : secrets) {
+            if (!secret.isEmpty()) {
+                out = out.replace(secret, "***");
+            }
+        }
+        return Redact.text(out);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return TextNode.valueOf(new String(body, 0, Math.min(body.length, 1000), StandardCharsets.UTF_8));
+        }
+    }
+
+    public static final class Builder {
+        private final URI base;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private final List<String> secrets = new ArrayList<>();
+        private Duration timeout = Duration.ofSeconds(30);
+        private RatePacer pacer = RatePacer.unlimited();
+        private Predicate<DeskResponse> alsoRetryable = r -> false;
+
+        private Builder(URI base) {
+            this.base = Objects.requireNonNull(base, "base");
+        }
+
+        /** The Authorization header value; it is also scrubbed from errors. */
+        public Builder authorization(String value) {
+            headers.put("Authorization", value);
+            secrets.add(value);
+            return this;
+        }
+
+        /** Basic authentication ({@code user:password} in base64); both parts are scrubbed from errors. */
+        public Builder basicAuth(String user, String password) {
+            secret(password);
+            return authorization("Basic " + java.util.Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+
+        public Builder header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        /** A value that must never show in an error message. */
+        public Builder secret(String value) {
+            if (value != null) {
+                secrets.add(value);
+            }
+            return this;
+        }
+
+        public Builder timeout(Duration value) {
+            timeout = value;
+            return this;
+        }
+
+        public Builder pacer(RatePacer value) {
+            pacer = value;
+            return this;
+        }
+
+        /** Marks further answers as retryable, e.g. Salesforce's 403 REQUEST_LIMIT_EXCEEDED; they also pause the pacer. */
+        public Builder retryableWhen(Predicate<DeskResponse> test) {
+            alsoRetryable = test;
+            return this;
+        }
+
+        public DeskHttp build() {
+            return new DeskHttp(this);
+        }
+    }
+}
