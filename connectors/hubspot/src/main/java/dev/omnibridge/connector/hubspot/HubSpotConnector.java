@@ -1,0 +1,118 @@
+package dev.omnibridge.connector.hubspot;
+
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.RatePacer;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** One {@code hubspot} instance: {@link HubSpotDesk} out, signed webhooks through {@link HubSpotReplies} in. */
+public final class HubSpotConnector implements DeskConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(HubSpotConnector.class);
+
+    /** Everything {@link #start} sets up, replaced as a whole. */
+    private record Running(String instanceId, HubSpotDesk desk, HubSpotReplies replies, HubSpotSignature signature) {
+    }
+
+    private final Clock clock;
+    private volatile Running running;
+
+    public HubSpotConnector() {
+        this(Clock.systemUTC());
+    }
+
+    HubSpotConnector(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void start(ConnectorContext context) throws Exception {
+        HubSpotSettings s = HubSpotSettings.from(context.settings(), context.webhookUrl());
+        String token = s.accessToken().reveal();
+        DeskHttp http = DeskHttp.builder(s.baseUrl()).authorization("Bearer " + token).secret(token)
+                .secret(s.clientSecret().reveal()).timeout(s.timeout())
+                .pacer(new RatePacer(s.requestsPerTenSeconds(), Duration.ofSeconds(10))).build();
+        HubSpotApi api = new HubSpotApi(http);
+        try {
+            api.checkAccess();
+        } catch (DeskApiException e) {
+            throw new IllegalStateException(e.status() == 401 || e.status() == 403
+                    ? "HubSpot refused the access token (HTTP " + e.status()
+                    + "); check the private app token and its tickets scope" : "HubSpot is not reachable: "
+                    + e.getMessage());
+        }
+        running = new Running(context.instanceId(), new HubSpotDesk(api, s, context.attachments()),
+                new HubSpotReplies(api, s, context.attachments()),
+                new HubSpotSignature(s.clientSecret().reveal(), s.webhookUrl(), clock));
+        LOG.info("{}: hubspot started ({}); webhooks are signed for {}", context.instanceId(), s.baseUrl(),
+                s.webhookUrl());
+    }
+
+    @Override
+    public void stop() {
+        running = null;
+    }
+
+    @Override
+    public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
+        Running r = running;
+        if (r == null) {
+            throw DeliveryException.retryable("instance is not running", null);
+        }
+        try {
+            DeskResult result = r.desk().deliver(delivery);
+            LOG.debug("{}: conversation {} -> ticket {} (item {})", r.instanceId(), delivery.conversation().id(),
+                    result.ticketRef(), result.itemId());
+            return result;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {}", r.instanceId(), delivery.conversation().id(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted", e);
+        }
+    }
+
+    @Override
+    public WebhookOutcome onWebhook(WebhookRequest request) {
+        Running r = running;
+        if (r == null) {
+            throw new WebhookRejectedException(503, "instance is not running");
+        }
+        try {
+            r.signature().verify(request);
+            if (!"POST".equals(request.method())) {
+                throw new WebhookRejectedException(405, "method " + request.method() + " not allowed; use POST");
+            }
+            List<HubSpotEvents.Event> events = HubSpotEvents.parse(request.body());
+            HubSpotReplies.Result result = r.replies().resolve(events);
+            LOG.debug("{}: webhook with {} event(s): {} reply(ies), {} update(s), {} ignored", r.instanceId(),
+                    events.size(), result.replies().size(), result.updates().size(), result.ignored());
+            return WebhookOutcome.store(new Inbound(null, result.replies(), result.updates(), null));
+        } catch (DeskApiException e) {
+            // HubSpot retries a webhook answered with 5xx; the re-read is tried again then.
+            LOG.warn("{}: could not read HubSpot for a webhook: {}", r.instanceId(), e.getMessage());
+            throw new WebhookRejectedException(503, "HubSpot could not be read; retry later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookRejectedException(503, "interrupted");
+        } catch (WebhookRejectedException e) {
+            LOG.info("{}: rejected webhook from {} with {}: {}", r.instanceId(), request.remoteAddress(), e.status(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.omnibridge.connector.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.StoredFiles;
+import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Outbound: a conversation's first message becomes a ticket associated with the requester's contact; every later
+ * message (and the hub's internal notices) becomes a note on it, with the customer's files attached. HubSpot has no
+ * idempotency header, so each step looks up before it creates: the ticket by the unique conversation-id property
+ * (read by {@code idProperty}, which unlike CRM search is immediately consistent), the note by its reference line
+ * among the ticket's notes.
+ */
+final class HubSpotDesk {
+    private final HubSpotApi api;
+    private final HubSpotSettings settings;
+    private final HubSpotPayloads payloads;
+    private final AttachmentStore files;
+
+    HubSpotDesk(HubSpotApi api, HubSpotSettings settings, AttachmentStore files) {
+        this.api = api;
+        this.settings = settings;
+        this.payloads = new HubSpotPayloads(settings);
+        this.files = files;
+    }
+
+    DeskResult deliver(DeskDelivery d) throws DeskApiException, InterruptedException {
+        if (!d.opensTicket()) {
+            return new DeskResult(d.ticketRef(), ensureNote(d.ticketRef(), d, HubSpotPayloads.heading(d)));
+        }
+        String ticketId = ensureTicket(d);
+        String noteId = null;
+        if (d.message().attachments().stream().anyMatch(StoredFiles::isStored)) {
+            // A ticket has no file field: the first message's files travel on a note on the new ticket.
+            noteId = ensureNote(ticketId, d, "Files sent with the customer's first message");
+        }
+        return new DeskResult(ticketId, noteId);
+    }
+
+    private String ensureTicket(DeskDelivery d) throws DeskApiException, InterruptedException {
+        String convProp = settings.conversationIdProperty();
+        String conversationId = d.conversation().id();
+        Optional<JsonNode> existing = api.byUniqueProperty("tickets", convProp, conversationId, convProp);
+        if (existing.isPresent()) {
+            return existing.get().path("id").asText();
+        }
+        String contactId = ensureContact(d);
+        try {
+            return api.create("tickets", payloads.ticket(d), contactId, HubSpotApi.TICKET_TO_CONTACT)
+                    .path("id").asText();
+        } catch (DeskApiException e) {
+            // A ticket made by an earlier attempt whose answer was lost: the unique property refuses the second.
+            if (e.status() == 409 || e.status() == 400) {
+                Optional<JsonNode> again = api.byUniqueProperty("tickets", convProp, conversationId, convProp);
+                if (again.isPresent()) {
+                    return again.get().path("id").asText();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The requester: by email, else by the hub contact id property, else by phone; created when missing. */
+    private String ensureContact(DeskDelivery d) throws DeskApiException, InterruptedException {
+        Optional<String> email = TicketText.email(d.contact());
+        Optional<JsonNode> found = lookupContact(d, email);
+        if (found.isPresent()) {
+            return found.get().path("id").asText();
+        }
+        try {
+            return api.create("contacts", payloads.contact(d), null, 0).path("id").asText();
+        } catch (DeskApiException e) {
+            if (e.status() == 409 || e.status() == 400) {
+                Optional<JsonNode> again = lookupContact(d, email);
+                if (again.isPresent()) {
+                    return again.get().path("id").asText();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Optional<JsonNode> lookupContact(DeskDelivery d, Optional<String> email)
+            throws DeskApiException, InterruptedException {
+        if (email.isPresent()) {
+            return api.byUniqueProperty("contacts", "email", email.get());
+        }
+        Optional<JsonNode> byHubId = api.byUniqueProperty("contacts", settings.contactIdProperty(), d.contact().id());
+        if (byHubId.isPresent()) {
+            return byHubId;
+        }
+        Optional<String> phone = TicketText.phone(d.contact());
+        return phone.isPresent() ? api.searchOne("contacts", "phone", phone.get()) : Optional.empty();
+    }
+
+    /** The note for this delivery: found by its reference line, else created with the files uploaded. */
+    private String ensureNote(String ticketId, DeskDelivery d, String heading)
+            throws DeskApiException, InterruptedException {
+        String marker = HubSpotPayloads.marker(d);
+        List<String> noteIds = api.noteIdsOfTicket(ticketId);
+        if (!noteIds.isEmpty()) {
+            for (JsonNode note : api.readNotes(noteIds, "hs_note_body")) {
+                if (note.at("/properties/hs_note_body").asText("").contains(marker)) {
+                    return note.path("id").asText();
+                }
+            }
+        }
+        List<String> fileIds = new ArrayList<>();
+        for (Attachment a : d.message().attachments()) {
+            if (StoredFiles.isStored(a)) {
+                byte[] bytes = StoredFiles.read(files, a, settings.maxAttachmentBytes());
+                fileIds.add(api.uploadFile(settings.fileFolder(), a.fileName(), a.mediaType(), bytes));
+            }
+        }
+        return api.create("notes", payloads.note(d, heading, fileIds), ticketId, HubSpotApi.NOTE_TO_TICKET)
+                .path("id").asText();
+    }
+}

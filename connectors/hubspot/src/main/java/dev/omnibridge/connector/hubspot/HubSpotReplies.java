@@ -1,0 +1,169 @@
+package dev.omnibridge.connector.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ConversationStatus;
+import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.DeskReply;
+import dev.omnibridge.spi.TicketUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Inbound: turns webhook events into replies and ticket updates, re-reading everything through the API so that
+ * only what HubSpot itself says counts. A new thread message goes back only when it is a MESSAGE (never a COMMENT,
+ * HubSpot's internal note in the inbox), OUTGOING, and sent by an agent (actor id {@code A-...}; visitors are
+ * {@code V-}, bots {@code B-}, integrations {@code I-}, system {@code S-}), on a thread associated with a ticket.
+ */
+final class HubSpotReplies {
+    private static final Logger LOG = LoggerFactory.getLogger(HubSpotReplies.class);
+
+    record Result(List<DeskReply> replies, List<TicketUpdate> updates, int ignored) {
+    }
+
+    private final HubSpotApi api;
+    private final HubSpotSettings settings;
+    private final AttachmentStore store;
+    private final HttpClient download;
+
+    HubSpotReplies(HubSpotApi api, HubSpotSettings settings, AttachmentStore store) {
+        this.api = api;
+        this.settings = settings;
+        this.store = store;
+        this.download = HttpClient.newBuilder().connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    Result resolve(List<HubSpotEvents.Event> events) throws DeskApiException, InterruptedException {
+        List<DeskReply> replies = new ArrayList<>();
+        List<TicketUpdate> updates = new ArrayList<>();
+        int ignored = 0;
+        for (HubSpotEvents.Event event : events) {
+            if (event instanceof HubSpotEvents.StageChange s) {
+                updates.add(new TicketUpdate(s.ticketId(), settings.closedStages().contains(s.stage())
+                        ? ConversationStatus.RESOLVED : ConversationStatus.OPEN));
+            } else if (event instanceof HubSpotEvents.NewMessage m) {
+                Optional<DeskReply> reply = reply(m);
+                reply.ifPresent(replies::add);
+                ignored += reply.isPresent() ? 0 : 1;
+            }
+        }
+        return new Result(replies, updates, ignored);
+    }
+
+    private Optional<DeskReply> reply(HubSpotEvents.NewMessage event) throws DeskApiException, InterruptedException {
+        if (!event.messageType().isEmpty() && !"MESSAGE".equals(event.messageType())) {
+            return Optional.empty(); // COMMENT (internal) or WELCOME_MESSAGE: not for the customer
+        }
+        JsonNode message;
+        JsonNode thread;
+        try {
+            message = api.message(event.threadId(), event.messageId());
+            if (!"MESSAGE".equals(message.path("type").asText()) || !"OUTGOING".equals(message.path("direction").asText())
+                    || message.path("archived").asBoolean(false)) {
+                return Optional.empty();
+            }
+            JsonNode sender = message.path("senders").path(0);
+            String actor = sender.path("actorId").asText(message.path("createdBy").asText(""));
+            if (!actor.startsWith("A-")) {
+                return Optional.empty();
+            }
+            thread = api.thread(event.threadId());
+        } catch (DeskApiException e) {
+            if (e.isNotFound()) {
+                return Optional.empty(); // deleted since; nothing to send
+            }
+            throw e;
+        }
+        String ticketId = thread.at("/threadAssociations/associatedTicketId").asText("");
+        if (ticketId.isEmpty()) {
+            LOG.debug("thread {} has no ticket; message {} is not for the hub", event.threadId(), event.messageId());
+            return Optional.empty();
+        }
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("hubspot.threadId", event.threadId());
+        String prop = settings.conversationIdProperty();
+        try {
+            String conversationId = api.get("tickets", ticketId, prop).at("/properties/" + prop).asText("");
+            if (!conversationId.isEmpty()) {
+                metadata.put(DeskReply.CONVERSATION_ID, conversationId);
+            }
+        } catch (DeskApiException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+        }
+        JsonNode sender = message.path("senders").path(0);
+        String name = sender.path("name").asText("").isBlank() ? "Agent" : sender.path("name").asText();
+        String text = message.path("text").asText("");
+        String html = message.path("richText").asText(null);
+        List<Attachment> attachments = new ArrayList<>();
+        for (JsonNode a : message.path("attachments")) {
+            String fileName = a.path("name").asText("file");
+            Optional<Attachment> stored = fetch(a);
+            if (stored.isPresent()) {
+                attachments.add(stored.get());
+            } else {
+                text = text + "\n[file not attached: " + fileName + "]";
+            }
+        }
+        return Optional.of(new DeskReply(ticketId, event.messageId(), Author.agent(name), text, html, attachments,
+                instant(message.path("createdAt").asText("")), metadata));
+    }
+
+    /**
+     * An agent's file: HubSpot's File Manager gives a signed URL for it (files are private); that URL carries its
+     * own authorisation, so it is fetched without the access token.
+     */
+    private Optional<Attachment> fetch(JsonNode a) throws InterruptedException {
+        String fileId = a.path("fileId").asText("");
+        if (fileId.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String url = api.signedUrl(fileId);
+            URI uri = URI.create(url);
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+                return Optional.empty();
+            }
+            HttpResponse<InputStream> res = download.send(HttpRequest.newBuilder(uri).timeout(settings.timeout())
+                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = res.body()) {
+                if (res.statusCode() / 100 != 2) {
+                    return Optional.empty();
+                }
+                String type = res.headers().firstValue("Content-Type").orElse("application/octet-stream");
+                return Optional.of(store.store(a.path("name").asText("file"), type.split(";")[0].strip(), in,
+                        settings.maxAttachmentBytes()));
+            }
+        } catch (DeskApiException | IOException | IllegalArgumentException e) {
+            LOG.info("agent file {} could not be fetched: {}", fileId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Instant instant(String s) {
+        try {
+            return s.isEmpty() ? Instant.now() : Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            return Instant.now();
+        }
+    }
+}
