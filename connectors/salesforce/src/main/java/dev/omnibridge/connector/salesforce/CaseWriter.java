@@ -1,0 +1,135 @@
+package dev.omnibridge.connector.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskResponse;
+import dev.omnibridge.deskkit.StoredFiles;
+import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns deliveries into Salesforce records, each step safe to repeat after a lost answer: the Contact and the Case
+ * are upserted by external id (the same hub id always lands on the same record), files and comments are looked up
+ * by their marker before they are created.
+ */
+final class CaseWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(CaseWriter.class);
+
+    private final SalesforceApi api;
+    private final SalesforceSettings settings;
+    private final CasePayloads payloads;
+    private final AttachmentStore files;
+
+    CaseWriter(SalesforceApi api, SalesforceSettings settings, AttachmentStore files) {
+        this.api = api;
+        this.settings = settings;
+        this.payloads = new CasePayloads(settings);
+        this.files = files;
+    }
+
+    DeskResult deliver(DeskDelivery d) throws DeskApiException, InterruptedException {
+        if (d.opensTicket()) {
+            String contactId = requester(d);
+            String caseId = upsertCase(d, contactId);
+            uploadFiles(d, caseId);
+            // A Case has no first comment: the message is its Description.
+            return new DeskResult(caseId, null);
+        }
+        uploadFiles(d, d.ticketRef());
+        return new DeskResult(d.ticketRef(), comment(d, d.ticketRef()));
+    }
+
+    /** An existing Contact with the customer's email, else phone; else the one upserted by the hub contact id. */
+    private String requester(DeskDelivery d) throws DeskApiException, InterruptedException {
+        Optional<String> email = TicketText.email(d.contact());
+        Optional<String> phone = TicketText.phone(d.contact());
+        if (email.isPresent()) {
+            Optional<String> found = firstId("SELECT Id FROM Contact WHERE Email = " + Soql.quote(email.get())
+                    + " ORDER BY CreatedDate ASC LIMIT 1");
+            if (found.isPresent()) {
+                return found.get();
+            }
+        } else if (phone.isPresent()) {
+            Optional<String> found = firstId("SELECT Id FROM Contact WHERE Phone = " + Soql.quote(phone.get())
+                    + " ORDER BY CreatedDate ASC LIMIT 1");
+            if (found.isPresent()) {
+                return found.get();
+            }
+        }
+        return upsert("Contact", settings.contactIdField(), d.contact().id(), payloads.contact(d));
+    }
+
+    private String upsertCase(DeskDelivery d, String contactId) throws DeskApiException, InterruptedException {
+        String caseId = upsert("Case", settings.caseIdField(), d.conversation().id(), payloads.newCase(d, contactId));
+        LOG.debug("conversation {} is Case {}", d.conversation().id(), caseId);
+        return caseId;
+    }
+
+    /**
+     * PATCH /sobjects/{object}/{field}/{value}: 201 created or 200 updated both name the one record for the value.
+     * Older API versions answer an update with 204 and no body; then the record is read back by the same key.
+     */
+    private String upsert(String object, String field, String value, JsonNode body)
+            throws DeskApiException, InterruptedException {
+        String path = "/sobjects/" + object + "/" + field + "/" + SalesforceApi.enc(value);
+        DeskResponse answer = api.data("PATCH", path, body);
+        String id = answer.body().path("id").asText("");
+        if (id.isEmpty()) {
+            id = api.data("GET", path + "?fields=Id", null).body().path("Id").asText("");
+        }
+        if (id.isEmpty()) {
+            throw new DeskApiException("PATCH " + path + " answered HTTP " + answer.status() + " without a record id",
+                    answer.status(), false, null, answer.body());
+        }
+        return id;
+    }
+
+    /** ContentVersions linked to the case; those a previous attempt already uploaded are skipped. */
+    private void uploadFiles(DeskDelivery d, String caseId) throws DeskApiException, InterruptedException {
+        List<Attachment> stored = d.message().attachments().stream().filter(StoredFiles::isStored).toList();
+        if (stored.isEmpty()) {
+            return;
+        }
+        Set<String> done = new HashSet<>();
+        for (JsonNode v : api.query("SELECT Id, Description FROM ContentVersion WHERE FirstPublishLocationId = "
+                + Soql.quote(caseId) + " AND CreatedById = " + Soql.quote(api.userId()) + " LIMIT 200")) {
+            done.add(v.path("Description").asText(""));
+        }
+        for (int i = 0; i < stored.size(); i++) {
+            String marker = CasePayloads.fileMarker(d, i);
+            if (done.contains(marker)) {
+                continue;
+            }
+            Attachment a = stored.get(i);
+            byte[] bytes = StoredFiles.read(files, a, settings.maxAttachmentBytes());
+            api.data("POST", "/sobjects/ContentVersion", payloads.file(a, bytes, caseId, marker));
+        }
+    }
+
+    /** The comment made for this delivery, found by its marker, or a new one. */
+    private String comment(DeskDelivery d, String caseId) throws DeskApiException, InterruptedException {
+        String marker = CasePayloads.marker(d);
+        for (JsonNode c : api.query("SELECT Id, CommentBody FROM CaseComment WHERE ParentId = " + Soql.quote(caseId)
+                + " AND CreatedById = " + Soql.quote(api.userId()) + " ORDER BY CreatedDate DESC LIMIT 100")) {
+            if (c.path("CommentBody").asText("").contains(marker)) {
+                return c.path("Id").asText();
+            }
+        }
+        return api.data("POST", "/sobjects/CaseComment", payloads.comment(d, caseId)).body().path("id").asText(null);
+    }
+
+    private Optional<String> firstId(String soql) throws DeskApiException, InterruptedException {
+        JsonNode records = api.query(soql);
+        return records.size() == 0 ? Optional.empty() : Optional.of(records.get(0).path("Id").asText());
+    }
+}

@@ -1,0 +1,116 @@
+package dev.omnibridge.connector.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.DeskResponse;
+import dev.omnibridge.deskkit.RatePacer;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Salesforce's REST API for one org: OAuth 2.0 client credentials for a bearer token, re-authenticating once when a
+ * call answers 401 (INVALID_SESSION_ID: the session expired or was revoked), and every call paced by one
+ * {@link RatePacer}. 403 REQUEST_LIMIT_EXCEEDED is retryable like a 429. The token and the client secret are only in
+ * headers and form bodies, and DeskHttp scrubs both from error messages.
+ *
+ * <p>All calls go to {@code baseUrl} (the My Domain URL), not to the token answer's {@code instance_url}: with My
+ * Domain they are the same host, and the bearer token is never sent to a host named by an answer.
+ */
+final class SalesforceApi {
+    static final String LIMIT_EXCEEDED = "REQUEST_LIMIT_EXCEEDED";
+
+    /** The integration user's session. */
+    record Session(DeskHttp http, String userId) {
+    }
+
+    private final SalesforceSettings settings;
+    private final RatePacer pacer;
+    private final DeskHttp tokenHttp;
+    private volatile Session session;
+
+    SalesforceApi(SalesforceSettings settings) {
+        this.settings = settings;
+        this.pacer = new RatePacer(settings.requestsPerMinute(), Duration.ofMinutes(1));
+        this.tokenHttp = DeskHttp.builder(settings.baseUrl()).timeout(settings.timeout()).pacer(pacer)
+                .secret(settings.clientSecret().reveal()).build();
+    }
+
+    /** Logs in (client credentials) and learns the integration user's id from the token's identity URL. */
+    synchronized Session authenticate() throws DeskApiException, InterruptedException {
+        String form = "grant_type=client_credentials&client_id=" + enc(settings.clientId())
+                + "&client_secret=" + enc(settings.clientSecret().reveal());
+        DeskResponse token = tokenHttp.sendBytes("POST", "/services/oauth2/token",
+                "application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8), Map.of());
+        String accessToken = token.body().path("access_token").asText("");
+        if (accessToken.isEmpty()) {
+            throw new DeskApiException("POST /services/oauth2/token answered without an access_token", token.status(),
+                    false, null, null);
+        }
+        DeskHttp http = DeskHttp.builder(settings.baseUrl()).authorization("Bearer " + accessToken)
+                .secret(settings.clientSecret().reveal()).timeout(settings.timeout()).pacer(pacer)
+                .retryableWhen(SalesforceApi::limitExceeded).build();
+        // The identity URL ends with /<orgId>/<userId>; userinfo is the documented fallback.
+        String identity = token.body().path("id").asText("");
+        String userId = identity.substring(identity.lastIndexOf('/') + 1);
+        if (userId.isEmpty()) {
+            userId = http.get("/services/oauth2/userinfo").body().path("user_id").asText("");
+        }
+        session = new Session(http, userId);
+        return session;
+    }
+
+    /** The integration user's id: its own comments and posts are never replies. */
+    String userId() throws DeskApiException, InterruptedException {
+        return session().userId();
+    }
+
+    /** A call under {@code /services/data/<version>}; on 401 logs in again and repeats it once. */
+    DeskResponse data(String method, String path, JsonNode body) throws DeskApiException, InterruptedException {
+        String full = "/services/data/" + settings.apiVersion() + path;
+        Session s = session();
+        try {
+            return s.http().send(method, full, body, Map.of());
+        } catch (DeskApiException e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            synchronized (this) {
+                if (session == s) {
+                    authenticate();
+                }
+            }
+            return session().http().send(method, full, body, Map.of());
+        }
+    }
+
+    /** A SOQL query's records (first page: every query here has a LIMIT within one page). */
+    JsonNode query(String soql) throws DeskApiException, InterruptedException {
+        return data("GET", "/query?q=" + enc(soql), null).body().path("records");
+    }
+
+    /** Salesforce's errorCode for the 403 that means the org's API request limit is used up. */
+    static boolean limitExceeded(DeskResponse answer) {
+        if (answer.status() != 403 || !answer.body().isArray()) {
+            return false;
+        }
+        for (JsonNode error : answer.body()) {
+            if (LIMIT_EXCEEDED.equals(error.path("errorCode").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private Session session() throws DeskApiException, InterruptedException {
+        Session s = session;
+        return s != null ? s : authenticate();
+    }
+}

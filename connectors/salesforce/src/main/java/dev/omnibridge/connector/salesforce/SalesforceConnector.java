@@ -1,0 +1,151 @@
+package dev.omnibridge.connector.salesforce;
+
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import dev.omnibridge.webhook.WebhookResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code salesforce} instance: deliveries become Cases and CaseComments ({@link CaseWriter}); agents' replies
+ * and closed cases come back by polling ({@link ReplyPoller}) every {@code pollInterval}, and at once when a signed
+ * poll-now hint arrives at {@code /hooks/<id>}.
+ */
+public final class SalesforceConnector implements DeskConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceConnector.class);
+
+    /** Everything {@link #start} sets up, replaced as a whole. */
+    private record Running(ConnectorContext context, SalesforceSettings settings, CaseWriter writer,
+                           ReplyPoller poller, Optional<PollHint> hint, Instant startedAt,
+                           ScheduledExecutorService scheduler) {
+    }
+
+    private final Object pollLock = new Object();
+    private volatile Running running;
+
+    @Override
+    public void start(ConnectorContext context) throws Exception {
+        SalesforceSettings settings = SalesforceSettings.from(context.settings());
+        SalesforceApi api = new SalesforceApi(settings);
+        try {
+            api.authenticate();
+        } catch (DeskApiException e) {
+            throw new IllegalStateException("Salesforce did not accept the connected app's client credentials at "
+                    + settings.baseUrl().getHost() + ": " + e.getMessage());
+        }
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "salesforce-poll-" + context.instanceId());
+            t.setDaemon(true);
+            return t;
+        });
+        Running r = new Running(context, settings, new CaseWriter(api, settings, context.attachments()),
+                new ReplyPoller(api, settings),
+                settings.webhookSecret().map(s -> new PollHint(s, settings.webhookTolerance())),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler);
+        running = r;
+        long every = settings.pollInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> pollAndSubmit(r), every, every, TimeUnit.MILLISECONDS);
+        LOG.info("{}: salesforce started against {} (API {}), polling every {}", context.instanceId(),
+                settings.baseUrl().getHost(), settings.apiVersion(), settings.pollInterval());
+    }
+
+    @Override
+    public void stop() {
+        Running r = running;
+        running = null;
+        if (r != null) {
+            r.scheduler().shutdownNow();
+            LOG.info("{}: salesforce stopped", r.context().instanceId());
+        }
+    }
+
+    @Override
+    public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
+        Running r = running;
+        if (r == null) {
+            throw DeliveryException.retryable("instance is not running", null);
+        }
+        try {
+            return r.writer().deliver(delivery);
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {}", r.context().instanceId(), delivery.conversation().id(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while calling Salesforce", e);
+        }
+    }
+
+    @Override
+    public WebhookOutcome onWebhook(WebhookRequest request) {
+        Running r = running;
+        if (r == null) {
+            throw new WebhookRejectedException(503, "instance is not running");
+        }
+        PollHint hint = r.hint().orElseThrow(() ->
+                new WebhookRejectedException(404, "this instance has no webhookSecret, so it takes no webhooks"));
+        try {
+            hint.verify(request, Instant.now());
+        } catch (WebhookRejectedException e) {
+            LOG.info("{}: rejected poll hint from {} with {}: {}", r.context().instanceId(), request.remoteAddress(),
+                    e.status(), e.getMessage());
+            throw e;
+        }
+        if (!"POST".equals(request.method())) {
+            throw new WebhookRejectedException(405, "method " + request.method() + " not allowed; use POST");
+        }
+        Inbound found;
+        try {
+            found = poll(r);
+        } catch (DeskApiException e) {
+            throw new WebhookRejectedException(503, "polling Salesforce failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookRejectedException(503, "interrupted while polling Salesforce");
+        }
+        return WebhookOutcome.store(found, WebhookResponse.json(200, "{\"status\":\"stored\",\"replies\":"
+                + found.replies().size() + ",\"ticketUpdates\":" + found.ticketUpdates().size() + "}"));
+    }
+
+    /** One poll; cursors come from the offsets the hub stored with the previous poll's results. */
+    private Inbound poll(Running r) throws DeskApiException, InterruptedException {
+        synchronized (pollLock) {
+            return r.poller().poll(key -> r.context().offset(key).map(Instant::parse).orElse(r.startedAt()));
+        }
+    }
+
+    private void pollAndSubmit(Running r) {
+        try {
+            synchronized (pollLock) {
+                Inbound found = poll(r);
+                boolean moved = found.offsets().entrySet().stream()
+                        .anyMatch(e -> !r.context().offset(e.getKey()).map(e.getValue()::equals).orElse(false));
+                if (!found.replies().isEmpty() || !found.ticketUpdates().isEmpty() || moved) {
+                    // Holding the lock until stored: the next poll must read the cursors this one saves.
+                    r.context().submit(found).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            String message = "polling Salesforce failed: " + e.getMessage();
+            LOG.warn("{}: {}", r.context().instanceId(), message);
+            r.context().reportProblem(message);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.omnibridge.connector.salesforce;
+
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.config.Setting;
+import dev.omnibridge.config.SettingType;
+import dev.omnibridge.config.Validator;
+import dev.omnibridge.spi.Connector;
+import dev.omnibridge.spi.ConnectorType;
+import org.pf4j.Extension;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code salesforce} connector type: Salesforce Service Cloud as the help desk. Messages become Cases (upserted
+ * by the hub conversation id) and CaseComments; agents' published comments and closed cases come back by polling
+ * the REST query API, optionally nudged by a signed "poll now" webhook. Setup: connectors/salesforce/README.md.
+ */
+@Extension
+public final class SalesforceType implements ConnectorType {
+    public static final String NAME = "salesforce";
+
+    static final String BASE_URL = "baseUrl";
+    static final String CLIENT_ID = "clientId";
+    static final String CLIENT_SECRET = "clientSecret";
+    static final String API_VERSION = "apiVersion";
+    static final String CONTACT_ID_FIELD = "contactExternalIdField";
+    static final String CASE_ID_FIELD = "caseExternalIdField";
+    static final String CASE_STATUS = "caseStatus";
+    static final String CASE_ORIGIN = "caseOrigin";
+    static final String URGENT_PRIORITY = "urgentPriority";
+    static final String TAGS_FIELD = "tagsField";
+    static final String REQUESTS_PER_MINUTE = "requestsPerMinute";
+    static final String TIMEOUT = "timeout";
+    static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
+    static final String POLL_INTERVAL = "pollInterval";
+    static final String WEBHOOK_SECRET = "webhookSecret";
+    static final String WEBHOOK_TOLERANCE = "webhookTolerance";
+
+    /** Custom field API names: letters, digits and single underscores, ending in {@code __c}. */
+    private static final Pattern CUSTOM_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*__c");
+    /** 37.5 MB of base64 is the REST limit for a non-multipart blob insert; that is about 29.4 MB of bytes. */
+    static final long MAX_BASE64_UPLOAD_BYTES = 29_000_000L;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Salesforce Service Cloud: Cases and CaseComments out, agents' published comments and closed cases in";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ConfigDef.create()
+                .define(Setting.of(BASE_URL, SettingType.URL).required()
+                        .describedAs("the org's My Domain URL, e.g. https://acme.my.salesforce.com"))
+                .define(Setting.of(CLIENT_ID, SettingType.STRING).required()
+                        .describedAs("consumer key of the connected app with the client credentials flow"))
+                .define(Setting.of(CLIENT_SECRET, SettingType.STRING).required().secret()
+                        .describedAs("consumer secret of that connected app"))
+                .define(Setting.of(API_VERSION, SettingType.STRING).withDefault("v61.0")
+                        .describedAs("REST API version, vNN.N")
+                        .validatedBy(matches(Pattern.compile("v\\d{2,3}\\.0"), "must look like v61.0")))
+                .define(Setting.of(CONTACT_ID_FIELD, SettingType.STRING).withDefault("Omnibridge_Contact_Id__c")
+                        .describedAs("Contact external id field holding the hub contact id")
+                        .validatedBy(matches(CUSTOM_FIELD, "must be a custom field API name ending in __c")))
+                .define(Setting.of(CASE_ID_FIELD, SettingType.STRING).withDefault("Omnibridge_Conversation_Id__c")
+                        .describedAs("Case external id field holding the hub conversation id")
+                        .validatedBy(matches(CUSTOM_FIELD, "must be a custom field API name ending in __c")))
+                .define(Setting.of(CASE_STATUS, SettingType.STRING).withDefault("New")
+                        .describedAs("Status of a new Case").validatedBy(Validator.nonEmpty()))
+                .define(Setting.of(CASE_ORIGIN, SettingType.STRING)
+                        .describedAs("Origin of a new Case; default: the channel type, e.g. email or webhook-channel"))
+                .define(Setting.of(URGENT_PRIORITY, SettingType.STRING).withDefault("High")
+                        .describedAs("Case Priority for URGENT messages (LOW, NORMAL, HIGH map to Low, Medium, High)")
+                        .validatedBy(Validator.nonEmpty()))
+                .define(Setting.of(TAGS_FIELD, SettingType.STRING)
+                        .describedAs("optional Case text field that receives the tags (omnibridge channel-... lang-...)")
+                        .validatedBy(matches(CUSTOM_FIELD, "must be a custom field API name ending in __c")))
+                .define(Setting.of(REQUESTS_PER_MINUTE, SettingType.INT).withDefault(60)
+                        .describedAs("pace of API calls; Salesforce counts calls per 24 hours per org")
+                        .validatedBy(Validator.range(1, 10_000)))
+                .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("30s")
+                        .describedAs("how long to wait for one API answer").validatedBy(SalesforceType::positive))
+                .define(Setting.of(MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(25L * 1024 * 1024)
+                        .describedAs("largest file uploaded as a ContentVersion")
+                        .validatedBy(Validator.range(1, MAX_BASE64_UPLOAD_BYTES)))
+                .define(Setting.of(POLL_INTERVAL, SettingType.DURATION).withDefault("30s")
+                        .describedAs("how often to look for agents' comments and closed cases")
+                        .validatedBy(SalesforceType::positive))
+                .define(Setting.of(WEBHOOK_SECRET, SettingType.STRING).secret()
+                        .describedAs("shared secret of the signed poll-now webhook; without it the hook is off"))
+                .define(Setting.of(WEBHOOK_TOLERANCE, SettingType.DURATION).withDefault("5m")
+                        .describedAs("how old a poll-now hint's sentAt may be").validatedBy(SalesforceType::positive));
+    }
+
+    @Override
+    public Connector create() {
+        return new SalesforceConnector();
+    }
+
+    static Optional<String> positive(Object value) {
+        Duration d = (Duration) value;
+        return d.isNegative() || d.isZero() ? Optional.of("must be longer than zero") : Optional.empty();
+    }
+
+    private static Validator matches(Pattern pattern, String problem) {
+        return v -> pattern.matcher(String.valueOf(v)).matches() ? Optional.empty() : Optional.of(problem);
+    }
+}
