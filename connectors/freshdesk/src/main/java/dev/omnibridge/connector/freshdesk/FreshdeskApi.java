@@ -1,0 +1,154 @@
+package dev.omnibridge.connector.freshdesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.Multipart;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Freshdesk API v2 calls this connector makes, and nothing else. Reference:
+ * https://developers.freshdesk.com/api/ (Tickets: create, list with requester_id filter, view; Conversations: create
+ * a note, list; Contacts: list with email/phone/mobile filter, create; Agents: view, me).
+ */
+final class FreshdeskApi {
+    /** Conversations are read page by page; a ticket with more than this many pages is truncated to its start. */
+    private static final int MAX_CONVERSATION_PAGES = 10;
+    private static final int PAGE_SIZE = 100;
+    private static final int AGENT_CACHE_SIZE = 1000;
+
+    private final DeskHttp http;
+    /** Agent display names by user id; empty for users that are not agents (a CC'd contact, the requester). */
+    private final Map<Long, Optional<String>> agents = new ConcurrentHashMap<>();
+
+    FreshdeskApi(DeskHttp http) {
+        this.http = http;
+    }
+
+    DeskHttp http() {
+        return http;
+    }
+
+    /** The agent owning the API key: one cheap authenticated call to check the credentials. */
+    JsonNode me() throws DeskApiException, InterruptedException {
+        return http.get("/api/v2/agents/me").body();
+    }
+
+    /** The first contact whose {@code filter} (email, phone, mobile) equals {@code value}. */
+    OptionalLong findContact(String filter, String value) throws DeskApiException, InterruptedException {
+        JsonNode list = http.get("/api/v2/contacts?" + filter + "=" + encode(value)).body();
+        if (list.isArray() && !list.isEmpty() && list.get(0).path("id").canConvertToLong()) {
+            return OptionalLong.of(list.get(0).path("id").asLong());
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Creates a contact; when Freshdesk says one with the same email/phone/external id exists (409
+     * {@code duplicate_value}, e.g. created concurrently), returns that contact's id from the error's
+     * {@code additional_info.user_id}.
+     */
+    long createContact(ObjectNode contact) throws DeskApiException, InterruptedException {
+        try {
+            return id(http.post("/api/v2/contacts", contact).body(), "POST /api/v2/contacts");
+        } catch (DeskApiException e) {
+            if (e.status() == 409 && e.body() != null) {
+                for (JsonNode error : e.body().path("errors")) {
+                    JsonNode userId = error.path("additional_info").path("user_id");
+                    if (userId.canConvertToLong() && userId.asLong() > 0) {
+                        return userId.asLong();
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The requester's newest tickets (the list endpoint reads the database, unlike search with its index delay). */
+    JsonNode recentTickets(long requesterId) throws DeskApiException, InterruptedException {
+        return http.get("/api/v2/tickets?requester_id=" + requesterId
+                + "&order_by=created_at&order_type=desc&per_page=30").body();
+    }
+
+    JsonNode createTicket(ObjectNode ticket) throws DeskApiException, InterruptedException {
+        return http.post("/api/v2/tickets", ticket).body();
+    }
+
+    JsonNode createTicket(Multipart ticket) throws DeskApiException, InterruptedException {
+        return http.multipart("POST", "/api/v2/tickets", ticket, Map.of()).body();
+    }
+
+    JsonNode ticket(String ticketId) throws DeskApiException, InterruptedException {
+        return http.get("/api/v2/tickets/" + encode(ticketId)).body();
+    }
+
+    JsonNode addNote(String ticketId, ObjectNode note) throws DeskApiException, InterruptedException {
+        return http.post("/api/v2/tickets/" + encode(ticketId) + "/notes", note).body();
+    }
+
+    JsonNode addNote(String ticketId, Multipart note) throws DeskApiException, InterruptedException {
+        return http.multipart("POST", "/api/v2/tickets/" + encode(ticketId) + "/notes", note, Map.of()).body();
+    }
+
+    /** All of a ticket's conversations (replies and notes), oldest first, at most {@value #MAX_CONVERSATION_PAGES} pages. */
+    List<JsonNode> conversations(String ticketId) throws DeskApiException, InterruptedException {
+        List<JsonNode> all = new ArrayList<>();
+        for (int page = 1; page <= MAX_CONVERSATION_PAGES; page++) {
+            JsonNode batch = http.get("/api/v2/tickets/" + encode(ticketId) + "/conversations?per_page=" + PAGE_SIZE
+                    + "&page=" + page).body();
+            if (!batch.isArray()) {
+                break;
+            }
+            batch.forEach(all::add);
+            if (batch.size() < PAGE_SIZE) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    /** The agent's name, or empty when the user is not an agent (Freshdesk answers 404). */
+    Optional<String> agentName(long userId) throws DeskApiException, InterruptedException {
+        Optional<String> known = agents.get(userId);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> name;
+        try {
+            JsonNode agent = http.get("/api/v2/agents/" + userId).body();
+            String text = agent.path("contact").path("name").asText("");
+            name = Optional.of(text.isBlank() ? "Agent" : text);
+        } catch (DeskApiException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+            name = Optional.empty();
+        }
+        if (agents.size() >= AGENT_CACHE_SIZE) {
+            agents.clear();
+        }
+        agents.put(userId, name);
+        return name;
+    }
+
+    static long id(JsonNode created, String call) throws DeskApiException {
+        JsonNode id = created.path("id");
+        if (!id.canConvertToLong()) {
+            throw new DeskApiException(call + " answered without an id", 200, false, null, created);
+        }
+        return id.asLong();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

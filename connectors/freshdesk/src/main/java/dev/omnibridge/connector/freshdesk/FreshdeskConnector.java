@@ -1,0 +1,217 @@
+package dev.omnibridge.connector.freshdesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.config.Settings;
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.RatePacer;
+import dev.omnibridge.deskkit.StoredFiles;
+import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One {@code freshdesk} instance. Out: a conversation's first message becomes a ticket (requester found or created,
+ * hub conversation id in a custom field), later ones public incoming notes by the requester, internal ones private
+ * notes. Freshdesk has no idempotency key, so each creation is preceded by a look-up of what a lost answer may have
+ * created. In: an automation webhook names a ticket; its replies and status are re-read through the API.
+ */
+public final class FreshdeskConnector implements DeskConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(FreshdeskConnector.class);
+
+    /** Everything {@link #start} sets up, replaced as a whole. */
+    private record Running(String instanceId, FreshdeskApi api, Requesters requesters, ReplyReader replies,
+                           WebhookHint hint, ConnectorContext context, String conversationIdField,
+                           long maxAttachmentBytes) {
+    }
+
+    private volatile Running running;
+
+    @Override
+    public void start(ConnectorContext context) throws Exception {
+        Settings s = context.settings();
+        URI base = s.url(FreshdeskType.BASE_URL);
+        Duration timeout = s.duration(FreshdeskType.TIMEOUT);
+        DeskHttp http = DeskHttp.builder(base)
+                .basicAuth(s.secret(FreshdeskType.API_KEY).reveal(), "X")
+                .secret(s.secret(FreshdeskType.API_KEY).reveal())
+                .timeout(timeout)
+                .pacer(new RatePacer(s.integer(FreshdeskType.REQUESTS_PER_MINUTE), Duration.ofMinutes(1)))
+                .build();
+        FreshdeskApi api = new FreshdeskApi(http);
+        try {
+            api.me();
+        } catch (DeskApiException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                throw new IllegalStateException("Freshdesk refused the API key (HTTP " + e.status()
+                        + "); check apiKey and that its agent is active");
+            }
+            throw new IllegalStateException("Freshdesk API not reachable at start: " + e.getMessage());
+        }
+        String field = s.string(FreshdeskType.CONVERSATION_ID_FIELD);
+        long maxBytes = s.longValue(FreshdeskType.MAX_ATTACHMENT_BYTES);
+        ReplyReader reader = new ReplyReader(api, new AttachmentFetcher(base, timeout), context.attachments(), field,
+                maxBytes);
+        WebhookHint hint = new WebhookHint(s.string(FreshdeskType.WEBHOOK_SECRET_HEADER),
+                s.secret(FreshdeskType.WEBHOOK_SECRET).reveal());
+        running = new Running(context.instanceId(), api, new Requesters(api), reader, hint, context, field, maxBytes);
+        LOG.info("{}: freshdesk started for {}; automation webhook URL {}", context.instanceId(), base.getHost(),
+                context.webhookUrl());
+    }
+
+    @Override
+    public void stop() {
+        Running was = running;
+        running = null;
+        if (was != null) {
+            LOG.info("{}: freshdesk stopped", was.instanceId());
+        }
+    }
+
+    @Override
+    public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
+        Running r = running;
+        if (r == null) {
+            throw DeliveryException.retryable("instance is not running", null);
+        }
+        try {
+            DeskResult result = delivery.opensTicket() ? openTicket(r, delivery) : addNote(r, delivery);
+            LOG.debug("{}: conversation {} -> ticket {} item {}", r.instanceId(), delivery.conversation().id(),
+                    result.ticketRef(), result.itemId());
+            return result;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {}", r.instanceId(), delivery.conversation().id(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted", e);
+        }
+    }
+
+    private DeskResult openTicket(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {
+        long requesterId = r.requesters().resolve(d);
+        // A retry after a lost answer: the ticket may exist already, carrying this conversation's id.
+        JsonNode recent = r.api().recentTickets(requesterId);
+        for (JsonNode t : recent) {
+            if (d.conversation().id().equals(t.path("custom_fields").path(r.conversationIdField()).asText(null))) {
+                LOG.info("{}: conversation {} already has ticket {}; not creating another", r.instanceId(),
+                        d.conversation().id(), t.path("id").asText());
+                return new DeskResult(t.path("id").asText(), null);
+            }
+        }
+        Files files = files(r, d);
+        JsonNode created = files.uploads().isEmpty()
+                ? r.api().createTicket(FreshdeskPayloads.ticket(d, requesterId, r.conversationIdField(), files.text()))
+                : r.api().createTicket(FreshdeskPayloads.ticketForm(d, requesterId, r.conversationIdField(),
+                        files.text(), files.uploads()));
+        // The description is no conversation in Freshdesk: there is no first-comment id to report.
+        return new DeskResult(Long.toString(FreshdeskApi.id(created, "POST /api/v2/tickets")), null);
+    }
+
+    private DeskResult addNote(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {
+        String ticketId = d.ticketRef();
+        boolean internal = d.message().direction() == Direction.INTERNAL;
+        Long requesterId = null;
+        if (!internal) {
+            requesterId = r.api().ticket(ticketId).path("requester_id").asLong();
+        }
+        Files files = files(r, d);
+        for (JsonNode c : r.api().conversations(ticketId)) {
+            if (FreshdeskPayloads.isNoteFor(c, d, files.text(), internal, requesterId)) {
+                LOG.info("{}: ticket {} already has note {} for this message; not adding another", r.instanceId(),
+                        ticketId, c.path("id").asText());
+                return new DeskResult(ticketId, c.path("id").asText());
+            }
+        }
+        JsonNode note = files.uploads().isEmpty()
+                ? r.api().addNote(ticketId, FreshdeskPayloads.note(d, files.text(), internal, requesterId))
+                : r.api().addNote(ticketId, FreshdeskPayloads.noteForm(d, files.text(), internal, requesterId,
+                        files.uploads()));
+        return new DeskResult(ticketId, Long.toString(FreshdeskApi.id(note, "POST notes")));
+    }
+
+    /** The text to post and the files that fit: each under maxAttachmentBytes, together under Freshdesk's 20 MB. */
+    private record Files(String text, List<FreshdeskPayloads.Upload> uploads) {
+    }
+
+    private static Files files(Running r, DeskDelivery d) {
+        StringBuilder text = new StringBuilder(TicketText.body(d.message()));
+        List<FreshdeskPayloads.Upload> uploads = new ArrayList<>();
+        long budget = FreshdeskType.FRESHDESK_ATTACHMENT_LIMIT;
+        for (Attachment a : d.message().attachments()) {
+            if (!StoredFiles.isStored(a)) {
+                continue;   // TicketText.body already names it
+            }
+            long cap = Math.min(r.maxAttachmentBytes(), budget);
+            if (a.size() > cap) {
+                text.append("\n[file not attached: ").append(a.fileName()).append(", too large for Freshdesk]");
+                continue;
+            }
+            byte[] bytes;
+            try {
+                bytes = StoredFiles.read(r.context().attachments(), a, cap);
+            } catch (DeliveryException e) {
+                if (e.isRetryable()) {
+                    throw e;
+                }
+                text.append("\n[file not attached: ").append(a.fileName()).append(", too large for Freshdesk]");
+                continue;
+            }
+            budget -= bytes.length;
+            uploads.add(new FreshdeskPayloads.Upload(a.fileName(), a.mediaType(), bytes));
+        }
+        return new Files(text.toString(), uploads);
+    }
+
+    @Override
+    public WebhookOutcome onWebhook(WebhookRequest request) {
+        Running r = running;
+        if (r == null) {
+            throw new WebhookRejectedException(503, "instance is not running");
+        }
+        try {
+            r.hint().verify(request);
+            if (!"POST".equals(request.method())) {
+                throw new WebhookRejectedException(405, "method " + request.method() + " not allowed; use POST");
+            }
+            String ticketId = WebhookHint.ticketId(request.body());
+            ReplyReader.Read read;
+            try {
+                read = r.replies().read(ticketId);
+            } catch (DeskApiException e) {
+                if (e.isNotFound()) {
+                    LOG.info("{}: webhook named ticket {}, which Freshdesk does not know", r.instanceId(), ticketId);
+                    return WebhookOutcome.store(Inbound.none());
+                }
+                LOG.warn("{}: could not read ticket {}: {}", r.instanceId(), ticketId, e.getMessage());
+                throw new WebhookRejectedException(503, "could not read the ticket from Freshdesk; retry later");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WebhookRejectedException(503, "interrupted");
+            }
+            LOG.debug("{}: ticket {}: {} agent repl(ies), status {}", r.instanceId(), ticketId,
+                    read.replies().size(), read.updates());
+            return WebhookOutcome.store(new Inbound(null, read.replies(), read.updates(), null));
+        } catch (WebhookRejectedException e) {
+            LOG.info("{}: rejected webhook from {} with {}: {}", r.instanceId(), request.remoteAddress(), e.status(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.omnibridge.connector.freshdesk;
+
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.config.Setting;
+import dev.omnibridge.config.SettingType;
+import dev.omnibridge.config.Validator;
+import dev.omnibridge.spi.Connector;
+import dev.omnibridge.spi.ConnectorType;
+import org.pf4j.Extension;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The {@code freshdesk} connector type: Freshdesk (API v2) as a help desk. Messages become tickets and notes; agents'
+ * replies come back through an automation-rule webhook that is only a hint (Freshdesk does not sign webhooks), after
+ * which the ticket is re-read through the API. Setup: connectors/freshdesk/README.md.
+ */
+@Extension
+public final class FreshdeskType implements ConnectorType {
+    public static final String NAME = "freshdesk";
+
+    static final String BASE_URL = "baseUrl";
+    static final String API_KEY = "apiKey";
+    static final String CONVERSATION_ID_FIELD = "conversationIdField";
+    static final String WEBHOOK_SECRET = "webhookSecret";
+    static final String WEBHOOK_SECRET_HEADER = "webhookSecretHeader";
+    static final String REQUESTS_PER_MINUTE = "requestsPerMinute";
+    static final String TIMEOUT = "timeout";
+    static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
+
+    /** Freshdesk refuses more than 20 MB of attachments per ticket or note. */
+    static final long FRESHDESK_ATTACHMENT_LIMIT = 20L * 1024 * 1024;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Freshdesk help desk (API v2): tickets and notes out, agents' replies back via an automation webhook";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ConfigDef.create()
+                .define(Setting.of(BASE_URL, SettingType.URL).required()
+                        .describedAs("your Freshdesk address, e.g. https://acme.freshdesk.com (the API is under /api/v2)"))
+                .define(Setting.of(API_KEY, SettingType.STRING).required().secret()
+                        .describedAs("an agent's API key (Profile settings > View API key); sent as Basic auth key:X"))
+                .define(Setting.of(CONVERSATION_ID_FIELD, SettingType.STRING)
+                        .withDefault("cf_omnibridge_conversation_id")
+                        .describedAs("API name of the custom single-line text ticket field holding the hub"
+                                + " conversation id (create it in Admin > Ticket Fields)")
+                        .validatedBy(FreshdeskType::customFieldName))
+                .define(Setting.of(WEBHOOK_SECRET, SettingType.STRING).required().secret()
+                        .describedAs("shared secret the automation rule's webhook sends in the secret header;"
+                                + " at least 24 characters")
+                        .validatedBy(v -> String.valueOf(v).length() < 24
+                                ? Optional.of("must be at least 24 characters") : Optional.empty()))
+                .define(Setting.of(WEBHOOK_SECRET_HEADER, SettingType.STRING)
+                        .withDefault("X-Omnibridge-Webhook-Secret")
+                        .describedAs("name of the header carrying webhookSecret")
+                        .validatedBy(v -> String.valueOf(v).matches("[A-Za-z0-9-]+") ? Optional.empty()
+                                : Optional.of("must be a header name (letters, digits, dashes)")))
+                .define(Setting.of(REQUESTS_PER_MINUTE, SettingType.INT).withDefault(50)
+                        .describedAs("API calls per minute this instance makes at most; Freshdesk's smallest"
+                                + " documented limit is 50/min (trial accounts; Growth 200, Pro 400, Enterprise 700)")
+                        .validatedBy(Validator.range(1, 10_000)))
+                .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("30s")
+                        .describedAs("how long to wait for each Freshdesk API call")
+                        .validatedBy(FreshdeskType::positive))
+                .define(Setting.of(MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(FRESHDESK_ATTACHMENT_LIMIT)
+                        .describedAs("largest file uploaded to or downloaded from Freshdesk (Freshdesk allows 20 MB"
+                                + " per ticket or note in total)")
+                        .validatedBy(Validator.range(1, FRESHDESK_ATTACHMENT_LIMIT)));
+    }
+
+    @Override
+    public Connector create() {
+        return new FreshdeskConnector();
+    }
+
+    static Optional<String> positive(Object value) {
+        Duration d = (Duration) value;
+        return d.isNegative() || d.isZero() ? Optional.of("must be longer than zero") : Optional.empty();
+    }
+
+    static Optional<String> customFieldName(Object value) {
+        return String.valueOf(value).matches("cf_[a-z0-9_]+") ? Optional.empty()
+                : Optional.of("must be a Freshdesk custom field API name such as cf_omnibridge_conversation_id");
+    }
+}
