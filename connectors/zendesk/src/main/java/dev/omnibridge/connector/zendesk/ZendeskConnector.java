@@ -1,0 +1,351 @@
+package dev.omnibridge.connector.zendesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.config.Settings;
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.RatePacer;
+import dev.omnibridge.deskkit.StoredFiles;
+import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code zendesk} instance. A conversation's first message creates the requester (create_or_update by email,
+ * phone and the hub contact id as external_id) and a ticket (Idempotency-Key, external_id = hub conversation id);
+ * later messages become comments authored by the requester, internal ones private notes by the API user. Each
+ * update carries the hub message ids in its audit metadata, which is looked up before posting so a retry never
+ * posts twice. While a ticket's per-ticket update budget runs low, pending customer messages are posted together.
+ * Agents' replies come back through a signed webhook fired by a trigger; the comments are re-read through the API.
+ */
+public final class ZendeskConnector implements DeskConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(ZendeskConnector.class);
+    private static final int REMEMBERED = 10_000;
+    private static final int MAX_BATCH = 20;
+
+    /** Where a hub message ended up: ticket and comment. */
+    record Posted(String ticketId, String commentId) {
+    }
+
+    private record Running(ConnectorContext ctx, ZendeskApi api, ZendeskSignature signature, ZendeskReplies replies,
+                           TicketBudget budget, long apiUserId, int batchBelow, long maxAttachmentBytes) {
+    }
+
+    private final Clock clock;
+    private volatile Running running;
+    private final Map<String, Posted> posted = lru();
+    private final Map<String, Long> requesters = lru();
+
+    public ZendeskConnector() {
+        this(Clock.systemUTC());
+    }
+
+    ZendeskConnector(Clock clock) {
+        this.clock = clock;
+    }
+
+    private static <V> Map<String, V> lru() {
+        return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > REMEMBERED;
+            }
+        });
+    }
+
+    @Override
+    public void start(ConnectorContext context) throws Exception {
+        Settings s = context.settings();
+        RatePacer pacer = new RatePacer(s.integer(ZendeskType.REQUESTS_PER_MINUTE), Duration.ofMinutes(1));
+        ZendeskApi api = new ZendeskApi(s.url(ZendeskType.BASE_URL), s.string(ZendeskType.EMAIL),
+                s.secret(ZendeskType.API_TOKEN).reveal(), s.duration(ZendeskType.TIMEOUT), pacer);
+        JsonNode me;
+        try {
+            me = api.me();
+        } catch (DeskApiException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                throw new IllegalStateException("Zendesk refused the API token for the configured email (HTTP "
+                        + e.status() + "); check email, apiToken and that token access is enabled");
+            }
+            throw new IllegalStateException("Zendesk credentials could not be checked: " + e.getMessage());
+        }
+        long apiUserId = me.path("id").asLong();
+        if (apiUserId == 0 || "end-user".equals(me.path("role").asText())) {
+            throw new IllegalStateException("the Zendesk API user must be an agent or admin (GET /api/v2/users/me "
+                    + "answered role '" + me.path("role").asText() + "')");
+        }
+        long maxBytes = s.longValue(ZendeskType.MAX_ATTACHMENT_BYTES);
+        running = new Running(context, api,
+                new ZendeskSignature(s.secret(ZendeskType.WEBHOOK_SECRET).reveal(),
+                        s.duration(ZendeskType.SIGNATURE_TOLERANCE), clock),
+                new ZendeskReplies(api, context.attachments(), apiUserId, maxBytes),
+                new TicketBudget(s.integer(ZendeskType.TICKET_UPDATES), clock), apiUserId,
+                s.integer(ZendeskType.BATCH_BELOW), maxBytes);
+        LOG.info("{}: zendesk started on {} as API user {}", context.instanceId(), s.url(ZendeskType.BASE_URL), apiUserId);
+    }
+
+    @Override
+    public void stop() {
+        running = null;
+    }
+
+    @Override
+    public DeskResult deliver(DeskDelivery d) throws DeliveryException {
+        Running r = running;
+        if (r == null) {
+            throw DeliveryException.retryable("instance is not running", null);
+        }
+        try {
+            return d.opensTicket() ? open(r, d) : add(r, d, d.ticketRef());
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {}", r.ctx().instanceId(), d.conversation().id(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while talking to Zendesk", e);
+        }
+    }
+
+    /** Hub message id (stable across retries), or the channel's id before the hub stored it. */
+    static String key(Message m) {
+        return m.id() != null ? m.id() : m.channelMessageId();
+    }
+
+    private DeskResult open(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {
+        // A ticket already carrying this conversation id means an earlier attempt created it (answer lost).
+        JsonNode existing = newestOpenTicket(r, d.conversation().id(), null);
+        if (existing != null) {
+            String id = existing.path("id").asText();
+            String first = firstCommentId(r, id);
+            remember(List.of(key(d.message())), new Posted(id, first));
+            return new DeskResult(id, first);
+        }
+        boolean internal = d.message().direction() == Direction.INTERNAL;
+        long requesterId = requester(r, d);
+        ObjectNode comment = ZendeskPayloads.comment(TicketText.body(d.message()), !internal,
+                internal ? null : requesterId, uploads(r, List.of(d.message())));
+        return create(r, d, requesterId, comment, null, List.of(key(d.message())));
+    }
+
+    private DeskResult create(Running r, DeskDelivery d, long requesterId, ObjectNode comment, String followUpOf,
+                              List<String> keys) throws DeskApiException, InterruptedException {
+        JsonNode answer = r.api().createTicket(
+                ZendeskPayloads.newTicket(d, requesterId, comment, followUpOf, keys), d.idempotencyKey());
+        String id = answer.path("ticket").path("id").asText();
+        r.budget().record(id);
+        String commentId = commentIdOf(answer.path("audit"));
+        if (commentId == null) {
+            commentId = firstCommentId(r, id);
+        }
+        remember(keys, new Posted(id, commentId));
+        LOG.debug("{}: conversation {} -> ticket {}{}", r.ctx().instanceId(), d.conversation().id(), id,
+                followUpOf == null ? "" : " (follow-up of closed ticket " + followUpOf + ")");
+        return new DeskResult(id, commentId);
+    }
+
+    private DeskResult add(Running r, DeskDelivery d, String ticketId) throws DeskApiException, InterruptedException {
+        String key = key(d.message());
+        Posted known = posted.get(key);
+        if (known == null) {
+            known = findInAudits(r, ticketId, key);
+        }
+        if (known != null) {
+            return new DeskResult(known.ticketId(), known.commentId());
+        }
+        boolean internal = d.message().direction() == Direction.INTERNAL;
+        Duration wait = r.budget().waitFor(ticketId);
+        if (!wait.isZero()) {
+            throw DeliveryException.retryAfter("ticket " + ticketId + " has used its " + "Zendesk update budget "
+                    + "for the last 10 minutes", wait);
+        }
+        List<Message> batch = internal || r.budget().remaining(ticketId) > r.batchBelow()
+                ? List.of(d.message()) : pendingCustomerMessages(r, d);
+        List<String> keys = batch.stream().map(ZendeskConnector::key).toList();
+        Long author = internal ? null : requester(r, d);
+        String body = batch.size() == 1 ? TicketText.body(d.message())
+                : String.join("\n\n", batch.stream().map(TicketText::body).toList());
+        ObjectNode comment = ZendeskPayloads.comment(body, !internal, author, uploads(r, batch));
+        JsonNode answer;
+        try {
+            answer = r.api().updateTicket(ticketId, ZendeskPayloads.commentUpdate(comment, keys));
+        } catch (DeskApiException e) {
+            if (e.status() == 422 && "closed".equals(r.api().ticket(ticketId).path("status").asText())) {
+                return followUp(r, d, ticketId, comment, keys);
+            }
+            throw e;
+        }
+        r.budget().record(ticketId);
+        String commentId = commentIdOf(answer.path("audit"));
+        if (commentId == null) {
+            Posted found = findInAudits(r, ticketId, key);
+            commentId = found == null ? null : found.commentId();
+        }
+        remember(keys, new Posted(ticketId, commentId));
+        if (batch.size() > 1) {
+            LOG.info("{}: ticket {} is short of updates; posted {} customer messages as one comment",
+                    r.ctx().instanceId(), ticketId, batch.size());
+        }
+        return new DeskResult(ticketId, commentId);
+    }
+
+    /**
+     * Zendesk refuses comments on a closed ticket: the message goes to the conversation's follow-up ticket, made
+     * with via_followup_source_id unless an earlier attempt made it already; its id becomes the new ticket ref.
+     */
+    private DeskResult followUp(Running r, DeskDelivery d, String closedId, ObjectNode comment, List<String> keys)
+            throws DeskApiException, InterruptedException {
+        JsonNode existing = newestOpenTicket(r, d.conversation().id(), closedId);
+        if (existing != null) {
+            return add(r, d, existing.path("id").asText());
+        }
+        long requesterId = requester(r, d);
+        return create(r, d, requesterId, comment, closedId, keys);
+    }
+
+    /** The customer messages from this one on that are not on the ticket yet, oldest first. */
+    private List<Message> pendingCustomerMessages(Running r, DeskDelivery d) {
+        List<Message> recent = r.ctx().recentMessages(d.conversation().id(), 50);
+        List<Message> batch = new ArrayList<>();
+        boolean reached = false;
+        for (Message m : recent) {
+            reached |= key(m).equals(key(d.message()));
+            if (reached && m.direction() == Direction.INBOUND && !posted.containsKey(key(m))
+                    && batch.size() < MAX_BATCH) {
+                batch.add(m);
+            }
+        }
+        return batch.isEmpty() || !key(batch.get(0)).equals(key(d.message())) ? List.of(d.message()) : batch;
+    }
+
+    private long requester(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {
+        Long known = requesters.get(d.contact().id());
+        if (known != null) {
+            return known;
+        }
+        long id = r.api().createOrUpdateUser(ZendeskPayloads.requester(d));
+        requesters.put(d.contact().id(), id);
+        return id;
+    }
+
+    private List<String> uploads(Running r, List<Message> messages) throws DeskApiException, InterruptedException {
+        List<String> tokens = new ArrayList<>();
+        for (Message m : messages) {
+            for (Attachment a : m.attachments()) {
+                if (StoredFiles.isStored(a)) {   // others are named in the comment text by TicketText.body
+                    byte[] bytes = StoredFiles.read(r.ctx().attachments(), a, r.maxAttachmentBytes());
+                    tokens.add(r.api().upload(a.fileName(), a.mediaType(), bytes));
+                }
+            }
+        }
+        return tokens;
+    }
+
+    /** The newest ticket with this conversation id that can still take comments, other than {@code except}. */
+    private static JsonNode newestOpenTicket(Running r, String conversationId, String except)
+            throws DeskApiException, InterruptedException {
+        JsonNode best = null;
+        for (JsonNode t : r.api().ticketsByExternalId(conversationId)) {
+            if (!conversationId.equals(t.path("external_id").asText()) || "closed".equals(t.path("status").asText())
+                    || t.path("id").asText().equals(except)) {
+                continue;
+            }
+            if (best == null || t.path("id").asLong() > best.path("id").asLong()) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    private Posted findInAudits(Running r, String ticketId, String key) throws DeskApiException, InterruptedException {
+        for (JsonNode audit : r.api().recentAudits(ticketId)) {
+            String ids = audit.path("metadata").path("custom").path(ZendeskPayloads.MESSAGE_IDS).asText("");
+            if (Arrays.asList(ids.split(",")).contains(key)) {
+                Posted p = new Posted(ticketId, commentIdOf(audit));
+                remember(List.of(key), p);
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static String firstCommentId(Running r, String ticketId) throws DeskApiException, InterruptedException {
+        JsonNode comments = r.api().commentsWithUsers(ticketId).path("comments");
+        return comments.isEmpty() ? null : comments.get(0).path("id").asText();
+    }
+
+    private static String commentIdOf(JsonNode audit) {
+        for (JsonNode e : audit.path("events")) {
+            if ("Comment".equals(e.path("type").asText()) && e.hasNonNull("id")) {
+                return e.path("id").asText();
+            }
+        }
+        return null;
+    }
+
+    private void remember(List<String> keys, Posted p) {
+        keys.forEach(k -> posted.put(k, p));
+    }
+
+    @Override
+    public WebhookOutcome onWebhook(WebhookRequest request) {
+        Running r = running;
+        if (r == null) {
+            throw new WebhookRejectedException(503, "instance is not running");
+        }
+        try {
+            r.signature().verify(request);
+        } catch (WebhookRejectedException e) {
+            LOG.info("{}: rejected webhook from {}: {}", r.ctx().instanceId(), request.remoteAddress(), e.getMessage());
+            throw e;
+        }
+        if (!"POST".equals(request.method())) {
+            throw new WebhookRejectedException(405, "method " + request.method() + " not allowed; use POST");
+        }
+        JsonNode body;
+        try {
+            body = DeskHttp.JSON.readTree(request.body());
+        } catch (IOException e) {
+            throw WebhookRejectedException.badRequest("body is not JSON");
+        }
+        String ticketId = body == null ? "" : body.path("ticket_id").asText("").strip();
+        if (!ticketId.matches("\\d+")) {
+            throw WebhookRejectedException.badRequest("ticket_id is missing; see the payload template in the README");
+        }
+        try {
+            ZendeskReplies.Read read = r.replies().read(ticketId, body.path("external_id").asText(null),
+                    body.path("status").asText(null));
+            LOG.debug("{}: ticket {}: {} agent repl(ies), {} comment(s) ignored, {} status update(s)",
+                    r.ctx().instanceId(), ticketId, read.replies().size(), read.ignored(), read.updates().size());
+            return WebhookOutcome.store(new Inbound(null, read.replies(), read.updates(), null));
+        } catch (DeskApiException e) {
+            // 503 makes Zendesk retry the webhook later.
+            LOG.warn("{}: ticket {} could not be read back: {}", r.ctx().instanceId(), ticketId, e.getMessage());
+            throw new WebhookRejectedException(503, "ticket could not be read from Zendesk; retry later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookRejectedException(503, "interrupted");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.omnibridge.connector.zendesk;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Priority;
+import dev.omnibridge.spi.DeskDelivery;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Zendesk JSON bodies built from hub deliveries. Field names are Zendesk's (Users, Tickets, Ticket Comments):
+ * {@code external_id}, {@code requester_id}, {@code comment.author_id/public/uploads}, {@code priority},
+ * {@code tags}, {@code via_followup_source_id}, and {@code metadata} (kept on the audit as {@code metadata.custom}).
+ */
+final class ZendeskPayloads {
+    /** Audit metadata key listing the hub message ids a comment carries: the duplicate check for updates. */
+    static final String MESSAGE_IDS = "omnibridge_message_ids";
+
+    private ZendeskPayloads() {
+    }
+
+    /** The requester for create_or_update: name, email and/or phone, and the hub contact id as external_id. */
+    static ObjectNode requester(DeskDelivery d) {
+        ObjectNode user = DeskHttp.JSON.createObjectNode().put("name", TicketText.requesterName(d))
+                .put("external_id", d.contact().id());
+        TicketText.email(d.contact()).ifPresent(email -> user.put("email", email));
+        TicketText.phone(d.contact()).ifPresent(phone -> user.put("phone", phone));
+        return user;
+    }
+
+    static String priority(Priority p) {
+        return p.name().toLowerCase(Locale.ROOT);   // Zendesk: low, normal, high, urgent
+    }
+
+    /** A comment; a null author leaves Zendesk to use the API user (internal notes). */
+    static ObjectNode comment(String body, boolean isPublic, Long authorId, List<String> uploads) {
+        ObjectNode comment = DeskHttp.JSON.createObjectNode().put("body", body).put("public", isPublic);
+        if (authorId != null) {
+            comment.put("author_id", authorId);
+        }
+        if (!uploads.isEmpty()) {
+            ArrayNode tokens = comment.putArray("uploads");
+            uploads.forEach(tokens::add);
+        }
+        return comment;
+    }
+
+    /** A new ticket for the conversation; {@code followUpOf} names the closed ticket it follows, or is null. */
+    static ObjectNode newTicket(DeskDelivery d, long requesterId, ObjectNode comment, String followUpOf,
+                                Collection<String> messageIds) {
+        ObjectNode ticket = DeskHttp.JSON.createObjectNode()
+                .put("subject", TicketText.subject(d))
+                .put("requester_id", requesterId)
+                .put("external_id", d.conversation().id())
+                .put("priority", priority(d.message().priority()));
+        ticket.set("comment", comment);
+        ArrayNode tags = ticket.putArray("tags");
+        TicketText.tags(d).forEach(tags::add);
+        if (followUpOf != null) {
+            ticket.put("via_followup_source_id", Long.parseLong(followUpOf));
+        }
+        ticket.set("metadata", metadata(messageIds));
+        return ticket;
+    }
+
+    /** A ticket update adding one comment, with the hub message ids in the audit's custom metadata. */
+    static ObjectNode commentUpdate(ObjectNode comment, Collection<String> messageIds) {
+        ObjectNode ticket = DeskHttp.JSON.createObjectNode();
+        ticket.set("comment", comment);
+        ticket.set("metadata", metadata(messageIds));
+        return ticket;
+    }
+
+    private static ObjectNode metadata(Collection<String> messageIds) {
+        return DeskHttp.JSON.createObjectNode().put(MESSAGE_IDS, String.join(",", messageIds));
+    }
+}

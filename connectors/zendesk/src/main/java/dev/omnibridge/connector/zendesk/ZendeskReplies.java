@@ -1,0 +1,141 @@
+package dev.omnibridge.connector.zendesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ConversationStatus;
+import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.DeskReply;
+import dev.omnibridge.spi.TicketUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a ticket's comments back from Zendesk after its webhook fired and keeps what goes to the customer: public
+ * comments by agents and admins (role from the sideloaded users) other than the API user the hub posts as. End
+ * users' comments (the requester's own, including the hub's customer posts) and private notes never go back.
+ */
+final class ZendeskReplies {
+    private static final Logger LOG = LoggerFactory.getLogger(ZendeskReplies.class);
+
+    record Read(List<DeskReply> replies, List<TicketUpdate> updates, int ignored) {
+    }
+
+    private final ZendeskApi api;
+    private final AttachmentStore store;
+    private final long apiUserId;
+    private final long maxAttachmentBytes;
+
+    ZendeskReplies(ZendeskApi api, AttachmentStore store, long apiUserId, long maxAttachmentBytes) {
+        this.api = api;
+        this.store = store;
+        this.apiUserId = apiUserId;
+        this.maxAttachmentBytes = maxAttachmentBytes;
+    }
+
+    /** Solved and closed tickets resolve the conversation; an open ticket (e.g. reopened) opens it again. */
+    static ConversationStatus status(String zendeskStatus) {
+        if (zendeskStatus == null) {
+            return null;
+        }
+        return switch (zendeskStatus.strip().toLowerCase(Locale.ROOT)) {
+            case "solved", "closed" -> ConversationStatus.RESOLVED;
+            case "new", "open", "pending", "hold", "on-hold" -> ConversationStatus.OPEN;
+            default -> null;
+        };
+    }
+
+    Read read(String ticketId, String conversationId, String zendeskStatus)
+            throws DeskApiException, InterruptedException {
+        JsonNode page = api.commentsWithUsers(ticketId);
+        Map<Long, JsonNode> users = new HashMap<>();
+        for (JsonNode u : page.path("users")) {
+            users.put(u.path("id").asLong(), u);
+        }
+        List<DeskReply> replies = new ArrayList<>();
+        int ignored = 0;
+        for (JsonNode c : page.path("comments")) {
+            long authorId = c.path("author_id").asLong();
+            JsonNode author = users.get(authorId);
+            String role = author == null ? "" : author.path("role").asText();
+            boolean agent = "agent".equals(role) || "admin".equals(role);
+            if (!c.path("public").asBoolean(false) || !agent || authorId == apiUserId) {
+                ignored++;
+                continue;
+            }
+            Map<String, String> metadata = new HashMap<>();
+            if (conversationId != null && !conversationId.isBlank()) {
+                metadata.put(DeskReply.CONVERSATION_ID, conversationId);
+            }
+            metadata.put("zendesk.authorId", Long.toString(authorId));
+            String html = c.hasNonNull("html_body") ? c.path("html_body").asText() : null;
+            String text = c.hasNonNull("plain_body") ? c.path("plain_body").asText() : c.path("body").asText();
+            replies.add(new DeskReply(ticketId, c.path("id").asText(), Author.agent(author.path("name").asText(null)),
+                    text, html, attachments(c.path("attachments")), instant(c.path("created_at").asText(null)),
+                    metadata));
+        }
+        List<TicketUpdate> updates = new ArrayList<>();
+        ConversationStatus status = status(zendeskStatus);
+        if (status != null) {
+            updates.add(new TicketUpdate(ticketId, status));
+        }
+        return new Read(replies, updates, ignored);
+    }
+
+    /**
+     * Agent files: downloaded into the hub's storage when they are on the account's own host (the credentials may
+     * go there and private attachments need them); elsewhere handed on by URL, never with the credentials.
+     */
+    private List<Attachment> attachments(JsonNode list) throws InterruptedException {
+        List<Attachment> out = new ArrayList<>();
+        for (JsonNode a : list) {
+            if (a.path("inline").asBoolean(false) || a.path("deleted").asBoolean(false)) {
+                continue;
+            }
+            String name = a.path("file_name").asText("attachment");
+            String type = a.path("content_type").asText("application/octet-stream");
+            URI url;
+            try {
+                url = URI.create(a.path("content_url").asText());
+            } catch (IllegalArgumentException bad) {
+                continue;
+            }
+            if (!api.isDeskHost(url)) {
+                out.add(new Attachment(name, type, a.path("size").asLong(-1), null, url));
+                continue;
+            }
+            try (InputStream in = api.download(url)) {
+                out.add(store.store(name, type, in, maxAttachmentBytes));
+            } catch (AttachmentStore.AttachmentTooLargeException tooLarge) {
+                LOG.warn("agent attachment {} is larger than {} bytes; not passed on", name, maxAttachmentBytes);
+            } catch (IOException e) {
+                // The reply still goes out; a failed file must not hold back the agent's text.
+                LOG.warn("agent attachment {} could not be downloaded: {}", name, api.scrub(String.valueOf(e.getMessage())));
+            }
+        }
+        return out;
+    }
+
+    private static Instant instant(String s) {
+        if (s == null) {
+            return Instant.now();
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            return Instant.now();
+        }
+    }
+}
