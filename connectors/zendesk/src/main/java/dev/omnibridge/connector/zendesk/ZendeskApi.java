@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -83,15 +85,35 @@ final class ZendeskApi {
                 .body().path("tickets");
     }
 
-    /** The latest audits of a ticket, newest first (cursor pagination, one page). */
-    JsonNode recentAudits(String ticketId) throws DeskApiException, InterruptedException {
-        return http.get("/api/v2/tickets/" + ticketId + "/audits?sort_order=desc&page[size]=100")
-                .body().path("audits");
+    /** A ticket's audits, newest first where Zendesk honours sort_order, at most {@code pages} cursor pages. */
+    List<JsonNode> audits(String ticketId, int pages) throws DeskApiException, InterruptedException {
+        return pages("/api/v2/tickets/" + ticketId + "/audits?sort_order=desc&page[size]=100", "audits", pages, null);
     }
 
-    /** {@code GET /api/v2/tickets/{id}/comments?include=users}: comments (newest last) with their authors. */
-    JsonNode commentsWithUsers(String ticketId) throws DeskApiException, InterruptedException {
-        return http.get("/api/v2/tickets/" + ticketId + "/comments?include=users").body();
+    /**
+     * {@code GET /api/v2/tickets/{id}/comments?include=users}, every cursor page up to {@code pages}: the comments
+     * (oldest first) and, in {@code users}, their sideloaded authors.
+     */
+    List<JsonNode> comments(String ticketId, List<JsonNode> users, int pages)
+            throws DeskApiException, InterruptedException {
+        return pages("/api/v2/tickets/" + ticketId + "/comments?include=users&page[size]=100", "comments", pages,
+                users);
+    }
+
+    private List<JsonNode> pages(String first, String field, int pages, List<JsonNode> users)
+            throws DeskApiException, InterruptedException {
+        List<JsonNode> items = new ArrayList<>();
+        String next = first;
+        for (int i = 0; i < pages && next != null; i++) {
+            JsonNode body = http.get(next).body();
+            body.path(field).forEach(items::add);
+            if (users != null) {
+                body.path("users").forEach(users::add);
+            }
+            next = body.path("meta").path("has_more").asBoolean(false) && body.path("links").hasNonNull("next")
+                    ? body.path("links").path("next").asText() : null;
+        }
+        return items;
     }
 
     /** Whether a URL is on the Zendesk account's own host, the only place the credentials may go. */

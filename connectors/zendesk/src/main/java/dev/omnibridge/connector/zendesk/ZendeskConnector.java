@@ -279,7 +279,7 @@ public final class ZendeskConnector implements DeskConnector {
     }
 
     private Posted findInAudits(Running r, String ticketId, String key) throws DeskApiException, InterruptedException {
-        for (JsonNode audit : r.api().recentAudits(ticketId)) {
+        for (JsonNode audit : r.api().audits(ticketId, 3)) {
             String ids = audit.path("metadata").path("custom").path(ZendeskPayloads.MESSAGE_IDS).asText("");
             if (Arrays.asList(ids.split(",")).contains(key)) {
                 Posted p = new Posted(ticketId, commentIdOf(audit));
@@ -291,7 +291,7 @@ public final class ZendeskConnector implements DeskConnector {
     }
 
     private static String firstCommentId(Running r, String ticketId) throws DeskApiException, InterruptedException {
-        JsonNode comments = r.api().commentsWithUsers(ticketId).path("comments");
+        List<JsonNode> comments = r.api().comments(ticketId, new ArrayList<>(), 1);
         return comments.isEmpty() ? null : comments.get(0).path("id").asText();
     }
 

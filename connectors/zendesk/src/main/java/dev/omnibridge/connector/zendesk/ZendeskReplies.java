@@ -30,6 +30,9 @@ import java.util.Map;
 final class ZendeskReplies {
     private static final Logger LOG = LoggerFactory.getLogger(ZendeskReplies.class);
 
+    /** Comment pages read per webhook: 1,000 comments; Zendesk caps a ticket at 5,000. */
+    private static final int MAX_PAGES = 10;
+
     record Read(List<DeskReply> replies, List<TicketUpdate> updates, int ignored) {
     }
 
@@ -59,14 +62,15 @@ final class ZendeskReplies {
 
     Read read(String ticketId, String conversationId, String zendeskStatus)
             throws DeskApiException, InterruptedException {
-        JsonNode page = api.commentsWithUsers(ticketId);
+        List<JsonNode> sideloaded = new ArrayList<>();
+        List<JsonNode> comments = api.comments(ticketId, sideloaded, MAX_PAGES);
         Map<Long, JsonNode> users = new HashMap<>();
-        for (JsonNode u : page.path("users")) {
+        for (JsonNode u : sideloaded) {
             users.put(u.path("id").asLong(), u);
         }
         List<DeskReply> replies = new ArrayList<>();
         int ignored = 0;
-        for (JsonNode c : page.path("comments")) {
+        for (JsonNode c : comments) {
             long authorId = c.path("author_id").asLong();
             JsonNode author = users.get(authorId);
             String role = author == null ? "" : author.path("role").asText();

@@ -1,0 +1,72 @@
+package dev.omnibridge.connector.zendesk;
+
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Contact;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.ConversationStatus;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.model.Priority;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.testkit.FakeConnectorContext;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deliveries and contexts for the module tests. WireMock stubs in the tests are shaped after Zendesk's reference:
+ * https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/ (create/update/show/list, audit in answers),
+ * https://developer.zendesk.com/api-reference/ticketing/users/users/#create-or-update-user,
+ * https://developer.zendesk.com/api-reference/ticketing/tickets/ticket-attachments/#upload-files,
+ * https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/#list-comments,
+ * https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_audits/,
+ * https://developer.zendesk.com/api-reference/introduction/rate-limits/.
+ */
+final class Fixture {
+    static final String EMAIL = "bridge@acme.test";
+    static final String TOKEN = "zd-token-SECRET-123";
+    static final String SIGNING_SECRET = "HRkRd4BeOAoUkfZr-mhauJT64rvBASlJRoIyPsd3zeA=";
+    static final long API_USER = 900;
+    static final ChannelRef WEB = new ChannelRef("webhook-channel", "web");
+
+    private Fixture() {
+    }
+
+    static Map<String, Object> settings(String baseUrl) {
+        Map<String, Object> s = new HashMap<>();
+        s.put("baseUrl", baseUrl);
+        s.put("email", EMAIL);
+        s.put("apiToken", TOKEN);
+        s.put("webhookSigningSecret", SIGNING_SECRET);
+        s.put("timeout", "3s");
+        return s;
+    }
+
+    static FakeConnectorContext context(Map<String, Object> settings) {
+        return new FakeConnectorContext("zd", new ZendeskType().config(), settings);
+    }
+
+    static Message message(String id, String text, Direction direction, List<Attachment> attachments) {
+        Address ann = Address.email("ann@example.com");
+        return Message.builder().id(id).direction(direction).channel(WEB).channelMessageId("ch-" + id)
+                .threadKey("thread-1").conversationId("conv-1")
+                .author(direction == Direction.INTERNAL ? new Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null)
+                        : Author.customer("Ann", ann))
+                .text(text).priority(Priority.HIGH).language("en").attachments(attachments)
+                .receivedAt(Instant.parse("2025-03-01T10:15:30Z")).build();
+    }
+
+    static DeskDelivery delivery(Message m, String ticketRef) {
+        Address ann = Address.email("ann@example.com");
+        Conversation conversation = new Conversation(m.conversationId() == null ? "conv-1" : m.conversationId(), WEB,
+                m.threadKey(), "contact-1", ann, ConversationStatus.OPEN,
+                ticketRef == null ? Map.of() : Map.of("zd", ticketRef), Instant.parse("2025-03-01T10:15:30Z"));
+        Contact contact = new Contact("contact-1", "Ann Example", List.of(ann, Address.phone("+14155550100")));
+        return new DeskDelivery(m, conversation, contact, ticketRef, "idem-" + m.id());
+    }
+}
