@@ -116,6 +116,11 @@ class HubSpotDeskTest extends SystemTestBase {
         return hubspot.notesOf(ticketId);
     }
 
+    private void awaitLinked(String conversationId, String ticketId) {
+        Poll.until(WAIT, "the hub linked ticket " + ticketId, () -> ticketId.equals(hub.http()
+                .adminJson("/api/conversations/" + conversationId).at("/deskTickets/" + HUBSPOT).asText()));
+    }
+
     private HttpResponse<String> postHubSpotWebhook(String body) {
         return hub.http().post("/hooks/" + HUBSPOT, body, HubSpotWebhooks.headers(CLIENT_SECRET, PUBLIC_HOOK, body));
     }
@@ -152,9 +157,9 @@ class HubSpotDeskTest extends SystemTestBase {
 
         HubSpotApiFake.Record ticket = awaitTicket(thread);
         String conversationId = ticket.property(HubSpotApiFake.CONVERSATION_PROPERTY);
-        Poll.until(WAIT, "the hub recorded the ticket", () -> hub.http()
-                .adminJson("/api/messages?conversationId=" + conversationId).path("messages").toString()
-                .contains("\"resultRef\":\"" + ticket.id() + "\""));
+        awaitLinked(conversationId, ticket.id());
+        Poll.until(WAIT, "the delivery is done", () -> hub.http()
+                .adminJson("/api/messages?conversationId=" + conversationId).toString().contains("\"DONE\""));
         assertThat(hubspot.ticketsWithSubjectContaining(thread)).hasSize(1);
         assertThat(hubspot.ticketCreateCalls() - before).as("create calls").isEqualTo(1);
     }
@@ -243,8 +248,7 @@ class HubSpotDeskTest extends SystemTestBase {
         postToChannel(unique("m"), thread, "Close me " + thread);
         HubSpotApiFake.Record ticket = awaitTicket(thread);
         String conversationId = ticket.property(HubSpotApiFake.CONVERSATION_PROPERTY);
-        Poll.until(WAIT, "the hub linked the ticket", () -> hub.http()
-                .adminJson("/api/messages?conversationId=" + conversationId).toString().contains(ticket.id()));
+        awaitLinked(conversationId, ticket.id());
 
         assertThat(postHubSpotWebhook(HubSpotWebhooks.stageChange(ticket.id(), "4")).statusCode()).isEqualTo(200);
 
