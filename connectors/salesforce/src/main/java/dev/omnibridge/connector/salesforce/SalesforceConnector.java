@@ -48,6 +48,13 @@ public final class SalesforceConnector implements DeskConnector {
             throw new IllegalStateException("Salesforce did not accept the connected app's client credentials at "
                     + settings.baseUrl().getHost() + ": " + e.getMessage());
         }
+        try {
+            // One cheap authenticated call that also proves the integration user can read the external id field.
+            api.query("SELECT Id, " + settings.caseIdField() + " FROM Case LIMIT 1");
+        } catch (DeskApiException e) {
+            throw new IllegalStateException("the integration user cannot read Case." + settings.caseIdField()
+                    + " (create the field and grant access, see the README): " + e.getMessage());
+        }
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "salesforce-poll-" + context.instanceId());
             t.setDaemon(true);

@@ -69,6 +69,7 @@ final class Fixtures {
 
     static void stubToken(WireMockExtension wm) {
         wm.stubFor(post(urlEqualTo("/services/oauth2/token")).willReturn(json(200, tokenBody(TOKEN))));
+        stubQuery(wm, "FROM Case LIMIT 1", "");
     }
 
     static String tokenBody(String token) {
