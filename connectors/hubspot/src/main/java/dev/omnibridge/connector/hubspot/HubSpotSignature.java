@@ -65,7 +65,19 @@ final class HubSpotSignature {
             base = (base.endsWith("/") ? base : base + "/") + request.subPath();
         }
         String query = request.requestUri() == null ? null : request.requestUri().getRawQuery();
-        return query == null || query.isEmpty() ? base : base + "?" + query;
+        return query == null || query.isEmpty() ? base : base + "?" + decodeReserved(query);
+    }
+
+    /** HubSpot's validation guide has these URL-encoded characters decoded in the signed URI. */
+    private static final String[][] DECODED = {{"%3A", ":"}, {"%2F", "/"}, {"%3F", "?"}, {"%40", "@"}, {"%21", "!"},
+            {"%24", "$"}, {"%27", "'"}, {"%28", "("}, {"%29", ")"}, {"%2A", "*"}, {"%2C", ","}, {"%3B", ";"}};
+
+    static String decodeReserved(String s) {
+        String out = s;
+        for (String[] pair : DECODED) {
+            out = out.replace(pair[0], pair[1]).replace(pair[0].toLowerCase(java.util.Locale.ROOT), pair[1]);
+        }
+        return out;
     }
 
     String sign(String method, String uri, byte[] body, String timestamp) {

@@ -172,6 +172,26 @@ class HubSpotOutboundTest {
     }
 
     @Test
+    void theFirstMessagesFilesGoOnANoteOnTheNewTicket() {
+        Fixture f = new Fixture(api);
+        Attachment file = f.stored("photo.png", "image/png", "PNG");
+        api.stubFor(get(urlEqualTo(TICKET_BY_CONV)).willReturn(json(404, "{}")));
+        api.stubFor(get(urlEqualTo(CONTACT_BY_EMAIL)).willReturn(json(200, "{\"id\":\"501\"}")));
+        api.stubFor(post(urlEqualTo("/crm/v3/objects/tickets")).willReturn(json(201, "{\"id\":\"9001\"}")));
+        api.stubFor(get(urlEqualTo(NOTES_OF_TICKET)).willReturn(json(200, "{\"results\":[]}")));
+        api.stubFor(post(urlEqualTo("/files/v3/files")).willReturn(json(201, "{\"id\":\"f-1\"}")));
+        api.stubFor(post(urlEqualTo("/crm/v3/objects/notes")).willReturn(json(201, "{\"id\":\"n-7\"}")));
+
+        DeskResult result = f.connector.deliver(Fixture.delivery(
+                Fixture.message("Broken screen").attachments(List.of(file)).build(), Fixture.ann(), "conv-1", null, "k1"));
+
+        assertThat(result).isEqualTo(new DeskResult("9001", "n-7"));
+        api.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/notes"))
+                .withRequestBody(matchingJsonPath("$.properties.hs_attachment_ids", equalTo("f-1")))
+                .withRequestBody(matchingJsonPath("$.associations[0].to.id", equalTo("9001"))));
+    }
+
+    @Test
     void aRetriedFollowUpFindsItsNoteByTheReferenceLineAndAddsNoSecondOne() {
         Fixture f = new Fixture(api);
         api.stubFor(get(urlEqualTo(NOTES_OF_TICKET)).willReturn(json(200,

@@ -140,6 +140,11 @@ class HubSpotWebhookTest {
         stubAgentMessage("B-9", "MESSAGE", "OUTGOING");
         assertThat(f.connector.onWebhook(Fixture.signed(newMessage("MESSAGE"), NOW_MS, Fixture.CLIENT_SECRET))
                 .inbound().replies()).isEmpty();
+
+        // An integration's own post (actor I-...) is never an agent's reply either.
+        stubAgentMessage("I-4242", "MESSAGE", "OUTGOING");
+        assertThat(f.connector.onWebhook(Fixture.signed(newMessage("MESSAGE"), NOW_MS, Fixture.CLIENT_SECRET))
+                .inbound().replies()).isEmpty();
     }
 
     @Test
@@ -220,6 +225,17 @@ class HubSpotWebhookTest {
         assertThatThrownBy(() -> f.connector.onWebhook(Fixture.request(body, Map.of(
                 HubSpotSignature.SIGNATURE, List.of(overLocalUrl), HubSpotSignature.TIMESTAMP, List.of(ts)))))
                 .isInstanceOf(WebhookRejectedException.class);
+    }
+
+    @Test
+    void theSignedUriKeepsTheQueryWithReservedCharactersDecodedAsHubSpotSignsIt() {
+        HubSpotSignature signature = new HubSpotSignature("s", java.net.URI.create(Fixture.WEBHOOK_URL),
+                Clock.fixed(Fixture.NOW, ZoneOffset.UTC));
+        var request = new dev.omnibridge.webhook.WebhookRequest("POST", "",
+                java.net.URI.create("http://127.0.0.1:8080/hooks/hubspot?app=a%3Ab%40c"), Map.of(), Map.of(),
+                new byte[0], "127.0.0.1");
+
+        assertThat(signature.signedUri(request)).isEqualTo(Fixture.WEBHOOK_URL + "?app=a:b@c");
     }
 
     @Test
