@@ -33,8 +33,9 @@ final class Requesters {
             if (found.isPresent()) {
                 return found.getAsLong();
             }
+            // Email only: a phone number already on another contact would make Freshdesk answer 409 with that
+            // contact, and the ticket would land on someone else.
             create.put("email", email.get());
-            phone.ifPresent(p -> create.put("phone", p));
         } else if (phone.isPresent()) {
             OptionalLong found = api.findContact("phone", phone.get());
             if (found.isEmpty()) {
