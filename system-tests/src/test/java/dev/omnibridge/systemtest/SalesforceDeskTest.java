@@ -100,7 +100,7 @@ class SalesforceDeskTest extends SystemTestBase {
     /** Posts the opening message and waits for its Case; returns the hub conversation id. */
     private String openCase(String thread, String text) {
         assertThat(postToChannel("m-" + thread + "-1", thread, text).statusCode()).isEqualTo(200);
-        Poll.until(ARRIVAL, "a Case for " + thread, () -> caseUpserts(text).stream().anyMatch(c -> c.status() / 100 == 2));
+        Poll.until(ARRIVAL, "a Case for " + thread, () -> caseUpserts(text).stream().anyMatch(c -> !c.fault() && c.status() / 100 == 2));
         Call upsert = caseUpserts(text).get(0);
         String conversationId = upsert.path().substring(SalesforceApiFake.CASE_UPSERT.length());
         Poll.until(ARRIVAL, "conversation " + conversationId + " knows its Case", () ->
@@ -193,7 +193,7 @@ class SalesforceDeskTest extends SystemTestBase {
         assertThat(postToChannel("m-sf-lost-1", "sf-lost", "Lost answer sf-lost").statusCode()).isEqualTo(200);
 
         Poll.until(ARRIVAL, "the retried upsert succeeded", () ->
-                caseUpserts("Lost answer sf-lost").stream().anyMatch(c -> c.status() == 200));
+                caseUpserts("Lost answer sf-lost").stream().anyMatch(c -> !c.fault() && c.status() == 200));
         List<Call> upserts = caseUpserts("Lost answer sf-lost");
         assertThat(upserts).extracting(Call::fault).containsExactly(true, false);
         assertThat(upserts).extracting(Call::path).as("both attempts name the same external id").containsOnly(
@@ -212,9 +212,11 @@ class SalesforceDeskTest extends SystemTestBase {
         assertThat(postToChannel("m-sf-busy-2", "sf-busy", "Busy follow-up sf-busy").statusCode()).isEqualTo(200);
 
         Poll.until(ARRIVAL, "the comment went through after the 429", () ->
-                comments("Busy follow-up sf-busy").stream().anyMatch(c -> c.status() == 201));
+                comments("Busy follow-up sf-busy").stream().anyMatch(c -> !c.fault() && c.status() == 201));
         List<Call> attempts = comments("Busy follow-up sf-busy");
         assertThat(attempts).extracting(Call::status).containsExactly(429, 201);
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).as("Retry-After: 1 was honoured")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     }
 
     @Test

@@ -145,7 +145,8 @@ public final class SalesforceApiFake implements AutoCloseable {
     }
 
     /** One request the connector made. */
-    public record Call(String method, String path, String query, JsonNode body, int status, boolean fault) {
+    public record Call(String method, String path, String query, JsonNode body, int status, boolean fault,
+                       java.time.Instant at) {
     }
 
     public List<Call> calls() {
@@ -159,7 +160,8 @@ public final class SalesforceApiFake implements AutoCloseable {
             JsonNode json = body.startsWith("{") || body.startsWith("[") ? Json.parse(body) : Json.object();
             out.add(new Call(e.getRequest().getMethod().getName(), q < 0 ? url : url.substring(0, q),
                     q < 0 ? "" : URLDecoder.decode(url.substring(q + 1), StandardCharsets.UTF_8), json,
-                    e.getResponse().getStatus(), e.getResponse().getFault() != null));
+                    e.getResponse().getStatus(), e.getResponse().getFault() != null,
+                    e.getRequest().getLoggedDate().toInstant()));
         }
         return out;
     }
