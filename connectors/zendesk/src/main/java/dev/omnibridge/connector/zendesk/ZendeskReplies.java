@@ -92,6 +92,10 @@ final class ZendeskReplies {
         }
         List<TicketUpdate> updates = new ArrayList<>();
         ConversationStatus status = status(zendeskStatus);
+        if (status == null) {
+            // No or a localised placeholder value: the ticket itself has the canonical status.
+            status = status(api.ticket(ticketId).path("status").asText(null));
+        }
         if (status != null) {
             updates.add(new TicketUpdate(ticketId, status));
         }

@@ -171,7 +171,7 @@ class ZendeskWebhookTest {
                    "attachments":[{"id":11,"file_name":"x.png","content_type":"image/png","size":5,"content_url":"https://cdn.example.net/x.png"}]}],
                  "users":[{"id":42,"name":"Alice Agent","role":"agent"}]}""")));
 
-        DeskReply reply = connector.onWebhook(signed("{\"ticket_id\":\"77\"}", "2021-07-25T10:01:30Z"))
+        DeskReply reply = connector.onWebhook(signed("{\"ticket_id\":\"77\",\"status\":\"Open\"}", "2021-07-25T10:01:30Z"))
                 .inbound().replies().get(0);
 
         assertThat(reply.attachments().get(0).location().toString()).isEqualTo("https://cdn.example.net/x.png");
@@ -211,9 +211,21 @@ class ZendeskWebhookTest {
                 {"comments":[{"id":500,"author_id":42,"public":true,"body":"newest","created_at":"2021-07-25T10:00:00Z","attachments":[]}],
                  "users":[{"id":42,"name":"Alice Agent","role":"agent"}],"meta":{"has_more":false},"links":{"next":null}}""")));
 
-        List<DeskReply> replies = connector.onWebhook(signed("{\"ticket_id\":\"77\"}", "2021-07-25T10:01:30Z"))
+        List<DeskReply> replies = connector.onWebhook(signed("{\"ticket_id\":\"77\",\"status\":\"Open\"}", "2021-07-25T10:01:30Z"))
                 .inbound().replies();
 
         assertThat(replies).extracting(DeskReply::replyId).containsExactly("500");
+    }
+
+    @Test
+    void withoutAKnownStatusInTheBodyTheTicketsOwnStatusIsRead() {
+        zd.stubFor(get("/api/v2/tickets/77/comments?include=users&page[size]=100").willReturn(okJson(
+                "{\"comments\":[],\"users\":[]}")));
+        zd.stubFor(get("/api/v2/tickets/77").willReturn(okJson("{\"ticket\":{\"id\":77,\"status\":\"closed\"}}")));
+
+        WebhookOutcome outcome = connector.onWebhook(signed("{\"ticket_id\":\"77\",\"status\":\"Gelöst\"}",
+                "2021-07-25T10:01:30Z"));
+
+        assertThat(outcome.inbound().ticketUpdates()).containsExactly(new TicketUpdate("77", ConversationStatus.RESOLVED));
     }
 }
