@@ -51,7 +51,7 @@ final class SalesforceApi {
                     false, null, null);
         }
         DeskHttp http = DeskHttp.builder(settings.baseUrl()).authorization("Bearer " + accessToken)
-                .secret(settings.clientSecret().reveal()).timeout(settings.timeout()).pacer(pacer)
+                .secret(accessToken).secret(settings.clientSecret().reveal()).timeout(settings.timeout()).pacer(pacer)
                 .retryableWhen(SalesforceApi::limitExceeded).build();
         // The identity URL ends with /<orgId>/<userId>; userinfo is the documented fallback.
         String identity = token.body().path("id").asText("");

@@ -279,6 +279,18 @@ class DeliveryTest {
     }
 
     @Test
+    void tokenEchoedInAnErrorNeverReachesTheMessage() throws Exception {
+        start();
+        Fixtures.stubQuery(wm, "FROM CaseComment WHERE ParentId", "");
+        wm.stubFor(post(urlEqualTo(DATA + "/sobjects/CaseComment")).willReturn(json(400,
+                "[{\"message\":\"bad session " + TOKEN + "\",\"errorCode\":\"INVALID_AUTH_HEADER\"}]")));
+
+        assertThatThrownBy(() -> connector.deliver(Fixtures.followUp(Fixtures.message("Hi", Direction.INBOUND,
+                Priority.NORMAL, List.of()), "k11"))).isInstanceOfSatisfying(DeliveryException.class,
+                e -> assertThat(e.getMessage()).contains("INVALID_AUTH_HEADER").doesNotContain(TOKEN));
+    }
+
+    @Test
     void forbiddenWithoutLimitCodeIsPermanent() throws Exception {
         start();
         Fixtures.stubQuery(wm, "FROM CaseComment WHERE ParentId", "");
