@@ -71,6 +71,9 @@ public final class InboundWriter {
                         u.ticketRef());
                 if (n == 0) {
                     LOG.warn("Instance {}: status update for unknown ticket {}", instanceId, u.ticketRef());
+                } else {
+                    LOG.info("Instance {}: ticket {} is now {} on the desk; its conversation too", instanceId,
+                            u.ticketRef(), u.status());
                 }
             }
             for (Skipped item : inbound.skipped()) {

@@ -325,6 +325,38 @@ class InboundWriterTest {
     }
 
     @Test
+    void replyNamingItsConversationLinksATicketTheHubHasNotRecordedYet() throws Exception {
+        IngestReport in = ingest(customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hi"));
+        DeliveryTask toDesk = scheduledFor(in.storedMessageIds().get(0), "desk");
+        scheduled.clear();
+        DeskReply early = new DeskReply("T-7", "c-1", Author.agent("Alice"), "Hello Ann", null, null, null,
+                java.util.Map.of(DeskReply.CONVERSATION_ID, toDesk.conversationId()));
+
+        IngestReport report = ingest("desk", Inbound.replies(List.of(early)));
+
+        assertThat(report.storedMessageIds()).hasSize(1);
+        assertThat(scheduled).singleElement().satisfies(t -> assertThat(t.target()).isEqualTo("web"));
+        assertThat(deliveries.context(scheduled.get(0)).conversation().deskTickets()).containsEntry("desk", "T-7");
+        journal.submit(deliveries.done(toDesk, "item-1", "T-7", Instant.now())).get(10, TimeUnit.SECONDS);
+        assertThat(count(db, "SELECT COUNT(*) FROM desk_tickets")).isEqualTo(1);
+    }
+
+    @Test
+    void replyNamingAConversationWithAnotherTicketIsNotTakenForIt() throws Exception {
+        DeliveryTask toDesk = customerMessageOnTicket("T-1", "item-1");
+        scheduled.clear();
+        DeskReply stray = new DeskReply("T-2", "c-1", Author.agent("Mallory"), "Hi", null, null, null,
+                java.util.Map.of(DeskReply.CONVERSATION_ID, toDesk.conversationId()));
+        DeskReply unknown = new DeskReply("T-3", "c-2", Author.agent("Mallory"), "Hi", null, null, null,
+                java.util.Map.of(DeskReply.CONVERSATION_ID, "no-such-conversation"));
+
+        IngestReport report = ingest("desk", Inbound.replies(List.of(stray, unknown)));
+
+        assertThat(report.skipped()).isEqualTo(2);
+        assertThat(scheduled).isEmpty();
+    }
+
+    @Test
     void offsetsSavedWithMessagesAreReadableAndUpdated() throws Exception {
         OffsetStore offsets = new OffsetStore(db);
         Message m = customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hello");
