@@ -148,6 +148,27 @@ public final class DeskHttp {
         return new DeskApiException(scrub(message), status, retryable, retryAfter, answer.body());
     }
 
+    /**
+     * Downloads a file from the desk's own host with the credentials (private desk attachments need them) into the
+     * hub's storage, at most {@code maxBytes}; absolute URLs on other hosts are refused like in {@link #uri}.
+     *
+     * @param mediaType the desk's media type for the file, or null to take the answer's Content-Type
+     */
+    public dev.omnibridge.model.Attachment download(String url, String fileName, String mediaType, long maxBytes,
+                                                    dev.omnibridge.spi.AttachmentStore store)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri(url)).timeout(timeout).GET();
+        headers.forEach(req::header);
+        pacer.acquire();
+        return StoredFiles.storeAnswer(http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream()), fileName,
+                mediaType, maxBytes, store);
+    }
+
+    /** Whether {@code url} is on the desk's own host, the only place the credentials may go. */
+    public boolean isDeskHost(URI url) {
+        return PublicFiles.sameOrigin(url, base);
+    }
+
     /** Removes credentials and masks customer emails and phone numbers. */
     public String scrub(String s) {
         String out = s;

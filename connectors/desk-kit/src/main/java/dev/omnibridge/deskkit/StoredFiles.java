@@ -4,8 +4,11 @@ import dev.omnibridge.model.Attachment;
 import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.DeliveryException;
 
+import dev.omnibridge.model.FileNames;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpResponse;
 
 /** Reads a message's attachment out of the hub's storage for upload to a desk. */
 public final class StoredFiles {
@@ -37,6 +40,23 @@ public final class StoredFiles {
             return bytes;
         } catch (IOException e) {
             throw DeliveryException.retryable("attachment " + a.fileName() + " could not be read from storage", e);
+        }
+    }
+
+    /**
+     * Stores a download answer's body in the hub's storage, at most {@code maxBytes}.
+     *
+     * @param mediaType the desk's media type for the file, or null to take the answer's Content-Type
+     */
+    public static Attachment storeAnswer(HttpResponse<InputStream> res, String fileName, String mediaType,
+                                         long maxBytes, AttachmentStore store) throws IOException {
+        try (InputStream body = res.body()) {
+            if (res.statusCode() / 100 != 2) {
+                throw new IOException("attachment download answered HTTP " + res.statusCode());
+            }
+            String type = mediaType == null || mediaType.isBlank()
+                    ? res.headers().firstValue("Content-Type").orElse("application/octet-stream") : mediaType;
+            return store.store(FileNames.sanitize(fileName, type), type, body, maxBytes);
         }
     }
 }

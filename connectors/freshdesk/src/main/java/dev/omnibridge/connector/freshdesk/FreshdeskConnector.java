@@ -66,7 +66,7 @@ public final class FreshdeskConnector implements DeskConnector {
         }
         String field = s.string(FreshdeskType.CONVERSATION_ID_FIELD);
         long maxBytes = s.longValue(FreshdeskType.MAX_ATTACHMENT_BYTES);
-        ReplyReader reader = new ReplyReader(api, new AttachmentFetcher(base, timeout), context.attachments(), field,
+        ReplyReader reader = new ReplyReader(api, new dev.omnibridge.deskkit.PublicFiles(base, timeout), context.attachments(), field,
                 maxBytes);
         WebhookHint hint = new WebhookHint(s.string(FreshdeskType.WEBHOOK_SECRET_HEADER),
                 s.secret(FreshdeskType.WEBHOOK_SECRET).reveal());

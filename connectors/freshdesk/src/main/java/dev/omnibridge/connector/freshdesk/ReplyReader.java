@@ -2,6 +2,7 @@ package dev.omnibridge.connector.freshdesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.PublicFiles;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ConversationStatus;
@@ -33,12 +34,12 @@ final class ReplyReader {
     }
 
     private final FreshdeskApi api;
-    private final AttachmentFetcher files;
+    private final PublicFiles files;
     private final AttachmentStore store;
     private final String conversationIdField;
     private final long maxAttachmentBytes;
 
-    ReplyReader(FreshdeskApi api, AttachmentFetcher files, AttachmentStore store, String conversationIdField,
+    ReplyReader(FreshdeskApi api, PublicFiles files, AttachmentStore store, String conversationIdField,
                 long maxAttachmentBytes) {
         this.api = api;
         this.files = files;

@@ -196,9 +196,9 @@ class FreshdeskInboundTest {
     void privateAddressesAreRecognised() throws Exception {
         for (String a : List.of("127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.4", "169.254.169.254", "100.64.0.1",
                 "0.0.0.0", "::1", "fd00::1", "fe80::1")) {
-            assertThat(AttachmentFetcher.isPrivate(InetAddress.getByName(a))).as(a).isTrue();
+            assertThat(dev.omnibridge.deskkit.PublicFiles.isPrivate(InetAddress.getByName(a))).as(a).isTrue();
         }
-        assertThat(AttachmentFetcher.isPrivate(InetAddress.getByName("52.95.110.1"))).isFalse();
-        assertThat(AttachmentFetcher.isPrivate(InetAddress.getByName("2600:1f18::1"))).isFalse();
+        assertThat(dev.omnibridge.deskkit.PublicFiles.isPrivate(InetAddress.getByName("52.95.110.1"))).isFalse();
+        assertThat(dev.omnibridge.deskkit.PublicFiles.isPrivate(InetAddress.getByName("2600:1f18::1"))).isFalse();
     }
 }

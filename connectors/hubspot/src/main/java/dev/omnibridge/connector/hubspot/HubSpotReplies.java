@@ -2,6 +2,7 @@ package dev.omnibridge.connector.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.PublicFiles;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ConversationStatus;
@@ -12,11 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -41,14 +37,13 @@ final class HubSpotReplies {
     private final HubSpotApi api;
     private final HubSpotSettings settings;
     private final AttachmentStore store;
-    private final HttpClient download;
+    private final PublicFiles files;
 
     HubSpotReplies(HubSpotApi api, HubSpotSettings settings, AttachmentStore store) {
         this.api = api;
         this.settings = settings;
         this.store = store;
-        this.download = HttpClient.newBuilder().connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.files = new PublicFiles(settings.baseUrl(), settings.timeout());
     }
 
     Result resolve(List<HubSpotEvents.Event> events) throws DeskApiException, InterruptedException {
@@ -138,21 +133,8 @@ final class HubSpotReplies {
             return Optional.empty();
         }
         try {
-            String url = api.signedUrl(fileId);
-            URI uri = URI.create(url);
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                return Optional.empty();
-            }
-            HttpResponse<InputStream> res = download.send(HttpRequest.newBuilder(uri).timeout(settings.timeout())
-                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = res.body()) {
-                if (res.statusCode() / 100 != 2) {
-                    return Optional.empty();
-                }
-                String type = res.headers().firstValue("Content-Type").orElse("application/octet-stream");
-                return Optional.of(store.store(a.path("name").asText("file"), type.split(";")[0].strip(), in,
-                        settings.maxAttachmentBytes()));
-            }
+            return Optional.of(files.fetch(api.signedUrl(fileId), a.path("name").asText("file"), null,
+                    settings.maxAttachmentBytes(), store));
         } catch (DeskApiException | IOException | IllegalArgumentException e) {
             LOG.info("agent file {} could not be fetched: {}", fileId, e.getMessage());
             return Optional.empty();

@@ -4,20 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.deskkit.DeskApiException;
 import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.spi.AttachmentStore;
 
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.io.InputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The Zendesk Ticketing API calls the connector makes, over the paced {@link DeskHttp}. Shapes follow Zendesk's
@@ -28,19 +25,11 @@ import java.util.Objects;
 final class ZendeskApi {
     private final DeskHttp http;
     private final URI base;
-    private final String authorization;
-    private final Duration timeout;
-    private final HttpClient downloads;
 
     ZendeskApi(URI base, String email, String apiToken, Duration timeout, dev.omnibridge.deskkit.RatePacer pacer) {
         this.base = base;
-        this.timeout = timeout;
         // API token auth: Basic base64("{email}/token:{api_token}").
         this.http = DeskHttp.builder(base).basicAuth(email + "/token", apiToken).timeout(timeout).pacer(pacer).build();
-        this.authorization = "Basic " + java.util.Base64.getEncoder()
-                .encodeToString((email + "/token:" + apiToken).getBytes(StandardCharsets.UTF_8));
-        this.downloads = HttpClient.newBuilder().connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** {@code GET /api/v2/users/me}: the API user; also proves the credentials. */
@@ -118,23 +107,13 @@ final class ZendeskApi {
 
     /** Whether a URL is on the Zendesk account's own host, the only place the credentials may go. */
     boolean isDeskHost(URI url) {
-        return "https".equalsIgnoreCase(url.getScheme()) || "http".equalsIgnoreCase(url.getScheme())
-                ? Objects.equals(url.getHost(), base.getHost()) && url.getPort() == base.getPort() : false;
+        return http.isDeskHost(url);
     }
 
-    /** Downloads an attachment from the account's own host, with the credentials (private attachments need them). */
-    InputStream download(URI url) throws IOException, InterruptedException {
-        if (!isDeskHost(url)) {
-            throw new IllegalArgumentException("refusing to send credentials to another host than the desk's");
-        }
-        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout).GET()
-                .header("Authorization", authorization);
-        HttpResponse<InputStream> res = downloads.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (res.statusCode() / 100 != 2) {
-            res.body().close();
-            throw new IOException("attachment download answered HTTP " + res.statusCode());
-        }
-        return res.body();
+    /** Stores an attachment from the account's own host, fetched with the credentials (private files need them). */
+    Attachment download(URI url, String name, String type, long maxBytes, AttachmentStore store)
+            throws IOException, InterruptedException {
+        return http.download(url.toString(), name, type, maxBytes, store);
     }
 
     String scrub(String text) {

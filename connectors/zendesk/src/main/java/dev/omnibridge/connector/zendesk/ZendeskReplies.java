@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -124,8 +123,8 @@ final class ZendeskReplies {
                 out.add(new Attachment(name, type, a.path("size").asLong(-1), null, url));
                 continue;
             }
-            try (InputStream in = api.download(url)) {
-                out.add(store.store(name, type, in, maxAttachmentBytes));
+            try {
+                out.add(api.download(url, name, type, maxAttachmentBytes, store));
             } catch (AttachmentStore.AttachmentTooLargeException tooLarge) {
                 LOG.warn("agent attachment {} is larger than {} bytes; not passed on", name, maxAttachmentBytes);
             } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.omnibridge.connector.freshdesk;
+package dev.omnibridge.deskkit;
 
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.FileNames;
@@ -16,24 +16,30 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Downloads the files of an agent's reply. Freshdesk hands out pre-signed storage URLs on other hosts, so the API key
- * is never sent with them (the signature in the URL is the credential). Because the URL comes from a desk answer,
- * only https URLs to public addresses are fetched, plus URLs on the configured Freshdesk address itself; redirects
- * are not followed.
+ * Fetches an agent's file from a URL a desk answer named (a pre-signed storage URL), without credentials: the
+ * signature in the URL is the credential. Because the URL comes from outside, only https URLs to public addresses
+ * are fetched, plus URLs on the desk's own address; redirects are not followed, so neither a crafted URL nor a
+ * redirect can reach the hub's own network.
  */
-final class AttachmentFetcher {
+public final class PublicFiles {
     private final HttpClient http;
     private final URI deskBase;
     private final Duration timeout;
 
-    AttachmentFetcher(URI deskBase, Duration timeout) {
+    public PublicFiles(URI deskBase, Duration timeout) {
         this.deskBase = deskBase;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** Stores the file at {@code url}, at most {@code maxBytes}. */
-    Attachment fetch(String url, String name, String mediaType, long maxBytes, AttachmentStore store)
+    /**
+     * Stores the file at {@code url}, at most {@code maxBytes}.
+     *
+     * @param mediaType the desk's media type for the file, or null to take the answer's Content-Type
+     * @throws AttachmentStore.AttachmentTooLargeException when the file is larger than {@code maxBytes}
+     * @throws IOException when the URL is refused or the download fails
+     */
+    public Attachment fetch(String url, String fileName, String mediaType, long maxBytes, AttachmentStore store)
             throws IOException, InterruptedException {
         URI uri;
         try {
@@ -42,23 +48,16 @@ final class AttachmentFetcher {
             throw new IOException("attachment URL is not a URL");
         }
         check(uri);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        HttpResponse<InputStream> res = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = res.body()) {
-            if (res.statusCode() != 200) {
-                throw new IOException("attachment download answered HTTP " + res.statusCode());
-            }
-            String type = mediaType == null || mediaType.isBlank()
-                    ? res.headers().firstValue("Content-Type").orElse("application/octet-stream") : mediaType;
-            return store.store(FileNames.sanitize(name, type), type, body, maxBytes);
-        }
+        HttpResponse<InputStream> res = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        return StoredFiles.storeAnswer(res, fileName, mediaType, maxBytes, store);
     }
 
     private void check(URI uri) throws IOException {
         if (uri.getHost() == null) {
             throw new IOException("attachment URL has no host");
         }
-        if (sameOrigin(uri)) {
+        if (sameOrigin(uri, deskBase)) {
             return;
         }
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
@@ -71,27 +70,27 @@ final class AttachmentFetcher {
         }
     }
 
-    private boolean sameOrigin(URI uri) {
-        return Objects.equals(uri.getScheme(), deskBase.getScheme()) && Objects.equals(uri.getHost(), deskBase.getHost())
-                && port(uri) == port(deskBase);
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && Objects.equals(a.getHost(), b.getHost()) && port(a) == port(b);
     }
 
     private static int port(URI u) {
         return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
-    static boolean isPrivate(InetAddress a) {
+    /** Loopback, private, link-local (cloud metadata), carrier-grade NAT, unique-local or unspecified. */
+    public static boolean isPrivate(InetAddress a) {
         if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
                 || a.isMulticastAddress()) {
             return true;
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc;                                   // fc00::/7 unique local
+            return (b[0] & 0xfe) == 0xfc;
         }
         int first = b[0] & 0xff;
         int second = b[1] & 0xff;
-        return first == 0 || (first == 100 && second >= 64 && second < 128)  // carrier-grade NAT
-                || (first == 169 && second == 254);                          // cloud metadata
+        return first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 169 && second == 254);
     }
 }
