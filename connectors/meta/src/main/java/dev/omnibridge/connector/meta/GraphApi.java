@@ -56,6 +56,13 @@ final class GraphApi {
         return json(send(req, HttpResponse.BodyHandlers.ofByteArray()), path);
     }
 
+    /** A multipart upload (WhatsApp media, Messenger attachments); answers and errors as for {@link #post}. */
+    JsonNode postMultipart(String path, Multipart form) throws GraphException, InterruptedException {
+        HttpRequest req = authorized(uri(path)).header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build();
+        return json(send(req, HttpResponse.BodyHandlers.ofByteArray()), path);
+    }
+
     /** Hosts the access token may be sent to besides the Graph API itself: Meta's media CDNs. */
     private static final java.util.List<String> META_MEDIA_DOMAINS = java.util.List.of(".fbsbx.com", ".facebook.com",
             ".fbcdn.net", ".whatsapp.net");

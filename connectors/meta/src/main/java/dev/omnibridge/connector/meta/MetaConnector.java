@@ -1,8 +1,6 @@
 package dev.omnibridge.connector.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
@@ -172,24 +170,26 @@ final class MetaConnector implements ChannelConnector {
             throw DeliveryException.permanent("thread key is not a " + (product == Product.WHATSAPP
                     ? "WhatsApp id (wa_id)" : "page-scoped user id"));
         }
-        StringBuilder body = new StringBuilder(message.text() == null ? "" : message.text().strip());
-        for (Attachment a : message.attachments()) {
-            body.append(body.length() == 0 ? "" : "\n").append("[attachment not sent: ").append(a.fileName())
-                    .append(']');
-        }
-        String text = body.toString();
-        if (text.isEmpty()) {
+        String text = message.text() == null ? "" : message.text().strip();
+        if (text.isEmpty() && message.attachments().isEmpty()) {
             throw DeliveryException.permanent("nothing to send: the reply has no text and no attachments");
         }
         Instant last = conversation == null ? null : lastInbound(r.context(), conversation.id());
         Duration age = last == null ? null : Duration.between(last, clock.instant());
         boolean inWindow = age != null && age.compareTo(WINDOW) <= 0;
         String lastText = last == null ? "no customer message on record" : "last customer message " + last;
+        MediaPreparer media = new MediaPreparer(product, r.context().attachments(), r.settings().maxMediaBytes());
         try {
             if (product == Product.WHATSAPP) {
-                return sendWhatsApp(r, recipient, text, message.replyTo(), inWindow, lastText);
+                WhatsAppSender wa = new WhatsAppSender(r.api(), r.settings().accountId());
+                if (!inWindow) {
+                    return template(r, wa, recipient, lastText);
+                }
+                return wa.reply(recipient, text, message.replyTo(), media.prepare(message.attachments()));
             }
-            return sendMessaging(r, recipient, text, inWindow, age, lastText);
+            boolean tagged = !inWindow && humanAgentTagAllowed(r.settings(), age, lastText);
+            return new MessagingSender(r.api(), r.settings().accountId())
+                    .reply(recipient, text, tagged, media.prepare(message.attachments()));
         } catch (GraphException e) {
             throw classify(r, e);
         } catch (InterruptedException e) {
@@ -198,78 +198,31 @@ final class MetaConnector implements ChannelConnector {
         }
     }
 
-    private String sendWhatsApp(Running r, String to, String text, String replyTo, boolean inWindow,
-                                String lastText) throws GraphException, InterruptedException {
+    /** Outside the window the approved template goes out instead of the reply (text and files alike), or nothing goes out. */
+    private String template(Running r, WhatsAppSender wa, String to, String lastText)
+            throws GraphException, InterruptedException {
         MetaSettings s = r.settings();
-        String path = s.accountId() + "/messages";
-        ObjectNode req = GraphApi.JSON.createObjectNode().put("messaging_product", "whatsapp")
-                .put("recipient_type", "individual").put("to", to);
-        if (!inWindow) {
-            if (s.templateName() == null) {
-                throw DeliveryException.permanent("not sent: outside WhatsApp's 24-hour customer service window ("
-                        + lastText + "); configure templateName to send an approved template");
-            }
-            req.put("type", "template").putObject("template").put("name", s.templateName())
-                    .putObject("language").put("code", s.templateLanguage());
-            String id = whatsAppId(r.api().post(path, req));
-            LOG.info("{}: outside the 24-hour window; sent template {} instead of the reply", r.context().instanceId(),
-                    s.templateName());
-            return id;
+        if (s.templateName() == null) {
+            throw DeliveryException.permanent("not sent: outside WhatsApp's 24-hour customer service window ("
+                    + lastText + "); configure templateName to send an approved template");
         }
-        String first = null;
-        for (String chunk : chunks(text, 4096)) {
-            ObjectNode one = req.deepCopy();
-            if (first == null && replyTo != null && !replyTo.isBlank()) {
-                one.putObject("context").put("message_id", replyTo);
-            }
-            one.put("type", "text").putObject("text").put("body", chunk);
-            String id = whatsAppId(r.api().post(path, one));
-            first = first == null ? id : first;
-        }
-        return first;
-    }
-
-    private String sendMessaging(Running r, String psid, String text, boolean inWindow, Duration age,
-                                 String lastText) throws GraphException, InterruptedException {
-        MetaSettings s = r.settings();
-        String name = product == Product.MESSENGER ? "Messenger" : "Instagram";
-        boolean tagged = false;
-        if (!inWindow) {
-            if (!s.humanAgentTag()) {
-                throw DeliveryException.permanent("not sent: outside " + name + "'s 24-hour messaging window ("
-                        + lastText + "); set humanAgentTag to answer with the HUMAN_AGENT tag within 7 days");
-            }
-            if (age == null || age.compareTo(HUMAN_AGENT_WINDOW) > 0) {
-                throw DeliveryException.permanent("not sent: outside the 7-day HUMAN_AGENT window (" + lastText
-                        + ")");
-            }
-            tagged = true;
-        }
-        String first = null;
-        for (String chunk : chunks(text, 2000)) {
-            ObjectNode req = GraphApi.JSON.createObjectNode();
-            req.putObject("recipient").put("id", psid);
-            req.put("messaging_type", tagged ? "MESSAGE_TAG" : "RESPONSE");
-            if (tagged) {
-                req.put("tag", "HUMAN_AGENT");
-            }
-            req.putObject("message").put("text", chunk);
-            JsonNode res = r.api().post(s.accountId() + "/messages", req);
-            String id = res.path("message_id").asText("");
-            if (id.isEmpty()) {
-                throw new GraphException("the Send API answered without message_id", 200, null, null, null, null);
-            }
-            first = first == null ? id : first;
-        }
-        return first;
-    }
-
-    private static String whatsAppId(JsonNode res) throws GraphException {
-        String id = res.path("messages").path(0).path("id").asText("");
-        if (id.isEmpty()) {
-            throw new GraphException("the Cloud API answered without messages[0].id", 200, null, null, null, null);
-        }
+        String id = wa.template(to, s.templateName(), s.templateLanguage());
+        LOG.info("{}: outside the 24-hour window; sent template {} instead of the reply", r.context().instanceId(),
+                s.templateName());
         return id;
+    }
+
+    /** Between 24 hours and 7 days Messenger and Instagram take a reply only with the HUMAN_AGENT tag. */
+    private boolean humanAgentTagAllowed(MetaSettings s, Duration age, String lastText) throws DeliveryException {
+        String name = product == Product.MESSENGER ? "Messenger" : "Instagram";
+        if (!s.humanAgentTag()) {
+            throw DeliveryException.permanent("not sent: outside " + name + "'s 24-hour messaging window ("
+                    + lastText + "); set humanAgentTag to answer with the HUMAN_AGENT tag within 7 days");
+        }
+        if (age == null || age.compareTo(HUMAN_AGENT_WINDOW) > 0) {
+            throw DeliveryException.permanent("not sent: outside the 7-day HUMAN_AGENT window (" + lastText + ")");
+        }
+        return true;
     }
 
     /** When the customer last wrote: the newest inbound message's channel timestamp, else when the hub got it. */
