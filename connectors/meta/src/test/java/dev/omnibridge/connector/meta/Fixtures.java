@@ -97,9 +97,14 @@ final class Fixtures {
     }
 
     static OutboundMessage reply(Conversation conversation, String text, String replyTo) {
+        return reply(conversation, text, replyTo, List.of());
+    }
+
+    static OutboundMessage reply(Conversation conversation, String text, String replyTo,
+                                 List<dev.omnibridge.model.Attachment> attachments) {
         Message out = Message.builder().direction(Direction.OUTBOUND).channel(conversation.channel())
                 .channelMessageId("out-1").threadKey(conversation.threadKey()).author(Author.agent("Alice"))
-                .text(text).replyTo(replyTo).receivedAt(Instant.now()).build();
+                .text(text).replyTo(replyTo).attachments(attachments).receivedAt(Instant.now()).build();
         return new OutboundMessage(out, conversation, "idem-1");
     }
 }

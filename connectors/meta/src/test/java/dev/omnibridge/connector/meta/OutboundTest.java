@@ -199,7 +199,7 @@ class OutboundTest {
     }
 
     @Test
-    void attachmentsAreNotedAndNothingEmptyIsSent() {
+    void blankReplyWithoutFilesIsPermanent() {
         start(Product.WHATSAPP, Map.of());
         Conversation c = wa(Duration.ofHours(1));
         assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "  ", null)))
