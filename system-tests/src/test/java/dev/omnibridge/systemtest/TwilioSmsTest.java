@@ -196,7 +196,8 @@ class TwilioSmsTest extends SystemTestBase {
         ReceivedRequest opened = openTicket(customer, "Where is my refund?");
         String replyText = "Your refund was issued today.";
 
-        accepted(postDeskReply(Messages.deskReply(ticketOf(opened), "sms-delivered-" + customer, replyText, false)));
+        accepted(postDeskReply(Messages.deskReply(ticketOf(opened), opened.conversationId(),
+                "sms-delivered-" + customer, replyText, false)));
 
         ApiCall call = awaitMessageCalls(customer, 1).get(0);
         assertThat(call.path()).isEqualTo("/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages.json");
@@ -233,7 +234,8 @@ class TwilioSmsTest extends SystemTestBase {
         String customer = newCustomerNumber();
         ReceivedRequest opened = openTicket(customer, "Can you text me the tracking number?");
         String replyText = "Tracking number: 1Z999AA10123456784";
-        accepted(postDeskReply(Messages.deskReply(ticketOf(opened), "sms-failed-" + customer, replyText, false)));
+        accepted(postDeskReply(Messages.deskReply(ticketOf(opened), opened.conversationId(),
+                "sms-failed-" + customer, replyText, false)));
         String twilioSid = awaitMessageCalls(customer, 1).get(0).sid();
         String messageId = awaitSentOutboundMessage(opened.conversationId(), replyText, twilioSid);
 

@@ -24,7 +24,19 @@ public final class Messages {
 
     /** What a desk sends to {@code /hooks/<deskId>} when an agent answers on a ticket. */
     public static String deskReply(String ticketRef, String replyId, String text, boolean internal) {
+        return deskReply(ticketRef, null, replyId, text, internal);
+    }
+
+    /**
+     * A reply naming the hub conversation too, as a desk that stored the event's conversation id does: it reaches the
+     * conversation even when the agent answers before the hub has recorded the ticket.
+     */
+    public static String deskReply(String ticketRef, String conversationId, String replyId, String text,
+                                   boolean internal) {
         ObjectNode reply = Json.object().put("ticketRef", ticketRef).put("replyId", replyId);
+        if (conversationId != null) {
+            reply.put("conversationId", conversationId);
+        }
         reply.putObject("author").put("role", "AGENT").put("displayName", "Alice");
         reply.put("text", text).putNull("html").put("internal", internal);
         return Json.write(reply);

@@ -26,7 +26,9 @@ import java.util.Set;
 
 /**
  * The inbound half of the desk wire format: one item or {@code {"replies":[...]}}, where an item is a reply
- * {@code {"ticketRef","replyId","author","text","html","internal","createdAt"}} (createdAt optional, ISO-8601) or a
+ * {@code {"ticketRef","replyId","author","text","html","internal","createdAt","conversationId"}} (createdAt optional,
+ * ISO-8601; conversationId optional, the hub conversation id from the desk event, lets a reply reach a ticket the hub
+ * has not linked yet) or a
  * status change {@code {"ticketRef","status"}}. A reply may carry a status too (answered and solved at once).
  * Unknown fields are refused, so that a misspelt {@code internal} never lets a note reach a customer. Problems become
  * 400 rejections naming the field, without echoing values.
@@ -38,10 +40,10 @@ final class DeskWebhookParser {
 
     private static final ObjectMapper JSON = CanonicalJson.mapper();
     private static final Set<String> ITEM_FIELDS = Set.of("ticketRef", "replyId", "author", "text", "html",
-            "internal", "createdAt", "status");
+            "internal", "createdAt", "status", "conversationId");
     /** Any of these makes an item a reply (a bare {ticketRef, status} is a status change). */
     private static final List<String> REPLY_ONLY_FIELDS = List.of("replyId", "author", "text", "html", "internal",
-            "createdAt");
+            "createdAt", "conversationId");
     private static final Set<String> AUTHOR_FIELDS = Set.of("role", "displayName", "address");
     private static final Set<String> ADDRESS_FIELDS = Set.of("kind", "value");
 
@@ -94,6 +96,7 @@ final class DeskWebhookParser {
             String html = optionalText(node, path, "html");
             boolean internal = optionalBoolean(node, path, "internal");
             Instant createdAt = optionalInstant(node, path, "createdAt");
+            String conversationId = optionalText(node, path, "conversationId");
             if ((text == null || text.isBlank()) && (html == null || html.isBlank())) {
                 throw bad("field '" + join(path, "text") + "': a reply needs text or html");
             }
@@ -101,7 +104,8 @@ final class DeskWebhookParser {
                 internalNotes++;
             } else {
                 acc.replies().add(new DeskReply(ticketRef, replyId, author, text, html, List.of(),
-                        createdAt == null ? receivedAt : createdAt, null));
+                        createdAt == null ? receivedAt : createdAt, conversationId == null || conversationId.isBlank()
+                                ? null : java.util.Map.of(DeskReply.CONVERSATION_ID, conversationId)));
             }
         }
         return new Parsed(acc.replies(), acc.ticketUpdates(), internalNotes);

@@ -79,6 +79,16 @@ class WebhookDeskInboundTest {
     }
 
     @Test
+    void passesTheConversationIdOnSoAReplyReachesATicketTheHubHasNotLinkedYet() {
+        String body = """
+                {"ticketRef":"T-1","replyId":"c-11","author":{"role":"AGENT"},"text":"Hi","conversationId":"conv-7"}""";
+
+        DeskReply reply = connector.onWebhook(signedPost("desk", SECRET, body)).inbound().replies().get(0);
+
+        assertThat(reply.metadata()).containsEntry(DeskReply.CONVERSATION_ID, "conv-7");
+    }
+
+    @Test
     void acceptsABatchOfRepliesAndStatusChanges() {
         String body = "{\"replies\":[" + REPLY + ","
                 + "{\"ticketRef\":\"T-2\",\"replyId\":\"c-11\",\"author\":{\"role\":\"BOT\"},\"text\":\"Auto\"},"
