@@ -2,6 +2,7 @@ package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.systemtest.support.FreshdeskApiFake;
 import dev.omnibridge.systemtest.support.HubConfig;
 import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
@@ -19,10 +20,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +44,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with their {@code graphApiBaseUrl} on {@link MetaGraphApiFake}, a WireMock standing in for graph.facebook.com. The test
  * POSTs what Meta POSTs, signed with {@code X-Hub-Signature-256} over the raw body. Every test writes from its own
  * customers (wa_id, PSID, IGSID), so their conversations are their own.
+ *
+ * <p>Agents' files: the webhook desk's reply format carries no attachments, so one more WhatsApp instance,
+ * {@value #WA_FD}, is routed to a Freshdesk instance ({@link FreshdeskApiFake}), whose connector downloads an agent's
+ * file into the hub's storage; the reply then reaches WhatsApp as a media upload plus a media message.
  */
 class MetaMessagingTest extends SystemTestBase {
     private static final String WA = "wa";
     private static final String WA_TPL = "wa-tpl";
     private static final String FB = "fb";
     private static final String IG = "ig";
+    private static final String WA_FD = "wa-fd";
+    private static final String FD = "fd";
+    private static final String FD_API_KEY = "fd-meta-api-key-0123456789";
+    private static final String FD_HOOK_SECRET = "fd-meta-webhook-secret-0123456789ab";
+    private static final String FD_HOOK_HEADER = "X-Omnibridge-Webhook-Secret";
+    private static final String PHONE_NUMBER_ID_FD = "106540352242944";
     private static final String APP_SECRET = "3f1c0ffee0ddba11meta-app-secret";
     private static final String VERIFY_TOKEN = "verify-me_4711";
     private static final String ACCESS_TOKEN = "EAAGm0PX4ZCpsBAtest-access-token";
@@ -61,6 +74,7 @@ class MetaMessagingTest extends SystemTestBase {
     private static final AtomicLong NEXT_ID = new AtomicLong(ThreadLocalRandom.current().nextLong(10, 90) * 10_000);
 
     private MetaGraphApiFake graph;
+    private FreshdeskApiFake freshdesk;
 
     @Override
     protected HubProcess startHub() {
@@ -69,8 +83,12 @@ class MetaMessagingTest extends SystemTestBase {
         graph.whatsappNumber(PHONE_NUMBER_ID_TPL);
         graph.sendApi(PAGE_ID);
         graph.sendApi(IG_ACCOUNT_ID);
+        graph.whatsappNumber(PHONE_NUMBER_ID_FD);
+        graph.whatsappMedia(PHONE_NUMBER_ID_FD);
+        freshdesk = FreshdeskApiFake.start(FD_API_KEY);
         List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
         plugins.add(HubProcess.pluginZip("meta"));
+        plugins.add(HubProcess.pluginZip("freshdesk"));
         return HubProcess.start(getClass().getSimpleName(), config(), plugins);
     }
 
@@ -87,7 +105,18 @@ class MetaMessagingTest extends SystemTestBase {
         Map<String, Object> ig = common();
         ig.put("igAccountId", IG_ACCOUNT_ID);
         ig.put("humanAgentTag", false);
+        Map<String, Object> waFd = common();
+        waFd.put("phoneNumberId", PHONE_NUMBER_ID_FD);
+        Map<String, Object> fd = new LinkedHashMap<>();
+        fd.put("baseUrl", freshdesk.baseUrl());
+        fd.put("apiKey", FD_API_KEY);
+        fd.put("webhookSecret", FD_HOOK_SECRET);
+        fd.put("requestsPerMinute", 6000);
+        fd.put("timeout", "5s");
         return standardConfig()
+                .instance(WA_FD, "whatsapp", waFd)
+                .instance(FD, "freshdesk", fd)
+                .route(WA_FD, FD)
                 .instance(WA, "whatsapp", wa)
                 .instance(WA_TPL, "whatsapp", waTpl)
                 .instance(FB, "messenger", fb)
@@ -115,7 +144,7 @@ class MetaMessagingTest extends SystemTestBase {
         try {
             Poll.until(Duration.ofSeconds(30), "the Meta instances are RUNNING", () -> {
                 JsonNode instances = hub.http().health().path("instances");
-                return List.of(WA, WA_TPL, FB, IG).stream()
+                return List.of(WA, WA_TPL, FB, IG, WA_FD, FD).stream()
                         .allMatch(id -> instances.at("/" + id + "/state").asText().equals("RUNNING"));
             });
         } catch (AssertionError e) {
@@ -128,6 +157,9 @@ class MetaMessagingTest extends SystemTestBase {
     void stopGraphFake() {
         if (graph != null) {
             graph.close();
+        }
+        if (freshdesk != null) {
+            freshdesk.close();
         }
     }
 
@@ -365,6 +397,45 @@ class MetaMessagingTest extends SystemTestBase {
         assertThat(call.text("/messaging_type")).as("body " + call.body()).isEqualTo("RESPONSE");
         assertThat(call.text("/message/text")).isEqualTo(replyText);
         awaitSentOutboundMessage(event.conversationId(), replyText, call.answeredId());
+    }
+
+    // 4c
+    @Test
+    void agentsFileFromTheDeskReachesWhatsappAsAMediaUploadThenADocumentMessage() {
+        String waId = newWaId();
+        String question = "Please send my invoice " + waId;
+        accepted(postSigned(WA_FD, Json.write(MetaWebhooks.whatsapp(WABA_ID, PHONE_NUMBER_ID_FD, DISPLAY_PHONE,
+                List.of(new WaText(waId, "Customer " + waId, MetaWebhooks.wamid(), Instant.now(), question)),
+                List.of()))));
+        Poll.until(ARRIVAL, "a Freshdesk ticket '" + question + "'",
+                () -> !freshdesk.ticketsWithSubject(question).isEmpty());
+        long ticketId = freshdesk.ticketsWithSubject(question).get(0).path("id").asLong();
+        byte[] pdf = ("%PDF-1.4 invoice for " + waId + "\n%%EOF\n").getBytes(StandardCharsets.UTF_8);
+        freshdesk.agentReply(ticketId, "Here is your invoice",
+                new FreshdeskApiFake.Upload("invoice.pdf", "application/pdf", pdf));
+
+        accepted(hub.http().post("/hooks/" + FD, "{\"ticket_id\": " + ticketId + "}", FD_HOOK_HEADER,
+                FD_HOOK_SECRET));
+
+        GraphCall message = awaitCalls(() -> graph.whatsappCallsTo(waId), 1, waId).get(0);
+        List<GraphCall> uploads = graph.mediaUploads(PHONE_NUMBER_ID_FD).stream()
+                .filter(u -> Arrays.equals(u.part("file").getBody().asBytes(), pdf)).toList();
+        assertThat(uploads).as("one upload of the agent's file").singleElement().satisfies(upload -> {
+            assertThat(upload.header("Authorization")).isEqualTo("Bearer " + ACCESS_TOKEN);
+            assertThat(upload.header("Content-Type")).startsWith("multipart/form-data; boundary=");
+            assertThat(upload.part("messaging_product").getBody().asString()).isEqualTo("whatsapp");
+            assertThat(upload.part("type").getBody().asString()).isEqualTo("application/pdf");
+            assertThat(upload.part("file").getHeader("Content-Type").firstValue()).isEqualTo("application/pdf");
+        });
+        String mediaId = uploads.get(0).answeredId();
+        assertThat(message.path()).isEqualTo("/v23.0/" + PHONE_NUMBER_ID_FD + "/messages");
+        ObjectNode expected = Json.object().put("messaging_product", "whatsapp").put("recipient_type", "individual")
+                .put("to", waId).put("type", "document");
+        expected.putObject("document").put("id", mediaId).put("caption", "Here is your invoice")
+                .put("filename", "invoice.pdf");
+        assertThat(message.body()).as("the media message names the uploaded media").isEqualTo(expected);
+        assertThat(uploads.get(0).event().getRequest().getLoggedDate())
+                .as("the upload happens before the message").isBeforeOrEqualTo(message.event().getRequest().getLoggedDate());
     }
 
     private static String newWaId() {

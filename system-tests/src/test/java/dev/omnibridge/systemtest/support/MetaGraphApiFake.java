@@ -15,7 +15,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /**
  * A WireMock in the test JVM standing in for https://graph.facebook.com: the Send API endpoints
- * {@code POST /<version>/<phoneNumberId|pageId|igAccountId>/messages}, answered as Meta answers them.
+ * {@code POST /<version>/<phoneNumberId|pageId|igAccountId>/messages} and the WhatsApp media upload
+ * {@code POST /<version>/<phoneNumberId>/media}, answered as Meta answers them.
  */
 public final class MetaGraphApiFake implements AutoCloseable {
     public static final String VERSION = "v23.0";
@@ -38,11 +39,17 @@ public final class MetaGraphApiFake implements AutoCloseable {
             return event.getResponse().getStatus();
         }
 
+        /** A multipart upload's part, or null. */
+        public com.github.tomakehurst.wiremock.http.Request.Part part(String name) {
+            return event.getRequest().getPart(name);
+        }
+
         /** The id Meta answered with: {@code messages[0].id} (WhatsApp) or {@code message_id} (Messenger, Instagram). */
         public String answeredId() {
             JsonNode answer = Json.parse(event.getResponse().getBodyAsString());
             String wamid = Json.text(answer, "/messages/0/id");
-            return wamid != null ? wamid : Json.text(answer, "/message_id");
+            String mediaId = Json.text(answer, "/id");
+            return wamid != null ? wamid : mediaId != null ? mediaId : Json.text(answer, "/message_id");
         }
     }
 
@@ -78,6 +85,23 @@ public final class MetaGraphApiFake implements AutoCloseable {
                 .withTransformers("response-template")));
     }
 
+    public static String mediaPath(String phoneNumberId) {
+        return "/" + VERSION + "/" + phoneNumberId + "/media";
+    }
+
+    /** WhatsApp's media upload (multipart {@code file}, {@code type}, {@code messaging_product}) → {@code {"id":…}}. */
+    public void whatsappMedia(String phoneNumberId) {
+        server.stubFor(post(urlEqualTo(mediaPath(phoneNumberId))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"id\":\"{{randomValue length=16 type='NUMERIC'}}\"}")
+                .withTransformers("response-template")));
+    }
+
+    /** The multipart uploads to {@code phoneNumberId}'s media edge, oldest first. */
+    public List<GraphCall> mediaUploads(String phoneNumberId) {
+        return calls().stream().filter(c -> c.path().equals(mediaPath(phoneNumberId))).toList();
+    }
+
     /** The Send API of a Facebook page or an Instagram professional account. */
     public void sendApi(String accountId) {
         server.stubFor(post(urlEqualTo(messagesPath(accountId))).willReturn(aResponse().withStatus(200)
@@ -93,7 +117,8 @@ public final class MetaGraphApiFake implements AutoCloseable {
         Collections.reverse(events);
         return events.stream().map(e -> {
             String body = e.getRequest().getBodyAsString();
-            return new GraphCall(e, body == null || body.isBlank() ? Json.object() : Json.parse(body));
+            boolean json = String.valueOf(e.getRequest().getHeader("Content-Type")).startsWith("application/json");
+            return new GraphCall(e, !json || body == null || body.isBlank() ? Json.object() : Json.parse(body));
         }).toList();
     }
 
