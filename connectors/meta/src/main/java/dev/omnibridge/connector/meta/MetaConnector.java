@@ -198,7 +198,7 @@ final class MetaConnector implements ChannelConnector {
         }
     }
 
-    /** Outside the window the approved template goes out instead of the reply (text and files alike), or nothing goes out. */
+    /** Outside the window the approved template goes out instead of the reply (text and files alike), or nothing. */
     private String template(Running r, WhatsAppSender wa, String to, String lastText)
             throws GraphException, InterruptedException {
         MetaSettings s = r.settings();

@@ -46,7 +46,8 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
                         .describedAs("Graph API version, e.g. v23.0"))
                 .define(Setting.of(MAX_MEDIA_BYTES, SettingType.LONG).withDefault(16_777_216L)
                         .validatedBy(Validator.range(1, Integer.MAX_VALUE - 8))
-                        .describedAs("larger media are not fetched; a note is added to the text instead"))
+                        .describedAs("inbound media above this are not fetched (a note goes into the text); "
+                                + "outbound files above it fail the reply"))
                 .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("15s")
                         .validatedBy(v -> ((Duration) v).isNegative() || ((Duration) v).isZero()
                                 || ((Duration) v).compareTo(Duration.ofMinutes(10)) > 0

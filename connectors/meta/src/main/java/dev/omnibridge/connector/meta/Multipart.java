@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** A {@code multipart/form-data} body (RFC 7578) built in memory: the Graph API's upload endpoints take nothing else. */
+/** A {@code multipart/form-data} body (RFC 7578) built in memory: what the Graph API's upload endpoints take. */
 final class Multipart {
     private final String boundary = "omnibridge-" + UUID.randomUUID();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
