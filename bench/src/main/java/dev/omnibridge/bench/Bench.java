@@ -1,0 +1,223 @@
+package dev.omnibridge.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs every scenario of issue 9 against the packaged hub and the two baselines on this machine and writes the
+ * Markdown report. {@code Bench [--profile smoke|quick|full] [--out RESULTS.md] [--work dir] [--hub-lib dir]
+ * [--plugins dir] [--jvm-opts "..."]}; defaults suit {@code bench/run.sh}.
+ */
+public final class Bench {
+    static final String MACHINE = "Machine and load";
+    static final String TARGETS = "Targets (issue 9)";
+    static final String RATIOS = "Hub against the baselines (medians)";
+    static final String STARTUP = "5. Start-up and memory";
+    static final String PROFILE = "Profile (JFR, hub ingest at saturation)";
+
+    private final Profile p;
+    private final Path work;
+    private final Launchers launchers;
+    private final Report report = new Report();
+
+    public Bench(Profile p, Path work, Launchers launchers) {
+        this.p = p;
+        this.work = work;
+        this.launchers = launchers;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> o = new HashMap<>(Map.of("--profile", "quick", "--out", "RESULTS.md", "--work",
+                "target/bench-work", "--hub-lib", "target/hub/omnibridge/lib", "--plugins", "target/plugin-zips",
+                "--jvm-opts", ""));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            o.put(args[i], args[i + 1]);
+        }
+        Bench bench = new Bench(Profile.named(o.get("--profile")), Path.of(o.get("--work")).toAbsolutePath(),
+                new Launchers(Path.of(o.get("--hub-lib")).toAbsolutePath(), Path.of(o.get("--plugins")).toAbsolutePath(),
+                        o.get("--jvm-opts")));
+        String md = bench.run();
+        Files.writeString(Path.of(o.get("--out")), md);
+        System.out.println("wrote " + Path.of(o.get("--out")).toAbsolutePath());
+        System.exit(0);
+    }
+
+    /** The figures of the last {@link #run()}. */
+    public Report report() {
+        return report;
+    }
+
+    /** Runs everything and returns the report. */
+    public String run() throws IOException {
+        deleteTree(work);
+        Files.createDirectories(work);
+        report.declare(MACHINE, TARGETS, RATIOS, Scenarios.INGEST, Scenarios.E2E, Scenarios.REPLY, STARTUP,
+                Scenarios.JOURNAL, Scenarios.CONVERSATIONS, PROFILE);
+        Instant started = Instant.now();
+        String loadBefore = loadavg();
+        log("profile " + p.name() + ", load before: " + loadBefore);
+        List<Path> plugins = launchers.bundledPlugins();
+        Map<String, List<Double>> startups = new HashMap<>();
+        try (DeskStub stub = new DeskStub()) {
+            Scenarios s = new Scenarios(p, report, stub);
+            log("baseline (a): bare Vert.x");
+            try (Target vertx = launchers.bareVertx(work.resolve("vertx"))) {
+                startups.put("vertx", List.of((double) vertx.startupMillis()));
+                memory(vertx, s.ingest(vertx, null));
+            }
+            log("baseline (b): hand-written Camel route");
+            try (Target camel = launchers.camelRoute(work.resolve("camel"), stub.deskUrl(), stub.callbackUrl())) {
+                startups.put("camel", List.of((double) camel.startupMillis()));
+                memory(camel, s.ingest(camel, null));
+                s.endToEnd(camel);
+                s.replies(camel);
+            }
+            log("hub, all " + plugins.size() + " bundled plugins");
+            try (Target hub = launchers.hub(work.resolve("hub"), plugins, stub.deskUrl(), stub.callbackUrl(), List.of())) {
+                Scenarios.sleep(2_000);
+                double idle = hub.memoryMb("VmRSS");
+                Runnable profile = p.jfr() ? () -> profile(hub) : null;
+                if (!p.jfr()) {
+                    report.text(PROFILE, "Not recorded in the `" + p.name() + "` profile.");
+                }
+                List<Double> underLoad = s.ingest(hub, profile);
+                report.figure(STARTUP, "hub.rss.idle", "hub: resident memory idle after start (VmRSS)", "MB",
+                        List.of(idle));
+                memory(hub, underLoad);
+                s.endToEnd(hub);
+                s.replies(hub);
+            }
+            log("start-up");
+            startup(plugins, stub);
+            log("journal growth");
+            try (Target hub = launchers.hub(work.resolve("hub-journal"), plugins, stub.deskUrl(), stub.callbackUrl(),
+                    List.of())) {
+                s.journalGrowth(hub);
+            }
+            log("conversation growth");
+            try (Target hub = launchers.hub(work.resolve("hub-conversations"), plugins, stub.deskUrl(),
+                    stub.callbackUrl(), List.of())) {
+                s.conversationGrowth(hub);
+            }
+            report.figure(STARTUP, "vertx.startup", "baseline bare Vert.x: start to first 200 (one start)", "ms",
+                    startups.get("vertx"));
+            report.figure(STARTUP, "camel.startup", "baseline Camel route: start to /health 200 (one start)", "ms",
+                    startups.get("camel"));
+        }
+        String loadAfter = loadavg();
+        machine(started, loadBefore, loadAfter, plugins);
+        new Verdicts(p, report).write();
+        return report.markdown("# Omnibridge benchmark results (issue 9)\n\nWritten by `bench/run.sh"
+                + (p.name().equals("full") ? "" : " --" + p.name()) + "`; every figure is min / median / max over "
+                + "the runs shown. Methods and caveats are at the end of each section and in `bench/README.md`.\n");
+    }
+
+    private void memory(Target t, List<Double> rssUnderLoad) {
+        String name = t.kind().name();
+        report.figure(STARTUP, name + ".rss.load", name + ": resident memory after each saturation run (VmRSS)", "MB",
+                rssUnderLoad);
+        report.figure(STARTUP, name + ".rss.peak", name + ": peak resident memory (VmHWM)", "MB",
+                List.of(t.memoryMb("VmHWM")));
+    }
+
+    private void startup(List<Path> plugins, DeskStub stub) {
+        List<Double> all = new ArrayList<>();
+        List<Double> fewer = new ArrayList<>();
+        List<Double> delta = new ArrayList<>();
+        List<Path> minusOne = plugins.subList(0, plugins.size() - 1);
+        for (int i = 0; i < p.runs(); i++) {
+            double a;
+            double b;
+            try (Target hub = launchers.hub(work.resolve("startup-all-" + i), plugins, stub.deskUrl(),
+                    stub.callbackUrl(), List.of())) {
+                a = hub.startupMillis();
+            }
+            try (Target hub = launchers.hub(work.resolve("startup-fewer-" + i), minusOne, stub.deskUrl(),
+                    stub.callbackUrl(), List.of())) {
+                b = hub.startupMillis();
+            }
+            all.add(a);
+            fewer.add(b);
+            delta.add(a - b);
+        }
+        report.figure(STARTUP, "hub.startup", "hub: process start to /health 200, all " + plugins.size()
+                + " bundled plugins, empty data dir", "ms", all);
+        report.figure(STARTUP, "hub.startup.fewer", "hub: the same without " + plugins.get(plugins.size() - 1)
+                .getFileName(), "ms", fewer);
+        report.figure(STARTUP, "hub.plugin.load", "hub: cost of one more plugin (difference of the two, per run)",
+                "ms", delta);
+        report.text(STARTUP, "The hub loads plugins at start only (no hot loading), so one more plugin is measured "
+                + "as the difference between starting with all bundled plugins and with all but one. Start-up is "
+                + "measured from `ProcessBuilder.start()` to the first 200 of `/health`, polled every 10 ms. All "
+                + "JVMs run with the same options: `" + String.join(" ", launchers.jvmOptions()) + "` (empty = the "
+                + "launcher's default: no heap limit, so the JVM sizes its heap from the machine's memory).");
+    }
+
+    private void profile(Target hub) {
+        Path file = work.resolve("hub-ingest.jfr");
+        try (HttpLoad load = new HttpLoad(hub.baseUrl(), p.saturationConcurrency())) {
+            int run = 999_999;
+            JfrProfile.record(hub.pid(), file, () -> load.closed(Hooks.inbound(run, run, 50),
+                    p.saturationConcurrency(), p.run().multipliedBy(2), HttpLoad.AckListener.NONE));
+            report.text(PROFILE, "Recorded with `jcmd <pid> JFR.start settings=profile` during "
+                    + p.run().multipliedBy(2).toSeconds() + " s of closed-loop ingest (" + p.saturationConcurrency()
+                    + " in flight) after the ingest runs; recording kept at `" + file + "`.");
+            report.text(PROFILE, "");
+            JfrProfile.summary(file, 15).forEach(line -> report.text(PROFILE, line));
+        } catch (Exception e) {
+            report.text(PROFILE, "JFR profile failed: " + e);
+        }
+    }
+
+    private void machine(Instant started, String before, String after, List<Path> plugins) throws IOException {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+        report.text(MACHINE, "- date: " + started + " to " + Instant.now() + " (profile `" + p.name() + "`, "
+                + p.runs() + " runs of " + p.run().toMillis() + " ms per figure after " + p.warmup().toMillis()
+                + " ms warm-up)");
+        report.text(MACHINE, "- cores: " + Runtime.getRuntime().availableProcessors() + " (" + cpu + "), memory: "
+                + String.format(Locale.ROOT, "%.1f GB", memKb / 1024.0 / 1024.0) + ", OS: " + os.getName() + " "
+                + os.getVersion());
+        report.text(MACHINE, "- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + " (load generator, desk stub, baselines and hub all on it)");
+        report.text(MACHINE, "- load average (1/5/15 min) before: " + before + "; after: " + after);
+        report.text(MACHINE, "- hub plugins: " + plugins.stream().map(x -> x.getFileName().toString()).toList());
+        report.text(MACHINE, "- the load generator (one Vert.x event loop), the desk stub (one event loop) and the "
+                + "system under test share the same cores: absolute figures are lower than on separate machines, "
+                + "ratios between the hub and the baselines are the meaningful part.");
+    }
+
+    static String loadavg() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void log(String line) {
+        System.out.println("[bench " + Instant.now() + "] " + line + " (load " + loadavg() + ")");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path x : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(x);
+                }
+            }
+        }
+    }
+}

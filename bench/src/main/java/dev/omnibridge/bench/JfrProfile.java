@@ -1,0 +1,112 @@
+package dev.omnibridge.bench;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JFR recording of a running process (via {@code jcmd}), summarised from its {@code jdk.ExecutionSample} events:
+ * the hottest methods by own time, by time including callees, and the first project frame of each sample.
+ */
+final class JfrProfile {
+    private JfrProfile() {
+    }
+
+    static void record(long pid, Path file, Runnable load) {
+        jcmd(pid, "JFR.start", "name=bench", "settings=profile");
+        try {
+            load.run();
+        } finally {
+            jcmd(pid, "JFR.stop", "name=bench", "filename=" + file.toAbsolutePath());
+        }
+    }
+
+    static List<String> summary(Path file, int top) throws IOException {
+        Map<String, Integer> self = new HashMap<>();
+        Map<String, Integer> total = new HashMap<>();
+        Map<String, Integer> project = new HashMap<>();
+        int samples = 0;
+        for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+            if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+                continue;
+            }
+            samples++;
+            List<RecordedFrame> frames = e.getStackTrace().getFrames();
+            if (frames.isEmpty()) {
+                continue;
+            }
+            self.merge(name(frames.get(0)), 1, Integer::sum);
+            Set<String> seen = new HashSet<>();
+            String firstProject = null;
+            for (RecordedFrame f : frames) {
+                String n = name(f);
+                if (seen.add(n)) {
+                    total.merge(n, 1, Integer::sum);
+                }
+                if (firstProject == null && n.startsWith("dev.omnibridge.")) {
+                    firstProject = n;
+                }
+            }
+            project.merge(firstProject == null ? "(no hub frame: Vert.x/Netty/JDK threads)" : firstProject, 1,
+                    Integer::sum);
+        }
+        List<String> out = new ArrayList<>();
+        out.add(samples + " execution samples in " + file.getFileName() + ".");
+        out.add("");
+        table(out, "Top methods by own time (top of stack)", self, samples, top);
+        table(out, "Top methods including callees (skipping the thread entry frames that are in every stack)",
+                withoutRoots(total, samples), samples, top);
+        table(out, "Innermost hub frame of each sample (where hub code spends, incl. the libraries it calls)", project,
+                samples, top);
+        return out;
+    }
+
+    private static Map<String, Integer> withoutRoots(Map<String, Integer> total, int samples) {
+        Map<String, Integer> m = new HashMap<>(total);
+        m.entrySet().removeIf(e -> e.getKey().startsWith("java.lang.Thread.run") || e.getValue() > samples * 0.9);
+        return m;
+    }
+
+    private static void table(List<String> out, String title, Map<String, Integer> counts, int samples, int top) {
+        out.add("**" + title + "**");
+        out.add("");
+        out.add("| samples | % | method |");
+        out.add("|---|---|---|");
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
+                .forEach(e -> out.add("| " + e.getValue() + " | " + String.format("%.1f", 100.0 * e.getValue()
+                        / Math.max(1, samples)) + " | `" + e.getKey() + "` |"));
+        out.add("");
+    }
+
+    private static String name(RecordedFrame f) {
+        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+    }
+
+    private static void jcmd(long pid, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.omnibridge.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Starts the three systems under test, all with the same JDK and JVM options. */
+public final class Launchers {
+    public static final Target.Kind HUB = new Target.Kind("hub", true);
+    public static final Target.Kind CAMEL = new Target.Kind("camel-route", true);
+    public static final Target.Kind VERTX = new Target.Kind("bare-vertx", false);
+
+    private final Path hubLib;
+    private final Path pluginZips;
+    private final List<String> jvmOptions;
+
+    public Launchers(Path hubLib, Path pluginZips, String jvmOptions) {
+        this.hubLib = hubLib;
+        this.pluginZips = pluginZips;
+        this.jvmOptions = jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+"));
+    }
+
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    /** Every bundled plugin zip, sorted by name. */
+    public List<Path> bundledPlugins() {
+        try (Stream<Path> files = Files.list(pluginZips)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".zip")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The packaged hub with the given plugins, a webhook-channel {@code web} routed to a webhook-desk {@code desk}.
+     * {@code workDir/data} is kept when it exists, so a pre-filled journal can be reused.
+     */
+    public Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm) {
+        try {
+            Path pluginsDir = workDir.resolve("plugins");
+            if (Files.isDirectory(pluginsDir)) {
+                try (Stream<Path> old = Files.list(pluginsDir)) {
+                    for (Path p : old.toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(pluginsDir);
+            for (Path plugin : plugins) {
+                Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()));
+            }
+            int port = Target.freePort();
+            Path config = workDir.resolve("omnibridge.yaml");
+            Files.writeString(config, """
+                    hub:
+                      http:
+                        host: 127.0.0.1
+                        port: %d
+                      dataDir: "%s"
+                      pluginsDir: "%s"
+                      adminToken: ${env:OMNIBRIDGE_ADMIN_TOKEN}
+                    instances:
+                      - id: web
+                        type: webhook-channel
+                        settings:
+                          secret: "%s"
+                          callbackUrl: "%s"
+                      - id: desk
+                        type: webhook-desk
+                        settings:
+                          url: "%s"
+                          secret: "%s"
+                    routes:
+                      - from: web
+                        to: [desk]
+                    """.formatted(port, workDir.resolve("data"), pluginsDir, Payloads.CHANNEL_SECRET, callbackUrl,
+                    deskUrl, Payloads.DESK_SECRET));
+            List<String> cmd = new ArrayList<>(List.of(Target.java()));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(extraJvm);
+            cmd.addAll(List.of("-cp", hubLib + "/*", "dev.omnibridge.hub.Omnibridge", "run", "--config", config.toString()));
+            return Target.start(HUB, port, cmd, workDir, "/health");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Target bareVertx(Path workDir) {
+        int port = Target.freePort();
+        return Target.start(VERTX, port, benchJava(BareVertx.class, List.of(Integer.toString(port))), workDir, "/");
+    }
+
+    public Target camelRoute(Path workDir, String deskUrl, String callbackUrl) {
+        int port = Target.freePort();
+        return Target.start(CAMEL, port, benchJava(CamelRoute.class, List.of(Integer.toString(port),
+                workDir.resolve("data").toString(), deskUrl, callbackUrl)), workDir, "/health");
+    }
+
+    private List<String> benchJava(Class<?> main, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Target.java()));
+        cmd.addAll(jvmOptions);
+        // Absolute entries: the child runs in its own work dir.
+        String cp = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        cmd.addAll(List.of("-cp", cp, main.getName()));
+        cmd.addAll(args);
+        return cmd;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.omnibridge.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the benchmark from rotting: every scenario runs at tiny scale against the packaged hub and both baselines.
+ * Asserts only that messages went through and that the report has every section, never a time or a rate.
+ */
+class BenchSmokeTest {
+    @Test
+    void everyScenarioProducesFigures() throws Exception {
+        Bench bench = new Bench(Profile.named("smoke"),
+                Path.of(System.getProperty("bench.work.dir", "target/bench-work")).resolve("smoke").toAbsolutePath(),
+                new Launchers(Path.of(System.getProperty("omnibridge.hub.lib", "target/hub/omnibridge/lib")),
+                        Path.of(System.getProperty("omnibridge.plugin.zips", "target/plugin-zips")), ""));
+
+        String markdown = bench.run();
+
+        Report r = bench.report();
+        for (String id : List.of("bare-vertx.ingest.rate", "camel-route.ingest.rate", "hub.ingest.rate",
+                "camel-route.e2e.1.rate", "hub.e2e.1.rate", "hub.e2e.5.rate", "camel-route.reply.rate",
+                "hub.reply.rate", "hub.journal.0.rate", "hub.conversations.1.rate")) {
+            assertThat(r.get(id).median()).as(id).isGreaterThan(0);
+        }
+        assertThat(r.get("hub.startup").median()).isGreaterThan(0);
+        assertThat(r.get("hub.rss.idle").median()).isGreaterThan(0);
+        for (String section : List.of(Bench.MACHINE, Bench.TARGETS, Bench.RATIOS, Scenarios.INGEST, Scenarios.E2E,
+                Scenarios.REPLY, Bench.STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, Bench.PROFILE)) {
+            assertThat(markdown).contains("## " + section);
+        }
+    }
+}
