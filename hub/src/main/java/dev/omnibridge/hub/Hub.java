@@ -1,9 +1,15 @@
 package dev.omnibridge.hub;
 
 import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.console.ConsoleSessions;
+import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Backoff;
+import dev.omnibridge.hub.inbox.InboxService;
+import dev.omnibridge.hub.store.JournalStats;
+import dev.omnibridge.hub.web.OperatorApi;
 import dev.omnibridge.hub.delivery.Dispatcher;
 import dev.omnibridge.hub.metrics.Metrics;
+import dev.omnibridge.hub.plugins.BuiltInTypes;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.store.Database;
@@ -55,7 +61,7 @@ public final class Hub implements AutoCloseable {
         long t0 = System.nanoTime();
         Clock clock = Clock.systemUTC();
         Files.createDirectories(config.dataDir());
-        ConnectorCatalog catalog = ConnectorCatalog.load(config.pluginsDir());
+        ConnectorCatalog catalog = ConnectorCatalog.load(config.pluginsDir(), BuiltInTypes.all());
         Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8);
         Journal journal = new Journal(database);
         Metrics metrics = new Metrics();
@@ -99,8 +105,13 @@ public final class Hub implements AutoCloseable {
         instances.startAll();
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
                 VertxPlatformHttpRouter.getRouterNameFromPort(config.http().port()));
+        ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock);
+        OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
+                new JournalStats(database), clock);
         new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
-                blocking).mount(router, router.bodyHandler());
+                blocking, sessions, operator).mount(router, router.bodyHandler());
+        new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()))
+                .mount(router, router.bodyHandler());
         dispatcher.recover();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
                 (System.nanoTime() - t0) / 1_000_000);

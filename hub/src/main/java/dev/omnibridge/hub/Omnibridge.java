@@ -2,6 +2,7 @@ package dev.omnibridge.hub;
 
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.hub.config.ConfigLoader;
+import dev.omnibridge.hub.plugins.BuiltInTypes;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.hub.runtime.ConfigCheck;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class Omnibridge {
         ConfigLoader.Result loaded = ConfigLoader.withSystemEnvironment().load(file);
         List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
         if (loaded.config() != null) {
-            ConnectorCatalog catalog = ConnectorCatalog.load(loaded.config().pluginsDir());
+            ConnectorCatalog catalog = ConnectorCatalog.load(loaded.config().pluginsDir(), BuiltInTypes.all());
             catalog.problems().forEach(p -> problems.add(new ConfigProblem(null, "plugins", p)));
             problems.addAll(ConfigCheck.check(loaded.config(), catalog));
             catalog.close();

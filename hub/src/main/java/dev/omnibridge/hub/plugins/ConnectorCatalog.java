@@ -27,6 +27,9 @@ public final class ConnectorCatalog {
     public record Entry(ConnectorType type, String pluginId, String pluginVersion, ClassLoader classLoader) {
     }
 
+    /** The plugin id shown for the hub's own connector types. */
+    public static final String BUILT_IN = "hub";
+
     private final PluginManager plugins;
     private final Map<String, Entry> types = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
@@ -36,10 +39,20 @@ public final class ConnectorCatalog {
     }
 
     public static ConnectorCatalog load(Path pluginsDir) {
+        return load(pluginsDir, List.of());
+    }
+
+    /**
+     * Loads the plugins and adds the hub's own connector types first, so a plugin cannot shadow one of them
+     * (a clash is reported in {@link #problems()}).
+     */
+    public static ConnectorCatalog load(Path pluginsDir, List<ConnectorType> builtIns) {
         if (!Files.isDirectory(pluginsDir)) {
             LOG.warn("Plugins directory {} does not exist: no connector types available", pluginsDir);
         }
         ConnectorCatalog catalog = new ConnectorCatalog(new HubPluginManager(pluginsDir));
+        builtIns.forEach(type -> catalog.types.put(type.name(), new Entry(type, BUILT_IN,
+                ConnectorCatalog.class.getPackage().getImplementationVersion(), ConnectorCatalog.class.getClassLoader())));
         catalog.loadAll(pluginsDir);
         return catalog;
     }

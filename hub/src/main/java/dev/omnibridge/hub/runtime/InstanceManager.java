@@ -159,7 +159,7 @@ public final class InstanceManager implements DeliveryTargets {
         LOG.error("Instance {} ({}) FAILED: {}", instance.id(), instance.type(), reason);
     }
 
-    public void stop(String id) {
+    public synchronized void stop(String id) {
         ConnectorInstance instance = instances.get(id);
         if (instance == null || instance.connector == null) {
             return;
@@ -177,7 +177,29 @@ public final class InstanceManager implements DeliveryTargets {
         instance.state(InstanceState.STOPPED, null);
     }
 
-    public void restart(String id) {
+    /** Starts a stopped or failed instance again (an operator's "start"); a running one is left alone. */
+    public synchronized void start(String id) {
+        ConnectorInstance instance = instances.get(id);
+        if (instance == null || (instance.state() == InstanceState.RUNNING && instance.connector != null)) {
+            return;
+        }
+        config.instance(id).ifPresent(this::start);
+    }
+
+    /** The running connector of an instance if it is of the given kind, e.g. the built-in console inbox. */
+    public <T> Optional<T> connector(String id, Class<T> kind) {
+        ConnectorInstance instance = instances.get(id);
+        Connector connector = instance == null ? null : instance.connector;
+        return instance != null && instance.state() == InstanceState.RUNNING && kind.isInstance(connector)
+                ? Optional.of(kind.cast(connector)) : Optional.empty();
+    }
+
+    /** The desk instances a channel instance's conversations are routed to. */
+    public List<String> desksFor(String channelInstanceId) {
+        return config.desksFor(channelInstanceId);
+    }
+
+    public synchronized void restart(String id) {
         stop(id);
         config.instance(id).ifPresent(this::start);
     }

@@ -3,6 +3,8 @@ package dev.omnibridge.hub.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.hub.console.ConsoleSessions;
+import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Dispatcher;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
@@ -48,9 +50,23 @@ public final class HttpApi {
     private final Metrics metrics;
     private final String adminToken;
     private final ExecutorService blocking;
+    private final ConsoleSessions sessions;
+    private final OperatorApi operator;
 
     public HttpApi(InstanceManager instances, Dispatcher dispatcher, DeliveryStore deliveries, JournalQueries queries,
                    Metrics metrics, String adminToken, ExecutorService blocking) {
+        this(instances, dispatcher, deliveries, queries, metrics, adminToken, blocking, null, null);
+    }
+
+    /**
+     * @param sessions console logins whose cookie the admin API accepts besides the bearer token (null: none)
+     * @param operator the console's additions to the admin API (null: not mounted)
+     */
+    public HttpApi(InstanceManager instances, Dispatcher dispatcher, DeliveryStore deliveries, JournalQueries queries,
+                   Metrics metrics, String adminToken, ExecutorService blocking, ConsoleSessions sessions,
+                   OperatorApi operator) {
+        this.sessions = sessions;
+        this.operator = operator;
         this.instances = instances;
         this.dispatcher = dispatcher;
         this.deliveries = deliveries;
@@ -78,6 +94,9 @@ public final class HttpApi {
         router.get("/api/messages/:id").handler(ctx -> offload(ctx, () -> message(ctx)));
         router.get("/api/conversations").handler(ctx -> offload(ctx, () -> conversations(ctx)));
         router.get("/api/conversations/:id").handler(ctx -> offload(ctx, () -> conversation(ctx)));
+        if (operator != null) {
+            operator.mount(router, bodyHandler, this);
+        }
     }
 
     private void webhook(RoutingContext ctx) {
@@ -238,7 +257,14 @@ public final class HttpApi {
 
     private void conversations(RoutingContext ctx) throws Exception {
         ObjectNode body = JSON.createObjectNode();
-        body.set("conversations", JSON.valueToTree(queries.conversations(limit(ctx))));
+        ArrayNode list = body.putArray("conversations");
+        for (JournalQueries.ConversationSummary s : queries.conversationSummaries(ctx.queryParams().get("q"),
+                limit(ctx))) {
+            ObjectNode n = JSON.valueToTree(s.conversation());
+            n.put("contactName", s.contactName());
+            n.put("lastMessageAt", s.lastMessageAt() == null ? null : s.lastMessageAt().toString());
+            list.add(n);
+        }
         json(ctx, 200, body);
     }
 
@@ -249,11 +275,15 @@ public final class HttpApi {
         } else {
             ObjectNode body = JSON.valueToTree(conv.get());
             body.put("customerUnreachable", queries.unreachableReason(conv.get().customer()).orElse(null));
+            body.set("contact", JSON.valueToTree(queries.contact(conv.get().contactId()).orElse(null)));
+            if (operator != null) {
+                body.set("inboxes", JSON.valueToTree(operator.inboxesFor(conv.get())));
+            }
             json(ctx, 200, body);
         }
     }
 
-    private static int limit(RoutingContext ctx) {
+    static int limit(RoutingContext ctx) {
         String v = ctx.queryParams().get("limit");
         try {
             return v == null ? 100 : Math.max(1, Math.min(1000, Integer.parseInt(v)));
@@ -262,8 +292,29 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * The bearer token, or a console session cookie. A cookie is sent by the browser on its own, so a call that
+     * changes something must also carry the session's CSRF token in {@code X-CSRF-Token}.
+     */
     private void authorize(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
+        String cookie = ConsoleWeb.cookie(ctx);
+        if (header == null && cookie != null && sessions != null) {
+            var session = sessions.find(cookie);
+            if (session.isEmpty()) {
+                error(ctx, 401, "console session expired; log in again");
+                return;
+            }
+            String method = ctx.request().method().name();
+            if (!method.equals("GET") && !method.equals("HEAD")
+                    && !ConsoleSessions.csrfMatches(session.get(), ctx.request().getHeader("X-CSRF-Token"))) {
+                error(ctx, 403, "missing or wrong X-CSRF-Token");
+                return;
+            }
+            ConsoleWeb.secured(ctx);
+            ctx.next();
+            return;
+        }
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
                 : null;
         if (!HmacSignatures.constantTimeEquals(adminToken, token)) {
@@ -275,12 +326,12 @@ public final class HttpApi {
     }
 
     @FunctionalInterface
-    private interface Work {
+    interface Work {
         void run() throws Exception;
     }
 
     // Store reads and connector restarts block: keep them off the event loop.
-    private void offload(RoutingContext ctx, Work work) {
+    void offload(RoutingContext ctx, Work work) {
         blocking.execute(() -> {
             try {
                 work.run();
@@ -299,7 +350,7 @@ public final class HttpApi {
         r.end(Buffer.buffer(response.body()));
     }
 
-    private static void json(RoutingContext ctx, int status, Object body) {
+    static void json(RoutingContext ctx, int status, Object body) {
         try {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(Buffer.buffer(JSON.writeValueAsBytes(body)));
@@ -308,7 +359,7 @@ public final class HttpApi {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
+    static void error(RoutingContext ctx, int status, String message) {
         if (ctx.response().ended()) {
             return;
         }

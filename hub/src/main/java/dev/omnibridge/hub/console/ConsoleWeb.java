@@ -1,0 +1,159 @@
+package dev.omnibridge.hub.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.model.json.CanonicalJson;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The operator console's own routes: its static page (HTML, CSS and plain JavaScript from the hub's resources, no
+ * build step) and the login that trades the admin token for a session cookie. Everything it shows comes from the
+ * admin API under {@code /api/}, which accepts that cookie (see {@code HttpApi#authorize}).
+ */
+public final class ConsoleWeb {
+    /**
+     * No inline script or style and no third-party origin: even if hostile text reached the DOM as markup, it could
+     * not run. The page draws its charts as SVG through DOM calls, which this policy allows.
+     */
+    public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final Map<String, String> ASSETS = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "console.js", "text/javascript; charset=utf-8",
+            "console.css", "text/css; charset=utf-8");
+
+    private final ConsoleSessions sessions;
+    private final boolean secureCookie;
+    private final Map<String, Buffer> assets;
+
+    public ConsoleWeb(ConsoleSessions sessions, boolean secureCookie) {
+        this.sessions = sessions;
+        this.secureCookie = secureCookie;
+        this.assets = Map.of("index.html", load("index.html"), "console.js", load("console.js"),
+                "console.css", load("console.css"));
+    }
+
+    public void mount(Router router, Handler<RoutingContext> bodyHandler) {
+        // Vert.x lets "/console" also match "/console/" (not the other way round): serve the page first, so that
+        // only the bare path is redirected and the page's relative URLs resolve under /console/.
+        router.get("/console/").handler(ctx -> asset(ctx, "index.html"));
+        router.get("/console").handler(ctx -> secured(ctx).setStatusCode(302).putHeader("Location", "/console/").end());
+        router.post("/console/login").handler(bodyHandler).handler(this::login);
+        router.post("/console/logout").handler(this::logout);
+        router.get("/console/session").handler(this::session);
+        router.get("/console/:asset").handler(ctx -> asset(ctx, ctx.pathParam("asset")));
+    }
+
+    /** The headers every console response carries. */
+    public static HttpServerResponse secured(RoutingContext ctx) {
+        return ctx.response().putHeader("Content-Security-Policy", CSP)
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("X-Frame-Options", "DENY")
+                .putHeader("Referrer-Policy", "no-referrer")
+                .putHeader("Cache-Control", "no-store");
+    }
+
+    private void asset(RoutingContext ctx, String name) {
+        Buffer body = assets.get(name);
+        if (body == null) {
+            json(ctx, 404, Map.of("error", "not found"));
+            return;
+        }
+        secured(ctx).putHeader("Content-Type", ASSETS.get(name)).end(body);
+    }
+
+    private void login(RoutingContext ctx) {
+        if (!sameOrigin(ctx)) {
+            json(ctx, 403, Map.of("error", "cross-origin login refused"));
+            return;
+        }
+        String token;
+        try {
+            JsonNode body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            token = body == null ? null : body.path("token").asText(null);
+        } catch (IOException e) {
+            json(ctx, 400, Map.of("error", "body must be JSON {\"token\":\"...\"}"));
+            return;
+        }
+        String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+        try {
+            ConsoleSessions.Session s = sessions.login(token, client);
+            Cookie cookie = Cookie.cookie(ConsoleSessions.COOKIE, s.id()).setPath("/").setHttpOnly(true)
+                    .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie)
+                    .setMaxAge(ConsoleSessions.LIFETIME.toSeconds());
+            secured(ctx).putHeader("Set-Cookie", cookie.encode());
+            json(ctx, 200, Map.of("csrf", s.csrf(), "expiresAt", s.expiresAt().toString()));
+        } catch (ConsoleSessions.LoginRefused e) {
+            json(ctx, e.refusal() == ConsoleSessions.Refusal.WRONG_TOKEN ? 401 : 429, Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void logout(RoutingContext ctx) {
+        sessions.logout(cookie(ctx));
+        Cookie gone = Cookie.cookie(ConsoleSessions.COOKIE, "").setPath("/").setHttpOnly(true)
+                .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie).setMaxAge(0);
+        secured(ctx).putHeader("Set-Cookie", gone.encode());
+        json(ctx, 200, Map.of("status", "logged out"));
+    }
+
+    /** Lets a reloaded page pick up its session (and CSRF token) without asking for the token again. */
+    private void session(RoutingContext ctx) {
+        sessions.find(cookie(ctx)).ifPresentOrElse(
+                s -> json(ctx, 200, Map.of("csrf", s.csrf(), "expiresAt", s.expiresAt().toString())),
+                () -> json(ctx, 401, Map.of("error", "not logged in")));
+    }
+
+    public static String cookie(RoutingContext ctx) {
+        Cookie c = ctx.request().getCookie(ConsoleSessions.COOKIE);
+        return c == null || c.getValue().isEmpty() ? null : c.getValue();
+    }
+
+    /** A browser sends Origin on POST; when it does, it must be this host. */
+    private static boolean sameOrigin(RoutingContext ctx) {
+        String origin = ctx.request().getHeader("Origin");
+        String host = ctx.request().getHeader("Host");
+        if (origin == null) {
+            return true;
+        }
+        try {
+            URI o = URI.create(origin);
+            String authority = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+            return host != null && host.equalsIgnoreCase(authority);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        try {
+            secured(ctx).setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(Buffer.buffer(JSON.writeValueAsBytes(body)));
+        } catch (IOException e) {
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+
+    private static Buffer load(String name) {
+        try (InputStream in = ConsoleWeb.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("console resource /console/" + name + " is missing from the hub jar");
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.omnibridge.hub.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.hub.inbox.InboxService;
+import dev.omnibridge.hub.runtime.ConnectorInstance;
+import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.store.JournalStats;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.json.CanonicalJson;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin API calls the operator console added: instance start/stop, answering and resolving console-inbox
+ * conversations, and chart data. Mounted behind {@link HttpApi}'s authorization.
+ */
+public final class OperatorApi {
+    private static final ObjectMapper JSON = CanonicalJson.mapper();
+
+    private final InstanceManager instances;
+    private final InboxService inbox;
+    private final JournalStats stats;
+    private final Clock clock;
+
+    public OperatorApi(InstanceManager instances, InboxService inbox, JournalStats stats, Clock clock) {
+        this.instances = instances;
+        this.inbox = inbox;
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    void mount(Router router, Handler<RoutingContext> bodyHandler, HttpApi api) {
+        router.post("/api/instances/:id/start").handler(ctx -> api.offload(ctx, () -> control(ctx, true)));
+        router.post("/api/instances/:id/stop").handler(ctx -> api.offload(ctx, () -> control(ctx, false)));
+        router.post("/api/conversations/:id/replies").handler(bodyHandler)
+                .handler(ctx -> api.offload(ctx, () -> reply(ctx)));
+        router.post("/api/conversations/:id/resolve").handler(bodyHandler)
+                .handler(ctx -> api.offload(ctx, () -> resolve(ctx)));
+        router.get("/api/stats").handler(ctx -> api.offload(ctx, () -> stats(ctx)));
+    }
+
+    List<String> inboxesFor(Conversation conversation) {
+        return inbox.inboxesFor(conversation);
+    }
+
+    private void control(RoutingContext ctx, boolean start) {
+        String id = ctx.pathParam("id");
+        if (instances.find(id).isEmpty()) {
+            HttpApi.error(ctx, 404, "no connector instance '" + id + "'");
+            return;
+        }
+        if (start) {
+            instances.start(id);
+        } else {
+            instances.stop(id);
+        }
+        ConnectorInstance i = instances.find(id).orElseThrow();
+        HttpApi.json(ctx, 200, Map.of("id", id, "state", i.state().name()));
+    }
+
+    private void reply(RoutingContext ctx) throws Exception {
+        JsonNode body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        try {
+            String replyId = inbox.answer(ctx.pathParam("id"), body.path("inbox").asText(null),
+                    body.path("author").asText(null), body.path("text").asText(null));
+            HttpApi.json(ctx, 202, Map.of("replyId", replyId, "status", "STORED"));
+        } catch (InboxService.Refused e) {
+            HttpApi.error(ctx, e.status(), e.getMessage());
+        }
+    }
+
+    private void resolve(RoutingContext ctx) throws Exception {
+        JsonNode body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        try {
+            inbox.resolve(ctx.pathParam("id"), body.path("inbox").asText(null));
+            HttpApi.json(ctx, 202, Map.of("status", "RESOLVED"));
+        } catch (InboxService.Refused e) {
+            HttpApi.error(ctx, e.status(), e.getMessage());
+        }
+    }
+
+    private void stats(RoutingContext ctx) throws Exception {
+        int hours = 24;
+        try {
+            String h = ctx.queryParams().get("hours");
+            hours = h == null ? 24 : Math.max(1, Math.min(24 * 14, Integer.parseInt(h)));
+        } catch (NumberFormatException e) {
+            HttpApi.error(ctx, 400, "hours must be a number");
+            return;
+        }
+        HttpApi.json(ctx, 200, stats.lastHours(hours, clock.instant()));
+    }
+
+    /** The JSON body (an empty one counts as {}), or null after answering 400. */
+    private static JsonNode body(RoutingContext ctx) {
+        var buffer = ctx.body() == null ? null : ctx.body().buffer();
+        if (buffer == null || buffer.length() == 0) {
+            return JSON.createObjectNode();
+        }
+        try {
+            JsonNode node = JSON.readTree(buffer.getBytes());
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (IOException e) {
+            // answered below
+        }
+        HttpApi.error(ctx, 400, "body must be a JSON object");
+        return null;
+    }
+}

@@ -1,0 +1,427 @@
+// Omnibridge operator console. Plain DOM code on purpose: every piece of data reaches the page as a text node
+// (el() below never parses markup), so hostile text from customers or desks shows as text and cannot run.
+'use strict';
+
+(function () {
+  const state = { csrf: null, view: null, conversation: null, rates: {}, timer: null };
+  const $ = (id) => document.getElementById(id);
+
+  /** Creates an element; strings and numbers among the children become text nodes, never markup. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function svg(tag, attrs, ...children) {
+    const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function setAttrs(node, attrs) {
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+
+  function append(node, children) {
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      node.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+
+  function when(iso) {
+    return iso ? new Date(iso).toLocaleString() : '';
+  }
+
+  function status(text) {
+    $('status').textContent = text || '';
+  }
+
+  class HttpError extends Error {
+    constructor(statusCode, message) { super(message); this.status = statusCode; }
+  }
+
+  async function api(path, options) {
+    const opts = options || {};
+    const headers = { 'Accept': 'application/json' };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.method && opts.method !== 'GET') headers['X-CSRF-Token'] = state.csrf || '';
+    const res = await fetch(path, {
+      method: opts.method || 'GET', headers, credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body)
+    });
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (res.status === 401 && !path.startsWith('/console/')) {
+      showLogin('Your session has ended; log in again.');
+    }
+    if (!res.ok) throw new HttpError(res.status, (data && data.error) || ('HTTP ' + res.status));
+    return data;
+  }
+
+  // ---- login ----
+
+  function showLogin(message) {
+    stopTimer();
+    state.csrf = null;
+    $('app').hidden = true;
+    $('login').hidden = false;
+    $('login-error').textContent = message || '';
+    $('login-token').focus();
+  }
+
+  async function login(event) {
+    event.preventDefault();
+    $('login-error').textContent = '';
+    try {
+      const data = await api('/console/login', { method: 'POST', body: { token: $('login-token').value } });
+      $('login-token').value = '';
+      state.csrf = data.csrf;
+      showApp();
+    } catch (e) {
+      $('login-error').textContent = e.status === 401 ? 'Wrong admin token.' : e.message;
+    }
+  }
+
+  async function logout() {
+    try { await api('/console/logout', { method: 'POST' }); } catch (e) { /* logged out either way */ }
+    showLogin('Logged out.');
+  }
+
+  function showApp() {
+    $('login').hidden = true;
+    $('app').hidden = false;
+    route();
+  }
+
+  // ---- views ----
+
+  const views = { 'instances': loadInstances, 'conversations': loadConversations,
+    'dead-letters': loadDeadLetters, 'charts': loadCharts };
+
+  function route() {
+    const hash = location.hash.replace(/^#/, '');
+    const [name, arg] = hash.split('/');
+    const view = views[name] ? name : 'instances';
+    state.view = view;
+    document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== 'view-' + view; });
+    document.querySelectorAll('header nav a').forEach((a) => a.classList.toggle('active', a.dataset.view === view));
+    if (view === 'conversations') state.conversation = arg ? decodeURIComponent(arg) : state.conversation;
+    refresh();
+    stopTimer();
+    state.timer = setInterval(refresh, 4000);
+  }
+
+  function stopTimer() {
+    if (state.timer) clearInterval(state.timer);
+    state.timer = null;
+  }
+
+  async function refresh() {
+    if ($('app').hidden) return;
+    try {
+      await views[state.view]();
+      status('Updated ' + new Date().toLocaleTimeString());
+    } catch (e) {
+      status('Could not load: ' + e.message);
+    }
+  }
+
+  // ---- instances ----
+
+  async function loadInstances() {
+    const data = await api('/api/instances');
+    const body = clear($('instances-table').tBodies[0]);
+    const now = Date.now();
+    for (const [id, i] of Object.entries(data.instances)) {
+      body.appendChild(el('tr', { 'data-instance': id },
+        el('td', {}, id),
+        el('td', {}, i.type),
+        el('td', { class: 'state state-' + i.state }, i.state),
+        el('td', { class: 'last-error' }, i.lastError || ''),
+        el('td', {}, i.messagesIn),
+        el('td', {}, i.messagesOut),
+        el('td', {}, throughput(id, i, now)),
+        el('td', {}, when(i.lastMessageAt)),
+        el('td', { class: 'actions' },
+          el('button', { type: 'button', 'data-action': 'start', disabled: i.state === 'RUNNING',
+            onclick: () => control(id, 'start') }, 'Start'),
+          el('button', { type: 'button', 'data-action': 'stop', class: 'secondary', disabled: i.state === 'STOPPED',
+            onclick: () => control(id, 'stop') }, 'Stop'),
+          el('button', { type: 'button', 'data-action': 'restart', class: 'secondary',
+            onclick: () => control(id, 'restart') }, 'Restart'))));
+    }
+  }
+
+  /** Messages per minute since the previous refresh, from the counters /api/instances reports. */
+  function throughput(id, i, now) {
+    const total = i.messagesIn + i.messagesOut;
+    const prev = state.rates[id];
+    state.rates[id] = { total, at: now };
+    if (!prev || now - prev.at < 1000) return '';
+    const perMinute = (total - prev.total) * 60000 / (now - prev.at);
+    return perMinute.toFixed(1) + '/min';
+  }
+
+  async function control(id, action) {
+    status(action + ' ' + id + '…');
+    try {
+      await api('/api/instances/' + encodeURIComponent(id) + '/' + action, { method: 'POST' });
+      await loadInstances();
+      status(id + ': ' + action + ' done');
+    } catch (e) {
+      status(id + ': ' + action + ' failed: ' + e.message);
+    }
+  }
+
+  // ---- conversations ----
+
+  async function loadConversations() {
+    const q = $('search').value.trim();
+    const data = await api('/api/conversations?limit=200' + (q ? '&q=' + encodeURIComponent(q) : ''));
+    const list = clear($('conversation-list'));
+    for (const c of data.conversations) {
+      const address = c.customer ? c.customer.value : '';
+      list.appendChild(el('li', {
+        'data-conversation': c.id, class: c.id === state.conversation ? 'selected' : null,
+        onclick: () => { location.hash = 'conversations/' + encodeURIComponent(c.id); }
+      },
+      el('div', { class: 'who' }, c.contactName || address || c.threadKey),
+      el('div', { class: 'meta' }, address, ' · ', c.channel.instanceId, ' · ', c.status, ' · ', when(c.lastMessageAt))));
+    }
+    if (data.conversations.length === 0) list.appendChild(el('li', { class: 'hint' }, 'No conversations.'));
+    if (state.conversation) await loadConversation(state.conversation);
+  }
+
+  async function loadConversation(id) {
+    const [conv, msgs] = await Promise.all([
+      api('/api/conversations/' + encodeURIComponent(id)),
+      api('/api/messages?limit=1000&conversationId=' + encodeURIComponent(id))]);
+    // Only the conversation part is redrawn on refresh; the answer box stays, so a draft and focus survive.
+    const detail = $('conversation-detail');
+    if (detail.dataset.conversation !== id) {
+      clear(detail);
+      detail.dataset.conversation = id;
+      detail.appendChild(el('div', { id: 'conversation-body' }));
+      if ((conv.inboxes || []).length) detail.appendChild(answerBox(conv));
+    }
+    const resolveButton = $('resolve');
+    if (resolveButton) resolveButton.disabled = conv.status === 'RESOLVED';
+    const body = clear($('conversation-body'));
+    const contact = conv.contact || {};
+    body.appendChild(el('h2', { class: 'contact-name' }, contact.displayName || (conv.customer || {}).value || id));
+    body.appendChild(el('p', { class: 'meta' },
+      (contact.addresses || []).map((a) => a.kind + ' ' + a.value).join(', '),
+      ' · channel ', conv.channel.instanceId, ' (', conv.channel.type, ') · ', el('span', { id: 'conversation-status' }, conv.status)));
+    if (conv.customerUnreachable) {
+      body.appendChild(el('p', { class: 'error' }, 'Customer takes no messages: ', conv.customerUnreachable));
+    }
+    const tickets = Object.entries(conv.deskTickets || {});
+    body.appendChild(el('p', { class: 'tickets' }, 'Desk tickets: ',
+      tickets.length ? tickets.map(([desk, ref]) => el('span', { class: 'ticket', 'data-desk': desk }, desk, ': ', ref, ' '))
+        : 'none yet'));
+    const timeline = el('ol', { class: 'timeline' });
+    for (const view of msgs.messages) timeline.appendChild(messageItem(view));
+    body.appendChild(timeline);
+  }
+
+  function messageItem(view) {
+    const m = view.message;
+    const kind = (m.direction || '').toLowerCase();
+    const author = m.author || {};
+    const label = m.direction === 'INTERNAL' ? 'Internal note' : m.direction === 'OUTBOUND' ? 'Reply' : 'Customer';
+    return el('li', { class: 'msg ' + kind, 'data-message-id': m.id },
+      el('div', { class: 'meta' }, label, ' · ', author.displayName || author.role || '', ' · ', when(m.receivedAt)),
+      m.subject ? el('div', { class: 'subject' }, m.subject) : null,
+      el('div', { class: 'text' }, m.text || ''),
+      (m.attachments || []).length ? el('div', { class: 'meta' }, 'Attachments: ',
+        m.attachments.map((a) => (a.fileName || a.contentType) + ' ')) : null,
+      el('ul', { class: 'deliveries' }, (view.deliveries || []).map(deliveryItem)));
+  }
+
+  function deliveryItem(d) {
+    return el('li', { 'data-delivery': d.id },
+      '→ ', d.target, ' (', d.kind.toLowerCase(), '): ', d.status,
+      d.channelStatus ? ' / ' + d.channelStatus : '',
+      d.resultRef ? ' · ref ' + d.resultRef : '',
+      d.attempts > 1 ? ' · ' + d.attempts + ' attempts' : '',
+      d.lastError ? ' · ' + d.lastError : '',
+      d.channelError ? ' · ' + d.channelError : '');
+  }
+
+  function answerBox(conv) {
+    const text = el('textarea', { id: 'answer-text', 'data-conversation': conv.id, maxlength: 20000,
+      placeholder: 'Answer the customer (goes out through ' + conv.channel.instanceId + ')' });
+    const send = el('button', { type: 'submit', id: 'answer-send' }, 'Send reply');
+    const resolve = el('button', { type: 'button', id: 'resolve', class: 'secondary',
+      disabled: conv.status === 'RESOLVED', onclick: () => resolveConversation(conv.id) }, 'Resolve');
+    const error = el('p', { class: 'error', id: 'answer-error', role: 'alert' });
+    const form = el('form', { class: 'answer', id: 'answer-form', onsubmit: async (event) => {
+      event.preventDefault();
+      if (!text.value.trim()) return;
+      send.disabled = true;
+      try {
+        await api('/api/conversations/' + encodeURIComponent(conv.id) + '/replies', { method: 'POST',
+          body: { text: text.value, author: $('agent-name').value.trim() || 'Agent', inbox: conv.inboxes[0] } });
+        text.value = '';
+        await loadConversation(conv.id);
+      } catch (e) {
+        error.textContent = e.message;
+        send.disabled = false;
+      }
+    } }, text, el('div', { class: 'buttons' }, send, resolve), error);
+    return form;
+  }
+
+  async function resolveConversation(id) {
+    try {
+      await api('/api/conversations/' + encodeURIComponent(id) + '/resolve', { method: 'POST', body: {} });
+      status('Resolved');
+      setTimeout(() => loadConversation(id), 500);
+    } catch (e) {
+      status('Resolve failed: ' + e.message);
+    }
+  }
+
+  // ---- dead letters ----
+
+  async function loadDeadLetters() {
+    const data = await api('/api/dead-letters?limit=200');
+    const body = clear($('dead-letters-table').tBodies[0]);
+    for (const d of data.deadLetters) {
+      body.appendChild(el('tr', { 'data-dead-letter': d.id },
+        el('td', {}, d.id), el('td', {}, d.target),
+        el('td', {}, el('a', { href: '#conversations/' + encodeURIComponent(d.conversationId) }, d.conversationId)),
+        el('td', {}, d.attempts), el('td', { class: 'reason' }, d.reason || ''), el('td', {}, when(d.failedAt)),
+        el('td', {}, el('button', { type: 'button', 'data-action': 'replay', onclick: () => replay(d.id) }, 'Replay'))));
+    }
+    if (!data.deadLetters.length) body.appendChild(el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'None.')));
+    const inbound = clear($('inbound-dead-letters-table').tBodies[0]);
+    for (const d of data.inboundDeadLetters) {
+      inbound.appendChild(el('tr', {}, el('td', {}, d.id), el('td', {}, d.instance), el('td', {}, d.sourceId),
+        el('td', { class: 'reason' }, d.reason), el('td', {}, when(d.failedAt))));
+    }
+  }
+
+  async function replay(id) {
+    try {
+      await api('/api/dead-letters/' + id + '/replay', { method: 'POST' });
+      status('Dead letter ' + id + ' queued again');
+      await loadDeadLetters();
+    } catch (e) {
+      status('Replay failed: ' + e.message);
+    }
+  }
+
+  // ---- charts ----
+
+  const COLOURS = ['#2d5be3', '#e36b2d', '#1b7f3b', '#9b2de3', '#c9a000', '#2db8e3', '#e32d7a'];
+
+  async function loadCharts() {
+    const s = await api('/api/stats?hours=24');
+    const labels = Array.from({ length: s.buckets }, (_, i) =>
+      new Date(Date.parse(s.from) + i * s.bucketSeconds * 1000).getHours() + 'h');
+    const series = Object.entries(s.messagesPerChannel).map(([name, values], i) =>
+      ({ name, values, colour: COLOURS[i % COLOURS.length] }));
+    draw($('chart-messages'), lineChart(labels, series), legend(series));
+    const fr = s.firstResponse;
+    const bounds = fr.boundsSeconds.map((b) => '≤' + duration(b)).concat(['longer']);
+    draw($('chart-response'), barChart(bounds, fr.histogram, '#2d5be3'),
+      el('p', { class: 'meta' }, fr.answered + ' answered, ', fr.unanswered + ' waiting',
+        fr.medianSeconds === null ? '' : ', median ' + duration(fr.medianSeconds)));
+    draw($('chart-failures'), barChart(labels, s.deliveryFailures, '#b3261e'));
+  }
+
+  function draw(target, ...nodes) {
+    clear(target);
+    nodes.forEach((n) => target.appendChild(n));
+  }
+
+  function duration(seconds) {
+    if (seconds < 60) return seconds + 's';
+    if (seconds < 3600) return Math.round(seconds / 60) + 'm';
+    return Math.round(seconds / 360) / 10 + 'h';
+  }
+
+  function legend(series) {
+    return el('div', { class: 'legend' }, series.map((s) => el('span', {},
+      svg('svg', { width: 10, height: 10 }, svg('rect', { width: 10, height: 10, fill: s.colour })), ' ', s.name)));
+  }
+
+  const W = 720, H = 180, PAD = 28;
+
+  /** Axes and labels; {@code at(i)} is where label i sits (points for lines, band centres for bars). */
+  function frame(labels, max, at) {
+    const root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img' });
+    root.appendChild(svg('line', { x1: PAD, y1: H - PAD, x2: W - 4, y2: H - PAD, stroke: '#aab' }));
+    root.appendChild(svg('text', { x: 2, y: 16 }, max));
+    root.appendChild(svg('text', { x: 2, y: H - PAD }, 0));
+    const step = Math.max(1, Math.ceil(labels.length / 12));
+    labels.forEach((l, i) => {
+      if (i % step === 0) root.appendChild(svg('text', { x: at(i), y: H - 8, 'text-anchor': 'middle' }, l));
+    });
+    return root;
+  }
+
+  function y(v, max) {
+    return H - PAD - (H - PAD - 16) * (max ? v / max : 0);
+  }
+
+  function lineChart(labels, series) {
+    const max = Math.max(1, ...series.flatMap((s) => s.values));
+    const n = labels.length;
+    const at = (i) => PAD + 12 + (W - PAD - 32) * (n <= 1 ? 0 : i / (n - 1));
+    const root = frame(labels, max, at);
+    for (const s of series) {
+      const points = s.values.map((v, i) => at(i) + ',' + y(v, max)).join(' ');
+      root.appendChild(svg('polyline', { points, fill: 'none', stroke: s.colour, 'stroke-width': 2,
+        'data-series': s.name }, svg('title', {}, s.name)));
+    }
+    return root;
+  }
+
+  function barChart(labels, values, colour) {
+    const max = Math.max(1, ...values);
+    const band = (W - PAD - 8) / labels.length;
+    const at = (i) => PAD + band * (i + 0.5);
+    const root = frame(labels, max, at);
+    values.forEach((v, i) => {
+      const top = y(v, max);
+      root.appendChild(svg('rect', { x: at(i) - band * 0.4, y: top, width: band * 0.8, height: H - PAD - top,
+        fill: colour }, svg('title', {}, labels[i] + ': ' + v)));
+    });
+    return root;
+  }
+
+  // ---- start ----
+
+  document.addEventListener('DOMContentLoaded', async () => {
+    $('login-form').addEventListener('submit', login);
+    $('logout').addEventListener('click', logout);
+    $('search-form').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
+    $('search').addEventListener('input', () => { clearTimeout(state.searchTimer); state.searchTimer = setTimeout(refresh, 250); });
+    const name = $('agent-name');
+    name.value = localStorage.getItem('omnibridge.agent') || '';
+    name.addEventListener('change', () => localStorage.setItem('omnibridge.agent', name.value.trim()));
+    window.addEventListener('hashchange', () => { if (!$('app').hidden) route(); });
+    try {
+      const s = await api('/console/session');
+      state.csrf = s.csrf;
+      showApp();
+    } catch (e) {
+      showLogin('');
+    }
+  });
+})();
