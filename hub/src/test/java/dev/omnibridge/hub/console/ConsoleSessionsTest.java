@@ -1,0 +1,95 @@
+package dev.omnibridge.hub.console;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConsoleSessionsTest {
+    private static final String TOKEN = "the-admin-token";
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
+    private final ConsoleSessions sessions = new ConsoleSessions(TOKEN, clock);
+
+    @Test
+    void wrongTokenIsRefusedAndCreatesNoSession() {
+        assertThatThrownBy(() -> sessions.login("guess", "10.0.0.1"))
+                .isInstanceOf(ConsoleSessions.LoginRefused.class)
+                .satisfies(e -> assertThat(((ConsoleSessions.LoginRefused) e).refusal())
+                        .isEqualTo(ConsoleSessions.Refusal.WRONG_TOKEN))
+                .hasMessageNotContaining(TOKEN);
+        assertThatThrownBy(() -> sessions.login(null, "10.0.0.1")).isInstanceOf(ConsoleSessions.LoginRefused.class);
+    }
+
+    @Test
+    void rightTokenGivesASessionWithItsOwnUnguessableCsrfToken() throws Exception {
+        ConsoleSessions.Session a = sessions.login(TOKEN, "10.0.0.1");
+        ConsoleSessions.Session b = sessions.login(TOKEN, "10.0.0.1");
+
+        assertThat(a.id()).isNotEqualTo(b.id()).hasSizeGreaterThanOrEqualTo(43).doesNotContain(TOKEN);
+        assertThat(a.csrf()).isNotEqualTo(a.id()).isNotEqualTo(b.csrf());
+        assertThat(sessions.find(a.id())).contains(a);
+        assertThat(ConsoleSessions.csrfMatches(a, a.csrf())).isTrue();
+        assertThat(ConsoleSessions.csrfMatches(a, b.csrf())).isFalse();
+        assertThat(ConsoleSessions.csrfMatches(a, null)).isFalse();
+    }
+
+    @Test
+    void sessionEndsAfterItsLifetimeAndOnLogout() throws Exception {
+        ConsoleSessions.Session s = sessions.login(TOKEN, "10.0.0.1");
+        ConsoleSessions.Session other = sessions.login(TOKEN, "10.0.0.1");
+        sessions.logout(other.id());
+        assertThat(sessions.find(other.id())).isEmpty();
+
+        clock.advance(ConsoleSessions.LIFETIME.minusMinutes(1));
+        assertThat(sessions.find(s.id())).isPresent();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(sessions.find(s.id())).isEmpty();
+        assertThat(sessions.find(null)).isEmpty();
+    }
+
+    @Test
+    void tooManyWrongTokensFromOneAddressBlockEvenTheRightOneForAWhile() throws Exception {
+        for (int i = 0; i < ConsoleSessions.MAX_FAILURES; i++) {
+            assertThatThrownBy(() -> sessions.login("guess", "10.0.0.9")).isInstanceOf(ConsoleSessions.LoginRefused.class);
+        }
+        assertThatThrownBy(() -> sessions.login(TOKEN, "10.0.0.9"))
+                .satisfies(e -> assertThat(((ConsoleSessions.LoginRefused) e).refusal())
+                        .isEqualTo(ConsoleSessions.Refusal.TOO_MANY_ATTEMPTS));
+        assertThat(sessions.login(TOKEN, "10.0.0.10")).as("another address is not affected").isNotNull();
+
+        clock.advance(ConsoleSessions.FAILURE_WINDOW.plusSeconds(1));
+        assertThat(sessions.login(TOKEN, "10.0.0.9")).isNotNull();
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

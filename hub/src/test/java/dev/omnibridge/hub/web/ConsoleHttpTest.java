@@ -1,0 +1,205 @@
+package dev.omnibridge.hub.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.hub.Hub;
+import dev.omnibridge.hub.config.HubConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The console's HTTP surface on a real hub whose only instance is the built-in console inbox. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleHttpTest {
+    private static final String TOKEN = "console-test-admin-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @TempDir
+    static Path dir;
+    private Hub hub;
+    private String base;
+
+    @BeforeAll
+    void startHub() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        base = "http://127.0.0.1:" + port;
+        hub = Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
+                dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
+                new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                List.of(new HubConfig.Instance("inbox", "console-inbox", true, Map.of())), List.of()));
+    }
+
+    @AfterAll
+    void stopHub() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void consolePageIsServedWithAStrictContentSecurityPolicy() throws Exception {
+        HttpResponse<String> page = send(get("/console/"));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(page.body()).contains("<script src=\"/console/console.js\"").doesNotContain("<script>");
+        assertThat(send(get("/console")).headers().firstValue("Location")).contains("/console/");
+        assertThat(send(get("/console/console.js")).statusCode()).isEqualTo(200);
+        assertThat(send(get("/console/secrets.txt")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void wrongTokenGetsNoSessionCookie() throws Exception {
+        HttpResponse<String> r = send(post("/console/login", "{\"token\":\"wrong\"}"));
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(r.body()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void loginFromAnotherOriginIsRefused() throws Exception {
+        HttpResponse<String> r = send(post("/console/login", "{\"token\":\"" + TOKEN + "\"}")
+                .header("Origin", "https://evil.example").build());
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void sessionCookieReadsTheAdminApiButChangesNeedTheCsrfToken() throws Exception {
+        Login login = login();
+        assertThat(login.setCookie()).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict").contains("Path=/");
+
+        HttpResponse<String> instances = send(get("/api/instances").header("Cookie", login.cookie()));
+        assertThat(instances.statusCode()).isEqualTo(200);
+        assertThat(json(instances).at("/instances/inbox/type").asText()).isEqualTo("console-inbox");
+
+        HttpResponse<String> forged = send(post("/api/instances/inbox/stop", "").header("Cookie", login.cookie()).build());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(state()).as("a call without the CSRF token changed nothing").isEqualTo("RUNNING");
+
+        HttpResponse<String> stopped = send(post("/api/instances/inbox/stop", "").header("Cookie", login.cookie())
+                .header("X-CSRF-Token", login.csrf()).build());
+        assertThat(stopped.statusCode()).isEqualTo(200);
+        assertThat(json(stopped).path("state").asText()).isEqualTo("STOPPED");
+        assertThat(state()).isEqualTo("STOPPED");
+
+        HttpResponse<String> started = send(post("/api/instances/inbox/start", "").header("Cookie", login.cookie())
+                .header("X-CSRF-Token", login.csrf()).build());
+        assertThat(json(started).path("state").asText()).isEqualTo("RUNNING");
+        assertThat(state()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void loggedOutSessionIsNoLongerAccepted() throws Exception {
+        Login login = login();
+        assertThat(send(get("/console/session").header("Cookie", login.cookie())).statusCode()).isEqualTo(200);
+
+        send(post("/console/logout", "").header("Cookie", login.cookie()).build());
+
+        assertThat(send(get("/console/session").header("Cookie", login.cookie())).statusCode()).isEqualTo(401);
+        assertThat(send(get("/api/instances").header("Cookie", login.cookie())).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void instanceControlAnswersNotFoundForAnUnknownInstance() throws Exception {
+        assertThat(send(bearer(post("/api/instances/nope/stop", ""))).statusCode()).isEqualTo(404);
+        assertThat(send(bearer(post("/api/instances/nope/start", ""))).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void replyToAnUnknownConversationIsNotFoundAndAnEmptyReplyIsRefused() throws Exception {
+        HttpResponse<String> unknown = send(bearer(post("/api/conversations/nope/replies", "{\"text\":\"Hi\"}")));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).path("error").asText()).contains("nope");
+
+        assertThat(send(bearer(post("/api/conversations/nope/replies", "{\"text\":\"  \"}"))).statusCode())
+                .isEqualTo(400);
+        assertThat(send(bearer(post("/api/conversations/nope/replies", "[1]"))).statusCode()).isEqualTo(400);
+        assertThat(send(bearer(post("/api/conversations/nope/resolve", ""))).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void statsCoverTheAskedHoursInHourlyBuckets() throws Exception {
+        HttpResponse<String> r = send(get("/api/stats?hours=6").header("Authorization", "Bearer " + TOKEN));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode stats = json(r);
+        assertThat(stats.path("buckets").asInt()).isEqualTo(6);
+        assertThat(stats.path("bucketSeconds").asInt()).isEqualTo(3600);
+        assertThat(stats.path("deliveryFailures")).hasSize(6);
+        assertThat(stats.at("/firstResponse/histogram")).hasSize(7);
+        assertThat(send(get("/api/stats").header("Authorization", "Bearer wrong")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void conversationSearchAnswersAnEmptyListWhenNothingMatches() throws Exception {
+        HttpResponse<String> r = send(get("/api/conversations?q=%25_nobody").header("Authorization", "Bearer " + TOKEN));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).path("conversations")).isEmpty();
+    }
+
+    private record Login(String cookie, String setCookie, String csrf) {
+    }
+
+    private Login login() throws Exception {
+        HttpResponse<String> r = send(post("/console/login", "{\"token\":\"" + TOKEN + "\"}"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return new Login(setCookie.substring(0, setCookie.indexOf(';')), setCookie, json(r).path("csrf").asText());
+    }
+
+    private String state() throws Exception {
+        return json(send(get("/api/instances").header("Authorization", "Bearer " + TOKEN)))
+                .at("/instances/inbox/state").asText();
+    }
+
+    private HttpRequest.Builder get(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET();
+    }
+
+    private HttpRequest.Builder post(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private static HttpRequest bearer(HttpRequest.Builder b) {
+        return b.header("Authorization", "Bearer " + TOKEN).build();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return send(b.build());
+    }
+
+    private HttpResponse<String> send(HttpRequest r) throws IOException, InterruptedException {
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+}
