@@ -276,9 +276,11 @@
         await api('/api/conversations/' + encodeURIComponent(conv.id) + '/replies', { method: 'POST',
           body: { text: text.value, author: $('agent-name').value.trim() || 'Agent', inbox: conv.inboxes[0] } });
         text.value = '';
+        error.textContent = '';
         await loadConversation(conv.id);
       } catch (e) {
         error.textContent = e.message;
+      } finally {
         send.disabled = false;
       }
     } }, text, el('div', { class: 'buttons' }, send, resolve), error);

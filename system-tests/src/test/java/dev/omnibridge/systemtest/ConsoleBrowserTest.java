@@ -124,6 +124,13 @@ class ConsoleBrowserTest extends SystemTestBase {
         browser.untilText(By.cssSelector("#conversation-detail .msg.outbound .text"), "It ships today.");
         browser.untilText(By.cssSelector("#conversation-detail .msg.outbound .deliveries"), WEB + " (channel): DONE");
 
+        browser.find(By.id("answer-text")).sendKeys("Anything else?");
+        browser.click(By.id("answer-send"));
+        Poll.until(Duration.ofSeconds(15), "the second reply reached the channel callback",
+                () -> callbacksFor("console-answer").size() == 2);
+        assertThat(callbacksFor("console-answer")).extracting(r -> r.text("/text"))
+                .containsExactly("It ships today.", "Anything else?");
+
         browser.click(By.id("resolve"));
         browser.untilText(By.id("conversation-status"), "RESOLVED");
     }

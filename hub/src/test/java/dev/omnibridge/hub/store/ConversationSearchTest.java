@@ -1,0 +1,82 @@
+package dev.omnibridge.hub.store;
+
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.Inbound;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConversationSearchTest {
+    @TempDir
+    Path dir;
+    private Database db;
+    private Journal journal;
+    private JournalQueries queries;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = StoreTestSupport.openDatabase(dir);
+        journal = new Journal(db);
+        queries = new JournalQueries(db);
+        InboundWriter writer = new InboundWriter(ch -> List.of(), t -> { }, Clock.systemUTC());
+        for (Message m : List.of(message("a-1", "t-ann", "Ann Archer", Address.email("ann@example.com")),
+                message("b-1", "t-bob", "Bob", Address.phone("+4915112345678")),
+                message("c-1", "t-pct", "100% Carl", Address.email("carl@example.org")))) {
+            journal.submit(writer.work("web", Inbound.messages(List.of(m)))).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterEach
+    void close() {
+        journal.close();
+        db.close();
+    }
+
+    @Test
+    void findsConversationsByContactNameIgnoringCase() throws Exception {
+        assertThat(threads("ARCHER")).containsExactly("t-ann");
+    }
+
+    @Test
+    void findsConversationsByAnyPartOfTheContactsAddress() throws Exception {
+        assertThat(threads("example.com")).containsExactly("t-ann");
+        assertThat(threads("1234")).containsExactly("t-bob");
+    }
+
+    @Test
+    void likeWildcardsInTheSearchAreTakenLiterally() throws Exception {
+        assertThat(threads("%")).containsExactly("t-pct");
+        assertThat(threads("_")).isEmpty();
+    }
+
+    @Test
+    void withoutSearchAllConversationsComeNewestFirstWithTheContactName() throws Exception {
+        List<JournalQueries.ConversationSummary> all = queries.conversationSummaries(null, 10);
+
+        assertThat(all).extracting(s -> s.conversation().threadKey()).containsExactly("t-pct", "t-bob", "t-ann");
+        assertThat(all).extracting(JournalQueries.ConversationSummary::contactName)
+                .containsExactly("100% Carl", "Bob", "Ann Archer");
+        assertThat(all).allSatisfy(s -> assertThat(s.lastMessageAt()).isNotNull());
+        assertThat(queries.conversationSummaries("  ", 10)).hasSize(3);
+    }
+
+    private List<String> threads(String q) throws Exception {
+        return queries.conversationSummaries(q, 10).stream().map(s -> s.conversation().threadKey()).toList();
+    }
+
+    private static Message message(String id, String thread, String name, Address address) {
+        return Message.builder().channel(new ChannelRef("webhook-channel", "web")).channelMessageId(id)
+                .threadKey(thread).author(Author.customer(name, address)).text("hello").build();
+    }
+}
