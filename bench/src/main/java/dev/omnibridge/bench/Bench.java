@@ -81,10 +81,12 @@ public final class Bench {
                 s.replies(camel);
             }
             log("hub, all " + plugins.size() + " bundled plugins");
-            try (Target hub = launchers.hub(work.resolve("hub"), plugins, stub.deskUrl(), stub.callbackUrl(), List.of())) {
+            Target hub = launchers.hub(work.resolve("hub"), plugins, stub.deskUrl(), stub.callbackUrl(), List.of());
+            try {
                 Scenarios.sleep(2_000);
                 double idle = hub.memoryMb("VmRSS");
-                Runnable profile = p.jfr() ? () -> profile(hub) : null;
+                Target profiled = hub;
+                Runnable profile = p.jfr() ? () -> profile(profiled) : null;
                 if (!p.jfr()) {
                     report.text(PROFILE, "Not recorded in the `" + p.name() + "` profile.");
                 }
@@ -94,19 +96,25 @@ public final class Bench {
                 memory(hub, underLoad);
                 s.endToEnd(hub);
                 s.replies(hub);
+                if (p.freshHubForGrowth()) {
+                    hub.close();
+                    log("journal growth");
+                    hub = launchers.hub(work.resolve("hub-journal"), plugins, stub.deskUrl(), stub.callbackUrl(),
+                            List.of());
+                }
+                s.journalGrowth(hub);
+                if (p.freshHubForGrowth()) {
+                    hub.close();
+                    log("conversation growth");
+                    hub = launchers.hub(work.resolve("hub-conversations"), plugins, stub.deskUrl(),
+                            stub.callbackUrl(), List.of());
+                }
+                s.conversationGrowth(hub);
+            } finally {
+                hub.close();
             }
             log("start-up");
             startup(plugins, stub);
-            log("journal growth");
-            try (Target hub = launchers.hub(work.resolve("hub-journal"), plugins, stub.deskUrl(), stub.callbackUrl(),
-                    List.of())) {
-                s.journalGrowth(hub);
-            }
-            log("conversation growth");
-            try (Target hub = launchers.hub(work.resolve("hub-conversations"), plugins, stub.deskUrl(),
-                    stub.callbackUrl(), List.of())) {
-                s.conversationGrowth(hub);
-            }
             report.figure(STARTUP, "vertx.startup", "baseline bare Vert.x: start to first 200 (one start)", "ms",
                     startups.get("vertx"));
             report.figure(STARTUP, "camel.startup", "baseline Camel route: start to /health 200 (one start)", "ms",

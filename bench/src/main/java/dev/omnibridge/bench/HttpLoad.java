@@ -36,7 +36,9 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     private static final Duration DRAIN = Duration.ofSeconds(60);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private final Vertx vertx;
+    private final io.vertx.core.Context context;
     private final HttpClient client;
     private final String host;
     private final int port;
@@ -49,6 +51,8 @@ public final class HttpLoad implements AutoCloseable {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000)
                 .setIdleTimeout(120), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+        // Every send runs on the one event loop: calls from the scheduler thread would each get a fresh context.
+        this.context = vertx.getOrCreateContext();
     }
 
     /** Sequence numbers continue across runs on one generator, so keys never repeat. */
@@ -102,7 +106,16 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     private void send(Request r, java.util.function.IntConsumer onStatus) {
-        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(r.path()))
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            sendOnLoop(r, onStatus);
+        } else {
+            context.runOnContext(v -> sendOnLoop(r, onStatus));
+        }
+    }
+
+    private void sendOnLoop(Request r, java.util.function.IntConsumer onStatus) {
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(r.path())
+                        .setIdleTimeout(REQUEST_TIMEOUT.toMillis()))
                 .compose(req -> {
                     req.putHeader("Content-Type", "application/json");
                     if (r.signature() != null) {

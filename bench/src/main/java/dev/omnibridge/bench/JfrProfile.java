@@ -35,9 +35,20 @@ final class JfrProfile {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
         Map<String, Integer> project = new HashMap<>();
+        Map<String, Integer> blockedMs = new HashMap<>();
         int samples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-            if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+            String type = e.getEventType().getName();
+            if (e.getStackTrace() != null && (type.equals("jdk.JavaMonitorEnter") || type.equals("jdk.ThreadPark"))) {
+                // Waiting, not running: where hub threads block (locks, queues, futures), by innermost hub frame.
+                String where = e.getStackTrace().getFrames().stream().map(JfrProfile::name)
+                        .filter(n -> n.startsWith("dev.omnibridge.")).findFirst().orElse(null);
+                if (where != null) {
+                    blockedMs.merge(type.substring(4) + " in " + where, (int) e.getDuration().toMillis(), Integer::sum);
+                }
+                continue;
+            }
+            if (!type.equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
                 continue;
             }
             samples++;
@@ -68,6 +79,13 @@ final class JfrProfile {
                 withoutRoots(total, samples), samples, top);
         table(out, "Innermost hub frame of each sample (where hub code spends, incl. the libraries it calls)", project,
                 samples, top);
+        out.add("**Blocked time (JFR park/monitor events over 10 ms, summed; idle pool threads included)**");
+        out.add("");
+        out.add("| ms | where |");
+        out.add("|---|---|");
+        blockedMs.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
+                .forEach(e -> out.add("| " + e.getValue() + " | `" + e.getKey() + "` |"));
+        out.add("");
         return out;
     }
 

@@ -6,21 +6,24 @@ import java.util.List;
 /**
  * How long and how big: {@code smoke} (seconds, for the test suite), {@code quick} (minutes) and {@code full}.
  * The journal is pre-filled through the hub's own ingest path (JSON arrays of {@code prefillBatch} messages).
+ * {@code freshHubForGrowth}: the growth curves start on empty stores of their own (the smoke reuses one hub to stay
+ * within seconds).
  */
 public record Profile(String name, int runs, Duration warmup, Duration run, int openRate, int saturationConcurrency,
                       List<Integer> conversations, int replyConversations, List<Integer> journalSteps,
-                      List<Integer> conversationSteps, int prefillBatch, Duration drain, boolean jfr) {
+                      List<Integer> conversationSteps, int prefillBatch, Duration drain, boolean jfr,
+                      boolean freshHubForGrowth) {
 
     public static Profile named(String name) {
         return switch (name) {
-            case "smoke" -> new Profile("smoke", 1, Duration.ofMillis(300), Duration.ofMillis(700), 100, 8,
-                    List.of(1, 5), 5, List.of(0, 300), List.of(1, 20), 50, Duration.ofSeconds(10), false);
+            case "smoke" -> new Profile("smoke", 1, Duration.ofMillis(200), Duration.ofMillis(500), 100, 8,
+                    List.of(1, 5), 5, List.of(0, 300), List.of(1, 20), 50, Duration.ofSeconds(5), false, false);
             case "quick" -> new Profile("quick", 3, Duration.ofSeconds(10), Duration.ofSeconds(5), 1_000, 64,
                     List.of(1, 50, 5_000), 50, List.of(0, 20_000, 100_000), List.of(1, 1_000, 20_000), 100,
-                    Duration.ofSeconds(20), true);
+                    Duration.ofSeconds(20), true, true);
             case "full" -> new Profile("full", 5, Duration.ofSeconds(40), Duration.ofSeconds(15), 1_000, 64,
                     List.of(1, 50, 5_000), 50, List.of(0, 100_000, 300_000, 1_000_000),
-                    List.of(1, 1_000, 10_000, 100_000), 100, Duration.ofSeconds(60), true);
+                    List.of(1, 1_000, 10_000, 100_000), 100, Duration.ofSeconds(60), true, true);
             default -> throw new IllegalArgumentException("profile must be smoke, quick or full: " + name);
         };
     }

@@ -25,6 +25,9 @@ public final class Report {
     public Stats figure(String title, String id, String label, String unit, List<Double> values) {
         Stats s = Stats.of(values);
         figures.put(id, s);
+        // Progress on the console, so a long run shows where it is.
+        System.out.println("  " + label + ": " + Stats.format(s.median()) + " " + unit + " (" + values.stream()
+                .map(Stats::format).toList() + ")");
         section(title).rows().add("| " + label + " | " + Stats.format(s.min()) + " | " + Stats.format(s.median())
                 + " | " + Stats.format(s.max()) + " | " + unit + " | " + s.runs() + " |");
         return s;

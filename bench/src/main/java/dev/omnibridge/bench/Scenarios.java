@@ -289,7 +289,7 @@ final class Scenarios {
                 return;
             }
             last = now;
-            sleep(300);
+            sleep(200);
         }
     }
 
