@@ -27,6 +27,8 @@ public final class Bench {
     private final Path work;
     private final Launchers launchers;
     private final Report report = new Report();
+    // The load average when each phase started: other work on the machine shows up here.
+    private final List<String> phaseLoads = new ArrayList<>();
 
     public Bench(Profile p, Path work, Launchers launchers) {
         this.p = p;
@@ -83,16 +85,12 @@ public final class Bench {
             log("hub, all " + plugins.size() + " bundled plugins");
             Target hub = launchers.hub(work.resolve("hub"), plugins, stub.deskUrl(), stub.callbackUrl(), List.of());
             try {
-                Scenarios.sleep(2_000);
-                double idle = hub.memoryMb("VmRSS");
                 Target profiled = hub;
                 Runnable profile = p.jfr() ? () -> profile(profiled) : null;
                 if (!p.jfr()) {
                     report.text(PROFILE, "Not recorded in the `" + p.name() + "` profile.");
                 }
                 List<Double> underLoad = s.ingest(hub, profile);
-                report.figure(STARTUP, "hub.rss.idle", "hub: resident memory idle after start (VmRSS)", "MB",
-                        List.of(idle));
                 memory(hub, underLoad);
                 s.endToEnd(hub);
                 s.replies(hub);
@@ -140,6 +138,7 @@ public final class Bench {
         List<Double> all = new ArrayList<>();
         List<Double> fewer = new ArrayList<>();
         List<Double> delta = new ArrayList<>();
+        List<Double> idle = new ArrayList<>();
         List<Path> minusOne = plugins.subList(0, plugins.size() - 1);
         for (int i = 0; i < p.runs(); i++) {
             double a;
@@ -147,6 +146,8 @@ public final class Bench {
             try (Target hub = launchers.hub(work.resolve("startup-all-" + i), plugins, stub.deskUrl(),
                     stub.callbackUrl(), List.of())) {
                 a = hub.startupMillis();
+                Scenarios.sleep(2_000);
+                idle.add(hub.memoryMb("VmRSS"));
             }
             try (Target hub = launchers.hub(work.resolve("startup-fewer-" + i), minusOne, stub.deskUrl(),
                     stub.callbackUrl(), List.of())) {
@@ -158,6 +159,8 @@ public final class Bench {
         }
         report.figure(STARTUP, "hub.startup", "hub: process start to /health 200, all " + plugins.size()
                 + " bundled plugins, empty data dir", "ms", all);
+        report.figure(STARTUP, "hub.rss.idle", "hub: resident memory 2 s after /health 200, idle (VmRSS)", "MB",
+                idle);
         report.figure(STARTUP, "hub.startup.fewer", "hub: the same without " + plugins.get(plugins.size() - 1)
                 .getFileName(), "ms", fewer);
         report.figure(STARTUP, "hub.plugin.load", "hub: cost of one more plugin (difference of the two, per run)",
@@ -199,7 +202,8 @@ public final class Bench {
                 + os.getVersion());
         report.text(MACHINE, "- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (load generator, desk stub, baselines and hub all on it)");
-        report.text(MACHINE, "- load average (1/5/15 min) before: " + before + "; after: " + after);
+        report.text(MACHINE, "- load average (1/5/15 min) before: " + before + "; after: " + after
+                + "; at the start of each phase: " + String.join("; ", phaseLoads));
         report.text(MACHINE, "- hub plugins: " + plugins.stream().map(x -> x.getFileName().toString()).toList());
         report.text(MACHINE, "- the load generator (one Vert.x event loop), the desk stub (one event loop) and the "
                 + "system under test share the same cores: absolute figures are lower than on separate machines, "
@@ -215,8 +219,10 @@ public final class Bench {
         }
     }
 
-    private static void log(String line) {
-        System.out.println("[bench " + Instant.now() + "] " + line + " (load " + loadavg() + ")");
+    private void log(String line) {
+        String load = loadavg();
+        phaseLoads.add(line + ": " + load);
+        System.out.println("[bench " + Instant.now() + "] " + line + " (load " + load + ")");
     }
 
     private static void deleteTree(Path dir) throws IOException {
