@@ -3,6 +3,7 @@ package dev.omnibridge.connector.freshdesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
 import dev.omnibridge.deskkit.StoredFiles;
@@ -90,18 +91,7 @@ public final class FreshdeskConnector implements DeskConnector {
         if (r == null) {
             throw DeliveryException.retryable("instance is not running", null);
         }
-        try {
-            DeskResult result = delivery.opensTicket() ? openTicket(r, delivery) : addNote(r, delivery);
-            LOG.debug("{}: conversation {} -> ticket {} item {}", r.instanceId(), delivery.conversation().id(),
-                    result.ticketRef(), result.itemId());
-            return result;
-        } catch (DeskApiException e) {
-            LOG.warn("{}: conversation {}: {}", r.instanceId(), delivery.conversation().id(), e.getMessage());
-            throw e.toDelivery();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted", e);
-        }
+        return DeskCalls.deliver(r.instanceId(), delivery, () -> delivery.opensTicket() ? openTicket(r, delivery) : addNote(r, delivery));
     }
 
     private DeskResult openTicket(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {

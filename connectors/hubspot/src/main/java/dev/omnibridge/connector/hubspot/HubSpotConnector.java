@@ -1,6 +1,7 @@
 package dev.omnibridge.connector.hubspot;
 
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
 import dev.omnibridge.spi.ConnectorContext;
@@ -72,18 +73,7 @@ public final class HubSpotConnector implements DeskConnector {
         if (r == null) {
             throw DeliveryException.retryable("instance is not running", null);
         }
-        try {
-            DeskResult result = r.desk().deliver(delivery);
-            LOG.debug("{}: conversation {} -> ticket {} (item {})", r.instanceId(), delivery.conversation().id(),
-                    result.ticketRef(), result.itemId());
-            return result;
-        } catch (DeskApiException e) {
-            LOG.warn("{}: conversation {}: {}", r.instanceId(), delivery.conversation().id(), e.getMessage());
-            throw e.toDelivery();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted", e);
-        }
+        return DeskCalls.deliver(r.instanceId(), delivery, () -> r.desk().deliver(delivery));
     }
 
     @Override

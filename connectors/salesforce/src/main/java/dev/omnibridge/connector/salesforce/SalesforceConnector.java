@@ -1,6 +1,7 @@
 package dev.omnibridge.connector.salesforce;
 
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
@@ -87,15 +88,7 @@ public final class SalesforceConnector implements DeskConnector {
         if (r == null) {
             throw DeliveryException.retryable("instance is not running", null);
         }
-        try {
-            return r.writer().deliver(delivery);
-        } catch (DeskApiException e) {
-            LOG.warn("{}: conversation {}: {}", r.context().instanceId(), delivery.conversation().id(), e.getMessage());
-            throw e.toDelivery();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted while calling Salesforce", e);
-        }
+        return DeskCalls.deliver(r.context().instanceId(), delivery, () -> r.writer().deliver(delivery));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
 import dev.omnibridge.deskkit.StoredFiles;
@@ -117,15 +118,8 @@ public final class ZendeskConnector implements DeskConnector {
         if (r == null) {
             throw DeliveryException.retryable("instance is not running", null);
         }
-        try {
-            return d.opensTicket() ? open(r, d) : add(r, d, d.ticketRef());
-        } catch (DeskApiException e) {
-            LOG.warn("{}: conversation {}: {}", r.ctx().instanceId(), d.conversation().id(), e.getMessage());
-            throw e.toDelivery();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted while talking to Zendesk", e);
-        }
+        return DeskCalls.deliver(r.ctx().instanceId(), d,
+                () -> d.opensTicket() ? open(r, d) : add(r, d, d.ticketRef()));
     }
 
     /** Hub message id (stable across retries), or the channel's id before the hub stored it. */
