@@ -69,30 +69,20 @@ class FreshdeskDeskTest extends SystemTestBase {
         fd.put("webhookSecret", HOOK_SECRET);
         fd.put("requestsPerMinute", 6000);
         fd.put("timeout", "5s");
-        Map<String, Object> sms = new LinkedHashMap<>();
-        sms.put("accountSid", ACCOUNT_SID);
-        sms.put("authToken", AUTH_TOKEN);
-        sms.put("apiBaseUrl", twilio.baseUrl());
-        sms.put("mediaHosts", TwilioApiFake.HOST);
-        sms.put("allowPrivateMediaAddresses", true);
         return HubConfig.create()
                 .delivery("initialBackoff", "200ms")
                 .delivery("maxBackoff", "2s")
                 .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
                 .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
                 .instance(FRESHDESK, "freshdesk", fd)
-                .instance(SMS, "twilio-sms", sms)
+                .instance(SMS, "twilio-sms", twilio.smsSettings(ACCOUNT_SID, AUTH_TOKEN))
                 .route(WEB, FRESHDESK)
                 .route(SMS, FRESHDESK);
     }
 
     @BeforeAll
     void freshdeskIsRunning() {
-        Poll.until(Duration.ofSeconds(30), FRESHDESK + " and " + SMS + " are RUNNING", () -> {
-            JsonNode instances = hub.http().health().path("instances");
-            return instances.at("/" + FRESHDESK + "/state").asText().equals("RUNNING")
-                    && instances.at("/" + SMS + "/state").asText().equals("RUNNING");
-        });
+        awaitRunning(FRESHDESK, SMS);
     }
 
     @AfterAll

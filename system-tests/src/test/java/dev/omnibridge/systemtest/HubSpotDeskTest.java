@@ -65,30 +65,20 @@ class HubSpotDeskTest extends SystemTestBase {
         hs.put("baseUrl", hubspot.baseUrl());
         hs.put("webhookUrl", PUBLIC_HOOK);
         hs.put("timeout", "5s");
-        Map<String, Object> sms = new LinkedHashMap<>();
-        sms.put("accountSid", ACCOUNT_SID);
-        sms.put("authToken", AUTH_TOKEN);
-        sms.put("apiBaseUrl", twilio.baseUrl());
-        sms.put("mediaHosts", TwilioApiFake.HOST);
-        sms.put("allowPrivateMediaAddresses", true);
         return HubConfig.create()
                 .delivery("initialBackoff", "200ms")
                 .delivery("maxBackoff", "2s")
                 .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
                 .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
                 .instance(HUBSPOT, "hubspot", hs)
-                .instance(SMS, "twilio-sms", sms)
+                .instance(SMS, "twilio-sms", twilio.smsSettings(ACCOUNT_SID, AUTH_TOKEN))
                 .route(WEB, HUBSPOT)
                 .route(SMS, HUBSPOT);
     }
 
     @BeforeAll
     void hubspotIsRunning() {
-        Poll.until(Duration.ofSeconds(30), HUBSPOT + " and " + SMS + " are RUNNING", () -> {
-            JsonNode instances = hub.http().health().path("instances");
-            return instances.at("/" + HUBSPOT + "/state").asText().equals("RUNNING")
-                    && instances.at("/" + SMS + "/state").asText().equals("RUNNING");
-        });
+        awaitRunning(HUBSPOT, SMS);
     }
 
     @AfterAll

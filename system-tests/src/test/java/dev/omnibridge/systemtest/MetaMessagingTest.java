@@ -141,16 +141,7 @@ class MetaMessagingTest extends SystemTestBase {
 
     @BeforeAll
     void metaInstancesAreRunning() {
-        try {
-            Poll.until(Duration.ofSeconds(30), "the Meta instances are RUNNING", () -> {
-                JsonNode instances = hub.http().health().path("instances");
-                return List.of(WA, WA_TPL, FB, IG, WA_FD, FD).stream()
-                        .allMatch(id -> instances.at("/" + id + "/state").asText().equals("RUNNING"));
-            });
-        } catch (AssertionError e) {
-            hub.printLogTail("meta instances not RUNNING");
-            throw new AssertionError(e.getMessage() + "; health: " + hub.http().health(), e);
-        }
+        awaitRunning(WA, WA_TPL, FB, IG, WA_FD, FD);
     }
 
     @AfterAll

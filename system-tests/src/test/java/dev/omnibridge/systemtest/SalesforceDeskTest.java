@@ -74,12 +74,7 @@ class SalesforceDeskTest extends SystemTestBase {
 
     @BeforeAll
     void salesforceIsRunning() {
-        try {
-            Poll.until(Duration.ofSeconds(30), SF + " is RUNNING",
-                    () -> hub.http().health().path("instances").at("/" + SF + "/state").asText().equals("RUNNING"));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; health: " + hub.http().health(), e);
-        }
+        awaitRunning(SF);
     }
 
     @AfterAll

@@ -85,13 +85,8 @@ class TwilioSmsTest extends SystemTestBase {
     }
 
     private Map<String, Object> smsSettings() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("accountSid", ACCOUNT_SID);
-        settings.put("authToken", AUTH_TOKEN);
-        settings.put("apiBaseUrl", twilio.baseUrl());
-        settings.put("mediaHosts", TwilioApiFake.HOST);
+        Map<String, Object> settings = new LinkedHashMap<>(twilio.smsSettings(ACCOUNT_SID, AUTH_TOKEN));
         settings.put("maxMediaBytes", 1_048_576);
-        settings.put("allowPrivateMediaAddresses", true);
         settings.put("timeout", "5s");
         return settings;
     }

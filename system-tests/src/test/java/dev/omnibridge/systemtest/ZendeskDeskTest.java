@@ -81,8 +81,7 @@ class ZendeskDeskTest extends SystemTestBase {
 
     @BeforeAll
     void zendeskIsRunning() {
-        Poll.until(Duration.ofSeconds(30), ZENDESK + " is RUNNING", () ->
-                hub.http().health().path("instances").at("/" + ZENDESK + "/state").asText().equals("RUNNING"));
+        awaitRunning(ZENDESK);
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -159,22 +158,16 @@ public final class FreshdeskApiFake implements AutoCloseable {
     }
 
     /** The account's state behind every /api/v2 call. */
-    private final class State implements ResponseDefinitionTransformerV2 {
-        @Override
-        public String getName() {
-            return TRANSFORMER;
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false;
+    private final class State extends StatefulApi {
+        State() {
+            super(TRANSFORMER);
         }
 
         @Override
         public ResponseDefinition transform(ServeEvent event) {
             LoggedRequest req = event.getRequest();
             if (!authorization.equals(req.getHeader("Authorization"))) {
-                return json(401, Json.object().put("code", "invalid_credentials").put("message", "You have to be"
+                return jsonAnswer(401, Json.object().put("code", "invalid_credentials").put("message", "You have to be"
                         + " logged in to perform this action."));
             }
             synchronized (FreshdeskApiFake.this) {
@@ -189,11 +182,11 @@ public final class FreshdeskApiFake implements AutoCloseable {
             Map<String, String> query = query(pathAndQuery.length > 1 ? pathAndQuery[1] : "");
             Matcher m;
             if (method.equals("GET") && path.equals("/api/v2/agents/me")) {
-                return json(200, agent());
+                return jsonAnswer(200, agent());
             }
             if (method.equals("GET") && (m = AGENT.matcher(path)).matches()) {
-                return Long.parseLong(m.group(1)) == AGENT_ID ? json(200, agent())
-                        : json(404, Json.object().put("code", "not_found"));
+                return Long.parseLong(m.group(1)) == AGENT_ID ? jsonAnswer(200, agent())
+                        : jsonAnswer(404, Json.object().put("code", "not_found"));
             }
             if (path.equals("/api/v2/contacts")) {
                 return method.equals("GET") ? listContacts(query) : createContact(Json.parse(req.getBodyAsString()));
@@ -203,12 +196,12 @@ public final class FreshdeskApiFake implements AutoCloseable {
             }
             if (method.equals("GET") && (m = TICKET.matcher(path)).matches()) {
                 ObjectNode t = tickets.get(Long.parseLong(m.group(1)));
-                return t == null ? json(404, Json.object().put("code", "not_found")) : json(200, t);
+                return t == null ? jsonAnswer(404, Json.object().put("code", "not_found")) : jsonAnswer(200, t);
             }
             if ((m = TICKET_SUB.matcher(path)).matches()) {
                 long id = Long.parseLong(m.group(1));
                 if (!tickets.containsKey(id)) {
-                    return json(404, Json.object().put("code", "not_found"));
+                    return jsonAnswer(404, Json.object().put("code", "not_found"));
                 }
                 if (m.group(2).equals("conversations") && method.equals("GET")) {
                     ArrayNode list = Json.MAPPER.createArrayNode();
@@ -216,13 +209,13 @@ public final class FreshdeskApiFake implements AutoCloseable {
                     int page = Integer.parseInt(query.getOrDefault("page", "1"));
                     List<ObjectNode> all = conversationsOf(id);
                     all.stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(list::add);
-                    return json(200, list);
+                    return jsonAnswer(200, list);
                 }
                 if (m.group(2).equals("notes") && method.equals("POST")) {
                     return addNote(id, req);
                 }
             }
-            return json(404, Json.object().put("code", "not_found").put("message", method + " " + path));
+            return jsonAnswer(404, Json.object().put("code", "not_found").put("message", method + " " + path));
         }
 
         private ObjectNode agent() {
@@ -239,7 +232,7 @@ public final class FreshdeskApiFake implements AutoCloseable {
                             .forEach(list::add);
                 }
             }
-            return json(200, list);
+            return jsonAnswer(200, list);
         }
 
         private ResponseDefinition createContact(JsonNode body) {
@@ -252,12 +245,12 @@ public final class FreshdeskApiFake implements AutoCloseable {
                     error.putArray("errors").addObject().put("field", unique)
                             .put("message", "It should be a unique value").put("code", "duplicate_value")
                             .putObject("additional_info").put("user_id", existing.get().path("id").asLong());
-                    return json(409, error);
+                    return jsonAnswer(409, error);
                 }
             }
             ObjectNode contact = ((ObjectNode) body.deepCopy()).put("id", ids.incrementAndGet());
             contacts.put(contact.path("id").asLong(), contact);
-            return json(201, contact);
+            return jsonAnswer(201, contact);
         }
 
         private ResponseDefinition listTickets(Map<String, String> query) {
@@ -266,7 +259,7 @@ public final class FreshdeskApiFake implements AutoCloseable {
             tickets.values().stream().filter(t -> t.path("requester_id").asLong() == requester)
                     .sorted((a, b) -> Long.compare(b.path("id").asLong(), a.path("id").asLong()))
                     .limit(Integer.parseInt(query.getOrDefault("per_page", "30"))).forEach(list::add);
-            return json(200, list);
+            return jsonAnswer(200, list);
         }
 
         private ResponseDefinition createTicket(LoggedRequest req) {
@@ -284,7 +277,7 @@ public final class FreshdeskApiFake implements AutoCloseable {
             if (loseAnswerOnce.remove(subject)) {
                 return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
             }
-            return json(201, t);
+            return jsonAnswer(201, t);
         }
 
         private ResponseDefinition addNote(long ticketId, LoggedRequest req) {
@@ -295,7 +288,7 @@ public final class FreshdeskApiFake implements AutoCloseable {
                     f.path("incoming").asBoolean(false), f.path("private").asBoolean(true),
                     f.path("user_id").asLong(AGENT_ID), 2);
             uploads.computeIfAbsent(ticketId, k -> new ArrayList<>()).addAll(form.files());
-            return json(201, c);
+            return jsonAnswer(201, c);
         }
     }
 
@@ -363,8 +356,4 @@ public final class FreshdeskApiFake implements AutoCloseable {
         return out;
     }
 
-    private static ResponseDefinition json(int status, JsonNode body) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
-                .withBody(Json.write(body)).build();
-    }
 }

@@ -62,11 +62,7 @@ public abstract class SystemTestBase {
                 .withBody("{\"id\":\"cb-{{randomValue length=12 type='ALPHANUMERIC'}}\"}")
                 .withTransformers("response-template")));
         hub = startHub();
-        Poll.until(Duration.ofSeconds(30), WEB + " and " + DESK + " are RUNNING", () -> {
-            JsonNode instances = hub.http().health().path("instances");
-            return instances.at("/" + WEB + "/state").asText().equals("RUNNING")
-                    && instances.at("/" + DESK + "/state").asText().equals("RUNNING");
-        });
+        awaitRunning(WEB, DESK);
     }
 
     @AfterAll
@@ -170,6 +166,21 @@ public abstract class SystemTestBase {
             }
             return System.nanoTime() - changedAt.get() >= quiet.toNanos();
         });
+    }
+
+    /** Waits until every named instance is RUNNING; on failure the hub's log tail and health say why. */
+    protected void awaitRunning(String... instanceIds) {
+        String what = String.join(", ", instanceIds) + " RUNNING";
+        try {
+            Poll.until(Duration.ofSeconds(30), what, () -> {
+                JsonNode instances = hub.http().health().path("instances");
+                return java.util.Arrays.stream(instanceIds)
+                        .allMatch(id -> instances.at("/" + id + "/state").asText().equals("RUNNING"));
+            });
+        } catch (AssertionError e) {
+            hub.printLogTail("not " + what);
+            throw new AssertionError(e.getMessage() + "; health: " + hub.http().health(), e);
+        }
     }
 
     protected JsonNode deadLetters() {

@@ -181,4 +181,15 @@ public final class TwilioApiFake implements AutoCloseable {
                     .build();
         }
     }
+
+    /** Settings of a {@code twilio-sms} instance talking to this fake, whose media host resolves to loopback. */
+    public java.util.Map<String, Object> smsSettings(String accountSid, String authToken) {
+        java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        settings.put("accountSid", accountSid);
+        settings.put("authToken", authToken);
+        settings.put("apiBaseUrl", baseUrl());
+        settings.put("mediaHosts", HOST);
+        settings.put("allowPrivateMediaAddresses", true);
+        return settings;
+    }
 }

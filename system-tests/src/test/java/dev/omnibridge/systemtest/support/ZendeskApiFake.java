@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -177,22 +176,16 @@ public final class ZendeskApiFake implements AutoCloseable {
         return a;
     }
 
-    private final class State implements ResponseDefinitionTransformerV2 {
-        @Override
-        public String getName() {
-            return TRANSFORMER;
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false;
+    private final class State extends StatefulApi {
+        State() {
+            super(TRANSFORMER);
         }
 
         @Override
         public ResponseDefinition transform(ServeEvent event) {
             LoggedRequest req = event.getRequest();
             if (!authorization.equals(req.getHeader("Authorization"))) {
-                return json(401, Json.object().put("error", "Couldn't authenticate you"));
+                return jsonAnswer(401, Json.object().put("error", "Couldn't authenticate you"));
             }
             synchronized (ZendeskApiFake.this) {
                 return route(req);
@@ -206,7 +199,7 @@ public final class ZendeskApiFake implements AutoCloseable {
             Map<String, String> query = query(pq.length > 1 ? pq[1] : "");
             Matcher m;
             if (method.equals("GET") && path.equals("/api/v2/users/me")) {
-                return json(200, wrap("user", users.get(API_USER)));
+                return jsonAnswer(200, wrap("user", users.get(API_USER)));
             }
             if (method.equals("POST") && path.equals("/api/v2/users/create_or_update")) {
                 return createOrUpdateUser(Json.parse(req.getBodyAsString()).path("user"));
@@ -216,7 +209,7 @@ public final class ZendeskApiFake implements AutoCloseable {
                 uploads.put(token, new Upload(query.get("filename"), req.getHeader("Content-Type"), req.getBody()));
                 ObjectNode up = Json.object();
                 up.putObject("upload").put("token", token).putObject("attachment").put("file_name", query.get("filename"));
-                return json(201, up);
+                return jsonAnswer(201, up);
             }
             if (method.equals("POST") && path.equals("/api/v2/tickets")) {
                 return createTicket(req);
@@ -227,12 +220,12 @@ public final class ZendeskApiFake implements AutoCloseable {
                 tickets.values().stream().filter(t -> t.path("external_id").asText().equals(query.get("external_id")))
                         .forEach(list::add);
                 out.put("count", list.size());
-                return json(200, out);
+                return jsonAnswer(200, out);
             }
             if ((m = TICKET_SUB.matcher(path)).matches() && method.equals("GET")) {
                 long id = Long.parseLong(m.group(1));
                 if (!tickets.containsKey(id)) {
-                    return json(404, Json.object().put("error", "RecordNotFound"));
+                    return jsonAnswer(404, Json.object().put("error", "RecordNotFound"));
                 }
                 ObjectNode out = Json.object();
                 if (m.group(2).equals("comments")) {
@@ -249,16 +242,16 @@ public final class ZendeskApiFake implements AutoCloseable {
                 }
                 out.putObject("meta").put("has_more", false);
                 out.putObject("links").putNull("next");
-                return json(200, out);
+                return jsonAnswer(200, out);
             }
             if ((m = TICKET.matcher(path)).matches()) {
                 long id = Long.parseLong(m.group(1));
                 ObjectNode t = tickets.get(id);
                 if (t == null) {
-                    return json(404, Json.object().put("error", "RecordNotFound"));
+                    return jsonAnswer(404, Json.object().put("error", "RecordNotFound"));
                 }
                 if (method.equals("GET")) {
-                    return json(200, wrap("ticket", t));
+                    return jsonAnswer(200, wrap("ticket", t));
                 }
                 if (method.equals("PUT")) {
                     return updateTicket(t, Json.parse(req.getBodyAsString()).path("ticket"));
@@ -267,10 +260,10 @@ public final class ZendeskApiFake implements AutoCloseable {
             if (method.equals("GET") && path.startsWith("/attachments/token/")) {
                 String token = path.substring("/attachments/token/".length()).replace("/", "");
                 Upload u = uploads.get(token);
-                return u == null ? json(404, Json.object()) : aResponse().withStatus(200)
+                return u == null ? jsonAnswer(404, Json.object()) : aResponse().withStatus(200)
                         .withHeader("Content-Type", u.contentType()).withBody(u.bytes()).build();
             }
-            return json(404, Json.object().put("error", "InvalidEndpoint"));
+            return jsonAnswer(404, Json.object().put("error", "InvalidEndpoint"));
         }
 
         private ResponseDefinition createOrUpdateUser(JsonNode user) {
@@ -286,7 +279,7 @@ public final class ZendeskApiFake implements AutoCloseable {
             }
             ObjectNode target = found;
             user.fields().forEachRemaining(e -> target.set(e.getKey(), e.getValue()));
-            return json(status, wrap("user", found));
+            return jsonAnswer(status, wrap("user", found));
         }
 
         private ResponseDefinition createTicket(LoggedRequest req) {
@@ -335,7 +328,7 @@ public final class ZendeskApiFake implements AutoCloseable {
                 ObjectNode err = Json.object().put("error", "RecordInvalid").put("description", "Record validation errors");
                 err.putObject("details").putArray("status").addObject()
                         .put("description", "Status: closed prevents ticket update");
-                return json(422, err);
+                return jsonAnswer(422, err);
             }
             long id = t.path("id").asLong();
             JsonNode c = in.path("comment");
@@ -344,7 +337,7 @@ public final class ZendeskApiFake implements AutoCloseable {
                     tokens(c));
             ObjectNode out = wrap("ticket", t);
             out.set("audit", audit(id, author, in.path("metadata"), comment));
-            return json(200, out);
+            return jsonAnswer(200, out);
         }
 
         private List<String> tokens(JsonNode comment) {
@@ -372,8 +365,4 @@ public final class ZendeskApiFake implements AutoCloseable {
         return out;
     }
 
-    private static ResponseDefinition json(int status, JsonNode body) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
-                .withBody(Json.write(body)).build();
-    }
 }
