@@ -3,17 +3,24 @@
 #   bench/run.sh           full profile (long: journal up to 1M messages)
 #   bench/run.sh --quick   a few minutes, journal up to 100k
 #   bench/run.sh --smoke   seconds, tiny scale (what the module's test runs)
+#   bench/run.sh --quick --only ingest,e2e   only these phases (baselines ingest e2e reply journal conversations
+#                                            startup jfr); writes bench/target/RESULTS-partial.md instead
 # Extra JVM options for every system under test (hub and baselines alike): BENCH_JVM_OPTS="-Xmx256m" bench/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 profile=full
-case "${1:-}" in
-  --quick) profile=quick ;;
-  --smoke) profile=smoke ;;
-  "") ;;
-  *) echo "usage: $0 [--quick|--smoke]" >&2; exit 2 ;;
-esac
+only=baselines,ingest,e2e,reply,journal,conversations,startup,jfr
+out="$here/RESULTS.md"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) profile=quick ;;
+    --smoke) profile=smoke ;;
+    --only) only="${2:?--only needs a list of phases}"; out="$here/target/RESULTS-partial.md"; shift ;;
+    *) echo "usage: $0 [--quick|--smoke] [--only phase,...]" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -1)
 repo="${MAVEN_REPO:-$HOME/.m2/repository}/dev/omnibridge"
@@ -28,5 +35,6 @@ fi
 
 cd "$here"
 exec java -cp "target/classes:$(cat target/bench.classpath)" dev.omnibridge.bench.Bench \
-  --profile "$profile" --out "$here/RESULTS.md" --work "$here/target/bench-work" \
-  --hub-lib "$here/target/hub/omnibridge/lib" --plugins "$here/target/plugin-zips" --jvm-opts "${BENCH_JVM_OPTS:-}"
+  --profile "$profile" --out "$out" --work "$here/target/bench-work" --only "$only" \
+  --hub-lib "${BENCH_HUB_LIB:-$here/target/hub/omnibridge/lib}" --plugins "$here/target/plugin-zips" \
+  --jvm-opts "${BENCH_JVM_OPTS:-}"

@@ -10,11 +10,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Runs every scenario of issue 9 against the packaged hub and the two baselines on this machine and writes the
  * Markdown report. {@code Bench [--profile smoke|quick|full] [--out RESULTS.md] [--work dir] [--hub-lib dir]
- * [--plugins dir] [--jvm-opts "..."]}; defaults suit {@code bench/run.sh}.
+ * [--plugins dir] [--jvm-opts "..."] [--only phase,...]}; defaults suit {@code bench/run.sh}. {@code --only} runs
+ * just the named phases ({@link #PHASES}), for quick before/after comparisons of one part of the hub.
  */
 public final class Bench {
     static final String MACHINE = "Machine and load";
@@ -23,7 +26,12 @@ public final class Bench {
     static final String STARTUP = "5. Start-up and memory";
     static final String PROFILE = "Profile (JFR, hub ingest at saturation)";
 
+    /** Phases {@code --only} can name; without it, all of them run. */
+    static final Set<String> PHASES = Set.of("baselines", "ingest", "e2e", "reply", "journal", "conversations",
+            "startup", "jfr");
+
     private final Profile p;
+    private final Set<String> only;
     private final Path work;
     private final Launchers launchers;
     private final Report report = new Report();
@@ -31,7 +39,15 @@ public final class Bench {
     private final List<String> phaseLoads = new ArrayList<>();
 
     public Bench(Profile p, Path work, Launchers launchers) {
+        this(p, work, launchers, PHASES);
+    }
+
+    public Bench(Profile p, Path work, Launchers launchers, Set<String> only) {
+        if (!PHASES.containsAll(only)) {
+            throw new IllegalArgumentException("--only takes phases from " + new TreeSet<>(PHASES) + ": " + only);
+        }
         this.p = p;
+        this.only = only;
         this.work = work;
         this.launchers = launchers;
     }
@@ -39,13 +55,13 @@ public final class Bench {
     public static void main(String[] args) throws IOException {
         Map<String, String> o = new HashMap<>(Map.of("--profile", "quick", "--out", "RESULTS.md", "--work",
                 "target/bench-work", "--hub-lib", "target/hub/omnibridge/lib", "--plugins", "target/plugin-zips",
-                "--jvm-opts", ""));
+                "--jvm-opts", "", "--only", String.join(",", PHASES)));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i], args[i + 1]);
         }
         Bench bench = new Bench(Profile.named(o.get("--profile")), Path.of(o.get("--work")).toAbsolutePath(),
                 new Launchers(Path.of(o.get("--hub-lib")).toAbsolutePath(), Path.of(o.get("--plugins")).toAbsolutePath(),
-                        o.get("--jvm-opts")));
+                        o.get("--jvm-opts")), Set.of(o.get("--only").split(",")));
         String md = bench.run();
         Files.writeString(Path.of(o.get("--out")), md);
         System.out.println("wrote " + Path.of(o.get("--out")).toAbsolutePath());
@@ -70,53 +86,29 @@ public final class Bench {
         Map<String, List<Double>> startups = new HashMap<>();
         try (DeskStub stub = new DeskStub()) {
             Scenarios s = new Scenarios(p, report, stub);
-            log("baseline (a): bare Vert.x");
-            try (Target vertx = launchers.bareVertx(work.resolve("vertx"))) {
-                startups.put("vertx", List.of((double) vertx.startupMillis()));
-                memory(vertx, s.ingest(vertx, null));
+            if (only.contains("baselines")) {
+                baselines(s, stub, startups);
             }
-            log("baseline (b): hand-written Camel route");
-            try (Target camel = launchers.camelRoute(work.resolve("camel"), stub.deskUrl(), stub.callbackUrl())) {
-                startups.put("camel", List.of((double) camel.startupMillis()));
-                memory(camel, s.ingest(camel, null));
-                s.endToEnd(camel);
-                s.replies(camel);
+            if (only.contains("ingest") || only.contains("e2e") || only.contains("reply") || only.contains("jfr")) {
+                log("hub, all " + plugins.size() + " bundled plugins");
+                try (Target hub = launchers.hub(work.resolve("hub"), plugins, stub.deskUrl(), stub.callbackUrl(),
+                        List.of())) {
+                    hubLoad(s, hub);
+                }
             }
-            log("hub, all " + plugins.size() + " bundled plugins");
-            Target hub = launchers.hub(work.resolve("hub"), plugins, stub.deskUrl(), stub.callbackUrl(), List.of());
-            try {
-                Target profiled = hub;
-                Runnable profile = p.jfr() ? () -> profile(profiled) : null;
-                if (!p.jfr()) {
-                    report.text(PROFILE, "Not recorded in the `" + p.name() + "` profile.");
-                }
-                List<Double> underLoad = s.ingest(hub, profile);
-                memory(hub, underLoad);
-                s.endToEnd(hub);
-                s.replies(hub);
-                if (p.freshHubForGrowth()) {
-                    hub.close();
-                    log("journal growth");
-                    hub = launchers.hub(work.resolve("hub-journal"), plugins, stub.deskUrl(), stub.callbackUrl(),
-                            List.of());
-                }
-                s.journalGrowth(hub);
-                if (p.freshHubForGrowth()) {
-                    hub.close();
-                    log("conversation growth");
-                    hub = launchers.hub(work.resolve("hub-conversations"), plugins, stub.deskUrl(),
-                            stub.callbackUrl(), List.of());
-                }
-                s.conversationGrowth(hub);
-            } finally {
-                hub.close();
+            if (only.contains("journal") || only.contains("conversations")) {
+                growth(s, plugins, stub);
             }
-            log("start-up");
-            startup(plugins, stub);
-            report.figure(STARTUP, "vertx.startup", "baseline bare Vert.x: start to first 200 (one start)", "ms",
-                    startups.get("vertx"));
-            report.figure(STARTUP, "camel.startup", "baseline Camel route: start to /health 200 (one start)", "ms",
-                    startups.get("camel"));
+            if (only.contains("startup")) {
+                log("start-up");
+                startup(plugins, stub);
+            }
+            if (only.contains("baselines")) {
+                report.figure(STARTUP, "vertx.startup", "baseline bare Vert.x: start to first 200 (one start)", "ms",
+                        startups.get("vertx"));
+                report.figure(STARTUP, "camel.startup", "baseline Camel route: start to /health 200 (one start)",
+                        "ms", startups.get("camel"));
+            }
         }
         String loadAfter = loadavg();
         machine(started, loadBefore, loadAfter, plugins);
@@ -124,6 +116,68 @@ public final class Bench {
         return report.markdown("# Omnibridge benchmark results (issue 9)\n\nWritten by `bench/run.sh"
                 + (p.name().equals("full") ? "" : " --" + p.name()) + "`; every figure is min / median / max over "
                 + "the runs shown. Methods and caveats are at the end of each section and in `bench/README.md`.\n");
+    }
+
+    private void baselines(Scenarios s, DeskStub stub, Map<String, List<Double>> startups) {
+        log("baseline (a): bare Vert.x");
+        try (Target vertx = launchers.bareVertx(work.resolve("vertx"))) {
+            startups.put("vertx", List.of((double) vertx.startupMillis()));
+            memory(vertx, s.ingest(vertx, null));
+        }
+        log("baseline (b): hand-written Camel route");
+        try (Target camel = launchers.camelRoute(work.resolve("camel"), stub.deskUrl(), stub.callbackUrl())) {
+            startups.put("camel", List.of((double) camel.startupMillis()));
+            memory(camel, s.ingest(camel, null));
+            s.endToEnd(camel);
+            s.replies(camel);
+        }
+    }
+
+    private void hubLoad(Scenarios s, Target hub) {
+        Runnable profile = p.jfr() && only.contains("jfr") ? () -> profile(hub) : null;
+        if (profile == null) {
+            report.text(PROFILE, "Not recorded in this run (profile `" + p.name() + "`, phases " + new TreeSet<>(only)
+                    + ").");
+        }
+        if (only.contains("ingest")) {
+            memory(hub, s.ingest(hub, profile));
+        } else if (profile != null) {
+            profile.run();
+        }
+        if (only.contains("e2e")) {
+            s.endToEnd(hub);
+        }
+        if (only.contains("reply")) {
+            s.replies(hub);
+        }
+    }
+
+    /** Each growth curve on an empty store of its own (the smoke profile reuses one hub to stay within seconds). */
+    private void growth(Scenarios s, List<Path> plugins, DeskStub stub) {
+        Target hub = null;
+        try {
+            if (only.contains("journal")) {
+                log("journal growth");
+                hub = launchers.hub(work.resolve("hub-journal"), plugins, stub.deskUrl(), stub.callbackUrl(),
+                        List.of());
+                s.journalGrowth(hub);
+            }
+            if (only.contains("conversations")) {
+                if (hub == null || p.freshHubForGrowth()) {
+                    if (hub != null) {
+                        hub.close();
+                    }
+                    log("conversation growth");
+                    hub = launchers.hub(work.resolve("hub-conversations"), plugins, stub.deskUrl(),
+                            stub.callbackUrl(), List.of());
+                }
+                s.conversationGrowth(hub);
+            }
+        } finally {
+            if (hub != null) {
+                hub.close();
+            }
+        }
     }
 
     private void memory(Target t, List<Double> rssUnderLoad) {
