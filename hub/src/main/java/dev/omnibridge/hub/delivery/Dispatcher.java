@@ -4,6 +4,7 @@ import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.DeliveryTask;
 import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.hub.store.TxWork;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
@@ -19,11 +20,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,6 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the ticket before the next one is added; different lanes run in parallel on the worker pool. A failure is
  * retried with backoff (holding its lane), and a permanent or exhausted one goes to the dead-letter list while
  * the lane moves on.
+ *
+ * <p>A lane does not wait for the commit of a successful outcome before its next delivery: the journal commits
+ * outcomes in the order they are submitted, and a crash before the commit only repeats deliveries under the same
+ * idempotency key. What the next delivery needs from that outcome (a desk ticket just created) the lane keeps in
+ * memory until it is committed.
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -60,10 +70,17 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicLong dead = new AtomicLong();
     private volatile boolean running = true;
 
+    // Successful outcomes submitted to the journal and not yet committed; close() waits for them.
+    private final Set<CompletableFuture<Void>> unrecorded = ConcurrentHashMap.newKeySet();
+
     private static final class Lane {
         final String key;
         final ArrayDeque<DeliveryTask> queue = new ArrayDeque<>();
         boolean busy;
+        // Outcomes of this lane not committed yet: while there are any, the lane stays so its ticket is not lost.
+        int unrecorded;
+        // The desk ticket a delivery of this lane created, possibly not committed yet.
+        volatile String ticketRef;
 
         Lane(String key) {
             this.key = key;
@@ -164,7 +181,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         Instant next;
         try {
-            next = attempt(task);
+            next = attempt(lane, task);
         } catch (Exception e) {
             // The store could not record the outcome: keep the task at the head and try again shortly.
             LOG.error("Recording delivery {} failed, will retry: {}", task.id(), e.getMessage());
@@ -179,7 +196,7 @@ public final class Dispatcher implements AutoCloseable {
             lane.queue.poll();
             if (lane.queue.isEmpty()) {
                 lane.busy = false;
-                lanes.remove(lane.key);
+                removeIfIdle(lane);
                 return;
             }
             task = lane.queue.peek();
@@ -187,18 +204,27 @@ public final class Dispatcher implements AutoCloseable {
         schedule(lane, task.notBefore());
     }
 
+    /** Called with the lanes lock held. */
+    private void removeIfIdle(Lane lane) {
+        if (!lane.busy && lane.unrecorded == 0 && lane.queue.isEmpty()) {
+            lanes.remove(lane.key);
+        }
+    }
+
     /** Delivers the task once; returns when to try again, or null when the task is finished (done or dead). */
-    private Instant attempt(DeliveryTask task) throws Exception {
+    private Instant attempt(Lane lane, DeliveryTask task) throws Exception {
         Instant started = clock.instant();
         try {
             DeliveryStore.Context ctx = store.context(task);
             String resultRef;
             String newTicket = null;
             if (task.kind() == DeliveryTask.TargetKind.DESK) {
+                String ticketRef = lane.ticketRef != null ? lane.ticketRef : ctx.ticketRef();
                 DeskResult result = targets.deliverToDesk(task.target(), new DeskDelivery(ctx.message(),
-                        ctx.conversation(), ctx.contact(), ctx.ticketRef(), task.idempotencyKey()));
-                if (!result.ticketRef().equals(ctx.ticketRef())) {
+                        ctx.conversation(), ctx.contact(), ticketRef, task.idempotencyKey()));
+                if (!result.ticketRef().equals(ticketRef)) {
                     newTicket = result.ticketRef();
+                    lane.ticketRef = newTicket;
                 }
                 resultRef = result.itemId();
             } else if (ctx.customerUnreachable() != null) {
@@ -208,10 +234,7 @@ public final class Dispatcher implements AutoCloseable {
                 resultRef = targets.sendToChannel(task.target(), new OutboundMessage(ctx.message(),
                         ctx.conversation(), task.idempotencyKey()));
             }
-            journal.submit(store.done(task, resultRef, newTicket, clock.instant())).get();
-            finished(task);
-            metrics.messageOut(task.target());
-            metrics.deliveryLatency(Duration.between(task.createdAt(), clock.instant()).toNanos() / 1e9);
+            record(lane, task, store.done(task, resultRef, newTicket, clock.instant()));
             return null;
         } catch (DeliveryException e) {
             return failed(task, e, started);
@@ -258,6 +281,46 @@ public final class Dispatcher implements AutoCloseable {
         return next;
     }
 
+    /** Submits a successful outcome without waiting for its commit; counts the delivery once it is committed. */
+    private void record(Lane lane, DeliveryTask task, TxWork<Void> outcome) {
+        synchronized (lanes) {
+            lane.unrecorded++;
+        }
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        unrecorded.add(recorded);
+        recorded.whenComplete((ok, error) -> {
+            unrecorded.remove(recorded);
+            synchronized (lanes) {
+                lane.unrecorded--;
+                removeIfIdle(lane);
+            }
+            if (error == null) {
+                finished(task);
+                metrics.messageOut(task.target());
+                metrics.deliveryLatency(Duration.between(task.createdAt(), clock.instant()).toNanos() / 1e9);
+            }
+        });
+        submitUntilCommitted(task, outcome, recorded);
+    }
+
+    // A failed outcome write is retried rather than the delivery: later deliveries of the lane have gone out since.
+    private void submitUntilCommitted(DeliveryTask task, TxWork<Void> outcome, CompletableFuture<Void> recorded) {
+        journal.submit(outcome).whenComplete((ok, error) -> {
+            if (error == null) {
+                recorded.complete(null);
+                return;
+            }
+            try {
+                timer.schedule(() -> submitUntilCommitted(task, outcome, recorded), 1, TimeUnit.SECONDS);
+                LOG.error("Recording delivery {} failed, will retry: {}", task.id(), error.getMessage());
+            } catch (RejectedExecutionException stopped) {
+                LOG.error("Recording delivery {} failed at shutdown; it will be repeated after the restart: {}",
+                        task.id(), error.getMessage());
+                recorded.completeExceptionally(error);
+            }
+        });
+    }
+
     private void finished(DeliveryTask task) {
         queued.remove(task.id());
         pending.decrementAndGet();
@@ -266,15 +329,21 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /** Stops delivering and waits (bounded) for the outcomes of deliveries already made to be committed. */
     @Override
     public void close() {
         running = false;
-        timer.shutdownNow();
         workers.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(unrecorded.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Not every delivery outcome was recorded before shutdown; those deliveries will be repeated "
+                    + "after the restart: {}", e.getMessage());
+        } finally {
+            timer.shutdownNow();
         }
     }
 }

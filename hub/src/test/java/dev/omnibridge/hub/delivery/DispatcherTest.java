@@ -487,6 +487,70 @@ class DispatcherTest {
         assertThat(targets.deskTextsByThread().get("thread-1")).containsExactly("hello", "marker");
     }
 
+    @Test
+    void aLaneMovesOnBeforeItsOutcomeIsCommittedAndCarriesTheTicketItJustOpened() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        Dispatcher dispatcher = dispatcher(targets, 10);
+        List<DeliveryTask> tasks = new CopyOnWriteArrayList<>();
+        scheduler = tasks::add;
+        ingest("thread-1", "m1");
+        ingest("thread-1", "m2");
+        CountDownLatch release = blockJournal();
+
+        tasks.forEach(dispatcher::enqueue);
+        Poll.until("both delivered while nothing is committed", () -> targets.deskDelivered.size() == 2);
+
+        assertThat(count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'")).isZero();
+        String conversationId = targets.deskDelivered.get(0).conversation().id();
+        assertThat(targets.deskDelivered).extracting(DeskDelivery::ticketRef)
+                .containsExactly(null, "T-" + conversationId);
+        release.countDown();
+        awaitAllDone(2);
+        assertThat(count("SELECT COUNT(*) FROM desk_tickets WHERE ticket_ref = 'T-" + conversationId + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void closeWaitsForOutcomesThatAreNotCommittedYet() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        Dispatcher dispatcher = dispatcher(targets, 10);
+        List<DeliveryTask> tasks = new CopyOnWriteArrayList<>();
+        scheduler = tasks::add;
+        ingest("thread-1", "m1");
+        ingest("thread-1", "m2");
+        ingest("thread-2", "m3");
+        CountDownLatch release = blockJournal();
+        tasks.forEach(dispatcher::enqueue);
+        Poll.until("all delivered", () -> targets.deskDelivered.size() == 3);
+
+        Thread closing = new Thread(dispatcher::close);
+        closing.start();
+        closing.join(300);
+        assertThat(closing.isAlive()).as("close() returned while outcomes were unrecorded").isTrue();
+        release.countDown();
+        closing.join(20_000);
+
+        assertThat(closing.isAlive()).isFalse();
+        assertThat(count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'")).isEqualTo(3);
+    }
+
+    /** Holds the journal's writer (and so every commit) until the returned latch is counted down. */
+    private CountDownLatch blockJournal() throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        journal.submit((c, after) -> {
+            entered.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        return release;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     @FunctionalInterface
