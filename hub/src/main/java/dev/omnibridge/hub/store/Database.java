@@ -16,6 +16,8 @@ import java.sql.SQLException;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+    static final int QUERY_CACHE_SIZE = 64;
+
     private final HikariDataSource dataSource;
 
     private Database(HikariDataSource dataSource) {
@@ -26,8 +28,11 @@ public final class Database implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         if (store.embedded()) {
             // WRITE_DELAY=0: H2's default (500 ms) acknowledges commits that a SIGKILL then loses.
+            // QUERY_CACHE_SIZE: each session keeps this many parsed statements. A group of ingests and delivery
+            // outcomes cycles through ~10 distinct ones, more than H2's default of 8: the LRU cache then evicted
+            // each statement before its next use and every prepare parsed the SQL again.
             hc.setJdbcUrl("jdbc:h2:file:" + dataDir.resolve("omnibridge").toAbsolutePath()
-                    + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
+                    + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=" + QUERY_CACHE_SIZE);
             hc.setUsername("sa");
             hc.setPassword("");
         } else {
