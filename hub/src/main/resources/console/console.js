@@ -121,7 +121,8 @@
     if (view === 'conversations') state.conversation = arg ? decodeURIComponent(arg) : state.conversation;
     refresh();
     stopTimer();
-    state.timer = setInterval(refresh, 4000);
+    // An open conversation refreshes faster, so a live chat's messages and typing show up promptly.
+    state.timer = setInterval(refresh, view === 'conversations' && state.conversation ? 2000 : 4000);
   }
 
   function stopTimer() {
@@ -235,6 +236,7 @@
     const timeline = el('ol', { class: 'timeline' });
     for (const view of msgs.messages) timeline.appendChild(messageItem(view));
     body.appendChild(timeline);
+    if (conv.customerTypingAt) body.appendChild(el('p', { class: 'hint', id: 'customer-typing' }, 'Customer is typing…'));
   }
 
   function messageItem(view) {
@@ -246,9 +248,17 @@
       el('div', { class: 'meta' }, label, ' · ', author.displayName || author.role || '', ' · ', when(m.receivedAt)),
       m.subject ? el('div', { class: 'subject' }, m.subject) : null,
       el('div', { class: 'text' }, m.text || ''),
-      (m.attachments || []).length ? el('div', { class: 'meta' }, 'Attachments: ',
-        m.attachments.map((a) => (a.fileName || a.contentType) + ' ')) : null,
+      (m.attachments || []).length ? el('div', { class: 'meta attachments' }, 'Attachments: ',
+        m.attachments.map(attachmentLink)) : null,
       el('ul', { class: 'deliveries' }, (view.deliveries || []).map(deliveryItem)));
+  }
+
+  // Stored files open through the admin API, which always serves them as downloads (never rendered inline).
+  function attachmentLink(a) {
+    const name = a.fileName || a.mediaType;
+    const stored = /^[0-9a-f]{64}$/.test(a.sha256 || '');
+    return stored ? el('a', { class: 'attachment', href: '/api/attachments/' + a.sha256, download: name }, name, ' ')
+      : el('span', { class: 'attachment' }, name, ' ');
   }
 
   function deliveryItem(d) {
@@ -264,6 +274,13 @@
   function answerBox(conv) {
     const text = el('textarea', { id: 'answer-text', 'data-conversation': conv.id, maxlength: 20000,
       placeholder: 'Answer the customer (goes out through ' + conv.channel.instanceId + ')' });
+    let typingSent = 0;
+    text.addEventListener('input', () => {
+      // A hint for live channels; at most one every 3 s, and failures do not matter.
+      if (Date.now() - typingSent < 3000) return;
+      typingSent = Date.now();
+      api('/api/conversations/' + encodeURIComponent(conv.id) + '/typing', { method: 'POST', body: {} }).catch(() => {});
+    });
     const send = el('button', { type: 'submit', id: 'answer-send' }, 'Send reply');
     const resolve = el('button', { type: 'button', id: 'resolve', class: 'secondary',
       disabled: conv.status === 'RESOLVED', onclick: () => resolveConversation(conv.id) }, 'Resolve');

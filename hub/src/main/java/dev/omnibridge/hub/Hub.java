@@ -20,6 +20,7 @@ import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.web.HttpApi;
+import dev.omnibridge.spi.ConnectorType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,10 +60,19 @@ public final class Hub implements AutoCloseable {
     }
 
     public static Hub start(HubConfig config) throws Exception {
+        return start(config, List.of());
+    }
+
+    /**
+     * @param hostTypes connector types from the embedding application's own class path, offered next to the
+     *                  built-in ones and the plugins' (e.g. a connector under test)
+     */
+    public static Hub start(HubConfig config, List<ConnectorType> hostTypes) throws Exception {
         long t0 = System.nanoTime();
         Clock clock = Clock.systemUTC();
         Files.createDirectories(config.dataDir());
-        ConnectorCatalog catalog = ConnectorCatalog.load(config.pluginsDir(), BuiltInTypes.all());
+        ConnectorCatalog catalog = ConnectorCatalog.load(config.pluginsDir(),
+                java.util.stream.Stream.concat(BuiltInTypes.all().stream(), hostTypes.stream()).toList());
         Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8);
         Journal journal = new Journal(database);
         Metrics metrics = new Metrics();

@@ -1,5 +1,7 @@
 package dev.omnibridge.spi;
 
+import dev.omnibridge.model.Conversation;
+
 /**
  * A customer channel: turns the channel's traffic into canonical messages (through webhooks or
  * {@link ConnectorContext#submit}) and sends outbound messages back out.
@@ -10,6 +12,14 @@ public interface ChannelConnector extends Connector {
      *
      * @return the channel's id for the sent message
      * @throws DeliveryException classified as retryable or permanent
+     * @throws HandOff when the customer has left this channel but asked to be answered on another one
      */
     String send(OutboundMessage outbound) throws DeliveryException;
+
+    /**
+     * An agent is writing a reply in this conversation (e.g. typing in the operator console). Channels that can show
+     * it (a chat widget, Telegram's chat action) do; it is a hint, never stored, so failures are ignored.
+     */
+    default void agentTyping(Conversation conversation) {
+    }
 }

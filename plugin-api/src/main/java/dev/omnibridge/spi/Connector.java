@@ -1,5 +1,6 @@
 package dev.omnibridge.spi;
 
+import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -23,5 +24,18 @@ public interface Connector {
      */
     default WebhookOutcome onWebhook(WebhookRequest request) {
         throw new WebhookRejectedException(404, "this connector does not accept webhooks");
+    }
+
+    /**
+     * Handles a WebSocket upgrade request to {@code /hooks/{instanceId}/subPath}. Check the origin and credentials
+     * of {@code handshake} (it has no body) and throw {@link WebhookRejectedException} to refuse: the client gets
+     * that status and no socket. This runs on the HTTP event loop, so it must not block: decide from the request
+     * alone and do any storing from the returned listener. The hub closes the socket when the instance stops.
+     *
+     * @param socket where to push frames; usable as soon as this method returns
+     * @return what receives the client's frames
+     */
+    default LiveSocket.Listener onSocket(WebhookRequest handshake, LiveSocket socket) {
+        throw new WebhookRejectedException(404, "this connector does not accept WebSockets");
     }
 }

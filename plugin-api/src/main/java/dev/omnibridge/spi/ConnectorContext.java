@@ -58,4 +58,19 @@ public interface ConnectorContext {
 
     /** Records a problem (e.g. a failing poll) shown as last error in {@code /health}; the instance keeps running. */
     void reportProblem(String message);
+
+    /**
+     * The customer of the conversation with this thread key is typing (a live chat's typing indicator). Shown to
+     * agents for a few seconds; not stored.
+     */
+    default void customerTyping(String threadKey) {
+    }
+
+    /**
+     * Whether a customer writing on this channel now would reach an agent: at least one desk this channel's messages
+     * go to is running. A live chat uses it to say so and offer an email follow-up instead.
+     */
+    default boolean deskAvailable() {
+        return true;
+    }
 }

@@ -65,6 +65,11 @@ public final class InboxService {
         return submitted.replyId();
     }
 
+    /** An agent is writing an answer: the customer's channel may show it (a live chat's typing indicator). */
+    public void agentTyping(String conversationId) throws Refused, SQLException {
+        instances.agentTyping(conversation(conversationId));
+    }
+
     /** Marks the conversation RESOLVED, as a desk's "solved" would. */
     public void resolve(String conversationId, String inbox) throws Refused, SQLException {
         Conversation conv = conversation(conversationId);

@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.runtime;
 
 import dev.omnibridge.config.Settings;
+import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AttachmentStore;
@@ -21,17 +22,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** The hub as one connector instance sees it; remembers what the instance added to Camel so stop can remove it. */
 final class HubConnectorContext implements ConnectorContext {
     private static final Logger LOG = LoggerFactory.getLogger(HubConnectorContext.class);
+    private static final int GOING_AWAY = 1001;
 
     private final ConnectorInstance instance;
     private final Settings settings;
     private final InstanceManager hub;
     private final List<String> components = new ArrayList<>();
     private final List<String> routeIds = new ArrayList<>();
+    private final Set<LiveSocket> sockets = ConcurrentHashMap.newKeySet();
 
     HubConnectorContext(ConnectorInstance instance, Settings settings, InstanceManager hub) {
         this.instance = instance;
@@ -122,13 +126,35 @@ final class HubConnectorContext implements ConnectorContext {
     }
 
     @Override
+    public void customerTyping(String threadKey) {
+        findConversation(threadKey).ifPresent(c -> hub.typing().customerTyping(c.id()));
+    }
+
+    @Override
+    public boolean deskAvailable() {
+        return hub.deskAvailable(instance.id());
+    }
+
+    @Override
     public void reportProblem(String message) {
         instance.problem(message);
         LOG.warn("Instance {} reports: {}", instance.id(), message);
     }
 
-    /** Removes the routes and components this instance added. */
+    void track(LiveSocket socket) {
+        sockets.add(socket);
+    }
+
+    void untrack(LiveSocket socket) {
+        sockets.remove(socket);
+    }
+
+    /** Removes the routes and components this instance added and closes its sockets. */
     void release() {
+        for (LiveSocket socket : List.copyOf(sockets)) {
+            socket.close(GOING_AWAY, "connector stopped");
+        }
+        sockets.clear();
         for (String id : routeIds) {
             try {
                 hub.camel().getRouteController().stopRoute(id);

@@ -11,7 +11,9 @@ import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
+import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.ChannelConnector;
@@ -20,6 +22,7 @@ import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.HandOff;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.Skipped;
@@ -62,6 +65,7 @@ public final class InstanceManager implements DeliveryTargets {
     private final Metrics metrics;
     private final Clock clock;
     private final Map<String, ConnectorInstance> instances = new LinkedHashMap<>();
+    private final TypingIndicators typing;
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
                            InboundWriter writer, OffsetStore offsets, JournalQueries queries,
@@ -76,6 +80,7 @@ public final class InstanceManager implements DeliveryTargets {
         this.attachments = attachments;
         this.metrics = metrics;
         this.clock = clock;
+        this.typing = new TypingIndicators(clock);
         for (HubConfig.Instance i : config.instances()) {
             instances.put(i.id(), new ConnectorInstance(i.id(), i.type(), i.enabled()));
         }
@@ -221,14 +226,8 @@ public final class InstanceManager implements DeliveryTargets {
      * carried is stored; a refusal throws {@link WebhookRejectedException}.
      */
     public CompletableFuture<WebhookResponse> webhook(String id, WebhookRequest request) {
-        ConnectorInstance instance = instances.get(id);
-        if (instance == null) {
-            throw new WebhookRejectedException(404, "no connector instance '" + id + "'");
-        }
+        ConnectorInstance instance = acceptingRequests(id);
         Connector connector = instance.connector;
-        if (instance.state() != InstanceState.RUNNING || connector == null) {
-            throw new WebhookRejectedException(503, "instance '" + id + "' is " + instance.state());
-        }
         WebhookOutcome outcome;
         try {
             outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
@@ -243,6 +242,66 @@ public final class InstanceManager implements DeliveryTargets {
             return CompletableFuture.completedFuture(outcome.response());
         }
         return store(instance, outcome.inbound()).thenApply(report -> outcome.response());
+    }
+
+    /**
+     * Hands a WebSocket upgrade to its instance (called on the event loop). Returns the listener for the client's
+     * frames, running them with the plugin's class loader; a refusal throws {@link WebhookRejectedException}. The
+     * socket is closed when the instance stops.
+     */
+    public LiveSocket.Listener socket(String id, WebhookRequest handshake, LiveSocket socket) {
+        ConnectorInstance instance = acceptingRequests(id);
+        Connector connector = instance.connector;
+        HubConnectorContext context = instance.context;
+        LiveSocket.Listener listener;
+        try {
+            listener = withLoader(instance.classLoader, () -> connector.onSocket(handshake, socket));
+        } catch (WebhookRejectedException e) {
+            metrics.webhookRejected(id);
+            throw e;
+        } catch (Exception e) {
+            LOG.error("Instance {} failed on a socket handshake: {}", id, describe(e));
+            throw new WebhookRejectedException(500, "connector failed to handle the socket handshake");
+        }
+        if (listener == null) {
+            throw new WebhookRejectedException(500, "connector accepted the socket without a listener");
+        }
+        context.track(socket);
+        ClassLoader loader = instance.classLoader;
+        return new LiveSocket.Listener() {
+            @Override
+            public void onText(String text) {
+                runQuietly(loader, () -> listener.onText(text));
+            }
+
+            @Override
+            public void onClose() {
+                context.untrack(socket);
+                runQuietly(loader, listener::onClose);
+            }
+        };
+    }
+
+    private static void runQuietly(ClassLoader loader, Runnable work) {
+        try {
+            withLoader(loader, () -> {
+                work.run();
+                return null;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(describe(e), e);
+        }
+    }
+
+    private ConnectorInstance acceptingRequests(String id) {
+        ConnectorInstance instance = instances.get(id);
+        if (instance == null) {
+            throw new WebhookRejectedException(404, "no connector instance '" + id + "'");
+        }
+        if (instance.state() != InstanceState.RUNNING || instance.connector == null) {
+            throw new WebhookRejectedException(503, "instance '" + id + "' is " + instance.state());
+        }
+        return instance;
     }
 
     CompletableFuture<IngestReport> store(ConnectorInstance instance, Inbound inbound) {
@@ -289,7 +348,62 @@ public final class InstanceManager implements DeliveryTargets {
         if (!(instance.connector instanceof ChannelConnector channel)) {
             throw DeliveryException.permanent("instance '" + instanceId + "' is not a channel");
         }
-        return call(instance, () -> channel.send(message));
+        try {
+            return call(instance, () -> channel.send(message));
+        } catch (HandOff handOff) {
+            return handOff(instanceId, message, handOff);
+        }
+    }
+
+    /**
+     * Sends a message through the channel the customer asked to be answered on instead. The thread key there is
+     * derived from the conversation, so every handed-off reply of one conversation lands in the same thread.
+     */
+    private String handOff(String fromInstance, OutboundMessage message, HandOff handOff) {
+        ConnectorInstance target = running(handOff.channelInstanceId());
+        if (!(target.connector instanceof ChannelConnector channel)) {
+            throw DeliveryException.permanent("hand-off target '" + target.id() + "' is not a channel");
+        }
+        Conversation from = message.conversation();
+        Conversation there = new Conversation(from.id(), new ChannelRef(target.type(), target.id()),
+                HandOffThreads.threadKey(from.id()), from.contactId(), handOff.to(), from.status(),
+                from.deskTickets(), from.createdAt());
+        OutboundMessage redirected = new OutboundMessage(message.message(), there, message.idempotencyKey());
+        String ref;
+        try {
+            ref = call(target, () -> channel.send(redirected));
+        } catch (HandOff again) {
+            throw DeliveryException.permanent("hand-off from '" + fromInstance + "' to '" + target.id()
+                    + "' was handed off again; a hand-off is followed once");
+        }
+        LOG.info("Message {} of conversation {} handed off from {} to {}: {}", message.message().id(), from.id(),
+                fromInstance, target.id(), handOff.getMessage());
+        metrics.messageOut(target.id());
+        return HandOffThreads.deliveryRef(target.id(), ref);
+    }
+
+    /** Shows the customer that an agent is writing, where the channel can; a hint, so failures are only logged. */
+    public void agentTyping(Conversation conversation) {
+        ConnectorInstance instance = instances.get(conversation.channel().instanceId());
+        if (instance == null || instance.state() != InstanceState.RUNNING
+                || !(instance.connector instanceof ChannelConnector channel)) {
+            return;
+        }
+        try {
+            runQuietly(instance.classLoader, () -> channel.agentTyping(conversation));
+        } catch (RuntimeException e) {
+            LOG.debug("Instance {}: typing hint failed: {}", instance.id(), e.getMessage());
+        }
+    }
+
+    public TypingIndicators typing() {
+        return typing;
+    }
+
+    /** Whether at least one desk that a channel instance's conversations go to is running. */
+    boolean deskAvailable(String channelInstanceId) {
+        return desksFor(channelInstanceId).stream().map(instances::get)
+                .anyMatch(d -> d != null && d.state() == InstanceState.RUNNING);
     }
 
     private ConnectorInstance running(String id) {

@@ -42,6 +42,10 @@ import java.util.concurrent.ExecutorService;
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final ObjectMapper JSON = CanonicalJson.mapper();
+    // Framing and session headers stay the hub's: a connector cannot break the connection or set cookies.
+    private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("content-length",
+            "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "set-cookie",
+            "content-type");
 
     private final InstanceManager instances;
     private final Dispatcher dispatcher;
@@ -77,6 +81,8 @@ public final class HttpApi {
     }
 
     public void mount(Router router, Handler<RoutingContext> bodyHandler) {
+        // Before the body handler: a WebSocket upgrade must reach toWebSocket() with its request unread.
+        router.get("/hooks/:instanceId/*").handler(this::socketOrNext);
         router.route("/hooks/:instanceId").handler(bodyHandler).handler(this::webhook).failureHandler(this::failure);
         router.route("/hooks/:instanceId/*").handler(bodyHandler).handler(this::webhook)
                 .failureHandler(this::failure);
@@ -99,16 +105,47 @@ public final class HttpApi {
         }
     }
 
-    private void webhook(RoutingContext ctx) {
+    private void socketOrNext(RoutingContext ctx) {
+        if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+            ctx.next();
+            return;
+        }
         String id = ctx.pathParam("instanceId");
-        String prefix = "/hooks/" + id;
+        VertxLiveSocket socket = new VertxLiveSocket(id, blocking);
+        dev.omnibridge.live.LiveSocket.Listener listener;
+        try {
+            listener = instances.socket(id, request(ctx, null), socket);
+        } catch (WebhookRejectedException e) {
+            error(ctx, e.status(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("Instance {}: socket handshake failed", id, e);
+            error(ctx, 500, "internal error");
+            return;
+        }
+        ctx.request().toWebSocket()
+                .onSuccess(ws -> socket.attach(ws, listener))
+                .onFailure(e -> {
+                    LOG.debug("Instance {}: WebSocket upgrade failed: {}", id, e.getMessage());
+                    socket.close(1011, "upgrade failed");
+                    listener.onClose();
+                    error(ctx, 400, "WebSocket upgrade failed");
+                });
+    }
+
+    private static WebhookRequest request(RoutingContext ctx, Buffer body) {
+        String prefix = "/hooks/" + ctx.pathParam("instanceId");
         String path = ctx.normalizedPath();
         String subPath = path.length() > prefix.length() ? path.substring(prefix.length()).replaceFirst("^/", "") : "";
-        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-        WebhookRequest request = new WebhookRequest(ctx.request().method().name(), subPath,
+        return new WebhookRequest(ctx.request().method().name(), subPath,
                 URI.create(ctx.request().absoluteURI()), toMap(ctx.request().headers()),
                 toMap(ctx.queryParams()), body == null ? new byte[0] : body.getBytes(),
                 ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
+    }
+
+    private void webhook(RoutingContext ctx) {
+        String id = ctx.pathParam("instanceId");
+        WebhookRequest request = request(ctx, ctx.body() == null ? null : ctx.body().buffer());
         blocking.execute(() -> {
             try {
                 instances.webhook(id, request).whenComplete((response, error) -> {
@@ -278,6 +315,7 @@ public final class HttpApi {
             body.set("contact", JSON.valueToTree(queries.contact(conv.get().contactId()).orElse(null)));
             if (operator != null) {
                 body.set("inboxes", JSON.valueToTree(operator.inboxesFor(conv.get())));
+                body.put("customerTypingAt", operator.customerTypingAt(conv.get()));
             }
             json(ctx, 200, body);
         }
@@ -344,6 +382,11 @@ public final class HttpApi {
 
     private static void send(RoutingContext ctx, WebhookResponse response) {
         var r = ctx.response().setStatusCode(response.status());
+        response.headers().forEach((name, value) -> {
+            if (!RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                r.putHeader(name, value);
+            }
+        });
         if (response.contentType() != null) {
             r.putHeader("Content-Type", response.contentType());
         }

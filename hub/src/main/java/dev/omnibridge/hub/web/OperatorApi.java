@@ -43,6 +43,7 @@ public final class OperatorApi {
                 .handler(ctx -> api.offload(ctx, () -> reply(ctx)));
         router.post("/api/conversations/:id/resolve").handler(bodyHandler)
                 .handler(ctx -> api.offload(ctx, () -> resolve(ctx)));
+        router.post("/api/conversations/:id/typing").handler(ctx -> api.offload(ctx, () -> typing(ctx)));
         router.get("/api/stats").handler(ctx -> api.offload(ctx, () -> stats(ctx)));
     }
 
@@ -90,6 +91,20 @@ public final class OperatorApi {
         } catch (InboxService.Refused e) {
             HttpApi.error(ctx, e.status(), e.getMessage());
         }
+    }
+
+    private void typing(RoutingContext ctx) throws Exception {
+        try {
+            inbox.agentTyping(ctx.pathParam("id"));
+            ctx.response().setStatusCode(204).end();
+        } catch (InboxService.Refused e) {
+            HttpApi.error(ctx, e.status(), e.getMessage());
+        }
+    }
+
+    /** When the customer was last seen typing, if recent: the console shows "typing". */
+    String customerTypingAt(Conversation conversation) {
+        return instances.typing().customerTypingAt(conversation.id()).map(Object::toString).orElse(null);
     }
 
     private void stats(RoutingContext ctx) throws Exception {
