@@ -43,6 +43,8 @@ public final class FakeConnectorContext implements ConnectorContext {
     private final Map<String, String> offsets = new LinkedHashMap<>();
     private final List<String> components = new CopyOnWriteArrayList<>();
     private volatile RuntimeException failNextSubmit;
+    private final List<String> customerTyping = new CopyOnWriteArrayList<>();
+    private volatile boolean deskAvailable = true;
 
     public FakeConnectorContext(String instanceId, ConfigDef config, Map<String, ?> rawSettings) {
         this.instanceId = instanceId;
@@ -193,4 +195,24 @@ public final class FakeConnectorContext implements ConnectorContext {
         return next;
     }
 
+    @Override
+    public void customerTyping(String threadKey) {
+        customerTyping.add(threadKey);
+    }
+
+    /** Thread keys {@link #customerTyping} was called with, in order. */
+    public List<String> customerTypingCalls() {
+        return List.copyOf(customerTyping);
+    }
+
+    @Override
+    public boolean deskAvailable() {
+        return deskAvailable;
+    }
+
+    /** What {@link #deskAvailable()} answers from now on (true by default). */
+    public FakeConnectorContext withDeskAvailable(boolean available) {
+        this.deskAvailable = available;
+        return this;
+    }
 }
