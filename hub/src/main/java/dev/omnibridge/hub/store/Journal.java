@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Serialises writes to the store and commits them in groups: every request waiting when a commit starts shares
  * that commit. A crash-safe commit costs the same for one row or a hundred, so this is what lets durable
  * acknowledgement keep up with concurrent webhooks. Each unit of work runs under its own savepoint, so one bad
- * unit fails alone while the rest of the group commits.
+ * unit fails alone while the rest of the group commits. The writer keeps one connection, and its prepared
+ * statements, from group to group; a group that fails as a whole gives it up for a fresh one.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -30,6 +31,7 @@ public final class Journal implements AutoCloseable {
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
+    private StatementReuse connection; // writer thread only; null until the first group and after a failed one
 
     public Journal(Database database) {
         this.database = database;
@@ -73,14 +75,35 @@ public final class Journal implements AutoCloseable {
         while ((left = queue.poll()) != null) {
             left.future().completeExceptionally(new SQLException("store is shutting down"));
         }
+        discardConnection();
+    }
+
+    private Connection writerConnection() throws SQLException {
+        if (connection == null) {
+            Connection c = database.connection();
+            c.setAutoCommit(false);
+            connection = new StatementReuse(c);
+        }
+        return connection.connection();
+    }
+
+    private void discardConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the writer's connection failed: {}", e.getMessage());
+            }
+            connection = null;
+        }
     }
 
     private void commitGroup(List<Pending<?>> group) {
         Object[] results = new Object[group.size()];
         Throwable[] failures = new Throwable[group.size()];
         AfterCommit[] afters = new AfterCommit[group.size()];
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
+        try {
+            Connection c = writerConnection();
             try {
                 for (int i = 0; i < group.size(); i++) {
                     afters[i] = new AfterCommit();
@@ -105,6 +128,7 @@ public final class Journal implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
+            discardConnection();
             LOG.error("Group commit of {} unit(s) failed: {}", group.size(), e.getMessage());
             group.forEach(p -> p.future().completeExceptionally(e));
             return;
@@ -132,7 +156,7 @@ public final class Journal implements AutoCloseable {
         try {
             c.rollback();
         } catch (SQLException ignored) {
-            // The connection is broken; the pool discards it.
+            // The connection is broken: it is discarded, and the pool replaces it.
         }
     }
 
