@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.systemtest.support.ConsoleBrowser;
 import dev.omnibridge.systemtest.support.HubConfig;
 import dev.omnibridge.systemtest.support.HubProcess;
+import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Poll;
 import dev.omnibridge.systemtest.support.SystemTestBase;
 import dev.omnibridge.systemtest.support.WebchatSite;
@@ -141,6 +142,11 @@ class WebchatBrowserTest extends SystemTestBase {
         WebchatSite.consoleOpenConversation(browser, hub.baseUrl(), "vera");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Hello from the shop");
         browser.find(By.id("answer-text")).sendKeys("We are on it, Vera.");
+        String consoleTab = browser.driver().getWindowHandle();
+        browser.driver().switchTo().window(widgetTab);
+        browser.until("the widget shows the agent typing", d -> widget(browser, ".typing").isDisplayed()
+                ? Boolean.TRUE : null);
+        browser.driver().switchTo().window(consoleTab);
         browser.click(By.id("answer-send"));
         browser.untilText(By.cssSelector("#conversation-detail .msg.outbound .text"), "We are on it, Vera.");
         browser.screenshot(getClass().getSimpleName() + "-console-answer");
@@ -149,6 +155,14 @@ class WebchatBrowserTest extends SystemTestBase {
         untilWidgetText(browser, ".msg.agent .body", "We are on it, Vera.");
         assertThat(widgetTexts(browser, ".msg.agent .author")).contains("Alice Agent");
         assertThat(transport(browser)).as("the reply came over the socket").isEqualTo("socket");
+        assertThat(widget(browser, ".typing").isDisplayed()).as("a reply ends the typing hint").isFalse();
+
+        widget(browser, ".input").sendKeys("typing");
+        String id = conversation("vera").path("id").asText();
+        Poll.until(Duration.ofSeconds(10), "the console knows the visitor is typing", () ->
+                !Json.parse(hub.http().admin("GET", "/api/conversations/" + id).body()).path("customerTypingAt")
+                        .isNull());
+        widget(browser, ".input").clear();
         // The widget confirmed receipt: the hub recorded the reply as delivered (or read).
         Poll.until(Duration.ofSeconds(10), "the reply's delivery status reached DELIVERED or READ", () -> {
             String timeline = hub.http().admin("GET", "/api/messages?conversationId="
@@ -260,6 +274,16 @@ class WebchatBrowserTest extends SystemTestBase {
         } finally {
             browser.driver().manage().window().setSize(new Dimension(1280, 900));
         }
+    }
+
+    @Test
+    @Order(8)
+    void theDemoPageOnTheHubItselfWorks() {
+        browser.open(hub.baseUrl() + "/hooks/" + CHAT + "/demo");
+        openWidget(browser);
+        send(browser, "Hello from the demo page");
+        untilWidgetText(browser, ".msg.visitor .mark", "Sent");
+        browser.until("the socket is connected", d -> "socket".equals(transport(browser)) ? Boolean.TRUE : null);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
