@@ -47,6 +47,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class WebchatBrowserTest extends SystemTestBase {
     private static final String CHAT = "chat";
     private static final String INBOX = "inbox";
+    /** A chat whose business hours are not now. */
+    private static final String CLOSED = "closed-chat";
     private static final String TOKEN_SECRET = "webchat-token-secret-for-system-tests-0123456789";
     private static final String HOSTILE = "<img src=x onerror=\"window.__pwned=1\">";
     private static final byte[] PNG = java.util.Base64.getDecoder().decode(
@@ -72,14 +74,17 @@ class WebchatBrowserTest extends SystemTestBase {
         return standardConfig()
                 .instance(CHAT, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "allowedOrigins", site.origin(),
                         "greeting", "Hi! Ask us anything."))
+                .instance(CLOSED, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "businessHours", closedNow(),
+                        "offlineMessage", "We are closed. Leave your email."))
                 .instance(INBOX, "console-inbox", Map.of())
-                .route(CHAT, INBOX);
+                .route(CHAT, INBOX)
+                .route(CLOSED, INBOX);
     }
 
     @BeforeAll
     void startBrowser() {
         site.embed(hub.baseUrl() + "/hooks/" + CHAT);
-        awaitRunning(CHAT, INBOX);
+        awaitRunning(CHAT, CLOSED, INBOX);
         browser = ConsoleBrowser.start();
         widgetTab = browser.driver().getWindowHandle();
     }
@@ -284,6 +289,36 @@ class WebchatBrowserTest extends SystemTestBase {
         send(browser, "Hello from the demo page");
         untilWidgetText(browser, ".msg.visitor .mark", "Sent");
         browser.until("the socket is connected", d -> "socket".equals(transport(browser)) ? Boolean.TRUE : null);
+    }
+
+    @Test
+    @Order(9)
+    void outsideBusinessHoursTheWidgetSaysSoAndTakesAnEmail() {
+        browser.open(hub.baseUrl() + "/hooks/" + CLOSED + "/demo");
+        openWidget(browser);
+        untilWidgetText(browser, ".offline-text", "We are closed. Leave your email.");
+        untilWidgetText(browser, ".prechat .hint", "Leave your email");
+        widget(browser, ".prechat .email").sendKeys("Olga@Example.com");
+        widget(browser, ".prechat .save").click();
+        send(browser, "Please call me back");
+        untilWidgetText(browser, ".msg.visitor .mark", "Sent");
+        WebchatSite.await(Duration.ofSeconds(10), "the message with the visitor's email", () -> {
+            for (JsonNode c : hub.http().adminJson("/api/conversations").path("conversations")) {
+                if (CLOSED.equals(c.path("channel").path("instanceId").asText())) {
+                    String messages = hub.http().admin("GET", "/api/messages?conversationId=" + c.path("id").asText())
+                            .body();
+                    return messages.contains("olga@example.com") && messages.contains("Please call me back") ? c : null;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** A business-hours spec that is closed now: one minute on a day three days from today. */
+    private static String closedNow() {
+        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3).getDayOfWeek()
+                .getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH);
+        return day + " 00:00-00:01";
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
