@@ -89,11 +89,6 @@ final class TokenSigner {
         return new Result(new Verified(parts[1], expiresAt), null);
     }
 
-    /** Whether the token is old enough (past half its life) that the widget should take a renewed one. */
-    boolean renewable(Verified token) {
-        return clock.instant().isAfter(token.expiresAt().minus(ttl.dividedBy(2)));
-    }
-
     private String sign(String conversationKey, long expiry) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

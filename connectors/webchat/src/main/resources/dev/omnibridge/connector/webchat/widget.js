@@ -374,6 +374,15 @@
     });
   }
 
+  /** A token within a week of expiring is swapped for a fresh one for the same conversation. */
+  function renewIfOld() {
+    var expiry = Number((state.token || '').split('.')[2]);
+    if (!expiry || expiry * 1000 - Date.now() > 7 * 86400000) { return; }
+    api('POST', 'session', '{}', 'application/json')
+      .then(function (s) { state.token = s.token; save('token', s.token); })
+      .catch(function (err) { tokenRefused(err); });
+  }
+
   function loadHistory() {
     if (!state.token) { return Promise.resolve(); }
     return api('GET', 'messages').then(function (h) {
@@ -679,6 +688,7 @@
       setOnline(cfg.open);
     }).catch(function () { showNotice('The chat is not available right now.'); });
     if (state.token) {
+      renewIfOld();
       loadHistory().then(connect);
     }
     showPrechat();
