@@ -192,6 +192,23 @@ class WebchatConnectorTest {
     }
 
     @Test
+    void aSessionWithAValidTokenRenewsItForTheSameConversation() {
+        String token = session("{}");
+        clock.advance(Duration.ofDays(25));
+        Answer renewed = post("session", token, "{\"email\":\"ann@example.com\"}");
+        String fresh = renewed.json().path("token").asText();
+        assertThat(key(fresh)).isEqualTo(key(token));
+        assertThat(fresh).isNotEqualTo(token);
+        clock.advance(Duration.ofDays(10));
+        assertThat(get("messages", token).status()).isEqualTo(401);
+        assertThat(get("messages", fresh).status()).isEqualTo(200);
+        // a forged token does not carry its conversation over: a new one starts
+        String[] t = fresh.split("\\.");
+        Answer fromForged = post("session", t[0] + "." + t[1] + "." + t[2] + ".AAAA", "{}");
+        assertThat(key(fromForged.json().path("token").asText())).isNotEqualTo(key(token));
+    }
+
+    @Test
     void expiredTokensAreRefused() {
         String token = session("{}");
         clock.advance(Duration.ofDays(31));
