@@ -44,6 +44,15 @@ public final class HubHttp {
         return send(request(path).GET().build());
     }
 
+    /** A GET with the given header name/value pairs. */
+    public HttpResponse<String> get(String path, String... headers) {
+        HttpRequest.Builder request = request(path).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
     /** An admin API call with {@code Authorization: Bearer <adminToken>}. */
     public HttpResponse<String> admin(String method, String path) {
         return send(request(path).header("Authorization", "Bearer " + adminToken)

@@ -246,6 +246,19 @@ class EmailConnectorTest {
     }
 
     @Test
+    void anAnswerToAHandedOffReplyKeepsItsTokenAndIsNotAcknowledged() throws Exception {
+        start(Map.of("acknowledge", "true"));
+        // The hub handed a chat reply to this mailbox under token CHATAB23; no mail conversation has it yet.
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Re: Your request [#CHATAB23]", "Thanks!", "h1@customer.test"));
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Re: Your request [#CHATAB23]", "One more", "h2@customer.test"));
+
+        List<Message> both = awaitMessages(2);
+        assertThat(both).extracting(Message::threadKey).containsOnly("CHATAB23");
+        Thread.sleep(1500);
+        assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).as("no acknowledgement").isEmpty();
+    }
+
+    @Test
     void acknowledgementGoesOutOnceForANewConversationAndIsMarkedAutoSubmitted() throws Exception {
         start(Map.of("acknowledge", "true"));
         deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Help", "Please", "k1@customer.test"));

@@ -69,9 +69,12 @@ public final class ReplyComposer {
             IOException {
         Message message = outbound.message();
         String token = outbound.conversation().threadKey();
-        List<String> customerIds = history.stream().filter(m -> m.direction() == Direction.INBOUND)
-                .map(Message::channelMessageId).toList();
-        String lastSubject = history.stream().filter(m -> m.direction() == Direction.INBOUND && m.subject() != null)
+        // A reply handed off from another channel (a chat) has that channel's messages in its history: only mails
+        // of this mailbox have Message-IDs and subjects to thread on.
+        List<Message> mails = history.stream().filter(m -> m.direction() == Direction.INBOUND
+                && instanceId.equals(m.channel().instanceId())).toList();
+        List<String> customerIds = mails.stream().map(Message::channelMessageId).toList();
+        String lastSubject = mails.stream().filter(m -> m.subject() != null)
                 .reduce((a, b) -> b).map(Message::subject).orElse(null);
 
         MimeMessage mail = new FixedIdMessage(session, messageIdFor(outbound));

@@ -13,7 +13,8 @@ import java.util.Optional;
  * Finds the conversation a mail belongs to. A mail joins a conversation through the Message-IDs it answers
  * (In-Reply-To, then References, newest first) or the token in its subject, and only if it comes from that
  * conversation's customer: a forwarded or quoted mail from someone else must never land in another customer's
- * conversation. Anything else starts a new conversation.
+ * conversation. A subject token no conversation has yet is adopted (see {@link #thread}). Anything else starts a
+ * new conversation.
  */
 public final class Threader {
     private final ConnectorContext context;
@@ -40,6 +41,12 @@ public final class Threader {
         }
         Optional<String> token = ConversationToken.inSubject(subject);
         if (token.isPresent() && belongsTo(token.get(), from)) {
+            return new Thread(token.get(), false, null);
+        }
+        if (token.isPresent() && context.findConversation(token.get()).isEmpty()) {
+            // A token we sent that has no conversation here yet: a reply handed off from another channel (a chat
+            // visitor who left their email). Adopt it, so every mail of that exchange is one thread, and do not
+            // acknowledge: the customer is answering us, not opening a request.
             return new Thread(token.get(), false, null);
         }
         return new Thread(unusedToken(), true, null);

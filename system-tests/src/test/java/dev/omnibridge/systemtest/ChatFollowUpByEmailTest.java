@@ -1,0 +1,202 @@
+package dev.omnibridge.systemtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import dev.omnibridge.systemtest.support.CustomerMail;
+import dev.omnibridge.systemtest.support.HubConfig;
+import dev.omnibridge.systemtest.support.HubProcess;
+import dev.omnibridge.systemtest.support.Json;
+import dev.omnibridge.systemtest.support.MailServers;
+import dev.omnibridge.systemtest.support.Mailer;
+import dev.omnibridge.systemtest.support.Poll;
+import dev.omnibridge.systemtest.support.ReceivedMail;
+import dev.omnibridge.systemtest.support.SystemTestBase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A chat visitor who left an email and closed the page is answered by email: the packaged hub runs the webchat
+ * instance {@value #CHAT} with {@value #MAIL} (the email connector, on GreenMail's real SMTP/IMAP) as its follow-up
+ * channel, and the built-in console inbox as the desk. The visitor talks to the webchat HTTP API as the widget does
+ * (no browser needed here); the agent answers through the console's admin API.
+ */
+class ChatFollowUpByEmailTest extends SystemTestBase {
+    private static final String CHAT = "chat";
+    private static final String MAIL = "mail";
+    private static final String INBOX = "inbox";
+    private static final String SUPPORT = "support@acme.test";
+    private static final String SUPPORT_PASSWORD = "support-imap-password";
+    private static final String ANN = "ann@customer.test";
+    private static final String TOKEN_SECRET = "webchat-token-secret-for-follow-up-tests-0123456789";
+    private static final Duration HAND_OFF_AFTER = Duration.ofSeconds(1);
+    private static final Duration ARRIVAL = Duration.ofSeconds(30);
+    private static final Pattern SUBJECT_TOKEN = Pattern.compile("\\[#([A-Z2-7]{8})]");
+
+    @RegisterExtension
+    static final GreenMailExtension MAIL_SERVER = new GreenMailExtension(MailServers.smtpAndImapOnFreePorts())
+            .withConfiguration(GreenMailConfiguration.aConfig()
+                    .withUser(SUPPORT, SUPPORT, SUPPORT_PASSWORD)
+                    .withUser(ANN, ANN, "ann-password"))
+            .withPerMethodLifecycle(false);
+
+    @Override
+    protected HubProcess startHub() {
+        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
+        plugins.add(HubProcess.pluginZip("email"));
+        plugins.add(HubProcess.pluginZip("webchat"));
+        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+    }
+
+    @Override
+    protected HubConfig config() {
+        Map<String, Object> mail = new LinkedHashMap<>();
+        mail.put("imapHost", MailServers.HOST);
+        mail.put("imapPort", MAIL_SERVER.getImap().getPort());
+        mail.put("imapSecurity", "none");
+        mail.put("imapUsername", SUPPORT);
+        mail.put("imapPassword", SUPPORT_PASSWORD);
+        mail.put("pollInterval", "1s");
+        mail.put("smtpHost", MailServers.HOST);
+        mail.put("smtpPort", MAIL_SERVER.getSmtp().getPort());
+        mail.put("smtpSecurity", "none");
+        mail.put("fromAddress", SUPPORT);
+        mail.put("fromName", "Acme Support");
+        return standardConfig()
+                .instance(CHAT, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "followUpChannel", MAIL,
+                        "handOffAfter", HAND_OFF_AFTER.toSeconds() + "s"))
+                .instance(MAIL, "email", mail)
+                .instance(INBOX, "console-inbox", Map.of())
+                .route(CHAT, INBOX)
+                .route(MAIL, INBOX);
+    }
+
+    @BeforeAll
+    void instancesRun() {
+        awaitRunning(CHAT, MAIL, INBOX);
+    }
+
+    @Test
+    void aReplyToAVisitorWhoLeftGoesOutByEmailAndTheirAnswerComesBackByEmail() throws Exception {
+        String token = visitorSession("Ann", ANN);
+        assertThat(visitor("POST", "messages", token,
+                "{\"clientId\":\"follow-up-1\",\"text\":\"Can you send me the invoice by email?\"}").statusCode())
+                .isEqualTo(200);
+        String conversation = awaitConversation(CHAT);
+        Poll.until(ARRIVAL, "the console inbox has the chat", () -> hub.http()
+                .adminJson("/api/conversations/" + conversation).path("deskTickets").has(INBOX));
+
+        // The visitor closed the page without a socket: once handOffAfter has passed, replies go by email.
+        Thread.sleep(HAND_OFF_AFTER.toMillis() + 500);
+        String replyText = "Hello Ann, the invoice is attached to your account.";
+        HttpResponse<String> reply = hub.http().post("/api/conversations/" + conversation + "/replies",
+                "{\"inbox\":\"" + INBOX + "\",\"text\":\"" + replyText + "\"}",
+                "Authorization", "Bearer " + HubProcess.ADMIN_TOKEN);
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(202);
+
+        ReceivedMail mail = awaitMailTo(ANN);
+        assertThat(mail.from().getAddress()).isEqualTo(SUPPORT);
+        assertThat(mail.to()).containsExactly(ANN);
+        assertThat(mail.topLevelParts().get(0).content()).contains(replyText);
+        assertThat(mail.header("In-Reply-To")).as("chat messages are not mails to thread on").isNull();
+        Matcher tag = SUBJECT_TOKEN.matcher(mail.subject());
+        assertThat(tag.find()).as("subject %s carries a thread token", mail.subject()).isTrue();
+        JsonNode delivery = chatDelivery(conversation, replyText);
+        assertThat(delivery.path("status").asText()).isEqualTo("DONE");
+        assertThat(delivery.path("resultRef").asText()).startsWith("handoff:" + MAIL + ":");
+        assertThat(visitor("GET", "messages", token, null).body()).as("the chat history keeps the reply")
+                .contains(replyText);
+
+        // Ann answers the mail from her mail client: the conversation continues on the email channel.
+        CustomerMail answer = CustomerMail.from("Ann", ANN).to(SUPPORT).subject("Re: " + mail.subject())
+                .inReplyTo(mail.messageId()).references(mail.messageId()).text("Thanks, got it!");
+        Mailer annsClient = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
+        annsClient.send(answer.build(annsClient.session()));
+        String mailConversation = awaitConversation(MAIL);
+        JsonNode onMail = hub.http().adminJson("/api/conversations/" + mailConversation);
+        assertThat(onMail.path("threadKey").asText()).as("threaded by the token of the handed-off mail")
+                .isEqualTo(tag.group(1));
+        assertThat(onMail.path("customer").path("value").asText()).isEqualTo(ANN);
+        Poll.until(ARRIVAL, "the answer reaches the console inbox", () -> hub.http()
+                .adminJson("/api/conversations/" + mailConversation).path("deskTickets").has(INBOX));
+    }
+
+    // --- helpers
+
+    private String visitorSession(String name, String email) {
+        HttpResponse<String> session = visitor("POST", "session", null,
+                "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
+        return Json.parse(session.body()).path("token").asText();
+    }
+
+    /** A call of the widget: from the hub's own origin (always allowed), with the visitor's token if any. */
+    private HttpResponse<String> visitor(String method, String path, String token, String body) {
+        List<String> headers = new ArrayList<>(List.of("Origin", hub.baseUrl()));
+        if (token != null) {
+            headers.addAll(List.of("Authorization", "Bearer " + token));
+        }
+        String url = "/hooks/" + CHAT + "/" + path;
+        return method.equals("GET") ? hub.http().get(url, headers.toArray(String[]::new))
+                : hub.http().post(url, body, headers.toArray(String[]::new));
+    }
+
+    private String awaitConversation(String instance) {
+        String[] id = new String[1];
+        Poll.until(ARRIVAL, "a conversation on " + instance, () -> {
+            Optional<JsonNode> found = stream(hub.http().adminJson("/api/conversations").path("conversations"))
+                    .filter(c -> c.path("channel").path("instanceId").asText().equals(instance)).findFirst();
+            found.ifPresent(c -> id[0] = c.path("id").asText());
+            return found.isPresent();
+        });
+        return id[0];
+    }
+
+    private JsonNode chatDelivery(String conversation, String text) {
+        JsonNode[] found = new JsonNode[1];
+        Poll.until(ARRIVAL, "the reply's delivery to " + CHAT + " is recorded", () -> {
+            for (JsonNode view : hub.http().adminJson("/api/messages?conversationId=" + conversation)
+                    .path("messages")) {
+                if (!view.path("message").path("text").asText().equals(text)) {
+                    continue;
+                }
+                for (JsonNode d : view.path("deliveries")) {
+                    if (d.path("target").asText().equals(CHAT) && d.path("status").asText().equals("DONE")) {
+                        found[0] = d;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    private ReceivedMail awaitMailTo(String address) {
+        Poll.until(ARRIVAL, "a mail arrives in " + address + "'s mailbox", () -> !mailsTo(address).isEmpty());
+        return mailsTo(address).get(0);
+    }
+
+    private static List<ReceivedMail> mailsTo(String address) {
+        return MAIL_SERVER.findReceivedMessages(user -> user.getEmail().equals(address), message -> true)
+                .map(ReceivedMail::new).toList();
+    }
+
+    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+    }
+}
