@@ -248,9 +248,17 @@
       el('div', { class: 'meta' }, label, ' · ', author.displayName || author.role || '', ' · ', when(m.receivedAt)),
       m.subject ? el('div', { class: 'subject' }, m.subject) : null,
       el('div', { class: 'text' }, m.text || ''),
+      channelDetails(m.metadata),
       (m.attachments || []).length ? el('div', { class: 'meta attachments' }, 'Attachments: ',
         m.attachments.map(attachmentLink)) : null,
       el('ul', { class: 'deliveries' }, (view.deliveries || []).map(deliveryItem)));
+  }
+
+  // What the channel knows beyond the text (e.g. the email a chat visitor left, unverified); the hub's own
+  // bookkeeping keys are left out.
+  function channelDetails(metadata) {
+    const entries = Object.entries(metadata || {}).filter(([k]) => !k.startsWith('omnibridge.') && !k.startsWith('desk.'));
+    return entries.length ? el('div', { class: 'meta details' }, entries.map(([k, v]) => k + ': ' + v).join(' · ')) : null;
   }
 
   // Stored files open through the admin API, which always serves them as downloads (never rendered inline).
