@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.omnibridge.hub.config.HubConfig;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +45,11 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("omnibridge-store");
         HikariDataSource ds = new HikariDataSource(hc);
         Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load();
-        flyway.migrate();
+        // The migration's own result names the version: flyway.info() would scan and query everything again.
+        MigrateResult migrated = flyway.migrate();
         LOG.info("Store ready at {} (schema version {})", store.embedded()
-                ? dataDir.resolve("omnibridge.mv.db") : redactUrl(store.url()), flyway.info().current().getVersion());
+                ? dataDir.resolve("omnibridge.mv.db") : redactUrl(store.url()),
+                migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion);
         return new Database(ds);
     }
 
