@@ -1,0 +1,73 @@
+package dev.omnibridge.connector.webchat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.Inbound;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns what a visitor sends (over HTTP or the socket) into a stored customer message and shows it in the visitor's
+ * other tabs. The channel message id is {@code <conversationKey>.<clientId>}, so a resent message is stored once.
+ */
+final class VisitorMessages {
+    private final VisitorRegistry visitors;
+
+    VisitorMessages(VisitorRegistry visitors) {
+        this.visitors = visitors;
+    }
+
+    /** Validates, stores and echoes a text message ({@code clientId}, {@code text}, optional name and email). */
+    Frames.Ack acceptText(ChatInstance r, TokenSigner.Verified token, JsonNode body, String origin) {
+        String clientId = VisitorInput.clientId(body.path("clientId"));
+        String text = VisitorInput.text(body.path("text"), r.maxTextLength());
+        if (text.isBlank()) {
+            throw new Refusal(400, "text must not be empty");
+        }
+        String key = token.conversationKey();
+        Visitor v = visitors.visitor(key);
+        v.profile(VisitorInput.name(body.path("name")), VisitorInput.email(body.path("email")));
+        r.limitVisitor(key);
+        Message message = store(r, token, v, clientId, text, List.of(), origin);
+        return new Frames.Ack(clientId, message.receivedAt().toString());
+    }
+
+    /** Stores a message carrying an already stored file. */
+    Message acceptFile(ChatInstance r, TokenSigner.Verified token, String clientId, Attachment file, String origin) {
+        return store(r, token, visitors.visitor(token.conversationKey()), clientId, "", List.of(file), origin);
+    }
+
+    private Message store(ChatInstance r, TokenSigner.Verified token, Visitor v, String clientId, String text,
+                          List<Attachment> files, String origin) {
+        Message message = build(r, token.conversationKey(), v, clientId, text, files, origin);
+        r.store(Inbound.messages(List.of(message)));
+        visitors.push(token.conversationKey(), Frames.write(new Frames.Push(Frames.view(message, null))));
+        return message;
+    }
+
+    private static Message build(ChatInstance r, String key, Visitor v, String clientId, String text,
+                                 List<Attachment> files, String origin) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (v.email != null) {
+            // Unverified: agents see it, a hand-off may use it, but it never becomes the contact's address.
+            metadata.put(WebchatConnector.META_EMAIL, v.email);
+        }
+        if (origin != null) {
+            String site = OriginPolicy.normalise(origin);
+            metadata.put(WebchatConnector.META_ORIGIN, site == null ? "invalid" : site);
+        }
+        Instant now = r.clock().instant();
+        String name = v.name != null ? v.name : "Visitor " + key.substring(0, 4);
+        return Message.builder().direction(Direction.INBOUND).channel(r.channel())
+                .channelMessageId(key + "." + clientId).threadKey(key)
+                .author(Author.customer(name, Address.chatUser(key))).text(text).attachments(files)
+                .receivedAt(now).channelTimestamp(now).metadata(metadata).build();
+    }
+}
