@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.webhook.WebhookRequest;
 import dev.omnibridge.webhook.WebhookResponse;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,28 +43,34 @@ final class ChatApi {
                 r.offlineMessage(), r.maxFileBytes(), r.allowedFileTypes(), r.maxTextLength()));
     }
 
-    /** A new conversation, or with a valid bearer token the same one with a renewed token (and updated profile). */
+    /**
+     * A new conversation, or with a valid bearer token the same one with a renewed token (and updated profile). A
+     * token is carried over only for the same identity: a site's user logging in or out, or another user at the
+     * same browser, starts a new conversation, so nobody sees another person's chat.
+     */
     WebhookResponse session(ChatInstance r, WebhookRequest request) {
         JsonNode body = VisitorInput.readJson(request.body(), true);
+        String verifiedEmail = r.identities().verify(body);
         String name = VisitorInput.name(body.path("name"));
         String email = VisitorInput.email(body.path("email"));
         String key = null;
         Optional<String> bearer = VisitorAuth.bearer(request);
         if (bearer.isPresent()) {
             TokenSigner.Result verified = r.tokens().verify(bearer.get());
-            if (verified.ok()) {
+            if (verified.ok() && Objects.equals(verified.token().verifiedEmail(), verifiedEmail)) {
                 key = verified.token().conversationKey();   // keep the conversation, renew the token
             }
         }
         if (key == null) {
-            // No token, or one that does not verify: never carry anything over from it.
+            // No token, one that does not verify, or another identity's: never carry anything over from it.
             key = r.tokens().newConversationKey();
         }
         visitors.visitor(key).profile(name, email);
-        String token = r.tokens().issue(key);
+        String token = r.tokens().issue(key, verifiedEmail);
         TokenSigner.Verified t = r.tokens().verify(token).token();
-        LOG.debug("{}: session for visitor {}{}", r.instanceId(), VisitorRegistry.shortKey(key),
-                email == null ? "" : " with email");
+        LOG.debug("{}: session for visitor {}{}{}", r.instanceId(), VisitorRegistry.shortKey(key),
+                email == null ? "" : " with email", verifiedEmail == null ? "" : ", verified as "
+                        + Redact.email(verifiedEmail));
         return json(200, new Frames.Session(token, t.expiresAt().toString(), r.isOpen()));
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
  * limiters, business hours). Replaced as a whole on start, so a request sees one consistent configuration.
  */
 record ChatInstance(ConnectorContext context, Clock clock, String instanceId, ChannelRef channel, TokenSigner tokens,
+                    IdentityVerifier identities,
                     OriginPolicy origins, RateLimiter perIp, RateLimiter perVisitor, BusinessHours hours,
                     String title, String color, String greeting, String offlineMessage, String position,
                     Optional<String> followUpChannel, Duration handOffAfter, long maxFileBytes,
@@ -39,6 +40,8 @@ record ChatInstance(ConnectorContext context, Clock clock, String instanceId, Ch
         return new ChatInstance(context, clock, id, new ChannelRef(WebchatType.NAME, id),
                 new TokenSigner(s.secret(WebchatType.TOKEN_SECRET).reveal(), id, s.duration(WebchatType.TOKEN_TTL),
                         clock),
+                new IdentityVerifier(s.has(WebchatType.IDENTITY_SECRET)
+                        ? s.secret(WebchatType.IDENTITY_SECRET).reveal() : null),
                 new OriginPolicy(s.list(WebchatType.ALLOWED_ORIGINS), hubOrigin(context)),
                 new RateLimiter(s.integer(WebchatType.REQUESTS_PER_MINUTE_PER_IP), clock),
                 new RateLimiter(s.integer(WebchatType.MESSAGES_PER_MINUTE), clock), hours,

@@ -46,14 +46,15 @@ final class VisitorMessages {
 
     private Message store(ChatInstance r, TokenSigner.Verified token, Visitor v, String clientId, String text,
                           List<Attachment> files, String origin) {
-        Message message = build(r, token.conversationKey(), v, clientId, text, files, origin);
+        Message message = build(r, token, v, clientId, text, files, origin);
         r.store(Inbound.messages(List.of(message)));
         visitors.push(token.conversationKey(), Frames.write(new Frames.Push(Frames.view(message, null))));
         return message;
     }
 
-    private static Message build(ChatInstance r, String key, Visitor v, String clientId, String text,
+    private static Message build(ChatInstance r, TokenSigner.Verified token, Visitor v, String clientId, String text,
                                  List<Attachment> files, String origin) {
+        String key = token.conversationKey();
         Map<String, String> metadata = new LinkedHashMap<>();
         if (v.email != null) {
             // Unverified: agents see it, a hand-off may use it, but it never becomes the contact's address.
@@ -67,7 +68,16 @@ final class VisitorMessages {
         String name = v.name != null ? v.name : "Visitor " + key.substring(0, 4);
         return Message.builder().direction(Direction.INBOUND).channel(r.channel())
                 .channelMessageId(key + "." + clientId).threadKey(key)
-                .author(Author.customer(name, Address.chatUser(key))).text(text).attachments(files)
+                .author(Author.customer(name, author(token))).text(text).attachments(files)
                 .receivedAt(now).channelTimestamp(now).metadata(metadata).build();
+    }
+
+    /**
+     * Who wrote it: the email the site verified (so the hub links the conversation to that customer's contact and
+     * desks find the requester by email), else the conversation key as an anonymous chat user.
+     */
+    private static Address author(TokenSigner.Verified token) {
+        return token.verifiedEmail() != null ? Address.email(token.verifiedEmail())
+                : Address.chatUser(token.conversationKey());
     }
 }

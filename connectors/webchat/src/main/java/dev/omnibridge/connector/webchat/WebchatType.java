@@ -23,6 +23,7 @@ public final class WebchatType implements ConnectorType {
     public static final String NAME = "webchat";
 
     static final String TOKEN_SECRET = "tokenSecret";
+    static final String IDENTITY_SECRET = "identitySecret";
     static final String ALLOWED_ORIGINS = "allowedOrigins";
     static final String TITLE = "title";
     static final String COLOR = "color";
@@ -57,6 +58,12 @@ public final class WebchatType implements ConnectorType {
                 .define(Setting.of(TOKEN_SECRET, SettingType.STRING).required().secret()
                         .describedAs("HMAC key that signs visitor tokens, at least 32 characters; changing it "
                                 + "ends every visitor's session")
+                        .validatedBy(v -> String.valueOf(v).length() < 32
+                                ? Optional.of("must be at least 32 characters") : Optional.empty()))
+                .define(Setting.of(IDENTITY_SECRET, SettingType.STRING).secret()
+                        .describedAs("identity verification: HMAC key, at least 32 characters, that the site's "
+                                + "backend uses to sign its logged-in user's email (data-user-hash); a verified "
+                                + "email becomes the visitor's address. Empty: no identity verification")
                         .validatedBy(v -> String.valueOf(v).length() < 32
                                 ? Optional.of("must be at least 32 characters") : Optional.empty()))
                 .define(Setting.of(ALLOWED_ORIGINS, SettingType.LIST)

@@ -3,6 +3,9 @@
  *   <script src="https://hub.example.com/hooks/<instance>/widget.js" async></script>
  * Optional data-attributes: data-title, data-color (#rrggbb), data-greeting, data-position (left|right),
  * data-transport (auto|polling: polling never tries the WebSocket).
+ * Identity verification: data-user-email, data-user-name and data-user-hash (hex HMAC-SHA256 of the email under the
+ * chat's identitySecret, computed by the site's backend) name the site's logged-in user; they go with every session
+ * request as userEmail, name and userHash.
  * Everything the widget shows that came from a visitor, an agent or the server is set with textContent: nothing is
  * ever parsed as HTML. The UI lives in a Shadow DOM so the host page's CSS does not leak in.
  */
@@ -17,6 +20,14 @@
   var ds = script.dataset || {};
   var STORE = 'omnibridge-webchat:' + base;
   var POLL_MS = 3000;
+
+  // The identity the page vouches for; a stored token of another identity (or of none) is not carried over.
+  var identity = ds.userHash ? {email: ds.userEmail || '', hash: ds.userHash, name: ds.userName || ''} : null;
+  if ((load('identity') || '') !== (identity ? identity.hash : '')) {
+    save('token', null);
+    save('profile', null);
+    save('identity', identity ? identity.hash : null);
+  }
 
   var state = {
     token: load('token'),
@@ -186,8 +197,9 @@
   }
 
   function showPrechat() {
-    var needsEmail = !state.online && !state.profile.email;
-    prechat.hidden = !(needsEmail || (!state.token && !state.profile.asked));
+    // The site's logged-in user is known by their verified email: nothing to ask.
+    var needsEmail = !state.online && !state.profile.email && !identity;
+    prechat.hidden = !(needsEmail || (!state.token && !state.profile.asked && !identity));
     prechatHint.textContent = needsEmail ? 'Leave your email and we will answer there:' : 'Tell us who you are (optional):';
     emailInput.required = false;
   }
@@ -360,12 +372,19 @@
     return false;
   }
 
+  /** A session request's body: the visitor's profile plus the identity the page vouches for. */
+  function sessionBody(profile) {
+    var body = {};
+    var name = profile.name || (identity && identity.name);
+    if (name) { body.name = name; }
+    if (profile.email) { body.email = profile.email; }
+    if (identity) { body.userEmail = identity.email; body.userHash = identity.hash; }
+    return JSON.stringify(body);
+  }
+
   function ensureSession() {
     if (state.token) { return Promise.resolve(state.token); }
-    var body = {};
-    if (state.profile.name) { body.name = state.profile.name; }
-    if (state.profile.email) { body.email = state.profile.email; }
-    return api('POST', 'session', JSON.stringify(body), 'application/json').then(function (s) {
+    return api('POST', 'session', sessionBody(state.profile), 'application/json').then(function (s) {
       state.token = s.token;
       save('token', s.token);
       setOnline(s.open);
@@ -378,7 +397,7 @@
   function renewIfOld() {
     var expiry = Number((state.token || '').split('.')[2]);
     if (!expiry || expiry * 1000 - Date.now() > 7 * 86400000) { return; }
-    api('POST', 'session', '{}', 'application/json')
+    api('POST', 'session', sessionBody({}), 'application/json')
       .then(function (s) { state.token = s.token; save('token', s.token); })
       .catch(function (err) { tokenRefused(err); });
   }
@@ -629,7 +648,7 @@
     showNotice(state.profile.email && !state.online ? 'Thanks, we will answer by email.' : '');
     if (state.token) {
       // Tell the server now (same conversation, renewed token).
-      api('POST', 'session', JSON.stringify({name: state.profile.name, email: state.profile.email}), 'application/json')
+      api('POST', 'session', sessionBody(state.profile), 'application/json')
         .then(function (s) { state.token = s.token; save('token', s.token); })
         .catch(function (err) { tokenRefused(err); });
     }

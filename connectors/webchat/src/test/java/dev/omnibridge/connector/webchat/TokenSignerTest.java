@@ -73,4 +73,36 @@ class TokenSignerTest {
             assertThat(signer.verify(bad).problem()).as(bad).isEqualTo(TokenSigner.Problem.MALFORMED);
         }
     }
+
+    @Test
+    void aVerifiedEmailIsSealedIntoTheSignedToken() {
+        String key = signer.newConversationKey();
+        String token = signer.issue(key, "ann@example.com");
+        assertThat(token).startsWith("v2.").doesNotContain("ann").doesNotContain("example");
+        TokenSigner.Result result = signer.verify(token);
+        assertThat(result.ok()).isTrue();
+        assertThat(result.token().conversationKey()).isEqualTo(key);
+        assertThat(result.token().verifiedEmail()).isEqualTo("ann@example.com");
+        assertThat(signer.verify(signer.issue(key)).token().verifiedEmail()).as("anonymous").isNull();
+    }
+
+    @Test
+    void aVerifiedEmailCannotBeAddedSwappedOrDropped() {
+        String key = signer.newConversationKey();
+        String[] ann = signer.issue(key, "ann@example.com").split("\\.");
+        String[] bob = signer.issue(signer.newConversationKey(), "bob@example.com").split("\\.");
+        String[] anonymous = signer.issue(key).split("\\.");
+        // Bob's sealed email in Ann's token
+        assertThat(signer.verify(String.join(".", ann[0], ann[1], ann[2], bob[3], ann[4])).problem())
+                .isEqualTo(TokenSigner.Problem.BAD_SIGNATURE);
+        // Ann's sealed email grafted onto an anonymous token of the same conversation
+        assertThat(signer.verify(String.join(".", "v2", anonymous[1], anonymous[2], ann[3], anonymous[3])).problem())
+                .isEqualTo(TokenSigner.Problem.BAD_SIGNATURE);
+        // the sealed email dropped: an anonymous token with the verified token's signature
+        assertThat(signer.verify(String.join(".", "v1", ann[1], ann[2], ann[4])).problem())
+                .isEqualTo(TokenSigner.Problem.BAD_SIGNATURE);
+        // another instance cannot open or accept it
+        TokenSigner otherInstance = new TokenSigner(SECRET, "other-chat", Duration.ofDays(30), clock);
+        assertThat(otherInstance.verify(String.join(".", ann)).problem()).isEqualTo(TokenSigner.Problem.BAD_SIGNATURE);
+    }
 }
