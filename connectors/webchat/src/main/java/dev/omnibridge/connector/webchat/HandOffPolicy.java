@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.webchat;
 
+import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Decides whether a reply should leave through the follow-up channel instead of the chat: only when the visitor is
- * gone (no socket open and not seen for {@code handOffAfter}), left an email, and a follow-up channel is configured.
+ * gone (no socket open and not seen for {@code handOffAfter}), left an email (typed, or verified by the site), and a
+ * follow-up channel is configured.
  * A visitor who is merely between requests keeps getting replies in the chat history.
  */
 final class HandOffPolicy {
@@ -46,6 +48,10 @@ final class HandOffPolicy {
                     email = m.metadata().get(WebchatConnector.META_EMAIL);
                 }
             }
+        }
+        if (email == null && conversation.customer() != null && conversation.customer().kind() == AddressKind.EMAIL) {
+            // A visitor the site vouched for (identity verification) is reached at that email without typing it.
+            email = conversation.customer().value();
         }
         return Optional.ofNullable(email);
     }

@@ -9,6 +9,11 @@ import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.HandOff;
+import dev.omnibridge.model.Direction;
+import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Author;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import dev.omnibridge.webhook.HmacSignatures;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -28,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Identity verification: a site-signed email becomes the visitor's address; nothing else does. */
 class IdentityVerificationTest {
@@ -115,6 +121,21 @@ class IdentityVerificationTest {
         listener.onText("{\"type\":\"message\",\"clientId\":\"c-verified-2\",\"text\":\"over the socket\"}");
         assertThat(socket.frames("ack")).hasSize(1);
         assertThat(context.messages().get(1).author().address()).isEqualTo(Address.email(ANN));
+    }
+
+    @Test
+    void aVerifiedVisitorWhoLeftIsHandedOffToTheirEmailWithoutTypingIt() throws Exception {
+        startWith(Map.of("identitySecret", IDENTITY_SECRET, "followUpChannel", "mail", "handOffAfter", "1m"));
+        String token = session(identity(ANN, hash(ANN)));
+        Message first = send(token, "c-verified-9");
+        Conversation conversation = context.findConversation(first.threadKey()).orElseThrow();
+        Message answer = Message.builder().id("m-answer").direction(Direction.OUTBOUND).channel(first.channel())
+                .channelMessageId("reply-1").threadKey(first.threadKey()).conversationId(conversation.id())
+                .author(Author.agent("Alice")).text("We mailed you").build();
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThatThrownBy(() -> connector.send(new OutboundMessage(answer, conversation, "idem-1")))
+                .isInstanceOfSatisfying(HandOff.class, h -> assertThat(h.to()).isEqualTo(Address.email(ANN)));
     }
 
     @Test
