@@ -26,6 +26,17 @@ public class DeliveryException extends RuntimeException {
         return new DeliveryException(Kind.RETRYABLE, message, null, cause);
     }
 
+    /**
+     * The state of a started connector instance, or a retryable failure when there is none: a delivery that races
+     * the instance's stop is tried again once it runs.
+     */
+    public static <T> T whileRunning(T state) {
+        if (state == null) {
+            throw retryable("instance is not running", null);
+        }
+        return state;
+    }
+
     public static DeliveryException retryAfter(String message, Duration retryAfter) {
         return new DeliveryException(Kind.RETRYABLE, message, retryAfter, null);
     }

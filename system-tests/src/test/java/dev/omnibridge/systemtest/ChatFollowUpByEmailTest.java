@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,18 +63,7 @@ class ChatFollowUpByEmailTest extends SystemTestBase {
 
     @Override
     protected HubConfig config() {
-        Map<String, Object> mail = new LinkedHashMap<>();
-        mail.put("imapHost", MailServers.HOST);
-        mail.put("imapPort", MAIL_SERVER.getImap().getPort());
-        mail.put("imapSecurity", "none");
-        mail.put("imapUsername", SUPPORT);
-        mail.put("imapPassword", SUPPORT_PASSWORD);
-        mail.put("pollInterval", "1s");
-        mail.put("smtpHost", MailServers.HOST);
-        mail.put("smtpPort", MAIL_SERVER.getSmtp().getPort());
-        mail.put("smtpSecurity", "none");
-        mail.put("fromAddress", SUPPORT);
-        mail.put("fromName", "Acme Support");
+        Map<String, Object> mail = MailServers.emailInstance(MAIL_SERVER, SUPPORT, SUPPORT_PASSWORD);
         return standardConfig()
                 .instance(CHAT, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "followUpChannel", MAIL,
                         "handOffAfter", HAND_OFF_AFTER.toSeconds() + "s"))

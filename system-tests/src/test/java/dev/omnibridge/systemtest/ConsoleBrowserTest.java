@@ -91,7 +91,7 @@ class ConsoleBrowserTest extends SystemTestBase {
         assertThat(browser.findAll(By.id("app")).get(0).isDisplayed()).isFalse();
         browser.screenshot(getClass().getSimpleName() + "-login-refused");
 
-        logIn();
+        browser.logIn(hub.baseUrl());
         browser.untilText(By.cssSelector("#instances-table tr[data-instance='" + INBOX + "'] .state"), "RUNNING");
         assertThat(browser.driver().manage().getCookieNamed("omnibridge_console").isHttpOnly()).isTrue();
         assertThat(browser.script("return document.cookie")).as("the session cookie is out of the page's reach")
@@ -105,7 +105,7 @@ class ConsoleBrowserTest extends SystemTestBase {
         ((ObjectNode) message.get("author")).put("displayName", "Carla Console");
         assertThat(postToChannel(Json.write(message)).statusCode()).isEqualTo(200);
 
-        logIn();
+        browser.logIn(hub.baseUrl());
         browser.find(By.id("agent-name")).sendKeys("Alice Agent");
         openConversation("carla");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Where is my order?");
@@ -142,7 +142,7 @@ class ConsoleBrowserTest extends SystemTestBase {
         ((ObjectNode) message.get("author")).put("displayName", "Mallory " + HOSTILE);
         assertThat(postToChannel(Json.write(message)).statusCode()).isEqualTo(200);
 
-        logIn();
+        browser.logIn(hub.baseUrl());
         openConversation("mallory");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Hi " + HOSTILE);
         browser.untilText(By.cssSelector("#conversation-detail .contact-name"), "Mallory " + HOSTILE);
@@ -162,7 +162,7 @@ class ConsoleBrowserTest extends SystemTestBase {
                 .isEqualTo(200);
         Poll.until(Duration.ofSeconds(15), "a dead letter for the desk", () -> deadLetters().size() > 0);
 
-        logIn();
+        browser.logIn(hub.baseUrl());
         browser.open(hub.baseUrl() + "/console/#dead-letters");
         By row = By.cssSelector("#dead-letters-table tr[data-dead-letter]");
         browser.untilText(row, "requester email is invalid");
@@ -176,7 +176,7 @@ class ConsoleBrowserTest extends SystemTestBase {
     @Test
     @Order(5)
     void instanceIsStoppedStartedAndRestartedFromTheConsole() throws Exception {
-        logIn();
+        browser.logIn(hub.baseUrl());
         browser.open(hub.baseUrl() + "/console/#instances");
         By state = By.cssSelector("#instances-table tr[data-instance='" + DESK + "'] .state");
         browser.untilText(state, "RUNNING");
@@ -198,26 +198,12 @@ class ConsoleBrowserTest extends SystemTestBase {
     @Test
     @Order(6)
     void chartsAreDrawnFromTheJournal() {
-        logIn();
+        browser.logIn(hub.baseUrl());
         browser.open(hub.baseUrl() + "/console/#charts");
         browser.find(By.cssSelector("#chart-messages polyline[data-series='" + WEB + "']"));
         assertThat(browser.findAll(By.cssSelector("#chart-response rect"))).hasSize(7);
         browser.untilText(By.cssSelector("#chart-response"), "answered");
         assertThat(browser.findAll(By.cssSelector("#chart-failures rect"))).hasSize(24);
-    }
-
-    /** Logs in through the form unless the session cookie already did. */
-    private void logIn() {
-        browser.open(hub.baseUrl() + "/console/");
-        browser.until("the login form or the console", d -> d.findElement(By.id("login")).isDisplayed()
-                || d.findElement(By.id("app")).isDisplayed() ? Boolean.TRUE : null);
-        if (browser.driver().findElement(By.id("login")).isDisplayed()) {
-            WebElement token = browser.find(By.id("login-token"));
-            token.clear();
-            token.sendKeys(HubProcess.ADMIN_TOKEN);
-            browser.find(By.id("login-submit")).click();
-            browser.find(By.id("app"));
-        }
     }
 
     /** Finds a conversation through the contact search and opens it. */

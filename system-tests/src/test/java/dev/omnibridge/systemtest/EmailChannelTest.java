@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,19 +77,8 @@ class EmailChannelTest extends SystemTestBase {
 
     @Override
     protected HubConfig config() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("imapHost", MailServers.HOST);
-        settings.put("imapPort", MAIL_SERVER.getImap().getPort());
-        settings.put("imapSecurity", "none");
-        settings.put("imapUsername", SUPPORT);
-        settings.put("imapPassword", SUPPORT_PASSWORD);
-        settings.put("pollInterval", "1s");
+        Map<String, Object> settings = MailServers.emailInstance(MAIL_SERVER, SUPPORT, SUPPORT_PASSWORD);
         settings.put("idle", true);
-        settings.put("smtpHost", MailServers.HOST);
-        settings.put("smtpPort", MAIL_SERVER.getSmtp().getPort());
-        settings.put("smtpSecurity", "none");
-        settings.put("fromAddress", SUPPORT);
-        settings.put("fromName", "Acme Support");
         return standardConfig()
                 .instance(MAIL, "email", settings)
                 .route(MAIL, DESK);

@@ -142,7 +142,7 @@ class WebchatBrowserTest extends SystemTestBase {
     @Order(2)
     void agentAnswersInTheConsoleAndTheVisitorSeesItWithoutReloading() {
         browser.driver().switchTo().newWindow(WindowType.TAB);
-        WebchatSite.consoleLogIn(browser, hub.baseUrl());
+        browser.logIn(hub.baseUrl());
         browser.find(By.id("agent-name")).sendKeys("Alice Agent");
         WebchatSite.consoleOpenConversation(browser, hub.baseUrl(), "vera");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Hello from the shop");
@@ -230,7 +230,7 @@ class WebchatBrowserTest extends SystemTestBase {
         untilWidgetText(browser, ".msg.visitor .mark", "Sent");
 
         browser.driver().switchTo().newWindow(WindowType.TAB);
-        WebchatSite.consoleLogIn(browser, hub.baseUrl());
+        browser.logIn(hub.baseUrl());
         WebchatSite.consoleOpenConversation(browser, hub.baseUrl(), "mallory");
         browser.untilText(By.cssSelector("#conversation-detail .contact-name"), "Mallory " + HOSTILE);
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Look " + HOSTILE);

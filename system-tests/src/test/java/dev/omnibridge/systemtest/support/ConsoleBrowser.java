@@ -62,6 +62,20 @@ public final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /** Logs into the operator console at {@code hubUrl} through its form, unless the session cookie already did. */
+    public void logIn(String hubUrl) {
+        open(hubUrl + "/console/");
+        until("the login form or the console", d -> d.findElement(By.id("login")).isDisplayed()
+                || d.findElement(By.id("app")).isDisplayed() ? Boolean.TRUE : null);
+        if (driver().findElement(By.id("login")).isDisplayed()) {
+            WebElement token = find(By.id("login-token"));
+            token.clear();
+            token.sendKeys(HubProcess.ADMIN_TOKEN);
+            find(By.id("login-submit")).click();
+            find(By.id("app"));
+        }
+    }
+
     public WebDriver driver() {
         return driver;
     }

@@ -1,11 +1,14 @@
 package dev.omnibridge.systemtest.support;
 
+import com.icegreen.greenmail.base.GreenMailOperations;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * GreenMail server setups on free loopback ports, picked the way {@link HubProcess} picks the hub's port (port 0 is
@@ -22,6 +25,23 @@ public final class MailServers {
         return new ServerSetup[]{
                 new ServerSetup(freePort(), HOST, ServerSetup.PROTOCOL_SMTP),
                 new ServerSetup(freePort(), HOST, ServerSetup.PROTOCOL_IMAP)};
+    }
+
+    /** Settings of an email connector instance that reads and sends as {@code mailbox} on this GreenMail. */
+    public static Map<String, Object> emailInstance(GreenMailOperations server, String mailbox, String password) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("imapHost", HOST);
+        settings.put("imapPort", server.getImap().getPort());
+        settings.put("imapSecurity", "none");
+        settings.put("imapUsername", mailbox);
+        settings.put("imapPassword", password);
+        settings.put("pollInterval", "1s");
+        settings.put("smtpHost", HOST);
+        settings.put("smtpPort", server.getSmtp().getPort());
+        settings.put("smtpSecurity", "none");
+        settings.put("fromAddress", mailbox);
+        settings.put("fromName", "Acme Support");
+        return settings;
     }
 
     private static int freePort() {

@@ -154,19 +154,6 @@ public final class WebchatSite implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------- the console side
-    /** Logs into the operator console through its form unless the session cookie already did. */
-    public static void consoleLogIn(ConsoleBrowser browser, String hubUrl) {
-        browser.open(hubUrl + "/console/");
-        browser.until("the login form or the console", d -> d.findElement(By.id("login")).isDisplayed()
-                || d.findElement(By.id("app")).isDisplayed() ? Boolean.TRUE : null);
-        if (browser.driver().findElement(By.id("login")).isDisplayed()) {
-            WebElement token = browser.find(By.id("login-token"));
-            token.clear();
-            token.sendKeys(HubProcess.ADMIN_TOKEN);
-            browser.find(By.id("login-submit")).click();
-            browser.find(By.id("app"));
-        }
-    }
 
     /** Finds a conversation through the console's contact search and opens it. */
     public static void consoleOpenConversation(ConsoleBrowser browser, String hubUrl, String search) {

@@ -87,10 +87,7 @@ public final class FreshdeskConnector implements DeskConnector {
 
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
+        Running r = DeliveryException.whileRunning(running);
         return DeskCalls.deliver(r.instanceId(), delivery, () -> delivery.opensTicket() ? openTicket(r, delivery) : addNote(r, delivery));
     }
 

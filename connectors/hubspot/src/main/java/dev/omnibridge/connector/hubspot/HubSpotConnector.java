@@ -69,10 +69,7 @@ public final class HubSpotConnector implements DeskConnector {
 
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
+        Running r = DeliveryException.whileRunning(running);
         return DeskCalls.deliver(r.instanceId(), delivery, () -> r.desk().deliver(delivery));
     }
 

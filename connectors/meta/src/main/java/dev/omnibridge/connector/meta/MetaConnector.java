@@ -156,14 +156,8 @@ final class MetaConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
-        Message message = outbound.message();
-        if (message.direction() == Direction.INTERNAL) {
-            throw DeliveryException.permanent("internal messages are never sent to customers");
-        }
+        Running r = DeliveryException.whileRunning(running);
+        Message message = outbound.customerFacing();
         Conversation conversation = outbound.conversation();
         String recipient = conversation != null ? conversation.threadKey() : message.threadKey();
         if (recipient == null || !recipient.matches("[0-9]{1,32}")) {

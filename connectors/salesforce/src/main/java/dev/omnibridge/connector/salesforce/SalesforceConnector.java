@@ -84,10 +84,7 @@ public final class SalesforceConnector implements DeskConnector {
 
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
+        Running r = DeliveryException.whileRunning(running);
         return DeskCalls.deliver(r.context().instanceId(), delivery, () -> r.writer().deliver(delivery));
     }
 

@@ -8,7 +8,6 @@ import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
-import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.ChannelConnector;
@@ -186,14 +185,8 @@ final class TelegramConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
-        Message message = outbound.message();
-        if (message.direction() == Direction.INTERNAL) {
-            throw DeliveryException.permanent("internal messages are never sent to customers");
-        }
+        Running r = DeliveryException.whileRunning(running);
+        Message message = outbound.customerFacing();
         Conversation conversation = outbound.conversation();
         String threadKey = conversation == null ? message.threadKey() : conversation.threadKey();
         Matcher key = threadKey == null ? null : THREAD_KEY.matcher(threadKey);

@@ -3,7 +3,6 @@ package dev.omnibridge.connector.twilio;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
-import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.spi.AddressStatus;
@@ -136,14 +135,8 @@ final class TwilioConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
-        Message message = outbound.message();
-        if (message.direction() == Direction.INTERNAL) {
-            throw DeliveryException.permanent("internal messages are never sent to customers");
-        }
+        Running r = DeliveryException.whileRunning(running);
+        Message message = outbound.customerFacing();
         Conversation conversation = outbound.conversation();
         String threadKey = conversation == null ? message.threadKey() : conversation.threadKey();
         int bar = threadKey == null ? -1 : threadKey.indexOf('|');

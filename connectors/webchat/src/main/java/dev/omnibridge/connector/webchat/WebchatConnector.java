@@ -3,7 +3,6 @@ package dev.omnibridge.connector.webchat;
 import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Conversation;
-import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
@@ -90,14 +89,8 @@ public final class WebchatConnector implements ChannelConnector {
      */
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        ChatInstance r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
-        Message message = outbound.message();
-        if (message.direction() == Direction.INTERNAL) {
-            throw DeliveryException.permanent("internal messages are never sent to customers");
-        }
+        ChatInstance r = DeliveryException.whileRunning(running);
+        Message message = outbound.customerFacing();
         Conversation conversation = outbound.conversation();
         if (conversation == null) {
             throw DeliveryException.permanent("a chat reply needs its conversation");

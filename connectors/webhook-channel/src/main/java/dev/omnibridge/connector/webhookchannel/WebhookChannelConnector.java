@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.config.Secret;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.model.ChannelRef;
-import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.privacy.Redact;
@@ -98,14 +97,8 @@ public final class WebhookChannelConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
-        Message message = outbound.message();
-        if (message.direction() == Direction.INTERNAL) {
-            throw DeliveryException.permanent("internal messages are never sent to customers");
-        }
+        Running r = DeliveryException.whileRunning(running);
+        Message message = outbound.customerFacing();
         SignedJsonPoster.Answer answer = r.callback().post(CanonicalJson.write(message), outbound.idempotencyKey());
         String id = channelMessageId(answer.body()).orElse(outbound.idempotencyKey());
         LOG.debug("{}: delivered reply for conversation {} to {} (HTTP {}, id {})", r.instanceId(),

@@ -58,10 +58,7 @@ public final class WebhookDeskConnector implements DeskConnector {
 
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
+        Running r = DeliveryException.whileRunning(running);
         SignedJsonPoster.Answer answer = r.desk().post(DeskEvents.messageCreated(delivery), delivery.idempotencyKey());
         DeskResult result;
         try {

@@ -114,10 +114,7 @@ public final class ZendeskConnector implements DeskConnector {
 
     @Override
     public DeskResult deliver(DeskDelivery d) throws DeliveryException {
-        Running r = running;
-        if (r == null) {
-            throw DeliveryException.retryable("instance is not running", null);
-        }
+        Running r = DeliveryException.whileRunning(running);
         return DeskCalls.deliver(r.ctx().instanceId(), d,
                 () -> d.opensTicket() ? open(r, d) : add(r, d, d.ticketRef()));
     }
