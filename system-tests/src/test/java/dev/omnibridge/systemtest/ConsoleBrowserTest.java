@@ -23,7 +23,6 @@ import org.openqa.selenium.WebElement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -107,7 +106,7 @@ class ConsoleBrowserTest extends SystemTestBase {
 
         browser.logIn(hub.baseUrl());
         browser.find(By.id("agent-name")).sendKeys("Alice Agent");
-        openConversation("carla");
+        browser.openConversation(hub.baseUrl(), "carla");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Where is my order?");
         browser.untilText(By.cssSelector("#conversation-detail .tickets"), INBOX + ": inbox-");
         browser.find(By.id("answer-text")).sendKeys("It ships today.");
@@ -143,7 +142,7 @@ class ConsoleBrowserTest extends SystemTestBase {
         assertThat(postToChannel(Json.write(message)).statusCode()).isEqualTo(200);
 
         browser.logIn(hub.baseUrl());
-        openConversation("mallory");
+        browser.openConversation(hub.baseUrl(), "mallory");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Hi " + HOSTILE);
         browser.untilText(By.cssSelector("#conversation-detail .contact-name"), "Mallory " + HOSTILE);
         browser.untilText(By.cssSelector("#conversation-list li"), "Mallory " + HOSTILE);
@@ -204,19 +203,6 @@ class ConsoleBrowserTest extends SystemTestBase {
         assertThat(browser.findAll(By.cssSelector("#chart-response rect"))).hasSize(7);
         browser.untilText(By.cssSelector("#chart-response"), "answered");
         assertThat(browser.findAll(By.cssSelector("#chart-failures rect"))).hasSize(24);
-    }
-
-    /** Finds a conversation through the contact search and opens it. */
-    private void openConversation(String search) {
-        browser.open(hub.baseUrl() + "/console/#conversations");
-        browser.find(By.id("search")).sendKeys(search);
-        By item = By.cssSelector("#conversation-list li[data-conversation]");
-        browser.until("exactly one conversation matches '" + search + "'", d -> {
-            List<WebElement> items = d.findElements(item);
-            return items.size() == 1 && items.get(0).getText().toLowerCase().contains(search) ? Boolean.TRUE : null;
-        });
-        browser.click(item);
-        browser.find(By.cssSelector("#conversation-detail .timeline"));
     }
 
     private static By instanceButton(String action) {

@@ -144,7 +144,7 @@ class WebchatBrowserTest extends SystemTestBase {
         browser.driver().switchTo().newWindow(WindowType.TAB);
         browser.logIn(hub.baseUrl());
         browser.find(By.id("agent-name")).sendKeys("Alice Agent");
-        WebchatSite.consoleOpenConversation(browser, hub.baseUrl(), "vera");
+        browser.openConversation(hub.baseUrl(), "vera");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Hello from the shop");
         browser.find(By.id("answer-text")).sendKeys("We are on it, Vera.");
         String consoleTab = browser.driver().getWindowHandle();
@@ -231,7 +231,7 @@ class WebchatBrowserTest extends SystemTestBase {
 
         browser.driver().switchTo().newWindow(WindowType.TAB);
         browser.logIn(hub.baseUrl());
-        WebchatSite.consoleOpenConversation(browser, hub.baseUrl(), "mallory");
+        browser.openConversation(hub.baseUrl(), "mallory");
         browser.untilText(By.cssSelector("#conversation-detail .contact-name"), "Mallory " + HOSTILE);
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .text"), "Look " + HOSTILE);
         assertThat(browser.findAll(By.cssSelector("#conversation-detail img[src='x']"))).isEmpty();

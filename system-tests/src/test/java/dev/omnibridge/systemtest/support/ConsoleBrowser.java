@@ -76,6 +76,19 @@ public final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /** Finds a conversation through the console's contact search and opens it. */
+    public void openConversation(String hubUrl, String search) {
+        open(hubUrl + "/console/#conversations");
+        find(By.id("search")).sendKeys(search);
+        By item = By.cssSelector("#conversation-list li[data-conversation]");
+        until("exactly one conversation matches '" + search + "'", d -> {
+            List<WebElement> items = d.findElements(item);
+            return items.size() == 1 && items.get(0).getText().toLowerCase().contains(search) ? Boolean.TRUE : null;
+        });
+        click(item);
+        find(By.cssSelector("#conversation-detail .timeline"));
+    }
+
     public WebDriver driver() {
         return driver;
     }

@@ -2,7 +2,6 @@ package dev.omnibridge.systemtest.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import java.io.IOException;
@@ -151,21 +150,6 @@ public final class WebchatSite implements AutoCloseable {
 
     public static String transport(ConsoleBrowser browser) {
         return (String) browser.script("return window.OmnibridgeWebchat ? window.OmnibridgeWebchat.transport() : null");
-    }
-
-    // ---------------------------------------------------------------------------------------- the console side
-
-    /** Finds a conversation through the console's contact search and opens it. */
-    public static void consoleOpenConversation(ConsoleBrowser browser, String hubUrl, String search) {
-        browser.open(hubUrl + "/console/#conversations");
-        browser.find(By.id("search")).sendKeys(search);
-        By item = By.cssSelector("#conversation-list li[data-conversation]");
-        browser.until("exactly one conversation matches '" + search + "'", d -> {
-            List<WebElement> items = d.findElements(item);
-            return items.size() == 1 && items.get(0).getText().toLowerCase().contains(search) ? Boolean.TRUE : null;
-        });
-        browser.click(item);
-        browser.find(By.cssSelector("#conversation-detail .timeline"));
     }
 
     // ---------------------------------------------------------------------------------------- the HTTP API
