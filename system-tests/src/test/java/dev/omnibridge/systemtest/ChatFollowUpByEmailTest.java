@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,10 +54,7 @@ class ChatFollowUpByEmailTest extends SystemTestBase {
 
     @Override
     protected HubProcess startHub() {
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("email"));
-        plugins.add(HubProcess.pluginZip("webchat"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("email", "webchat");
     }
 
     @Override

@@ -18,13 +18,10 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,10 +50,7 @@ class FreshdeskDeskTest extends SystemTestBase {
     protected HubProcess startHub() {
         freshdesk = FreshdeskApiFake.start(API_KEY);
         twilio = TwilioApiFake.start(ACCOUNT_SID);
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("freshdesk"));
-        plugins.add(HubProcess.pluginZip("twilio"));
-        HubProcess started = HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        HubProcess started = startHubWith("freshdesk", "twilio");
         twilioHooks = new TwilioHubClient(started);
         return started;
     }
@@ -69,11 +63,7 @@ class FreshdeskDeskTest extends SystemTestBase {
         fd.put("webhookSecret", HOOK_SECRET);
         fd.put("requestsPerMinute", 6000);
         fd.put("timeout", "5s");
-        return HubConfig.create()
-                .delivery("initialBackoff", "200ms")
-                .delivery("maxBackoff", "2s")
-                .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
-                .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
+        return quickRetryConfig()
                 .instance(FRESHDESK, "freshdesk", fd)
                 .instance(SMS, "twilio-sms", twilio.smsSettings(ACCOUNT_SID, AUTH_TOKEN))
                 .route(WEB, FRESHDESK)
@@ -95,9 +85,6 @@ class FreshdeskDeskTest extends SystemTestBase {
         }
     }
 
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     private ObjectNode awaitTicket(String subject) {
         Poll.until(WAIT, "a Freshdesk ticket '" + subject + "'", () -> !freshdesk.ticketsWithSubject(subject).isEmpty());

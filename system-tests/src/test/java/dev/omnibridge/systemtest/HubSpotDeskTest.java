@@ -16,13 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,10 +46,7 @@ class HubSpotDeskTest extends SystemTestBase {
     protected HubProcess startHub() {
         hubspot = HubSpotApiFake.start();
         twilio = TwilioApiFake.start(ACCOUNT_SID);
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("hubspot"));
-        plugins.add(HubProcess.pluginZip("twilio"));
-        HubProcess started = HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        HubProcess started = startHubWith("hubspot", "twilio");
         twilioHooks = new TwilioHubClient(started);
         return started;
     }
@@ -65,11 +59,7 @@ class HubSpotDeskTest extends SystemTestBase {
         hs.put("baseUrl", hubspot.baseUrl());
         hs.put("webhookUrl", PUBLIC_HOOK);
         hs.put("timeout", "5s");
-        return HubConfig.create()
-                .delivery("initialBackoff", "200ms")
-                .delivery("maxBackoff", "2s")
-                .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
-                .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
+        return quickRetryConfig()
                 .instance(HUBSPOT, "hubspot", hs)
                 .instance(SMS, "twilio-sms", twilio.smsSettings(ACCOUNT_SID, AUTH_TOKEN))
                 .route(WEB, HUBSPOT)
@@ -91,9 +81,6 @@ class HubSpotDeskTest extends SystemTestBase {
         }
     }
 
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     private HubSpotApiFake.Record awaitTicket(String subjectText) {
         Poll.until(WAIT, "a HubSpot ticket for '" + subjectText + "'",

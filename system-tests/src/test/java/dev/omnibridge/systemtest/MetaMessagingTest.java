@@ -21,10 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,10 +84,7 @@ class MetaMessagingTest extends SystemTestBase {
         graph.whatsappNumber(PHONE_NUMBER_ID_FD);
         graph.whatsappMedia(PHONE_NUMBER_ID_FD);
         freshdesk = FreshdeskApiFake.start(FD_API_KEY);
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("meta"));
-        plugins.add(HubProcess.pluginZip("freshdesk"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("meta", "freshdesk");
     }
 
     @Override

@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -50,9 +49,7 @@ class SalesforceDeskTest extends SystemTestBase {
     @Override
     protected HubProcess startHub() {
         salesforce = SalesforceApiFake.start(TOKEN);
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("salesforce"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("salesforce");
     }
 
     @Override

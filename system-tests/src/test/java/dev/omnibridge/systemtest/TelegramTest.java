@@ -31,7 +31,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -80,9 +79,7 @@ class TelegramTest extends SystemTestBase {
     protected HubProcess startHub() {
         bot = TelegramBotApiFake.start(TOKEN);
         hookBot = TelegramBotApiFake.start(HOOK_TOKEN);
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("telegram"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("telegram");
     }
 
     @Override

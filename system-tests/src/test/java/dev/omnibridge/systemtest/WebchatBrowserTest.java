@@ -25,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static dev.omnibridge.systemtest.support.WebchatSite.openWidget;
@@ -62,9 +61,7 @@ class WebchatBrowserTest extends SystemTestBase {
     protected HubProcess startHub() {
         assumeTrue(ConsoleBrowser.installed(), "skipped: headless Chromium is not installed (needs "
                 + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + ")");
-        List<Path> plugins = new java.util.ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("webchat"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("webchat");
     }
 
     @Override

@@ -13,7 +13,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -37,9 +36,7 @@ class WebchatIdentityTest extends SystemTestBase {
 
     @Override
     protected HubProcess startHub() {
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("webchat"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("webchat");
     }
 
     @Override

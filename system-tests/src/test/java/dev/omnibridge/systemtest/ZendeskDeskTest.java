@@ -24,13 +24,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
@@ -56,9 +53,7 @@ class ZendeskDeskTest extends SystemTestBase {
     @Override
     protected HubProcess startHub() {
         zendesk = ZendeskApiFake.start(EMAIL, API_TOKEN);
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("zendesk"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("zendesk");
     }
 
     @Override
@@ -70,11 +65,7 @@ class ZendeskDeskTest extends SystemTestBase {
         zd.put("webhookSigningSecret", SIGNING_SECRET);
         zd.put("requestsPerMinute", 6000);
         zd.put("timeout", "5s");
-        return HubConfig.create()
-                .delivery("initialBackoff", "200ms")
-                .delivery("maxBackoff", "2s")
-                .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
-                .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
+        return quickRetryConfig()
                 .instance(ZENDESK, "zendesk", zd)
                 .route(WEB, ZENDESK);
     }
@@ -91,9 +82,6 @@ class ZendeskDeskTest extends SystemTestBase {
         }
     }
 
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     private static void accepted(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);

@@ -88,6 +88,32 @@ public abstract class SystemTestBase {
         return standardConfig();
     }
 
+    /** Starts the hub on {@link #config()} with the reference plugins and these connectors' plugin zips. */
+    protected HubProcess startHubWith(String... connectors) {
+        List<java.nio.file.Path> plugins = new java.util.ArrayList<>(HubProcess.referencePlugins());
+        for (String connector : connectors) {
+            plugins.add(HubProcess.pluginZip(connector));
+        }
+        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+    }
+
+    /**
+     * Channel {@value #WEB} and desk {@value #DESK} with quick retries and no route: a test adds the instance it is
+     * about and routes to it.
+     */
+    protected HubConfig quickRetryConfig() {
+        return HubConfig.create()
+                .delivery("initialBackoff", "200ms")
+                .delivery("maxBackoff", "2s")
+                .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
+                .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET);
+    }
+
+    /** A name no other test run uses, e.g. a thread key. */
+    protected static String unique(String prefix) {
+        return prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
     protected HubConfig standardConfig() {
         return HubConfig.create()
                 .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
