@@ -29,6 +29,20 @@ public final class Launchers {
         return jvmOptions;
     }
 
+    /**
+     * The JVM options the hub's launcher starts it with (its {@code OMNIBRIDGE_JVM_DEFAULTS}); the baselines get
+     * them too, so that every system under test runs on the same heap and collector.
+     */
+    public List<String> hubDefaults() {
+        try {
+            String script = Files.readString(hubLib.getParent().resolve("bin/omnibridge"));
+            var m = java.util.regex.Pattern.compile("OMNIBRIDGE_JVM_DEFAULTS-\"([^\"]*)\"").matcher(script);
+            return m.find() && !m.group(1).isBlank() ? Arrays.asList(m.group(1).trim().split("\\s+")) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every bundled plugin zip, sorted by name. */
     public List<Path> bundledPlugins() {
         try (Stream<Path> files = Files.list(pluginZips)) {
@@ -82,11 +96,15 @@ public final class Launchers {
                         to: [desk]
                     """.formatted(port, workDir.resolve("data"), pluginsDir, Payloads.CHANNEL_SECRET, callbackUrl,
                     deskUrl, Payloads.DESK_SECRET));
-            List<String> cmd = new ArrayList<>(List.of(Target.java()));
-            cmd.addAll(jvmOptions);
-            cmd.addAll(extraJvm);
-            cmd.addAll(List.of("-cp", hubLib + "/*", "dev.omnibridge.hub.Omnibridge", "run", "--config", config.toString()));
-            return Target.start(HUB, port, cmd, workDir, "/health");
+            // Through the launcher, as users start it: its JVM defaults and class-data archive are part of the hub.
+            List<String> jvm = new ArrayList<>(jvmOptions);
+            jvm.addAll(extraJvm);
+            java.util.Map<String, String> env = new java.util.HashMap<>();
+            env.put("JAVA_HOME", Path.of(Target.java()).getParent().getParent().toString());
+            env.put("JAVA_OPTS", String.join(" ", jvm));
+            env.put("OMNIBRIDGE_CDS_DIR", workDir.toAbsolutePath().getParent().resolve("cds").toString());
+            return Target.start(HUB, port, List.of("sh", hubLib.getParent().resolve("bin/omnibridge").toString(),
+                    "run", "--config", config.toString()), env, workDir, "/health");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,6 +123,7 @@ public final class Launchers {
 
     private List<String> benchJava(Class<?> main, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Target.java()));
+        cmd.addAll(hubDefaults());
         cmd.addAll(jvmOptions);
         // Absolute entries: the child runs in its own work dir.
         String cp = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))

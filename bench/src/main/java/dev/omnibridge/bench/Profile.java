@@ -18,7 +18,7 @@ public record Profile(String name, int runs, Duration warmup, Duration run, int 
         return switch (name) {
             case "smoke" -> new Profile("smoke", 1, Duration.ofMillis(200), Duration.ofMillis(500), 100, 8,
                     List.of(1, 5), 5, List.of(0, 300), List.of(1, 20), 50, Duration.ofSeconds(5), false, false);
-            case "quick" -> new Profile("quick", 3, Duration.ofSeconds(10), Duration.ofSeconds(5), 1_000, 64,
+            case "quick" -> new Profile("quick", 3, Duration.ofSeconds(30), Duration.ofSeconds(5), 1_000, 64,
                     List.of(1, 50, 5_000), 50, List.of(0, 20_000, 100_000), List.of(1, 1_000, 20_000), 100,
                     Duration.ofSeconds(20), true, true);
             case "full" -> new Profile("full", 5, Duration.ofSeconds(40), Duration.ofSeconds(15), 1_000, 64,

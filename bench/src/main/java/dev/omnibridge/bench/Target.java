@@ -37,11 +37,18 @@ public final class Target implements AutoCloseable {
 
     /** Starts the command (with {@code port} already in it) in {@code workDir} and waits for readiness. */
     public static Target start(Kind kind, int port, List<String> command, Path workDir, String readyPath) {
+        return start(kind, port, command, java.util.Map.of(), workDir, readyPath);
+    }
+
+    /** The same with extra environment variables for the process. */
+    public static Target start(Kind kind, int port, List<String> command, java.util.Map<String, String> env,
+                               Path workDir, String readyPath) {
         try {
             Files.createDirectories(workDir);
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("process.log").toFile()));
             pb.environment().put("OMNIBRIDGE_ADMIN_TOKEN", "bench-admin-token");
+            pb.environment().putAll(env);
             long t0 = System.nanoTime();
             Process process = pb.start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));

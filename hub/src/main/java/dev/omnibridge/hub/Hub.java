@@ -14,6 +14,7 @@ import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.DeliveryStore;
+import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.FileAttachmentStore;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
@@ -76,7 +77,8 @@ public final class Hub implements AutoCloseable {
         Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8);
         Journal journal = new Journal(database);
         Metrics metrics = new Metrics();
-        DeliveryStore deliveries = new DeliveryStore(database);
+        RecentMessages recent = new RecentMessages();
+        DeliveryStore deliveries = new DeliveryStore(database, recent);
 
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("omnibridge");
@@ -89,7 +91,8 @@ public final class Hub implements AutoCloseable {
         camel.start();
 
         Dispatcher[] dispatcherRef = new Dispatcher[1];
-        InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock);
+        InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock,
+                recent);
         JournalQueries queries = new JournalQueries(database);
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,

@@ -24,9 +24,16 @@ import java.util.Optional;
 /** Outbox reads and state changes. State changes are {@link TxWork} so that they share group commits. */
 public final class DeliveryStore {
     private final Database database;
+    private final RecentMessages recent;
 
     public DeliveryStore(Database database) {
+        this(database, new RecentMessages());
+    }
+
+    /** @param recent messages the writer committed just now, shared with the {@link InboundWriter} */
+    public DeliveryStore(Database database, RecentMessages recent) {
         this.database = database;
+        this.recent = recent;
     }
 
     /** Everything a delivery needs, read fresh from the store. */
@@ -61,7 +68,8 @@ public final class DeliveryStore {
 
     public Context context(DeliveryTask task) throws SQLException {
         try (Connection c = database.connection()) {
-            Message message = message(c, task.messageId());
+            Message cached = recent.get(task.messageId());
+            Message message = cached != null ? cached : message(c, task.messageId());
             Conversation conversation = conversation(c, task.conversationId())
                     .orElseThrow(() -> new SQLException("conversation " + task.conversationId() + " is missing"));
             Contact contact = contact(c, conversation.contactId());
@@ -87,38 +95,47 @@ public final class DeliveryStore {
         }
     }
 
+    /** One statement per read: a delivery makes two of them on top of the message. */
     static Optional<Conversation> conversation(Connection c, String id) throws SQLException {
-        Map<String, String> tickets = new HashMap<>();
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT desk_instance, ticket_ref FROM desk_tickets "
-                + "WHERE conversation_id = ?", id); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                tickets.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM conversations WHERE id = ?", id);
-             ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT v.channel_type, v.channel_instance, v.thread_key, "
+                + "v.contact_id, v.customer_kind, v.customer_address, v.status, v.created_at, t.desk_instance, "
+                + "t.ticket_ref FROM conversations v LEFT JOIN desk_tickets t ON t.conversation_id = v.id "
+                + "WHERE v.id = ?", id); ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
             String kind = rs.getString("customer_kind");
             Address customer = kind == null ? null
                     : new Address(AddressKind.valueOf(kind), rs.getString("customer_address"));
-            return Optional.of(new Conversation(id, new ChannelRef(rs.getString("channel_type"),
-                    rs.getString("channel_instance")), rs.getString("thread_key"), rs.getString("contact_id"),
-                    customer, ConversationStatus.valueOf(rs.getString("status")), tickets,
-                    Sql.instant(rs, "created_at")));
+            ChannelRef channel = new ChannelRef(rs.getString("channel_type"), rs.getString("channel_instance"));
+            String threadKey = rs.getString("thread_key");
+            String contactId = rs.getString("contact_id");
+            ConversationStatus status = ConversationStatus.valueOf(rs.getString("status"));
+            Instant createdAt = Sql.instant(rs, "created_at");
+            Map<String, String> tickets = new HashMap<>();
+            do {
+                if (rs.getString("desk_instance") != null) {
+                    tickets.put(rs.getString("desk_instance"), rs.getString("ticket_ref"));
+                }
+            } while (rs.next());
+            return Optional.of(new Conversation(id, channel, threadKey, contactId, customer, status, tickets,
+                    createdAt));
         }
     }
 
     static Contact contact(Connection c, String id) throws SQLException {
         List<Address> addresses = new ArrayList<>();
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT kind, address FROM contact_addresses "
-                + "WHERE contact_id = ? ORDER BY created_at", id); ResultSet rs = ps.executeQuery()) {
+        String name = null;
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT p.display_name, a.kind, a.address FROM contacts p "
+                + "LEFT JOIN contact_addresses a ON a.contact_id = p.id WHERE p.id = ? ORDER BY a.created_at", id);
+             ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                addresses.add(new Address(AddressKind.valueOf(rs.getString(1)), rs.getString(2)));
+                name = rs.getString(1);
+                if (rs.getString(2) != null) {
+                    addresses.add(new Address(AddressKind.valueOf(rs.getString(2)), rs.getString(3)));
+                }
             }
         }
-        String name = Sql.string(c, "SELECT display_name FROM contacts WHERE id = ?", id).orElse(null);
         return new Contact(id, name, addresses);
     }
 

@@ -39,6 +39,8 @@ public final class InboundWriter {
     private final Function<String, List<String>> desksForChannel;
     private final Consumer<DeliveryTask> scheduler;
     private final Clock clock;
+    private final KnownConversations known = new KnownConversations();
+    private final RecentMessages recent;
 
     /**
      * @param desksForChannel the desk instances each channel instance forwards to
@@ -46,20 +48,29 @@ public final class InboundWriter {
      */
     public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
                          Clock clock) {
+        this(desksForChannel, scheduler, clock, new RecentMessages());
+    }
+
+    /** @param recent where committed messages are left for the deliveries that follow at once */
+    public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
+                         Clock clock, RecentMessages recent) {
+        this.recent = recent;
         this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
         this.clock = clock;
     }
 
+    /** Builds the unit of work on the caller's thread, doing there what needs no store, so the writer does less. */
     public TxWork<IngestReport> work(String instanceId, Inbound inbound) {
+        Instant now = clock.instant();
+        List<Prepared> messages = inbound.messages().stream().map(m -> prepare(m, now)).toList();
         return (c, after) -> {
             List<String> stored = new ArrayList<>();
             int[] duplicates = {0};
             int[] skipped = {0};
             List<Skipped> setAside = new ArrayList<>();
             List<DeliveryStatus> statuses = new ArrayList<>();
-            Instant now = clock.instant();
-            for (Message m : inbound.messages()) {
+            for (Prepared m : messages) {
                 storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped);
             }
             for (DeskReply r : inbound.replies()) {
@@ -93,7 +104,7 @@ public final class InboundWriter {
                 }
             }
             for (MessageAnnotation note : inbound.annotations()) {
-                annotate(c, instanceId, note);
+                annotate(c, after, instanceId, note);
             }
             for (Map.Entry<String, String> e : inbound.offsets().entrySet()) {
                 saveOffset(c, instanceId, e.getKey(), e.getValue(), now);
@@ -103,28 +114,70 @@ public final class InboundWriter {
         };
     }
 
-    private void storeCustomerMessage(Connection c, AfterCommit after, String instanceId, Message m, Instant now,
-                                      List<String> stored, int[] duplicates, int[] skipped) throws SQLException {
-        if (exists(c, instanceId, m.channelMessageId())) {
-            duplicates[0]++;
-            return;
+    /** A customer message with, when its conversation is known, its stored form and JSON made in advance. */
+    private record Prepared(Message message, Message toStore, String json) {
+    }
+
+    private Prepared prepare(Message m, Instant now) {
+        String conversationId = m.editOf() == null ? known.get(m.channel().instanceId(), m.threadKey()) : null;
+        if (conversationId == null) {
+            return new Prepared(m, null, null);
         }
-        // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
-        if (Sql.string(c, "SELECT result_ref FROM deliveries WHERE target_instance = ? AND result_ref = ? "
-                + "AND kind = 'CHANNEL'", instanceId, m.channelMessageId()).isPresent()) {
-            skipped[0]++;
-            return;
-        }
-        String conversationId = conversation(c, m.channel(), m.threadKey(), m.author().address(),
-                m.author().displayName(), now);
-        Message toStore = withEditLink(c, instanceId, m).toBuilder().id(Ids.newId()).conversationId(conversationId)
+        Message toStore = toStore(m, conversationId, now);
+        return new Prepared(m, toStore, CanonicalJson.writeString(toStore));
+    }
+
+    private static Message toStore(Message m, String conversationId, Instant now) {
+        return m.toBuilder().id(Ids.newId()).conversationId(conversationId)
                 .receivedAt(m.receivedAt() == null ? now : m.receivedAt()).build();
-        insertMessage(c, toStore, instanceId, m.channelMessageId(), now);
+    }
+
+    private void storeCustomerMessage(Connection c, AfterCommit after, String instanceId, Prepared prepared,
+                                      Instant now, List<String> stored, int[] duplicates, int[] skipped)
+            throws SQLException {
+        Message m = prepared.message();
+        switch (seenBefore(c, instanceId, m.channelMessageId())) {
+            case STORED -> {
+                duplicates[0]++;
+                return;
+            }
+            // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
+            case SENT_BY_HUB -> {
+                skipped[0]++;
+                return;
+            }
+            case NEW -> {
+            }
+        }
+        Message toStore = prepared.toStore();
+        String json = prepared.json();
+        if (toStore == null) {
+            String conversationId = conversation(c, after, m.channel(), m.threadKey(), m.author().address(),
+                    m.author().displayName(), now);
+            toStore = toStore(withEditLink(c, instanceId, m), conversationId, now);
+            json = CanonicalJson.writeString(toStore);
+        }
+        insertMessage(c, toStore, json, instanceId, m.channelMessageId(), now);
+        Message committed = toStore;
+        after.run(() -> recent.committed(committed));
         for (String desk : desksForChannel.apply(instanceId)) {
             DeliveryTask task = insertDelivery(c, toStore, desk, DeliveryTask.TargetKind.DESK, now);
             after.run(() -> scheduler.accept(task));
         }
         stored.add(toStore.id());
+    }
+
+    private enum Seen { NEW, STORED, SENT_BY_HUB }
+
+    /** One statement for both checks, because it runs for every message on the writer's thread. */
+    private static Seen seenBefore(Connection c, String instanceId, String channelMessageId) throws SQLException {
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT EXISTS (SELECT 1 FROM messages WHERE source_instance = ? "
+                + "AND source_id = ?), EXISTS (SELECT 1 FROM deliveries WHERE target_instance = ? AND result_ref = ? "
+                + "AND kind = 'CHANNEL')", instanceId, channelMessageId, instanceId, channelMessageId);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1) ? Seen.STORED : rs.getBoolean(2) ? Seen.SENT_BY_HUB : Seen.NEW;
+        }
     }
 
     private void storeDeskReply(Connection c, AfterCommit after, String deskInstance, DeskReply r, Instant now,
@@ -155,6 +208,7 @@ public final class InboundWriter {
                 .attachments(r.attachments()).channelTimestamp(r.createdAt()).receivedAt(now)
                 .metadata(withDesk(r.metadata(), deskInstance, r.ticketRef(), r.replyId())).build();
         insertMessage(c, reply, deskInstance, r.replyId(), now);
+        after.run(() -> recent.committed(reply));
         DeliveryTask task = insertDelivery(c, reply, conv.channel().instanceId(), DeliveryTask.TargetKind.CHANNEL,
                 now);
         after.run(() -> scheduler.accept(task));
@@ -162,7 +216,8 @@ public final class InboundWriter {
     }
 
     /** Merges a channel's annotation (e.g. a reaction) into the stored message it is about. */
-    private static void annotate(Connection c, String instanceId, MessageAnnotation note) throws SQLException {
+    private void annotate(Connection c, AfterCommit after, String instanceId, MessageAnnotation note)
+            throws SQLException {
         var id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?", instanceId,
                 note.channelMessageId());
         if (id.isEmpty()) {
@@ -183,6 +238,9 @@ public final class InboundWriter {
         }
         Sql.update(c, "UPDATE messages SET body = ? WHERE id = ?",
                 CanonicalJson.writeString(m.toBuilder().metadata(metadata).build()), id.get());
+        String changed = id.get();
+        recent.forget(changed);
+        after.run(() -> recent.forget(changed));
     }
 
     /**
@@ -250,9 +308,14 @@ public final class InboundWriter {
 
     private static void insertMessage(Connection c, Message m, String sourceInstance, String sourceId, Instant now)
             throws SQLException {
+        insertMessage(c, m, CanonicalJson.writeString(m), sourceInstance, sourceId, now);
+    }
+
+    private static void insertMessage(Connection c, Message m, String json, String sourceInstance, String sourceId,
+                                      Instant now) throws SQLException {
         Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
                         + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, sourceId,
-                m.conversationId(), m.direction(), CanonicalJson.writeString(m), now);
+                m.conversationId(), m.direction(), json, now);
         Sql.update(c, "UPDATE conversations SET last_message_at = ?, status = ? WHERE id = ?", now,
                 ConversationStatus.OPEN, m.conversationId());
     }
@@ -266,13 +329,18 @@ public final class InboundWriter {
         return new DeliveryTask(id, m.id(), m.conversationId(), target, kind, 0, now, now);
     }
 
-    private static String conversation(Connection c, ChannelRef channel, String threadKey, Address customer,
-                                       String displayName, Instant now) throws SQLException {
+    private String conversation(Connection c, AfterCommit after, ChannelRef channel, String threadKey,
+                                Address customer, String displayName, Instant now) throws SQLException {
         var existing = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? AND thread_key = ?",
                 channel.instanceId(), threadKey);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
+        String id = existing.isPresent() ? existing.get() : newConversation(c, channel, threadKey, customer,
+                displayName, now);
+        after.run(() -> known.committed(channel.instanceId(), threadKey, id));
+        return id;
+    }
+
+    private static String newConversation(Connection c, ChannelRef channel, String threadKey, Address customer,
+                                          String displayName, Instant now) throws SQLException {
         String contactId = contact(c, customer, displayName, now);
         String id = Ids.newId();
         Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "

@@ -1,0 +1,32 @@
+package dev.omnibridge.hub.store;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Conversation ids by channel instance and thread key, for conversations whose creation is committed. A
+ * conversation is never re-keyed or deleted, so a hit is authoritative: a request thread can build and serialise
+ * its message before the journal writer runs it, and the writer skips a lookup per message. Bounded by starting
+ * over when full; a miss only costs the lookup.
+ */
+final class KnownConversations {
+    private static final int MAX_ENTRIES = 50_000;
+
+    private final Map<String, String> ids = new ConcurrentHashMap<>();
+
+    String get(String channelInstance, String threadKey) {
+        return ids.get(key(channelInstance, threadKey));
+    }
+
+    /** Call only once the conversation's row is committed. */
+    void committed(String channelInstance, String threadKey, String conversationId) {
+        if (ids.size() >= MAX_ENTRIES) {
+            ids.clear();
+        }
+        ids.put(key(channelInstance, threadKey), conversationId);
+    }
+
+    private static String key(String channelInstance, String threadKey) {
+        return channelInstance + '\u0000' + threadKey;
+    }
+}
