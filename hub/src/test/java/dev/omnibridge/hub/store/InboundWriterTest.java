@@ -56,9 +56,11 @@ class InboundWriterTest {
     void open() {
         db = StoreTestSupport.openDatabase(dir);
         journal = new Journal(db);
-        deliveries = new DeliveryStore(db);
+        RecentMessages recent = new RecentMessages();
+        deliveries = new DeliveryStore(db, recent);
         queries = new JournalQueries(db);
-        writer = new InboundWriter(ch -> ROUTES.getOrDefault(ch, List.of()), scheduled::add, Clock.systemUTC());
+        writer = new InboundWriter(ch -> ROUTES.getOrDefault(ch, List.of()), scheduled::add, Clock.systemUTC(),
+                recent);
     }
 
     @AfterEach
@@ -417,6 +419,22 @@ class InboundWriterTest {
     }
 
     @Test
+    void aConversationWhoseCreationWasRolledBackIsCreatedAgainForTheNextMessage() throws Exception {
+        Message first = customerMessage("web", "m-1", "thread-1", "ann@example.com", "fine");
+        Message tooLong = customerMessage("web", "m-2", "x".repeat(600), "bob@example.com", "thread key too long");
+        assertThatThrownBy(() -> ingest("web", Inbound.messages(List.of(first, tooLong))))
+                .isInstanceOf(ExecutionException.class);
+
+        String id = ingest(first).storedMessageIds().get(0);
+        String again = ingest(customerMessage("web", "m-3", "thread-1", "ann@example.com", "again"))
+                .storedMessageIds().get(0);
+
+        String conversation = queries.message(id).orElseThrow().message().conversationId();
+        assertThat(count(db, "SELECT COUNT(*) FROM conversations WHERE id = ?", conversation)).isEqualTo(1);
+        assertThat(queries.message(again).orElseThrow().message().conversationId()).isEqualTo(conversation);
+    }
+
+    @Test
     void skippedItemsAreRecordedOnceWithTheirOffsetAndOpenNoConversationOrDelivery() throws Exception {
         Skipped noise = Skipped.ignored("oof@customer.test", "Auto-Submitted: auto-replied",
                 java.net.URI.create("attachment:" + "a".repeat(64)));
@@ -531,6 +549,18 @@ class InboundWriterTest {
         ingest("web", Inbound.none().withAnnotations(List.of(new MessageAnnotation("m-1", "reaction.ann", null))));
         assertThat(queries.message(id).orElseThrow().message().metadata()).doesNotContainKey("reaction.ann");
         assertThat(count(db, "SELECT COUNT(*) FROM messages")).isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveryAfterAnAnnotationCarriesTheAnnotatedMessage() throws Exception {
+        String id = ingest(customerMessage("web", "m-1", "thread-1", "ann@example.com", "Hi")).storedMessageIds()
+                .get(0);
+        DeliveryTask toDesk = scheduledFor(id, "desk");
+        assertThat(deliveries.context(toDesk).message().metadata()).doesNotContainKey("reaction.ann");
+
+        ingest("web", Inbound.none().withAnnotations(List.of(new MessageAnnotation("m-1", "reaction.ann", "👍"))));
+
+        assertThat(deliveries.context(toDesk).message().metadata()).containsEntry("reaction.ann", "👍");
     }
 
     @Test
