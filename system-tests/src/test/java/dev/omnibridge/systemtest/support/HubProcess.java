@@ -45,6 +45,8 @@ public final class HubProcess implements AutoCloseable {
     private Process process;
     private HubHttp http;
     private int launches;
+    // Set: the hub is started through the dist's launcher script with these extra environment variables.
+    private java.util.Map<String, String> launcherEnv;
 
     private HubProcess(String name, HubConfig config, List<Path> pluginFiles) {
         try {
@@ -74,6 +76,24 @@ public final class HubProcess implements AutoCloseable {
         HubProcess hub = new HubProcess(name, config, pluginFiles);
         hub.launch();
         return hub;
+    }
+
+    /** Starts a hub as users do, through {@code bin/omnibridge run}, with extra environment variables. */
+    public static HubProcess startWithLauncher(String name, HubConfig config, java.util.Map<String, String> env) {
+        HubProcess hub = new HubProcess(name, config, referencePlugins());
+        hub.launcherEnv = env;
+        hub.launch();
+        return hub;
+    }
+
+    /** The hub JVM's command line (through the launcher: after the script has exec'ed java). */
+    public List<String> javaCommandLine() {
+        try {
+            String raw = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            return List.of(raw.split("\0"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs {@code omnibridge validate --config} on the configuration, with the reference plugins installed. */
@@ -198,6 +218,14 @@ public final class HubProcess implements AutoCloseable {
             throw new IllegalStateException(lib + " is missing; the hub dist is unpacked in process-test-resources");
         }
         List<String> cmd = new ArrayList<>();
+        if (launcherEnv != null) {
+            ProcessBuilder builder = new ProcessBuilder("sh", lib.getParent().resolve("bin/omnibridge").toString(),
+                    subcommand, "--config", configFile.toString()).directory(workDir.toFile());
+            builder.environment().put(ADMIN_TOKEN_ENV, ADMIN_TOKEN);
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().putAll(launcherEnv);
+            return builder;
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(System.getProperty("omnibridge.hub.jvmArgs",
                 "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").trim().split("\\s+")));
