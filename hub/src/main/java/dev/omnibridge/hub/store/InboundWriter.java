@@ -136,7 +136,7 @@ public final class InboundWriter {
                                       Instant now, List<String> stored, int[] duplicates, int[] skipped)
             throws SQLException {
         Message m = prepared.message();
-        switch (seenBefore(c, instanceId, m.channelMessageId())) {
+        switch (seenBefore(c, instanceId, m.channelMessageId(), DeliveryTask.TargetKind.CHANNEL)) {
             case STORED -> {
                 duplicates[0]++;
                 return;
@@ -169,11 +169,15 @@ public final class InboundWriter {
 
     private enum Seen { NEW, STORED, SENT_BY_HUB }
 
-    /** One statement for both checks, because it runs for every message on the writer's thread. */
-    private static Seen seenBefore(Connection c, String instanceId, String channelMessageId) throws SQLException {
+    /**
+     * Whether the item was stored before, or is what the hub itself sent to this instance (a {@code kind} delivery).
+     * One statement for both checks, because it runs for every message on the writer's thread.
+     */
+    private static Seen seenBefore(Connection c, String instanceId, String sourceId, DeliveryTask.TargetKind kind)
+            throws SQLException {
         try (PreparedStatement ps = Sql.prepare(c, "SELECT EXISTS (SELECT 1 FROM messages WHERE source_instance = ? "
                 + "AND source_id = ?), EXISTS (SELECT 1 FROM deliveries WHERE target_instance = ? AND result_ref = ? "
-                + "AND kind = 'CHANNEL')", instanceId, channelMessageId, instanceId, channelMessageId);
+                + "AND kind = ?)", instanceId, sourceId, instanceId, sourceId, kind);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1) ? Seen.STORED : rs.getBoolean(2) ? Seen.SENT_BY_HUB : Seen.NEW;
@@ -182,15 +186,18 @@ public final class InboundWriter {
 
     private void storeDeskReply(Connection c, AfterCommit after, String deskInstance, DeskReply r, Instant now,
                                 List<String> stored, int[] duplicates, int[] skipped) throws SQLException {
-        if (exists(c, deskInstance, r.replyId())) {
-            duplicates[0]++;
-            return;
-        }
-        // The desk reports the hub's own comments too: those came from the customer and must not go back out.
-        if (Sql.string(c, "SELECT result_ref FROM deliveries WHERE target_instance = ? AND result_ref = ? "
-                + "AND kind = 'DESK'", deskInstance, r.replyId()).isPresent()) {
-            skipped[0]++;
-            return;
+        switch (seenBefore(c, deskInstance, r.replyId(), DeliveryTask.TargetKind.DESK)) {
+            case STORED -> {
+                duplicates[0]++;
+                return;
+            }
+            // The desk reports the hub's own comments too: those came from the customer and must not go back out.
+            case SENT_BY_HUB -> {
+                skipped[0]++;
+                return;
+            }
+            case NEW -> {
+            }
         }
         ConversationRow conv = conversationForTicket(c, deskInstance, r.ticketRef());
         if (conv == null) {
