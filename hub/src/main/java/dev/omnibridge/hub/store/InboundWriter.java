@@ -323,9 +323,14 @@ public final class InboundWriter {
         Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
                         + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, sourceId,
                 m.conversationId(), m.direction(), json, now);
-        Sql.update(c, "UPDATE conversations SET last_message_at = ?, status = ? WHERE id = ?", now,
-                ConversationStatus.OPEN, m.conversationId());
+        // H2 rewrites every index of a row it updates (the unique thread key's too), so a burst of messages in one
+        // conversation moves its "last message at" once a second: the time orders the console's list.
+        Sql.update(c, "UPDATE conversations SET last_message_at = ?, status = ? WHERE id = ? "
+                + "AND (status <> ? OR last_message_at < ?)", now, ConversationStatus.OPEN, m.conversationId(),
+                ConversationStatus.OPEN, now.minus(ACTIVITY_RESOLUTION));
     }
+
+    private static final java.time.Duration ACTIVITY_RESOLUTION = java.time.Duration.ofSeconds(1);
 
     static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
                                        Instant now) throws SQLException {

@@ -11,7 +11,7 @@ import java.util.Map;
  * the store; a message changed after it was stored is forgotten here.
  */
 public final class RecentMessages {
-    private static final int MAX_ENTRIES = 2_048;
+    private static final int MAX_ENTRIES = 512;
 
     private final Map<String, Message> messages = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
