@@ -1,0 +1,117 @@
+package dev.omnibridge.hub.store;
+
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.model.json.CanonicalJson;
+import dev.omnibridge.spi.AddressStatus;
+import dev.omnibridge.spi.DeliveryStatus;
+import dev.omnibridge.spi.MessageAnnotation;
+import dev.omnibridge.spi.Skipped;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * What a channel reports besides messages, stored in the same unit of work as its messages: items it set aside,
+ * reactions and other annotations, whether an address takes messages, how far a sent message got, and its offsets.
+ */
+final class ChannelReports {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelReports.class);
+
+    private ChannelReports() {
+    }
+
+    /** Merges a channel's annotation (e.g. a reaction) into the stored message it is about. */
+    static void annotate(Connection c, AfterCommit after, RecentMessages recent, String instanceId,
+                         MessageAnnotation note) throws SQLException {
+        var id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?", instanceId,
+                note.channelMessageId());
+        if (id.isEmpty()) {
+            id = Sql.string(c, "SELECT message_id FROM deliveries WHERE target_instance = ? AND kind = 'CHANNEL' "
+                    + "AND result_ref = ?", instanceId, note.channelMessageId());
+        }
+        if (id.isEmpty()) {
+            LOG.info("Instance {}: annotation {} is for a message the hub does not know; ignored", instanceId,
+                    note.key());
+            return;
+        }
+        Message m = DeliveryStore.message(c, id.get());
+        var metadata = new java.util.HashMap<>(m.metadata());
+        if (note.value() == null) {
+            metadata.remove(note.key());
+        } else {
+            metadata.put(note.key(), note.value());
+        }
+        Sql.update(c, "UPDATE messages SET body = ? WHERE id = ?",
+                CanonicalJson.writeString(m.toBuilder().metadata(metadata).build()), id.get());
+        String changed = id.get();
+        recent.forget(changed);
+        after.run(() -> recent.forget(changed));
+    }
+
+    /** Records a skipped item once; false when the same source id was recorded (or stored as a message) before. */
+    static boolean recordSkipped(Connection c, String instance, Skipped item, Instant now) throws SQLException {
+        if (InboundWriter.exists(c, instance, item.sourceId()) || Sql.string(c, "SELECT source_id FROM "
+                + "inbound_skipped WHERE instance_id = ? AND source_id = ?", instance, item.sourceId()).isPresent()) {
+            return false;
+        }
+        Sql.update(c, "INSERT INTO inbound_skipped (instance_id, source_id, disposition, reason, original, "
+                        + "created_at) VALUES (?, ?, ?, ?, ?, ?)", instance, item.sourceId(), item.disposition(),
+                truncate(item.reason(), 2000), item.original() == null ? null : item.original().toString(), now);
+        LOG.info("Instance {}: {} {} not turned into a message: {}", instance,
+                item.disposition() == Skipped.Disposition.DEAD_LETTER ? "dead-lettered" : "skipped",
+                item.sourceId(), item.reason());
+        return true;
+    }
+
+    /** An opt-out or opt-in; an address seen for the first time gets its contact here. */
+    static void recordReachability(Connection c, AddressStatus status, Instant now) throws SQLException {
+        Address address = status.address();
+        String reason = status.reachable() ? null : truncate(status.reason(), 500);
+        if (Sql.update(c, "UPDATE contact_addresses SET unreachable_reason = ?, reachability_changed_at = ? "
+                + "WHERE kind = ? AND address = ?", reason, now, address.kind(), address.value()) == 0) {
+            InboundWriter.contact(c, address, null, now);
+            Sql.update(c, "UPDATE contact_addresses SET unreachable_reason = ?, reachability_changed_at = ? "
+                    + "WHERE kind = ? AND address = ?", reason, now, address.kind(), address.value());
+        }
+        LOG.info("Address {} is now {}", address, status.reachable() ? "reachable" : "unreachable: " + reason);
+    }
+
+    /** Keeps the furthest state a sent message reached; returns false for a late report of an earlier state. */
+    static boolean recordStatus(Connection c, String instance, DeliveryStatus status, Instant now)
+            throws SQLException {
+        var current = Sql.string(c, "SELECT state FROM channel_message_status WHERE instance_id = ? "
+                + "AND channel_message_id = ?", instance, status.channelMessageId());
+        String code = status.errorCode() == null ? null : truncate(status.errorCode(), 100);
+        String message = status.errorMessage() == null ? null : truncate(status.errorMessage(), 1000);
+        if (current.isEmpty()) {
+            Sql.update(c, "INSERT INTO channel_message_status (instance_id, channel_message_id, state, error_code, "
+                    + "error_message, reported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", instance,
+                    status.channelMessageId(), status.state(), code, message, status.at(), now);
+            return true;
+        }
+        if (!DeliveryStatus.State.valueOf(current.get()).canMoveTo(status.state())) {
+            return false;
+        }
+        Sql.update(c, "UPDATE channel_message_status SET state = ?, error_code = ?, error_message = ?, "
+                + "reported_at = ?, updated_at = ? WHERE instance_id = ? AND channel_message_id = ?", status.state(),
+                code, message, status.at(), now, instance, status.channelMessageId());
+        return true;
+    }
+
+    static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    static void saveOffset(Connection c, String instance, String key, String value, Instant now)
+            throws SQLException {
+        if (Sql.update(c, "UPDATE connector_offsets SET offset_value = ?, updated_at = ? WHERE instance_id = ? "
+                + "AND offset_key = ?", value, now, instance, key) == 0) {
+            Sql.update(c, "INSERT INTO connector_offsets (instance_id, offset_key, offset_value, updated_at) "
+                    + "VALUES (?, ?, ?, ?)", instance, key, value, now);
+        }
+    }
+}
