@@ -136,18 +136,10 @@ public final class InboundWriter {
                                       Instant now, List<String> stored, int[] duplicates, int[] skipped)
             throws SQLException {
         Message m = prepared.message();
-        switch (seenBefore(c, instanceId, m.channelMessageId(), DeliveryTask.TargetKind.CHANNEL)) {
-            case STORED -> {
-                duplicates[0]++;
-                return;
-            }
-            // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
-            case SENT_BY_HUB -> {
-                skipped[0]++;
-                return;
-            }
-            case NEW -> {
-            }
+        // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
+        if (alreadySeen(seenBefore(c, instanceId, m.channelMessageId(), DeliveryTask.TargetKind.CHANNEL),
+                duplicates, skipped)) {
+            return;
         }
         Message toStore = prepared.toStore();
         String json = prepared.json();
@@ -169,6 +161,18 @@ public final class InboundWriter {
 
     private enum Seen { NEW, STORED, SENT_BY_HUB }
 
+    /** Counts an item seen before as a duplicate or as the hub's own; true unless it is new. */
+    private static boolean alreadySeen(Seen seen, int[] duplicates, int[] skipped) {
+        switch (seen) {
+            case STORED -> duplicates[0]++;
+            case SENT_BY_HUB -> skipped[0]++;
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Whether the item was stored before, or is what the hub itself sent to this instance (a {@code kind} delivery).
      * One statement for both checks, because it runs for every message on the writer's thread.
@@ -186,18 +190,10 @@ public final class InboundWriter {
 
     private void storeDeskReply(Connection c, AfterCommit after, String deskInstance, DeskReply r, Instant now,
                                 List<String> stored, int[] duplicates, int[] skipped) throws SQLException {
-        switch (seenBefore(c, deskInstance, r.replyId(), DeliveryTask.TargetKind.DESK)) {
-            case STORED -> {
-                duplicates[0]++;
-                return;
-            }
-            // The desk reports the hub's own comments too: those came from the customer and must not go back out.
-            case SENT_BY_HUB -> {
-                skipped[0]++;
-                return;
-            }
-            case NEW -> {
-            }
+        // The desk reports the hub's own comments too: those came from the customer and must not go back out.
+        if (alreadySeen(seenBefore(c, deskInstance, r.replyId(), DeliveryTask.TargetKind.DESK), duplicates,
+                skipped)) {
+            return;
         }
         ConversationRow conv = conversationForTicket(c, deskInstance, r.ticketRef());
         if (conv == null) {
