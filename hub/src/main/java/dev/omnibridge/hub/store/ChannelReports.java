@@ -47,8 +47,8 @@ final class ChannelReports {
         }
         Sql.update(c, "UPDATE messages SET body = ? WHERE id = ?",
                 CanonicalJson.writeString(m.toBuilder().metadata(metadata).build()), id.get());
+        // After the commit: an earlier unit of the same group puts its message there only once the group commits.
         String changed = id.get();
-        recent.forget(changed);
         after.run(() -> recent.forget(changed));
     }
 

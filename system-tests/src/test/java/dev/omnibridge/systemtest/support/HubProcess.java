@@ -219,19 +219,20 @@ public final class HubProcess implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>();
         if (launcherEnv != null) {
-            ProcessBuilder builder = new ProcessBuilder("sh", lib.getParent().resolve("bin/omnibridge").toString(),
-                    subcommand, "--config", configFile.toString()).directory(workDir.toFile());
-            builder.environment().put(ADMIN_TOKEN_ENV, ADMIN_TOKEN);
-            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            builder.environment().putAll(launcherEnv);
-            return builder;
+            cmd.addAll(List.of("sh", lib.getParent().resolve("bin/omnibridge").toString()));
+        } else {
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(List.of(System.getProperty("omnibridge.hub.jvmArgs",
+                    "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").trim().split("\\s+")));
+            cmd.addAll(List.of("-cp", lib + "/*", MAIN_CLASS));
         }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(System.getProperty("omnibridge.hub.jvmArgs",
-                "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").trim().split("\\s+")));
-        cmd.addAll(List.of("-cp", lib + "/*", MAIN_CLASS, subcommand, "--config", configFile.toString()));
+        cmd.addAll(List.of(subcommand, "--config", configFile.toString()));
         ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile());
         builder.environment().put(ADMIN_TOKEN_ENV, ADMIN_TOKEN);
+        if (launcherEnv != null) {
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().putAll(launcherEnv);
+        }
         return builder;
     }
 
