@@ -19,8 +19,8 @@ import java.util.Locale;
  * The signed "poll now" hint an Apex trigger or Flow sends: {@code X-Omnibridge-Signature} is the HMAC-SHA256 of the
  * raw body with the shared secret, as hex (optionally {@code sha256=}-prefixed) or base64, which is what Apex's
  * {@code Crypto.generateMac} with {@code EncodingUtil.convertToHex} or {@code base64Encode} gives. Checked on the
- * raw bytes in constant time before the body is read; a body's {@code sentAt} older than the tolerance is refused,
- * so a captured hint can't be replayed forever.
+ * raw bytes in constant time before the body is read; the body must then be a JSON object whose {@code sentAt} lies
+ * within the tolerance of now (400 without one, 401 outside it), so a captured hint can't be replayed forever.
  */
 final class PollHint {
     static final String HEADER = "X-Omnibridge-Signature";
@@ -33,7 +33,7 @@ final class PollHint {
         this.tolerance = tolerance;
     }
 
-    /** @throws WebhookRejectedException 401 on a missing, wrong or expired signature, 400 on an unreadable sentAt */
+    /** @throws WebhookRejectedException 401 on a missing, wrong or expired signature, 400 on a body that is not a JSON object with a readable sentAt */
     void verify(WebhookRequest request, Instant now) {
         String given = request.header(HEADER).map(String::strip).orElse("");
         if (given.isEmpty()) {
@@ -52,28 +52,34 @@ final class PollHint {
         checkAge(request.body(), now);
     }
 
+    /**
+     * The body must be a JSON object with a {@code sentAt} instant inside the window on either side of now: a signed
+     * body without one could be replayed forever, so it is refused like an expired one.
+     */
     private void checkAge(byte[] body, Instant now) {
-        if (body.length == 0) {
-            return;
-        }
         JsonNode hint;
         try {
-            hint = DeskHttp.JSON.readTree(body);
+            hint = body.length == 0 ? null : DeskHttp.JSON.readTree(body);
         } catch (IOException notJson) {
-            return;   // a hint carries no data; any signed body asks for a poll
+            hint = null;
         }
-        String sentAt = hint == null ? "" : hint.path("sentAt").asText("");
-        if (sentAt.isEmpty()) {
-            return;
+        if (hint == null || !hint.isObject()) {
+            throw WebhookRejectedException.badRequest("the hint must be a JSON object with sentAt (an ISO-8601 instant)");
+        }
+        JsonNode sentAt = hint.path("sentAt");
+        if (!sentAt.isTextual() || sentAt.asText().isBlank()) {
+            throw WebhookRejectedException.badRequest("the hint has no sentAt (an ISO-8601 instant, e.g. Apex's "
+                    + "JSON.serialize(Datetime.now()))");
         }
         Instant sent;
         try {
-            sent = Instant.parse(sentAt);
+            sent = Instant.parse(sentAt.asText());
         } catch (DateTimeParseException e) {
             throw WebhookRejectedException.badRequest("sentAt is not an ISO-8601 instant");
         }
         if (Duration.between(sent, now).abs().compareTo(tolerance) > 0) {
-            throw WebhookRejectedException.unauthorized("hint expired: sentAt is outside the allowed " + tolerance);
+            throw WebhookRejectedException.unauthorized("hint expired: sentAt is outside the allowed " + tolerance
+                    + " (check the clocks)");
         }
     }
 }

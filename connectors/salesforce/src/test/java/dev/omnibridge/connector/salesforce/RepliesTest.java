@@ -93,7 +93,7 @@ class RepliesTest {
         start(Map.of());
         stubActivity();
 
-        WebhookOutcome outcome = connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, "{\"caseId\":\"" + CASE + "\"}"));
+        WebhookOutcome outcome = connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, hint(CASE)));
 
         Inbound in = outcome.inbound();
         assertThat(in.replies()).hasSize(1);
@@ -120,7 +120,7 @@ class RepliesTest {
         ctx.submit(new Inbound(null, null, null, Map.of(ReplyPoller.COMMENTS_CURSOR, "2026-11-23T19:00:00Z",
                 ReplyPoller.CASES_CURSOR, "2026-11-23T18:00:00Z")));
 
-        connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, "{}"));
+        connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, hint(CASE)));
 
         wm.verify(getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", com.github.tomakehurst.wiremock.client
                 .WireMock.equalTo("SELECT Id, ParentId, CommentBody, IsPublished, CreatedDate, CreatedById, "
@@ -147,17 +147,19 @@ class RepliesTest {
     }
 
     @Test
-    void hexSignatureOfKnownVectorIsAccepted() throws Exception {
+    void knownVectorSignaturePassesInHexPrefixedAndBase64FormsThenTheBodyIsChecked() throws Exception {
         start(Map.of("webhookSecret", "key"));
         stubActivity();
         byte[] body = "The quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.UTF_8);
         // RFC 4231-style published HMAC-SHA256 vector for this key and message.
         String hex = "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8";
 
-        assertThat(connector.onWebhook(request(body, hex)).inbound().replies()).hasSize(1);
-        assertThat(connector.onWebhook(request(body, "sha256=" + hex)).inbound().replies()).hasSize(1);
-        assertThat(connector.onWebhook(request(body, "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=")).inbound()
-                .replies()).hasSize(1);
+        // A matching signature gets past the 401 check; the vector's body is not a hint, so it is refused with 400.
+        for (String signature : List.of(hex, "sha256=" + hex, "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=")) {
+            assertThatThrownBy(() -> connector.onWebhook(request(body, signature)))
+                    .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(400));
+        }
+        wm.verify(exactly(0), getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM CaseComment")));
     }
 
     @Test
@@ -199,6 +201,35 @@ class RepliesTest {
     }
 
     @Test
+    void signedHintThatIsNotJsonOrLacksSentAtIsRefusedAndNothingIsPolled() throws Exception {
+        start(Map.of());
+        stubActivity();
+        for (String body : List.of("poll please", "{}", "{\"caseId\":\"" + CASE + "\"}", "[1,2]",
+                "{\"caseId\":\"" + CASE + "\",\"sentAt\":42}")) {
+            assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, body)))
+                    .as(body)
+                    .isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("sentAt");
+                    });
+        }
+        wm.verify(exactly(0), getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM CaseComment")));
+    }
+
+    @Test
+    void hintFromTheFutureBeyondTheWindowIsRefused() throws Exception {
+        start(Map.of());
+        String ahead = "{\"caseId\":\"" + CASE + "\",\"sentAt\":\"" + Instant.now().plus(Duration.ofMinutes(10)) + "\"}";
+        assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, ahead)))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(401));
+    }
+
+    /** A hint as the guide's Apex class sends it: the case ids and the time it was sent. */
+    private static String hint(String caseId) {
+        return "{\"caseIds\":[\"" + caseId + "\"],\"sentAt\":\"" + Instant.now() + "\"}";
+    }
+
+    @Test
     void withoutWebhookSecretTheHookIsOff() throws Exception {
         Fixtures.stubToken(wm);
         Map<String, Object> s = Fixtures.settings(wm);
@@ -206,7 +237,7 @@ class RepliesTest {
         ctx = Fixtures.context(s);
         connector = new SalesforceConnector();
         connector.start(ctx);
-        assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, "{}")))
+        assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, hint(CASE))))
                 .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 
