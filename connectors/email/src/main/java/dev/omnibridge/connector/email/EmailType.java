@@ -68,7 +68,8 @@ public final class EmailType implements ConnectorType {
                         .validatedBy(EmailType::emailAddress).describedAs("the support address replies come from"))
                 .define(Setting.of(EmailSettings.FROM_NAME, SettingType.STRING)
                         .describedAs("display name of replies; {agent} is replaced by the agent's name "
-                                + "(default: the agent's name)"))
+                                + "(default: the agent's name); acknowledgements drop {agent} and the brackets "
+                                + "around the rest, so \"{agent} (Acme Support)\" signs them \"Acme Support\""))
                 .define(Setting.of(EmailSettings.MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(10_485_760L)
                         .validatedBy(Validator.range(1, Integer.MAX_VALUE - 8))
                         .describedAs("larger attachments are left out with a note"))
