@@ -82,6 +82,11 @@ public final class MailServer {
             + "open it (Microsoft 365: Exchange service principal and Add-MailboxPermission; Google: domain-wide "
             + "delegation for https://mail.google.com/)";
 
+    /** For tests: the session, to switch on its protocol trace (which leaves the authentication exchange out). */
+    Session session() {
+        return session;
+    }
+
     static boolean hasCapability(Store store, String capability) throws MessagingException {
         return store instanceof IMAPStore imap && imap.hasCapability(capability);
     }
