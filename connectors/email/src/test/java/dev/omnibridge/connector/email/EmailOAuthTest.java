@@ -150,6 +150,22 @@ class EmailOAuthTest {
     }
 
     @Test
+    void theImapSessionLogsInAgainBeforeItsTokenExpiresWithoutAProblem() throws Exception {
+        // Exchange Online ends an IMAP session whose token expired; the watcher must not wait for that.
+        entra.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"token_type\":\"Bearer\",\"expires_in\":4,\"access_token\":\"short-lived\"}")));
+        support.setPassword("short-lived");
+        start();
+
+        await(() -> entra.findAll(postRequestedFor(urlPathEqualTo(TOKEN_PATH))).size() >= 3,
+                "three logins with renewed tokens");
+        support.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Still there?", "Yes", "o3@customer.test"));
+        await(() -> ctx.messages().size() == 1, "mail imported after the renewals");
+        assertThat(ctx.problems()).isEmpty();
+    }
+
+    @Test
     void aFailingTokenEndpointShowsInHealthWithWhatToCheckAndNoSecret() {
         entra.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(401)
                 .withHeader("Content-Type", "application/json")

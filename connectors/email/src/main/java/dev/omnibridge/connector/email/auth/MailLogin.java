@@ -2,6 +2,8 @@ package dev.omnibridge.connector.email.auth;
 
 import jakarta.mail.MessagingException;
 
+import java.time.Instant;
+
 /** How the connector logs in to the IMAP or SMTP server: a password, or an OAuth access token (XOAUTH2). */
 public interface MailLogin {
     String username();
@@ -19,6 +21,14 @@ public interface MailLogin {
      * @return whether one more login, with a new secret, can help (never for a password)
      */
     boolean refused(String secret);
+
+    /**
+     * When a connection logged in now should log in again: an access token's renewal time, since some servers
+     * (Exchange Online) end a session whose token has expired. Never for a password.
+     */
+    default Instant renewAt() {
+        return Instant.MAX;
+    }
 
     static MailLogin password(String username, String password) {
         return new MailLogin() {

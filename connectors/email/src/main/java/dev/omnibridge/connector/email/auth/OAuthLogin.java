@@ -59,6 +59,11 @@ final class OAuthLogin implements MailLogin {
     }
 
     @Override
+    public synchronized Instant renewAt() {
+        return token == null ? clock.instant() : renewAt;
+    }
+
+    @Override
     public boolean usesOAuth() {
         return true;
     }

@@ -11,6 +11,7 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 
 /** An IMAP server and login; the Jakarta Mail (Angus) calls that go beyond the portable API live here. */
@@ -81,6 +82,11 @@ public final class MailServer {
     static final String REFUSED_TOKEN_HINT = "check that imapUsername is the mailbox address and that the app may "
             + "open it (Microsoft 365: Exchange service principal and Add-MailboxPermission; Google: domain-wide "
             + "delegation for https://mail.google.com/)";
+
+    /** When a connection made now should log in again (its access token is due for renewal); never for passwords. */
+    Instant reloginAt() {
+        return login.renewAt();
+    }
 
     /** For tests: the session, to switch on its protocol trace (which leaves the authentication exchange out). */
     Session session() {
