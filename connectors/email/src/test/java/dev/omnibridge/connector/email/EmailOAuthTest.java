@@ -10,6 +10,7 @@ import dev.omnibridge.model.Author;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -28,6 +29,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.omnibridge.connector.email.EmailConnectorTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * OAuth logins end to end: GreenMail as IMAP and SMTP server (it takes AUTHENTICATE XOAUTH2 and AUTH XOAUTH2 and
@@ -75,6 +77,10 @@ class EmailOAuthTest {
     }
 
     private void start() {
+        start(Map.of());
+    }
+
+    private void start(Map<String, Object> overrides) {
         Map<String, Object> s = new HashMap<>(Map.of(
                 "imapHost", "127.0.0.1", "imapPort", MAIL.getImap().getPort(), "imapSecurity", "none",
                 "imapUsername", SUPPORT, "pollInterval", "1s",
@@ -85,6 +91,7 @@ class EmailOAuthTest {
         s.put("oauthClientId", "app-client-id");
         s.put("oauthClientSecret", CLIENT_SECRET);
         s.put("oauthTokenUrl", entra.baseUrl() + "/{tenant}/oauth2/v2.0/token");
+        s.putAll(overrides);
         ctx = new FakeConnectorContext("mail", type.config(), s).withCamel(camel);
         connector = (EmailConnector) type.create();
         connector.start(ctx);
@@ -163,6 +170,42 @@ class EmailOAuthTest {
         support.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Still there?", "Yes", "o3@customer.test"));
         await(() -> ctx.messages().size() == 1, "mail imported after the renewals");
         assertThat(ctx.problems()).isEmpty();
+    }
+
+    @Test
+    void aReplyWithoutATokenIsRetryableAndShownAndGoesOutOnceTheEndpointAnswers() throws Exception {
+        // SMTP logs in as another mailbox, so it has its own token and asks the endpoint at the first reply.
+        MAIL.setUser("sender@acme.test", "sender@acme.test", "smtp-token");
+        tokens("imap-token");
+        support.setPassword("imap-token");
+        start(Map.of("smtpUsername", "sender@acme.test"));
+        support.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Parcel", "Where?", "o4@customer.test"));
+        await(() -> ctx.messages().size() == 1, "mail imported");
+        entra.resetAll();
+        entra.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000222: The provided "
+                        + "client secret keys for app 'app-client-id' are expired.\"}")));
+        Message first = ctx.messages().get(0);
+        Conversation conversation = ctx.findConversation(first.threadKey()).orElseThrow();
+        Message reply = Message.builder().id("hub-msg-4").direction(Direction.OUTBOUND).channel(first.channel())
+                .channelMessageId("desk:desk:r4").threadKey(first.threadKey()).conversationId(conversation.id())
+                .author(Author.agent("Alice")).text("Found it.").build();
+        OutboundMessage outbound = new OutboundMessage(reply, conversation, "key-4");
+
+        assertThatThrownBy(() -> connector.send(outbound)).isInstanceOfSatisfying(DeliveryException.class,
+                e -> assertThat(e.isRetryable()).as("retried later").isTrue())
+                .hasMessageContaining("SMTP login").hasMessageContaining("AADSTS7000222")
+                .hasMessageContaining("check oauthClientId and oauthClientSecret")
+                .hasMessageNotContaining(CLIENT_SECRET);
+        assertThat(ctx.problems()).anySatisfy(p -> assertThat(p).contains("SMTP login").contains("invalid_client"));
+
+        entra.resetAll();
+        entra.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"smtp-token\"}")));
+        connector.send(outbound);
+        assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).hasSize(1);
     }
 
     @Test
