@@ -1,5 +1,8 @@
 package dev.omnibridge.connector.email;
 
+import dev.omnibridge.connector.email.EmailSettings.Auth;
+import dev.omnibridge.connector.email.auth.MailLogin;
+import dev.omnibridge.connector.email.auth.MailLogins;
 import dev.omnibridge.connector.email.imap.MailServer;
 import dev.omnibridge.connector.email.imap.MailboxWatcher;
 import dev.omnibridge.connector.email.smtp.MailSender;
@@ -18,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,20 +48,25 @@ final class EmailConnector implements ChannelConnector {
         this.settings = EmailSettings.from(ctx.settings());
         this.importer = new MailImporter(ctx, settings);
         this.composer = new ReplyComposer(settings, ctx.instanceId(), ctx.attachments());
-        this.sender = new MailSender(ctx, settings.smtp());
         EmailSettings.Server imap = settings.imap();
+        MailLogin imapLogin = MailLogins.of(settings, imap, Clock.systemUTC());
+        // One login, one token cache, when IMAP and SMTP log in as the same mailbox.
+        MailLogin smtpLogin = settings.smtp().username().equals(imap.username()) && settings.auth() != Auth.PASSWORD
+                ? imapLogin : MailLogins.of(settings, settings.smtp(), Clock.systemUTC());
+        this.sender = new MailSender(ctx, settings.smtp(), smtpLogin);
         Duration idle = settings.pollInterval().compareTo(Duration.ofMinutes(20)) > 0 ? Duration.ofMinutes(20)
                 : settings.pollInterval();
         MailServer server = new MailServer(imap.host(), imap.port(), imap.security().name().toLowerCase(java.util.Locale.ROOT),
-                imap.username(), imap.password(), idle.plusMinutes(2));
+                imapLogin, idle.plusMinutes(2));
         for (String folder : settings.folders()) {
             MailboxWatcher watcher = new MailboxWatcher(folder, server, new Sink(), settings.doneAction(),
                     settings.doneFolder(), settings.maxMailBytes(), settings.pollInterval(), settings.idle());
             watchers.add(watcher);
             watcher.start("email-" + ctx.instanceId() + "-" + folder);
         }
-        LOG.info("Email instance {}: importing {} from {}, replying as {} through {}", ctx.instanceId(),
-                settings.folders(), imap, Redact.email(settings.fromAddress()), settings.smtp());
+        LOG.info("Email instance {}: importing {} from {}, replying as {} through {}, login by {}", ctx.instanceId(),
+                settings.folders(), imap, Redact.email(settings.fromAddress()), settings.smtp(),
+                settings.auth().setting());
     }
 
     @Override

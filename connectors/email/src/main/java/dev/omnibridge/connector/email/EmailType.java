@@ -8,7 +8,10 @@ import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorType;
 import org.pf4j.Extension;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** The {@code email} connector type: IMAP mailboxes in, SMTP replies out. Settings are documented in README.md. */
@@ -38,8 +41,36 @@ public final class EmailType implements ConnectorType {
                         .describedAs("ssl (IMAPS), starttls (required), or none (only for local test servers)"))
                 .define(Setting.of(EmailSettings.IMAP_USERNAME, SettingType.STRING).required()
                         .describedAs("IMAP login"))
-                .define(Setting.of(EmailSettings.IMAP_PASSWORD, SettingType.STRING).required().secret()
-                        .describedAs("IMAP password or app password"))
+                .define(Setting.of(EmailSettings.IMAP_PASSWORD, SettingType.STRING).secret()
+                        .describedAs("IMAP password or app password; required with auth=password"))
+                .define(Setting.of(EmailSettings.AUTH, SettingType.STRING).withDefault("password")
+                        .validatedBy(Validator.oneOf(authModes()))
+                        .describedAs("how to log in to IMAP and SMTP: password, or an OAuth 2.0 token sent with "
+                                + "XOAUTH2: oauth2-microsoft (Microsoft 365 client credentials), "
+                                + "oauth2-google-service-account (domain-wide delegation), oauth2-refresh-token"))
+                .define(Setting.of(EmailSettings.OAUTH_TENANT, SettingType.STRING)
+                        .validatedBy(EmailType::tenant)
+                        .describedAs("oauth2-microsoft: the directory (tenant) id or a verified domain"))
+                .define(Setting.of(EmailSettings.OAUTH_CLIENT_ID, SettingType.STRING)
+                        .validatedBy(Validator.nonEmpty())
+                        .describedAs("oauth2-microsoft, oauth2-refresh-token: the application (client) id"))
+                .define(Setting.of(EmailSettings.OAUTH_CLIENT_SECRET, SettingType.STRING).secret()
+                        .describedAs("oauth2-microsoft (required), oauth2-refresh-token (for confidential "
+                                + "clients): the client secret's value"))
+                .define(Setting.of(EmailSettings.OAUTH_REFRESH_TOKEN, SettingType.STRING).secret()
+                        .describedAs("oauth2-refresh-token: the refresh token the mailbox owner's consent gave"))
+                .define(Setting.of(EmailSettings.OAUTH_KEY_FILE, SettingType.STRING)
+                        .validatedBy(Validator.nonEmpty())
+                        .describedAs("oauth2-google-service-account: path to the service account's JSON key file"))
+                .define(Setting.of(EmailSettings.OAUTH_TOKEN_URL, SettingType.STRING)
+                        .validatedBy(EmailType::tokenUrl)
+                        .describedAs("the token endpoint; {tenant} is replaced by oauthTenant (default: "
+                                + EmailSettings.MICROSOFT_TOKEN_URL + " for oauth2-microsoft, the key file's "
+                                + "token_uri for oauth2-google-service-account; required for oauth2-refresh-token)"))
+                .define(Setting.of(EmailSettings.OAUTH_SCOPE, SettingType.STRING)
+                        .describedAs("the scope asked for (default: " + EmailSettings.MICROSOFT_SCOPE
+                                + " for oauth2-microsoft, " + EmailSettings.GOOGLE_SCOPE + " for "
+                                + "oauth2-google-service-account, none for oauth2-refresh-token)"))
                 .define(Setting.of(EmailSettings.FOLDERS, SettingType.LIST).withDefault("INBOX")
                         .validatedBy(Validator.nonEmpty()).describedAs("folders to import from"))
                 .define(Setting.of(EmailSettings.POLL_INTERVAL, SettingType.DURATION).withDefault("60s")
@@ -63,12 +94,13 @@ public final class EmailType implements ConnectorType {
                 .define(Setting.of(EmailSettings.SMTP_USERNAME, SettingType.STRING)
                         .describedAs("SMTP login; defaults to imapUsername"))
                 .define(Setting.of(EmailSettings.SMTP_PASSWORD, SettingType.STRING).secret()
-                        .describedAs("SMTP password; defaults to imapPassword"))
+                        .describedAs("SMTP password with auth=password; defaults to imapPassword"))
                 .define(Setting.of(EmailSettings.FROM_ADDRESS, SettingType.STRING).required()
                         .validatedBy(EmailType::emailAddress).describedAs("the support address replies come from"))
                 .define(Setting.of(EmailSettings.FROM_NAME, SettingType.STRING)
                         .describedAs("display name of replies; {agent} is replaced by the agent's name "
-                                + "(default: the agent's name)"))
+                                + "(default: the agent's name); acknowledgements drop {agent} and the brackets "
+                                + "around the rest, so \"{agent} (Acme Support)\" signs them \"Acme Support\""))
                 .define(Setting.of(EmailSettings.MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(10_485_760L)
                         .validatedBy(Validator.range(1, Integer.MAX_VALUE - 8))
                         .describedAs("larger attachments are left out with a note"))
@@ -89,6 +121,27 @@ public final class EmailType implements ConnectorType {
     @Override
     public Connector create() {
         return new EmailConnector();
+    }
+
+    private static String[] authModes() {
+        return Arrays.stream(EmailSettings.Auth.values()).map(EmailSettings.Auth::setting).toArray(String[]::new);
+    }
+
+    private static Optional<String> tenant(Object value) {
+        String s = (String) value;
+        return s.matches("[A-Za-z0-9.-]+") ? Optional.empty()
+                : Optional.of("must be a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com");
+    }
+
+    private static Optional<String> tokenUrl(Object value) {
+        try {
+            URI uri = new URI(((String) value).replace("{tenant}", "tenant"));
+            boolean http = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
+            return uri.isAbsolute() && http && uri.getHost() != null ? Optional.empty()
+                    : Optional.of("must be an absolute https URL");
+        } catch (URISyntaxException e) {
+            return Optional.of("must be an absolute https URL");
+        }
     }
 
     private static Optional<String> positive(Object value) {

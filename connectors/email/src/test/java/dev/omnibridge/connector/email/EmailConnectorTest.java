@@ -15,6 +15,7 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -277,6 +278,17 @@ class EmailConnectorTest {
         assertThat(textOf(ack)).contains("Hello Ann Example,").contains("Your reference is " + token);
         Thread.sleep(1500);
         assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).hasSize(1);
+    }
+
+    @Test
+    void acknowledgementFromNameDropsTheAgentPlaceholderAndItsBrackets() throws Exception {
+        start(Map.of("acknowledge", "true"));   // fromName "{agent} (Acme Support)", as in the guide
+        deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Help", "Please", "n1@customer.test"));
+
+        MimeMessage ack = awaitInbox(ANN, 1).get(0);
+        InternetAddress from = (InternetAddress) ack.getFrom()[0];
+        assertThat(from.getPersonal()).isEqualTo("Acme Support");
+        assertThat(from.getAddress()).isEqualTo(SUPPORT);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
@@ -122,11 +123,18 @@ public final class MailboxWatcher {
                 try {
                     LOG.info("Watching IMAP folder {} on {} ({})", folderName, server, waitMode(store));
                     backoff = Duration.ofSeconds(1);
+                    // An OAuth session outliving its token may be ended by the server (Exchange Online does):
+                    // log in again, with a new token, before that happens.
+                    Instant relogin = server.reloginAt();
                     boolean first = true;
                     while (running && folder.isOpen()) {
                         importNew(store, folder, first);
                         first = false;
-                        waitForMail(store, folder);
+                        if (!Instant.now().isBefore(relogin)) {
+                            LOG.debug("IMAP folder {}: logging in again with a renewed access token", folderName);
+                            break;
+                        }
+                        waitForMail(store, folder, relogin);
                     }
                 } finally {
                     open = null;
@@ -239,17 +247,22 @@ public final class MailboxWatcher {
                 : new Flags(Flags.Flag.SEEN);
     }
 
-    private void waitForMail(Store store, Folder folder) throws Exception {
+    private void waitForMail(Store store, Folder folder, Instant relogin) throws Exception {
         if (!running) {
             return;
         }
+        Duration untilRelogin = Duration.between(Instant.now(), relogin);
         if (!useIdle || !supportsIdle(store)) {
-            sleep(pollInterval);
+            sleep(shorter(pollInterval, untilRelogin));
             return;
         }
         // IDLE returns on the server's first notification; a timer ends it anyway so that a silent server or a
-        // dropped notification costs at most one poll interval.
-        Duration limit = pollInterval.compareTo(MAX_IDLE) > 0 ? MAX_IDLE : pollInterval;
+        // dropped notification costs at most one poll interval (and a token due for renewal no more than that).
+        Duration limit = shorter(shorter(pollInterval, MAX_IDLE), untilRelogin);
+        if (limit.compareTo(Duration.ofSeconds(1)) < 0) {
+            sleep(limit);   // too short for an IDLE the timer could end before it began
+            return;
+        }
         Thread timer = new Thread(() -> {
             try {
                 if (!stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -266,6 +279,11 @@ public final class MailboxWatcher {
         } finally {
             timer.interrupt();
         }
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        Duration d = a.compareTo(b) <= 0 ? a : b;
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     private static boolean supportsIdle(Store store) throws MessagingException {

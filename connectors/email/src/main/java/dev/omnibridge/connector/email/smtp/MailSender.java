@@ -1,15 +1,17 @@
 package dev.omnibridge.connector.email.smtp;
 
 import dev.omnibridge.connector.email.EmailSettings;
+import dev.omnibridge.connector.email.auth.MailLogin;
 import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
+import jakarta.mail.PasswordAuthentication;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.MimeMessage;
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.mail.MailAuthenticator;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailConfiguration;
 
@@ -22,20 +24,40 @@ import java.util.Properties;
  * URI, which Camel may log, never holds a password.
  */
 public final class MailSender implements AutoCloseable {
+    static final String REFUSED_TOKEN_HINT = "check that smtpUsername is the mailbox address and that the app may "
+            + "send as it (Microsoft 365: SMTP AUTH enabled for the mailbox, SMTP.SendAsApp, Exchange service "
+            + "principal with mailbox permission; Google: domain-wide delegation for https://mail.google.com/)";
+
+    private final ConnectorContext context;
+    private final MailLogin login;
     private final ProducerTemplate template;
     private final String endpointUri;
     private final String server;
+    /** The access token last handed to Jakarta Mail, to drop it if the server refuses it. */
+    private volatile String lastToken;
 
-    public MailSender(ConnectorContext context, EmailSettings.Server smtp) {
+    public MailSender(ConnectorContext context, EmailSettings.Server smtp, MailLogin login) {
+        this.context = context;
+        this.login = login;
         MailConfiguration config = new MailConfiguration();
         config.configureProtocol(smtp.security() == EmailSettings.Security.SSL ? "smtps" : "smtp");
         config.setIgnoreUriScheme(true);
         config.setHost(smtp.host());
         config.setPort(smtp.port());
-        config.setUsername(smtp.username());
-        config.setPassword(smtp.password());
+        config.setUsername(login.username());
+        if (login.usesOAuth()) {
+            // Camel asks the authenticator at every connection, so each mail goes out with a current token.
+            config.setAuthenticator(new TokenAuthenticator());
+        } else {
+            config.setPassword(smtp.password());
+        }
         config.setConnectionTimeout(30_000);
-        config.setAdditionalJavaMailProperties(properties(config.getProtocol(), smtp.security()));
+        Properties properties = properties(config.getProtocol(), smtp.security());
+        if (login.usesOAuth()) {
+            properties.setProperty("mail." + config.getProtocol() + ".auth", "true");
+            properties.setProperty("mail." + config.getProtocol() + ".auth.mechanisms", "XOAUTH2");
+        }
+        config.setAdditionalJavaMailProperties(properties);
         MailComponent component = new MailComponent();
         component.setConfiguration(config);
         String scheme = "omnibridge-smtp-" + context.instanceId();
@@ -67,18 +89,59 @@ public final class MailSender implements AutoCloseable {
      *                           retryable for 4xx answers and connection problems
      */
     public void send(MimeMessage message) {
-        Exchange result = template.send(endpointUri, exchange -> exchange.getIn().setBody(message));
-        Exception failure = result.getException();
+        Exception failure = attempt(message);
+        if (failure != null && login.usesOAuth() && isLoginRefused(failure) && tokenFailure(failure) == null
+                && login.refused(lastToken)) {
+            // The token may have been revoked before its time: one more try with a new one. Nothing was sent yet.
+            failure = attempt(message);
+        }
         if (failure != null) {
             throw classify(failure);
         }
     }
 
+    private Exception attempt(MimeMessage message) {
+        try {
+            return template.send(endpointUri, exchange -> exchange.getIn().setBody(message)).getException();
+        } catch (RuntimeException e) {
+            return e;   // e.g. the token endpoint failing while Camel sets the endpoint up
+        }
+    }
+
+    private static boolean isLoginRefused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = next(t)) {
+            if (t instanceof AuthenticationFailedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static TokenUnavailable tokenFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = next(t)) {
+            if (t instanceof TokenUnavailable u) {
+                return u;
+            }
+        }
+        return null;
+    }
+
     DeliveryException classify(Exception failure) {
+        TokenUnavailable noToken = tokenFailure(failure);
+        if (noToken != null) {
+            String message = "SMTP login to " + server + ": " + noToken.getMessage();
+            context.reportProblem(message);
+            return DeliveryException.retryable(message, null);
+        }
         String detail = Redact.text(describe(failure));
         Integer code = smtpCode(failure);
-        if (failure instanceof AuthenticationFailedException || failure.getCause() instanceof AuthenticationFailedException) {
-            return DeliveryException.retryable("SMTP login to " + server + " failed: " + detail, null);
+        if (isLoginRefused(failure)) {
+            String message = "SMTP login to " + server + " failed: " + detail
+                    + (login.usesOAuth() ? "; the server refused the OAuth access token; " + REFUSED_TOKEN_HINT : "");
+            if (login.usesOAuth()) {
+                context.reportProblem(message);
+            }
+            return DeliveryException.retryable(message, null);
         }
         if (code != null && code >= 500) {
             return DeliveryException.permanent("SMTP server " + server + " refused the mail: " + detail);
@@ -123,6 +186,27 @@ public final class MailSender implements AutoCloseable {
             }
         }
         return s.length() == 0 ? failure.getClass().getSimpleName() : s.toString();
+    }
+
+    /** Hands Jakarta Mail the mailbox and a current access token; Camel calls it for each connection. */
+    private final class TokenAuthenticator extends MailAuthenticator {
+        @Override
+        public PasswordAuthentication getPasswordAuthentication() {
+            try {
+                String token = login.secret();
+                lastToken = token;
+                return new PasswordAuthentication(login.username(), token);
+            } catch (MessagingException e) {
+                throw new TokenUnavailable(e.getMessage());
+            }
+        }
+    }
+
+    /** No access token to log in with; the message says why (never a secret). */
+    private static final class TokenUnavailable extends RuntimeException {
+        TokenUnavailable(String message) {
+            super(message, null, false, false);
+        }
     }
 
     @Override

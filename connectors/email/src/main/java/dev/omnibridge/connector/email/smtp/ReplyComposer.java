@@ -101,8 +101,7 @@ public final class ReplyComposer {
         String id = "ack." + token + "." + HexFormat.of().formatHex(randomBytes(6)) + "@"
                 + settings.fromDomain();
         MimeMessage mail = new FixedIdMessage(session, id);
-        mail.setFrom(new InternetAddress(settings.fromAddress(), settings.fromName() == null ? null
-                : settings.fromName().replace("{agent}", "").strip(), "UTF-8"));
+        mail.setFrom(new InternetAddress(settings.fromAddress(), FromName.render(settings.fromName(), null), "UTF-8"));
         mail.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(customer));
         mail.setSubject(settings.ackSubject() + " " + ConversationToken.tag(token), "UTF-8");
         mail.setHeader("In-Reply-To", angle(answersMessageId));
@@ -126,11 +125,7 @@ public final class ReplyComposer {
     }
 
     private String fromName(Message message) {
-        String agent = message.author().displayName();
-        if (settings.fromName() == null) {
-            return agent;
-        }
-        return settings.fromName().replace("{agent}", agent == null ? "" : agent).strip();
+        return FromName.render(settings.fromName(), message.author().displayName());
     }
 
     static String replySubject(String customerSubject, String token) {
