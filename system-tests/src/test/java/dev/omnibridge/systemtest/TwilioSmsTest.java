@@ -286,6 +286,21 @@ class TwilioSmsTest extends SystemTestBase {
         assertThat(awaitDeskMessage(sid).text("/message/text")).isEqualTo(body);
     }
 
+    // 5b
+    @Test
+    void formBodyOverMaxBodyBytesIsStillRefusedWith413AndNothingIsStored() {
+        String customer = newCustomerNumber();
+        String sid = TwilioWebhooks.sid("SM");
+
+        HttpResponse<String> answer = postInbound(SMS, TwilioWebhooks.inboundSms(sid, ACCOUNT_SID, customer,
+                BUSINESS_NUMBER, "x".repeat(1_100_000)));
+
+        assertThat(answer.statusCode()).as(describe(answer)).isEqualTo(413);
+        assertThat(Json.parse(answer.body()).path("error").asText()).contains("maxBodyBytes");
+        awaitQuiet(desk, Duration.ofSeconds(1));
+        assertThat(deskRequestsForMessage(sid)).isEmpty();
+    }
+
     // 6
     @Test
     void afterStopRepliesAreRefusedAndDeadLetteredUntilStartReenablesThem() {
