@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -42,6 +44,8 @@ final class MetaConnector implements ChannelConnector {
     /** Graph error codes that will not get better by retrying. */
     static final Set<Integer> PERMANENT = Set.of(131047, 131026, 131051, 100, 10, 200, 551, 2018278);
     static final int EXPIRED_TOKEN = 190;
+    /** Offset key prefix: when the re-engagement template last went to a conversation (ISO instant). */
+    static final String TEMPLATE_SENT = "template-sent:";
 
     private record Running(ConnectorContext context, MetaSettings settings, GraphApi api) {
     }
@@ -179,7 +183,7 @@ final class MetaConnector implements ChannelConnector {
             if (product == Product.WHATSAPP) {
                 WhatsAppSender wa = new WhatsAppSender(r.api(), r.settings().accountId());
                 if (!inWindow) {
-                    throw templateInstead(r, wa, recipient, lastText);
+                    throw templateInstead(r, wa, recipient, conversation, last, lastText);
                 }
                 return wa.reply(recipient, text, message.replyTo(), media.prepare(message.attachments()), progress);
             }
@@ -200,18 +204,42 @@ final class MetaConnector implements ChannelConnector {
      * reply fails for good with a reason that says so, the hub dead-letters it and the desk gets its internal note
      * that the reply was not delivered. Once the customer writes back, the reply can be replayed or sent again.
      */
-    private DeliveryException templateInstead(Running r, WhatsAppSender wa, String to, String lastText)
+    private DeliveryException templateInstead(Running r, WhatsAppSender wa, String to, Conversation conversation,
+                                              Instant last, String lastText)
             throws GraphException, InterruptedException {
         MetaSettings s = r.settings();
         String outside = "not sent: outside WhatsApp's 24-hour customer service window (" + lastText + ")";
         if (s.templateName() == null) {
             return DeliveryException.permanent(outside + "; configure templateName to send an approved template");
         }
+        // One invitation is enough: further replies before the customer answers do not send the template again.
+        String key = TEMPLATE_SENT + (conversation == null ? to : conversation.id());
+        Instant sentAt = r.context().offset(key).map(MetaConnector::instant).orElse(null);
+        if (sentAt != null && (last == null || sentAt.isAfter(last))
+                && Duration.between(sentAt, clock.instant()).compareTo(WINDOW) <= 0) {
+            return DeliveryException.permanent(outside + "; the re-engagement template '" + s.templateName()
+                    + "' was already sent at " + sentAt + "; replay the reply once the customer has written back");
+        }
         String id = wa.template(to, s.templateName(), s.templateLanguage());
         LOG.info("{}: outside the 24-hour window; the reply is not delivered, template {} sent instead",
                 r.context().instanceId(), s.templateName());
+        r.context().submit(Inbound.none().withOffsets(Map.of(key, clock.instant().toString())))
+                .whenComplete((ok, e) -> {
+                    if (e != null) {
+                        LOG.warn("{}: could not record that the template was sent: {}", r.context().instanceId(),
+                                e.toString());
+                    }
+                });
         return DeliveryException.permanent(outside + "; the re-engagement template '" + s.templateName()
                 + "' was sent instead (" + id + "); replay the reply once the customer has written back");
+    }
+
+    private static Instant instant(String saved) {
+        try {
+            return Instant.parse(saved);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Between 24 hours and 7 days Messenger and Instagram take a reply only with the HUMAN_AGENT tag. */

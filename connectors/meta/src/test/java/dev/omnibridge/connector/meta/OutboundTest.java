@@ -110,6 +110,23 @@ class OutboundTest {
     }
 
     @Test
+    void whatsAppSendsTheTemplateOnceUntilTheCustomerWritesBack() {
+        start(Product.WHATSAPP, Map.of("templateName", "support_follow_up"));
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(200, WA_OK.replace("SENT1", "TEMPLATE1"))));
+        Conversation c = wa(Duration.ofDays(3));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "first late answer", null)))
+                .isInstanceOf(DeliveryException.class);
+
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "second late answer", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith("not sent: outside WhatsApp's 24-hour customer service window")
+                            .contains("the re-engagement template 'support_follow_up' was already sent at ");
+                });
+        wm.verify(1, postRequestedFor(urlEqualTo(WA_PATH)));
+    }
+
+    @Test
     void messengerAndInstagramInsideTheWindow() {
         start(Product.MESSENGER, Map.of());
         String path = "/v23.0/" + Fixtures.PAGE_ID + "/messages";
