@@ -14,8 +14,8 @@ import java.util.function.IntUnaryOperator;
  * extension characters counted twice, WhatsApp and Telegram in characters), so the caller passes the cost of each
  * code point. A part never ends inside a code point, and never inside a user-perceived character (a letter with its
  * combining marks as the JDK's character {@link BreakIterator} knows them; an emoji with its skin tone, variation
- * selector or zero-width-joined sequence) unless that one character alone is over the limit. A part ends after the last white space that leaves it at least half
- * full, so words stay whole where that costs little.
+ * selector or zero-width-joined sequence) unless that one character alone is over the limit. A part ends after the
+ * last white space that leaves it at least half full, so words stay whole where that costs little.
  */
 public final class TextParts {
     /** One per UTF-16 code unit: what Java's {@code String.length()} counts; a supplementary character costs 2. */

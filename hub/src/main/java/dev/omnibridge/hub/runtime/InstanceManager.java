@@ -12,7 +12,6 @@ import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.live.LiveSocket;
-import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
@@ -28,7 +27,6 @@ import dev.omnibridge.spi.HandOff;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.Skipped;
-import dev.omnibridge.text.InboundText;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -44,7 +42,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -322,8 +319,8 @@ public final class InstanceManager implements DeliveryTargets {
         ChannelRef ref = new ChannelRef(instance.type(), instance.id());
         List<Message> messages = inbound.messages().stream()
                 .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build())
-                .map(InstanceManager::cleaned).toList();
-        List<DeskReply> replies = inbound.replies().stream().map(InstanceManager::cleaned).toList();
+                .map(CleanText::message).toList();
+        List<DeskReply> replies = inbound.replies().stream().map(CleanText::reply).toList();
         Inbound normalised = new Inbound(messages, replies, inbound.ticketUpdates(), inbound.offsets(),
                 inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations());
         return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
@@ -337,33 +334,6 @@ public final class InstanceManager implements DeliveryTargets {
                     status.state().name().toLowerCase(java.util.Locale.ROOT)));
             return report;
         });
-    }
-
-    /**
-     * Every text a channel or desk hands in passes {@link InboundText#clean} here, the one door into the journal, so
-     * no desk, console or customer is shown text that disguises itself (bidi overrides).
-     */
-    static Message cleaned(Message m) {
-        String text = InboundText.clean(m.text());
-        String subject = InboundText.clean(m.subject());
-        Author author = m.author();
-        String name = InboundText.clean(author.displayName());
-        if (text.equals(m.text()) && Objects.equals(subject, m.subject())
-                && Objects.equals(name, author.displayName())) {
-            return m;
-        }
-        return m.toBuilder().text(text).subject(subject)
-                .author(new Author(author.role(), name, author.address())).build();
-    }
-
-    static DeskReply cleaned(DeskReply r) {
-        String text = InboundText.clean(r.text());
-        String name = InboundText.clean(r.author().displayName());
-        if (text.equals(r.text()) && Objects.equals(name, r.author().displayName())) {
-            return r;
-        }
-        return new DeskReply(r.ticketRef(), r.replyId(), new Author(r.author().role(), name, r.author().address()),
-                text, r.html(), r.attachments(), r.createdAt(), r.metadata());
     }
 
     @Override

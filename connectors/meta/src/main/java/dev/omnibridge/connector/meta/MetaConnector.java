@@ -213,8 +213,8 @@ final class MetaConnector implements ChannelConnector {
             return DeliveryException.permanent(outside + "; configure templateName to send an approved template");
         }
         // One invitation is enough: further replies before the customer answers do not send the template again.
-        String key = TEMPLATE_SENT + (conversation == null ? to : conversation.id());
-        Instant sentAt = r.context().offset(key).map(MetaConnector::instant).orElse(null);
+        String key = conversation == null ? null : TEMPLATE_SENT + conversation.id();
+        Instant sentAt = key == null ? null : r.context().offset(key).map(MetaConnector::instant).orElse(null);
         if (sentAt != null && (last == null || sentAt.isAfter(last))
                 && Duration.between(sentAt, clock.instant()).compareTo(WINDOW) <= 0) {
             return DeliveryException.permanent(outside + "; the re-engagement template '" + s.templateName()
@@ -223,13 +223,15 @@ final class MetaConnector implements ChannelConnector {
         String id = wa.template(to, s.templateName(), s.templateLanguage());
         LOG.info("{}: outside the 24-hour window; the reply is not delivered, template {} sent instead",
                 r.context().instanceId(), s.templateName());
-        r.context().submit(Inbound.none().withOffsets(Map.of(key, clock.instant().toString())))
-                .whenComplete((ok, e) -> {
-                    if (e != null) {
-                        LOG.warn("{}: could not record that the template was sent: {}", r.context().instanceId(),
-                                e.toString());
-                    }
-                });
+        if (key != null) {
+            r.context().submit(Inbound.none().withOffsets(Map.of(key, clock.instant().toString())))
+                    .whenComplete((ok, e) -> {
+                        if (e != null) {
+                            LOG.warn("{}: could not record that the template was sent: {}",
+                                    r.context().instanceId(), e.toString());
+                        }
+                    });
+        }
         return DeliveryException.permanent(outside + "; the re-engagement template '" + s.templateName()
                 + "' was sent instead (" + id + "); replay the reply once the customer has written back");
     }

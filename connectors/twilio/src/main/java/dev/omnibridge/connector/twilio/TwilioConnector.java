@@ -194,7 +194,8 @@ final class TwilioConnector implements ChannelConnector {
             if (parts == 1) {
                 throw e;
             }
-            String done = part == 0 ? "none sent yet" : part == 1 ? "part 1 was sent" : "parts 1-" + part + " were sent";
+            String done = part == 0 ? "none sent yet"
+                    : part == 1 ? "part 1 was sent" : "parts 1-" + part + " were sent";
             throw new DeliveryException(e.kind(), "part " + (part + 1) + " of " + parts + " (" + done + "): "
                     + e.getMessage(), e.retryAfter().orElse(null), null);
         }
