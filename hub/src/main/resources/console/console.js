@@ -29,10 +29,15 @@
     }
   }
 
+  // Bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069) reorder what follows them and can
+  // make a message or a name read as something else. The hub removes them from text it stores; this also covers text
+  // stored before it did.
+  const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
   function append(node, children) {
     for (const c of children.flat()) {
       if (c === null || c === undefined || c === false) continue;
-      node.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+      node.appendChild(c instanceof Node ? c : document.createTextNode(String(c).replace(BIDI_CONTROLS, '')));
     }
   }
 

@@ -123,7 +123,7 @@ public final class Hub implements AutoCloseable {
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
                 new JournalStats(database), clock);
         new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
-                blocking, sessions, operator).mount(router, router.bodyHandler());
+                blocking, sessions, operator).mount(router, router.bodyHandler(), config.http().maxBodyBytes());
         new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()))
                 .mount(router, router.bodyHandler());
         dispatcher.recover();

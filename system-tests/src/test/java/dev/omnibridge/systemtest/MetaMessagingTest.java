@@ -67,6 +67,8 @@ class MetaMessagingTest extends SystemTestBase {
     private static final String DISPLAY_PHONE = "15550783881";
     private static final String PAGE_ID = "113920981237744";
     private static final String IG_ACCOUNT_ID = "17841405822304914";
+    /** The Facebook Page linked to the Instagram account: with a Page token (login facebook) replies go through it. */
+    private static final String IG_PAGE_ID = "1029384756102938";
     private static final String TEMPLATE_NAME = "service_follow_up";
     private static final Duration ARRIVAL = Duration.ofSeconds(20);
     private static final AtomicLong NEXT_ID = new AtomicLong(ThreadLocalRandom.current().nextLong(10, 90) * 10_000);
@@ -80,7 +82,7 @@ class MetaMessagingTest extends SystemTestBase {
         graph.whatsappNumber(PHONE_NUMBER_ID);
         graph.whatsappNumber(PHONE_NUMBER_ID_TPL);
         graph.sendApi(PAGE_ID);
-        graph.sendApi(IG_ACCOUNT_ID);
+        graph.sendApi(IG_PAGE_ID);
         graph.whatsappNumber(PHONE_NUMBER_ID_FD);
         graph.whatsappMedia(PHONE_NUMBER_ID_FD);
         freshdesk = FreshdeskApiFake.start(FD_API_KEY);
@@ -99,6 +101,7 @@ class MetaMessagingTest extends SystemTestBase {
         fb.put("humanAgentTag", false);
         Map<String, Object> ig = common();
         ig.put("igAccountId", IG_ACCOUNT_ID);
+        ig.put("pageId", IG_PAGE_ID);
         ig.put("humanAgentTag", false);
         Map<String, Object> waFd = common();
         waFd.put("phoneNumberId", PHONE_NUMBER_ID_FD);
@@ -321,7 +324,7 @@ class MetaMessagingTest extends SystemTestBase {
 
     // 5b
     @Test
-    void replyOutsideThe24HourWindowWithATemplateSendsTheTemplateInstead() {
+    void replyOutsideThe24HourWindowWithATemplateSendsTheTemplateAndReportsTheReplyAsNotDelivered() {
         String waId = newWaId();
         ReceivedRequest opened = openWhatsappTicket(WA_TPL, PHONE_NUMBER_ID_TPL, waId,
                 Instant.now().minus(Duration.ofHours(30)), "Hello, anyone there?");
@@ -337,26 +340,41 @@ class MetaMessagingTest extends SystemTestBase {
         assertThat(call.text("/template/name")).as("body " + call.body()).isEqualTo(TEMPLATE_NAME);
         assertThat(call.text("/template/language/code")).as("default templateLanguage").isEqualTo("en_US");
         assertThat(call.body().has("text")).as("no free-form text outside the window: " + call.body()).isFalse();
-        assertThat(deadLettersOf(opened.conversationId())).as("dead letters of the conversation").isEmpty();
+
+        // The template is not the reply: the reply is recorded as not delivered, naming the template sent instead.
+        JsonNode deadLetter = awaitDeadLetter(opened.conversationId());
+        assertThat(Json.text(deadLetter, "/reason")).as("reason of " + deadLetter).startsWith("not sent: ")
+                .contains("24-hour").contains("template '" + TEMPLATE_NAME + "' was sent instead")
+                .contains(call.answeredId());
+        Poll.until(ARRIVAL, "the desk hears that the reply was not delivered",
+                () -> deskRequestsFor(waId).stream().anyMatch(r -> "INTERNAL".equals(r.text("/message/direction"))));
+        ReceivedRequest notice = deskRequestsFor(waId).stream()
+                .filter(r -> "INTERNAL".equals(r.text("/message/direction"))).findFirst().orElseThrow();
+        assertThat(notice.ticketRef()).as("the note goes on the conversation's ticket").isEqualTo(ticketOf(opened));
+        assertThat(notice.text("/message/text")).contains("not delivered").contains("template '" + TEMPLATE_NAME)
+                .contains("Sorry for the wait!");
+        awaitQuiet(graph.server(), Duration.ofSeconds(1));
+        assertThat(graph.whatsappCallsTo(waId)).as("the template is sent once").hasSize(1);
     }
 
     // 6
     @Test
     void messengerTextOpensATicketAndTheAgentReplyGoesThroughTheSendApiAsAResponse() {
         String psid = String.valueOf(7_000_000_000_000_000L + NEXT_ID.incrementAndGet());
-        assertMessagingRoundTrip(FB, "page", "messenger", PAGE_ID, psid);
+        assertMessagingRoundTrip(FB, "page", "messenger", PAGE_ID, PAGE_ID, psid);
     }
 
     // 7
     @Test
-    void instagramTextOpensATicketAndTheAgentReplyGoesToTheInstagramAccountsMessagesEdge() {
+    void instagramTextOpensATicketAndTheAgentReplyGoesThroughTheLinkedPagesMessagesEdge() {
         String igsid = String.valueOf(1_780_000_000_000_000L + NEXT_ID.incrementAndGet());
-        assertMessagingRoundTrip(IG, "instagram", "instagram", IG_ACCOUNT_ID, igsid);
+        assertMessagingRoundTrip(IG, "instagram", "instagram", IG_ACCOUNT_ID, IG_PAGE_ID, igsid);
     }
 
     // --- helpers
 
-    private void assertMessagingRoundTrip(String instance, String object, String type, String accountId, String senderId) {
+    private void assertMessagingRoundTrip(String instance, String object, String type, String accountId,
+                                          String sendingNode, String senderId) {
         String mid = MetaWebhooks.mid();
         String text = "Is the blue jacket back in stock? (" + instance + ")";
         accepted(postSigned(instance, Json.write(MetaWebhooks.messaging(object, accountId, senderId, mid, Instant.now(), text))));
@@ -377,7 +395,7 @@ class MetaMessagingTest extends SystemTestBase {
         accepted(postDeskReply(Messages.deskReply(ticketOf(event), instance + "-reply-" + senderId, replyText, false)));
 
         GraphCall call = awaitCalls(() -> graph.sendApiCallsTo(senderId), 1, senderId).get(0);
-        assertThat(call.path()).isEqualTo("/v23.0/" + accountId + "/messages");
+        assertThat(call.path()).isEqualTo("/v23.0/" + sendingNode + "/messages");
         assertThat(call.header("Authorization")).isEqualTo("Bearer " + ACCESS_TOKEN);
         assertThat(call.text("/recipient/id")).isEqualTo(senderId);
         assertThat(call.text("/messaging_type")).as("body " + call.body()).isEqualTo("RESPONSE");

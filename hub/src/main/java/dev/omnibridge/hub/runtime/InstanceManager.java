@@ -21,6 +21,7 @@ import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.HandOff;
 import dev.omnibridge.spi.Inbound;
@@ -317,8 +318,10 @@ public final class InstanceManager implements DeliveryTargets {
         }
         ChannelRef ref = new ChannelRef(instance.type(), instance.id());
         List<Message> messages = inbound.messages().stream()
-                .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build()).toList();
-        Inbound normalised = new Inbound(messages, inbound.replies(), inbound.ticketUpdates(), inbound.offsets(),
+                .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build())
+                .map(CleanText::message).toList();
+        List<DeskReply> replies = inbound.replies().stream().map(CleanText::reply).toList();
+        Inbound normalised = new Inbound(messages, replies, inbound.ticketUpdates(), inbound.offsets(),
                 inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations());
         return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
             if (!report.storedMessageIds().isEmpty()) {

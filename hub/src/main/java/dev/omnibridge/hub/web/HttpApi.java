@@ -81,10 +81,16 @@ public final class HttpApi {
     }
 
     public void mount(Router router, Handler<RoutingContext> bodyHandler) {
+        mount(router, bodyHandler, Long.MAX_VALUE);
+    }
+
+    /** @param maxBodyBytes {@code hub.http.maxBodyBytes}, for the form bodies read past Vert.x's body handler */
+    public void mount(Router router, Handler<RoutingContext> bodyHandler, long maxBodyBytes) {
+        Handler<RoutingContext> hookBody = new FormBody(bodyHandler, maxBodyBytes);
         // Before the body handler: a WebSocket upgrade must reach toWebSocket() with its request unread.
         router.get("/hooks/:instanceId/*").handler(this::socketOrNext);
-        router.route("/hooks/:instanceId").handler(bodyHandler).handler(this::webhook).failureHandler(this::failure);
-        router.route("/hooks/:instanceId/*").handler(bodyHandler).handler(this::webhook)
+        router.route("/hooks/:instanceId").handler(hookBody).handler(this::webhook).failureHandler(this::failure);
+        router.route("/hooks/:instanceId/*").handler(hookBody).handler(this::webhook)
                 .failureHandler(this::failure);
         router.get("/health").handler(ctx -> offload(ctx, () -> health(ctx)));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type",
@@ -145,7 +151,8 @@ public final class HttpApi {
 
     private void webhook(RoutingContext ctx) {
         String id = ctx.pathParam("instanceId");
-        WebhookRequest request = request(ctx, ctx.body() == null ? null : ctx.body().buffer());
+        Buffer raw = ctx.get(FormBody.RAW);
+        WebhookRequest request = request(ctx, raw != null ? raw : ctx.body() == null ? null : ctx.body().buffer());
         blocking.execute(() -> {
             try {
                 instances.webhook(id, request).whenComplete((response, error) -> {

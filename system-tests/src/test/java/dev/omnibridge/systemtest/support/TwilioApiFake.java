@@ -34,6 +34,8 @@ public final class TwilioApiFake implements AutoCloseable {
     /** Loopback by address, so {@code mediaHosts} and the SSRF guard of the connector see exactly this host. */
     public static final String HOST = "127.0.0.1";
     private static final String MESSAGE_RESOURCE = "twilio-message-resource";
+    /** Twilio's limit for {@code Body}, in UTF-16 code units as Java counts them. */
+    public static final int MAX_BODY = 1600;
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US);
 
     /** One call of the Messages API as the fake received it, with the Message resource it answered. */
@@ -150,6 +152,16 @@ public final class TwilioApiFake implements AutoCloseable {
         @Override
         public ResponseDefinition transform(ServeEvent serveEvent) {
             Map<String, String> form = TwilioForm.decode(serveEvent.getRequest().getBodyAsString());
+            String body = form.getOrDefault("Body", "");
+            if (body.length() > MAX_BODY) {
+                // As Twilio answers a Body over its limit (https://www.twilio.com/docs/api/errors/21617).
+                return ResponseDefinitionBuilder.like(serveEvent.getResponseDefinition()).withStatus(400)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody(Json.write(Json.object().put("code", 21617)
+                                .put("message", "The concatenated message body exceeds the 1600 character limit.")
+                                .put("more_info", "https://www.twilio.com/docs/errors/21617").put("status", 400)))
+                        .build();
+            }
             String sid = TwilioWebhooks.sid("SM");
             String now = RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC));
             String uri = "/" + TwilioWebhooks.API_VERSION + "/Accounts/" + accountSid + "/Messages/" + sid;

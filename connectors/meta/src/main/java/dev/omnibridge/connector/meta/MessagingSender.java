@@ -2,35 +2,54 @@ package dev.omnibridge.connector.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.spi.SentParts;
+import dev.omnibridge.text.TextParts;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
- * Messenger and Instagram Send API ({@code POST /{page-id|ig-account-id}/messages}). A Send API message holds
- * either text or one attachment, so a reply is its text (split at 2000 characters) followed by one message per
- * file. Messenger files from the hub's storage are uploaded first (Attachment Upload API) and sent by
+ * Messenger and Instagram Send API ({@code POST /{send-account}/messages}: the page id for Messenger; for Instagram
+ * the page id or {@code me} with a Page token, or the Instagram account id with Instagram Login). A Send API message
+ * holds either text or one attachment, so a reply is its text, split at the product's limit, followed by one message
+ * per file. Messenger files from the hub's storage are uploaded first (Attachment Upload API) and sent by
  * {@code attachment_id}; files at an https URL are sent by {@code payload.url}, which is the only way Instagram
  * takes them (see {@link MediaPreparer}).
+ *
+ * <p>Limits: Messenger text is at most 2,000 characters (counted here in UTF-16 code units, which is never fewer);
+ * Instagram text at most 1,000 <em>bytes</em> of UTF-8, so 1,000 Latin letters fit but only about 500 Cyrillic ones.
  */
 final class MessagingSender {
-    static final int TEXT_MAX = 2000;
+    static final int MESSENGER_TEXT_MAX = 2000;
+    static final int INSTAGRAM_TEXT_MAX_BYTES = 1000;
 
     private final GraphApi api;
+    private final Product product;
     private final MediaUploader uploader;
     private final String path;
 
-    MessagingSender(GraphApi api, String accountId) {
+    MessagingSender(GraphApi api, Product product, String sendAccount, String uploadAccount) {
         this.api = api;
-        this.uploader = new MediaUploader(api, accountId);
-        this.path = accountId + "/messages";
+        this.product = product;
+        this.uploader = new MediaUploader(api, uploadAccount);
+        this.path = sendAccount + "/messages";
     }
 
-    /** Returns the first message's id. Uploads all happen before the first message goes out. */
-    String reply(String psid, String text, boolean humanAgentTag, List<OutboundMedia> media)
-            throws GraphException, InterruptedException {
+    static List<String> textParts(Product product, String text) {
+        return product == Product.INSTAGRAM
+                ? TextParts.split(text, INSTAGRAM_TEXT_MAX_BYTES, TextParts.UTF8_BYTES)
+                : TextParts.split(text, MESSENGER_TEXT_MAX, TextParts.UTF16_UNITS);
+    }
+
+    /**
+     * Returns the first message's id. Uploads all happen before the first message goes out; messages an earlier
+     * attempt got accepted ({@code progress}) are not sent again.
+     */
+    String reply(String psid, String text, boolean humanAgentTag, List<OutboundMedia> media,
+                 IntFunction<SentParts> progress) throws GraphException, InterruptedException {
         List<ObjectNode> messages = new ArrayList<>();
-        for (String chunk : MetaConnector.chunks(text, TEXT_MAX)) {
+        for (String chunk : textParts(product, text)) {
             messages.add(GraphApi.JSON.createObjectNode().put("text", chunk));
         }
         for (OutboundMedia m : media) {
@@ -43,19 +62,18 @@ final class MessagingSender {
             }
             messages.add(message);
         }
-        String first = null;
-        for (ObjectNode message : messages) {
+        SentParts sent = progress.apply(messages.size());
+        for (int i = sent.sent(); i < messages.size(); i++) {
             ObjectNode req = GraphApi.JSON.createObjectNode();
             req.putObject("recipient").put("id", psid);
             req.put("messaging_type", humanAgentTag ? "MESSAGE_TAG" : "RESPONSE");
             if (humanAgentTag) {
                 req.put("tag", "HUMAN_AGENT");
             }
-            req.set("message", message);
-            String id = id(api.post(path, req));
-            first = first == null ? id : first;
+            req.set("message", messages.get(i));
+            sent.accepted(id(api.post(path, req)));
         }
-        return first;
+        return sent.firstId();
     }
 
     private static String id(JsonNode res) throws GraphException {

@@ -10,6 +10,7 @@ import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.SentParts;
 import dev.omnibridge.webhook.HmacSignatures;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
@@ -22,11 +23,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * One {@code whatsapp}, {@code messenger} or {@code instagram} instance: Meta's signed webhooks in, Graph API
@@ -42,6 +44,8 @@ final class MetaConnector implements ChannelConnector {
     /** Graph error codes that will not get better by retrying. */
     static final Set<Integer> PERMANENT = Set.of(131047, 131026, 131051, 100, 10, 200, 551, 2018278);
     static final int EXPIRED_TOKEN = 190;
+    /** Offset key prefix: when the re-engagement template last went to a conversation (ISO instant). */
+    static final String TEMPLATE_SENT = "template-sent:";
 
     private record Running(ConnectorContext context, MetaSettings settings, GraphApi api) {
     }
@@ -174,16 +178,18 @@ final class MetaConnector implements ChannelConnector {
         String lastText = last == null ? "no customer message on record" : "last customer message " + last;
         MediaPreparer media = new MediaPreparer(product, r.context().attachments(), r.settings().maxMediaBytes());
         try {
+            // Meta's send APIs take no idempotency key: a reply of several messages remembers how far it got.
+            IntFunction<SentParts> progress = parts -> SentParts.resume(r.context(), outbound.idempotencyKey(), parts);
             if (product == Product.WHATSAPP) {
                 WhatsAppSender wa = new WhatsAppSender(r.api(), r.settings().accountId());
                 if (!inWindow) {
-                    return template(r, wa, recipient, lastText);
+                    throw templateInstead(r, wa, recipient, conversation, last, lastText);
                 }
-                return wa.reply(recipient, text, message.replyTo(), media.prepare(message.attachments()));
+                return wa.reply(recipient, text, message.replyTo(), media.prepare(message.attachments()), progress);
             }
             boolean tagged = !inWindow && humanAgentTagAllowed(r.settings(), age, lastText);
-            return new MessagingSender(r.api(), r.settings().accountId())
-                    .reply(recipient, text, tagged, media.prepare(message.attachments()));
+            return new MessagingSender(r.api(), product, r.settings().sendAccount(), r.settings().accountId())
+                    .reply(recipient, text, tagged, media.prepare(message.attachments()), progress);
         } catch (GraphException e) {
             throw classify(r, e);
         } catch (InterruptedException e) {
@@ -192,18 +198,50 @@ final class MetaConnector implements ChannelConnector {
         }
     }
 
-    /** Outside the window the approved template goes out instead of the reply (text and files alike), or nothing. */
-    private String template(Running r, WhatsAppSender wa, String to, String lastText)
+    /**
+     * Outside the window WhatsApp takes no free-form message, so the reply (text and files alike) is not delivered.
+     * With {@code templateName} the approved template goes out to invite the customer to write back; either way the
+     * reply fails for good with a reason that says so, the hub dead-letters it and the desk gets its internal note
+     * that the reply was not delivered. Once the customer writes back, the reply can be replayed or sent again.
+     */
+    private DeliveryException templateInstead(Running r, WhatsAppSender wa, String to, Conversation conversation,
+                                              Instant last, String lastText)
             throws GraphException, InterruptedException {
         MetaSettings s = r.settings();
+        String outside = "not sent: outside WhatsApp's 24-hour customer service window (" + lastText + ")";
         if (s.templateName() == null) {
-            throw DeliveryException.permanent("not sent: outside WhatsApp's 24-hour customer service window ("
-                    + lastText + "); configure templateName to send an approved template");
+            return DeliveryException.permanent(outside + "; configure templateName to send an approved template");
+        }
+        // One invitation is enough: further replies before the customer answers do not send the template again.
+        String key = conversation == null ? null : TEMPLATE_SENT + conversation.id();
+        Instant sentAt = key == null ? null : r.context().offset(key).map(MetaConnector::instant).orElse(null);
+        if (sentAt != null && (last == null || sentAt.isAfter(last))
+                && Duration.between(sentAt, clock.instant()).compareTo(WINDOW) <= 0) {
+            return DeliveryException.permanent(outside + "; the re-engagement template '" + s.templateName()
+                    + "' was already sent at " + sentAt + "; replay the reply once the customer has written back");
         }
         String id = wa.template(to, s.templateName(), s.templateLanguage());
-        LOG.info("{}: outside the 24-hour window; sent template {} instead of the reply", r.context().instanceId(),
-                s.templateName());
-        return id;
+        LOG.info("{}: outside the 24-hour window; the reply is not delivered, template {} sent instead",
+                r.context().instanceId(), s.templateName());
+        if (key != null) {
+            r.context().submit(Inbound.none().withOffsets(Map.of(key, clock.instant().toString())))
+                    .whenComplete((ok, e) -> {
+                        if (e != null) {
+                            LOG.warn("{}: could not record that the template was sent: {}",
+                                    r.context().instanceId(), e.toString());
+                        }
+                    });
+        }
+        return DeliveryException.permanent(outside + "; the re-engagement template '" + s.templateName()
+                + "' was sent instead (" + id + "); replay the reply once the customer has written back");
+    }
+
+    private static Instant instant(String saved) {
+        try {
+            return Instant.parse(saved);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Between 24 hours and 7 days Messenger and Instagram take a reply only with the HUMAN_AGENT tag. */
@@ -260,19 +298,5 @@ final class MetaConnector implements ChannelConnector {
                     : DeliveryException.retryable(msg, null);
         }
         return DeliveryException.permanent(msg);
-    }
-
-    static List<String> chunks(String text, int max) {
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            int end = Math.min(text.length(), i + max);
-            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-                end--;
-            }
-            out.add(text.substring(i, end));
-            i = end;
-        }
-        return out;
     }
 }

@@ -12,10 +12,16 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** A meta instance's settings, typed once. {@code toString} never shows a secret. */
+/**
+ * A meta instance's settings, typed once. {@code toString} never shows a secret.
+ *
+ * @param accountId   the account setting's value (phone number id, page id or Instagram account id): uploads
+ * @param sendAccount the node whose {@code /messages} edge sends: the phone number id, the page id, and for Instagram
+ *                    the page id or {@code me} (Facebook Login) or the Instagram account id (Instagram Login)
+ */
 record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secret accessToken, URI graphApiBaseUrl,
                     String graphApiVersion, long maxMediaBytes, Duration timeout, String accountId,
-                    String templateName, String templateLanguage, boolean humanAgentTag) {
+                    String sendAccount, String templateName, String templateLanguage, boolean humanAgentTag) {
     static final String APP_SECRET = "appSecret";
     static final String VERIFY_TOKEN = "verifyToken";
     static final String ACCESS_TOKEN = "accessToken";
@@ -26,6 +32,14 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
     static final String TEMPLATE_NAME = "templateName";
     static final String TEMPLATE_LANGUAGE = "templateLanguage";
     static final String HUMAN_AGENT_TAG = "humanAgentTag";
+    static final String LOGIN = "login";
+    static final String PAGE_ID = "pageId";
+    /** Messenger API for Instagram: a Page access token from Facebook Login, on graph.facebook.com. */
+    static final String FACEBOOK_LOGIN = "facebook";
+    /** Instagram API with Instagram Login: an Instagram user access token, on graph.instagram.com. */
+    static final String INSTAGRAM_LOGIN = "instagram";
+    static final String FACEBOOK_GRAPH = "https://graph.facebook.com";
+    static final String INSTAGRAM_GRAPH = "https://graph.instagram.com";
 
     private static final Pattern VERSION = Pattern.compile("v[0-9]+\\.[0-9]+");
     private static final Pattern ID = Pattern.compile("[0-9]{1,32}");
@@ -38,8 +52,12 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
                         .describedAs("the Verify Token entered in the app dashboard's webhook setup"))
                 .define(Setting.of(ACCESS_TOKEN, SettingType.STRING).required().secret()
                         .describedAs("Graph API access token (system user or page token)"))
-                .define(Setting.of(GRAPH_API_BASE_URL, SettingType.URL).withDefault("https://graph.facebook.com")
-                        .describedAs("Graph API origin"))
+                .define(product == Product.INSTAGRAM
+                        // No fixed default: it follows the login (graph.facebook.com or graph.instagram.com).
+                        ? Setting.of(GRAPH_API_BASE_URL, SettingType.URL).describedAs("Graph API origin (default "
+                                + FACEBOOK_GRAPH + ", or " + INSTAGRAM_GRAPH + " with login: instagram)")
+                        : Setting.of(GRAPH_API_BASE_URL, SettingType.URL).withDefault(FACEBOOK_GRAPH)
+                                .describedAs("Graph API origin"))
                 .define(Setting.of(GRAPH_API_VERSION, SettingType.STRING).withDefault("v23.0")
                         .validatedBy(v -> VERSION.matcher(String.valueOf(v)).matches() ? Optional.empty()
                                 : Optional.of("must look like v23.0"))
@@ -67,6 +85,19 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
                     .define(Setting.of(TEMPLATE_LANGUAGE, SettingType.STRING).withDefault("en_US")
                             .describedAs("the template's language code"));
         } else {
+            if (product == Product.INSTAGRAM) {
+                def.define(Setting.of(LOGIN, SettingType.STRING).withDefault(FACEBOOK_LOGIN)
+                                .validatedBy(Validator.oneOf(FACEBOOK_LOGIN, INSTAGRAM_LOGIN))
+                                .describedAs("how the access token was obtained: facebook (a Page access token; "
+                                        + "Messenger API for Instagram, sends through the linked Page) or instagram "
+                                        + "(an Instagram user access token; Instagram API with Instagram Login)"))
+                        .define(Setting.of(PAGE_ID, SettingType.STRING)
+                                .validatedBy(v -> ID.matcher(String.valueOf(v)).matches() ? Optional.empty()
+                                        : Optional.of("must be the numeric id of the Facebook Page"))
+                                .describedAs("login facebook: the id of the Facebook Page linked to the Instagram "
+                                        + "account; replies go to /{pageId}/messages (default /me/messages, the "
+                                        + "token's Page)"));
+            }
             def.define(Setting.of(HUMAN_AGENT_TAG, SettingType.BOOLEAN).withDefault(false)
                     .describedAs("send with the HUMAN_AGENT tag after 24 hours (up to 7 days; needs the "
                             + "Human Agent permission)"));
@@ -76,9 +107,15 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
 
     static MetaSettings from(Product product, Settings s) {
         String version = s.string(GRAPH_API_VERSION);
+        String account = s.string(product.accountSetting);
+        boolean instagramLogin = product == Product.INSTAGRAM && INSTAGRAM_LOGIN.equals(s.string(LOGIN));
+        String sendAccount = product != Product.INSTAGRAM ? account
+                : instagramLogin ? account
+                : s.optionalString(PAGE_ID).filter(p -> !p.isBlank()).orElse("me");
+        URI base = s.optionalUrl(GRAPH_API_BASE_URL)
+                .orElse(URI.create(instagramLogin ? INSTAGRAM_GRAPH : FACEBOOK_GRAPH));
         return new MetaSettings(product, s.secret(APP_SECRET), s.secret(VERIFY_TOKEN), s.secret(ACCESS_TOKEN),
-                s.url(GRAPH_API_BASE_URL), version, s.longValue(MAX_MEDIA_BYTES), s.duration(TIMEOUT),
-                s.string(product.accountSetting),
+                base, version, s.longValue(MAX_MEDIA_BYTES), s.duration(TIMEOUT), account, sendAccount,
                 product == Product.WHATSAPP ? s.optionalString(TEMPLATE_NAME).filter(t -> !t.isBlank()).orElse(null)
                         : null,
                 product == Product.WHATSAPP ? s.string(TEMPLATE_LANGUAGE) : null,
@@ -88,7 +125,8 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
     @Override
     public String toString() {
         return "MetaSettings[product=" + product.type + ", graphApiBaseUrl=" + graphApiBaseUrl + ", graphApiVersion="
-                + graphApiVersion + ", account=" + accountId + ", maxMediaBytes=" + maxMediaBytes + ", timeout="
+                + graphApiVersion + ", account=" + accountId + ", sendAccount=" + sendAccount + ", maxMediaBytes="
+                + maxMediaBytes + ", timeout="
                 + timeout + ", templateName=" + templateName + ", humanAgentTag=" + humanAgentTag + "]";
     }
 }

@@ -2,11 +2,14 @@ package dev.omnibridge.connector.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.spi.SentParts;
+import dev.omnibridge.text.TextParts;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Sends through {@code POST /{phone-number-id}/messages}: text, media and the out-of-window template.
@@ -37,7 +40,7 @@ final class WhatsAppSender {
     }
 
     /** Returns the first message's wamid: the one the desk's reply is known by. */
-    String reply(String to, String text, String replyTo, List<OutboundMedia> media)
+    String reply(String to, String text, String replyTo, List<OutboundMedia> media, IntFunction<SentParts> progress)
             throws GraphException, InterruptedException {
         List<OutboundMedia> captionable = media.stream().filter(OutboundMedia::captionable).toList();
         OutboundMedia captioned = !text.isEmpty() && captionable.size() == 1 && text.length() <= CAPTION_MAX
@@ -52,7 +55,7 @@ final class WhatsAppSender {
         if (captioned != null) {
             messages.add(mediaMessage(to, captioned, ids.get(captioned), text));
         } else {
-            for (String chunk : MetaConnector.chunks(text, TEXT_MAX)) {
+            for (String chunk : TextParts.split(text, TEXT_MAX, TextParts.UTF16_UNITS)) {
                 ObjectNode one = base(to).put("type", "text");
                 one.putObject("text").put("body", chunk);
                 messages.add(one);
@@ -63,15 +66,14 @@ final class WhatsAppSender {
                 messages.add(mediaMessage(to, m, ids.get(m), null));
             }
         }
-        String first = null;
-        for (ObjectNode one : messages) {
-            if (first == null && replyTo != null && !replyTo.isBlank()) {
-                one.putObject("context").put("message_id", replyTo);
-            }
-            String id = id(api.post(path, one));
-            first = first == null ? id : first;
+        if (replyTo != null && !replyTo.isBlank() && !messages.isEmpty()) {
+            messages.get(0).putObject("context").put("message_id", replyTo);
         }
-        return first;
+        SentParts sent = progress.apply(messages.size());
+        for (int i = sent.sent(); i < messages.size(); i++) {
+            sent.accepted(id(api.post(path, messages.get(i))));
+        }
+        return sent.firstId();
     }
 
     private ObjectNode mediaMessage(String to, OutboundMedia m, String mediaId, String caption) {

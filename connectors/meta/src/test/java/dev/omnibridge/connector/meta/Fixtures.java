@@ -74,6 +74,14 @@ final class Fixtures {
                 "127.0.0.1");
     }
 
+    static com.fasterxml.jackson.databind.JsonNode json(String body) {
+        try {
+            return GraphApi.JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static WebhookRequest signed(String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         return post(body, sign(APP_SECRET, body));

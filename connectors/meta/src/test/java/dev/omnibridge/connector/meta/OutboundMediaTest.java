@@ -66,7 +66,8 @@ class OutboundMediaTest {
     static final String WA_MESSAGES = "/v23.0/" + Fixtures.PHONE_ID + "/messages";
     static final String PAGE_UPLOAD = "/v23.0/" + Fixtures.PAGE_ID + "/message_attachments";
     static final String PAGE_MESSAGES = "/v23.0/" + Fixtures.PAGE_ID + "/messages";
-    static final String IG_MESSAGES = "/v23.0/" + Fixtures.IG_ID + "/messages";
+    /** Instagram with a Page token (the default login) sends through the token's Page: /me/messages. */
+    static final String IG_MESSAGES = "/v23.0/me/messages";
     static final String WA_HEAD = "\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\","
             + "\"to\":\"16505551234\"";
     static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};

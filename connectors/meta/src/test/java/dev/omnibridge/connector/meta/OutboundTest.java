@@ -45,7 +45,9 @@ class OutboundTest {
 
     @AfterEach
     void stop() {
-        connector.stop();
+        if (connector != null) {
+            connector.stop();
+        }
     }
 
     private Conversation wa(Duration ago) {
@@ -90,14 +92,38 @@ class OutboundTest {
     }
 
     @Test
-    void whatsAppOutsideTheWindowSendsTheTemplate() {
+    void whatsAppOutsideTheWindowSendsTheTemplateAndReportsTheReplyAsNotDelivered() {
         start(Product.WHATSAPP, Map.of("templateName", "support_follow_up", "templateLanguage", "de"));
         wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(200, WA_OK.replace("SENT1", "TEMPLATE1"))));
-        String id = connector.send(Fixtures.reply(wa(Duration.ofDays(3)), "late answer", null));
-        assertThat(id).isEqualTo("wamid.TEMPLATE1");
-        wm.verify(postRequestedFor(urlEqualTo(WA_PATH)).withRequestBody(equalToJson(
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(wa(Duration.ofDays(3)), "late answer", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).as("the reply itself did not go out; retrying would not change that")
+                            .isFalse();
+                    assertThat(e.getMessage())
+                            .startsWith("not sent: outside WhatsApp's 24-hour customer service window (last customer message ")
+                            .contains("the re-engagement template 'support_follow_up' was sent instead (wamid.TEMPLATE1)");
+                });
+        wm.verify(1, postRequestedFor(urlEqualTo(WA_PATH)).withRequestBody(equalToJson(
                 "{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"16505551234\","
                         + "\"type\":\"template\",\"template\":{\"name\":\"support_follow_up\",\"language\":{\"code\":\"de\"}}}")));
+        wm.verify(1, postRequestedFor(urlEqualTo(WA_PATH)));
+    }
+
+    @Test
+    void whatsAppSendsTheTemplateOnceUntilTheCustomerWritesBack() {
+        start(Product.WHATSAPP, Map.of("templateName", "support_follow_up"));
+        wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(200, WA_OK.replace("SENT1", "TEMPLATE1"))));
+        Conversation c = wa(Duration.ofDays(3));
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "first late answer", null)))
+                .isInstanceOf(DeliveryException.class);
+
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "second late answer", null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith("not sent: outside WhatsApp's 24-hour customer service window")
+                            .contains("the re-engagement template 'support_follow_up' was already sent at ");
+                });
+        wm.verify(1, postRequestedFor(urlEqualTo(WA_PATH)));
     }
 
     @Test
@@ -113,14 +139,104 @@ class OutboundTest {
                         + "\"message\":{\"text\":\"Hi!\"}}")));
         connector.stop();
 
+    }
+
+    @Test
+    void instagramWithFacebookLoginSendsThroughThePageOrMe() {
+        // Messenger API for Instagram: Page access token on graph.facebook.com, POST /{PAGE-ID}/messages or /me/messages.
         start(Product.INSTAGRAM, Map.of());
+        String mePath = "/v23.0/me/messages";
+        wm.stubFor(post(urlEqualTo(mePath)).willReturn(json(200,
+                "{\"recipient_id\":\"6873453252741\",\"message_id\":\"aWdfSENT\"}")));
+        assertThat(connector.send(Fixtures.reply(psid(Product.INSTAGRAM, Duration.ofHours(23)), "Hello from IG", null)))
+                .isEqualTo("aWdfSENT");
+        wm.verify(postRequestedFor(urlEqualTo(mePath)).withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withRequestBody(equalToJson("{\"recipient\":{\"id\":\"6873453252741\"},\"messaging_type\":\"RESPONSE\","
+                        + "\"message\":{\"text\":\"Hello from IG\"}}")));
+        connector.stop();
+
+        start(Product.INSTAGRAM, Map.of("pageId", Fixtures.PAGE_ID));
+        String pagePath = "/v23.0/" + Fixtures.PAGE_ID + "/messages";
+        wm.stubFor(post(urlEqualTo(pagePath)).willReturn(json(200,
+                "{\"recipient_id\":\"6873453252741\",\"message_id\":\"aWdfPAGE\"}")));
+        assertThat(connector.send(Fixtures.reply(psid(Product.INSTAGRAM, Duration.ofHours(1)), "Hi", null)))
+                .isEqualTo("aWdfPAGE");
+        wm.verify(0, postRequestedFor(urlEqualTo("/v23.0/" + Fixtures.IG_ID + "/messages")));
+    }
+
+    @Test
+    void instagramWithInstagramLoginSendsToTheAccountsMessagesEdge() {
+        // Instagram API with Instagram Login: Instagram user token on graph.instagram.com, POST /{IG-ID}/messages.
+        start(Product.INSTAGRAM, Map.of("login", "instagram"));
         String igPath = "/v23.0/" + Fixtures.IG_ID + "/messages";
         wm.stubFor(post(urlEqualTo(igPath)).willReturn(json(200,
                 "{\"recipient_id\":\"6873453252741\",\"message_id\":\"aWdfSENT\"}")));
         assertThat(connector.send(Fixtures.reply(psid(Product.INSTAGRAM, Duration.ofHours(23)), "Hello from IG", null)))
                 .isEqualTo("aWdfSENT");
-        wm.verify(postRequestedFor(urlEqualTo(igPath)).withRequestBody(equalToJson(
-                "{\"recipient\":{\"id\":\"6873453252741\"},\"messaging_type\":\"RESPONSE\",\"message\":{\"text\":\"Hello from IG\"}}")));
+        wm.verify(postRequestedFor(urlEqualTo(igPath)).withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withRequestBody(equalToJson("{\"recipient\":{\"id\":\"6873453252741\"},\"messaging_type\":\"RESPONSE\","
+                        + "\"message\":{\"text\":\"Hello from IG\"}}")));
+    }
+
+    @Test
+    void instagramLoginDefaultsToGraphInstagramComAndFacebookLoginToGraphFacebookCom() {
+        Map<String, Object> s = Fixtures.settings(wm, Product.INSTAGRAM);
+        s.remove("graphApiBaseUrl");
+        s.put("login", "instagram");
+        assertThat(MetaSettings.from(Product.INSTAGRAM, Fixtures.context(Product.INSTAGRAM, s).settings())
+                .graphApiBaseUrl()).hasToString("https://graph.instagram.com");
+        s.put("login", "facebook");
+        assertThat(MetaSettings.from(Product.INSTAGRAM, Fixtures.context(Product.INSTAGRAM, s).settings())
+                .graphApiBaseUrl()).hasToString("https://graph.facebook.com");
+        s.put("login", "tiktok");
+        assertThatThrownBy(() -> Fixtures.context(Product.INSTAGRAM, s)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'login'");
+    }
+
+    private java.util.List<String> sentTexts(String path) {
+        return wm.findAll(postRequestedFor(urlEqualTo(path))).stream()
+                .map(r -> Fixtures.json(r.getBodyAsString()).path("message").path("text").asText()).toList();
+    }
+
+    @Test
+    void instagramSplitsTextAtOneThousandUtf8BytesNotTwoThousandCharacters() {
+        start(Product.INSTAGRAM, Map.of("login", "instagram"));
+        String igPath = "/v23.0/" + Fixtures.IG_ID + "/messages";
+        wm.stubFor(post(urlEqualTo(igPath)).willReturn(json(200, "{\"recipient_id\":\"1\",\"message_id\":\"aWdf1\"}")));
+        String text = "Dziękujemy za cierpliwość — zwrot środków już jest w drodze. ".repeat(30).strip();
+
+        connector.send(Fixtures.reply(psid(Product.INSTAGRAM, Duration.ofHours(1)), text, null));
+
+        java.util.List<String> parts = sentTexts(igPath);
+        assertThat(parts).hasSizeGreaterThan(1);
+        assertThat(parts).allSatisfy(p -> assertThat(p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(1000));
+        assertThat(String.join("", parts)).isEqualTo(text);
+    }
+
+    @Test
+    void aRetryAfterAPartialSendGoesOnWithThePartMetaHasNotAccepted() {
+        start(Product.MESSENGER, Map.of());
+        String path = "/v23.0/" + Fixtures.PAGE_ID + "/messages";
+        String[] answers = {"m_1", null, "m_2", "m_3"};
+        for (int i = 0; i < answers.length; i++) {
+            wm.stubFor(post(urlEqualTo(path)).inScenario("parts")
+                    .whenScenarioStateIs(i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED : "call-" + i)
+                    .willSetStateTo("call-" + (i + 1))
+                    .willReturn(answers[i] == null ? aResponse().withStatus(503)
+                            : json(200, "{\"recipient_id\":\"1\",\"message_id\":\"" + answers[i] + "\"}")));
+        }
+        String text = "Here is what to do next, step by step. ".repeat(130).strip(); // about 5,000 characters: 3 parts
+        Conversation c = psid(Product.MESSENGER, Duration.ofHours(1));
+
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, text, null)))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isTrue());
+        assertThat(connector.send(Fixtures.reply(c, text, null))).isEqualTo("m_1");
+
+        java.util.List<String> parts = sentTexts(path);
+        assertThat(parts).hasSize(4);
+        assertThat(parts.get(1)).isEqualTo(parts.get(2));
+        assertThat(parts.get(0) + parts.get(2) + parts.get(3)).as("part 1 is not sent twice").isEqualTo(text);
     }
 
     @Test

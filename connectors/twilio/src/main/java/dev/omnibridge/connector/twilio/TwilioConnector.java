@@ -11,6 +11,7 @@ import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.SentParts;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -150,13 +151,25 @@ final class TwilioConnector implements ChannelConnector {
             throw DeliveryException.permanent("nothing to send: the reply has no text");
         }
         TwilioSettings s = r.settings();
-        TwilioMessagesClient.Outgoing outgoing = new TwilioMessagesClient.Outgoing(customer,
-                s.messagingServiceSid() == null ? business : null, s.messagingServiceSid(), body,
-                s.statusCallbackUrl());
+        // Over 1,600 characters Twilio refuses the whole message (21617): send it as several, in order. Twilio has no
+        // idempotency key, so the parts already accepted are remembered and a retry goes on with the next one.
+        List<String> parts = SmsParts.of(body);
+        SentParts progress = SentParts.resume(r.context(), outbound.idempotencyKey(), parts.size());
+        for (int i = progress.sent(); i < parts.size(); i++) {
+            TwilioMessagesClient.Outgoing outgoing = new TwilioMessagesClient.Outgoing(customer,
+                    s.messagingServiceSid() == null ? business : null, s.messagingServiceSid(), parts.get(i),
+                    s.statusCallbackUrl());
+            String sid = create(r, outgoing, customer, i, parts.size());
+            LOG.debug("{}: sent {} to {} (part {} of {})", r.context().instanceId(), sid, Redact.phone(customer),
+                    i + 1, parts.size());
+            progress.accepted(sid);
+        }
+        return progress.firstId();
+    }
+
+    private String create(Running r, TwilioMessagesClient.Outgoing outgoing, String customer, int part, int parts) {
         try {
-            String sid = r.messages().create(outgoing);
-            LOG.debug("{}: sent {} to {}", r.context().instanceId(), sid, Redact.phone(customer));
-            return sid;
+            return r.messages().create(outgoing);
         } catch (TwilioMessagesClient.Failed failed) {
             TwilioMessagesClient.Failure f = failed.failure();
             if (f.code() != null && f.code() == 21610) {
@@ -177,7 +190,14 @@ final class TwilioConnector implements ChannelConnector {
             }
             LOG.info("{}: sending to {} failed ({}): {}", r.context().instanceId(), Redact.phone(customer),
                     f.exception().kind(), f.exception().getMessage());
-            throw f.exception();
+            DeliveryException e = f.exception();
+            if (parts == 1) {
+                throw e;
+            }
+            String done = part == 0 ? "none sent yet"
+                    : part == 1 ? "part 1 was sent" : "parts 1-" + part + " were sent";
+            throw new DeliveryException(e.kind(), "part " + (part + 1) + " of " + parts + " (" + done + "): "
+                    + e.getMessage(), e.retryAfter().orElse(null), null);
         }
     }
 

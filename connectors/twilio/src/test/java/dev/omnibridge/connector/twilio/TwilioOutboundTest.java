@@ -70,6 +70,10 @@ class TwilioOutboundTest {
 
     /** Twilio's 201 answer to "Create a Message", shaped as in the Messages API reference. */
     private static String created(String to, String from, String body) {
+        return created(to, from, body, SENT_SID);
+    }
+
+    private static String created(String to, String from, String body, String sid) {
         return """
                 {
                   "account_sid": "%1$s",
@@ -95,7 +99,7 @@ class TwilioOutboundTest {
                   "to": "%2$s",
                   "uri": "/2010-04-01/Accounts/%1$s/Messages/%5$s.json"
                 }
-                """.formatted(ACCOUNT_SID, to, from, body, SENT_SID);
+                """.formatted(ACCOUNT_SID, to, from, body, sid);
     }
 
     /** Twilio's error document, as the REST API returns it. */
@@ -143,6 +147,111 @@ class TwilioOutboundTest {
                 "From", List.of(BUSINESS),
                 "Body", List.of("Your order ships today."),
                 "StatusCallback", List.of(PUBLIC + "/status")));
+    }
+
+    /** A long reply: numbered sentences, so the order of the parts shows. */
+    private static String longReply(int length) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; sb.length() < length; i++) {
+            sb.append("Step ").append(i).append(": check the label and the seal of the box. ");
+        }
+        return sb.toString().strip();
+    }
+
+    private List<String> sentBodies() {
+        return api.findAll(postRequestedFor(urlEqualTo(MESSAGES))).stream()
+                .map(r -> formOf(r).get("Body").get(0)).toList();
+    }
+
+    private static String sid(int n) {
+        return "SM" + String.format("%032d", n);
+    }
+
+    /** Twilio answers each create with the next sid, in a WireMock scenario of {@code answers} steps. */
+    private void stubSequence(List<com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> answers) {
+        for (int i = 0; i < answers.size(); i++) {
+            api.stubFor(post(urlEqualTo(MESSAGES)).inScenario("parts")
+                    .whenScenarioStateIs(i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED
+                            : "call-" + i)
+                    .willSetStateTo("call-" + (i + 1)).willReturn(answers.get(i)));
+        }
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder createdAs(int n) {
+        return aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody(created(CUSTOMER, BUSINESS, "part", sid(n)));
+    }
+
+    @Test
+    void replyOverSixteenHundredCharactersGoesOutAsSeveralMessagesInOrderKnownByTheFirstSid() {
+        stubSequence(List.of(createdAs(1), createdAs(2), createdAs(3)));
+        started(Map.of());
+        String text = longReply(3500);
+
+        String sid = fixture.connector.send(reply(text));
+
+        assertThat(sid).isEqualTo(sid(1));
+        List<String> bodies = sentBodies();
+        assertThat(bodies).hasSize(3);
+        assertThat(bodies).allSatisfy(b -> assertThat(b.length()).isLessThanOrEqualTo(1600));
+        assertThat(String.join("", bodies)).isEqualTo(text);
+        assertThat(bodies.get(0)).as("a part ends after a whole word").endsWith(" ");
+        assertThat(bodies.get(1)).as("the next starts with one").doesNotStartWith(" ");
+    }
+
+    @Test
+    void emojiCountTwiceTowardsTheLimitAsTwilioCountsThem() {
+        stubSequence(List.of(createdAs(1), createdAs(2)));
+        started(Map.of());
+        String text = "\uD83D\uDE00 ".repeat(600); // 600 emoji and spaces: 1800 UTF-16 code units
+
+        fixture.connector.send(reply(text));
+
+        List<String> bodies = sentBodies();
+        assertThat(bodies).hasSize(2);
+        assertThat(bodies).allSatisfy(b -> assertThat(b.length()).isLessThanOrEqualTo(1600));
+        assertThat(String.join("", bodies)).isEqualTo(text.strip());
+    }
+
+    @Test
+    void aRetryAfterAPartialSendGoesOnWithThePartTwilioHasNotAccepted() {
+        stubSequence(List.of(createdAs(1), aResponse().withStatus(503), createdAs(2), createdAs(3)));
+        started(Map.of());
+        String text = longReply(3500);
+
+        DeliveryException first = failing(reply(text));
+        assertThat(first.isRetryable()).isTrue();
+        assertThat(first).hasMessage("part 2 of 3 (part 1 was sent): HTTP 503");
+
+        String sid = fixture.connector.send(reply(text));
+
+        assertThat(sid).as("the reply stays known by its first part").isEqualTo(sid(1));
+        List<String> bodies = sentBodies();
+        assertThat(bodies).hasSize(4);
+        assertThat(bodies.get(1)).as("the failed part is tried again").isEqualTo(bodies.get(2));
+        assertThat(bodies.get(0) + bodies.get(2) + bodies.get(3)).as("part 1 is not sent again").isEqualTo(text);
+    }
+
+    @Test
+    void aRestartedConnectorAlsoGoesOnWhereTheLastAttemptStopped() {
+        stubSequence(List.of(createdAs(1), createdAs(2), aResponse().withStatus(500), createdAs(3)));
+        started(Map.of());
+        String text = longReply(3500);
+        failing(reply(text));
+        fixture.connector.stop();
+
+        TwilioConnector restarted = new TwilioConnector();
+        var context = fixture.context.restartedAs(new TwilioType().config(), Map.of("accountSid", ACCOUNT_SID,
+                "authToken", TOKEN, "apiBaseUrl", api.baseUrl(), "webhookUrl", PUBLIC)).withCamel(fixture.camel);
+        restarted.start(context);
+        try {
+            assertThat(restarted.send(reply(text))).isEqualTo(sid(1));
+        } finally {
+            restarted.stop();
+        }
+        List<String> bodies = sentBodies();
+        assertThat(bodies).hasSize(4);
+        assertThat(bodies.get(0) + bodies.get(1) + bodies.get(3)).isEqualTo(text);
     }
 
     @Test
