@@ -103,7 +103,8 @@ class MetricsEndpointTest {
             return true;
         });
         messageId = json(get("/api/messages?conversationId=" + conversationId)).path("messages").get(0)
-                .path("id").asText();
+                .path("message").path("id").asText();
+        assertThat(messageId).isNotBlank();
         assertThat(get("/api/conversations/" + conversationId).statusCode()).isEqualTo(200);
         assertThat(get("/api/messages/" + messageId).statusCode()).isEqualTo(200);
         Poll.until("the inbox has the conversation", () -> json(get("/api/conversations/" + conversationId))
