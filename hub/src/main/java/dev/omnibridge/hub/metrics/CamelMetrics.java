@@ -5,9 +5,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 
 /**
- * Times the exchanges of every Camel route a connector adds (e.g. mail polling), through camel-micrometer's route
- * policy: {@code camel_exchanges_total{routeId}}, {@code camel_exchanges_failed_total}, {@code camel_route_policy_seconds}
- * and the like. Route ids are the connectors' own, one or a few per configured instance, so the series are bounded.
+ * Times the exchanges of every Camel route a connector adds ({@code ConnectorContext.addRoutes}), through
+ * camel-micrometer's route policy: {@code camel_exchanges_total{routeId}}, {@code camel_exchanges_failed_total},
+ * {@code camel_route_policy_seconds} and the like. Route ids are the connectors' own, one or a few per configured
+ * instance, so the series are bounded.
  */
 public final class CamelMetrics {
     private CamelMetrics() {
