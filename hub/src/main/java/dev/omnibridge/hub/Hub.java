@@ -8,6 +8,9 @@ import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.store.JournalStats;
 import dev.omnibridge.hub.web.OperatorApi;
 import dev.omnibridge.hub.delivery.Dispatcher;
+import dev.omnibridge.hub.metrics.CamelMetrics;
+import dev.omnibridge.hub.metrics.HttpServerMetrics;
+import dev.omnibridge.hub.metrics.JvmMetrics;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.plugins.BuiltInTypes;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
@@ -48,9 +51,11 @@ public final class Hub implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final InstanceManager instances;
     private final ExecutorService blocking;
+    private final JvmMetrics jvmMetrics;
 
     private Hub(ConnectorCatalog catalog, Database database, Journal journal, CamelContext camel,
-                Dispatcher dispatcher, InstanceManager instances, ExecutorService blocking) {
+                Dispatcher dispatcher, InstanceManager instances, ExecutorService blocking, JvmMetrics jvmMetrics) {
+        this.jvmMetrics = jvmMetrics;
         this.catalog = catalog;
         this.database = database;
         this.journal = journal;
@@ -74,14 +79,17 @@ public final class Hub implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         ConnectorCatalog catalog = ConnectorCatalog.load(config.pluginsDir(),
                 java.util.stream.Stream.concat(BuiltInTypes.all().stream(), hostTypes.stream()).toList());
-        Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8);
-        Journal journal = new Journal(database);
         Metrics metrics = new Metrics();
+        JvmMetrics jvmMetrics = new JvmMetrics(metrics.registry());
+        Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8,
+                metrics.registry());
+        Journal journal = new Journal(database);
         RecentMessages recent = new RecentMessages();
         DeliveryStore deliveries = new DeliveryStore(database, recent);
 
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("omnibridge");
+        CamelMetrics.install(camel, metrics.registry());
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost(config.http().host());
         http.setBindPort(config.http().port());
@@ -122,6 +130,7 @@ public final class Hub implements AutoCloseable {
         ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
                 new JournalStats(database), clock);
+        new HttpServerMetrics(metrics.registry()).install(router);
         new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator).mount(router, router.bodyHandler(), config.http().maxBodyBytes());
         new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()))
@@ -129,7 +138,7 @@ public final class Hub implements AutoCloseable {
         dispatcher.recover();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking);
+        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics);
     }
 
     @Override
@@ -146,6 +155,7 @@ public final class Hub implements AutoCloseable {
         journal.close();
         database.close();
         catalog.close();
+        jvmMetrics.close();
         LOG.info("Omnibridge stopped");
     }
 }

@@ -107,9 +107,9 @@ public final class Dispatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        metrics.gauge("omnibridge_deliveries{state=\"pending\"}", pending::get);
-        metrics.gauge("omnibridge_deliveries{state=\"retrying\"}", retrying::get);
-        metrics.gauge("omnibridge_deliveries{state=\"dead\"}", dead::get);
+        metrics.deliveries("pending", pending::get);
+        metrics.deliveries("retrying", retrying::get);
+        metrics.deliveries("dead", dead::get);
     }
 
     /** Queues everything the outbox still holds, e.g. after a restart. */

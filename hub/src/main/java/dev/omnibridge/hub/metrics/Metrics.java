@@ -1,132 +1,121 @@
 package dev.omnibridge.hub.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The hub's counters, rendered in the Prometheus text format. Small on purpose: a handful of labelled counters,
- * gauges read on scrape, and one latency histogram.
+ * The hub's own meters on a Micrometer Prometheus registry, which also carries the JVM, process, HTTP, store pool
+ * and Camel meters bound by their own classes in this package.
+ *
+ * <p>Names are Micrometer's dotted ones; the Prometheus naming convention turns {@code omnibridge.messages.in} into
+ * {@code omnibridge_messages_in_total} (counters get {@code _total}), {@code omnibridge.delivery.latency} into
+ * {@code omnibridge_delivery_latency_seconds}: exactly the names the hand-made rendering served before, so the
+ * default convention is kept. Labels stay what they were: {@code instance} (a configured instance id) and
+ * {@code state}; never message ids, addresses or text.
  */
 public final class Metrics {
+    /** The delivery latency histogram's buckets, unchanged from the hand-made rendering. */
     private static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
             60, 300};
 
-    private final Map<String, LongAdder> messagesIn = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> messagesOut = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> deliveryFailures = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> webhooksRejected = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> inboundIgnored = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> inboundDeadLetters = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> channelStatuses = new ConcurrentHashMap<>();
-    private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
-    private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS.length + 1];
-    private final LongAdder latencyCount = new LongAdder();
-    private final AtomicLong latencySumMicros = new AtomicLong();
+    private final PrometheusMeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Timer deliveryLatency;
 
     public Metrics() {
-        for (int i = 0; i < latencyBuckets.length; i++) {
-            latencyBuckets[i] = new LongAdder();
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    public Metrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+        Duration[] slos = new Duration[LATENCY_BUCKETS.length];
+        for (int i = 0; i < slos.length; i++) {
+            slos[i] = Duration.ofNanos((long) (LATENCY_BUCKETS[i] * 1e9));
         }
+        deliveryLatency = Timer.builder("omnibridge.delivery.latency")
+                .description("Time from acknowledgement to delivery.")
+                .serviceLevelObjectives(slos)
+                .register(registry);
+    }
+
+    /** Where the other meters of the hub are bound, and what {@code /metrics} renders. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
     }
 
     public void messagesIn(String instance, int n) {
-        messagesIn.computeIfAbsent(instance, k -> new LongAdder()).add(n);
+        counter("omnibridge.messages.in", "Messages received per instance (stored, not counting duplicates).",
+                instance).increment(n);
     }
 
     public void messageOut(String instance) {
-        messagesOut.computeIfAbsent(instance, k -> new LongAdder()).increment();
+        counter("omnibridge.messages.out", "Messages delivered per target instance.", instance).increment();
     }
 
     public void deliveryFailed(String instance) {
-        deliveryFailures.computeIfAbsent(instance, k -> new LongAdder()).increment();
+        counter("omnibridge.delivery.failures", "Failed delivery attempts per target instance.", instance)
+                .increment();
     }
 
     public void webhookRejected(String instance) {
-        webhooksRejected.computeIfAbsent(instance, k -> new LongAdder()).increment();
+        counter("omnibridge.webhooks.rejected", "Webhooks refused (signature, body, size) per instance.", instance)
+                .increment();
     }
 
     /** An item a channel received and recorded without forwarding it: noise, or a dead letter. */
     public void inboundSkipped(String instance, boolean deadLetter) {
-        (deadLetter ? inboundDeadLetters : inboundIgnored).computeIfAbsent(instance, k -> new LongAdder()).increment();
+        if (deadLetter) {
+            counter("omnibridge.inbound.dead.letters", "Received items a connector could not read.", instance)
+                    .increment();
+        } else {
+            counter("omnibridge.inbound.ignored", "Received items recorded as noise (auto-replies, bounces).",
+                    instance).increment();
+        }
     }
 
     /** A channel's delivery report that moved a sent message forward, by state (e.g. delivered, failed). */
     public void channelStatus(String instance, String state) {
-        channelStatuses.computeIfAbsent(instance + "\u0000" + state, k -> new LongAdder()).increment();
+        counters.computeIfAbsent("omnibridge.channel.statuses\u0000" + instance + "\u0000" + state,
+                k -> Counter.builder("omnibridge.channel.statuses")
+                        .description("Delivery reports from channels, by state.")
+                        .tag("instance", instance).tag("state", state).register(registry)).increment();
     }
 
     public long messagesIn(String instance) {
-        LongAdder a = messagesIn.get(instance);
-        return a == null ? 0 : a.sum();
+        return count("omnibridge.messages.in", instance);
     }
 
     public long messagesOut(String instance) {
-        LongAdder a = messagesOut.get(instance);
-        return a == null ? 0 : a.sum();
+        return count("omnibridge.messages.out", instance);
     }
 
-    /** A value read at scrape time, e.g. {@code omnibridge_deliveries{state="pending"}}. */
-    public void gauge(String nameWithLabels, LongSupplier value) {
-        gauges.put(nameWithLabels, value);
+    /** Outbox rows in {@code state} (pending, retrying, dead), read at scrape time. */
+    public void deliveries(String state, LongSupplier value) {
+        // Strong: the supplier is often a method reference nobody else holds; Micrometer's default weak reference
+        // would let it be collected and the gauge turn NaN.
+        Gauge.builder("omnibridge.deliveries", value, LongSupplier::getAsLong)
+                .description("Outbox rows by state.").tag("state", state).strongReference(true).register(registry);
     }
 
     public void deliveryLatency(double seconds) {
-        int i = 0;
-        while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]) {
-            i++;
-        }
-        latencyBuckets[i].increment();
-        latencyCount.increment();
-        latencySumMicros.addAndGet((long) (seconds * 1_000_000));
+        deliveryLatency.record(Duration.ofNanos((long) (seconds * 1e9)));
     }
 
-    public String render() {
-        StringBuilder out = new StringBuilder(4096);
-        counter(out, "omnibridge_messages_in_total", "Messages received per instance (stored, not counting duplicates).",
-                messagesIn);
-        counter(out, "omnibridge_messages_out_total", "Messages delivered per target instance.", messagesOut);
-        counter(out, "omnibridge_delivery_failures_total", "Failed delivery attempts per target instance.",
-                deliveryFailures);
-        counter(out, "omnibridge_webhooks_rejected_total", "Webhooks refused (signature, body, size) per instance.",
-                webhooksRejected);
-        counter(out, "omnibridge_inbound_ignored_total", "Received items recorded as noise (auto-replies, bounces).",
-                inboundIgnored);
-        counter(out, "omnibridge_inbound_dead_letters_total", "Received items a connector could not read.",
-                inboundDeadLetters);
-        out.append("# HELP omnibridge_channel_statuses_total Delivery reports from channels, by state.\n")
-                .append("# TYPE omnibridge_channel_statuses_total counter\n");
-        channelStatuses.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            String[] key = e.getKey().split("\u0000", 2);
-            out.append("omnibridge_channel_statuses_total{instance=\"").append(key[0]).append("\",state=\"")
-                    .append(key[1]).append("\"} ").append(e.getValue().sum()).append('\n');
-        });
-        out.append("# HELP omnibridge_deliveries Outbox rows by state.\n# TYPE omnibridge_deliveries gauge\n");
-        gauges.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> out.append(e.getKey()).append(' ').append(e.getValue().getAsLong()).append('\n'));
-        out.append("# HELP omnibridge_delivery_latency_seconds Time from acknowledgement to delivery.\n")
-                .append("# TYPE omnibridge_delivery_latency_seconds histogram\n");
-        long cumulative = 0;
-        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
-            cumulative += latencyBuckets[i].sum();
-            out.append("omnibridge_delivery_latency_seconds_bucket{le=\"").append(LATENCY_BUCKETS[i]).append("\"} ")
-                    .append(cumulative).append('\n');
-        }
-        cumulative += latencyBuckets[LATENCY_BUCKETS.length].sum();
-        out.append("omnibridge_delivery_latency_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
-        out.append("omnibridge_delivery_latency_seconds_sum ").append(latencySumMicros.get() / 1_000_000.0)
-                .append('\n');
-        out.append("omnibridge_delivery_latency_seconds_count ").append(latencyCount.sum()).append('\n');
-        return out.toString();
+    private Counter counter(String name, String help, String instance) {
+        return counters.computeIfAbsent(name + "\u0000" + instance, k -> Counter.builder(name).description(help)
+                .tag("instance", instance).register(registry));
     }
 
-    private static void counter(StringBuilder out, String name, String help, Map<String, LongAdder> values) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" counter\n");
-        values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                out.append(name).append("{instance=\"").append(e.getKey()).append("\"} ").append(e.getValue().sum())
-                        .append('\n'));
+    private long count(String name, String instance) {
+        Counter c = counters.get(name + "\u0000" + instance);
+        return c == null ? 0 : (long) c.count();
     }
 }

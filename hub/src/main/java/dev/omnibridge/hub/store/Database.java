@@ -2,7 +2,9 @@ package dev.omnibridge.hub.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.omnibridge.hub.config.HubConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -26,6 +28,14 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(HubConfig.Store store, Path dataDir, int poolSize) {
+        return open(store, dataDir, poolSize, null);
+    }
+
+    /**
+     * @param metrics where the pool reports its connections (hikaricp_connections_active, _idle, _pending, _max,
+     *                acquire and usage times, tagged pool="omnibridge-store"); null for none
+     */
+    public static Database open(HubConfig.Store store, Path dataDir, int poolSize, MeterRegistry metrics) {
         HikariConfig hc = new HikariConfig();
         if (store.embedded()) {
             // WRITE_DELAY=0: H2's default (500 ms) acknowledges commits that a SIGKILL then loses.
@@ -43,6 +53,9 @@ public final class Database implements AutoCloseable {
         }
         hc.setMaximumPoolSize(poolSize);
         hc.setPoolName("omnibridge-store");
+        if (metrics != null) {
+            hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
+        }
         HikariDataSource ds = new HikariDataSource(hc);
         Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load();
         // The migration's own result names the version: flyway.info() would scan and query everything again.

@@ -7,6 +7,7 @@ import dev.omnibridge.hub.console.ConsoleSessions;
 import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Dispatcher;
 import dev.omnibridge.hub.metrics.Metrics;
+import dev.omnibridge.hub.metrics.MetricsEndpoint;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.runtime.InstanceState;
@@ -93,8 +94,7 @@ public final class HttpApi {
         router.route("/hooks/:instanceId/*").handler(hookBody).handler(this::webhook)
                 .failureHandler(this::failure);
         router.get("/health").handler(ctx -> offload(ctx, () -> health(ctx)));
-        router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type",
-                "text/plain; version=0.0.4; charset=utf-8").end(metrics.render()));
+        router.get("/metrics").handler(new MetricsEndpoint(metrics.registry()));
         router.route("/api/*").handler(this::authorize);
         router.get("/api/instances").handler(ctx -> offload(ctx, () -> json(ctx, 200, instancesJson())));
         router.post("/api/instances/:id/restart").handler(ctx -> offload(ctx, () -> restart(ctx)));
