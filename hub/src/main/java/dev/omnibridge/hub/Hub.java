@@ -21,6 +21,7 @@ import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.web.HttpApi;
+import dev.omnibridge.hub.web.WebhookIngress;
 import dev.omnibridge.spi.ConnectorType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -122,6 +123,7 @@ public final class Hub implements AutoCloseable {
         ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
                 new JournalStats(database), clock);
+        new WebhookIngress(instances, metrics, blocking).mount(router, router.bodyHandler());
         new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator).mount(router, router.bodyHandler());
         new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()))

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * The operator console's own routes: its static page (HTML, CSS and plain JavaScript from the hub's resources, no
  * build step) and the login that trades the admin token for a session cookie. Everything it shows comes from the
- * admin API under {@code /api/}, which accepts that cookie (see {@code HttpApi#authorize}).
+ * admin API under {@code /api/}, which accepts that cookie (see {@code AdminAuthorization}).
  */
 public final class ConsoleWeb {
     /**
