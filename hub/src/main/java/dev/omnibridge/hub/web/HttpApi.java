@@ -94,8 +94,10 @@ public final class HttpApi {
             }
             list.set(i.id(), instanceJson(i));
         }
-        body.put("status", up ? "UP" : "DOWN");
-        json(ctx, up ? 200 : 503, body);
+        // While the hub starts, instances still queued or starting are no failure: say so apart from DOWN.
+        String status = instances.startingUp() ? "STARTING" : up ? "UP" : "DOWN";
+        body.put("status", status);
+        json(ctx, status.equals("UP") ? 200 : 503, body);
     }
 
     private ObjectNode instancesJson() {

@@ -2,6 +2,7 @@ package dev.omnibridge.hub.web;
 
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.runtime.InstanceUnavailableException;
 import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -27,13 +28,16 @@ import java.util.concurrent.ExecutorService;
 /**
  * The vendors' way in: {@code /hooks/<instance>[/...]} webhooks (raw bytes, answered only after what they carry is
  * stored) and WebSocket upgrades on the same paths. No admin authentication here: each connector checks its
- * vendor's signature.
+ * vendor's signature. A hook whose instance is not running (yet) answers 503 with Retry-After, never 404: several
+ * vendors drop a message for good on a 4xx.
  */
 public final class WebhookIngress {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookIngress.class);
     // Framing and session headers stay the hub's: a connector cannot break the connection or set cookies.
     private static final Set<String> RESERVED_HEADERS = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "upgrade", "te", "trailer", "set-cookie", "content-type");
+    /** The store failed (e.g. the disk is full): worth another try soon. */
+    private static final int STORE_RETRY_AFTER_SECONDS = 5;
 
     private final InstanceManager instances;
     private final Metrics metrics;
@@ -64,7 +68,7 @@ public final class WebhookIngress {
         try {
             listener = instances.socket(id, request(ctx, null), socket);
         } catch (WebhookRejectedException e) {
-            HttpApi.error(ctx, e.status(), e.getMessage());
+            refuse(ctx, e);
             return;
         } catch (RuntimeException e) {
             LOG.error("Instance {}: socket handshake failed", id, e);
@@ -103,16 +107,25 @@ public final class WebhookIngress {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause() : error;
                         LOG.error("Instance {}: storing a webhook failed: {}", id, cause.getMessage());
+                        ctx.response().putHeader("Retry-After", String.valueOf(STORE_RETRY_AFTER_SECONDS));
                         HttpApi.error(ctx, 503, "the message could not be stored; retry later");
                     }
                 });
             } catch (WebhookRejectedException e) {
-                HttpApi.error(ctx, e.status(), e.getMessage());
+                refuse(ctx, e);
             } catch (RuntimeException e) {
                 LOG.error("Instance {}: webhook handling failed", id, e);
                 HttpApi.error(ctx, 500, "internal error");
             }
         });
+    }
+
+    /** A refusal's status; an instance that is not ready yet also says when to come back. */
+    private static void refuse(RoutingContext ctx, WebhookRejectedException e) {
+        if (e instanceof InstanceUnavailableException unavailable && !ctx.response().ended()) {
+            ctx.response().putHeader("Retry-After", String.valueOf(unavailable.retryAfterSeconds()));
+        }
+        HttpApi.error(ctx, e.status(), e.getMessage());
     }
 
     private void failure(RoutingContext ctx) {
