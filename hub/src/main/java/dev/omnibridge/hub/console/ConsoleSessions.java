@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ConsoleSessions {
     public static final String COOKIE = "omnibridge_console";
+    /** The request header that carries a session's CSRF token on every state-changing call. */
+    public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final Duration LIFETIME = Duration.ofHours(8);
     /** Wrong tokens allowed per client address within {@link #FAILURE_WINDOW} before logins are refused. */
     static final int MAX_FAILURES = 10;

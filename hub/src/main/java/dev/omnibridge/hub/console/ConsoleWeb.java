@@ -101,8 +101,22 @@ public final class ConsoleWeb {
         }
     }
 
+    /**
+     * Checked like every other console POST: a forged logout is a nuisance, but an unchecked one would also be the
+     * one console call a foreign page could make with the operator's cookie.
+     */
     private void logout(RoutingContext ctx) {
-        sessions.logout(cookie(ctx));
+        if (!sameOrigin(ctx)) {
+            json(ctx, 403, Map.of("error", "cross-origin logout refused"));
+            return;
+        }
+        var session = sessions.find(cookie(ctx));
+        if (session.isPresent()
+                && !ConsoleSessions.csrfMatches(session.get(), ctx.request().getHeader(ConsoleSessions.CSRF_HEADER))) {
+            json(ctx, 403, Map.of("error", "missing or wrong " + ConsoleSessions.CSRF_HEADER));
+            return;
+        }
+        session.ifPresent(s -> sessions.logout(s.id()));
         Cookie gone = Cookie.cookie(ConsoleSessions.COOKIE, "").setPath("/").setHttpOnly(true)
                 .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie).setMaxAge(0);
         secured(ctx).putHeader("Set-Cookie", gone.encode());
@@ -122,7 +136,7 @@ public final class ConsoleWeb {
     }
 
     /** A browser sends Origin on POST; when it does, it must be this host. */
-    private static boolean sameOrigin(RoutingContext ctx) {
+    public static boolean sameOrigin(RoutingContext ctx) {
         String origin = ctx.request().getHeader("Origin");
         String host = ctx.request().getHeader("Host");
         if (origin == null) {

@@ -9,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Who may call the admin API under {@code /api/}: the bearer token, or a console session cookie. A cookie is sent by
  * the browser on its own, so a call that changes something must also carry the session's CSRF token in
- * {@code X-CSRF-Token}.
+ * {@code X-CSRF-Token} and, when the browser names its Origin, come from the hub's own.
  */
 final class AdminAuthorization implements Handler<RoutingContext> {
     private final String adminToken;
@@ -32,9 +32,14 @@ final class AdminAuthorization implements Handler<RoutingContext> {
                 return;
             }
             String method = ctx.request().method().name();
-            if (!method.equals("GET") && !method.equals("HEAD")
-                    && !ConsoleSessions.csrfMatches(session.get(), ctx.request().getHeader("X-CSRF-Token"))) {
-                HttpApi.error(ctx, 403, "missing or wrong X-CSRF-Token");
+            boolean changes = !method.equals("GET") && !method.equals("HEAD");
+            if (changes && !ConsoleWeb.sameOrigin(ctx)) {
+                HttpApi.error(ctx, 403, "cross-origin call refused");
+                return;
+            }
+            if (changes && !ConsoleSessions.csrfMatches(session.get(),
+                    ctx.request().getHeader(ConsoleSessions.CSRF_HEADER))) {
+                HttpApi.error(ctx, 403, "missing or wrong " + ConsoleSessions.CSRF_HEADER);
                 return;
             }
             ConsoleWeb.secured(ctx);
