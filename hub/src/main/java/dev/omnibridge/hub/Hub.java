@@ -12,6 +12,7 @@ import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.plugins.BuiltInTypes;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.RecentMessages;
@@ -109,12 +110,13 @@ public final class Hub implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock);
+        AuthFailures authFailures = new AuthFailures(clock);
+        ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock, authFailures);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
                 new JournalStats(database), clock);
         WebhookIngress ingress = new WebhookIngress(instances, metrics, blocking);
         HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
-                blocking, sessions, operator);
+                blocking, sessions, operator, authFailures);
         ConsoleWeb console = new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()));
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();

@@ -2,6 +2,7 @@ package dev.omnibridge.hub.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.hub.security.RetryAfter;
 import dev.omnibridge.model.json.CanonicalJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -97,6 +98,9 @@ public final class ConsoleWeb {
             secured(ctx).putHeader("Set-Cookie", cookie.encode());
             json(ctx, 200, Map.of("csrf", s.csrf(), "expiresAt", s.expiresAt().toString()));
         } catch (ConsoleSessions.LoginRefused e) {
+            if (e.retryAfter() != null) {
+                ctx.response().putHeader("Retry-After", RetryAfter.seconds(e.retryAfter()));
+            }
             json(ctx, e.refusal() == ConsoleSessions.Refusal.WRONG_TOKEN ? 401 : 429, Map.of("error", e.getMessage()));
         }
     }

@@ -2,9 +2,14 @@ package dev.omnibridge.hub.web;
 
 import dev.omnibridge.hub.console.ConsoleSessions;
 import dev.omnibridge.hub.console.ConsoleWeb;
+import dev.omnibridge.hub.security.AuthFailures;
+import dev.omnibridge.hub.security.RetryAfter;
 import dev.omnibridge.webhook.HmacSignatures;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Who may call the admin API under {@code /api/}: the bearer token, or a console session cookie. A cookie is sent by
@@ -14,11 +19,16 @@ import io.vertx.ext.web.RoutingContext;
 final class AdminAuthorization implements Handler<RoutingContext> {
     private final String adminToken;
     private final ConsoleSessions sessions;
+    private final AuthFailures failures;
 
-    /** @param sessions console logins whose cookie is accepted besides the bearer token (null: none) */
-    AdminAuthorization(String adminToken, ConsoleSessions sessions) {
+    /**
+     * @param sessions console logins whose cookie is accepted besides the bearer token (null: none)
+     * @param failures wrong tokens per client address, shared with the console login
+     */
+    AdminAuthorization(String adminToken, ConsoleSessions sessions, AuthFailures failures) {
         this.adminToken = adminToken;
         this.sessions = sessions;
+        this.failures = failures;
     }
 
     @Override
@@ -48,9 +58,22 @@ final class AdminAuthorization implements Handler<RoutingContext> {
         }
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
                 : null;
-        if (!HmacSignatures.constantTimeEquals(adminToken, token)) {
+        if (token == null) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            HttpApi.error(ctx, 401, token == null ? "missing bearer token" : "invalid bearer token");
+            HttpApi.error(ctx, 401, "missing bearer token");
+            return;
+        }
+        // The right token passes even from an address past its budget of wrong ones (see AuthFailures).
+        if (!HmacSignatures.constantTimeEquals(adminToken, token)) {
+            var address = ctx.request().remoteAddress();
+            Optional<Duration> wait = failures.failed(address == null ? null : address.hostAddress());
+            if (wait.isPresent()) {
+                ctx.response().putHeader("Retry-After", RetryAfter.seconds(wait.get()));
+                HttpApi.error(ctx, 429, "too many invalid bearer tokens from this address; retry later");
+            } else {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                HttpApi.error(ctx, 401, "invalid bearer token");
+            }
             return;
         }
         ctx.next();

@@ -9,6 +9,7 @@ import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.runtime.InstanceState;
+import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.model.Attachment;
@@ -42,19 +43,15 @@ public final class HttpApi {
     private final ExecutorService blocking;
     private final OperatorApi operator;
 
-    public HttpApi(InstanceManager instances, Dispatcher dispatcher, DeliveryStore deliveries, JournalQueries queries,
-                   Metrics metrics, String adminToken, ExecutorService blocking) {
-        this(instances, dispatcher, deliveries, queries, metrics, adminToken, blocking, null, null);
-    }
-
     /**
      * @param sessions console logins whose cookie the admin API accepts besides the bearer token (null: none)
      * @param operator the console's additions to the admin API (null: not mounted)
+     * @param failures wrong admin tokens per client address, shared with the console login
      */
     public HttpApi(InstanceManager instances, Dispatcher dispatcher, DeliveryStore deliveries, JournalQueries queries,
                    Metrics metrics, String adminToken, ExecutorService blocking, ConsoleSessions sessions,
-                   OperatorApi operator) {
-        this.authorization = new AdminAuthorization(adminToken, sessions);
+                   OperatorApi operator, AuthFailures failures) {
+        this.authorization = new AdminAuthorization(adminToken, sessions, failures);
         this.operator = operator;
         this.instances = instances;
         this.dispatcher = dispatcher;
