@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -102,11 +103,11 @@ public final class InstanceManager implements DeliveryTargets {
     private void start(HubConfig.Instance cfg) {
         ConnectorInstance instance = registry.get(cfg.id());
         if (!cfg.enabled()) {
-            instance.state(InstanceState.STOPPED, null);
+            instance.state(InstanceState.STOPPED);
             LOG.info("Instance {} ({}) is disabled", cfg.id(), cfg.type());
             return;
         }
-        instance.state(InstanceState.STARTING, null);
+        instance.state(InstanceState.STARTING);
         Optional<ConnectorCatalog.Entry> entry = catalog.find(cfg.type());
         if (entry.isEmpty()) {
             fail(instance, "no plugin provides connector type '" + cfg.type() + "' (available: "
@@ -142,7 +143,7 @@ public final class InstanceManager implements DeliveryTargets {
                 connector.start(ctx);
                 return null;
             });
-            instance.state(InstanceState.RUNNING, null);
+            instance.state(InstanceState.RUNNING);
             LOG.info("Instance {} ({} {} from plugin {}) is running", cfg.id(), role, cfg.type(),
                     entry.get().pluginId());
         } catch (Exception | LinkageError e) {
@@ -166,7 +167,7 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     private void fail(ConnectorInstance instance, String reason) {
-        instance.state(InstanceState.FAILED, reason);
+        instance.failed(reason, clock.instant());
         LOG.error("Instance {} ({}) FAILED: {}", instance.id(), instance.type(), reason);
     }
 
@@ -185,7 +186,7 @@ public final class InstanceManager implements DeliveryTargets {
         }
         instance.context.release();
         instance.connector = null;
-        instance.state(InstanceState.STOPPED, null);
+        instance.state(InstanceState.STOPPED);
     }
 
     /** Starts a stopped or failed instance again (an operator's "start"); a running one is left alone. */
@@ -315,6 +316,7 @@ public final class InstanceManager implements DeliveryTargets {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
+        Instant started = clock.instant();
         ChannelRef ref = new ChannelRef(instance.type(), instance.id());
         List<Message> messages = inbound.messages().stream()
                 .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build()).toList();
@@ -329,8 +331,19 @@ public final class InstanceManager implements DeliveryTargets {
                     item.disposition() == Skipped.Disposition.DEAD_LETTER));
             report.statuses().forEach(status -> metrics.channelStatus(instance.id(),
                     status.state().name().toLowerCase(java.util.Locale.ROOT)));
+            workedAgain(instance, started);
             return report;
         });
+    }
+
+    /**
+     * The instance worked: a problem it reported before {@code started} is over ({@code started} null: whatever it
+     * reported, the connector says so itself).
+     */
+    void workedAgain(ConnectorInstance instance, Instant started) {
+        if (started == null ? instance.recovered() : instance.recoveredSince(started)) {
+            LOG.info("Instance {} works again; its last problem is cleared", instance.id());
+        }
     }
 
     @Override
@@ -406,9 +419,13 @@ public final class InstanceManager implements DeliveryTargets {
                 .anyMatch(d -> d != null && d.state() == InstanceState.RUNNING);
     }
 
-    private static <T> T call(ConnectorInstance instance, Callable<T> work) {
+    /** A delivery through the instance; one that returns clears the instance's earlier problem. */
+    private <T> T call(ConnectorInstance instance, Callable<T> work) {
+        Instant started = clock.instant();
         try {
-            return withLoader(instance.classLoader, work);
+            T result = withLoader(instance.classLoader, work);
+            workedAgain(instance, started);
+            return result;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -434,6 +451,10 @@ public final class InstanceManager implements DeliveryTargets {
 
     CamelContext camel() {
         return camel;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     OffsetStore offsets() {

@@ -31,7 +31,7 @@ public final class InstanceRegistry {
             ConnectorInstance instance = new ConnectorInstance(i.id(), i.type(), i.enabled());
             if (i.enabled()) {
                 // Waiting for its turn in start-up: shown as STARTING, not as an operator's STOPPED.
-                instance.state(InstanceState.STARTING, null);
+                instance.state(InstanceState.STARTING);
             }
             map.put(i.id(), instance);
         }

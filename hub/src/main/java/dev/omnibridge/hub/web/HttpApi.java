@@ -110,6 +110,7 @@ public final class HttpApi {
         n.put("enabled", i.enabled());
         n.put("state", i.state().name());
         n.put("lastError", i.lastError());
+        n.put("lastErrorAt", i.lastErrorAt() == null ? null : i.lastErrorAt().toString());
         n.put("lastMessageAt", i.lastMessageAt() == null ? null : i.lastMessageAt().toString());
         n.put("messagesIn", metrics.messagesIn(i.id()));
         n.put("messagesOut", metrics.messagesOut(i.id()));

@@ -45,6 +45,10 @@ public final class MailboxWatcher {
         Optional<String> offset(String key);
 
         void problem(String message);
+
+        /** The folder is open again after a {@link #problem}. */
+        default void recovered() {
+        }
     }
 
     /** @param afterStore run once the mail is stored and marked (e.g. send an acknowledgement) */
@@ -121,6 +125,7 @@ public final class MailboxWatcher {
                 open = folder;
                 try {
                     LOG.info("Watching IMAP folder {} on {} ({})", folderName, server, waitMode(store));
+                    sink.recovered();
                     backoff = Duration.ofSeconds(1);
                     boolean first = true;
                     while (running && folder.isOpen()) {
