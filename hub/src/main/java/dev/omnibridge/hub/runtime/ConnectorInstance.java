@@ -87,7 +87,8 @@ public final class ConnectorInstance {
      * ran (e.g. by a parallel delivery) is newer news than this success and stays.
      */
     synchronized boolean recoveredSince(Instant started) {
-        return lastErrorAt != null && lastErrorAt.isBefore(started) && recovered();
+        // Equal instants (a coarse clock) count as before: a stale error is worse than a missed one, which is logged.
+        return lastErrorAt != null && !lastErrorAt.isAfter(started) && recovered();
     }
 
     void messageSeen(Instant at) {
