@@ -15,6 +15,7 @@ import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.plugins.BuiltInTypes;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.RecentMessages;
@@ -24,10 +25,10 @@ import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.web.HttpApi;
+import dev.omnibridge.hub.web.HubHttpServer;
+import dev.omnibridge.hub.web.WebhookIngress;
 import dev.omnibridge.spi.ConnectorType;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.slf4j.Logger;
@@ -90,13 +91,6 @@ public final class Hub implements AutoCloseable {
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("omnibridge");
         CamelMetrics.install(camel, metrics.registry());
-        VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
-        http.setBindHost(config.http().host());
-        http.setBindPort(config.http().port());
-        http.setMaxBodySize(config.http().maxBodyBytes());
-        http.getBodyHandler().setHandleFileUploads(false);
-        camel.addService(new VertxPlatformHttpServer(http));
-        camel.start();
 
         Dispatcher[] dispatcherRef = new Dispatcher[1];
         InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock,
@@ -124,17 +118,30 @@ public final class Hub implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        instances.startAll();
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
-                VertxPlatformHttpRouter.getRouterNameFromPort(config.http().port()));
-        ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock);
+        AuthFailures authFailures = new AuthFailures(clock);
+        ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock, authFailures);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
                 new JournalStats(database), clock);
-        new HttpServerMetrics(metrics.registry()).install(router);
-        new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
-                blocking, sessions, operator).mount(router, router.bodyHandler(), config.http().maxBodyBytes());
-        new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()))
-                .mount(router, router.bodyHandler());
+        WebhookIngress ingress = new WebhookIngress(instances, metrics, blocking);
+        HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
+                blocking, sessions, operator, authFailures);
+        ConsoleWeb console = new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()));
+        HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
+
+        VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
+        http.setBindHost(config.http().host());
+        http.setBindPort(config.http().port());
+        http.setMaxBodySize(config.http().maxBodyBytes());
+        http.getBodyHandler().setHandleFileUploads(false);
+        // Every route is in place when the port opens; hooks of instances not yet started answer 503.
+        camel.addService(new HubHttpServer(http, router -> {
+            requestTimings.install(router);
+            ingress.mount(router, router.bodyHandler(), config.http().maxBodyBytes());
+            api.mount(router, router.bodyHandler());
+            console.mount(router, router.bodyHandler());
+        }));
+        camel.start();
+        instances.startAll();
         dispatcher.recover();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
                 (System.nanoTime() - t0) / 1_000_000);

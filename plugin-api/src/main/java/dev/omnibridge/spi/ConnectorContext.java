@@ -56,8 +56,21 @@ public interface ConnectorContext {
     /** The public URL of this instance's webhook, {@code <publicUrl>/hooks/<instanceId>}, to register upstream. */
     URI webhookUrl();
 
-    /** Records a problem (e.g. a failing poll) shown as last error in {@code /health}; the instance keeps running. */
+    /**
+     * Records a problem (e.g. a failing poll) shown as last error in {@code /health}; the instance keeps running.
+     * The hub clears it when the instance next succeeds: it stores what a webhook or {@link #submit} handed in, or a
+     * delivery through it succeeds. A connector whose success shows otherwise (a poll that finds nothing, a
+     * reconnected mailbox) calls {@link #problemResolved()}.
+     */
     void reportProblem(String message);
+
+    /**
+     * What {@link #reportProblem} reported is over (e.g. the poll works again): {@code /health} no longer shows it as
+     * the last error; when it happened stays visible. Cheap: call it after every successful poll. A start failure
+     * (state FAILED) is not cleared by it.
+     */
+    default void problemResolved() {
+    }
 
     /**
      * The customer of the conversation with this thread key is typing (a live chat's typing indicator). Shown to

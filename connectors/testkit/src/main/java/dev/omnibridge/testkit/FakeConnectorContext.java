@@ -36,6 +36,7 @@ public final class FakeConnectorContext implements ConnectorContext {
     private CamelContext camel;
     private final InMemoryAttachmentStore attachments = new InMemoryAttachmentStore();
     private final List<String> problems = new CopyOnWriteArrayList<>();
+    private volatile String currentProblem;
     private final List<Inbound> submissions = new CopyOnWriteArrayList<>();
     private final Map<String, Message> messagesByChannelId = new LinkedHashMap<>();
     private final Map<String, Conversation> conversationsByThread = new LinkedHashMap<>();
@@ -115,6 +116,7 @@ public final class FakeConnectorContext implements ConnectorContext {
         }
         inbound.skipped().forEach(s -> skipped.putIfAbsent(s.sourceId(), s));
         offsets.putAll(inbound.offsets());
+        currentProblem = null;
         return CompletableFuture.completedFuture(null);
     }
 
@@ -158,10 +160,23 @@ public final class FakeConnectorContext implements ConnectorContext {
     @Override
     public void reportProblem(String message) {
         problems.add(message);
+        currentProblem = message;
     }
 
+    /** Like the hub: the problem is over once the connector says so or a submit is stored. */
+    @Override
+    public void problemResolved() {
+        currentProblem = null;
+    }
+
+    /** Every problem reported, oldest first. */
     public List<String> problems() {
         return List.copyOf(problems);
+    }
+
+    /** What {@code /health} would show as the instance's lastError now. */
+    public Optional<String> currentProblem() {
+        return Optional.ofNullable(currentProblem);
     }
 
     public List<Inbound> submissions() {

@@ -1,14 +1,13 @@
 package dev.omnibridge.hub.console;
 
+import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.webhook.HmacSignatures;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,11 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ConsoleSessions {
     public static final String COOKIE = "omnibridge_console";
+    /** The request header that carries a session's CSRF token on every state-changing call. */
+    public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final Duration LIFETIME = Duration.ofHours(8);
-    /** Wrong tokens allowed per client address within {@link #FAILURE_WINDOW} before logins are refused. */
-    static final int MAX_FAILURES = 10;
-    static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
-
     public record Session(String id, String csrf, Instant expiresAt) {
     }
 
@@ -33,14 +30,21 @@ public final class ConsoleSessions {
 
     public static final class LoginRefused extends Exception {
         private final Refusal refusal;
+        private final Duration retryAfter;
 
-        LoginRefused(Refusal refusal) {
+        LoginRefused(Refusal refusal, Duration retryAfter) {
             super(refusal == Refusal.WRONG_TOKEN ? "wrong admin token" : "too many failed logins; wait a few minutes");
             this.refusal = refusal;
+            this.retryAfter = retryAfter;
         }
 
         public Refusal refusal() {
             return refusal;
+        }
+
+        /** How long the client should wait (TOO_MANY_ATTEMPTS), else null. */
+        public Duration retryAfter() {
+            return retryAfter;
         }
     }
 
@@ -49,28 +53,22 @@ public final class ConsoleSessions {
     private final String adminToken;
     private final Clock clock;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+    private final AuthFailures failures;
 
-    public ConsoleSessions(String adminToken, Clock clock) {
+    /** @param failures wrong tokens per client address, shared with the admin API's bearer check */
+    public ConsoleSessions(String adminToken, Clock clock, AuthFailures failures) {
         this.adminToken = adminToken;
         this.clock = clock;
+        this.failures = failures;
     }
 
+    /** A session for the right token, even from an address past its budget of wrong ones (see AuthFailures). */
     public Session login(String token, String clientAddress) throws LoginRefused {
         Instant now = clock.instant();
-        Deque<Instant> recent = failures.computeIfAbsent(String.valueOf(clientAddress), k -> new ArrayDeque<>());
-        synchronized (recent) {
-            while (!recent.isEmpty() && recent.peekFirst().isBefore(now.minus(FAILURE_WINDOW))) {
-                recent.removeFirst();
-            }
-            if (recent.size() >= MAX_FAILURES) {
-                throw new LoginRefused(Refusal.TOO_MANY_ATTEMPTS);
-            }
-            if (token == null || !HmacSignatures.constantTimeEquals(adminToken, token)) {
-                recent.addLast(now);
-                throw new LoginRefused(Refusal.WRONG_TOKEN);
-            }
-            recent.clear();
+        if (token == null || !HmacSignatures.constantTimeEquals(adminToken, token)) {
+            Optional<Duration> wait = failures.failed(clientAddress);
+            throw new LoginRefused(wait.isPresent() ? Refusal.TOO_MANY_ATTEMPTS : Refusal.WRONG_TOKEN,
+                    wait.orElse(null));
         }
         sessions.values().removeIf(s -> s.expiresAt().isBefore(now));
         Session session = new Session(random(), random(), now.plus(LIFETIME));

@@ -2,6 +2,7 @@ package dev.omnibridge.hub.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.hub.security.RetryAfter;
 import dev.omnibridge.model.json.CanonicalJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +21,7 @@ import java.util.Map;
 /**
  * The operator console's own routes: its static page (HTML, CSS and plain JavaScript from the hub's resources, no
  * build step) and the login that trades the admin token for a session cookie. Everything it shows comes from the
- * admin API under {@code /api/}, which accepts that cookie (see {@code HttpApi#authorize}).
+ * admin API under {@code /api/}, which accepts that cookie (see {@code AdminAuthorization}).
  */
 public final class ConsoleWeb {
     /**
@@ -97,12 +98,29 @@ public final class ConsoleWeb {
             secured(ctx).putHeader("Set-Cookie", cookie.encode());
             json(ctx, 200, Map.of("csrf", s.csrf(), "expiresAt", s.expiresAt().toString()));
         } catch (ConsoleSessions.LoginRefused e) {
+            if (e.retryAfter() != null) {
+                ctx.response().putHeader("Retry-After", RetryAfter.seconds(e.retryAfter()));
+            }
             json(ctx, e.refusal() == ConsoleSessions.Refusal.WRONG_TOKEN ? 401 : 429, Map.of("error", e.getMessage()));
         }
     }
 
+    /**
+     * Checked like every other console POST: a forged logout is a nuisance, but an unchecked one would also be the
+     * one console call a foreign page could make with the operator's cookie.
+     */
     private void logout(RoutingContext ctx) {
-        sessions.logout(cookie(ctx));
+        if (!sameOrigin(ctx)) {
+            json(ctx, 403, Map.of("error", "cross-origin logout refused"));
+            return;
+        }
+        var session = sessions.find(cookie(ctx));
+        if (session.isPresent()
+                && !ConsoleSessions.csrfMatches(session.get(), ctx.request().getHeader(ConsoleSessions.CSRF_HEADER))) {
+            json(ctx, 403, Map.of("error", "missing or wrong " + ConsoleSessions.CSRF_HEADER));
+            return;
+        }
+        session.ifPresent(s -> sessions.logout(s.id()));
         Cookie gone = Cookie.cookie(ConsoleSessions.COOKIE, "").setPath("/").setHttpOnly(true)
                 .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie).setMaxAge(0);
         secured(ctx).putHeader("Set-Cookie", gone.encode());
@@ -122,7 +140,7 @@ public final class ConsoleWeb {
     }
 
     /** A browser sends Origin on POST; when it does, it must be this host. */
-    private static boolean sameOrigin(RoutingContext ctx) {
+    public static boolean sameOrigin(RoutingContext ctx) {
         String origin = ctx.request().getHeader("Origin");
         String host = ctx.request().getHeader("Host");
         if (origin == null) {

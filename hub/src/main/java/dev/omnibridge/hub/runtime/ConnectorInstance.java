@@ -11,6 +11,7 @@ public final class ConnectorInstance {
     private final boolean enabled;
     private volatile InstanceState state = InstanceState.STOPPED;
     private volatile String lastError;
+    private volatile Instant lastErrorAt;
     private volatile Instant lastMessageAt;
     volatile Connector connector;
     volatile HubConnectorContext context;
@@ -42,19 +43,52 @@ public final class ConnectorInstance {
         return lastError;
     }
 
+    /** When the last problem or start failure happened; kept after it is resolved. */
+    public Instant lastErrorAt() {
+        return lastErrorAt;
+    }
+
     public Instant lastMessageAt() {
         return lastMessageAt;
     }
 
-    void state(InstanceState state, String error) {
+    void state(InstanceState state) {
         this.state = state;
-        if (error != null || state == InstanceState.RUNNING) {
-            this.lastError = error;
+        if (state == InstanceState.RUNNING) {
+            this.lastError = null;
         }
     }
 
-    void problem(String error) {
+    void failed(String reason, Instant at) {
+        this.state = InstanceState.FAILED;
+        problem(reason, at);
+    }
+
+    synchronized void problem(String error, Instant at) {
         this.lastError = error;
+        this.lastErrorAt = at;
+    }
+
+    /**
+     * The instance has worked again: its reported problem is over. A start failure stays until the next start.
+     *
+     * @return whether there was a problem to clear
+     */
+    synchronized boolean recovered() {
+        if (lastError == null || state == InstanceState.FAILED) {
+            return false;
+        }
+        lastError = null;
+        return true;
+    }
+
+    /**
+     * Like {@link #recovered()}, for work that began at {@code started} and succeeded: a problem reported while it
+     * ran (e.g. by a parallel delivery) is newer news than this success and stays.
+     */
+    synchronized boolean recoveredSince(Instant started) {
+        // Equal instants (a coarse clock) count as before: a stale error is worse than a missed one, which is logged.
+        return lastErrorAt != null && !lastErrorAt.isAfter(started) && recovered();
     }
 
     void messageSeen(Instant at) {

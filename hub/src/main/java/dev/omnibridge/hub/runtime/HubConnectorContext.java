@@ -137,8 +137,13 @@ final class HubConnectorContext implements ConnectorContext {
 
     @Override
     public void reportProblem(String message) {
-        instance.problem(message);
+        instance.problem(message, hub.clock().instant());
         LOG.warn("Instance {} reports: {}", instance.id(), message);
+    }
+
+    @Override
+    public void problemResolved() {
+        hub.workedAgain(instance, null);
     }
 
     void track(LiveSocket socket) {

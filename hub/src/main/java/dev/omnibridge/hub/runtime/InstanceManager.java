@@ -37,11 +37,10 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +64,7 @@ public final class InstanceManager implements DeliveryTargets {
     private final AttachmentStore attachments;
     private final Metrics metrics;
     private final Clock clock;
-    private final Map<String, ConnectorInstance> instances = new LinkedHashMap<>();
+    private final InstanceRegistry registry;
     private final TypingIndicators typing;
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
@@ -82,26 +81,34 @@ public final class InstanceManager implements DeliveryTargets {
         this.metrics = metrics;
         this.clock = clock;
         this.typing = new TypingIndicators(clock);
-        for (HubConfig.Instance i : config.instances()) {
-            instances.put(i.id(), new ConnectorInstance(i.id(), i.type(), i.enabled()));
-        }
+        this.registry = new InstanceRegistry(config.instances());
     }
 
+    /**
+     * Starts every configured instance, one after the other. The HTTP port is already open: until an instance is
+     * running its hook answers 503 with Retry-After (see {@link InstanceRegistry#acceptingRequests}).
+     */
     public void startAll() {
-        config.instances().forEach(this::start);
-        String summary = instances.values().stream().map(i -> i.id() + " (" + i.type() + "): " + i.state()
+        for (HubConfig.Instance cfg : config.instances()) {
+            // The lock keeps an operator's start/restart of the same instance from running alongside this one.
+            synchronized (this) {
+                start(cfg);
+            }
+        }
+        registry.startUpFinished();
+        String summary = registry.all().stream().map(i -> i.id() + " (" + i.type() + "): " + i.state()
                 + (i.lastError() == null ? "" : " - " + i.lastError())).collect(Collectors.joining("; "));
         LOG.info("Connector instances: {}", summary.isEmpty() ? "none configured" : summary);
     }
 
     private void start(HubConfig.Instance cfg) {
-        ConnectorInstance instance = instances.get(cfg.id());
+        ConnectorInstance instance = registry.get(cfg.id());
         if (!cfg.enabled()) {
-            instance.state(InstanceState.STOPPED, null);
+            instance.state(InstanceState.STOPPED);
             LOG.info("Instance {} ({}) is disabled", cfg.id(), cfg.type());
             return;
         }
-        instance.state(InstanceState.STARTING, null);
+        instance.state(InstanceState.STARTING);
         Optional<ConnectorCatalog.Entry> entry = catalog.find(cfg.type());
         if (entry.isEmpty()) {
             fail(instance, "no plugin provides connector type '" + cfg.type() + "' (available: "
@@ -137,7 +144,7 @@ public final class InstanceManager implements DeliveryTargets {
                 connector.start(ctx);
                 return null;
             });
-            instance.state(InstanceState.RUNNING, null);
+            instance.state(InstanceState.RUNNING);
             LOG.info("Instance {} ({} {} from plugin {}) is running", cfg.id(), role, cfg.type(),
                     entry.get().pluginId());
         } catch (Exception | LinkageError e) {
@@ -161,12 +168,12 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     private void fail(ConnectorInstance instance, String reason) {
-        instance.state(InstanceState.FAILED, reason);
+        instance.failed(reason, clock.instant());
         LOG.error("Instance {} ({}) FAILED: {}", instance.id(), instance.type(), reason);
     }
 
     public synchronized void stop(String id) {
-        ConnectorInstance instance = instances.get(id);
+        ConnectorInstance instance = registry.get(id);
         if (instance == null || instance.connector == null) {
             return;
         }
@@ -180,12 +187,12 @@ public final class InstanceManager implements DeliveryTargets {
         }
         instance.context.release();
         instance.connector = null;
-        instance.state(InstanceState.STOPPED, null);
+        instance.state(InstanceState.STOPPED);
     }
 
     /** Starts a stopped or failed instance again (an operator's "start"); a running one is left alone. */
     public synchronized void start(String id) {
-        ConnectorInstance instance = instances.get(id);
+        ConnectorInstance instance = registry.get(id);
         if (instance == null || (instance.state() == InstanceState.RUNNING && instance.connector != null)) {
             return;
         }
@@ -194,7 +201,7 @@ public final class InstanceManager implements DeliveryTargets {
 
     /** The running connector of an instance if it is of the given kind, e.g. the built-in console inbox. */
     public <T> Optional<T> connector(String id, Class<T> kind) {
-        ConnectorInstance instance = instances.get(id);
+        ConnectorInstance instance = registry.get(id);
         Connector connector = instance == null ? null : instance.connector;
         return instance != null && instance.state() == InstanceState.RUNNING && kind.isInstance(connector)
                 ? Optional.of(kind.cast(connector)) : Optional.empty();
@@ -211,15 +218,20 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     public void stopAll() {
-        new ArrayList<>(instances.keySet()).forEach(this::stop);
+        registry.all().forEach(i -> stop(i.id()));
     }
 
     public Collection<ConnectorInstance> instances() {
-        return instances.values();
+        return registry.all();
     }
 
     public Optional<ConnectorInstance> find(String id) {
-        return Optional.ofNullable(instances.get(id));
+        return registry.find(id);
+    }
+
+    /** Whether the hub is still starting its instances (its HTTP port is open meanwhile). */
+    public boolean startingUp() {
+        return registry.startingUp();
     }
 
     /**
@@ -227,7 +239,7 @@ public final class InstanceManager implements DeliveryTargets {
      * carried is stored; a refusal throws {@link WebhookRejectedException}.
      */
     public CompletableFuture<WebhookResponse> webhook(String id, WebhookRequest request) {
-        ConnectorInstance instance = acceptingRequests(id);
+        ConnectorInstance instance = registry.acceptingRequests(id);
         Connector connector = instance.connector;
         WebhookOutcome outcome;
         try {
@@ -251,7 +263,7 @@ public final class InstanceManager implements DeliveryTargets {
      * socket is closed when the instance stops.
      */
     public LiveSocket.Listener socket(String id, WebhookRequest handshake, LiveSocket socket) {
-        ConnectorInstance instance = acceptingRequests(id);
+        ConnectorInstance instance = registry.acceptingRequests(id);
         Connector connector = instance.connector;
         HubConnectorContext context = instance.context;
         LiveSocket.Listener listener;
@@ -294,17 +306,6 @@ public final class InstanceManager implements DeliveryTargets {
         }
     }
 
-    private ConnectorInstance acceptingRequests(String id) {
-        ConnectorInstance instance = instances.get(id);
-        if (instance == null) {
-            throw new WebhookRejectedException(404, "no connector instance '" + id + "'");
-        }
-        if (instance.state() != InstanceState.RUNNING || instance.connector == null) {
-            throw new WebhookRejectedException(503, "instance '" + id + "' is " + instance.state());
-        }
-        return instance;
-    }
-
     CompletableFuture<IngestReport> store(ConnectorInstance instance, Inbound inbound) {
         boolean channel = instance.connector instanceof ChannelConnector;
         if (channel && (!inbound.replies().isEmpty() || !inbound.ticketUpdates().isEmpty())) {
@@ -316,6 +317,7 @@ public final class InstanceManager implements DeliveryTargets {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
+        Instant started = clock.instant();
         ChannelRef ref = new ChannelRef(instance.type(), instance.id());
         List<Message> messages = inbound.messages().stream()
                 .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build())
@@ -332,13 +334,24 @@ public final class InstanceManager implements DeliveryTargets {
                     item.disposition() == Skipped.Disposition.DEAD_LETTER));
             report.statuses().forEach(status -> metrics.channelStatus(instance.id(),
                     status.state().name().toLowerCase(java.util.Locale.ROOT)));
+            workedAgain(instance, started);
             return report;
         });
     }
 
+    /**
+     * The instance worked: a problem it reported before {@code started} is over ({@code started} null: whatever it
+     * reported, the connector says so itself).
+     */
+    void workedAgain(ConnectorInstance instance, Instant started) {
+        if (started == null ? instance.recovered() : instance.recoveredSince(started)) {
+            LOG.info("Instance {} works again; its last problem is cleared", instance.id());
+        }
+    }
+
     @Override
     public DeskResult deliverToDesk(String instanceId, DeskDelivery delivery) {
-        ConnectorInstance instance = running(instanceId);
+        ConnectorInstance instance = registry.running(instanceId);
         if (!(instance.connector instanceof DeskConnector desk)) {
             throw DeliveryException.permanent("instance '" + instanceId + "' is not a desk");
         }
@@ -347,7 +360,7 @@ public final class InstanceManager implements DeliveryTargets {
 
     @Override
     public String sendToChannel(String instanceId, OutboundMessage message) {
-        ConnectorInstance instance = running(instanceId);
+        ConnectorInstance instance = registry.running(instanceId);
         if (!(instance.connector instanceof ChannelConnector channel)) {
             throw DeliveryException.permanent("instance '" + instanceId + "' is not a channel");
         }
@@ -363,7 +376,7 @@ public final class InstanceManager implements DeliveryTargets {
      * derived from the conversation, so every handed-off reply of one conversation lands in the same thread.
      */
     private String handOff(String fromInstance, OutboundMessage message, HandOff handOff) {
-        ConnectorInstance target = running(handOff.channelInstanceId());
+        ConnectorInstance target = registry.running(handOff.channelInstanceId());
         if (!(target.connector instanceof ChannelConnector channel)) {
             throw DeliveryException.permanent("hand-off target '" + target.id() + "' is not a channel");
         }
@@ -387,7 +400,7 @@ public final class InstanceManager implements DeliveryTargets {
 
     /** Shows the customer that an agent is writing, where the channel can; a hint, so failures are only logged. */
     public void agentTyping(Conversation conversation) {
-        ConnectorInstance instance = instances.get(conversation.channel().instanceId());
+        ConnectorInstance instance = registry.get(conversation.channel().instanceId());
         if (instance == null || instance.state() != InstanceState.RUNNING
                 || !(instance.connector instanceof ChannelConnector channel)) {
             return;
@@ -405,24 +418,17 @@ public final class InstanceManager implements DeliveryTargets {
 
     /** Whether at least one desk that a channel instance's conversations go to is running. */
     boolean deskAvailable(String channelInstanceId) {
-        return desksFor(channelInstanceId).stream().map(instances::get)
+        return desksFor(channelInstanceId).stream().map(registry::get)
                 .anyMatch(d -> d != null && d.state() == InstanceState.RUNNING);
     }
 
-    private ConnectorInstance running(String id) {
-        ConnectorInstance instance = instances.get(id);
-        if (instance == null) {
-            throw DeliveryException.permanent("no connector instance '" + id + "' is configured");
-        }
-        if (instance.state() != InstanceState.RUNNING || instance.connector == null) {
-            throw DeliveryException.retryable("instance '" + id + "' is " + instance.state(), null);
-        }
-        return instance;
-    }
-
-    private static <T> T call(ConnectorInstance instance, Callable<T> work) {
+    /** A delivery through the instance; one that returns clears the instance's earlier problem. */
+    private <T> T call(ConnectorInstance instance, Callable<T> work) {
+        Instant started = clock.instant();
         try {
-            return withLoader(instance.classLoader, work);
+            T result = withLoader(instance.classLoader, work);
+            workedAgain(instance, started);
+            return result;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -448,6 +454,10 @@ public final class InstanceManager implements DeliveryTargets {
 
     CamelContext camel() {
         return camel;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     OffsetStore offsets() {

@@ -4,24 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.hub.console.ConsoleSessions;
-import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Dispatcher;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.metrics.MetricsEndpoint;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.runtime.InstanceState;
+import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.spi.Skipped;
-import dev.omnibridge.webhook.HmacSignatures;
-import dev.omnibridge.webhook.WebhookRejectedException;
-import dev.omnibridge.webhook.WebhookRequest;
-import dev.omnibridge.webhook.WebhookResponse;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,73 +24,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The hub's HTTP surface on the Vert.x router of Camel's platform-http server: webhooks (raw bytes, answered only
- * after storage), health, metrics and the admin API (bearer token).
+ * The hub's operator-facing HTTP surface on the Vert.x router of Camel's platform-http server: health, metrics and
+ * the admin API under {@code /api/} (see {@link AdminAuthorization}). Vendors' webhooks come in through
+ * {@link WebhookIngress}; the console's page and login through {@code ConsoleWeb}.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final ObjectMapper JSON = CanonicalJson.mapper();
-    // Framing and session headers stay the hub's: a connector cannot break the connection or set cookies.
-    private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("content-length",
-            "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "set-cookie",
-            "content-type");
 
     private final InstanceManager instances;
     private final Dispatcher dispatcher;
     private final DeliveryStore deliveries;
     private final JournalQueries queries;
     private final Metrics metrics;
-    private final String adminToken;
+    private final AdminAuthorization authorization;
     private final ExecutorService blocking;
-    private final ConsoleSessions sessions;
     private final OperatorApi operator;
-
-    public HttpApi(InstanceManager instances, Dispatcher dispatcher, DeliveryStore deliveries, JournalQueries queries,
-                   Metrics metrics, String adminToken, ExecutorService blocking) {
-        this(instances, dispatcher, deliveries, queries, metrics, adminToken, blocking, null, null);
-    }
 
     /**
      * @param sessions console logins whose cookie the admin API accepts besides the bearer token (null: none)
      * @param operator the console's additions to the admin API (null: not mounted)
+     * @param failures wrong admin tokens per client address, shared with the console login
      */
     public HttpApi(InstanceManager instances, Dispatcher dispatcher, DeliveryStore deliveries, JournalQueries queries,
                    Metrics metrics, String adminToken, ExecutorService blocking, ConsoleSessions sessions,
-                   OperatorApi operator) {
-        this.sessions = sessions;
+                   OperatorApi operator, AuthFailures failures) {
+        this.authorization = new AdminAuthorization(adminToken, sessions, failures);
         this.operator = operator;
         this.instances = instances;
         this.dispatcher = dispatcher;
         this.deliveries = deliveries;
         this.queries = queries;
         this.metrics = metrics;
-        this.adminToken = adminToken;
         this.blocking = blocking;
     }
 
     public void mount(Router router, Handler<RoutingContext> bodyHandler) {
-        mount(router, bodyHandler, Long.MAX_VALUE);
-    }
-
-    /** @param maxBodyBytes {@code hub.http.maxBodyBytes}, for the form bodies read past Vert.x's body handler */
-    public void mount(Router router, Handler<RoutingContext> bodyHandler, long maxBodyBytes) {
-        Handler<RoutingContext> hookBody = new FormBody(bodyHandler, maxBodyBytes);
-        // Before the body handler: a WebSocket upgrade must reach toWebSocket() with its request unread.
-        router.get("/hooks/:instanceId/*").handler(this::socketOrNext);
-        router.route("/hooks/:instanceId").handler(hookBody).handler(this::webhook).failureHandler(this::failure);
-        router.route("/hooks/:instanceId/*").handler(hookBody).handler(this::webhook)
-                .failureHandler(this::failure);
         router.get("/health").handler(ctx -> offload(ctx, () -> health(ctx)));
         router.get("/metrics").handler(new MetricsEndpoint(metrics.registry()));
-        router.route("/api/*").handler(this::authorize);
+        router.route("/api/*").handler(authorization);
         router.get("/api/instances").handler(ctx -> offload(ctx, () -> json(ctx, 200, instancesJson())));
         router.post("/api/instances/:id/restart").handler(ctx -> offload(ctx, () -> restart(ctx)));
         router.get("/api/dead-letters").handler(ctx -> offload(ctx, () -> deadLetters(ctx)));
@@ -111,80 +81,6 @@ public final class HttpApi {
         }
     }
 
-    private void socketOrNext(RoutingContext ctx) {
-        if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
-            ctx.next();
-            return;
-        }
-        String id = ctx.pathParam("instanceId");
-        VertxLiveSocket socket = new VertxLiveSocket(id, blocking);
-        dev.omnibridge.live.LiveSocket.Listener listener;
-        try {
-            listener = instances.socket(id, request(ctx, null), socket);
-        } catch (WebhookRejectedException e) {
-            error(ctx, e.status(), e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            LOG.error("Instance {}: socket handshake failed", id, e);
-            error(ctx, 500, "internal error");
-            return;
-        }
-        ctx.request().toWebSocket()
-                .onSuccess(ws -> socket.attach(ws, listener))
-                .onFailure(e -> {
-                    LOG.debug("Instance {}: WebSocket upgrade failed: {}", id, e.getMessage());
-                    socket.close(1011, "upgrade failed");
-                    listener.onClose();
-                    error(ctx, 400, "WebSocket upgrade failed");
-                });
-    }
-
-    private static WebhookRequest request(RoutingContext ctx, Buffer body) {
-        String prefix = "/hooks/" + ctx.pathParam("instanceId");
-        String path = ctx.normalizedPath();
-        String subPath = path.length() > prefix.length() ? path.substring(prefix.length()).replaceFirst("^/", "") : "";
-        return new WebhookRequest(ctx.request().method().name(), subPath,
-                URI.create(ctx.request().absoluteURI()), toMap(ctx.request().headers()),
-                toMap(ctx.queryParams()), body == null ? new byte[0] : body.getBytes(),
-                ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
-    }
-
-    private void webhook(RoutingContext ctx) {
-        String id = ctx.pathParam("instanceId");
-        Buffer raw = ctx.get(FormBody.RAW);
-        WebhookRequest request = request(ctx, raw != null ? raw : ctx.body() == null ? null : ctx.body().buffer());
-        blocking.execute(() -> {
-            try {
-                instances.webhook(id, request).whenComplete((response, error) -> {
-                    if (error == null) {
-                        send(ctx, response);
-                    } else {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        LOG.error("Instance {}: storing a webhook failed: {}", id, cause.getMessage());
-                        error(ctx, 503, "the message could not be stored; retry later");
-                    }
-                });
-            } catch (WebhookRejectedException e) {
-                error(ctx, e.status(), e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("Instance {}: webhook handling failed", id, e);
-                error(ctx, 500, "internal error");
-            }
-        });
-    }
-
-    private void failure(RoutingContext ctx) {
-        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-        String id = ctx.pathParam("instanceId");
-        if (status == 413) {
-            metrics.webhookRejected(id);
-            error(ctx, 413, "request body is larger than the configured limit (hub.http.maxBodyBytes)");
-        } else {
-            error(ctx, status, status >= 500 ? "internal error" : "bad request");
-        }
-    }
-
     private void health(RoutingContext ctx) {
         ObjectNode body = JSON.createObjectNode();
         boolean up = true;
@@ -195,8 +91,10 @@ public final class HttpApi {
             }
             list.set(i.id(), instanceJson(i));
         }
-        body.put("status", up ? "UP" : "DOWN");
-        json(ctx, up ? 200 : 503, body);
+        // While the hub starts, instances still queued or starting are no failure: say so apart from DOWN.
+        String status = instances.startingUp() ? "STARTING" : up ? "UP" : "DOWN";
+        body.put("status", status);
+        json(ctx, status.equals("UP") ? 200 : 503, body);
     }
 
     private ObjectNode instancesJson() {
@@ -212,6 +110,7 @@ public final class HttpApi {
         n.put("enabled", i.enabled());
         n.put("state", i.state().name());
         n.put("lastError", i.lastError());
+        n.put("lastErrorAt", i.lastErrorAt() == null ? null : i.lastErrorAt().toString());
         n.put("lastMessageAt", i.lastMessageAt() == null ? null : i.lastMessageAt().toString());
         n.put("messagesIn", metrics.messagesIn(i.id()));
         n.put("messagesOut", metrics.messagesOut(i.id()));
@@ -337,39 +236,6 @@ public final class HttpApi {
         }
     }
 
-    /**
-     * The bearer token, or a console session cookie. A cookie is sent by the browser on its own, so a call that
-     * changes something must also carry the session's CSRF token in {@code X-CSRF-Token}.
-     */
-    private void authorize(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        String cookie = ConsoleWeb.cookie(ctx);
-        if (header == null && cookie != null && sessions != null) {
-            var session = sessions.find(cookie);
-            if (session.isEmpty()) {
-                error(ctx, 401, "console session expired; log in again");
-                return;
-            }
-            String method = ctx.request().method().name();
-            if (!method.equals("GET") && !method.equals("HEAD")
-                    && !ConsoleSessions.csrfMatches(session.get(), ctx.request().getHeader("X-CSRF-Token"))) {
-                error(ctx, 403, "missing or wrong X-CSRF-Token");
-                return;
-            }
-            ConsoleWeb.secured(ctx);
-            ctx.next();
-            return;
-        }
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
-                : null;
-        if (!HmacSignatures.constantTimeEquals(adminToken, token)) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            error(ctx, 401, token == null ? "missing bearer token" : "invalid bearer token");
-            return;
-        }
-        ctx.next();
-    }
-
     @FunctionalInterface
     interface Work {
         void run() throws Exception;
@@ -387,19 +253,6 @@ public final class HttpApi {
         });
     }
 
-    private static void send(RoutingContext ctx, WebhookResponse response) {
-        var r = ctx.response().setStatusCode(response.status());
-        response.headers().forEach((name, value) -> {
-            if (!RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                r.putHeader(name, value);
-            }
-        });
-        if (response.contentType() != null) {
-            r.putHeader("Content-Type", response.contentType());
-        }
-        r.end(Buffer.buffer(response.body()));
-    }
-
     static void json(RoutingContext ctx, int status, Object body) {
         try {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
@@ -414,13 +267,5 @@ public final class HttpApi {
             return;
         }
         json(ctx, status, JSON.createObjectNode().put("error", message));
-    }
-
-    private static Map<String, List<String>> toMap(MultiMap multi) {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (String name : multi.names()) {
-            map.put(name, new ArrayList<>(multi.getAll(name)));
-        }
-        return map;
     }
 }

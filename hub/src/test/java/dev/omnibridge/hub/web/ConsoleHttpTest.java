@@ -118,10 +118,49 @@ class ConsoleHttpTest {
         Login login = login();
         assertThat(send(get("/console/session").header("Cookie", login.cookie())).statusCode()).isEqualTo(200);
 
-        send(post("/console/logout", "").header("Cookie", login.cookie()).build());
+        HttpResponse<String> out = send(post("/console/logout", "").header("Cookie", login.cookie())
+                .header("X-CSRF-Token", login.csrf()).build());
 
+        assertThat(out.statusCode()).isEqualTo(200);
+        assertThat(out.headers().firstValue("Set-Cookie")).hasValueSatisfying(v -> assertThat(v).contains("Max-Age=0"));
         assertThat(send(get("/console/session").header("Cookie", login.cookie())).statusCode()).isEqualTo(401);
         assertThat(send(get("/api/instances").header("Cookie", login.cookie())).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void logoutWithoutTheCsrfTokenIsRefusedAndTheSessionLives() throws Exception {
+        Login login = login();
+
+        HttpResponse<String> forged = send(post("/console/logout", "").header("Cookie", login.cookie()).build());
+        HttpResponse<String> wrong = send(post("/console/logout", "").header("Cookie", login.cookie())
+                .header("X-CSRF-Token", "not-the-token").build());
+
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(forged.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(send(get("/console/session").header("Cookie", login.cookie())).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void logoutFromAnotherOriginIsRefusedEvenWithTheCsrfToken() throws Exception {
+        Login login = login();
+
+        HttpResponse<String> r = send(post("/console/logout", "").header("Cookie", login.cookie())
+                .header("X-CSRF-Token", login.csrf()).header("Origin", "https://evil.example").build());
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(send(get("/console/session").header("Cookie", login.cookie())).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCookieCallFromAnotherOriginChangesNothingEvenWithTheCsrfToken() throws Exception {
+        Login login = login();
+
+        HttpResponse<String> r = send(post("/api/instances/inbox/stop", "").header("Cookie", login.cookie())
+                .header("X-CSRF-Token", login.csrf()).header("Origin", "https://evil.example").build());
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(state()).isEqualTo("RUNNING");
     }
 
     @Test

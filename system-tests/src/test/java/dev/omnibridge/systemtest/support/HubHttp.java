@@ -77,13 +77,18 @@ public final class HubHttp {
         return Json.parse(response.body());
     }
 
-    /** The status of {@code GET /health}, or -1 when nothing answers. */
-    int healthStatus() {
+    /**
+     * Whether the hub has started its instances: {@code /health} answers 200, or 503 with a status other than
+     * STARTING (e.g. DOWN because an instance failed). False while nothing answers.
+     */
+    boolean startedUp() {
         try {
-            return client.send(request("/health").timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<String> r = client.send(request("/health").timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200
+                    || (r.statusCode() == 503 && !"STARTING".equals(Json.parse(r.body()).path("status").asText()));
         } catch (IOException e) {
-            return -1;
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

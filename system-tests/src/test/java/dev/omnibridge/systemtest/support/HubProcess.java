@@ -67,7 +67,7 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
-    /** Starts a hub with the reference plugins and waits until {@code /health} answers. */
+    /** Starts a hub with the reference plugins and waits until {@code /health} answers that start-up is over. */
     public static HubProcess start(String name, HubConfig config) {
         return start(name, config, referencePlugins());
     }
@@ -244,8 +244,7 @@ public final class HubProcess implements AutoCloseable {
                 throw new IllegalStateException("hub " + name + " exited with code " + process.exitValue()
                         + " before /health answered; log tail:\n" + logTail(150));
             }
-            int status = http.healthStatus();
-            if (status == 200 || status == 503) {
+            if (http.startedUp()) {
                 return;
             }
             Poll.sleep(200);

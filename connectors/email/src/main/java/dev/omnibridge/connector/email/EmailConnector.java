@@ -151,5 +151,10 @@ final class EmailConnector implements ChannelConnector {
         public void problem(String message) {
             context.reportProblem(message);
         }
+
+        @Override
+        public void recovered() {
+            context.problemResolved();
+        }
     }
 }

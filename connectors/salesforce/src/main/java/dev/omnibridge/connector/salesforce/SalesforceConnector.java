@@ -137,6 +137,7 @@ public final class SalesforceConnector implements DeskConnector {
                     r.context().submit(found).toCompletableFuture().get(1, TimeUnit.MINUTES);
                 }
             }
+            r.context().problemResolved();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

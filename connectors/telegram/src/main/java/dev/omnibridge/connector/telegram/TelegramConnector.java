@@ -394,6 +394,7 @@ final class TelegramConnector implements ChannelConnector {
             while (!stopping) {
                 try {
                     boolean gotUpdates = pollOnce();
+                    context.problemResolved();
                     backoff = minBackoff;
                     if (!gotUpdates) {
                         pause(minBackoff);

@@ -46,6 +46,10 @@ public final class MailboxWatcher {
         Optional<String> offset(String key);
 
         void problem(String message);
+
+        /** The folder is open again after a {@link #problem}. */
+        default void recovered() {
+        }
     }
 
     /** @param afterStore run once the mail is stored and marked (e.g. send an acknowledgement) */
@@ -122,6 +126,7 @@ public final class MailboxWatcher {
                 open = folder;
                 try {
                     LOG.info("Watching IMAP folder {} on {} ({})", folderName, server, waitMode(store));
+                    sink.recovered();
                     backoff = Duration.ofSeconds(1);
                     // An OAuth session outliving its token may be ended by the server (Exchange Online does):
                     // log in again, with a new token, before that happens.

@@ -1,0 +1,272 @@
+package dev.omnibridge.hub.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.hub.Hub;
+import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.Connector;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.ConnectorType;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /health}'s lastError on a real hub: set by {@code reportProblem}, cleared when the instance next succeeds
+ * (stores what it received, delivers, or says its poll works again), while lastErrorAt keeps when it happened.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LastErrorRecoveryTest {
+    private static final String TOKEN = "last-error-admin-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Each instance's context, by instance id, so the test can speak for the connector. */
+    private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @TempDir
+    static Path dir;
+    private Hub hub;
+    private String base;
+
+    @BeforeAll
+    void startHub() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        base = "http://127.0.0.1:" + port;
+        hub = Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
+                dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
+                new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                List.of(new HubConfig.Instance("poller", ChannelType.NAME, true, Map.of()),
+                        new HubConfig.Instance("hooked", ChannelType.NAME, true, Map.of()),
+                        new HubConfig.Instance("routed", ChannelType.NAME, true, Map.of()),
+                        new HubConfig.Instance("desk", DeskType.NAME, true, Map.of()),
+                        new HubConfig.Instance("broken", BrokenType.NAME, true, Map.of())),
+                List.of(new HubConfig.Route("routed", List.of("desk")))),
+                List.of(new ChannelType(), new DeskType(), new BrokenType()));
+    }
+
+    @AfterAll
+    void stopHub() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void aPollingConnectorsProblemClearsWhenItSaysItsPollWorksAgain() {
+        CONTEXTS.get("poller").reportProblem("polling failed: connection refused");
+        JsonNode failing = instance("poller");
+        assertThat(failing.path("lastError").asText()).isEqualTo("polling failed: connection refused");
+        assertThat(failing.path("lastErrorAt").asText()).isNotEmpty();
+
+        CONTEXTS.get("poller").problemResolved();
+
+        JsonNode after = instance("poller");
+        assertThat(after.path("lastError").isNull()).as("lastError after problemResolved: %s", after).isTrue();
+        assertThat(after.path("lastErrorAt").asText()).isEqualTo(failing.path("lastErrorAt").asText());
+        assertThat(after.path("state").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aStartFailureStaysUntilTheNextStart() {
+        CONTEXTS.get("broken").problemResolved();
+
+        JsonNode broken = instance("broken");
+        assertThat(broken.path("state").asText()).isEqualTo("FAILED");
+        assertThat(broken.path("lastError").asText()).contains("upstream refused the credentials");
+    }
+
+    @Test
+    void aProblemClearsWhenTheInstanceNextStoresAWebhook() throws Exception {
+        CONTEXTS.get("hooked").reportProblem("could not fetch a file: timeout");
+        assertThat(instance("hooked").path("lastError").asText()).isEqualTo("could not fetch a file: timeout");
+
+        assertThat(hook("hooked", "hello").statusCode()).isEqualTo(200);
+
+        JsonNode after = instance("hooked");
+        assertThat(after.path("lastError").isNull()).as("lastError after a stored webhook: %s", after).isTrue();
+        assertThat(after.path("lastErrorAt").asText()).as("when it happened stays visible").isNotEmpty();
+        assertThat(after.path("state").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aDesksProblemClearsWhenItNextDelivers() throws Exception {
+        CONTEXTS.get("desk").reportProblem("the desk rejected the credentials (HTTP 401)");
+        assertThat(instance("desk").path("lastError").asText()).contains("HTTP 401");
+
+        assertThat(hook("routed", "please deliver").statusCode()).isEqualTo(200);
+
+        Poll.until("the desk delivered and its problem cleared", () -> instance("desk").path("lastError").isNull(),
+                () -> instance("desk"));
+        assertThat(DeskType.DELIVERED).contains("please deliver");
+    }
+
+    private JsonNode instance(String id) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body()).path("instances").path(id);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> hook(String id, String text) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/hooks/" + id)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A channel whose webhook stores its body as a customer message. */
+    static final class Channel implements ChannelConnector {
+        private ConnectorContext context;
+
+        @Override
+        public void start(ConnectorContext ctx) {
+            this.context = ctx;
+            CONTEXTS.put(ctx.instanceId(), ctx);
+        }
+
+        @Override
+        public WebhookOutcome onWebhook(WebhookRequest request) {
+            String text = new String(request.body(), StandardCharsets.UTF_8);
+            return WebhookOutcome.store(Inbound.messages(List.of(Message.builder()
+                    .channel(new ChannelRef(ChannelType.NAME, context.instanceId()))
+                    .channelMessageId(UUID.randomUUID().toString()).threadKey("t-" + UUID.randomUUID())
+                    .author(Author.customer("Visitor", Address.chatUser("v"))).text(text).build())));
+        }
+
+        @Override
+        public String send(OutboundMessage outbound) {
+            return "sent";
+        }
+    }
+
+    static final class ChannelType implements ConnectorType {
+        static final String NAME = "problem-channel";
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String description() {
+            return "a channel the test reports problems for";
+        }
+
+        @Override
+        public ConfigDef config() {
+            return ConfigDef.create();
+        }
+
+        @Override
+        public Connector create() {
+            return new Channel();
+        }
+    }
+
+    static final class BrokenType implements ConnectorType {
+        static final String NAME = "problem-broken";
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String description() {
+            return "fails to start after taking its context";
+        }
+
+        @Override
+        public ConfigDef config() {
+            return ConfigDef.create();
+        }
+
+        @Override
+        public Connector create() {
+            return new ChannelConnector() {
+                @Override
+                public void start(ConnectorContext ctx) {
+                    CONTEXTS.put(ctx.instanceId(), ctx);
+                    throw new IllegalStateException("upstream refused the credentials");
+                }
+
+                @Override
+                public String send(OutboundMessage outbound) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+        }
+    }
+
+    static final class DeskType implements ConnectorType {
+        static final String NAME = "problem-desk";
+        static final List<String> DELIVERED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String description() {
+            return "a desk that records what it gets";
+        }
+
+        @Override
+        public ConfigDef config() {
+            return ConfigDef.create();
+        }
+
+        @Override
+        public Connector create() {
+            return new DeskConnector() {
+                @Override
+                public void start(ConnectorContext ctx) {
+                    CONTEXTS.put(ctx.instanceId(), ctx);
+                }
+
+                @Override
+                public DeskResult deliver(DeskDelivery delivery) {
+                    DELIVERED.add(delivery.message().text());
+                    return new DeskResult("T-" + DELIVERED.size(), "c-" + DELIVERED.size());
+                }
+            };
+        }
+    }
+}

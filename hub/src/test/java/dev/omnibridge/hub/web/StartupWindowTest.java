@@ -1,0 +1,293 @@
+package dev.omnibridge.hub.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.hub.Hub;
+import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.Connector;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.ConnectorType;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The start-up window on a real hub: the HTTP port is open while connector instances are still starting, and a
+ * vendor that does not retry on 4xx must never get a 404 for an instance that is merely not ready. The instance
+ * here is a test connector whose start blocks until the test releases it.
+ */
+class StartupWindowTest {
+    private static final String TOKEN = "startup-window-admin-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @TempDir
+    Path dir;
+    private Hub hub;
+    private CompletableFuture<Hub> starting;
+    private String base;
+
+    @BeforeEach
+    void pickPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            base = "http://127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    @AfterEach
+    void stopHub() throws Exception {
+        CountDownLatch gate = SlowType.GATE.getAndSet(null);
+        if (gate != null) {
+            gate.countDown();
+        }
+        if (hub == null && starting != null) {
+            hub = starting.get(30, TimeUnit.SECONDS);
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void aHookAnswers503WithRetryAfterUntilItsInstanceIsRunningAndThenStores() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        SlowType.GATE.set(release);
+        starting = CompletableFuture.supplyAsync(this::startHub);
+
+        HttpResponse<String> early = firstAnswer("/hooks/slow");
+        assertThat(early.statusCode()).as("a hook whose instance is still starting").isEqualTo(503);
+        assertThat(early.headers().firstValue("Retry-After")).hasValueSatisfying(
+                v -> assertThat(Integer.parseInt(v)).isPositive());
+        HttpResponse<String> unknownEarly = send(hook("/hooks/nope", "early"));
+        assertThat(unknownEarly.statusCode()).as("while the hub starts, no hook is answered 404").isEqualTo(503);
+        assertThat(unknownEarly.headers().firstValue("Retry-After")).isPresent();
+        HttpResponse<String> health = send(HttpRequest.newBuilder(URI.create(base + "/health")).GET());
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("STARTING");
+        assertThat(starting).as("start-up is still blocked in the instance's start").isNotDone();
+
+        release.countDown();
+        hub = starting.get(30, TimeUnit.SECONDS);
+
+        HttpResponse<String> ready = send(hook("/hooks/slow", "after-start"));
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(storedTexts()).contains("after-start");
+        assertThat(send(hook("/hooks/nope", "late")).statusCode()).as("an unknown instance once start-up is over")
+                .isEqualTo(404);
+        assertThat(JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/health")).GET()).body())
+                .path("status").asText()).as("started, with one instance FAILED").isEqualTo("DOWN");
+    }
+
+    @Test
+    void aHookAnswers503WithRetryAfterWhileTheConsoleRestartsItsInstance() throws Exception {
+        hub = startHub();
+        assertThat(send(hook("/hooks/slow", "before")).statusCode()).isEqualTo(200);
+        CountDownLatch release = new CountDownLatch(1);
+        SlowType.GATE.set(release);
+
+        CompletableFuture<HttpResponse<String>> restart = CompletableFuture.supplyAsync(() -> {
+            try {
+                return send(HttpRequest.newBuilder(URI.create(base + "/api/instances/slow/restart"))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Poll.until("the instance is starting again", () -> "STARTING".equals(state("slow")));
+
+        HttpResponse<String> during = send(hook("/hooks/slow", "during"));
+        assertThat(during.statusCode()).isEqualTo(503);
+        assertThat(during.headers().firstValue("Retry-After")).isPresent();
+
+        release.countDown();
+        assertThat(restart.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(send(hook("/hooks/slow", "after")).statusCode()).isEqualTo(200);
+        assertThat(storedTexts()).contains("before", "after").doesNotContain("during");
+    }
+
+    @Test
+    void aHookOfAnInstanceThatFailedToStartAnswers503NotNotFound() throws Exception {
+        hub = startHub();
+
+        HttpResponse<String> r = send(hook("/hooks/broken", "hello"));
+
+        assertThat(state("broken")).isEqualTo("FAILED");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    private Hub startHub() {
+        try {
+            int port = URI.create(base).getPort();
+            return Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
+                    dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
+                    new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                    List.of(new HubConfig.Instance("slow", SlowType.NAME, true, Map.of()),
+                            new HubConfig.Instance("broken", BrokenType.NAME, true, Map.of())),
+                    List.of()), List.of(new SlowType(), new BrokenType()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first answer once the port accepts connections (retrying only refused connections). */
+    private HttpResponse<String> firstAnswer(String path) {
+        AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+        Poll.until("the HTTP port answers", () -> {
+            try {
+                answer.set(send(hook(path, "first")));
+                return true;
+            } catch (ConnectException e) {
+                return false;
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return answer.get();
+    }
+
+    private HttpRequest.Builder hook(String path, String text) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
+    }
+
+    private String state(String id) {
+        try {
+            return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/instances"))
+                    .header("Authorization", "Bearer " + TOKEN).GET()).body()).at("/instances/" + id + "/state")
+                    .asText();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> storedTexts() throws Exception {
+        var body = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/messages"))
+                .header("Authorization", "Bearer " + TOKEN).GET()).body());
+        return java.util.stream.StreamSupport.stream(body.path("messages").spliterator(), false)
+                .map(m -> m.at("/message/text").asText()).toList();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A channel whose start waits for the test's gate, if one is set; its webhook stores the body as a message. */
+    static final class SlowChannel implements ChannelConnector {
+        private ConnectorContext context;
+
+        @Override
+        public void start(ConnectorContext ctx) throws Exception {
+            this.context = ctx;
+            CountDownLatch gate = SlowType.GATE.get();
+            if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the start");
+            }
+        }
+
+        @Override
+        public WebhookOutcome onWebhook(WebhookRequest request) {
+            String text = new String(request.body(), StandardCharsets.UTF_8);
+            return WebhookOutcome.store(Inbound.messages(List.of(Message.builder()
+                    .channel(new ChannelRef(SlowType.NAME, context.instanceId()))
+                    .channelMessageId(UUID.randomUUID().toString()).threadKey("t")
+                    .author(Author.customer("Visitor", Address.chatUser("t"))).text(text).build())));
+        }
+
+        @Override
+        public String send(OutboundMessage outbound) {
+            return "sent";
+        }
+    }
+
+    static final class SlowType implements ConnectorType {
+        static final String NAME = "slow-start";
+        static final AtomicReference<CountDownLatch> GATE = new AtomicReference<>();
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String description() {
+            return "starts when the test says so";
+        }
+
+        @Override
+        public ConfigDef config() {
+            return ConfigDef.create();
+        }
+
+        @Override
+        public Connector create() {
+            return new SlowChannel();
+        }
+    }
+
+    static final class BrokenType implements ConnectorType {
+        static final String NAME = "broken-start";
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String description() {
+            return "never starts";
+        }
+
+        @Override
+        public ConfigDef config() {
+            return ConfigDef.create();
+        }
+
+        @Override
+        public Connector create() {
+            return new ChannelConnector() {
+                @Override
+                public void start(ConnectorContext ctx) {
+                    throw new IllegalStateException("upstream refused the credentials");
+                }
+
+                @Override
+                public String send(OutboundMessage outbound) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+        }
+    }
+}
