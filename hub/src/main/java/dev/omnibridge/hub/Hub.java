@@ -132,7 +132,12 @@ public final class Hub implements AutoCloseable {
         http.setBindHost(config.http().host());
         http.setBindPort(config.http().port());
         http.setMaxBodySize(config.http().maxBodyBytes());
-        http.getBodyHandler().setHandleFileUploads(false);
+        // Camel builds the Vert.x body handler from this, but never passes handleFileUploads=false on: Vert.x then
+        // keeps multipart and form uploads in its default "file-uploads" folder of the working directory. Naming
+        // the folder (under dataDir, emptied after each request) keeps the working directory clean.
+        http.getBodyHandler().setHandleFileUploads(true);
+        http.getBodyHandler().setUploadsDirectory(config.dataDir().resolve("uploads").toString());
+        http.getBodyHandler().setDeleteUploadedFilesOnEnd(true);
         // Every route is in place when the port opens; hooks of instances not yet started answer 503.
         camel.addService(new HubHttpServer(http, router -> {
             requestTimings.install(router);

@@ -40,14 +40,7 @@ public final class Omnibridge {
     }
 
     static int validate(Path file) {
-        ConfigLoader.Result loaded = ConfigLoader.withSystemEnvironment().load(file);
-        List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
-        if (loaded.config() != null) {
-            ConnectorCatalog catalog = ConnectorCatalog.load(loaded.config().pluginsDir(), BuiltInTypes.all());
-            catalog.problems().forEach(p -> problems.add(new ConfigProblem(null, "plugins", p)));
-            problems.addAll(ConfigCheck.check(loaded.config(), catalog));
-            catalog.close();
-        }
+        List<ConfigProblem> problems = problems(file);
         if (problems.isEmpty()) {
             System.out.println("configuration is valid");
             return 0;
@@ -55,6 +48,19 @@ public final class Omnibridge {
         problems.forEach(p -> System.out.println("ERROR " + p));
         System.out.println(problems.size() + " problem(s) in " + file);
         return 1;
+    }
+
+    /** Every problem of the configuration file: reading it, the hub section, instances, routes and plugins. */
+    static List<ConfigProblem> problems(Path file) {
+        ConfigLoader.Result loaded = ConfigLoader.withSystemEnvironment().load(file);
+        List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
+        if (loaded.config() != null) {
+            ConnectorCatalog catalog = ConnectorCatalog.load(loaded.config().pluginsDir(), BuiltInTypes.all());
+            catalog.problems().forEach(p -> problems.add(new ConfigProblem(null, "plugins", p)));
+            problems.addAll(ConfigCheck.check(loaded.config(), loaded.rejected(), catalog));
+            catalog.close();
+        }
+        return problems;
     }
 
     private static void run(Path file) throws Exception {

@@ -1,17 +1,15 @@
 package dev.omnibridge.hub.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.ConfigProblem;
+import dev.omnibridge.config.Secret;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -43,8 +42,16 @@ public final class ConfigLoader {
         return new ConfigLoader(EnvReferences.system());
     }
 
-    /** The configuration (null when it cannot be read at all) and every problem found. */
-    public record Result(HubConfig config, List<ConfigProblem> problems) {
+    /**
+     * The configuration (null when it cannot be read at all), every problem found, and the instances kept out of
+     * the configuration because of a bad or duplicate id (labelled as in their problems), which {@code validate}
+     * still checks against their connector type.
+     */
+    public record Result(HubConfig config, List<ConfigProblem> problems, List<HubConfig.Instance> rejected) {
+        public Result(HubConfig config, List<ConfigProblem> problems) {
+            this(config, problems, List.of());
+        }
+
         public boolean hasFatalProblems() {
             return config == null || problems.stream().anyMatch(p -> p.instanceId() == null);
         }
@@ -52,11 +59,19 @@ public final class ConfigLoader {
 
     public Result load(Path file) {
         List<ConfigProblem> problems = new ArrayList<>();
+        Optional<String> unreadable = YamlFile.unreadable(file);
+        if (unreadable.isPresent()) {
+            problems.add(new ConfigProblem(null, null, unreadable.get()));
+            return new Result(null, problems);
+        }
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+            root = YamlFile.read(file);
+        } catch (YamlFile.SyntaxError e) {
+            problems.add(new ConfigProblem(null, null, file + ": " + e.getMessage()));
+            return new Result(null, problems);
         } catch (IOException e) {
-            problems.add(new ConfigProblem(null, null, "cannot read " + file + ": " + firstLine(e.getMessage())));
+            problems.add(new ConfigProblem(null, null, "cannot read " + file + ": " + e.getClass().getSimpleName()));
             return new Result(null, problems);
         }
         if (root == null || !root.isObject()) {
@@ -87,9 +102,11 @@ public final class ConfigLoader {
             }
         }
         String adminToken = hub.path("adminToken").asText("");
-        if (adminToken.length() < 8) {
-            problems.add(new ConfigProblem(null, "hub.adminToken",
-                    "is required and must have at least 8 characters (use ${env:OMNIBRIDGE_ADMIN_TOKEN})"));
+        if (adminToken.isEmpty()) {
+            problems.add(new ConfigProblem(null, "hub.adminToken", "is required (use ${env:OMNIBRIDGE_ADMIN_TOKEN})"));
+        } else {
+            Secret.weakness(adminToken).ifPresent(reason -> problems.add(new ConfigProblem(null, "hub.adminToken",
+                    reason)));
         }
         JsonNode store = hub.path("store");
         unknownKeys(store, Set.of("url", "username", "password"), "hub.store.", problems);
@@ -102,7 +119,8 @@ public final class ConfigLoader {
                 duration(delivery, "initialBackoff", "1s", "hub.delivery.initialBackoff", problems),
                 duration(delivery, "maxBackoff", "5m", "hub.delivery.maxBackoff", problems));
 
-        List<HubConfig.Instance> instances = instances(root.path("instances"), problems);
+        List<HubConfig.Instance> rejected = new ArrayList<>();
+        List<HubConfig.Instance> instances = instances(root.path("instances"), rejected, problems);
         List<HubConfig.Route> routes = routes(root.path("routes"), instances, problems);
         HubConfig config = new HubConfig(httpConfig, publicUrl,
                 base.resolve(hub.path("dataDir").asText("data")).normalize(),
@@ -110,10 +128,11 @@ public final class ConfigLoader {
                 new HubConfig.Store(store.path("url").asText(null), store.path("username").asText(null),
                         store.path("password").asText(null)),
                 deliveryConfig, instances, routes);
-        return new Result(config, problems);
+        return new Result(config, problems, List.copyOf(rejected));
     }
 
-    private List<HubConfig.Instance> instances(JsonNode node, List<ConfigProblem> problems) {
+    private List<HubConfig.Instance> instances(JsonNode node, List<HubConfig.Instance> rejected,
+                                               List<ConfigProblem> problems) {
         List<HubConfig.Instance> instances = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
             return instances;
@@ -126,30 +145,35 @@ public final class ConfigLoader {
         int index = 0;
         for (JsonNode item : node) {
             String id = item.path("id").asText("");
-            String label = id.isEmpty() ? "#" + index : id;
+            boolean valid = INSTANCE_ID.matcher(id).matches();
+            boolean duplicate = valid && seen.contains(id);
+            // A duplicate is labelled with its place in the list, so its problems are not mistaken for the first's.
+            String label = id.isEmpty() ? "#" + index : duplicate ? id + "#" + index : id;
             index++;
             unknownKeys(item, Set.of("id", "type", "enabled", "settings"), "", problems, label);
-            if (!INSTANCE_ID.matcher(id).matches()) {
+            if (!valid) {
                 problems.add(new ConfigProblem(label, "id",
                         "must be lower-case letters, digits and dashes, starting with a letter or digit"));
-                continue;
+            } else if (duplicate) {
+                problems.add(new ConfigProblem(label, "id", "'" + id
+                        + "' is used by more than one instance; only the first is used"));
             }
-            if (!seen.add(id)) {
-                problems.add(new ConfigProblem(id, "id", "is used by more than one instance"));
-                continue;
-            }
+            seen.add(id);
+            // Checked whatever the id: one run of validate reports every problem of the instance.
             String type = item.path("type").asText("");
             if (type.isEmpty()) {
-                problems.add(new ConfigProblem(id, "type", "is required"));
+                problems.add(new ConfigProblem(label, "type", "is required"));
             }
             Map<String, Object> settings = new LinkedHashMap<>();
             JsonNode s = item.path("settings");
             if (s.isObject()) {
                 s.fields().forEachRemaining(e -> settings.put(e.getKey(), plain(e.getValue())));
             } else if (!s.isMissingNode() && !s.isNull()) {
-                problems.add(new ConfigProblem(id, "settings", "must be a mapping"));
+                problems.add(new ConfigProblem(label, "settings", "must be a mapping"));
             }
-            instances.add(new HubConfig.Instance(id, type, item.path("enabled").asBoolean(true), settings));
+            HubConfig.Instance instance = new HubConfig.Instance(label, type, item.path("enabled").asBoolean(true),
+                    settings);
+            (valid && !duplicate ? instances : rejected).add(instance);
         }
         return instances;
     }
@@ -297,7 +321,4 @@ public final class ConfigLoader {
         }
     }
 
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
-    }
 }

@@ -8,7 +8,9 @@ import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.DeskConnector;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Checks instances against the connector types the plugins provide: types, settings, and route roles. */
@@ -17,24 +19,45 @@ public final class ConfigCheck {
     }
 
     public static List<ConfigProblem> check(HubConfig config, ConnectorCatalog catalog) {
+        return check(config, List.of(), catalog);
+    }
+
+    /**
+     * @param rejected instances the loader kept out of the configuration (bad or duplicate id): their type and
+     *                 settings are still checked, so one run of {@code validate} reports all their problems
+     */
+    public static List<ConfigProblem> check(HubConfig config, List<HubConfig.Instance> rejected,
+                                            ConnectorCatalog catalog) {
         List<ConfigProblem> problems = new ArrayList<>();
-        for (HubConfig.Instance instance : config.instances()) {
+        Map<String, String> roles = new HashMap<>();
+        List<HubConfig.Instance> all = new ArrayList<>(config.instances());
+        all.addAll(rejected);
+        for (HubConfig.Instance instance : all) {
+            if (instance.type().isEmpty()) {
+                continue; // the loader reported it
+            }
             Optional<ConnectorCatalog.Entry> entry = catalog.find(instance.type());
             if (entry.isEmpty()) {
                 problems.add(new ConfigProblem(instance.id(), "type", "no plugin provides connector type '"
                         + instance.type() + "' (available: " + catalog.types().keySet() + ")"));
                 continue;
             }
-            entry.get().type().config().parse(instance.id(), instance.settings(), problems);
-            String role = role(entry.get());
-            for (HubConfig.Route route : config.routes()) {
-                if (route.from().equals(instance.id()) && !"channel".equals(role)) {
-                    problems.add(new ConfigProblem(instance.id(), "routes", "is a " + role
-                            + " and cannot be a route's 'from' (routes go from channels to desks)"));
-                }
-                if (route.to().contains(instance.id()) && !"desk".equals(role)) {
-                    problems.add(new ConfigProblem(instance.id(), "routes", "is a " + role
-                            + " and cannot be a route's 'to' (routes go from channels to desks)"));
+            InstanceSettings.parse(entry.get().type().config(), instance.id(), instance.settings(), problems);
+            roles.put(instance.id(), role(entry.get()));
+        }
+        // Under the route, not the instance: the route is what to change, the instance may be right as it is.
+        for (int i = 0; i < config.routes().size(); i++) {
+            HubConfig.Route route = config.routes().get(i);
+            String fromRole = roles.get(route.from());
+            if (fromRole != null && !"channel".equals(fromRole)) {
+                problems.add(new ConfigProblem(null, "routes[" + i + "].from", "'" + route.from() + "' is a "
+                        + fromRole + ", not a channel (routes go from channels to desks)"));
+            }
+            for (String to : route.to()) {
+                String toRole = roles.get(to);
+                if (toRole != null && !"desk".equals(toRole)) {
+                    problems.add(new ConfigProblem(null, "routes[" + i + "].to", "'" + to + "' is a " + toRole
+                            + ", not a desk (routes go from channels to desks)"));
                 }
             }
         }

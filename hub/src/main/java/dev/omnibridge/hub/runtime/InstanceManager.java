@@ -116,7 +116,7 @@ public final class InstanceManager implements DeliveryTargets {
             return;
         }
         List<ConfigProblem> problems = new ArrayList<>();
-        Settings settings = entry.get().type().config().parse(cfg.id(), cfg.settings(), problems);
+        Settings settings = InstanceSettings.parse(entry.get().type().config(), cfg.id(), cfg.settings(), problems);
         if (!problems.isEmpty()) {
             fail(instance, "invalid settings: " + problems.stream()
                     .map(p -> "'" + p.key() + "' " + p.message()).collect(Collectors.joining("; ")));

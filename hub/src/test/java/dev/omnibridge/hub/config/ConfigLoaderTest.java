@@ -175,12 +175,31 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(result.problems()).singleElement().satisfies(p -> {
-            assertThat(p.instanceId()).isEqualTo("desk");
+            assertThat(p.instanceId()).isEqualTo("desk#1");
             assertThat(p.key()).isEqualTo("id");
             assertThat(p.message()).contains("more than one instance");
         });
         assertThat(result.config().instances()).singleElement()
                 .extracting(HubConfig.Instance::type).isEqualTo("webhook-desk");
+        assertThat(result.rejected()).singleElement().satisfies(i -> {
+            assertThat(i.id()).isEqualTo("desk#1");
+            assertThat(i.type()).isEqualTo("other-desk");
+        });
+    }
+
+    @Test
+    void instanceWithABadOrDuplicateIdStillHasItsOtherProblemsReported() throws IOException {
+        ConfigLoader.Result result = load(HUB + """
+                instances:
+                  - {id: desk, type: webhook-desk}
+                  - {id: desk, settings: [not, a, mapping]}
+                  - {id: Web_1, colour: red}
+                """);
+
+        assertThat(result.problems()).extracting(ConfigProblem::instanceId, ConfigProblem::key).containsExactly(
+                tuple("desk#1", "id"), tuple("desk#1", "type"), tuple("desk#1", "settings"),
+                tuple("Web_1", "colour"), tuple("Web_1", "id"), tuple("Web_1", "type"));
+        assertThat(result.config().instances()).extracting(HubConfig.Instance::id).containsExactly("desk");
     }
 
     @Test
@@ -353,8 +372,83 @@ class ConfigLoaderTest {
         assertThat(syntax.config()).isNull();
         assertThat(syntax.hasFatalProblems()).isTrue();
         assertThat(syntax.problems()).singleElement().extracting(ConfigProblem::message).asString()
-                .startsWith("cannot read");
+                .contains("YAML syntax error");
         assertThat(notAMapping.config()).isNull();
         assertThat(notAMapping.hasFatalProblems()).isTrue();
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesLineAndColumnButNeverTheText() throws IOException {
+        ConfigLoader.Result result = load("""
+                hub:
+                  adminToken: admin-token-123
+                instances:
+                  - id: web
+                    settings: {secret: hunter2-long-secret, url: [http://a
+                routes: []
+                """);
+
+        assertThat(result.config()).isNull();
+        assertThat(result.hasFatalProblems()).isTrue();
+        assertThat(result.problems()).singleElement().extracting(ConfigProblem::message).asString()
+                .contains("YAML syntax error at line 6, column 7")
+                .contains("expected ',' or ']'")
+                .doesNotContain("hunter2").doesNotContain("\n");
+    }
+
+    @Test
+    void tabIndentationIsReportedAtItsLine() throws IOException {
+        ConfigLoader.Result result = load("hub:\n\tadminToken: admin-token-123\n");
+
+        assertThat(result.problems()).singleElement().extracting(ConfigProblem::message).asString()
+                .contains("line 2, column 1").contains("TAB");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsASyntaxErrorAtItsSecondPlace() throws IOException {
+        ConfigLoader.Result result = load("""
+                hub:
+                  adminToken: admin-token-123
+                  adminToken: admin-token-456
+                """);
+
+        assertThat(result.config()).isNull();
+        assertThat(result.problems()).singleElement().extracting(ConfigProblem::message).asString()
+                .contains("line 3").contains("'adminToken' is given twice").doesNotContain("admin-token-456");
+    }
+
+    @Test
+    void aMissingFileIsSaidPlainly() {
+        Path missing = dir.resolve("nowhere/omnibridge.yaml");
+
+        ConfigLoader.Result result = new ConfigLoader(new EnvReferences(env::get)).load(missing);
+
+        assertThat(result.config()).isNull();
+        assertThat(result.problems()).singleElement().extracting(ConfigProblem::message).asString()
+                .isEqualTo("configuration file " + missing + " does not exist");
+    }
+
+    @Test
+    void aDirectoryInsteadOfAFileIsSaidPlainly() {
+        ConfigLoader.Result result = new ConfigLoader(new EnvReferences(env::get)).load(dir);
+
+        assertThat(result.problems()).singleElement().extracting(ConfigProblem::message).asString()
+                .isEqualTo(dir + " is a directory, not a configuration file");
+    }
+
+    @Test
+    void weakAdminTokenIsRefusedWithTheReasonButNotTheValue() throws IOException {
+        ConfigLoader.Result shortToken = load("hub: {adminToken: abc12}\n");
+        ConfigLoader.Result repetitive = load("hub: {adminToken: aaaaaaaaaaaaaaaa}\n");
+
+        assertThat(shortToken.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("hub.adminToken");
+            assertThat(p.message()).contains("too short").contains("5 characters").doesNotContain("abc12");
+        });
+        assertThat(repetitive.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("hub.adminToken");
+            assertThat(p.message()).contains("1 different character").doesNotContain("aaaa");
+        });
+        assertThat(shortToken.hasFatalProblems()).isTrue();
     }
 }
