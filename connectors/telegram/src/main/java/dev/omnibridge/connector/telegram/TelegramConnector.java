@@ -359,6 +359,12 @@ final class TelegramConnector implements ChannelConnector {
      * batch is acknowledged to Telegram only by the poll that follows its successful submit.
      */
     static final class Poller implements Runnable {
+        /**
+         * How long a stored offset is sent: Telegram's quiet week, less the 24 hours it keeps an update (the newest
+         * update of a batch stored now may be that old) and a day for clocks that differ.
+         */
+        static final Duration TRUSTED_OFFSET_AGE = Duration.ofDays(5);
+
         private final ConnectorContext context;
         private final TelegramSettings settings;
         private final BotApi api;
@@ -366,6 +372,7 @@ final class TelegramConnector implements ChannelConnector {
         private final Duration minBackoff;
         private final Thread thread;
         private volatile boolean stopping;
+        private boolean warnedStale;
 
         Poller(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
                Duration minBackoff) {
@@ -433,7 +440,7 @@ final class TelegramConnector implements ChannelConnector {
         boolean pollOnce() throws InterruptedException, PollFailed {
             ObjectNode params = BotApi.JSON.createObjectNode();
             Long stored = storedOffset();
-            if (stored != null) {
+            if (stored != null && offsetStillValid()) {
                 params.put("offset", stored + 1);
             }
             params.put("timeout", settings.pollTimeout().toSeconds());
@@ -487,7 +494,8 @@ final class TelegramConnector implements ChannelConnector {
                 throw new PollFailed("getUpdates answered updates without update_id");
             }
             Inbound inbound = new Inbound(messages, null, null,
-                    Map.of(TelegramSettings.OFFSET_KEY, String.valueOf(highest))).withSkipped(skipped);
+                    Map.of(TelegramSettings.OFFSET_KEY, String.valueOf(highest),
+                            TelegramSettings.OFFSET_AT_KEY, now.toString())).withSkipped(skipped);
             try {
                 context.submit(inbound).toCompletableFuture().get();
             } catch (java.util.concurrent.ExecutionException e) {
@@ -498,6 +506,36 @@ final class TelegramConnector implements ChannelConnector {
             }
             LOG.debug("{}: stored {} messages, offset now {}", context.instanceId(), messages.size(), highest);
             return true;
+        }
+
+        /**
+         * Whether the stored offset may be sent. Telegram: "If there are no new updates for at least a week, then
+         * identifier of the next update will be chosen randomly instead of sequentially", and an update counts as
+         * confirmed once getUpdates is called with a higher offset. So after a quiet week the stored offset may lie
+         * above the next (random) id, and sending it would confirm new updates unseen. A poll without offset returns
+         * every unconfirmed update instead; one stored before comes again and the hub drops it by its channel message
+         * id. An offset without its time (saved by an earlier version) is treated as old. The time is when the batch
+         * was stored, since Telegram's update times are not in the updates (a message's date may be far older).
+         */
+        private boolean offsetStillValid() {
+            Instant at = context.offset(TelegramSettings.OFFSET_AT_KEY).map(v -> {
+                try {
+                    return Instant.parse(v.strip());
+                } catch (java.time.format.DateTimeParseException e) {
+                    return null;
+                }
+            }).orElse(null);
+            boolean valid = at != null && at.isAfter(Instant.now().minus(TRUSTED_OFFSET_AGE));
+            if (!valid && !warnedStale) {
+                warnedStale = true;
+                LOG.info("{}: the stored offset's newest update is from {}, and Telegram may restart update ids "
+                        + "after a week without updates; polling without offset until the next batch (updates "
+                        + "seen before are dropped as duplicates)", context.instanceId(),
+                        at == null ? "an unknown time" : at);
+            } else if (valid) {
+                warnedStale = false;
+            }
+            return valid;
         }
 
         private Long storedOffset() {
