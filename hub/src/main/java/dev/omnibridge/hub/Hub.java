@@ -6,6 +6,7 @@ import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Backoff;
 import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.store.JournalStats;
+import dev.omnibridge.hub.store.Reachability;
 import dev.omnibridge.hub.web.OperatorApi;
 import dev.omnibridge.hub.delivery.Dispatcher;
 import dev.omnibridge.hub.metrics.Metrics;
@@ -121,7 +122,7 @@ public final class Hub implements AutoCloseable {
                 VertxPlatformHttpRouter.getRouterNameFromPort(config.http().port()));
         ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
-                new JournalStats(database), clock);
+                new JournalStats(database), new Reachability(journal, clock), clock);
         new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator).mount(router, router.bodyHandler());
         new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()))

@@ -96,7 +96,7 @@ public final class InboundWriter {
                 }
             }
             for (AddressStatus status : inbound.addressStatuses()) {
-                ChannelReports.recordReachability(c, status, now);
+                Reachability.record(c, status, now);
             }
             for (DeliveryStatus status : inbound.statuses()) {
                 if (ChannelReports.recordStatus(c, instanceId, status, now)) {
@@ -150,6 +150,7 @@ public final class InboundWriter {
             json = CanonicalJson.writeString(toStore);
         }
         insertMessage(c, toStore, json, instanceId, m.channelMessageId(), now);
+        Reachability.wroteAgain(c, m.author().address(), now);
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
         for (String desk : desksForChannel.apply(instanceId)) {

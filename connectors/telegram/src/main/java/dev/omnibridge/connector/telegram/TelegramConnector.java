@@ -312,7 +312,7 @@ final class TelegramConnector implements ChannelConnector {
         if (customer == null || customer.kind() != AddressKind.CHAT_USER) {
             return;
         }
-        r.context().submit(Inbound.none().withAddressStatuses(List.of(AddressStatus.optedOut(customer, reason))))
+        r.context().submit(Inbound.none().withAddressStatuses(List.of(AddressStatus.unreachable(customer, reason))))
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         LOG.warn("{}: could not record that {} is unreachable: {}", r.context().instanceId(),

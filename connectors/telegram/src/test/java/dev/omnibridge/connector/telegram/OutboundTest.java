@@ -145,7 +145,7 @@ class OutboundTest {
     }
 
     @Test
-    void blockedBotIsPermanentAndRecordedOnTheContact() {
+    void blockedBotIsPermanentAndMarksTheAddressUntilTheCustomerWritesAgain() {
         wm.stubFor(post(urlEqualTo(path("sendMessage")))
                 .willReturn(error(403, "Forbidden: bot was blocked by the user", null)));
         assertThatThrownBy(() -> connector.send(reply("42", "Hi", null, List.of())))
@@ -154,16 +154,16 @@ class OutboundTest {
                     assertThat(e.getMessage()).contains("403").contains("blocked");
                 });
         assertThat(ctx.submissions()).singleElement().satisfies(i -> assertThat(i.addressStatuses())
-                .containsExactly(AddressStatus.optedOut(Address.chatUser("42"), "blocked the bot")));
+                .containsExactly(AddressStatus.unreachable(Address.chatUser("42"), "blocked the bot")));
     }
 
     @Test
-    void chatNotFoundIsPermanentAndRecorded() {
+    void chatNotFoundIsPermanentAndMarksTheAddressUntilTheCustomerWritesAgain() {
         wm.stubFor(post(urlEqualTo(path("sendMessage"))).willReturn(error(400, "Bad Request: chat not found", null)));
         assertThatThrownBy(() -> connector.send(reply("42", "Hi", null, List.of())))
                 .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isFalse());
         assertThat(ctx.submissions()).singleElement().satisfies(i -> assertThat(i.addressStatuses())
-                .containsExactly(AddressStatus.optedOut(Address.chatUser("42"), "chat not found")));
+                .containsExactly(AddressStatus.unreachable(Address.chatUser("42"), "chat not found")));
     }
 
     @Test
