@@ -469,6 +469,73 @@ class TelegramTest extends SystemTestBase {
         });
     }
 
+    // 9
+    @Test
+    @Order(9)
+    void aCustomerWhoUnblockedTheBotAndWritesAgainGetsTheNextReply() {
+        TgUser jo = newUser("Jo", "Park", "jop");
+        bot.blockedBy(jo.id());
+        ReceivedRequest opened = openTicket(jo, 1001, "Where is my refund?");
+        String ticket = "T-" + opened.conversationId();
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-back-1-" + jo.id(), "It is on its way.", false)));
+        awaitDeadLetters(opened.conversationId(), 1);
+        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + opened.conversationId()),
+                "/customerUnreachable")).containsIgnoringCase("blocked");
+
+        bot.unblockedBy(jo.id());
+        bot.enqueue(messageUpdate(nextUpdateIds(1), textMessage(1002, jo, Instant.now(), "I unblocked you, sorry")));
+        awaitDeskMessage(jo.id() + ":1002");
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-back-2-" + jo.id(), "No problem!", false)));
+
+        List<BotApiCall> sends = awaitSendMessages(jo.id(), 2);
+        assertThat(sends).extracting(BotApiCall::status).containsExactly(403, 200);
+        assertThat(sends.get(1).param("text")).isEqualTo("No problem!");
+        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + opened.conversationId()),
+                "/customerUnreachable")).isNull();
+    }
+
+    // 10
+    @Test
+    @Order(10)
+    void aReplayedReplyReallyTriesAndAnOperatorCanClearTheMark() {
+        TgUser kai = newUser("Kai", "Berg", "kaib");
+        bot.blockedBy(kai.id());
+        ReceivedRequest opened = openTicket(kai, 1101, "Please call me back");
+        String conversationId = opened.conversationId();
+        String ticket = "T-" + conversationId;
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-1-" + kai.id(), "Calling you now.", false)));
+        awaitDeadLetters(conversationId, 1);
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-2-" + kai.id(), "Are you there?", false)));
+        JsonNode refused = awaitDeadLetters(conversationId, 2).get(1);
+        assertThat(Json.text(refused, "/reason")).contains("takes no messages (");
+        assertThat(bot.sendMessagesTo(kai.id())).as("only the first reply reached Telegram").hasSize(1);
+
+        // The user unblocked the bot without writing; the operator replays the refused reply: a real attempt.
+        bot.unblockedBy(kai.id());
+        HttpResponse<String> replay = hub.http().admin("POST", "/api/dead-letters/" + refused.path("id").asLong()
+                + "/replay");
+        assertThat(replay.statusCode()).as(describe(replay)).isEqualTo(202);
+        List<BotApiCall> sends = awaitSendMessages(kai.id(), 2);
+        assertThat(sends).extracting(BotApiCall::status).containsExactly(403, 200);
+        assertThat(sends.get(1).param("text")).isEqualTo("Are you there?");
+
+        // Blocked again, then cleared by an operator: the next reply is handed to Telegram again.
+        bot.blockedBy(kai.id());
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-3-" + kai.id(), "Still there?", false)));
+        awaitDeadLetters(conversationId, 2);
+        Poll.until(ARRIVAL, "the mark is back", () -> Json.text(hub.http().adminJson("/api/conversations/"
+                + conversationId), "/customerUnreachable") != null);
+        bot.unblockedBy(kai.id());
+        HttpResponse<String> cleared = hub.http().admin("POST", "/api/conversations/" + conversationId
+                + "/customer-reachable");
+        assertThat(cleared.statusCode()).as(describe(cleared)).isEqualTo(200);
+        assertThat(Json.parse(cleared.body()).path("cleared").asBoolean()).isTrue();
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-4-" + kai.id(), "Good to see you.", false)));
+        List<BotApiCall> after = awaitSendMessages(kai.id(), 4);
+        assertThat(after).extracting(BotApiCall::status).containsExactly(403, 200, 403, 200);
+        assertThat(after.get(3).param("text")).isEqualTo("Good to see you.");
+    }
+
     // --- helpers
 
     private void awaitTelegramInstancesRunning() {

@@ -311,7 +311,7 @@ public final class InstanceManager implements DeliveryTargets {
                     "channel instance " + instance.id() + " handed in desk replies"));
         }
         if (!channel && (!inbound.messages().isEmpty() || !inbound.statuses().isEmpty()
-                || !inbound.addressStatuses().isEmpty())) {
+                || !inbound.addressStatuses().isEmpty() || !inbound.threadMoves().isEmpty())) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
@@ -319,7 +319,8 @@ public final class InstanceManager implements DeliveryTargets {
         List<Message> messages = inbound.messages().stream()
                 .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build()).toList();
         Inbound normalised = new Inbound(messages, inbound.replies(), inbound.ticketUpdates(), inbound.offsets(),
-                inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations());
+                inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations(),
+                inbound.threadMoves());
         return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
             if (!report.storedMessageIds().isEmpty()) {
                 metrics.messagesIn(instance.id(), report.storedMessageIds().size());

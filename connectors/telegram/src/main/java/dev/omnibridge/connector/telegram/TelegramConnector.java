@@ -16,6 +16,7 @@ import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.Skipped;
+import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.webhook.HmacSignatures;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
@@ -33,6 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -177,6 +181,10 @@ final class TelegramConnector implements ChannelConnector {
         if (result instanceof UpdateMapper.Skip s) {
             return WebhookOutcome.store(Inbound.skipped(s.skipped()));
         }
+        if (result instanceof UpdateMapper.Moved moved) {
+            LOG.info("{}: a group became a supergroup; its conversation moves to the new chat id", instance);
+            return WebhookOutcome.store(Inbound.none().withThreadMoves(List.of(moved.move())));
+        }
         LOG.debug("{}: ignored update of type {}", instance, ((UpdateMapper.NotAMessage) result).type());
         return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
     }
@@ -208,6 +216,24 @@ final class TelegramConnector implements ChannelConnector {
         if (text.isEmpty() && message.attachments().isEmpty()) {
             throw DeliveryException.permanent("nothing to send: the reply has no text and no attachments");
         }
+        try {
+            return sendTo(r, message, text, chatId, topic, replyTo, customer);
+        } catch (ChatMigrated migrated) {
+            // A basic group became a supergroup: the conversation moves to the new chat, and the reply goes there.
+            // The group's message ids mean nothing in the supergroup, so the retry answers no message.
+            String newChat = String.valueOf(migrated.toChatId);
+            moveConversation(r, threadKey, topic == null ? newChat : newChat + ":" + topic);
+            try {
+                return sendTo(r, message, text, newChat, topic, null, customer);
+            } catch (ChatMigrated again) {
+                throw DeliveryException.permanent("Telegram says the supergroup the group became moved again");
+            }
+        }
+    }
+
+    /** Sends the text (in chunks) and the attachments to one chat; returns the first message's id. */
+    private String sendTo(Running r, Message message, String text, String chatId, String topic, Long replyTo,
+                          Address customer) throws ChatMigrated {
         String first = null;
         try {
             for (String chunk : chunks(text)) {
@@ -228,6 +254,9 @@ final class TelegramConnector implements ChannelConnector {
                 first = first == null ? id : first;
             }
         } catch (BotApiException e) {
+            if (e.migrateToChatId() != null && first == null) {
+                throw new ChatMigrated(e.migrateToChatId());
+            }
             throw failed(r, e, customer, first);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -235,6 +264,34 @@ final class TelegramConnector implements ChannelConnector {
         }
         LOG.debug("{}: sent {}", r.context().instanceId(), first);
         return first;
+    }
+
+    /** Telegram answered a send with {@code parameters.migrate_to_chat_id}. */
+    private static final class ChatMigrated extends Exception {
+        final long toChatId;
+
+        ChatMigrated(long toChatId) {
+            super(null, null, false, false);
+            this.toChatId = toChatId;
+        }
+    }
+
+    /**
+     * Asks the hub to re-key the conversation, and waits for it: later inbound messages from the supergroup then
+     * join it, and later replies go straight to the supergroup. If the hub cannot store it now, this reply still goes
+     * out, and the next reply to the old chat moves it again.
+     */
+    private void moveConversation(Running r, String fromKey, String toKey) {
+        String instance = r.context().instanceId();
+        LOG.info("{}: a group became a supergroup; its conversation moves to the new chat id", instance);
+        try {
+            r.context().submit(Inbound.none().withThreadMoves(List.of(new ThreadMove(fromKey, toKey))))
+                    .toCompletableFuture().get(r.settings().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: could not move the conversation to the supergroup yet: {}", instance, e.toString());
+        }
     }
 
     private String sendAttachment(Running r, Attachment a, String chatId, String topic)
@@ -467,6 +524,7 @@ final class TelegramConnector implements ChannelConnector {
             }
             List<Message> messages = new ArrayList<>();
             List<Skipped> skipped = new ArrayList<>();
+            List<ThreadMove> moves = new ArrayList<>();
             // Ids grow but are not contiguous (and Telegram may restart them after a quiet week), so the offset is
             // the highest id of this batch, not a count. An update that was stored before is submitted again and
             // deduped by its channel message id.
@@ -488,6 +546,8 @@ final class TelegramConnector implements ChannelConnector {
                     messages.add(m.message());
                 } else if (result instanceof UpdateMapper.Skip s) {
                     skipped.add(s.skipped());
+                } else if (result instanceof UpdateMapper.Moved moved && !moves.contains(moved.move())) {
+                    moves.add(moved.move());
                 }
             }
             if (highest == Long.MIN_VALUE) {
@@ -495,7 +555,8 @@ final class TelegramConnector implements ChannelConnector {
             }
             Inbound inbound = new Inbound(messages, null, null,
                     Map.of(TelegramSettings.OFFSET_KEY, String.valueOf(highest),
-                            TelegramSettings.OFFSET_AT_KEY, now.toString())).withSkipped(skipped);
+                            TelegramSettings.OFFSET_AT_KEY, now.toString())).withSkipped(skipped)
+                    .withThreadMoves(moves);
             try {
                 context.submit(inbound).toCompletableFuture().get();
             } catch (java.util.concurrent.ExecutionException e) {

@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,6 +206,28 @@ class PollingTest {
                 "poll at 9002");
         assertThat(polls()).allMatch(r -> r.getBodyAsString().contains("\"offset\""));
         assertThat(ctx.messages()).extracting(Message::text).containsExactly("next");
+    }
+
+    @Test
+    void aPolledGroupUpgradeMovesTheConversationWithTheBatchThatCarriesIt() throws Exception {
+        String oldGroup = "{\"id\":-4012345678,\"title\":\"Team\",\"type\":\"group\"}";
+        String supergroup = "{\"id\":-1004012345678,\"title\":\"Team\",\"type\":\"supergroup\"}";
+        String from = Fixtures.user(78, "Cy", "Dee", "cyd");
+        updatesWithoutOffset(updates(
+                "{\"update_id\":300,\"message\":{\"message_id\":20,\"from\":" + from + ",\"chat\":" + oldGroup
+                        + ",\"date\":1735689600,\"migrate_to_chat_id\":-1004012345678}}",
+                "{\"update_id\":301,\"message\":{\"message_id\":1,\"from\":" + from + ",\"chat\":" + supergroup
+                        + ",\"date\":1735689600,\"migrate_from_chat_id\":-4012345678}}",
+                "{\"update_id\":302,\"message\":{\"message_id\":2,\"from\":" + from + ",\"chat\":" + supergroup
+                        + ",\"date\":1735689601,\"text\":\"we are a supergroup now\"}}"));
+        FakeConnectorContext ctx = Fixtures.context(Fixtures.settings(wm, "polling"));
+        start(ctx);
+        await(() -> ctx.offsets().containsKey("updateId"), "batch stored");
+
+        Inbound batch = ctx.submissions().get(0);
+        assertThat(batch.threadMoves()).containsOnly(new ThreadMove("-4012345678", "-1004012345678"));
+        assertThat(batch.messages()).extracting(Message::threadKey).containsExactly("-1004012345678");
+        assertThat(batch.offsets()).containsEntry("updateId", "302");
     }
 
     @Test
