@@ -577,6 +577,8 @@ final class TelegramConnector implements ChannelConnector {
          * every unconfirmed update instead; one stored before comes again and the hub drops it by its channel message
          * id. An offset without its time (saved by an earlier version) is treated as old. The time is when the batch
          * was stored, since Telegram's update times are not in the updates (a message's date may be far older).
+         * Updates from before a stale offset are gone by then (Telegram keeps them 24 hours), so a poll without
+         * offset cannot mix the old id sequence with the new one.
          */
         private boolean offsetStillValid() {
             Instant at = context.offset(TelegramSettings.OFFSET_AT_KEY).map(v -> {
@@ -589,10 +591,9 @@ final class TelegramConnector implements ChannelConnector {
             boolean valid = at != null && at.isAfter(Instant.now().minus(TRUSTED_OFFSET_AGE));
             if (!valid && !warnedStale) {
                 warnedStale = true;
-                LOG.info("{}: the stored offset's newest update is from {}, and Telegram may restart update ids "
-                        + "after a week without updates; polling without offset until the next batch (updates "
-                        + "seen before are dropped as duplicates)", context.instanceId(),
-                        at == null ? "an unknown time" : at);
+                LOG.info("{}: the stored offset was saved at {}, and Telegram may restart update ids after a week "
+                        + "without updates; polling without offset until the next batch (updates seen before are "
+                        + "dropped as duplicates)", context.instanceId(), at == null ? "an unknown time" : at);
             } else if (valid) {
                 warnedStale = false;
             }
