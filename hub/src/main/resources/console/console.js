@@ -232,7 +232,11 @@
       (contact.addresses || []).map((a) => a.kind + ' ' + a.value).join(', '),
       ' · channel ', conv.channel.instanceId, ' (', conv.channel.type, ') · ', el('span', { id: 'conversation-status' }, conv.status)));
     if (conv.customerUnreachable) {
-      body.appendChild(el('p', { class: 'error' }, 'Customer takes no messages: ', conv.customerUnreachable));
+      body.appendChild(el('p', { class: 'error', id: 'customer-unreachable' }, 'Customer takes no messages: ',
+        conv.customerUnreachable, ' ',
+        el('button', { type: 'button', id: 'customer-reachable', class: 'secondary',
+          title: 'Hand replies to the channel again; it marks the address again if it still cannot deliver',
+          onclick: () => markReachable(conv.id) }, 'Allow messages again')));
     }
     const tickets = Object.entries(conv.deskTickets || {});
     body.appendChild(el('p', { class: 'tickets' }, 'Desk tickets: ',
@@ -315,6 +319,16 @@
       }
     } }, text, el('div', { class: 'buttons' }, send, resolve), error);
     return form;
+  }
+
+  async function markReachable(id) {
+    try {
+      await api('/api/conversations/' + encodeURIComponent(id) + '/customer-reachable', { method: 'POST', body: {} });
+      status('The customer takes messages again');
+      await loadConversation(id);
+    } catch (e) {
+      status('Could not clear the mark: ' + e.message);
+    }
   }
 
   async function resolveConversation(id) {

@@ -6,6 +6,7 @@ import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Backoff;
 import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.store.JournalStats;
+import dev.omnibridge.hub.store.Reachability;
 import dev.omnibridge.hub.web.OperatorApi;
 import dev.omnibridge.hub.delivery.Dispatcher;
 import dev.omnibridge.hub.metrics.CamelMetrics;
@@ -121,7 +122,7 @@ public final class Hub implements AutoCloseable {
         AuthFailures authFailures = new AuthFailures(clock);
         ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock, authFailures);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
-                new JournalStats(database), clock);
+                new JournalStats(database), new Reachability(journal, clock), clock);
         WebhookIngress ingress = new WebhookIngress(instances, metrics, blocking);
         HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator, authFailures);

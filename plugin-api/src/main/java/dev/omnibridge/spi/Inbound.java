@@ -16,10 +16,13 @@ import java.util.Map;
  * @param statuses        delivery reports for messages the hub sent (channel connectors)
  * @param addressStatuses opt-outs, opt-ins and blocks (channel connectors)
  * @param annotations     metadata for messages already stored, e.g. reactions (channel connectors)
+ * @param threadMoves     conversations whose thread key changed on the channel (channel connectors); applied before
+ *                        the messages
  */
 public record Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
                       Map<String, String> offsets, List<Skipped> skipped, List<DeliveryStatus> statuses,
-                      List<AddressStatus> addressStatuses, List<MessageAnnotation> annotations) {
+                      List<AddressStatus> addressStatuses, List<MessageAnnotation> annotations,
+                      List<ThreadMove> threadMoves) {
     public Inbound {
         messages = messages == null ? List.of() : List.copyOf(messages);
         replies = replies == null ? List.of() : List.copyOf(replies);
@@ -29,11 +32,19 @@ public record Inbound(List<Message> messages, List<DeskReply> replies, List<Tick
         statuses = statuses == null ? List.of() : List.copyOf(statuses);
         addressStatuses = addressStatuses == null ? List.of() : List.copyOf(addressStatuses);
         annotations = annotations == null ? List.of() : List.copyOf(annotations);
+        threadMoves = threadMoves == null ? List.of() : List.copyOf(threadMoves);
+    }
+
+    /** The form before {@code threadMoves} existed. */
+    public Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
+                   Map<String, String> offsets, List<Skipped> skipped, List<DeliveryStatus> statuses,
+                   List<AddressStatus> addressStatuses, List<MessageAnnotation> annotations) {
+        this(messages, replies, ticketUpdates, offsets, skipped, statuses, addressStatuses, annotations, null);
     }
 
     public Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
                    Map<String, String> offsets) {
-        this(messages, replies, ticketUpdates, offsets, null, null, null, null);
+        this(messages, replies, ticketUpdates, offsets, null, null, null, null, null);
     }
 
     public static Inbound none() {
@@ -58,32 +69,42 @@ public record Inbound(List<Message> messages, List<DeskReply> replies, List<Tick
 
     public Inbound withOffsets(Map<String, String> newOffsets) {
         return new Inbound(messages, replies, ticketUpdates,
-                newOffsets, skipped, statuses, addressStatuses, annotations);
+                newOffsets, skipped, statuses, addressStatuses, annotations, threadMoves);
     }
 
     public Inbound withTicketUpdates(List<TicketUpdate> updates) {
-        return new Inbound(messages, replies, updates, offsets, skipped, statuses, addressStatuses, annotations);
+        return new Inbound(messages, replies, updates, offsets, skipped, statuses, addressStatuses, annotations,
+                threadMoves);
     }
 
     public Inbound withSkipped(List<Skipped> items) {
-        return new Inbound(messages, replies, ticketUpdates, offsets, items, statuses, addressStatuses, annotations);
+        return new Inbound(messages, replies, ticketUpdates, offsets, items, statuses, addressStatuses, annotations,
+                threadMoves);
     }
 
     public Inbound withStatuses(List<DeliveryStatus> reports) {
-        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, reports, addressStatuses, annotations);
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, reports, addressStatuses, annotations,
+                threadMoves);
     }
 
     public Inbound withAddressStatuses(List<AddressStatus> changes) {
-        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, changes, annotations);
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, changes, annotations,
+                threadMoves);
     }
 
     public Inbound withAnnotations(List<MessageAnnotation> notes) {
-        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, addressStatuses, notes);
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, addressStatuses, notes,
+                threadMoves);
+    }
+
+    public Inbound withThreadMoves(List<ThreadMove> moves) {
+        return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, addressStatuses, annotations,
+                moves);
     }
 
     public boolean isEmpty() {
         return messages.isEmpty() && replies.isEmpty() && ticketUpdates.isEmpty() && offsets.isEmpty()
                 && skipped.isEmpty() && statuses.isEmpty() && addressStatuses.isEmpty()
-                && annotations.isEmpty();
+                && annotations.isEmpty() && threadMoves.isEmpty();
     }
 }

@@ -469,7 +469,147 @@ class TelegramTest extends SystemTestBase {
         });
     }
 
+    // 9
+    @Test
+    @Order(9)
+    void aCustomerWhoUnblockedTheBotAndWritesAgainGetsTheNextReply() {
+        TgUser jo = newUser("Jo", "Park", "jop");
+        bot.blockedBy(jo.id());
+        ReceivedRequest opened = openTicket(jo, 1001, "Where is my refund?");
+        String ticket = "T-" + opened.conversationId();
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-back-1-" + jo.id(), "It is on its way.", false)));
+        awaitDeadLetters(opened.conversationId(), 1);
+        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + opened.conversationId()),
+                "/customerUnreachable")).containsIgnoringCase("blocked");
+
+        bot.unblockedBy(jo.id());
+        bot.enqueue(messageUpdate(nextUpdateIds(1), textMessage(1002, jo, Instant.now(), "I unblocked you, sorry")));
+        awaitDeskMessage(jo.id() + ":1002");
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-back-2-" + jo.id(), "No problem!", false)));
+
+        List<BotApiCall> sends = awaitSendMessages(jo.id(), 2);
+        assertThat(sends).extracting(BotApiCall::status).containsExactly(403, 200);
+        assertThat(sends.get(1).param("text")).isEqualTo("No problem!");
+        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + opened.conversationId()),
+                "/customerUnreachable")).isNull();
+    }
+
+    // 10
+    @Test
+    @Order(10)
+    void aReplayedReplyReallyTriesAndAnOperatorCanClearTheMark() {
+        TgUser kai = newUser("Kai", "Berg", "kaib");
+        bot.blockedBy(kai.id());
+        ReceivedRequest opened = openTicket(kai, 1101, "Please call me back");
+        String conversationId = opened.conversationId();
+        String ticket = "T-" + conversationId;
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-1-" + kai.id(), "Calling you now.", false)));
+        awaitDeadLetters(conversationId, 1);
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-2-" + kai.id(), "Are you there?", false)));
+        JsonNode refused = awaitDeadLetters(conversationId, 2).get(1);
+        assertThat(Json.text(refused, "/reason")).contains("takes no messages (");
+        assertThat(bot.sendMessagesTo(kai.id())).as("only the first reply reached Telegram").hasSize(1);
+
+        // The user unblocked the bot without writing; the operator replays the refused reply: a real attempt.
+        bot.unblockedBy(kai.id());
+        HttpResponse<String> replay = hub.http().admin("POST", "/api/dead-letters/" + refused.path("id").asLong()
+                + "/replay");
+        assertThat(replay.statusCode()).as(describe(replay)).isEqualTo(202);
+        List<BotApiCall> sends = awaitSendMessages(kai.id(), 2);
+        assertThat(sends).extracting(BotApiCall::status).containsExactly(403, 200);
+        assertThat(sends.get(1).param("text")).isEqualTo("Are you there?");
+
+        // Blocked again, then cleared by an operator: the next reply is handed to Telegram again.
+        bot.blockedBy(kai.id());
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-3-" + kai.id(), "Still there?", false)));
+        awaitDeadLetters(conversationId, 2);
+        Poll.until(ARRIVAL, "the mark is back", () -> Json.text(hub.http().adminJson("/api/conversations/"
+                + conversationId), "/customerUnreachable") != null);
+        bot.unblockedBy(kai.id());
+        HttpResponse<String> cleared = hub.http().admin("POST", "/api/conversations/" + conversationId
+                + "/customer-reachable");
+        assertThat(cleared.statusCode()).as(describe(cleared)).isEqualTo(200);
+        assertThat(Json.parse(cleared.body()).path("cleared").asBoolean()).isTrue();
+        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-4-" + kai.id(), "Good to see you.", false)));
+        List<BotApiCall> after = awaitSendMessages(kai.id(), 4);
+        assertThat(after).extracting(BotApiCall::status).containsExactly(403, 200, 403, 200);
+        assertThat(after.get(3).param("text")).isEqualTo("Good to see you.");
+    }
+
+    // 11
+    @Test
+    @Order(11)
+    void aReplyToAGroupThatBecameASupergroupReachesTheSupergroupWhoseMessagesJoinTheSameConversation() {
+        TgUser mo = newUser("Mo", "Reyes", "mor");
+        long group = -mo.id();
+        long supergroup = supergroupOf(group);
+        bot.enqueue(messageUpdate(nextUpdateIds(1), TelegramUpdates.message(1201, mo,
+                TelegramUpdates.groupChat(group, "Team " + mo.id()), Instant.now()).put("text", "Our team needs help")));
+        ReceivedRequest opened = awaitDeskMessage(group + ":1201");
+        String conversationId = opened.conversationId();
+        assertThat(opened.threadKey()).isEqualTo(String.valueOf(group));
+        bot.migrated(group, supergroup);
+
+        accepted(postDeskReply(Messages.deskReply("T-" + conversationId, "tg-super-1-" + mo.id(), "How can we help?",
+                false)));
+
+        List<BotApiCall> toSupergroup = awaitSendMessages(supergroup, 1);
+        assertThat(toSupergroup.get(0).status()).isEqualTo(200);
+        assertThat(toSupergroup.get(0).param("text")).isEqualTo("How can we help?");
+        assertThat(bot.sendMessagesTo(group)).extracting(BotApiCall::status).containsExactly(400);
+        Poll.until(ARRIVAL, "the conversation has the supergroup's chat id", () -> String.valueOf(supergroup).equals(
+                Json.text(hub.http().adminJson("/api/conversations/" + conversationId), "/threadKey")));
+        assertThat(deadLettersOf(conversationId)).isEmpty();
+
+        bot.enqueue(messageUpdate(nextUpdateIds(1), TelegramUpdates.message(2, mo, supergroupChat(supergroup,
+                "Team " + mo.id()), Instant.now()).put("text", "Thanks, it is about invoices")));
+        ReceivedRequest next = awaitDeskMessage(supergroup + ":2");
+        assertThat(next.conversationId()).as("the supergroup's message joins the conversation").isEqualTo(conversationId);
+        assertThat(next.ticketRef()).isEqualTo("T-" + conversationId);
+
+        accepted(postDeskReply(Messages.deskReply("T-" + conversationId, "tg-super-2-" + mo.id(), "Sure, invoices.",
+                false)));
+        awaitSendMessages(supergroup, 2);
+        assertThat(bot.sendMessagesTo(group)).as("nothing more goes to the old group").hasSize(1);
+    }
+
+    // 12
+    @Test
+    @Order(12)
+    void theUpgradeServiceMessagesMoveTheConversationBeforeTheSupergroupsFirstMessage() {
+        TgUser noa = newUser("Noa", "Katz", "noak");
+        long group = -noa.id();
+        long supergroup = supergroupOf(group);
+        String title = "Crew " + noa.id();
+        bot.enqueue(messageUpdate(nextUpdateIds(1), TelegramUpdates.message(1301, noa,
+                TelegramUpdates.groupChat(group, title), Instant.now()).put("text", "Hello from the group")));
+        ReceivedRequest opened = awaitDeskMessage(group + ":1301");
+
+        long first = nextUpdateIds(3);
+        bot.enqueue(messageUpdate(first, TelegramUpdates.message(1302, noa, TelegramUpdates.groupChat(group, title),
+                        Instant.now()).put("migrate_to_chat_id", supergroup)),
+                messageUpdate(first + 1, TelegramUpdates.message(1, noa, supergroupChat(supergroup, title),
+                        Instant.now()).put("migrate_from_chat_id", group)),
+                messageUpdate(first + 2, TelegramUpdates.message(2, noa, supergroupChat(supergroup, title),
+                        Instant.now()).put("text", "Hello from the supergroup")));
+
+        ReceivedRequest next = awaitDeskMessage(supergroup + ":2");
+        assertThat(next.conversationId()).isEqualTo(opened.conversationId());
+        assertThat(next.ticketRef()).isEqualTo("T-" + opened.conversationId());
+        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + opened.conversationId()), "/threadKey"))
+                .isEqualTo(String.valueOf(supergroup));
+    }
+
     // --- helpers
+
+    /** Supergroup ids are the group's digits behind -100, as Telegram's are. */
+    private static long supergroupOf(long group) {
+        return Long.parseLong("-100" + Math.abs(group));
+    }
+
+    private static ObjectNode supergroupChat(long id, String title) {
+        return Json.object().put("id", id).put("title", title).put("type", "supergroup");
+    }
 
     private void awaitTelegramInstancesRunning() {
         try {

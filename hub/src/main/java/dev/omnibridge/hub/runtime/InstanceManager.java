@@ -313,7 +313,7 @@ public final class InstanceManager implements DeliveryTargets {
                     "channel instance " + instance.id() + " handed in desk replies"));
         }
         if (!channel && (!inbound.messages().isEmpty() || !inbound.statuses().isEmpty()
-                || !inbound.addressStatuses().isEmpty())) {
+                || !inbound.addressStatuses().isEmpty() || !inbound.threadMoves().isEmpty())) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
@@ -324,7 +324,8 @@ public final class InstanceManager implements DeliveryTargets {
                 .map(CleanText::message).toList();
         List<DeskReply> replies = inbound.replies().stream().map(CleanText::reply).toList();
         Inbound normalised = new Inbound(messages, replies, inbound.ticketUpdates(), inbound.offsets(),
-                inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations());
+                inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations(),
+                inbound.threadMoves());
         return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
             if (!report.storedMessageIds().isEmpty()) {
                 metrics.messagesIn(instance.id(), report.storedMessageIds().size());

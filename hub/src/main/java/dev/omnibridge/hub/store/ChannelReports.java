@@ -1,9 +1,7 @@
 package dev.omnibridge.hub.store;
 
-import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
-import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.MessageAnnotation;
 import dev.omnibridge.spi.Skipped;
@@ -65,19 +63,6 @@ final class ChannelReports {
                 item.disposition() == Skipped.Disposition.DEAD_LETTER ? "dead-lettered" : "skipped",
                 item.sourceId(), item.reason());
         return true;
-    }
-
-    /** An opt-out or opt-in; an address seen for the first time gets its contact here. */
-    static void recordReachability(Connection c, AddressStatus status, Instant now) throws SQLException {
-        Address address = status.address();
-        String reason = status.reachable() ? null : truncate(status.reason(), 500);
-        if (Sql.update(c, "UPDATE contact_addresses SET unreachable_reason = ?, reachability_changed_at = ? "
-                + "WHERE kind = ? AND address = ?", reason, now, address.kind(), address.value()) == 0) {
-            InboundWriter.contact(c, address, null, now);
-            Sql.update(c, "UPDATE contact_addresses SET unreachable_reason = ?, reachability_changed_at = ? "
-                    + "WHERE kind = ? AND address = ?", reason, now, address.kind(), address.value());
-        }
-        LOG.info("Address {} is now {}", address, status.reachable() ? "reachable" : "unreachable: " + reason);
     }
 
     /** Keeps the furthest state a sent message reached; returns false for a late report of an earlier state. */

@@ -171,7 +171,11 @@ public final class DeliveryStore {
         };
     }
 
-    /** Puts a dead letter back in the outbox; empty when there is no dead letter with that id. */
+    /**
+     * Puts a dead letter back in the outbox; empty when there is no dead letter with that id. A reply to a customer
+     * whose address a failed send marked unreachable clears that mark, so the replay is really tried (an opt-out
+     * stays: only the customer or an operator ends it).
+     */
     public TxWork<Optional<DeliveryTask>> replay(long id, Instant now) {
         return (c, after) -> {
             int n = Sql.update(c, "UPDATE deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = ?, "
@@ -179,12 +183,18 @@ public final class DeliveryStore {
             if (n == 0) {
                 return Optional.empty();
             }
+            DeliveryTask task;
             try (PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, conversation_id, target_instance, "
                     + "kind, attempts, next_attempt_at, created_at FROM deliveries WHERE id = ?", id);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return Optional.of(task(rs));
+                task = task(rs);
             }
+            if (task.kind() == DeliveryTask.TargetKind.CHANNEL) {
+                // The operator asks for a real attempt: a failed send's mark would refuse it unseen.
+                Reachability.replayed(c, task.conversationId(), now);
+            }
+            return Optional.of(task);
         };
     }
 

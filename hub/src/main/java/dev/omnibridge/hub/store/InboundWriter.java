@@ -12,6 +12,7 @@ import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.MessageAnnotation;
 import dev.omnibridge.spi.Skipped;
+import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.spi.TicketUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +64,17 @@ public final class InboundWriter {
     /** Builds the unit of work on the caller's thread, doing there what needs no store, so the writer does less. */
     public TxWork<IngestReport> work(String instanceId, Inbound inbound) {
         Instant now = clock.instant();
-        List<Prepared> messages = inbound.messages().stream().map(m -> prepare(m, now)).toList();
+        Map<String, String> moves = new java.util.HashMap<>();
+        inbound.threadMoves().forEach(m -> moves.put(m.fromThreadKey(), m.toThreadKey()));
+        // A message of this unit under a key that moves here belongs to the moved conversation, under its new key.
+        List<Prepared> messages = inbound.messages().stream()
+                .map(m -> moves.containsKey(m.threadKey()) ? m.toBuilder().threadKey(moves.get(m.threadKey())).build()
+                        : m)
+                .map(m -> prepare(m, now)).toList();
         return (c, after) -> {
+            for (ThreadMove move : inbound.threadMoves()) {
+                moveConversation(c, after, instanceId, move);
+            }
             List<String> stored = new ArrayList<>();
             int[] duplicates = {0};
             int[] skipped = {0};
@@ -96,7 +106,7 @@ public final class InboundWriter {
                 }
             }
             for (AddressStatus status : inbound.addressStatuses()) {
-                ChannelReports.recordReachability(c, status, now);
+                Reachability.record(c, status, now);
             }
             for (DeliveryStatus status : inbound.statuses()) {
                 if (ChannelReports.recordStatus(c, instanceId, status, now)) {
@@ -112,6 +122,26 @@ public final class InboundWriter {
             return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0], List.copyOf(setAside),
                     List.copyOf(statuses));
         };
+    }
+
+    /** Re-keys a conversation of this instance, unless the new key already has a conversation of its own. */
+    private void moveConversation(Connection c, AfterCommit after, String instanceId, ThreadMove move)
+            throws SQLException {
+        var id = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? AND thread_key = ?",
+                instanceId, move.fromThreadKey());
+        if (id.isEmpty()) {
+            return;
+        }
+        var taken = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? AND thread_key = ?",
+                instanceId, move.toThreadKey());
+        if (taken.isPresent()) {
+            LOG.warn("Instance {}: conversation {} cannot take its new thread key: conversation {} has it; not "
+                    + "merged", instanceId, id.get(), taken.get());
+            return;
+        }
+        Sql.update(c, "UPDATE conversations SET thread_key = ? WHERE id = ?", move.toThreadKey(), id.get());
+        after.run(() -> known.moved(instanceId, move.fromThreadKey()));
+        LOG.info("Instance {}: conversation {} moved to a new thread key on the channel", instanceId, id.get());
     }
 
     /** A customer message with, when its conversation is known, its stored form and JSON made in advance. */
@@ -150,6 +180,7 @@ public final class InboundWriter {
             json = CanonicalJson.writeString(toStore);
         }
         insertMessage(c, toStore, json, instanceId, m.channelMessageId(), now);
+        Reachability.wroteAgain(c, m.author().address(), now);
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
         for (String desk : desksForChannel.apply(instanceId)) {

@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Conversation ids by channel instance and thread key, for conversations whose creation is committed. A
- * conversation is never re-keyed or deleted, so a hit is authoritative: a request thread can build and serialise
- * its message before the journal writer runs it, and the writer skips a lookup per message. Bounded by starting
- * over when full; a miss only costs the lookup.
+ * conversation is never deleted, and a re-keyed one ({@link dev.omnibridge.spi.ThreadMove}) keeps its id, so a hit
+ * names the right conversation: a request thread can build and serialise its message before the journal writer runs
+ * it, and the writer skips a lookup per message. Bounded by starting over when full; a miss only costs the lookup.
  */
 final class KnownConversations {
     private static final int MAX_ENTRIES = 50_000;
@@ -24,6 +24,11 @@ final class KnownConversations {
             ids.clear();
         }
         ids.put(key(channelInstance, threadKey), conversationId);
+    }
+
+    /** The conversation left this thread key (after the move committed); the new key is learnt on first use. */
+    void moved(String channelInstance, String fromThreadKey) {
+        ids.remove(key(channelInstance, fromThreadKey));
     }
 
     private static String key(String channelInstance, String threadKey) {

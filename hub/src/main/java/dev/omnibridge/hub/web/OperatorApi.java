@@ -6,6 +6,7 @@ import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.store.JournalStats;
+import dev.omnibridge.hub.store.Reachability;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.json.CanonicalJson;
 import io.vertx.core.Handler;
@@ -19,7 +20,8 @@ import java.util.Map;
 
 /**
  * The admin API calls the operator console added: instance start/stop, answering and resolving console-inbox
- * conversations, and chart data. Mounted behind {@link HttpApi}'s authorization.
+ * conversations, clearing a customer's unreachable mark, and chart data. Mounted behind {@link HttpApi}'s
+ * authorization.
  */
 public final class OperatorApi {
     private static final ObjectMapper JSON = CanonicalJson.mapper();
@@ -27,12 +29,15 @@ public final class OperatorApi {
     private final InstanceManager instances;
     private final InboxService inbox;
     private final JournalStats stats;
+    private final Reachability reachability;
     private final Clock clock;
 
-    public OperatorApi(InstanceManager instances, InboxService inbox, JournalStats stats, Clock clock) {
+    public OperatorApi(InstanceManager instances, InboxService inbox, JournalStats stats, Reachability reachability,
+                       Clock clock) {
         this.instances = instances;
         this.inbox = inbox;
         this.stats = stats;
+        this.reachability = reachability;
         this.clock = clock;
     }
 
@@ -44,6 +49,8 @@ public final class OperatorApi {
         router.post("/api/conversations/:id/resolve").handler(bodyHandler)
                 .handler(ctx -> api.offload(ctx, () -> resolve(ctx)));
         router.post("/api/conversations/:id/typing").handler(ctx -> api.offload(ctx, () -> typing(ctx)));
+        router.post("/api/conversations/:id/customer-reachable")
+                .handler(ctx -> api.offload(ctx, () -> customerReachable(ctx)));
         router.get("/api/stats").handler(ctx -> api.offload(ctx, () -> stats(ctx)));
     }
 
@@ -99,6 +106,21 @@ public final class OperatorApi {
             ctx.response().setStatusCode(204).end();
         } catch (InboxService.Refused e) {
             HttpApi.error(ctx, e.status(), e.getMessage());
+        }
+    }
+
+    /**
+     * Clears the unreachable mark of the conversation's customer address (an opt-out too: the operator answers for
+     * it), so replies are handed to the channel again. The channel marks the address again if it still cannot
+     * deliver.
+     */
+    private void customerReachable(RoutingContext ctx) throws Exception {
+        String id = ctx.pathParam("id");
+        switch (reachability.clear(id)) {
+            case NO_CONVERSATION -> HttpApi.error(ctx, 404, "no conversation with id " + id);
+            case NO_CUSTOMER_ADDRESS -> HttpApi.error(ctx, 409, "conversation " + id + " has no customer address");
+            case CLEARED -> HttpApi.json(ctx, 200, Map.of("conversationId", id, "cleared", true));
+            case WAS_REACHABLE -> HttpApi.json(ctx, 200, Map.of("conversationId", id, "cleared", false));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.omnibridge.hub.store.DeliveryTask;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.IngestReport;
 import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.hub.store.Reachability;
 import dev.omnibridge.hub.testing.Poll;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
@@ -370,6 +371,89 @@ class DispatcherTest {
             assertThat(out.idempotencyKey()).isEqualTo("omnibridge-" + replyId + "-web");
         });
         assertThat(deliveryColumn("result_ref", replyId, "web")).isEqualTo("sent-" + replyId);
+    }
+
+    /** A conversation on "web" whose customer the channel reported as {@code status}; returns its ticket. */
+    private String conversationMarked(String thread, java.util.function.Function<Address, AddressStatus> status,
+                                      FakeTargets targets) throws Exception {
+        long done = count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'");
+        ingest(thread, "hello");
+        awaitAllDone(done + 1);
+        DeskDelivery first = targets.deskAttempts.get(targets.deskAttempts.size() - 1);
+        journal.submit(writer.work("web", Inbound.none().withAddressStatuses(List.of(
+                status.apply(first.conversation().customer()))))).get(10, TimeUnit.SECONDS);
+        return "T-" + first.conversation().id();
+    }
+
+    private void reply(String ticket, String replyId, String text) throws Exception {
+        journal.submit(writer.work("desk", Inbound.replies(List.of(new DeskReply(ticket, replyId,
+                Author.agent("Alice"), text, null, null, null, null))))).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aCustomerWhoWritesAgainAfterAFailedSendIsReachableAgain() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        dispatcher(targets, 10);
+        String ticket = conversationMarked("thread-gone", a -> AddressStatus.unreachable(a, "chat not found"),
+                targets);
+        reply(ticket, "c-gone-1", "Are you there?");
+        Poll.until("the reply is dead-lettered", () -> deadLetters().size() == 1, () -> deadLetters().toString());
+        assertThat(targets.channelAttempts).isEmpty();
+
+        ingest("thread-gone", "I am back");
+        reply(ticket, "c-gone-2", "Welcome back");
+
+        Poll.until("the next reply is sent", () -> targets.channelAttempts.size() == 1, () -> "none yet");
+        assertThat(targets.channelAttempts.get(0).message().text()).isEqualTo("Welcome back");
+    }
+
+    @Test
+    void anOptOutLastsUntilAnOptInEvenWhenTheCustomerWritesAgain() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        dispatcher(targets, 10);
+        String ticket = conversationMarked("thread-stop2", a -> AddressStatus.optedOut(a, "opted out with STOP"),
+                targets);
+
+        ingest("thread-stop2", "where is my order");
+        reply(ticket, "c-stop2-1", "It ships today");
+
+        Poll.until("the reply is dead-lettered", () -> deadLetters().size() == 1, () -> deadLetters().toString());
+        assertThat(targets.channelAttempts).isEmpty();
+        assertThat(deadLetters().get(0).reason()).contains("opted out with STOP");
+    }
+
+    @Test
+    void replayingADeadLetterToAnUnreachableCustomerReallyTriesTheChannel() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        Dispatcher dispatcher = dispatcher(targets, 10);
+        String ticket = conversationMarked("thread-replay", a -> AddressStatus.unreachable(a, "chat not found"),
+                targets);
+        reply(ticket, "c-replay-1", "Are you there?");
+        Poll.until("the reply is dead-lettered", () -> deadLetters().size() == 1, () -> deadLetters().toString());
+        assertThat(targets.channelAttempts).isEmpty();
+
+        assertThat(dispatcher.replay(deadLetters().get(0).id())).isTrue();
+
+        Poll.until("the replay is sent", () -> targets.channelAttempts.size() == 1, () -> "not tried");
+        assertThat(targets.channelAttempts.get(0).message().text()).isEqualTo("Are you there?");
+        Poll.until("the dead letter is gone", () -> deadLetters().isEmpty(), () -> deadLetters().toString());
+    }
+
+    @Test
+    void anOperatorClearsAnOptOutAndTheNextReplyGoesOut() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        dispatcher(targets, 10);
+        String ticket = conversationMarked("thread-op", a -> AddressStatus.optedOut(a, "opted out with STOP"),
+                targets);
+        String conversation = ticket.substring(2);
+        Reachability reachability = new Reachability(journal, Clock.systemUTC());
+
+        assertThat(reachability.clear(conversation)).isEqualTo(Reachability.Cleared.CLEARED);
+        assertThat(reachability.clear(conversation)).isEqualTo(Reachability.Cleared.WAS_REACHABLE);
+        assertThat(reachability.clear("no-such-conversation")).isEqualTo(Reachability.Cleared.NO_CONVERSATION);
+        reply(ticket, "c-op-1", "Hello again");
+
+        Poll.until("the reply is sent", () -> targets.channelAttempts.size() == 1, () -> deadLetters().toString());
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.spi.MessageAnnotation;
 import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.spi.TicketUpdate;
@@ -224,6 +225,53 @@ class InboundWriterTest {
         assertThat(queries.messages(convA, 100)).extracting(v -> v.message().text()).containsExactly("one", "two");
         // Same customer address: both conversations belong to one contact.
         assertThat(count(db, "SELECT COUNT(*) FROM contacts")).isEqualTo(1);
+    }
+
+    private String conversationOf(IngestReport report) throws Exception {
+        return queries.message(report.storedMessageIds().get(0)).orElseThrow().message().conversationId();
+    }
+
+    @Test
+    void aThreadMoveRekeysTheConversationSoLaterMessagesAndRepliesUseTheNewKey() throws Exception {
+        String conv = conversationOf(ingest(customerMessage("web", "m-1", "group-1", "ann@example.com", "before")));
+
+        // The move and a message already under the new key, in one unit: the message joins the moved conversation.
+        IngestReport moved = ingest("web", Inbound.messages(List.of(customerMessage("web", "m-2", "super-1",
+                "ann@example.com", "after"))).withThreadMoves(List.of(new ThreadMove("group-1", "super-1"))));
+        String later = conversationOf(ingest(customerMessage("web", "m-3", "super-1", "ann@example.com", "later")));
+
+        assertThat(conversationOf(moved)).isEqualTo(conv);
+        assertThat(later).isEqualTo(conv);
+        assertThat(queries.conversation(conv).orElseThrow().threadKey()).isEqualTo("super-1");
+        assertThat(count(db, "SELECT COUNT(*) FROM conversations")).isEqualTo(1);
+        assertThat(deliveries.context(scheduled.get(scheduled.size() - 1)).conversation().threadKey())
+                .isEqualTo("super-1");
+    }
+
+    @Test
+    void aMessageUnderTheOldKeyInTheUnitOfItsMoveJoinsTheMovedConversation() throws Exception {
+        String conv = conversationOf(ingest(customerMessage("web", "m-1", "group-2", "ann@example.com", "one")));
+
+        IngestReport report = ingest("web", Inbound.messages(List.of(customerMessage("web", "m-2", "group-2",
+                "ann@example.com", "two"))).withThreadMoves(List.of(new ThreadMove("group-2", "super-2"))));
+
+        assertThat(conversationOf(report)).isEqualTo(conv);
+        assertThat(queries.message(report.storedMessageIds().get(0)).orElseThrow().message().threadKey())
+                .isEqualTo("super-2");
+        assertThat(count(db, "SELECT COUNT(*) FROM conversations")).isEqualTo(1);
+    }
+
+    @Test
+    void aMoveOntoAKeyWithItsOwnConversationOrFromAnUnknownKeyChangesNothing() throws Exception {
+        String a = conversationOf(ingest(customerMessage("web", "m-1", "group-3", "ann@example.com", "one")));
+        String b = conversationOf(ingest(customerMessage("web", "m-2", "super-3", "ann@example.com", "two")));
+
+        ingest("web", Inbound.none().withThreadMoves(List.of(new ThreadMove("group-3", "super-3"),
+                new ThreadMove("never-seen", "other"))));
+
+        assertThat(queries.conversation(a).orElseThrow().threadKey()).isEqualTo("group-3");
+        assertThat(queries.conversation(b).orElseThrow().threadKey()).isEqualTo("super-3");
+        assertThat(count(db, "SELECT COUNT(*) FROM conversations")).isEqualTo(2);
     }
 
     @Test

@@ -202,6 +202,15 @@ class ConsoleHttpTest {
         assertThat(json(r).path("conversations")).isEmpty();
     }
 
+    @Test
+    void clearingTheCustomerMarkOfAnUnknownConversationIs404AndNeedsTheToken() throws Exception {
+        HttpResponse<String> r = send(bearer(post("/api/conversations/no-such-id/customer-reachable", "{}")));
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(json(r).path("error").asText()).contains("no-such-id");
+        assertThat(send(post("/api/conversations/no-such-id/customer-reachable", "{}")).statusCode()).isEqualTo(401);
+    }
+
     private record Login(String cookie, String setCookie, String csrf) {
     }
 

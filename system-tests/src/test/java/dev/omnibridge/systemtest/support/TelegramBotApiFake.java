@@ -100,6 +100,7 @@ public final class TelegramBotApiFake implements AutoCloseable {
     private final List<ObjectNode> reserve = new ArrayList<>();
     private final Map<String, ServedFile> files = new HashMap<>();
     private final Set<String> blockedChats = new HashSet<>();
+    private final Map<String, Long> migratedChats = new HashMap<>();
     private final AtomicLong nextSentMessageId = new AtomicLong(90_000);
 
     private TelegramBotApiFake(String token) {
@@ -198,6 +199,23 @@ public final class TelegramBotApiFake implements AutoCloseable {
     public void blockedBy(long chatId) {
         synchronized (lock) {
             blockedChats.add(String.valueOf(chatId));
+        }
+    }
+
+    /** The user unblocked the bot: sends to this chat succeed again. */
+    public void unblockedBy(long chatId) {
+        synchronized (lock) {
+            blockedChats.remove(String.valueOf(chatId));
+        }
+    }
+
+    /**
+     * The group was upgraded to a supergroup: from now on every send to {@code groupId} answers 400 "group chat was
+     * upgraded to a supergroup chat" with {@code parameters.migrate_to_chat_id}, as the Bot API does.
+     */
+    public void migrated(long groupId, long supergroupId) {
+        synchronized (lock) {
+            migratedChats.put(String.valueOf(groupId), supergroupId);
         }
     }
 
@@ -374,6 +392,12 @@ public final class TelegramBotApiFake implements AutoCloseable {
             }
             if (blockedChats.contains(chatId)) {
                 return error(stubbed, 403, "Forbidden: bot was blocked by the user");
+            }
+            if (migratedChats.containsKey(chatId)) {
+                ObjectNode body = Json.object().put("ok", false).put("error_code", 400)
+                        .put("description", "Bad Request: group chat was upgraded to a supergroup chat");
+                body.putObject("parameters").put("migrate_to_chat_id", migratedChats.get(chatId));
+                return json(stubbed, 400, body);
             }
             if (method.equals("sendMessage") && params.path("text").asText("").isEmpty()) {
                 return error(stubbed, 400, "Bad Request: message text is empty");

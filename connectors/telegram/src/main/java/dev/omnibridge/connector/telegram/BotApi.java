@@ -156,8 +156,9 @@ final class BotApi {
         String description = json.hasNonNull("description") ? redact(json.get("description").asText()) : null;
         JsonNode after = json.path("parameters").path("retry_after");
         Duration retryAfter = after.canConvertToLong() ? Duration.ofSeconds(Math.max(0, after.asLong())) : null;
+        JsonNode migrated = json.path("parameters").path("migrate_to_chat_id");
         throw new BotApiException(method + ": HTTP " + code + (description == null ? "" : ": " + description),
-                code, description, retryAfter);
+                code, description, retryAfter, migrated.canConvertToLong() ? migrated.asLong() : null);
     }
 
     private static String quoted(String name) {

@@ -11,12 +11,18 @@ final class BotApiException extends Exception {
     private final int status;
     private final String description;
     private final Duration retryAfter;
+    private final Long migrateToChatId;
 
     BotApiException(String message, int status, String description, Duration retryAfter) {
+        this(message, status, description, retryAfter, null);
+    }
+
+    BotApiException(String message, int status, String description, Duration retryAfter, Long migrateToChatId) {
         super(message, null, false, false);
         this.status = status;
         this.description = description;
         this.retryAfter = retryAfter;
+        this.migrateToChatId = migrateToChatId;
     }
 
     int status() {
@@ -31,6 +37,11 @@ final class BotApiException extends Exception {
     /** {@code parameters.retry_after} of a 429, or null. */
     Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** {@code parameters.migrate_to_chat_id}: the group became this supergroup; or null. */
+    Long migrateToChatId() {
+        return migrateToChatId;
     }
 
     boolean isNetwork() {

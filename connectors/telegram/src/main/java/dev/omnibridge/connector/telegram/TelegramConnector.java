@@ -16,6 +16,7 @@ import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.Skipped;
+import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.webhook.HmacSignatures;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
@@ -33,6 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -177,6 +181,10 @@ final class TelegramConnector implements ChannelConnector {
         if (result instanceof UpdateMapper.Skip s) {
             return WebhookOutcome.store(Inbound.skipped(s.skipped()));
         }
+        if (result instanceof UpdateMapper.Moved moved) {
+            LOG.info("{}: a group became a supergroup; its conversation moves to the new chat id", instance);
+            return WebhookOutcome.store(Inbound.none().withThreadMoves(List.of(moved.move())));
+        }
         LOG.debug("{}: ignored update of type {}", instance, ((UpdateMapper.NotAMessage) result).type());
         return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
     }
@@ -208,6 +216,24 @@ final class TelegramConnector implements ChannelConnector {
         if (text.isEmpty() && message.attachments().isEmpty()) {
             throw DeliveryException.permanent("nothing to send: the reply has no text and no attachments");
         }
+        try {
+            return sendTo(r, message, text, chatId, topic, replyTo, customer);
+        } catch (ChatMigrated migrated) {
+            // A basic group became a supergroup: the conversation moves to the new chat, and the reply goes there.
+            // The group's message ids mean nothing in the supergroup, so the retry answers no message.
+            String newChat = String.valueOf(migrated.toChatId);
+            moveConversation(r, threadKey, topic == null ? newChat : newChat + ":" + topic);
+            try {
+                return sendTo(r, message, text, newChat, topic, null, customer);
+            } catch (ChatMigrated again) {
+                throw DeliveryException.permanent("Telegram says the supergroup the group became moved again");
+            }
+        }
+    }
+
+    /** Sends the text (in chunks) and the attachments to one chat; returns the first message's id. */
+    private String sendTo(Running r, Message message, String text, String chatId, String topic, Long replyTo,
+                          Address customer) throws ChatMigrated {
         String first = null;
         try {
             for (String chunk : chunks(text)) {
@@ -228,6 +254,9 @@ final class TelegramConnector implements ChannelConnector {
                 first = first == null ? id : first;
             }
         } catch (BotApiException e) {
+            if (e.migrateToChatId() != null && first == null) {
+                throw new ChatMigrated(e.migrateToChatId());
+            }
             throw failed(r, e, customer, first);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -235,6 +264,34 @@ final class TelegramConnector implements ChannelConnector {
         }
         LOG.debug("{}: sent {}", r.context().instanceId(), first);
         return first;
+    }
+
+    /** Telegram answered a send with {@code parameters.migrate_to_chat_id}. */
+    private static final class ChatMigrated extends Exception {
+        final long toChatId;
+
+        ChatMigrated(long toChatId) {
+            super(null, null, false, false);
+            this.toChatId = toChatId;
+        }
+    }
+
+    /**
+     * Asks the hub to re-key the conversation, and waits for it: later inbound messages from the supergroup then
+     * join it, and later replies go straight to the supergroup. If the hub cannot store it now, this reply still goes
+     * out, and the next reply to the old chat moves it again.
+     */
+    private void moveConversation(Running r, String fromKey, String toKey) {
+        String instance = r.context().instanceId();
+        LOG.info("{}: a group became a supergroup; its conversation moves to the new chat id", instance);
+        try {
+            r.context().submit(Inbound.none().withThreadMoves(List.of(new ThreadMove(fromKey, toKey))))
+                    .toCompletableFuture().get(r.settings().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: could not move the conversation to the supergroup yet: {}", instance, e.toString());
+        }
     }
 
     private String sendAttachment(Running r, Attachment a, String chatId, String topic)
@@ -312,7 +369,7 @@ final class TelegramConnector implements ChannelConnector {
         if (customer == null || customer.kind() != AddressKind.CHAT_USER) {
             return;
         }
-        r.context().submit(Inbound.none().withAddressStatuses(List.of(AddressStatus.optedOut(customer, reason))))
+        r.context().submit(Inbound.none().withAddressStatuses(List.of(AddressStatus.unreachable(customer, reason))))
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         LOG.warn("{}: could not record that {} is unreachable: {}", r.context().instanceId(),
@@ -359,6 +416,12 @@ final class TelegramConnector implements ChannelConnector {
      * batch is acknowledged to Telegram only by the poll that follows its successful submit.
      */
     static final class Poller implements Runnable {
+        /**
+         * How long a stored offset is sent: Telegram's quiet week, less the 24 hours it keeps an update (the newest
+         * update of a batch stored now may be that old) and a day for clocks that differ.
+         */
+        static final Duration TRUSTED_OFFSET_AGE = Duration.ofDays(5);
+
         private final ConnectorContext context;
         private final TelegramSettings settings;
         private final BotApi api;
@@ -366,6 +429,7 @@ final class TelegramConnector implements ChannelConnector {
         private final Duration minBackoff;
         private final Thread thread;
         private volatile boolean stopping;
+        private boolean warnedStale;
 
         Poller(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
                Duration minBackoff) {
@@ -434,7 +498,7 @@ final class TelegramConnector implements ChannelConnector {
         boolean pollOnce() throws InterruptedException, PollFailed {
             ObjectNode params = BotApi.JSON.createObjectNode();
             Long stored = storedOffset();
-            if (stored != null) {
+            if (stored != null && offsetStillValid()) {
                 params.put("offset", stored + 1);
             }
             params.put("timeout", settings.pollTimeout().toSeconds());
@@ -461,6 +525,7 @@ final class TelegramConnector implements ChannelConnector {
             }
             List<Message> messages = new ArrayList<>();
             List<Skipped> skipped = new ArrayList<>();
+            List<ThreadMove> moves = new ArrayList<>();
             // Ids grow but are not contiguous (and Telegram may restart them after a quiet week), so the offset is
             // the highest id of this batch, not a count. An update that was stored before is submitted again and
             // deduped by its channel message id.
@@ -482,13 +547,17 @@ final class TelegramConnector implements ChannelConnector {
                     messages.add(m.message());
                 } else if (result instanceof UpdateMapper.Skip s) {
                     skipped.add(s.skipped());
+                } else if (result instanceof UpdateMapper.Moved moved && !moves.contains(moved.move())) {
+                    moves.add(moved.move());
                 }
             }
             if (highest == Long.MIN_VALUE) {
                 throw new PollFailed("getUpdates answered updates without update_id");
             }
             Inbound inbound = new Inbound(messages, null, null,
-                    Map.of(TelegramSettings.OFFSET_KEY, String.valueOf(highest))).withSkipped(skipped);
+                    Map.of(TelegramSettings.OFFSET_KEY, String.valueOf(highest),
+                            TelegramSettings.OFFSET_AT_KEY, now.toString())).withSkipped(skipped)
+                    .withThreadMoves(moves);
             try {
                 context.submit(inbound).toCompletableFuture().get();
             } catch (java.util.concurrent.ExecutionException e) {
@@ -499,6 +568,37 @@ final class TelegramConnector implements ChannelConnector {
             }
             LOG.debug("{}: stored {} messages, offset now {}", context.instanceId(), messages.size(), highest);
             return true;
+        }
+
+        /**
+         * Whether the stored offset may be sent. Telegram: "If there are no new updates for at least a week, then
+         * identifier of the next update will be chosen randomly instead of sequentially", and an update counts as
+         * confirmed once getUpdates is called with a higher offset. So after a quiet week the stored offset may lie
+         * above the next (random) id, and sending it would confirm new updates unseen. A poll without offset returns
+         * every unconfirmed update instead; one stored before comes again and the hub drops it by its channel message
+         * id. An offset without its time (saved by an earlier version) is treated as old. The time is when the batch
+         * was stored, since Telegram's update times are not in the updates (a message's date may be far older).
+         * Updates from before a stale offset are gone by then (Telegram keeps them 24 hours), so a poll without
+         * offset cannot mix the old id sequence with the new one.
+         */
+        private boolean offsetStillValid() {
+            Instant at = context.offset(TelegramSettings.OFFSET_AT_KEY).map(v -> {
+                try {
+                    return Instant.parse(v.strip());
+                } catch (java.time.format.DateTimeParseException e) {
+                    return null;
+                }
+            }).orElse(null);
+            boolean valid = at != null && at.isAfter(Instant.now().minus(TRUSTED_OFFSET_AGE));
+            if (!valid && !warnedStale) {
+                warnedStale = true;
+                LOG.info("{}: the stored offset was saved at {}, and Telegram may restart update ids after a week "
+                        + "without updates; polling without offset until the next batch (updates seen before are "
+                        + "dropped as duplicates)", context.instanceId(), at == null ? "an unknown time" : at);
+            } else if (valid) {
+                warnedStale = false;
+            }
+            return valid;
         }
 
         private Long storedOffset() {

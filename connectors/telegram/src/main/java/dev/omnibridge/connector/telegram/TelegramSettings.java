@@ -20,6 +20,11 @@ record TelegramSettings(Secret botToken, boolean webhookMode, URI apiBaseUrl, Du
 
     /** The poll position key saved with each batch: the highest update_id it covers. */
     static final String OFFSET_KEY = "updateId";
+    /**
+     * Saved with {@link #OFFSET_KEY}: when the batch was stored, ISO-8601. After a week without updates Telegram
+     * picks the next update_id at random, so an offset that old is not sent (see the poller).
+     */
+    static final String OFFSET_AT_KEY = "updateIdAt";
 
     static TelegramSettings from(Settings s, URI hubWebhookUrl) {
         boolean webhook = "webhook".equals(s.string(MODE));

@@ -10,6 +10,7 @@ import dev.omnibridge.model.FileNames;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.Skipped;
+import dev.omnibridge.spi.ThreadMove;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,14 @@ final class UpdateMapper {
     static final long BOT_API_DOWNLOAD_LIMIT = 20L * 1024 * 1024;
 
     /** What an update became. */
-    sealed interface Result permits Mapped, NotAMessage, Skip {
+    sealed interface Result permits Mapped, NotAMessage, Skip, Moved {
+    }
+
+    /**
+     * A basic group became a supergroup with a new chat id: the service message {@code migrate_to_chat_id} (in the
+     * old group) or {@code migrate_from_chat_id} (in the new supergroup). Its conversation takes the new chat id.
+     */
+    record Moved(ThreadMove move) implements Result {
     }
 
     record Mapped(Message message) implements Result {
@@ -97,6 +105,14 @@ final class UpdateMapper {
                     "Telegram message without chat.id or message_id", null));
         }
         long chatId = chat.get("id").asLong();
+        if (msg.path("migrate_to_chat_id").canConvertToLong()) {
+            return new Moved(new ThreadMove(String.valueOf(chatId), String.valueOf(msg.get("migrate_to_chat_id")
+                    .asLong())));
+        }
+        if (msg.path("migrate_from_chat_id").canConvertToLong()) {
+            return new Moved(new ThreadMove(String.valueOf(msg.get("migrate_from_chat_id").asLong()),
+                    String.valueOf(chatId)));
+        }
         long messageId = msg.get("message_id").asLong();
         String original = chatId + ":" + messageId;
         long date = msg.path("date").asLong(0);

@@ -5,6 +5,7 @@ import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Role;
+import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -208,5 +210,25 @@ class ContentTest {
         assertThat(outcome.inbound().messages()).isEmpty();
         assertThat(outcome.inbound().skipped()).singleElement()
                 .satisfies(s -> assertThat(s.reason()).contains("new_chat_members"));
+    }
+
+    @Test
+    void aGroupUpgradedToASupergroupMovesItsConversationFromEitherServiceMessage() {
+        // Telegram posts both: migrate_to_chat_id in the old group, migrate_from_chat_id in the new supergroup.
+        String oldGroup = "{\"id\":-4012345678,\"title\":\"Team\",\"type\":\"group\"}";
+        String supergroup = "{\"id\":-1004012345678,\"title\":\"Team\",\"type\":\"supergroup\"}";
+        var to = connector.onWebhook(hook("{\"update_id\":114,\"message\":{\"message_id\":20,\"from\":"
+                + Fixtures.user(78, "Cy", "Dee", "cyd") + ",\"chat\":" + oldGroup + ",\"date\":1735689600,"
+                + "\"migrate_to_chat_id\":-1004012345678}}", SECRET));
+        var from = connector.onWebhook(hook("{\"update_id\":115,\"message\":{\"message_id\":1,\"from\":"
+                + Fixtures.user(78, "Cy", "Dee", "cyd") + ",\"chat\":" + supergroup + ",\"date\":1735689600,"
+                + "\"migrate_from_chat_id\":-4012345678}}", SECRET));
+
+        for (var outcome : List.of(to, from)) {
+            assertThat(outcome.inbound().threadMoves())
+                    .containsExactly(new ThreadMove("-4012345678", "-1004012345678"));
+            assertThat(outcome.inbound().messages()).isEmpty();
+            assertThat(outcome.inbound().skipped()).isEmpty();
+        }
     }
 }

@@ -12,6 +12,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +106,46 @@ class OutboundTest {
                 "{\"chat_id\":-1001234567890,\"message_thread_id\":12,\"text\":\"In topic\"}")));
     }
 
+    /** The Bot API's answer to a send to a basic group that became a supergroup (ResponseParameters). */
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder upgraded(long supergroup) {
+        return com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: group chat was "
+                        + "upgraded to a supergroup chat\",\"parameters\":{\"migrate_to_chat_id\":" + supergroup + "}}");
+    }
+
+    @Test
+    void aReplyToAGroupThatBecameASupergroupMovesTheConversationAndIsSentToTheSupergroup() {
+        wm.stubFor(post(urlEqualTo(path("sendMessage"))).withRequestBody(containing("\"chat_id\":-4012345678"))
+                .willReturn(upgraded(-1004012345678L)));
+        wm.stubFor(post(urlEqualTo(path("sendMessage"))).withRequestBody(containing("\"chat_id\":-1004012345678"))
+                .willReturn(okJson(sent(-1004012345678L, 3))));
+
+        String id = connector.send(reply("-4012345678", "Hello group", "-4012345678:7", List.of()));
+
+        assertThat(id).isEqualTo("-1004012345678:3");
+        // The group's message ids mean nothing in the supergroup: the retry is not a reply to one.
+        wm.verify(postRequestedFor(urlEqualTo(path("sendMessage"))).withRequestBody(equalToJson(
+                "{\"chat_id\":-1004012345678,\"text\":\"Hello group\"}")));
+        assertThat(ctx.submissions()).singleElement().satisfies(i -> assertThat(i.threadMoves())
+                .containsExactly(new ThreadMove("-4012345678", "-1004012345678")));
+    }
+
+    @Test
+    void aSupergroupThatSaysItMovedAgainIsAPermanentFailure() {
+        wm.stubFor(post(urlEqualTo(path("sendMessage"))).withRequestBody(containing("\"chat_id\":-4012345678"))
+                .willReturn(upgraded(-1004012345678L)));
+        wm.stubFor(post(urlEqualTo(path("sendMessage"))).withRequestBody(containing("\"chat_id\":-1004012345678"))
+                .willReturn(upgraded(-4012345678L)));
+
+        assertThatThrownBy(() -> connector.send(reply("-4012345678", "Hello group", null, List.of())))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("supergroup");
+                });
+        wm.verify(2, postRequestedFor(urlEqualTo(path("sendMessage"))));
+    }
+
     @Test
     void attachmentsAreUploadedAsPhotoOrDocument() throws Exception {
         byte[] png = "PNGDATA".getBytes(StandardCharsets.UTF_8);
@@ -145,7 +186,7 @@ class OutboundTest {
     }
 
     @Test
-    void blockedBotIsPermanentAndRecordedOnTheContact() {
+    void blockedBotIsPermanentAndMarksTheAddressUntilTheCustomerWritesAgain() {
         wm.stubFor(post(urlEqualTo(path("sendMessage")))
                 .willReturn(error(403, "Forbidden: bot was blocked by the user", null)));
         assertThatThrownBy(() -> connector.send(reply("42", "Hi", null, List.of())))
@@ -154,16 +195,16 @@ class OutboundTest {
                     assertThat(e.getMessage()).contains("403").contains("blocked");
                 });
         assertThat(ctx.submissions()).singleElement().satisfies(i -> assertThat(i.addressStatuses())
-                .containsExactly(AddressStatus.optedOut(Address.chatUser("42"), "blocked the bot")));
+                .containsExactly(AddressStatus.unreachable(Address.chatUser("42"), "blocked the bot")));
     }
 
     @Test
-    void chatNotFoundIsPermanentAndRecorded() {
+    void chatNotFoundIsPermanentAndMarksTheAddressUntilTheCustomerWritesAgain() {
         wm.stubFor(post(urlEqualTo(path("sendMessage"))).willReturn(error(400, "Bad Request: chat not found", null)));
         assertThatThrownBy(() -> connector.send(reply("42", "Hi", null, List.of())))
                 .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isFalse());
         assertThat(ctx.submissions()).singleElement().satisfies(i -> assertThat(i.addressStatuses())
-                .containsExactly(AddressStatus.optedOut(Address.chatUser("42"), "chat not found")));
+                .containsExactly(AddressStatus.unreachable(Address.chatUser("42"), "chat not found")));
     }
 
     @Test

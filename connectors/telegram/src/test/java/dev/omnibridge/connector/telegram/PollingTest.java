@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -82,7 +84,7 @@ class PollingTest {
         assertThat(submitted).hasSize(1);
         assertThat(submitted.get(0).messages()).extracting(Message::channelMessageId)
                 .containsExactly("42:1", "42:2", "42:3");
-        assertThat(submitted.get(0).offsets()).isEqualTo(Map.of("updateId", "107"));
+        assertThat(submitted.get(0).offsets()).containsEntry("updateId", "107").containsKey("updateIdAt");
         assertThat(ctx.offsets()).containsEntry("updateId", "107");
         wm.verify(postRequestedFor(urlEqualTo(path("getUpdates")))
                 .withRequestBody(matchingJsonPath("$.timeout", equalTo("0")))
@@ -127,7 +129,7 @@ class PollingTest {
         updatesAt(500, updates(textUpdate(500, 1, "one"), textUpdate(502, 2, "two")));
         updatesAt(503, updates());
         FakeConnectorContext ctx = Fixtures.context(Fixtures.settings(wm, "polling"));
-        ctx.submit(Inbound.none().withOffsets(Map.of("updateId", "499")));
+        ctx.submit(Inbound.none().withOffsets(recentOffset(499)));
         ctx.failNextSubmit(new IllegalStateException("store is down"));
         start(ctx);
 
@@ -138,6 +140,94 @@ class PollingTest {
                 .contains("store is down"));
         assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("42:1", "42:2");
         assertThat(ctx.offsets()).containsEntry("updateId", "502");
+    }
+
+    /** An offset as a batch stored a minute ago leaves it: the highest update id and when that update was made. */
+    private static Map<String, String> recentOffset(long updateId) {
+        return Map.of("updateId", String.valueOf(updateId), "updateIdAt", Instant.now().minusSeconds(60).toString());
+    }
+
+    @Test
+    void aStoredBatchRecordsWhenItWasStored() throws Exception {
+        updatesWithoutOffset(updates(textUpdate(100, 1, "one")));
+        FakeConnectorContext ctx = Fixtures.context(Fixtures.settings(wm, "polling"));
+        Instant before = Instant.now();
+        start(ctx);
+        await(() -> ctx.offsets().containsKey("updateId"), "batch stored");
+
+        assertThat(ctx.offsets()).containsEntry("updateId", "100");
+        assertThat(Instant.parse(ctx.offsets().get("updateIdAt"))).isBetween(before, Instant.now());
+    }
+
+    @Test
+    void afterAQuietWeekTheStoredOffsetIsNotSentSoUpdatesWithRestartedIdsAreNotConfirmedUnseen() throws Exception {
+        // The last stored update is 8 days old. Telegram picks the next update_id at random after a week without
+        // updates, here 17, far below the stored 9000: polling with offset 9001 would confirm it unseen.
+        updatesAt(9001, updates());
+        updatesWithoutOffset(updates(textUpdate(17, 5, "back after a week")));
+        updatesAt(18, updates());
+        FakeConnectorContext ctx = Fixtures.context(Fixtures.settings(wm, "polling"));
+        ctx.submit(Inbound.none().withOffsets(Map.of("updateId", "9000",
+                "updateIdAt", Instant.now().minus(Duration.ofDays(8)).toString())));
+        start(ctx);
+
+        await(() -> polls().stream().anyMatch(r -> r.getBodyAsString().contains("\"offset\":18")), "poll at 18");
+        assertThat(polls()).noneMatch(r -> r.getBodyAsString().contains("\"offset\":9001"));
+        assertThat(polls().get(0).getBodyAsString()).doesNotContain("\"offset\"");
+        assertThat(ctx.messages()).extracting(Message::text).containsExactly("back after a week");
+        assertThat(ctx.offsets()).containsEntry("updateId", "17");
+    }
+
+    @Test
+    void anOffsetStoredWithoutItsTimeIsNotTrustedUntilTheNextBatch() throws Exception {
+        // An offset saved by an earlier version has no time: it may be older than a week, so it is not sent.
+        updatesAt(9001, updates());
+        updatesWithoutOffset(updates(textUpdate(9005, 6, "hello")));
+        updatesAt(9006, updates());
+        FakeConnectorContext ctx = Fixtures.context(Fixtures.settings(wm, "polling"));
+        ctx.submit(Inbound.none().withOffsets(Map.of("updateId", "9000")));
+        start(ctx);
+
+        await(() -> polls().stream().anyMatch(r -> r.getBodyAsString().contains("\"offset\":9006")),
+                "poll at 9006");
+        assertThat(polls()).noneMatch(r -> r.getBodyAsString().contains("\"offset\":9001"));
+        assertThat(ctx.messages()).extracting(Message::text).containsExactly("hello");
+    }
+
+    @Test
+    void aRecentOffsetIsSentAsBefore() throws Exception {
+        updatesAt(9001, updates(textUpdate(9001, 7, "next")));
+        updatesAt(9002, updates());
+        FakeConnectorContext ctx = Fixtures.context(Fixtures.settings(wm, "polling"));
+        ctx.submit(Inbound.none().withOffsets(recentOffset(9000)));
+        start(ctx);
+
+        await(() -> polls().stream().anyMatch(r -> r.getBodyAsString().contains("\"offset\":9002")),
+                "poll at 9002");
+        assertThat(polls()).allMatch(r -> r.getBodyAsString().contains("\"offset\""));
+        assertThat(ctx.messages()).extracting(Message::text).containsExactly("next");
+    }
+
+    @Test
+    void aPolledGroupUpgradeMovesTheConversationWithTheBatchThatCarriesIt() throws Exception {
+        String oldGroup = "{\"id\":-4012345678,\"title\":\"Team\",\"type\":\"group\"}";
+        String supergroup = "{\"id\":-1004012345678,\"title\":\"Team\",\"type\":\"supergroup\"}";
+        String from = Fixtures.user(78, "Cy", "Dee", "cyd");
+        updatesWithoutOffset(updates(
+                "{\"update_id\":300,\"message\":{\"message_id\":20,\"from\":" + from + ",\"chat\":" + oldGroup
+                        + ",\"date\":1735689600,\"migrate_to_chat_id\":-1004012345678}}",
+                "{\"update_id\":301,\"message\":{\"message_id\":1,\"from\":" + from + ",\"chat\":" + supergroup
+                        + ",\"date\":1735689600,\"migrate_from_chat_id\":-4012345678}}",
+                "{\"update_id\":302,\"message\":{\"message_id\":2,\"from\":" + from + ",\"chat\":" + supergroup
+                        + ",\"date\":1735689601,\"text\":\"we are a supergroup now\"}}"));
+        FakeConnectorContext ctx = Fixtures.context(Fixtures.settings(wm, "polling"));
+        start(ctx);
+        await(() -> ctx.offsets().containsKey("updateId"), "batch stored");
+
+        Inbound batch = ctx.submissions().get(0);
+        assertThat(batch.threadMoves()).containsOnly(new ThreadMove("-4012345678", "-1004012345678"));
+        assertThat(batch.messages()).extracting(Message::threadKey).containsExactly("-1004012345678");
+        assertThat(batch.offsets()).containsEntry("updateId", "302");
     }
 
     @Test
