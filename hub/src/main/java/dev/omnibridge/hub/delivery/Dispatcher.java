@@ -241,23 +241,29 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Fills the target's window: first the waiting overflowing lanes (older rows), then the next pages. */
+    /**
+     * Fills the target's window: first the waiting overflowing lanes (older rows), then the next pages. Each read
+     * takes the admission lock on its own, so rows committed meanwhile are handed over between two reads rather
+     * than after all of them (a page of rows that all belong to overflowing lanes admits nothing, and the reads go
+     * on).
+     */
     private void refill(TargetFeed feed) {
-        synchronized (admission) {
-            synchronized (lanes) {
-                feed.refillQueued = false;
+        synchronized (lanes) {
+            feed.refillQueued = false;
+        }
+        try {
+            boolean more = true;
+            while (running && more) {
+                synchronized (admission) {
+                    more = refillStep(feed);
+                }
             }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.error("Reading the outbox of {} failed, will retry: {}", feed.target, e.getMessage());
             try {
-                while (running && refillStep(feed)) {
-                    // next step
-                }
-            } catch (java.sql.SQLException | RuntimeException e) {
-                LOG.error("Reading the outbox of {} failed, will retry: {}", feed.target, e.getMessage());
-                try {
-                    timer.schedule(() -> requestRefill(feed), 1, TimeUnit.SECONDS);
-                } catch (RejectedExecutionException stopped) {
-                    // Closing.
-                }
+                timer.schedule(() -> requestRefill(feed), 1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // Closing.
             }
         }
     }
