@@ -102,7 +102,7 @@ public final class Hub implements AutoCloseable {
                 clock);
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
-                config.delivery().maxAttempts(), config.delivery().workers(), clock);
+                config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window());
         // A reply the customer will never get is news for the agents: tell the desks with an internal note.
         dispatcher.onChannelDeadLetter((task, reason) -> journal.submit(writer.deliveryFailedNotice(task, reason))
                 .whenComplete((desks, error) -> {

@@ -111,13 +111,15 @@ public final class ConfigLoader {
         JsonNode store = hub.path("store");
         unknownKeys(store, Set.of("url", "username", "password"), "hub.store.", problems);
         JsonNode delivery = hub.path("delivery");
-        unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff"), "hub.delivery.",
-                problems);
+        unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff", "window"),
+                "hub.delivery.", problems);
         HubConfig.Delivery deliveryConfig = new HubConfig.Delivery(
                 (int) number(delivery, "workers", 16, 1, 1024, "hub.delivery.workers", problems),
                 (int) number(delivery, "maxAttempts", 10, 1, 1000, "hub.delivery.maxAttempts", problems),
                 duration(delivery, "initialBackoff", "1s", "hub.delivery.initialBackoff", problems),
-                duration(delivery, "maxBackoff", "5m", "hub.delivery.maxBackoff", problems));
+                duration(delivery, "maxBackoff", "5m", "hub.delivery.maxBackoff", problems),
+                (int) number(delivery, "window", HubConfig.Delivery.DEFAULT_WINDOW, 1, 1_000_000,
+                        "hub.delivery.window", problems));
 
         List<HubConfig.Instance> rejected = new ArrayList<>();
         List<HubConfig.Instance> instances = instances(root.path("instances"), rejected, problems);

@@ -21,7 +21,13 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
         }
     }
 
-    public record Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    /** @param window outbox rows per target the dispatcher holds in memory; the rest wait in the store */
+    public record Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff, int window) {
+        public static final int DEFAULT_WINDOW = 2000;
+
+        public Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+            this(workers, maxAttempts, initialBackoff, maxBackoff, DEFAULT_WINDOW);
+        }
     }
 
     /** One connector instance as configured; settings are raw values, converted by the connector's ConfigDef. */

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +40,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * retried with backoff (holding its lane), and a permanent or exhausted one goes to the dead-letter list while
  * the lane moves on.
  *
+ * <p>Memory is bounded whatever the backlog: per target at most {@code window} rows are held (see
+ * {@link TargetFeed}), read from the store a page at a time as earlier ones finish, and one lane holds at most
+ * {@code laneCap} of them so that one long conversation cannot take a target's whole window. Rows committed while
+ * a target is caught up go straight to their lane; otherwise they stay in the store until the pages reach them.
+ * Reads and admissions are serialised by the admission lock; a delivery itself never waits for it.
+ *
  * <p>A lane does not wait for the commit of a successful outcome before its next delivery: the journal commits
  * outcomes in the order they are submitted, and a crash before the commit only repeats deliveries under the same
  * idempotency key. What the next delivery needs from that outcome (a desk ticket just created) the lane keeps in
@@ -56,14 +63,27 @@ public final class Dispatcher implements AutoCloseable {
     private final Backoff backoff;
     private final int maxAttempts;
     private final Clock clock;
+    private final int window;
+    private final int laneCap;
+    private final int page;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "omnibridge-retry-timer");
         t.setDaemon(true);
         return t;
     });
+    // Reads the outbox pages, one target at a time.
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "omnibridge-outbox-reader");
+        t.setDaemon(true);
+        return t;
+    });
+    // Taken before the lanes lock, never after it: a read of the store and the admission of its rows are one step,
+    // so that a row committed meanwhile cannot overtake the rows read.
+    private final Object admission = new Object();
     private final Map<String, Lane> lanes = new HashMap<>();
-    // Outbox rows already in a lane: at start-up, recover() may read a row the writer has just handed over too.
+    private final Map<String, TargetFeed> feeds = new HashMap<>();
+    // Ids of the rows held: a safety net against admitting one twice.
     private final Set<Long> queued = ConcurrentHashMap.newKeySet();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong retrying = new AtomicLong();
@@ -73,20 +93,6 @@ public final class Dispatcher implements AutoCloseable {
     // Successful outcomes submitted to the journal and not yet committed; close() waits for them.
     private final Set<CompletableFuture<Void>> unrecorded = ConcurrentHashMap.newKeySet();
 
-    private static final class Lane {
-        final String key;
-        final ArrayDeque<DeliveryTask> queue = new ArrayDeque<>();
-        boolean busy;
-        // Outcomes of this lane not committed yet: while there are any, the lane stays so its ticket is not lost.
-        int unrecorded;
-        // The desk ticket a delivery of this lane created, possibly not committed yet.
-        volatile String ticketRef;
-
-        Lane(String key) {
-            this.key = key;
-        }
-    }
-
     /** Told when a reply to a customer is dead-lettered, so the desk can hear of it. */
     public void onChannelDeadLetter(java.util.function.BiConsumer<DeliveryTask, String> listener) {
         this.onChannelDeadLetter = listener;
@@ -94,6 +100,16 @@ public final class Dispatcher implements AutoCloseable {
 
     public Dispatcher(DeliveryStore store, Journal journal, DeliveryTargets targets, Metrics metrics,
                       Backoff backoff, int maxAttempts, int workerCount, Clock clock) {
+        this(store, journal, targets, metrics, backoff, maxAttempts, workerCount, clock,
+                dev.omnibridge.hub.config.HubConfig.Delivery.DEFAULT_WINDOW);
+    }
+
+    /** @param window outbox rows per target held in memory at most */
+    public Dispatcher(DeliveryStore store, Journal journal, DeliveryTargets targets, Metrics metrics,
+                      Backoff backoff, int maxAttempts, int workerCount, Clock clock, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1");
+        }
         this.store = store;
         this.journal = journal;
         this.targets = targets;
@@ -101,6 +117,10 @@ public final class Dispatcher implements AutoCloseable {
         this.backoff = backoff;
         this.maxAttempts = maxAttempts;
         this.clock = clock;
+        this.window = window;
+        // A twentieth of the window per conversation still keeps twenty of them going when one lane is stuck.
+        this.laneCap = Math.max(1, window / 20);
+        this.page = Math.min(window, 500);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerCount, r -> {
             Thread t = new Thread(r, "omnibridge-delivery-" + n.incrementAndGet());
@@ -112,36 +132,198 @@ public final class Dispatcher implements AutoCloseable {
         metrics.deliveries("dead", dead::get);
     }
 
-    /** Queues everything the outbox still holds, e.g. after a restart. */
-    public void recover() throws java.sql.SQLException {
-        var tasks = store.pending();
-        dead.set(store.countByState().getOrDefault("DEAD", 0L));
-        tasks.forEach(this::enqueue);
-        if (!tasks.isEmpty()) {
-            LOG.info("Resuming {} undelivered message(s) from the outbox", tasks.size());
+    /**
+     * Starts on what the outbox still holds, e.g. after a restart: counts it, and has each target with pending
+     * rows read its first page. Returns without waiting for them.
+     */
+    public void recover() throws Exception {
+        // Counted in the journal, so the counts and the hand-overs of rows committed around them add up exactly.
+        Map<String, Long> counts = journal.submit((c, after) -> {
+            Map<String, Long> n = store.countByState().apply(c, after);
+            after.run(() -> {
+                pending.set(n.getOrDefault("PENDING", 0L) + n.getOrDefault("RETRYING", 0L));
+                retrying.set(n.getOrDefault("RETRYING", 0L));
+                dead.set(n.getOrDefault("DEAD", 0L));
+            });
+            return n;
+        }).get();
+        for (String target : store.pendingTargets()) {
+            TargetFeed feed;
+            synchronized (lanes) {
+                feed = feed(target);
+            }
+            requestRefill(feed);
+        }
+        long undelivered = counts.getOrDefault("PENDING", 0L) + counts.getOrDefault("RETRYING", 0L);
+        if (undelivered > 0) {
+            LOG.info("Resuming {} undelivered message(s) from the outbox", undelivered);
         }
     }
 
-    /** Takes a committed outbox row. */
+    /** Takes a newly committed outbox row. */
     public void enqueue(DeliveryTask task) {
-        if (!queued.add(task.id())) {
-            return;
-        }
         pending.incrementAndGet();
-        if (task.attempts() > 0) {
-            retrying.incrementAndGet();
+        TargetFeed feed;
+        Lane start = null;
+        boolean behind;
+        synchronized (admission) {
+            synchronized (lanes) {
+                feed = feed(task.target());
+                if (task.id() <= feed.cursor) {
+                    return; // a page read it already
+                }
+                if (feed.caughtUp && feed.held >= window) {
+                    feed.caughtUp = false; // it stays in the store until the pages reach it
+                }
+                behind = !feed.caughtUp;
+                if (!behind) {
+                    feed.cursor = task.id();
+                    start = offer(feed, task);
+                }
+            }
+            if (start != null) {
+                schedule(start, task.notBefore());
+            }
         }
-        Lane lane;
-        boolean start;
+        if (behind) {
+            requestRefill(feed);
+        }
+    }
+
+    /** Called with the lanes lock held. */
+    private TargetFeed feed(String target) {
+        return feeds.computeIfAbsent(target, TargetFeed::new);
+    }
+
+    /**
+     * Admits a row the pages (or the caught-up hand-over) reached, unless its lane is full or already reads its
+     * own rows. Called with both locks held; returns the lane to start, if it was idle.
+     */
+    private Lane offer(TargetFeed feed, DeliveryTask task) {
+        Lane lane = lanes.computeIfAbsent(Lane.key(task.target(), task.conversationId()),
+                k -> new Lane(task.target(), task.conversationId()));
+        if (lane.overflowing) {
+            return null;
+        }
+        if (lane.queue.size() >= laneCap) {
+            lane.overflowing = true;
+            return null;
+        }
+        return admit(feed, lane, task);
+    }
+
+    /** Called with the lanes lock held; returns the lane to start, if it was idle. */
+    private Lane admit(TargetFeed feed, Lane lane, DeliveryTask task) {
+        if (!queued.add(task.id())) {
+            return null;
+        }
+        feed.held++;
+        lane.queue.add(task);
+        lane.lastAdmitted = Math.max(lane.lastAdmitted, task.id());
+        if (lane.busy) {
+            return null;
+        }
+        lane.busy = true;
+        return lane;
+    }
+
+    private void requestRefill(TargetFeed feed) {
         synchronized (lanes) {
-            lane = lanes.computeIfAbsent(task.target() + "|" + task.conversationId(), Lane::new);
-            lane.queue.add(task);
-            start = !lane.busy;
-            lane.busy = true;
+            if (feed.refillQueued || !running) {
+                return;
+            }
+            feed.refillQueued = true;
         }
-        if (start) {
-            schedule(lane, task.notBefore());
+        try {
+            reader.execute(() -> refill(feed));
+        } catch (RejectedExecutionException stopped) {
+            // Closing.
         }
+    }
+
+    /**
+     * Fills the target's window: first the waiting overflowing lanes (older rows), then the next pages. Each read
+     * takes the admission lock on its own, so rows committed meanwhile are handed over between two reads rather
+     * than after all of them (a page of rows that all belong to overflowing lanes admits nothing, and the reads go
+     * on).
+     */
+    private void refill(TargetFeed feed) {
+        synchronized (lanes) {
+            feed.refillQueued = false;
+        }
+        try {
+            boolean more = true;
+            while (running && more) {
+                synchronized (admission) {
+                    more = refillStep(feed);
+                }
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.error("Reading the outbox of {} failed, will retry: {}", feed.target, e.getMessage());
+            try {
+                timer.schedule(() -> requestRefill(feed), 1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // Closing.
+            }
+        }
+    }
+
+    /** One read; false when the window is full or there is nothing more to read. Called with the admission lock. */
+    private boolean refillStep(TargetFeed feed) throws java.sql.SQLException {
+        Lane lane;
+        long cursor;
+        int room;
+        synchronized (lanes) {
+            room = window - feed.held;
+            lane = feed.waiting.peek();
+            cursor = feed.cursor;
+            if (room <= 0 || (lane == null && feed.caughtUp)) {
+                return false;
+            }
+        }
+        List<Lane> start = new ArrayList<>();
+        if (lane != null) {
+            int limit = Math.min(room, laneCap);
+            List<DeliveryTask> rows = store.pendingInLane(feed.target, lane.conversationId, lane.lastAdmitted,
+                    cursor, limit);
+            synchronized (lanes) {
+                feed.waiting.poll();
+                lane.waiting = false;
+                rows.forEach(t -> admit(feed, lane, t));
+                if (rows.size() < limit) {
+                    lane.overflowing = false; // the pages admit its later rows again
+                }
+                if (lane.queue.isEmpty()) {
+                    lane.busy = false;
+                    removeIfIdle(lane);
+                } else {
+                    start.add(lane);
+                }
+            }
+        } else {
+            int limit = Math.min(room, page);
+            List<DeliveryTask> rows = store.pendingPage(feed.target, cursor, limit);
+            synchronized (lanes) {
+                for (DeliveryTask t : rows) {
+                    feed.cursor = t.id();
+                    Lane l = offer(feed, t);
+                    if (l != null) {
+                        start.add(l);
+                    }
+                }
+                if (rows.size() < limit) {
+                    feed.caughtUp = true;
+                }
+            }
+        }
+        for (Lane l : start) {
+            DeliveryTask head;
+            synchronized (lanes) {
+                head = l.queue.peek();
+            }
+            schedule(l, head.notBefore());
+        }
+        return true;
     }
 
     public long deadCount() {
@@ -153,10 +335,38 @@ public final class Dispatcher implements AutoCloseable {
         Optional<DeliveryTask> task = journal.submit(store.replay(deliveryId, clock.instant())).get();
         task.ifPresent(t -> {
             dead.decrementAndGet();
+            pending.incrementAndGet();
             LOG.info("Dead letter {} replayed to {}", deliveryId, t.target());
-            enqueue(t);
+            admitReplayed(t);
         });
         return task.isPresent();
+    }
+
+    /**
+     * A replayed row keeps its old id: it joins its lane at once where no read can reach it again, and is left to
+     * the reads where one will (beyond the cursor, or in the unread part of an overflowing lane).
+     */
+    private void admitReplayed(DeliveryTask task) {
+        TargetFeed feed;
+        Lane start = null;
+        synchronized (admission) {
+            synchronized (lanes) {
+                feed = feed(task.target());
+                if (task.id() > feed.cursor) {
+                    feed.caughtUp = false;
+                } else {
+                    Lane lane = lanes.computeIfAbsent(Lane.key(task.target(), task.conversationId()),
+                            k -> new Lane(task.target(), task.conversationId()));
+                    if (!lane.overflowing || task.id() <= lane.lastAdmitted) {
+                        start = admit(feed, lane, task);
+                    }
+                }
+            }
+            if (start != null) {
+                schedule(start, task.notBefore());
+            }
+        }
+        requestRefill(feed);
     }
 
     private void schedule(Lane lane, Instant notBefore) {
@@ -192,21 +402,33 @@ public final class Dispatcher implements AutoCloseable {
             schedule(lane, next);
             return;
         }
+        TargetFeed waitFor = null;
         synchronized (lanes) {
             lane.queue.poll();
             if (lane.queue.isEmpty()) {
-                lane.busy = false;
-                removeIfIdle(lane);
-                return;
+                if (lane.overflowing) {
+                    // Its next rows are still in the store: stay busy until the reader has fetched them.
+                    lane.waiting = true;
+                    waitFor = feed(lane.target);
+                    waitFor.waiting.add(lane);
+                } else {
+                    lane.busy = false;
+                    removeIfIdle(lane);
+                    return;
+                }
             }
             task = lane.queue.peek();
+        }
+        if (waitFor != null) {
+            requestRefill(waitFor);
+            return;
         }
         schedule(lane, task.notBefore());
     }
 
     /** Called with the lanes lock held. */
     private void removeIfIdle(Lane lane) {
-        if (!lane.busy && lane.unrecorded == 0 && lane.queue.isEmpty()) {
+        if (lane.idle()) {
             lanes.remove(lane.key);
         }
     }
@@ -270,7 +492,7 @@ public final class Dispatcher implements AutoCloseable {
             retrying.incrementAndGet();
         }
         synchronized (lanes) {
-            Lane lane = lanes.get(task.target() + "|" + task.conversationId());
+            Lane lane = lanes.get(Lane.key(task.target(), task.conversationId()));
             if (lane != null && lane.queue.peek() == task) {
                 lane.queue.poll();
                 lane.queue.addFirst(updated.withAttempt(attempts, next));
@@ -327,12 +549,24 @@ public final class Dispatcher implements AutoCloseable {
         if (task.attempts() > 0) {
             retrying.decrementAndGet();
         }
+        TargetFeed feed;
+        boolean refill;
+        synchronized (lanes) {
+            feed = feed(task.target());
+            feed.held--;
+            // Read again once half the window is free: pages of a useful size, and the lanes never run dry.
+            refill = feed.held <= window / 2 && (!feed.caughtUp || !feed.waiting.isEmpty());
+        }
+        if (refill) {
+            requestRefill(feed);
+        }
     }
 
     /** Stops delivering and waits (bounded) for the outcomes of deliveries already made to be committed. */
     @Override
     public void close() {
         running = false;
+        reader.shutdown();
         workers.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
@@ -344,6 +578,7 @@ public final class Dispatcher implements AutoCloseable {
                     + "after the restart: {}", e.getMessage());
         } finally {
             timer.shutdownNow();
+            reader.shutdownNow();
         }
     }
 }

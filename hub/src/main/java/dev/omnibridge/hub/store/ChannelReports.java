@@ -22,8 +22,11 @@ final class ChannelReports {
     private ChannelReports() {
     }
 
-    /** Merges a channel's annotation (e.g. a reaction) into the stored message it is about. */
-    static void annotate(Connection c, AfterCommit after, RecentMessages recent, String instanceId,
+    /**
+     * Merges a channel's annotation (e.g. a reaction) into the stored message it is about; returns an item to set
+     * aside when the hub does not know that message (one sent before the hub was installed, say), else null.
+     */
+    static Skipped annotate(Connection c, AfterCommit after, RecentMessages recent, String instanceId,
                          MessageAnnotation note) throws SQLException {
         var id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?", instanceId,
                 note.channelMessageId());
@@ -32,9 +35,10 @@ final class ChannelReports {
                     + "AND result_ref = ?", instanceId, note.channelMessageId());
         }
         if (id.isEmpty()) {
-            LOG.info("Instance {}: annotation {} is for a message the hub does not know; ignored", instanceId,
-                    note.key());
-            return;
+            // The key's tail names the customer (a WhatsApp id is a phone number): only its kind is kept.
+            String kind = note.key().contains(".") ? note.key().substring(0, note.key().indexOf('.')) : note.key();
+            return Skipped.ignored("annotation:" + note.channelMessageId() + ":" + kind, kind
+                    + " for a message the hub does not know", null);
         }
         Message m = DeliveryStore.message(c, id.get());
         var metadata = new java.util.HashMap<>(m.metadata());
@@ -48,6 +52,7 @@ final class ChannelReports {
         // After the commit: an earlier unit of the same group puts its message there only once the group commits.
         String changed = id.get();
         after.run(() -> recent.forget(changed));
+        return null;
     }
 
     /** Records a skipped item once; false when the same source id was recorded (or stored as a message) before. */

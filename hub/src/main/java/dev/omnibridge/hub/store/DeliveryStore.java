@@ -46,11 +46,43 @@ public final class DeliveryStore {
                              String reason, Instant failedAt) {
     }
 
-    public List<DeliveryTask> pending() throws SQLException {
+    private static final String TASK_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
+            + "next_attempt_at, created_at";
+
+    /**
+     * One page of a target's outbox: its pending rows after {@code afterId}, oldest first. The outbox is read a
+     * page at a time (keyset paging on the id, served by {@code ix_deliveries_pending}) so that a backlog of any
+     * size starts in bounded memory.
+     */
+    public List<DeliveryTask> pendingPage(String target, long afterId, int limit) throws SQLException {
+        return tasks("SELECT " + TASK_COLUMNS + " FROM deliveries WHERE status = 'PENDING' AND target_instance = ? "
+                + "AND id > ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", target, afterId);
+    }
+
+    /** A conversation's pending rows for one target with ids in (afterId, upToId], oldest first. */
+    public List<DeliveryTask> pendingInLane(String target, String conversationId, long afterId, long upToId,
+                                            int limit) throws SQLException {
+        return tasks("SELECT " + TASK_COLUMNS + " FROM deliveries WHERE status = 'PENDING' AND target_instance = ? "
+                + "AND id > ? AND id <= ? AND conversation_id = ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY",
+                target, afterId, upToId, conversationId);
+    }
+
+    /** The targets that have pending rows. */
+    public List<String> pendingTargets() throws SQLException {
         try (Connection c = database.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, message_id, conversation_id, target_instance, "
-                     + "kind, attempts, next_attempt_at, created_at FROM deliveries WHERE status = 'PENDING' "
-                     + "ORDER BY id");
+             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT target_instance FROM deliveries "
+                     + "WHERE status = 'PENDING'");
+             ResultSet rs = ps.executeQuery()) {
+            List<String> targets = new ArrayList<>();
+            while (rs.next()) {
+                targets.add(rs.getString(1));
+            }
+            return targets;
+        }
+    }
+
+    private List<DeliveryTask> tasks(String sql, Object... params) throws SQLException {
+        try (Connection c = database.connection(); PreparedStatement ps = Sql.prepare(c, sql, params);
              ResultSet rs = ps.executeQuery()) {
             List<DeliveryTask> tasks = new ArrayList<>();
             while (rs.next()) {
@@ -184,8 +216,8 @@ public final class DeliveryStore {
                 return Optional.empty();
             }
             DeliveryTask task;
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, conversation_id, target_instance, "
-                    + "kind, attempts, next_attempt_at, created_at FROM deliveries WHERE id = ?", id);
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT " + TASK_COLUMNS + " FROM deliveries WHERE id = ?",
+                    id);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 task = task(rs);
@@ -213,19 +245,24 @@ public final class DeliveryStore {
         }
     }
 
-    /** Row counts per outbox state, for metrics at start-up. */
-    public Map<String, Long> countByState() throws SQLException {
-        Map<String, Long> counts = new HashMap<>();
-        try (Connection c = database.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN status = 'PENDING' AND attempts > 0 "
-                     + "THEN 'RETRYING' ELSE status END AS s, COUNT(*) FROM deliveries WHERE status <> 'DONE' "
-                     + "GROUP BY CASE WHEN status = 'PENDING' AND attempts > 0 THEN 'RETRYING' ELSE status END");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getLong(2));
+    /**
+     * Row counts per outbox state (PENDING without RETRYING, RETRYING, DEAD), for metrics at start-up. A unit of
+     * work, so that it runs between two commits of the journal: the counts then hold exactly the rows whose
+     * commit hand-overs ran before its own after-commit actions.
+     */
+    public TxWork<Map<String, Long>> countByState() {
+        return (c, after) -> {
+            Map<String, Long> counts = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN status = 'PENDING' AND attempts > 0 "
+                    + "THEN 'RETRYING' ELSE status END AS s, COUNT(*) FROM deliveries WHERE status <> 'DONE' "
+                    + "GROUP BY CASE WHEN status = 'PENDING' AND attempts > 0 THEN 'RETRYING' ELSE status END");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
             }
-        }
-        return counts;
+            return counts;
+        };
     }
 
     private static String truncate(String s) {

@@ -83,21 +83,35 @@ public final class InboundWriter {
             for (Prepared m : messages) {
                 storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped);
             }
+            // What the hub cannot use is set aside where an operator sees it, never just logged.
+            List<Skipped> unusable = new ArrayList<>(inbound.skipped());
             for (DeskReply r : inbound.replies()) {
-                storeDeskReply(c, after, instanceId, r, now, stored, duplicates, skipped);
+                Skipped unlinked = storeDeskReply(c, after, instanceId, r, now, stored, duplicates, skipped);
+                if (unlinked != null) {
+                    unusable.add(unlinked);
+                }
             }
             for (TicketUpdate u : inbound.ticketUpdates()) {
                 int n = Sql.update(c, "UPDATE conversations SET status = ? WHERE id IN (SELECT conversation_id "
                         + "FROM desk_tickets WHERE desk_instance = ? AND ticket_ref = ?)", u.status(), instanceId,
                         u.ticketRef());
                 if (n == 0) {
-                    LOG.warn("Instance {}: status update for unknown ticket {}", instanceId, u.ticketRef());
+                    // Often a ticket the desk has on its own (not from the hub): noise rather than a dead letter.
+                    unusable.add(Skipped.ignored("ticket-status:" + u.ticketRef() + ":" + u.status(), "status "
+                            + u.status() + " for ticket " + u.ticketRef() + ", which no conversation is linked to",
+                            null));
                 } else {
                     LOG.info("Instance {}: ticket {} is now {} on the desk; its conversation too", instanceId,
                             u.ticketRef(), u.status());
                 }
             }
-            for (Skipped item : inbound.skipped()) {
+            for (MessageAnnotation note : inbound.annotations()) {
+                Skipped unknown = ChannelReports.annotate(c, after, recent, instanceId, note);
+                if (unknown != null) {
+                    unusable.add(unknown);
+                }
+            }
+            for (Skipped item : unusable) {
                 if (ChannelReports.recordSkipped(c, instanceId, item, now)) {
                     skipped[0]++;
                     setAside.add(item);
@@ -112,9 +126,6 @@ public final class InboundWriter {
                 if (ChannelReports.recordStatus(c, instanceId, status, now)) {
                     statuses.add(status);
                 }
-            }
-            for (MessageAnnotation note : inbound.annotations()) {
-                ChannelReports.annotate(c, after, recent, instanceId, note);
             }
             for (Map.Entry<String, String> e : inbound.offsets().entrySet()) {
                 ChannelReports.saveOffset(c, instanceId, e.getKey(), e.getValue(), now);
@@ -219,22 +230,23 @@ public final class InboundWriter {
         }
     }
 
-    private void storeDeskReply(Connection c, AfterCommit after, String deskInstance, DeskReply r, Instant now,
-                                List<String> stored, int[] duplicates, int[] skipped) throws SQLException {
+    /** Returns the reply as an item to set aside when no conversation is linked to its ticket, else null. */
+    private Skipped storeDeskReply(Connection c, AfterCommit after, String deskInstance, DeskReply r, Instant now,
+                                   List<String> stored, int[] duplicates, int[] skipped) throws SQLException {
         // The desk reports the hub's own comments too: those came from the customer and must not go back out.
         if (alreadySeen(seenBefore(c, deskInstance, r.replyId(), DeliveryTask.TargetKind.DESK), duplicates,
                 skipped)) {
-            return;
+            return null;
         }
         ConversationRow conv = conversationForTicket(c, deskInstance, r.ticketRef());
         if (conv == null) {
             conv = linkTicketByConversationId(c, deskInstance, r, now);
         }
         if (conv == null) {
-            LOG.warn("Instance {}: reply {} is for ticket {} which no conversation is linked to; not sent",
-                    deskInstance, r.replyId(), r.ticketRef());
-            skipped[0]++;
-            return;
+            // An agent's answer that reaches no customer: a dead letter, the agent believes it was sent. The text
+            // stays on the desk (ticket and reply id say where), so it is not copied into the reason.
+            return Skipped.deadLetter(r.replyId(), "reply for ticket " + r.ticketRef()
+                    + ", which no conversation is linked to: not sent to any customer", null);
         }
         Message reply = Message.builder().id(Ids.newId()).direction(Direction.OUTBOUND).channel(conv.channel())
                 .channelMessageId("desk:" + deskInstance + ":" + r.replyId()).threadKey(conv.threadKey())
@@ -247,6 +259,7 @@ public final class InboundWriter {
                 now);
         after.run(() -> scheduler.accept(task));
         stored.add(reply.id());
+        return null;
     }
 
     /**

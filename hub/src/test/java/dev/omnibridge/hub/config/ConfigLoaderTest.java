@@ -65,7 +65,7 @@ class ConfigLoaderTest {
                   publicUrl: https://hub.example.com/
                   adminToken: admin-token-123
                   store: {url: "jdbc:postgresql://db/omnibridge", username: ob, password: pw}
-                  delivery: {workers: 4, maxAttempts: 3, initialBackoff: 250ms, maxBackoff: PT2M}
+                  delivery: {workers: 4, maxAttempts: 3, initialBackoff: 250ms, maxBackoff: PT2M, window: 500}
                 instances:
                   - id: web
                     type: webhook-channel
@@ -85,7 +85,7 @@ class ConfigLoaderTest {
         assertThat(c.store().embedded()).isFalse();
         assertThat(c.store().url()).isEqualTo("jdbc:postgresql://db/omnibridge");
         assertThat(c.delivery()).isEqualTo(new HubConfig.Delivery(4, 3, Duration.ofMillis(250),
-                Duration.ofMinutes(2)));
+                Duration.ofMinutes(2), 500));
         assertThat(c.instance("web")).get().satisfies(i -> {
             assertThat(i.enabled()).isTrue();
             assertThat(i.settings()).containsEntry("secret", "s").containsEntry("timeout", "5s")
@@ -276,12 +276,12 @@ class ConfigLoaderTest {
                 hub:
                   adminToken: admin-token-123
                   http: {port: eighty, maxBodyBytes: 0}
-                  delivery: {workers: 0, initialBackoff: 5 minutes, maxBackoff: soon}
+                  delivery: {workers: 0, initialBackoff: 5 minutes, maxBackoff: soon, window: 0}
                 """);
 
         assertThat(result.problems()).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
                 "hub.http.port", "hub.http.maxBodyBytes", "hub.delivery.workers", "hub.delivery.initialBackoff",
-                "hub.delivery.maxBackoff");
+                "hub.delivery.maxBackoff", "hub.delivery.window");
         assertThat(result.problems()).filteredOn(p -> p.key().equals("hub.http.port")).singleElement()
                 .extracting(ConfigProblem::message).asString().contains("whole number").contains("eighty");
         assertThat(result.problems()).filteredOn(p -> p.key().equals("hub.delivery.initialBackoff"))

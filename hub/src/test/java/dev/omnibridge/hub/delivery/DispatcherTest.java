@@ -90,8 +90,12 @@ class DispatcherTest {
     }
 
     private Dispatcher dispatcher(FakeTargets targets, int maxAttempts) {
-        Dispatcher d = new Dispatcher(store, journal, targets, new Metrics(),
-                new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), maxAttempts, 8, Clock.systemUTC());
+        return dispatcher(targets, maxAttempts, HubConfig.Delivery.DEFAULT_WINDOW, new Metrics());
+    }
+
+    private Dispatcher dispatcher(FakeTargets targets, int maxAttempts, int window, Metrics metrics) {
+        Dispatcher d = new Dispatcher(store, journal, targets, metrics,
+                new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), maxAttempts, 8, Clock.systemUTC(), window);
         dispatchers.add(d);
         scheduler = d::enqueue;
         return d;
@@ -618,6 +622,140 @@ class DispatcherTest {
         assertThat(count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'")).isEqualTo(3);
     }
 
+    /** Stores the messages (thread, text) with no dispatcher running, as a backlog left by an earlier run. */
+    private void backlog(String instance, List<String[]> threadAndText) throws Exception {
+        scheduler = t -> { };
+        List<CompletableFuture<IngestReport>> stored = new ArrayList<>();
+        for (String[] m : threadAndText) {
+            stored.add(submit(instance, m[0], m[1]));
+        }
+        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    }
+
+    private static List<String[]> messages(int threads, int perThread) {
+        List<String[]> list = new ArrayList<>();
+        for (int n = 0; n < perThread; n++) {
+            for (int t = 0; t < threads; t++) {
+                list.add(new String[] {"thread-" + t, "m" + n});
+            }
+        }
+        return list;
+    }
+
+    private static long gauge(Metrics metrics, String state) {
+        String line = metrics.render().lines().filter(l -> l.startsWith("omnibridge_deliveries{state=\"" + state
+                + "\"}")).findFirst().orElseThrow();
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    @Test
+    void aBacklogLargerThanTheWindowIsTakenIntoMemoryOnlyAWindowAtATime() throws Exception {
+        backlog("web", messages(200, 1));
+        FakeTargets targets = new FakeTargets();
+        AtomicBoolean deskUp = new AtomicBoolean(false);
+        targets.desk = d -> {
+            if (!deskUp.get()) {
+                throw DeliveryException.retryable("HTTP 503: service unavailable", null);
+            }
+            return FakeTargets.ticket(d);
+        };
+        Metrics metrics = new Metrics();
+        Dispatcher dispatcher = dispatcher(targets, 1000, 20, metrics);
+        dispatcher.recover();
+
+        Poll.until("every held message tried a few times", () -> targets.deskAttempts.size() >= 100);
+        Set<String> tried = ConcurrentHashMap.newKeySet();
+        targets.deskAttempts.forEach(d -> tried.add(d.message().id()));
+        assertThat(tried).as("messages taken into memory while the desk is down").hasSize(20);
+        assertThat(gauge(metrics, "pending")).isEqualTo(200);
+
+        deskUp.set(true);
+        awaitAllDone(200);
+        assertThat(targets.deskDelivered).extracting(d -> d.message().id()).doesNotHaveDuplicates().hasSize(200);
+        Poll.until("the pending gauge back to zero", () -> gauge(metrics, "pending") == 0);
+        assertThat(gauge(metrics, "retrying")).isZero();
+    }
+
+    @Test
+    void aPagedBacklogIsDeliveredOnceInOrderPerConversation() throws Exception {
+        List<String[]> all = messages(10, 8);
+        for (int n = 0; n < 60; n++) {
+            all.add(new String[] {"long", "l" + n});
+        }
+        backlog("web", all);
+        FakeTargets targets = new FakeTargets();
+        Dispatcher dispatcher = dispatcher(targets, 10, 20, new Metrics());
+        dispatcher.recover();
+        awaitAllDone(all.size());
+
+        List<String> expected = IntStream.range(0, 8).mapToObj(n -> "m" + n).toList();
+        Map<String, List<String>> byThread = targets.deskTextsByThread();
+        assertThat(byThread.get("long")).isEqualTo(IntStream.range(0, 60).mapToObj(n -> "l" + n).toList());
+        IntStream.range(0, 10).forEach(t -> assertThat(byThread.get("thread-" + t)).isEqualTo(expected));
+        assertThat(targets.deskDelivered).hasSize(all.size());
+    }
+
+    @Test
+    void aStuckLongConversationDoesNotTakeTheWindowFromTheOthers() throws Exception {
+        List<String[]> all = new ArrayList<>();
+        for (int n = 0; n < 100; n++) {
+            all.add(new String[] {"stuck", "s" + n});
+        }
+        all.addAll(messages(30, 2));
+        backlog("web", all);
+        FakeTargets targets = new FakeTargets();
+        targets.desk = d -> {
+            if (d.conversation().threadKey().equals("stuck")) {
+                throw DeliveryException.retryable("HTTP 502: bad gateway", null);
+            }
+            return FakeTargets.ticket(d);
+        };
+        Dispatcher dispatcher = dispatcher(targets, 1000, 40, new Metrics());
+        dispatcher.recover();
+
+        awaitAllDone(60);
+        assertThat(targets.deskTextsByThread()).doesNotContainKey("stuck").hasSize(30);
+    }
+
+    @Test
+    void messagesStoredWhileTheBacklogIsReadKeepTheirConversationsOrder() throws Exception {
+        backlog("web", messages(5, 20));
+        FakeTargets targets = new FakeTargets();
+        targets.workMillis = 1;
+        Dispatcher dispatcher = dispatcher(targets, 10, 10, new Metrics());
+        dispatcher.recover();
+        List<CompletableFuture<IngestReport>> stored = new ArrayList<>();
+        for (int n = 20; n < 40; n++) {
+            for (int t = 0; t < 5; t++) {
+                stored.add(submit("web", "thread-" + t, "m" + n));
+            }
+        }
+        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        awaitAllDone(200);
+
+        List<String> expected = IntStream.range(0, 40).mapToObj(n -> "m" + n).toList();
+        assertThat(targets.deskTextsByThread()).hasSize(5)
+                .allSatisfy((thread, texts) -> assertThat(texts).as(thread).isEqualTo(expected));
+        assertThat(targets.deskDelivered).hasSize(200);
+    }
+
+    @Test
+    void aDownDeskWithAFullWindowDoesNotHoldUpAnotherTarget() throws Exception {
+        backlog("multi", messages(50, 1));
+        FakeTargets targets = new FakeTargets();
+        targets.down.add("desk");
+        Dispatcher dispatcher = dispatcher(targets, 1000, 10, new Metrics());
+        dispatcher.recover();
+        for (int t = 0; t < 10; t++) {
+            submit("multi", "live-" + t, "new").get(10, TimeUnit.SECONDS);
+        }
+
+        Poll.until("desk2 has everything", () -> count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE' "
+                + "AND target_instance = 'desk2'") == 60);
+        assertThat(count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE' AND target_instance = 'desk'"))
+                .isZero();
+    }
+
     /** Holds the journal's writer (and so every commit) until the returned latch is counted down. */
     private CountDownLatch blockJournal() throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
@@ -655,6 +793,8 @@ class DispatcherTest {
         volatile boolean sameConversationOverlapped;
         volatile long workMillis;
         volatile DeskBehaviour desk = FakeTargets::ticket;
+        // Desk instances that answer every delivery with a retryable error.
+        final Set<String> down = ConcurrentHashMap.newKeySet();
 
         static DeskResult ticket(DeskDelivery d) {
             return new DeskResult(d.ticketRef() != null ? d.ticketRef() : "T-" + d.conversation().id(),
@@ -675,6 +815,9 @@ class DispatcherTest {
                 }
                 if (workMillis > 0) {
                     Thread.sleep(workMillis);
+                }
+                if (down.contains(instanceId)) {
+                    throw DeliveryException.retryable("HTTP 503: service unavailable", null);
                 }
                 DeskResult result = desk.deliver(delivery);
                 deskDelivered.add(delivery);

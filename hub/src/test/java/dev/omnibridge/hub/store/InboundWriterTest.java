@@ -360,16 +360,26 @@ class InboundWriterTest {
     }
 
     @Test
-    void deskReplyForAnUnknownTicketIsSkipped() throws Exception {
+    void deskReplyForAnUnknownTicketIsSetAsideAsADeadLetterOnce() throws Exception {
         customerMessageOnTicket("T-1", "item-1");
         scheduled.clear();
 
         IngestReport report = ingest("desk", Inbound.replies(List.of(reply("T-404", "c-1", "Hello"))));
         IngestReport otherDesk = ingest("desk2", Inbound.replies(List.of(reply("T-1", "c-2", "Hello"))));
+        IngestReport again = ingest("desk", Inbound.replies(List.of(reply("T-404", "c-1", "Hello"))));
 
         assertThat(report.storedMessageIds()).isEmpty();
-        assertThat(report.skipped()).isEqualTo(1);
-        assertThat(otherDesk.skipped()).as("ticket refs are per desk instance").isEqualTo(1);
+        assertThat(report.setAside()).singleElement().satisfies(item -> {
+            assertThat(item.disposition()).isEqualTo(Skipped.Disposition.DEAD_LETTER);
+            assertThat(item.sourceId()).isEqualTo("c-1");
+            assertThat(item.reason()).contains("T-404").doesNotContain("Hello");
+        });
+        assertThat(otherDesk.setAside()).as("ticket refs are per desk instance").hasSize(1);
+        assertThat(again.setAside()).isEmpty();
+        assertThat(again.duplicates()).isEqualTo(1);
+        assertThat(queries.skipped("DEAD_LETTER", 10)).extracting(JournalQueries.SkippedView::instance,
+                JournalQueries.SkippedView::sourceId).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("desk", "c-1"), org.assertj.core.groups.Tuple.tuple("desk2", "c-2"));
         assertThat(scheduled).isEmpty();
         assertThat(count(db, "SELECT COUNT(*) FROM deliveries WHERE kind = 'CHANNEL'")).isZero();
     }
@@ -403,6 +413,7 @@ class InboundWriterTest {
         IngestReport report = ingest("desk", Inbound.replies(List.of(stray, unknown)));
 
         assertThat(report.skipped()).isEqualTo(2);
+        assertThat(report.setAside()).extracting(Skipped::sourceId).containsExactly("c-1", "c-2");
         assertThat(scheduled).isEmpty();
     }
 
@@ -440,14 +451,20 @@ class InboundWriterTest {
     }
 
     @Test
-    void ticketUpdateForAnUnknownTicketChangesNothing() throws Exception {
+    void ticketUpdateForAnUnknownTicketChangesNothingAndIsRecordedAsIgnored() throws Exception {
         DeliveryTask toDesk = customerMessageOnTicket("T-1", "item-1");
 
-        ingest("desk", Inbound.none().withTicketUpdates(List.of(new TicketUpdate("T-2",
+        IngestReport report = ingest("desk", Inbound.none().withTicketUpdates(List.of(new TicketUpdate("T-2",
                 ConversationStatus.RESOLVED))));
 
         assertThat(queries.conversation(toDesk.conversationId())).get().extracting(Conversation::status)
                 .isEqualTo(ConversationStatus.OPEN);
+        assertThat(report.setAside()).singleElement().satisfies(item -> {
+            assertThat(item.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
+            assertThat(item.reason()).contains("T-2").contains("RESOLVED");
+        });
+        assertThat(queries.skipped("IGNORED", 10)).singleElement()
+                .satisfies(v -> assertThat(v.instance()).isEqualTo("desk"));
     }
 
     @Test
@@ -597,6 +614,23 @@ class InboundWriterTest {
         ingest("web", Inbound.none().withAnnotations(List.of(new MessageAnnotation("m-1", "reaction.ann", null))));
         assertThat(queries.message(id).orElseThrow().message().metadata()).doesNotContainKey("reaction.ann");
         assertThat(count(db, "SELECT COUNT(*) FROM messages")).isEqualTo(1);
+    }
+
+    @Test
+    void anAnnotationForAMessageTheHubDoesNotKnowIsRecordedAsIgnoredWithoutTheCustomersId() throws Exception {
+        IngestReport report = ingest("web", Inbound.none().withAnnotations(List.of(
+                new MessageAnnotation("wamid.unknown", "reaction.15551234567", "👍"))));
+        IngestReport again = ingest("web", Inbound.none().withAnnotations(List.of(
+                new MessageAnnotation("wamid.unknown", "reaction.15551234567", "👍"))));
+
+        assertThat(report.setAside()).singleElement().satisfies(item -> {
+            assertThat(item.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
+            assertThat(item.sourceId()).contains("wamid.unknown").doesNotContain("15551234567");
+            assertThat(item.reason()).contains("reaction").doesNotContain("15551234567");
+        });
+        assertThat(again.duplicates()).isEqualTo(1);
+        assertThat(queries.skipped("IGNORED", 10)).hasSize(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM messages")).isZero();
     }
 
     @Test

@@ -150,7 +150,10 @@ public final class HubProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** SIGKILL: no shutdown hook, no flush; what a power cut or OOM killer does. */
+    /**
+     * SIGKILL: no shutdown hook, no flush in the process; what the OOM killer or {@code kill -9} does. Not a power
+     * cut: the operating system still writes out what the process had handed it.
+     */
     public void kill9() {
         if (process != null) {
             process.destroyForcibly();

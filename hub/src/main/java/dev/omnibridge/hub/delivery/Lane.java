@@ -1,0 +1,43 @@
+package dev.omnibridge.hub.delivery;
+
+import dev.omnibridge.hub.store.DeliveryTask;
+
+import java.util.ArrayDeque;
+
+/**
+ * One (target, conversation) pair of the {@link Dispatcher}: its admitted outbox rows in id order, delivered one
+ * at a time. Fields are guarded by the dispatcher's lanes lock, except {@link #ticketRef}.
+ */
+final class Lane {
+    final String key;
+    final String target;
+    final String conversationId;
+    final ArrayDeque<DeliveryTask> queue = new ArrayDeque<>();
+    // Scheduled, running, or waiting for its next rows: no one else may start it.
+    boolean busy;
+    // Outcomes of this lane not committed yet: while there are any, the lane stays so its ticket is not lost.
+    int unrecorded;
+    // The desk ticket a delivery of this lane created, possibly not committed yet.
+    volatile String ticketRef;
+    // The highest id ever admitted to this lane: every later row of the lane is still to be read.
+    long lastAdmitted;
+    // The lane reached its in-memory cap: the target's pages skip its rows, and the lane reads the rows in
+    // (lastAdmitted, target cursor] itself once its queue is empty.
+    boolean overflowing;
+    // Overflowing, queue empty, queued on its target for those rows.
+    boolean waiting;
+
+    Lane(String target, String conversationId) {
+        this.key = key(target, conversationId);
+        this.target = target;
+        this.conversationId = conversationId;
+    }
+
+    static String key(String target, String conversationId) {
+        return target + "|" + conversationId;
+    }
+
+    boolean idle() {
+        return !busy && unrecorded == 0 && queue.isEmpty() && !overflowing;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.omnibridge.hub.delivery;
+
+import java.util.ArrayDeque;
+
+/**
+ * How far the {@link Dispatcher} has read one target's outbox. Rows are admitted to memory in id order, a page at
+ * a time, and only while fewer than the window are held, so a backlog of any size costs bounded memory; ids grow
+ * in commit order (one journal writer), so admitting in id order keeps every conversation's order. Fields are
+ * guarded by the dispatcher's lanes lock; they change only under its admission lock as well, except {@link #held}
+ * going down and {@link #waiting} growing.
+ */
+final class TargetFeed {
+    final String target;
+    // Every pending row of the target with an id up to here is admitted, finished, or left to its overflowing lane.
+    long cursor;
+    // The last read found nothing after the cursor: rows committed from now on may be admitted as they come.
+    boolean caughtUp;
+    // Admitted and not finished.
+    int held;
+    boolean refillQueued;
+    // Overflowing lanes whose queue ran empty, waiting for their next rows.
+    final ArrayDeque<Lane> waiting = new ArrayDeque<>();
+
+    TargetFeed(String target) {
+        this.target = target;
+    }
+}
