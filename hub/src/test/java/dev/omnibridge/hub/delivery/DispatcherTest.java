@@ -643,9 +643,7 @@ class DispatcherTest {
     }
 
     private static long gauge(Metrics metrics, String state) {
-        String line = metrics.render().lines().filter(l -> l.startsWith("omnibridge_deliveries{state=\"" + state
-                + "\"}")).findFirst().orElseThrow();
-        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        return (long) metrics.registry().get("omnibridge.deliveries").tag("state", state).gauge().value();
     }
 
     @Test
