@@ -5,6 +5,7 @@ import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.net.SafeFetcher;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
@@ -43,11 +44,14 @@ final class MetaConnector implements ChannelConnector {
     static final Set<Integer> PERMANENT = Set.of(131047, 131026, 131051, 100, 10, 200, 551, 2018278);
     static final int EXPIRED_TOKEN = 190;
 
-    private record Running(ConnectorContext context, MetaSettings settings, GraphApi api) {
+    private record Running(ConnectorContext context, MetaSettings settings, GraphApi api, MediaDownloads downloads,
+                           LateMedia late) {
     }
 
     private final Product product;
     private final Clock clock;
+    /** Test seam: exact host:port authorities the media fetcher treats as public (see {@link SafeFetcher}). */
+    private final Set<String> mediaTrustedForTests;
     private volatile Running running;
 
     MetaConnector(Product product) {
@@ -55,16 +59,29 @@ final class MetaConnector implements ChannelConnector {
     }
 
     MetaConnector(Product product, Clock clock) {
+        this(product, clock, Set.of());
+    }
+
+    /**
+     * @param mediaTrustedForTests exact {@code host:port} authorities of a test's loopback stub that media downloads
+     *                             may reach over plain http; empty in production
+     */
+    MetaConnector(Product product, Clock clock, Set<String> mediaTrustedForTests) {
         this.product = product;
         this.clock = clock;
+        this.mediaTrustedForTests = Set.copyOf(mediaTrustedForTests);
     }
 
     @Override
     public void start(ConnectorContext context) {
         MetaSettings settings = MetaSettings.from(product, context.settings());
         GraphApi api = new GraphApi(settings.graphApiBaseUrl(), settings.graphApiVersion(),
-                settings.accessToken().reveal(), settings.timeout());
-        running = new Running(context, settings, api);
+                settings.accessToken().reveal(), settings.timeout(), mediaTrustedForTests);
+        MediaDownloads downloads = new MediaDownloads(api, context.attachments(), settings.maxMediaBytes());
+        LateMedia late = new LateMedia(context, new ChannelRef(product.type, context.instanceId()), downloads,
+                settings.mediaRetries(), settings.mediaRetryDelay(), clock);
+        running = new Running(context, settings, api, downloads, late);
+        late.resume();
         LOG.info("{}: {} started; register {} as the callback URL in the Meta app dashboard", context.instanceId(),
                 product.type, context.webhookUrl());
     }
@@ -74,6 +91,7 @@ final class MetaConnector implements ChannelConnector {
         Running was = running;
         running = null;
         if (was != null) {
+            was.late().stop();
             LOG.info("{}: {} stopped", was.context().instanceId(), product.type);
         }
     }
@@ -119,19 +137,25 @@ final class MetaConnector implements ChannelConnector {
             return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
         }
         WebhookMapper mapper = new WebhookMapper(product, new ChannelRef(product.type, r.context().instanceId()),
-                r.api(), r.context().attachments(), r.settings().maxMediaBytes());
+                r.downloads(), r.late().enabled());
         Inbound inbound;
         try {
             inbound = mapper.map(root, clock.instant());
-        } catch (WebhookMapper.RetryLater e) {
-            r.context().reportProblem("could not fetch media: " + e.getMessage());
-            throw new WebhookRejectedException(503, "media could not be fetched from Meta; try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WebhookRejectedException(503, "interrupted");
         }
         if (inbound.isEmpty()) {
             return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
+        }
+        // A file that could not be fetched now must not hold the message back (Meta would redeliver the whole batch
+        // for as long as the file fails): the message is stored with a note, and the download is saved with it and
+        // tried again in the background.
+        List<LateMedia.Job> pending = mapper.pending().stream().map(r.late()::firstFailure).toList();
+        if (!pending.isEmpty()) {
+            r.context().reportProblem(pending.size() + " media download(s) failed; stored with a note, retrying");
+            inbound = inbound.withOffsets(r.late().offsetsFor(pending));
+            pending.forEach(r.late()::schedule);
         }
         LOG.debug("{}: webhook -> {} messages, {} statuses, {} annotations", r.context().instanceId(),
                 inbound.messages().size(), inbound.statuses().size(), inbound.annotations().size());
