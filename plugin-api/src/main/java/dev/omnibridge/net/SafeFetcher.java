@@ -91,16 +91,18 @@ public final class SafeFetcher {
             throws IOException, InterruptedException {
         Objects.requireNonNull(credentials, "credentials");
         URI first = normalise(url);
-        checkScheme(first, null);
         if (!credentials.isEmpty() && !credentials.scope().covers(first)) {
             throw new RefusedUrlException("credentials may not be sent to " + describe(first));
         }
         if (!credentials.isEmpty() && "http".equals(first.getScheme()) && !trusted(first) && !allowPlainHttp) {
             throw new RefusedUrlException("credentials are never sent over plain http (" + describe(first) + ")");
         }
+        URI previous = null;
         URI current = first;
         for (int hop = 0; ; hop++) {
+            // the address first: when a hop is both plain http and private, the note names the graver problem
             checkAddress(current, hop);
+            checkScheme(current, previous);
             HttpRequest.Builder request = HttpRequest.newBuilder(current).timeout(timeout).GET();
             headers.forEach(request::header);
             if (!credentials.isEmpty() && sameOrigin(first, current) && credentials.scope().covers(current)) {
@@ -117,16 +119,16 @@ public final class SafeFetcher {
                 return emptyAnswer(response);
             }
             if (hop >= maxRedirects) {
-                throw new RefusedUrlException("more than " + maxRedirects + " redirects from " + describe(first));
+                throw new RefusedUrlException("more than " + maxRedirects + " redirects");
             }
-            URI next;
             try {
-                next = normalise(current.resolve(new URI(location.strip())));
+                previous = current;
+                current = normalise(current.resolve(new URI(location.strip())));
             } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new RefusedUrlException("redirect from " + describe(current) + " to an invalid URL");
+                throw new RefusedUrlException("redirect refused: not a valid URL");
+            } catch (RefusedUrlException e) {
+                throw new RefusedUrlException("redirect refused: " + e.getMessage());
             }
-            checkScheme(next, current);
-            current = next;
         }
     }
 
@@ -136,28 +138,33 @@ public final class SafeFetcher {
     }
 
     private static URI normalise(URI url) throws RefusedUrlException {
-        if (url == null || !url.isAbsolute() || url.getHost() == null) {
-            throw new RefusedUrlException("not an absolute URL with a host");
+        if (url == null || !url.isAbsolute()) {
+            throw new RefusedUrlException("not an absolute URL");
+        }
+        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new RefusedUrlException("not an http(s) URL");
+        }
+        if (url.getHost() == null) {
+            throw new RefusedUrlException("URL without a host");
         }
         if (url.getRawUserInfo() != null) {
             throw new RefusedUrlException("URL with user info refused (" + describe(url) + ")");
         }
-        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new RefusedUrlException("only http(s) URLs are fetched, not " + scheme);
-        }
         return url;
     }
 
+    /** @param from the URL that redirected here, or null for the first */
     private void checkScheme(URI url, URI from) throws RefusedUrlException {
         if (!"http".equalsIgnoreCase(url.getScheme())) {
             return;
         }
+        String prefix = from == null ? "" : "redirect refused: ";
         if (from != null && "https".equalsIgnoreCase(from.getScheme())) {
-            throw new RefusedUrlException("redirect from https to plain http refused (" + describe(url) + ")");
+            throw new RefusedUrlException(prefix + "from https to plain http (" + describe(url) + ")");
         }
         if (!allowPlainHttp && !trusted(url)) {
-            throw new RefusedUrlException("only https URLs are fetched (" + describe(url) + ")");
+            throw new RefusedUrlException(prefix + "only https URLs are fetched (" + describe(url) + ")");
         }
     }
 

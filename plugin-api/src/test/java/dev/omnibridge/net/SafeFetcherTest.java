@@ -161,7 +161,7 @@ class SafeFetcherTest {
             } catch (java.lang.reflect.InvocationTargetException e) {
                 throw e.getCause();
             }
-        }).isInstanceOf(RefusedUrlException.class).hasMessageContaining("https to plain http");
+        }).isInstanceOf(RefusedUrlException.class).hasMessageContaining("from https to plain http");
     }
 
     @Test
