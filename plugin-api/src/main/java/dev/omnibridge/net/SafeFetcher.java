@@ -32,6 +32,11 @@ import java.util.Set;
  *   <li>URLs with user info ({@code https://user:pass@host}) are refused.</li>
  * </ul>
  *
+ * <p>An origin the operator configured (the vendor API's base URL, e.g. a local Telegram Bot API server or a desk on
+ * the company network) is named with {@link Builder#configuredOrigin}: that exact origin (scheme, host and port) is
+ * exempt from the address and plain-http rules, because the operator chose it; redirects away from it are checked
+ * like any other URL.
+ *
  * <p>Tests that run their vendor stub on loopback name its exact {@code host:port} with
  * {@link Builder#trustedForTests}: only that authority is treated as public and may be spoken to over plain http;
  * every other address, scheme and credential rule still applies, so a redirect from the stub to another loopback
@@ -57,6 +62,7 @@ public final class SafeFetcher {
     private final boolean allowPlainHttp;
     private final boolean allowPrivateAddresses;
     private final Set<String> trustedForTests;
+    private final Set<String> configuredOrigins;
     private final Resolver resolver;
 
     private SafeFetcher(Builder b) {
@@ -65,6 +71,7 @@ public final class SafeFetcher {
         this.allowPlainHttp = b.allowPlainHttp;
         this.allowPrivateAddresses = b.allowPrivateAddresses;
         this.trustedForTests = Set.copyOf(b.trustedForTests);
+        this.configuredOrigins = Set.copyOf(b.configuredOrigins);
         this.resolver = b.resolver;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -189,7 +196,11 @@ public final class SafeFetcher {
     }
 
     private boolean trusted(URI url) {
-        return trustedForTests.contains(authority(url));
+        return trustedForTests.contains(authority(url)) || configuredOrigins.contains(origin(url));
+    }
+
+    private static String origin(URI url) {
+        return url.getScheme().toLowerCase(Locale.ROOT) + "://" + authority(url);
     }
 
     private static boolean sameOrigin(URI a, URI b) {
@@ -215,6 +226,7 @@ public final class SafeFetcher {
         private boolean allowPlainHttp;
         private boolean allowPrivateAddresses;
         private Set<String> trustedForTests = Set.of();
+        private final Set<String> configuredOrigins = new java.util.HashSet<>();
         private Resolver resolver = InetAddress::getAllByName;
 
         private Builder() {
@@ -256,6 +268,17 @@ public final class SafeFetcher {
                 lower.add(a.toLowerCase(Locale.ROOT));
             }
             trustedForTests = lower;
+            return this;
+        }
+
+        /**
+         * The origin of a URL from the instance's configuration (a vendor API base URL): exempt from the address and
+         * plain-http rules, exactly that scheme, host and port. Never a URL that came from outside.
+         */
+        public Builder configuredOrigin(URI url) {
+            if (url != null && url.getScheme() != null && url.getHost() != null) {
+                configuredOrigins.add(origin(url));
+            }
             return this;
         }
 

@@ -236,4 +236,17 @@ class SafeFetcherTest {
                 Credentials.authorization("Basic x", CredentialScope.origin(url(vendor, "/"))), Map.of()))
                 .isInstanceOf(RefusedUrlException.class);
     }
+
+    @Test
+    void theConfiguredOriginIsExemptButOnlyThatExactOrigin() throws Exception {
+        SafeFetcher fetcher = SafeFetcher.builder().configuredOrigin(url(vendor, "/")).build();
+
+        assertThat(body(fetcher.get(url(vendor, "/file")))).isEqualTo("bytes");
+        assertThatThrownBy(() -> fetcher.get(url(inside, "/file"))).isInstanceOf(RefusedUrlException.class);
+        assertThatThrownBy(() -> fetcher.get(URI.create("https://127.0.0.1:" + vendor.getAddress().getPort() + "/file")))
+                .isInstanceOf(RefusedUrlException.class).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> fetcher.get(url(vendor, redirectTo(url(inside, "/file")))))
+                .isInstanceOf(RefusedUrlException.class).hasMessageContaining("redirect refused");
+        assertThat(insideSaw).isEmpty();
+    }
 }
