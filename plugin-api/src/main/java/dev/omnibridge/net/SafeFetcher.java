@@ -107,9 +107,7 @@ public final class SafeFetcher {
         URI previous = null;
         URI current = first;
         for (int hop = 0; ; hop++) {
-            // the address first: when a hop is both plain http and private, the note names the graver problem
-            checkAddress(current, hop);
-            checkScheme(current, previous);
+            check(current, previous, hop);
             HttpRequest.Builder request = HttpRequest.newBuilder(current).timeout(timeout).GET();
             headers.forEach(request::header);
             if (!credentials.isEmpty() && sameOrigin(first, current) && credentials.scope().covers(current)) {
@@ -159,6 +157,23 @@ public final class SafeFetcher {
             throw new RefusedUrlException("URL with user info refused (" + describe(url) + ")");
         }
         return url;
+    }
+
+    /** Both rules for one hop; when both refuse, the address is named, as the graver problem. */
+    private void check(URI url, URI from, int hop) throws IOException {
+        try {
+            checkScheme(url, from);
+        } catch (RefusedUrlException scheme) {
+            try {
+                checkAddress(url, hop);
+            } catch (RefusedUrlException address) {
+                throw address;
+            } catch (IOException unresolvable) {
+                throw scheme;
+            }
+            throw scheme;
+        }
+        checkAddress(url, hop);
     }
 
     /** @param from the URL that redirected here, or null for the first */

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The agent's files that could not be passed on with a reply. A file is never dropped silently: the reply's text
- * (and HTML) gets one line naming the files, without the technical reason, which goes into the reply's metadata
+ * (and HTML) gets a line naming each file, without the technical reason, which goes into the reply's metadata
  * ({@value #METADATA_KEY}) for the operator console and the logs.
  */
 public final class FileNotes {
@@ -30,20 +30,21 @@ public final class FileNotes {
         return missing.isEmpty();
     }
 
-    /** The line that names the files, e.g. {@code [File not passed on: label.pdf]}. */
-    public String line() {
-        List<String> names = new ArrayList<>();
-        missing.keySet().forEach(k -> names.add(k.replaceFirst(" #[0-9]+$", "")));
-        return "[" + (names.size() == 1 ? "File" : "Files") + " not passed on: " + String.join(", ", names) + "]";
+    /** One line per file, as the desks' other notes read: {@code [file not attached: label.pdf]}. */
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        missing.keySet().forEach(k -> out.add("[file not attached: " + k.replaceFirst(" #[0-9]+$", "") + "]"));
+        return out;
     }
 
-    /** The reply text with the line appended (the text itself when every file arrived). */
+    /** The reply text with the lines appended (the text itself when every file arrived). */
     public String appendTo(String text) {
         if (isEmpty()) {
             return text;
         }
         String base = text == null ? "" : text.stripTrailing();
-        return base.isEmpty() ? line() : base + "\n\n" + line();
+        String lines = String.join("\n", lines());
+        return base.isEmpty() ? lines : base + "\n" + lines;
     }
 
     /** The reply HTML with the line appended as an escaped paragraph; null stays null. */
@@ -51,9 +52,12 @@ public final class FileNotes {
         if (isEmpty() || html == null) {
             return html;
         }
-        String escaped = line().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\"", "&quot;");
-        return html + "<p>" + escaped + "</p>";
+        StringBuilder out = new StringBuilder(html);
+        for (String line : lines()) {
+            out.append("<p>").append(line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    .replace("\"", "&quot;")).append("</p>");
+        }
+        return out.toString();
     }
 
     /** The metadata with {@value #METADATA_KEY} added when files are missing. */

@@ -314,7 +314,8 @@ class WebhookTest {
         assertThat(in.messages().get(1).text()).isEqualTo("Talk to an agent");
         assertThat(in.messages().get(1).metadata()).containsEntry("postback.payload", "AGENT");
         assertThat(in.messages().get(3).attachments()).isEmpty();
-        assertThat(in.messages().get(3).text()).contains("only https");
+        // plain http to the metadata address: the graver of the two refusals is named
+        assertThat(in.messages().get(3).text()).contains("could not be fetched").contains("link-local");
         assertThat(in.statuses()).singleElement().satisfies(s -> {
             assertThat(s.channelMessageId()).isEqualTo("m_ours");
             assertThat(s.state()).isEqualTo(DeliveryStatus.State.DELIVERED);
