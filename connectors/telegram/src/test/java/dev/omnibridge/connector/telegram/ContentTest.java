@@ -209,4 +209,19 @@ class ContentTest {
         assertThat(outcome.inbound().skipped()).singleElement()
                 .satisfies(s -> assertThat(s.reason()).contains("new_chat_members"));
     }
+
+    @Test
+    void aFilePathThatLeavesTheBotsFileDirectoryIsNotFetched() {
+        wm.stubFor(post(urlEqualTo(path("getFile"))).willReturn(okJson("{\"ok\":true,\"result\":{\"file_id\":"
+                + "\"BQACevil\",\"file_unique_id\":\"e\",\"file_size\":5,\"file_path\":\"../../admin/reset?x=1\"}}")));
+        wm.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).willReturn(aResponse().withBody("x")));
+
+        Message m = receive(update(150, message(30, "\"document\":{\"file_id\":\"BQACevil\",\"file_unique_id\":"
+                + "\"e\",\"file_name\":\"a.pdf\",\"mime_type\":\"application/pdf\",\"file_size\":5}")));
+
+        assertThat(m.attachments()).isEmpty();
+        assertThat(m.text()).contains("a.pdf not fetched");
+        wm.verify(0, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
 }
