@@ -46,7 +46,8 @@ final class GraphApi {
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.media = SafeFetcher.builder().timeout(timeout).trustedForTests(trustedForTests).build();
+        this.media = SafeFetcher.builder().timeout(timeout).configuredOrigin(baseUrl)
+                .trustedForTests(trustedForTests).build();
         this.mediaScope = CredentialScope.origin(baseUrl).or(CredentialScope.httpsDomains(META_MEDIA_DOMAINS));
     }
 

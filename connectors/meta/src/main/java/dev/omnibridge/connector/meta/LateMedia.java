@@ -45,6 +45,8 @@ final class LateMedia {
     private static final int MAX_KEY = 200;
     private static final int MAX_VALUE = 2000;
     private static final Duration MAX_DELAY = Duration.ofHours(6);
+    /** Meta redelivers a webhook for up to 36 hours; a job whose message is still not stored by then is dropped. */
+    private static final Duration UNSTORED_GIVE_UP = Duration.ofHours(36);
 
     /**
      * One file to fetch again.
@@ -53,10 +55,11 @@ final class LateMedia {
      * @param url      Messenger/Instagram attachment URL, or null
      * @param attempts failed attempts so far (the webhook's own counts)
      * @param nextAt   when to try next, epoch milliseconds
+     * @param since    when the webhook's download failed, epoch milliseconds
      */
     record Job(String mid, int index, String type, String mediaId, String url, String fileName, String mime,
                String threadKey, String authorName, AddressKind addressKind, String address, int attempts,
-               long nextAt) {
+               long nextAt, long since) {
         String key() {
             return KEY_PREFIX + mid + "#" + index;
         }
@@ -71,12 +74,17 @@ final class LateMedia {
 
         Job failedAgain(Instant next) {
             return new Job(mid, index, type, mediaId, url, fileName, mime, threadKey, authorName, addressKind,
-                    address, attempts + 1, next.toEpochMilli());
+                    address, attempts + 1, next.toEpochMilli(), since);
         }
 
         Job at(Instant next) {
             return new Job(mid, index, type, mediaId, url, fileName, mime, threadKey, authorName, addressKind,
-                    address, attempts, next.toEpochMilli());
+                    address, attempts, next.toEpochMilli(), since);
+        }
+
+        Job failedAt(Instant at) {
+            return new Job(mid, index, type, mediaId, url, fileName, mime, threadKey, authorName, addressKind,
+                    address, attempts, nextAt, at.toEpochMilli());
         }
     }
 
@@ -138,7 +146,7 @@ final class LateMedia {
 
     /** A first failure, from the webhook, with its first retry time. */
     Job firstFailure(Job unscheduled) {
-        return unscheduled.at(clock.instant().plus(delayAfter(1)));
+        return unscheduled.failedAt(clock.instant()).at(clock.instant().plus(delayAfter(1)));
     }
 
     /** The offsets that save these jobs with the webhook's messages (jobs too large for an offset are left out). */
@@ -189,29 +197,34 @@ final class LateMedia {
             submit(Inbound.none().withOffsets(Map.of(job.key(), "")));   // done before a restart
             return;
         }
-        boolean stored = context.findMessage(job.mid()).isPresent();
+        if (context.findMessage(job.mid()).isEmpty()) {
+            // Not committed yet, or the store failed and Meta redelivers (which queues the job again). Waiting does
+            // not count as an attempt; after Meta's own redelivery period the job is given up.
+            if (clock.millis() - job.since() > UNSTORED_GIVE_UP.toMillis()) {
+                LOG.warn("{}: media retry for {} given up: its message was never stored", context.instanceId(),
+                        job.mid());
+                submit(Inbound.none().withOffsets(Map.of(job.key(), "")));
+            } else {
+                schedule(job.at(clock.instant().plus(delay)));
+            }
+            return;
+        }
         String reason;
         boolean retryable;
-        if (!stored) {
-            reason = "its message is not stored";
-            retryable = true;
-        } else {
-            try {
-                Attachment file = job.mediaId() != null
-                        ? downloads.whatsApp(job.mediaId(), job.fileName(), job.mime())
-                        : downloads.messaging(URI.create(job.url()), job.mime());
-                Message late = followUp(job, "[" + job.label() + " from the message above, fetched later]",
-                        List.of(file));
-                submit(new Inbound(List.of(late), null, null, Map.of(job.key(), ""), null, null, null,
-                        List.of(new MessageAnnotation(job.mid(), "media." + job.index(),
-                                "fetched later as " + job.followUpId()))));
-                LOG.info("{}: fetched media of {} on attempt {}", context.instanceId(), job.mid(),
-                        job.attempts() + 1);
-                return;
-            } catch (MediaDownloads.Failed f) {
-                reason = f.getMessage();
-                retryable = f.retryable;
-            }
+        try {
+            Attachment file = job.mediaId() != null
+                    ? downloads.whatsApp(job.mediaId(), job.fileName(), job.mime())
+                    : downloads.messaging(URI.create(job.url()), job.mime());
+            Message late = followUp(job, "[" + job.label() + " from the message above, fetched later]",
+                    List.of(file));
+            submit(new Inbound(List.of(late), null, null, Map.of(job.key(), ""), null, null, null,
+                    List.of(new MessageAnnotation(job.mid(), "media." + job.index(),
+                            "fetched later as " + job.followUpId()))));
+            LOG.info("{}: fetched media of {} on attempt {}", context.instanceId(), job.mid(), job.attempts() + 1);
+            return;
+        } catch (MediaDownloads.Failed f) {
+            reason = f.getMessage();
+            retryable = f.retryable;
         }
         int attempts = job.attempts() + 1;
         if (retryable && attempts < maxAttempts) {
@@ -225,10 +238,6 @@ final class LateMedia {
         }
         LOG.warn("{}: media of {} not fetched after {} attempts: {}", context.instanceId(), job.mid(), attempts,
                 reason);
-        if (!stored) {
-            submit(Inbound.none().withOffsets(Map.of(job.key(), "")));
-            return;
-        }
         String note = "[" + job.label() + " from the message above could not be fetched"
                 + (retryable ? " after " + attempts + " attempts" : "") + ": " + reason + "]";
         submit(new Inbound(List.of(followUp(job, note, List.of())), null, null, Map.of(job.key(), ""), null, null,

@@ -179,7 +179,7 @@ final class WebhookMapper {
                 JsonNode media = m.path(type);
                 StringBuilder b = new StringBuilder(media.path("caption").asText(""));
                 String note = whatsAppMedia(type, media, attachments, new LateMedia.Job(id, 1, type, null, null,
-                        null, null, from, names.get(from), address.kind(), address.value(), 1, 0));
+                        null, null, from, names.get(from), address.kind(), address.value(), 1, 0, 0));
                 if (note != null) {
                     b.append(b.length() == 0 ? "" : "\n").append(note);
                 }
@@ -211,7 +211,7 @@ final class WebhookMapper {
             return null;
         } catch (MediaDownloads.Failed f) {
             return failed(type + " " + name, f, new LateMedia.Job(job.mid(), job.index(), type, mediaId, null, given,
-                    mime, job.threadKey(), job.authorName(), job.addressKind(), job.address(), 1, 0));
+                    mime, job.threadKey(), job.authorName(), job.addressKind(), job.address(), 1, 0, 0));
         }
     }
 
@@ -252,7 +252,7 @@ final class WebhookMapper {
             for (JsonNode a : msg.path("attachments")) {
                 index++;
                 String note = messagingAttachment(a, attachments, new LateMedia.Job(mid, index, null, null, null,
-                        null, null, sender, null, AddressKind.CHAT_USER, sender, 1, 0));
+                        null, null, sender, null, AddressKind.CHAT_USER, sender, 1, 0, 0));
                 if (note != null) {
                     text.append(text.length() == 0 ? "" : "\n").append(note);
                 }
@@ -321,7 +321,7 @@ final class WebhookMapper {
             return null;
         } catch (MediaDownloads.Failed f) {
             return failed(type, f, new LateMedia.Job(job.mid(), job.index(), type, null, url, null, mime,
-                    job.threadKey(), null, job.addressKind(), job.address(), 1, 0));
+                    job.threadKey(), null, job.addressKind(), job.address(), 1, 0, 0));
         }
     }
 

@@ -125,6 +125,19 @@ class LateMediaTest {
     }
 
     @Test
+    void aRetryDueBeforeTheHubHasStoredTheMessageWaitsForItWithoutUsingAnAttempt() throws Exception {
+        FakeConnectorContext ctx = start(settings("20ms", 1));
+        mediaLookupFailsOnceThenWorks();
+
+        WebhookOutcome outcome = connector.onWebhook(signed(WebhookTest.waValue(null, IMAGE_MESSAGE, null)));
+        Thread.sleep(200);   // several retry times pass while the hub has not committed yet
+        storedFrom(ctx, outcome);
+
+        Message late = await(() -> ctx.findMessage("wamid.IMG#media-1"));
+        assertThat(late.attachments()).hasSize(1);
+    }
+
+    @Test
     void aPendingRetrySurvivesARestart() throws Exception {
         Map<String, Object> slow = settings("1h", 3);
         FakeConnectorContext ctx = start(slow);
