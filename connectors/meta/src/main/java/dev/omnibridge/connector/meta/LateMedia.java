@@ -183,16 +183,20 @@ final class LateMedia {
             attempt(job);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // A scheduled task's failure would vanish inside its future: log it and keep the job going.
             // e.g. the hub could not store the outcome: the job is still saved; try again after the delay
             LOG.warn("{}: media retry for {} could not be recorded: {}", context.instanceId(), job.mid(),
-                    e.getClass().getSimpleName());
+                    e.toString());
             context.reportProblem("a media retry could not be recorded: " + e.getClass().getSimpleName());
             schedule(job.at(clock.instant().plus(delay)));
         }
     }
 
     private void attempt(Job job) throws InterruptedException {
+        LOG.debug("{}: media retry {} attempt after {} failures", context.instanceId(), job.key(), job.attempts());
         if (context.findMessage(job.followUpId()).isPresent()) {
             submit(Inbound.none().withOffsets(Map.of(job.key(), "")));   // done before a restart
             return;
