@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.FileNames;
 import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.FileRetries;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Fetches a customer's media into the hub's storage: a WhatsApp media id (two steps, both with the token) or a
@@ -36,6 +38,12 @@ final class MediaDownloads {
             return new Failed(reason, false, true);
         }
     }
+
+    /** Keys of a retry job's source: what {@link #again} needs to fetch the file once more. */
+    static final String MEDIA_ID = "mediaId";
+    static final String URL = "url";
+    static final String MIME = "mime";
+    static final String FILE_NAME = "fileName";
 
     private final GraphApi api;
     private final AttachmentStore store;
@@ -102,6 +110,21 @@ final class MediaDownloads {
             throw Failed.tooLarge("over the limit of " + maxBytes + " bytes");
         } catch (IOException e) {
             throw new Failed("download failed (" + e.getClass().getSimpleName() + ")", true);
+        }
+    }
+
+    /** A background retry of a file the webhook could not fetch (see {@link FileRetries}). */
+    Attachment again(FileRetries.Job job) throws FileRetries.Failed, InterruptedException {
+        Map<String, String> source = job.source();
+        try {
+            if (source.containsKey(MEDIA_ID)) {
+                return whatsApp(source.get(MEDIA_ID), source.get(FILE_NAME), source.get(MIME));
+            }
+            return messaging(URI.create(source.get(URL)), source.get(MIME));
+        } catch (Failed f) {
+            throw new FileRetries.Failed(f.getMessage(), f.retryable);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new FileRetries.Failed("the saved retry is unusable", false);
         }
     }
 

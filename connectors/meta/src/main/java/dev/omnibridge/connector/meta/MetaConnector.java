@@ -9,6 +9,7 @@ import dev.omnibridge.net.SafeFetcher;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.webhook.HmacSignatures;
@@ -43,9 +44,11 @@ final class MetaConnector implements ChannelConnector {
     /** Graph error codes that will not get better by retrying. */
     static final Set<Integer> PERMANENT = Set.of(131047, 131026, 131051, 100, 10, 200, 551, 2018278);
     static final int EXPIRED_TOKEN = 190;
+    /** Meta redelivers a webhook for up to 36 hours; a media retry whose message is not stored by then is dropped. */
+    static final Duration META_REDELIVERY = Duration.ofHours(36);
 
     private record Running(ConnectorContext context, MetaSettings settings, GraphApi api, MediaDownloads downloads,
-                           LateMedia late) {
+                           FileRetries late) {
     }
 
     private final Product product;
@@ -78,8 +81,8 @@ final class MetaConnector implements ChannelConnector {
         GraphApi api = new GraphApi(settings.graphApiBaseUrl(), settings.graphApiVersion(),
                 settings.accessToken().reveal(), settings.timeout(), mediaTrustedForTests);
         MediaDownloads downloads = new MediaDownloads(api, context.attachments(), settings.maxMediaBytes());
-        LateMedia late = new LateMedia(context, new ChannelRef(product.type, context.instanceId()), downloads,
-                settings.mediaRetries(), settings.mediaRetryDelay(), clock);
+        FileRetries late = new FileRetries(context, new ChannelRef(product.type, context.instanceId()), "media",
+                settings.mediaRetries(), settings.mediaRetryDelay(), META_REDELIVERY, clock, downloads::again);
         running = new Running(context, settings, api, downloads, late);
         late.resume();
         LOG.info("{}: {} started; register {} as the callback URL in the Meta app dashboard", context.instanceId(),
@@ -151,7 +154,7 @@ final class MetaConnector implements ChannelConnector {
         // A file that could not be fetched now must not hold the message back (Meta would redeliver the whole batch
         // for as long as the file fails): the message is stored with a note, and the download is saved with it and
         // tried again in the background.
-        List<LateMedia.Job> pending = mapper.pending().stream().map(r.late()::firstFailure).toList();
+        List<FileRetries.Job> pending = r.late().firstFailures(mapper.pending());
         if (!pending.isEmpty()) {
             r.context().reportProblem(pending.size() + " media download(s) failed; stored with a note, retrying");
             inbound = inbound.withOffsets(r.late().offsetsFor(pending));

@@ -2,7 +2,6 @@ package dev.omnibridge.connector.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.model.Address;
-import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
@@ -10,6 +9,7 @@ import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.FileNames;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeliveryStatus;
+import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.MessageAnnotation;
 import dev.omnibridge.spi.Skipped;
@@ -40,7 +40,7 @@ final class WebhookMapper {
     private final List<DeliveryStatus> statuses = new ArrayList<>();
     private final List<MessageAnnotation> annotations = new ArrayList<>();
     private final List<Skipped> skipped = new ArrayList<>();
-    private final List<LateMedia.Job> pending = new ArrayList<>();
+    private final List<FileRetries.Job> pending = new ArrayList<>();
 
     WebhookMapper(Product product, ChannelRef channel, MediaDownloads downloads, boolean retries) {
         this.product = product;
@@ -50,7 +50,7 @@ final class WebhookMapper {
     }
 
     /** Downloads that failed for a passing reason, to try again once the messages are stored. */
-    List<LateMedia.Job> pending() {
+    List<FileRetries.Job> pending() {
         return List.copyOf(pending);
     }
 
@@ -178,8 +178,7 @@ final class WebhookMapper {
                 }
                 JsonNode media = m.path(type);
                 StringBuilder b = new StringBuilder(media.path("caption").asText(""));
-                String note = whatsAppMedia(type, media, attachments, new LateMedia.Job(id, 1, type, null, null,
-                        null, null, from, names.get(from), address.kind(), address.value(), 1, 0, 0));
+                String note = whatsAppMedia(id, type, media, attachments, from, names.get(from), address);
                 if (note != null) {
                     b.append(b.length() == 0 ? "" : "\n").append(note);
                 }
@@ -197,8 +196,8 @@ final class WebhookMapper {
     }
 
     /** The two-step media fetch: the media id's URL, then the bytes, both with the bearer token. */
-    private String whatsAppMedia(String type, JsonNode media, List<Attachment> out, LateMedia.Job job)
-            throws InterruptedException {
+    private String whatsAppMedia(String id, String type, JsonNode media, List<Attachment> out, String from,
+                                 String name0, Address address) throws InterruptedException {
         String mediaId = media.path("id").asText("");
         String mime = media.path("mime_type").asText("application/octet-stream");
         String given = media.path("filename").asText(null);
@@ -210,17 +209,22 @@ final class WebhookMapper {
             out.add(downloads.whatsApp(mediaId, given, mime));
             return null;
         } catch (MediaDownloads.Failed f) {
-            return failed(type + " " + name, f, new LateMedia.Job(job.mid(), job.index(), type, mediaId, null, given,
-                    mime, job.threadKey(), job.authorName(), job.addressKind(), job.address(), 1, 0, 0));
+            Map<String, String> source = new LinkedHashMap<>();
+            source.put(MediaDownloads.MEDIA_ID, mediaId);
+            source.put(MediaDownloads.MIME, mime);
+            if (given != null) {
+                source.put(MediaDownloads.FILE_NAME, given);
+            }
+            return failed(type + " " + name, f, FileRetries.Job.of(id, 1, type + " " + name, source, from, name0,
+                    address));
         }
     }
 
     /** The note for a file not in storage; a passing failure is also queued for a retry when retries are on. */
-    private String failed(String label, MediaDownloads.Failed f, LateMedia.Job job) {
+    private String failed(String label, MediaDownloads.Failed f, FileRetries.Job job) {
         if (f.retryable && retries) {
             pending.add(job);
-            return "[" + label + " not fetched yet: " + f.getMessage() + "; the hub tries again and adds it to "
-                    + "this conversation]";
+            return FileRetries.pendingNote(label, f.getMessage());
         }
         return "[" + label + (f.tooLarge ? " not fetched: " : " could not be fetched: ") + f.getMessage() + "]";
     }
@@ -251,8 +255,7 @@ final class WebhookMapper {
             int index = 0;
             for (JsonNode a : msg.path("attachments")) {
                 index++;
-                String note = messagingAttachment(a, attachments, new LateMedia.Job(mid, index, null, null, null,
-                        null, null, sender, null, AddressKind.CHAT_USER, sender, 1, 0, 0));
+                String note = messagingAttachment(a, attachments, mid, index, sender);
                 if (note != null) {
                     text.append(text.length() == 0 ? "" : "\n").append(note);
                 }
@@ -296,7 +299,7 @@ final class WebhookMapper {
         }
     }
 
-    private String messagingAttachment(JsonNode a, List<Attachment> out, LateMedia.Job job)
+    private String messagingAttachment(JsonNode a, List<Attachment> out, String mid, int index, String sender)
             throws InterruptedException {
         String type = a.path("type").asText("file");
         String url = a.path("payload").path("url").asText("");
@@ -320,8 +323,8 @@ final class WebhookMapper {
             out.add(downloads.messaging(uri, mime));
             return null;
         } catch (MediaDownloads.Failed f) {
-            return failed(type, f, new LateMedia.Job(job.mid(), job.index(), type, null, url, null, mime,
-                    job.threadKey(), null, job.addressKind(), job.address(), 1, 0, 0));
+            return failed(type, f, FileRetries.Job.of(mid, index, type, Map.of(MediaDownloads.URL, url,
+                    MediaDownloads.MIME, mime), sender, null, Address.chatUser(sender)));
         }
     }
 

@@ -121,7 +121,7 @@ class LateMediaTest {
         });
         assertThat(ctx.submissions()).flatExtracting(Inbound::annotations)
                 .contains(new MessageAnnotation("wamid.IMG", "media.1", "fetched later as wamid.IMG#media-1"));
-        assertThat(ctx.offsets()).containsEntry(LateMedia.KEY_PREFIX + "wamid.IMG#1", "");
+        assertThat(ctx.offsets()).containsEntry("media.retry." + "wamid.IMG#1", "");
     }
 
     @Test
@@ -145,7 +145,7 @@ class LateMediaTest {
                 .willReturn(aResponse().withStatus(500)));
         storedFrom(ctx, connector.onWebhook(signed(WebhookTest.waValue(null, IMAGE_MESSAGE, null))));
         connector.stop();
-        assertThat(ctx.offsets()).containsKey(LateMedia.KEY_PREFIX + "wamid.IMG#1");
+        assertThat(ctx.offsets()).containsKey("media.retry." + "wamid.IMG#1");
 
         mediaWorks("up");
         wm.setScenarioState("media", "up");
@@ -167,7 +167,7 @@ class LateMediaTest {
         Message last = await(() -> ctx.findMessage("wamid.IMG#media-1"));
         assertThat(last.attachments()).isEmpty();
         assertThat(last.text()).contains("could not be fetched after 3 attempts").contains("HTTP 502");
-        assertThat(ctx.offsets()).containsEntry(LateMedia.KEY_PREFIX + "wamid.IMG#1", "");
+        assertThat(ctx.offsets()).containsEntry("media.retry." + "wamid.IMG#1", "");
         Thread.sleep(200);
         wm.verify(3, getRequestedFor(urlEqualTo("/v23.0/900")));
     }
