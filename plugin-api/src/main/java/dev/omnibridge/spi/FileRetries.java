@@ -71,8 +71,8 @@ public final class FileRetries {
         /** A file of a message just received: first attempt failed, times filled in by {@link #firstFailure}. */
         public static Job of(String messageId, int index, String label, Map<String, String> source, String threadKey,
                              String authorName, Address address) {
-            return new Job(messageId, index, label, source, threadKey, authorName, address.kind(), address.value(), 1,
-                    0, 0);
+            return new Job(messageId, index, label, source, threadKey, authorName,
+                    address == null ? null : address.kind(), address == null ? null : address.value(), 1, 0, 0);
         }
 
         Job at(Instant next) {
@@ -305,8 +305,8 @@ public final class FileRetries {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(tag + ".lateFor", job.messageId());
         return Message.builder().direction(Direction.INBOUND).channel(channel).channelMessageId(followUpId(job))
-                .threadKey(job.threadKey()).author(Author.customer(job.authorName(),
-                        new Address(job.addressKind(), job.address())))
+                .threadKey(job.threadKey()).author(Author.customer(job.authorName(), job.addressKind() == null
+                        ? null : new Address(job.addressKind(), job.address())))
                 .text(text).attachments(files).replyTo(job.messageId()).receivedAt(clock.instant()).metadata(meta)
                 .build();
     }
