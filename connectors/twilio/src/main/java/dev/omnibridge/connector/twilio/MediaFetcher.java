@@ -33,14 +33,21 @@ import java.util.Set;
 final class MediaFetcher {
     static final int MAX_REDIRECTS = 5;
 
-    /** What became of one media item: stored, or a short reason for the note in the message text. */
-    record Result(Attachment attachment, String problem) {
+    /**
+     * What became of one media item: stored, or a short reason for the note in the message text; {@code retryable}
+     * when trying again later may help (timeouts, network errors, 5xx, 429).
+     */
+    record Result(Attachment attachment, String problem, boolean retryable) {
         static Result stored(Attachment a) {
-            return new Result(a, null);
+            return new Result(a, null, false);
         }
 
         static Result failed(String problem) {
-            return new Result(null, problem);
+            return new Result(null, problem, false);
+        }
+
+        static Result passing(String problem) {
+            return new Result(null, problem, true);
         }
     }
 
@@ -103,16 +110,19 @@ final class MediaFetcher {
         } catch (RefusedUrlException e) {
             return Result.failed(e.getMessage());
         } catch (HttpTimeoutException e) {
-            return Result.failed("download timed out");
+            return Result.passing("download timed out");
         } catch (IOException e) {
-            return Result.failed("download failed (" + e.getClass().getSimpleName() + ")");
+            return Result.passing("download failed (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Result.failed("download interrupted");
+            return Result.passing("download interrupted");
         }
         int status = response.statusCode();
         if (status < 200 || status > 299) {
             closeQuietly(response.body());
+            if (status >= 500 || status == 429 || status == 408) {
+                return Result.passing("HTTP " + status);
+            }
             return Result.failed(status >= 300 && status < 400 ? "HTTP " + status + " without Location"
                     : "HTTP " + status);
         }
@@ -128,7 +138,7 @@ final class MediaFetcher {
         } catch (AttachmentStore.AttachmentTooLargeException e) {
             return Result.failed("larger than " + maxBytes + " bytes");
         } catch (IOException e) {
-            return Result.failed("download failed (" + e.getClass().getSimpleName() + ")");
+            return Result.passing("download failed (" + e.getClass().getSimpleName() + ")");
         }
     }
 

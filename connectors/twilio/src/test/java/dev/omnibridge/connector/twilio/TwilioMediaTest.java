@@ -266,4 +266,40 @@ class TwilioMediaTest {
         assertThat(deliverMms(twilio.url(MEDIA_PATH), "image/jpeg").text())
                 .endsWith("[attachment 0 not fetched: redirect refused: host 64:ff9b::7f00:1 is a loopback address]");
     }
+
+    @Test
+    void aMediaHostErrorStoresTheMessageWithANoteAndTheFileArrivesLater() throws Exception {
+        twilio.stubFor(get(urlEqualTo(MEDIA_PATH)).inScenario("media").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        twilio.stubFor(get(urlEqualTo(MEDIA_PATH)).inScenario("media").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "image/jpeg").withBody(JPEG)));
+        Map<String, Object> s = Fixture.baseSettings();
+        s.put("mediaHosts", List.of("localhost:" + twilio.getPort()));
+        s.put("allowPrivateMediaAddresses", true);
+        s.put("mediaRetryDelay", "50ms");
+        fixture = Fixture.start(s);
+        List<Map.Entry<String, String>> params = new ArrayList<>(TwilioRequests.sms(SID, "+15551230001",
+                "+15557650002", "see picture"));
+        params.removeIf(e -> e.getKey().equals("NumMedia"));
+        params.add(Map.entry("NumMedia", "1"));
+        params.add(Map.entry("MediaUrl0", twilio.url(MEDIA_PATH)));
+        params.add(Map.entry("MediaContentType0", "image/jpeg"));
+
+        WebhookOutcome outcome = fixture.connector.onWebhook(TwilioRequests.signedForm("", Fixture.HUB_URL,
+                Fixture.HUB_URL, TOKEN, params));
+        fixture.context.submit(outcome.inbound()).toCompletableFuture().join();   // as the hub does before its 200
+
+        assertThat(fixture.context.findMessage(SID).orElseThrow().text())
+                .isEqualTo("see picture\n[attachment 0 not fetched yet: HTTP 503; the hub tries again and adds it to "
+                        + "this conversation]");
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (fixture.context.findMessage(SID + "#media-1").isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        Message late = fixture.context.findMessage(SID + "#media-1").orElseThrow();
+        assertThat(late.replyTo()).isEqualTo(SID);
+        assertThat(fixture.context.attachments().bytes(late.attachments().get(0).location())).isEqualTo(JPEG);
+        twilio.verify(2, getRequestedFor(urlEqualTo(MEDIA_PATH)).withHeader("Authorization", equalTo(BASIC)));
+    }
 }
