@@ -101,7 +101,8 @@ public final class SafeFetcher {
         if (!credentials.isEmpty() && !credentials.scope().covers(first)) {
             throw new RefusedUrlException("credentials may not be sent to " + describe(first));
         }
-        if (!credentials.isEmpty() && "http".equalsIgnoreCase(first.getScheme()) && !trusted(first) && !allowPlainHttp) {
+        if (!credentials.isEmpty() && "http".equalsIgnoreCase(first.getScheme()) && !trusted(first)
+                && !allowPlainHttp) {
             throw new RefusedUrlException("credentials are never sent over plain http (" + describe(first) + ")");
         }
         URI previous = null;

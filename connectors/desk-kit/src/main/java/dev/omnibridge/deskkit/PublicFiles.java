@@ -1,10 +1,8 @@
 package dev.omnibridge.deskkit;
 
 import dev.omnibridge.model.Attachment;
-import dev.omnibridge.model.FileNames;
-import dev.omnibridge.spi.AttachmentStore;
-
 import dev.omnibridge.net.SafeFetcher;
+import dev.omnibridge.spi.AttachmentStore;
 
 import java.io.IOException;
 import java.net.InetAddress;
