@@ -2,11 +2,10 @@ package dev.omnibridge.connector.twilio;
 
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.FileNames;
-import dev.omnibridge.spi.AttachmentStore;
-
 import dev.omnibridge.net.Credentials;
 import dev.omnibridge.net.RefusedUrlException;
 import dev.omnibridge.net.SafeFetcher;
+import dev.omnibridge.spi.AttachmentStore;
 
 import java.io.IOException;
 import java.io.InputStream;
