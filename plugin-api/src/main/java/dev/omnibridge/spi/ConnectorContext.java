@@ -40,6 +40,16 @@ public interface ConnectorContext {
     Optional<String> offset(String key);
 
     /**
+     * Every value saved with {@link Inbound#offsets()} under a key that starts with {@code keyPrefix}, by key. Lets a
+     * connector keep small work items that must survive a restart (e.g. a media download to try again) with the
+     * messages they belong to, one key each, and find them all again on start. Keys are at most 200 characters and
+     * values at most 2000. The default (for contexts that predate it) knows none.
+     */
+    default java.util.Map<String, String> offsets(String keyPrefix) {
+        return java.util.Map.of();
+    }
+
+    /**
      * A message on this instance known by its channel id: one the channel received, or one the hub sent through it
      * (the id {@link ChannelConnector#send} returned). Lets a channel thread a reply by what it answers.
      */

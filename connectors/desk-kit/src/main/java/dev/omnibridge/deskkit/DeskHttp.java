@@ -3,6 +3,9 @@ package dev.omnibridge.deskkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.omnibridge.net.CredentialScope;
+import dev.omnibridge.net.Credentials;
+import dev.omnibridge.net.SafeFetcher;
 import dev.omnibridge.privacy.Redact;
 
 import java.io.IOException;
@@ -36,6 +39,8 @@ public final class DeskHttp {
     private final RatePacer pacer;
     private final List<String> secrets;
     private final Predicate<DeskResponse> alsoRetryable;
+    private final SafeFetcher files;
+    private final Credentials fileCredentials;
 
     private DeskHttp(Builder b) {
         this.base = b.base;
@@ -45,7 +50,13 @@ public final class DeskHttp {
         this.secrets = List.copyOf(b.secrets);
         this.alsoRetryable = b.alsoRetryable;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.files = SafeFetcher.builder().timeout(timeout).maxRedirects(MAX_FILE_REDIRECTS).configuredOrigin(base)
+                .trustedForTests(b.filesTrustedForTests).build();
+        this.fileCredentials = new Credentials(headers, CredentialScope.origin(base));
     }
+
+    /** A desk file URL redirects once to a temporary download URL (Zendesk); a little room beyond that. */
+    static final int MAX_FILE_REDIRECTS = 3;
 
     public static Builder builder(URI baseUrl) {
         return new Builder(baseUrl);
@@ -149,19 +160,29 @@ public final class DeskHttp {
     }
 
     /**
-     * Downloads a file from the desk's own host with the credentials (private desk attachments need them) into the
-     * hub's storage, at most {@code maxBytes}; absolute URLs on other hosts are refused like in {@link #uri}.
+     * Downloads a file from the desk's own origin with the credentials (private desk attachments need them) into
+     * the hub's storage, at most {@code maxBytes}; absolute URLs on other hosts are refused like in {@link #uri}.
+     * Goes through the shared {@link SafeFetcher}: a redirect (Zendesk answers {@code content_url} with a 302 to a
+     * temporary download URL) is followed to public https addresses only, and without the credentials once it
+     * leaves the desk's origin.
      *
      * @param mediaType the desk's media type for the file, or null to take the answer's Content-Type
+     * @throws IOException with a message fit for a note (no credentials, no query strings) when the file could not
+     *                     be fetched; {@link dev.omnibridge.spi.AttachmentStore.AttachmentTooLargeException} when it
+     *                     is larger than {@code maxBytes}
      */
     public dev.omnibridge.model.Attachment download(String url, String fileName, String mediaType, long maxBytes,
                                                     dev.omnibridge.spi.AttachmentStore store)
             throws IOException, InterruptedException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri(url)).timeout(timeout).GET();
-        headers.forEach(req::header);
+        URI target;
+        try {
+            target = uri(url);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
+        }
         pacer.acquire();
-        return StoredFiles.storeAnswer(http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream()), fileName,
-                mediaType, maxBytes, store);
+        return StoredFiles.storeAnswer(files.get(target, fileCredentials, Map.of()), fileName, mediaType, maxBytes,
+                store);
     }
 
     /** Whether {@code url} is on the desk's own host, the only place the credentials may go. */
@@ -198,6 +219,7 @@ public final class DeskHttp {
         private Duration timeout = Duration.ofSeconds(30);
         private RatePacer pacer = RatePacer.unlimited();
         private Predicate<DeskResponse> alsoRetryable = r -> false;
+        private java.util.Set<String> filesTrustedForTests = java.util.Set.of();
 
         private Builder(URI base) {
             this.base = Objects.requireNonNull(base, "base");
@@ -243,6 +265,15 @@ public final class DeskHttp {
         /** Marks further answers as retryable, e.g. Salesforce's 403 REQUEST_LIMIT_EXCEEDED; they also pause the pacer. */
         public Builder retryableWhen(Predicate<DeskResponse> test) {
             alsoRetryable = test;
+            return this;
+        }
+
+        /**
+         * Test only: exact {@code host:port} authorities (a loopback stand-in for the desk's file host) that file
+         * downloads treat as public and may reach over plain http; every other rule of {@link SafeFetcher} holds.
+         */
+        public Builder filesTrustedForTests(java.util.Set<String> authorities) {
+            filesTrustedForTests = java.util.Set.copyOf(authorities);
             return this;
         }
 

@@ -131,6 +131,17 @@ public final class FakeConnectorContext implements ConnectorContext {
     }
 
     @Override
+    public synchronized Map<String, String> offsets(String keyPrefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        offsets.forEach((k, v) -> {
+            if (k.startsWith(keyPrefix)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    @Override
     public synchronized Optional<Message> findMessage(String channelMessageId) {
         return Optional.ofNullable(messagesByChannelId.get(channelMessageId));
     }

@@ -88,6 +88,11 @@ final class HubConnectorContext implements ConnectorContext {
     }
 
     @Override
+    public java.util.Map<String, String> offsets(String keyPrefix) {
+        return hub.offsets().withPrefix(instance.id(), keyPrefix);
+    }
+
+    @Override
     public Optional<Message> findMessage(String channelMessageId) {
         return read(() -> hub.queries().channelMessage(instance.id(), channelMessageId));
     }

@@ -436,6 +436,21 @@ class InboundWriterTest {
     }
 
     @Test
+    void offsetsAreFoundByKeyPrefixPerInstanceWithLikeWildcardsTakenLiterally() throws Exception {
+        OffsetStore offsets = new OffsetStore(db);
+        ingest("web", Inbound.none().withOffsets(Map.of("media.retry.m_1#1", "{\"a\":1}", "media.retry.m_2#1", "",
+                "media.retry.mX3#1", "x", "updateId", "5")));
+        ingest("chat", Inbound.none().withOffsets(Map.of("media.retry.m_9#1", "{}")));
+
+        assertThat(offsets.withPrefix("web", "media.retry.")).containsExactly(
+                Map.entry("media.retry.mX3#1", "x"), Map.entry("media.retry.m_1#1", "{\"a\":1}"),
+                Map.entry("media.retry.m_2#1", ""));
+        assertThat(offsets.withPrefix("web", "media.retry.m_")).containsOnlyKeys("media.retry.m_1#1",
+                "media.retry.m_2#1");
+        assertThat(offsets.withPrefix("web", "100%")).isEmpty();
+    }
+
+    @Test
     void ticketResolvedOnTheDeskResolvesTheConversationAndANewCustomerMessageReopensIt() throws Exception {
         DeliveryTask toDesk = customerMessageOnTicket("T-1", "item-1");
         String conversationId = toDesk.conversationId();

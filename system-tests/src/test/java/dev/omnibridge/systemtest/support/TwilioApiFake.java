@@ -200,7 +200,7 @@ public final class TwilioApiFake implements AutoCloseable {
         settings.put("accountSid", accountSid);
         settings.put("authToken", authToken);
         settings.put("apiBaseUrl", baseUrl());
-        settings.put("mediaHosts", HOST);
+        settings.put("mediaHosts", HOST + ":" + server.port());   // a bare host would mean its default port only
         settings.put("allowPrivateMediaAddresses", true);
         return settings;
     }

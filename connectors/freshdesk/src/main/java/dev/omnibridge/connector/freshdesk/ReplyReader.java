@@ -2,6 +2,7 @@ package dev.omnibridge.connector.freshdesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.FileNotes;
 import dev.omnibridge.deskkit.PublicFiles;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
@@ -96,28 +97,29 @@ final class ReplyReader {
 
     private DeskReply reply(String ticketId, JsonNode c, String agent, Map<String, String> metadata)
             throws InterruptedException {
-        StringBuilder text = new StringBuilder(c.path("body_text").asText(""));
+        FileNotes missing = new FileNotes();
         List<Attachment> attachments = new ArrayList<>();
         for (JsonNode a : c.path("attachments")) {
             String name = a.path("name").asText("attachment");
             long size = a.path("size").asLong(-1);
             try {
                 if (size > maxAttachmentBytes) {
-                    throw new IOException("larger than maxAttachmentBytes");
+                    throw new IOException("larger than " + maxAttachmentBytes + " bytes");
                 }
                 attachments.add(files.fetch(a.path("attachment_url").asText(""), name,
                         a.path("content_type").asText(null), maxAttachmentBytes, store));
             } catch (IOException e) {
                 // The reply still goes out; the customer learns a file is missing rather than getting nothing.
                 LOG.warn("ticket {}: reply {}: file not fetched: {}", ticketId, c.path("id").asText(), e.getMessage());
-                text.append("\n[file not attached: ").append(name).append(']');
+                missing.add(name, e instanceof AttachmentStore.AttachmentTooLargeException
+                        ? "larger than " + maxAttachmentBytes + " bytes" : e.getMessage());
             }
         }
-        // When a file is missing the text says so; the agent's HTML would not, so it is left out.
-        String html = text.length() == c.path("body_text").asText("").length() ? c.path("body").asText(null) : null;
+        String html = c.path("body").asText(null);
         Instant created = FreshdeskPayloads.instant(c.path("created_at").asText(null));
-        return new DeskReply(ticketId, c.path("id").asText(), Author.agent(agent), text.toString(),
-                html == null || html.isBlank() ? null : html, attachments,
-                created == null ? Instant.now() : created, metadata);
+        return new DeskReply(ticketId, c.path("id").asText(), Author.agent(agent),
+                missing.appendTo(c.path("body_text").asText("")),
+                html == null || html.isBlank() ? null : missing.appendToHtml(html), attachments,
+                created == null ? Instant.now() : created, missing.addTo(metadata));
     }
 }

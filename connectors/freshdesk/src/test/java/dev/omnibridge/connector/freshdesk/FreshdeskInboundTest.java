@@ -178,7 +178,10 @@ class FreshdeskInboundTest {
 
         assertThat(reply.attachments()).isEmpty();
         assertThat(reply.text()).contains("[file not attached: a.pdf]").contains("[file not attached: b.pdf]");
-        assertThat(reply.html()).as("the HTML would hide the missing files").isNull();
+        assertThat(reply.html()).as("the HTML names the missing files too").startsWith("<div>see file</div>")
+                .contains("[file not attached: a.pdf]").contains("[file not attached: b.pdf]");
+        assertThat(reply.metadata().get(dev.omnibridge.deskkit.FileNotes.METADATA_KEY))
+                .contains("a.pdf (").contains("only https").contains("b.pdf (").contains("loopback");
         assertThat(ctx.attachments().size()).isZero();
     }
 

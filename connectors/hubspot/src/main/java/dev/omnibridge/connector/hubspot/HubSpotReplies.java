@@ -2,6 +2,7 @@ package dev.omnibridge.connector.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.FileNotes;
 import dev.omnibridge.deskkit.PublicFiles;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
@@ -110,35 +111,36 @@ final class HubSpotReplies {
         String text = message.path("text").asText("");
         String html = message.path("richText").asText(null);
         List<Attachment> attachments = new ArrayList<>();
+        FileNotes missing = new FileNotes();
         for (JsonNode a : message.path("attachments")) {
-            String fileName = a.path("name").asText("file");
-            Optional<Attachment> stored = fetch(a);
-            if (stored.isPresent()) {
-                attachments.add(stored.get());
-            } else {
-                text = text + "\n[file not attached: " + fileName + "]";
-            }
+            fetch(a, missing).ifPresent(attachments::add);
         }
-        return Optional.of(new DeskReply(ticketId, event.messageId(), Author.agent(name), text, html, attachments,
-                instant(message.path("createdAt").asText("")), metadata));
+        return Optional.of(new DeskReply(ticketId, event.messageId(), Author.agent(name), missing.appendTo(text),
+                missing.appendToHtml(html), attachments, instant(message.path("createdAt").asText("")),
+                missing.addTo(metadata)));
     }
 
     /**
      * An agent's file: HubSpot's File Manager gives a signed URL for it (files are private); that URL carries its
      * own authorisation, so it is fetched without the access token.
      */
-    private Optional<Attachment> fetch(JsonNode a) throws InterruptedException {
+    private Optional<Attachment> fetch(JsonNode a, FileNotes missing) throws InterruptedException {
+        String fileName = a.path("name").asText("file");
         String fileId = a.path("fileId").asText("");
         if (fileId.isEmpty()) {
+            missing.add(fileName, "no fileId");
             return Optional.empty();
         }
         try {
-            return Optional.of(files.fetch(api.signedUrl(fileId), a.path("name").asText("file"), null,
-                    settings.maxAttachmentBytes(), store));
+            return Optional.of(files.fetch(api.signedUrl(fileId), fileName, null, settings.maxAttachmentBytes(),
+                    store));
+        } catch (AttachmentStore.AttachmentTooLargeException e) {
+            missing.add(fileName, "larger than " + settings.maxAttachmentBytes() + " bytes");
         } catch (DeskApiException | IOException | IllegalArgumentException e) {
             LOG.info("agent file {} could not be fetched: {}", fileId, e.getMessage());
-            return Optional.empty();
+            missing.add(fileName, String.valueOf(e.getMessage()));
         }
+        return Optional.empty();
     }
 
     private static Instant instant(String s) {

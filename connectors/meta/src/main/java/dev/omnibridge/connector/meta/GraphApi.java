@@ -2,6 +2,10 @@ package dev.omnibridge.connector.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.net.CredentialScope;
+import dev.omnibridge.net.Credentials;
+import dev.omnibridge.net.RefusedUrlException;
+import dev.omnibridge.net.SafeFetcher;
 import dev.omnibridge.spi.DeliveryException;
 
 import java.io.IOException;
@@ -12,6 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The Graph API over the JDK HttpClient. The access token only ever travels in the Authorization header; it is
@@ -24,14 +31,24 @@ final class GraphApi {
     private final String base;
     private final String token;
     private final Duration timeout;
+    private final SafeFetcher media;
+    private final CredentialScope mediaScope;
 
     GraphApi(URI baseUrl, String version, String token, Duration timeout) {
+        this(baseUrl, version, token, timeout, Set.of());
+    }
+
+    /** @param trustedForTests loopback {@code host:port} stubs media downloads may reach in tests (see SafeFetcher) */
+    GraphApi(URI baseUrl, String version, String token, Duration timeout, Set<String> trustedForTests) {
         String b = baseUrl.toString();
         this.base = (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + "/" + version;
         this.token = token;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.media = SafeFetcher.builder().timeout(timeout).configuredOrigin(baseUrl)
+                .trustedForTests(trustedForTests).build();
+        this.mediaScope = CredentialScope.origin(baseUrl).or(CredentialScope.httpsDomains(META_MEDIA_DOMAINS));
     }
 
     /** {@code <base>/<version>/<path>}. */
@@ -63,30 +80,38 @@ final class GraphApi {
         return json(send(req, HttpResponse.BodyHandlers.ofByteArray()), path);
     }
 
-    /** Hosts the access token may be sent to besides the Graph API itself: Meta's media CDNs. */
-    private static final java.util.List<String> META_MEDIA_DOMAINS = java.util.List.of(".fbsbx.com", ".facebook.com",
-            ".fbcdn.net", ".whatsapp.net");
+    /**
+     * Where WhatsApp media URLs may take the access token besides the Graph API's own origin: Meta's media CDNs,
+     * over https on port 443 only.
+     */
+    static final List<String> META_MEDIA_DOMAINS = List.of("fbsbx.com", "facebook.com", "fbcdn.net", "whatsapp.net");
 
     /**
-     * Downloads bytes, with the bearer token when {@code bearer} (WhatsApp media URLs need it). The token only goes
-     * to the Graph API's host or Meta's media domains over https; any other URL, and any URL whose host resolves to
-     * a loopback, private or link-local address, is refused, so a crafted URL can neither collect the token nor
-     * reach the hub's own network.
+     * Downloads a media URL through the shared {@link SafeFetcher}: https only, public addresses on every hop, and
+     * with {@code bearer} (WhatsApp media need it) the token goes only to the Graph API's exact origin or Meta's
+     * https media hosts, never along a redirect to another origin. Any other URL is refused before a connection is
+     * made, so a crafted URL can neither collect the token nor reach the hub's own network.
+     *
+     * @throws GraphException status 400 when refused, 0 on a network error, else the answer's status
      */
     HttpResponse<InputStream> download(URI url, boolean bearer) throws GraphException, InterruptedException {
-        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(java.util.Locale.ROOT);
-        boolean graphHost = host.equals(URI.create(base).getHost());
-        if (!graphHost) {
-            if (!"https".equals(url.getScheme())) {
-                throw refused("media URL is not https");
+        Credentials credentials = Credentials.NONE;
+        if (bearer) {
+            if (!mediaScope.covers(url)) {
+                throw refused("media URL is not on a Meta host (" + url.getScheme() + "://" + url.getHost()
+                        + (url.getPort() < 0 ? "" : ":" + url.getPort()) + ")");
             }
-            if (bearer && META_MEDIA_DOMAINS.stream().noneMatch(host::endsWith)) {
-                throw refused("media URL is not on a Meta host");
-            }
-            refusePrivate(host);
+            credentials = Credentials.authorization("Bearer " + token, mediaScope);
         }
-        HttpRequest.Builder b = bearer ? authorized(url) : HttpRequest.newBuilder(url).timeout(timeout);
-        HttpResponse<InputStream> res = send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res;
+        try {
+            res = media.get(url, credentials, Map.of("Accept", "*/*"));
+        } catch (RefusedUrlException e) {
+            throw refused(e.getMessage());
+        } catch (IOException e) {
+            throw new GraphException("media download failed: " + e.getClass().getSimpleName(), 0, null, null, null,
+                    null);
+        }
         if (res.statusCode() / 100 != 2) {
             try (InputStream in = res.body()) {
                 in.readNBytes(4096);
@@ -101,19 +126,6 @@ final class GraphApi {
 
     private static GraphException refused(String why) {
         return new GraphException("media download refused: " + why, 400, null, null, null, null);
-    }
-
-    private static void refusePrivate(String host) throws GraphException {
-        try {
-            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
-                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                        || a.isMulticastAddress() || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc)) {
-                    throw refused("media host resolves to a private or local address");
-                }
-            }
-        } catch (java.net.UnknownHostException e) {
-            throw refused("media host cannot be resolved");
-        }
     }
 
     private HttpRequest.Builder authorized(URI uri) {

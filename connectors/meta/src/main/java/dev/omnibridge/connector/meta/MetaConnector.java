@@ -5,9 +5,11 @@ import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.net.SafeFetcher;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
+import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.SentParts;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -47,11 +50,17 @@ final class MetaConnector implements ChannelConnector {
     /** Offset key prefix: when the re-engagement template last went to a conversation (ISO instant). */
     static final String TEMPLATE_SENT = "template-sent:";
 
-    private record Running(ConnectorContext context, MetaSettings settings, GraphApi api) {
+    /** Meta redelivers a webhook for up to 36 hours; a media retry whose message is not stored by then is dropped. */
+    static final Duration META_REDELIVERY = Duration.ofHours(36);
+
+    private record Running(ConnectorContext context, MetaSettings settings, GraphApi api, MediaDownloads downloads,
+                           FileRetries late) {
     }
 
     private final Product product;
     private final Clock clock;
+    /** Test seam: exact host:port authorities the media fetcher treats as public (see {@link SafeFetcher}). */
+    private final Set<String> mediaTrustedForTests;
     private volatile Running running;
 
     MetaConnector(Product product) {
@@ -59,16 +68,29 @@ final class MetaConnector implements ChannelConnector {
     }
 
     MetaConnector(Product product, Clock clock) {
+        this(product, clock, Set.of());
+    }
+
+    /**
+     * @param mediaTrustedForTests exact {@code host:port} authorities of a test's loopback stub that media downloads
+     *                             may reach over plain http; empty in production
+     */
+    MetaConnector(Product product, Clock clock, Set<String> mediaTrustedForTests) {
         this.product = product;
         this.clock = clock;
+        this.mediaTrustedForTests = Set.copyOf(mediaTrustedForTests);
     }
 
     @Override
     public void start(ConnectorContext context) {
         MetaSettings settings = MetaSettings.from(product, context.settings());
         GraphApi api = new GraphApi(settings.graphApiBaseUrl(), settings.graphApiVersion(),
-                settings.accessToken().reveal(), settings.timeout());
-        running = new Running(context, settings, api);
+                settings.accessToken().reveal(), settings.timeout(), mediaTrustedForTests);
+        MediaDownloads downloads = new MediaDownloads(api, context.attachments(), settings.maxMediaBytes());
+        FileRetries late = new FileRetries(context, new ChannelRef(product.type, context.instanceId()), "media",
+                settings.mediaRetries(), settings.mediaRetryDelay(), META_REDELIVERY, clock, downloads::again);
+        running = new Running(context, settings, api, downloads, late);
+        late.resume();
         LOG.info("{}: {} started; register {} as the callback URL in the Meta app dashboard", context.instanceId(),
                 product.type, context.webhookUrl());
     }
@@ -78,6 +100,7 @@ final class MetaConnector implements ChannelConnector {
         Running was = running;
         running = null;
         if (was != null) {
+            was.late().stop();
             LOG.info("{}: {} stopped", was.context().instanceId(), product.type);
         }
     }
@@ -123,19 +146,25 @@ final class MetaConnector implements ChannelConnector {
             return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
         }
         WebhookMapper mapper = new WebhookMapper(product, new ChannelRef(product.type, r.context().instanceId()),
-                r.api(), r.context().attachments(), r.settings().maxMediaBytes());
+                r.downloads(), r.late().enabled());
         Inbound inbound;
         try {
             inbound = mapper.map(root, clock.instant());
-        } catch (WebhookMapper.RetryLater e) {
-            r.context().reportProblem("could not fetch media: " + e.getMessage());
-            throw new WebhookRejectedException(503, "media could not be fetched from Meta; try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WebhookRejectedException(503, "interrupted");
         }
         if (inbound.isEmpty()) {
             return WebhookOutcome.respond(WebhookResponse.json(200, "{\"status\":\"ignored\"}"));
+        }
+        // A file that could not be fetched now must not hold the message back (Meta would redeliver the whole batch
+        // for as long as the file fails): the message is stored with a note, and the download is saved with it and
+        // tried again in the background.
+        List<FileRetries.Job> pending = r.late().firstFailures(mapper.pending());
+        if (!pending.isEmpty()) {
+            r.context().reportProblem(pending.size() + " media download(s) failed; stored with a note, retrying");
+            inbound = inbound.withOffsets(r.late().offsetsFor(pending));
+            pending.forEach(r.late()::schedule);
         }
         LOG.debug("{}: webhook -> {} messages, {} statuses, {} annotations", r.context().instanceId(),
                 inbound.messages().size(), inbound.statuses().size(), inbound.annotations().size());

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secret accessToken, URI graphApiBaseUrl,
                     String graphApiVersion, long maxMediaBytes, Duration timeout, String accountId,
-                    String sendAccount, String templateName, String templateLanguage, boolean humanAgentTag) {
+                    String sendAccount, String templateName, String templateLanguage, boolean humanAgentTag,
+                    int mediaRetries, Duration mediaRetryDelay) {
     static final String APP_SECRET = "appSecret";
     static final String VERIFY_TOKEN = "verifyToken";
     static final String ACCESS_TOKEN = "accessToken";
@@ -40,6 +41,8 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
     static final String INSTAGRAM_LOGIN = "instagram";
     static final String FACEBOOK_GRAPH = "https://graph.facebook.com";
     static final String INSTAGRAM_GRAPH = "https://graph.instagram.com";
+    static final String MEDIA_RETRIES = "mediaRetries";
+    static final String MEDIA_RETRY_DELAY = "mediaRetryDelay";
 
     private static final Pattern VERSION = Pattern.compile("v[0-9]+\\.[0-9]+");
     private static final Pattern ID = Pattern.compile("[0-9]{1,32}");
@@ -71,6 +74,15 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
                                 || ((Duration) v).compareTo(Duration.ofMinutes(10)) > 0
                                 ? Optional.of("must be between 1 ms and 600 s") : Optional.empty())
                         .describedAs("how long to wait for Graph API calls and media downloads"))
+                .define(Setting.of(MEDIA_RETRIES, SettingType.INT).withDefault(6)
+                        .validatedBy(Validator.range(0, 20))
+                        .describedAs("how often a media download that failed for a passing reason (network, 5xx, "
+                                + "429) is tried again in the background; the message is stored at once with a note"))
+                .define(Setting.of(MEDIA_RETRY_DELAY, SettingType.DURATION).withDefault("1m")
+                        .validatedBy(v -> ((Duration) v).isNegative() || ((Duration) v).isZero()
+                                || ((Duration) v).compareTo(Duration.ofHours(1)) > 0
+                                ? Optional.of("must be between 1 ms and 1 h") : Optional.empty())
+                        .describedAs("wait before the first background media retry; doubles with every attempt"))
                 .define(Setting.of(product.accountSetting, SettingType.STRING).required()
                         .validatedBy(v -> ID.matcher(String.valueOf(v)).matches() ? Optional.empty()
                                 : Optional.of("must be the numeric id shown in the app dashboard"))
@@ -119,14 +131,15 @@ record MetaSettings(Product product, Secret appSecret, Secret verifyToken, Secre
                 product == Product.WHATSAPP ? s.optionalString(TEMPLATE_NAME).filter(t -> !t.isBlank()).orElse(null)
                         : null,
                 product == Product.WHATSAPP ? s.string(TEMPLATE_LANGUAGE) : null,
-                product != Product.WHATSAPP && s.bool(HUMAN_AGENT_TAG));
+                product != Product.WHATSAPP && s.bool(HUMAN_AGENT_TAG), s.integer(MEDIA_RETRIES),
+                s.duration(MEDIA_RETRY_DELAY));
     }
 
     @Override
     public String toString() {
         return "MetaSettings[product=" + product.type + ", graphApiBaseUrl=" + graphApiBaseUrl + ", graphApiVersion="
                 + graphApiVersion + ", account=" + accountId + ", sendAccount=" + sendAccount + ", maxMediaBytes="
-                + maxMediaBytes + ", timeout="
-                + timeout + ", templateName=" + templateName + ", humanAgentTag=" + humanAgentTag + "]";
+                + maxMediaBytes + ", timeout=" + timeout + ", templateName=" + templateName + ", humanAgentTag="
+                + humanAgentTag + ", mediaRetries=" + mediaRetries + ", mediaRetryDelay=" + mediaRetryDelay + "]";
     }
 }

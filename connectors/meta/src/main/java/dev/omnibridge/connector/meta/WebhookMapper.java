@@ -8,22 +8,18 @@ import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.FileNames;
 import dev.omnibridge.model.Message;
-import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.DeliveryStatus;
+import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.MessageAnnotation;
 import dev.omnibridge.spi.Skipped;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,35 +28,33 @@ import java.util.Set;
  * that the hub stores all of it before Meta gets its 200.
  */
 final class WebhookMapper {
-    /** A media download failed in a way worth retrying; the webhook is answered 503 so that Meta redelivers. */
-    static final class RetryLater extends Exception {
-        RetryLater(String message) {
-            super(message);
-        }
-    }
-
     private static final Set<String> WA_MEDIA = Set.of("image", "audio", "video", "document", "sticker");
 
     private final Product product;
     private final ChannelRef channel;
-    private final GraphApi api;
-    private final AttachmentStore store;
-    private final long maxBytes;
+    private final MediaDownloads downloads;
+    /** Whether a download that failed for a passing reason is tried again later (else it is only noted). */
+    private final boolean retries;
 
     private final List<Message> messages = new ArrayList<>();
     private final List<DeliveryStatus> statuses = new ArrayList<>();
     private final List<MessageAnnotation> annotations = new ArrayList<>();
     private final List<Skipped> skipped = new ArrayList<>();
+    private final List<FileRetries.Job> pending = new ArrayList<>();
 
-    WebhookMapper(Product product, ChannelRef channel, GraphApi api, AttachmentStore store, long maxBytes) {
+    WebhookMapper(Product product, ChannelRef channel, MediaDownloads downloads, boolean retries) {
         this.product = product;
         this.channel = channel;
-        this.api = api;
-        this.store = store;
-        this.maxBytes = maxBytes;
+        this.downloads = downloads;
+        this.retries = retries;
     }
 
-    Inbound map(JsonNode root, Instant now) throws RetryLater, InterruptedException {
+    /** Downloads that failed for a passing reason, to try again once the messages are stored. */
+    List<FileRetries.Job> pending() {
+        return List.copyOf(pending);
+    }
+
+    Inbound map(JsonNode root, Instant now) throws InterruptedException {
         for (JsonNode entry : root.path("entry")) {
             if (product == Product.WHATSAPP) {
                 for (JsonNode change : entry.path("changes")) {
@@ -77,7 +71,7 @@ final class WebhookMapper {
 
     // ------------------------------------------------------------------------------------------------ WhatsApp
 
-    private void whatsApp(JsonNode value, Instant now) throws RetryLater, InterruptedException {
+    private void whatsApp(JsonNode value, Instant now) throws InterruptedException {
         Map<String, String> names = new HashMap<>();
         for (JsonNode c : value.path("contacts")) {
             String name = c.path("profile").path("name").asText("");
@@ -108,7 +102,7 @@ final class WebhookMapper {
     }
 
     private void whatsAppMessage(JsonNode m, Map<String, String> names, Instant now)
-            throws RetryLater, InterruptedException {
+            throws InterruptedException {
         String id = m.path("id").asText("");
         String from = m.path("from").asText("");
         String type = m.path("type").asText("");
@@ -184,7 +178,7 @@ final class WebhookMapper {
                 }
                 JsonNode media = m.path(type);
                 StringBuilder b = new StringBuilder(media.path("caption").asText(""));
-                String note = whatsAppMedia(type, media, attachments);
+                String note = whatsAppMedia(id, type, media, attachments, from, names.get(from), address);
                 if (note != null) {
                     b.append(b.length() == 0 ? "" : "\n").append(note);
                 }
@@ -202,50 +196,42 @@ final class WebhookMapper {
     }
 
     /** The two-step media fetch: the media id's URL, then the bytes, both with the bearer token. */
-    private String whatsAppMedia(String type, JsonNode media, List<Attachment> out)
-            throws RetryLater, InterruptedException {
+    private String whatsAppMedia(String id, String type, JsonNode media, List<Attachment> out, String from,
+                                 String name0, Address address) throws InterruptedException {
         String mediaId = media.path("id").asText("");
         String mime = media.path("mime_type").asText("application/octet-stream");
-        String name = FileNames.sanitize(media.path("filename").asText(null), mime);
+        String given = media.path("filename").asText(null);
+        String name = FileNames.sanitize(given, mime);
         if (mediaId.isEmpty() || !mediaId.matches("[0-9A-Za-z_.-]{1,128}")) {
             return "[" + type + " not fetched: no media id]";
         }
         try {
-            JsonNode info = api.get(mediaId);
-            long size = info.path("file_size").asLong(-1);
-            if (size > maxBytes) {
-                return "[" + type + " " + name + " not fetched: " + size + " bytes is over the limit of "
-                        + maxBytes + "]";
+            out.add(downloads.whatsApp(mediaId, given, mime));
+            return null;
+        } catch (MediaDownloads.Failed f) {
+            Map<String, String> source = new LinkedHashMap<>();
+            source.put(MediaDownloads.MEDIA_ID, mediaId);
+            source.put(MediaDownloads.MIME, mime);
+            if (given != null) {
+                source.put(MediaDownloads.FILE_NAME, given);
             }
-            String url = info.path("url").asText("");
-            if (!info.path("mime_type").asText("").isEmpty()) {
-                mime = info.path("mime_type").asText();
-                name = FileNames.sanitize(media.path("filename").asText(null), mime);
-            }
-            URI uri = URI.create(url);
-            if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http")) {
-                return "[" + type + " not fetched: no download URL]";
-            }
-            HttpResponse<InputStream> res = api.download(uri, true);
-            try (InputStream in = res.body()) {
-                out.add(store.store(name, mime, in, maxBytes));
-                return null;
-            }
-        } catch (AttachmentStore.AttachmentTooLargeException e) {
-            return "[" + type + " " + name + " not fetched: over the limit of " + maxBytes + " bytes]";
-        } catch (GraphException e) {
-            if (e.status == 0 || e.status >= 500 || e.status == 429) {
-                throw new RetryLater(type + " media: " + e.getMessage());
-            }
-            return "[" + type + " " + name + " could not be fetched: " + e.getMessage() + "]";
-        } catch (IOException | IllegalArgumentException e) {
-            throw new RetryLater(type + " media: " + e.getClass().getSimpleName());
+            return failed(type + " " + name, f, FileRetries.Job.of(id, 1, type + " " + name, source, from, name0,
+                    address));
         }
+    }
+
+    /** The note for a file not in storage; a passing failure is also queued for a retry when retries are on. */
+    private String failed(String label, MediaDownloads.Failed f, FileRetries.Job job) {
+        if (f.retryable && retries) {
+            pending.add(job);
+            return FileRetries.pendingNote(label, f.getMessage());
+        }
+        return "[" + label + (f.tooLarge ? " not fetched: " : " could not be fetched: ") + f.getMessage() + "]";
     }
 
     // ------------------------------------------------------------------------------------- Messenger/Instagram
 
-    private void messaging(JsonNode event, Instant now) throws RetryLater, InterruptedException {
+    private void messaging(JsonNode event, Instant now) throws InterruptedException {
         String sender = event.path("sender").path("id").asText("");
         if (sender.isEmpty()) {
             return;
@@ -266,8 +252,10 @@ final class WebhookMapper {
                 meta.put("quick_reply.payload", msg.path("quick_reply").path("payload").asText());
             }
             List<Attachment> attachments = new ArrayList<>();
+            int index = 0;
             for (JsonNode a : msg.path("attachments")) {
-                String note = messagingAttachment(a, attachments);
+                index++;
+                String note = messagingAttachment(a, attachments, mid, index, sender);
                 if (note != null) {
                     text.append(text.length() == 0 ? "" : "\n").append(note);
                 }
@@ -311,7 +299,8 @@ final class WebhookMapper {
         }
     }
 
-    private String messagingAttachment(JsonNode a, List<Attachment> out) throws RetryLater, InterruptedException {
+    private String messagingAttachment(JsonNode a, List<Attachment> out, String mid, int index, String sender)
+            throws InterruptedException {
         String type = a.path("type").asText("file");
         String url = a.path("payload").path("url").asText("");
         if (url.isEmpty()) {
@@ -324,9 +313,6 @@ final class WebhookMapper {
         } catch (IllegalArgumentException e) {
             return "[" + type + " not fetched: invalid URL]";
         }
-        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            return "[" + type + " not fetched: only https URLs are fetched]";
-        }
         String mime = switch (type) {
             case "image" -> "image/jpeg";
             case "video" -> "video/mp4";
@@ -334,23 +320,11 @@ final class WebhookMapper {
             default -> "application/octet-stream";
         };
         try {
-            HttpResponse<InputStream> res = api.download(uri, false);
-            String ct = res.headers().firstValue("Content-Type").orElse(mime);
-            String path = uri.getPath() == null ? "" : uri.getPath();
-            String name = FileNames.sanitize(path.substring(path.lastIndexOf('/') + 1), ct);
-            try (InputStream in = res.body()) {
-                out.add(store.store(name, ct, in, maxBytes));
-                return null;
-            }
-        } catch (AttachmentStore.AttachmentTooLargeException e) {
-            return "[" + type + " not fetched: over the limit of " + maxBytes + " bytes]";
-        } catch (GraphException e) {
-            if (e.status == 0 || e.status >= 500 || e.status == 429) {
-                throw new RetryLater(type + " attachment: " + e.getMessage());
-            }
-            return "[" + type + " could not be fetched: " + e.getMessage() + "]";
-        } catch (IOException e) {
-            throw new RetryLater(type + " attachment: " + e.getClass().getSimpleName());
+            out.add(downloads.messaging(uri, mime));
+            return null;
+        } catch (MediaDownloads.Failed f) {
+            return failed(type, f, FileRetries.Job.of(mid, index, type, Map.of(MediaDownloads.URL, url,
+                    MediaDownloads.MIME, mime), sender, null, Address.chatUser(sender)));
         }
     }
 

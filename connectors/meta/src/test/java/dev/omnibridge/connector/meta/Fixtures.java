@@ -49,6 +49,16 @@ final class Fixtures {
         return s;
     }
 
+    /** A connector whose media downloads may reach these WireMock stubs on loopback (every other rule holds). */
+    static MetaConnector connector(Product product, WireMockExtension... trusted) {
+        java.util.Set<String> authorities = new java.util.HashSet<>();
+        for (WireMockExtension w : trusted) {
+            authorities.add("localhost:" + w.getPort());
+            authorities.add("127.0.0.1:" + w.getPort());
+        }
+        return new MetaConnector(product, java.time.Clock.systemUTC(), authorities);
+    }
+
     static FakeConnectorContext context(Product product, Map<String, Object> settings) {
         return new FakeConnectorContext("meta-" + product.type, MetaSettings.config(product), settings);
     }

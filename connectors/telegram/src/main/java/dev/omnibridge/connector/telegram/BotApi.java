@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.omnibridge.net.RefusedUrlException;
+import dev.omnibridge.net.SafeFetcher;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +35,7 @@ final class BotApi {
     private final String token;
     private final Duration timeout;
     private final HttpClient http;
+    private final SafeFetcher files;
 
     BotApi(URI apiBaseUrl, String token, Duration timeout) {
         String b = apiBaseUrl.toString();
@@ -40,6 +44,8 @@ final class BotApi {
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        // The configured origin (api.telegram.org or a local Bot API server) is the only place files come from.
+        this.files = SafeFetcher.builder().timeout(timeout).maxRedirects(0).configuredOrigin(apiBaseUrl).build();
     }
 
     /** Calls a method with a JSON body, waiting at most the configured timeout. */
@@ -88,16 +94,38 @@ final class BotApi {
         return answer(method, send(method, request, HttpResponse.BodyHandlers.ofByteArray()));
     }
 
-    /** Opens a file's bytes; the caller closes the stream. */
+    /** A Bot API file_path: relative segments of plain characters, e.g. {@code photos/file_0.jpg}. */
+    private static final java.util.regex.Pattern FILE_PATH =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_.~ -]+(/[A-Za-z0-9_.~ -]+)*");
+
+    /**
+     * Opens a file's bytes; the caller closes the stream. {@code filePath} comes from Telegram's answer, so it must
+     * stay inside the bot's file directory (no {@code ..}, query or scheme); the download goes through the shared
+     * {@link SafeFetcher} with the configured API origin as its only exempt origin and no redirects, so the URL
+     * with the token in it is never followed elsewhere.
+     */
     InputStream download(String filePath) throws BotApiException, InterruptedException {
+        if (!FILE_PATH.matcher(filePath).matches() || java.util.Arrays.asList(filePath.split("/")).stream()
+                .anyMatch(seg -> seg.strip().equals("..") || seg.strip().equals("."))) {
+            throw new BotApiException("file download: Telegram gave an unusable file_path", 400, null, null);
+        }
         URI uri;
         try {
             uri = URI.create(base + "/file/bot" + token + "/" + filePath.replace(" ", "%20"));
         } catch (IllegalArgumentException e) {
             throw new BotApiException("file download: Telegram gave an unusable file_path", 400, null, null);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        HttpResponse<InputStream> response = send("file download", request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = files.get(uri);
+        } catch (RefusedUrlException e) {
+            throw new BotApiException("file download refused: " + redact(String.valueOf(e.getMessage())), 400, null,
+                    null);
+        } catch (IOException e) {
+            String detail = e.getMessage() == null ? "" : ": " + redact(e.getMessage());
+            throw new BotApiException("file download failed: " + e.getClass().getSimpleName() + detail, 0, null,
+                    null);
+        }
         if (response.statusCode() != 200) {
             try (InputStream ignored = response.body()) {
                 // drained by close

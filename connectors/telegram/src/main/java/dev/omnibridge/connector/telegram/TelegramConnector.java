@@ -12,6 +12,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
@@ -60,8 +61,11 @@ final class TelegramConnector implements ChannelConnector {
     private static final Pattern REPLY_TO = Pattern.compile("(-?[0-9]+):([0-9]+)");
 
     private record Running(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
-                           Poller poller) {
+                           Poller poller, FileRetries retries) {
     }
+
+    /** Telegram retries a webhook for a while; a file retry whose message is not stored after a day is dropped. */
+    static final Duration UNSTORED_GIVE_UP = Duration.ofHours(24);
 
     private volatile Running running;
     /** Shortest pause after an empty or failed poll; a test seam. */
@@ -80,7 +84,11 @@ final class TelegramConnector implements ChannelConnector {
         TelegramSettings settings = TelegramSettings.from(context.settings(), context.webhookUrl());
         BotApi api = new BotApi(settings.apiBaseUrl(), settings.botToken().reveal(), settings.timeout());
         UpdateMapper mapper = new UpdateMapper(new ChannelRef(TelegramType.NAME, context.instanceId()), api,
-                context.attachments(), settings.maxFileBytes());
+                context.attachments(), settings.maxFileBytes(), settings.fileRetries() > 0);
+        FileRetries retries = new FileRetries(context, new ChannelRef(TelegramType.NAME, context.instanceId()),
+                "file", settings.fileRetries(), settings.fileRetryDelay(), UNSTORED_GIVE_UP, java.time.Clock.systemUTC(),
+                mapper::again);
+        retries.resume();
         String instance = context.instanceId();
         if (settings.webhookMode()) {
             ObjectNode params = BotApi.JSON.createObjectNode()
@@ -95,7 +103,7 @@ final class TelegramConnector implements ChannelConnector {
                 throw new IllegalStateException("could not register the webhook with Telegram (setWebhook): "
                         + e.getMessage() + hint(e));
             }
-            running = new Running(context, settings, api, mapper, null);
+            running = new Running(context, settings, api, mapper, null, retries);
             LOG.info("{}: telegram started in webhook mode; Telegram posts updates to {}", instance,
                     settings.webhookUrl());
             return;
@@ -110,8 +118,8 @@ final class TelegramConnector implements ChannelConnector {
             context.reportProblem("deleteWebhook failed: " + e.getMessage());
             LOG.warn("{}: deleteWebhook failed, polling anyway: {}", instance, e.getMessage());
         }
-        Poller poller = new Poller(context, settings, api, mapper, minBackoff);
-        running = new Running(context, settings, api, mapper, poller);
+        Poller poller = new Poller(context, settings, api, mapper, retries, minBackoff);
+        running = new Running(context, settings, api, mapper, poller, retries);
         poller.start();
         LOG.info("{}: telegram started in polling mode (stored offset: {})", instance,
                 context.offset(TelegramSettings.OFFSET_KEY).orElse("none"));
@@ -125,6 +133,7 @@ final class TelegramConnector implements ChannelConnector {
             if (was.poller() != null) {
                 was.poller().stopAndWait();
             }
+            was.retries().stop();
             LOG.info("{}: telegram stopped", was.context().instanceId());
         }
     }
@@ -165,10 +174,6 @@ final class TelegramConnector implements ChannelConnector {
         UpdateMapper.Result result;
         try {
             result = r.mapper().map(update, Instant.now());
-        } catch (UpdateMapper.RetryLater e) {
-            r.context().reportProblem("could not fetch a file: " + e.getMessage());
-            // Telegram retries non-2xx answers.
-            throw new WebhookRejectedException(503, "a file could not be fetched from Telegram; try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WebhookRejectedException(503, "interrupted");
@@ -176,7 +181,14 @@ final class TelegramConnector implements ChannelConnector {
         if (result instanceof UpdateMapper.Mapped m) {
             LOG.debug("{}: update {} -> message {}", instance, update.path("update_id").asText(),
                     m.message().channelMessageId());
-            return WebhookOutcome.store(Inbound.messages(List.of(m.message())));
+            Inbound inbound = Inbound.messages(List.of(m.message()));
+            List<FileRetries.Job> pending = r.retries().firstFailures(m.pending());
+            if (!pending.isEmpty()) {
+                r.context().reportProblem(pending.size() + " file download(s) failed; stored with a note, retrying");
+                inbound = inbound.withOffsets(r.retries().offsetsFor(pending));
+                pending.forEach(r.retries()::schedule);
+            }
+            return WebhookOutcome.store(inbound);
         }
         if (result instanceof UpdateMapper.Skip s) {
             return WebhookOutcome.store(Inbound.skipped(s.skipped()));
@@ -426,13 +438,15 @@ final class TelegramConnector implements ChannelConnector {
         private final TelegramSettings settings;
         private final BotApi api;
         private final UpdateMapper mapper;
+        private final FileRetries retries;
         private final Duration minBackoff;
         private final Thread thread;
         private volatile boolean stopping;
         private boolean warnedStale;
 
         Poller(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
-               Duration minBackoff) {
+               FileRetries retries, Duration minBackoff) {
+            this.retries = retries;
             this.context = context;
             this.settings = settings;
             this.api = api;
@@ -526,6 +540,7 @@ final class TelegramConnector implements ChannelConnector {
             List<Message> messages = new ArrayList<>();
             List<Skipped> skipped = new ArrayList<>();
             List<ThreadMove> moves = new ArrayList<>();
+            List<FileRetries.Job> pending = new ArrayList<>();
             // Ids grow but are not contiguous (and Telegram may restart them after a quiet week), so the offset is
             // the highest id of this batch, not a count. An update that was stored before is submitted again and
             // deduped by its channel message id.
@@ -538,13 +553,10 @@ final class TelegramConnector implements ChannelConnector {
                 long id = update.get("update_id").asLong();
                 highest = Math.max(highest, id);
                 UpdateMapper.Result result;
-                try {
-                    result = mapper.map(update, now);
-                } catch (UpdateMapper.RetryLater e) {
-                    throw new PollFailed("could not fetch a file for update " + id + ": " + e.getMessage());
-                }
+                result = mapper.map(update, now);
                 if (result instanceof UpdateMapper.Mapped m) {
                     messages.add(m.message());
+                    pending.addAll(retries.firstFailures(m.pending()));
                 } else if (result instanceof UpdateMapper.Skip s) {
                     skipped.add(s.skipped());
                 } else if (result instanceof UpdateMapper.Moved moved && !moves.contains(moved.move())) {
@@ -554,10 +566,10 @@ final class TelegramConnector implements ChannelConnector {
             if (highest == Long.MIN_VALUE) {
                 throw new PollFailed("getUpdates answered updates without update_id");
             }
-            Inbound inbound = new Inbound(messages, null, null,
-                    Map.of(TelegramSettings.OFFSET_KEY, String.valueOf(highest),
-                            TelegramSettings.OFFSET_AT_KEY, now.toString())).withSkipped(skipped)
-                    .withThreadMoves(moves);
+            Map<String, String> offsets = new java.util.LinkedHashMap<>(retries.offsetsFor(pending));
+            offsets.put(TelegramSettings.OFFSET_KEY, String.valueOf(highest));
+            offsets.put(TelegramSettings.OFFSET_AT_KEY, now.toString());
+            Inbound inbound = new Inbound(messages, null, null, offsets).withSkipped(skipped).withThreadMoves(moves);
             try {
                 context.submit(inbound).toCompletableFuture().get();
             } catch (java.util.concurrent.ExecutionException e) {
@@ -566,6 +578,7 @@ final class TelegramConnector implements ChannelConnector {
                         + cause.getClass().getSimpleName() + (cause.getMessage() == null ? ""
                         : ": " + api.redact(cause.getMessage())));
             }
+            pending.forEach(retries::schedule);
             LOG.debug("{}: stored {} messages, offset now {}", context.instanceId(), messages.size(), highest);
             return true;
         }

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /** A telegram instance's settings, typed once. {@code toString} never shows the token or the webhook secret. */
 record TelegramSettings(Secret botToken, boolean webhookMode, URI apiBaseUrl, Duration pollTimeout,
-                        Secret webhookSecret, URI webhookUrl, long maxFileBytes, Duration timeout) {
+                        Secret webhookSecret, URI webhookUrl, long maxFileBytes, Duration timeout, int fileRetries,
+                        Duration fileRetryDelay) {
     static final String BOT_TOKEN = "botToken";
     static final String MODE = "mode";
     static final String API_BASE_URL = "apiBaseUrl";
@@ -17,6 +18,8 @@ record TelegramSettings(Secret botToken, boolean webhookMode, URI apiBaseUrl, Du
     static final String WEBHOOK_URL = "webhookUrl";
     static final String MAX_FILE_BYTES = "maxFileBytes";
     static final String TIMEOUT = "timeout";
+    static final String FILE_RETRIES = "fileRetries";
+    static final String FILE_RETRY_DELAY = "fileRetryDelay";
 
     /** The poll position key saved with each batch: the highest update_id it covers. */
     static final String OFFSET_KEY = "updateId";
@@ -34,13 +37,13 @@ record TelegramSettings(Secret botToken, boolean webhookMode, URI apiBaseUrl, Du
         }
         return new TelegramSettings(s.secret(BOT_TOKEN), webhook, s.url(API_BASE_URL), s.duration(POLL_TIMEOUT),
                 secret, s.optionalUrl(WEBHOOK_URL).orElse(hubWebhookUrl), s.longValue(MAX_FILE_BYTES),
-                s.duration(TIMEOUT));
+                s.duration(TIMEOUT), s.integer(FILE_RETRIES), s.duration(FILE_RETRY_DELAY));
     }
 
     @Override
     public String toString() {
         return "TelegramSettings[mode=" + (webhookMode ? "webhook" : "polling") + ", apiBaseUrl=" + apiBaseUrl
                 + ", pollTimeout=" + pollTimeout + ", webhookUrl=" + webhookUrl + ", maxFileBytes=" + maxFileBytes
-                + ", timeout=" + timeout + "]";
+                + ", timeout=" + timeout + ", fileRetries=" + fileRetries + ", fileRetryDelay=" + fileRetryDelay + "]";
     }
 }

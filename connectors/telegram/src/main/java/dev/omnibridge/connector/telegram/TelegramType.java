@@ -59,7 +59,14 @@ public final class TelegramType implements ConnectorType {
                         .describedAs("larger files are not fetched; the Bot API serves at most 20 MB"))
                 .define(Setting.of(TelegramSettings.TIMEOUT, SettingType.DURATION).withDefault("15s")
                         .validatedBy(v -> between((Duration) v, Duration.ofMillis(1), Duration.ofMinutes(10)))
-                        .describedAs("how long to wait for other Bot API calls and file downloads"));
+                        .describedAs("how long to wait for other Bot API calls and file downloads"))
+                .define(Setting.of(TelegramSettings.FILE_RETRIES, SettingType.INT).withDefault(6)
+                        .validatedBy(Validator.range(0, 20))
+                        .describedAs("how often a file download that failed for a passing reason (network, 5xx, "
+                                + "429) is tried again in the background; the message is stored at once with a note"))
+                .define(Setting.of(TelegramSettings.FILE_RETRY_DELAY, SettingType.DURATION).withDefault("1m")
+                        .validatedBy(v -> between((Duration) v, Duration.ofMillis(1), Duration.ofHours(1)))
+                        .describedAs("wait before the first background file retry; doubles with every attempt"));
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.FileNames;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.spi.ThreadMove;
 
@@ -40,7 +41,11 @@ final class UpdateMapper {
     record Moved(ThreadMove move) implements Result {
     }
 
-    record Mapped(Message message) implements Result {
+    /** A message; {@code pending} are its files to fetch again in the background ({@link FileRetries}). */
+    record Mapped(Message message, List<FileRetries.Job> pending) implements Result {
+        Mapped {
+            pending = List.copyOf(pending);
+        }
     }
 
     /** An update type this connector does not take (callback queries, channel posts...): nothing is stored. */
@@ -51,11 +56,9 @@ final class UpdateMapper {
     record Skip(Skipped skipped) implements Result {
     }
 
-    /** A file could not be fetched for a reason that may pass (network, 5xx, 429): try the update again later. */
-    static final class RetryLater extends Exception {
-        RetryLater(String message) {
-            super(message, null, false, false);
-        }
+    /** The message a file belongs to, and where its pending downloads are collected. */
+    private record Origin(String messageId, String threadKey, Author author, List<FileRetries.Job> pending,
+                          int[] files) {
     }
 
     /** Fields of a Message that carry no content of their own. */
@@ -70,15 +73,18 @@ final class UpdateMapper {
     private final BotApi api;
     private final AttachmentStore store;
     private final long maxFileBytes;
+    /** Whether a file that failed for a passing reason is fetched again later (else it is only noted). */
+    private final boolean retries;
 
-    UpdateMapper(ChannelRef channel, BotApi api, AttachmentStore store, long maxFileBytes) {
+    UpdateMapper(ChannelRef channel, BotApi api, AttachmentStore store, long maxFileBytes, boolean retries) {
         this.channel = channel;
         this.api = api;
         this.store = store;
         this.maxFileBytes = maxFileBytes;
+        this.retries = retries;
     }
 
-    Result map(JsonNode update, Instant receivedAt) throws RetryLater, InterruptedException {
+    Result map(JsonNode update, Instant receivedAt) throws InterruptedException {
         boolean edited;
         JsonNode msg;
         if (update.path("message").isObject()) {
@@ -149,7 +155,8 @@ final class UpdateMapper {
             lines.add(msg.get("caption").asText());
             entities(msg.path("caption_entities"), metadata);
         }
-        content(msg, lines, attachments);
+        Origin origin = new Origin(channelMessageId, threadKey, author, new ArrayList<>(), new int[1]);
+        content(msg, lines, attachments, origin);
 
         if (lines.isEmpty() && attachments.isEmpty()) {
             String kind = "empty";
@@ -181,7 +188,7 @@ final class UpdateMapper {
                 .receivedAt(receivedAt)
                 .tags(Set.of("telegram"))
                 .metadata(metadata)
-                .build());
+                .build(), origin.pending());
     }
 
     private static Author author(JsonNode msg, JsonNode chat, long chatId, Map<String, String> metadata) {
@@ -216,8 +223,8 @@ final class UpdateMapper {
         }
     }
 
-    private void content(JsonNode msg, List<String> lines, List<Attachment> attachments)
-            throws RetryLater, InterruptedException {
+    private void content(JsonNode msg, List<String> lines, List<Attachment> attachments, Origin origin)
+            throws InterruptedException {
         if (msg.path("photo").isArray() && !msg.get("photo").isEmpty()) {
             JsonNode largest = null;
             for (JsonNode size : msg.get("photo")) {
@@ -227,25 +234,25 @@ final class UpdateMapper {
                     largest = size;
                 }
             }
-            file("photo", largest, "photo.jpg", "image/jpeg", lines, attachments);
+            file("photo", largest, "photo.jpg", "image/jpeg", lines, attachments, origin);
         }
         if (msg.path("document").isObject()) {
-            file("document", msg.get("document"), null, "application/octet-stream", lines, attachments);
+            file("document", msg.get("document"), null, "application/octet-stream", lines, attachments, origin);
         }
         if (msg.path("voice").isObject()) {
-            file("voice", msg.get("voice"), "voice.ogg", "audio/ogg", lines, attachments);
+            file("voice", msg.get("voice"), "voice.ogg", "audio/ogg", lines, attachments, origin);
         }
         if (msg.path("audio").isObject()) {
-            file("audio", msg.get("audio"), "audio.mp3", "audio/mpeg", lines, attachments);
+            file("audio", msg.get("audio"), "audio.mp3", "audio/mpeg", lines, attachments, origin);
         }
         if (msg.path("video").isObject()) {
-            file("video", msg.get("video"), "video.mp4", "video/mp4", lines, attachments);
+            file("video", msg.get("video"), "video.mp4", "video/mp4", lines, attachments, origin);
         }
         if (msg.path("video_note").isObject()) {
-            file("video note", msg.get("video_note"), "video_note.mp4", "video/mp4", lines, attachments);
+            file("video note", msg.get("video_note"), "video_note.mp4", "video/mp4", lines, attachments, origin);
         }
         if (msg.path("animation").isObject() && !msg.path("document").isObject()) {
-            file("animation", msg.get("animation"), "animation.mp4", "video/mp4", lines, attachments);
+            file("animation", msg.get("animation"), "animation.mp4", "video/mp4", lines, attachments, origin);
         }
         if (msg.path("sticker").isObject()) {
             String emoji = msg.get("sticker").path("emoji").asText("");
@@ -274,7 +281,8 @@ final class UpdateMapper {
     }
 
     private void file(String kind, JsonNode file, String defaultName, String defaultType, List<String> lines,
-                      List<Attachment> attachments) throws RetryLater, InterruptedException {
+                      List<Attachment> attachments, Origin origin) throws InterruptedException {
+        origin.files()[0]++;
         String mediaType = file.path("mime_type").asText(defaultType);
         if (mediaType.isBlank()) {
             mediaType = defaultType;
@@ -290,6 +298,46 @@ final class UpdateMapper {
             lines.add("[" + kind + " " + name + " not fetched: Telegram gave no file_id]");
             return;
         }
+        try {
+            attachments.add(fetch(fileId, name, mediaType));
+        } catch (FileRetries.Failed f) {
+            if (!f.retryable()) {
+                lines.add("[" + kind + " " + name + " not fetched: " + f.getMessage() + "]");
+            } else if (retries) {
+                // A passing failure must not hold the message back (a 503 would have Telegram redeliver it, a
+                // failed poll would stall every later update): stored now with a note, fetched again later.
+                origin.pending().add(FileRetries.Job.of(origin.messageId(), origin.files()[0], kind + " " + name,
+                        Map.of(FILE_ID, fileId, FILE_NAME, name, MEDIA_TYPE, mediaType), origin.threadKey(),
+                        origin.author().displayName(), origin.author().address()));
+                lines.add(FileRetries.pendingNote(kind + " " + name, f.getMessage()));
+            } else {
+                lines.add("[" + kind + " " + name + " could not be fetched: " + f.getMessage() + "]");
+            }
+        }
+    }
+
+    /** Keys of a retry job's source. */
+    private static final String FILE_ID = "fileId";
+    private static final String FILE_NAME = "fileName";
+    private static final String MEDIA_TYPE = "mediaType";
+
+    /** A background retry of a file a message could not fetch (see {@link FileRetries}). */
+    Attachment again(FileRetries.Job job) throws FileRetries.Failed, InterruptedException {
+        Map<String, String> source = job.source();
+        if (source.get(FILE_ID) == null) {
+            throw new FileRetries.Failed("the saved retry is unusable", false);
+        }
+        return fetch(source.get(FILE_ID), source.getOrDefault(FILE_NAME, "file"),
+                source.getOrDefault(MEDIA_TYPE, "application/octet-stream"));
+    }
+
+    /**
+     * getFile, then the download into the hub's storage.
+     *
+     * @throws FileRetries.Failed retryable for network errors, 5xx, 429 and 401; else with the reason for the note
+     */
+    private Attachment fetch(String fileId, String name, String mediaType)
+            throws FileRetries.Failed, InterruptedException {
         JsonNode info;
         try {
             info = api.call("getFile", BotApi.JSON.createObjectNode().put("file_id", fileId));
@@ -297,41 +345,40 @@ final class UpdateMapper {
             if (e.status() == 400) {
                 // e.g. "Bad Request: file is too big" for files over the Bot API's download limit
                 String d = e.description() == null ? "" : e.description().toLowerCase(java.util.Locale.ROOT);
-                lines.add(d.contains("too big") ? tooLarge(kind, name)
-                        : "[" + kind + " " + name + " not fetched: " + (e.description() == null ? "HTTP 400"
-                        : e.description()) + "]");
-                return;
+                throw new FileRetries.Failed(d.contains("too big") ? largerThan()
+                        : e.description() == null ? "HTTP 400" : e.description(), false);
             }
-            throw new RetryLater(e.getMessage());
+            throw new FileRetries.Failed(e.getMessage(), true);
         }
         if (info.path("file_size").asLong(0) > maxFileBytes) {
-            lines.add(tooLarge(kind, name));
-            return;
+            throw new FileRetries.Failed(largerThan(), false);
         }
         String path = info.path("file_path").asText("");
         if (path.isEmpty()) {
-            lines.add("[" + kind + " " + name + " not fetched: Telegram gave no file_path]");
-            return;
+            throw new FileRetries.Failed("Telegram gave no file_path", false);
         }
         try (InputStream in = api.download(path)) {
-            attachments.add(store.store(name, mediaType, in, maxFileBytes));
+            return store.store(name, mediaType, in, maxFileBytes);
         } catch (AttachmentStore.AttachmentTooLargeException e) {
-            lines.add(tooLarge(kind, name));
+            throw new FileRetries.Failed(largerThan(), false);
         } catch (BotApiException e) {
             if (e.status() >= 400 && e.status() < 500 && e.status() != 429 && e.status() != 401) {
-                lines.add("[" + kind + " " + name + " not fetched: HTTP " + e.status() + "]");
-                return;
+                throw new FileRetries.Failed("HTTP " + e.status(), false);
             }
-            throw new RetryLater(e.getMessage());
+            throw new FileRetries.Failed(e.getMessage(), true);
         } catch (IOException e) {
-            throw new RetryLater("file download failed: " + e.getClass().getSimpleName());
+            throw new FileRetries.Failed("file download failed: " + e.getClass().getSimpleName(), true);
         }
     }
 
-    private String tooLarge(String kind, String name) {
+    private String largerThan() {
         String limit = maxFileBytes >= BOT_API_DOWNLOAD_LIMIT ? "the Bot API's 20 MB download limit"
                 : "the configured " + megabytes(maxFileBytes) + " download limit (maxFileBytes)";
-        return "[" + kind + " " + name + " not fetched: larger than " + limit + "]";
+        return "larger than " + limit;
+    }
+
+    private String tooLarge(String kind, String name) {
+        return "[" + kind + " " + name + " not fetched: " + largerThan() + "]";
     }
 
     private static String megabytes(long bytes) {

@@ -7,12 +7,14 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Role;
 import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.webhook.WebhookOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.time.Instant;
 import java.util.List;
 
@@ -230,5 +232,52 @@ class ContentTest {
             assertThat(outcome.inbound().messages()).isEmpty();
             assertThat(outcome.inbound().skipped()).isEmpty();
         }
+    }
+
+    @Test
+    void aFilePathThatLeavesTheBotsFileDirectoryIsNotFetched() {
+        wm.stubFor(post(urlEqualTo(path("getFile"))).willReturn(okJson("{\"ok\":true,\"result\":{\"file_id\":"
+                + "\"BQACevil\",\"file_unique_id\":\"e\",\"file_size\":5,\"file_path\":\"../../admin/reset?x=1\"}}")));
+        wm.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).willReturn(aResponse().withBody("x")));
+
+        Message m = receive(update(150, message(30, "\"document\":{\"file_id\":\"BQACevil\",\"file_unique_id\":"
+                + "\"e\",\"file_name\":\"a.pdf\",\"mime_type\":\"application/pdf\",\"file_size\":5}")));
+
+        assertThat(m.attachments()).isEmpty();
+        assertThat(m.text()).contains("a.pdf not fetched");
+        wm.verify(0, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Test
+    void aFileThatCannotBeFetchedYetIsNotedTheMessageStoredAndTheFileAddedLater() throws Exception {
+        connector.stop();
+        Map<String, Object> settings = Fixtures.settings(wm, "webhook");
+        settings.put("fileRetryDelay", "50ms");
+        ctx = Fixtures.context(settings);
+        connector = new TelegramConnector();
+        connector.start(ctx);
+        wm.stubFor(post(urlEqualTo(path("getFile"))).inScenario("file").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(Fixtures.error(500, "Internal Server Error", null)).willSetStateTo("up"));
+        byte[] pdf = "%PDF-1.4".getBytes(StandardCharsets.UTF_8);
+        wm.stubFor(get(urlEqualTo("/file/bot" + TOKEN + "/documents/file_9.pdf"))
+                .willReturn(aResponse().withStatus(200).withBody(pdf)));
+        wm.stubFor(post(urlEqualTo(path("getFile"))).inScenario("file").whenScenarioStateIs("up")
+                .willReturn(okJson("{\"ok\":true,\"result\":{\"file_id\":\"BQAClate\",\"file_unique_id\":\"u\","
+                        + "\"file_size\":8,\"file_path\":\"documents/file_9.pdf\"}}")));
+
+        WebhookOutcome outcome = connector.onWebhook(hook(update(160, message(40, "\"document\":{\"file_id\":"
+                + "\"BQAClate\",\"file_unique_id\":\"u\",\"file_name\":\"invoice.pdf\",\"mime_type\":"
+                + "\"application/pdf\",\"file_size\":8}")), SECRET));
+        ctx.submit(outcome.inbound()).toCompletableFuture().join();   // what the hub does before answering 200
+
+        Message stored = ctx.findMessage("42:40").orElseThrow();
+        assertThat(stored.attachments()).isEmpty();
+        assertThat(stored.text()).contains("document invoice.pdf not fetched yet");
+        Fixtures.await(() -> ctx.findMessage("42:40#file-1").isPresent(), "the file added later");
+        Message late = ctx.findMessage("42:40#file-1").orElseThrow();
+        assertThat(late.replyTo()).isEqualTo("42:40");
+        assertThat(ctx.attachments().bytes(late.attachments().get(0).location())).isEqualTo(pdf);
     }
 }

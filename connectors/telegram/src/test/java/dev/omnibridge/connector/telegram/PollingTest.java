@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -25,9 +26,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static dev.omnibridge.connector.telegram.Fixtures.await;
+import static dev.omnibridge.connector.telegram.Fixtures.message;
 import static dev.omnibridge.connector.telegram.Fixtures.okJson;
 import static dev.omnibridge.connector.telegram.Fixtures.path;
 import static dev.omnibridge.connector.telegram.Fixtures.textUpdate;
+import static dev.omnibridge.connector.telegram.Fixtures.update;
 import static dev.omnibridge.connector.telegram.Fixtures.updates;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -252,5 +255,33 @@ class PollingTest {
                 "webhook deleted again");
         assertThat(wm.findAll(postRequestedFor(urlEqualTo(path("deleteWebhook")))
                 .withRequestBody(containing("drop_pending_updates")))).isNotEmpty();
+    }
+
+    @Test
+    void aFileThatCannotBeFetchedDoesNotStallPollingAndArrivesLater() throws Exception {
+        Map<String, Object> settings = Fixtures.settings(wm, "polling");
+        settings.put("fileRetryDelay", "50ms");
+        FakeConnectorContext ctx = Fixtures.context(settings);
+        wm.stubFor(post(urlEqualTo(path("getFile"))).inScenario("file").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(502)).willSetStateTo("up"));
+        wm.stubFor(post(urlEqualTo(path("getFile"))).inScenario("file").whenScenarioStateIs("up")
+                .willReturn(okJson("{\"ok\":true,\"result\":{\"file_id\":\"F\",\"file_unique_id\":\"f\","
+                        + "\"file_size\":3,\"file_path\":\"documents/file_1.txt\"}}")));
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/file/bot" + Fixtures.TOKEN
+                + "/documents/file_1.txt")).willReturn(aResponse().withBody("abc")));
+        updatesWithoutOffset(updates(update(200, message(61, "\"document\":{\"file_id\":\"F\","
+                + "\"file_unique_id\":\"f\",\"file_name\":\"a.txt\",\"mime_type\":\"text/plain\"}")),
+                textUpdate(201, 62, "and another thing")));
+
+        start(ctx);
+
+        await(() -> ctx.offsets().containsKey(TelegramSettings.OFFSET_KEY), "offset stored");
+        assertThat(ctx.offsets()).containsEntry(TelegramSettings.OFFSET_KEY, "201");
+        assertThat(ctx.findMessage("42:61").orElseThrow().text()).contains("a.txt not fetched yet");
+        assertThat(ctx.findMessage("42:62")).isPresent();
+        await(() -> ctx.findMessage("42:61#file-1").isPresent(), "the file added later");
+        assertThat(ctx.findMessage("42:61#file-1").orElseThrow().attachments()).singleElement()
+                .satisfies(a -> assertThat(ctx.attachments().bytes(a.location())).isEqualTo("abc".getBytes()));
     }
 }

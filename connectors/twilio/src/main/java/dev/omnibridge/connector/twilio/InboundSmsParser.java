@@ -7,6 +7,7 @@ import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AddressStatus;
+import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.webhook.WebhookRejectedException;
 
@@ -33,12 +34,42 @@ final class InboundSmsParser {
     private final ChannelRef channel;
     private final MediaFetcher media;
 
+    /** Keys of a retry job's source. */
+    private static final String MEDIA_INDEX = "index";
+    private static final String MEDIA_URL = "url";
+    private static final String MEDIA_TYPE = "type";
+
+    /** A background retry of a media item the webhook could not fetch (see {@link FileRetries}). */
+    Attachment again(FileRetries.Job job) throws FileRetries.Failed {
+        Map<String, String> source = job.source();
+        int index;
+        try {
+            index = Integer.parseInt(source.getOrDefault(MEDIA_INDEX, ""));
+        } catch (NumberFormatException e) {
+            throw new FileRetries.Failed("the saved retry is unusable", false);
+        }
+        MediaFetcher.Result result = media.fetch(index, source.getOrDefault(MEDIA_URL, ""),
+                source.getOrDefault(MEDIA_TYPE, "").isEmpty() ? null : source.get(MEDIA_TYPE));
+        if (result.attachment() == null) {
+            throw new FileRetries.Failed(result.problem(), result.retryable());
+        }
+        return result.attachment();
+    }
+
     InboundSmsParser(ChannelRef channel, MediaFetcher media) {
         this.channel = channel;
         this.media = media;
     }
 
     Inbound parse(FormParams p, Instant receivedAt) {
+        return parse(p, receivedAt, false, new ArrayList<>());
+    }
+
+    /**
+     * @param retries whether a media item that failed for a passing reason is fetched again later
+     * @param pending receives those items, to save and schedule with {@link FileRetries}
+     */
+    Inbound parse(FormParams p, Instant receivedAt, boolean retries, List<FileRetries.Job> pending) {
         String sid = require(p, "MessageSid", "SmsMessageSid", "SmsSid");
         String from = require(p, "From");
         String to = require(p, "To");
@@ -86,7 +117,16 @@ final class InboundSmsParser {
                 if (!text.isEmpty()) {
                     text.append('\n');
                 }
-                text.append("[attachment ").append(i).append(" not fetched: ").append(result.problem()).append(']');
+                if (result.retryable() && retries) {
+                    String type = p.first("MediaContentType" + i).orElse("");
+                    pending.add(FileRetries.Job.of(sid, i + 1, "attachment " + i,
+                            Map.of(MEDIA_INDEX, String.valueOf(i), MEDIA_URL, url, MEDIA_TYPE, type),
+                            from + "|" + to, p.firstOf("ProfileName").orElse(null), customer));
+                    text.append(FileRetries.pendingNote("attachment " + i, result.problem()));
+                } else {
+                    text.append("[attachment ").append(i).append(" not fetched: ").append(result.problem())
+                            .append(']');
+                }
             }
         }
 

@@ -2,59 +2,60 @@ package dev.omnibridge.connector.twilio;
 
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.FileNames;
+import dev.omnibridge.net.Credentials;
+import dev.omnibridge.net.RefusedUrlException;
+import dev.omnibridge.net.SafeFetcher;
 import dev.omnibridge.spi.AttachmentStore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Downloads MMS/WhatsApp media ({@code MediaUrlN}) into the hub's attachment storage.
  *
- * <p>A media URL comes from a webhook, so it is attacker-shaped input (SSRF): the first URL must be on one of
- * {@code mediaHosts} (Twilio's API host), the credentials go only to that first host, redirects are followed by hand
- * (at most {@value #MAX_REDIRECTS}) and every hop's host is resolved and refused if any of its addresses is
- * loopback, private, link-local (cloud metadata at 169.254.169.254), any-local, multicast or unique-local IPv6, unless
- * {@code allowPrivateMediaAddresses} (tests with a media server on loopback). Only http and https are followed, and
- * the credentials never travel over plain http outside that test mode.
- *
- * <p>Known limit: the JDK client resolves the host again when it connects, so a DNS answer that changes between
- * the check and the connection (rebinding) is not caught; the credentials still only go to the allow-listed host.
+ * <p>A media URL comes from a webhook, so it is attacker-shaped input (SSRF): the first URL must be https on one of
+ * {@code mediaHosts} (Twilio's API host); the download itself goes through the shared {@link SafeFetcher}, which
+ * sends the account credentials only to that first origin, follows at most {@value #MAX_REDIRECTS} redirects by
+ * hand and refuses every hop whose host resolves to a loopback, private, link-local (cloud metadata at
+ * 169.254.169.254), unspecified, carrier-grade NAT, multicast or unique-local address, unless
+ * {@code allowPrivateMediaAddresses} (tests with a media server on loopback; it also allows plain http).
  */
 final class MediaFetcher {
     static final int MAX_REDIRECTS = 5;
 
-    /** What became of one media item: stored, or a short reason for the note in the message text. */
-    record Result(Attachment attachment, String problem) {
+    /**
+     * What became of one media item: stored, or a short reason for the note in the message text; {@code retryable}
+     * when trying again later may help (timeouts, network errors, 5xx, 429).
+     */
+    record Result(Attachment attachment, String problem, boolean retryable) {
         static Result stored(Attachment a) {
-            return new Result(a, null);
+            return new Result(a, null, false);
         }
 
         static Result failed(String problem) {
-            return new Result(null, problem);
+            return new Result(null, problem, false);
+        }
+
+        static Result passing(String problem) {
+            return new Result(null, problem, true);
         }
     }
 
-    private final HttpClient http;
+    private final SafeFetcher fetcher;
     private final AttachmentStore store;
     private final Set<String> mediaHosts;
     private final boolean allowPrivate;
     private final long maxBytes;
-    private final Duration timeout;
-    private final String basicAuth;
+    private final Credentials credentials;
     /** host:port pairs a test treats as public; empty in production (see the test-only constructor). */
     private final Set<String> trustedForTests;
 
@@ -67,19 +68,17 @@ final class MediaFetcher {
      *                        test can run a redirect chain from a loopback mock with the address checks on
      */
     MediaFetcher(TwilioSettings settings, AttachmentStore store, Set<String> trustedForTests) {
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
         this.store = store;
         this.mediaHosts = Set.copyOf(settings.mediaHosts());
         this.allowPrivate = settings.allowPrivateMediaAddresses();
         this.maxBytes = settings.maxMediaBytes();
-        this.timeout = settings.timeout();
-        this.basicAuth = "Basic " + Base64.getEncoder().encodeToString((settings.accountSid() + ":"
-                + settings.authToken().reveal()).getBytes(StandardCharsets.UTF_8));
         this.trustedForTests = Set.copyOf(trustedForTests);
+        this.fetcher = SafeFetcher.builder().timeout(settings.timeout()).maxRedirects(MAX_REDIRECTS)
+                .allowPrivateAddresses(allowPrivate).allowPlainHttp(allowPrivate).trustedForTests(trustedForTests)
+                .build();
+        String basic = "Basic " + Base64.getEncoder().encodeToString((settings.accountSid() + ":"
+                + settings.authToken().reveal()).getBytes(StandardCharsets.UTF_8));
+        this.credentials = Credentials.authorization(basic, this::isMediaHost);
     }
 
     /**
@@ -104,140 +103,58 @@ final class MediaFetcher {
         if (!"https".equalsIgnoreCase(first.getScheme()) && !allowPrivate && !isTrusted(first)) {
             return Result.failed("media URL is not https");
         }
-        URI current = first;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            String refused = refusedAddress(current);
-            if (refused != null) {
-                return Result.failed(hop == 0 ? refused : "redirect refused: " + refused);
-            }
-            HttpRequest.Builder request = HttpRequest.newBuilder(current).timeout(timeout).GET()
-                    .header("Accept", "*/*");
-            if (sameOrigin(first, current)) {
-                request.header("Authorization", basicAuth);
-            }
-            HttpResponse<InputStream> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (HttpTimeoutException e) {
-                return Result.failed("download timed out");
-            } catch (IOException e) {
-                return Result.failed("download failed (" + e.getClass().getSimpleName() + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Result.failed("download interrupted");
-            }
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && status != 304) {
-                closeQuietly(response.body());
-                String location = response.headers().firstValue("Location").orElse(null);
-                if (location == null) {
-                    return Result.failed("HTTP " + status + " without Location");
-                }
-                URI next;
-                try {
-                    next = current.resolve(new URI(location.strip()));
-                } catch (Exception e) {
-                    return Result.failed("redirect to an invalid URL");
-                }
-                if (!isHttp(next) || next.getHost() == null) {
-                    return Result.failed("redirect refused: not an http(s) URL");
-                }
-                current = next;
-                continue;
-            }
-            if (status < 200 || status > 299) {
-                closeQuietly(response.body());
-                return Result.failed("HTTP " + status);
-            }
-            long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (length > maxBytes) {
-                closeQuietly(response.body());
-                return Result.failed("larger than " + maxBytes + " bytes");
-            }
-            String mediaType = mediaType(response.headers().firstValue("Content-Type").orElse(null), announcedType);
-            String fileName = FileNames.sanitize("media-" + index + FileNames.extensionFor(mediaType), mediaType);
-            try (InputStream in = response.body()) {
-                return Result.stored(store.store(fileName, mediaType, in, maxBytes));
-            } catch (AttachmentStore.AttachmentTooLargeException e) {
-                return Result.failed("larger than " + maxBytes + " bytes");
-            } catch (IOException e) {
-                return Result.failed("download failed (" + e.getClass().getSimpleName() + ")");
-            }
+        HttpResponse<InputStream> response;
+        try {
+            response = fetcher.get(first, credentials, Map.of("Accept", "*/*"));
+        } catch (RefusedUrlException e) {
+            return Result.failed(e.getMessage());
+        } catch (HttpTimeoutException e) {
+            return Result.passing("download timed out");
+        } catch (IOException e) {
+            return Result.passing("download failed (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Result.passing("download interrupted");
         }
-        return Result.failed("more than " + MAX_REDIRECTS + " redirects");
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            closeQuietly(response.body());
+            if (status >= 500 || status == 429 || status == 408) {
+                return Result.passing("HTTP " + status);
+            }
+            return Result.failed(status >= 300 && status < 400 ? "HTTP " + status + " without Location"
+                    : "HTTP " + status);
+        }
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (length > maxBytes) {
+            closeQuietly(response.body());
+            return Result.failed("larger than " + maxBytes + " bytes");
+        }
+        String mediaType = mediaType(response.headers().firstValue("Content-Type").orElse(null), announcedType);
+        String fileName = FileNames.sanitize("media-" + index + FileNames.extensionFor(mediaType), mediaType);
+        try (InputStream in = response.body()) {
+            return Result.stored(store.store(fileName, mediaType, in, maxBytes));
+        } catch (AttachmentStore.AttachmentTooLargeException e) {
+            return Result.failed("larger than " + maxBytes + " bytes");
+        } catch (IOException e) {
+            return Result.passing("download failed (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
+    /**
+     * On a media host of the settings: a {@code host:port} entry covers that port, a bare {@code host} only the
+     * scheme's default port. Also the credentials' scope, so they never reach another port of a media host.
+     */
     private boolean isMediaHost(URI uri) {
+        if (uri.getHost() == null) {
+            return false;
+        }
         String host = hostOf(uri);
-        String hostPort = host + ":" + port(uri);
-        return mediaHosts.contains(host) || mediaHosts.contains(hostPort);
+        return mediaHosts.contains(host + ":" + port(uri)) || (mediaHosts.contains(host) && uri.getPort() < 0);
     }
 
     private boolean isTrusted(URI uri) {
         return trustedForTests.contains(hostOf(uri) + ":" + port(uri));
-    }
-
-    /** Why the URL's host may not be contacted, or null when it may. */
-    private String refusedAddress(URI uri) {
-        if (allowPrivate || isTrusted(uri)) {
-            return null;
-        }
-        String host = hostOf(uri);
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-        } catch (UnknownHostException e) {
-            return "host " + host + " does not resolve";
-        }
-        for (InetAddress a : addresses) {
-            String kind = privateKind(a);
-            if (kind != null) {
-                return "host " + host + " is a " + kind + " address";
-            }
-        }
-        return null;
-    }
-
-    /** The kind of non-public address, or null for a public one. */
-    static String privateKind(InetAddress a) {
-        if (a.isLoopbackAddress()) {
-            return "loopback";
-        }
-        if (a.isAnyLocalAddress()) {
-            return "any-local";
-        }
-        if (a.isLinkLocalAddress()) {
-            return "link-local";
-        }
-        if (a.isSiteLocalAddress()) {
-            return "private";
-        }
-        if (a.isMulticastAddress()) {
-            return "multicast";
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet6Address) {
-            if ((b[0] & 0xfe) == 0xfc) {
-                return "unique-local";
-            }
-            return null;
-        }
-        int first = b[0] & 0xff;
-        int second = b[1] & 0xff;
-        if (first == 0) {
-            return "this-network";
-        }
-        if (first == 100 && second >= 64 && second <= 127) {
-            return "shared (carrier-grade NAT)";
-        }
-        if (first >= 240) {
-            return "reserved";
-        }
-        return null;
-    }
-
-    private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && hostOf(a).equals(hostOf(b)) && port(a) == port(b);
     }
 
     private static String hostOf(URI uri) {

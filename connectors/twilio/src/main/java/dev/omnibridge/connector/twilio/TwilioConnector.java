@@ -8,6 +8,7 @@ import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -41,8 +43,12 @@ final class TwilioConnector implements ChannelConnector {
 
     /** Everything {@link #start} sets up; replaced as a whole so concurrent callers see one consistent state. */
     private record Running(ConnectorContext context, TwilioSettings settings, TwilioSignatureValidator signatures,
-                           InboundSmsParser inbound, StatusCallbackParser statuses, TwilioMessagesClient messages) {
+                           InboundSmsParser inbound, StatusCallbackParser statuses, TwilioMessagesClient messages,
+                           FileRetries retries) {
     }
+
+    /** Twilio retries a webhook once; a media retry whose message is still not stored after an hour is dropped. */
+    static final java.time.Duration UNSTORED_GIVE_UP = java.time.Duration.ofHours(1);
 
     private volatile Running running;
     /** Test seam: authorities the media fetcher treats as public hosts (see {@link MediaFetcher}). */
@@ -62,8 +68,12 @@ final class TwilioConnector implements ChannelConnector {
         ChannelRef channel = new ChannelRef(TwilioType.NAME, context.instanceId());
         MediaFetcher media = new MediaFetcher(settings, context.attachments(), mediaTrustedForTests);
         TwilioMessagesClient messages = new TwilioMessagesClient(context, settings);
+        InboundSmsParser parser = new InboundSmsParser(channel, media);
+        FileRetries retries = new FileRetries(context, channel, "media", settings.mediaRetries(),
+                settings.mediaRetryDelay(), UNSTORED_GIVE_UP, java.time.Clock.systemUTC(), parser::again);
         running = new Running(context, settings, new TwilioSignatureValidator(settings.authToken().reveal()),
-                new InboundSmsParser(channel, media), new StatusCallbackParser(), messages);
+                parser, new StatusCallbackParser(), messages, retries);
+        retries.resume();
         if (settings.allowPrivateMediaAddresses()) {
             LOG.warn("{}: allowPrivateMediaAddresses is on: media downloads may reach loopback and private "
                     + "addresses. Use this only in tests.", context.instanceId());
@@ -78,6 +88,7 @@ final class TwilioConnector implements ChannelConnector {
         running = null;
         if (was != null) {
             was.messages().close();
+            was.retries().stop();
             LOG.info("{}: twilio-sms stopped", was.context().instanceId());
         }
     }
@@ -111,7 +122,14 @@ final class TwilioConnector implements ChannelConnector {
     }
 
     private WebhookOutcome inboundMessage(Running r, FormParams params) {
-        Inbound inbound = r.inbound().parse(params, Instant.now());
+        List<FileRetries.Job> failed = new ArrayList<>();
+        Inbound inbound = r.inbound().parse(params, Instant.now(), r.retries().enabled(), failed);
+        // A media item that failed for a passing reason is saved with the message and fetched again later.
+        List<FileRetries.Job> pending = r.retries().firstFailures(failed);
+        if (!pending.isEmpty()) {
+            inbound = inbound.withOffsets(r.retries().offsetsFor(pending));
+            pending.forEach(r.retries()::schedule);
+        }
         if (LOG.isDebugEnabled()) {
             for (Message m : inbound.messages()) {
                 LOG.debug("{}: message {} from {} ({} attachments)", r.context().instanceId(), m.channelMessageId(),

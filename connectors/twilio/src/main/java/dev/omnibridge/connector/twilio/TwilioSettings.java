@@ -15,7 +15,8 @@ import java.util.Locale;
  */
 record TwilioSettings(String accountSid, Secret authToken, String messagingServiceSid, URI webhookUrl,
                       URI apiBaseUrl, List<String> mediaHosts, long maxMediaBytes,
-                      boolean allowPrivateMediaAddresses, Duration timeout) {
+                      boolean allowPrivateMediaAddresses, Duration timeout, int mediaRetries,
+                      Duration mediaRetryDelay) {
     static final String ACCOUNT_SID = "accountSid";
     static final String AUTH_TOKEN = "authToken";
     static final String MESSAGING_SERVICE_SID = "messagingServiceSid";
@@ -25,6 +26,8 @@ record TwilioSettings(String accountSid, Secret authToken, String messagingServi
     static final String MAX_MEDIA_BYTES = "maxMediaBytes";
     static final String ALLOW_PRIVATE_MEDIA_ADDRESSES = "allowPrivateMediaAddresses";
     static final String TIMEOUT = "timeout";
+    static final String MEDIA_RETRIES = "mediaRetries";
+    static final String MEDIA_RETRY_DELAY = "mediaRetryDelay";
 
     /** The sub-path Twilio posts status callbacks to, below the instance's hook. */
     static final String STATUS_PATH = "status";
@@ -35,7 +38,8 @@ record TwilioSettings(String accountSid, Secret authToken, String messagingServi
                 s.optionalString(MESSAGING_SERVICE_SID).filter(v -> !v.isBlank()).orElse(null),
                 withoutQuery(webhook), s.url(API_BASE_URL),
                 s.list(MEDIA_HOSTS).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
-                s.longValue(MAX_MEDIA_BYTES), s.bool(ALLOW_PRIVATE_MEDIA_ADDRESSES), s.duration(TIMEOUT));
+                s.longValue(MAX_MEDIA_BYTES), s.bool(ALLOW_PRIVATE_MEDIA_ADDRESSES), s.duration(TIMEOUT),
+                s.integer(MEDIA_RETRIES), s.duration(MEDIA_RETRY_DELAY));
     }
 
     /**

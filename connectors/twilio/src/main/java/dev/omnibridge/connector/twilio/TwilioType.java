@@ -63,7 +63,15 @@ public final class TwilioType implements ConnectorType {
                                 + "(and plain http), e.g. a mock media server on localhost"))
                 .define(Setting.of(TwilioSettings.TIMEOUT, SettingType.DURATION).withDefault("15s")
                         .validatedBy(TwilioType::positive)
-                        .describedAs("how long to wait for each call to Twilio (API and media)"));
+                        .describedAs("how long to wait for each call to Twilio (API and media)"))
+                .define(Setting.of(TwilioSettings.MEDIA_RETRIES, SettingType.INT).withDefault(6)
+                        .validatedBy(dev.omnibridge.config.Validator.range(0, 20))
+                        .describedAs("how often a media download that failed for a passing reason (timeout, "
+                                + "network, 5xx, 429) is tried again in the background; the message is stored at "
+                                + "once with a note"))
+                .define(Setting.of(TwilioSettings.MEDIA_RETRY_DELAY, SettingType.DURATION).withDefault("1m")
+                        .validatedBy(TwilioType::positive)
+                        .describedAs("wait before the first background media retry; doubles with every attempt"));
     }
 
     @Override

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -54,7 +53,7 @@ class TwilioMediaTest {
     /** Test mode as the README describes it: mock media server on loopback, allowed explicitly. */
     private Fixture startedAllowingLoopback(long maxBytes) {
         Map<String, Object> s = Fixture.baseSettings();
-        s.put("mediaHosts", List.of("localhost"));
+        s.put("mediaHosts", List.of("localhost:" + twilio.getPort()));
         s.put("allowPrivateMediaAddresses", true);
         s.put("maxMediaBytes", maxBytes);
         fixture = Fixture.start(s);
@@ -67,7 +66,7 @@ class TwilioMediaTest {
      */
     private Fixture startedWithAddressChecks() {
         Map<String, Object> s = Fixture.baseSettings();
-        s.put("mediaHosts", List.of("localhost"));
+        s.put("mediaHosts", List.of("localhost:" + twilio.getPort()));
         fixture = Fixture.start(s, Set.of("localhost:" + twilio.getPort()));
         return fixture;
     }
@@ -197,7 +196,7 @@ class TwilioMediaTest {
     @Test
     void refusesAPlainHttpMediaUrlOutsideTestMode() {
         Map<String, Object> s = Fixture.baseSettings();
-        s.put("mediaHosts", List.of("localhost"));
+        s.put("mediaHosts", List.of("localhost:" + twilio.getPort()));
         fixture = Fixture.start(s);
 
         assertThat(deliverMms(twilio.url(MEDIA_PATH), "image/jpeg").text())
@@ -243,20 +242,64 @@ class TwilioMediaTest {
     }
 
     @Test
-    void classifiesPrivateAddresses() throws Exception {
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("169.254.169.254"))).isEqualTo("link-local");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("127.0.0.1"))).isEqualTo("loopback");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("10.1.2.3"))).isEqualTo("private");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("192.168.0.1"))).isEqualTo("private");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("172.16.0.1"))).isEqualTo("private");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("0.0.0.0"))).isEqualTo("any-local");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("224.0.0.1"))).isEqualTo("multicast");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("100.64.0.1"))).isNotNull();
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("::1"))).isEqualTo("loopback");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("fe80::1"))).isEqualTo("link-local");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("fd00::1"))).isEqualTo("unique-local");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("::ffff:127.0.0.1"))).isEqualTo("loopback");
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("54.172.60.1"))).isNull();
-        assertThat(MediaFetcher.privateKind(InetAddress.getByName("2600:1f18::1"))).isNull();
+    void theCredentialsNeverGoToAnotherPortOfAMediaHost() {
+        cdn.stubFor(get(urlEqualTo("/media.jpg")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/jpeg").withBody(JPEG)));
+        Map<String, Object> s = Fixture.baseSettings();
+        s.put("mediaHosts", List.of("localhost"));
+        s.put("allowPrivateMediaAddresses", true);
+        fixture = Fixture.start(s);
+
+        Message m = deliverMms("http://localhost:" + cdn.getPort() + "/media.jpg", "image/jpeg");
+
+        assertThat(m.attachments()).isEmpty();
+        assertThat(m.text()).endsWith("[attachment 0 not fetched: host localhost is not one of the media hosts]");
+        assertThat(cdn.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void refusesARedirectToLoopbackCarriedInAnIpv6Address() {
+        twilio.stubFor(get(urlEqualTo(MEDIA_PATH)).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "http://[64:ff9b::7f00:1]:" + cdn.getPort() + "/x")));
+        startedWithAddressChecks();
+
+        assertThat(deliverMms(twilio.url(MEDIA_PATH), "image/jpeg").text())
+                .endsWith("[attachment 0 not fetched: redirect refused: host 64:ff9b::7f00:1 is a loopback address]");
+    }
+
+    @Test
+    void aMediaHostErrorStoresTheMessageWithANoteAndTheFileArrivesLater() throws Exception {
+        twilio.stubFor(get(urlEqualTo(MEDIA_PATH)).inScenario("media").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        twilio.stubFor(get(urlEqualTo(MEDIA_PATH)).inScenario("media").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "image/jpeg").withBody(JPEG)));
+        Map<String, Object> s = Fixture.baseSettings();
+        s.put("mediaHosts", List.of("localhost:" + twilio.getPort()));
+        s.put("allowPrivateMediaAddresses", true);
+        s.put("mediaRetryDelay", "50ms");
+        fixture = Fixture.start(s);
+        List<Map.Entry<String, String>> params = new ArrayList<>(TwilioRequests.sms(SID, "+15551230001",
+                "+15557650002", "see picture"));
+        params.removeIf(e -> e.getKey().equals("NumMedia"));
+        params.add(Map.entry("NumMedia", "1"));
+        params.add(Map.entry("MediaUrl0", twilio.url(MEDIA_PATH)));
+        params.add(Map.entry("MediaContentType0", "image/jpeg"));
+
+        WebhookOutcome outcome = fixture.connector.onWebhook(TwilioRequests.signedForm("", Fixture.HUB_URL,
+                Fixture.HUB_URL, TOKEN, params));
+        fixture.context.submit(outcome.inbound()).toCompletableFuture().join();   // as the hub does before its 200
+
+        assertThat(fixture.context.findMessage(SID).orElseThrow().text())
+                .isEqualTo("see picture\n[attachment 0 not fetched yet: HTTP 503; the hub tries again and adds it to "
+                        + "this conversation]");
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (fixture.context.findMessage(SID + "#media-1").isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        Message late = fixture.context.findMessage(SID + "#media-1").orElseThrow();
+        assertThat(late.replyTo()).isEqualTo(SID);
+        assertThat(fixture.context.attachments().bytes(late.attachments().get(0).location())).isEqualTo(JPEG);
+        twilio.verify(2, getRequestedFor(urlEqualTo(MEDIA_PATH)).withHeader("Authorization", equalTo(BASIC)));
     }
 }

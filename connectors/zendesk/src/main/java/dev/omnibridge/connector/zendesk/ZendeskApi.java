@@ -27,9 +27,15 @@ final class ZendeskApi {
     private final URI base;
 
     ZendeskApi(URI base, String email, String apiToken, Duration timeout, dev.omnibridge.deskkit.RatePacer pacer) {
+        this(base, email, apiToken, timeout, pacer, java.util.Set.of());
+    }
+
+    ZendeskApi(URI base, String email, String apiToken, Duration timeout, dev.omnibridge.deskkit.RatePacer pacer,
+               java.util.Set<String> filesTrustedForTests) {
         this.base = base;
         // API token auth: Basic base64("{email}/token:{api_token}").
-        this.http = DeskHttp.builder(base).basicAuth(email + "/token", apiToken).timeout(timeout).pacer(pacer).build();
+        this.http = DeskHttp.builder(base).basicAuth(email + "/token", apiToken).timeout(timeout).pacer(pacer)
+                .filesTrustedForTests(filesTrustedForTests).build();
     }
 
     /** {@code GET /api/v2/users/me}: the API user; also proves the credentials. */

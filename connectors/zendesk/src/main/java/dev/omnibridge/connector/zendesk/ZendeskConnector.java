@@ -64,8 +64,19 @@ public final class ZendeskConnector implements DeskConnector {
     }
 
     ZendeskConnector(Clock clock) {
-        this.clock = clock;
+        this(clock, java.util.Set.of());
     }
+
+    /**
+     * @param filesTrustedForTests exact {@code host:port} of a test's loopback file host (the stand-in for Zendesk's
+     *                             temporary download host) that attachment downloads may reach; empty in production
+     */
+    ZendeskConnector(Clock clock, java.util.Set<String> filesTrustedForTests) {
+        this.clock = clock;
+        this.filesTrustedForTests = java.util.Set.copyOf(filesTrustedForTests);
+    }
+
+    private final java.util.Set<String> filesTrustedForTests;
 
     private static <V> Map<String, V> lru() {
         return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -81,7 +92,8 @@ public final class ZendeskConnector implements DeskConnector {
         Settings s = context.settings();
         RatePacer pacer = new RatePacer(s.integer(ZendeskType.REQUESTS_PER_MINUTE), Duration.ofMinutes(1));
         ZendeskApi api = new ZendeskApi(s.url(ZendeskType.BASE_URL), s.string(ZendeskType.EMAIL),
-                s.secret(ZendeskType.API_TOKEN).reveal(), s.duration(ZendeskType.TIMEOUT), pacer);
+                s.secret(ZendeskType.API_TOKEN).reveal(), s.duration(ZendeskType.TIMEOUT), pacer,
+                filesTrustedForTests);
         JsonNode me;
         try {
             me = api.me();

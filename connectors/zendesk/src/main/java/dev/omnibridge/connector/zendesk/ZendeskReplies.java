@@ -2,6 +2,7 @@ package dev.omnibridge.connector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.FileNotes;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ConversationStatus;
@@ -85,9 +86,11 @@ final class ZendeskReplies {
             metadata.put("zendesk.authorId", Long.toString(authorId));
             String html = c.hasNonNull("html_body") ? c.path("html_body").asText() : null;
             String text = c.hasNonNull("plain_body") ? c.path("plain_body").asText() : c.path("body").asText();
+            FileNotes missing = new FileNotes();
+            List<Attachment> files = attachments(c.path("attachments"), missing);
             replies.add(new DeskReply(ticketId, c.path("id").asText(), Author.agent(author.path("name").asText(null)),
-                    text, html, attachments(c.path("attachments")), instant(c.path("created_at").asText(null)),
-                    metadata));
+                    missing.appendTo(text), missing.appendToHtml(html), files,
+                    instant(c.path("created_at").asText(null)), missing.addTo(metadata)));
         }
         List<TicketUpdate> updates = new ArrayList<>();
         ConversationStatus status = status(zendeskStatus);
@@ -103,9 +106,11 @@ final class ZendeskReplies {
 
     /**
      * Agent files: downloaded into the hub's storage when they are on the account's own host (the credentials may
-     * go there and private attachments need them); elsewhere handed on by URL, never with the credentials.
+     * go there and private attachments need them; Zendesk answers with a 302 to a temporary download URL, followed
+     * without the credentials); elsewhere handed on by URL, never with the credentials. A file that cannot be
+     * fetched is recorded in {@code missing}, so the reply names it.
      */
-    private List<Attachment> attachments(JsonNode list) throws InterruptedException {
+    private List<Attachment> attachments(JsonNode list, FileNotes missing) throws InterruptedException {
         List<Attachment> out = new ArrayList<>();
         for (JsonNode a : list) {
             if (a.path("inline").asBoolean(false) || a.path("deleted").asBoolean(false)) {
@@ -117,6 +122,7 @@ final class ZendeskReplies {
             try {
                 url = URI.create(a.path("content_url").asText());
             } catch (IllegalArgumentException bad) {
+                missing.add(name, "no usable content_url");
                 continue;
             }
             if (!api.isDeskHost(url)) {
@@ -127,9 +133,12 @@ final class ZendeskReplies {
                 out.add(api.download(url, name, type, maxAttachmentBytes, store));
             } catch (AttachmentStore.AttachmentTooLargeException tooLarge) {
                 LOG.warn("agent attachment {} is larger than {} bytes; not passed on", name, maxAttachmentBytes);
+                missing.add(name, "larger than " + maxAttachmentBytes + " bytes");
             } catch (IOException e) {
-                // The reply still goes out; a failed file must not hold back the agent's text.
-                LOG.warn("agent attachment {} could not be downloaded: {}", name, api.scrub(String.valueOf(e.getMessage())));
+                // The reply still goes out, naming the file; a failed file must not hold back the agent's text.
+                String why = api.scrub(String.valueOf(e.getMessage()));
+                LOG.warn("agent attachment {} could not be downloaded: {}", name, why);
+                missing.add(name, why);
             }
         }
         return out;
