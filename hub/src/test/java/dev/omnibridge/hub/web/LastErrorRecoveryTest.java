@@ -1,10 +1,10 @@
 package dev.omnibridge.hub.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
@@ -27,20 +27,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static dev.omnibridge.hub.testing.LocalHub.instance;
+import static dev.omnibridge.hub.testing.LocalHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,32 +46,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LastErrorRecoveryTest {
     private static final String TOKEN = "last-error-admin-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Each instance's context, by instance id, so the test can speak for the connector. */
     private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     static Path dir;
     private Hub hub;
-    private String base;
 
     @BeforeAll
     void startHub() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port;
-        hub = Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
-                dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
-                new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                List.of(new HubConfig.Instance("poller", ChannelType.NAME, true, Map.of()),
-                        new HubConfig.Instance("hooked", ChannelType.NAME, true, Map.of()),
-                        new HubConfig.Instance("routed", ChannelType.NAME, true, Map.of()),
-                        new HubConfig.Instance("desk", DeskType.NAME, true, Map.of()),
-                        new HubConfig.Instance("broken", BrokenType.NAME, true, Map.of())),
-                List.of(new HubConfig.Route("routed", List.of("desk")))),
-                List.of(new ChannelType(), new DeskType(), new BrokenType()));
+        hub = local.start(dir, LocalHub.QUICK_DELIVERY,
+                List.of(instance("poller", ChannelType.NAME), instance("hooked", ChannelType.NAME),
+                        instance("routed", ChannelType.NAME), instance("desk", DeskType.NAME),
+                        instance("broken", BrokenType.NAME)),
+                List.of(new HubConfig.Route("routed", List.of("desk"))),
+                new ChannelType(), new DeskType(), new BrokenType());
     }
 
     @AfterAll
@@ -88,13 +73,13 @@ class LastErrorRecoveryTest {
     @Test
     void aPollingConnectorsProblemClearsWhenItSaysItsPollWorksAgain() {
         CONTEXTS.get("poller").reportProblem("polling failed: connection refused");
-        JsonNode failing = instance("poller");
+        JsonNode failing = health("poller");
         assertThat(failing.path("lastError").asText()).isEqualTo("polling failed: connection refused");
         assertThat(failing.path("lastErrorAt").asText()).isNotEmpty();
 
         CONTEXTS.get("poller").problemResolved();
 
-        JsonNode after = instance("poller");
+        JsonNode after = health("poller");
         assertThat(after.path("lastError").isNull()).as("lastError after problemResolved: %s", after).isTrue();
         assertThat(after.path("lastErrorAt").asText()).isEqualTo(failing.path("lastErrorAt").asText());
         assertThat(after.path("state").asText()).isEqualTo("RUNNING");
@@ -104,7 +89,7 @@ class LastErrorRecoveryTest {
     void aStartFailureStaysUntilTheNextStart() {
         CONTEXTS.get("broken").problemResolved();
 
-        JsonNode broken = instance("broken");
+        JsonNode broken = health("broken");
         assertThat(broken.path("state").asText()).isEqualTo("FAILED");
         assertThat(broken.path("lastError").asText()).contains("upstream refused the credentials");
     }
@@ -112,11 +97,11 @@ class LastErrorRecoveryTest {
     @Test
     void aProblemClearsWhenTheInstanceNextStoresAWebhook() throws Exception {
         CONTEXTS.get("hooked").reportProblem("could not fetch a file: timeout");
-        assertThat(instance("hooked").path("lastError").asText()).isEqualTo("could not fetch a file: timeout");
+        assertThat(health("hooked").path("lastError").asText()).isEqualTo("could not fetch a file: timeout");
 
         assertThat(hook("hooked", "hello").statusCode()).isEqualTo(200);
 
-        JsonNode after = instance("hooked");
+        JsonNode after = health("hooked");
         assertThat(after.path("lastError").isNull()).as("lastError after a stored webhook: %s", after).isTrue();
         assertThat(after.path("lastErrorAt").asText()).as("when it happened stays visible").isNotEmpty();
         assertThat(after.path("state").asText()).isEqualTo("RUNNING");
@@ -125,29 +110,21 @@ class LastErrorRecoveryTest {
     @Test
     void aDesksProblemClearsWhenItNextDelivers() throws Exception {
         CONTEXTS.get("desk").reportProblem("the desk rejected the credentials (HTTP 401)");
-        assertThat(instance("desk").path("lastError").asText()).contains("HTTP 401");
+        assertThat(health("desk").path("lastError").asText()).contains("HTTP 401");
 
         assertThat(hook("routed", "please deliver").statusCode()).isEqualTo(200);
 
-        Poll.until("the desk delivered and its problem cleared", () -> instance("desk").path("lastError").isNull(),
-                () -> instance("desk"));
+        Poll.until("the desk delivered and its problem cleared", () -> health("desk").path("lastError").isNull(),
+                () -> health("desk"));
         assertThat(DeskType.DELIVERED).contains("please deliver");
     }
 
-    private JsonNode instance(String id) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(r.body()).path("instances").path(id);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+    private JsonNode health(String id) {
+        return json(local.send(local.get("/health"))).path("instances").path(id);
     }
 
-    private HttpResponse<String> hook(String id, String text) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/hooks/" + id)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> hook(String id, String text) {
+        return local.send(local.postText("/hooks/" + id, text));
     }
 
     /** A channel whose webhook stores its body as a customer message. */

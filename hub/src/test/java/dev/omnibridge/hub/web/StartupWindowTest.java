@@ -1,9 +1,8 @@
 package dev.omnibridge.hub.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.hub.Hub;
-import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
@@ -18,28 +17,25 @@ import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRequest;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.omnibridge.hub.testing.LocalHub.instance;
+import static dev.omnibridge.hub.testing.LocalHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,20 +45,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StartupWindowTest {
     private static final String TOKEN = "startup-window-admin-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     Path dir;
     private Hub hub;
     private CompletableFuture<Hub> starting;
-    private String base;
-
-    @BeforeEach
-    void pickPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            base = "http://127.0.0.1:" + s.getLocalPort();
-        }
-    }
 
     @AfterEach
     void stopHub() throws Exception {
@@ -91,9 +78,9 @@ class StartupWindowTest {
         HttpResponse<String> unknownEarly = send(hook("/hooks/nope", "early"));
         assertThat(unknownEarly.statusCode()).as("while the hub starts, no hook is answered 404").isEqualTo(503);
         assertThat(unknownEarly.headers().firstValue("Retry-After")).isPresent();
-        HttpResponse<String> health = send(HttpRequest.newBuilder(URI.create(base + "/health")).GET());
+        HttpResponse<String> health = send(local.get("/health"));
         assertThat(health.statusCode()).isEqualTo(503);
-        assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("STARTING");
+        assertThat(json(health).path("status").asText()).isEqualTo("STARTING");
         assertThat(starting).as("start-up is still blocked in the instance's start").isNotDone();
 
         release.countDown();
@@ -105,8 +92,7 @@ class StartupWindowTest {
         assertThat(storedTexts()).contains("after-start");
         assertThat(send(hook("/hooks/nope", "late")).statusCode()).as("an unknown instance once start-up is over")
                 .isEqualTo(404);
-        assertThat(JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/health")).GET()).body())
-                .path("status").asText()).as("started, with one instance FAILED").isEqualTo("DOWN");
+        assertThat(json(send(local.get("/health"))).path("status").asText()).as("started, with one instance FAILED").isEqualTo("DOWN");
     }
 
     @Test
@@ -117,13 +103,8 @@ class StartupWindowTest {
         SlowType.GATE.set(release);
 
         CompletableFuture<HttpResponse<String>> restart = CompletableFuture.supplyAsync(() -> {
-            try {
-                return send(HttpRequest.newBuilder(URI.create(base + "/api/instances/slow/restart"))
-                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
-                        .POST(HttpRequest.BodyPublishers.noBody()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return send(local.withToken(local.postText("/api/instances/slow/restart", ""))
+                    .timeout(Duration.ofSeconds(30)));
         });
         Poll.until("the instance is starting again", () -> "STARTING".equals(state("slow")));
 
@@ -150,13 +131,9 @@ class StartupWindowTest {
 
     private Hub startHub() {
         try {
-            int port = URI.create(base).getPort();
-            return Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
-                    dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
-                    new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                    List.of(new HubConfig.Instance("slow", SlowType.NAME, true, Map.of()),
-                            new HubConfig.Instance("broken", BrokenType.NAME, true, Map.of())),
-                    List.of()), List.of(new SlowType(), new BrokenType()));
+            return local.start(dir, LocalHub.QUICK_DELIVERY,
+                    List.of(instance("slow", SlowType.NAME), instance("broken", BrokenType.NAME)), List.of(),
+                    new SlowType(), new BrokenType());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -169,39 +146,32 @@ class StartupWindowTest {
             try {
                 answer.set(send(hook(path, "first")));
                 return true;
-            } catch (ConnectException e) {
-                return false;
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
+            } catch (UncheckedIOException e) {
+                if (e.getCause() instanceof ConnectException) {
+                    return false;
+                }
+                throw e;
             }
         });
         return answer.get();
     }
 
     private HttpRequest.Builder hook(String path, String text) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
+        return local.postText(path, text);
     }
 
     private String state(String id) {
-        try {
-            return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/instances"))
-                    .header("Authorization", "Bearer " + TOKEN).GET()).body()).at("/instances/" + id + "/state")
-                    .asText();
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return json(send(local.withToken(local.get("/api/instances")))).at("/instances/" + id + "/state").asText();
     }
 
-    private List<String> storedTexts() throws Exception {
-        var body = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/messages"))
-                .header("Authorization", "Bearer " + TOKEN).GET()).body());
+    private List<String> storedTexts() {
+        var body = json(send(local.withToken(local.get("/api/messages"))));
         return java.util.stream.StreamSupport.stream(body.path("messages").spliterator(), false)
                 .map(m -> m.at("/message/text").asText()).toList();
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(HttpRequest.Builder b) {
+        return local.send(b);
     }
 
     /** A channel whose start waits for the test's gate, if one is set; its webhook stores the body as a message. */
