@@ -1,11 +1,11 @@
 package dev.omnibridge.hub.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
@@ -13,7 +13,6 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.DeskConnector;
@@ -60,6 +59,9 @@ class MetricsEndpointTest {
     private static final String TOKEN = "metrics-test-admin-token";
     private static final String CUSTOMER_ID = "customer-4711";
     private static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
+    private static final TestType PROBE = new TestType(ProbeChannel.NAME, "test channel", ProbeChannel::new);
+    private static final TestType FLAKY_DESK = new TestType("metrics-flaky-desk", "test desk that always fails",
+            FlakyDesk::new);
     private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     static Path dir;
@@ -70,10 +72,10 @@ class MetricsEndpointTest {
     @BeforeAll
     void startHubAndMakeTraffic() throws Exception {
         hub = local.start(dir, new HubConfig.Delivery(2, 2, Duration.ofMillis(50), Duration.ofMillis(100)),
-                List.of(instance("probe", ProbeType.NAME), instance("flaky", FlakyDeskType.NAME),
+                List.of(instance("probe", PROBE.name()), instance("flaky", FLAKY_DESK.name()),
                         instance("inbox", "console-inbox")),
                 List.of(new HubConfig.Route("probe", List.of("inbox", "flaky"))),
-                new ProbeType(), new FlakyDeskType());
+                PROBE, FLAKY_DESK);
 
         assertThat(post("/hooks/probe/message", "").statusCode()).isEqualTo(200);
         assertThat(post("/hooks/probe/noise", "").statusCode()).isEqualTo(200);
@@ -362,31 +364,7 @@ class MetricsEndpointTest {
             return "probe-out-" + SENT.incrementAndGet();
         }
 
-        static final String NAME = ProbeType.NAME;
-    }
-
-    static final class ProbeType implements ConnectorType {
         static final String NAME = "metrics-probe";
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "test channel";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new ProbeChannel();
-        }
     }
 
     /** A desk that is always down. */
@@ -398,30 +376,6 @@ class MetricsEndpointTest {
         @Override
         public DeskResult deliver(DeskDelivery delivery) {
             throw DeliveryException.retryable("desk is down", null);
-        }
-    }
-
-    static final class FlakyDeskType implements ConnectorType {
-        static final String NAME = "metrics-flaky-desk";
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "test desk that always fails";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new FlakyDesk();
         }
     }
 }

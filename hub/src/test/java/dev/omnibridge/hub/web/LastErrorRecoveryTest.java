@@ -1,19 +1,17 @@
 package dev.omnibridge.hub.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelConnector;
-import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
@@ -34,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.omnibridge.hub.testing.LocalHub.instance;
 import static dev.omnibridge.hub.testing.LocalHub.json;
@@ -48,6 +47,14 @@ class LastErrorRecoveryTest {
     private static final String TOKEN = "last-error-admin-token";
     /** Each instance's context, by instance id, so the test can speak for the connector. */
     private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
+    /** The texts the desk was given, in order. */
+    private static final List<String> DELIVERED = new CopyOnWriteArrayList<>();
+    private static final TestType CHANNEL =
+            new TestType("problem-channel", "a channel the test reports problems for", Channel::new);
+    private static final TestType BROKEN =
+            new TestType("problem-broken", "fails to start after taking its context", BrokenChannel::new);
+    private static final TestType DESK = new TestType("problem-desk", "a desk that records what it gets",
+            RecordingDesk::new);
     private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     static Path dir;
@@ -56,11 +63,11 @@ class LastErrorRecoveryTest {
     @BeforeAll
     void startHub() throws Exception {
         hub = local.start(dir, LocalHub.QUICK_DELIVERY,
-                List.of(instance("poller", ChannelType.NAME), instance("hooked", ChannelType.NAME),
-                        instance("routed", ChannelType.NAME), instance("desk", DeskType.NAME),
-                        instance("broken", BrokenType.NAME)),
+                List.of(instance("poller", CHANNEL.name()), instance("hooked", CHANNEL.name()),
+                        instance("routed", CHANNEL.name()), instance("desk", DESK.name()),
+                        instance("broken", BROKEN.name())),
                 List.of(new HubConfig.Route("routed", List.of("desk"))),
-                new ChannelType(), new DeskType(), new BrokenType());
+                CHANNEL, DESK, BROKEN);
     }
 
     @AfterAll
@@ -116,7 +123,7 @@ class LastErrorRecoveryTest {
 
         Poll.until("the desk delivered and its problem cleared", () -> health("desk").path("lastError").isNull(),
                 () -> health("desk"));
-        assertThat(DeskType.DELIVERED).contains("please deliver");
+        assertThat(DELIVERED).contains("please deliver");
     }
 
     private JsonNode health(String id) {
@@ -141,7 +148,7 @@ class LastErrorRecoveryTest {
         public WebhookOutcome onWebhook(WebhookRequest request) {
             String text = new String(request.body(), StandardCharsets.UTF_8);
             return WebhookOutcome.store(Inbound.messages(List.of(Message.builder()
-                    .channel(new ChannelRef(ChannelType.NAME, context.instanceId()))
+                    .channel(new ChannelRef(CHANNEL.name(), context.instanceId()))
                     .channelMessageId(UUID.randomUUID().toString()).threadKey("t-" + UUID.randomUUID())
                     .author(Author.customer("Visitor", Address.chatUser("v"))).text(text).build())));
         }
@@ -152,98 +159,31 @@ class LastErrorRecoveryTest {
         }
     }
 
-    static final class ChannelType implements ConnectorType {
-        static final String NAME = "problem-channel";
-
+    /** Fails to start after taking its context. */
+    static final class BrokenChannel implements ChannelConnector {
         @Override
-        public String name() {
-            return NAME;
+        public void start(ConnectorContext ctx) {
+            CONTEXTS.put(ctx.instanceId(), ctx);
+            throw new IllegalStateException("upstream refused the credentials");
         }
 
         @Override
-        public String description() {
-            return "a channel the test reports problems for";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new Channel();
+        public String send(OutboundMessage outbound) {
+            throw new UnsupportedOperationException();
         }
     }
 
-    static final class BrokenType implements ConnectorType {
-        static final String NAME = "problem-broken";
-
+    /** A desk that records what it gets. */
+    static final class RecordingDesk implements DeskConnector {
         @Override
-        public String name() {
-            return NAME;
+        public void start(ConnectorContext ctx) {
+            CONTEXTS.put(ctx.instanceId(), ctx);
         }
 
         @Override
-        public String description() {
-            return "fails to start after taking its context";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new ChannelConnector() {
-                @Override
-                public void start(ConnectorContext ctx) {
-                    CONTEXTS.put(ctx.instanceId(), ctx);
-                    throw new IllegalStateException("upstream refused the credentials");
-                }
-
-                @Override
-                public String send(OutboundMessage outbound) {
-                    throw new UnsupportedOperationException();
-                }
-            };
-        }
-    }
-
-    static final class DeskType implements ConnectorType {
-        static final String NAME = "problem-desk";
-        static final List<String> DELIVERED = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "a desk that records what it gets";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new DeskConnector() {
-                @Override
-                public void start(ConnectorContext ctx) {
-                    CONTEXTS.put(ctx.instanceId(), ctx);
-                }
-
-                @Override
-                public DeskResult deliver(DeskDelivery delivery) {
-                    DELIVERED.add(delivery.message().text());
-                    return new DeskResult("T-" + DELIVERED.size(), "c-" + DELIVERED.size());
-                }
-            };
+        public DeskResult deliver(DeskDelivery delivery) {
+            DELIVERED.add(delivery.message().text());
+            return new DeskResult("T-" + DELIVERED.size(), "c-" + DELIVERED.size());
         }
     }
 }

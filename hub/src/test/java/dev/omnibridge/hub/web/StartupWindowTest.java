@@ -1,17 +1,15 @@
 package dev.omnibridge.hub.web;
 
-import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelConnector;
-import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.webhook.WebhookOutcome;
@@ -45,6 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StartupWindowTest {
     private static final String TOKEN = "startup-window-admin-token";
+    /** When set, the slow channel's start waits until the test counts it down. */
+    private static final AtomicReference<CountDownLatch> GATE = new AtomicReference<>();
+    private static final TestType SLOW = new TestType("slow-start", "starts when the test says so", SlowChannel::new);
+    private static final TestType BROKEN = new TestType("broken-start", "never starts", BrokenChannel::new);
     private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     Path dir;
@@ -53,7 +55,7 @@ class StartupWindowTest {
 
     @AfterEach
     void stopHub() throws Exception {
-        CountDownLatch gate = SlowType.GATE.getAndSet(null);
+        CountDownLatch gate = GATE.getAndSet(null);
         if (gate != null) {
             gate.countDown();
         }
@@ -68,7 +70,7 @@ class StartupWindowTest {
     @Test
     void aHookAnswers503WithRetryAfterUntilItsInstanceIsRunningAndThenStores() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        SlowType.GATE.set(release);
+        GATE.set(release);
         starting = CompletableFuture.supplyAsync(this::startHub);
 
         HttpResponse<String> early = firstAnswer("/hooks/slow");
@@ -100,7 +102,7 @@ class StartupWindowTest {
         hub = startHub();
         assertThat(send(hook("/hooks/slow", "before")).statusCode()).isEqualTo(200);
         CountDownLatch release = new CountDownLatch(1);
-        SlowType.GATE.set(release);
+        GATE.set(release);
 
         CompletableFuture<HttpResponse<String>> restart = CompletableFuture.supplyAsync(() -> {
             return send(local.withToken(local.postText("/api/instances/slow/restart", ""))
@@ -132,8 +134,8 @@ class StartupWindowTest {
     private Hub startHub() {
         try {
             return local.start(dir, LocalHub.QUICK_DELIVERY,
-                    List.of(instance("slow", SlowType.NAME), instance("broken", BrokenType.NAME)), List.of(),
-                    new SlowType(), new BrokenType());
+                    List.of(instance("slow", SLOW.name()), instance("broken", BROKEN.name())), List.of(),
+                    SLOW, BROKEN);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -181,7 +183,7 @@ class StartupWindowTest {
         @Override
         public void start(ConnectorContext ctx) throws Exception {
             this.context = ctx;
-            CountDownLatch gate = SlowType.GATE.get();
+            CountDownLatch gate = GATE.get();
             if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the test never released the start");
             }
@@ -191,7 +193,7 @@ class StartupWindowTest {
         public WebhookOutcome onWebhook(WebhookRequest request) {
             String text = new String(request.body(), StandardCharsets.UTF_8);
             return WebhookOutcome.store(Inbound.messages(List.of(Message.builder()
-                    .channel(new ChannelRef(SlowType.NAME, context.instanceId()))
+                    .channel(new ChannelRef(SLOW.name(), context.instanceId()))
                     .channelMessageId(UUID.randomUUID().toString()).threadKey("t")
                     .author(Author.customer("Visitor", Address.chatUser("t"))).text(text).build())));
         }
@@ -202,62 +204,16 @@ class StartupWindowTest {
         }
     }
 
-    static final class SlowType implements ConnectorType {
-        static final String NAME = "slow-start";
-        static final AtomicReference<CountDownLatch> GATE = new AtomicReference<>();
-
+    /** Never starts. */
+    static final class BrokenChannel implements ChannelConnector {
         @Override
-        public String name() {
-            return NAME;
+        public void start(ConnectorContext ctx) {
+            throw new IllegalStateException("upstream refused the credentials");
         }
 
         @Override
-        public String description() {
-            return "starts when the test says so";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new SlowChannel();
-        }
-    }
-
-    static final class BrokenType implements ConnectorType {
-        static final String NAME = "broken-start";
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "never starts";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new ChannelConnector() {
-                @Override
-                public void start(ConnectorContext ctx) {
-                    throw new IllegalStateException("upstream refused the credentials");
-                }
-
-                @Override
-                public String send(OutboundMessage outbound) {
-                    throw new UnsupportedOperationException();
-                }
-            };
+        public String send(OutboundMessage outbound) {
+            throw new UnsupportedOperationException();
         }
     }
 }
