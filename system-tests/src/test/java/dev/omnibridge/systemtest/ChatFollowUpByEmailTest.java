@@ -6,7 +6,6 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.systemtest.support.CustomerMail;
 import dev.omnibridge.systemtest.support.HubConfig;
 import dev.omnibridge.systemtest.support.HubProcess;
-import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.MailServers;
 import dev.omnibridge.systemtest.support.Mailer;
 import dev.omnibridge.systemtest.support.Poll;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,21 +120,11 @@ class ChatFollowUpByEmailTest extends SystemTestBase {
     // --- helpers
 
     private String visitorSession(String name, String email) {
-        HttpResponse<String> session = visitor("POST", "session", null,
-                "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
-        assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
-        return Json.parse(session.body()).path("token").asText();
+        return hub.http().widgetSession(CHAT, "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
     }
 
-    /** A call of the widget: from the hub's own origin (always allowed), with the visitor's token if any. */
     private HttpResponse<String> visitor(String method, String path, String token, String body) {
-        List<String> headers = new ArrayList<>(List.of("Origin", hub.baseUrl()));
-        if (token != null) {
-            headers.addAll(List.of("Authorization", "Bearer " + token));
-        }
-        String url = "/hooks/" + CHAT + "/" + path;
-        return method.equals("GET") ? hub.http().get(url, headers.toArray(String[]::new))
-                : hub.http().post(url, body, headers.toArray(String[]::new));
+        return hub.http().widget(CHAT, method, path, token, body);
     }
 
     private String awaitConversation(String instance) {

@@ -14,7 +14,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +79,7 @@ class WebchatIdentityTest extends SystemTestBase {
     // --- helpers
 
     private String session(String body) {
-        HttpResponse<String> r = visitor("session", null, body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Json.parse(r.body()).path("token").asText();
+        return hub.http().widgetSession(CHAT, body);
     }
 
     private void message(String token, String clientId, String text) {
@@ -91,13 +88,8 @@ class WebchatIdentityTest extends SystemTestBase {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
-    /** A POST of the widget, from the hub's own origin (always allowed). */
     private HttpResponse<String> visitor(String path, String token, String body) {
-        List<String> headers = new ArrayList<>(List.of("Origin", hub.baseUrl()));
-        if (token != null) {
-            headers.addAll(List.of("Authorization", "Bearer " + token));
-        }
-        return hub.http().post("/hooks/" + CHAT + "/" + path, body, headers.toArray(String[]::new));
+        return hub.http().widget(CHAT, "POST", path, token, body);
     }
 
     /** {@code GET /api/conversations/{id}} of the conversation whose contact is called {@code name}. */

@@ -163,13 +163,7 @@ class DispatcherTest {
 
         int conversations = 20;
         int perConversation = 25;
-        List<CompletableFuture<IngestReport>> stored = new ArrayList<>();
-        for (int n = 0; n < perConversation; n++) {
-            for (int c = 0; c < conversations; c++) {
-                stored.add(submit("web", "thread-" + c, "m" + n));
-            }
-        }
-        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        store("web", messages(conversations, perConversation), 20);
         awaitAllDone((long) conversations * perConversation);
 
         List<String> expected = IntStream.range(0, perConversation).mapToObj(n -> "m" + n).toList();
@@ -184,13 +178,7 @@ class DispatcherTest {
         FakeTargets targets = new FakeTargets();
         dispatcher(targets, 10);
 
-        List<CompletableFuture<IngestReport>> stored = new ArrayList<>();
-        for (int n = 0; n < 5; n++) {
-            for (int c = 0; c < 3; c++) {
-                stored.add(submit("web", "thread-" + c, "m" + n));
-            }
-        }
-        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        store("web", messages(3, 5), 10);
         awaitAllDone(15);
 
         Map<String, List<DeskDelivery>> byConversation = targets.deskByConversation();
@@ -625,16 +613,26 @@ class DispatcherTest {
     /** Stores the messages (thread, text) with no dispatcher running, as a backlog left by an earlier run. */
     private void backlog(String instance, List<String[]> threadAndText) throws Exception {
         scheduler = t -> { };
+        store(instance, threadAndText, 30);
+    }
+
+    /** Submits all (thread, text) messages of {@code instance} at once and waits until every one is stored. */
+    private void store(String instance, List<String[]> threadAndText, int seconds) throws Exception {
         List<CompletableFuture<IngestReport>> stored = new ArrayList<>();
         for (String[] m : threadAndText) {
             stored.add(submit(instance, m[0], m[1]));
         }
-        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(seconds, TimeUnit.SECONDS);
     }
 
     private static List<String[]> messages(int threads, int perThread) {
+        return messages(threads, 0, perThread);
+    }
+
+    /** Texts m{from}..m{to - 1} on threads thread-0.., round-robin: every thread's m{n} before any m{n + 1}. */
+    private static List<String[]> messages(int threads, int from, int to) {
         List<String[]> list = new ArrayList<>();
-        for (int n = 0; n < perThread; n++) {
+        for (int n = from; n < to; n++) {
             for (int t = 0; t < threads; t++) {
                 list.add(new String[] {"thread-" + t, "m" + n});
             }
@@ -722,13 +720,7 @@ class DispatcherTest {
         targets.workMillis = 1;
         Dispatcher dispatcher = dispatcher(targets, 10, 10, new Metrics());
         dispatcher.recover();
-        List<CompletableFuture<IngestReport>> stored = new ArrayList<>();
-        for (int n = 20; n < 40; n++) {
-            for (int t = 0; t < 5; t++) {
-                stored.add(submit("web", "thread-" + t, "m" + n));
-            }
-        }
-        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        store("web", messages(5, 20, 40), 30);
         awaitAllDone(200);
 
         List<String> expected = IntStream.range(0, 40).mapToObj(n -> "m" + n).toList();

@@ -1,11 +1,11 @@
 package dev.omnibridge.hub.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
@@ -13,7 +13,6 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeliveryStatus;
 import dev.omnibridge.spi.DeskConnector;
@@ -33,10 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.omnibridge.hub.testing.LocalHub.instance;
+import static dev.omnibridge.hub.testing.LocalHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,32 +57,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsEndpointTest {
     private static final String TOKEN = "metrics-test-admin-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CUSTOMER_ID = "customer-4711";
     private static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final TestType PROBE = new TestType(ProbeChannel.NAME, "test channel", ProbeChannel::new);
+    private static final TestType FLAKY_DESK = new TestType("metrics-flaky-desk", "test desk that always fails",
+            FlakyDesk::new);
+    private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     static Path dir;
     private Hub hub;
-    private String base;
     private String conversationId;
     private String messageId;
 
     @BeforeAll
     void startHubAndMakeTraffic() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port;
-        hub = Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
-                dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
-                new HubConfig.Delivery(2, 2, Duration.ofMillis(50), Duration.ofMillis(100)),
-                List.of(new HubConfig.Instance("probe", ProbeType.NAME, true, Map.of()),
-                        new HubConfig.Instance("flaky", FlakyDeskType.NAME, true, Map.of()),
-                        new HubConfig.Instance("inbox", "console-inbox", true, Map.of())),
-                List.of(new HubConfig.Route("probe", List.of("inbox", "flaky")))),
-                List.of(new ProbeType(), new FlakyDeskType()));
+        hub = local.start(dir, new HubConfig.Delivery(2, 2, Duration.ofMillis(50), Duration.ofMillis(100)),
+                List.of(instance("probe", PROBE.name()), instance("flaky", FLAKY_DESK.name()),
+                        instance("inbox", "console-inbox")),
+                List.of(new HubConfig.Route("probe", List.of("inbox", "flaky"))),
+                PROBE, FLAKY_DESK);
 
         assertThat(post("/hooks/probe/message", "").statusCode()).isEqualTo(200);
         assertThat(post("/hooks/probe/noise", "").statusCode()).isEqualTo(200);
@@ -241,17 +232,16 @@ class MetricsEndpointTest {
         assertThat(plain.headers().firstValue("Content-Type")).contains(TEXT_004);
         assertThat(plain.body()).contains("# TYPE omnibridge_messages_in_total counter").doesNotContain("# EOF");
 
-        HttpResponse<String> open = send(HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Accept",
+        HttpResponse<String> open = local.send(local.get("/metrics").header("Accept",
                 "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
-                        + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1").build());
+                        + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
         assertThat(open.headers().firstValue("Content-Type"))
                 .contains("application/openmetrics-text; version=1.0.0; charset=utf-8");
         assertThat(open.body()).contains("omnibridge_messages_in_total{instance=\"probe\"} 1").endsWith("# EOF\n");
 
         // Protobuf is not shipped (its writer is left out of the distribution): such a scraper gets text.
-        HttpResponse<String> proto = send(HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Accept",
-                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited")
-                .build());
+        HttpResponse<String> proto = local.send(local.get("/metrics").header("Accept",
+                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"));
         assertThat(proto.statusCode()).isEqualTo(200);
         assertThat(proto.headers().firstValue("Content-Type")).contains(TEXT_004);
     }
@@ -326,29 +316,11 @@ class MetricsEndpointTest {
     // ---- HTTP ----
 
     private HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN)
-                .build());
+        return local.send(local.withToken(local.get(path)));
     }
 
     private HttpResponse<String> post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        try {
-            return JSON.readTree(r.body());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return local.send(local.withToken(local.postJson(path, body)));
     }
 
     // ---- the test's own connectors ----
@@ -392,31 +364,7 @@ class MetricsEndpointTest {
             return "probe-out-" + SENT.incrementAndGet();
         }
 
-        static final String NAME = ProbeType.NAME;
-    }
-
-    static final class ProbeType implements ConnectorType {
         static final String NAME = "metrics-probe";
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "test channel";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new ProbeChannel();
-        }
     }
 
     /** A desk that is always down. */
@@ -428,30 +376,6 @@ class MetricsEndpointTest {
         @Override
         public DeskResult deliver(DeskDelivery delivery) {
             throw DeliveryException.retryable("desk is down", null);
-        }
-    }
-
-    static final class FlakyDeskType implements ConnectorType {
-        static final String NAME = "metrics-flaky-desk";
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "test desk that always fails";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new FlakyDesk();
         }
     }
 }

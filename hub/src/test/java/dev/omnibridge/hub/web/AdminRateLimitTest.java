@@ -4,24 +4,19 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.omnibridge.hub.Hub;
-import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.LocalHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
+import static dev.omnibridge.hub.testing.LocalHub.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,26 +27,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdminRateLimitTest {
     private static final String TOKEN = "rate-limit-admin-token";
     private static final String GUESS = "guessed-token-0123";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final LocalHub local = new LocalHub(TOKEN);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     @TempDir
     Path dir;
     private Hub hub;
-    private String base;
 
     @BeforeEach
     void startHub() throws Exception {
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port;
-        hub = Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
-                dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
-                new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                List.of(new HubConfig.Instance("inbox", "console-inbox", true, Map.of())), List.of()));
+        hub = local.start(dir, LocalHub.QUICK_DELIVERY, List.of(instance("inbox", "console-inbox")), List.of());
     }
 
     @AfterEach
@@ -105,18 +91,15 @@ class AdminRateLimitTest {
     }
 
     private HttpRequest.Builder api(String authorization) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/instances"))
-                .timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder b = local.get("/api/instances");
         return authorization == null ? b : b.header("Authorization", authorization);
     }
 
     private HttpRequest.Builder login(String token) {
-        return HttpRequest.newBuilder(URI.create(base + "/console/login")).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}"));
+        return local.postJson("/console/login", "{\"token\":\"" + token + "\"}");
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(HttpRequest.Builder b) {
+        return local.send(b);
     }
 }

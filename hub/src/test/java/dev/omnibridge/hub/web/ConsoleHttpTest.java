@@ -1,50 +1,35 @@
 package dev.omnibridge.hub.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnibridge.hub.Hub;
-import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.LocalHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
+import static dev.omnibridge.hub.testing.LocalHub.instance;
+import static dev.omnibridge.hub.testing.LocalHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The console's HTTP surface on a real hub whose only instance is the built-in console inbox. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleHttpTest {
     private static final String TOKEN = "console-test-admin-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     static Path dir;
     private Hub hub;
-    private String base;
 
     @BeforeAll
     void startHub() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port;
-        hub = Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
-                dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
-                new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                List.of(new HubConfig.Instance("inbox", "console-inbox", true, Map.of())), List.of()));
+        hub = local.start(dir, LocalHub.QUICK_DELIVERY, List.of(instance("inbox", "console-inbox")), List.of());
     }
 
     @AfterAll
@@ -82,7 +67,7 @@ class ConsoleHttpTest {
     @Test
     void loginFromAnotherOriginIsRefused() throws Exception {
         HttpResponse<String> r = send(post("/console/login", "{\"token\":\"" + TOKEN + "\"}")
-                .header("Origin", "https://evil.example").build());
+                .header("Origin", "https://evil.example"));
 
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
@@ -97,18 +82,18 @@ class ConsoleHttpTest {
         assertThat(instances.statusCode()).isEqualTo(200);
         assertThat(json(instances).at("/instances/inbox/type").asText()).isEqualTo("console-inbox");
 
-        HttpResponse<String> forged = send(post("/api/instances/inbox/stop", "").header("Cookie", login.cookie()).build());
+        HttpResponse<String> forged = send(post("/api/instances/inbox/stop", "").header("Cookie", login.cookie()));
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(state()).as("a call without the CSRF token changed nothing").isEqualTo("RUNNING");
 
         HttpResponse<String> stopped = send(post("/api/instances/inbox/stop", "").header("Cookie", login.cookie())
-                .header("X-CSRF-Token", login.csrf()).build());
+                .header("X-CSRF-Token", login.csrf()));
         assertThat(stopped.statusCode()).isEqualTo(200);
         assertThat(json(stopped).path("state").asText()).isEqualTo("STOPPED");
         assertThat(state()).isEqualTo("STOPPED");
 
         HttpResponse<String> started = send(post("/api/instances/inbox/start", "").header("Cookie", login.cookie())
-                .header("X-CSRF-Token", login.csrf()).build());
+                .header("X-CSRF-Token", login.csrf()));
         assertThat(json(started).path("state").asText()).isEqualTo("RUNNING");
         assertThat(state()).isEqualTo("RUNNING");
     }
@@ -119,7 +104,7 @@ class ConsoleHttpTest {
         assertThat(send(get("/console/session").header("Cookie", login.cookie())).statusCode()).isEqualTo(200);
 
         HttpResponse<String> out = send(post("/console/logout", "").header("Cookie", login.cookie())
-                .header("X-CSRF-Token", login.csrf()).build());
+                .header("X-CSRF-Token", login.csrf()));
 
         assertThat(out.statusCode()).isEqualTo(200);
         assertThat(out.headers().firstValue("Set-Cookie")).hasValueSatisfying(v -> assertThat(v).contains("Max-Age=0"));
@@ -131,9 +116,9 @@ class ConsoleHttpTest {
     void logoutWithoutTheCsrfTokenIsRefusedAndTheSessionLives() throws Exception {
         Login login = login();
 
-        HttpResponse<String> forged = send(post("/console/logout", "").header("Cookie", login.cookie()).build());
+        HttpResponse<String> forged = send(post("/console/logout", "").header("Cookie", login.cookie()));
         HttpResponse<String> wrong = send(post("/console/logout", "").header("Cookie", login.cookie())
-                .header("X-CSRF-Token", "not-the-token").build());
+                .header("X-CSRF-Token", "not-the-token"));
 
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(wrong.statusCode()).isEqualTo(403);
@@ -146,7 +131,7 @@ class ConsoleHttpTest {
         Login login = login();
 
         HttpResponse<String> r = send(post("/console/logout", "").header("Cookie", login.cookie())
-                .header("X-CSRF-Token", login.csrf()).header("Origin", "https://evil.example").build());
+                .header("X-CSRF-Token", login.csrf()).header("Origin", "https://evil.example"));
 
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(send(get("/console/session").header("Cookie", login.cookie())).statusCode()).isEqualTo(200);
@@ -157,7 +142,7 @@ class ConsoleHttpTest {
         Login login = login();
 
         HttpResponse<String> r = send(post("/api/instances/inbox/stop", "").header("Cookie", login.cookie())
-                .header("X-CSRF-Token", login.csrf()).header("Origin", "https://evil.example").build());
+                .header("X-CSRF-Token", login.csrf()).header("Origin", "https://evil.example"));
 
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(state()).isEqualTo("RUNNING");
@@ -183,7 +168,7 @@ class ConsoleHttpTest {
 
     @Test
     void statsCoverTheAskedHoursInHourlyBuckets() throws Exception {
-        HttpResponse<String> r = send(get("/api/stats?hours=6").header("Authorization", "Bearer " + TOKEN));
+        HttpResponse<String> r = send(bearer(get("/api/stats?hours=6")));
 
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode stats = json(r);
@@ -196,7 +181,7 @@ class ConsoleHttpTest {
 
     @Test
     void conversationSearchAnswersAnEmptyListWhenNothingMatches() throws Exception {
-        HttpResponse<String> r = send(get("/api/conversations?q=%25_nobody").header("Authorization", "Bearer " + TOKEN));
+        HttpResponse<String> r = send(bearer(get("/api/conversations?q=%25_nobody")));
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r).path("conversations")).isEmpty();
@@ -222,32 +207,23 @@ class ConsoleHttpTest {
     }
 
     private String state() throws Exception {
-        return json(send(get("/api/instances").header("Authorization", "Bearer " + TOKEN)))
+        return json(send(bearer(get("/api/instances"))))
                 .at("/instances/inbox/state").asText();
     }
 
     private HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET();
+        return local.get(path);
     }
 
     private HttpRequest.Builder post(String path, String body) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        return local.postJson(path, body);
     }
 
-    private static HttpRequest bearer(HttpRequest.Builder b) {
-        return b.header("Authorization", "Bearer " + TOKEN).build();
+    private HttpRequest.Builder bearer(HttpRequest.Builder b) {
+        return local.withToken(b);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        return send(b.build());
-    }
-
-    private HttpResponse<String> send(HttpRequest r) throws IOException, InterruptedException {
-        return http.send(r, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> r) throws IOException {
-        return JSON.readTree(r.body());
+    private HttpResponse<String> send(HttpRequest.Builder b) {
+        return local.send(b);
     }
 }

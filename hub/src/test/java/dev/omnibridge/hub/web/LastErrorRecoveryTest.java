@@ -1,19 +1,17 @@
 package dev.omnibridge.hub.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelConnector;
-import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
@@ -27,20 +25,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import static dev.omnibridge.hub.testing.LocalHub.instance;
+import static dev.omnibridge.hub.testing.LocalHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,32 +45,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LastErrorRecoveryTest {
     private static final String TOKEN = "last-error-admin-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Each instance's context, by instance id, so the test can speak for the connector. */
     private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The texts the desk was given, in order. */
+    private static final List<String> DELIVERED = new CopyOnWriteArrayList<>();
+    private static final TestType CHANNEL =
+            new TestType("problem-channel", "a channel the test reports problems for", Channel::new);
+    private static final TestType BROKEN =
+            new TestType("problem-broken", "fails to start after taking its context", BrokenChannel::new);
+    private static final TestType DESK = new TestType("problem-desk", "a desk that records what it gets",
+            RecordingDesk::new);
+    private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     static Path dir;
     private Hub hub;
-    private String base;
 
     @BeforeAll
     void startHub() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port;
-        hub = Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
-                dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
-                new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                List.of(new HubConfig.Instance("poller", ChannelType.NAME, true, Map.of()),
-                        new HubConfig.Instance("hooked", ChannelType.NAME, true, Map.of()),
-                        new HubConfig.Instance("routed", ChannelType.NAME, true, Map.of()),
-                        new HubConfig.Instance("desk", DeskType.NAME, true, Map.of()),
-                        new HubConfig.Instance("broken", BrokenType.NAME, true, Map.of())),
-                List.of(new HubConfig.Route("routed", List.of("desk")))),
-                List.of(new ChannelType(), new DeskType(), new BrokenType()));
+        hub = local.start(dir, LocalHub.QUICK_DELIVERY,
+                List.of(instance("poller", CHANNEL.name()), instance("hooked", CHANNEL.name()),
+                        instance("routed", CHANNEL.name()), instance("desk", DESK.name()),
+                        instance("broken", BROKEN.name())),
+                List.of(new HubConfig.Route("routed", List.of("desk"))),
+                CHANNEL, DESK, BROKEN);
     }
 
     @AfterAll
@@ -88,13 +80,13 @@ class LastErrorRecoveryTest {
     @Test
     void aPollingConnectorsProblemClearsWhenItSaysItsPollWorksAgain() {
         CONTEXTS.get("poller").reportProblem("polling failed: connection refused");
-        JsonNode failing = instance("poller");
+        JsonNode failing = health("poller");
         assertThat(failing.path("lastError").asText()).isEqualTo("polling failed: connection refused");
         assertThat(failing.path("lastErrorAt").asText()).isNotEmpty();
 
         CONTEXTS.get("poller").problemResolved();
 
-        JsonNode after = instance("poller");
+        JsonNode after = health("poller");
         assertThat(after.path("lastError").isNull()).as("lastError after problemResolved: %s", after).isTrue();
         assertThat(after.path("lastErrorAt").asText()).isEqualTo(failing.path("lastErrorAt").asText());
         assertThat(after.path("state").asText()).isEqualTo("RUNNING");
@@ -104,7 +96,7 @@ class LastErrorRecoveryTest {
     void aStartFailureStaysUntilTheNextStart() {
         CONTEXTS.get("broken").problemResolved();
 
-        JsonNode broken = instance("broken");
+        JsonNode broken = health("broken");
         assertThat(broken.path("state").asText()).isEqualTo("FAILED");
         assertThat(broken.path("lastError").asText()).contains("upstream refused the credentials");
     }
@@ -112,11 +104,11 @@ class LastErrorRecoveryTest {
     @Test
     void aProblemClearsWhenTheInstanceNextStoresAWebhook() throws Exception {
         CONTEXTS.get("hooked").reportProblem("could not fetch a file: timeout");
-        assertThat(instance("hooked").path("lastError").asText()).isEqualTo("could not fetch a file: timeout");
+        assertThat(health("hooked").path("lastError").asText()).isEqualTo("could not fetch a file: timeout");
 
         assertThat(hook("hooked", "hello").statusCode()).isEqualTo(200);
 
-        JsonNode after = instance("hooked");
+        JsonNode after = health("hooked");
         assertThat(after.path("lastError").isNull()).as("lastError after a stored webhook: %s", after).isTrue();
         assertThat(after.path("lastErrorAt").asText()).as("when it happened stays visible").isNotEmpty();
         assertThat(after.path("state").asText()).isEqualTo("RUNNING");
@@ -125,29 +117,21 @@ class LastErrorRecoveryTest {
     @Test
     void aDesksProblemClearsWhenItNextDelivers() throws Exception {
         CONTEXTS.get("desk").reportProblem("the desk rejected the credentials (HTTP 401)");
-        assertThat(instance("desk").path("lastError").asText()).contains("HTTP 401");
+        assertThat(health("desk").path("lastError").asText()).contains("HTTP 401");
 
         assertThat(hook("routed", "please deliver").statusCode()).isEqualTo(200);
 
-        Poll.until("the desk delivered and its problem cleared", () -> instance("desk").path("lastError").isNull(),
-                () -> instance("desk"));
-        assertThat(DeskType.DELIVERED).contains("please deliver");
+        Poll.until("the desk delivered and its problem cleared", () -> health("desk").path("lastError").isNull(),
+                () -> health("desk"));
+        assertThat(DELIVERED).contains("please deliver");
     }
 
-    private JsonNode instance(String id) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(r.body()).path("instances").path(id);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+    private JsonNode health(String id) {
+        return json(local.send(local.get("/health"))).path("instances").path(id);
     }
 
-    private HttpResponse<String> hook(String id, String text) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/hooks/" + id)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> hook(String id, String text) {
+        return local.send(local.postText("/hooks/" + id, text));
     }
 
     /** A channel whose webhook stores its body as a customer message. */
@@ -164,7 +148,7 @@ class LastErrorRecoveryTest {
         public WebhookOutcome onWebhook(WebhookRequest request) {
             String text = new String(request.body(), StandardCharsets.UTF_8);
             return WebhookOutcome.store(Inbound.messages(List.of(Message.builder()
-                    .channel(new ChannelRef(ChannelType.NAME, context.instanceId()))
+                    .channel(new ChannelRef(CHANNEL.name(), context.instanceId()))
                     .channelMessageId(UUID.randomUUID().toString()).threadKey("t-" + UUID.randomUUID())
                     .author(Author.customer("Visitor", Address.chatUser("v"))).text(text).build())));
         }
@@ -175,98 +159,31 @@ class LastErrorRecoveryTest {
         }
     }
 
-    static final class ChannelType implements ConnectorType {
-        static final String NAME = "problem-channel";
-
+    /** Fails to start after taking its context. */
+    static final class BrokenChannel implements ChannelConnector {
         @Override
-        public String name() {
-            return NAME;
+        public void start(ConnectorContext ctx) {
+            CONTEXTS.put(ctx.instanceId(), ctx);
+            throw new IllegalStateException("upstream refused the credentials");
         }
 
         @Override
-        public String description() {
-            return "a channel the test reports problems for";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new Channel();
+        public String send(OutboundMessage outbound) {
+            throw new UnsupportedOperationException();
         }
     }
 
-    static final class BrokenType implements ConnectorType {
-        static final String NAME = "problem-broken";
-
+    /** A desk that records what it gets. */
+    static final class RecordingDesk implements DeskConnector {
         @Override
-        public String name() {
-            return NAME;
+        public void start(ConnectorContext ctx) {
+            CONTEXTS.put(ctx.instanceId(), ctx);
         }
 
         @Override
-        public String description() {
-            return "fails to start after taking its context";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new ChannelConnector() {
-                @Override
-                public void start(ConnectorContext ctx) {
-                    CONTEXTS.put(ctx.instanceId(), ctx);
-                    throw new IllegalStateException("upstream refused the credentials");
-                }
-
-                @Override
-                public String send(OutboundMessage outbound) {
-                    throw new UnsupportedOperationException();
-                }
-            };
-        }
-    }
-
-    static final class DeskType implements ConnectorType {
-        static final String NAME = "problem-desk";
-        static final List<String> DELIVERED = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "a desk that records what it gets";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new DeskConnector() {
-                @Override
-                public void start(ConnectorContext ctx) {
-                    CONTEXTS.put(ctx.instanceId(), ctx);
-                }
-
-                @Override
-                public DeskResult deliver(DeskDelivery delivery) {
-                    DELIVERED.add(delivery.message().text());
-                    return new DeskResult("T-" + DELIVERED.size(), "c-" + DELIVERED.size());
-                }
-            };
+        public DeskResult deliver(DeskDelivery delivery) {
+            DELIVERED.add(delivery.message().text());
+            return new DeskResult("T-" + DELIVERED.size(), "c-" + DELIVERED.size());
         }
     }
 }

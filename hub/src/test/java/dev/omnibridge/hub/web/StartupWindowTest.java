@@ -1,45 +1,39 @@
 package dev.omnibridge.hub.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.hub.Hub;
-import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelConnector;
-import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRequest;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.omnibridge.hub.testing.LocalHub.instance;
+import static dev.omnibridge.hub.testing.LocalHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,24 +43,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StartupWindowTest {
     private static final String TOKEN = "startup-window-admin-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** When set, the slow channel's start waits until the test counts it down. */
+    private static final AtomicReference<CountDownLatch> GATE = new AtomicReference<>();
+    private static final TestType SLOW = new TestType("slow-start", "starts when the test says so", SlowChannel::new);
+    private static final TestType BROKEN = new TestType("broken-start", "never starts", BrokenChannel::new);
+    private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     Path dir;
     private Hub hub;
     private CompletableFuture<Hub> starting;
-    private String base;
-
-    @BeforeEach
-    void pickPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            base = "http://127.0.0.1:" + s.getLocalPort();
-        }
-    }
 
     @AfterEach
     void stopHub() throws Exception {
-        CountDownLatch gate = SlowType.GATE.getAndSet(null);
+        CountDownLatch gate = GATE.getAndSet(null);
         if (gate != null) {
             gate.countDown();
         }
@@ -81,7 +70,7 @@ class StartupWindowTest {
     @Test
     void aHookAnswers503WithRetryAfterUntilItsInstanceIsRunningAndThenStores() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        SlowType.GATE.set(release);
+        GATE.set(release);
         starting = CompletableFuture.supplyAsync(this::startHub);
 
         HttpResponse<String> early = firstAnswer("/hooks/slow");
@@ -91,9 +80,9 @@ class StartupWindowTest {
         HttpResponse<String> unknownEarly = send(hook("/hooks/nope", "early"));
         assertThat(unknownEarly.statusCode()).as("while the hub starts, no hook is answered 404").isEqualTo(503);
         assertThat(unknownEarly.headers().firstValue("Retry-After")).isPresent();
-        HttpResponse<String> health = send(HttpRequest.newBuilder(URI.create(base + "/health")).GET());
+        HttpResponse<String> health = send(local.get("/health"));
         assertThat(health.statusCode()).isEqualTo(503);
-        assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("STARTING");
+        assertThat(json(health).path("status").asText()).isEqualTo("STARTING");
         assertThat(starting).as("start-up is still blocked in the instance's start").isNotDone();
 
         release.countDown();
@@ -105,8 +94,7 @@ class StartupWindowTest {
         assertThat(storedTexts()).contains("after-start");
         assertThat(send(hook("/hooks/nope", "late")).statusCode()).as("an unknown instance once start-up is over")
                 .isEqualTo(404);
-        assertThat(JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/health")).GET()).body())
-                .path("status").asText()).as("started, with one instance FAILED").isEqualTo("DOWN");
+        assertThat(json(send(local.get("/health"))).path("status").asText()).as("started, with one instance FAILED").isEqualTo("DOWN");
     }
 
     @Test
@@ -114,16 +102,11 @@ class StartupWindowTest {
         hub = startHub();
         assertThat(send(hook("/hooks/slow", "before")).statusCode()).isEqualTo(200);
         CountDownLatch release = new CountDownLatch(1);
-        SlowType.GATE.set(release);
+        GATE.set(release);
 
         CompletableFuture<HttpResponse<String>> restart = CompletableFuture.supplyAsync(() -> {
-            try {
-                return send(HttpRequest.newBuilder(URI.create(base + "/api/instances/slow/restart"))
-                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
-                        .POST(HttpRequest.BodyPublishers.noBody()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return send(local.withToken(local.postText("/api/instances/slow/restart", ""))
+                    .timeout(Duration.ofSeconds(30)));
         });
         Poll.until("the instance is starting again", () -> "STARTING".equals(state("slow")));
 
@@ -150,13 +133,9 @@ class StartupWindowTest {
 
     private Hub startHub() {
         try {
-            int port = URI.create(base).getPort();
-            return Hub.start(new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base),
-                    dir.resolve("data"), dir.resolve("plugins"), TOKEN, new HubConfig.Store(null, null, null),
-                    new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                    List.of(new HubConfig.Instance("slow", SlowType.NAME, true, Map.of()),
-                            new HubConfig.Instance("broken", BrokenType.NAME, true, Map.of())),
-                    List.of()), List.of(new SlowType(), new BrokenType()));
+            return local.start(dir, LocalHub.QUICK_DELIVERY,
+                    List.of(instance("slow", SLOW.name()), instance("broken", BROKEN.name())), List.of(),
+                    SLOW, BROKEN);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -169,39 +148,32 @@ class StartupWindowTest {
             try {
                 answer.set(send(hook(path, "first")));
                 return true;
-            } catch (ConnectException e) {
-                return false;
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
+            } catch (UncheckedIOException e) {
+                if (e.getCause() instanceof ConnectException) {
+                    return false;
+                }
+                throw e;
             }
         });
         return answer.get();
     }
 
     private HttpRequest.Builder hook(String path, String text) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
+        return local.postText(path, text);
     }
 
     private String state(String id) {
-        try {
-            return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/instances"))
-                    .header("Authorization", "Bearer " + TOKEN).GET()).body()).at("/instances/" + id + "/state")
-                    .asText();
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return json(send(local.withToken(local.get("/api/instances")))).at("/instances/" + id + "/state").asText();
     }
 
-    private List<String> storedTexts() throws Exception {
-        var body = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/messages"))
-                .header("Authorization", "Bearer " + TOKEN).GET()).body());
+    private List<String> storedTexts() {
+        var body = json(send(local.withToken(local.get("/api/messages"))));
         return java.util.stream.StreamSupport.stream(body.path("messages").spliterator(), false)
                 .map(m -> m.at("/message/text").asText()).toList();
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(HttpRequest.Builder b) {
+        return local.send(b);
     }
 
     /** A channel whose start waits for the test's gate, if one is set; its webhook stores the body as a message. */
@@ -211,7 +183,7 @@ class StartupWindowTest {
         @Override
         public void start(ConnectorContext ctx) throws Exception {
             this.context = ctx;
-            CountDownLatch gate = SlowType.GATE.get();
+            CountDownLatch gate = GATE.get();
             if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the test never released the start");
             }
@@ -221,7 +193,7 @@ class StartupWindowTest {
         public WebhookOutcome onWebhook(WebhookRequest request) {
             String text = new String(request.body(), StandardCharsets.UTF_8);
             return WebhookOutcome.store(Inbound.messages(List.of(Message.builder()
-                    .channel(new ChannelRef(SlowType.NAME, context.instanceId()))
+                    .channel(new ChannelRef(SLOW.name(), context.instanceId()))
                     .channelMessageId(UUID.randomUUID().toString()).threadKey("t")
                     .author(Author.customer("Visitor", Address.chatUser("t"))).text(text).build())));
         }
@@ -232,62 +204,16 @@ class StartupWindowTest {
         }
     }
 
-    static final class SlowType implements ConnectorType {
-        static final String NAME = "slow-start";
-        static final AtomicReference<CountDownLatch> GATE = new AtomicReference<>();
-
+    /** Never starts. */
+    static final class BrokenChannel implements ChannelConnector {
         @Override
-        public String name() {
-            return NAME;
+        public void start(ConnectorContext ctx) {
+            throw new IllegalStateException("upstream refused the credentials");
         }
 
         @Override
-        public String description() {
-            return "starts when the test says so";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new SlowChannel();
-        }
-    }
-
-    static final class BrokenType implements ConnectorType {
-        static final String NAME = "broken-start";
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "never starts";
-        }
-
-        @Override
-        public ConfigDef config() {
-            return ConfigDef.create();
-        }
-
-        @Override
-        public Connector create() {
-            return new ChannelConnector() {
-                @Override
-                public void start(ConnectorContext ctx) {
-                    throw new IllegalStateException("upstream refused the credentials");
-                }
-
-                @Override
-                public String send(OutboundMessage outbound) {
-                    throw new UnsupportedOperationException();
-                }
-            };
+        public String send(OutboundMessage outbound) {
+            throw new UnsupportedOperationException();
         }
     }
 }

@@ -68,6 +68,26 @@ public final class HubHttp {
         return Json.parse(response.body());
     }
 
+    /**
+     * A call of the chat widget to webchat instance {@code chat}: {@code /hooks/<chat>/<path>} from the hub's own
+     * origin (always allowed), with the visitor's token if any; a POST carries {@code body} as JSON.
+     */
+    public HttpResponse<String> widget(String chat, String method, String path, String token, String body) {
+        String[] headers = token == null ? new String[] {"Origin", baseUrl}
+                : new String[] {"Origin", baseUrl, "Authorization", "Bearer " + token};
+        String url = "/hooks/" + chat + "/" + path;
+        return method.equals("GET") ? get(url, headers) : post(url, body, headers);
+    }
+
+    /** A new widget session on {@code chat} for the session request {@code body}: the visitor's token. */
+    public String widgetSession(String chat, String body) {
+        HttpResponse<String> r = widget(chat, "POST", "session", null, body);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("session answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.parse(r.body()).path("token").asText();
+    }
+
     /** The parsed {@code /health} document (answered with 200 or 503). */
     public JsonNode health() {
         HttpResponse<String> response = get("/health");

@@ -156,10 +156,9 @@ class RepliesTest {
 
         // A matching signature gets past the 401 check; the vector's body is not a hint, so it is refused with 400.
         for (String signature : List.of(hex, "sha256=" + hex, "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=")) {
-            assertThatThrownBy(() -> connector.onWebhook(request(body, signature)))
-                    .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(400));
+            assertRefused(request(body, signature), 400);
         }
-        wm.verify(exactly(0), getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM CaseComment")));
+        assertNoCommentsPolled();
     }
 
     @Test
@@ -167,33 +166,23 @@ class RepliesTest {
         start(Map.of("webhookSecret", "key"));
         byte[] body = "The quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.UTF_8);
         body[4] = 'Q';
-        assertThatThrownBy(() -> connector.onWebhook(request(body,
-                "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8")))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(401));
-        wm.verify(exactly(0), getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM CaseComment")));
+        assertRefused(request(body, "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"), 401);
+        assertNoCommentsPolled();
     }
 
     @Test
     void missingSignatureIsRejected() throws Exception {
         start(Map.of());
-        assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.request("sf", "POST", "{}".getBytes(), Map.of())))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.getMessage()).contains("missing");
-                });
-        wm.verify(exactly(0), getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM CaseComment")));
+        assertRefused(TestWebhooks.request("sf", "POST", "{}".getBytes(), Map.of()), 401, "missing");
+        assertNoCommentsPolled();
     }
 
     @Test
     void expiredHintIsRejected() throws Exception {
         start(Map.of());
         String old = "{\"caseId\":\"" + CASE + "\",\"sentAt\":\"" + Instant.now().minus(Duration.ofMinutes(10)) + "\"}";
-        assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, old)))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.getMessage()).contains("expired");
-                });
-        wm.verify(exactly(0), getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM CaseComment")));
+        assertRefused(TestWebhooks.signedPost("sf", SECRET, old), 401, "expired");
+        assertNoCommentsPolled();
 
         stubActivity();
         String fresh = "{\"caseId\":\"" + CASE + "\",\"sentAt\":\"" + Instant.now() + "\"}";
@@ -206,22 +195,16 @@ class RepliesTest {
         stubActivity();
         for (String body : List.of("poll please", "{}", "{\"caseId\":\"" + CASE + "\"}", "[1,2]",
                 "{\"caseId\":\"" + CASE + "\",\"sentAt\":42}")) {
-            assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, body)))
-                    .as(body)
-                    .isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
-                        assertThat(e.status()).isEqualTo(400);
-                        assertThat(e.getMessage()).contains("sentAt");
-                    });
+            assertRefused(TestWebhooks.signedPost("sf", SECRET, body), 400, "sentAt");
         }
-        wm.verify(exactly(0), getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM CaseComment")));
+        assertNoCommentsPolled();
     }
 
     @Test
     void hintFromTheFutureBeyondTheWindowIsRefused() throws Exception {
         start(Map.of());
         String ahead = "{\"caseId\":\"" + CASE + "\",\"sentAt\":\"" + Instant.now().plus(Duration.ofMinutes(10)) + "\"}";
-        assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, ahead)))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertRefused(TestWebhooks.signedPost("sf", SECRET, ahead), 401);
     }
 
     /** A hint as the guide's Apex class sends it: the case ids and the time it was sent. */
@@ -237,8 +220,24 @@ class RepliesTest {
         ctx = Fixtures.context(s);
         connector = new SalesforceConnector();
         connector.start(ctx);
-        assertThatThrownBy(() -> connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, hint(CASE))))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertRefused(TestWebhooks.signedPost("sf", SECRET, hint(CASE)), 404);
+    }
+
+    /** The connector refuses the webhook with {@code status}, its message naming each of {@code reasons}. */
+    private void assertRefused(WebhookRequest request, int status, String... reasons) {
+        assertThatThrownBy(() -> connector.onWebhook(request))
+                .as("webhook %s", new String(request.body(), StandardCharsets.UTF_8))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
+                    assertThat(e.status()).isEqualTo(status);
+                    for (String reason : reasons) {
+                        assertThat(e.getMessage()).contains(reason);
+                    }
+                });
+    }
+
+    /** No CaseComment query reached Salesforce. */
+    private void assertNoCommentsPolled() {
+        wm.verify(exactly(0), getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM CaseComment")));
     }
 
     private static WebhookRequest request(byte[] body, String signature) {

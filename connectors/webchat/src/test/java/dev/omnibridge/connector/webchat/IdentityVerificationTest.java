@@ -15,6 +15,7 @@ import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.MutableClock;
 import dev.omnibridge.webhook.HmacSignatures;
 import dev.omnibridge.webhook.WebhookRequest;
 import dev.omnibridge.webhook.WebhookResponse;

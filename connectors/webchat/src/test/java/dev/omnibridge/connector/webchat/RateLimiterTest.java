@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.webchat;
 
+import dev.omnibridge.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -13,6 +13,7 @@ import dev.omnibridge.spi.HandOff;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.MutableClock;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;

@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.omnibridge.config.Secret;
+import dev.omnibridge.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.time.Instant;
 import java.util.Base64;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -35,7 +37,7 @@ class GoogleAndRefreshGrantTest {
     private static final String TOKEN_PATH = "/token";
     private static final String SA_EMAIL = "omnibridge-mail@acme-project.iam.gserviceaccount.com";
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
     private WireMockServer google;
     @TempDir
     Path dir;

@@ -3,12 +3,14 @@ package dev.omnibridge.connector.email.auth;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.omnibridge.config.Secret;
+import dev.omnibridge.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -28,7 +30,7 @@ class OAuthLoginTest {
     private static final String PATH = "/" + TENANT + "/oauth2/v2.0/token";
     private static final String CLIENT_SECRET = "Xy8Q~client-secret-value-123";
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
     private WireMockServer entra;
 
     @BeforeEach

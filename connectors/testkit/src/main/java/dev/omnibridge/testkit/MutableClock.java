@@ -1,4 +1,4 @@
-package dev.omnibridge.connector.webchat;
+package dev.omnibridge.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,18 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/**
+ * A UTC clock a test moves by hand, for code that takes a {@link Clock} (token expiry, rate limits, signatures).
+ * The hub's tests keep their own copy in {@code dev.omnibridge.hub.testing}: the hub cannot depend on this kit.
+ */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
