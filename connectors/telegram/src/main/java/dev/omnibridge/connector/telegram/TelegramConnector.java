@@ -16,6 +16,7 @@ import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.SentParts;
 import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.webhook.HmacSignatures;
@@ -229,53 +230,59 @@ final class TelegramConnector implements ChannelConnector {
             throw DeliveryException.permanent("nothing to send: the reply has no text and no attachments");
         }
         try {
-            return sendTo(r, message, text, chatId, topic, replyTo, customer);
+            return sendTo(r, outbound.idempotencyKey(), message, text, chatId, topic, replyTo, customer);
         } catch (ChatMigrated migrated) {
             // A basic group became a supergroup: the conversation moves to the new chat, and the reply goes there.
             // The group's message ids mean nothing in the supergroup, so the retry answers no message.
             String newChat = String.valueOf(migrated.toChatId);
             moveConversation(r, threadKey, topic == null ? newChat : newChat + ":" + topic);
             try {
-                return sendTo(r, message, text, newChat, topic, null, customer);
+                return sendTo(r, outbound.idempotencyKey(), message, text, newChat, topic, null, customer);
             } catch (ChatMigrated again) {
                 throw DeliveryException.permanent("Telegram says the supergroup the group became moved again");
             }
         }
     }
 
-    /** Sends the text (in chunks) and the attachments to one chat; returns the first message's id. */
-    private String sendTo(Running r, Message message, String text, String chatId, String topic, Long replyTo,
-                          Address customer) throws ChatMigrated {
-        String first = null;
+    /**
+     * Sends the text (in chunks) and the attachments to one chat; returns the first message's id. Telegram takes no
+     * idempotency key, so the parts it accepted are remembered ({@link SentParts}) and a retry goes on with the next.
+     */
+    private String sendTo(Running r, String idempotencyKey, Message message, String text, String chatId, String topic,
+                          Long replyTo, Address customer) throws ChatMigrated {
+        List<String> chunks = chunks(text);
+        List<Attachment> files = message.attachments();
+        SentParts progress = SentParts.resume(r.context(), idempotencyKey, chunks.size() + files.size());
         try {
-            for (String chunk : chunks(text)) {
-                ObjectNode params = BotApi.JSON.createObjectNode();
-                putChatId(params, chatId);
-                if (topic != null) {
-                    params.put("message_thread_id", Long.parseLong(topic));
+            for (int i = progress.sent(); i < chunks.size() + files.size(); i++) {
+                String id;
+                if (i < chunks.size()) {
+                    ObjectNode params = BotApi.JSON.createObjectNode();
+                    putChatId(params, chatId);
+                    if (topic != null) {
+                        params.put("message_thread_id", Long.parseLong(topic));
+                    }
+                    params.put("text", chunks.get(i));
+                    if (replyTo != null && i == 0) {
+                        params.putObject("reply_parameters").put("message_id", replyTo);
+                    }
+                    id = sentId(r.api().call("sendMessage", params), chatId);
+                } else {
+                    id = sendAttachment(r, files.get(i - chunks.size()), chatId, topic);
                 }
-                params.put("text", chunk);
-                if (replyTo != null && first == null) {
-                    params.putObject("reply_parameters").put("message_id", replyTo);
-                }
-                String id = sentId(r.api().call("sendMessage", params), chatId);
-                first = first == null ? id : first;
-            }
-            for (Attachment a : message.attachments()) {
-                String id = sendAttachment(r, a, chatId, topic);
-                first = first == null ? id : first;
+                progress.accepted(id);
             }
         } catch (BotApiException e) {
-            if (e.migrateToChatId() != null && first == null) {
+            if (e.migrateToChatId() != null && progress.firstId() == null) {
                 throw new ChatMigrated(e.migrateToChatId());
             }
-            throw failed(r, e, customer, first);
+            throw failed(r, e, customer, progress.firstId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DeliveryException.retryable("interrupted while sending", null);
         }
-        LOG.debug("{}: sent {}", r.context().instanceId(), first);
-        return first;
+        LOG.debug("{}: sent {}", r.context().instanceId(), progress.firstId());
+        return progress.firstId();
     }
 
     /** Telegram answered a send with {@code parameters.migrate_to_chat_id}. */

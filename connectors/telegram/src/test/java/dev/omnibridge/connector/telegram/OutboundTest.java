@@ -239,4 +239,32 @@ class OutboundTest {
         assertThat(wm.findAll(postRequestedFor(urlEqualTo(path("sendMessage"))))).hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(r -> assertThat(r.getBodyAsString().length()).isLessThan(4200));
     }
+
+    @Test
+    void aRetryAfterAPartialSendGoesOnWithThePartTelegramHasNotAccepted() {
+        // The first chunk is accepted, the second fails once: Telegram takes no idempotency key, so only the
+        // saved progress keeps the retry from sending the first chunk again.
+        wm.stubFor(post(urlEqualTo(path("sendMessage"))).inScenario("parts")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(okJson(sent(42, 30))).willSetStateTo("first accepted"));
+        wm.stubFor(post(urlEqualTo(path("sendMessage"))).inScenario("parts").whenScenarioStateIs("first accepted")
+                .willReturn(error(500, "Internal Server Error", null)).willSetStateTo("up"));
+        wm.stubFor(post(urlEqualTo(path("sendMessage"))).inScenario("parts").whenScenarioStateIs("up")
+                .willReturn(okJson(sent(42, 31))));
+        String first = "a".repeat(4000);
+        String second = "b".repeat(3000);
+        OutboundMessage reply = reply("42", first + "\n" + second, null, List.of());
+
+        assertThatThrownBy(() -> connector.send(reply))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isTrue());
+        String id = connector.send(reply);
+
+        List<String> texts = wm.findAll(postRequestedFor(urlEqualTo(path("sendMessage")))).stream()
+                .map(r -> r.getBodyAsString()).toList();
+        assertThat(texts).hasSize(3);
+        assertThat(texts.get(0)).contains("aaaa").doesNotContain("bbbb");
+        assertThat(texts.get(1)).contains("bbbb").doesNotContain("aaaa");
+        assertThat(texts.get(2)).contains("bbbb").doesNotContain("aaaa");
+        assertThat(id).isEqualTo("42:30");
+    }
 }
