@@ -546,6 +546,7 @@ class TelegramTest extends SystemTestBase {
         bot.enqueue(messageUpdate(nextUpdateIds(1), TelegramUpdates.message(1201, mo,
                 TelegramUpdates.groupChat(group, "Team " + mo.id()), Instant.now()).put("text", "Our team needs help")));
         ReceivedRequest opened = awaitDeskMessage(group + ":1201");
+        awaitTicketLinked(opened);
         String conversationId = opened.conversationId();
         assertThat(opened.threadKey()).isEqualTo(String.valueOf(group));
         bot.migrated(group, supergroup);
@@ -637,11 +638,15 @@ class TelegramTest extends SystemTestBase {
         return token.substring(token.indexOf(':') + 1);
     }
 
-    /** Polls one text message from {@code user} and returns the desk's first event of the new conversation. */
+    /**
+     * Polls one text message from {@code user} and returns the desk's first event of the new conversation, once the
+     * hub has linked the desk's ticket (a desk reply before that is set aside as a reply for an unknown ticket).
+     */
     private ReceivedRequest openTicket(TgUser user, long messageId, String text) {
         bot.enqueue(messageUpdate(nextUpdateIds(1), textMessage(messageId, user, Instant.now(), text)));
         ReceivedRequest first = awaitDeskMessage(user.id() + ":" + messageId);
         assertThat(first.ticketRef()).isNull();
+        awaitTicketLinked(first);
         return first;
     }
 
