@@ -196,10 +196,17 @@ public final class FileRetries {
         timer.shutdownNow();
     }
 
-    /** Jobs of messages just received, with their first retry time. */
+    /**
+     * Jobs of messages just received, with their first retry time. Jobs of a message the hub has stored already are
+     * left out: the vendor handed it again (a redelivered webhook, a poll without offset), the hub drops it as a
+     * duplicate, and its files were queued with it the first time. Queuing them again would reset their attempts,
+     * and would put off the pending retry every time the duplicate came, for good when it came more often than the
+     * retry delay.
+     */
     public List<Job> firstFailures(List<Job> jobs) {
         Instant now = clock.instant();
-        return jobs.stream().map(j -> j.failedAt(now).at(now.plus(delayAfter(1)))).toList();
+        return jobs.stream().filter(j -> context.findMessage(j.messageId()).isEmpty())
+                .map(j -> j.failedAt(now).at(now.plus(delayAfter(1)))).toList();
     }
 
     /** The offsets that save these jobs with their messages (jobs too long for an offset are left out). */

@@ -348,6 +348,7 @@ class EmailChannelTest extends SystemTestBase {
         CustomerMail before = CustomerMail.from(ANN_NAME, ANN).subject(subject).text("Question before the restart.");
         send(before);
         ReceivedRequest opened = awaitDeskMessage(before.messageId());
+        awaitTicketLinked(opened);
         accepted(postDeskReply(agentReply(ticketOf(opened), "email-restart-" + shortId(), "Answer before the restart.",
                 "<p>Answer before the restart.</p>")));
         awaitMailTo(ANN, opened.threadKey());

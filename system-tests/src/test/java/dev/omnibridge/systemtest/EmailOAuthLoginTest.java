@@ -117,6 +117,7 @@ class EmailOAuthLoginTest extends SystemTestBase {
         customers.send(mail.build(customers.session()));
 
         ReceivedRequest opened = awaitDeskMessage(mail.messageId());
+        awaitTicketLinked(opened);
         ObjectNode reply = Json.object().put("ticketRef", "T-" + opened.conversationId()).put("replyId", "oauth-r1");
         reply.putObject("author").put("role", "AGENT").put("displayName", "Alice");
         reply.put("text", "Loud and clear.").put("internal", false);

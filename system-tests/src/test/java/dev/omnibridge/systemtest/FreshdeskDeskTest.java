@@ -91,10 +91,12 @@ class FreshdeskDeskTest extends SystemTestBase {
         return freshdesk.ticketsWithSubject(subject).get(0);
     }
 
-    /** A new conversation on the web channel; waits for its ticket. */
+    /** A new conversation on the web channel; waits until the hub has recorded its ticket (webhooks name it). */
     private ObjectNode openTicket(String thread, String text) {
         accepted(postToChannel(unique("m"), thread, text));
-        return awaitTicket(text);
+        ObjectNode ticket = awaitTicket(text);
+        awaitDeskDeliveriesDone(ticket.path("custom_fields").path("cf_omnibridge_conversation_id").asText());
+        return ticket;
     }
 
     private static void accepted(HttpResponse<String> response) {

@@ -472,14 +472,6 @@ class MetaMessagingTest extends SystemTestBase {
         return first;
     }
 
-    /** The desk has answered; wait until the hub has recorded its DESK delivery (and so the ticket) as DONE. */
-    private void awaitTicketLinked(ReceivedRequest first) {
-        String messageId = first.text("/message/id");
-        Poll.until(ARRIVAL, "the DESK delivery of " + messageId + " is DONE", () -> StreamSupport.stream(
-                hub.http().adminJson("/api/messages/" + messageId).path("deliveries").spliterator(), false)
-                .anyMatch(d -> "DESK".equals(Json.text(d, "/kind")) && "DONE".equals(Json.text(d, "/status"))));
-    }
-
     private static String ticketOf(ReceivedRequest firstEvent) {
         return "T-" + firstEvent.conversationId();
     }

@@ -77,6 +77,7 @@ class ReplyPathTest extends SystemTestBase {
         assertThat(postToChannel(threadKey + "-1", threadKey, "I need help").statusCode()).isEqualTo(200);
         ReceivedRequest first = awaitDeskAccepted(threadKey, 1, Duration.ofSeconds(30)).get(0);
         assertThat(first.ticketRef()).isNull();
+        awaitTicketLinked(first);
         return "T-" + first.conversationId();
     }
 

@@ -347,14 +347,10 @@ class TelegramTest extends SystemTestBase {
     @Order(6)
     void replyToAUserWhoBlockedTheBotIsDeadLetteredAndTheNextReplyIsNotAttempted() {
         TgUser gus = newUser("Gus", "Moreau", "gusm");
-        bot.blockedBy(gus.id());
-        ReceivedRequest opened = openTicket(gus, 701, "Cancel my subscription please");
-        String conversationId = opened.conversationId();
+        JsonNode deadLetter = firstReplyToABlockedUser(gus, 701, "Cancel my subscription please",
+                "tg-blocked-1-" + gus.id(), "Done, it is cancelled.");
+        String conversationId = Json.text(deadLetter, "/conversationId");
         String ticket = "T-" + conversationId;
-
-        accepted(postDeskReply(Messages.deskReply(ticket, "tg-blocked-1-" + gus.id(), "Done, it is cancelled.", false)));
-
-        JsonNode deadLetter = awaitDeadLetters(conversationId, 1).get(0);
         assertThat(Json.text(deadLetter, "/target")).as("target of " + deadLetter).isEqualTo(POLL);
         assertThat(Json.text(deadLetter, "/reason")).as("reason of " + deadLetter).containsIgnoringCase("blocked");
         assertThat(bot.sendMessagesTo(gus.id())).extracting(BotApiCall::status).as("sendMessage answers")
@@ -368,9 +364,8 @@ class TelegramTest extends SystemTestBase {
         }
         assertThat(Json.text(hub.http().adminJson(path), "/customerUnreachable")).containsIgnoringCase("blocked");
 
-        accepted(postDeskReply(Messages.deskReply(ticket, "tg-blocked-2-" + gus.id(), "Anything else?", false)));
-
-        JsonNode refused = awaitDeadLetters(conversationId, 2).get(1);
+        JsonNode refused = replyAndAwaitDeadLetter(ticket, conversationId, "tg-blocked-2-" + gus.id(), "Anything else?",
+                2);
         assertThat(Json.text(refused, "/reason")).as("reason of " + refused).contains("takes no messages (");
         awaitStable(() -> bot.sendMessagesTo(gus.id()).size(), Duration.ofSeconds(1));
         assertThat(bot.sendMessagesTo(gus.id())).as("sendMessage calls to the chat that blocked the bot").hasSize(1);
@@ -474,12 +469,10 @@ class TelegramTest extends SystemTestBase {
     @Order(9)
     void aCustomerWhoUnblockedTheBotAndWritesAgainGetsTheNextReply() {
         TgUser jo = newUser("Jo", "Park", "jop");
-        bot.blockedBy(jo.id());
-        ReceivedRequest opened = openTicket(jo, 1001, "Where is my refund?");
-        String ticket = "T-" + opened.conversationId();
-        accepted(postDeskReply(Messages.deskReply(ticket, "tg-back-1-" + jo.id(), "It is on its way.", false)));
-        awaitDeadLetters(opened.conversationId(), 1);
-        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + opened.conversationId()),
+        String conversationId = Json.text(firstReplyToABlockedUser(jo, 1001, "Where is my refund?",
+                "tg-back-1-" + jo.id(), "It is on its way."), "/conversationId");
+        String ticket = "T-" + conversationId;
+        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + conversationId),
                 "/customerUnreachable")).containsIgnoringCase("blocked");
 
         bot.unblockedBy(jo.id());
@@ -490,7 +483,7 @@ class TelegramTest extends SystemTestBase {
         List<BotApiCall> sends = awaitSendMessages(jo.id(), 2);
         assertThat(sends).extracting(BotApiCall::status).containsExactly(403, 200);
         assertThat(sends.get(1).param("text")).isEqualTo("No problem!");
-        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + opened.conversationId()),
+        assertThat(Json.text(hub.http().adminJson("/api/conversations/" + conversationId),
                 "/customerUnreachable")).isNull();
     }
 
@@ -499,14 +492,11 @@ class TelegramTest extends SystemTestBase {
     @Order(10)
     void aReplayedReplyReallyTriesAndAnOperatorCanClearTheMark() {
         TgUser kai = newUser("Kai", "Berg", "kaib");
-        bot.blockedBy(kai.id());
-        ReceivedRequest opened = openTicket(kai, 1101, "Please call me back");
-        String conversationId = opened.conversationId();
+        String conversationId = Json.text(firstReplyToABlockedUser(kai, 1101, "Please call me back",
+                "tg-replay-1-" + kai.id(), "Calling you now."), "/conversationId");
         String ticket = "T-" + conversationId;
-        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-1-" + kai.id(), "Calling you now.", false)));
-        awaitDeadLetters(conversationId, 1);
-        accepted(postDeskReply(Messages.deskReply(ticket, "tg-replay-2-" + kai.id(), "Are you there?", false)));
-        JsonNode refused = awaitDeadLetters(conversationId, 2).get(1);
+        JsonNode refused = replyAndAwaitDeadLetter(ticket, conversationId, "tg-replay-2-" + kai.id(), "Are you there?",
+                2);
         assertThat(Json.text(refused, "/reason")).contains("takes no messages (");
         assertThat(bot.sendMessagesTo(kai.id())).as("only the first reply reached Telegram").hasSize(1);
 
@@ -546,6 +536,7 @@ class TelegramTest extends SystemTestBase {
         bot.enqueue(messageUpdate(nextUpdateIds(1), TelegramUpdates.message(1201, mo,
                 TelegramUpdates.groupChat(group, "Team " + mo.id()), Instant.now()).put("text", "Our team needs help")));
         ReceivedRequest opened = awaitDeskMessage(group + ":1201");
+        awaitTicketLinked(opened);
         String conversationId = opened.conversationId();
         assertThat(opened.threadKey()).isEqualTo(String.valueOf(group));
         bot.migrated(group, supergroup);
@@ -637,12 +628,34 @@ class TelegramTest extends SystemTestBase {
         return token.substring(token.indexOf(':') + 1);
     }
 
-    /** Polls one text message from {@code user} and returns the desk's first event of the new conversation. */
+    /**
+     * Polls one text message from {@code user} and returns the desk's first event of the new conversation, once the
+     * hub has linked the desk's ticket (a desk reply before that is set aside as a reply for an unknown ticket).
+     */
     private ReceivedRequest openTicket(TgUser user, long messageId, String text) {
         bot.enqueue(messageUpdate(nextUpdateIds(1), textMessage(messageId, user, Instant.now(), text)));
         ReceivedRequest first = awaitDeskMessage(user.id() + ":" + messageId);
         assertThat(first.ticketRef()).isNull();
+        awaitTicketLinked(first);
         return first;
+    }
+
+    /**
+     * A user who blocked the bot opens a ticket and the desk answers: Telegram refuses the reply (403), and the hub
+     * dead-letters it. Returns that first dead letter of the new conversation.
+     */
+    private JsonNode firstReplyToABlockedUser(TgUser user, long messageId, String text, String replyId,
+                                              String replyText) {
+        bot.blockedBy(user.id());
+        String conversationId = openTicket(user, messageId, text).conversationId();
+        return replyAndAwaitDeadLetter("T-" + conversationId, conversationId, replyId, replyText, 1);
+    }
+
+    /** A reply from the desk on {@code ticket}, and the {@code nth} dead letter of the conversation it makes. */
+    private JsonNode replyAndAwaitDeadLetter(String ticket, String conversationId, String replyId, String text,
+                                             int nth) {
+        accepted(postDeskReply(Messages.deskReply(ticket, replyId, text, false)));
+        return awaitDeadLetters(conversationId, nth).get(nth - 1);
     }
 
     /** What Telegram POSTs to the webhook: one Update, with the secret token header unless {@code secret} is null. */

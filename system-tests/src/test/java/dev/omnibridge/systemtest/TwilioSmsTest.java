@@ -405,6 +405,7 @@ class TwilioSmsTest extends SystemTestBase {
         assertTwimlAccepted(postInbound(SMS, TwilioWebhooks.inboundSms(sid, ACCOUNT_SID, customer, BUSINESS_NUMBER, text)));
         ReceivedRequest first = awaitDeskMessage(sid);
         assertThat(first.ticketRef()).isNull();
+        awaitTicketLinked(first);
         return first;
     }
 

@@ -93,9 +93,12 @@ class ZendeskDeskTest extends SystemTestBase {
         return zendesk.ticketsOpenedWith(firstText).get(0);
     }
 
+    /** A new conversation on the web channel; waits until the hub has recorded its ticket (webhooks name it). */
     private ObjectNode openTicket(String thread, String text) {
         accepted(postToChannel(unique("m"), thread, text));
-        return awaitTicket(text);
+        ObjectNode ticket = awaitTicket(text);
+        awaitDeskDeliveriesDone(ticket.path("external_id").asText());
+        return ticket;
     }
 
     /** What the trigger sends: the JSON body template from the README, signed as Zendesk signs. */

@@ -181,6 +181,35 @@ public abstract class SystemTestBase {
         return deskAcceptedFor(threadKey);
     }
 
+    /**
+     * Waits until the hub has recorded the desk's answer to the first event of a new conversation: its DESK delivery
+     * is DONE, which the hub commits together with the ticket link. The desk fake answers before that commit, so a
+     * desk reply (or a desk webhook naming the ticket) posted as soon as the desk saw the event can reach a hub that
+     * knows no such ticket yet, and is set aside as an inbound dead letter.
+     */
+    protected void awaitTicketLinked(ReceivedRequest firstEvent) {
+        awaitDeskDeliveriesDone(firstEvent.conversationId());
+    }
+
+    /** Waits until the conversation has a DESK delivery and all of its DESK deliveries are DONE (at most 30 s). */
+    protected void awaitDeskDeliveriesDone(String conversationId) {
+        String path = "/api/messages?limit=100&conversationId=" + conversationId;
+        try {
+            Poll.until(Duration.ofSeconds(30), "the DESK deliveries of conversation " + conversationId + " are DONE",
+                    () -> {
+                        List<JsonNode> desk = new java.util.ArrayList<>();
+                        hub.http().adminJson(path).path("messages").forEach(m -> m.path("deliveries").forEach(d -> {
+                            if ("DESK".equals(d.path("kind").asText())) {
+                                desk.add(d);
+                            }
+                        }));
+                        return !desk.isEmpty() && desk.stream().allMatch(d -> "DONE".equals(d.path("status").asText()));
+                    });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; GET " + path + " answers " + hub.http().adminJson(path), e);
+        }
+    }
+
     /** Waits until {@code server} has received nothing new for {@code quiet} (at most a minute). */
     protected static void awaitQuiet(WireMockServer server, Duration quiet) {
         AtomicInteger lastCount = new AtomicInteger(-1);

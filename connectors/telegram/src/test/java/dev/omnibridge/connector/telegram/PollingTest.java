@@ -284,4 +284,27 @@ class PollingTest {
         assertThat(ctx.findMessage("42:61#file-1").orElseThrow().attachments()).singleElement()
                 .satisfies(a -> assertThat(ctx.attachments().bytes(a.location())).isEqualTo("abc".getBytes()));
     }
+
+    @Test
+    void anUpdatePolledAgainDoesNotPutOffOrRestartItsFileRetry() throws Exception {
+        // Telegram hands an update again when a poll goes without offset (after a quiet week, or a failed store);
+        // here every poll answers it. Its message is stored already, so its file must not be queued again: that
+        // reset the attempts and pushed the retry back on every poll, so it never ran while the polls came quicker.
+        Map<String, Object> settings = Fixtures.settings(wm, "polling");
+        settings.put("fileRetryDelay", "300ms");
+        settings.put("fileRetries", 1);
+        FakeConnectorContext ctx = Fixtures.context(settings);
+        wm.stubFor(post(urlEqualTo(path("getFile"))).willReturn(aResponse().withStatus(500).withBody("oops")));
+        wm.stubFor(post(urlEqualTo(path("getUpdates"))).atPriority(1).willReturn(okJson(updates(update(300,
+                message(63, "\"document\":{\"file_id\":\"F\",\"file_unique_id\":\"f\",\"file_name\":\"a.txt\"}"))))));
+
+        start(ctx);
+
+        await(() -> ctx.findMessage("42:63#file-1").isPresent(), "the failure noted after the one retry");
+        assertThat(ctx.findMessage("42:63#file-1").orElseThrow().text()).contains("could not be fetched after 2");
+        int polled = polls().size();
+        await(() -> polls().size() > polled + 3, "more polls of the same update");
+        assertThat(ctx.offsets()).containsEntry("file.retry.42:63#1", "");
+        assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("42:63", "42:63#file-1");
+    }
 }
