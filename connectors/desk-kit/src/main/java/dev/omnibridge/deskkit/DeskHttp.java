@@ -39,6 +39,7 @@ public final class DeskHttp {
     private final RatePacer pacer;
     private final List<String> secrets;
     private final Predicate<DeskResponse> alsoRetryable;
+    private final Predicate<DeskResponse> transientFailure;
     private final SafeFetcher files;
     private final Credentials fileCredentials;
 
@@ -49,6 +50,7 @@ public final class DeskHttp {
         this.pacer = b.pacer;
         this.secrets = List.copyOf(b.secrets);
         this.alsoRetryable = b.alsoRetryable;
+        this.transientFailure = b.transientFailure;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         this.files = SafeFetcher.builder().timeout(timeout).maxRedirects(MAX_FILE_REDIRECTS).configuredOrigin(base)
                 .trustedForTests(b.filesTrustedForTests).build();
@@ -142,7 +144,7 @@ public final class DeskHttp {
     private DeskApiException failure(String call, DeskResponse answer) {
         int status = answer.status();
         boolean retryable = status == 408 || status == 425 || status == 429 || status >= 500
-                || alsoRetryable.test(answer);
+                || alsoRetryable.test(answer) || transientFailure.test(answer);
         Duration retryAfter = null;
         if (retryable) {
             retryAfter = dev.omnibridge.spi.DeliveryException
@@ -219,6 +221,7 @@ public final class DeskHttp {
         private Duration timeout = Duration.ofSeconds(30);
         private RatePacer pacer = RatePacer.unlimited();
         private Predicate<DeskResponse> alsoRetryable = r -> false;
+        private Predicate<DeskResponse> transientFailure = r -> false;
         private java.util.Set<String> filesTrustedForTests = java.util.Set.of();
 
         private Builder(URI base) {
@@ -265,6 +268,16 @@ public final class DeskHttp {
         /** Marks further answers as retryable, e.g. Salesforce's 403 REQUEST_LIMIT_EXCEEDED; they also pause the pacer. */
         public Builder retryableWhen(Predicate<DeskResponse> test) {
             alsoRetryable = test;
+            return this;
+        }
+
+        /**
+         * Marks answers about one record, not the whole account, as retryable without pausing the pacer, e.g.
+         * Salesforce's 400 UNABLE_TO_LOCK_ROW while an agent edits the case: the next attempt may well succeed, and
+         * the instance's other calls need not wait for it.
+         */
+        public Builder transientWhen(Predicate<DeskResponse> test) {
+            transientFailure = test;
             return this;
         }
 

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Salesforce's REST API for one org: OAuth 2.0 client credentials for a bearer token, re-authenticating once when a
  * call answers 401 (INVALID_SESSION_ID: the session expired or was revoked), and every call paced by one
- * {@link RatePacer}. 403 REQUEST_LIMIT_EXCEEDED is retryable like a 429. The token and the client secret are only in
+ * {@link RatePacer}. 403 REQUEST_LIMIT_EXCEEDED is retryable like a 429; 400 UNABLE_TO_LOCK_ROW (someone else, e.g. an
+ * agent or a flow, holds the case or contact row) is retryable without holding the instance's other calls. The token and the client secret are only in
  * headers and form bodies, and DeskHttp scrubs both from error messages.
  *
  * <p>All calls go to {@code baseUrl} (the My Domain URL), not to the token answer's {@code instance_url}: with My
@@ -22,6 +23,7 @@ import java.util.Map;
  */
 final class SalesforceApi {
     static final String LIMIT_EXCEEDED = "REQUEST_LIMIT_EXCEEDED";
+    static final String ROW_LOCKED = "UNABLE_TO_LOCK_ROW";
 
     /** The integration user's session. */
     record Session(DeskHttp http, String userId) {
@@ -52,7 +54,7 @@ final class SalesforceApi {
         }
         DeskHttp http = DeskHttp.builder(settings.baseUrl()).authorization("Bearer " + accessToken)
                 .secret(accessToken).secret(settings.clientSecret().reveal()).timeout(settings.timeout()).pacer(pacer)
-                .retryableWhen(SalesforceApi::limitExceeded).build();
+                .retryableWhen(SalesforceApi::limitExceeded).transientWhen(SalesforceApi::rowLocked).build();
         // The identity URL ends with /<orgId>/<userId>; userinfo is the documented fallback.
         String identity = token.body().path("id").asText("");
         String userId = identity.substring(identity.lastIndexOf('/') + 1);
@@ -94,11 +96,24 @@ final class SalesforceApi {
 
     /** Salesforce's errorCode for the 403 that means the org's API request limit is used up. */
     static boolean limitExceeded(DeskResponse answer) {
-        if (answer.status() != 403 || !answer.body().isArray()) {
+        return answer.status() == 403 && hasErrorCode(answer, LIMIT_EXCEEDED);
+    }
+
+    /**
+     * The 400 Salesforce answers when it cannot lock the record within its wait (someone else is saving the case or
+     * its contact, a flow or trigger holds it): the same request succeeds once the lock is released.
+     */
+    static boolean rowLocked(DeskResponse answer) {
+        return answer.status() == 400 && hasErrorCode(answer, ROW_LOCKED);
+    }
+
+    /** Salesforce's error answers are an array of {@code {message, errorCode, fields}}. */
+    private static boolean hasErrorCode(DeskResponse answer, String code) {
+        if (!answer.body().isArray()) {
             return false;
         }
         for (JsonNode error : answer.body()) {
-            if (LIMIT_EXCEEDED.equals(error.path("errorCode").asText())) {
+            if (code.equals(error.path("errorCode").asText())) {
                 return true;
             }
         }

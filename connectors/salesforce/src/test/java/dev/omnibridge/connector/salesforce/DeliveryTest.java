@@ -262,6 +262,59 @@ class DeliveryTest {
                 e -> assertThat(e.isRetryable()).isTrue());
     }
 
+    static final String LOCKED = "[{\"message\":\"unable to obtain exclusive access to this record or 1 records: "
+            + CASE + "\",\"errorCode\":\"UNABLE_TO_LOCK_ROW\",\"fields\":[]}]";
+
+    @Test
+    void commentOnACaseLockedByAnAgentIsRetryableThenDelivered() throws Exception {
+        start();
+        Fixtures.stubQuery(wm, "FROM CaseComment WHERE ParentId", "");
+        wm.stubFor(post(urlEqualTo(DATA + "/sobjects/CaseComment")).inScenario("locked")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("free").willReturn(json(400, LOCKED)));
+        wm.stubFor(post(urlEqualTo(DATA + "/sobjects/CaseComment")).inScenario("locked").whenScenarioStateIs("free")
+                .willReturn(json(201, "{\"id\":\"00aAFTERLOCK\",\"success\":true,\"errors\":[]}")));
+        DeskDelivery d = Fixtures.followUp(Fixtures.message("Hi", Direction.INBOUND, Priority.NORMAL, List.of()),
+                "omnibridge-msg-12-sf");
+
+        assertThatThrownBy(() -> connector.deliver(d)).isInstanceOfSatisfying(DeliveryException.class, e -> {
+            assertThat(e.isRetryable()).isTrue();
+            assertThat(e.getMessage()).contains("UNABLE_TO_LOCK_ROW").doesNotContain(TOKEN);
+        });
+        long before = System.nanoTime();
+        assertThat(connector.deliver(d).itemId()).isEqualTo("00aAFTERLOCK");
+        // A lock on one case is no reason to hold the instance's other calls.
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(3));
+        wm.verify(exactly(2), postRequestedFor(urlEqualTo(DATA + "/sobjects/CaseComment")));
+    }
+
+    @Test
+    void caseUpsertOnALockedRowIsRetryableThenLandsOnTheCase() throws Exception {
+        start();
+        Fixtures.stubQuery(wm, "FROM Contact WHERE Email", "{\"attributes\":{\"type\":\"Contact\"},\"Id\":\"003X\"}");
+        wm.stubFor(patch(urlEqualTo(CASE_UPSERT)).inScenario("locked").whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("free").willReturn(json(400, LOCKED)));
+        wm.stubFor(patch(urlEqualTo(CASE_UPSERT)).inScenario("locked").whenScenarioStateIs("free")
+                .willReturn(json(200, Fixtures.upserted(CASE, false))));
+
+        assertThatThrownBy(() -> connector.deliver(Fixtures.opening("Hello")))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isTrue());
+        assertThat(connector.deliver(Fixtures.opening("Hello")).ticketRef()).isEqualTo(CASE);
+        wm.verify(exactly(2), patchRequestedFor(urlEqualTo(CASE_UPSERT)));
+    }
+
+    @Test
+    void requiredFieldMissingStaysPermanent() throws Exception {
+        start();
+        Fixtures.stubQuery(wm, "FROM CaseComment WHERE ParentId", "");
+        wm.stubFor(post(urlEqualTo(DATA + "/sobjects/CaseComment")).willReturn(json(400,
+                "[{\"message\":\"Required fields are missing: [ParentId]\",\"errorCode\":\"REQUIRED_FIELD_MISSING\","
+                        + "\"fields\":[\"ParentId\"]}]")));
+
+        assertThatThrownBy(() -> connector.deliver(Fixtures.followUp(Fixtures.message("Hi", Direction.INBOUND,
+                Priority.NORMAL, List.of()), "k13"))).isInstanceOfSatisfying(DeliveryException.class,
+                e -> assertThat(e.isRetryable()).isFalse());
+    }
+
     @Test
     void otherErrorsArePermanentAndNameSalesforcesErrorCode() throws Exception {
         start();
