@@ -62,7 +62,7 @@ final class ReplyReader {
             if (!isPublicAgentPost(c, requesterId)) {
                 continue;
             }
-            Optional<String> agent = api.agentName(c.path("user_id").asLong());
+            Optional<String> agent = agentName(ticketId, c);
             if (agent.isEmpty()) {
                 continue;   // written by a contact (e.g. a CC'd customer), not by an agent
             }
@@ -71,6 +71,37 @@ final class ReplyReader {
         List<TicketUpdate> updates = new ArrayList<>();
         status(ticket.path("status").asInt(-1)).ifPresent(s -> updates.add(new TicketUpdate(ticketId, s)));
         return new Read(replies, updates);
+    }
+
+    /**
+     * The agent's name from View an Agent; empty when Freshdesk says the user is no agent (404). Any other failure
+     * (403 for a key that may not view agents, 429, 5xx) must not cost the customer the reply: it goes out under the
+     * conversation's sender name, and the failure is not remembered, so a later read gets the agent's own name.
+     */
+    private Optional<String> agentName(String ticketId, JsonNode c) throws InterruptedException {
+        try {
+            return api.agentName(c.path("user_id").asLong());
+        } catch (DeskApiException e) {
+            // 404 never gets here (FreshdeskApi answers empty: not an agent). Status only: the answer's text is
+            // the desk's, and the fallback name is not needed to diagnose this.
+            LOG.warn("ticket {}: reply {}: agent {} could not be looked up (HTTP {}); replying under the "
+                    + "conversation's sender name", ticketId, c.path("id").asText(), c.path("user_id").asText(),
+                    e.status() == 0 ? "none" : e.status());
+            return Optional.of(senderName(c.path("from_email").asText("")));
+        }
+    }
+
+    /**
+     * The display name of the conversation's {@code from_email} ({@code "Acme Support" <support@acme.example>}), or
+     * "Agent": never a bare address, which would tell the customer nothing and may be an agent's own mailbox.
+     */
+    static String senderName(String fromEmail) {
+        int angle = fromEmail.indexOf('<');
+        String name = (angle < 0 ? "" : fromEmail.substring(0, angle)).strip();
+        if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+            name = name.substring(1, name.length() - 1).replace("\\\"", "\"").strip();
+        }
+        return name.isEmpty() || name.contains("@") ? "Agent" : name;
     }
 
     static boolean isPublicAgentPost(JsonNode c, long requesterId) {
