@@ -123,6 +123,19 @@ class DeskHttpTest {
     }
 
     @Test
+    void recordLevelTransientAnswersAreRetryableWithoutHoldingTheInstancesOtherCalls() {
+        desk.stubFor(post("/case").willReturn(aResponse().withStatus(400).withBody("[{\"message\":\"unable to obtain "
+                + "exclusive access to this record\",\"errorCode\":\"UNABLE_TO_LOCK_ROW\",\"fields\":[]}]")));
+        RatePacer pacer = new RatePacer(100, Duration.ofSeconds(1));
+        DeskHttp salesforceLike = DeskHttp.builder(URI.create(desk.baseUrl())).pacer(pacer)
+                .transientWhen(r -> r.status() == 400 && r.body().toString().contains("UNABLE_TO_LOCK_ROW")).build();
+
+        assertThatThrownBy(() -> salesforceLike.post("/case", DeskHttp.JSON.createObjectNode()))
+                .isInstanceOfSatisfying(DeskApiException.class, e -> assertThat(e.toDelivery().isRetryable()).isTrue());
+        assertThat(pacer.pausedFor()).isZero();
+    }
+
+    @Test
     void absoluteLinksAreOnlyFollowedOnTheDesksOwnHost() {
         assertThat(http.uri(desk.baseUrl() + "/api/tickets?page=2").getQuery()).isEqualTo("page=2");
         assertThatThrownBy(() -> http.uri("https://collector.example.net/steal"))
