@@ -45,11 +45,15 @@ public final class InboundText {
         sb.append(text, 0, first);
         int n = text.length();
         for (int i = first; i < n; i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-                sb.append(c).append(text.charAt(++i));
-            } else if (!removes(c)) {
-                sb.append(c);
+            int width = keptWidth(text, i);
+            if (width == 0) {
+                continue;
+            }
+            if (width == 2) {
+                sb.append(text.charAt(i)).append(text.charAt(i + 1));
+                i++;
+            } else {
+                sb.append(text.charAt(i));
             }
         }
         return sb.toString();
@@ -68,26 +72,36 @@ public final class InboundText {
         return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F);
     }
 
-    /** What {@link #clean} removes, for one char that is not half of a surrogate pair. */
-    private static boolean removes(char c) {
-        if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
-            return isControlToRemove(c);
+    /**
+     * How many chars at {@code i} stay: 1 for a char of text, 2 for a surrogate pair, 0 for a char to remove. Printable
+     * ASCII, the commonest case, takes two comparisons.
+     */
+    private static int keptWidth(String text, int i) {
+        char c = text.charAt(i);
+        if (c < 0x7F) {
+            return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
+        }
+        if (c < 0xA0) {
+            return 0; // DEL and the C1 controls
         }
         if (c < 0x2000) {
-            return false; // the common case (Latin, Greek, Cyrillic, Hebrew, Arabic...): one comparison
+            return 1; // Latin, Greek, Cyrillic, Hebrew, Arabic, Indic scripts...
         }
-        return isBidiControl(c) || Character.isSurrogate(c) || c == 0xFFFE || c == 0xFFFF;
+        if (Character.isSurrogate(c)) {
+            return Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1)) ? 2 : 0;
+        }
+        return isBidiControl(c) || c == 0xFFFE || c == 0xFFFF ? 0 : 1;
     }
 
     private static int firstToRemove(String text) {
         int n = text.length();
         for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (removes(c)) {
+            int width = keptWidth(text, i);
+            if (width == 0) {
                 return i;
             }
+            i += width - 1;
         }
         return -1;
     }
