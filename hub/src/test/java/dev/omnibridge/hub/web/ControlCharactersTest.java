@@ -14,6 +14,7 @@ import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,12 +40,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * NUL and other control characters on a real hub: a channel hands in a message whose subject and text carry them
  * (as a mail with a stray NUL does); the journal stores it without them and the desk is given it without them,
- * with its line structure intact.
+ * with its line structure intact; an agent's reply with them reaches the customer's channel without them.
  */
 class ControlCharactersTest {
     private static final String TOKEN = "control-characters-admin-token";
     /** What the desk was given: subject, then text, per delivery. */
     private static final List<String> DELIVERED = new CopyOnWriteArrayList<>();
+    /** What the channel was asked to send: author name, then text, per reply. */
+    private static final List<String> SENT = new CopyOnWriteArrayList<>();
     private static final TestType CHANNEL =
             new TestType("nul-channel", "stores its webhook body as subject and text", Channel::new);
     private static final TestType DESK = new TestType("nul-desk", "a desk that records what it gets",
@@ -58,6 +62,8 @@ class ControlCharactersTest {
         if (hub != null) {
             hub.close();
         }
+        DELIVERED.clear();
+        SENT.clear();
     }
 
     @Test
@@ -77,6 +83,21 @@ class ControlCharactersTest {
         assertThat(stored.path("text").asText()).isEqualTo("Order 42\r\nline two\tend");
         assertThat(stored.path("subject").asText()).isEqualTo("Re: Order 42\r\nline two\tend");
         assertThat(stored.path("author").path("displayName").asText()).isEqualTo("Visitor");
+    }
+
+    @Test
+    void aDeskReplyWithNulReachesTheCustomersChannelWithoutIt() throws Exception {
+        hub = local.start(dir, LocalHub.QUICK_DELIVERY,
+                List.of(instance("chat", CHANNEL.name()), instance("helpdesk", DESK.name())),
+                List.of(new HubConfig.Route("chat", List.of("helpdesk"))), CHANNEL, DESK);
+        assertThat(local.send(local.postText("/hooks/chat", "where is my order?")).statusCode()).isEqualTo(200);
+        Poll.until("the desk opened the ticket", () -> DELIVERED.contains("where is my order?"), () -> DELIVERED);
+
+        HttpResponse<String> r = local.send(local.postText("/hooks/helpdesk", "Shipped\u0000 today.\r\nBye\u0007"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        Poll.until("the channel sent the reply", () -> SENT.size() >= 2, () -> SENT);
+        assertThat(SENT).containsExactly("Alice", "Shipped today.\r\nBye");
     }
 
     /** A channel whose webhook stores its body as a customer message's text and (prefixed) subject. */
@@ -100,14 +121,23 @@ class ControlCharactersTest {
 
         @Override
         public String send(OutboundMessage outbound) {
-            return "sent";
+            SENT.add(outbound.message().author().displayName());
+            SENT.add(outbound.message().text());
+            return "sent-" + SENT.size();
         }
     }
 
-    /** A desk that records what it gets. */
+    /** A desk that records what it gets; its webhook hands in the body as an agent's reply on ticket T-1. */
     static final class RecordingDesk implements DeskConnector {
         @Override
         public void start(ConnectorContext ctx) {
+        }
+
+        @Override
+        public WebhookOutcome onWebhook(WebhookRequest request) {
+            String text = new String(request.body(), StandardCharsets.UTF_8);
+            return WebhookOutcome.store(Inbound.replies(List.of(new DeskReply("T-1", UUID.randomUUID().toString(),
+                    Author.agent("Al\u0000ice"), text, null, null, Instant.now(), null))));
         }
 
         @Override
