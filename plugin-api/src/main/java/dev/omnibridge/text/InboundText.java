@@ -13,11 +13,12 @@ package dev.omnibridge.text;
  * <p>The implicit marks U+200E (LRM), U+200F (RLM) and U+061C (ALM) stay: right-to-left writers use them to place
  * punctuation and numbers, and they cannot reverse a run of text.
  *
- * <p>It also removes the characters that are not text, the ones XML 1.0 forbids too: NUL and the other C0 controls
- * except TAB, LF and CR (so lines and indentation stay), DEL (U+007F), the C1 controls (U+0080 to U+009F), a
- * surrogate that is not half of a pair, and the noncharacters U+FFFE and U+FFFF. A stray NUL from a broken mail
- * reaches a desk as {@code \u0000}, which PostgreSQL text columns and several desks' APIs refuse, so the delivery
- * fails for good; XML-based APIs reject the others the same way. Form feed and vertical tab go with them: no desk,
+ * <p>It also removes the characters that are not text: NUL and the other C0 controls except TAB, LF and CR (so lines
+ * and indentation stay), DEL (U+007F), the C1 controls (U+0080 to U+009F), a surrogate that is not half of a pair,
+ * and the noncharacters U+FFFE and U+FFFF. A stray NUL from a broken mail reaches a desk as the JSON escape of
+ * U+0000, which PostgreSQL text columns and several desks' APIs refuse, so the delivery fails for good; XML 1.0
+ * forbids the C0 controls, lone surrogates, U+FFFE and U+FFFF outright (and discourages DEL and C1), so XML-based
+ * APIs reject them the same way. Form feed and vertical tab go with them: no desk,
  * console or chat shows them as a line break, they print as a box or nothing. NEL (U+0085) goes as a C1 control.
  * Everything else stays, among it emoji, their joiners (U+200D) and variation selectors, no-break spaces and
  * every script.
