@@ -10,8 +10,10 @@ import java.util.Objects;
 /**
  * Applies {@link InboundText#clean} to what a channel or desk hands in, at {@link InstanceManager#store}, the one
  * door into the journal for webhooks and polls alike: no desk, console or customer is then shown text that disguises
- * itself (bidi overrides). Covers what people read: a message's text, subject and author name, a reply's text and
- * author name.
+ * itself (bidi overrides) or that it cannot store (NUL and other control characters). Covers what people read and
+ * desks store: a message's text, subject and author name, a reply's text, HTML and author name. Attachment file
+ * names are the connectors' business ({@code FileNames.sanitize} already drops controls and bidi characters);
+ * metadata values are identifiers for connectors, not shown to people, and are left as they are.
  */
 final class CleanText {
     private CleanText() {
@@ -32,11 +34,12 @@ final class CleanText {
 
     static DeskReply reply(DeskReply r) {
         String text = InboundText.clean(r.text());
+        String html = InboundText.clean(r.html());
         String name = InboundText.clean(r.author().displayName());
-        if (text.equals(r.text()) && Objects.equals(name, r.author().displayName())) {
+        if (text.equals(r.text()) && Objects.equals(html, r.html()) && Objects.equals(name, r.author().displayName())) {
             return r;
         }
         return new DeskReply(r.ticketRef(), r.replyId(), new Author(r.author().role(), name, r.author().address()),
-                text, r.html(), r.attachments(), r.createdAt(), r.metadata());
+                text, html, r.attachments(), r.createdAt(), r.metadata());
     }
 }

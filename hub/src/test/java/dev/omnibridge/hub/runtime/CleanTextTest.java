@@ -43,4 +43,29 @@ class CleanTextTest {
                 null);
         assertThat(CleanText.reply(plain)).isSameAs(plain);
     }
+
+    @Test
+    void nulAndControlCharactersLeaveSubjectTextAndNameAtTheDoor() {
+        Message in = Message.builder().channel(new ChannelRef("email", "mail")).channelMessageId("m2")
+                .threadKey("t2").author(Author.customer("Ann\u0000 Lee", Address.email("ann@example.com")))
+                .subject("Order\u0000 42\u0007").text("line one\u0000\r\nline two\u001B\u0085")
+                .receivedAt(Instant.EPOCH).build();
+
+        Message out = CleanText.message(in);
+
+        assertThat(out.subject()).isEqualTo("Order 42");
+        assertThat(out.text()).isEqualTo("line one\r\nline two");
+        assertThat(out.author().displayName()).isEqualTo("Ann Lee");
+    }
+
+    @Test
+    void aDeskReplyLosesNulInTextHtmlAndName() {
+        DeskReply in = new DeskReply("T-1", "r3", Author.agent("Al\u0000ice"), "done\u0000\n",
+                "<p>done\u0000</p>", null, Instant.EPOCH, null);
+        DeskReply out = CleanText.reply(in);
+        assertThat(out.text()).isEqualTo("done\n");
+        assertThat(out.html()).isEqualTo("<p>done</p>");
+        assertThat(out.author().displayName()).isEqualTo("Alice");
+        assertThat(out.replyId()).isEqualTo("r3");
+    }
 }
