@@ -13,6 +13,11 @@ import java.util.regex.Pattern;
  * is deliberately ignored: senders set it to ask <em>others</em> not to auto-reply, so a real customer's Outlook
  * mail carries it. Subject wording only counts together with Exchange's inbox-rule headers, because customers do
  * write subjects like "Auto: renewal failed".
+ *
+ * <p>Mailing-list mail is recognised by the list headers of RFC 2919 (List-Id) and RFC 2369 (List-Unsubscribe,
+ * List-Post), which list servers add and a person's mail client never does; many lists send no Precedence header.
+ * List-Help, List-Subscribe, List-Owner and List-Archive are not checked: list servers send them only together with
+ * the three above. It is a kind of its own because an instance may choose to accept list mail.
  */
 final class NoiseClassifier {
 
@@ -47,6 +52,14 @@ final class NoiseClassifier {
         if (byHeaders.isNoise()) {
             return byHeaders;
         }
+        Noise list = mailingList(message);
+        if (list.isNoise()) {
+            return list;
+        }
+        Noise byPrecedence = precedence(message);
+        if (byPrecedence.isNoise()) {
+            return byPrecedence;
+        }
         if (subject != null && AUTO_SUBJECT.matcher(subject.strip()).matches()
                 && (HeaderText.present(message, MailHeaders.X_MS_INBOX_RULES_LOOP)
                 || HeaderText.present(message, MailHeaders.X_MS_GENERATED_MESSAGE_SOURCE))) {
@@ -75,6 +88,32 @@ final class NoiseClassifier {
                 return Noise.autoReply(header + (value.isBlank() ? "" : ": " + shorten(value.strip())));
             }
         }
+        return Noise.NONE;
+    }
+
+    /**
+     * Checked after the auto-reply headers (a member's out-of-office reply redistributed by the list stays an
+     * auto-reply) and before Precedence, which list servers often add as "list" or "bulk" to their list mail.
+     */
+    private static Noise mailingList(Part message) {
+        String listId = HeaderText.raw(message, MailHeaders.LIST_ID);
+        if (listId != null) {
+            // The id is the list's dot-atom name, not a person's address; the display phrase is left out.
+            int open = listId.lastIndexOf('<');
+            int close = listId.lastIndexOf('>');
+            String id = open >= 0 && close > open ? listId.substring(open + 1, close) : listId;
+            return Noise.mailingList("mailing list (" + MailHeaders.LIST_ID + ": " + shorten(id.strip()) + ")");
+        }
+        // These values are URLs that often carry a subscriber's address or token: name the header only.
+        for (String header : new String[] {MailHeaders.LIST_UNSUBSCRIBE, MailHeaders.LIST_POST}) {
+            if (HeaderText.present(message, header)) {
+                return Noise.mailingList("mailing list (" + header + ")");
+            }
+        }
+        return Noise.NONE;
+    }
+
+    private static Noise precedence(Part message) {
         String precedence = HeaderText.raw(message, MailHeaders.PRECEDENCE);
         if (precedence != null) {
             String value = HeaderParams.parse(precedence).value();

@@ -39,6 +39,36 @@ class NoiseClassificationTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "List-Id: Printer users <printers.lists.example.org>|mailing list (List-Id: printers.lists.example.org)",
+            "List-Unsubscribe: <mailto:leave@lists.example.org>|mailing list (List-Unsubscribe)",
+            "List-Unsubscribe: <https://news.example.com/u?id=1>, <mailto:u@news.example.com>|"
+                    + "mailing list (List-Unsubscribe)",
+            "List-Post: <mailto:printers@lists.example.org>|mailing list (List-Post)",
+            "List-Id: <printers.lists.example.org> ~ Precedence: list|mailing list (List-Id: printers.lists.example.org)",
+            "List-Id: <printers.lists.example.org> ~ Precedence: bulk|mailing list (List-Id: printers.lists.example.org)"})
+    void mailingListHeadersAreRecognisedAsListMail(String headers, String reason) throws Exception {
+        Noise noise = noiseOf(headers.replace(" ~ ", "\n") + "\n");
+
+        assertThat(noise).isEqualTo(Noise.mailingList(reason));
+        assertThat(noise.isNoise()).isTrue();
+    }
+
+    @Test
+    void anAutoReplyFromAListMemberStaysAnAutoReply() throws Exception {
+        assertThat(noiseOf("List-Id: <printers.lists.example.org>\nAuto-Submitted: auto-replied\n"))
+                .isEqualTo(Noise.autoReply("Auto-Submitted: auto-replied"));
+    }
+
+    @Test
+    void listIdReasonKeepsOnlyAShortPrefixOfALongId() throws Exception {
+        Noise noise = noiseOf("List-Id: <" + "a".repeat(80) + ".example.org>\n");
+
+        assertThat(noise.kind()).isEqualTo(Noise.Kind.MAILING_LIST);
+        assertThat(noise.reason()).hasSizeLessThan(80);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
             "Auto-Submitted: no",
             "X-Auto-Response-Suppress: All",
