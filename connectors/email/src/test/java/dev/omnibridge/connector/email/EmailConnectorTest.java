@@ -309,6 +309,25 @@ class EmailConnectorTest {
         });
     }
 
+    @Test
+    void anOutOfOfficeReplyKnownOnlyByItsSubjectIsRecordedAndNotAcknowledged() throws Exception {
+        start(Map.of("acknowledge", "true"));
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Abwesenheitsnotiz: We received your message [#K7QX2M]",
+                "Ich bin bis Montag nicht im Büro.", "oof-de@customer.test"));
+        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
+
+        awaitMessages(1);
+        awaitInbox(BOB, 1);
+        Thread.sleep(1500);   // Ann's mail came first: had it been acknowledged, that would be in by now
+        assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("real@customer.test");
+        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.sourceId()).isEqualTo("oof-de@customer.test");
+            assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
+            assertThat(s.reason()).isEqualTo("out-of-office subject");
+        });
+        assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).hasSize(1);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "List-Id|Printer users <printers.lists.example.org>",
