@@ -14,7 +14,7 @@ import java.util.Optional;
 public record EmailSettings(Server imap, Server smtp, Auth auth, OAuth oauth, List<String> folders,
                      Duration pollInterval, boolean idle, DoneAction doneAction, String doneFolder,
                      String fromAddress, String fromName, long maxAttachmentBytes, long maxMailBytes,
-                     boolean acknowledge, String ackSubject, String ackText) {
+                     boolean acknowledge, String ackSubject, String ackText, boolean acceptMailingLists) {
     static final String IMAP_HOST = "imapHost";
     static final String IMAP_PORT = "imapPort";
     static final String IMAP_SECURITY = "imapSecurity";
@@ -37,6 +37,7 @@ public record EmailSettings(Server imap, Server smtp, Auth auth, OAuth oauth, Li
     static final String ACKNOWLEDGE = "acknowledge";
     static final String ACK_SUBJECT = "acknowledgementSubject";
     static final String ACK_TEXT = "acknowledgementText";
+    static final String ACCEPT_MAILING_LISTS = "acceptMailingLists";
     static final String AUTH = "auth";
     static final String OAUTH_TENANT = "oauthTenant";
     static final String OAUTH_CLIENT_ID = "oauthClientId";
@@ -114,7 +115,8 @@ public record EmailSettings(Server imap, Server smtp, Auth auth, OAuth oauth, Li
         return new EmailSettings(imap, smtp, auth, oauth, s.list(FOLDERS), s.duration(POLL_INTERVAL), s.bool(IDLE),
                 done, doneFolder, s.string(FROM_ADDRESS).toLowerCase(Locale.ROOT),
                 s.optionalString(FROM_NAME).orElse(null), s.longValue(MAX_ATTACHMENT_BYTES),
-                s.longValue(MAX_MAIL_BYTES), s.bool(ACKNOWLEDGE), s.string(ACK_SUBJECT), s.string(ACK_TEXT));
+                s.longValue(MAX_MAIL_BYTES), s.bool(ACKNOWLEDGE), s.string(ACK_SUBJECT), s.string(ACK_TEXT),
+                s.bool(ACCEPT_MAILING_LISTS));
     }
 
     private static OAuth oauth(Auth auth, Settings s) {

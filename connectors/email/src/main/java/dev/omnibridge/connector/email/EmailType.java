@@ -115,7 +115,11 @@ public final class EmailType implements ConnectorType {
                 .define(Setting.of(EmailSettings.ACK_TEXT, SettingType.STRING).withDefault(
                                 "Hello {name},\n\nthank you for your message. We will answer as soon as we can.\n"
                                         + "Your reference is {ref}.\n")
-                        .describedAs("acknowledgement text; {name} and {ref} are replaced"));
+                        .describedAs("acknowledgement text; {name} and {ref} are replaced"))
+                .define(Setting.of(EmailSettings.ACCEPT_MAILING_LISTS, SettingType.BOOLEAN).withDefault(false)
+                        .describedAs("import mailing-list mail (List-Id, List-Unsubscribe or List-Post header) as "
+                                + "customer messages; it is never acknowledged. When false it is recorded as "
+                                + "ignored"));
     }
 
     @Override

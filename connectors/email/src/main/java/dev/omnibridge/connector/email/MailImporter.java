@@ -74,7 +74,8 @@ final class MailImporter {
         if (mail.sentByHub()) {
             return skip(Skipped.ignored(mail.messageId(), "sent by Omnibridge itself", original));
         }
-        if (mail.noise().kind() != Noise.Kind.NONE) {
+        boolean listMail = mail.noise().kind() == Noise.Kind.MAILING_LIST;
+        if (mail.noise().isNoise() && !(listMail && settings.acceptMailingLists())) {
             return skip(Skipped.ignored(mail.messageId(), mail.noise().reason(), original));
         }
         Address sender = senderOf(mail);
@@ -95,7 +96,8 @@ final class MailImporter {
                 .html(mail.html()).attachments(attachments)
                 .replyTo(thread.answers()).channelTimestamp(mail.sentAt()).tags(Set.of("email"))
                 .metadata(metadata(mail.messageId(), original, notes)).build();
-        NewConversation opened = thread.isNew()
+        // Never acknowledge list mail, even accepted: the answer would go to the list or start a loop (RFC 3834).
+        NewConversation opened = thread.isNew() && !listMail
                 ? new NewConversation(thread.threadKey(), sender, mail.fromName(), mail.messageId(), mail.subject())
                 : null;
         return new Imported(Inbound.messages(List.of(message)), opened);

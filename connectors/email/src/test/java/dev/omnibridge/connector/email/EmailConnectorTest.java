@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -305,6 +307,67 @@ class EmailConnectorTest {
             assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
             assertThat(s.original()).isNotNull();
         });
+    }
+
+    @Test
+    void anOutOfOfficeReplyKnownOnlyByItsSubjectIsRecordedAndNotAcknowledged() throws Exception {
+        start(Map.of("acknowledge", "true"));
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Abwesenheitsnotiz: We received your message [#K7QX2M]",
+                "Ich bin bis Montag nicht im Büro.", "oof-de@customer.test"));
+        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
+
+        awaitMessages(1);
+        awaitInbox(BOB, 1);
+        Thread.sleep(1500);   // Ann's mail came first: had it been acknowledged, that would be in by now
+        assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("real@customer.test");
+        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.sourceId()).isEqualTo("oof-de@customer.test");
+            assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
+            assertThat(s.reason()).isEqualTo("out-of-office subject");
+        });
+        assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "List-Id|Printer users <printers.lists.example.org>",
+            "List-Unsubscribe|<mailto:leave@lists.example.org>, <https://lists.example.org/leave>"})
+    void mailingListMailIsRecordedAsIgnoredAndNeitherForwardedNorAcknowledged(String header, String value)
+            throws Exception {
+        start(Map.of("acknowledge", "true"));
+        deliver(Mails.withHeader(Mails.plain(ANN, "Ann", SUPPORT, "[printers] Toner tips", "Shake it",
+                "list@customer.test"), header, value));
+        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
+
+        awaitMessages(1);
+        List<MimeMessage> acks = awaitInbox(BOB, 1);
+        Thread.sleep(1500);   // the list mail came first: had it been acknowledged, that would be in by now
+        assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("real@customer.test");
+        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.sourceId()).isEqualTo("list@customer.test");
+            assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
+            assertThat(s.reason()).startsWith("mailing list (" + header);
+            assertThat(s.original()).isNotNull();
+        });
+        assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).hasSize(1);
+        assertThat(((InternetAddress) acks.get(0).getAllRecipients()[0]).getAddress()).isEqualTo(BOB);
+    }
+
+    @Test
+    void withAcceptMailingListsListMailIsForwardedButNeverAcknowledged() throws Exception {
+        start(Map.of("acknowledge", "true", "acceptMailingLists", "true"));
+        deliver(Mails.withHeader(Mails.plain(ANN, "Ann", SUPPORT, "[printers] Toner tips", "Shake it",
+                "list@customer.test"), "List-Id", "<printers.lists.example.org>"));
+        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
+
+        List<Message> messages = awaitMessages(2);
+        awaitInbox(BOB, 1);
+        Thread.sleep(1500);
+        assertThat(messages).extracting(Message::channelMessageId)
+                .containsExactly("list@customer.test", "real@customer.test");
+        assertThat(ctx.skipped()).isEmpty();
+        assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).as("only Bob is acknowledged").hasSize(1)
+                .allSatisfy(m -> assertThat(((InternetAddress) m.getAllRecipients()[0]).getAddress()).isEqualTo(BOB));
     }
 
     @Test

@@ -11,7 +11,11 @@ import java.util.Objects;
  */
 public record Noise(Kind kind, String reason) {
 
-    public enum Kind { NONE, AUTO_REPLY, BOUNCE }
+    /**
+     * What kind of robot. MAILING_LIST is mail a list server redistributed (RFC 2919 / RFC 2369 headers): people
+     * wrote it, so an instance may accept it (acceptMailingLists), but it is never acknowledged.
+     */
+    public enum Kind { NONE, AUTO_REPLY, BOUNCE, MAILING_LIST }
 
     public static final Noise NONE = new Noise(Kind.NONE, null);
 
@@ -28,6 +32,10 @@ public record Noise(Kind kind, String reason) {
 
     public static Noise bounce(String reason) {
         return new Noise(Kind.BOUNCE, reason);
+    }
+
+    public static Noise mailingList(String reason) {
+        return new Noise(Kind.MAILING_LIST, reason);
     }
 
     /** True unless this is {@link #NONE}. */

@@ -2,6 +2,7 @@ package dev.omnibridge.connector.email.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.mail.internet.MimeUtility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,6 +37,36 @@ class NoiseClassificationTest {
             "Precedence: Bulk|Precedence: bulk"})
     void autoReplyHeadersAreRecognised(String header, String reason) throws Exception {
         assertThat(noiseOf(header + "\n")).isEqualTo(Noise.autoReply(reason));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "List-Id: Printer users <printers.lists.example.org>|mailing list (List-Id: printers.lists.example.org)",
+            "List-Unsubscribe: <mailto:leave@lists.example.org>|mailing list (List-Unsubscribe)",
+            "List-Unsubscribe: <https://news.example.com/u?id=1>, <mailto:u@news.example.com>|"
+                    + "mailing list (List-Unsubscribe)",
+            "List-Post: <mailto:printers@lists.example.org>|mailing list (List-Post)",
+            "List-Id: <printers.lists.example.org> ~ Precedence: list|mailing list (List-Id: printers.lists.example.org)",
+            "List-Id: <printers.lists.example.org> ~ Precedence: bulk|mailing list (List-Id: printers.lists.example.org)"})
+    void mailingListHeadersAreRecognisedAsListMail(String headers, String reason) throws Exception {
+        Noise noise = noiseOf(headers.replace(" ~ ", "\n") + "\n");
+
+        assertThat(noise).isEqualTo(Noise.mailingList(reason));
+        assertThat(noise.isNoise()).isTrue();
+    }
+
+    @Test
+    void anAutoReplyFromAListMemberStaysAnAutoReply() throws Exception {
+        assertThat(noiseOf("List-Id: <printers.lists.example.org>\nAuto-Submitted: auto-replied\n"))
+                .isEqualTo(Noise.autoReply("Auto-Submitted: auto-replied"));
+    }
+
+    @Test
+    void listIdReasonKeepsOnlyAShortPrefixOfALongId() throws Exception {
+        Noise noise = noiseOf("List-Id: <" + "a".repeat(80) + ".example.org>\n");
+
+        assertThat(noise.kind()).isEqualTo(Noise.Kind.MAILING_LIST);
+        assertThat(noise.reason()).hasSizeLessThan(80);
     }
 
     @ParameterizedTest
@@ -74,13 +105,33 @@ class NoiseClassificationTest {
         assertThat(noise.reason()).isEqualTo("auto-reply subject from an Exchange inbox rule");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"Automatic reply: printer", "Out of Office: back Monday", "Auto: renewal failed"})
-    void autoReplyLikeSubjectAloneIsNotEnough(String subject) throws Exception {
-        Noise noise = parser.parse(RawMail.of("From: jane@example.com\nMessage-ID: <s@x>\nSubject: " + subject
-                + "\n\nPlease help, the renewal failed.\n")).noise();
+    private Noise noiseOfSubject(String subject) throws Exception {
+        // Encoded as a mail client would (RFC 2047), so non-ASCII subjects arrive as on the wire.
+        return parser.parse(RawMail.of("From: jane@example.com\nMessage-ID: <s@x>\nSubject: "
+                + MimeUtility.encodeText(subject, "UTF-8", "B") + "\n\nPlease help, the renewal failed.\n")).noise();
+    }
 
-        assertThat(noise).isEqualTo(Noise.NONE);
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "Out of Office: back Monday", "OUT OF OFFICE", "Out of the office: Jane Doe",
+            "Automatic reply: We received your message [#K7QX2M]", "Auto-Reply: Printer", "Autoreply: Re: help",
+            "Abwesenheitsnotiz: Ihre Anfrage", "Abwesenheitsnotiz", "Automatische Antwort: Drucker",
+            "Réponse automatique : Votre demande", "Absence du bureau", "Absence : jusqu'au 12 mars", "Absence",
+            "Afwezig", "Afwezig: tot maandag", "Automatisch antwoord: Uw vraag",
+            "Fuera de la oficina: Su solicitud", "Respuesta automática: Su solicitud",
+            "不在", "【不在】お問い合わせについて", "不在のお知らせ", "不在通知: お問い合わせ", "自動応答: お問い合わせ"})
+    void outOfOfficeSubjectsAreRecognisedWithoutHeaders(String subject) throws Exception {
+        assertThat(noiseOfSubject(subject)).isEqualTo(Noise.autoReply("out-of-office subject"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "Auto: renewal failed", "I was absent when the parcel came", "Absence of invoice for order 1234",
+            "Re: Out of office", "Question about your out of office policy", "Outofoffice discount code",
+            "Afwezigheid van factuur", "Fuera de servicio", "不在票が届きました", "配達時に不在でした",
+            "Abwesenheitsnotizen im Kalender fehlen", "Automatic replyless mode broken"})
+    void customerSubjectsThatMentionAbsenceAreNotNoise(String subject) throws Exception {
+        assertThat(noiseOfSubject(subject)).isEqualTo(Noise.NONE);
     }
 
     @Test
