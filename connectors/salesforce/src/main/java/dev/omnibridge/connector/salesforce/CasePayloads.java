@@ -13,7 +13,8 @@ import java.util.Base64;
 
 /**
  * The JSON bodies for Contact, Case, CaseComment and ContentVersion, field names as in Salesforce's object reference
- * (Case: Subject, Description, Priority, Origin, Status, ContactId; CaseComment: ParentId, CommentBody, IsPublished;
+ * (Case: Subject, Description, Priority, Origin, Status, ContactId; CaseComment: ParentId, CommentBody, IsPublished,
+ * IsNotificationSelected;
  * ContentVersion: Title, PathOnClient, VersionData, FirstPublishLocationId, Description).
  */
 final class CasePayloads {
@@ -29,7 +30,12 @@ final class CasePayloads {
         this.settings = settings;
     }
 
-    /** Contact fields; the external id is in the upsert URL, not the body. LastName is required by Salesforce. */
+    /**
+     * Contact fields; the external id is in the upsert URL, not the body. LastName is required by Salesforce. The
+     * customer's email goes on the Contact only with {@code contactEmails}: with an address, Salesforce mails the
+     * customer agents' comments (Case Comment Notification to Contacts), auto-responses and flow emails, while the
+     * hub already delivers the reply through the customer's own channel, so the customer would get it twice.
+     */
     ObjectNode contact(DeskDelivery d) {
         ObjectNode c = DeskHttp.JSON.createObjectNode();
         String name = TicketText.requesterName(d).strip();
@@ -40,7 +46,9 @@ final class CasePayloads {
         } else {
             c.put("LastName", cut(name, 80));
         }
-        TicketText.email(d.contact()).ifPresent(e -> c.put("Email", e));
+        if (settings.contactEmails()) {
+            TicketText.email(d.contact()).ifPresent(e -> c.put("Email", e));
+        }
         TicketText.phone(d.contact()).ifPresent(p -> c.put("Phone", cut(p, 40)));
         return c;
     }
@@ -72,7 +80,8 @@ final class CasePayloads {
     /**
      * A comment on the case. Customer messages are published (part of the conversation the customer sees in a
      * portal); the hub's INTERNAL notices are not, so they stay agent-only. The marker line lets a retry find the
-     * comment it already made: CaseComment has no external id field.
+     * comment it already made: CaseComment has no external id field. {@code IsNotificationSelected} false: the
+     * comment never asks Salesforce to email the Case's contact (it would mail the customer their own message).
      */
     ObjectNode comment(DeskDelivery d, String caseId) {
         boolean internal = d.message().direction() == Direction.INTERNAL;
@@ -84,6 +93,7 @@ final class CasePayloads {
         c.put("ParentId", caseId);
         c.put("CommentBody", text + tail);
         c.put("IsPublished", !internal);
+        c.put("IsNotificationSelected", false);
         return c;
     }
 

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,17 +25,21 @@ import java.util.Set;
  */
 final class CaseWriter {
     private static final Logger LOG = LoggerFactory.getLogger(CaseWriter.class);
+    /** REST "Duplicate Rule Header" (API 52.0+): save despite duplicate rules whose action is Allow with an alert. */
+    static final Map<String, String> ALLOW_DUPLICATE = Map.of("Sforce-Duplicate-Rule-Header", "allowSave=true");
 
     private final SalesforceApi api;
     private final SalesforceSettings settings;
     private final CasePayloads payloads;
     private final AttachmentStore files;
+    private final ContactMatcher contacts;
 
     CaseWriter(SalesforceApi api, SalesforceSettings settings, AttachmentStore files) {
         this.api = api;
         this.settings = settings;
         this.payloads = new CasePayloads(settings);
         this.files = files;
+        this.contacts = new ContactMatcher(api, new PhoneNumbers(settings.phoneRegion()));
     }
 
     DeskResult deliver(DeskDelivery d) throws DeskApiException, InterruptedException {
@@ -49,24 +54,48 @@ final class CaseWriter {
         return new DeskResult(d.ticketRef(), comment(d, d.ticketRef()));
     }
 
-    /** An existing Contact with the customer's email, else phone; else the one upserted by the hub contact id. */
+    /**
+     * An existing Contact with the customer's email, else phone number; else the one upserted by the hub contact id.
+     * When an org's duplicate rule refuses that Contact, the Contact it matched is used if it carries the customer's
+     * email or number; otherwise the delivery fails with an error that says what to change.
+     */
     private String requester(DeskDelivery d) throws DeskApiException, InterruptedException {
         Optional<String> email = TicketText.email(d.contact());
         Optional<String> phone = TicketText.phone(d.contact());
-        if (email.isPresent()) {
-            Optional<String> found = firstId("SELECT Id FROM Contact WHERE Email = " + Soql.quote(email.get())
-                    + " ORDER BY CreatedDate ASC LIMIT 1");
-            if (found.isPresent()) {
-                return found.get();
-            }
-        } else if (phone.isPresent()) {
-            Optional<String> found = firstId("SELECT Id FROM Contact WHERE Phone = " + Soql.quote(phone.get())
-                    + " ORDER BY CreatedDate ASC LIMIT 1");
-            if (found.isPresent()) {
-                return found.get();
-            }
+        Optional<String> found = contacts.existing(email, phone);
+        if (found.isPresent()) {
+            return found.get();
         }
-        return upsert("Contact", settings.contactIdField(), d.contact().id(), payloads.contact(d));
+        try {
+            return upsert("Contact", settings.contactIdField(), d.contact().id(), payloads.contact(d),
+                    settings.allowDuplicateContacts() ? ALLOW_DUPLICATE : Map.of());
+        } catch (DeskApiException e) {
+            Optional<DuplicateRefusal> refusal = DuplicateRefusal.of(e);
+            if (refusal.isEmpty()) {
+                throw e;
+            }
+            Optional<String> same = contacts.sameCustomer(refusal.get().matchedIds(), email, phone);
+            if (same.isPresent()) {
+                LOG.info("conversation {}: duplicate rule {} matched Contact {} with the customer's address; using it",
+                        d.conversation().id(), refusal.get().rule(), same.get());
+                return same.get();
+            }
+            throw refused(refusal.get(), e);
+        }
+    }
+
+    /** A permanent error naming the rule and what the admin can change; no customer data in it. */
+    private DeskApiException refused(DuplicateRefusal r, DeskApiException cause) {
+        String what = "Salesforce duplicate rule " + r.rule() + (settings.allowDuplicateContacts()
+                ? " blocks the customer's new Contact (a rule whose action is Block; allowSave can't override it)"
+                : " refused the customer's new Contact") + ", and none of the " + r.matchedIds().size()
+                + " Contacts it matched has the customer's email address or phone number, so reusing one would put "
+                + "this conversation on another person's record. ";
+        String fix = settings.allowDuplicateContacts()
+                ? "Change the rule's action on create to Allow, or exclude the integration user from it (rule criteria)."
+                : "Set allowDuplicateContacts=true so rules that only alert let the hub save its Contact, or exclude "
+                + "the integration user from the rule.";
+        return new DeskApiException(what + fix, cause.status(), false, null, cause.body());
     }
 
     private String upsertCase(DeskDelivery d, String contactId) throws DeskApiException, InterruptedException {
@@ -81,8 +110,13 @@ final class CaseWriter {
      */
     private String upsert(String object, String field, String value, JsonNode body)
             throws DeskApiException, InterruptedException {
+        return upsert(object, field, value, body, Map.of());
+    }
+
+    private String upsert(String object, String field, String value, JsonNode body, Map<String, String> headers)
+            throws DeskApiException, InterruptedException {
         String path = "/sobjects/" + object + "/" + field + "/" + SalesforceApi.enc(value);
-        DeskResponse answer = api.data("PATCH", path, body);
+        DeskResponse answer = api.data("PATCH", path, body, headers);
         String id = answer.body().path("id").asText("");
         if (id.isEmpty()) {
             id = api.data("GET", path + "?fields=Id", null).body().path("Id").asText("");
@@ -126,10 +160,5 @@ final class CaseWriter {
             }
         }
         return api.data("POST", "/sobjects/CaseComment", payloads.comment(d, caseId)).body().path("id").asText(null);
-    }
-
-    private Optional<String> firstId(String soql) throws DeskApiException, InterruptedException {
-        JsonNode records = api.query(soql);
-        return records.size() == 0 ? Optional.empty() : Optional.of(records.get(0).path("Id").asText());
     }
 }

@@ -72,10 +72,16 @@ final class SalesforceApi {
 
     /** A call under {@code /services/data/<version>}; on 401 logs in again and repeats it once. */
     DeskResponse data(String method, String path, JsonNode body) throws DeskApiException, InterruptedException {
+        return data(method, path, body, Map.of());
+    }
+
+    /** The same with request headers such as {@code Sforce-Duplicate-Rule-Header}. */
+    DeskResponse data(String method, String path, JsonNode body, Map<String, String> headers)
+            throws DeskApiException, InterruptedException {
         String full = "/services/data/" + settings.apiVersion() + path;
         Session s = session();
         try {
-            return s.http().send(method, full, body, Map.of());
+            return s.http().send(method, full, body, headers);
         } catch (DeskApiException e) {
             if (e.status() != 401) {
                 throw e;
@@ -85,13 +91,22 @@ final class SalesforceApi {
                     authenticate();
                 }
             }
-            return session().http().send(method, full, body, Map.of());
+            return session().http().send(method, full, body, headers);
         }
     }
 
     /** A SOQL query's records (first page: every query here has a LIMIT within one page). */
     JsonNode query(String soql) throws DeskApiException, InterruptedException {
         return data("GET", "/query?q=" + enc(soql), null).body().path("records");
+    }
+
+    /**
+     * A SOSL search's records ({@code GET /search/?q=}); the answer is {@code {"searchRecords":[...]}} (older API versions
+     * answered a bare array, read too).
+     */
+    JsonNode search(String sosl) throws DeskApiException, InterruptedException {
+        JsonNode answer = data("GET", "/search/?q=" + enc(sosl), null).body();
+        return answer.isArray() ? answer : answer.path("searchRecords");
     }
 
     /** Salesforce's errorCode for the 403 that means the org's API request limit is used up. */

@@ -37,6 +37,9 @@ public final class SalesforceType implements ConnectorType {
     static final String POLL_INTERVAL = "pollInterval";
     static final String WEBHOOK_SECRET = "webhookSecret";
     static final String WEBHOOK_TOLERANCE = "webhookTolerance";
+    static final String ALLOW_DUPLICATE_CONTACTS = "allowDuplicateContacts";
+    static final String PHONE_REGION = "phoneRegion";
+    static final String CONTACT_EMAILS = "contactEmails";
 
     /** Custom field API names: letters, digits and single underscores, ending in {@code __c}. */
     private static final Pattern CUSTOM_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*__c");
@@ -95,7 +98,20 @@ public final class SalesforceType implements ConnectorType {
                 .define(Setting.of(WEBHOOK_SECRET, SettingType.STRING).secret()
                         .describedAs("shared secret of the signed poll-now webhook; without it the hook is off"))
                 .define(Setting.of(WEBHOOK_TOLERANCE, SettingType.DURATION).withDefault("5m")
-                        .describedAs("how old a poll-now hint's sentAt may be").validatedBy(SalesforceType::positive));
+                        .describedAs("how old a poll-now hint's sentAt may be").validatedBy(SalesforceType::positive))
+                // true: the hub has already looked the customer up by email and phone, so what a duplicate rule
+                // still flags is a fuzzy (e.g. name) match that may be another person; saving the hub's own
+                // Contact is safer than attaching one customer's Case to someone else's record.
+                .define(Setting.of(ALLOW_DUPLICATE_CONTACTS, SettingType.BOOLEAN).withDefault(true)
+                        .describedAs("send Sforce-Duplicate-Rule-Header allowSave=true when creating a Contact, so "
+                                + "duplicate rules that only alert don't refuse it"))
+                .define(Setting.of(PHONE_REGION, SettingType.STRING).withDefault("US")
+                        .describedAs("ISO 3166 country code for numbers stored in Salesforce without a country code, "
+                                + "e.g. (415) 555-1212 in the US or 07700 900123 in GB")
+                        .validatedBy(PhoneNumbers::checkRegion))
+                .define(Setting.of(CONTACT_EMAILS, SettingType.BOOLEAN).withDefault(false)
+                        .describedAs("put the customer's email address on Contacts the hub creates; off because "
+                                + "Salesforce then emails the customer agents' replies the hub already sends"));
     }
 
     @Override

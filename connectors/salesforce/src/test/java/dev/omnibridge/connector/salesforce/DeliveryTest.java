@@ -93,6 +93,8 @@ class DeliveryTest {
     void newConversationUpsertsContactAndCaseByExternalIds() throws Exception {
         start();
         Fixtures.stubQuery(wm, "FROM Contact WHERE Email", "");
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(DATA + "/search/"))
+                .willReturn(json(200, "{\"searchRecords\":[]}")));
         wm.stubFor(patch(urlEqualTo(CONTACT_UPSERT)).willReturn(json(201, Fixtures.upserted("003CONTACT", true))));
         wm.stubFor(patch(urlEqualTo(CASE_UPSERT)).willReturn(json(201, Fixtures.upserted(CASE, true))));
 
@@ -104,7 +106,7 @@ class DeliveryTest {
         wm.verify(patchRequestedFor(urlEqualTo(CONTACT_UPSERT))
                 .withHeader("Authorization", equalTo("Bearer " + TOKEN))
                 .withRequestBody(equalToJson("{\"FirstName\":\"Ann\",\"LastName\":\"Lee\","
-                        + "\"Email\":\"ann@example.com\",\"Phone\":\"+447700900123\"}")));
+                        + "\"Phone\":\"+447700900123\"}")));
         wm.verify(patchRequestedFor(urlEqualTo(CASE_UPSERT))
                 .withHeader("Authorization", equalTo("Bearer " + TOKEN))
                 .withRequestBody(equalToJson("{\"Subject\":\"My order never arrived\","
@@ -169,7 +171,7 @@ class DeliveryTest {
                         + "' ORDER BY CreatedDate DESC LIMIT 100")));
         wm.verify(postRequestedFor(urlEqualTo(DATA + "/sobjects/CaseComment")).withRequestBody(equalToJson(
                 "{\"ParentId\":\"" + CASE + "\",\"CommentBody\":\"Ann Lee via webhook-channel:\\nAny news?\\n\\n"
-                        + "[omnibridge:omnibridge-msg-2-sf]\",\"IsPublished\":true}")));
+                        + "[omnibridge:omnibridge-msg-2-sf]\",\"IsPublished\":true,\"IsNotificationSelected\":false}")));
     }
 
     @Test
@@ -198,7 +200,7 @@ class DeliveryTest {
 
         wm.verify(postRequestedFor(urlEqualTo(DATA + "/sobjects/CaseComment")).withRequestBody(equalToJson(
                 "{\"ParentId\":\"" + CASE + "\",\"CommentBody\":\"Reply was not delivered: opted out\\n\\n"
-                        + "[omnibridge:omnibridge-msg-3-sf]\",\"IsPublished\":false}")));
+                        + "[omnibridge:omnibridge-msg-3-sf]\",\"IsPublished\":false,\"IsNotificationSelected\":false}")));
     }
 
     @Test
