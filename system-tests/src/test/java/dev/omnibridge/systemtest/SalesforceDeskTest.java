@@ -100,6 +100,12 @@ class SalesforceDeskTest extends SystemTestBase {
         return conversationId;
     }
 
+    private List<Call> contactUpserts(String lastName) {
+        return salesforce.calls().stream().filter(c -> c.method().equals("PATCH")
+                && c.path().startsWith(SalesforceApiFake.DATA + "/sobjects/Contact/Omnibridge_Contact_Id__c/")
+                && c.body().path("LastName").asText().equals(lastName)).toList();
+    }
+
     private JsonNode conversation(String id) {
         return hub.http().adminJson("/api/conversations/" + id);
     }
@@ -121,10 +127,9 @@ class SalesforceDeskTest extends SystemTestBase {
     void newConversationUpsertsContactAndCaseByExternalIds() {
         String conversationId = openCase("sf-new", "My parcel sf-new never arrived");
 
-        List<Call> contact = salesforce.calls().stream().filter(c -> c.method().equals("PATCH")
-                && c.path().startsWith(SalesforceApiFake.DATA + "/sobjects/Contact/Omnibridge_Contact_Id__c/")
-                && c.body().path("Email").asText().equals("sf-new@example.com")).toList();
+        List<Call> contact = contactUpserts("sf-new");
         assertThat(contact).as("contact upserts").hasSize(1);
+        assertThat(contact.get(0).body().has("Email")).as("no address for Salesforce to mail").isFalse();
         assertThat(contact.get(0).body().path("LastName").asText()).isEqualTo("sf-new");
         Call upsert = caseUpserts("My parcel sf-new never arrived").get(0);
         assertThat(upsert.body().path("Subject").asText()).isEqualTo("My parcel sf-new never arrived");
@@ -234,6 +239,27 @@ class SalesforceDeskTest extends SystemTestBase {
         assertThat(hint(caseId).statusCode()).isEqualTo(200);
         awaitQuiet(channel, Duration.ofMillis(700));
         assertThat(callbacksFor("sf-reply")).hasSize(1);
+    }
+
+    @Test
+    void agentsReplyReachesTheCustomerOnceAndSalesforceIsGivenNothingToMail() {
+        String conversationId = openCase("sf-once", "Where is sf-once?");
+        assertThat(postToChannel("m-sf-once-2", "sf-once", "Any news sf-once?").statusCode()).isEqualTo(200);
+        Poll.until(ARRIVAL, "the follow-up comment", () -> !comments("Any news sf-once?").isEmpty());
+        String caseId = "500-" + conversationId;
+        salesforce.agentComment(caseId, conversationId, "00aONCE1", "On its way (sf-once)", true, "005ALICE");
+
+        assertThat(hint(caseId).statusCode()).isEqualTo(200);
+        Poll.until(ARRIVAL, "the agent's reply reached the channel", () -> !callbacksFor("sf-once").isEmpty());
+        assertThat(hint(caseId).statusCode()).isEqualTo(200);
+        awaitQuiet(channel, Duration.ofMillis(700));
+
+        assertThat(callbacksFor("sf-once")).extracting(r -> r.text("/text")).containsExactly("On its way (sf-once)");
+        // Salesforce mails a Case's contact only at the contact's Email and when a comment asks for it.
+        assertThat(contactUpserts("sf-once")).isNotEmpty().allSatisfy(c -> assertThat(c.body().has("Email")).isFalse());
+        assertThat(comments("sf-once")).isNotEmpty().allSatisfy(c ->
+                assertThat(c.body().path("IsNotificationSelected").isBoolean()
+                        && !c.body().path("IsNotificationSelected").asBoolean()).isTrue());
     }
 
     @Test

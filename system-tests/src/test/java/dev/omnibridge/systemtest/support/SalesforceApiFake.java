@@ -75,6 +75,9 @@ public final class SalesforceApiFake implements AutoCloseable {
                         + "00DS7000000oxzo/" + INTEGRATION_USER + "\",\"token_type\":\"Bearer\","
                         + "\"issued_at\":\"1732390000000\"}")));
         server.stubFor(get(urlPathEqualTo(QUERY)).atPriority(10).willReturn(json(200, records(List.of()))));
+        // SOSL phone lookups (REST "Search for a String": {"searchRecords":[...]}): nobody has the number yet.
+        server.stubFor(get(urlPathEqualTo(DATA + "/search/")).atPriority(10)
+                .willReturn(json(200, "{\"searchRecords\":[]}")));
         server.stubFor(patch(urlPathMatching(DATA + "/sobjects/Contact/Omnibridge_Contact_Id__c/.+")).atPriority(10)
                 .willReturn(json(201, "{\"id\":\"003-{{request.pathSegments.[6]}}\",\"errors\":[],\"success\":true,"
                         + "\"created\":true}").withTransformers("response-template")));

@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Finds the Contact that already stands for a customer: by email (exact, as Salesforce compares email fields without
- * regard to case), else by phone number in any format. Salesforce keeps phone numbers as typed, so the phone lookup
- * asks the search index for the number's digits in phone fields (SOSL {@code IN PHONE FIELDS}) and keeps only hits
- * whose number equals the customer's in E.164: a search hit is a candidate, never a match by itself.
+ * Finds the Contact that already stands for a customer: by email (SOQL equality on Contact.Email), else by phone
+ * number in any format. Salesforce keeps phone numbers as typed, so the phone lookup asks the search index for the
+ * number's digits in phone fields (SOSL {@code IN PHONE FIELDS}) and keeps only hits whose number equals the
+ * customer's in E.164: a search hit is a candidate, never a match by itself.
  */
 final class ContactMatcher {
     /** Contact's standard phone fields. */
