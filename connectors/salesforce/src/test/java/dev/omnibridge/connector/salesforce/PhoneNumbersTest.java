@@ -47,4 +47,12 @@ class PhoneNumbersTest {
         assertThat(PhoneNumbers.searchDigits("+14155551212")).containsExactly("4155551212", "14155551212");
         assertThat(PhoneNumbers.searchDigits("+447700900123")).containsExactly("7700900123", "447700900123");
     }
+
+    @Test
+    void phoneRegionSettingAcceptsCountryCodesOnly() {
+        assertThat(PhoneNumbers.checkRegion("GB")).isEmpty();
+        assertThat(PhoneNumbers.checkRegion("de")).isEmpty();
+        assertThat(PhoneNumbers.checkRegion("XX")).hasValueSatisfying(m -> assertThat(m).contains("ISO 3166"));
+        assertThat(PhoneNumbers.checkRegion("+1")).isPresent();
+    }
 }
