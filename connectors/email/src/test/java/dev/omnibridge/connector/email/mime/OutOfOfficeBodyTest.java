@@ -91,6 +91,26 @@ class OutOfOfficeBodyTest {
     }
 
     @Test
+    void aQuestionInTheFirstLinesKeepsAnOtherwiseMatchingTextATicket() throws Exception {
+        String statement = "I am on leave until 3 May with limited access to email. ";
+
+        assertThat(noiseOfText(statement + "My colleague Jane handles the invoice.").isNoise()).isTrue();
+        assertThat(noiseOfText(statement + "Can my colleague Jane handle the invoice?")).isEqualTo(Noise.NONE);
+    }
+
+    @Test
+    void theAbsenceMustOpenTheMailAndTheAutoReplyPhraseFollowSoon() throws Exception {
+        String lines = "We ordered forty chairs for the new meeting rooms and only thirty arrived. ".repeat(4);
+
+        assertThat(noiseOfText("I am out of the office until 12 March. " + lines + lines
+                + "For urgent matters call Jane.")).as("phrase beyond the first 600 characters").isEqualTo(Noise.NONE);
+        assertThat(noiseOfText(lines + "I am out of the office until 12 March. For urgent matters call Jane."))
+                .as("absence beyond the first 250 characters").isEqualTo(Noise.NONE);
+        assertThat(noiseOfText("I am out of the office until 12 March. " + lines + "For urgent matters call Jane.")
+                .isNoise()).isTrue();
+    }
+
+    @Test
     void anHtmlOnlyOutOfOfficeIsRecognisedFromItsText() throws Exception {
         Noise noise = parser.parse(RawMail.of("""
                 From: Jane Doe <jane@example.com>
