@@ -145,7 +145,7 @@ final class EmailConnector implements ChannelConnector {
 
     /** The watchers' view of the hub. */
     private final class Sink implements MailboxWatcher.Sink {
-        /** By Message-ID, from importMail to store of the same mail. */
+        /** The acknowledgement of the mail between importMail and store (one Sink per folder), by Message-ID. */
         private final Map<String, PendingAcknowledgement> pending = new ConcurrentHashMap<>();
 
         @Override
@@ -194,8 +194,8 @@ final class EmailConnector implements ChannelConnector {
             if (!count.allowed()) {
                 LOG.info("Email instance {}: new conversation {} from {} imported but not acknowledged: {}",
                         context.instanceId(), ack.opened.token(), Redact.email(ack.opened.customer().value()),
-                        count.full() ? "too many senders today to count this one"
-                                : "it had " + ackCap.perDay() + " acknowledgement(s) today (maxAcknowledgementsPerDay)");
+                        count.full() ? "too many senders today to count this one" : "it had " + ackCap.perDay()
+                                + " acknowledgement(s) today (maxAcknowledgementsPerDay)");
             }
         }
 

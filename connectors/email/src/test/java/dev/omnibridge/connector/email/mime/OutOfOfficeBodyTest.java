@@ -127,7 +127,8 @@ class OutOfOfficeBodyTest {
 
     @Test
     void theReasonNeverQuotesTheText() throws Exception {
-        Noise noise = noiseOfText("I am out of the office until 12 March. Urgent matters: call Jane Roe, +44 20 7946 0000.");
+        Noise noise = noiseOfText(
+                "I am out of the office until 12 March. Urgent matters: call Jane Roe, +44 20 7946 0000.");
 
         assertThat(noise.reason()).doesNotContain("Jane").doesNotContain("March").doesNotContain("7946");
     }
