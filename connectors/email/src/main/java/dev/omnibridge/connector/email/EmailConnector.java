@@ -24,9 +24,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** An email instance: one watcher per IMAP folder brings mail in; agents' replies go out by SMTP. */
@@ -41,6 +43,17 @@ final class EmailConnector implements ChannelConnector {
     private ReplyComposer composer;
     private MailSender sender;
     private final List<MailboxWatcher> watchers = new ArrayList<>();
+    private final Clock clock;
+    private AcknowledgementCap ackCap;
+
+    EmailConnector() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock for token expiry and the acknowledgement cap's day; tests move it */
+    EmailConnector(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void start(ConnectorContext ctx) {
@@ -48,11 +61,12 @@ final class EmailConnector implements ChannelConnector {
         this.settings = EmailSettings.from(ctx.settings());
         this.importer = new MailImporter(ctx, settings);
         this.composer = new ReplyComposer(settings, ctx.instanceId(), ctx.attachments());
+        this.ackCap = new AcknowledgementCap(settings.maxAcknowledgementsPerDay(), clock, ctx::offset);
         EmailSettings.Server imap = settings.imap();
-        MailLogin imapLogin = MailLogins.of(settings, imap, Clock.systemUTC());
+        MailLogin imapLogin = MailLogins.of(settings, imap, clock);
         // One login, one token cache, when IMAP and SMTP log in as the same mailbox.
         MailLogin smtpLogin = settings.smtp().username().equals(imap.username()) && settings.auth() != Auth.PASSWORD
-                ? imapLogin : MailLogins.of(settings, settings.smtp(), Clock.systemUTC());
+                ? imapLogin : MailLogins.of(settings, settings.smtp(), clock);
         this.sender = new MailSender(ctx, settings.smtp(), smtpLogin);
         Duration idle = settings.pollInterval().compareTo(Duration.ofMinutes(20)) > 0 ? Duration.ofMinutes(20)
                 : settings.pollInterval();
@@ -113,8 +127,27 @@ final class EmailConnector implements ChannelConnector {
         }
     }
 
+    /** A new conversation waiting to be stored; whether it is acknowledged is decided as it is stored. */
+    private final class PendingAcknowledgement {
+        private final MailImporter.NewConversation opened;
+        private volatile boolean allowed;
+
+        PendingAcknowledgement(MailImporter.NewConversation opened) {
+            this.opened = opened;
+        }
+
+        void sendIfAllowed() {
+            if (allowed) {
+                acknowledge(opened);
+            }
+        }
+    }
+
     /** The watchers' view of the hub. */
     private final class Sink implements MailboxWatcher.Sink {
+        /** The acknowledgement of the mail between importMail and store (one Sink per folder), by Message-ID. */
+        private final Map<String, PendingAcknowledgement> pending = new ConcurrentHashMap<>();
+
         @Override
         public MailboxWatcher.Imported importMail(String sourceId, byte[] raw, long size) throws IOException {
             MailImporter.Imported imported;
@@ -132,14 +165,42 @@ final class EmailConnector implements ChannelConnector {
                 }
             }
             MailImporter.NewConversation opened = imported.newCustomer();
-            Runnable after = opened != null && settings.acknowledge() ? () -> acknowledge(opened) : null;
-            return new MailboxWatcher.Imported(imported.inbound(), after);
+            if (opened == null || !settings.acknowledge()) {
+                return new MailboxWatcher.Imported(imported.inbound(), null);
+            }
+            PendingAcknowledgement ack = new PendingAcknowledgement(opened);
+            pending.put(opened.messageId(), ack);
+            return new MailboxWatcher.Imported(imported.inbound(), ack::sendIfAllowed);
         }
 
         @Override
         public void store(Inbound inbound, String offsetKey, String offsetValue) throws Exception {
-            context.submit(inbound.withOffsets(Map.of(offsetKey, offsetValue))).toCompletableFuture()
-                    .get(2, TimeUnit.MINUTES);
+            PendingAcknowledgement ack = inbound.messages().size() == 1
+                    ? pending.remove(inbound.messages().get(0).channelMessageId()) : null;
+            if (ack == null) {
+                submit(inbound, Map.of(offsetKey, offsetValue));
+                return;
+            }
+            AcknowledgementCap.Count count;
+            // Count and store under one lock, so two folders cannot save a cap bucket out of order; submits of
+            // mails without an acknowledgement do not wait for it.
+            synchronized (ackCap) {
+                count = ackCap.count(ack.opened.customer().value());
+                Map<String, String> offsets = new HashMap<>(count.offsets());
+                offsets.put(offsetKey, offsetValue);
+                submit(inbound, offsets);
+            }
+            ack.allowed = count.allowed();
+            if (!count.allowed()) {
+                LOG.info("Email instance {}: new conversation {} from {} imported but not acknowledged: {}",
+                        context.instanceId(), ack.opened.token(), Redact.email(ack.opened.customer().value()),
+                        count.full() ? "too many senders today to count this one" : "it had " + ackCap.perDay()
+                                + " acknowledgement(s) today (maxAcknowledgementsPerDay)");
+            }
+        }
+
+        private void submit(Inbound inbound, Map<String, String> offsets) throws Exception {
+            context.submit(inbound.withOffsets(offsets)).toCompletableFuture().get(2, TimeUnit.MINUTES);
         }
 
         @Override

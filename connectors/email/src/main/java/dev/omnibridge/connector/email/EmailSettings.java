@@ -14,7 +14,8 @@ import java.util.Optional;
 public record EmailSettings(Server imap, Server smtp, Auth auth, OAuth oauth, List<String> folders,
                      Duration pollInterval, boolean idle, DoneAction doneAction, String doneFolder,
                      String fromAddress, String fromName, long maxAttachmentBytes, long maxMailBytes,
-                     boolean acknowledge, String ackSubject, String ackText, boolean acceptMailingLists) {
+                     boolean acknowledge, String ackSubject, String ackText, boolean acceptMailingLists,
+                     int maxAcknowledgementsPerDay) {
     static final String IMAP_HOST = "imapHost";
     static final String IMAP_PORT = "imapPort";
     static final String IMAP_SECURITY = "imapSecurity";
@@ -38,6 +39,7 @@ public record EmailSettings(Server imap, Server smtp, Auth auth, OAuth oauth, Li
     static final String ACK_SUBJECT = "acknowledgementSubject";
     static final String ACK_TEXT = "acknowledgementText";
     static final String ACCEPT_MAILING_LISTS = "acceptMailingLists";
+    static final String MAX_ACKS_PER_DAY = "maxAcknowledgementsPerDay";
     static final String AUTH = "auth";
     static final String OAUTH_TENANT = "oauthTenant";
     static final String OAUTH_CLIENT_ID = "oauthClientId";
@@ -116,7 +118,7 @@ public record EmailSettings(Server imap, Server smtp, Auth auth, OAuth oauth, Li
                 done, doneFolder, s.string(FROM_ADDRESS).toLowerCase(Locale.ROOT),
                 s.optionalString(FROM_NAME).orElse(null), s.longValue(MAX_ATTACHMENT_BYTES),
                 s.longValue(MAX_MAIL_BYTES), s.bool(ACKNOWLEDGE), s.string(ACK_SUBJECT), s.string(ACK_TEXT),
-                s.bool(ACCEPT_MAILING_LISTS));
+                s.bool(ACCEPT_MAILING_LISTS), s.integer(MAX_ACKS_PER_DAY));
     }
 
     private static OAuth oauth(Auth auth, Settings s) {

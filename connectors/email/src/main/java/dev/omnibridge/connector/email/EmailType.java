@@ -119,7 +119,13 @@ public final class EmailType implements ConnectorType {
                 .define(Setting.of(EmailSettings.ACCEPT_MAILING_LISTS, SettingType.BOOLEAN).withDefault(false)
                         .describedAs("import mailing-list mail (List-Id, List-Unsubscribe or List-Post header) as "
                                 + "customer messages; it is never acknowledged. When false it is recorded as "
-                                + "ignored"));
+                                + "ignored"))
+                .define(Setting.of(EmailSettings.MAX_ACKS_PER_DAY, SettingType.INT).withDefault(3)
+                        .validatedBy(Validator.range(1, 1000))
+                        .describedAs("the most acknowledgements one sender address gets per calendar day (UTC), "
+                                + "whatever its mail's headers say, so an auto-responder no noise check catches "
+                                + "cannot keep a loop going; later new conversations are imported but not "
+                                + "acknowledged"));
     }
 
     @Override

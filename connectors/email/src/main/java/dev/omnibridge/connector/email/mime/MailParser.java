@@ -77,7 +77,7 @@ public final class MailParser {
                 content.html(),
                 walker.attachments(),
                 walker.notes(),
-                NoiseClassifier.classify(message, contentType, fromAddress, subject),
+                NoiseClassifier.classify(message, contentType, fromAddress, subject, content.fullText()),
                 HeaderText.present(message, MailHeaders.ORIGIN));
     }
 

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * "I was absent when the parcel came", "Absence of invoice" or "不在票が届きました" (a missed-delivery slip) is
  * not matched.
  *
+ * <p>Responders that also keep the original subject are recognised by the fixed opening of their text, under the
+ * stricter conditions of {@link OutOfOfficeText}.
+ *
  * <p>Mailing-list mail is recognised by the list headers of RFC 2919 (List-Id) and RFC 2369 (List-Unsubscribe,
  * List-Post), which list servers add and a person's mail client never does; many lists send no Precedence header.
  * List-Help, List-Subscribe, List-Owner and List-Archive are not checked: list servers send them only together with
@@ -52,7 +55,9 @@ final class NoiseClassifier {
     private NoiseClassifier() {
     }
 
-    static Noise classify(Part message, HeaderParams contentType, String senderAddress, String subject) {
+    /** @param text the complete text body, for out-of-office replies known only by their wording */
+    static Noise classify(Part message, HeaderParams contentType, String senderAddress, String subject,
+                          String text) {
         if (contentType.value().equals("multipart/report")) {
             String reportType = contentType.param("report-type");
             if ("delivery-status".equalsIgnoreCase(reportType)) {
@@ -89,6 +94,10 @@ final class NoiseClassifier {
         if (subject != null && OUT_OF_OFFICE_SUBJECT.matcher(subject.strip()).lookingAt()) {
             // The reason never quotes the subject: it is the sender's text and ends up in logs.
             return Noise.autoReply("out-of-office subject");
+        }
+        if (OutOfOfficeText.matches(text)) {
+            // Like the subject, the text is the sender's and never goes into the reason.
+            return Noise.autoReply("out-of-office text");
         }
         String returnPath = HeaderText.raw(message, MailHeaders.RETURN_PATH);
         if (returnPath != null && returnPath.replaceAll("\\s", "").equals("<>")) {
