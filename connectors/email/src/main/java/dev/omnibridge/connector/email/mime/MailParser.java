@@ -78,7 +78,8 @@ public final class MailParser {
                 walker.attachments(),
                 walker.notes(),
                 NoiseClassifier.classify(message, contentType, fromAddress, subject),
-                HeaderText.present(message, MailHeaders.ORIGIN));
+                HeaderText.present(message, MailHeaders.ORIGIN),
+                walker.incomplete());
     }
 
     private static MimeMessage read(byte[] raw) throws MalformedMailException {
