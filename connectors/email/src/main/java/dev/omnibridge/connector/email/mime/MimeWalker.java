@@ -5,7 +5,9 @@ import jakarta.activation.DataSource;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -176,17 +178,28 @@ final class MimeWalker {
 
     /**
      * S/MIME in one opaque part (RFC 8551 3.2): encrypted ("enveloped-data"), or signed with the content inside the
-     * signature ("signed-data"). Either way the hub cannot show it without a crypto library; the part is kept as an
-     * attachment and the note says why the text is missing.
+     * signature ("signed-data"). Signed content is taken out and shown like that of multipart/signed. Encrypted
+     * content cannot be read without the recipient's key: the part is kept as an attachment and the note says why
+     * the text is missing.
      */
     private Body smime(Part part, String path, HeaderParams type, HeaderParams disposition, String fileName)
             throws MalformedMailException {
+        PartReader.Bounded content = PartReader.readBounded(part, maxAttachmentBytes, where(path));
+        SmimeKind kind = SmimeKind.of(type.param("smime-type"), content.data());
+        byte[] signed = kind == SmimeKind.SIGNED && content.data() != null && !content.damaged()
+                ? SignedDataContent.extract(content.data()) : null;
+        if (signed != null) {
+            try {
+                return walk(new MimeBodyPart(new ByteArrayInputStream(signed)), child(path, 0), "text/plain",
+                        false, true);
+            } catch (MessagingException e) {
+                // the signed entity's header cannot be read: keep the part as it came, with the note below
+            }
+        }
         int before = attachments.size();
-        addAttachment(part, path, type, disposition, fileName == null ? "smime.p7m" : fileName);
-        String kind = SmimeKind.of(type.param("smime-type"), before < attachments.size()
-                ? attachments.get(attachments.size() - 1).data() : null);
-        if (kind != null) {
-            notes.add(kind + keptAs(before, "; it is attached as "));
+        addAttachment(part, path, type, disposition, fileName == null ? "smime.p7m" : fileName, content);
+        if (kind.note != null) {
+            notes.add(kind.note + keptAs(before, "; it is attached as "));
         }
         return Body.EMPTY;
     }
@@ -255,6 +268,12 @@ final class MimeWalker {
 
     private void addAttachment(Part part, String path, HeaderParams type, HeaderParams disposition, String fileName)
             throws MalformedMailException {
+        addAttachment(part, path, type, disposition, fileName,
+                PartReader.readBounded(part, maxAttachmentBytes, where(path)));
+    }
+
+    private void addAttachment(Part part, String path, HeaderParams type, HeaderParams disposition, String fileName,
+            PartReader.Bounded content) {
         String mediaType = type.value();
         if (mediaType.equals("message/global")) {
             mediaType = "message/rfc822"; // the UTF-8 variant; agents' tools know .eml
@@ -263,7 +282,6 @@ final class MimeWalker {
             fileName = FORWARDED_NAME;
         }
         String safeName = FileNames.sanitize(fileName, mediaType);
-        PartReader.Bounded content = PartReader.readBounded(part, maxAttachmentBytes, where(path));
         if (content.damaged()) {
             incomplete = true;
             notes.add("attachment " + safeName + " (" + mediaType + ") could not be "

@@ -3,18 +3,17 @@ package dev.omnibridge.connector.email.mime;
 import java.util.Locale;
 
 /**
- * What an opaque S/MIME part (application/pkcs7-mime) holds, as a note for the agent, or null when it is nothing
- * the agent misses (certificates only, compressed data).
+ * What an opaque S/MIME part (application/pkcs7-mime) holds: encrypted or signed content, or something the agent
+ * does not miss (certificates only, compressed data), which is an attachment like any other.
  *
  * <p>The {@code smime-type} parameter says it (RFC 8551 3.2.2); older clients leave it out, and then the CMS
  * content type at the start of the DER data does (RFC 5652 3: ContentInfo begins with the content type OID). Only
  * the OID is looked at: no crypto, no parsing of the rest.
  */
-final class SmimeKind {
-
-    static final String ENCRYPTED = "the content is encrypted (S/MIME) and cannot be read by the hub";
-    static final String SIGNED = "the content is signed with S/MIME in the opaque form (signed-data), which the hub "
-            + "cannot unwrap";
+enum SmimeKind {
+    ENCRYPTED("the content is encrypted (S/MIME) and cannot be read by the hub"),
+    SIGNED("the content is signed with S/MIME in the opaque form (signed-data) and could not be unwrapped"),
+    OTHER(null);
 
     /** DER of the OIDs id-envelopedData (1.2.840.113549.1.7.3) and id-signedData (1.2.840.113549.1.7.2). */
     private static final byte[] ENVELOPED_OID = {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D,
@@ -27,11 +26,15 @@ final class SmimeKind {
     /** ContentInfo's SEQUENCE header is at most 6 bytes (tag, long length), then the OID. */
     private static final int OID_WINDOW = 8;
 
-    private SmimeKind() {
+    /** The note for the agent when the content cannot be shown, or null. */
+    final String note;
+
+    SmimeKind(String note) {
+        this.note = note;
     }
 
     /** @param smimeType the smime-type parameter or null; @param data the decoded part, or null when not kept */
-    static String of(String smimeType, byte[] data) {
+    static SmimeKind of(String smimeType, byte[] data) {
         String declared = smimeType == null ? "" : smimeType.trim().toLowerCase(Locale.ROOT);
         switch (declared) {
             case "enveloped-data", "authenveloped-data":
@@ -41,15 +44,15 @@ final class SmimeKind {
             case "":
                 break;
             default:
-                return null; // certs-only, compressed-data: an attachment like any other
+                return OTHER; // certs-only, compressed-data: an attachment like any other
         }
         if (data == null) {
-            return null;
+            return OTHER;
         }
         if (startsWithOid(data, ENVELOPED_OID) || startsWithOid(data, AUTH_ENVELOPED_OID)) {
             return ENCRYPTED;
         }
-        return startsWithOid(data, SIGNED_OID) ? SIGNED : null;
+        return startsWithOid(data, SIGNED_OID) ? SIGNED : OTHER;
     }
 
     private static boolean startsWithOid(byte[] data, byte[] oid) {

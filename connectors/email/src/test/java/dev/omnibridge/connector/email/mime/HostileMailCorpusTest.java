@@ -228,4 +228,42 @@ class HostileMailCorpusTest {
         assertThat(mail.attachments()).isEmpty();
         assertThat(mail.notes()).isEmpty();
     }
+
+    @Test
+    void opaqueSmimeSignedMailShowsTheSignedContent() throws Exception {
+        ParsedMail mail = parser.parse(corpus("smime-opaque-signed.eml"));
+
+        assertThat(mail.text()).isEqualTo("My order 4711 never arrived.");
+        assertThat(mail.attachments()).as("the signature is not for agents, as with multipart/signed").isEmpty();
+        assertThat(mail.notes()).isEmpty();
+    }
+
+    /** Outlook writes BER: indefinite lengths and the content in 4096-byte OCTET STRING chunks. */
+    @Test
+    void opaqueSmimeSignedMailInStreamedBerShowsTheSignedMultipart() throws Exception {
+        ParsedMail mail = parser.parse(corpus("smime-opaque-signed-ber.eml"));
+
+        assertThat(mail.text()).isEqualTo("My order 4711 never arrived. The log is attached.");
+        assertThat(mail.attachments()).singleElement().satisfies(log -> {
+            assertThat(log.fileName()).isEqualTo("order.log");
+            assertThat(log.size()).isEqualTo(6900);
+            assertThat(new String(log.data(), StandardCharsets.US_ASCII))
+                    .endsWith("2026-12-03 10:02:29 order 4711 status pending\n");
+        });
+        assertThat(mail.notes()).isEmpty();
+    }
+
+    @Test
+    void opaqueSmimeSignedDataThatCannotBeUnwrappedIsKeptWithANote() throws Exception {
+        String raw = new String(corpus("smime-opaque-signed.eml"), StandardCharsets.UTF_8);
+        int body = raw.indexOf("\r\n\r\n") + 4;
+        String truncated = raw.substring(0, body) + raw.substring(body, body + 3 * 66) + "\r\n";
+
+        ParsedMail mail = parser.parse(truncated.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(mail.text()).isEmpty();
+        assertThat(mail.notes()).containsExactly("the content is signed with S/MIME in the opaque form (signed-data) "
+                + "and could not be unwrapped; it is attached as smime.p7m");
+        assertThat(mail.attachments()).extracting(MailPart::fileName).containsExactly("smime.p7m");
+    }
 }
