@@ -282,7 +282,7 @@ final class MimeWalker {
             fileName = FORWARDED_NAME;
         }
         String safeName = FileNames.sanitize(fileName, mediaType);
-        if (content.damaged()) {
+        if (content.damaged() && content.data() != null) { // an omitted attachment gets its size note only
             incomplete = true;
             notes.add("attachment " + safeName + " (" + mediaType + ") could not be "
                     + (content.size() == 0 ? "decoded" : "fully decoded") + " (" + PartReader.encodingName(part)

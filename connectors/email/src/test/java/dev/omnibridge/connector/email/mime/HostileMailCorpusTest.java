@@ -266,4 +266,12 @@ class HostileMailCorpusTest {
                 + "and could not be unwrapped; it is attached as smime.p7m");
         assertThat(mail.attachments()).extracting(MailPart::fileName).containsExactly("smime.p7m");
     }
+
+    @Test
+    void aDamagedAttachmentOverTheLimitGetsOnlyItsSizeNote() throws Exception {
+        ParsedMail mail = new MailParser(16).parse(corpus("bad-base64-attachment.eml"));
+
+        assertThat(mail.attachments()).isEmpty();
+        assertThat(mail.notes()).singleElement().asString().startsWith("attachment invoice.pdf omitted: ");
+    }
 }
