@@ -246,7 +246,8 @@ final class MimeWalker {
         byte[] bytes = decoded.data();
         if (decoded.damaged()) {
             incomplete = true;
-            notes.add("the text of " + where(path) + " (" + type.value() + ") could not be fully decoded ("
+            notes.add((path.isEmpty() ? "the message text" : "the text of part " + path) + " (" + type.value()
+                    + ") could not be fully decoded ("
                     + PartReader.encodingName(part) + ")" + KEPT_AS_IS);
         }
         String charset = type.param("charset");
@@ -274,6 +275,7 @@ final class MimeWalker {
 
     private void addAttachment(Part part, String path, HeaderParams type, HeaderParams disposition, String fileName,
             PartReader.Bounded content) {
+        boolean nameMadeUp = fileName == null;
         String mediaType = type.value();
         if (mediaType.equals("message/global")) {
             mediaType = "message/rfc822"; // the UTF-8 variant; agents' tools know .eml
@@ -298,7 +300,7 @@ final class MimeWalker {
         }
         String contentId = contentId(part);
         boolean inline = contentId != null && !disposition.value().equals("attachment");
-        add(new MailPart(safeName, mediaType, content.data(), contentId, inline), fileName == null);
+        add(new MailPart(safeName, mediaType, content.data(), contentId, inline), nameMadeUp);
     }
 
     /**

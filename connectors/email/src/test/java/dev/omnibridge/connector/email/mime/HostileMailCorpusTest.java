@@ -39,8 +39,8 @@ class HostileMailCorpusTest {
         ParsedMail mail = parser.parse(corpus("bad-base64-text.eml"));
 
         assertThat(mail.text()).isEqualTo(ORDER_TEXT);
-        assertThat(mail.notes()).containsExactly("the text of message body (text/plain) could not be fully decoded "
-                + "(base64); what was readable is kept and the original mail is attached");
+        assertThat(mail.notes()).containsExactly("the message text (text/plain) could not be fully decoded (base64); "
+                + "what was readable is kept and the original mail is attached");
         assertThat(mail.incomplete()).isTrue();
     }
 
