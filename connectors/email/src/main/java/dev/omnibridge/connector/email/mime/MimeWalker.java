@@ -34,6 +34,7 @@ final class MimeWalker {
             "application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature");
     /** The version part of multipart/encrypted; it says nothing an agent could use. */
     private static final Set<String> ENCRYPTION_CONTROL = Set.of("application/pgp-encrypted");
+    private static final String INLINE_PGP = "-----BEGIN PGP MESSAGE-----";
     private static final Set<String> PKCS7_MIME = Set.of("application/pkcs7-mime", "application/x-pkcs7-mime");
     private static final String KEPT_AS_IS = "; what was readable is kept and the original mail is attached";
     private static final Pattern META_CHARSET =
@@ -263,6 +264,10 @@ final class MimeWalker {
         }
         if ("flowed".equalsIgnoreCase(type.param("format"))) {
             text = FlowedText.unflow(text, "yes".equalsIgnoreCase(type.param("delsp")));
+        }
+        if (text.stripLeading().startsWith(INLINE_PGP)) {
+            // Inline PGP (no MIME structure): the text is ciphertext; say so rather than leave the agent puzzling.
+            notes.add("the text is encrypted (inline PGP) and cannot be read by the hub");
         }
         return new Body(text, null);
     }

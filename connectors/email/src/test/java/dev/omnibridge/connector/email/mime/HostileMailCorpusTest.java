@@ -274,4 +274,22 @@ class HostileMailCorpusTest {
         assertThat(mail.attachments()).isEmpty();
         assertThat(mail.notes()).singleElement().asString().startsWith("attachment invoice.pdf omitted: ");
     }
+
+    @Test
+    void inlinePgpEncryptedTextIsNotedAsEncrypted() throws Exception {
+        String armored = new String(corpus("pgp-encrypted.eml"), StandardCharsets.UTF_8);
+        armored = armored.substring(armored.indexOf("-----BEGIN PGP MESSAGE-----"),
+                armored.indexOf("-----END PGP MESSAGE-----") + "-----END PGP MESSAGE-----".length());
+
+        ParsedMail mail = parser.parse(RawMail.of("""
+                From: a@example.com
+                Message-ID: <inline-pgp@example.com>
+                Content-Type: text/plain; charset=us-ascii
+
+                %s
+                """.formatted(armored.replace("\r\n", "\n"))));
+
+        assertThat(mail.text()).startsWith("-----BEGIN PGP MESSAGE-----");
+        assertThat(mail.notes()).containsExactly("the text is encrypted (inline PGP) and cannot be read by the hub");
+    }
 }
