@@ -60,7 +60,8 @@ final class MailImporter {
     }
 
     Imported importMail(byte[] raw) throws IOException {
-        URI original = keepOriginal(raw);
+        Attachment kept = keepOriginal(raw);
+        URI original = kept.location();
         String rawId = "raw-" + original.getSchemeSpecificPart();
         ParsedMail mail;
         try {
@@ -89,6 +90,9 @@ final class MailImporter {
                 mail.references());
         List<String> notes = new ArrayList<>(mail.notes());
         List<Attachment> attachments = store(mail.attachments(), notes);
+        if (mail.incomplete()) {
+            attachments.add(kept); // some part could not be decoded: the agent gets the whole mail to open
+        }
         Message message = Message.builder().direction(Direction.INBOUND)
                 .channel(new ChannelRef(EmailType.NAME, context.instanceId()))
                 .channelMessageId(mail.messageId()).threadKey(thread.threadKey())
@@ -113,9 +117,9 @@ final class MailImporter {
         return new Imported(Inbound.skipped(skipped), null);
     }
 
-    private URI keepOriginal(byte[] raw) throws IOException {
+    private Attachment keepOriginal(byte[] raw) throws IOException {
         return context.attachments().store("original.eml", "message/rfc822", new ByteArrayInputStream(raw),
-                Math.max(raw.length, 1)).location();
+                Math.max(raw.length, 1));
     }
 
     private static Address senderOf(ParsedMail mail) {

@@ -78,7 +78,8 @@ public final class MailParser {
                 walker.attachments(),
                 walker.notes(),
                 NoiseClassifier.classify(message, contentType, fromAddress, subject, content.fullText()),
-                HeaderText.present(message, MailHeaders.ORIGIN));
+                HeaderText.present(message, MailHeaders.ORIGIN),
+                walker.incomplete());
     }
 
     private static MimeMessage read(byte[] raw) throws MalformedMailException {
@@ -221,8 +222,8 @@ public final class MailParser {
     /**
      * Session-level leniency. Several of these switches are read by Jakarta Mail from system properties instead,
      * which a plugin must not change for the whole JVM; the parser covers those cases itself (own parameter and
-     * encoded-word decoding, own charset fallback), and the properties are set here for the code paths that do
-     * read the session.
+     * encoded-word decoding, own charset fallback, own lenient transfer decoding in {@link PartReader}), and the
+     * properties are set here for the code paths that do read the session.
      */
     private static Properties lenientProperties() {
         Properties p = new Properties();
@@ -234,7 +235,6 @@ public final class MailParser {
         p.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
         p.setProperty("mail.mime.multipart.ignoremissingboundaryparameter", "false");
         p.setProperty("mail.mime.multipart.allowempty", "true");
-        p.setProperty("mail.mime.base64.ignoreerrors", "true");
         p.setProperty("mail.mime.ignoreunknownencoding", "true");
         p.setProperty("mail.mime.allowutf8", "false"); // header bytes stay byte-per-char; HeaderText repairs them
         return p;

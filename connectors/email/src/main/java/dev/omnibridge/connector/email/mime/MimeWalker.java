@@ -5,12 +5,16 @@ import jakarta.activation.DataSource;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -28,12 +32,20 @@ final class MimeWalker {
     private static final String FORWARDED_NAME = "forwarded.eml";
     private static final Set<String> SIGNATURES = Set.of(
             "application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature");
+    /** The version part of multipart/encrypted; it says nothing an agent could use. */
+    private static final Set<String> ENCRYPTION_CONTROL = Set.of("application/pgp-encrypted");
+    private static final String INLINE_PGP = "-----BEGIN PGP MESSAGE-----";
+    private static final Set<String> PKCS7_MIME = Set.of("application/pkcs7-mime", "application/x-pkcs7-mime");
+    private static final String KEPT_AS_IS = "; what was readable is kept and the original mail is attached";
     private static final Pattern META_CHARSET =
             Pattern.compile("(?i)<meta[^>]+charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9._:-]+)");
 
     private final long maxAttachmentBytes;
     private final List<MailPart> attachments = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Indexes into {@link #attachments} whose file name the parser made up because the sender gave none. */
+    private final Set<Integer> madeUpNames = new HashSet<>();
+    private boolean incomplete;
 
     MimeWalker(long maxAttachmentBytes) {
         this.maxAttachmentBytes = maxAttachmentBytes;
@@ -45,6 +57,11 @@ final class MimeWalker {
 
     List<String> notes() {
         return notes;
+    }
+
+    /** True when some content could not be decoded, so the original mail is the only complete copy. */
+    boolean incomplete() {
+        return incomplete;
     }
 
     /** Text and HTML found in a subtree; either may be null. The HTML is raw (unsanitised) at this stage. */
@@ -74,6 +91,9 @@ final class MimeWalker {
         if (isText && !forceAttachment && (top || (!attachment && fileName == null))) {
             return readText(part, path, type);
         }
+        if (PKCS7_MIME.contains(type.value())) {
+            return smime(part, path, type, disposition, fileName);
+        }
         addAttachment(part, path, type, disposition, fileName);
         return Body.EMPTY;
     }
@@ -94,6 +114,7 @@ final class MimeWalker {
             case "alternative" -> alternative(children, path);
             case "related" -> related(children, path, type.param("start"));
             case "signed" -> signed(children, path);
+            case "encrypted" -> encrypted(children, path);
             default -> mixed(children, path, childDefault);
         };
     }
@@ -140,6 +161,57 @@ final class MimeWalker {
         return join(bodies);
     }
 
+    /**
+     * PGP/MIME (RFC 3156): a control part ("Version: 1") and the encrypted data. The hub has no key, so the agent
+     * gets the data as an attachment, for a mail client that has one, and a note instead of silence.
+     */
+    private Body encrypted(List<BodyPart> children, String path) throws MalformedMailException {
+        int before = attachments.size();
+        for (int i = 0; i < children.size(); i++) {
+            if (!ENCRYPTION_CONTROL.contains(contentType(children.get(i), "text/plain").value())) {
+                walk(children.get(i), child(path, i), "application/octet-stream", true, false);
+            }
+        }
+        notes.add("the content is encrypted (PGP/MIME) and cannot be read by the hub"
+                + keptAs(before, "; the encrypted part is attached as "));
+        return Body.EMPTY;
+    }
+
+    /**
+     * S/MIME in one opaque part (RFC 8551 3.2): encrypted ("enveloped-data"), or signed with the content inside the
+     * signature ("signed-data"). Signed content is taken out and shown like that of multipart/signed. Encrypted
+     * content cannot be read without the recipient's key: the part is kept as an attachment and the note says why
+     * the text is missing.
+     */
+    private Body smime(Part part, String path, HeaderParams type, HeaderParams disposition, String fileName)
+            throws MalformedMailException {
+        PartReader.Bounded content = PartReader.readBounded(part, maxAttachmentBytes, where(path));
+        SmimeKind kind = SmimeKind.of(type.param("smime-type"), content.data());
+        byte[] signed = kind == SmimeKind.SIGNED && content.data() != null && !content.damaged()
+                ? SignedDataContent.extract(content.data()) : null;
+        if (signed != null) {
+            try {
+                return walk(new MimeBodyPart(new ByteArrayInputStream(signed)), child(path, 0), "text/plain",
+                        false, true);
+            } catch (MessagingException e) {
+                // the signed entity's header cannot be read: keep the part as it came, with the note below
+            }
+        }
+        int before = attachments.size();
+        addAttachment(part, path, type, disposition, fileName == null ? "smime.p7m" : fileName, content);
+        if (kind.note != null) {
+            notes.add(kind.note + keptAs(before, "; it is attached as "));
+        }
+        return Body.EMPTY;
+    }
+
+    /** Names the attachments added since {@code before}, for a note. */
+    private String keptAs(int before, String lead) {
+        List<String> names = attachments.subList(before, attachments.size()).stream()
+                .map(MailPart::fileName).toList();
+        return names.isEmpty() ? "" : lead + String.join(", ", names);
+    }
+
     private Body mixed(List<BodyPart> children, String path, String childDefault) throws MalformedMailException {
         List<Body> bodies = new ArrayList<>();
         for (int i = 0; i < children.size(); i++) {
@@ -171,7 +243,14 @@ final class MimeWalker {
     }
 
     private Body readText(Part part, String path, HeaderParams type) throws MalformedMailException {
-        byte[] bytes = PartReader.readAll(part, where(path));
+        PartReader.Decoded decoded = PartReader.readAll(part, where(path));
+        byte[] bytes = decoded.data();
+        if (decoded.damaged()) {
+            incomplete = true;
+            notes.add((path.isEmpty() ? "the message text" : "the text of part " + path) + " (" + type.value()
+                    + ") could not be fully decoded ("
+                    + PartReader.encodingName(part) + ")" + KEPT_AS_IS);
+        }
         String charset = type.param("charset");
         boolean html = type.value().equals("text/html");
         if (charset == null && html) {
@@ -186,11 +265,22 @@ final class MimeWalker {
         if ("flowed".equalsIgnoreCase(type.param("format"))) {
             text = FlowedText.unflow(text, "yes".equalsIgnoreCase(type.param("delsp")));
         }
+        if (text.stripLeading().startsWith(INLINE_PGP)) {
+            // Inline PGP (no MIME structure): the text is ciphertext; say so rather than leave the agent puzzling.
+            notes.add("the text is encrypted (inline PGP) and cannot be read by the hub");
+        }
         return new Body(text, null);
     }
 
     private void addAttachment(Part part, String path, HeaderParams type, HeaderParams disposition, String fileName)
             throws MalformedMailException {
+        addAttachment(part, path, type, disposition, fileName,
+                PartReader.readBounded(part, maxAttachmentBytes, where(path)));
+    }
+
+    private void addAttachment(Part part, String path, HeaderParams type, HeaderParams disposition, String fileName,
+            PartReader.Bounded content) {
+        boolean nameMadeUp = fileName == null;
         String mediaType = type.value();
         if (mediaType.equals("message/global")) {
             mediaType = "message/rfc822"; // the UTF-8 variant; agents' tools know .eml
@@ -199,7 +289,15 @@ final class MimeWalker {
             fileName = FORWARDED_NAME;
         }
         String safeName = FileNames.sanitize(fileName, mediaType);
-        PartReader.Bounded content = PartReader.readBounded(part, maxAttachmentBytes, where(path));
+        if (content.damaged() && content.data() != null) { // an omitted attachment gets its size note only
+            incomplete = true;
+            notes.add("attachment " + safeName + " (" + mediaType + ") could not be "
+                    + (content.size() == 0 ? "decoded" : "fully decoded") + " (" + PartReader.encodingName(part)
+                    + ")" + (content.size() == 0 ? "; the original mail is attached" : KEPT_AS_IS));
+            if (content.size() == 0) {
+                return;
+            }
+        }
         if (content.data() == null) {
             notes.add("attachment " + safeName + " omitted: " + content.size() + " bytes exceeds the "
                     + maxAttachmentBytes + " byte limit");
@@ -207,7 +305,32 @@ final class MimeWalker {
         }
         String contentId = contentId(part);
         boolean inline = contentId != null && !disposition.value().equals("attachment");
-        attachments.add(new MailPart(safeName, mediaType, content.data(), contentId, inline));
+        add(new MailPart(safeName, mediaType, content.data(), contentId, inline), nameMadeUp);
+    }
+
+    /**
+     * Adds an attachment unless the mail already has one with the same bytes: Outlook and Google send an invitation
+     * as a text/calendar alternative and again as invite.ics, and some clients attach an inline image a second
+     * time. The copy kept takes the sender's file name over a made-up one, and stays inline if either was.
+     */
+    private void add(MailPart part, boolean nameMadeUp) {
+        for (int i = 0; i < attachments.size(); i++) {
+            MailPart kept = attachments.get(i);
+            if (Arrays.equals(kept.data(), part.data())) {
+                boolean takeName = madeUpNames.contains(i) && !nameMadeUp;
+                if (takeName) {
+                    madeUpNames.remove(i);
+                }
+                attachments.set(i, new MailPart(takeName ? part.fileName() : kept.fileName(), kept.mediaType(),
+                        kept.data(), kept.contentId() != null ? kept.contentId() : part.contentId(),
+                        kept.inline() || part.inline()));
+                return;
+            }
+        }
+        if (nameMadeUp) {
+            madeUpNames.add(attachments.size());
+        }
+        attachments.add(part);
     }
 
     private static MimeMultipart open(Part part, String path, HeaderParams type) throws MalformedMailException {

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param notes      human-readable notes about content that was left out or repaired
  * @param noise      why this mail must not open a ticket, or {@link Noise#NONE}
  * @param sentByHub  true when the mail carries {@link MailHeaders#ORIGIN}
+ * @param incomplete true when some part could not be fully decoded (a note says which): the original mail is the
+ *                   only complete copy, so the importer attaches it for the agent
  */
 public record ParsedMail(
         String messageId,
@@ -38,7 +40,8 @@ public record ParsedMail(
         List<MailPart> attachments,
         List<String> notes,
         Noise noise,
-        boolean sentByHub) {
+        boolean sentByHub,
+        boolean incomplete) {
 
     public ParsedMail {
         Objects.requireNonNull(messageId, "messageId");

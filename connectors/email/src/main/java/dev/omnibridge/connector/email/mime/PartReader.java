@@ -19,7 +19,11 @@ final class PartReader {
     private PartReader() {
     }
 
-    /** The part's content with its Content-Transfer-Encoding undone; an unknown encoding is read as is. */
+    /**
+     * The part's content with its Content-Transfer-Encoding undone; an unknown encoding is read as is. Decoding is
+     * lenient: bad input is skipped or ends the part, never fails it, and the stream is a {@link DecodingReport}
+     * that tells whether that happened.
+     */
     static InputStream decodedStream(Part part) throws MessagingException, IOException {
         InputStream raw;
         if (part instanceof MimeBodyPart body) {
@@ -30,13 +34,24 @@ final class PartReader {
             raw = part.getInputStream();
         }
         String encoding = HeaderParams.parse(HeaderText.raw(part, "Content-Transfer-Encoding")).value();
-        return DECODED_ENCODINGS.contains(encoding) ? MimeUtility.decode(raw, encoding) : raw;
+        if (encoding.equals("base64")) {
+            return new LenientBase64InputStream(raw);
+        }
+        return DECODED_ENCODINGS.contains(encoding) ? new SalvagingInputStream(MimeUtility.decode(raw, encoding))
+                : raw;
+    }
+
+    /** The Content-Transfer-Encoding as named in notes: lower case, and only the ones the parser decodes. */
+    static String encodingName(Part part) {
+        String encoding = HeaderParams.parse(HeaderText.raw(part, "Content-Transfer-Encoding")).value();
+        return DECODED_ENCODINGS.contains(encoding) ? encoding : "transfer encoding";
     }
 
     /** All decoded bytes; for body text, which has no size limit of its own. */
-    static byte[] readAll(Part part, String where) throws MalformedMailException {
+    static Decoded readAll(Part part, String where) throws MalformedMailException {
         try (InputStream in = decodedStream(part)) {
-            return in.readAllBytes();
+            byte[] data = in.readAllBytes();
+            return new Decoded(data, damaged(in));
         } catch (MessagingException | IOException | RuntimeException e) {
             throw unreadable(where, e);
         }
@@ -51,7 +66,7 @@ final class PartReader {
         try (InputStream in = decodedStream(part)) {
             byte[] head = in.readNBytes(cap);
             if (head.length <= limit) {
-                return new Bounded(head, head.length);
+                return new Bounded(head, head.length, damaged(in));
             }
             long total = head.length;
             head = null; // release before draining a possibly huge remainder
@@ -59,7 +74,7 @@ final class PartReader {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 total += n;
             }
-            return new Bounded(null, total);
+            return new Bounded(null, total, damaged(in));
         } catch (MessagingException | IOException | RuntimeException e) {
             throw unreadable(where, e);
         }
@@ -69,7 +84,18 @@ final class PartReader {
         return new MalformedMailException("cannot read " + where + ": " + e.getClass().getSimpleName());
     }
 
-    /** @param data the bytes, or null when the content exceeded the limit; @param size decoded size in bytes */
-    record Bounded(byte[] data, long size) {
+    private static boolean damaged(InputStream in) {
+        return in instanceof DecodingReport report && report.damaged();
+    }
+
+    /** @param damaged some of the encoded content could not be decoded and is missing from {@code data} */
+    record Decoded(byte[] data, boolean damaged) {
+    }
+
+    /**
+     * @param data the bytes, or null when the content exceeded the limit; @param size decoded size in bytes;
+     * @param damaged some of the encoded content could not be decoded
+     */
+    record Bounded(byte[] data, long size, boolean damaged) {
     }
 }
