@@ -11,11 +11,18 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Finds or creates the Freshdesk contact for the hub's customer: by email, else by phone (Freshdesk keeps phone and
- * mobile apart, so both are tried), else by the hub contact id as {@code unique_external_id} (chat users have
- * neither). Creating relies on Freshdesk's uniqueness: a concurrent creation answers 409 with the existing id.
+ * Finds or creates the Freshdesk contact for the hub's customer. Freshdesk mails a contact's email address by itself
+ * (an agent's Reply is an email to it, and the requester notifications mail new tickets and public notes), while the
+ * hub sends every reply through the customer's own channel; so the contact never gets the email address, which
+ * goes into its {@code description} for agents, and is keyed by the hub contact id as {@code unique_external_id}
+ * (as for chat users, who have neither email nor phone). Phone customers are looked up by phone, else mobile
+ * (Freshdesk keeps them apart). Creating relies on Freshdesk's uniqueness: a repeat or concurrent creation answers
+ * 409 naming the existing contact.
  */
 final class Requesters {
+    /** How an email customer's address appears on the contact (it is not the contact's email). */
+    static final String DESCRIPTION_EMAIL = "Email (answered through Omnibridge): ";
+
     private final FreshdeskApi api;
 
     Requesters(FreshdeskApi api) {
@@ -29,13 +36,11 @@ final class Requesters {
         ObjectNode create = DeskHttp.JSON.createObjectNode();
         create.put("name", TicketText.requesterName(d));
         if (email.isPresent()) {
-            OptionalLong found = api.findContact("email", email.get());
-            if (found.isPresent()) {
-                return found.getAsLong();
-            }
-            // Email only: a phone number already on another contact would make Freshdesk answer 409 with that
-            // contact, and the ticket would land on someone else.
-            create.put("email", email.get());
+            // Not looked up by email: a contact with the address (the customer's own, from mailing Freshdesk
+            // directly) would be mailed every reply. Email only, no phone: a phone number already on another
+            // contact would make Freshdesk answer 409 with that contact, and the ticket would land on someone else.
+            create.put("unique_external_id", contact.id());
+            create.put("description", DESCRIPTION_EMAIL + email.get());
         } else if (phone.isPresent()) {
             OptionalLong found = api.findContact("phone", phone.get());
             if (found.isEmpty()) {
