@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.freshdesk;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.deskkit.DeskApiException;
 import dev.omnibridge.deskkit.DeskHttp;
@@ -8,7 +9,6 @@ import dev.omnibridge.model.Contact;
 import dev.omnibridge.spi.DeskDelivery;
 
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Finds or creates the Freshdesk contact for the hub's customer. Freshdesk mails a contact's email address by itself
@@ -22,6 +22,8 @@ import java.util.OptionalLong;
 final class Requesters {
     /** How an email customer's address appears on the contact (it is not the contact's email). */
     static final String DESCRIPTION_EMAIL = "Email (answered through Omnibridge): ";
+    /** How an SMS/WhatsApp customer's number appears when it is on another contact that has an email address. */
+    static final String DESCRIPTION_PHONE = "Phone (answered through Omnibridge): ";
 
     private final FreshdeskApi api;
 
@@ -42,19 +44,30 @@ final class Requesters {
             create.put("unique_external_id", contact.id());
             create.put("description", DESCRIPTION_EMAIL + email.get());
         } else if (phone.isPresent()) {
-            OptionalLong found = api.findContact("phone", phone.get());
+            Optional<JsonNode> found = api.findContact("phone", phone.get());
             if (found.isEmpty()) {
                 found = api.findContact("mobile", phone.get());
             }
-            if (found.isPresent()) {
-                return found.getAsLong();
+            if (found.isPresent() && !hasEmail(found.get())) {
+                return found.get().path("id").asLong();
             }
-            create.put("phone", phone.get());
+            if (found.isPresent()) {
+                // The number is on a contact Freshdesk mails (the customer's own, with an email address): a contact
+                // of the hub's instead, without the number, which would make Freshdesk answer 409 with that one.
+                create.put("unique_external_id", contact.id());
+                create.put("description", DESCRIPTION_PHONE + phone.get());
+            } else {
+                create.put("phone", phone.get());
+            }
         } else {
             // No address Freshdesk can look up: the hub's contact id is the contact's external id, unique in
             // Freshdesk, so a second creation answers 409 naming the first.
             create.put("unique_external_id", contact.id());
         }
         return api.createContact(create);
+    }
+
+    private static boolean hasEmail(JsonNode contact) {
+        return !contact.path("email").asText("").isBlank() || !contact.path("other_emails").isEmpty();
     }
 }

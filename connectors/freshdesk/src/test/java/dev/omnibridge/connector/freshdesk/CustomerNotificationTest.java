@@ -67,6 +67,42 @@ class CustomerNotificationTest {
     }
 
     @Test
+    void anSmsCustomerWhoseNumberIsOnAContactWithAnEmailAddressIsNotPutOnThatContact() throws Exception {
+        // The customer's own Freshdesk contact has the number and an email address: Freshdesk would mail it.
+        api.stubFor(get(urlEqualTo("/api/v2/contacts?phone=%2B4915112345678")).willReturn(okJson(
+                "[{\"id\":12,\"name\":\"Ann\",\"email\":\"ann@example.com\",\"phone\":\"+4915112345678\"}]")));
+        api.stubFor(post("/api/v2/contacts").willReturn(okJson("{\"id\":89}").withStatus(201)));
+
+        connector.deliver(Fixture.opening(Fixture.message("Hi").build(),
+                Fixture.contact(new Address(AddressKind.PHONE, "+4915112345678"))));
+
+        JsonNode contact = JSON.readTree(api.findAll(postRequestedFor(urlEqualTo("/api/v2/contacts"))).get(0)
+                .getBodyAsString());
+        assertThat(contact.has("email")).isFalse();
+        assertThat(contact.has("phone")).as("the number would make Freshdesk answer 409 with the mailed contact")
+                .isFalse();
+        assertThat(contact.path("unique_external_id").asText()).isEqualTo("contact-42");
+        assertThat(contact.path("description").asText()).contains("+4915112345678");
+        api.verify(postRequestedFor(urlEqualTo("/api/v2/tickets"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.requester_id", com.github.tomakehurst.wiremock.client.WireMock.equalTo("89"))));
+    }
+
+    @Test
+    void anSmsCustomerWhoseNumberIsOnAContactWithoutEmailKeepsThatContact() {
+        api.stubFor(get(urlEqualTo("/api/v2/contacts?phone=%2B4915112345678")).willReturn(okJson(
+                "[{\"id\":13,\"name\":\"Ann\",\"email\":null,\"phone\":\"+4915112345678\"}]")));
+
+        connector.deliver(Fixture.opening(Fixture.message("Hi").build(),
+                Fixture.contact(new Address(AddressKind.PHONE, "+4915112345678"))));
+
+        assertThat(api.findAll(postRequestedFor(urlEqualTo("/api/v2/contacts")))).isEmpty();
+        api.verify(postRequestedFor(urlEqualTo("/api/v2/tickets"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.requester_id", com.github.tomakehurst.wiremock.client.WireMock.equalTo("13"))));
+    }
+
+    @Test
     void theNextConversationOfTheSameEmailCustomerReusesTheContactFreshdeskNamesInItsConflict() {
         api.stubFor(post("/api/v2/contacts").willReturn(aResponse().withStatus(409)
                 .withHeader("Content-Type", "application/json")
