@@ -115,8 +115,10 @@ class FreshdeskDeskTest extends SystemTestBase {
         ObjectNode ticket = openTicket(thread, "Parcel " + thread + " never arrived");
         long ticketId = ticket.path("id").asLong();
 
-        ObjectNode contact = freshdesk.contactByEmail(thread + "@example.com").orElseThrow();
-        assertThat(ticket.path("requester_id").asLong()).isEqualTo(contact.path("id").asLong());
+        ObjectNode contact = freshdesk.contact(ticket.path("requester_id").asLong()).orElseThrow();
+        assertThat(contact.has("email")).as("no email: Freshdesk would mail the agent's replies too").isFalse();
+        assertThat(contact.path("description").asText()).contains(thread + "@example.com");
+        assertThat(freshdesk.contactByEmail(thread + "@example.com")).isEmpty();
         assertThat(ticket.path("status").asInt()).isEqualTo(2);
         assertThat(ticket.path("priority").asInt()).isEqualTo(2);
         assertThat(ticket.path("source").asInt()).isEqualTo(2);

@@ -58,6 +58,17 @@ public final class RatePacer {
         }
     }
 
+    /**
+     * Counts a request the desk charges to the same limit but that this pacer did not let through, without waiting:
+     * e.g. a desk's automation webhook calling the hub, which Freshdesk counts against the account's API limit. The
+     * next {@link #acquire} calls wait for it. At most one period's worth is owed, since the desk's own window has
+     * moved on by then.
+     */
+    public synchronized void consume() {
+        refill();
+        available = Math.max(available - 1, -capacity);
+    }
+
     /** Holds all requests for {@code delay}, e.g. the Retry-After of a 429. */
     public synchronized void pause(Duration delay) {
         Instant until = clock.instant().plus(delay);

@@ -104,6 +104,11 @@ public final class FreshdeskApiFake implements AutoCloseable {
         return contacts.values().stream().filter(c -> email.equals(c.path("email").asText())).findFirst();
     }
 
+    /** The contact with this id (the hub's contacts carry no email: Freshdesk would mail the replies too). */
+    public Optional<ObjectNode> contact(long id) {
+        return Optional.ofNullable(contacts.get(id));
+    }
+
     public List<ObjectNode> conversationsOf(long ticketId) {
         return List.copyOf(conversations.getOrDefault(ticketId, List.of()));
     }

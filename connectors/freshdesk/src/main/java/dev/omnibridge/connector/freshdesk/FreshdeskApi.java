@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,12 +43,12 @@ final class FreshdeskApi {
     }
 
     /** The first contact whose {@code filter} (email, phone, mobile) equals {@code value}. */
-    OptionalLong findContact(String filter, String value) throws DeskApiException, InterruptedException {
+    Optional<JsonNode> findContact(String filter, String value) throws DeskApiException, InterruptedException {
         JsonNode list = http.get("/api/v2/contacts?" + filter + "=" + encode(value)).body();
         if (list.isArray() && !list.isEmpty() && list.get(0).path("id").canConvertToLong()) {
-            return OptionalLong.of(list.get(0).path("id").asLong());
+            return Optional.of(list.get(0));
         }
-        return OptionalLong.empty();
+        return Optional.empty();
     }
 
     /**

@@ -39,7 +39,7 @@ public final class FreshdeskConnector implements DeskConnector {
     /** Everything {@link #start} sets up, replaced as a whole. */
     private record Running(String instanceId, FreshdeskApi api, Requesters requesters, ReplyReader replies,
                            WebhookHint hint, ConnectorContext context, String conversationIdField,
-                           long maxAttachmentBytes) {
+                           long maxAttachmentBytes, RatePacer pacer) {
     }
 
     private volatile Running running;
@@ -49,11 +49,12 @@ public final class FreshdeskConnector implements DeskConnector {
         Settings s = context.settings();
         URI base = s.url(FreshdeskType.BASE_URL);
         Duration timeout = s.duration(FreshdeskType.TIMEOUT);
+        RatePacer pacer = new RatePacer(s.integer(FreshdeskType.REQUESTS_PER_MINUTE), Duration.ofMinutes(1));
         DeskHttp http = DeskHttp.builder(base)
                 .basicAuth(s.secret(FreshdeskType.API_KEY).reveal(), "X")
                 .secret(s.secret(FreshdeskType.API_KEY).reveal())
                 .timeout(timeout)
-                .pacer(new RatePacer(s.integer(FreshdeskType.REQUESTS_PER_MINUTE), Duration.ofMinutes(1)))
+                .pacer(pacer)
                 .build();
         FreshdeskApi api = new FreshdeskApi(http);
         try {
@@ -71,7 +72,8 @@ public final class FreshdeskConnector implements DeskConnector {
                 maxBytes);
         WebhookHint hint = new WebhookHint(s.string(FreshdeskType.WEBHOOK_SECRET_HEADER),
                 s.secret(FreshdeskType.WEBHOOK_SECRET).reveal());
-        running = new Running(context.instanceId(), api, new Requesters(api), reader, hint, context, field, maxBytes);
+        running = new Running(context.instanceId(), api, new Requesters(api), reader, hint, context, field, maxBytes,
+                pacer);
         LOG.info("{}: freshdesk started for {}; automation webhook URL {}", context.instanceId(), base.getHost(),
                 context.webhookUrl());
     }
@@ -174,6 +176,8 @@ public final class FreshdeskConnector implements DeskConnector {
         }
         try {
             r.hint().verify(request);
+            // Freshdesk charged this webhook to the account's API limit; only a hint with the secret is its.
+            r.pacer().consume();
             if (!"POST".equals(request.method())) {
                 throw new WebhookRejectedException(405, "method " + request.method() + " not allowed; use POST");
             }

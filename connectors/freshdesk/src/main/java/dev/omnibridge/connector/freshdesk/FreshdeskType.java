@@ -65,7 +65,9 @@ public final class FreshdeskType implements ConnectorType {
                         .validatedBy(v -> String.valueOf(v).matches("[A-Za-z0-9-]+") ? Optional.empty()
                                 : Optional.of("must be a header name (letters, digits, dashes)")))
                 .define(Setting.of(REQUESTS_PER_MINUTE, SettingType.INT).withDefault(50)
-                        .describedAs("API calls per minute this instance makes at most; Freshdesk's smallest"
+                        .describedAs("API calls per minute this instance makes at most, each automation webhook"
+                                + " received counting as one (Freshdesk charges webhooks to the account's limit);"
+                                + " set it to your plan's limit minus what other apps use. Freshdesk's smallest"
                                 + " documented limit is 50/min (trial accounts; Growth 200, Pro 400, Enterprise 700)")
                         .validatedBy(Validator.range(1, 10_000)))
                 .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("30s")

@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.freshdesk;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.deskkit.DeskApiException;
 import dev.omnibridge.deskkit.DeskHttp;
@@ -8,14 +9,22 @@ import dev.omnibridge.model.Contact;
 import dev.omnibridge.spi.DeskDelivery;
 
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
- * Finds or creates the Freshdesk contact for the hub's customer: by email, else by phone (Freshdesk keeps phone and
- * mobile apart, so both are tried), else by the hub contact id as {@code unique_external_id} (chat users have
- * neither). Creating relies on Freshdesk's uniqueness: a concurrent creation answers 409 with the existing id.
+ * Finds or creates the Freshdesk contact for the hub's customer. Freshdesk mails a contact's email address by itself
+ * (an agent's Reply is an email to it, and the requester notifications mail new tickets and public notes), while the
+ * hub sends every reply through the customer's own channel; so the contact never gets the email address, which
+ * goes into its {@code description} for agents, and is keyed by the hub contact id as {@code unique_external_id}
+ * (as for chat users, who have neither email nor phone). Phone customers are looked up by phone, else mobile
+ * (Freshdesk keeps them apart). Creating relies on Freshdesk's uniqueness: a repeat or concurrent creation answers
+ * 409 naming the existing contact.
  */
 final class Requesters {
+    /** How an email customer's address appears on the contact (it is not the contact's email). */
+    static final String DESCRIPTION_EMAIL = "Email (answered through Omnibridge): ";
+    /** How an SMS/WhatsApp customer's number appears when it is on another contact that has an email address. */
+    static final String DESCRIPTION_PHONE = "Phone (answered through Omnibridge): ";
+
     private final FreshdeskApi api;
 
     Requesters(FreshdeskApi api) {
@@ -29,27 +38,36 @@ final class Requesters {
         ObjectNode create = DeskHttp.JSON.createObjectNode();
         create.put("name", TicketText.requesterName(d));
         if (email.isPresent()) {
-            OptionalLong found = api.findContact("email", email.get());
-            if (found.isPresent()) {
-                return found.getAsLong();
-            }
-            // Email only: a phone number already on another contact would make Freshdesk answer 409 with that
-            // contact, and the ticket would land on someone else.
-            create.put("email", email.get());
+            // Not looked up by email: a contact with the address (the customer's own, from mailing Freshdesk
+            // directly) would be mailed every reply. Email only, no phone: a phone number already on another
+            // contact would make Freshdesk answer 409 with that contact, and the ticket would land on someone else.
+            create.put("unique_external_id", contact.id());
+            create.put("description", DESCRIPTION_EMAIL + email.get());
         } else if (phone.isPresent()) {
-            OptionalLong found = api.findContact("phone", phone.get());
+            Optional<JsonNode> found = api.findContact("phone", phone.get());
             if (found.isEmpty()) {
                 found = api.findContact("mobile", phone.get());
             }
-            if (found.isPresent()) {
-                return found.getAsLong();
+            if (found.isPresent() && !hasEmail(found.get())) {
+                return found.get().path("id").asLong();
             }
-            create.put("phone", phone.get());
+            if (found.isPresent()) {
+                // The number is on a contact Freshdesk mails (the customer's own, with an email address): a contact
+                // of the hub's instead, without the number, which would make Freshdesk answer 409 with that one.
+                create.put("unique_external_id", contact.id());
+                create.put("description", DESCRIPTION_PHONE + phone.get());
+            } else {
+                create.put("phone", phone.get());
+            }
         } else {
             // No address Freshdesk can look up: the hub's contact id is the contact's external id, unique in
             // Freshdesk, so a second creation answers 409 naming the first.
             create.put("unique_external_id", contact.id());
         }
         return api.createContact(create);
+    }
+
+    private static boolean hasEmail(JsonNode contact) {
+        return !contact.path("email").asText("").isBlank() || !contact.path("other_emails").isEmpty();
     }
 }

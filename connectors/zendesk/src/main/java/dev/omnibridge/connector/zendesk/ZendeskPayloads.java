@@ -19,15 +19,23 @@ import java.util.Locale;
 final class ZendeskPayloads {
     /** Audit metadata key listing the hub message ids a comment carries: the duplicate check for updates. */
     static final String MESSAGE_IDS = "omnibridge_message_ids";
+    /** How the customer's email address appears in the requester's details (it is not an email identity). */
+    static final String DETAILS_EMAIL = "Email (answered through Omnibridge): ";
 
     private ZendeskPayloads() {
     }
 
-    /** The requester for create_or_update: name, email and/or phone, and the hub contact id as external_id. */
+    /**
+     * The requester for create_or_update: name, phone, and the hub contact id as external_id (the match key). The
+     * email address is kept in {@code details} for agents, never as an email identity: Zendesk's standard triggers
+     * mail a requester who has one on every public comment, and the hub already sends each reply through the
+     * customer's own channel, so the customer would be answered twice. Zendesk suppresses that mail for requesters
+     * without an email address (https://support.zendesk.com/hc/en-us/articles/4408843347866).
+     */
     static ObjectNode requester(DeskDelivery d) {
         ObjectNode user = DeskHttp.JSON.createObjectNode().put("name", TicketText.requesterName(d))
                 .put("external_id", d.contact().id());
-        TicketText.email(d.contact()).ifPresent(email -> user.put("email", email));
+        TicketText.email(d.contact()).ifPresent(email -> user.put("details", DETAILS_EMAIL + email));
         TicketText.phone(d.contact()).ifPresent(phone -> user.put("phone", phone));
         return user;
     }

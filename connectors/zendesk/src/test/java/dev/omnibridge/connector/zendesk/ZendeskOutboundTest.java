@@ -109,7 +109,8 @@ class ZendeskOutboundTest {
         zd.verify(getRequestedFor(urlEqualTo("/api/v2/tickets?external_id=conv-1")));
         JsonNode user = body(zd.findAll(postRequestedFor(urlEqualTo("/api/v2/users/create_or_update"))).get(0));
         assertThat(user).isEqualTo(JSON.readTree("""
-                {"user":{"name":"Ann Example","external_id":"contact-1","email":"ann@example.com","phone":"+14155550100"}}"""));
+                {"user":{"name":"Ann Example","external_id":"contact-1",
+                 "details":"Email (answered through Omnibridge): ann@example.com","phone":"+14155550100"}}"""));
         LoggedRequest upload = zd.findAll(postRequestedFor(urlPathEqualTo("/api/v2/uploads"))).get(0);
         assertThat(upload.getUrl()).isEqualTo("/api/v2/uploads?filename=photo.png");
         assertThat(upload.getHeader("Content-Type")).isEqualTo("image/png");
