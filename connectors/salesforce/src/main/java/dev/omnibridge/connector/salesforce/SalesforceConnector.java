@@ -122,7 +122,9 @@ public final class SalesforceConnector implements DeskConnector {
     /** One poll; cursors come from the offsets the hub stored with the previous poll's results. */
     private Inbound poll(Running r) throws DeskApiException, InterruptedException {
         synchronized (pollLock) {
-            return r.poller().poll(key -> r.context().offset(key).map(Instant::parse).orElse(r.startedAt()));
+            // A fresh instance starts one overlap before its start: the hub's clock may be ahead of Salesforce's.
+            return r.poller().poll(key -> r.context().offset(key).map(Instant::parse)
+                    .orElse(r.startedAt().minus(r.settings().replyOverlap())));
         }
     }
 
@@ -135,6 +137,7 @@ public final class SalesforceConnector implements DeskConnector {
                 if (!found.replies().isEmpty() || !found.ticketUpdates().isEmpty() || moved) {
                     // Holding the lock until stored: the next poll must read the cursors this one saves.
                     r.context().submit(found).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                    r.poller().stored(found);
                 }
             }
             r.context().problemResolved();

@@ -37,6 +37,7 @@ public final class SalesforceType implements ConnectorType {
     static final String POLL_INTERVAL = "pollInterval";
     static final String WEBHOOK_SECRET = "webhookSecret";
     static final String WEBHOOK_TOLERANCE = "webhookTolerance";
+    static final String REPLY_OVERLAP = "replyOverlap";
 
     /** Custom field API names: letters, digits and single underscores, ending in {@code __c}. */
     private static final Pattern CUSTOM_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*__c");
@@ -95,7 +96,12 @@ public final class SalesforceType implements ConnectorType {
                 .define(Setting.of(WEBHOOK_SECRET, SettingType.STRING).secret()
                         .describedAs("shared secret of the signed poll-now webhook; without it the hook is off"))
                 .define(Setting.of(WEBHOOK_TOLERANCE, SettingType.DURATION).withDefault("5m")
-                        .describedAs("how old a poll-now hint's sentAt may be").validatedBy(SalesforceType::positive));
+                        .describedAs("how old a poll-now hint's sentAt may be").validatedBy(SalesforceType::positive))
+                .define(Setting.of(REPLY_OVERLAP, SettingType.DURATION).withDefault("5m")
+                        .describedAs("how far behind the newest agent comment or email each poll starts again, so a "
+                                + "record a slow trigger or flow committed late is still read (re-read records are "
+                                + "sent once: the hub dedupes by record id)")
+                        .validatedBy(SalesforceType::overlap));
     }
 
     @Override
@@ -106,6 +112,13 @@ public final class SalesforceType implements ConnectorType {
     static Optional<String> positive(Object value) {
         Duration d = (Duration) value;
         return d.isNegative() || d.isZero() ? Optional.of("must be longer than zero") : Optional.empty();
+    }
+
+    /** Longer than zero (else late commits are missed again), at most an hour (each poll re-reads the window). */
+    static Optional<String> overlap(Object value) {
+        Duration d = (Duration) value;
+        return d.isNegative() || d.isZero() || d.compareTo(Duration.ofHours(1)) > 0
+                ? Optional.of("must be longer than zero and at most 1h") : Optional.empty();
     }
 
     private static Validator matches(Pattern pattern, String problem) {
