@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Reads what changed on the hub's cases since the saved cursors. Agents answer in two ways, and both become replies:
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * sent hours after it was created, keeps its old CreatedDate but gets a new stamp. The cursors stay
  * {@code replyOverlap} behind the newest stamp ({@link ReplyCursor}); the records read again are not sent twice: the
  * reply id is the record Id, and the hub refuses a reply id it has already stored for this instance (its journal,
- * so also after a restart); within a process, ids the hub confirmed ({@link #stored}) are not even submitted again.
+ * so also after a restart); within a process, ids the hub confirmed ({@link #markStored}) are not even submitted again.
  */
 final class ReplyPoller {
     static final String COMMENTS_CURSOR = "comments.since";
@@ -112,7 +113,7 @@ final class ReplyPoller {
     }
 
     /** The hub stored this poll's result: its replies are not submitted again while they are re-read. */
-    void stored(Inbound result) {
+    void markStored(Inbound result) {
         for (DeskReply r : result.replies()) {
             Instant stamp = polled.get(r.replyId());
             if (stamp != null) {
@@ -127,7 +128,7 @@ final class ReplyPoller {
      * @param wanted the query's own conditions, checked again so a changed query or a lenient org never leaks a record
      * @return the object's next cursor
      */
-    private Instant read(String select, Instant since, String me, java.util.function.Predicate<JsonNode> wanted,
+    private Instant read(String select, Instant since, String me, Predicate<JsonNode> wanted,
                          Function<JsonNode, DeskReply> toReply, List<DeskReply> out)
             throws DeskApiException, InterruptedException {
         List<JsonNode> records = pages.read(select + " AND SystemModstamp >= " + Soql.dateTime(since)

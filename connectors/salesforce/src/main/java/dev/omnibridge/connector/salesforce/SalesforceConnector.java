@@ -137,7 +137,7 @@ public final class SalesforceConnector implements DeskConnector {
                 if (!found.replies().isEmpty() || !found.ticketUpdates().isEmpty() || moved) {
                     // Holding the lock until stored: the next poll must read the cursors this one saves.
                     r.context().submit(found).toCompletableFuture().get(1, TimeUnit.MINUTES);
-                    r.poller().stored(found);
+                    r.poller().markStored(found);
                 }
             }
             r.context().problemResolved();
