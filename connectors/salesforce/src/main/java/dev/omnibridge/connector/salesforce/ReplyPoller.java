@@ -58,6 +58,8 @@ final class ReplyPoller {
     private final Map<String, Instant> polled = new ConcurrentHashMap<>();
     /** Reply ids the hub confirmed stored, with their stamp; forgotten once the cursors are past them. */
     private final Map<String, Instant> stored = new ConcurrentHashMap<>();
+    /** False when the org has no EmailMessage for the integration user (see {@link #checkEmailAccess}). */
+    private volatile boolean emails = true;
 
     ReplyPoller(SalesforceApi api, SalesforceSettings settings) {
         this.api = api;
@@ -85,7 +87,7 @@ final class ReplyPoller {
                 replies);
         offsets.put(COMMENTS_CURSOR, Soql.dateTime(comments));
 
-        Instant emails = read("SELECT Id, ParentId, Subject, TextBody, HtmlBody, FromName, Incoming, Status, "
+        Instant emails = !this.emails ? cursor.apply(EMAILS_CURSOR) : read("SELECT Id, ParentId, Subject, TextBody, HtmlBody, FromName, Incoming, Status, "
                 + "HasAttachment, MessageDate, CreatedDate, SystemModstamp, CreatedById, CreatedBy.Name, "
                 + "CreatedBy.UserType, Parent." + caseField + " FROM EmailMessage WHERE Parent." + caseField
                 + " != null AND Incoming = false AND Status = " + Soql.quote(EMAIL_SENT) + " AND CreatedById != "
@@ -110,6 +112,26 @@ final class ReplyPoller {
         }
         offsets.put(CASES_CURSOR, Soql.dateTime(newestCase));
         return new Inbound(null, replies, updates, offsets);
+    }
+
+    /**
+     * EmailMessage exists only in orgs with Email-to-Case or Enhanced Email, and the integration user needs Read on
+     * it. Without it every poll would fail and comments would stop too, so emails are left out and the returned
+     * warning says why; any other failure leaves emails on (the poll then reports it).
+     */
+    Optional<String> checkEmailAccess() throws InterruptedException {
+        try {
+            api.query("SELECT Id FROM EmailMessage LIMIT 1");
+            return Optional.empty();
+        } catch (DeskApiException e) {
+            if (e.status() != 400 || !String.valueOf(e.body()).contains("\"INVALID_TYPE\"")) {
+                return Optional.empty();
+            }
+            emails = false;
+            return Optional.of("the integration user cannot read EmailMessage (Email-to-Case and Enhanced Email off, "
+                    + "or no Read permission): agents' answers from the case's Email action will not reach customers "
+                    + "until it can and the instance restarts; published comments still do");
+        }
     }
 
     /** The hub stored this poll's result: its replies are not submitted again while they are re-read. */

@@ -56,13 +56,14 @@ public final class SalesforceConnector implements DeskConnector {
             throw new IllegalStateException("the integration user cannot read Case." + settings.caseIdField()
                     + " (create the field and grant access, see the README): " + e.getMessage());
         }
+        ReplyPoller poller = new ReplyPoller(api, settings);
+        poller.checkEmailAccess().ifPresent(problem -> LOG.warn("{}: {}", context.instanceId(), problem));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "salesforce-poll-" + context.instanceId());
             t.setDaemon(true);
             return t;
         });
-        Running r = new Running(context, settings, new CaseWriter(api, settings, context.attachments()),
-                new ReplyPoller(api, settings),
+        Running r = new Running(context, settings, new CaseWriter(api, settings, context.attachments()), poller,
                 settings.webhookSecret().map(s -> new PollHint(s, settings.webhookTolerance())),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler);
         running = r;

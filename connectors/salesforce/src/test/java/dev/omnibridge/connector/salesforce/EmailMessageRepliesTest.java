@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -132,6 +133,23 @@ class EmailMessageRepliesTest {
         DeskReply reply = hint().replies().get(0);
         assertThat(reply.text()).isEqualTo("Here is your invoice.\n[file not attached: attachment]");
         assertThat(reply.metadata()).containsKey(FileNotes.METADATA_KEY);
+    }
+
+    @Test
+    void orgWithoutEmailMessageStillGetsTheAgentsComments() throws Exception {
+        connector.stop();
+        // The answer of an org without Email-to-Case/Enhanced Email, or a user without Read on EmailMessage.
+        wm.stubFor(get(urlPathEqualTo(QUERY)).atPriority(1).withQueryParam("q", containing("FROM EmailMessage"))
+                .willReturn(Fixtures.json(400, "[{\"message\":\"\\nSELECT Id FROM EmailMessage LIMIT 1\\n"
+                        + "               ^\\nERROR at Row:1:Column:16\\nsObject type 'EmailMessage' is not "
+                        + "supported.\",\"errorCode\":\"INVALID_TYPE\"}]")));
+        connector = new SalesforceConnector();
+        connector.start(Fixtures.context(Fixtures.settings(wm)));
+        ORG.commit("CaseComment", OrgRecords.comment("00aSTILL", "comments still arrive", "005ALICE",
+                "2099-11-23T19:25:00.000+0000", "2099-11-23T19:25:00.000+0000"));
+
+        assertThat(hint().replies()).extracting(DeskReply::replyId).containsExactly("00aSTILL");
+        wm.verify(0, getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM EmailMessage WHERE")));
     }
 
     @Test
