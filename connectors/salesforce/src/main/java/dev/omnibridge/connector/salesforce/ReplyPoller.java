@@ -80,20 +80,9 @@ final class ReplyPoller {
         List<DeskReply> replies = new ArrayList<>();
         polled.clear();
 
-        Instant comments = read("SELECT Id, ParentId, CommentBody, IsPublished, CreatedDate, SystemModstamp, "
-                + "CreatedById, CreatedBy.Name, CreatedBy.UserType, Parent." + caseField + " FROM CaseComment WHERE "
-                + "Parent." + caseField + " != null AND IsPublished = true AND CreatedById != " + Soql.quote(me),
-                cursor.apply(COMMENTS_CURSOR), me, c -> c.path("IsPublished").asBoolean(false), this::comment,
-                replies);
+        Instant comments = comments(cursor.apply(COMMENTS_CURSOR), me, replies);
         offsets.put(COMMENTS_CURSOR, Soql.dateTime(comments));
-
-        Instant emails = !this.emails ? cursor.apply(EMAILS_CURSOR) : read("SELECT Id, ParentId, Subject, TextBody, HtmlBody, FromName, Incoming, Status, "
-                + "HasAttachment, MessageDate, CreatedDate, SystemModstamp, CreatedById, CreatedBy.Name, "
-                + "CreatedBy.UserType, Parent." + caseField + " FROM EmailMessage WHERE Parent." + caseField
-                + " != null AND Incoming = false AND Status = " + Soql.quote(EMAIL_SENT) + " AND CreatedById != "
-                + Soql.quote(me), cursor.apply(EMAILS_CURSOR), me,
-                e -> !e.path("Incoming").asBoolean(true) && EMAIL_SENT.equals(e.path("Status").asText()),
-                this::email, replies);
+        Instant emails = this.emails ? emails(cursor.apply(EMAILS_CURSOR), me, replies) : cursor.apply(EMAILS_CURSOR);
         offsets.put(EMAILS_CURSOR, Soql.dateTime(emails));
         Instant oldest = comments.isBefore(emails) ? comments : emails;
         stored.values().removeIf(stamp -> stamp.isBefore(oldest));
@@ -142,6 +131,26 @@ final class ReplyPoller {
                 stored.put(r.replyId(), stamp);
             }
         }
+    }
+
+    /** Agents' published comments; returns the next comment cursor. */
+    private Instant comments(Instant since, String me, List<DeskReply> out)
+            throws DeskApiException, InterruptedException {
+        return read("SELECT Id, ParentId, CommentBody, IsPublished, CreatedDate, SystemModstamp, CreatedById, "
+                + "CreatedBy.Name, CreatedBy.UserType, Parent." + caseField + " FROM CaseComment WHERE Parent."
+                + caseField + " != null AND IsPublished = true AND CreatedById != " + Soql.quote(me), since, me,
+                c -> c.path("IsPublished").asBoolean(false), this::comment, out);
+    }
+
+    /** Agents' sent emails (outgoing, not drafts); returns the next email cursor. */
+    private Instant emails(Instant since, String me, List<DeskReply> out)
+            throws DeskApiException, InterruptedException {
+        return read("SELECT Id, ParentId, Subject, TextBody, HtmlBody, FromName, Incoming, Status, HasAttachment, "
+                + "MessageDate, CreatedDate, SystemModstamp, CreatedById, CreatedBy.Name, CreatedBy.UserType, Parent."
+                + caseField + " FROM EmailMessage WHERE Parent." + caseField + " != null AND Incoming = false AND "
+                + "Status = " + Soql.quote(EMAIL_SENT) + " AND CreatedById != " + Soql.quote(me), since, me,
+                e -> !e.path("Incoming").asBoolean(true) && EMAIL_SENT.equals(e.path("Status").asText()),
+                this::email, out);
     }
 
     /**
