@@ -46,6 +46,7 @@ public final class SalesforceApiFake implements AutoCloseable {
     private final WireMockServer server;
     private final List<String> comments = new ArrayList<>();
     private final List<String> cases = new ArrayList<>();
+    private final List<String> emails = new ArrayList<>();
 
     private SalesforceApiFake(WireMockServer server) {
         this.server = server;
@@ -122,7 +123,8 @@ public final class SalesforceApiFake implements AutoCloseable {
         ObjectNode c = Json.object();
         c.putObject("attributes").put("type", "CaseComment");
         c.put("Id", commentId).put("ParentId", caseId).put("CommentBody", text).put("IsPublished", published)
-                .put("CreatedDate", "2026-11-23T19:20:05.000+0000").put("CreatedById", createdById);
+                .put("CreatedDate", "2026-11-23T19:20:05.000+0000")
+                .put("SystemModstamp", "2026-11-23T19:20:05.000+0000").put("CreatedById", createdById);
         ObjectNode by = c.putObject("CreatedBy");
         by.putObject("attributes").put("type", "User");
         by.put("Name", "Alice Agent").put("UserType", "Standard");
@@ -133,6 +135,32 @@ public final class SalesforceApiFake implements AutoCloseable {
         server.stubFor(get(urlPathEqualTo(QUERY)).atPriority(OVERRIDE)
                 .withQueryParam("q", containing("FROM CaseComment WHERE Parent."))
                 .willReturn(json(200, records(comments))));
+    }
+
+    /**
+     * An email sent from the case's Send Email action (an outgoing, sent EmailMessage; field names from the
+     * EmailMessage object reference), returned by every later poll like {@link #agentComment}.
+     */
+    public synchronized void agentEmail(String caseId, String conversationId, String emailId, String htmlBody,
+                                        String createdById) {
+        ObjectNode e = Json.object();
+        e.putObject("attributes").put("type", "EmailMessage")
+                .put("url", DATA + "/sobjects/EmailMessage/" + emailId);
+        e.put("Id", emailId).put("ParentId", caseId).put("Subject", "Re: your parcel").putNull("TextBody")
+                .put("HtmlBody", htmlBody).put("FromName", "Acme Support").put("Incoming", false).put("Status", "3")
+                .put("HasAttachment", false).put("MessageDate", "2026-11-23T19:22:00.000+0000")
+                .put("CreatedDate", "2026-11-23T19:22:00.000+0000")
+                .put("SystemModstamp", "2026-11-23T19:22:00.000+0000").put("CreatedById", createdById);
+        ObjectNode by = e.putObject("CreatedBy");
+        by.putObject("attributes").put("type", "User");
+        by.put("Name", "Alice Agent").put("UserType", "Standard");
+        ObjectNode parent = e.putObject("Parent");
+        parent.putObject("attributes").put("type", "Case");
+        parent.put("Omnibridge_Conversation_Id__c", conversationId);
+        emails.add(Json.write(e));
+        server.stubFor(get(urlPathEqualTo(QUERY)).atPriority(OVERRIDE)
+                .withQueryParam("q", containing("FROM EmailMessage WHERE Parent."))
+                .willReturn(json(200, records(emails))));
     }
 
     /** The case is closed from now on. */

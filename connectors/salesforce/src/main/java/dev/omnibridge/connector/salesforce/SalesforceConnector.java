@@ -56,13 +56,14 @@ public final class SalesforceConnector implements DeskConnector {
             throw new IllegalStateException("the integration user cannot read Case." + settings.caseIdField()
                     + " (create the field and grant access, see the README): " + e.getMessage());
         }
+        ReplyPoller poller = new ReplyPoller(api, settings);
+        poller.checkEmailAccess().ifPresent(problem -> LOG.warn("{}: {}", context.instanceId(), problem));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "salesforce-poll-" + context.instanceId());
             t.setDaemon(true);
             return t;
         });
-        Running r = new Running(context, settings, new CaseWriter(api, settings, context.attachments()),
-                new ReplyPoller(api, settings),
+        Running r = new Running(context, settings, new CaseWriter(api, settings, context.attachments()), poller,
                 settings.webhookSecret().map(s -> new PollHint(s, settings.webhookTolerance())),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler);
         running = r;
@@ -122,7 +123,9 @@ public final class SalesforceConnector implements DeskConnector {
     /** One poll; cursors come from the offsets the hub stored with the previous poll's results. */
     private Inbound poll(Running r) throws DeskApiException, InterruptedException {
         synchronized (pollLock) {
-            return r.poller().poll(key -> r.context().offset(key).map(Instant::parse).orElse(r.startedAt()));
+            // A fresh instance starts one overlap before its start: the hub's clock may be ahead of Salesforce's.
+            return r.poller().poll(key -> r.context().offset(key).map(Instant::parse)
+                    .orElse(r.startedAt().minus(r.settings().replyOverlap())));
         }
     }
 
@@ -135,6 +138,7 @@ public final class SalesforceConnector implements DeskConnector {
                 if (!found.replies().isEmpty() || !found.ticketUpdates().isEmpty() || moved) {
                     // Holding the lock until stored: the next poll must read the cursors this one saves.
                     r.context().submit(found).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                    r.poller().markStored(found);
                 }
             }
             r.context().problemResolved();

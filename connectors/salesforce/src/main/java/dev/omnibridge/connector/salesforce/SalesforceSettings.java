@@ -13,7 +13,7 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                           String urgentPriority, Optional<String> tagsField, int requestsPerMinute, Duration timeout,
                           long maxAttachmentBytes, Duration pollInterval, Optional<Secret> webhookSecret,
                           Duration webhookTolerance, boolean allowDuplicateContacts, String phoneRegion,
-                          boolean contactEmails) {
+                          boolean contactEmails, Duration replyOverlap) {
 
     static SalesforceSettings from(Settings s) {
         return new SalesforceSettings(s.url(SalesforceType.BASE_URL), s.string(SalesforceType.CLIENT_ID),
@@ -26,6 +26,7 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                 Optional.ofNullable(s.has(SalesforceType.WEBHOOK_SECRET)
                         ? s.secret(SalesforceType.WEBHOOK_SECRET) : null),
                 s.duration(SalesforceType.WEBHOOK_TOLERANCE), s.bool(SalesforceType.ALLOW_DUPLICATE_CONTACTS),
-                s.string(SalesforceType.PHONE_REGION), s.bool(SalesforceType.CONTACT_EMAILS));
+                s.string(SalesforceType.PHONE_REGION), s.bool(SalesforceType.CONTACT_EMAILS),
+                s.duration(SalesforceType.REPLY_OVERLAP));
     }
 }

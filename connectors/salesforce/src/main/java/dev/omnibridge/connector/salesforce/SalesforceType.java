@@ -40,6 +40,7 @@ public final class SalesforceType implements ConnectorType {
     static final String ALLOW_DUPLICATE_CONTACTS = "allowDuplicateContacts";
     static final String PHONE_REGION = "phoneRegion";
     static final String CONTACT_EMAILS = "contactEmails";
+    static final String REPLY_OVERLAP = "replyOverlap";
 
     /** Custom field API names: letters, digits and single underscores, ending in {@code __c}. */
     private static final Pattern CUSTOM_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*__c");
@@ -111,7 +112,12 @@ public final class SalesforceType implements ConnectorType {
                         .validatedBy(PhoneNumbers::checkRegion))
                 .define(Setting.of(CONTACT_EMAILS, SettingType.BOOLEAN).withDefault(false)
                         .describedAs("put the customer's email address on Contacts the hub creates; off because "
-                                + "Salesforce then emails the customer agents' replies the hub already sends"));
+                                + "Salesforce then emails the customer agents' replies the hub already sends"))
+                .define(Setting.of(REPLY_OVERLAP, SettingType.DURATION).withDefault("5m")
+                        .describedAs("how far behind the newest agent comment or email each poll starts again, so a "
+                                + "record a slow trigger or flow committed late is still read (re-read records are "
+                                + "sent once: the hub dedupes by record id)")
+                        .validatedBy(SalesforceType::overlap));
     }
 
     @Override
@@ -122,6 +128,13 @@ public final class SalesforceType implements ConnectorType {
     static Optional<String> positive(Object value) {
         Duration d = (Duration) value;
         return d.isNegative() || d.isZero() ? Optional.of("must be longer than zero") : Optional.empty();
+    }
+
+    /** Longer than zero (else late commits are missed again), at most an hour (each poll re-reads the window). */
+    static Optional<String> overlap(Object value) {
+        Duration d = (Duration) value;
+        return d.isNegative() || d.isZero() || d.compareTo(Duration.ofHours(1)) > 0
+                ? Optional.of("must be longer than zero and at most 1h") : Optional.empty();
     }
 
     private static Validator matches(Pattern pattern, String problem) {

@@ -70,6 +70,8 @@ final class Fixtures {
     static void stubToken(WireMockExtension wm) {
         wm.stubFor(post(urlEqualTo("/services/oauth2/token")).willReturn(json(200, tokenBody(TOKEN))));
         stubQuery(wm, "FROM Case LIMIT 1", "");
+        // Agents' emails are polled with the comments; none unless a test says so.
+        stubQuery(wm, "FROM EmailMessage", "");
     }
 
     static String tokenBody(String token) {

@@ -50,7 +50,7 @@ class PollRecoveryTest {
         FakeConnectorContext ctx = Fixtures.context(settings);
         // Saved cursors that an empty poll leaves where they are: nothing to store afterwards.
         ctx.submit(new Inbound(null, null, null, Map.of(ReplyPoller.COMMENTS_CURSOR, "2026-11-23T19:00:00Z",
-                ReplyPoller.CASES_CURSOR, "2026-11-23T18:00:00Z")));
+                ReplyPoller.EMAILS_CURSOR, "2026-11-23T19:00:00Z", ReplyPoller.CASES_CURSOR, "2026-11-23T18:00:00Z")));
         connector = new SalesforceConnector();
         connector.start(ctx);
 

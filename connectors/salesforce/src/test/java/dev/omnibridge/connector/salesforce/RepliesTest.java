@@ -62,7 +62,7 @@ class RepliesTest {
                           String created) {
         return "{\"attributes\":{\"type\":\"CaseComment\"},\"Id\":\"" + id + "\",\"ParentId\":\"" + CASE + "\","
                 + "\"CommentBody\":\"" + body + "\",\"IsPublished\":" + published + ",\"CreatedDate\":\"" + created
-                + "\",\"CreatedById\":\"" + createdBy + "\",\"CreatedBy\":{\"attributes\":{\"type\":\"User\"},"
+                + "\",\"SystemModstamp\":\"" + created + "\",\"CreatedById\":\"" + createdBy + "\",\"CreatedBy\":{\"attributes\":{\"type\":\"User\"},"
                 + "\"Name\":\"Alice Agent\",\"UserType\":\"" + userType + "\"},\"Parent\":{\"attributes\":{\"type\":"
                 + "\"Case\"},\"Omnibridge_Conversation_Id__c\":\"" + CONV + "\"}}";
     }
@@ -107,8 +107,9 @@ class RepliesTest {
         assertThat(reply.metadata()).containsEntry(DeskReply.CONVERSATION_ID, CONV);
         assertThat(in.ticketUpdates()).containsExactly(new TicketUpdate(CASE, ConversationStatus.RESOLVED),
                 new TicketUpdate("500REOPENED", ConversationStatus.OPEN));
-        // Cursors move to the newest record seen, including skipped ones, so they are not read forever.
-        assertThat(in.offsets()).containsEntry(ReplyPoller.COMMENTS_CURSOR, "2099-11-23T19:20:08Z")
+        // The comment cursor moves to the newest record seen (skipped ones too, so they are not read forever) less
+        // the replyOverlap (5m), so a comment committed late with an earlier stamp is still read; cases as before.
+        assertThat(in.offsets()).containsEntry(ReplyPoller.COMMENTS_CURSOR, "2099-11-23T19:15:08Z")
                 .containsEntry(ReplyPoller.CASES_CURSOR, "2099-11-23T19:21:30Z");
         assertThat(new String(outcome.response().body(), StandardCharsets.UTF_8)).contains("\"replies\":1");
     }
@@ -123,10 +124,11 @@ class RepliesTest {
         connector.onWebhook(TestWebhooks.signedPost("sf", SECRET, hint(CASE)));
 
         wm.verify(getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", com.github.tomakehurst.wiremock.client
-                .WireMock.equalTo("SELECT Id, ParentId, CommentBody, IsPublished, CreatedDate, CreatedById, "
-                        + "CreatedBy.Name, CreatedBy.UserType, Parent.Omnibridge_Conversation_Id__c FROM CaseComment "
-                        + "WHERE Parent.Omnibridge_Conversation_Id__c != null AND IsPublished = true AND CreatedById "
-                        + "!= '" + ME + "' AND CreatedDate >= 2026-11-23T19:00:00Z ORDER BY CreatedDate ASC LIMIT 200")));
+                .WireMock.equalTo("SELECT Id, ParentId, CommentBody, IsPublished, CreatedDate, SystemModstamp, "
+                        + "CreatedById, CreatedBy.Name, CreatedBy.UserType, Parent.Omnibridge_Conversation_Id__c FROM "
+                        + "CaseComment WHERE Parent.Omnibridge_Conversation_Id__c != null AND IsPublished = true AND "
+                        + "CreatedById != '" + ME + "' AND SystemModstamp >= 2026-11-23T19:00:00Z ORDER BY "
+                        + "SystemModstamp ASC LIMIT 1000")));
         wm.verify(getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing(
                 "FROM Case WHERE Omnibridge_Conversation_Id__c != null AND LastModifiedDate >= 2026-11-23T18:00:00Z")));
     }
@@ -143,7 +145,7 @@ class RepliesTest {
         assertThat(ctx.submissions()).isNotEmpty();
         Inbound first = ctx.submissions().get(0);
         assertThat(first.replies()).extracting(DeskReply::replyId).containsExactly("00aAGENT");
-        assertThat(ctx.offsets()).containsEntry(ReplyPoller.COMMENTS_CURSOR, "2099-11-23T19:20:08Z");
+        assertThat(ctx.offsets()).containsEntry(ReplyPoller.COMMENTS_CURSOR, "2099-11-23T19:15:08Z");
     }
 
     @Test
