@@ -12,7 +12,7 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                           String contactIdField, String caseIdField, String caseStatus, Optional<String> caseOrigin,
                           String urgentPriority, Optional<String> tagsField, int requestsPerMinute, Duration timeout,
                           long maxAttachmentBytes, Duration pollInterval, Optional<Secret> webhookSecret,
-                          Duration webhookTolerance) {
+                          Duration webhookTolerance, int apiReservePercent) {
 
     static SalesforceSettings from(Settings s) {
         return new SalesforceSettings(s.url(SalesforceType.BASE_URL), s.string(SalesforceType.CLIENT_ID),
@@ -24,6 +24,6 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                 s.longValue(SalesforceType.MAX_ATTACHMENT_BYTES), s.duration(SalesforceType.POLL_INTERVAL),
                 Optional.ofNullable(s.has(SalesforceType.WEBHOOK_SECRET)
                         ? s.secret(SalesforceType.WEBHOOK_SECRET) : null),
-                s.duration(SalesforceType.WEBHOOK_TOLERANCE));
+                s.duration(SalesforceType.WEBHOOK_TOLERANCE), s.integer(SalesforceType.API_RESERVE));
     }
 }
