@@ -131,7 +131,8 @@ final class SalesforceApi {
         Duration paused = budget.pausedFor();
         String why = paused.isZero() ? "Salesforce's daily API requests are low; calls are spaced to last the day"
                 : "Salesforce's daily API request limit is used up";
-        return new DeskApiException(what + ": " + why + ", next call in " + wait.toSeconds() + " s", status, true,
+        // Deferred: the org's budget, not this delivery, failed; however long it lasts, no dead letter for it.
+        return DeskApiException.deferred(what + ": " + why + ", next call in " + wait.toSeconds() + " s", status,
                 wait, body);
     }
 

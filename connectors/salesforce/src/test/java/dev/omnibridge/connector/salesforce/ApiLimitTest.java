@@ -123,6 +123,7 @@ class ApiLimitTest {
         long before = System.nanoTime();
         assertThatThrownBy(() -> connector.deliver(followUp(1))).isInstanceOfSatisfying(DeliveryException.class, e -> {
             assertThat(e.isRetryable()).as("never a dead letter for the limit").isTrue();
+            assertThat(e.isDeferred()).as("no attempt counted towards maxAttempts").isTrue();
             assertThat(e.retryAfter()).as("retried when the pause ends").contains(Duration.ofMinutes(1));
         });
         assertThat(ctx.currentProblem()).hasValueSatisfying(p -> assertThat(p)
@@ -183,6 +184,7 @@ class ApiLimitTest {
 
         assertThatThrownBy(() -> connector.deliver(followUp(1))).isInstanceOfSatisfying(DeliveryException.class, e -> {
             assertThat(e.isRetryable()).isTrue();
+            assertThat(e.isDeferred()).as("a failed attempt like any other").isFalse();
             assertThat(e.retryAfter()).isEmpty();
         });
         assertThat(ctx.currentProblem()).isEmpty();
@@ -208,6 +210,7 @@ class ApiLimitTest {
         assertThat(delivered).as("deliveries of two calls each from a burst of six").isEqualTo(3);
         assertThat(held).isNotNull();
         assertThat(held.isRetryable()).isTrue();
+        assertThat(held.isDeferred()).isTrue();
         assertThat(held.retryAfter()).hasValueSatisfying(d -> assertThat(d)
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(216)).isLessThanOrEqualTo(Duration.ofMinutes(30)));
         assertThat(commentPosts()).isEqualTo(3);
