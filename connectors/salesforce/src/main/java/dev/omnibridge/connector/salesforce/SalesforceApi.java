@@ -13,10 +13,12 @@ import java.util.Map;
 
 /**
  * Salesforce's REST API for one org: OAuth 2.0 client credentials for a bearer token, re-authenticating once when a
- * call answers 401 (INVALID_SESSION_ID: the session expired or was revoked), and every call paced by one
- * {@link RatePacer}. 403 REQUEST_LIMIT_EXCEEDED is retryable like a 429; 400 UNABLE_TO_LOCK_ROW (someone else, e.g. an
- * agent or a flow, holds the case or contact row) is retryable without holding the instance's other calls. The token and the client secret are only in
- * headers and form bodies, and DeskHttp scrubs both from error messages.
+ * call answers 401 (INVALID_SESSION_ID: the session expired or was revoked), every call paced by one
+ * {@link RatePacer} and admitted by the org's daily {@link ApiBudget}, which reads {@code Sforce-Limit-Info} from
+ * every answer. The daily limit's 403 REQUEST_LIMIT_EXCEEDED holds calls for minutes (deferred, never a dead letter);
+ * the concurrent-requests one is retryable like a 429; 400 UNABLE_TO_LOCK_ROW (someone else, e.g. an agent or a
+ * flow, holds the case or contact row) is retryable without holding the instance's other calls. The token and the
+ * client secret are only in headers and form bodies, and DeskHttp scrubs both from error messages.
  *
  * <p>All calls go to {@code baseUrl} (the My Domain URL), not to the token answer's {@code instance_url}: with My
  * Domain they are the same host, and the bearer token is never sent to a host named by an answer.
@@ -106,7 +108,9 @@ final class SalesforceApi {
     /** One call when the budget admits it; while the daily limit is used up, a retryable failure until then. */
     private DeskResponse send(Session s, String method, String full, JsonNode body)
             throws DeskApiException, InterruptedException {
-        String call = method + " " + full;
+        // Named without the query string: a SOQL lookup may carry a customer's email or phone number.
+        int query = full.indexOf('?');
+        String call = method + " " + (query < 0 ? full : full.substring(0, query));
         Duration wait = budget.admit(PATIENCE);
         if (wait.compareTo(PATIENCE) > 0) {
             throw held(call + " not sent", 0, wait, null);

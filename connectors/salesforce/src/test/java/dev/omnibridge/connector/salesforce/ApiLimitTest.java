@@ -211,6 +211,8 @@ class ApiLimitTest {
         assertThat(held).isNotNull();
         assertThat(held.isRetryable()).isTrue();
         assertThat(held.isDeferred()).isTrue();
+        assertThat(held.getMessage()).as("named without the SOQL, which may hold an email")
+                .contains("not sent").contains("/query").doesNotContain("?q=").doesNotContain("SELECT");
         assertThat(held.retryAfter()).hasValueSatisfying(d -> assertThat(d)
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(216)).isLessThanOrEqualTo(Duration.ofMinutes(30)));
         assertThat(commentPosts()).isEqualTo(3);
