@@ -112,8 +112,9 @@ final class ApiBudget {
                         + ": calls to Salesforce wait until " + pausedUntil + " (then one call checks again, waiting "
                         + "up to " + LONGEST_PAUSE.toMinutes() + " minutes between checks); deliveries are kept and "
                         + "retried";
-            } else if (answer.ok() && limited && !clock.instant().isBefore(pausedUntil)) {
-                // Only a call sent after the pause says the limit is over; one sent before the refusal says nothing.
+            } else if (!refused && answer.status() < 500 && limited && !clock.instant().isBefore(pausedUntil)) {
+                // Salesforce took a call again (a 4xx about the record counts too: it was not refused for the limit).
+                // Only a call sent after the pause says so; one sent before the refusal says nothing.
                 limited = false;
                 nextPause = FIRST_PAUSE;
                 resumed = true;
