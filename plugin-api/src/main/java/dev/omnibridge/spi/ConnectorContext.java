@@ -92,7 +92,7 @@ public interface ConnectorContext {
      * @param name      what is counted, a short fixed name in lower case with digits and dashes (at most 64
      *                  characters, e.g. {@code daily-api-requests}); it becomes a metric label, so never an id or a
      *                  value from a message. The hub ignores other names, and more than 8 names per instance.
-     * @param remaining what is left, never below 0
+     * @param remaining what is left (a vendor may report usage past the limit; the hub shows that as 0)
      * @param limit     the whole budget
      */
     default void reportQuota(String name, long remaining, long limit) {
