@@ -83,6 +83,22 @@ public interface ConnectorContext {
     }
 
     /**
+     * The vendor's budget for this instance's API calls as the vendor last reported it, e.g. Salesforce's daily API
+     * requests from its {@code Sforce-Limit-Info} header: {@code /health} shows it under the instance's
+     * {@code quotas} and {@code /metrics} as {@code omnibridge_api_quota_remaining} and
+     * {@code omnibridge_api_quota_limit} labelled {@code instance} and {@code quota}. Call it whenever the vendor
+     * says (cheap; the latest value wins).
+     *
+     * @param name      what is counted, a short fixed name in lower case with digits and dashes (at most 64
+     *                  characters, e.g. {@code daily-api-requests}); it becomes a metric label, so never an id or a
+     *                  value from a message. The hub ignores other names, and more than 8 names per instance.
+     * @param remaining what is left (a vendor may report usage past the limit; the hub shows that as 0)
+     * @param limit     the whole budget
+     */
+    default void reportQuota(String name, long remaining, long limit) {
+    }
+
+    /**
      * The customer of the conversation with this thread key is typing (a live chat's typing indicator). Shown to
      * agents for a few seconds; not stored.
      */

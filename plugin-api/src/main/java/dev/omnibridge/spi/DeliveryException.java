@@ -15,11 +15,28 @@ public class DeliveryException extends RuntimeException {
 
     private final Kind kind;
     private final Duration retryAfter;
+    private final boolean deferred;
 
     public DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause) {
+        this(kind, message, retryAfter, cause, false);
+    }
+
+    private DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean deferred) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.deferred = deferred;
+    }
+
+    /**
+     * Not delivered because the vendor's budget for the whole account is used up (e.g. Salesforce's daily API
+     * requests): try again after {@code retryAfter}, and do not count it as a failed attempt, so however long the
+     * budget takes to come back the delivery is never dead-lettered for it. Only for account-wide limits with a
+     * known time to wait; a failure of this delivery itself is {@link #retryAfter} or {@link #retryable}.
+     */
+    public static DeliveryException deferred(String message, Duration retryAfter) {
+        return new DeliveryException(Kind.RETRYABLE, message, java.util.Objects.requireNonNull(retryAfter,
+                "retryAfter"), null, true);
     }
 
     public static DeliveryException retryable(String message, Throwable cause) {
@@ -85,5 +102,10 @@ public class DeliveryException extends RuntimeException {
 
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /** Whether this is a {@link #deferred} delivery: retried at {@link #retryAfter()}, not counted as an attempt. */
+    public boolean isDeferred() {
+        return deferred;
     }
 }

@@ -15,13 +15,34 @@ public final class DeskApiException extends Exception {
     private final boolean retryable;
     private final Duration retryAfter;
     private final transient JsonNode body;
+    private final boolean deferred;
 
     public DeskApiException(String message, int status, boolean retryable, Duration retryAfter, JsonNode body) {
+        this(message, status, retryable, retryAfter, body, false);
+    }
+
+    private DeskApiException(String message, int status, boolean retryable, Duration retryAfter, JsonNode body,
+                             boolean deferred) {
         super(message);
         this.status = status;
         this.retryable = retryable;
         this.retryAfter = retryAfter;
         this.body = body;
+        this.deferred = deferred;
+    }
+
+    /**
+     * The desk's budget for the whole account is used up: retry after {@code retryAfter}, not counted as a failed
+     * attempt ({@link DeliveryException#deferred}).
+     *
+     * @param status the desk's answer, or 0 when the call was not sent
+     */
+    public static DeskApiException deferred(String message, int status, Duration retryAfter, JsonNode body) {
+        return new DeskApiException(message, status, true, java.util.Objects.requireNonNull(retryAfter), body, true);
+    }
+
+    public boolean deferred() {
+        return deferred;
     }
 
     /** The HTTP status, or 0 when the desk could not be reached. */
@@ -48,6 +69,9 @@ public final class DeskApiException extends Exception {
 
     /** The same failure for the hub's delivery loop: retried with backoff (honouring Retry-After) or dead-lettered. */
     public DeliveryException toDelivery() {
+        if (deferred) {
+            return DeliveryException.deferred(getMessage(), retryAfter);
+        }
         return retryable
                 ? new DeliveryException(DeliveryException.Kind.RETRYABLE, getMessage(), retryAfter, null)
                 : DeliveryException.permanent(getMessage());

@@ -40,6 +40,7 @@ public final class DeskHttp {
     private final List<String> secrets;
     private final Predicate<DeskResponse> alsoRetryable;
     private final Predicate<DeskResponse> transientFailure;
+    private final List<java.util.function.Consumer<DeskResponse>> answerListeners;
     private final SafeFetcher files;
     private final Credentials fileCredentials;
 
@@ -51,6 +52,7 @@ public final class DeskHttp {
         this.secrets = List.copyOf(b.secrets);
         this.alsoRetryable = b.alsoRetryable;
         this.transientFailure = b.transientFailure;
+        this.answerListeners = List.copyOf(b.answerListeners);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         this.files = SafeFetcher.builder().timeout(timeout).maxRedirects(MAX_FILE_REDIRECTS).configuredOrigin(base)
                 .trustedForTests(b.filesTrustedForTests).build();
@@ -135,10 +137,23 @@ public final class DeskHttp {
                     + (e.getMessage() == null ? "" : " " + scrub(e.getMessage())), 0, true, null, null);
         }
         DeskResponse answer = new DeskResponse(res.statusCode(), res.headers(), parse(res.body()));
+        tell(answer);
         if (answer.ok()) {
             return answer;
         }
         throw failure(call, answer);
+    }
+
+    /** Hands every answer to the listeners; a listener's bug must not turn a good answer into a failed call. */
+    private void tell(DeskResponse answer) {
+        for (java.util.function.Consumer<DeskResponse> listener : answerListeners) {
+            try {
+                listener.accept(answer);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(DeskHttp.class).warn("{} answer listener failed: {}",
+                        base.getHost(), scrub(String.valueOf(e.getMessage())));
+            }
+        }
     }
 
     private DeskApiException failure(String call, DeskResponse answer) {
@@ -222,6 +237,7 @@ public final class DeskHttp {
         private RatePacer pacer = RatePacer.unlimited();
         private Predicate<DeskResponse> alsoRetryable = r -> false;
         private Predicate<DeskResponse> transientFailure = r -> false;
+        private final List<java.util.function.Consumer<DeskResponse>> answerListeners = new ArrayList<>();
         private java.util.Set<String> filesTrustedForTests = java.util.Set.of();
 
         private Builder(URI base) {
@@ -278,6 +294,17 @@ public final class DeskHttp {
          */
         public Builder transientWhen(Predicate<DeskResponse> test) {
             transientFailure = test;
+            return this;
+        }
+
+        /**
+         * Also hands every answer (success or error, before it is classified) to {@code listener}, e.g. to read a
+         * desk's usage headers: Salesforce's {@code Sforce-Limit-Info: api-usage=18/5000} or HubSpot's
+         * {@code X-HubSpot-RateLimit-Daily-Remaining}. Runs on the calling thread; keep it quick. What it throws is
+         * logged and ignored, so the call's own outcome stands.
+         */
+        public Builder onAnswer(java.util.function.Consumer<DeskResponse> listener) {
+            answerListeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -46,6 +46,11 @@ public final class FakeConnectorContext implements ConnectorContext {
     private volatile RuntimeException failNextSubmit;
     private final List<String> customerTyping = new CopyOnWriteArrayList<>();
     private volatile boolean deskAvailable = true;
+    private final Map<String, Quota> quotas = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A quota as the connector last reported it ({@link #reportQuota}). */
+    public record Quota(long remaining, long limit) {
+    }
 
     public FakeConnectorContext(String instanceId, ConfigDef config, Map<String, ?> rawSettings) {
         this.instanceId = instanceId;
@@ -178,6 +183,17 @@ public final class FakeConnectorContext implements ConnectorContext {
     @Override
     public void problemResolved() {
         currentProblem = null;
+    }
+
+    /** Like the hub: the latest report per name wins, and what is left is never below 0. */
+    @Override
+    public void reportQuota(String name, long remaining, long limit) {
+        quotas.put(name, new Quota(Math.max(0, remaining), Math.max(0, limit)));
+    }
+
+    /** What {@code /health} would show under the instance's {@code quotas} for {@code name}. */
+    public Optional<Quota> quota(String name) {
+        return Optional.ofNullable(quotas.get(name));
     }
 
     /** Every problem reported, oldest first. */

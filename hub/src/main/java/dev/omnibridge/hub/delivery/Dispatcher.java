@@ -471,7 +471,8 @@ public final class Dispatcher implements AutoCloseable {
 
     private Instant failed(DeliveryTask task, DeliveryException e, Instant now) throws Exception {
         metrics.deliveryFailed(task.target());
-        int attempts = task.attempts() + 1;
+        // A deferred delivery waited for the vendor's account-wide budget; it is no attempt towards maxAttempts.
+        int attempts = e.isDeferred() ? task.attempts() : task.attempts() + 1;
         DeliveryTask updated = task.withAttempt(attempts, null);
         if (!e.isRetryable() || attempts >= maxAttempts) {
             String reason = e.isRetryable() ? "gave up after " + attempts + " attempts: " + e.getMessage()
@@ -488,7 +489,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         Instant next = now.plus(backoff.delay(attempts, e.retryAfter().orElse(null)));
         journal.submit(store.retryLater(updated, next, e.getMessage(), now)).get();
-        if (task.attempts() == 0) {
+        if (task.attempts() == 0 && attempts > 0) {
             retrying.incrementAndGet();
         }
         synchronized (lanes) {

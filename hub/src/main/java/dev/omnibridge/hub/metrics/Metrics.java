@@ -28,6 +28,7 @@ public final class Metrics {
 
     private final PrometheusMeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, long[]> quotas = new ConcurrentHashMap<>();
     private final Timer deliveryLatency;
 
     public Metrics() {
@@ -103,6 +104,35 @@ public final class Metrics {
         // would let it be collected and the gauge turn NaN.
         Gauge.builder("omnibridge.deliveries", value, LongSupplier::getAsLong)
                 .description("Outbox rows by state.").tag("state", state).strongReference(true).register(registry);
+    }
+
+    /**
+     * A vendor's API budget for an instance, as its connector last reported it: gauges
+     * {@code omnibridge_api_quota_remaining} and {@code omnibridge_api_quota_limit}, labelled {@code instance} and
+     * {@code quota} (a fixed name the hub checked, e.g. {@code daily-api-requests}).
+     */
+    public void quota(String instance, String quota, long remaining, long limit) {
+        long[] values = quotas.computeIfAbsent(instance + "\u0000" + quota, k -> {
+            long[] v = new long[2];
+            // Strong references: nothing else holds the array, and a weak gauge would turn NaN once collected.
+            Gauge.builder("omnibridge.api.quota.remaining", v, a -> readQuota(a, 0))
+                    .description("What is left of a vendor's API budget, as the connector last heard it.")
+                    .tag("instance", instance).tag("quota", quota).strongReference(true).register(registry);
+            Gauge.builder("omnibridge.api.quota.limit", v, a -> readQuota(a, 1))
+                    .description("A vendor's whole API budget, as the connector last heard it.")
+                    .tag("instance", instance).tag("quota", quota).strongReference(true).register(registry);
+            return v;
+        });
+        synchronized (values) {
+            values[0] = remaining;
+            values[1] = limit;
+        }
+    }
+
+    private static double readQuota(long[] values, int index) {
+        synchronized (values) {
+            return values[index];
+        }
     }
 
     public void deliveryLatency(double seconds) {

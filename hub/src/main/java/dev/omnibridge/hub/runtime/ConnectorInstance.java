@@ -3,6 +3,9 @@ package dev.omnibridge.hub.runtime;
 import dev.omnibridge.spi.Connector;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** One configured instance at run time: its connector (when it could be created) and its observable state. */
 public final class ConnectorInstance {
@@ -13,6 +16,7 @@ public final class ConnectorInstance {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile Instant lastMessageAt;
+    private final Map<String, Quota> quotas = new TreeMap<>();
     volatile Connector connector;
     volatile HubConnectorContext context;
     volatile ClassLoader classLoader;
@@ -89,6 +93,34 @@ public final class ConnectorInstance {
     synchronized boolean recoveredSince(Instant started) {
         // Equal instants (a coarse clock) count as before: a stale error is worse than a missed one, which is logged.
         return lastErrorAt != null && !lastErrorAt.isAfter(started) && recovered();
+    }
+
+    /**
+     * A vendor's API budget as the connector last reported it ({@code ConnectorContext.reportQuota}).
+     *
+     * @param at when it was reported
+     */
+    public record Quota(long remaining, long limit, Instant at) {
+    }
+
+    /** Quota names are metric labels: short, fixed, lower case. */
+    static final Pattern QUOTA_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    /** A bound on labels per instance, so a connector bug cannot flood the metrics. */
+    static final int MAX_QUOTAS = 8;
+
+    /** The quotas reported so far, by name. */
+    public synchronized Map<String, Quota> quotas() {
+        return Map.copyOf(quotas);
+    }
+
+    /** Records a reported quota; false when the name is not acceptable or one name too many. */
+    synchronized boolean quota(String name, Quota quota) {
+        if (name == null || !QUOTA_NAME.matcher(name).matches()
+                || (!quotas.containsKey(name) && quotas.size() >= MAX_QUOTAS)) {
+            return false;
+        }
+        quotas.put(name, quota);
+        return true;
     }
 
     void messageSeen(Instant at) {

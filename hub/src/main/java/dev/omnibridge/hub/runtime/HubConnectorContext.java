@@ -36,6 +36,7 @@ final class HubConnectorContext implements ConnectorContext {
     private final List<String> components = new ArrayList<>();
     private final List<String> routeIds = new ArrayList<>();
     private final Set<LiveSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusedQuotaNames = ConcurrentHashMap.newKeySet();
 
     HubConnectorContext(ConnectorInstance instance, Settings settings, InstanceManager hub) {
         this.instance = instance;
@@ -144,6 +145,20 @@ final class HubConnectorContext implements ConnectorContext {
     public void reportProblem(String message) {
         instance.problem(message, hub.clock().instant());
         LOG.warn("Instance {} reports: {}", instance.id(), message);
+    }
+
+    @Override
+    public void reportQuota(String name, long remaining, long limit) {
+        long left = Math.max(0, remaining);
+        long whole = Math.max(0, limit);
+        if (instance.quota(name, new ConnectorInstance.Quota(left, whole, hub.clock().instant()))) {
+            hub.metrics().quota(instance.id(), name, left, whole);
+        } else if (refusedQuotaNames.size() < 64 && refusedQuotaNames.add(String.valueOf(name))) {
+            // Once per name, and without it: a connector bug could have put customer data into it.
+            LOG.warn("Instance {} reported a quota under a name the hub does not take (lower case, digits and dashes,"
+                    + " at most 64 characters, at most {} names per instance); ignored", instance.id(),
+                    ConnectorInstance.MAX_QUOTAS);
+        }
     }
 
     @Override

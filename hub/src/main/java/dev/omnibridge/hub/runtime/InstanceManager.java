@@ -461,6 +461,10 @@ public final class InstanceManager implements DeliveryTargets {
         return clock;
     }
 
+    Metrics metrics() {
+        return metrics;
+    }
+
     OffsetStore offsets() {
         return offsets;
     }

@@ -114,6 +114,14 @@ public final class HttpApi {
         n.put("lastMessageAt", i.lastMessageAt() == null ? null : i.lastMessageAt().toString());
         n.put("messagesIn", metrics.messagesIn(i.id()));
         n.put("messagesOut", metrics.messagesOut(i.id()));
+        var quotas = i.quotas();
+        if (!quotas.isEmpty()) {
+            // Only for connectors that report one (e.g. Salesforce's daily API requests); sorted by name.
+            ObjectNode q = n.putObject("quotas");
+            new java.util.TreeMap<>(quotas).forEach((name, quota) -> q.putObject(name)
+                    .put("remaining", quota.remaining()).put("limit", quota.limit())
+                    .put("reportedAt", quota.at().toString()));
+        }
         return n;
     }
 

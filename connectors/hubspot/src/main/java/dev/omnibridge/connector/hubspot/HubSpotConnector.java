@@ -45,7 +45,8 @@ public final class HubSpotConnector implements DeskConnector {
         String token = s.accessToken().reveal();
         DeskHttp http = DeskHttp.builder(s.baseUrl()).authorization("Bearer " + token).secret(token)
                 .secret(s.clientSecret().reveal()).timeout(s.timeout())
-                .pacer(new RatePacer(s.requestsPerTenSeconds(), Duration.ofSeconds(10))).build();
+                .pacer(new RatePacer(s.requestsPerTenSeconds(), Duration.ofSeconds(10)))
+                .onAnswer(answer -> HubSpotUsage.report(answer, context)).build();
         HubSpotApi api = new HubSpotApi(http);
         try {
             api.checkAccess();

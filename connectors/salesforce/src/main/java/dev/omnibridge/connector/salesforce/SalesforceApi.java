@@ -13,10 +13,12 @@ import java.util.Map;
 
 /**
  * Salesforce's REST API for one org: OAuth 2.0 client credentials for a bearer token, re-authenticating once when a
- * call answers 401 (INVALID_SESSION_ID: the session expired or was revoked), and every call paced by one
- * {@link RatePacer}. 403 REQUEST_LIMIT_EXCEEDED is retryable like a 429; 400 UNABLE_TO_LOCK_ROW (someone else, e.g. an
- * agent or a flow, holds the case or contact row) is retryable without holding the instance's other calls. The token and the client secret are only in
- * headers and form bodies, and DeskHttp scrubs both from error messages.
+ * call answers 401 (INVALID_SESSION_ID: the session expired or was revoked), every call paced by one
+ * {@link RatePacer} and admitted by the org's daily {@link ApiBudget}, which reads {@code Sforce-Limit-Info} from
+ * every answer. The daily limit's 403 REQUEST_LIMIT_EXCEEDED holds calls for minutes (deferred, never a dead letter);
+ * the concurrent-requests one is retryable like a 429; 400 UNABLE_TO_LOCK_ROW (someone else, e.g. an agent or a
+ * flow, holds the case or contact row) is retryable without holding the instance's other calls. The token and the
+ * client secret are only in headers and form bodies, and DeskHttp scrubs both from error messages.
  *
  * <p>All calls go to {@code baseUrl} (the My Domain URL), not to the token answer's {@code instance_url}: with My
  * Domain they are the same host, and the bearer token is never sent to a host named by an answer.
@@ -29,13 +31,18 @@ final class SalesforceApi {
     record Session(DeskHttp http, String userId) {
     }
 
+    /** How long a call may wait for its turn while the budget is spaced; longer, and it is retried later instead. */
+    static final Duration PATIENCE = Duration.ofSeconds(10);
+
     private final SalesforceSettings settings;
+    private final ApiBudget budget;
     private final RatePacer pacer;
     private final DeskHttp tokenHttp;
     private volatile Session session;
 
-    SalesforceApi(SalesforceSettings settings) {
+    SalesforceApi(SalesforceSettings settings, ApiBudget budget) {
         this.settings = settings;
+        this.budget = budget;
         this.pacer = new RatePacer(settings.requestsPerMinute(), Duration.ofMinutes(1));
         this.tokenHttp = DeskHttp.builder(settings.baseUrl()).timeout(settings.timeout()).pacer(pacer)
                 .secret(settings.clientSecret().reveal()).build();
@@ -54,7 +61,11 @@ final class SalesforceApi {
         }
         DeskHttp http = DeskHttp.builder(settings.baseUrl()).authorization("Bearer " + accessToken)
                 .secret(accessToken).secret(settings.clientSecret().reveal()).timeout(settings.timeout()).pacer(pacer)
-                .retryableWhen(SalesforceApi::limitExceeded).transientWhen(SalesforceApi::rowLocked).build();
+                // The daily limit's refusal is retryable without DeskHttp's 5 s pacer pause: the budget holds
+                // calls for minutes instead, and answers later calls without holding the caller's thread.
+                .retryableWhen(a -> limitExceeded(a) && !ApiBudget.dailyLimitRefusal(a))
+                .transientWhen(a -> rowLocked(a) || ApiBudget.dailyLimitRefusal(a))
+                .onAnswer(budget::observe).build();
         // The identity URL ends with /<orgId>/<userId>; userinfo is the documented fallback.
         String identity = token.body().path("id").asText("");
         String userId = identity.substring(identity.lastIndexOf('/') + 1);
@@ -81,7 +92,7 @@ final class SalesforceApi {
         String full = "/services/data/" + settings.apiVersion() + path;
         Session s = session();
         try {
-            return s.http().send(method, full, body, headers);
+            return send(s, method, full, body, headers);
         } catch (DeskApiException e) {
             if (e.status() != 401) {
                 throw e;
@@ -91,8 +102,53 @@ final class SalesforceApi {
                     authenticate();
                 }
             }
-            return session().http().send(method, full, body, headers);
+            return send(session(), method, full, body, headers);
         }
+    }
+
+    /** The org's daily API budget this instance spends. */
+    ApiBudget budget() {
+        return budget;
+    }
+
+    /** One call when the budget admits it; while the daily limit is used up, a retryable failure until then. */
+    private DeskResponse send(Session s, String method, String full, JsonNode body,
+                              Map<String, String> headers)
+            throws DeskApiException, InterruptedException {
+        // Named without the query string: a SOQL lookup may carry a customer's email or phone number.
+        int query = full.indexOf('?');
+        String call = method + " " + (query < 0 ? full : full.substring(0, query));
+        Duration wait = budget.admit(PATIENCE);
+        if (wait.compareTo(PATIENCE) > 0) {
+            throw held(call + " not sent", 0, wait, null);
+        }
+        if (!wait.isZero()) {
+            Thread.sleep(wait.toMillis());
+        }
+        try {
+            return s.http().send(method, full, body, headers);
+        } catch (DeskApiException e) {
+            Duration paused = budget.pausedFor();
+            if (e.retryable() && !paused.isZero() && limitExceeded(e)) {
+                // Salesforce sends no Retry-After; the hub's retry should come when the pause ends, not in seconds.
+                throw held(e.getMessage(), e.status(), paused, e.body());
+            }
+            throw e;
+        }
+    }
+
+    /** A retryable failure that says when to come back; status 0 when the call was not sent at all. */
+    private DeskApiException held(String what, int status, Duration wait, JsonNode body) {
+        Duration paused = budget.pausedFor();
+        String why = paused.isZero() ? "Salesforce's daily API requests are low; calls are spaced to last the day"
+                : "Salesforce's daily API request limit is used up";
+        // Deferred: the org's budget, not this delivery, failed; however long it lasts, no dead letter for it.
+        return DeskApiException.deferred(what + ": " + why + ", next call in " + wait.toSeconds() + " s", status,
+                wait, body);
+    }
+
+    private static boolean limitExceeded(DeskApiException e) {
+        return e.status() == 403 && e.body() != null && e.body().toString().contains(LIMIT_EXCEEDED);
     }
 
     /** A SOQL query's records (first page: every query here has a LIMIT within one page). */

@@ -15,6 +15,7 @@ import dev.omnibridge.webhook.WebhookResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -33,16 +34,42 @@ public final class SalesforceConnector implements DeskConnector {
     /** Everything {@link #start} sets up, replaced as a whole. */
     private record Running(ConnectorContext context, SalesforceSettings settings, CaseWriter writer,
                            ReplyPoller poller, Optional<PollHint> hint, Instant startedAt,
-                           ScheduledExecutorService scheduler) {
+                           ScheduledExecutorService scheduler, ApiBudget budget) {
     }
 
     private final Object pollLock = new Object();
+    private final Clock clock;
     private volatile Running running;
+
+    public SalesforceConnector() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock what the API budget's pauses and spacing are measured on (tests move it) */
+    SalesforceConnector(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void start(ConnectorContext context) throws Exception {
         SalesforceSettings settings = SalesforceSettings.from(context.settings());
-        SalesforceApi api = new SalesforceApi(settings);
+        ApiBudget budget = new ApiBudget(settings.apiReservePercent(), clock, new ApiBudget.Listener() {
+            @Override
+            public void quota(long remaining, long limit) {
+                context.reportQuota(ApiBudget.QUOTA, remaining, limit);
+            }
+
+            @Override
+            public void limitReached(String message) {
+                context.reportProblem(message);
+            }
+
+            @Override
+            public void flowing() {
+                context.problemResolved();
+            }
+        });
+        SalesforceApi api = new SalesforceApi(settings, budget);
         try {
             api.authenticate();
         } catch (DeskApiException e) {
@@ -65,7 +92,7 @@ public final class SalesforceConnector implements DeskConnector {
         });
         Running r = new Running(context, settings, new CaseWriter(api, settings, context.attachments()), poller,
                 settings.webhookSecret().map(s -> new PollHint(s, settings.webhookTolerance())),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler);
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler, budget);
         running = r;
         long every = settings.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> pollAndSubmit(r), every, every, TimeUnit.MILLISECONDS);
@@ -130,6 +157,10 @@ public final class SalesforceConnector implements DeskConnector {
     }
 
     private void pollAndSubmit(Running r) {
+        if (!r.budget().idlePollDue(r.settings().pollInterval())) {
+            // Held by the daily API limit (the problem is reported) or saving the org's last requests.
+            return;
+        }
         try {
             synchronized (pollLock) {
                 Inbound found = poll(r);

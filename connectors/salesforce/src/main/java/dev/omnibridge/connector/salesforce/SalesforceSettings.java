@@ -13,7 +13,7 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                           String urgentPriority, Optional<String> tagsField, int requestsPerMinute, Duration timeout,
                           long maxAttachmentBytes, Duration pollInterval, Optional<Secret> webhookSecret,
                           Duration webhookTolerance, boolean allowDuplicateContacts, String phoneRegion,
-                          boolean contactEmails, Duration replyOverlap) {
+                          boolean contactEmails, Duration replyOverlap, int apiReservePercent) {
 
     static SalesforceSettings from(Settings s) {
         return new SalesforceSettings(s.url(SalesforceType.BASE_URL), s.string(SalesforceType.CLIENT_ID),
@@ -27,6 +27,6 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                         ? s.secret(SalesforceType.WEBHOOK_SECRET) : null),
                 s.duration(SalesforceType.WEBHOOK_TOLERANCE), s.bool(SalesforceType.ALLOW_DUPLICATE_CONTACTS),
                 s.string(SalesforceType.PHONE_REGION), s.bool(SalesforceType.CONTACT_EMAILS),
-                s.duration(SalesforceType.REPLY_OVERLAP));
+                s.duration(SalesforceType.REPLY_OVERLAP), s.integer(SalesforceType.API_RESERVE));
     }
 }

@@ -32,6 +32,7 @@ public final class SalesforceType implements ConnectorType {
     static final String URGENT_PRIORITY = "urgentPriority";
     static final String TAGS_FIELD = "tagsField";
     static final String REQUESTS_PER_MINUTE = "requestsPerMinute";
+    static final String API_RESERVE = "apiReservePercent";
     static final String TIMEOUT = "timeout";
     static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
     static final String POLL_INTERVAL = "pollInterval";
@@ -88,6 +89,10 @@ public final class SalesforceType implements ConnectorType {
                 .define(Setting.of(REQUESTS_PER_MINUTE, SettingType.INT).withDefault(60)
                         .describedAs("pace of API calls; Salesforce counts calls per 24 hours per org")
                         .validatedBy(Validator.range(1, 10_000)))
+                .define(Setting.of(API_RESERVE, SettingType.INT).withDefault(10)
+                        .describedAs("share of the org's daily API requests (Sforce-Limit-Info) left to the rest of the"
+                                + " org: below it calls are spaced to last the day and idle polls slow to every 15m")
+                        .validatedBy(Validator.range(0, 90)))
                 .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("30s")
                         .describedAs("how long to wait for one API answer").validatedBy(SalesforceType::positive))
                 .define(Setting.of(MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(25L * 1024 * 1024)
