@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Finds the conversation a mail belongs to. A mail joins a conversation through the Message-IDs it answers
- * (In-Reply-To, then References, newest first) or the token in its subject, and only if it comes from that
+ * (In-Reply-To, then References, newest first: a mail stored under it, or a Message-ID the hub sent, which names
+ * its conversation's token, see {@link MailIds}) or the token in its subject, and only if it comes from that
  * conversation's customer: a forwarded or quoted mail from someone else must never land in another customer's
  * conversation. A subject token no conversation has yet is adopted (see {@link #thread}). Anything else starts a
  * new conversation.
@@ -34,9 +35,17 @@ public final class Threader {
     public Thread thread(String sender, String subject, List<String> inReplyTo, List<String> references) {
         Address from = Address.email(sender);
         for (String id : answeredIds(inReplyTo, references)) {
-            Optional<Message> known = context.findMessage(id);
-            if (known.isPresent() && belongsTo(known.get().threadKey(), from)) {
-                return new Thread(known.get().threadKey(), false, id);
+            // The mail stored under this Message-ID, else this sender's own mail that reused it (MailIds).
+            for (String channelId : List.of(id, MailIds.ofSender(id, sender))) {
+                Optional<Message> known = context.findMessage(channelId);
+                if (known.isPresent() && belongsTo(known.get().threadKey(), from)) {
+                    return new Thread(known.get().threadKey(), false, channelId);
+                }
+            }
+            // A mail the hub sent (an acknowledgement is never stored) names its conversation's token.
+            Optional<String> sentToken = MailIds.hubToken(id);
+            if (sentToken.isPresent() && belongsTo(sentToken.get(), from)) {
+                return new Thread(sentToken.get(), false, null);
             }
         }
         Optional<String> token = ConversationToken.inSubject(subject);
