@@ -187,6 +187,26 @@ class DuplicateMessageIdTest {
         assertThat(got.getHeader("References")[0]).isEqualTo("<dup@id.test> <bob-2@other.test>");
     }
 
+    @Test
+    void aCustomerMailReusingAMessageIdTheHubSentIsImported() throws Exception {
+        start();
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order", "Where is it?", "o1@customer.test"));
+        Message first = awaitMessages(1).get(0);
+        Conversation conversation = ctx.findConversation(first.threadKey()).orElseThrow();
+        Message agent = Message.builder().id("hub-msg-1").direction(Direction.OUTBOUND).channel(first.channel())
+                .channelMessageId("desk:desk:r1").threadKey(first.threadKey()).conversationId(conversation.id())
+                .author(Author.agent("Alice")).text("It ships today.").build();
+        String sentId = connector.send(new OutboundMessage(agent, conversation, "key-1"));
+        ctx.recordSent(sentId, agent);
+
+        // A mailer that copies the Message-ID of the mail it answers (seen in the wild) instead of making its own.
+        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Quote", "Please send a quote.", sentId));
+
+        Message bob = awaitMessages(2).get(1);
+        assertThat(bob.text()).isEqualTo("Please send a quote.");
+        assertThat(bob.channelMessageId()).startsWith(sentId + "#");
+    }
+
     // --- helpers ---
 
     private Map<String, Object> settings() {

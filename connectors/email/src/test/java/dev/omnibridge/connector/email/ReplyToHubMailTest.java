@@ -132,6 +132,21 @@ class ReplyToHubMailTest {
     }
 
     @Test
+    void anAnswerToAHandedOffReplyUnderANewSubjectKeepsItsThreadAndIsNotAcknowledged() throws Exception {
+        start();
+        // The hub handed a chat reply to this mailbox under token CHATAB23 (no mail conversation has it yet); Ann
+        // answers it under a subject of her own, so only its Message-ID links the two.
+        deliver(Mails.reply(ANN, SUPPORT, "Question about my order", "Thanks, one more thing.", "h1@customer.test",
+                "ob.0190c6a2-7d1e-7abc-8def-0123456789ab.CHATAB23@acme.test"));
+        // A new request afterwards is acknowledged: once its acknowledgement is in, one for Ann's would be.
+        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong amount.", "b1@other.test"));
+
+        assertThat(awaitMessages(2).get(0).threadKey()).isEqualTo("CHATAB23");
+        awaitMailsTo(BOB, 1);
+        assertThat(mailsTo(ANN)).as("Ann is answering, not opening a request").isEmpty();
+    }
+
+    @Test
     void anotherSenderAnsweringTheAcknowledgementStartsAConversationOfTheirOwn() throws Exception {
         start();
         deliver(Mails.plain(ANN, "Ann", SUPPORT, "Account", "Locked out.", "a1@customer.test"));

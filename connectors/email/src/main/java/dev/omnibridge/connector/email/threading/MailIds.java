@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 public final class MailIds {
     /** The metadata key under which a received mail's own Message-ID is stored, whatever its channel id. */
     public static final String METADATA_KEY = "email.messageId";
-    /** {@code ack.<token>.<random hex>@domain} and {@code ob.<hub message id>.<token>@domain}. */
-    private static final Pattern HUB_ID = Pattern.compile("(?:ack\\.([A-Z2-7]{8})\\.[0-9a-f]+|ob\\.[^@]+\\.([A-Z2-7]{8}))@[^@]+");
+    private static final Pattern ACKNOWLEDGEMENT = Pattern.compile("ack\\.([A-Z2-7]{8})\\.[0-9a-f]+@[^@]+");
+    private static final Pattern REPLY = Pattern.compile("ob\\.[^@]+\\.([A-Z2-7]{8})@[^@]+");
     private static final int KEY_HEX = 12;
 
     private MailIds() {
@@ -53,13 +53,19 @@ public final class MailIds {
         return "ack." + token + "." + randomHex + "@" + domain;
     }
 
-    /** The conversation token a Message-ID in the hub's forms names, if it is one. */
+    /** The conversation token a Message-ID in one of the hub's forms names, if it is one. */
     public static Optional<String> hubToken(String messageId) {
-        Matcher m = HUB_ID.matcher(messageId);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        return Optional.of(m.group(1) != null ? m.group(1) : m.group(2));
+        return replyToken(messageId).or(() -> token(ACKNOWLEDGEMENT, messageId));
+    }
+
+    /** The token a Message-ID in the form of an agent's reply names (also a reply handed off from a chat). */
+    public static Optional<String> replyToken(String messageId) {
+        return token(REPLY, messageId);
+    }
+
+    private static Optional<String> token(Pattern form, String messageId) {
+        Matcher m = form.matcher(messageId);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     static byte[] sha256(String text) {

@@ -34,6 +34,7 @@ public final class Threader {
 
     public Thread thread(String sender, String subject, List<String> inReplyTo, List<String> references) {
         Address from = Address.email(sender);
+        String unknownSentToken = null;
         for (String id : answeredIds(inReplyTo, references)) {
             // The mail stored under this Message-ID, else this sender's own mail that reused it (MailIds).
             for (String channelId : List.of(id, MailIds.ofSender(id, sender))) {
@@ -47,6 +48,12 @@ public final class Threader {
             if (sentToken.isPresent() && belongsTo(sentToken.get(), from)) {
                 return new Thread(sentToken.get(), false, null);
             }
+            // Only a reply's: an acknowledgement always has its conversation on the instance that sent it.
+            Optional<String> replyToken = MailIds.replyToken(id);
+            if (replyToken.isPresent() && unknownSentToken == null
+                    && context.findConversation(replyToken.get()).isEmpty()) {
+                unknownSentToken = replyToken.get();
+            }
         }
         Optional<String> token = ConversationToken.inSubject(subject);
         if (token.isPresent() && belongsTo(token.get(), from)) {
@@ -57,6 +64,10 @@ public final class Threader {
             // visitor who left their email). Adopt it, so every mail of that exchange is one thread, and do not
             // acknowledge: the customer is answering us, not opening a request.
             return new Thread(token.get(), false, null);
+        }
+        if (unknownSentToken != null) {
+            // The same for a handed-off reply answered under a new subject: its Message-ID names the token.
+            return new Thread(unknownSentToken, false, null);
         }
         return new Thread(unusedToken(), true, null);
     }
