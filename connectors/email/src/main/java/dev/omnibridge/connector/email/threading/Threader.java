@@ -36,12 +36,16 @@ public final class Threader {
         Address from = Address.email(sender);
         String unknownSentToken = null;
         for (String id : answeredIds(inReplyTo, references)) {
-            // The mail stored under this Message-ID, else this sender's own mail that reused it (MailIds).
-            for (String channelId : List.of(id, MailIds.ofSender(id, sender))) {
-                Optional<Message> known = context.findMessage(channelId);
-                if (known.isPresent() && belongsTo(known.get().threadKey(), from)) {
-                    return new Thread(known.get().threadKey(), false, channelId);
-                }
+            // The mail stored under this Message-ID, else this sender's own mail that reused it (MailIds); there is
+            // such a mail only when the Message-ID itself is taken.
+            Optional<Message> known = context.findMessage(id);
+            String channelId = id;
+            if (known.isPresent() && !belongsTo(known.get().threadKey(), from)) {
+                channelId = MailIds.ofSender(id, sender);
+                known = context.findMessage(channelId);
+            }
+            if (known.isPresent() && belongsTo(known.get().threadKey(), from)) {
+                return new Thread(known.get().threadKey(), false, channelId);
             }
             // A mail the hub sent (an acknowledgement is never stored) names its conversation's token.
             Optional<String> sentToken = MailIds.hubToken(id);
