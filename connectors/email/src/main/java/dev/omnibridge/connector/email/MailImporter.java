@@ -91,7 +91,7 @@ final class MailImporter {
                     + "; not imported again", original));
         }
         String channelId = identity.channelId();
-        if (!channelId.equals(mail.messageId())) {
+        if (!channelId.equals(MailIds.of(mail.messageId()))) {
             LOG.info("Email instance {}: mail at {} reuses the Message-ID of another mail with a different sender or "
                     + "content; kept as a message of its own", context.instanceId(), position);
         }
@@ -140,7 +140,7 @@ final class MailImporter {
      */
     private Identity identify(ParsedMail mail, Address sender, String digest, URI original) {
         String from = sender == null ? "" : sender.value();
-        List<String> candidates = List.of(mail.messageId(), MailIds.ofSender(mail.messageId(), from),
+        List<String> candidates = List.of(MailIds.of(mail.messageId()), MailIds.ofSender(mail.messageId(), from),
                 MailIds.ofContent(mail.messageId(), from, digest));
         Message known = null;
         for (String candidate : candidates) {

@@ -207,6 +207,21 @@ class DuplicateMessageIdTest {
         assertThat(bob.channelMessageId()).startsWith(sentId + "#");
     }
 
+    @Test
+    void aMessageIdTooLongForTheHubsKeyIsShortenedAndRepliesStillFindItsMail() throws Exception {
+        start();
+        String longId = "x".repeat(600) + "@customer.test";   // legal (one line holds 998), the hub's key holds 500
+        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Long", "A long Message-ID.", longId));
+        Message first = awaitMessages(1).get(0);
+        deliver(Mails.reply(ANN, SUPPORT, "New subject", "Follow-up.", "long-2@customer.test", longId));
+
+        Message followUp = awaitMessages(2).get(1);
+        assertThat(first.channelMessageId()).hasSizeLessThanOrEqualTo(400).startsWith("xxx");
+        assertThat(first.metadata().get("email.messageId")).isEqualTo(longId);
+        assertThat(followUp.threadKey()).isEqualTo(first.threadKey());
+        assertThat(followUp.replyTo()).isEqualTo(first.channelMessageId());
+    }
+
     // --- helpers ---
 
     private Map<String, Object> settings() {

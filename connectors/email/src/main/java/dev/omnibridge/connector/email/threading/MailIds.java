@@ -28,14 +28,29 @@ public final class MailIds {
     private static final Pattern ACKNOWLEDGEMENT = Pattern.compile("ack\\.([A-Z2-7]{8})\\.[0-9a-f]+@[^@]+");
     private static final Pattern REPLY = Pattern.compile("ob\\.[^@]+\\.([A-Z2-7]{8})@[^@]+");
     private static final int KEY_HEX = 12;
+    /**
+     * Longest Message-ID used as it is in a channel id. The hub's dedupe key holds 500 characters and derived ids add
+     * up to 26; a longer id (legal, and a cheap way to jam a mailbox whose store refuses it) is shortened.
+     */
+    private static final int MAX_PLAIN = 400;
+    private static final int KEPT_PREFIX = 300;
 
     private MailIds() {
+    }
+
+    /** The channel id of the first mail with this Message-ID: the Message-ID, or a fixed shortening of a long one. */
+    public static String of(String messageId) {
+        if (messageId.length() <= MAX_PLAIN) {
+            return messageId;
+        }
+        int cut = Character.isHighSurrogate(messageId.charAt(KEPT_PREFIX - 1)) ? KEPT_PREFIX - 1 : KEPT_PREFIX;
+        return messageId.substring(0, cut) + "~" + hex(sha256(messageId), 64);
     }
 
     /** The channel id of a mail from {@code sender} whose Message-ID another mail was stored under first. */
     public static String ofSender(String messageId, String sender) {
         // A hash rather than the address: channel ids show in logs and in /api/skipped.
-        return messageId + "#" + hex(sha256("sender\n" + sender + "\n" + messageId), KEY_HEX);
+        return of(messageId) + "#" + hex(sha256("sender\n" + sender + "\n" + messageId), KEY_HEX);
     }
 
     /** The channel id of a further different mail from the same sender with the same Message-ID. */

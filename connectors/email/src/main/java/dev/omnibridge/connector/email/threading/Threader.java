@@ -38,8 +38,8 @@ public final class Threader {
         for (String id : answeredIds(inReplyTo, references)) {
             // The mail stored under this Message-ID, else this sender's own mail that reused it (MailIds); there is
             // such a mail only when the Message-ID itself is taken.
-            Optional<Message> known = context.findMessage(id);
-            String channelId = id;
+            String channelId = MailIds.of(id);
+            Optional<Message> known = context.findMessage(channelId);
             if (known.isPresent() && !belongsTo(known.get().threadKey(), from)) {
                 channelId = MailIds.ofSender(id, sender);
                 known = context.findMessage(channelId);

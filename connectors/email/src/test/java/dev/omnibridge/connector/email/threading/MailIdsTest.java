@@ -33,4 +33,13 @@ class MailIdsTest {
                 .startsWith(ann + ".").isNotEqualTo(MailIds.ofContent("x@mailer.test", "ann@customer.test",
                         "cd".repeat(32)));
     }
+
+    @Test
+    void aLongMessageIdIsShortenedTheSameWayEachTimeAndStaysDistinct() {
+        String a = "a".repeat(700) + "1@mailer.test";
+        String b = "a".repeat(700) + "2@mailer.test";
+        assertThat(MailIds.of("short@mailer.test")).isEqualTo("short@mailer.test");
+        assertThat(MailIds.of(a)).hasSizeLessThanOrEqualTo(400).isEqualTo(MailIds.of(a)).isNotEqualTo(MailIds.of(b));
+        assertThat(MailIds.ofContent(a, "ann@customer.test", "ab".repeat(32))).hasSizeLessThanOrEqualTo(500);
+    }
 }
