@@ -32,7 +32,9 @@ import java.util.Set;
 
 /**
  * Turns one raw mail into what the hub stores: a customer message threaded into its conversation, or a record of
- * why it was skipped (noise, the hub's own mail) or dead-lettered (unreadable). The original bytes are kept in the
+ * why it was skipped (noise, the hub's own mail, a copy of a mail already stored) or dead-lettered (unreadable). A
+ * mail is known by its Message-ID and its {@link MailDigest}: a different mail reusing a Message-ID is a message of
+ * its own. The original bytes are kept in the
  * attachment store first, so whatever the outcome, the mail itself stays retrievable.
  */
 final class MailImporter {
