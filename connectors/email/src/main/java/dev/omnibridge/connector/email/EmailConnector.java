@@ -155,7 +155,7 @@ final class EmailConnector implements ChannelConnector {
                 imported = importer.tooLarge(sourceId, size);
             } else {
                 try {
-                    imported = importer.importMail(raw);
+                    imported = importer.importMail(sourceId, raw);
                 } catch (RuntimeException bug) {
                     // A poison mail must not stop the mailbox: set it aside for an operator and go on.
                     LOG.error("Email instance {}: mail {} could not be processed", context.instanceId(), sourceId,

@@ -177,9 +177,10 @@ public final class MailboxWatcher {
                 finishMarking(store, folder, last);
             }
         } else if (stored.isPresent()) {
-            // The server renumbered the folder: UIDs mean nothing now. Rescan all; the hub dedupes by Message-ID.
+            // The server renumbered the folder: UIDs mean nothing now. Rescan all; stored mail is recognised by its
+            // Message-ID and content (MailImporter).
             LOG.warn("IMAP folder {}: UIDVALIDITY changed from {} to {}; rescanning, already imported mail is "
-                    + "recognised by Message-ID", folderName, stored.get().uidValidity(), uidValidity);
+                    + "recognised by Message-ID and content", folderName, stored.get().uidValidity(), uidValidity);
         }
         Message[] found = uids.getMessagesByUID(last + 1, UIDFolder.MAXUID);
         FetchProfile profile = new FetchProfile();

@@ -3,6 +3,7 @@ package dev.omnibridge.connector.email.smtp;
 import dev.omnibridge.connector.email.EmailSettings;
 import dev.omnibridge.connector.email.mime.MailHeaders;
 import dev.omnibridge.connector.email.threading.ConversationToken;
+import dev.omnibridge.connector.email.threading.MailIds;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
@@ -58,8 +59,7 @@ public final class ReplyComposer {
      * Message-ID and the customer's mail client shows one mail, not two.
      */
     public String messageIdFor(OutboundMessage outbound) {
-        return "ob." + outbound.message().id() + "." + outbound.conversation().threadKey() + "@"
-                + settings.fromDomain();
+        return MailIds.reply(outbound.message().id(), outbound.conversation().threadKey(), settings.fromDomain());
     }
 
     /**
@@ -73,7 +73,9 @@ public final class ReplyComposer {
         // of this mailbox have Message-IDs and subjects to thread on.
         List<Message> mails = history.stream().filter(m -> m.direction() == Direction.INBOUND
                 && instanceId.equals(m.channel().instanceId())).toList();
-        List<String> customerIds = mails.stream().map(Message::channelMessageId).toList();
+        // The mails' own Message-IDs: a mail that reused another's is stored under a derived channel id.
+        List<String> customerIds = mails.stream()
+                .map(m -> m.metadata().getOrDefault(MailIds.METADATA_KEY, m.channelMessageId())).toList();
         String lastSubject = mails.stream().filter(m -> m.subject() != null)
                 .reduce((a, b) -> b).map(Message::subject).orElse(null);
 
@@ -98,8 +100,8 @@ public final class ReplyComposer {
     /** An automatic acknowledgement of a new conversation (RFC 3834: marked Auto-Submitted, never answered). */
     public MimeMessage acknowledgement(String customer, String name, String token, String answersMessageId)
             throws MessagingException, IOException {
-        String id = "ack." + token + "." + HexFormat.of().formatHex(randomBytes(6)) + "@"
-                + settings.fromDomain();
+        // It names the token, so a reply to it finds the conversation without any record of it (see MailIds).
+        String id = MailIds.acknowledgement(token, HexFormat.of().formatHex(randomBytes(6)), settings.fromDomain());
         MimeMessage mail = new FixedIdMessage(session, id);
         mail.setFrom(new InternetAddress(settings.fromAddress(), FromName.render(settings.fromName(), null), "UTF-8"));
         mail.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(customer));

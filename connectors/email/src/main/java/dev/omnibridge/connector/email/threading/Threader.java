@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Finds the conversation a mail belongs to. A mail joins a conversation through the Message-IDs it answers
- * (In-Reply-To, then References, newest first) or the token in its subject, and only if it comes from that
+ * (In-Reply-To, then References, newest first: a mail stored under it, or a Message-ID the hub sent, which names
+ * its conversation's token, see {@link MailIds}) or the token in its subject, and only if it comes from that
  * conversation's customer: a forwarded or quoted mail from someone else must never land in another customer's
  * conversation. A subject token no conversation has yet is adopted (see {@link #thread}). Anything else starts a
  * new conversation.
@@ -33,10 +34,29 @@ public final class Threader {
 
     public Thread thread(String sender, String subject, List<String> inReplyTo, List<String> references) {
         Address from = Address.email(sender);
+        String unknownSentToken = null;
         for (String id : answeredIds(inReplyTo, references)) {
-            Optional<Message> known = context.findMessage(id);
+            // The mail stored under this Message-ID, else this sender's own mail that reused it (MailIds); there is
+            // such a mail only when the Message-ID itself is taken.
+            String channelId = MailIds.of(id);
+            Optional<Message> known = context.findMessage(channelId);
+            if (known.isPresent() && !belongsTo(known.get().threadKey(), from)) {
+                channelId = MailIds.ofSender(id, sender);
+                known = context.findMessage(channelId);
+            }
             if (known.isPresent() && belongsTo(known.get().threadKey(), from)) {
-                return new Thread(known.get().threadKey(), false, id);
+                return new Thread(known.get().threadKey(), false, channelId);
+            }
+            // A mail the hub sent (an acknowledgement is never stored) names its conversation's token.
+            Optional<String> sentToken = MailIds.hubToken(id);
+            if (sentToken.isPresent() && belongsTo(sentToken.get(), from)) {
+                return new Thread(sentToken.get(), false, null);
+            }
+            // Only a reply's: an acknowledgement always has its conversation on the instance that sent it.
+            Optional<String> replyToken = MailIds.replyToken(id);
+            if (replyToken.isPresent() && unknownSentToken == null
+                    && context.findConversation(replyToken.get()).isEmpty()) {
+                unknownSentToken = replyToken.get();
             }
         }
         Optional<String> token = ConversationToken.inSubject(subject);
@@ -48,6 +68,10 @@ public final class Threader {
             // visitor who left their email). Adopt it, so every mail of that exchange is one thread, and do not
             // acknowledge: the customer is answering us, not opening a request.
             return new Thread(token.get(), false, null);
+        }
+        if (unknownSentToken != null) {
+            // The same for a handed-off reply answered under a new subject: its Message-ID names the token.
+            return new Thread(unknownSentToken, false, null);
         }
         return new Thread(unusedToken(), true, null);
     }
