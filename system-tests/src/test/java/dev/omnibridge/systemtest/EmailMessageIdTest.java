@@ -64,6 +64,8 @@ class EmailMessageIdTest extends SystemTestBase {
     protected HubConfig config() {
         Map<String, Object> settings = MailServers.emailInstance(MAIL_SERVER, SUPPORT, SUPPORT_PASSWORD);
         settings.put("acknowledge", true);
+        // Ann opens more than the default three conversations a day across these tests; the cap has its own tests.
+        settings.put("maxAcknowledgementsPerDay", 100);
         return standardConfig().instance(MAIL, "email", settings).route(MAIL, DESK);
     }
 
