@@ -841,6 +841,31 @@ class DispatcherTest {
     }
 
     @Test
+    void rowsBeyondTheWindowThatAnEarlierRunSetToWaitGoAtOnceWhenTheDeskAnswersAgain() throws Exception {
+        // 20 conversations due now, then 20 whose backoff from an earlier run has ten minutes left; only the first
+        // 20 fit in memory.
+        backlog("web", messages(40, 1));
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET "
+                + "attempts = 6, next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '10' MINUTE WHERE id > "
+                + "(SELECT MIN(id) + 19 FROM deliveries)")) {
+            assertThat(ps.executeUpdate()).isEqualTo(20);
+        }
+        FakeTargets targets = new FakeTargets();
+        targets.down.add("desk");
+        Dispatcher dispatcher = dispatcher(targets, 1000, 20, new Metrics(), HUB_DEFAULT_BACKOFF);
+        dispatcher.recover();
+        Poll.until("the desk's deliveries paused", () -> dispatcher.pausedTargets().containsKey("desk"));
+
+        targets.down.remove("desk");
+        long recovered = System.nanoTime();
+        Poll.until("all 40 delivered", () -> targets.deskDelivered.size() == 40,
+                () -> targets.deskDelivered.size() + " delivered");
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recovered)).isLessThan(6_000);
+        awaitAllDone(40);
+    }
+
+    @Test
     void oneConversationsRecordFailingDoesNotPauseTheDesk() throws Exception {
         FakeTargets targets = new FakeTargets();
         targets.desk = d -> {
