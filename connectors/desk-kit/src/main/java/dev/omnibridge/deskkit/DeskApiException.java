@@ -15,13 +15,21 @@ public final class DeskApiException extends Exception {
     private final boolean retryable;
     private final Duration retryAfter;
     private final transient JsonNode body;
+    private final boolean oneRecord;
 
     public DeskApiException(String message, int status, boolean retryable, Duration retryAfter, JsonNode body) {
+        this(message, status, retryable, retryAfter, body, false);
+    }
+
+    /** @param oneRecord a retryable answer about the record called for, not the desk as a whole */
+    public DeskApiException(String message, int status, boolean retryable, Duration retryAfter, JsonNode body,
+                            boolean oneRecord) {
         super(message);
         this.status = status;
         this.retryable = retryable;
         this.retryAfter = retryAfter;
         this.body = body;
+        this.oneRecord = oneRecord;
     }
 
     /** The HTTP status, or 0 when the desk could not be reached. */
@@ -46,10 +54,13 @@ public final class DeskApiException extends Exception {
         return status == 404;
     }
 
-    /** The same failure for the hub's delivery loop: retried with backoff (honouring Retry-After) or dead-lettered. */
+    /**
+     * The same failure for the hub's delivery loop: retried with backoff (honouring Retry-After) or dead-lettered;
+     * a failure about one record is marked so, and does not pause the hub's deliveries to the desk.
+     */
     public DeliveryException toDelivery() {
         return retryable
-                ? new DeliveryException(DeliveryException.Kind.RETRYABLE, getMessage(), retryAfter, null)
+                ? new DeliveryException(DeliveryException.Kind.RETRYABLE, getMessage(), retryAfter, null, oneRecord)
                 : DeliveryException.permanent(getMessage());
     }
 }
