@@ -336,10 +336,16 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** The targets whose deliveries are paused by their breaker, with since when and the next probe. */
-    public Map<String, TargetBreaker.Paused> pausedTargets() {
-        Map<String, TargetBreaker.Paused> paused = new java.util.TreeMap<>();
+    public Map<String, DeliveryPause> pausedTargets() {
+        Map<String, DeliveryPause> paused = new java.util.TreeMap<>();
         breakers.forEach((target, breaker) -> breaker.paused().ifPresent(p -> paused.put(target, p)));
         return paused;
+    }
+
+    /** Whether deliveries to {@code target} are paused by its breaker, and since when. */
+    public Optional<DeliveryPause> paused(String target) {
+        TargetBreaker breaker = breakers.get(target);
+        return breaker == null ? Optional.empty() : breaker.paused();
     }
 
     public long deadCount() {
@@ -386,7 +392,11 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private TargetBreaker breaker(String target) {
-        return breakers.computeIfAbsent(target, t -> new TargetBreaker(backoff.initial()));
+        return breakers.computeIfAbsent(target, t -> {
+            TargetBreaker breaker = new TargetBreaker(backoff.initial());
+            metrics.deliveriesPaused(t, () -> breaker.isOpen() ? 1 : 0);
+            return breaker;
+        });
     }
 
     /** Sets the lane's head to run at {@code notBefore}; called by the one who holds the busy lane. */

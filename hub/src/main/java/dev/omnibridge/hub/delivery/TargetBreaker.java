@@ -22,10 +22,6 @@ final class TargetBreaker {
     static final int CONVERSATIONS_TO_OPEN = 3;
     private static final Duration RETRY_AFTER_CEILING = Duration.ofHours(1);
 
-    /** What /health shows while deliveries to a target are paused. */
-    record Paused(Instant since, Instant nextProbeAt, String lastError) {
-    }
-
     private final Duration probeInterval;
     private final Set<String> failingConversations = new HashSet<>();
     // The target's own "not before" (Retry-After) from the failures since it last answered.
@@ -128,8 +124,9 @@ final class TargetBreaker {
         return nextProbeAt;
     }
 
-    synchronized Optional<Paused> paused() {
-        return openSince == null ? Optional.empty() : Optional.of(new Paused(openSince, nextProbeAt, lastError));
+    synchronized Optional<DeliveryPause> paused() {
+        return openSince == null ? Optional.empty()
+                : Optional.of(new DeliveryPause(openSince, nextProbeAt, lastError));
     }
 
     private static Instant later(Instant a, Instant b) {

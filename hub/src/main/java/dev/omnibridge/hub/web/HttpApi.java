@@ -114,6 +114,15 @@ public final class HttpApi {
         n.put("lastMessageAt", i.lastMessageAt() == null ? null : i.lastMessageAt().toString());
         n.put("messagesIn", metrics.messagesIn(i.id()));
         n.put("messagesOut", metrics.messagesOut(i.id()));
+        // Only while it is failing: deliveries wait, and one of them probes it now and then.
+        dispatcher.paused(i.id()).ifPresent(p -> {
+            ObjectNode paused = n.putObject("deliveriesPaused");
+            paused.put("since", p.since().toString());
+            if (p.nextProbeAt() != null) {
+                paused.put("nextProbeAt", p.nextProbeAt().toString());
+            }
+            paused.put("lastError", p.lastError());
+        });
         return n;
     }
 
