@@ -775,8 +775,9 @@ class DispatcherTest {
         int conversations = 200;
         store("web", messages(conversations, 1), 30);
 
-        // Long enough that each conversation's own backoff has grown to 8-16 s.
-        long outageSeconds = 15;
+        // Long enough that each conversation's own backoff has grown to 8-16 s; -Ddrain.outageSeconds=90 for the
+        // outage of the issue.
+        long outageSeconds = Long.getLong("drain.outageSeconds", 15);
         Thread.sleep(TimeUnit.SECONDS.toMillis(outageSeconds));
         int attemptsWhileDown = targets.deskAttempts.size();
         assertThat(dispatcher.pausedTargets()).containsKey("desk");
