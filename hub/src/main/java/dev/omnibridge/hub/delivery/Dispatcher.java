@@ -49,8 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>When retryable failures meet several conversations of one target in a row, the target's {@link TargetBreaker}
  * opens: its lanes park instead of retrying on their own, one probe (the head of a waiting lane, chosen oldest
  * first and then round the lanes) goes every {@code backoff.initial()} and never before a Retry-After, and the first
- * answer closes the breaker and starts every parked or backing-off lane at once, so a backlog flows as soon as the
- * target is back rather than when each conversation's backoff runs out.
+ * delivery that succeeds closes the breaker and starts every parked or backing-off lane at once, so a backlog flows
+ * as soon as the target is back rather than when each conversation's backoff runs out.
  *
  * <p>A lane does not wait for the commit of a successful outcome before its next delivery: the journal commits
  * outcomes in the order they are submitted, and a crash before the commit only repeats deliveries under the same
@@ -582,7 +582,7 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** The target answered: if its breaker was open, every waiting conversation goes now. */
+    /** A delivery to the target succeeded: if its breaker was open, every waiting conversation goes now. */
     private void targetAnswered(String target) {
         TargetBreaker breaker = breaker(target);
         if (!breaker.answered()) {
@@ -649,11 +649,12 @@ public final class Dispatcher implements AutoCloseable {
 
     private Instant failed(DeliveryTask task, DeliveryException e, Instant now, boolean probe) throws Exception {
         metrics.deliveryFailed(task.target());
+        // Only a target-wide failure counts against the target. A permanent or one-record failure proves nothing
+        // either way: it may come from the connector itself (a ticket's budget, a file it cannot read) without a
+        // call to the target, so it neither opens nor closes the breaker.
         boolean targetWide = e.isRetryable() && !e.concernsOneRecord();
         if (targetWide) {
             targetFailed(task, e, now);
-        } else {
-            targetAnswered(task.target()); // it answered, about this message only
         }
         // A failed probe is the target's failure, not the message's: it does not count towards maxAttempts, or the
         // messages picked as probes in a long outage would be dead-lettered for it.

@@ -8,15 +8,16 @@ import java.util.Set;
 
 /**
  * The circuit breaker of one target instance. Closed, every conversation retries on its own backoff. When
- * retryable failures meet {@link #CONVERSATIONS_TO_OPEN} different conversations in a row, with no answer from the
- * target in between, the target is taken to be failing as a whole and the breaker opens: conversations stop trying
+ * target-wide retryable failures meet {@link #CONVERSATIONS_TO_OPEN} different conversations in a row, with no
+ * success in between, the target is taken to be failing as a whole and the breaker opens: conversations stop trying
  * and one probe (a real delivery, the oldest waiting one) goes every {@code probeInterval}, never before a time the
- * target asked for with Retry-After. The first answer that is not a target-wide failure (a success, a permanent
- * error, a failure about one record) closes it, and the dispatcher makes every waiting conversation due at once.
+ * target asked for with Retry-After. The first success closes it, and the dispatcher makes every waiting
+ * conversation due at once. Permanent failures and failures about one record count neither way: the connector may
+ * raise them without calling the target at all.
  *
  * <p>Three conversations: one conversation failing again and again is that conversation's problem (a message the
- * desk cannot take), and two may still be a coincidence of per-record errors; three different ones with nothing
- * succeeding in between is the target. Thread-safe; all decisions are taken under the breaker's own lock.
+ * desk cannot take), and two may still be a coincidence; three different ones with nothing succeeding in between
+ * is the target. Thread-safe; all decisions are taken under the breaker's own lock.
  */
 final class TargetBreaker {
     static final int CONVERSATIONS_TO_OPEN = 3;
@@ -64,7 +65,7 @@ final class TargetBreaker {
         return true;
     }
 
-    /** The target answered (anything but a target-wide failure). Returns true when that closed the breaker. */
+    /** A delivery to the target succeeded. Returns true when that closed the breaker. */
     synchronized boolean answered() {
         failingConversations.clear();
         notBefore = null;

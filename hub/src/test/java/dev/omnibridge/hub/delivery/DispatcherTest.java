@@ -867,6 +867,41 @@ class DispatcherTest {
     }
 
     @Test
+    void aProbeThatMeetsAOneRecordFailureDoesNotResumeADeskThatIsStillDown() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        List<Long> normalAttempts = new CopyOnWriteArrayList<>();
+        targets.desk = d -> {
+            if (d.conversation().threadKey().equals("budget")) {
+                // Raised by the connector itself (a ticket's used-up budget): the desk was not even called.
+                throw DeliveryException.retryableForThisRecord("ticket has used its update budget", null);
+            }
+            normalAttempts.add(System.nanoTime());
+            throw DeliveryException.retryable("HTTP 503: service unavailable", null);
+        };
+        Dispatcher dispatcher = dispatcher(targets, 1000, HubConfig.Delivery.DEFAULT_WINDOW, new Metrics(),
+                new Backoff(Duration.ofMillis(300), Duration.ofSeconds(5)));
+        store("web", List.of(new String[] {"budget", "b"}, new String[] {"a", "a"}, new String[] {"b", "b"},
+                new String[] {"c", "c"}), 10);
+        Poll.until("the desk's deliveries paused", () -> dispatcher.pausedTargets().containsKey("desk"));
+        Thread.sleep(200);
+        long opened = System.nanoTime();
+
+        Poll.until("the budget conversation probed twice", () -> targets.deskAttempts.stream()
+                .filter(d -> d.conversation().threadKey().equals("budget")).count() >= 3);
+        Thread.sleep(400);
+
+        // One probe at a time, 300 ms apart: had the one-record failure resumed the desk, the other conversations
+        // would all have gone at once.
+        List<Long> after = normalAttempts.stream().filter(t -> t > opened).sorted().toList();
+        assertThat(after).hasSizeGreaterThanOrEqualTo(2);
+        for (int i = 1; i < after.size(); i++) {
+            assertThat(TimeUnit.NANOSECONDS.toMillis(after.get(i) - after.get(i - 1)))
+                    .as("ms between two attempts of the down desk").isGreaterThanOrEqualTo(150);
+        }
+        assertThat(dispatcher.pausedTargets()).containsKey("desk");
+    }
+
+    @Test
     void oneConversationsRecordFailingDoesNotPauseTheDesk() throws Exception {
         FakeTargets targets = new FakeTargets();
         targets.desk = d -> {
