@@ -9,22 +9,35 @@ import java.util.Optional;
  * A failed delivery, classified. Retryable failures (network, 5xx, 429) are retried with backoff, honouring
  * {@link #retryAfter()}; permanent ones (other 4xx, validation) go straight to the dead-letter list. Messages must
  * not contain secrets or customer data: they are shown in the API and logs.
+ *
+ * <p>A retryable failure is taken to say the target as a whole is failing (down, overloaded, rate-limited): when
+ * several conversations meet one, the hub pauses deliveries to that instance and probes it with one delivery at a
+ * time until it answers again. A failure about one record only (a row an agent has locked) says nothing about the
+ * target: mark it with {@link #retryableForThisRecord} so it is retried without pausing the instance.
  */
 public class DeliveryException extends RuntimeException {
     public enum Kind { RETRYABLE, PERMANENT }
 
     private final Kind kind;
     private final Duration retryAfter;
+    private final boolean oneRecord;
     private final boolean deferred;
 
     public DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause) {
         this(kind, message, retryAfter, cause, false);
     }
 
-    private DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean deferred) {
+    /** @param oneRecord the failure concerns the record delivered to, not the target instance as a whole */
+    public DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean oneRecord) {
+        this(kind, message, retryAfter, cause, oneRecord, false);
+    }
+
+    private DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean oneRecord,
+                              boolean deferred) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.oneRecord = oneRecord;
         this.deferred = deferred;
     }
 
@@ -36,7 +49,7 @@ public class DeliveryException extends RuntimeException {
      */
     public static DeliveryException deferred(String message, Duration retryAfter) {
         return new DeliveryException(Kind.RETRYABLE, message, java.util.Objects.requireNonNull(retryAfter,
-                "retryAfter"), null, true);
+                "retryAfter"), null, false, true);
     }
 
     public static DeliveryException retryable(String message, Throwable cause) {
@@ -56,6 +69,14 @@ public class DeliveryException extends RuntimeException {
 
     public static DeliveryException retryAfter(String message, Duration retryAfter) {
         return new DeliveryException(Kind.RETRYABLE, message, retryAfter, null);
+    }
+
+    /**
+     * A retryable failure about the one record delivered to (e.g. Salesforce's UNABLE_TO_LOCK_ROW while an agent
+     * edits the case): retried with backoff, and no sign that the instance is failing.
+     */
+    public static DeliveryException retryableForThisRecord(String message, Duration retryAfter) {
+        return new DeliveryException(Kind.RETRYABLE, message, retryAfter, null, true);
     }
 
     public static DeliveryException permanent(String message) {
@@ -107,5 +128,10 @@ public class DeliveryException extends RuntimeException {
     /** Whether this is a {@link #deferred} delivery: retried at {@link #retryAfter()}, not counted as an attempt. */
     public boolean isDeferred() {
         return deferred;
+    }
+
+    /** True for a failure about the one record delivered to, which says nothing about the instance's health. */
+    public boolean concernsOneRecord() {
+        return oneRecord;
     }
 }

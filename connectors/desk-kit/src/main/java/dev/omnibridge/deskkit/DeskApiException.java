@@ -15,19 +15,27 @@ public final class DeskApiException extends Exception {
     private final boolean retryable;
     private final Duration retryAfter;
     private final transient JsonNode body;
+    private final boolean oneRecord;
     private final boolean deferred;
 
     public DeskApiException(String message, int status, boolean retryable, Duration retryAfter, JsonNode body) {
         this(message, status, retryable, retryAfter, body, false);
     }
 
+    /** @param oneRecord a retryable answer about the record called for, not the desk as a whole */
+    public DeskApiException(String message, int status, boolean retryable, Duration retryAfter, JsonNode body,
+                            boolean oneRecord) {
+        this(message, status, retryable, retryAfter, body, oneRecord, false);
+    }
+
     private DeskApiException(String message, int status, boolean retryable, Duration retryAfter, JsonNode body,
-                             boolean deferred) {
+                             boolean oneRecord, boolean deferred) {
         super(message);
         this.status = status;
         this.retryable = retryable;
         this.retryAfter = retryAfter;
         this.body = body;
+        this.oneRecord = oneRecord;
         this.deferred = deferred;
     }
 
@@ -38,7 +46,8 @@ public final class DeskApiException extends Exception {
      * @param status the desk's answer, or 0 when the call was not sent
      */
     public static DeskApiException deferred(String message, int status, Duration retryAfter, JsonNode body) {
-        return new DeskApiException(message, status, true, java.util.Objects.requireNonNull(retryAfter), body, true);
+        return new DeskApiException(message, status, true, java.util.Objects.requireNonNull(retryAfter), body, false,
+                true);
     }
 
     public boolean deferred() {
@@ -67,13 +76,16 @@ public final class DeskApiException extends Exception {
         return status == 404;
     }
 
-    /** The same failure for the hub's delivery loop: retried with backoff (honouring Retry-After) or dead-lettered. */
+    /**
+     * The same failure for the hub's delivery loop: retried with backoff (honouring Retry-After) or dead-lettered;
+     * a failure about one record is marked so, and does not pause the hub's deliveries to the desk.
+     */
     public DeliveryException toDelivery() {
         if (deferred) {
             return DeliveryException.deferred(getMessage(), retryAfter);
         }
         return retryable
-                ? new DeliveryException(DeliveryException.Kind.RETRYABLE, getMessage(), retryAfter, null)
+                ? new DeliveryException(DeliveryException.Kind.RETRYABLE, getMessage(), retryAfter, null, oneRecord)
                 : DeliveryException.permanent(getMessage());
     }
 }

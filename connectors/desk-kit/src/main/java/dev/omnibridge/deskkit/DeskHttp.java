@@ -158,8 +158,10 @@ public final class DeskHttp {
 
     private DeskApiException failure(String call, DeskResponse answer) {
         int status = answer.status();
-        boolean retryable = status == 408 || status == 425 || status == 429 || status >= 500
-                || alsoRetryable.test(answer) || transientFailure.test(answer);
+        boolean deskWide = status == 408 || status == 425 || status == 429 || status >= 500
+                || alsoRetryable.test(answer);
+        boolean oneRecord = !deskWide && transientFailure.test(answer);
+        boolean retryable = deskWide || oneRecord;
         Duration retryAfter = null;
         if (retryable) {
             retryAfter = dev.omnibridge.spi.DeliveryException
@@ -173,7 +175,7 @@ public final class DeskHttp {
             text = text.substring(0, 300) + "...";
         }
         String message = call + " answered HTTP " + status + (text.isBlank() || "{}".equals(text) ? "" : ": " + text);
-        return new DeskApiException(scrub(message), status, retryable, retryAfter, answer.body());
+        return new DeskApiException(scrub(message), status, retryable, retryAfter, answer.body(), oneRecord);
     }
 
     /**
@@ -290,7 +292,7 @@ public final class DeskHttp {
         /**
          * Marks answers about one record, not the whole account, as retryable without pausing the pacer, e.g.
          * Salesforce's 400 UNABLE_TO_LOCK_ROW while an agent edits the case: the next attempt may well succeed, and
-         * the instance's other calls need not wait for it.
+         * the instance's other calls need not wait for it; the hub does not take it for the desk failing either.
          */
         public Builder transientWhen(Predicate<DeskResponse> test) {
             transientFailure = test;

@@ -39,7 +39,9 @@ public final class StoredFiles {
             }
             return bytes;
         } catch (IOException e) {
-            throw DeliveryException.retryable("attachment " + a.fileName() + " could not be read from storage", e);
+            // This message's file, not the desk: no reason to pause the desk's other deliveries.
+            throw new DeliveryException(DeliveryException.Kind.RETRYABLE, "attachment " + a.fileName()
+                    + " could not be read from storage", null, e, true);
         }
     }
 

@@ -131,8 +131,26 @@ class DeskHttpTest {
                 .transientWhen(r -> r.status() == 400 && r.body().toString().contains("UNABLE_TO_LOCK_ROW")).build();
 
         assertThatThrownBy(() -> salesforceLike.post("/case", DeskHttp.JSON.createObjectNode()))
-                .isInstanceOfSatisfying(DeskApiException.class, e -> assertThat(e.toDelivery().isRetryable()).isTrue());
+                .isInstanceOfSatisfying(DeskApiException.class, e -> {
+                    assertThat(e.toDelivery().isRetryable()).isTrue();
+                    // About this record only: the hub must not take the desk for failing (and pause it) over it.
+                    assertThat(e.toDelivery().concernsOneRecord()).isTrue();
+                });
         assertThat(pacer.pausedFor()).isZero();
+    }
+
+    @Test
+    void aDeskWideFailureIsNotTakenForOneRecordsEvenWhereRecordErrorsAreKnown() {
+        desk.stubFor(post("/case").willReturn(aResponse().withStatus(503).withHeader("Retry-After", "7")));
+        DeskHttp salesforceLike = DeskHttp.builder(URI.create(desk.baseUrl()))
+                .transientWhen(r -> r.status() == 400 && r.body().toString().contains("UNABLE_TO_LOCK_ROW")).build();
+
+        assertThatThrownBy(() -> salesforceLike.post("/case", DeskHttp.JSON.createObjectNode()))
+                .isInstanceOfSatisfying(DeskApiException.class, e -> {
+                    assertThat(e.toDelivery().isRetryable()).isTrue();
+                    assertThat(e.toDelivery().concernsOneRecord()).isFalse();
+                    assertThat(e.toDelivery().retryAfter()).contains(Duration.ofSeconds(7));
+                });
     }
 
     @Test

@@ -46,6 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * a target is caught up go straight to their lane; otherwise they stay in the store until the pages reach them.
  * Reads and admissions are serialised by the admission lock; a delivery itself never waits for it.
  *
+ * <p>When retryable failures meet several conversations of one target in a row, the target's {@link TargetBreaker}
+ * opens: its lanes park instead of retrying on their own, one probe (the head of a waiting lane, chosen oldest
+ * first and then round the lanes) goes every {@code backoff.initial()} and never before a Retry-After, and the first
+ * delivery that succeeds closes the breaker and starts every parked or backing-off lane at once, so a backlog flows
+ * as soon as the target is back rather than when each conversation's backoff runs out.
+ *
  * <p>A lane does not wait for the commit of a successful outcome before its next delivery: the journal commits
  * outcomes in the order they are submitted, and a crash before the commit only repeats deliveries under the same
  * idempotency key. What the next delivery needs from that outcome (a desk ticket just created) the lane keeps in
@@ -83,6 +89,9 @@ public final class Dispatcher implements AutoCloseable {
     private final Object admission = new Object();
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Map<String, TargetFeed> feeds = new HashMap<>();
+    private final Map<String, TargetBreaker> breakers = new ConcurrentHashMap<>();
+    // Guarded by the lanes lock.
+    private long probes;
     // Ids of the rows held: a safety net against admitting one twice.
     private final Set<Long> queued = ConcurrentHashMap.newKeySet();
     private final AtomicLong pending = new AtomicLong();
@@ -326,6 +335,19 @@ public final class Dispatcher implements AutoCloseable {
         return true;
     }
 
+    /** The targets whose deliveries are paused by their breaker, with since when and the next probe. */
+    public Map<String, DeliveryPause> pausedTargets() {
+        Map<String, DeliveryPause> paused = new java.util.TreeMap<>();
+        breakers.forEach((target, breaker) -> breaker.paused().ifPresent(p -> paused.put(target, p)));
+        return paused;
+    }
+
+    /** Whether deliveries to {@code target} are paused by its breaker, and since when. */
+    public Optional<DeliveryPause> paused(String target) {
+        TargetBreaker breaker = breakers.get(target);
+        return breaker == null ? Optional.empty() : breaker.paused();
+    }
+
     public long deadCount() {
         return dead.get();
     }
@@ -369,34 +391,86 @@ public final class Dispatcher implements AutoCloseable {
         requestRefill(feed);
     }
 
+    private TargetBreaker breaker(String target) {
+        return breakers.computeIfAbsent(target, t -> {
+            TargetBreaker breaker = new TargetBreaker(backoff.initial());
+            metrics.deliveriesPaused(t, () -> breaker.isOpen() ? 1 : 0);
+            return breaker;
+        });
+    }
+
+    /** Sets the lane's head to run at {@code notBefore}; called by the one who holds the busy lane. */
     private void schedule(Lane lane, Instant notBefore) {
+        int generation;
+        synchronized (lanes) {
+            lane.sleeping = true;
+            generation = ++lane.generation;
+        }
+        start(lane, generation, notBefore);
+    }
+
+    private void start(Lane lane, int generation, Instant notBefore) {
         if (!running) {
             return;
         }
         long delay = notBefore == null ? 0 : Duration.between(clock.instant(), notBefore).toMillis();
-        if (delay <= 0) {
-            workers.execute(() -> runHead(lane));
-        } else {
-            timer.schedule(() -> workers.execute(() -> runHead(lane)), delay, TimeUnit.MILLISECONDS);
+        try {
+            if (delay <= 0) {
+                workers.execute(() -> runHead(lane, generation));
+            } else {
+                timer.schedule(() -> workers.execute(() -> runHead(lane, generation)), delay,
+                        TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException stopped) {
+            // Closing.
         }
     }
 
-    private void runHead(Lane lane) {
+    /** Starts a sleeping lane now, whatever its timer says; false if it is running or has nothing to run. */
+    private boolean wake(Lane lane) {
+        int generation;
+        synchronized (lanes) {
+            if (!lane.sleeping || lane.queue.isEmpty()) {
+                return false;
+            }
+            generation = ++lane.generation;
+        }
+        start(lane, generation, null);
+        return true;
+    }
+
+    private void runHead(Lane lane, int generation) {
         if (!running) {
             return;
         }
+        TargetBreaker breaker = breaker(lane.target);
         DeliveryTask task;
+        boolean probe;
         synchronized (lanes) {
+            if (lane.generation != generation || !lane.sleeping) {
+                return; // a later start took over
+            }
+            if (breaker.isOpen() && !lane.probe) {
+                return; // parked: stays sleeping until the probe picks it or the breaker closes
+            }
+            lane.sleeping = false;
+            probe = lane.probe;
             task = lane.queue.peek();
         }
         Instant next;
         try {
-            next = attempt(lane, task);
+            next = attempt(lane, task, probe);
         } catch (Exception e) {
             // The store could not record the outcome: keep the task at the head and try again shortly.
             LOG.error("Recording delivery {} failed, will retry: {}", task.id(), e.getMessage());
+            if (probe) {
+                probeEnded(lane);
+            }
             schedule(lane, clock.instant().plusSeconds(1));
             return;
+        }
+        if (probe) {
+            probeEnded(lane);
         }
         if (next != null) {
             schedule(lane, next);
@@ -433,8 +507,111 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /** The probe's outcome is reported; if it left the breaker open, the next probe is set. */
+    private void probeEnded(Lane lane) {
+        synchronized (lanes) {
+            lane.probe = false;
+        }
+        TargetBreaker breaker = breaker(lane.target);
+        Instant next = breaker.probeFailed(clock.instant());
+        if (next != null) {
+            scheduleProbe(lane.target, breaker, next);
+        }
+    }
+
+    private void scheduleProbe(String target, TargetBreaker breaker, Instant at) {
+        long epoch = breaker.epoch();
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        try {
+            timer.schedule(() -> probe(target, breaker, epoch), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // Closing.
+        }
+    }
+
+    /**
+     * Sends the probe: the head of a waiting lane of the target, the one probed longest ago (never probed first),
+     * then the oldest. It is a real delivery, so the target sees no extra calls.
+     */
+    private void probe(String target, TargetBreaker breaker, long epoch) {
+        if (!running) {
+            return;
+        }
+        if (!breaker.startProbe(clock.instant(), epoch)) {
+            Instant later = breaker.waitingFor(epoch);
+            if (later != null) {
+                scheduleProbe(target, breaker, later); // a Retry-After moved it
+            }
+            return;
+        }
+        Lane chosen = null;
+        int generation = 0;
+        synchronized (lanes) {
+            for (Lane l : lanes.values()) {
+                if (l.target.equals(target) && l.sleeping && !l.queue.isEmpty() && (chosen == null
+                        || l.probedAt < chosen.probedAt || (l.probedAt == chosen.probedAt
+                        && l.queue.peek().id() < chosen.queue.peek().id()))) {
+                    chosen = l;
+                }
+            }
+            if (chosen != null) {
+                chosen.probe = true;
+                chosen.probedAt = ++probes;
+                generation = ++chosen.generation;
+            }
+        }
+        if (chosen == null) {
+            // Nothing waits right now (all in flight, or nothing left): look again after the interval.
+            Instant next = breaker.probeFailed(clock.instant());
+            if (next != null) {
+                scheduleProbe(target, breaker, next);
+            }
+            return;
+        }
+        start(chosen, generation, null);
+    }
+
+    /** A target-wide failure of this delivery: may open the target's breaker. */
+    private void targetFailed(DeliveryTask task, DeliveryException e, Instant now) {
+        TargetBreaker breaker = breaker(task.target());
+        if (breaker.failed(task.conversationId(), e.getMessage(), e.retryAfter().orElse(null), now)) {
+            Instant probeAt = breaker.nextProbeAt();
+            LOG.warn("Deliveries to {} paused: it is failing for several conversations ({}); one delivery at a time "
+                    + "will probe it, the next at {}", task.target(), e.getMessage(), probeAt);
+            scheduleProbe(task.target(), breaker, probeAt);
+        }
+    }
+
+    /** A delivery to the target succeeded: if its breaker was open, every waiting conversation goes now. */
+    private void targetAnswered(String target) {
+        TargetBreaker breaker = breaker(target);
+        if (!breaker.answered()) {
+            return;
+        }
+        Instant now = clock.instant();
+        // Rows not in memory yet (and the next start) must not wait out the backoff of the outage either.
+        journal.submit(store.dueNow(target, now)).whenComplete((rows, error) -> {
+            if (error != null) {
+                LOG.warn("Could not make the waiting deliveries to {} due now: {}", target, error.getMessage());
+            }
+        });
+        List<Lane> waiting = new ArrayList<>();
+        synchronized (lanes) {
+            for (Lane l : lanes.values()) {
+                if (l.target.equals(target) && l.sleeping) {
+                    waiting.add(l);
+                }
+            }
+        }
+        int woken = 0;
+        for (Lane l : waiting) {
+            woken += wake(l) ? 1 : 0;
+        }
+        LOG.info("Deliveries to {} resumed: it answers again; {} waiting conversation(s) go now", target, woken);
+    }
+
     /** Delivers the task once; returns when to try again, or null when the task is finished (done or dead). */
-    private Instant attempt(Lane lane, DeliveryTask task) throws Exception {
+    private Instant attempt(Lane lane, DeliveryTask task, boolean probe) throws Exception {
         Instant started = clock.instant();
         try {
             DeliveryStore.Context ctx = store.context(task);
@@ -456,23 +633,33 @@ public final class Dispatcher implements AutoCloseable {
                 resultRef = targets.sendToChannel(task.target(), new OutboundMessage(ctx.message(),
                         ctx.conversation(), task.idempotencyKey()));
             }
+            targetAnswered(task.target());
             record(lane, task, store.done(task, resultRef, newTicket, clock.instant()));
             return null;
         } catch (DeliveryException e) {
-            return failed(task, e, started);
+            return failed(task, e, started, probe);
         } catch (java.sql.SQLException e) {
             throw e;
         } catch (RuntimeException e) {
             // An unclassified error is most often the network or a transient bug: retry, bounded by maxAttempts.
             return failed(task, DeliveryException.retryable(e.getClass().getSimpleName() + ": " + e.getMessage(), e),
-                    started);
+                    started, probe);
         }
     }
 
-    private Instant failed(DeliveryTask task, DeliveryException e, Instant now) throws Exception {
+    private Instant failed(DeliveryTask task, DeliveryException e, Instant now, boolean probe) throws Exception {
         metrics.deliveryFailed(task.target());
-        // A deferred delivery waited for the vendor's account-wide budget; it is no attempt towards maxAttempts.
-        int attempts = e.isDeferred() ? task.attempts() : task.attempts() + 1;
+        // Only a target-wide failure counts against the target. A permanent or one-record failure proves nothing
+        // either way: it may come from the connector itself (a ticket's budget, a file it cannot read) without a
+        // call to the target, so it neither opens nor closes the breaker.
+        boolean targetWide = e.isRetryable() && !e.concernsOneRecord();
+        if (targetWide) {
+            targetFailed(task, e, now);
+        }
+        // A failed probe is the target's failure, not the message's: it does not count towards maxAttempts, or the
+        // messages picked as probes in a long outage would be dead-lettered for it.
+        // A deferred delivery waited for the vendor's account-wide budget; it is no attempt towards maxAttempts either.
+        int attempts = e.isDeferred() || (probe && targetWide) ? task.attempts() : task.attempts() + 1;
         DeliveryTask updated = task.withAttempt(attempts, null);
         if (!e.isRetryable() || attempts >= maxAttempts) {
             String reason = e.isRetryable() ? "gave up after " + attempts + " attempts: " + e.getMessage()

@@ -26,6 +26,15 @@ final class Lane {
     boolean overflowing;
     // Overflowing, queue empty, queued on its target for those rows.
     boolean waiting;
+    // Its head is due to run (a timer set, or parked while its target's breaker is open) and is not running: the
+    // breaker's probe or close may start it now. Only a run whose generation is the lane's current one goes ahead,
+    // so a timer set before such a start does nothing when it fires.
+    boolean sleeping;
+    int generation;
+    // Chosen as its target's probe: runs although the breaker is open.
+    boolean probe;
+    // When it was last chosen as a probe (a sequence), so that probes go round the waiting conversations.
+    long probedAt;
 
     Lane(String target, String conversationId) {
         this.key = key(target, conversationId);

@@ -135,6 +135,13 @@ public final class Metrics {
         }
     }
 
+    /** 1 while deliveries to the target instance are paused by its breaker (it is failing), else 0. */
+    public void deliveriesPaused(String instance, LongSupplier value) {
+        Gauge.builder("omnibridge.deliveries.paused", value, LongSupplier::getAsLong)
+                .description("1 while deliveries to the instance are paused because it is failing.")
+                .tag("instance", instance).strongReference(true).register(registry);
+    }
+
     public void deliveryLatency(double seconds) {
         deliveryLatency.record(Duration.ofNanos((long) (seconds * 1e9)));
     }

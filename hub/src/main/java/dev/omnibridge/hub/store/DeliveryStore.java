@@ -195,6 +195,16 @@ public final class DeliveryStore {
         };
     }
 
+    /**
+     * Makes every pending row of the target due now (a target that failed for a while answers again): without it,
+     * rows retried before a restart would still wait out their old backoff when the pages read them. One statement,
+     * plain SQL (H2 and PostgreSQL).
+     */
+    public TxWork<Integer> dueNow(String target, Instant now) {
+        return (c, after) -> Sql.update(c, "UPDATE deliveries SET next_attempt_at = ? WHERE status = 'PENDING' "
+                + "AND target_instance = ? AND next_attempt_at > ?", now, target, now);
+    }
+
     public TxWork<Void> dead(DeliveryTask task, String reason, Instant now) {
         return (c, after) -> {
             Sql.update(c, "UPDATE deliveries SET status = 'DEAD', attempts = ?, last_error = ?, updated_at = ? "

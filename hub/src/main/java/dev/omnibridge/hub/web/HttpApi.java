@@ -122,6 +122,15 @@ public final class HttpApi {
                     .put("remaining", quota.remaining()).put("limit", quota.limit())
                     .put("reportedAt", quota.at().toString()));
         }
+        // Only while it is failing: deliveries wait, and one of them probes it now and then.
+        dispatcher.paused(i.id()).ifPresent(p -> {
+            ObjectNode paused = n.putObject("deliveriesPaused");
+            paused.put("since", p.since().toString());
+            if (p.nextProbeAt() != null) {
+                paused.put("nextProbeAt", p.nextProbeAt().toString());
+            }
+            paused.put("lastError", p.lastError());
+        });
         return n;
     }
 

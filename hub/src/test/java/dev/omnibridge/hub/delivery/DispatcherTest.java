@@ -94,8 +94,14 @@ class DispatcherTest {
     }
 
     private Dispatcher dispatcher(FakeTargets targets, int maxAttempts, int window, Metrics metrics) {
-        Dispatcher d = new Dispatcher(store, journal, targets, metrics,
-                new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), maxAttempts, 8, Clock.systemUTC(), window);
+        return dispatcher(targets, maxAttempts, window, metrics,
+                new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)));
+    }
+
+    private Dispatcher dispatcher(FakeTargets targets, int maxAttempts, int window, Metrics metrics,
+                                  Backoff backoff) {
+        Dispatcher d = new Dispatcher(store, journal, targets, metrics, backoff, maxAttempts, 8, Clock.systemUTC(),
+                window);
         dispatchers.add(d);
         scheduler = d::enqueue;
         return d;
@@ -744,6 +750,174 @@ class DispatcherTest {
                 + "AND target_instance = 'desk2'") == 60);
         assertThat(count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE' AND target_instance = 'desk'"))
                 .isZero();
+    }
+
+    // The hub's default backoff (hub.delivery.initialBackoff 1s, maxBackoff 5m): what an outage really meets.
+    private static final Backoff HUB_DEFAULT_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
+
+    /** Milliseconds since {@code start} of each desk attempt, recorded as the desk sees them. */
+    private static List<Long> attemptTimes(List<Long> nanos, long start) {
+        return nanos.stream().map(t -> TimeUnit.NANOSECONDS.toMillis(t - start)).sorted().toList();
+    }
+
+    @Test
+    void aBacklogFlowsWithinSecondsOfTheDeskAnsweringAgainAndTheDeskIsNotStormedWhileDown() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        AtomicBoolean deskUp = new AtomicBoolean(false);
+        targets.desk = d -> {
+            if (!deskUp.get()) {
+                throw DeliveryException.retryable("HTTP 503: service unavailable", null);
+            }
+            return FakeTargets.ticket(d);
+        };
+        Dispatcher dispatcher = dispatcher(targets, 1000, HubConfig.Delivery.DEFAULT_WINDOW, new Metrics(),
+                HUB_DEFAULT_BACKOFF);
+        int conversations = 200;
+        store("web", messages(conversations, 1), 30);
+
+        // Long enough that each conversation's own backoff has grown to 8-16 s; -Ddrain.outageSeconds=90 for the
+        // outage of the issue.
+        long outageSeconds = Long.getLong("drain.outageSeconds", 15);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(outageSeconds));
+        int attemptsWhileDown = targets.deskAttempts.size();
+        assertThat(dispatcher.pausedTargets()).containsKey("desk");
+
+        deskUp.set(true);
+        long recovered = System.nanoTime();
+        Poll.until("a first delivery after the desk recovered", () -> !targets.deskDelivered.isEmpty());
+        long firstMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recovered);
+        Poll.until("the whole backlog delivered", () -> targets.deskDelivered.size() >= conversations,
+                () -> targets.deskDelivered.size() + " delivered");
+        long drainMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recovered);
+        System.out.printf("outage %d s, %d conversations: %d desk attempts while down; after recovery first delivery "
+                + "in %d ms, backlog drained in %d ms%n", outageSeconds, conversations, attemptsWhileDown, firstMillis,
+                drainMillis);
+
+        // No storm: the first failures of the conversations in flight (8 workers) open the breaker, then about one
+        // probe a second; without the breaker every conversation retries on its own, some 800 attempts.
+        assertThat(attemptsWhileDown).as("desk attempts during a %d s outage", outageSeconds)
+                .isLessThanOrEqualTo(3 + 8 + (int) outageSeconds + 10);
+        // Regression bounds with margin for a loaded machine (the probe interval is 1 s).
+        assertThat(firstMillis).as("first delivery after recovery, ms").isLessThan(3_000);
+        assertThat(drainMillis).as("whole backlog after recovery, ms").isLessThan(6_000);
+        awaitAllDone(conversations);
+        assertThat(targets.deskDelivered).extracting(d -> d.message().id()).doesNotHaveDuplicates();
+        assertThat(dispatcher.pausedTargets()).isEmpty();
+    }
+
+    @Test
+    void whileTheDeskAsksToComeBackLaterItIsProbedNoSoonerThanItSaid() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        AtomicBoolean deskUp = new AtomicBoolean(false);
+        List<Long> attempts = new CopyOnWriteArrayList<>();
+        targets.desk = d -> {
+            attempts.add(System.nanoTime());
+            if (!deskUp.get()) {
+                throw DeliveryException.retryAfter("HTTP 429: too many requests", Duration.ofSeconds(3));
+            }
+            return FakeTargets.ticket(d);
+        };
+        dispatcher(targets, 1000, HubConfig.Delivery.DEFAULT_WINDOW, new Metrics(), HUB_DEFAULT_BACKOFF);
+        long start = System.nanoTime();
+        store("web", messages(20, 1), 30);
+
+        Thread.sleep(8_000);
+        List<Long> whileDown = attemptTimes(attempts, start);
+        deskUp.set(true);
+        Poll.until("the backlog delivered", () -> targets.deskDelivered.size() == 20);
+
+        // The first failures come at once; after them the desk is asked again only once its 3 s have passed, and
+        // then once per 3 s (without the breaker, all 20 conversations come back together every 3 s).
+        long firstBurstEnd = whileDown.get(0) + 1_000;
+        List<Long> later = whileDown.stream().filter(t -> t > firstBurstEnd).toList();
+        assertThat(later).as("attempts after the first failures, ms since start: %s", whileDown).isNotEmpty();
+        assertThat(later.get(0) - whileDown.stream().filter(t -> t <= firstBurstEnd).max(Long::compare).orElseThrow())
+                .as("first probe after the failures, ms since the last of them (all times: %s)", whileDown)
+                .isGreaterThanOrEqualTo(2_900);
+        for (int i = 1; i < later.size(); i++) {
+            assertThat(later.get(i) - later.get(i - 1)).as("gap between probes, ms (all times: %s)", whileDown)
+                    .isGreaterThanOrEqualTo(2_900);
+        }
+        awaitAllDone(20);
+    }
+
+    @Test
+    void rowsBeyondTheWindowThatAnEarlierRunSetToWaitGoAtOnceWhenTheDeskAnswersAgain() throws Exception {
+        // 20 conversations due now, then 20 whose backoff from an earlier run has ten minutes left; only the first
+        // 20 fit in memory.
+        backlog("web", messages(40, 1));
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET "
+                + "attempts = 6, next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '10' MINUTE WHERE id > "
+                + "(SELECT MIN(id) + 19 FROM deliveries)")) {
+            assertThat(ps.executeUpdate()).isEqualTo(20);
+        }
+        FakeTargets targets = new FakeTargets();
+        targets.down.add("desk");
+        Dispatcher dispatcher = dispatcher(targets, 1000, 20, new Metrics(), HUB_DEFAULT_BACKOFF);
+        dispatcher.recover();
+        Poll.until("the desk's deliveries paused", () -> dispatcher.pausedTargets().containsKey("desk"));
+
+        targets.down.remove("desk");
+        long recovered = System.nanoTime();
+        Poll.until("all 40 delivered", () -> targets.deskDelivered.size() == 40,
+                () -> targets.deskDelivered.size() + " delivered");
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recovered)).isLessThan(6_000);
+        awaitAllDone(40);
+    }
+
+    @Test
+    void aProbeThatMeetsAOneRecordFailureDoesNotResumeADeskThatIsStillDown() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        List<Long> normalAttempts = new CopyOnWriteArrayList<>();
+        targets.desk = d -> {
+            if (d.conversation().threadKey().equals("budget")) {
+                // Raised by the connector itself (a ticket's used-up budget): the desk was not even called.
+                throw DeliveryException.retryableForThisRecord("ticket has used its update budget", null);
+            }
+            normalAttempts.add(System.nanoTime());
+            throw DeliveryException.retryable("HTTP 503: service unavailable", null);
+        };
+        Dispatcher dispatcher = dispatcher(targets, 1000, HubConfig.Delivery.DEFAULT_WINDOW, new Metrics(),
+                new Backoff(Duration.ofMillis(300), Duration.ofSeconds(5)));
+        store("web", List.of(new String[] {"budget", "b"}, new String[] {"a", "a"}, new String[] {"b", "b"},
+                new String[] {"c", "c"}), 10);
+        Poll.until("the desk's deliveries paused", () -> dispatcher.pausedTargets().containsKey("desk"));
+        Thread.sleep(200);
+        long opened = System.nanoTime();
+
+        Poll.until("the budget conversation probed twice", () -> targets.deskAttempts.stream()
+                .filter(d -> d.conversation().threadKey().equals("budget")).count() >= 3);
+        Thread.sleep(400);
+
+        // One probe at a time, 300 ms apart: had the one-record failure resumed the desk, the other conversations
+        // would all have gone at once.
+        List<Long> after = normalAttempts.stream().filter(t -> t > opened).sorted().toList();
+        assertThat(after).hasSizeGreaterThanOrEqualTo(2);
+        for (int i = 1; i < after.size(); i++) {
+            assertThat(TimeUnit.NANOSECONDS.toMillis(after.get(i) - after.get(i - 1)))
+                    .as("ms between two attempts of the down desk").isGreaterThanOrEqualTo(150);
+        }
+        assertThat(dispatcher.pausedTargets()).containsKey("desk");
+    }
+
+    @Test
+    void oneConversationsRecordFailingDoesNotPauseTheDesk() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        targets.desk = d -> {
+            if (d.conversation().threadKey().startsWith("locked")) {
+                throw DeliveryException.retryableForThisRecord("HTTP 400: UNABLE_TO_LOCK_ROW", null);
+            }
+            return FakeTargets.ticket(d);
+        };
+        Dispatcher dispatcher = dispatcher(targets, 1000);
+        store("web", List.of(new String[] {"locked-1", "a"}, new String[] {"locked-2", "b"},
+                new String[] {"locked-3", "c"}, new String[] {"locked-4", "d"}), 10);
+        Poll.until("the locked conversations retried", () -> targets.deskAttempts.size() >= 20);
+
+        assertThat(dispatcher.pausedTargets()).isEmpty();
+        ingest("free", "f1");
+        Poll.until("another conversation delivered", () -> targets.deskDelivered.size() == 1);
     }
 
     /** Holds the journal's writer (and so every commit) until the returned latch is counted down. */

@@ -281,6 +281,8 @@ class DeliveryTest {
         assertThatThrownBy(() -> connector.deliver(d)).isInstanceOfSatisfying(DeliveryException.class, e -> {
             assertThat(e.isRetryable()).isTrue();
             assertThat(e.getMessage()).contains("UNABLE_TO_LOCK_ROW").doesNotContain(TOKEN);
+            // Nor for the hub to pause its deliveries to the whole org.
+            assertThat(e.concernsOneRecord()).isTrue();
         });
         long before = System.nanoTime();
         assertThat(connector.deliver(d).itemId()).isEqualTo("00aAFTERLOCK");

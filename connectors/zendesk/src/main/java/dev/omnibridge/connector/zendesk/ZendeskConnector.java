@@ -180,8 +180,9 @@ public final class ZendeskConnector implements DeskConnector {
         boolean internal = d.message().direction() == Direction.INTERNAL;
         Duration wait = r.budget().waitFor(ticketId);
         if (!wait.isZero()) {
-            throw DeliveryException.retryAfter("ticket " + ticketId + " has used its " + "Zendesk update budget "
-                    + "for the last 10 minutes", wait);
+            // This ticket's budget, not the account's: the hub's other deliveries to Zendesk go on.
+            throw DeliveryException.retryableForThisRecord("ticket " + ticketId + " has used its "
+                    + "Zendesk update budget for the last 10 minutes", wait);
         }
         List<Message> batch = internal || r.budget().remaining(ticketId) > r.batchBelow()
                 ? List.of(d.message()) : pendingCustomerMessages(r, d);

@@ -197,6 +197,7 @@ class ZendeskOutboundTest {
         DeliveryException e = catchThrowableOfType(() -> connector.deliver(d), DeliveryException.class);
         assertThat(e.isRetryable()).isTrue();
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+        assertThat(e.concernsOneRecord()).as("a 429 is the account's limit").isFalse();
 
         assertThat(connector.deliver(d)).isEqualTo(new DeskResult("77", "9004"));
         zd.verify(2, putRequestedFor(urlEqualTo("/api/v2/tickets/77")));
@@ -292,6 +293,8 @@ class ZendeskOutboundTest {
         assertThat(e.isRetryable()).isTrue();
         assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isPositive()
                 .isLessThanOrEqualTo(Duration.ofMinutes(10)));
+        // One ticket's budget: the hub must not pause the whole desk (for up to ten minutes) over it.
+        assertThat(e.concernsOneRecord()).isTrue();
         zd.verify(1, putRequestedFor(urlEqualTo("/api/v2/tickets/77")));
     }
 
