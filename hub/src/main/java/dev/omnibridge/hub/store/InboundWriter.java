@@ -323,6 +323,8 @@ public final class InboundWriter {
     private static Map<String, String> withDesk(Map<String, String> metadata, String desk, String ticket,
                                                 String replyId) {
         var m = new java.util.HashMap<>(metadata);
+        // Used once, to decide on the channel send; not kept: a Bcc list must not travel on to a channel's endpoint.
+        m.remove(DeskReply.DELIVERED_TO);
         m.put("desk.instance", desk);
         m.put("desk.ticketRef", ticket);
         m.put("desk.replyId", replyId);

@@ -47,6 +47,8 @@ class DeskDeliveredReplyTest {
     private static final String TOKEN = "desk-delivered-admin-token";
     /** What the channel was asked to send: "<customer address value>: <text>" per reply. */
     private static final List<String> SENT = new CopyOnWriteArrayList<>();
+    /** The metadata of each reply the channel was asked to send. */
+    private static final List<Map<String, String>> SENT_METADATA = new CopyOnWriteArrayList<>();
     /** Ticket refs the desk opened, one per conversation. */
     private static final List<String> TICKETS = new CopyOnWriteArrayList<>();
     private static final TestType CHANNEL = new TestType("dup-channel",
@@ -64,6 +66,7 @@ class DeskDeliveredReplyTest {
             hub.close();
         }
         SENT.clear();
+        SENT_METADATA.clear();
         TICKETS.clear();
     }
 
@@ -107,6 +110,10 @@ class DeskDeliveredReplyTest {
 
         Poll.until("the channel sent the reply", () -> !SENT.isEmpty(), () -> SENT);
         assertThat(SENT).containsExactly("ann@example.com: It ships tomorrow.");
+        // The desk's recipient list (a Bcc among them) is not passed on to the channel, nor kept with the message.
+        assertThat(SENT_METADATA.get(0)).doesNotContainKey(DeskReply.DELIVERED_TO);
+        assertThat(agentReplies()).singleElement().satisfies(r -> assertThat(r.path("message").path("metadata")
+                .has(DeskReply.DELIVERED_TO)).isFalse());
     }
 
     @Test
@@ -169,6 +176,7 @@ class DeskDeliveredReplyTest {
 
         @Override
         public String send(OutboundMessage outbound) {
+            SENT_METADATA.add(outbound.message().metadata());
             SENT.add(outbound.conversation().customer().value() + ": " + outbound.message().text());
             return "sent-" + SENT.size();
         }
