@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.store;
 
 import dev.omnibridge.model.Address;
+import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.ConversationStatus;
 import dev.omnibridge.model.Direction;
@@ -427,7 +428,7 @@ public final class InboundWriter {
             String address = rs.getString(6);
             return new ConversationRow(rs.getString(1), new ChannelRef(rs.getString(2), rs.getString(3)),
                     rs.getString(4), kind == null || address == null ? null
-                    : new Address(dev.omnibridge.model.AddressKind.valueOf(kind), address));
+                    : new Address(AddressKind.valueOf(kind), address));
         }
     }
 

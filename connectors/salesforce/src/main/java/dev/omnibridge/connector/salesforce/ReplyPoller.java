@@ -147,8 +147,9 @@ final class ReplyPoller {
             throws DeskApiException, InterruptedException {
         return read("SELECT Id, ParentId, Subject, TextBody, HtmlBody, FromName, " + EmailRecipients.FIELDS
                 + ", Incoming, Status, HasAttachment, MessageDate, CreatedDate, SystemModstamp, CreatedById, "
-                + "CreatedBy.Name, CreatedBy.UserType, Parent." + caseField + " FROM EmailMessage WHERE Parent." + caseField + " != null AND Incoming = false AND "
-                + "Status = " + Soql.quote(EMAIL_SENT) + " AND CreatedById != " + Soql.quote(me), since, me,
+                + "CreatedBy.Name, CreatedBy.UserType, Parent." + caseField + " FROM EmailMessage WHERE Parent."
+                + caseField + " != null AND Incoming = false AND Status = " + Soql.quote(EMAIL_SENT)
+                + " AND CreatedById != " + Soql.quote(me), since, me,
                 e -> !e.path("Incoming").asBoolean(true) && EMAIL_SENT.equals(e.path("Status").asText()),
                 this::email, out);
     }
