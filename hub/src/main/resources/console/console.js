@@ -279,9 +279,14 @@
       : el('span', { class: 'attachment' }, name, ' ');
   }
 
+  // SENT_BY_DESK: the desk emailed this reply to the customer itself, so the hub did not send it again.
+  function deliveryStatus(status) {
+    return status === 'SENT_BY_DESK' ? 'sent by the desk (not sent again)' : status;
+  }
+
   function deliveryItem(d) {
     return el('li', { 'data-delivery': d.id },
-      '→ ', d.target, ' (', d.kind.toLowerCase(), '): ', d.status,
+      '→ ', d.target, ' (', d.kind.toLowerCase(), '): ', deliveryStatus(d.status),
       d.channelStatus ? ' / ' + d.channelStatus : '',
       d.resultRef ? ' · ref ' + d.resultRef : '',
       d.attempts > 1 ? ' · ' + d.attempts + ' attempts' : '',

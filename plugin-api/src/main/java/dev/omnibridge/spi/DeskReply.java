@@ -30,6 +30,17 @@ public record DeskReply(String ticketRef, String replyId, Author author, String 
      */
     public static final String CONVERSATION_ID = "omnibridge.conversationId";
 
+    /**
+     * Metadata key for the email addresses the desk itself already sent this reply to (e.g. the To, Cc and Bcc of an
+     * email an agent sent from the ticket), comma-separated (semicolons and line breaks are accepted too; surrounding
+     * white space and letter case do not matter). When the conversation's customer has one of these addresses, the
+     * hub stores the reply as usual but does not send it through the customer's channel again: its channel delivery
+     * is recorded as sent by the desk. Other customers (another address, another kind of address) still get it
+     * through their channel. The hub uses the list for this decision only: it is not kept with the stored reply nor
+     * passed to the channel. Leave it out when the desk sent nothing itself. Never log its value.
+     */
+    public static final String DELIVERED_TO = "omnibridge.deliveredTo";
+
     public DeskReply {
         Objects.requireNonNull(ticketRef, "ticketRef");
         Objects.requireNonNull(replyId, "replyId");

@@ -264,7 +264,8 @@ public final class DeliveryStore {
         return (c, after) -> {
             Map<String, Long> counts = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN status = 'PENDING' AND attempts > 0 "
-                    + "THEN 'RETRYING' ELSE status END AS s, COUNT(*) FROM deliveries WHERE status <> 'DONE' "
+                    + "THEN 'RETRYING' ELSE status END AS s, COUNT(*) FROM deliveries WHERE status NOT IN ('DONE', "
+                    + "'" + DeskDelivered.STATUS + "') "
                     + "GROUP BY CASE WHEN status = 'PENDING' AND attempts > 0 THEN 'RETRYING' ELSE status END");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.store;
 
 import dev.omnibridge.model.Address;
+import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.ConversationStatus;
 import dev.omnibridge.model.Direction;
@@ -255,9 +256,18 @@ public final class InboundWriter {
                 .metadata(withDesk(r.metadata(), deskInstance, r.ticketRef(), r.replyId())).build();
         insertMessage(c, reply, deskInstance, r.replyId(), now);
         after.run(() -> recent.committed(reply));
-        DeliveryTask task = insertDelivery(c, reply, conv.channel().instanceId(), DeliveryTask.TargetKind.CHANNEL,
-                now);
-        after.run(() -> scheduler.accept(task));
+        if (DeskDelivered.toCustomer(r, conv.customer())) {
+            // The desk emailed this answer to the customer's own address: sending it again would answer twice. The
+            // row says so in the conversation's history; nothing is scheduled for it.
+            insertDelivery(c, reply, conv.channel().instanceId(), DeliveryTask.TargetKind.CHANNEL,
+                    DeskDelivered.STATUS, now);
+            LOG.info("Instance {}: reply {} on ticket {} was emailed to the customer by the desk; stored, not sent "
+                    + "through {} again", deskInstance, r.replyId(), r.ticketRef(), conv.channel().instanceId());
+        } else {
+            DeliveryTask task = insertDelivery(c, reply, conv.channel().instanceId(),
+                    DeliveryTask.TargetKind.CHANNEL, now);
+            after.run(() -> scheduler.accept(task));
+        }
         stored.add(reply.id());
         return null;
     }
@@ -314,6 +324,8 @@ public final class InboundWriter {
     private static Map<String, String> withDesk(Map<String, String> metadata, String desk, String ticket,
                                                 String replyId) {
         var m = new java.util.HashMap<>(metadata);
+        // Used once, to decide on the channel send; not kept: a Bcc list must not travel on to a channel's endpoint.
+        m.remove(DeskReply.DELIVERED_TO);
         m.put("desk.instance", desk);
         m.put("desk.ticketRef", ticket);
         m.put("desk.replyId", replyId);
@@ -346,9 +358,14 @@ public final class InboundWriter {
 
     static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
                                        Instant now) throws SQLException {
+        return insertDelivery(c, m, target, kind, "PENDING", now);
+    }
+
+    private static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
+                                               String status, Instant now) throws SQLException {
         long id = Sql.insertReturningKey(c, "INSERT INTO deliveries (message_id, conversation_id, target_instance, "
                         + "kind, status, attempts, next_attempt_at, created_at, updated_at) "
-                        + "VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)", m.id(), m.conversationId(), target, kind,
+                        + "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)", m.id(), m.conversationId(), target, kind, status,
                 now, now, now);
         return new DeliveryTask(id, m.id(), m.conversationId(), target, kind, 0, now, now);
     }
@@ -394,17 +411,24 @@ public final class InboundWriter {
         return id;
     }
 
-    record ConversationRow(String id, ChannelRef channel, String threadKey) {
+    /** @param customer the customer's address on the conversation's channel, or null */
+    record ConversationRow(String id, ChannelRef channel, String threadKey, Address customer) {
     }
 
     private static ConversationRow conversationForTicket(Connection c, String desk, String ticketRef)
             throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT v.id, v.channel_type, v.channel_instance, v.thread_key "
-                + "FROM desk_tickets t JOIN conversations v ON v.id = t.conversation_id "
-                + "WHERE t.desk_instance = ? AND t.ticket_ref = ?", desk, ticketRef);
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT v.id, v.channel_type, v.channel_instance, v.thread_key, "
+                + "v.customer_kind, v.customer_address FROM desk_tickets t JOIN conversations v "
+                + "ON v.id = t.conversation_id WHERE t.desk_instance = ? AND t.ticket_ref = ?", desk, ticketRef);
              ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? new ConversationRow(rs.getString(1), new ChannelRef(rs.getString(2), rs.getString(3)),
-                    rs.getString(4)) : null;
+            if (!rs.next()) {
+                return null;
+            }
+            String kind = rs.getString(5);
+            String address = rs.getString(6);
+            return new ConversationRow(rs.getString(1), new ChannelRef(rs.getString(2), rs.getString(3)),
+                    rs.getString(4), kind == null || address == null ? null
+                    : new Address(AddressKind.valueOf(kind), address));
         }
     }
 

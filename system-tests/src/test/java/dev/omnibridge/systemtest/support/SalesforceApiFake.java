@@ -143,7 +143,18 @@ public final class SalesforceApiFake implements AutoCloseable {
      */
     public synchronized void agentEmail(String caseId, String conversationId, String emailId, String htmlBody,
                                         String createdById) {
+        agentEmail(caseId, conversationId, emailId, htmlBody, createdById, null, null);
+    }
+
+    /**
+     * An agent's sent email, as {@link #agentEmail(String, String, String, String, String)}, that Salesforce sent to
+     * {@code toAddress} and {@code ccAddress} (the EmailMessage fields: addresses separated by semicolons; null when
+     * empty).
+     */
+    public synchronized void agentEmail(String caseId, String conversationId, String emailId, String htmlBody,
+                                        String createdById, String toAddress, String ccAddress) {
         ObjectNode e = Json.object();
+        e.put("ToAddress", toAddress).put("CcAddress", ccAddress).putNull("BccAddress");
         e.putObject("attributes").put("type", "EmailMessage")
                 .put("url", DATA + "/sobjects/EmailMessage/" + emailId);
         e.put("Id", emailId).put("ParentId", caseId).put("Subject", "Re: your parcel").putNull("TextBody")

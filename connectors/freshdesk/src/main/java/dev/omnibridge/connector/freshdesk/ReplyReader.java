@@ -148,9 +148,12 @@ final class ReplyReader {
         }
         String html = c.path("body").asText(null);
         Instant created = FreshdeskPayloads.instant(c.path("created_at").asText(null));
+        Map<String, String> own = new java.util.HashMap<>(metadata);
+        // Freshdesk has emailed a Reply to these addresses already; the hub does not send it to them again.
+        ReplyRecipients.of(c).ifPresent(to -> own.put(DeskReply.DELIVERED_TO, to));
         return new DeskReply(ticketId, c.path("id").asText(), Author.agent(agent),
                 missing.appendTo(c.path("body_text").asText("")),
                 html == null || html.isBlank() ? null : missing.appendToHtml(html), attachments,
-                created == null ? Instant.now() : created, missing.addTo(metadata));
+                created == null ? Instant.now() : created, missing.addTo(own));
     }
 }

@@ -95,6 +95,8 @@ final class HubSpotReplies {
         }
         Map<String, String> metadata = new HashMap<>();
         metadata.put("hubspot.threadId", event.threadId());
+        // HubSpot has emailed these recipients already; the hub does not send the message to them again.
+        EmailRecipients.of(message).ifPresent(to -> metadata.put(DeskReply.DELIVERED_TO, to));
         String prop = settings.conversationIdProperty();
         try {
             String conversationId = api.get("tickets", ticketId, prop).at("/properties/" + prop).asText("");

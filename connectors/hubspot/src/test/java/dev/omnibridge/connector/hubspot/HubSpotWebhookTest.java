@@ -53,14 +53,19 @@ class HubSpotWebhookTest {
     }
 
     private void stubAgentMessage(String actorId, String type, String direction) {
+        stubAgentMessage(actorId, type, direction, "[]");
+    }
+
+    /** @param recipients the message's {@code recipients} JSON array */
+    private void stubAgentMessage(String actorId, String type, String direction, String recipients) {
         api.stubFor(get(urlEqualTo(MESSAGE_PATH)).willReturn(json("""
                 {"type":"%s","id":"msg-1","conversationsThreadId":"7001","createdAt":"2026-01-05T09:59:00Z",
                  "createdBy":"%s","client":{"clientType":"HUBSPOT"},
-                 "senders":[{"actorId":"%s","name":"Alice Agent"}],"recipients":[],"archived":false,
+                 "senders":[{"actorId":"%s","name":"Alice Agent"}],"recipients":%s,"archived":false,
                  "text":"Your parcel ships today.","richText":"<p>Your parcel ships today.</p>",
                  "attachments":[{"fileId":"f-5","type":"FILE","name":"label.png","url":"https://f.hubspotusercontent.net/x"}],
                  "truncationStatus":"NOT_TRUNCATED","direction":"%s","channelId":"1000","channelAccountId":"55"}"""
-                .formatted(type, actorId, actorId, direction))));
+                .formatted(type, actorId, actorId, recipients, direction))));
         api.stubFor(get(urlEqualTo(THREAD_PATH)).willReturn(json("""
                 {"id":"7001","associatedContactId":"501","status":"OPEN","spam":false,"inboxId":"1",
                  "threadAssociations":{"associatedTicketId":"9001"}}""")));
@@ -108,6 +113,41 @@ class HubSpotWebhookTest {
         // The signed URL carries its own authorisation; the token stays with the API calls.
         api.verify(getRequestedFor(urlEqualTo("/signed/label.png?sig=abc")).withHeader("Authorization", absent()));
         assertThat(outcome.response().status()).isEqualTo(200);
+    }
+
+    /**
+     * HubSpot delivers an agent's message on an email thread to its recipients itself. Recipients as the
+     * Conversations API gives them: {@code deliveryIdentifier} {@code {type, value}} with {@code HS_EMAIL_ADDRESS}
+     * for an email address, {@code recipientField} TO/CC/BCC (developer changelog "Changes to Actors and Delivery
+     * Identifiers in the Conversations API"; the older list form {@code deliveryIdentifiers} is read too).
+     */
+    @Test
+    void anAgentsMessageOnAnEmailThreadNamesTheAddressesHubSpotMailedItTo() {
+        Fixture f = new Fixture(api);
+        stubAgentMessage("A-123", "MESSAGE", "OUTGOING", """
+                [{"actorId":"V-501","name":"Ann Lee","recipientField":"TO",
+                  "deliveryIdentifier":{"type":"HS_EMAIL_ADDRESS","value":"Ann@Example.com"}},
+                 {"name":"Bob","recipientField":"CC",
+                  "deliveryIdentifiers":[{"type":"HS_EMAIL_ADDRESS","value":"bob@example.org"}]},
+                 {"actorId":"V-502","recipientField":"TO",
+                  "deliveryIdentifier":{"type":"HS_PHONE_NUMBER","value":"+14155550100"}}]""");
+
+        DeskReply reply = f.connector.onWebhook(Fixture.signed(newMessage("MESSAGE"), NOW_MS, Fixture.CLIENT_SECRET))
+                .inbound().replies().get(0);
+
+        assertThat(reply.metadata()).containsEntry(DeskReply.DELIVERED_TO, "ann@example.com,bob@example.org");
+    }
+
+    @Test
+    void anAgentsMessageWithoutEmailRecipientsNamesNobody() {
+        Fixture f = new Fixture(api);
+        stubAgentMessage("A-123", "MESSAGE", "OUTGOING", """
+                [{"actorId":"V-502","deliveryIdentifier":{"type":"CHANNEL_SPECIFIC_OPAQUE_ID","value":"visitor-9"}}]""");
+
+        DeskReply reply = f.connector.onWebhook(Fixture.signed(newMessage("MESSAGE"), NOW_MS, Fixture.CLIENT_SECRET))
+                .inbound().replies().get(0);
+
+        assertThat(reply.metadata()).doesNotContainKey(DeskReply.DELIVERED_TO);
     }
 
     @Test

@@ -145,10 +145,11 @@ final class ReplyPoller {
     /** Agents' sent emails (outgoing, not drafts); returns the next email cursor. */
     private Instant emails(Instant since, String me, List<DeskReply> out)
             throws DeskApiException, InterruptedException {
-        return read("SELECT Id, ParentId, Subject, TextBody, HtmlBody, FromName, Incoming, Status, HasAttachment, "
-                + "MessageDate, CreatedDate, SystemModstamp, CreatedById, CreatedBy.Name, CreatedBy.UserType, Parent."
-                + caseField + " FROM EmailMessage WHERE Parent." + caseField + " != null AND Incoming = false AND "
-                + "Status = " + Soql.quote(EMAIL_SENT) + " AND CreatedById != " + Soql.quote(me), since, me,
+        return read("SELECT Id, ParentId, Subject, TextBody, HtmlBody, FromName, " + EmailRecipients.FIELDS
+                + ", Incoming, Status, HasAttachment, MessageDate, CreatedDate, SystemModstamp, CreatedById, "
+                + "CreatedBy.Name, CreatedBy.UserType, Parent." + caseField + " FROM EmailMessage WHERE Parent."
+                + caseField + " != null AND Incoming = false AND Status = " + Soql.quote(EMAIL_SENT)
+                + " AND CreatedById != " + Soql.quote(me), since, me,
                 e -> !e.path("Incoming").asBoolean(true) && EMAIL_SENT.equals(e.path("Status").asText()),
                 this::email, out);
     }
@@ -208,6 +209,8 @@ final class ReplyPoller {
         }
         Map<String, String> metadata = new HashMap<>(metadata(e));
         metadata.put("salesforce.object", "EmailMessage");
+        // Salesforce has mailed these recipients already; the hub does not send the answer to them again.
+        EmailRecipients.of(e).ifPresent(to -> metadata.put(DeskReply.DELIVERED_TO, to));
         return new DeskReply(e.path("ParentId").asText(), e.path("Id").asText(), Author.agent(name),
                 files.appendTo(text), null, List.of(), at, files.addTo(metadata));
     }
