@@ -175,7 +175,7 @@ public final class DeliveryStore {
     public TxWork<Void> done(DeliveryTask task, String resultRef, String newTicketRef, Instant now) {
         return (c, after) -> {
             Sql.update(c, "UPDATE deliveries SET status = 'DONE', attempts = ?, result_ref = ?, last_error = NULL, "
-                    + "updated_at = ? WHERE id = ?", task.attempts() + 1, resultRef, now, task.id());
+                    + "updated_at = ? WHERE id = ?", task.attempts() + 1, Columns.key(resultRef), now, task.id());
             if (newTicketRef != null) {
                 if (Sql.update(c, "UPDATE desk_tickets SET ticket_ref = ? WHERE conversation_id = ? "
                         + "AND desk_instance = ?", newTicketRef, task.conversationId(), task.target()) == 0) {
