@@ -56,6 +56,8 @@ class LongIdentifiersTest {
     private static final AtomicReference<Inbound> NEXT = new AtomicReference<>();
     private static final List<String> DELIVERED = new CopyOnWriteArrayList<>();
     private static final List<String> SENT = new CopyOnWriteArrayList<>();
+    /** The ticket reference the desk answers with. */
+    private static final AtomicReference<String> TICKET = new AtomicReference<>("T-1");
     private static final TestType CHANNEL = new TestType("long-id-channel", "hands in what the test gives it",
             Channel::new);
     private static final TestType DESK = new TestType("long-id-desk", "records deliveries, hands in replies",
@@ -74,6 +76,7 @@ class LongIdentifiersTest {
         DELIVERED.clear();
         SENT.clear();
         NEXT.set(null);
+        TICKET.set("T-1");
     }
 
     private void startHub() throws Exception {
@@ -217,6 +220,22 @@ class LongIdentifiersTest {
         assertThat(storedMessages()).extracting(m -> m.path("text").asText()).containsExactly("via webhook");
     }
 
+    @Test
+    void aDeskAnsweringATicketReferenceTooLongToKeepIsDeadLetteredOnceWithAClearReason() throws Exception {
+        startHub();
+        TICKET.set("ticket-" + "k".repeat(600));
+
+        submit("chat", Inbound.messages(List.of(message("m-1", "t-1", "Ann", "hello"))));
+
+        Poll.until("the delivery is a dead letter", () -> json(local.send(local.withToken(
+                local.get("/api/dead-letters")))).path("deadLetters").size() == 1);
+        JsonNode dead = json(local.send(local.withToken(local.get("/api/dead-letters")))).path("deadLetters").get(0);
+        assertThat(dead.path("reason").asText()).contains("ticket reference of 607 characters")
+                .contains("at most 500").doesNotContain("kkkkk");
+        // Not retried: each attempt would open another ticket at the desk.
+        assertThat(DELIVERED).containsExactly("hello");
+    }
+
     /** A channel that hands in whatever the test set; its context is where the test submits as a poller does. */
     static final class Channel implements ChannelConnector {
         @Override
@@ -251,7 +270,7 @@ class LongIdentifiersTest {
         @Override
         public DeskResult deliver(DeskDelivery delivery) {
             DELIVERED.add(delivery.message().text());
-            return new DeskResult("T-1", "c-" + DELIVERED.size());
+            return new DeskResult(TICKET.get(), "c-" + DELIVERED.size());
         }
     }
 }
