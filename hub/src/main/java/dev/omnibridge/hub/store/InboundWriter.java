@@ -408,7 +408,7 @@ public final class InboundWriter {
                 + "WHERE t.desk_instance = ? AND t.ticket_ref = ?", desk, Columns.key(ticketRef));
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? new ConversationRow(rs.getString(1), new ChannelRef(rs.getString(2), rs.getString(3)),
-                    rs.getString(4)) : null;
+                    DeliveryStore.originalThreadKey(c, rs.getString(1), rs.getString(4))) : null;
         }
     }
 

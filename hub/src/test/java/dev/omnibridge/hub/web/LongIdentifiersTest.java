@@ -56,6 +56,8 @@ class LongIdentifiersTest {
     private static final AtomicReference<Inbound> NEXT = new AtomicReference<>();
     private static final List<String> DELIVERED = new CopyOnWriteArrayList<>();
     private static final List<String> SENT = new CopyOnWriteArrayList<>();
+    /** The thread key of each reply the channel was asked to send. */
+    private static final List<String> SENT_THREADS = new CopyOnWriteArrayList<>();
     /** The ticket reference the desk answers with. */
     private static final AtomicReference<String> TICKET = new AtomicReference<>("T-1");
     private static final TestType CHANNEL = new TestType("long-id-channel", "hands in what the test gives it",
@@ -75,6 +77,7 @@ class LongIdentifiersTest {
         CONTEXTS.clear();
         DELIVERED.clear();
         SENT.clear();
+        SENT_THREADS.clear();
         NEXT.set(null);
         TICKET.set("T-1");
     }
@@ -155,6 +158,21 @@ class LongIdentifiersTest {
         assertThat(dead.get(0).path("sourceId").asText()).hasSizeLessThanOrEqualTo(500).startsWith("id-uuu");
         Thread.sleep(300);
         assertThat(SENT).containsExactly("Shipped today.");
+    }
+
+    @Test
+    void aReplyInAConversationWithALongThreadKeyReachesTheChannelUnderTheKeyTheChannelGave() throws Exception {
+        startHub();
+        String thread = longId('t', 1000);
+        submit("chat", Inbound.messages(List.of(message("m-1", thread, "Ann", "hello"))));
+        Poll.until("the desk opened the ticket", () -> DELIVERED.contains("hello"), () -> DELIVERED);
+
+        submit("desk", Inbound.replies(List.of(new DeskReply("T-1", "r-1", Author.agent("Alice"), "Hi Ann", null,
+                null, Instant.now(), null))));
+
+        Poll.until("the channel sent the reply", () -> SENT.contains("Hi Ann"), () -> SENT);
+        assertThat(SENT_THREADS).containsExactly(thread);
+        assertThat(CONTEXTS.get("chat").findConversation(thread)).map(c -> c.threadKey()).contains(thread);
     }
 
     @Test
@@ -251,6 +269,7 @@ class LongIdentifiersTest {
         @Override
         public String send(OutboundMessage outbound) {
             SENT.add(outbound.message().text());
+            SENT_THREADS.add(outbound.message().threadKey());
             return "sent-" + SENT.size();
         }
     }
