@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.delivery;
 
 import dev.omnibridge.hub.metrics.Metrics;
+import dev.omnibridge.hub.store.Columns;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.DeliveryTask;
 import dev.omnibridge.hub.store.Journal;
@@ -622,6 +623,13 @@ public final class Dispatcher implements AutoCloseable {
                 DeskResult result = targets.deliverToDesk(task.target(), new DeskDelivery(ctx.message(),
                         ctx.conversation(), ctx.contact(), ticketRef, task.idempotencyKey()));
                 if (!result.ticketRef().equals(ticketRef)) {
+                    if (result.ticketRef().length() > Columns.IDENTIFIER) {
+                        // The reference is read back to add to the ticket, so it cannot be shortened; retrying
+                        // would open another ticket each time.
+                        throw DeliveryException.permanent("the desk answered a ticket reference of "
+                                + result.ticketRef().length() + " characters; the hub keeps at most "
+                                + Columns.IDENTIFIER + ", so the ticket cannot be linked to the conversation");
+                    }
                     newTicket = result.ticketRef();
                     lane.ticketRef = newTicket;
                 }

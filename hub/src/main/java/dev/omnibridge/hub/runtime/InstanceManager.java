@@ -11,6 +11,7 @@ import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
+import dev.omnibridge.hub.store.TxWork;
 import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
@@ -326,7 +327,15 @@ public final class InstanceManager implements DeliveryTargets {
         Inbound normalised = new Inbound(messages, replies, inbound.ticketUpdates(), inbound.offsets(),
                 inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations(),
                 inbound.threadMoves());
-        return journal.submit(writer.work(instance.id(), normalised)).thenApply(report -> {
+        TxWork<IngestReport> work;
+        try {
+            work = writer.work(instance.id(), normalised);
+        } catch (IllegalArgumentException e) {
+            // A value the store cannot keep (Columns.checkKept): the connector gets the reason, nothing is stored.
+            LOG.warn("Instance {}: a submission was refused: {}", instance.id(), e.getMessage());
+            return CompletableFuture.failedFuture(e);
+        }
+        return journal.submit(work).thenApply(report -> {
             if (!report.storedMessageIds().isEmpty()) {
                 metrics.messagesIn(instance.id(), report.storedMessageIds().size());
                 instance.messageSeen(clock.instant());

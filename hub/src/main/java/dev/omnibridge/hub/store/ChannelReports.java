@@ -29,10 +29,10 @@ final class ChannelReports {
     static Skipped annotate(Connection c, AfterCommit after, RecentMessages recent, String instanceId,
                          MessageAnnotation note) throws SQLException {
         var id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?", instanceId,
-                note.channelMessageId());
+                Columns.key(note.channelMessageId()));
         if (id.isEmpty()) {
             id = Sql.string(c, "SELECT message_id FROM deliveries WHERE target_instance = ? AND kind = 'CHANNEL' "
-                    + "AND result_ref = ?", instanceId, note.channelMessageId());
+                    + "AND result_ref = ?", instanceId, Columns.key(note.channelMessageId()));
         }
         if (id.isEmpty()) {
             // The key's tail names the customer (a WhatsApp id is a phone number): only its kind is kept.
@@ -58,12 +58,14 @@ final class ChannelReports {
     /** Records a skipped item once; false when the same source id was recorded (or stored as a message) before. */
     static boolean recordSkipped(Connection c, String instance, Skipped item, Instant now) throws SQLException {
         if (InboundWriter.exists(c, instance, item.sourceId()) || Sql.string(c, "SELECT source_id FROM "
-                + "inbound_skipped WHERE instance_id = ? AND source_id = ?", instance, item.sourceId()).isPresent()) {
+                + "inbound_skipped WHERE instance_id = ? AND source_id = ?", instance, Columns.key(item.sourceId()))
+                .isPresent()) {
             return false;
         }
         Sql.update(c, "INSERT INTO inbound_skipped (instance_id, source_id, disposition, reason, original, "
-                        + "created_at) VALUES (?, ?, ?, ?, ?, ?)", instance, item.sourceId(), item.disposition(),
-                truncate(item.reason(), 2000), item.original() == null ? null : item.original().toString(), now);
+                        + "created_at) VALUES (?, ?, ?, ?, ?, ?)", instance, Columns.key(item.sourceId()),
+                item.disposition(), Columns.text(item.reason(), Columns.REASON),
+                item.original() == null ? null : item.original().toString(), now);
         LOG.info("Instance {}: {} {} not turned into a message: {}", instance,
                 item.disposition() == Skipped.Disposition.DEAD_LETTER ? "dead-lettered" : "skipped",
                 item.sourceId(), item.reason());
@@ -74,13 +76,13 @@ final class ChannelReports {
     static boolean recordStatus(Connection c, String instance, DeliveryStatus status, Instant now)
             throws SQLException {
         var current = Sql.string(c, "SELECT state FROM channel_message_status WHERE instance_id = ? "
-                + "AND channel_message_id = ?", instance, status.channelMessageId());
-        String code = status.errorCode() == null ? null : truncate(status.errorCode(), 100);
-        String message = status.errorMessage() == null ? null : truncate(status.errorMessage(), 1000);
+                + "AND channel_message_id = ?", instance, Columns.key(status.channelMessageId()));
+        String code = Columns.text(status.errorCode(), Columns.ERROR_CODE);
+        String message = Columns.text(status.errorMessage(), Columns.ERROR_MESSAGE);
         if (current.isEmpty()) {
             Sql.update(c, "INSERT INTO channel_message_status (instance_id, channel_message_id, state, error_code, "
                     + "error_message, reported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", instance,
-                    status.channelMessageId(), status.state(), code, message, status.at(), now);
+                    Columns.key(status.channelMessageId()), status.state(), code, message, status.at(), now);
             return true;
         }
         if (!DeliveryStatus.State.valueOf(current.get()).canMoveTo(status.state())) {
@@ -88,12 +90,8 @@ final class ChannelReports {
         }
         Sql.update(c, "UPDATE channel_message_status SET state = ?, error_code = ?, error_message = ?, "
                 + "reported_at = ?, updated_at = ? WHERE instance_id = ? AND channel_message_id = ?", status.state(),
-                code, message, status.at(), now, instance, status.channelMessageId());
+                code, message, status.at(), now, instance, Columns.key(status.channelMessageId()));
         return true;
-    }
-
-    static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
     }
 
     static void saveOffset(Connection c, String instance, String key, String value, Instant now)

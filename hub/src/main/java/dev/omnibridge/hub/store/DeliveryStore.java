@@ -6,6 +6,7 @@ import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Contact;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.ConversationStatus;
+import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.model.json.MalformedJsonException;
@@ -150,8 +151,30 @@ public final class DeliveryStore {
                     tickets.put(rs.getString("desk_instance"), rs.getString("ticket_ref"));
                 }
             } while (rs.next());
-            return Optional.of(new Conversation(id, channel, threadKey, contactId, customer, status, tickets,
-                    createdAt));
+            return Optional.of(new Conversation(id, channel, originalThreadKey(c, id, threadKey), contactId, customer,
+                    status, tickets, createdAt));
+        }
+    }
+
+    /**
+     * The thread key as the channel gave it. A key longer than its column is stored in its bounded form
+     * ({@link Columns#key}); replies and connectors need the real one (a webhook-channel client routes by it), so it
+     * is taken from the conversation's latest customer message, which keeps it. Only long keys cost this read.
+     */
+    static String originalThreadKey(Connection c, String conversationId, String stored) throws SQLException {
+        if (stored == null || stored.length() < Columns.IDENTIFIER - 1 || stored.indexOf('~') < 0) {
+            return stored;
+        }
+        var body = Sql.string(c, "SELECT body FROM messages WHERE conversation_id = ? AND direction = ? "
+                + "ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY", conversationId, Direction.INBOUND);
+        if (body.isEmpty()) {
+            return stored;
+        }
+        try {
+            String key = CanonicalJson.read(body.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)).threadKey();
+            return stored.equals(Columns.key(key)) ? key : stored;
+        } catch (MalformedJsonException e) {
+            return stored;
         }
     }
 
@@ -175,7 +198,7 @@ public final class DeliveryStore {
     public TxWork<Void> done(DeliveryTask task, String resultRef, String newTicketRef, Instant now) {
         return (c, after) -> {
             Sql.update(c, "UPDATE deliveries SET status = 'DONE', attempts = ?, result_ref = ?, last_error = NULL, "
-                    + "updated_at = ? WHERE id = ?", task.attempts() + 1, resultRef, now, task.id());
+                    + "updated_at = ? WHERE id = ?", task.attempts() + 1, Columns.key(resultRef), now, task.id());
             if (newTicketRef != null) {
                 if (Sql.update(c, "UPDATE desk_tickets SET ticket_ref = ? WHERE conversation_id = ? "
                         + "AND desk_instance = ?", newTicketRef, task.conversationId(), task.target()) == 0) {

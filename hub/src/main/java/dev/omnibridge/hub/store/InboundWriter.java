@@ -64,6 +64,8 @@ public final class InboundWriter {
 
     /** Builds the unit of work on the caller's thread, doing there what needs no store, so the writer does less. */
     public TxWork<IngestReport> work(String instanceId, Inbound inbound) {
+        // Refused here, on the caller's thread, so the connector gets a clear error and nothing is half-stored.
+        Columns.checkKept(inbound);
         Instant now = clock.instant();
         Map<String, String> moves = new java.util.HashMap<>();
         inbound.threadMoves().forEach(m -> moves.put(m.fromThreadKey(), m.toThreadKey()));
@@ -95,7 +97,7 @@ public final class InboundWriter {
             for (TicketUpdate u : inbound.ticketUpdates()) {
                 int n = Sql.update(c, "UPDATE conversations SET status = ? WHERE id IN (SELECT conversation_id "
                         + "FROM desk_tickets WHERE desk_instance = ? AND ticket_ref = ?)", u.status(), instanceId,
-                        u.ticketRef());
+                        Columns.key(u.ticketRef()));
                 if (n == 0) {
                     // Often a ticket the desk has on its own (not from the hub): noise rather than a dead letter.
                     unusable.add(Skipped.ignored("ticket-status:" + u.ticketRef() + ":" + u.status(), "status "
@@ -140,18 +142,19 @@ public final class InboundWriter {
     private void moveConversation(Connection c, AfterCommit after, String instanceId, ThreadMove move)
             throws SQLException {
         var id = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? AND thread_key = ?",
-                instanceId, move.fromThreadKey());
+                instanceId, Columns.key(move.fromThreadKey()));
         if (id.isEmpty()) {
             return;
         }
         var taken = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? AND thread_key = ?",
-                instanceId, move.toThreadKey());
+                instanceId, Columns.key(move.toThreadKey()));
         if (taken.isPresent()) {
             LOG.warn("Instance {}: conversation {} cannot take its new thread key: conversation {} has it; not "
                     + "merged", instanceId, id.get(), taken.get());
             return;
         }
-        Sql.update(c, "UPDATE conversations SET thread_key = ? WHERE id = ?", move.toThreadKey(), id.get());
+        Sql.update(c, "UPDATE conversations SET thread_key = ? WHERE id = ?", Columns.key(move.toThreadKey()),
+                id.get());
         after.run(() -> known.moved(instanceId, move.fromThreadKey()));
         LOG.info("Instance {}: conversation {} moved to a new thread key on the channel", instanceId, id.get());
     }
@@ -224,7 +227,7 @@ public final class InboundWriter {
             throws SQLException {
         try (PreparedStatement ps = Sql.prepare(c, "SELECT EXISTS (SELECT 1 FROM messages WHERE source_instance = ? "
                 + "AND source_id = ?), EXISTS (SELECT 1 FROM deliveries WHERE target_instance = ? AND result_ref = ? "
-                + "AND kind = ?)", instanceId, sourceId, instanceId, sourceId, kind);
+                + "AND kind = ?)", instanceId, Columns.key(sourceId), instanceId, Columns.key(sourceId), kind);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1) ? Seen.STORED : rs.getBoolean(2) ? Seen.SENT_BY_HUB : Seen.NEW;
@@ -312,7 +315,7 @@ public final class InboundWriter {
             return m;
         }
         var original = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?",
-                instanceId, m.editOf());
+                instanceId, Columns.key(m.editOf()));
         if (original.isEmpty()) {
             return m;
         }
@@ -334,7 +337,7 @@ public final class InboundWriter {
 
     static boolean exists(Connection c, String instance, String sourceId) throws SQLException {
         return Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?",
-                instance, sourceId).isPresent();
+                instance, Columns.key(sourceId)).isPresent();
     }
 
     private static void insertMessage(Connection c, Message m, String sourceInstance, String sourceId, Instant now)
@@ -345,7 +348,7 @@ public final class InboundWriter {
     private static void insertMessage(Connection c, Message m, String json, String sourceInstance, String sourceId,
                                       Instant now) throws SQLException {
         Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
-                        + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, sourceId,
+                        + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, Columns.key(sourceId),
                 m.conversationId(), m.direction(), json, now);
         // H2 rewrites every index of a row it updates (the unique thread key's too), so a burst of messages in one
         // conversation moves its "last message at" once a second: the time orders the console's list.
@@ -373,7 +376,7 @@ public final class InboundWriter {
     private String conversation(Connection c, AfterCommit after, ChannelRef channel, String threadKey,
                                 Address customer, String displayName, Instant now) throws SQLException {
         var existing = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? AND thread_key = ?",
-                channel.instanceId(), threadKey);
+                channel.instanceId(), Columns.key(threadKey));
         String id = existing.isPresent() ? existing.get() : newConversation(c, channel, threadKey, customer,
                 displayName, now);
         after.run(() -> known.committed(channel.instanceId(), threadKey, id));
@@ -387,7 +390,7 @@ public final class InboundWriter {
         Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "
                         + "customer_kind, customer_address, status, created_at, last_message_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, channel.type(), channel.instanceId(),
-                threadKey, contactId, customer == null ? null : customer.kind(),
+                Columns.key(threadKey), contactId, customer == null ? null : customer.kind(),
                 customer == null ? null : customer.value(), ConversationStatus.OPEN, now, now);
         return id;
     }
@@ -403,7 +406,8 @@ public final class InboundWriter {
             }
         }
         String id = Ids.newId();
-        Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES (?, ?, ?)", id, displayName, now);
+        Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES (?, ?, ?)", id,
+                Columns.text(displayName, Columns.DISPLAY_NAME), now);
         if (address != null) {
             Sql.update(c, "INSERT INTO contact_addresses (kind, address, contact_id, created_at) VALUES (?, ?, ?, ?)",
                     address.kind(), address.value(), id, now);
@@ -419,7 +423,8 @@ public final class InboundWriter {
             throws SQLException {
         try (PreparedStatement ps = Sql.prepare(c, "SELECT v.id, v.channel_type, v.channel_instance, v.thread_key, "
                 + "v.customer_kind, v.customer_address FROM desk_tickets t JOIN conversations v "
-                + "ON v.id = t.conversation_id WHERE t.desk_instance = ? AND t.ticket_ref = ?", desk, ticketRef);
+                + "ON v.id = t.conversation_id WHERE t.desk_instance = ? AND t.ticket_ref = ?", desk,
+                Columns.key(ticketRef));
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return null;
@@ -427,8 +432,8 @@ public final class InboundWriter {
             String kind = rs.getString(5);
             String address = rs.getString(6);
             return new ConversationRow(rs.getString(1), new ChannelRef(rs.getString(2), rs.getString(3)),
-                    rs.getString(4), kind == null || address == null ? null
-                    : new Address(AddressKind.valueOf(kind), address));
+                    DeliveryStore.originalThreadKey(c, rs.getString(1), rs.getString(4)),
+                    kind == null || address == null ? null : new Address(AddressKind.valueOf(kind), address));
         }
     }
 
@@ -439,7 +444,9 @@ public final class InboundWriter {
     private static ConversationRow linkTicketByConversationId(Connection c, String desk, DeskReply r, Instant now)
             throws SQLException {
         String id = r.metadata().get(DeskReply.CONVERSATION_ID);
-        if (id == null || Sql.string(c, "SELECT id FROM conversations WHERE id = ?", id).isEmpty()) {
+        // A ticket reference is read back to address the desk's ticket, so one too long to keep is not linked.
+        if (id == null || r.ticketRef().length() > Columns.IDENTIFIER
+                || Sql.string(c, "SELECT id FROM conversations WHERE id = ?", id).isEmpty()) {
             return null;
         }
         var linked = Sql.string(c, "SELECT ticket_ref FROM desk_tickets WHERE conversation_id = ? AND desk_instance = ?",

@@ -158,10 +158,10 @@ public final class JournalQueries {
     public Optional<Message> channelMessage(String instance, String channelMessageId) throws SQLException {
         try (Connection c = database.connection()) {
             Optional<String> id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?",
-                    instance, channelMessageId);
+                    instance, Columns.key(channelMessageId));
             if (id.isEmpty()) {
                 id = Sql.string(c, "SELECT message_id FROM deliveries WHERE target_instance = ? AND kind = 'CHANNEL' "
-                        + "AND result_ref = ?", instance, channelMessageId);
+                        + "AND result_ref = ?", instance, Columns.key(channelMessageId));
             }
             return id.isEmpty() ? Optional.empty() : Optional.of(DeliveryStore.message(c, id.get()));
         }
@@ -170,7 +170,7 @@ public final class JournalQueries {
     public Optional<Conversation> conversationByThread(String instance, String threadKey) throws SQLException {
         try (Connection c = database.connection()) {
             Optional<String> id = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? "
-                    + "AND thread_key = ?", instance, threadKey);
+                    + "AND thread_key = ?", instance, Columns.key(threadKey));
             return id.isEmpty() ? Optional.empty() : DeliveryStore.conversation(c, id.get());
         }
     }

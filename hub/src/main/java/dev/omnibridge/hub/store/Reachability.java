@@ -57,7 +57,7 @@ public final class Reachability {
     /** An opt-out or opt-in, or a failed send; an address seen for the first time gets its contact here. */
     static void record(Connection c, AddressStatus status, Instant now) throws SQLException {
         Address address = status.address();
-        String reason = status.reachable() ? null : ChannelReports.truncate(status.reason(), 500);
+        String reason = status.reachable() ? null : Columns.text(status.reason(), Columns.UNREACHABLE_REASON);
         String sql = "UPDATE contact_addresses SET unreachable_reason = ?, unreachable_until_opt_in = ?, "
                 + "reachability_changed_at = ? WHERE kind = ? AND address = ?";
         if (Sql.update(c, sql, reason, status.untilOptIn(), now, address.kind(), address.value()) == 0) {

@@ -3,6 +3,7 @@ package dev.omnibridge.hub.web;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.runtime.InstanceUnavailableException;
+import dev.omnibridge.hub.store.Columns;
 import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -109,6 +110,12 @@ public final class WebhookIngress {
                     } else {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause() : error;
+                        if (cause instanceof Columns.InputTooLongException tooLong) {
+                            // The same input would be refused again: a retry would only repeat it. The message
+                            // names the field and its limit, never the value.
+                            HttpApi.error(ctx, 400, tooLong.getMessage());
+                            return;
+                        }
                         LOG.error("Instance {}: storing a webhook failed: {}", id, cause.getMessage());
                         ctx.response().putHeader("Retry-After", String.valueOf(STORE_RETRY_AFTER_SECONDS));
                         HttpApi.error(ctx, 503, "the message could not be stored; retry later");

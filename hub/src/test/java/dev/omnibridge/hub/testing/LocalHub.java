@@ -54,7 +54,30 @@ public final class LocalHub {
     public HubConfig config(Path dir, HubConfig.Delivery delivery, List<HubConfig.Instance> instances,
                             List<HubConfig.Route> routes) {
         return new HubConfig(new HubConfig.Http("127.0.0.1", port, 1 << 20), URI.create(base), dir.resolve("data"),
-                dir.resolve("plugins"), token, new HubConfig.Store(null, null, null), delivery, instances, routes);
+                dir.resolve("plugins"), token, store(), delivery, instances, routes);
+    }
+
+    /** System property naming a PostgreSQL server ({@code jdbc:postgresql://host:port/}) to run a test against. */
+    public static final String POSTGRES = "omnibridge.test.postgres";
+
+    /**
+     * The embedded H2 store; or, with {@code -Domnibridge.test.postgres=jdbc:postgresql://host:port/} (user
+     * {@code postgres}, trust authentication), a fresh PostgreSQL database for this hub, so a test checks the same
+     * behaviour on both stores.
+     */
+    private static HubConfig.Store store() {
+        String server = System.getProperty(POSTGRES);
+        if (server == null || server.isBlank()) {
+            return new HubConfig.Store(null, null, null);
+        }
+        String name = "ob_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server + "postgres", "postgres", "");
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create a test database on " + server, e);
+        }
+        return new HubConfig.Store(server + name, "postgres", null);
     }
 
     /** @param types the test's own connector types, offered next to the built-in ones */

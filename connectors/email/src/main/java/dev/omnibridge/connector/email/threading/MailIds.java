@@ -1,5 +1,7 @@
 package dev.omnibridge.connector.email.threading;
 
+import dev.omnibridge.text.Identifiers;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,11 +42,8 @@ public final class MailIds {
 
     /** The channel id of the first mail with this Message-ID: the Message-ID, or a fixed shortening of a long one. */
     public static String of(String messageId) {
-        if (messageId.length() <= MAX_PLAIN) {
-            return messageId;
-        }
-        int cut = Character.isHighSurrogate(messageId.charAt(KEPT_PREFIX - 1)) ? KEPT_PREFIX - 1 : KEPT_PREFIX;
-        return messageId.substring(0, cut) + "~" + hex(sha256(messageId), 64);
+        // The shared scheme with the parameters stored ids were made with: changing them would re-import old mail.
+        return Identifiers.shortened(messageId, MAX_PLAIN, KEPT_PREFIX);
     }
 
     /** The channel id of a mail from {@code sender} whose Message-ID another mail was stored under first. */
