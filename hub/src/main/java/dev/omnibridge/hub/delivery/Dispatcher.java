@@ -672,12 +672,16 @@ public final class Dispatcher implements AutoCloseable {
         if (!e.isRetryable() || attempts >= maxAttempts) {
             String reason = e.isRetryable() ? "gave up after " + attempts + " attempts: " + e.getMessage()
                     : e.getMessage();
-            journal.submit(store.dead(updated, reason, now)).get();
-            finished(task);
+            // Let go of the row in memory in the commit's own after-commit step, not once this thread wakes up: a
+            // replay of the dead letter (a later journal work at the earliest) must find it let go, or admitting
+            // the replayed row would take it for one still held and never try it.
+            journal.submit(thenAfterCommit(store.dead(updated, reason, now), () -> {
+                finished(task);
+                dead.incrementAndGet();
+            })).get();
             if (task.kind() == DeliveryTask.TargetKind.CHANNEL) {
                 onChannelDeadLetter.accept(updated, reason);
             }
-            dead.incrementAndGet();
             LOG.warn("Delivery {} of message {} to {} dead-lettered: {}", task.id(), task.messageId(), task.target(),
                     reason);
             return null;
@@ -697,6 +701,15 @@ public final class Dispatcher implements AutoCloseable {
         LOG.info("Delivery {} to {} failed (attempt {} of {}), retrying at {}: {}", task.id(), task.target(),
                 attempts, maxAttempts, next, e.getMessage());
         return next;
+    }
+
+    /** The work, with {@code action} run once its transaction has committed (before its future completes). */
+    private static <T> TxWork<T> thenAfterCommit(TxWork<T> work, Runnable action) {
+        return (c, after) -> {
+            T result = work.apply(c, after);
+            after.run(action);
+            return result;
+        };
     }
 
     /** Submits a successful outcome without waiting for its commit; counts the delivery once it is committed. */
