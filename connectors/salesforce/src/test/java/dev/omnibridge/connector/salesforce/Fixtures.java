@@ -13,7 +13,9 @@ import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.TestWebhooks;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -61,6 +63,32 @@ final class Fixtures {
 
     static FakeConnectorContext context(Map<String, Object> settings) {
         return new FakeConnectorContext("sf", new SalesforceType().config(), settings);
+    }
+
+    /** A connector started on the WireMock org (token and start-up queries stubbed), {@code extra} on the settings. */
+    static SalesforceConnector started(WireMockExtension wm, Map<String, Object> extra) throws Exception {
+        stubToken(wm);
+        Map<String, Object> s = settings(wm);
+        s.putAll(extra);
+        SalesforceConnector connector = new SalesforceConnector();
+        connector.start(context(s));
+        return connector;
+    }
+
+    /** The same on an org whose records the test commits, emptied first; its stubs go over the token's. */
+    static SalesforceConnector started(WireMockExtension wm, OrgRecords org) throws Exception {
+        stubToken(wm);
+        org.reset();
+        org.stub(wm);
+        SalesforceConnector connector = new SalesforceConnector();
+        connector.start(context(settings(wm)));
+        return connector;
+    }
+
+    /** The org's signed hint that the hub's case changed; the connector answers what it fetched for it. */
+    static Inbound caseHint(SalesforceConnector connector) {
+        String body = "{\"caseIds\":[\"" + CASE + "\"],\"sentAt\":\"" + Instant.now() + "\"}";
+        return connector.onWebhook(TestWebhooks.signedPost("sf", "hint-secret", body)).inbound();
     }
 
     static ResponseDefinitionBuilder json(int status, String body) {
