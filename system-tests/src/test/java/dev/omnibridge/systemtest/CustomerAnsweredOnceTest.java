@@ -14,9 +14,6 @@ import dev.omnibridge.systemtest.support.Poll;
 import dev.omnibridge.systemtest.support.ReceivedMail;
 import dev.omnibridge.systemtest.support.SystemTestBase;
 import dev.omnibridge.systemtest.support.ZendeskApiFake;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,15 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -141,7 +135,8 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
         accepted(hub.http().post("/hooks/" + ZENDESK, body, "X-Zendesk-Webhook-Signature",
                 zendeskSignature(timestamp, body), "X-Zendesk-Webhook-Signature-Timestamp", timestamp));
 
-        assertThat(mailsReaching(ANN, answer)).as("the answer reached Ann once, from the hub's email channel")
+        assertThat(ReceivedMail.reaching(MAIL_SERVER, ANN, answer, WAIT))
+                .as("the answer reached Ann once, from the hub's email channel")
                 .singleElement().satisfies(m -> assertThat(m.from().getAddress()).isEqualTo(SUPPORT_ZD));
     }
 
@@ -159,7 +154,8 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
         accepted(hub.http().post("/hooks/" + FRESHDESK, "{\"ticket_id\": " + ticketId + "}",
                 "X-Omnibridge-Webhook-Secret", FD_HOOK_SECRET));
 
-        assertThat(mailsReaching(BOB, answer)).as("the answer reached Bob once, from the hub's email channel")
+        assertThat(ReceivedMail.reaching(MAIL_SERVER, BOB, answer, WAIT))
+                .as("the answer reached Bob once, from the hub's email channel")
                 .singleElement().satisfies(m -> assertThat(m.from().getAddress()).isEqualTo(SUPPORT_FD));
     }
 
@@ -201,41 +197,6 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
             desk.send(CustomerMail.from("Acme Support", DESK_SENDER).to(email).subject("Re: your request")
                     .text(answer).build(desk.session()));
         });
-    }
-
-    /** Waits for the first mail to {@code customer} carrying {@code text}, then 2 s more for any copy. */
-    private static List<ReceivedMail> mailsReaching(String customer, String text) {
-        Poll.until(WAIT, "a mail to " + customer + " with the answer", () -> !mailsTo(customer, text).isEmpty());
-        try {
-            Thread.sleep(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return mailsTo(customer, text);
-    }
-
-    private static List<ReceivedMail> mailsTo(String customer, String text) {
-        return Arrays.stream(MAIL_SERVER.getReceivedMessages()).map(ReceivedMail::new)
-                .filter(m -> m.to().contains(customer)).filter(m -> content(m.message()).contains(text)).toList();
-    }
-
-    /** Every text in the mail, whatever its MIME structure (a plain mail, alternative parts, nested parts). */
-    private static String content(Part part) {
-        try {
-            Object content = part.getContent();
-            if (content instanceof String text) {
-                return text;
-            }
-            StringBuilder all = new StringBuilder();
-            if (content instanceof Multipart multipart) {
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    all.append(content(multipart.getBodyPart(i))).append('\n');
-                }
-            }
-            return all.toString();
-        } catch (MessagingException | IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String zendeskSignature(String timestamp, String body) {

@@ -14,22 +14,14 @@ import dev.omnibridge.systemtest.support.ReceivedMail;
 import dev.omnibridge.systemtest.support.SalesforceApiFake;
 import dev.omnibridge.systemtest.support.Signatures;
 import dev.omnibridge.systemtest.support.SystemTestBase;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,16 +62,9 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
 
     @Override
     protected HubConfig config() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("baseUrl", salesforce.baseUrl());
-        settings.put("clientId", "3MVG9-system-test-client");
-        settings.put("clientSecret", "system-test-client-secret");
-        settings.put("webhookSecret", HINT_SECRET);
-        settings.put("pollInterval", "1h");
-        settings.put("timeout", "5s");
         return quickRetryConfig()
                 .instance(MAIL, "email", MailServers.emailInstance(MAIL_SERVER, SUPPORT, PASSWORD))
-                .instance(SF, "salesforce", settings)
+                .instance(SF, "salesforce", salesforce.instanceSettings(HINT_SECRET))
                 .route(MAIL, SF);
     }
 
@@ -110,7 +95,8 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
         Poll.until(WAIT, "the hub stored the answer and settled its channel delivery",
                 () -> answerDeliveries(conversation, answer).map(d -> d.size() == 1
                         && !"PENDING".equals(d.get(0).path("status").asText())).orElse(false));
-        assertThat(mailsReaching(ANN, answer)).as("the answer reached Ann once: Salesforce's mail, none from the hub")
+        assertThat(ReceivedMail.reaching(MAIL_SERVER, ANN, answer, WAIT))
+                .as("the answer reached Ann once: Salesforce's mail, none from the hub")
                 .singleElement().satisfies(m -> assertThat(m.from().getAddress()).isEqualTo(ORG_SENDER));
         JsonNode delivery = answerDeliveries(conversation, answer).orElseThrow().get(0);
         assertThat(delivery.path("kind").asText()).isEqualTo("CHANNEL");
@@ -129,7 +115,8 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
                 "<p>" + answer + "</p>", "005ALICE", "accounts@customer.test", null);
         accepted(hint(caseId));
 
-        assertThat(mailsReaching(BOB, answer)).as("the answer reached Bob once, from the hub's email channel")
+        assertThat(ReceivedMail.reaching(MAIL_SERVER, BOB, answer, WAIT))
+                .as("the answer reached Bob once, from the hub's email channel")
                 .singleElement().satisfies(m -> assertThat(m.from().getAddress()).isEqualTo(SUPPORT));
     }
 
@@ -183,41 +170,6 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
             }
         }
         return Optional.empty();
-    }
-
-    /** Waits for the first mail to {@code customer} carrying {@code text}, then 2 s more for any copy. */
-    private static List<ReceivedMail> mailsReaching(String customer, String text) {
-        Poll.until(WAIT, "a mail to " + customer + " with the answer", () -> !mailsTo(customer, text).isEmpty());
-        try {
-            Thread.sleep(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return mailsTo(customer, text);
-    }
-
-    private static List<ReceivedMail> mailsTo(String customer, String text) {
-        return Arrays.stream(MAIL_SERVER.getReceivedMessages()).map(ReceivedMail::new)
-                .filter(m -> m.to().contains(customer)).filter(m -> content(m.message()).contains(text)).toList();
-    }
-
-    /** Every text in the mail, whatever its MIME structure. */
-    private static String content(Part part) {
-        try {
-            Object content = part.getContent();
-            if (content instanceof String text) {
-                return text;
-            }
-            StringBuilder all = new StringBuilder();
-            if (content instanceof Multipart multipart) {
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    all.append(content(multipart.getBodyPart(i))).append('\n');
-                }
-            }
-            return all.toString();
-        } catch (MessagingException | IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void accepted(HttpResponse<String> response) {
