@@ -10,7 +10,6 @@ import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.MailServers;
 import dev.omnibridge.systemtest.support.Mailer;
-import dev.omnibridge.systemtest.support.Poll;
 import dev.omnibridge.systemtest.support.ReceivedMail;
 import dev.omnibridge.systemtest.support.SystemTestBase;
 import dev.omnibridge.systemtest.support.ZendeskApiFake;
@@ -122,7 +121,7 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
     void aZendeskAgentsReplyReachesTheEmailCustomerOnce() {
         String question = unique("Where is my parcel");
         String conversation = customerWrites(ANN, SUPPORT_ZD, MAIL_ZD, question);
-        long ticketId = Long.parseLong(ticketOf(conversation, ZENDESK));
+        long ticketId = Long.parseLong(awaitDeskTicket(conversation, ZENDESK, WAIT));
         long requesterId = zendesk.commentsOf(ticketId).get(0).path("author_id").asLong();
 
         String answer = "It arrives tomorrow (" + question + ")";
@@ -144,7 +143,7 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
     void aFreshdeskAgentsReplyReachesTheEmailCustomerOnce() {
         String question = unique("Invoice missing");
         String conversation = customerWrites(BOB, SUPPORT_FD, MAIL_FD, question);
-        long ticketId = Long.parseLong(ticketOf(conversation, FRESHDESK));
+        long ticketId = Long.parseLong(awaitDeskTicket(conversation, FRESHDESK, WAIT));
         long requesterId = freshdesk.ticketsWithSubject(question).get(0).path("requester_id").asLong();
 
         String answer = "The invoice is on its way (" + question + ")";
@@ -166,25 +165,9 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
         Mailer client = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
         client.send(CustomerMail.from("Customer", customer).to(support).subject(subject)
                 .text(subject + "?").build(client.session()));
-        String[] id = new String[1];
-        Poll.until(WAIT, "a conversation on " + instance, () -> {
-            for (JsonNode c : hub.http().adminJson("/api/conversations").path("conversations")) {
-                if (c.path("channel").path("instanceId").asText().equals(instance)
-                        && c.path("customer").path("value").asText().equals(customer)) {
-                    id[0] = c.path("id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
-        awaitDeskDeliveriesDone(id[0]);
-        return id[0];
-    }
-
-    private String ticketOf(String conversation, String desk) {
-        Poll.until(WAIT, "conversation " + conversation + " has its " + desk + " ticket", () -> hub.http()
-                .adminJson("/api/conversations/" + conversation).path("deskTickets").has(desk));
-        return hub.http().adminJson("/api/conversations/" + conversation).path("deskTickets").path(desk).asText();
+        String id = awaitConversationOf(instance, customer, WAIT);
+        awaitDeskDeliveriesDone(id);
+        return id;
     }
 
     /**

@@ -84,7 +84,7 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
     void emailCustomerAnsweredWithTheEmailActionGetsTheAnswerOnceFromSalesforceAndNoneFromTheHub() {
         String question = unique("Where is my parcel");
         String conversation = customerWrites(ANN, question);
-        String caseId = caseOf(conversation);
+        String caseId = awaitDeskTicket(conversation, SF, WAIT);
 
         String answer = "It arrives tomorrow (" + question + ")";
         salesforceMails(answer, ANN);
@@ -107,7 +107,7 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
     void emailCustomerTheAgentDidNotAddressGetsTheAnswerFromTheHub() {
         String question = unique("Invoice missing");
         String conversation = customerWrites(BOB, question);
-        String caseId = caseOf(conversation);
+        String caseId = awaitDeskTicket(conversation, SF, WAIT);
 
         String answer = "The invoice is on its way (" + question + ")";
         salesforceMails(answer, "accounts@customer.test");
@@ -127,25 +127,9 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
         Mailer client = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
         client.send(CustomerMail.from("Customer", customer).to(SUPPORT).subject(subject)
                 .text(subject + "?").build(client.session()));
-        String[] id = new String[1];
-        Poll.until(WAIT, "a conversation for " + customer, () -> {
-            for (JsonNode c : hub.http().adminJson("/api/conversations").path("conversations")) {
-                if (c.path("channel").path("instanceId").asText().equals(MAIL)
-                        && c.path("customer").path("value").asText().equals(customer)) {
-                    id[0] = c.path("id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
-        awaitDeskDeliveriesDone(id[0]);
-        return id[0];
-    }
-
-    private String caseOf(String conversation) {
-        Poll.until(WAIT, "conversation " + conversation + " has its Case", () -> hub.http()
-                .adminJson("/api/conversations/" + conversation).path("deskTickets").has(SF));
-        return hub.http().adminJson("/api/conversations/" + conversation).path("deskTickets").path(SF).asText();
+        String id = awaitConversationOf(MAIL, customer, WAIT);
+        awaitDeskDeliveriesDone(id);
+        return id;
     }
 
     /** Salesforce's own part: the Email action sends the agent's answer to the email's recipients. */
