@@ -17,10 +17,12 @@ import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import dev.omnibridge.testkit.TestWebhooks;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -89,6 +91,17 @@ final class Fixtures {
     static Inbound caseHint(SalesforceConnector connector) {
         String body = "{\"caseIds\":[\"" + CASE + "\"],\"sentAt\":\"" + Instant.now() + "\"}";
         return connector.onWebhook(TestWebhooks.signedPost("sf", "hint-secret", body)).inbound();
+    }
+
+    /** Polls {@code condition} every 20 ms for up to 10 s. */
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     static ResponseDefinitionBuilder json(int status, String body) {
