@@ -10,13 +10,9 @@ import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.MailServers;
 import dev.omnibridge.systemtest.support.Mailer;
-import dev.omnibridge.systemtest.support.Poll;
 import dev.omnibridge.systemtest.support.ReceivedMail;
 import dev.omnibridge.systemtest.support.SystemTestBase;
 import dev.omnibridge.systemtest.support.ZendeskApiFake;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,15 +20,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -128,7 +121,7 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
     void aZendeskAgentsReplyReachesTheEmailCustomerOnce() {
         String question = unique("Where is my parcel");
         String conversation = customerWrites(ANN, SUPPORT_ZD, MAIL_ZD, question);
-        long ticketId = Long.parseLong(ticketOf(conversation, ZENDESK));
+        long ticketId = Long.parseLong(awaitDeskTicket(conversation, ZENDESK, WAIT));
         long requesterId = zendesk.commentsOf(ticketId).get(0).path("author_id").asLong();
 
         String answer = "It arrives tomorrow (" + question + ")";
@@ -141,7 +134,8 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
         accepted(hub.http().post("/hooks/" + ZENDESK, body, "X-Zendesk-Webhook-Signature",
                 zendeskSignature(timestamp, body), "X-Zendesk-Webhook-Signature-Timestamp", timestamp));
 
-        assertThat(mailsReaching(ANN, answer)).as("the answer reached Ann once, from the hub's email channel")
+        assertThat(ReceivedMail.reaching(MAIL_SERVER, ANN, answer, WAIT))
+                .as("the answer reached Ann once, from the hub's email channel")
                 .singleElement().satisfies(m -> assertThat(m.from().getAddress()).isEqualTo(SUPPORT_ZD));
     }
 
@@ -149,7 +143,7 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
     void aFreshdeskAgentsReplyReachesTheEmailCustomerOnce() {
         String question = unique("Invoice missing");
         String conversation = customerWrites(BOB, SUPPORT_FD, MAIL_FD, question);
-        long ticketId = Long.parseLong(ticketOf(conversation, FRESHDESK));
+        long ticketId = Long.parseLong(awaitDeskTicket(conversation, FRESHDESK, WAIT));
         long requesterId = freshdesk.ticketsWithSubject(question).get(0).path("requester_id").asLong();
 
         String answer = "The invoice is on its way (" + question + ")";
@@ -159,7 +153,8 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
         accepted(hub.http().post("/hooks/" + FRESHDESK, "{\"ticket_id\": " + ticketId + "}",
                 "X-Omnibridge-Webhook-Secret", FD_HOOK_SECRET));
 
-        assertThat(mailsReaching(BOB, answer)).as("the answer reached Bob once, from the hub's email channel")
+        assertThat(ReceivedMail.reaching(MAIL_SERVER, BOB, answer, WAIT))
+                .as("the answer reached Bob once, from the hub's email channel")
                 .singleElement().satisfies(m -> assertThat(m.from().getAddress()).isEqualTo(SUPPORT_FD));
     }
 
@@ -170,25 +165,9 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
         Mailer client = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
         client.send(CustomerMail.from("Customer", customer).to(support).subject(subject)
                 .text(subject + "?").build(client.session()));
-        String[] id = new String[1];
-        Poll.until(WAIT, "a conversation on " + instance, () -> {
-            for (JsonNode c : hub.http().adminJson("/api/conversations").path("conversations")) {
-                if (c.path("channel").path("instanceId").asText().equals(instance)
-                        && c.path("customer").path("value").asText().equals(customer)) {
-                    id[0] = c.path("id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
-        awaitDeskDeliveriesDone(id[0]);
-        return id[0];
-    }
-
-    private String ticketOf(String conversation, String desk) {
-        Poll.until(WAIT, "conversation " + conversation + " has its " + desk + " ticket", () -> hub.http()
-                .adminJson("/api/conversations/" + conversation).path("deskTickets").has(desk));
-        return hub.http().adminJson("/api/conversations/" + conversation).path("deskTickets").path(desk).asText();
+        String id = awaitConversationOf(instance, customer, WAIT);
+        awaitDeskDeliveriesDone(id);
+        return id;
     }
 
     /**
@@ -201,41 +180,6 @@ class CustomerAnsweredOnceTest extends SystemTestBase {
             desk.send(CustomerMail.from("Acme Support", DESK_SENDER).to(email).subject("Re: your request")
                     .text(answer).build(desk.session()));
         });
-    }
-
-    /** Waits for the first mail to {@code customer} carrying {@code text}, then 2 s more for any copy. */
-    private static List<ReceivedMail> mailsReaching(String customer, String text) {
-        Poll.until(WAIT, "a mail to " + customer + " with the answer", () -> !mailsTo(customer, text).isEmpty());
-        try {
-            Thread.sleep(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return mailsTo(customer, text);
-    }
-
-    private static List<ReceivedMail> mailsTo(String customer, String text) {
-        return Arrays.stream(MAIL_SERVER.getReceivedMessages()).map(ReceivedMail::new)
-                .filter(m -> m.to().contains(customer)).filter(m -> content(m.message()).contains(text)).toList();
-    }
-
-    /** Every text in the mail, whatever its MIME structure (a plain mail, alternative parts, nested parts). */
-    private static String content(Part part) {
-        try {
-            Object content = part.getContent();
-            if (content instanceof String text) {
-                return text;
-            }
-            StringBuilder all = new StringBuilder();
-            if (content instanceof Multipart multipart) {
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    all.append(content(multipart.getBodyPart(i))).append('\n');
-                }
-            }
-            return all.toString();
-        } catch (MessagingException | IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String zendeskSignature(String timestamp, String body) {

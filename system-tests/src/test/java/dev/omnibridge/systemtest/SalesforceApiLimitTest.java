@@ -14,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,16 +56,10 @@ class SalesforceApiLimitTest extends SystemTestBase {
 
     @Override
     protected HubConfig config() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("baseUrl", salesforce.baseUrl());
-        settings.put("clientId", "3MVG9-limit-test-client");
-        settings.put("clientSecret", "limit-test-client-secret");
-        settings.put("pollInterval", "1h");
-        settings.put("timeout", "5s");
         return HubConfig.create()
                 .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
                 .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
-                .instance(SF, "salesforce", settings)
+                .instance(SF, "salesforce", salesforce.instanceSettings(null))
                 .route(WEB, SF)
                 .delivery("initialBackoff", "100ms").delivery("maxBackoff", "2s").delivery("maxAttempts", 2);
     }

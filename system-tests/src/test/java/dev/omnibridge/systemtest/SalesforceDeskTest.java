@@ -26,9 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,17 +52,10 @@ class SalesforceDeskTest extends SystemTestBase {
 
     @Override
     protected HubConfig config() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("baseUrl", salesforce.baseUrl());
-        settings.put("clientId", "3MVG9-system-test-client");
-        settings.put("clientSecret", "system-test-client-secret");
-        settings.put("webhookSecret", HINT_SECRET);
-        settings.put("pollInterval", "1h");
-        settings.put("timeout", "5s");
         return HubConfig.create()
                 .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
                 .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
-                .instance(SF, "salesforce", settings)
+                .instance(SF, "salesforce", salesforce.instanceSettings(HINT_SECRET))
                 .route(WEB, SF)
                 .delivery("initialBackoff", "100ms").delivery("maxBackoff", "2s");
     }

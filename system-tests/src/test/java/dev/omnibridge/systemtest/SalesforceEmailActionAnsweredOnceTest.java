@@ -14,22 +14,14 @@ import dev.omnibridge.systemtest.support.ReceivedMail;
 import dev.omnibridge.systemtest.support.SalesforceApiFake;
 import dev.omnibridge.systemtest.support.Signatures;
 import dev.omnibridge.systemtest.support.SystemTestBase;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,16 +62,9 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
 
     @Override
     protected HubConfig config() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("baseUrl", salesforce.baseUrl());
-        settings.put("clientId", "3MVG9-system-test-client");
-        settings.put("clientSecret", "system-test-client-secret");
-        settings.put("webhookSecret", HINT_SECRET);
-        settings.put("pollInterval", "1h");
-        settings.put("timeout", "5s");
         return quickRetryConfig()
                 .instance(MAIL, "email", MailServers.emailInstance(MAIL_SERVER, SUPPORT, PASSWORD))
-                .instance(SF, "salesforce", settings)
+                .instance(SF, "salesforce", salesforce.instanceSettings(HINT_SECRET))
                 .route(MAIL, SF);
     }
 
@@ -99,7 +84,7 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
     void emailCustomerAnsweredWithTheEmailActionGetsTheAnswerOnceFromSalesforceAndNoneFromTheHub() {
         String question = unique("Where is my parcel");
         String conversation = customerWrites(ANN, question);
-        String caseId = caseOf(conversation);
+        String caseId = awaitDeskTicket(conversation, SF, WAIT);
 
         String answer = "It arrives tomorrow (" + question + ")";
         salesforceMails(answer, ANN);
@@ -110,7 +95,8 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
         Poll.until(WAIT, "the hub stored the answer and settled its channel delivery",
                 () -> answerDeliveries(conversation, answer).map(d -> d.size() == 1
                         && !"PENDING".equals(d.get(0).path("status").asText())).orElse(false));
-        assertThat(mailsReaching(ANN, answer)).as("the answer reached Ann once: Salesforce's mail, none from the hub")
+        assertThat(ReceivedMail.reaching(MAIL_SERVER, ANN, answer, WAIT))
+                .as("the answer reached Ann once: Salesforce's mail, none from the hub")
                 .singleElement().satisfies(m -> assertThat(m.from().getAddress()).isEqualTo(ORG_SENDER));
         JsonNode delivery = answerDeliveries(conversation, answer).orElseThrow().get(0);
         assertThat(delivery.path("kind").asText()).isEqualTo("CHANNEL");
@@ -121,7 +107,7 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
     void emailCustomerTheAgentDidNotAddressGetsTheAnswerFromTheHub() {
         String question = unique("Invoice missing");
         String conversation = customerWrites(BOB, question);
-        String caseId = caseOf(conversation);
+        String caseId = awaitDeskTicket(conversation, SF, WAIT);
 
         String answer = "The invoice is on its way (" + question + ")";
         salesforceMails(answer, "accounts@customer.test");
@@ -129,7 +115,8 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
                 "<p>" + answer + "</p>", "005ALICE", "accounts@customer.test", null);
         accepted(hint(caseId));
 
-        assertThat(mailsReaching(BOB, answer)).as("the answer reached Bob once, from the hub's email channel")
+        assertThat(ReceivedMail.reaching(MAIL_SERVER, BOB, answer, WAIT))
+                .as("the answer reached Bob once, from the hub's email channel")
                 .singleElement().satisfies(m -> assertThat(m.from().getAddress()).isEqualTo(SUPPORT));
     }
 
@@ -140,25 +127,9 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
         Mailer client = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
         client.send(CustomerMail.from("Customer", customer).to(SUPPORT).subject(subject)
                 .text(subject + "?").build(client.session()));
-        String[] id = new String[1];
-        Poll.until(WAIT, "a conversation for " + customer, () -> {
-            for (JsonNode c : hub.http().adminJson("/api/conversations").path("conversations")) {
-                if (c.path("channel").path("instanceId").asText().equals(MAIL)
-                        && c.path("customer").path("value").asText().equals(customer)) {
-                    id[0] = c.path("id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
-        awaitDeskDeliveriesDone(id[0]);
-        return id[0];
-    }
-
-    private String caseOf(String conversation) {
-        Poll.until(WAIT, "conversation " + conversation + " has its Case", () -> hub.http()
-                .adminJson("/api/conversations/" + conversation).path("deskTickets").has(SF));
-        return hub.http().adminJson("/api/conversations/" + conversation).path("deskTickets").path(SF).asText();
+        String id = awaitConversationOf(MAIL, customer, WAIT);
+        awaitDeskDeliveriesDone(id);
+        return id;
     }
 
     /** Salesforce's own part: the Email action sends the agent's answer to the email's recipients. */
@@ -183,41 +154,6 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
             }
         }
         return Optional.empty();
-    }
-
-    /** Waits for the first mail to {@code customer} carrying {@code text}, then 2 s more for any copy. */
-    private static List<ReceivedMail> mailsReaching(String customer, String text) {
-        Poll.until(WAIT, "a mail to " + customer + " with the answer", () -> !mailsTo(customer, text).isEmpty());
-        try {
-            Thread.sleep(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return mailsTo(customer, text);
-    }
-
-    private static List<ReceivedMail> mailsTo(String customer, String text) {
-        return Arrays.stream(MAIL_SERVER.getReceivedMessages()).map(ReceivedMail::new)
-                .filter(m -> m.to().contains(customer)).filter(m -> content(m.message()).contains(text)).toList();
-    }
-
-    /** Every text in the mail, whatever its MIME structure. */
-    private static String content(Part part) {
-        try {
-            Object content = part.getContent();
-            if (content instanceof String text) {
-                return text;
-            }
-            StringBuilder all = new StringBuilder();
-            if (content instanceof Multipart multipart) {
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    all.append(content(multipart.getBodyPart(i))).append('\n');
-                }
-            }
-            return all.toString();
-        } catch (MessagingException | IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void accepted(HttpResponse<String> response) {

@@ -15,9 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,17 +40,10 @@ class SalesforceEmailRepliesTest extends SystemTestBase {
 
     @Override
     protected HubConfig config() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("baseUrl", salesforce.baseUrl());
-        settings.put("clientId", "3MVG9-system-test-client");
-        settings.put("clientSecret", "system-test-client-secret");
-        settings.put("webhookSecret", HINT_SECRET);
-        settings.put("pollInterval", "1h");
-        settings.put("timeout", "5s");
         return HubConfig.create()
                 .channel(WEB, CHANNEL_SECRET, channel.baseUrl() + CALLBACK_PATH)
                 .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
-                .instance(SF, "salesforce", settings)
+                .instance(SF, "salesforce", salesforce.instanceSettings(HINT_SECRET))
                 .route(WEB, SF)
                 .delivery("initialBackoff", "100ms").delivery("maxBackoff", "2s");
     }

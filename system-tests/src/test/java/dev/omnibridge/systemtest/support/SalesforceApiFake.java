@@ -12,7 +12,9 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -63,6 +65,23 @@ public final class SalesforceApiFake implements AutoCloseable {
 
     public String baseUrl() {
         return server.baseUrl();
+    }
+
+    /**
+     * Settings of a salesforce desk instance on this org: polls only when told (hint or test), a short timeout;
+     * {@code webhookSecret} null for an instance without hints.
+     */
+    public Map<String, Object> instanceSettings(String webhookSecret) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("baseUrl", baseUrl());
+        settings.put("clientId", "3MVG9-system-test-client");
+        settings.put("clientSecret", "system-test-client-secret");
+        if (webhookSecret != null) {
+            settings.put("webhookSecret", webhookSecret);
+        }
+        settings.put("pollInterval", "1h");
+        settings.put("timeout", "5s");
+        return settings;
     }
 
     public WireMockServer server() {

@@ -210,6 +210,29 @@ public abstract class SystemTestBase {
         }
     }
 
+    /** Waits up to {@code wait} for the conversation {@code customer} opened on channel {@code instance}; its id. */
+    protected String awaitConversationOf(String instance, String customer, Duration wait) {
+        String[] id = new String[1];
+        Poll.until(wait, "a conversation of " + customer + " on " + instance, () -> {
+            for (JsonNode c : hub.http().adminJson("/api/conversations").path("conversations")) {
+                if (c.path("channel").path("instanceId").asText().equals(instance)
+                        && c.path("customer").path("value").asText().equals(customer)) {
+                    id[0] = c.path("id").asText();
+                    return true;
+                }
+            }
+            return false;
+        });
+        return id[0];
+    }
+
+    /** Waits up to {@code wait} until the conversation has its ticket at desk instance {@code desk}; its id. */
+    protected String awaitDeskTicket(String conversation, String desk, Duration wait) {
+        Poll.until(wait, "conversation " + conversation + " has its " + desk + " ticket", () -> hub.http()
+                .adminJson("/api/conversations/" + conversation).path("deskTickets").has(desk));
+        return hub.http().adminJson("/api/conversations/" + conversation).path("deskTickets").path(desk).asText();
+    }
+
     /** Waits until {@code server} has received nothing new for {@code quiet} (at most a minute). */
     protected static void awaitQuiet(WireMockServer server, Duration quiet) {
         AtomicInteger lastCount = new AtomicInteger(-1);

@@ -1,9 +1,6 @@
 package dev.omnibridge.connector.email;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.ServerSetup;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
@@ -15,17 +12,14 @@ import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import jakarta.mail.internet.MimeMessage;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static dev.omnibridge.connector.email.EmailConnectorTest.await;
+import static dev.omnibridge.connector.email.MailboxFixture.SUPPORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,42 +28,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Message-ID already taken is imported as its own message; nothing is dropped without a record.
  */
 class DuplicateMessageIdTest {
-    private static final String SUPPORT = "support@acme.test";
     private static final String ANN = "ann@customer.test";
     private static final String BOB = "bob@other.test";
 
     @RegisterExtension
-    static final GreenMailExtension MAIL = new GreenMailExtension(new ServerSetup[]{
-            ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAP.dynamicPort()}).withPerMethodLifecycle(true);
+    static final GreenMailExtension MAIL = MailboxFixture.greenMail();
 
-    private final DefaultCamelContext camel = new DefaultCamelContext();
-    private final EmailType type = new EmailType();
-    private EmailConnector connector;
-    private FakeConnectorContext ctx;
-    private GreenMailUser support;
-
-    @BeforeEach
-    void setUp() {
-        camel.start();
-        support = MAIL.setUser(SUPPORT, "support", "s3cret-pw");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (connector != null) {
-            connector.stop();
-        }
-        camel.stop();
-    }
+    @RegisterExtension
+    final MailboxFixture mailbox = new MailboxFixture(MAIL);
 
     @Test
     void aDifferentMailFromAnotherSenderReusingAMessageIdIsImportedInItsOwnConversation() throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Printer on fire", "It is on fire.", "same@id.test"));
-        awaitMessages(1);
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice 7", "Wrong amount.", "same@id.test"));
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Printer on fire", "It is on fire.", "same@id.test"));
+        mailbox.awaitMessages(1);
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice 7", "Wrong amount.", "same@id.test"));
 
-        List<Message> all = awaitMessages(2);
+        List<Message> all = mailbox.awaitMessages(2);
         Message ann = all.get(0);
         Message bob = all.get(1);
         assertThat(ann.channelMessageId()).as("the first mail keeps its Message-ID").isEqualTo("same@id.test");
@@ -78,35 +53,35 @@ class DuplicateMessageIdTest {
         assertThat(bob.channelMessageId()).startsWith("same@id.test#").isNotEqualTo(ann.channelMessageId());
         assertThat(bob.metadata().get("email.messageId")).as("the mail's real Message-ID").isEqualTo("same@id.test");
         assertThat(bob.threadKey()).as("its own conversation").isNotEqualTo(ann.threadKey());
-        assertThat(ctx.skipped()).isEmpty();
+        assertThat(mailbox.ctx().skipped()).isEmpty();
     }
 
     @Test
     void aDifferentMailFromTheSameSenderReusingAMessageIdIsImportedToo() throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "First", "one", "constant@mailer.test"));
-        awaitMessages(1);
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Second", "two", "constant@mailer.test"));
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Third", "three", "constant@mailer.test"));
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "First", "one", "constant@mailer.test"));
+        mailbox.awaitMessages(1);
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Second", "two", "constant@mailer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Third", "three", "constant@mailer.test"));
 
-        List<Message> all = awaitMessages(3);
+        List<Message> all = mailbox.awaitMessages(3);
         assertThat(all).extracting(Message::text).containsExactly("one", "two", "three");
         assertThat(all).extracting(Message::channelMessageId).doesNotHaveDuplicates();
     }
 
     @Test
     void aCopyOfTheSameMailInTheMailboxIsStoredOnceAndRecordedAsACopy() throws Exception {
-        start();
+        mailbox.start();
         MimeMessage mail = Mails.plain(ANN, "Ann", SUPPORT, "Twice", "Delivered twice.", "copy@customer.test");
-        deliver(mail);
-        deliver(mail);
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "After", "later", "after@customer.test"));
+        mailbox.deliver(mail);
+        mailbox.deliver(mail);
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "After", "later", "after@customer.test"));
 
-        awaitMessages(2);
-        await(() -> ctx.offsets().getOrDefault("imap:INBOX", "").endsWith(":3"), "all three mails read");
-        assertThat(ctx.messages()).extracting(Message::channelMessageId)
+        mailbox.awaitMessages(2);
+        await(() -> mailbox.ctx().offsets().getOrDefault("imap:INBOX", "").endsWith(":3"), "all three mails read");
+        assertThat(mailbox.ctx().messages()).extracting(Message::channelMessageId)
                 .containsExactly("copy@customer.test", "after@customer.test");
-        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+        assertThat(mailbox.ctx().skipped()).singleElement().satisfies(s -> {
             assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
             assertThat(s.sourceId()).isEqualTo("copy@customer.test#copy");
             assertThat(s.reason()).startsWith("copy of a mail already stored").contains("imap:INBOX:")
@@ -117,69 +92,69 @@ class DuplicateMessageIdTest {
 
     @Test
     void aMailReadAgainAfterItsPositionWasLostIsStoredOnceAndRecordedOnce() throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Once", "only once", "reread@customer.test"));
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Reuse", "other mail, same id", "reread@customer.test"));
-        awaitMessages(2);
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Once", "only once", "reread@customer.test"));
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Reuse", "other mail, same id", "reread@customer.test"));
+        mailbox.awaitMessages(2);
 
         for (int round = 0; round < 2; round++) {
             // As after a crash that lost the folder position: the same mails, at the same UIDs, are read again.
-            connector.stop();
-            connector = null;
-            String position = ctx.offsets().get("imap:INBOX");
-            ctx.submit(Inbound.none().withOffsets(Map.of("imap:INBOX", position.replaceAll(":\\d+$", ":0"))));
-            restart();   // a restarted context has no submissions yet
-            await(() -> ctx.submissions().size() >= 2, "both mails read again");
+            mailbox.stopConnector();
+            String position = mailbox.ctx().offsets().get("imap:INBOX");
+            mailbox.ctx().submit(Inbound.none()
+                    .withOffsets(Map.of("imap:INBOX", position.replaceAll(":\\d+$", ":0"))));
+            mailbox.restart();   // a restarted context has no submissions yet
+            await(() -> mailbox.ctx().submissions().size() >= 2, "both mails read again");
         }
 
-        assertThat(ctx.messages()).extracting(Message::text).containsExactly("only once", "other mail, same id");
-        assertThat(ctx.skipped()).as("one record per stored mail, however often it is read again")
+        assertThat(mailbox.ctx().messages()).extracting(Message::text)
+                .containsExactly("only once", "other mail, same id");
+        assertThat(mailbox.ctx().skipped()).as("one record per stored mail, however often it is read again")
                 .extracting(Skipped::sourceId).containsExactlyInAnyOrder("reread@customer.test#copy",
-                        ctx.messages().get(1).channelMessageId() + "#copy");
+                        mailbox.ctx().messages().get(1).channelMessageId() + "#copy");
     }
 
     @Test
     void aMailStoredBeforeDigestsExistedIsNotImportedAgain() throws Exception {
         MimeMessage mail = Mails.plain(ANN, "Ann", SUPPORT, "Old", "stored by an older version", "old@customer.test");
-        ctx = new FakeConnectorContext("mail", type.config(), settings()).withCamel(camel);
+        FakeConnectorContext stored = mailbox.newContext(Map.of());
         // What the connector stored before this version: Message-ID as channel id, no digest, another original
         // (the copy the old version read may differ in its transport headers).
-        ctx.submit(Inbound.messages(List.of(Message.builder().direction(Direction.INBOUND)
+        stored.submit(Inbound.messages(List.of(Message.builder().direction(Direction.INBOUND)
                 .channel(new ChannelRef(EmailType.NAME, "mail")).channelMessageId("old@customer.test")
                 .threadKey("OLDTOKEN").author(Author.customer("Ann", Address.email(ANN)))
                 .text("stored by an older version").channelTimestamp(mail.getSentDate().toInstant())
                 .metadata(Map.of("email.messageId", "old@customer.test", "email.original",
                         "attachment:" + "0".repeat(64))).build())));
-        connector = (EmailConnector) type.create();
-        connector.start(ctx);
+        mailbox.start(stored);
 
-        deliver(mail);   // e.g. read again in a rescan after the server changed UIDVALIDITY
-        await(() -> ctx.offsets().containsKey("imap:INBOX"), "the mail read");
+        mailbox.deliver(mail);   // e.g. read again in a rescan after the server changed UIDVALIDITY
+        await(() -> mailbox.ctx().offsets().containsKey("imap:INBOX"), "the mail read");
 
-        assertThat(ctx.messages()).singleElement().extracting(Message::threadKey).isEqualTo("OLDTOKEN");
+        assertThat(mailbox.ctx().messages()).singleElement().extracting(Message::threadKey).isEqualTo("OLDTOKEN");
     }
 
     @Test
     void aReplyToTheSecondMailThreadsIntoItsSendersConversationAndTheAgentAnswersItsRealMessageId()
             throws Exception {
         MAIL.setUser(BOB, "bob", "bob-pw");
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Printer", "Broken.", "dup@id.test"));
-        awaitMessages(1);
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong.", "dup@id.test"));
-        Message bob = awaitMessages(2).get(1);
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Printer", "Broken.", "dup@id.test"));
+        mailbox.awaitMessages(1);
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong.", "dup@id.test"));
+        Message bob = mailbox.awaitMessages(2).get(1);
 
         // Bob follows up on his own mail: his client puts its Message-ID in In-Reply-To.
-        deliver(Mails.reply(BOB, SUPPORT, "Re: Invoice", "Any news?", "bob-2@other.test", "dup@id.test"));
-        Message followUp = awaitMessages(3).get(2);
+        mailbox.deliver(Mails.reply(BOB, SUPPORT, "Re: Invoice", "Any news?", "bob-2@other.test", "dup@id.test"));
+        Message followUp = mailbox.awaitMessages(3).get(2);
         assertThat(followUp.threadKey()).isEqualTo(bob.threadKey());
         assertThat(followUp.replyTo()).isEqualTo(bob.channelMessageId());
 
-        Conversation conversation = ctx.findConversation(bob.threadKey()).orElseThrow();
+        Conversation conversation = mailbox.ctx().findConversation(bob.threadKey()).orElseThrow();
         Message reply = Message.builder().id("hub-reply-1").direction(Direction.OUTBOUND).channel(bob.channel())
                 .channelMessageId("desk:desk:r1").threadKey(bob.threadKey()).conversationId(conversation.id())
                 .author(Author.agent("Alice")).text("Fixed.").build();
-        connector.send(new OutboundMessage(reply, conversation, "key-1"));
+        mailbox.connector().send(new OutboundMessage(reply, conversation, "key-1"));
 
         await(() -> MAIL.getReceivedMessagesForDomain("other.test").length >= 1, "the reply to Bob");
         MimeMessage got = MAIL.getReceivedMessagesForDomain("other.test")[0];
@@ -189,67 +164,36 @@ class DuplicateMessageIdTest {
 
     @Test
     void aCustomerMailReusingAMessageIdTheHubSentIsImported() throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order", "Where is it?", "o1@customer.test"));
-        Message first = awaitMessages(1).get(0);
-        Conversation conversation = ctx.findConversation(first.threadKey()).orElseThrow();
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order", "Where is it?", "o1@customer.test"));
+        Message first = mailbox.awaitMessages(1).get(0);
+        Conversation conversation = mailbox.ctx().findConversation(first.threadKey()).orElseThrow();
         Message agent = Message.builder().id("hub-msg-1").direction(Direction.OUTBOUND).channel(first.channel())
                 .channelMessageId("desk:desk:r1").threadKey(first.threadKey()).conversationId(conversation.id())
                 .author(Author.agent("Alice")).text("It ships today.").build();
-        String sentId = connector.send(new OutboundMessage(agent, conversation, "key-1"));
-        ctx.recordSent(sentId, agent);
+        String sentId = mailbox.connector().send(new OutboundMessage(agent, conversation, "key-1"));
+        mailbox.ctx().recordSent(sentId, agent);
 
         // A mailer that copies the Message-ID of the mail it answers (seen in the wild) instead of making its own.
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Quote", "Please send a quote.", sentId));
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Quote", "Please send a quote.", sentId));
 
-        Message bob = awaitMessages(2).get(1);
+        Message bob = mailbox.awaitMessages(2).get(1);
         assertThat(bob.text()).isEqualTo("Please send a quote.");
         assertThat(bob.channelMessageId()).startsWith(sentId + "#");
     }
 
     @Test
     void aMessageIdTooLongForTheHubsKeyIsShortenedAndRepliesStillFindItsMail() throws Exception {
-        start();
+        mailbox.start();
         String longId = "x".repeat(600) + "@customer.test";   // legal (one line holds 998), the hub's key holds 500
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Long", "A long Message-ID.", longId));
-        Message first = awaitMessages(1).get(0);
-        deliver(Mails.reply(ANN, SUPPORT, "New subject", "Follow-up.", "long-2@customer.test", longId));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Long", "A long Message-ID.", longId));
+        Message first = mailbox.awaitMessages(1).get(0);
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "New subject", "Follow-up.", "long-2@customer.test", longId));
 
-        Message followUp = awaitMessages(2).get(1);
+        Message followUp = mailbox.awaitMessages(2).get(1);
         assertThat(first.channelMessageId()).hasSizeLessThanOrEqualTo(400).startsWith("xxx");
         assertThat(first.metadata().get("email.messageId")).isEqualTo(longId);
         assertThat(followUp.threadKey()).isEqualTo(first.threadKey());
         assertThat(followUp.replyTo()).isEqualTo(first.channelMessageId());
-    }
-
-    // --- helpers ---
-
-    private Map<String, Object> settings() {
-        return new HashMap<>(Map.of(
-                "imapHost", "127.0.0.1", "imapPort", MAIL.getImap().getPort(), "imapSecurity", "none",
-                "imapUsername", "support", "imapPassword", "s3cret-pw", "pollInterval", "1s",
-                "smtpHost", "127.0.0.1", "smtpPort", MAIL.getSmtp().getPort(), "smtpSecurity", "none",
-                "fromAddress", SUPPORT));
-    }
-
-    private void start() throws Exception {
-        ctx = new FakeConnectorContext("mail", type.config(), settings()).withCamel(camel);
-        connector = (EmailConnector) type.create();
-        connector.start(ctx);
-    }
-
-    private void restart() throws Exception {
-        ctx = ctx.restartedAs(type.config(), settings());
-        connector = (EmailConnector) type.create();
-        connector.start(ctx);
-    }
-
-    private void deliver(MimeMessage mail) {
-        support.deliver(mail);
-    }
-
-    private List<Message> awaitMessages(int n) {
-        await(() -> ctx.messages().size() >= n, n + " message(s) imported");
-        return ctx.messages();
     }
 }

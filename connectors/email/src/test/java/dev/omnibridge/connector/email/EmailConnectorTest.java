@@ -1,9 +1,6 @@
 package dev.omnibridge.connector.email;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.ServerSetup;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
@@ -18,9 +15,6 @@ import jakarta.mail.Store;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,78 +23,33 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
+import static dev.omnibridge.connector.email.MailboxFixture.SUPPORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The connector against GreenMail as a real IMAP and SMTP server, with the hub's side in memory. */
 class EmailConnectorTest {
-    private static final String SUPPORT = "support@acme.test";
     private static final String ANN = "ann@customer.test";
     private static final String BOB = "bob@customer.test";
 
     @RegisterExtension
-    static final GreenMailExtension MAIL = new GreenMailExtension(new ServerSetup[]{
-            ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAP.dynamicPort()}).withPerMethodLifecycle(true);
+    static final GreenMailExtension MAIL = MailboxFixture.greenMail();
 
-    private final DefaultCamelContext camel = new DefaultCamelContext();
-    private final EmailType type = new EmailType();
-    private EmailConnector connector;
-    private FakeConnectorContext ctx;
-    private GreenMailUser support;
-
-    @BeforeEach
-    void setUp() {
-        camel.start();
-        support = MAIL.setUser(SUPPORT, "support", "s3cret-pw");
-        MAIL.setUser(ANN, "ann", "ann-pw");
-        MAIL.setUser(BOB, "bob", "bob-pw");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (connector != null) {
-            connector.stop();
-        }
-        camel.stop();
-    }
-
-    private Map<String, Object> settings(Map<String, Object> overrides) {
-        Map<String, Object> s = new HashMap<>(Map.of(
-                "imapHost", "127.0.0.1", "imapPort", MAIL.getImap().getPort(), "imapSecurity", "none",
-                "imapUsername", "support", "imapPassword", "s3cret-pw", "pollInterval", "1s",
-                "smtpHost", "127.0.0.1", "smtpPort", MAIL.getSmtp().getPort(), "smtpSecurity", "none",
-                "fromAddress", SUPPORT));
-        s.put("fromName", "{agent} (Acme Support)");
-        s.putAll(overrides);
-        return s;
-    }
-
-    private void start(Map<String, Object> overrides) throws Exception {
-        ctx = new FakeConnectorContext("mail", type.config(), settings(overrides)).withCamel(camel);
-        connector = (EmailConnector) type.create();
-        connector.start(ctx);
-    }
-
-    private void restart(Map<String, Object> overrides) throws Exception {
-        if (connector != null) {
-            connector.stop();
-        }
-        ctx = ctx.restartedAs(type.config(), settings(overrides));
-        connector = (EmailConnector) type.create();
-        connector.start(ctx);
-    }
+    @RegisterExtension
+    final MailboxFixture mailbox = new MailboxFixture(MAIL, ANN, BOB)
+            .withSetting("fromName", "{agent} (Acme Support)");
 
     @Test
     void newMailBecomesAMessageInANewConversationAndIsFlaggedAfterStoring() throws Exception {
-        start(Map.of());
-        deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Printer on fire", "It is on fire.", "m1@customer.test"));
+        mailbox.start(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Printer on fire", "It is on fire.",
+                "m1@customer.test"));
 
-        Message m = awaitMessages(1).get(0);
+        Message m = mailbox.awaitMessages(1).get(0);
         assertThat(m.channelMessageId()).isEqualTo("m1@customer.test");
         assertThat(m.author().address().value()).isEqualTo(ANN);
         assertThat(m.author().displayName()).isEqualTo("Ann Example");
@@ -108,110 +57,107 @@ class EmailConnectorTest {
         assertThat(m.text()).isEqualTo("It is on fire.");
         assertThat(m.threadKey()).matches("[A-Z2-7]{8}");
         assertThat(m.metadata().get("email.original")).startsWith("attachment:");
-        assertThat(ctx.offsets().get("imap:INBOX")).matches("\\d+:1");
+        assertThat(mailbox.ctx().offsets().get("imap:INBOX")).matches("\\d+:1");
         await(() -> flags("INBOX").get(0).contains("$Omnibridge"), "flagged $Omnibridge");
         assertThat(flags("INBOX").get(0).contains(Flags.Flag.SEEN)).as("not marked read").isFalse();
     }
 
     @Test
     void idleDeliversANewMailWithinSecondsEvenWithALongPollInterval() throws Exception {
-        start(Map.of("pollInterval", "10m"));
+        mailbox.start(Map.of("pollInterval", "10m"));
         awaitQuietImapLogin();
 
         long t0 = System.nanoTime();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Quick", "Fast please", "idle-1@customer.test"));
-        awaitMessages(1);
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Quick", "Fast please", "idle-1@customer.test"));
+        mailbox.awaitMessages(1);
 
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
     }
 
     @Test
     void restartImportsNothingTwiceAndPicksUpNewMail() throws Exception {
-        start(Map.of());
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "r1@customer.test"));
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Two", "second", "r2@customer.test"));
-        awaitMessages(2);
+        mailbox.start(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "r1@customer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Two", "second", "r2@customer.test"));
+        mailbox.awaitMessages(2);
 
-        restart(Map.of());
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Three", "third", "r3@customer.test"));
+        mailbox.restart(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Three", "third", "r3@customer.test"));
 
-        awaitMessages(3);
-        assertThat(ctx.submissions()).as("after the restart, only the new mail was handed in").hasSize(1);
-        assertThat(ctx.messages()).extracting(Message::channelMessageId)
+        mailbox.awaitMessages(3);
+        assertThat(mailbox.ctx().submissions()).as("after the restart, only the new mail was handed in").hasSize(1);
+        assertThat(mailbox.ctx().messages()).extracting(Message::channelMessageId)
                 .containsExactly("r1@customer.test", "r2@customer.test", "r3@customer.test");
     }
 
     @Test
     void aMailStoredButNotYetMarkedBeforeACrashIsMarkedAndNotImportedAgain() throws Exception {
-        start(Map.of());
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "c1@customer.test"));
-        awaitMessages(1);
-        connector.stop();
-        connector = null;
+        mailbox.start(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "c1@customer.test"));
+        mailbox.awaitMessages(1);
+        mailbox.stopConnector();
         clearFlag("INBOX", "$Omnibridge");   // as if the hub crashed between the commit and the flag
 
-        restart(Map.of());
+        mailbox.restart(Map.of());
 
         await(() -> flags("INBOX").get(0).contains("$Omnibridge"), "re-flagged");
-        assertThat(ctx.messages()).hasSize(1);
+        assertThat(mailbox.ctx().messages()).hasSize(1);
     }
 
     @Test
     void aFailedStoreLeavesTheMailUnmarkedAndItIsImportedOnTheNextTry() throws Exception {
-        FakeConnectorContext failing = new FakeConnectorContext("mail", type.config(), settings(Map.of()))
-                .withCamel(camel);
+        FakeConnectorContext failing = mailbox.newContext(Map.of());
         failing.failNextSubmit(new IllegalStateException("store down"));
-        ctx = failing;
-        connector = (EmailConnector) type.create();
-        connector.start(ctx);
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Retry", "again", "f1@customer.test"));
+        mailbox.start(failing);
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Retry", "again", "f1@customer.test"));
 
-        awaitMessages(1);
-        assertThat(ctx.problems()).anySatisfy(p -> assertThat(p).contains("store down"));
-        assertThat(ctx.messages()).hasSize(1);
+        mailbox.awaitMessages(1);
+        assertThat(mailbox.ctx().problems()).anySatisfy(p -> assertThat(p).contains("store down"));
+        assertThat(mailbox.ctx().messages()).hasSize(1);
     }
 
     @Test
     void whenUidValidityChangesMailIsRescannedAndDedupedByMessageId() throws Exception {
-        start(Map.of());
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "u1@customer.test"));
-        awaitMessages(1);
-        connector.stop();
-        connector = null;
+        mailbox.start(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "u1@customer.test"));
+        mailbox.awaitMessages(1);
+        mailbox.stopConnector();
         // A different UIDVALIDITY with a high UID: the stored position no longer means anything.
-        ctx.submit(dev.omnibridge.spi.Inbound.none().withOffsets(Map.of("imap:INBOX", "1:999")));
+        mailbox.ctx().submit(dev.omnibridge.spi.Inbound.none().withOffsets(Map.of("imap:INBOX", "1:999")));
 
-        restart(Map.of());
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Two", "second", "u2@customer.test"));
+        mailbox.restart(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Two", "second", "u2@customer.test"));
 
-        awaitMessages(2);
-        assertThat(ctx.messages()).extracting(Message::channelMessageId)
+        mailbox.awaitMessages(2);
+        assertThat(mailbox.ctx().messages()).extracting(Message::channelMessageId)
                 .containsExactly("u1@customer.test", "u2@customer.test");
-        assertThat(ctx.offsets().get("imap:INBOX")).doesNotStartWith("1:");
+        assertThat(mailbox.ctx().offsets().get("imap:INBOX")).doesNotStartWith("1:");
     }
 
     @Test
     void moveDoneActionMovesStoredMailToTheDoneFolder() throws Exception {
-        start(Map.of("doneAction", "move", "doneFolder", "Imported"));
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Move me", "text", "mv1@customer.test"));
+        mailbox.start(Map.of("doneAction", "move", "doneFolder", "Imported"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Move me", "text", "mv1@customer.test"));
 
-        awaitMessages(1);
+        mailbox.awaitMessages(1);
         await(() -> count("Imported") == 1 && count("INBOX") == 0, "moved to Imported");
     }
 
     @Test
     void repliesThreadByReferencesOrTokenButNeverAcrossSenders() throws Exception {
-        start(Map.of());
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order 1", "Where is it?", "t1@customer.test"));
-        String token = awaitMessages(1).get(0).threadKey();
+        mailbox.start(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order 1", "Where is it?", "t1@customer.test"));
+        String token = mailbox.awaitMessages(1).get(0).threadKey();
 
-        deliver(Mails.reply(ANN, SUPPORT, "Re: Order 1", "Any news?", "t2@customer.test", "t1@customer.test"));
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Still Order 1 [#" + token + "]", "No headers", "t3@customer.test"));
-        deliver(Mails.reply(BOB, SUPPORT, "Re: Order 1 [#" + token + "]", "Bob here", "t4@customer.test",
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "Re: Order 1", "Any news?", "t2@customer.test",
                 "t1@customer.test"));
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Another thing", "New topic", "t5@customer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Still Order 1 [#" + token + "]", "No headers",
+                "t3@customer.test"));
+        mailbox.deliver(Mails.reply(BOB, SUPPORT, "Re: Order 1 [#" + token + "]", "Bob here", "t4@customer.test",
+                "t1@customer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Another thing", "New topic", "t5@customer.test"));
 
-        List<Message> all = awaitMessages(5);
+        List<Message> all = mailbox.awaitMessages(5);
         assertThat(all.get(1).threadKey()).as("reply by In-Reply-To").isEqualTo(token);
         assertThat(all.get(1).replyTo()).isEqualTo("t1@customer.test");
         assertThat(all.get(2).threadKey()).as("token in subject").isEqualTo(token);
@@ -221,16 +167,16 @@ class EmailConnectorTest {
 
     @Test
     void agentReplyReachesTheCustomerThreadedAndItsAnswerJoinsTheConversation() throws Exception {
-        start(Map.of());
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Refund", "I want a refund", "a1@customer.test"));
-        Message first = awaitMessages(1).get(0);
-        Conversation conversation = ctx.findConversation(first.threadKey()).orElseThrow();
+        mailbox.start(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Refund", "I want a refund", "a1@customer.test"));
+        Message first = mailbox.awaitMessages(1).get(0);
+        Conversation conversation = mailbox.ctx().findConversation(first.threadKey()).orElseThrow();
         Message reply = Message.builder().id("hub-msg-1").direction(Direction.OUTBOUND).channel(first.channel())
                 .channelMessageId("desk:desk:r1").threadKey(first.threadKey()).conversationId(conversation.id())
                 .author(Author.agent("Alice")).text("Refund approved.\nRegards").build();
 
-        String sentId = connector.send(new OutboundMessage(reply, conversation, "key-1"));
-        ctx.recordSent(sentId, reply);
+        String sentId = mailbox.connector().send(new OutboundMessage(reply, conversation, "key-1"));
+        mailbox.ctx().recordSent(sentId, reply);
 
         MimeMessage got = awaitInbox(ANN, 1).get(0);
         assertThat(got.getMessageID()).isEqualTo("<" + sentId + ">");
@@ -244,21 +190,23 @@ class EmailConnectorTest {
         assertThat(body.getBodyPart(1).getContentType()).startsWith("text/html");
         assertThat((String) body.getBodyPart(1).getContent()).contains("Refund approved.<br>");
 
-        deliver(Mails.reply(ANN, SUPPORT, "Re: Refund", "Thanks!", "a2@customer.test", sentId));
-        assertThat(awaitMessages(2).get(1).threadKey()).isEqualTo(first.threadKey());
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "Re: Refund", "Thanks!", "a2@customer.test", sentId));
+        assertThat(mailbox.awaitMessages(2).get(1).threadKey()).isEqualTo(first.threadKey());
     }
 
     @Test
     void anAnswerToAHandedOffReplyKeepsItsTokenAndIsNotAcknowledged() throws Exception {
-        start(Map.of("acknowledge", "true"));
+        mailbox.start(Map.of("acknowledge", "true"));
         // The hub handed a chat reply to this mailbox under token CHATAB23; no mail conversation has it yet.
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Re: Your request [#CHATAB23]", "Thanks!", "h1@customer.test"));
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Re: Your request [#CHATAB23]", "One more", "h2@customer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Re: Your request [#CHATAB23]", "Thanks!",
+                "h1@customer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Re: Your request [#CHATAB23]", "One more",
+                "h2@customer.test"));
 
         // A new request afterwards is acknowledged: once its acknowledgement is in, any for the two above would be.
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Something else", "New topic", "h3@customer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Something else", "New topic", "h3@customer.test"));
 
-        List<Message> all = awaitMessages(3);
+        List<Message> all = mailbox.awaitMessages(3);
         assertThat(all.subList(0, 2)).extracting(Message::threadKey).containsOnly("CHATAB23");
         List<MimeMessage> acks = awaitInbox(ANN, 1);
         assertThat(acks).as("only the new request is acknowledged").hasSize(1);
@@ -267,11 +215,11 @@ class EmailConnectorTest {
 
     @Test
     void acknowledgementGoesOutOnceForANewConversationAndIsMarkedAutoSubmitted() throws Exception {
-        start(Map.of("acknowledge", "true"));
-        deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Help", "Please", "k1@customer.test"));
-        String token = awaitMessages(1).get(0).threadKey();
-        deliver(Mails.reply(ANN, SUPPORT, "Re: Help", "More", "k2@customer.test", "k1@customer.test"));
-        awaitMessages(2);
+        mailbox.start(Map.of("acknowledge", "true"));
+        mailbox.deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Help", "Please", "k1@customer.test"));
+        String token = mailbox.awaitMessages(1).get(0).threadKey();
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "Re: Help", "More", "k2@customer.test", "k1@customer.test"));
+        mailbox.awaitMessages(2);
 
         MimeMessage ack = awaitInbox(ANN, 1).get(0);
         assertThat(ack.getSubject()).isEqualTo("We received your message [#" + token + "]");
@@ -284,8 +232,8 @@ class EmailConnectorTest {
 
     @Test
     void acknowledgementFromNameDropsTheAgentPlaceholderAndItsBrackets() throws Exception {
-        start(Map.of("acknowledge", "true"));   // fromName "{agent} (Acme Support)", as in the guide
-        deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Help", "Please", "n1@customer.test"));
+        mailbox.start(Map.of("acknowledge", "true"));   // fromName "{agent} (Acme Support)", as in the guide
+        mailbox.deliver(Mails.plain(ANN, "Ann Example", SUPPORT, "Help", "Please", "n1@customer.test"));
 
         MimeMessage ack = awaitInbox(ANN, 1).get(0);
         InternetAddress from = (InternetAddress) ack.getFrom()[0];
@@ -295,14 +243,16 @@ class EmailConnectorTest {
 
     @Test
     void autoRepliesAndBouncesAreRecordedButOpenNoConversation() throws Exception {
-        start(Map.of());
-        deliver(Mails.withHeader(Mails.plain(ANN, "Ann", SUPPORT, "Out of office", "Away", "oof@customer.test"),
+        mailbox.start(Map.of());
+        mailbox.deliver(Mails.withHeader(
+                Mails.plain(ANN, "Ann", SUPPORT, "Out of office", "Away", "oof@customer.test"),
                 "Auto-Submitted", "auto-replied"));
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Real", "Real question", "real@customer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Real", "Real question", "real@customer.test"));
 
-        awaitMessages(1);
-        assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("real@customer.test");
-        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+        mailbox.awaitMessages(1);
+        assertThat(mailbox.ctx().messages()).extracting(Message::channelMessageId)
+                .containsExactly("real@customer.test");
+        assertThat(mailbox.ctx().skipped()).singleElement().satisfies(s -> {
             assertThat(s.sourceId()).isEqualTo("oof@customer.test");
             assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
             assertThat(s.original()).isNotNull();
@@ -311,16 +261,17 @@ class EmailConnectorTest {
 
     @Test
     void anOutOfOfficeReplyKnownOnlyByItsSubjectIsRecordedAndNotAcknowledged() throws Exception {
-        start(Map.of("acknowledge", "true"));
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Abwesenheitsnotiz: We received your message [#K7QX2M]",
+        mailbox.start(Map.of("acknowledge", "true"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Abwesenheitsnotiz: We received your message [#K7QX2M]",
                 "Ich bin bis Montag nicht im Büro.", "oof-de@customer.test"));
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
 
-        awaitMessages(1);
+        mailbox.awaitMessages(1);
         awaitInbox(BOB, 1);
         Thread.sleep(1500);   // Ann's mail came first: had it been acknowledged, that would be in by now
-        assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("real@customer.test");
-        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+        assertThat(mailbox.ctx().messages()).extracting(Message::channelMessageId)
+                .containsExactly("real@customer.test");
+        assertThat(mailbox.ctx().skipped()).singleElement().satisfies(s -> {
             assertThat(s.sourceId()).isEqualTo("oof-de@customer.test");
             assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
             assertThat(s.reason()).isEqualTo("out-of-office subject");
@@ -334,16 +285,17 @@ class EmailConnectorTest {
             "List-Unsubscribe|<mailto:leave@lists.example.org>, <https://lists.example.org/leave>"})
     void mailingListMailIsRecordedAsIgnoredAndNeitherForwardedNorAcknowledged(String header, String value)
             throws Exception {
-        start(Map.of("acknowledge", "true"));
-        deliver(Mails.withHeader(Mails.plain(ANN, "Ann", SUPPORT, "[printers] Toner tips", "Shake it",
+        mailbox.start(Map.of("acknowledge", "true"));
+        mailbox.deliver(Mails.withHeader(Mails.plain(ANN, "Ann", SUPPORT, "[printers] Toner tips", "Shake it",
                 "list@customer.test"), header, value));
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
 
-        awaitMessages(1);
+        mailbox.awaitMessages(1);
         List<MimeMessage> acks = awaitInbox(BOB, 1);
         Thread.sleep(1500);   // the list mail came first: had it been acknowledged, that would be in by now
-        assertThat(ctx.messages()).extracting(Message::channelMessageId).containsExactly("real@customer.test");
-        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+        assertThat(mailbox.ctx().messages()).extracting(Message::channelMessageId)
+                .containsExactly("real@customer.test");
+        assertThat(mailbox.ctx().skipped()).singleElement().satisfies(s -> {
             assertThat(s.sourceId()).isEqualTo("list@customer.test");
             assertThat(s.disposition()).isEqualTo(Skipped.Disposition.IGNORED);
             assertThat(s.reason()).startsWith("mailing list (" + header);
@@ -355,31 +307,31 @@ class EmailConnectorTest {
 
     @Test
     void withAcceptMailingListsListMailIsForwardedButNeverAcknowledged() throws Exception {
-        start(Map.of("acknowledge", "true", "acceptMailingLists", "true"));
-        deliver(Mails.withHeader(Mails.plain(ANN, "Ann", SUPPORT, "[printers] Toner tips", "Shake it",
+        mailbox.start(Map.of("acknowledge", "true", "acceptMailingLists", "true"));
+        mailbox.deliver(Mails.withHeader(Mails.plain(ANN, "Ann", SUPPORT, "[printers] Toner tips", "Shake it",
                 "list@customer.test"), "List-Id", "<printers.lists.example.org>"));
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Real", "Real question", "real@customer.test"));
 
-        List<Message> messages = awaitMessages(2);
+        List<Message> messages = mailbox.awaitMessages(2);
         awaitInbox(BOB, 1);
         Thread.sleep(1500);
         assertThat(messages).extracting(Message::channelMessageId)
                 .containsExactly("list@customer.test", "real@customer.test");
-        assertThat(ctx.skipped()).isEmpty();
+        assertThat(mailbox.ctx().skipped()).isEmpty();
         assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).as("only Bob is acknowledged").hasSize(1)
                 .allSatisfy(m -> assertThat(((InternetAddress) m.getAllRecipients()[0]).getAddress()).isEqualTo(BOB));
     }
 
     @Test
     void aMalformedMailIsDeadLetteredAndTheMailboxKeepsFlowing() throws Exception {
-        start(Map.of());
+        mailbox.start(Map.of());
         deliverRaw("From: ann@customer.test\r\nTo: support@acme.test\r\nSubject: broken\r\n"
                 + "Message-ID: <bad@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n"
                 + "no boundary anywhere\r\n");
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "After", "still flowing", "after@customer.test"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "After", "still flowing", "after@customer.test"));
 
-        awaitMessages(1);
-        assertThat(ctx.skipped()).singleElement().satisfies(s -> {
+        mailbox.awaitMessages(1);
+        assertThat(mailbox.ctx().skipped()).singleElement().satisfies(s -> {
             assertThat(s.disposition()).isEqualTo(Skipped.Disposition.DEAD_LETTER);
             assertThat(s.reason()).startsWith("unreadable mail");
         });
@@ -387,27 +339,18 @@ class EmailConnectorTest {
 
     @Test
     void passwordsNeverAppearInProblemsOrErrors() throws Exception {
-        start(Map.of("imapPassword", "wrong-password-123"));
+        mailbox.start(Map.of("imapPassword", "wrong-password-123"));
 
-        await(() -> !ctx.problems().isEmpty(), "a login problem is reported");
-        assertThat(ctx.problems()).allSatisfy(p -> assertThat(p).doesNotContain("wrong-password-123")
+        await(() -> !mailbox.ctx().problems().isEmpty(), "a login problem is reported");
+        assertThat(mailbox.ctx().problems()).allSatisfy(p -> assertThat(p).doesNotContain("wrong-password-123")
                 .contains("imap://127.0.0.1"));
     }
 
     // --- helpers ---
 
-    private void deliver(MimeMessage mail) {
-        support.deliver(mail);
-    }
-
     private void deliverRaw(String raw) throws Exception {
-        support.deliver(new MimeMessage(Session.getInstance(new Properties()),
+        mailbox.deliver(new MimeMessage(Session.getInstance(new Properties()),
                 new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))));
-    }
-
-    private List<Message> awaitMessages(int n) {
-        await(() -> ctx.messages().size() >= n, n + " message(s) imported");
-        return ctx.messages();
     }
 
     private List<MimeMessage> awaitInbox(String user, int n) {

@@ -1,29 +1,21 @@
 package dev.omnibridge.connector.email;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.ServerSetup;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.OutboundMessage;
-import dev.omnibridge.testkit.FakeConnectorContext;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.omnibridge.connector.email.EmailConnectorTest.await;
+import static dev.omnibridge.connector.email.MailboxFixture.SUPPORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,173 +24,122 @@ import static org.assertj.core.api.Assertions.assertThat;
  * conversation's customer.
  */
 class ReplyToHubMailTest {
-    private static final String SUPPORT = "support@acme.test";
     private static final String ANN = "ann@customer.test";
     private static final String BOB = "bob@other.test";
 
     @RegisterExtension
-    static final GreenMailExtension MAIL = new GreenMailExtension(new ServerSetup[]{
-            ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAP.dynamicPort()}).withPerMethodLifecycle(true);
+    static final GreenMailExtension MAIL = MailboxFixture.greenMail();
 
-    private final DefaultCamelContext camel = new DefaultCamelContext();
-    private final EmailType type = new EmailType();
-    private EmailConnector connector;
-    private FakeConnectorContext ctx;
-    private GreenMailUser support;
-
-    @BeforeEach
-    void setUp() {
-        camel.start();
-        support = MAIL.setUser(SUPPORT, "support", "s3cret-pw");
-        MAIL.setUser(ANN, "ann", "ann-pw");
-        MAIL.setUser(BOB, "bob", "bob-pw");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (connector != null) {
-            connector.stop();
-        }
-        camel.stop();
-    }
+    @RegisterExtension
+    final MailboxFixture mailbox = new MailboxFixture(MAIL, ANN, BOB).withSetting("acknowledge", "true");
 
     @Test
     void aReplyToTheAcknowledgementWithANewSubjectJoinsItsConversationAndIsNotAcknowledgedAgain()
             throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Printer on fire", "It is on fire.", "p1@customer.test"));
-        String token = awaitMessages(1).get(0).threadKey();
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Printer on fire", "It is on fire.", "p1@customer.test"));
+        String token = mailbox.awaitMessages(1).get(0).threadKey();
         MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
 
-        deliver(Mails.reply(ANN, SUPPORT, "Also: the scanner", "And the scanner is smoking.", "p2@customer.test",
-                messageId(ack)));
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "Also: the scanner", "And the scanner is smoking.",
+                "p2@customer.test", messageId(ack)));
 
-        Message reply = awaitMessages(2).get(1);
+        Message reply = mailbox.awaitMessages(2).get(1);
         assertThat(reply.threadKey()).as("the acknowledgement's conversation").isEqualTo(token);
         // Bob's later mail is acknowledged: had Ann's reply been acknowledged, that would be in by now.
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong amount.", "b1@other.test"));
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong amount.", "b1@other.test"));
         awaitMailsTo(BOB, 1);
         assertThat(mailsTo(ANN)).as("Ann has one acknowledgement").hasSize(1);
     }
 
     @Test
     void aReplyToTheAcknowledgementThreadsAfterARestart() throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Refund", "Please refund.", "r1@customer.test"));
-        String token = awaitMessages(1).get(0).threadKey();
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Refund", "Please refund.", "r1@customer.test"));
+        String token = mailbox.awaitMessages(1).get(0).threadKey();
         MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
 
-        restart();
-        deliver(Mails.reply(ANN, SUPPORT, "My bank details", "IBAN follows.", "r2@customer.test", messageId(ack)));
+        mailbox.restart();
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "My bank details", "IBAN follows.", "r2@customer.test",
+                messageId(ack)));
 
-        assertThat(awaitMessages(2).get(1).threadKey()).isEqualTo(token);
+        assertThat(mailbox.awaitMessages(2).get(1).threadKey()).isEqualTo(token);
     }
 
     @Test
     void aReplyToAnAgentsMailWithANewSubjectJoinsItsConversationAfterARestart() throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order 7", "Where is it?", "o1@customer.test"));
-        Message first = awaitMessages(1).get(0);
-        Conversation conversation = ctx.findConversation(first.threadKey()).orElseThrow();
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order 7", "Where is it?", "o1@customer.test"));
+        Message first = mailbox.awaitMessages(1).get(0);
+        Conversation conversation = mailbox.ctx().findConversation(first.threadKey()).orElseThrow();
         Message agent = Message.builder().id("hub-msg-7").direction(Direction.OUTBOUND).channel(first.channel())
                 .channelMessageId("desk:desk:r7").threadKey(first.threadKey()).conversationId(conversation.id())
                 .author(Author.agent("Alice")).text("It ships today.").build();
-        String sentId = connector.send(new OutboundMessage(agent, conversation, "key-7"));
-        ctx.recordSent(sentId, agent);   // as the hub records the id send returned
+        String sentId = mailbox.connector().send(new OutboundMessage(agent, conversation, "key-7"));
+        mailbox.ctx().recordSent(sentId, agent);   // as the hub records the id send returned
         MimeMessage sent = awaitMailsTo(ANN, 1).get(0);
 
-        restart();
-        deliver(Mails.reply(ANN, SUPPORT, "Another order", "And order 8?", "o2@customer.test", messageId(sent)));
+        mailbox.restart();
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "Another order", "And order 8?", "o2@customer.test",
+                messageId(sent)));
 
-        assertThat(awaitMessages(2).get(1).threadKey()).isEqualTo(first.threadKey());
+        assertThat(mailbox.awaitMessages(2).get(1).threadKey()).isEqualTo(first.threadKey());
     }
 
     @Test
     void aReplyToAnAgentsMailThreadsEvenWhenTheHubHasNoRecordOfItsMessageId() throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order 9", "Where is it?", "n1@customer.test"));
-        Message first = awaitMessages(1).get(0);
-        Conversation conversation = ctx.findConversation(first.threadKey()).orElseThrow();
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Order 9", "Where is it?", "n1@customer.test"));
+        Message first = mailbox.awaitMessages(1).get(0);
+        Conversation conversation = mailbox.ctx().findConversation(first.threadKey()).orElseThrow();
         Message agent = Message.builder().id("hub-msg-9").direction(Direction.OUTBOUND).channel(first.channel())
                 .channelMessageId("desk:desk:r9").threadKey(first.threadKey()).conversationId(conversation.id())
                 .author(Author.agent("Alice")).text("It ships today.").build();
         // Sent, but the hub went down before it recorded the returned id (the delivery is then sent again).
-        connector.send(new OutboundMessage(agent, conversation, "key-9"));
+        mailbox.connector().send(new OutboundMessage(agent, conversation, "key-9"));
         MimeMessage sent = awaitMailsTo(ANN, 1).get(0);
 
-        deliver(Mails.reply(ANN, SUPPORT, "Different subject", "Thanks", "n2@customer.test", messageId(sent)));
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "Different subject", "Thanks", "n2@customer.test", messageId(sent)));
 
-        assertThat(awaitMessages(2).get(1).threadKey()).isEqualTo(first.threadKey());
+        assertThat(mailbox.awaitMessages(2).get(1).threadKey()).isEqualTo(first.threadKey());
     }
 
     @Test
     void anAnswerToAHandedOffReplyUnderANewSubjectKeepsItsThreadAndIsNotAcknowledged() throws Exception {
-        start();
+        mailbox.start();
         // The hub handed a chat reply to this mailbox under token CHATAB23 (no mail conversation has it yet); Ann
         // answers it under a subject of her own, so only its Message-ID links the two.
-        deliver(Mails.reply(ANN, SUPPORT, "Question about my order", "Thanks, one more thing.", "h1@customer.test",
-                "ob.0190c6a2-7d1e-7abc-8def-0123456789ab.CHATAB23@acme.test"));
+        mailbox.deliver(Mails.reply(ANN, SUPPORT, "Question about my order", "Thanks, one more thing.",
+                "h1@customer.test", "ob.0190c6a2-7d1e-7abc-8def-0123456789ab.CHATAB23@acme.test"));
         // A new request afterwards is acknowledged: once its acknowledgement is in, one for Ann's would be.
-        deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong amount.", "b1@other.test"));
+        mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong amount.", "b1@other.test"));
 
-        assertThat(awaitMessages(2).get(0).threadKey()).isEqualTo("CHATAB23");
+        assertThat(mailbox.awaitMessages(2).get(0).threadKey()).isEqualTo("CHATAB23");
         awaitMailsTo(BOB, 1);
         assertThat(mailsTo(ANN)).as("Ann is answering, not opening a request").isEmpty();
     }
 
     @Test
     void anotherSenderAnsweringTheAcknowledgementStartsAConversationOfTheirOwn() throws Exception {
-        start();
-        deliver(Mails.plain(ANN, "Ann", SUPPORT, "Account", "Locked out.", "a1@customer.test"));
-        String token = awaitMessages(1).get(0).threadKey();
+        mailbox.start();
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Account", "Locked out.", "a1@customer.test"));
+        String token = mailbox.awaitMessages(1).get(0).threadKey();
         MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
 
         // Bob got hold of Ann's acknowledgement (forwarded, or its Message-ID forged) and answers it.
-        deliver(Mails.reply(BOB, SUPPORT, "Re: We received your message", "Let me in too.", "x1@other.test",
+        mailbox.deliver(Mails.reply(BOB, SUPPORT, "Re: We received your message", "Let me in too.", "x1@other.test",
                 messageId(ack)));
         // A forged Message-ID in the hub's form naming Ann's conversation does not help either.
-        deliver(Mails.reply(BOB, SUPPORT, "Hello", "Me again.", "x2@other.test",
+        mailbox.deliver(Mails.reply(BOB, SUPPORT, "Hello", "Me again.", "x2@other.test",
                 "ack." + token + ".000000000000@acme.test"));
 
-        List<Message> all = awaitMessages(3);
+        List<Message> all = mailbox.awaitMessages(3);
         assertThat(all.get(1).threadKey()).isNotEqualTo(token);
         assertThat(all.get(2).threadKey()).isNotEqualTo(token);
-        assertThat(ctx.findConversation(token).orElseThrow().customer().value()).isEqualTo(ANN);
+        assertThat(mailbox.ctx().findConversation(token).orElseThrow().customer().value()).isEqualTo(ANN);
     }
 
     // --- helpers ---
-
-    private Map<String, Object> settings() {
-        Map<String, Object> s = new HashMap<>(Map.of(
-                "imapHost", "127.0.0.1", "imapPort", MAIL.getImap().getPort(), "imapSecurity", "none",
-                "imapUsername", "support", "imapPassword", "s3cret-pw", "pollInterval", "1s",
-                "smtpHost", "127.0.0.1", "smtpPort", MAIL.getSmtp().getPort(), "smtpSecurity", "none",
-                "fromAddress", SUPPORT));
-        s.put("acknowledge", "true");
-        return s;
-    }
-
-    private void start() throws Exception {
-        ctx = new FakeConnectorContext("mail", type.config(), settings()).withCamel(camel);
-        connector = (EmailConnector) type.create();
-        connector.start(ctx);
-    }
-
-    private void restart() throws Exception {
-        connector.stop();
-        ctx = ctx.restartedAs(type.config(), settings());
-        connector = (EmailConnector) type.create();
-        connector.start(ctx);
-    }
-
-    private void deliver(MimeMessage mail) {
-        support.deliver(mail);
-    }
-
-    private List<Message> awaitMessages(int n) {
-        await(() -> ctx.messages().size() >= n, n + " message(s) imported");
-        return ctx.messages();
-    }
 
     private static List<MimeMessage> mailsTo(String address) {
         return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {

@@ -7,15 +7,13 @@ import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +48,8 @@ class ApiLimitTest {
             + "\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]";
     static final String COMMENT = DATA + "/sobjects/CaseComment";
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-03T09:00:00Z"));
+    /** A clock the test moves: pauses of minutes pass without waiting for them. */
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T09:00:00Z"));
     private SalesforceConnector connector;
     private FakeConnectorContext ctx;
 
@@ -289,34 +288,6 @@ class ApiLimitTest {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waited 10 s").isLessThan(until);
             Thread.sleep(20);
-        }
-    }
-
-    /** A clock the test moves: pauses of minutes pass without waiting for them. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -52,11 +52,7 @@ class ContactMatchingTest {
     private SalesforceConnector connector;
 
     private void start(Map<String, Object> extra) throws Exception {
-        Fixtures.stubToken(wm);
-        Map<String, Object> s = Fixtures.settings(wm);
-        s.putAll(extra);
-        connector = new SalesforceConnector();
-        connector.start(Fixtures.context(s));
+        connector = Fixtures.started(wm, extra);
         // What the connector did before: an exact text comparison that misses formatted numbers.
         Fixtures.stubQuery(wm, "FROM Contact WHERE Phone", "");
         wm.stubFor(patch(urlEqualTo(CONTACT_UPSERT)).willReturn(json(201, Fixtures.upserted("003HUBMADE", true))));

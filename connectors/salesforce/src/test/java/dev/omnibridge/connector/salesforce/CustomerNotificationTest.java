@@ -51,11 +51,7 @@ class CustomerNotificationTest {
     private SalesforceConnector connector;
 
     private void start(Map<String, Object> extra) throws Exception {
-        Fixtures.stubToken(wm);
-        Map<String, Object> s = Fixtures.settings(wm);
-        s.putAll(extra);
-        connector = new SalesforceConnector();
-        connector.start(Fixtures.context(s));
+        connector = Fixtures.started(wm, extra);
         Fixtures.stubQuery(wm, "FROM Contact WHERE", "");
         wm.stubFor(get(urlPathEqualTo(DATA + "/search/")).willReturn(json(200, "{\"searchRecords\":[]}")));
         wm.stubFor(patch(urlEqualTo(CONTACT_UPSERT)).willReturn(json(201, Fixtures.upserted("003HUB", true))));

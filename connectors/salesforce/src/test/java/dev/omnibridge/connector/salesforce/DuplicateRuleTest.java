@@ -48,11 +48,7 @@ class DuplicateRuleTest {
     private SalesforceConnector connector;
 
     private void start(Map<String, Object> extra) throws Exception {
-        Fixtures.stubToken(wm);
-        Map<String, Object> s = Fixtures.settings(wm);
-        s.putAll(extra);
-        connector = new SalesforceConnector();
-        connector.start(Fixtures.context(s));
+        connector = Fixtures.started(wm, extra);
         Fixtures.stubQuery(wm, "FROM Contact WHERE Email", "");
         wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(DATA + "/search/"))
                 .willReturn(json(200, "{\"searchRecords\":[]}")));

@@ -4,8 +4,6 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.omnibridge.deskkit.FileNotes;
 import dev.omnibridge.model.Role;
 import dev.omnibridge.spi.DeskReply;
-import dev.omnibridge.spi.Inbound;
-import dev.omnibridge.testkit.TestWebhooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,11 +40,7 @@ class EmailMessageRepliesTest {
 
     @BeforeEach
     void start() throws Exception {
-        Fixtures.stubToken(wm);
-        ORG.reset();
-        ORG.stub(wm);
-        connector = new SalesforceConnector();
-        connector.start(Fixtures.context(Fixtures.settings(wm)));
+        connector = Fixtures.started(wm, ORG);
     }
 
     @AfterEach
@@ -67,11 +61,6 @@ class EmailMessageRepliesTest {
                 + "\"Parent\":{\"attributes\":{\"type\":\"Case\"},\"Omnibridge_Conversation_Id__c\":\"" + CONV + "\"}}";
     }
 
-    private Inbound hint() {
-        String body = "{\"caseIds\":[\"" + CASE + "\"],\"sentAt\":\"" + Instant.now() + "\"}";
-        return connector.onWebhook(TestWebhooks.signedPost("sf", "hint-secret", body)).inbound();
-    }
-
     @Test
     void emailActionAnswerReachesTheHubAsTheAgentsReplyWithoutQuotedMailOrThreadToken() {
         ORG.commit("EmailMessage", email("02sAGENT01", "\"Hello Ann,\\n\\nyour parcel ships tomorrow.\\n\\nAlice\\n"
@@ -80,7 +69,7 @@ class EmailMessageRepliesTest {
                         + "Where is my parcel?\"", "\"<p>Hello Ann,</p>\"", false, "3", "005ALICE", "Standard", false,
                 "2099-11-23T19:22:00.000+0000"));
 
-        List<DeskReply> replies = hint().replies();
+        List<DeskReply> replies = Fixtures.caseHint(connector).replies();
 
         assertThat(replies).hasSize(1);
         DeskReply reply = replies.get(0);
@@ -100,7 +89,7 @@ class EmailMessageRepliesTest {
                         + "1Z999</a></p><div>Alice</div><blockquote>Where is my parcel?</blockquote></body></html>\"",
                 false, "3", "005ALICE", "Standard", false, "2099-11-23T19:22:00.000+0000"));
 
-        assertThat(hint().replies()).extracting(DeskReply::text).containsExactly(
+        assertThat(Fixtures.caseHint(connector).replies()).extracting(DeskReply::text).containsExactly(
                 "Hello Ann,\n\nyour parcel ships tomorrow.\nTracking: 1Z999\n\nAlice");
     }
 
@@ -118,7 +107,7 @@ class EmailMessageRepliesTest {
         ORG.commit("EmailMessage", email("02sAGENT02", "\"the real answer\"", "null", false, "3", "005ALICE",
                 "Standard", false, at));
 
-        assertThat(hint().replies()).extracting(DeskReply::replyId).containsExactly("02sAGENT02");
+        assertThat(Fixtures.caseHint(connector).replies()).extracting(DeskReply::replyId).containsExactly("02sAGENT02");
         // Salesforce is asked for outgoing, sent mail by others than the integration user on the hub's cases only.
         wm.verify(getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM EmailMessage WHERE "
                 + "Parent.Omnibridge_Conversation_Id__c != null AND Incoming = false AND Status = '3' AND "
@@ -130,7 +119,7 @@ class EmailMessageRepliesTest {
         ORG.commit("EmailMessage", email("02sFILES01", "\"Here is your invoice.\"", "null", false, "3", "005ALICE",
                 "Standard", true, "2099-11-23T19:22:00.000+0000"));
 
-        DeskReply reply = hint().replies().get(0);
+        DeskReply reply = Fixtures.caseHint(connector).replies().get(0);
         assertThat(reply.text()).isEqualTo("Here is your invoice.\n[file not attached: attachment]");
         assertThat(reply.metadata()).containsKey(FileNotes.METADATA_KEY);
     }
@@ -148,7 +137,7 @@ class EmailMessageRepliesTest {
         ORG.commit("CaseComment", OrgRecords.comment("00aSTILL", "comments still arrive", "005ALICE",
                 "2099-11-23T19:25:00.000+0000", "2099-11-23T19:25:00.000+0000"));
 
-        assertThat(hint().replies()).extracting(DeskReply::replyId).containsExactly("00aSTILL");
+        assertThat(Fixtures.caseHint(connector).replies()).extracting(DeskReply::replyId).containsExactly("00aSTILL");
         wm.verify(0, getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", containing("FROM EmailMessage WHERE")));
     }
 
@@ -159,6 +148,7 @@ class EmailMessageRepliesTest {
         ORG.commit("EmailMessage", email("02sEARLY", "\"first, by email\"", "null", false, "3", "005ALICE",
                 "Standard", false, "2099-11-23T19:21:00.000+0000"));
 
-        assertThat(hint().replies()).extracting(DeskReply::replyId).containsExactly("02sEARLY", "00aLATER");
+        assertThat(Fixtures.caseHint(connector).replies()).extracting(DeskReply::replyId)
+                .containsExactly("02sEARLY", "00aLATER");
     }
 }

@@ -2,14 +2,11 @@ package dev.omnibridge.connector.salesforce;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.omnibridge.spi.DeskReply;
-import dev.omnibridge.spi.Inbound;
-import dev.omnibridge.testkit.TestWebhooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,7 +14,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
-import static dev.omnibridge.connector.salesforce.Fixtures.CASE;
 import static dev.omnibridge.connector.salesforce.Fixtures.QUERY;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,11 +36,7 @@ class EmailRecipientsTest {
 
     @BeforeEach
     void start() throws Exception {
-        Fixtures.stubToken(wm);
-        ORG.reset();
-        ORG.stub(wm);
-        connector = new SalesforceConnector();
-        connector.start(Fixtures.context(Fixtures.settings(wm)));
+        connector = Fixtures.started(wm, ORG);
     }
 
     @AfterEach
@@ -60,17 +52,12 @@ class EmailRecipientsTest {
                 + ",\"BccAddress\":" + bcc + "}";
     }
 
-    private Inbound hint() {
-        String body = "{\"caseIds\":[\"" + CASE + "\"],\"sentAt\":\"" + Instant.now() + "\"}";
-        return connector.onWebhook(TestWebhooks.signedPost("sf", "hint-secret", body)).inbound();
-    }
-
     @Test
     void emailActionAnswerNamesEveryAddressSalesforceSentItTo() {
         ORG.commit("EmailMessage", sentEmail("02sMAIL01", "\"Ann@Example.com\"",
                 "\"bob@example.org; carol@example.net\"", "\"audit@example.com\""));
 
-        List<DeskReply> replies = hint().replies();
+        List<DeskReply> replies = Fixtures.caseHint(connector).replies();
 
         assertThat(replies).hasSize(1);
         String deliveredTo = replies.get(0).metadata().get(DeskReply.DELIVERED_TO);
@@ -86,7 +73,7 @@ class EmailRecipientsTest {
     void emailWithOnlyAToAddressNamesIt() {
         ORG.commit("EmailMessage", sentEmail("02sMAIL02", "\"ann@example.com\"", "null", "null"));
 
-        assertThat(hint().replies()).extracting(r -> r.metadata().get(DeskReply.DELIVERED_TO))
+        assertThat(Fixtures.caseHint(connector).replies()).extracting(r -> r.metadata().get(DeskReply.DELIVERED_TO))
                 .containsExactly("ann@example.com");
     }
 
@@ -96,7 +83,7 @@ class EmailRecipientsTest {
         ORG.commit("CaseComment", OrgRecords.comment("00aCOMMENT", "It ships tomorrow.", "005ALICE",
                 "2099-11-23T19:25:00.000+0000", "2099-11-23T19:25:00.000+0000"));
 
-        List<DeskReply> replies = hint().replies();
+        List<DeskReply> replies = Fixtures.caseHint(connector).replies();
 
         assertThat(replies).extracting(DeskReply::replyId).containsExactly("02sMAIL03", "00aCOMMENT");
         assertThat(replies).allSatisfy(r -> assertThat(r.metadata()).doesNotContainKey(DeskReply.DELIVERED_TO));

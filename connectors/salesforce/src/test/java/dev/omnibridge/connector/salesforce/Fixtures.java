@@ -13,12 +13,16 @@ import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.testkit.FakeConnectorContext;
+import dev.omnibridge.testkit.TestWebhooks;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -61,6 +65,43 @@ final class Fixtures {
 
     static FakeConnectorContext context(Map<String, Object> settings) {
         return new FakeConnectorContext("sf", new SalesforceType().config(), settings);
+    }
+
+    /** A connector started on the WireMock org (token and start-up queries stubbed), {@code extra} on the settings. */
+    static SalesforceConnector started(WireMockExtension wm, Map<String, Object> extra) throws Exception {
+        stubToken(wm);
+        Map<String, Object> s = settings(wm);
+        s.putAll(extra);
+        SalesforceConnector connector = new SalesforceConnector();
+        connector.start(context(s));
+        return connector;
+    }
+
+    /** The same on an org whose records the test commits, emptied first; its stubs go over the token's. */
+    static SalesforceConnector started(WireMockExtension wm, OrgRecords org) throws Exception {
+        stubToken(wm);
+        org.reset();
+        org.stub(wm);
+        SalesforceConnector connector = new SalesforceConnector();
+        connector.start(context(settings(wm)));
+        return connector;
+    }
+
+    /** The org's signed hint that the hub's case changed; the connector answers what it fetched for it. */
+    static Inbound caseHint(SalesforceConnector connector) {
+        String body = "{\"caseIds\":[\"" + CASE + "\"],\"sentAt\":\"" + Instant.now() + "\"}";
+        return connector.onWebhook(TestWebhooks.signedPost("sf", "hint-secret", body)).inbound();
+    }
+
+    /** Polls {@code condition} every 20 ms for up to 10 s. */
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     static ResponseDefinitionBuilder json(int status, String body) {

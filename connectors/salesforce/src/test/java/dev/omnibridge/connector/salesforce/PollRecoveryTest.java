@@ -8,15 +8,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static dev.omnibridge.connector.salesforce.Fixtures.QUERY;
+import static dev.omnibridge.connector.salesforce.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A failing reply poll shows as the instance's problem until a poll works again, even one that finds nothing. */
@@ -59,15 +58,5 @@ class PollRecoveryTest {
 
         await(() -> ctx.currentProblem().isEmpty(), "the problem resolved by the next poll");
         assertThat(ctx.submissions()).as("nothing was stored that could have cleared it").hasSize(1);
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }

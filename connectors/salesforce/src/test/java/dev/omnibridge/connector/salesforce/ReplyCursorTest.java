@@ -16,10 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static dev.omnibridge.connector.salesforce.Fixtures.CASE;
+import static dev.omnibridge.connector.salesforce.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -174,16 +174,6 @@ class ReplyCursorTest {
             new SalesforceType().config().parse("sf", raw, problems);
             assertThat(problems).as(bad).extracting(ConfigProblem::toString)
                     .anySatisfy(p -> assertThat(p).contains("replyOverlap"));
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }
