@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 
 /**
  * A UTC clock a test moves by hand, for code that takes a {@link Clock} (token expiry, rate limits, signatures).
- * The hub's tests keep their own copy in {@code dev.omnibridge.hub.testing}: the hub cannot depend on this kit.
  */
 public final class MutableClock extends Clock {
     private volatile Instant now;

@@ -1,7 +1,7 @@
 package dev.omnibridge.hub.console;
 
 import dev.omnibridge.hub.security.AuthFailures;
-import dev.omnibridge.hub.testing.MutableClock;
+import dev.omnibridge.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

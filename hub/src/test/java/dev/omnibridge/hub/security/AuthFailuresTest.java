@@ -1,6 +1,6 @@
 package dev.omnibridge.hub.security;
 
-import dev.omnibridge.hub.testing.MutableClock;
+import dev.omnibridge.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
