@@ -3,6 +3,7 @@ package dev.omnibridge.spi;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,7 @@ public class DeliveryException extends RuntimeException {
     private final Duration retryAfter;
     private final boolean oneRecord;
     private final boolean deferred;
+    private final List<DeskResult> delivered;
 
     public DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause) {
         this(kind, message, retryAfter, cause, false);
@@ -34,11 +36,28 @@ public class DeliveryException extends RuntimeException {
 
     private DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean oneRecord,
                               boolean deferred) {
+        this(kind, message, retryAfter, cause, oneRecord, deferred, List.of());
+    }
+
+    private DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean oneRecord,
+                              boolean deferred, List<DeskResult> delivered) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
         this.oneRecord = oneRecord;
         this.deferred = deferred;
+        this.delivered = List.copyOf(delivered);
+    }
+
+    /**
+     * This failure, for a {@link DeskConnector#deliverAll batch} whose first {@code delivered.size()} messages the
+     * desk did apply (their results in order): the hub records those and retries from the next one.
+     */
+    public DeliveryException afterDelivering(List<DeskResult> delivered) {
+        DeliveryException copy = new DeliveryException(kind, getMessage(), retryAfter, getCause(), oneRecord,
+                deferred, delivered);
+        copy.setStackTrace(getStackTrace());
+        return copy;
     }
 
     /**
@@ -128,6 +147,11 @@ public class DeliveryException extends RuntimeException {
     /** Whether this is a {@link #deferred} delivery: retried at {@link #retryAfter()}, not counted as an attempt. */
     public boolean isDeferred() {
         return deferred;
+    }
+
+    /** Results of a batch's messages the desk applied before this failure, in order; empty for one delivery. */
+    public List<DeskResult> delivered() {
+        return delivered;
     }
 
     /** True for a failure about the one record delivered to, which says nothing about the instance's health. */

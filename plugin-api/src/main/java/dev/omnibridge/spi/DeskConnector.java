@@ -1,5 +1,8 @@
 package dev.omnibridge.spi;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A help desk or CRM: turns canonical messages into tickets and ticket additions, and agents' replies into
  * {@link DeskReply DeskReplies} (through webhooks or {@link ConnectorContext#submit}).
@@ -13,4 +16,40 @@ public interface DeskConnector extends Connector {
      * @throws DeliveryException classified as retryable or permanent
      */
     DeskResult deliver(DeskDelivery delivery) throws DeliveryException;
+
+    /**
+     * The most messages the desk takes in one {@link #deliverAll} call; 1 (the default) means one {@link #deliver}
+     * call per message. A desk that can apply several messages of one ticket in one request, in order (a batch
+     * endpoint, or one comment carrying several messages), says how many here, so a busy conversation does not
+     * wait for a round trip per message.
+     */
+    default int maxBatch() {
+        return 1;
+    }
+
+    /**
+     * Adds several messages of one conversation to its existing ticket, in the list's order. The hub calls it only
+     * with deliveries that share one non-null {@link DeskDelivery#ticketRef()} (a message that opens a ticket always
+     * goes alone, through {@link #deliver}), at most {@link #maxBatch()} of them, oldest first. Returns one result
+     * per delivery, in the same order. Like {@code deliver}, it must be safe to repeat: every delivery keeps its own
+     * {@link DeskDelivery#idempotencyKey()}, and after a crash any of them may come again, alone or in another
+     * batch.
+     *
+     * <p>When only the first {@code k} messages were applied, throw the failure
+     * {@link DeliveryException#afterDelivering with their results}: the hub records those {@code k} as delivered
+     * and retries from the first one that was not. The default delivers one by one and does exactly that.
+     *
+     * @throws DeliveryException classified as retryable or permanent, with the results of the applied prefix
+     */
+    default List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
+        List<DeskResult> results = new ArrayList<>(batch.size());
+        for (DeskDelivery delivery : batch) {
+            try {
+                results.add(deliver(delivery));
+            } catch (DeliveryException e) {
+                throw results.isEmpty() ? e : e.afterDelivering(results);
+            }
+        }
+        return results;
+    }
 }

@@ -31,8 +31,7 @@ final class ChannelReports {
         var id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?", instanceId,
                 Columns.key(note.channelMessageId()));
         if (id.isEmpty()) {
-            id = Sql.string(c, "SELECT message_id FROM deliveries WHERE target_instance = ? AND kind = 'CHANNEL' "
-                    + "AND result_ref = ?", instanceId, Columns.key(note.channelMessageId()));
+            id = Outbox.messageSentAs(c, instanceId, note.channelMessageId());
         }
         if (id.isEmpty()) {
             // The key's tail names the customer (a WhatsApp id is a phone number): only its kind is kept.

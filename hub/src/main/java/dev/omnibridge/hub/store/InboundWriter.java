@@ -219,19 +219,13 @@ public final class InboundWriter {
         return true;
     }
 
-    /**
-     * Whether the item was stored before, or is what the hub itself sent to this instance (a {@code kind} delivery).
-     * One statement for both checks, because it runs for every message on the writer's thread.
-     */
+    /** Whether the item was stored before, or is what the hub itself sent to this instance (a {@code kind} delivery). */
     private static Seen seenBefore(Connection c, String instanceId, String sourceId, DeliveryTask.TargetKind kind)
             throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT EXISTS (SELECT 1 FROM messages WHERE source_instance = ? "
-                + "AND source_id = ?), EXISTS (SELECT 1 FROM deliveries WHERE target_instance = ? AND result_ref = ? "
-                + "AND kind = ?)", instanceId, Columns.key(sourceId), instanceId, Columns.key(sourceId), kind);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1) ? Seen.STORED : rs.getBoolean(2) ? Seen.SENT_BY_HUB : Seen.NEW;
+        if (exists(c, instanceId, sourceId)) {
+            return Seen.STORED;
         }
+        return Outbox.sentByHub(c, instanceId, List.of(sourceId), kind).isEmpty() ? Seen.NEW : Seen.SENT_BY_HUB;
     }
 
     /** Returns the reply as an item to set aside when no conversation is linked to its ticket, else null. */
@@ -262,7 +256,7 @@ public final class InboundWriter {
         if (DeskDelivered.toCustomer(r, conv.customer())) {
             // The desk emailed this answer to the customer's own address: sending it again would answer twice. The
             // row says so in the conversation's history; nothing is scheduled for it.
-            insertDelivery(c, reply, conv.channel().instanceId(), DeliveryTask.TargetKind.CHANNEL,
+            Outbox.addFinished(c, reply, conv.channel().instanceId(), DeliveryTask.TargetKind.CHANNEL,
                     DeskDelivered.STATUS, now);
             LOG.info("Instance {}: reply {} on ticket {} was emailed to the customer by the desk; stored, not sent "
                     + "through {} again", deskInstance, r.replyId(), r.ticketRef(), conv.channel().instanceId());
@@ -361,16 +355,7 @@ public final class InboundWriter {
 
     static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
                                        Instant now) throws SQLException {
-        return insertDelivery(c, m, target, kind, "PENDING", now);
-    }
-
-    private static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
-                                               String status, Instant now) throws SQLException {
-        long id = Sql.insertReturningKey(c, "INSERT INTO deliveries (message_id, conversation_id, target_instance, "
-                        + "kind, status, attempts, next_attempt_at, created_at, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)", m.id(), m.conversationId(), target, kind, status,
-                now, now, now);
-        return new DeliveryTask(id, m.id(), m.conversationId(), target, kind, 0, now, now);
+        return Outbox.addPending(c, List.of(new Outbox.NewDelivery(m, target, kind)), now).get(0);
     }
 
     private String conversation(Connection c, AfterCommit after, ChannelRef channel, String threadKey,

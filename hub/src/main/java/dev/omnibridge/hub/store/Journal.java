@@ -32,6 +32,16 @@ public final class Journal implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
     private StatementReuse connection; // writer thread only; null until the first group and after a failed one
+    private volatile IdleWork idleWork;
+
+    /**
+     * Housekeeping the writer does on its own connection when no unit is waiting, so that it never competes with a
+     * commit for the store (e.g. compacting the file). It must be short: a unit that arrives meanwhile waits for it.
+     */
+    @FunctionalInterface
+    public interface IdleWork {
+        void run(Connection connection) throws SQLException;
+    }
 
     public Journal(Database database) {
         this.database = database;
@@ -51,17 +61,29 @@ public final class Journal implements AutoCloseable {
         return future;
     }
 
+    /**
+     * Sets the writer's housekeeping: run whenever the queue is empty (after a group when nothing else waits, and
+     * every 200 ms while idle).
+     */
+    public void whenIdle(IdleWork work) {
+        this.idleWork = work;
+    }
+
     private void loop() {
         List<Pending<?>> group = new ArrayList<>(MAX_GROUP);
         while (running || !queue.isEmpty()) {
             try {
                 Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    runIdleWork();
                     continue;
                 }
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
                 commitGroup(group);
+                if (queue.isEmpty()) {
+                    runIdleWork();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -76,6 +98,19 @@ public final class Journal implements AutoCloseable {
             left.future().completeExceptionally(new SQLException("store is shutting down"));
         }
         discardConnection();
+    }
+
+    private void runIdleWork() {
+        IdleWork work = idleWork;
+        if (work == null || !running) {
+            return;
+        }
+        try {
+            work.run(writerConnection());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Store housekeeping failed: {}", e.getMessage());
+            discardConnection();
+        }
     }
 
     private Connection writerConnection() throws SQLException {
