@@ -24,6 +24,10 @@ import java.util.Optional;
  * <li>Associations v4: {@code GET /crm/v4/objects/{from}/{id}/associations/{to}}</li>
  * <li>Files: https://developers.hubspot.com/docs/api-reference/files-files-v3/guide (multipart file, folderPath,
  *     options)</li>
+ * <li>Batch create: {@code POST /crm/v3/objects/{type}/batch/create} with {@code inputs[]}, at most 100
+ *     (https://developers.hubspot.com/docs/api-reference/legacy/crm/activities/notes/batch/create-notes and
+ *     https://developers.hubspot.com/docs/api-reference/latest/crm/using-object-apis: "Limits", "Multi-status
+ *     errors for batch create requests")</li>
  * <li>Conversations: {@code GET /conversations/v3/conversations/threads/{threadId}[?association=TICKET]} and
  *     {@code .../threads/{threadId}/messages/{messageId}}</li>
  * </ul>
@@ -32,6 +36,12 @@ final class HubSpotApi {
     /** HubSpot-defined association type ids: ticket to contact, note to ticket. */
     static final int TICKET_TO_CONTACT = 16;
     static final int NOTE_TO_TICKET = 228;
+    /** Inputs one object batch request takes. */
+    static final int BATCH_LIMIT = 100;
+
+    /** One record of a batch create: its properties, the record it is associated with, and its trace id. */
+    record BatchInput(String traceId, ObjectNode properties, String toId, int associationTypeId) {
+    }
 
     private final DeskHttp http;
 
@@ -76,6 +86,29 @@ final class HubSpotApi {
 
     JsonNode create(String objectType, ObjectNode properties, String toId, int associationTypeId)
             throws DeskApiException, InterruptedException {
+        return http.post("/crm/v3/objects/" + objectType, input(properties, toId, associationTypeId)).body();
+    }
+
+    /**
+     * Creates up to {@link #BATCH_LIMIT} records in one request. Each input carries a unique
+     * {@code objectWriteTraceId}, which turns on HubSpot's multi-status answer: inputs that fail are listed in
+     * {@code errors[]} (with {@code context.objectWriteTraceId}) while the others are created, answered 207. The
+     * answer's {@code results[]} are not in input order.
+     */
+    JsonNode batchCreate(String objectType, List<BatchInput> inputs) throws DeskApiException, InterruptedException {
+        if (inputs.size() > BATCH_LIMIT) {
+            throw new IllegalArgumentException("at most " + BATCH_LIMIT + " inputs per batch, not " + inputs.size());
+        }
+        ObjectNode body = DeskHttp.JSON.createObjectNode();
+        ArrayNode array = body.putArray("inputs");
+        for (BatchInput in : inputs) {
+            array.add(input(in.properties(), in.toId(), in.associationTypeId()).put("objectWriteTraceId",
+                    in.traceId()));
+        }
+        return http.post("/crm/v3/objects/" + objectType + "/batch/create", body).body();
+    }
+
+    private static ObjectNode input(ObjectNode properties, String toId, int associationTypeId) {
         ObjectNode body = DeskHttp.JSON.createObjectNode();
         body.set("properties", properties);
         if (toId != null) {
@@ -84,7 +117,7 @@ final class HubSpotApi {
             association.putArray("types").addObject().put("associationCategory", "HUBSPOT_DEFINED")
                     .put("associationTypeId", associationTypeId);
         }
-        return http.post("/crm/v3/objects/" + objectType, body).body();
+        return body;
     }
 
     JsonNode get(String objectType, String id, String... properties) throws DeskApiException, InterruptedException {

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One {@code hubspot} instance: {@link HubSpotDesk} out, signed webhooks through {@link HubSpotReplies} in. */
@@ -25,7 +26,8 @@ public final class HubSpotConnector implements DeskConnector {
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotConnector.class);
 
     /** Everything {@link #start} sets up, replaced as a whole. */
-    private record Running(String instanceId, HubSpotDesk desk, HubSpotReplies replies, HubSpotSignature signature) {
+    private record Running(String instanceId, HubSpotDesk desk, NoteBatch notes, HubSpotReplies replies,
+                           HubSpotSignature signature, int maxBatch) {
     }
 
     private final Clock clock;
@@ -56,9 +58,10 @@ public final class HubSpotConnector implements DeskConnector {
                     + "); check the private app token and its tickets scope" : "HubSpot is not reachable: "
                     + e.getMessage());
         }
-        running = new Running(context.instanceId(), new HubSpotDesk(api, s, context.attachments()),
+        HubSpotDesk desk = new HubSpotDesk(api, s, context.attachments());
+        running = new Running(context.instanceId(), desk, new NoteBatch(api, desk),
                 new HubSpotReplies(api, s, context.attachments()),
-                new HubSpotSignature(s.clientSecret().reveal(), s.webhookUrl(), clock));
+                new HubSpotSignature(s.clientSecret().reveal(), s.webhookUrl(), clock), s.maxBatch());
         LOG.info("{}: hubspot started ({}); webhooks are signed for {}", context.instanceId(), s.baseUrl(),
                 s.webhookUrl());
     }
@@ -72,6 +75,43 @@ public final class HubSpotConnector implements DeskConnector {
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
         return DeskCalls.deliver(r.instanceId(), delivery, () -> r.desk().deliver(delivery));
+    }
+
+    /** The instance's {@code maxBatch} (HubSpot takes up to 100 inputs per batch create); 1 while not running. */
+    @Override
+    public int maxBatch() {
+        Running r = running;
+        return r == null ? 1 : r.maxBatch();
+    }
+
+    /**
+     * Follow-ups of one ticket as one notes batch create (one request against the pacer, however many notes). The
+     * results of the notes HubSpot made before the first one it did not make go with the failure.
+     */
+    @Override
+    public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        String ticket = batch.get(0).ticketRef();
+        if (batch.size() == 1 || batch.stream().anyMatch(d -> d.opensTicket() || !d.ticketRef().equals(ticket))) {
+            // Outside the hub's promise (one existing ticket): one at a time is always right.
+            return DeskConnector.super.deliverAll(batch);
+        }
+        List<DeskResult> applied = new ArrayList<>();
+        try {
+            r.notes().deliver(batch, applied);
+            LOG.debug("{}: conversation {} -> ticket {}: {} notes in one batch", r.instanceId(),
+                    batch.get(0).conversation().id(), ticket, applied.size());
+            return applied;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {} of {} notes added, then: {}", r.instanceId(),
+                    batch.get(0).conversation().id(), applied.size(), batch.size(), e.getMessage());
+            DeliveryException failure = e.toDelivery();
+            throw applied.isEmpty() ? failure : failure.afterDelivering(applied);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            DeliveryException failure = DeliveryException.retryable("interrupted while talking to the desk", e);
+            throw applied.isEmpty() ? failure : failure.afterDelivering(applied);
+        }
     }
 
     @Override

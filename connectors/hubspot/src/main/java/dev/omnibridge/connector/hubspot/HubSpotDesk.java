@@ -10,7 +10,9 @@ import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -103,17 +105,41 @@ final class HubSpotDesk {
     }
 
     /** The note for this delivery: found by its reference line, else created with the files uploaded. */
-    private String ensureNote(String ticketId, DeskDelivery d, String heading)
+    String ensureNote(String ticketId, DeskDelivery d, String heading) throws DeskApiException, InterruptedException {
+        String existing = notesByMarker(ticketId, List.of(d)).get(HubSpotPayloads.marker(d));
+        if (existing != null) {
+            return existing;
+        }
+        return api.create("notes", payloads.note(d, heading, uploadFiles(d)), ticketId, HubSpotApi.NOTE_TO_TICKET)
+                .path("id").asText();
+    }
+
+    /**
+     * The ticket's notes made for these deliveries, by reference line ({@link HubSpotPayloads#marker}) to note id:
+     * one listing of the ticket's note associations and batch reads of their bodies, whatever the number of
+     * deliveries.
+     */
+    Map<String, String> notesByMarker(String ticketId, List<DeskDelivery> deliveries)
             throws DeskApiException, InterruptedException {
-        String marker = HubSpotPayloads.marker(d);
+        Map<String, String> found = new HashMap<>();
         List<String> noteIds = api.noteIdsOfTicket(ticketId);
-        if (!noteIds.isEmpty()) {
-            for (JsonNode note : api.readNotes(noteIds, "hs_note_body")) {
-                if (note.at("/properties/hs_note_body").asText("").contains(marker)) {
-                    return note.path("id").asText();
+        if (noteIds.isEmpty()) {
+            return found;
+        }
+        for (JsonNode note : api.readNotes(noteIds, "hs_note_body")) {
+            String body = note.at("/properties/hs_note_body").asText("");
+            for (DeskDelivery d : deliveries) {
+                String marker = HubSpotPayloads.marker(d);
+                if (!found.containsKey(marker) && body.contains(marker)) {
+                    found.put(marker, note.path("id").asText());
                 }
             }
         }
+        return found;
+    }
+
+    /** Uploads the delivery's stored files to the File Manager; their ids, for the note's hs_attachment_ids. */
+    List<String> uploadFiles(DeskDelivery d) throws DeskApiException, InterruptedException {
         List<String> fileIds = new ArrayList<>();
         for (Attachment a : d.message().attachments()) {
             if (StoredFiles.isStored(a)) {
@@ -121,7 +147,10 @@ final class HubSpotDesk {
                 fileIds.add(api.uploadFile(settings.fileFolder(), a.fileName(), a.mediaType(), bytes));
             }
         }
-        return api.create("notes", payloads.note(d, heading, fileIds), ticketId, HubSpotApi.NOTE_TO_TICKET)
-                .path("id").asText();
+        return fileIds;
+    }
+
+    HubSpotPayloads payloads() {
+        return payloads;
     }
 }

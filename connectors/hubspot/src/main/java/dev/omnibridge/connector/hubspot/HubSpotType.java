@@ -71,7 +71,12 @@ public final class HubSpotType implements ConnectorType {
                         .validatedBy(HubSpotType::positive).describedAs("HTTP timeout for HubSpot calls"))
                 .define(Setting.of(HubSpotSettings.MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(20_971_520L)
                         .validatedBy(Validator.range(1, 2_000_000_000L))
-                        .describedAs("largest file uploaded to or downloaded from HubSpot"));
+                        .describedAs("largest file uploaded to or downloaded from HubSpot"))
+                // HubSpot's object batch endpoints take at most 100 inputs per request ("Using object APIs", Limits).
+                .define(Setting.of(HubSpotSettings.MAX_BATCH, SettingType.INT).withDefault(HubSpotApi.BATCH_LIMIT)
+                        .validatedBy(Validator.range(1, HubSpotApi.BATCH_LIMIT))
+                        .describedAs("most follow-up messages of one ticket created as notes in one batch request "
+                                + "(POST /crm/v3/objects/notes/batch/create, at most 100); 1 = one request per note"));
     }
 
     @Override
