@@ -12,6 +12,7 @@ import dev.omnibridge.spi.DeskResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -152,13 +153,47 @@ final class CaseWriter {
 
     /** The comment made for this delivery, found by its marker, or a new one. */
     private String comment(DeskDelivery d, String caseId) throws DeskApiException, InterruptedException {
-        String marker = CasePayloads.marker(d);
-        for (JsonNode c : api.query("SELECT Id, CommentBody FROM CaseComment WHERE ParentId = " + Soql.quote(caseId)
-                + " AND CreatedById = " + Soql.quote(api.userId()) + " ORDER BY CreatedDate DESC LIMIT 100")) {
-            if (c.path("CommentBody").asText("").contains(marker)) {
-                return c.path("Id").asText();
-            }
+        String existing = commentsByMarker(caseId, List.of(d)).get(CasePayloads.marker(d));
+        if (existing != null) {
+            return existing;
         }
         return api.data("POST", "/sobjects/CaseComment", payloads.comment(d, caseId)).body().path("id").asText(null);
+    }
+
+    /**
+     * The integration user's latest comments on the case that carry these deliveries' markers, marker to comment
+     * id: one query. It reads as many of the latest comments as one batch can have made ({@code maxBatch}, at
+     * least 100): a repeated delivery's comment is among them, since one conversation's messages go one after the
+     * other, so nothing newer of this user's can be on the case before the repeat is recorded.
+     */
+    Map<String, String> commentsByMarker(String caseId, List<DeskDelivery> deliveries)
+            throws DeskApiException, InterruptedException {
+        Map<String, String> found = new HashMap<>();
+        int latest = Math.max(100, settings.commentsPerRequest());
+        for (JsonNode c : api.query("SELECT Id, CommentBody FROM CaseComment WHERE ParentId = " + Soql.quote(caseId)
+                + " AND CreatedById = " + Soql.quote(api.userId()) + " ORDER BY CreatedDate DESC LIMIT " + latest)) {
+            String body = c.path("CommentBody").asText("");
+            for (DeskDelivery d : deliveries) {
+                String marker = CasePayloads.marker(d);
+                if (!found.containsKey(marker) && body.contains(marker)) {
+                    found.put(marker, c.path("Id").asText());
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Whether the delivery has files to upload as ContentVersions. */
+    static boolean hasFiles(DeskDelivery d) {
+        return d.message().attachments().stream().anyMatch(StoredFiles::isStored);
+    }
+
+    /** The delivery's files, each uploaded once (package-private for {@link CommentBatch}). */
+    void uploadFilesOf(DeskDelivery d) throws DeskApiException, InterruptedException {
+        uploadFiles(d, d.ticketRef());
+    }
+
+    CasePayloads payloads() {
+        return payloads;
     }
 }

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +35,7 @@ public final class SalesforceConnector implements DeskConnector {
 
     /** Everything {@link #start} sets up, replaced as a whole. */
     private record Running(ConnectorContext context, SalesforceSettings settings, CaseWriter writer,
-                           ReplyPoller poller, Optional<PollHint> hint, Instant startedAt,
+                           CommentBatch comments, ReplyPoller poller, Optional<PollHint> hint, Instant startedAt,
                            ScheduledExecutorService scheduler, ApiBudget budget) {
     }
 
@@ -90,7 +92,8 @@ public final class SalesforceConnector implements DeskConnector {
             t.setDaemon(true);
             return t;
         });
-        Running r = new Running(context, settings, new CaseWriter(api, settings, context.attachments()), poller,
+        CaseWriter writer = new CaseWriter(api, settings, context.attachments());
+        Running r = new Running(context, settings, writer, new CommentBatch(api, writer), poller,
                 settings.webhookSecret().map(s -> new PollHint(s, settings.webhookTolerance())),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler, budget);
         running = r;
@@ -114,6 +117,48 @@ public final class SalesforceConnector implements DeskConnector {
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
         return DeskCalls.deliver(r.context().instanceId(), delivery, () -> r.writer().deliver(delivery));
+    }
+
+    /**
+     * The instance's {@code maxBatch} (one sObject Collections request takes up to 200 records); 1 with an
+     * {@code apiVersion} before 42.0, which has no sObject Collections, and while not running.
+     */
+    @Override
+    public int maxBatch() {
+        Running r = running;
+        return r == null ? 1 : r.settings().commentsPerRequest();
+    }
+
+    /**
+     * Follow-ups of one Case as CaseComments made by one sObject Collections request (one call against the pacer and
+     * the org's daily API budget). The results of the comments made before the first refused one go with the
+     * failure; nothing after it is made.
+     */
+    @Override
+    public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        String caseId = batch.get(0).ticketRef();
+        if (batch.size() == 1 || !r.settings().hasCollections()
+                || batch.stream().anyMatch(d -> d.opensTicket() || !d.ticketRef().equals(caseId))) {
+            // Outside the hub's promise (one existing case), or no collections: one at a time is always right.
+            return DeskConnector.super.deliverAll(batch);
+        }
+        List<DeskResult> applied = new ArrayList<>();
+        try {
+            r.comments().deliver(batch, applied);
+            LOG.debug("{}: conversation {} -> Case {}: {} comments in one request", r.context().instanceId(),
+                    batch.get(0).conversation().id(), caseId, applied.size());
+            return applied;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {} of {} comments added, then: {}", r.context().instanceId(),
+                    batch.get(0).conversation().id(), applied.size(), batch.size(), e.getMessage());
+            DeliveryException failure = e.toDelivery();
+            throw applied.isEmpty() ? failure : failure.afterDelivering(applied);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            DeliveryException failure = DeliveryException.retryable("interrupted while talking to the desk", e);
+            throw applied.isEmpty() ? failure : failure.afterDelivering(applied);
+        }
     }
 
     @Override

@@ -13,7 +13,7 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                           String urgentPriority, Optional<String> tagsField, int requestsPerMinute, Duration timeout,
                           long maxAttachmentBytes, Duration pollInterval, Optional<Secret> webhookSecret,
                           Duration webhookTolerance, boolean allowDuplicateContacts, String phoneRegion,
-                          boolean contactEmails, Duration replyOverlap, int apiReservePercent) {
+                          boolean contactEmails, Duration replyOverlap, int apiReservePercent, int maxBatch) {
 
     static SalesforceSettings from(Settings s) {
         return new SalesforceSettings(s.url(SalesforceType.BASE_URL), s.string(SalesforceType.CLIENT_ID),
@@ -27,6 +27,23 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                         ? s.secret(SalesforceType.WEBHOOK_SECRET) : null),
                 s.duration(SalesforceType.WEBHOOK_TOLERANCE), s.bool(SalesforceType.ALLOW_DUPLICATE_CONTACTS),
                 s.string(SalesforceType.PHONE_REGION), s.bool(SalesforceType.CONTACT_EMAILS),
-                s.duration(SalesforceType.REPLY_OVERLAP), s.integer(SalesforceType.API_RESERVE));
+                s.duration(SalesforceType.REPLY_OVERLAP), s.integer(SalesforceType.API_RESERVE),
+                s.integer(SalesforceType.MAX_BATCH));
+    }
+
+    /** sObject Collections (one request for many records) exist from API version 42.0. */
+    boolean hasCollections() {
+        String v = apiVersion.startsWith("v") ? apiVersion.substring(1) : apiVersion;
+        int dot = v.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? v : v.substring(0, dot)) >= 42;
+        } catch (NumberFormatException notAVersion) {
+            return false;
+        }
+    }
+
+    /** Follow-ups made into comments by one request: 1 without sObject Collections. */
+    int commentsPerRequest() {
+        return hasCollections() ? maxBatch : 1;
     }
 }

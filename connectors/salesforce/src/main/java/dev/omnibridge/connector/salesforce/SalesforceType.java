@@ -42,6 +42,9 @@ public final class SalesforceType implements ConnectorType {
     static final String PHONE_REGION = "phoneRegion";
     static final String CONTACT_EMAILS = "contactEmails";
     static final String REPLY_OVERLAP = "replyOverlap";
+    static final String MAX_BATCH = "maxBatch";
+    /** Records one sObject Collections request takes (REST API Developer Guide, "sObject Collections"). */
+    static final int COLLECTIONS_LIMIT = 200;
 
     /** Custom field API names: letters, digits and single underscores, ending in {@code __c}. */
     private static final Pattern CUSTOM_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*__c");
@@ -122,7 +125,12 @@ public final class SalesforceType implements ConnectorType {
                         .describedAs("how far behind the newest agent comment or email each poll starts again, so a "
                                 + "record a slow trigger or flow committed late is still read (re-read records are "
                                 + "sent once: the hub dedupes by record id)")
-                        .validatedBy(SalesforceType::overlap));
+                        .validatedBy(SalesforceType::overlap))
+                .define(Setting.of(MAX_BATCH, SettingType.INT).withDefault(COLLECTIONS_LIMIT)
+                        .describedAs("most follow-up messages of one Case made into CaseComments by one sObject "
+                                + "Collections request (POST /composite/sobjects, at most 200, one API request); "
+                                + "1 = one request per comment")
+                        .validatedBy(Validator.range(1, COLLECTIONS_LIMIT)));
     }
 
     @Override

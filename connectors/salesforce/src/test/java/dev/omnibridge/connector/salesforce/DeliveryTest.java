@@ -166,9 +166,11 @@ class DeliveryTest {
                 Fixtures.message("Any news?", Direction.INBOUND, Priority.NORMAL, List.of()), "omnibridge-msg-2-sf"));
 
         assertThat(result).isEqualTo(new DeskResult(CASE, "00aCOMMENT1"));
+        // As many of the latest comments as one batch (maxBatch, 200 by default) can have made: a single retry of
+        // a message of a lost batch answer must find its comment too.
         wm.verify(getRequestedFor(urlPathEqualTo(QUERY)).withQueryParam("q", equalTo(
                 "SELECT Id, CommentBody FROM CaseComment WHERE ParentId = '" + CASE + "' AND CreatedById = '" + ME
-                        + "' ORDER BY CreatedDate DESC LIMIT 100")));
+                        + "' ORDER BY CreatedDate DESC LIMIT 200")));
         wm.verify(postRequestedFor(urlEqualTo(DATA + "/sobjects/CaseComment")).withRequestBody(equalToJson(
                 "{\"ParentId\":\"" + CASE + "\",\"CommentBody\":\"Ann Lee via webhook-channel:\\nAny news?\\n\\n"
                         + "[omnibridge:omnibridge-msg-2-sf]\",\"IsPublished\":true,\"IsNotificationSelected\":false}")));
