@@ -239,4 +239,28 @@ class HubSpotBatchTest {
             assertThat(problems).extracting(Object::toString).anySatisfy(p -> assertThat(p).contains("maxBatch"));
         }
     }
+
+    @Test
+    void aFileThatCannotBeUploadedFailsItsOwnMessageAfterTheNotesBeforeItAreMade() {
+        Fixture f = new Fixture(api);
+        var file = f.stored("receipt.pdf", "application/pdf", "%PDF-1.4");
+        api.stubFor(get(urlEqualTo(NOTES_OF_TICKET)).willReturn(json(200, "{\"results\":[]}")));
+        api.stubFor(post(urlEqualTo("/files/v3/files")).willReturn(json(400,
+                "{\"status\":\"error\",\"message\":\"File type not allowed\",\"category\":\"VALIDATION_ERROR\"}")));
+        api.stubFor(post(urlEqualTo(BATCH_CREATE)).willReturn(json(201,
+                "{\"status\":\"COMPLETE\",\"results\":[" + created("n-1", "key-1") + "]}")));
+        List<DeskDelivery> batch = List.of(followUp("first", "key-1", "2026-01-05T10:00:01Z"),
+                Fixture.delivery(Fixture.message("receipt").attachments(List.of(file)).build(), Fixture.ann(),
+                        "conv-1", "9001", "key-2"), followUp("third", "key-3", "2026-01-05T10:00:03Z"));
+
+        assertThatThrownBy(() -> f.connector.deliverAll(batch)).isInstanceOfSatisfying(DeliveryException.class, e -> {
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(e.getMessage()).contains("/files/v3/files");
+            assertThat(e.delivered()).containsExactly(new DeskResult("9001", "n-1"));
+        });
+        api.verify(1, postRequestedFor(urlEqualTo(BATCH_CREATE)));
+        api.verify(postRequestedFor(urlEqualTo(BATCH_CREATE))
+                .withRequestBody(matchingJsonPath("$.inputs[0].objectWriteTraceId", equalTo("key-1")))
+                .withRequestBody(matchingJsonPath("$.inputs[1]", absent())));
+    }
 }

@@ -247,4 +247,34 @@ class CommentBatchTest {
                 "SELECT Id, CommentBody FROM CaseComment WHERE ParentId = '" + CASE + "' AND CreatedById = '" + ME
                         + "' ORDER BY CreatedDate DESC LIMIT 200")));
     }
+
+    @Test
+    void aMessageWithFilesHasThemUploadedAfterTheCommentsBeforeItAndBeforeItsOwnComment() throws Exception {
+        Fixtures.stubToken(wm);
+        var ctx = Fixtures.context(Fixtures.settings(wm));
+        connector = new SalesforceConnector();
+        connector.start(ctx);
+        var file = ctx.attachments().store("receipt.pdf", "application/pdf",
+                new java.io.ByteArrayInputStream("%PDF-1.4".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 1000);
+        Fixtures.stubQuery(wm, "FROM CaseComment WHERE ParentId", "");
+        Fixtures.stubQuery(wm, "FROM ContentVersion WHERE FirstPublishLocationId", "");
+        wm.stubFor(post(urlEqualTo(DATA + "/sobjects/ContentVersion"))
+                .willReturn(json(201, "{\"id\":\"068NEW\",\"success\":true,\"errors\":[]}")));
+        wm.stubFor(post(urlEqualTo(COLLECTIONS)).withRequestBody(containing("[omnibridge:k-1]"))
+                .willReturn(json(200, "[" + saved("00a1") + "]")));
+        wm.stubFor(post(urlEqualTo(COLLECTIONS)).withRequestBody(containing("[omnibridge:k-2]"))
+                .willReturn(json(200, "[" + saved("00a2") + "," + saved("00a3") + "]")));
+        List<DeskDelivery> batch = List.of(followUp("first", "k-1"), Fixtures.followUp(Fixtures.message("receipt",
+                Direction.INBOUND, Priority.NORMAL, List.of(file)), "k-2"), followUp("third", "k-3"));
+
+        assertThat(connector.deliverAll(batch)).extracting(DeskResult::itemId).containsExactly("00a1", "00a2", "00a3");
+
+        List<String> posts = new java.util.ArrayList<>();
+        for (var event : wm.getAllServeEvents()) {
+            if (event.getRequest().getMethod().getName().equals("POST") && event.getRequest().getUrl().startsWith(DATA)) {
+                posts.add(0, event.getRequest().getUrl());
+            }
+        }
+        assertThat(posts).containsExactly(COLLECTIONS, DATA + "/sobjects/ContentVersion", COLLECTIONS);
+    }
 }
