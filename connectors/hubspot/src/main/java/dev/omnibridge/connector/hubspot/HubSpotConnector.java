@@ -92,8 +92,9 @@ public final class HubSpotConnector implements DeskConnector {
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
         String ticket = batch.get(0).ticketRef();
-        if (batch.size() == 1 || batch.stream().anyMatch(d -> d.opensTicket() || !d.ticketRef().equals(ticket))) {
-            // Outside the hub's promise (one existing ticket): one at a time is always right.
+        if (batch.size() == 1 || batch.size() > r.maxBatch()
+                || batch.stream().anyMatch(d -> d.opensTicket() || !d.ticketRef().equals(ticket))) {
+            // Outside the hub's promise (one existing ticket, at most maxBatch): one at a time is always right.
             return DeskConnector.super.deliverAll(batch);
         }
         List<DeskResult> applied = new ArrayList<>();

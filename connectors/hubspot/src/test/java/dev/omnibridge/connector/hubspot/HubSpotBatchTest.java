@@ -263,4 +263,18 @@ class HubSpotBatchTest {
                 .withRequestBody(matchingJsonPath("$.inputs[0].objectWriteTraceId", equalTo("key-1")))
                 .withRequestBody(matchingJsonPath("$.inputs[1]", absent())));
     }
+
+    @Test
+    void withMaxBatchOneABatchIsStillOneNoteCreatePerMessage() {
+        Fixture f = new Fixture(api, Map.of("maxBatch", 1));
+        api.stubFor(get(urlEqualTo(NOTES_OF_TICKET)).willReturn(json(200, "{\"results\":[]}")));
+        for (String n : new String[]{"1", "2", "3"}) {
+            api.stubFor(post(urlEqualTo("/crm/v3/objects/notes")).withRequestBody(containing("omnibridge-ref: key-" + n))
+                    .willReturn(json(201, "{\"id\":\"n-" + n + "\"}")));
+        }
+
+        assertThat(f.connector.deliverAll(three())).extracting(DeskResult::itemId).containsExactly("n-1", "n-2", "n-3");
+        api.verify(0, postRequestedFor(urlEqualTo(BATCH_CREATE)));
+        api.verify(3, postRequestedFor(urlEqualTo("/crm/v3/objects/notes")));
+    }
 }

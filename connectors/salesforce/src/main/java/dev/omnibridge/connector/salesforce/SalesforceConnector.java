@@ -138,9 +138,9 @@ public final class SalesforceConnector implements DeskConnector {
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
         String caseId = batch.get(0).ticketRef();
-        if (batch.size() == 1 || !r.settings().hasCollections()
+        if (batch.size() == 1 || batch.size() > r.settings().commentsPerRequest()
                 || batch.stream().anyMatch(d -> d.opensTicket() || !d.ticketRef().equals(caseId))) {
-            // Outside the hub's promise (one existing case), or no collections: one at a time is always right.
+            // Outside the hub's promise (one existing case, at most maxBatch; 1 without collections): one at a time.
             return DeskConnector.super.deliverAll(batch);
         }
         List<DeskResult> applied = new ArrayList<>();

@@ -277,4 +277,18 @@ class CommentBatchTest {
         }
         assertThat(posts).containsExactly(COLLECTIONS, DATA + "/sobjects/ContentVersion", COLLECTIONS);
     }
+
+    @Test
+    void withMaxBatchOneABatchIsStillOneCommentRequestPerMessage() throws Exception {
+        connector = Fixtures.started(wm, Map.of("maxBatch", 1));
+        Fixtures.stubQuery(wm, "FROM CaseComment WHERE ParentId", "");
+        for (String n : new String[]{"1", "2", "3"}) {
+            wm.stubFor(post(urlEqualTo(DATA + "/sobjects/CaseComment")).withRequestBody(containing("[omnibridge:k-" + n))
+                    .willReturn(json(201, saved("00a" + n))));
+        }
+
+        assertThat(connector.deliverAll(three())).extracting(DeskResult::itemId).containsExactly("00a1", "00a2", "00a3");
+        wm.verify(exactly(0), postRequestedFor(urlEqualTo(COLLECTIONS)));
+        wm.verify(exactly(3), postRequestedFor(urlEqualTo(DATA + "/sobjects/CaseComment")));
+    }
 }
