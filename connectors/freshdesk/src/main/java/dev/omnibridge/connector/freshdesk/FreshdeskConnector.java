@@ -30,7 +30,7 @@ import java.util.List;
 /**
  * One {@code freshdesk} instance. Out: a conversation's first message becomes a ticket (requester found or created,
  * hub conversation id in a custom field), later ones public incoming notes by the requester, internal ones private
- * notes. Freshdesk has no idempotency key, so each creation is preceded by a look-up of what a lost answer may have
+ * notes; several waiting follow-ups of a ticket ({@link #deliverAll}) share one note. Freshdesk has no idempotency key, so each creation is preceded by a look-up of what a lost answer may have
  * created. In: an automation webhook names a ticket; its replies and status are re-read through the API.
  */
 public final class FreshdeskConnector implements DeskConnector {
@@ -220,6 +220,9 @@ public final class FreshdeskConnector implements DeskConnector {
      */
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
+        if (!oneExistingTicket(batch)) {
+            return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
+        }
         Running r = DeliveryException.whileRunning(running);
         List<DeskResult> done = new ArrayList<>(batch.size());
         try {
@@ -234,6 +237,12 @@ public final class FreshdeskConnector implements DeskConnector {
         } catch (DeliveryException e) {
             throw afterPrefix(e, done);
         }
+    }
+
+    /** Whether the batch is what the hub promises: follow-ups of one existing ticket. */
+    private static boolean oneExistingTicket(List<DeskDelivery> batch) {
+        String ticket = batch.get(0).ticketRef();
+        return ticket != null && batch.stream().allMatch(d -> ticket.equals(d.ticketRef()));
     }
 
     private static DeliveryException afterPrefix(DeliveryException e, List<DeskResult> done) {

@@ -38,7 +38,8 @@ import java.util.Map;
  * phone and the hub contact id as external_id) and a ticket (Idempotency-Key, external_id = hub conversation id);
  * later messages become comments authored by the requester, internal ones private notes by the API user. Each
  * update carries the hub message ids in its audit metadata, which is looked up before posting so a retry never
- * posts twice. While a ticket's per-ticket update budget runs low, pending customer messages are posted together.
+ * posts twice. Several waiting follow-ups of a ticket ({@link #deliverAll}) go as one update carrying one comment, and
+ * while a ticket's per-ticket update budget runs low, pending customer messages are posted together the same way.
  * Agents' replies come back through a signed webhook fired by a trigger; the comments are re-read through the API.
  */
 public final class ZendeskConnector implements DeskConnector {
@@ -153,6 +154,9 @@ public final class ZendeskConnector implements DeskConnector {
      */
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
+        if (!oneExistingTicket(batch)) {
+            return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
+        }
         Running r = DeliveryException.whileRunning(running);
         List<DeskResult> done = new ArrayList<>(batch.size());
         try {
@@ -167,6 +171,12 @@ public final class ZendeskConnector implements DeskConnector {
         } catch (DeliveryException e) {
             throw afterPrefix(e, done);
         }
+    }
+
+    /** Whether the batch is what the hub promises: follow-ups of one existing ticket. */
+    private static boolean oneExistingTicket(List<DeskDelivery> batch) {
+        String ticket = batch.get(0).ticketRef();
+        return ticket != null && batch.stream().allMatch(d -> ticket.equals(d.ticketRef()));
     }
 
     private static DeliveryException afterPrefix(DeliveryException e, List<DeskResult> done) {
