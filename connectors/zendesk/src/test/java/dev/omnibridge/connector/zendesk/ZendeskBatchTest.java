@@ -61,6 +61,7 @@ class ZendeskBatchTest {
         zd.stubFor(post("/api/v2/users/create_or_update").willReturn(
                 okJson("{\"user\":{\"id\":501,\"name\":\"Ann Example\",\"role\":\"end-user\"}}")));
         Map<String, Object> settings = new HashMap<>(Fixture.settings(zd.baseUrl()));
+        settings.put("timeout", "30s");   // the first call of the class meets a cold WireMock on a busy machine
         settings.putAll(extra);
         ctx = Fixture.context(settings);
         ZendeskConnector connector = new ZendeskConnector();
@@ -263,5 +264,34 @@ class ZendeskBatchTest {
         List<dev.omnibridge.config.ConfigProblem> problems = new java.util.ArrayList<>();
         new ZendeskType().config().parse("zd", tooFew, problems);
         assertThat(problems).extracting(dev.omnibridge.config.ConfigProblem::key).containsExactly("messagesPerComment");
+    }
+
+    @Test
+    void aBatchForATicketClosedMeanwhileOpensOneFollowUpTicketCarryingTheMessagesAsOneComment() throws Exception {
+        ZendeskConnector connector = started(Map.of());
+        audits("{\"audits\":[]}");
+        zd.stubFor(put("/api/v2/tickets/77").willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"RecordInvalid\",\"description\":\"Record validation errors\","
+                        + "\"details\":{\"status\":[{\"description\":\"Status: closed prevents ticket update\"}]}}")));
+        zd.stubFor(get("/api/v2/tickets/77").willReturn(okJson("{\"ticket\":{\"id\":77,\"status\":\"closed\"}}")));
+        zd.stubFor(get(urlPathEqualTo("/api/v2/tickets")).willReturn(okJson(
+                "{\"tickets\":[{\"id\":77,\"external_id\":\"conv-1\",\"status\":\"closed\"}],\"count\":1}")));
+        zd.stubFor(post("/api/v2/tickets").willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"ticket\":{\"id\":78,\"status\":\"new\"},"
+                        + "\"audit\":{\"events\":[{\"id\":9150,\"type\":\"Comment\"}]}}")));
+
+        List<DeskResult> results = connector.deliverAll(onTicket77(message("m1", "It broke", 0),
+                message("m2", "again", 5)));
+
+        assertThat(results).containsExactly(new DeskResult("78", "9150"), new DeskResult("78", "9150"));
+        List<LoggedRequest> creates = zd.findAll(postRequestedFor(urlEqualTo("/api/v2/tickets")));
+        assertThat(creates).hasSize(1);
+        JsonNode ticket = JSON.readTree(creates.get(0).getBodyAsString()).path("ticket");
+        assertThat(ticket.path("via_followup_source_id").asLong()).isEqualTo(77);
+        assertThat(ticket.at("/metadata/omnibridge_message_ids").asText()).isEqualTo("m1,m2");
+        assertThat(ticket.at("/comment/body").asText()).isEqualTo(
+                "[2025-03-01 10:15:00 UTC] Ann\nIt broke\n\n[2025-03-01 10:15:05 UTC] Ann\nagain");
     }
 }
