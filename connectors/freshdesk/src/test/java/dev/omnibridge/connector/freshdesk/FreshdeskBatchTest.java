@@ -56,7 +56,6 @@ class FreshdeskBatchTest {
     private FreshdeskConnector started(Map<String, Object> extra) throws Exception {
         api.stubFor(get("/api/v2/agents/me").willReturn(okJson("{\"id\":1,\"contact\":{\"name\":\"Bot\"}}")));
         Map<String, Object> settings = new HashMap<>(Fixture.settings(api.baseUrl()));
-        settings.put("timeout", "30s");   // the first call of the class meets a cold WireMock on a busy machine
         settings.putAll(extra);
         ctx = new FakeConnectorContext("fd", new FreshdeskType().config(), settings);
         FreshdeskConnector c = new FreshdeskConnector();

@@ -61,7 +61,6 @@ class ZendeskBatchTest {
         zd.stubFor(post("/api/v2/users/create_or_update").willReturn(
                 okJson("{\"user\":{\"id\":501,\"name\":\"Ann Example\",\"role\":\"end-user\"}}")));
         Map<String, Object> settings = new HashMap<>(Fixture.settings(zd.baseUrl()));
-        settings.put("timeout", "30s");   // the first call of the class meets a cold WireMock on a busy machine
         settings.putAll(extra);
         ctx = Fixture.context(settings);
         ZendeskConnector connector = new ZendeskConnector();
