@@ -7,7 +7,11 @@ import dev.omnibridge.model.Contact;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeskDelivery;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +22,10 @@ import java.util.Set;
  */
 public final class TicketText {
     private static final int SUBJECT_LENGTH = 80;
+    private static final DateTimeFormatter HEADING_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'",
+            Locale.ROOT).withZone(ZoneOffset.UTC);
+    /** Between two messages' sections in one comment or note. */
+    public static final String BETWEEN_SECTIONS = "\n\n";
 
     private TicketText() {
     }
@@ -70,6 +78,34 @@ public final class TicketText {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * The line that opens a message's section when one desk comment carries several messages: when the customer
+     * wrote it (the channel's time, else the hub's) and who, e.g. {@code [2025-03-01 10:15:30 UTC] Ann}. The
+     * comment itself has one time and one author only, so without it agents could not tell the messages apart.
+     */
+    public static String heading(Message m) {
+        Instant at = m.channelTimestamp() != null ? m.channelTimestamp() : m.receivedAt();
+        String who = m.author() == null || m.author().displayName() == null || m.author().displayName().isBlank()
+                ? "" : " " + m.author().displayName().strip();
+        return (at == null ? "[time unknown]" : "[" + HEADING_TIME.format(at) + "]") + who;
+    }
+
+    /** A message's section in a combined comment: its {@link #heading} and the text the desk shows for it. */
+    public static String section(Message m, String text) {
+        return heading(m) + "\n" + text;
+    }
+
+    /**
+     * One comment's text for several messages, oldest first: each message's {@link #section} with its
+     * {@link #body}, separated by a blank line. One message alone is its plain {@link #body}, as when posted alone.
+     */
+    public static String combined(List<Message> messages) {
+        if (messages.size() == 1) {
+            return body(messages.get(0));
+        }
+        return String.join(BETWEEN_SECTIONS, messages.stream().map(m -> section(m, body(m))).toList());
     }
 
     public static Optional<String> email(Contact c) {

@@ -79,4 +79,22 @@ class TicketTextTest {
         assertThat(TicketText.requesterName(delivery(message("hi").build(), new Contact("c-2", "Bo", List.of()))))
                 .isEqualTo("Bo");
     }
+
+    @Test
+    void severalMessagesInOneCommentEachOpenWithTheirTimeAndAuthorInOrder() {
+        Message first = message("Hello").author(Author.customer("Ann", Address.phone("+14155550123")))
+                .channelTimestamp(Instant.parse("2025-03-01T10:15:30Z")).receivedAt(Instant.parse("2025-03-01T10:15:31Z"))
+                .build();
+        Message second = message("").attachments(List.of(new Attachment("a.png", "image/png", 3, null,
+                URI.create("https://files.example/a.png")))).receivedAt(Instant.parse("2025-03-01T10:16:02Z")).build();
+
+        assertThat(TicketText.combined(List.of(first, second))).isEqualTo("""
+                [2025-03-01 10:15:30 UTC] Ann
+                Hello
+
+                [2025-03-01 10:16:02 UTC]
+                (file sent)
+                [file not attached: a.png, image/png]""");
+        assertThat(TicketText.combined(List.of(first))).as("one message alone is its plain body").isEqualTo("Hello");
+    }
 }

@@ -30,7 +30,7 @@ import java.util.List;
 /**
  * One {@code freshdesk} instance. Out: a conversation's first message becomes a ticket (requester found or created,
  * hub conversation id in a custom field), later ones public incoming notes by the requester, internal ones private
- * notes. Freshdesk has no idempotency key, so each creation is preceded by a look-up of what a lost answer may have
+ * notes; several waiting follow-ups of a ticket ({@link #deliverAll}) share one note. Freshdesk has no idempotency key, so each creation is preceded by a look-up of what a lost answer may have
  * created. In: an automation webhook names a ticket; its replies and status are re-read through the API.
  */
 public final class FreshdeskConnector implements DeskConnector {
@@ -39,7 +39,7 @@ public final class FreshdeskConnector implements DeskConnector {
     /** Everything {@link #start} sets up, replaced as a whole. */
     private record Running(String instanceId, FreshdeskApi api, Requesters requesters, ReplyReader replies,
                            WebhookHint hint, ConnectorContext context, String conversationIdField,
-                           long maxAttachmentBytes, RatePacer pacer) {
+                           long maxAttachmentBytes, RatePacer pacer, int perNote) {
     }
 
     private volatile Running running;
@@ -73,7 +73,7 @@ public final class FreshdeskConnector implements DeskConnector {
         WebhookHint hint = new WebhookHint(s.string(FreshdeskType.WEBHOOK_SECRET_HEADER),
                 s.secret(FreshdeskType.WEBHOOK_SECRET).reveal());
         running = new Running(context.instanceId(), api, new Requesters(api), reader, hint, context, field, maxBytes,
-                pacer);
+                pacer, s.integer(FreshdeskType.MESSAGES_PER_NOTE));
         LOG.info("{}: freshdesk started for {}; automation webhook URL {}", context.instanceId(), base.getHost(),
                 context.webhookUrl());
     }
@@ -139,33 +139,177 @@ public final class FreshdeskConnector implements DeskConnector {
     private record Files(String text, List<FreshdeskPayloads.Upload> uploads) {
     }
 
+    /**
+     * A message as it will be posted, before its files are read: its text (naming files too large to attach) and
+     * the stored files that fit, by their sizes, within maxAttachmentBytes each and Freshdesk's 20 MB together.
+     */
+    private record Planned(DeskDelivery delivery, String text, List<Attachment> files, long bytes) {
+        boolean internal() {
+            return delivery.message().direction() == Direction.INTERNAL;
+        }
+    }
+
     private static Files files(Running r, DeskDelivery d) {
+        return read(r, List.of(plan(r, d))).get(0);
+    }
+
+    private static Planned plan(Running r, DeskDelivery d) {
         StringBuilder text = new StringBuilder(TicketText.body(d.message()));
-        List<FreshdeskPayloads.Upload> uploads = new ArrayList<>();
+        List<Attachment> files = new ArrayList<>();
         long budget = FreshdeskType.FRESHDESK_ATTACHMENT_LIMIT;
         for (Attachment a : d.message().attachments()) {
             if (!StoredFiles.isStored(a)) {
                 continue;   // TicketText.body already names it
             }
-            long cap = Math.min(r.maxAttachmentBytes(), budget);
-            if (a.size() > cap) {
-                text.append("\n[file not attached: ").append(a.fileName()).append(", too large for Freshdesk]");
+            if (a.size() > Math.min(r.maxAttachmentBytes(), budget)) {
+                text.append(tooLarge(a));
                 continue;
             }
-            byte[] bytes;
-            try {
-                bytes = StoredFiles.read(r.context().attachments(), a, cap);
-            } catch (DeliveryException e) {
-                if (e.isRetryable()) {
-                    throw e;
-                }
-                text.append("\n[file not attached: ").append(a.fileName()).append(", too large for Freshdesk]");
-                continue;
-            }
-            budget -= bytes.length;
-            uploads.add(new FreshdeskPayloads.Upload(a.fileName(), a.mediaType(), bytes));
+            files.add(a);
+            budget -= a.size();
         }
-        return new Files(text.toString(), uploads);
+        return new Planned(d, text.toString(), files, FreshdeskType.FRESHDESK_ATTACHMENT_LIMIT - budget);
+    }
+
+    /**
+     * Reads the planned files of one note's messages, all of them together within Freshdesk's 20 MB; a file that
+     * turns out larger than it said is named in its message's text instead of failing the message.
+     */
+    private static List<Files> read(Running r, List<Planned> note) {
+        long budget = FreshdeskType.FRESHDESK_ATTACHMENT_LIMIT;
+        List<Files> read = new ArrayList<>(note.size());
+        for (Planned p : note) {
+            StringBuilder text = new StringBuilder(p.text());
+            List<FreshdeskPayloads.Upload> uploads = new ArrayList<>();
+            for (Attachment a : p.files()) {
+                byte[] bytes;
+                try {
+                    bytes = StoredFiles.read(r.context().attachments(), a, Math.min(r.maxAttachmentBytes(), budget));
+                } catch (DeliveryException e) {
+                    if (e.isRetryable()) {
+                        throw e;
+                    }
+                    text.append(tooLarge(a));
+                    continue;
+                }
+                budget -= bytes.length;
+                uploads.add(new FreshdeskPayloads.Upload(a.fileName(), a.mediaType(), bytes));
+            }
+            read.add(new Files(text.toString(), uploads));
+        }
+        return read;
+    }
+
+    private static String tooLarge(Attachment a) {
+        return "\n[file not attached: " + a.fileName() + ", too large for Freshdesk]";
+    }
+
+    /** {@code messagesPerNote}: the hub hands over that many waiting messages of a ticket at once. */
+    @Override
+    public int maxBatch() {
+        Running r = running;
+        return r == null ? 1 : r.perNote();
+    }
+
+    /**
+     * Several follow-ups of one ticket as few notes as possible: consecutive messages of the same kind (public
+     * customer messages, private internal ones) share one note, their sections in order, split only where the
+     * note's files would pass Freshdesk's 20 MB. The ticket and its conversations are read once for the batch;
+     * a message whose note is already there (its marker, or its text as described at
+     * {@link FreshdeskPayloads#isNoteFor}) is answered with that note and not posted again.
+     */
+    @Override
+    public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
+        if (!oneExistingTicket(batch)) {
+            return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
+        }
+        Running r = DeliveryException.whileRunning(running);
+        List<DeskResult> done = new ArrayList<>(batch.size());
+        try {
+            addNotes(r, batch, done);
+            return done;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {}", r.instanceId(), batch.get(0).conversation().id(), e.getMessage());
+            throw afterPrefix(e.toDelivery(), done);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw afterPrefix(DeliveryException.retryable("interrupted while talking to the desk", e), done);
+        } catch (DeliveryException e) {
+            throw afterPrefix(e, done);
+        }
+    }
+
+    /** Whether the batch is what the hub promises: follow-ups of one existing ticket. */
+    private static boolean oneExistingTicket(List<DeskDelivery> batch) {
+        String ticket = batch.get(0).ticketRef();
+        return ticket != null && batch.stream().allMatch(d -> ticket.equals(d.ticketRef()));
+    }
+
+    private static DeliveryException afterPrefix(DeliveryException e, List<DeskResult> done) {
+        return done.isEmpty() ? e : e.afterDelivering(List.copyOf(done));
+    }
+
+    private void addNotes(Running r, List<DeskDelivery> batch, List<DeskResult> done)
+            throws DeskApiException, InterruptedException {
+        String ticketId = batch.get(0).ticketRef();
+        List<Planned> planned = batch.stream().map(d -> plan(r, d)).toList();
+        Long requesterId = planned.stream().allMatch(Planned::internal) ? null
+                : r.api().ticket(ticketId).path("requester_id").asLong();
+        List<JsonNode> conversations = r.api().conversations(ticketId);
+        String[] existing = new String[planned.size()];
+        for (int i = 0; i < planned.size(); i++) {
+            Planned p = planned.get(i);
+            for (JsonNode c : conversations) {
+                if (FreshdeskPayloads.isNoteFor(c, p.delivery(), p.text(), p.internal(),
+                        p.internal() ? null : requesterId)) {
+                    existing[i] = c.path("id").asText();
+                    break;
+                }
+            }
+        }
+        int i = 0;
+        while (i < planned.size()) {
+            if (existing[i] != null) {
+                LOG.info("{}: ticket {} already has note {} for a message of this batch; not adding another",
+                        r.instanceId(), ticketId, existing[i]);
+                done.add(new DeskResult(ticketId, existing[i]));
+                i++;
+                continue;
+            }
+            List<Planned> note = oneNote(planned, existing, i, r.perNote());
+            List<Files> files = read(r, note);
+            List<DeskDelivery> ds = note.stream().map(Planned::delivery).toList();
+            List<String> texts = files.stream().map(Files::text).toList();
+            List<FreshdeskPayloads.Upload> uploads = files.stream().flatMap(f -> f.uploads().stream()).toList();
+            boolean internal = note.get(0).internal();
+            Long author = internal ? null : requesterId;
+            JsonNode created = uploads.isEmpty()
+                    ? r.api().addNote(ticketId, FreshdeskPayloads.note(ds, texts, internal, author))
+                    : r.api().addNote(ticketId, FreshdeskPayloads.noteForm(ds, texts, internal, author, uploads));
+            String noteId = Long.toString(FreshdeskApi.id(created, "POST notes"));
+            note.forEach(p -> done.add(new DeskResult(ticketId, noteId)));
+            i += note.size();
+        }
+    }
+
+    /**
+     * The messages from {@code from} on that one note carries: not yet on the ticket, all of one kind, at most
+     * {@code most}, their files together within Freshdesk's 20 MB per note.
+     */
+    private static List<Planned> oneNote(List<Planned> planned, String[] existing, int from, int most) {
+        List<Planned> note = new ArrayList<>();
+        long bytes = 0;
+        boolean internal = planned.get(from).internal();
+        for (int i = from; i < planned.size() && note.size() < most; i++) {
+            Planned p = planned.get(i);
+            if (existing[i] != null || p.internal() != internal
+                    || (!note.isEmpty() && bytes + p.bytes() > FreshdeskType.FRESHDESK_ATTACHMENT_LIMIT)) {
+                break;
+            }
+            note.add(p);
+            bytes += p.bytes();
+        }
+        return note;
     }
 
     @Override

@@ -89,7 +89,30 @@ final class FreshdeskPayloads {
 
     /** The note body: the escaped text and, hidden from readers, the delivery's marker. */
     static String noteBody(DeskDelivery d, String text) {
-        return "<div>" + html(text) + "</div><!-- " + marker(d) + " -->";
+        return noteBody(List.of(d), List.of(text));
+    }
+
+    /**
+     * One note for several messages of the ticket, oldest first: each message's section (time and author, then its
+     * text) and, hidden from readers, every delivery's marker, so that a later attempt at any of them finds it. One
+     * message alone is exactly the note it gets when delivered alone.
+     */
+    static String noteBody(List<DeskDelivery> ds, List<String> texts) {
+        StringBuilder b = new StringBuilder("<div>").append(html(combinedText(ds, texts))).append("</div>");
+        ds.forEach(d -> b.append("<!-- ").append(marker(d)).append(" -->"));
+        return b.toString();
+    }
+
+    /** The visible text of a note for these messages (their texts as the desk shows them). */
+    static String combinedText(List<DeskDelivery> ds, List<String> texts) {
+        if (ds.size() == 1) {
+            return texts.get(0);
+        }
+        List<String> sections = new java.util.ArrayList<>();
+        for (int i = 0; i < ds.size(); i++) {
+            sections.add(TicketText.section(ds.get(i).message(), texts.get(i)));
+        }
+        return String.join(TicketText.BETWEEN_SECTIONS, sections);
     }
 
     static ObjectNode ticket(DeskDelivery d, long requesterId, String field, String text) {
@@ -125,8 +148,13 @@ final class FreshdeskPayloads {
      * customer's), or an internal message as a private note by the API key's agent.
      */
     static ObjectNode note(DeskDelivery d, String text, boolean internal, Long requesterId) {
+        return note(List.of(d), List.of(text), internal, requesterId);
+    }
+
+    /** One note carrying several messages of the same kind, see {@link #noteBody(List, List)}. */
+    static ObjectNode note(List<DeskDelivery> ds, List<String> texts, boolean internal, Long requesterId) {
         ObjectNode n = DeskHttp.JSON.createObjectNode();
-        n.put("body", noteBody(d, text));
+        n.put("body", noteBody(ds, texts));
         n.put("private", internal);
         if (!internal) {
             n.put("incoming", true);
@@ -138,7 +166,12 @@ final class FreshdeskPayloads {
     }
 
     static Multipart noteForm(DeskDelivery d, String text, boolean internal, Long requesterId, List<Upload> files) {
-        ObjectNode n = note(d, text, internal, requesterId);
+        return noteForm(List.of(d), List.of(text), internal, requesterId, files);
+    }
+
+    static Multipart noteForm(List<DeskDelivery> ds, List<String> texts, boolean internal, Long requesterId,
+                              List<Upload> files) {
+        ObjectNode n = note(ds, texts, internal, requesterId);
         Multipart form = new Multipart().field("body", n.path("body").asText())
                 .field("private", Boolean.toString(internal));
         if (n.has("incoming")) {
@@ -153,8 +186,8 @@ final class FreshdeskPayloads {
 
     /**
      * Whether {@code conversation} is the note this delivery would add: it carries the marker, or (when Freshdesk's
-     * sanitiser dropped the comment) it has the same flags, author and text and was made after the message reached
-     * the hub.
+     * sanitiser dropped the comment) it has the same flags and author, was made after the message reached the hub,
+     * and its text is the message's text, or contains the message's section (a note that carried several messages).
      */
     static boolean isNoteFor(JsonNode conversation, DeskDelivery d, String text, boolean internal, Long requesterId) {
         if (conversation.path("body").asText("").contains(marker(d))) {
@@ -167,7 +200,8 @@ final class FreshdeskPayloads {
         if (!internal && requesterId != null && conversation.path("user_id").asLong(-1) != requesterId) {
             return false;
         }
-        if (!normalise(conversation.path("body_text").asText("")).equals(normalise(text))) {
+        String shown = normalise(conversation.path("body_text").asText(""));
+        if (!shown.equals(normalise(text)) && !shown.contains(normalise(TicketText.section(d.message(), text)))) {
             return false;
         }
         Instant created = instant(conversation.path("created_at").asText(null));

@@ -28,6 +28,7 @@ public final class FreshdeskType implements ConnectorType {
     static final String REQUESTS_PER_MINUTE = "requestsPerMinute";
     static final String TIMEOUT = "timeout";
     static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
+    static final String MESSAGES_PER_NOTE = "messagesPerNote";
 
     /** Freshdesk refuses more than 20 MB of attachments per ticket or note. */
     static final long FRESHDESK_ATTACHMENT_LIMIT = 20L * 1024 * 1024;
@@ -70,6 +71,11 @@ public final class FreshdeskType implements ConnectorType {
                                 + " set it to your plan's limit minus what other apps use. Freshdesk's smallest"
                                 + " documented limit is 50/min (trial accounts; Growth 200, Pro 400, Enterprise 700)")
                         .validatedBy(Validator.range(1, 10_000)))
+                .define(Setting.of(MESSAGES_PER_NOTE, SettingType.INT).withDefault(20)
+                        .describedAs("most messages of one conversation posted together as one note when several"
+                                + " are waiting (one note instead of one per message, in order; files together at"
+                                + " most Freshdesk's 20 MB per note). 1 posts every message as its own note")
+                        .validatedBy(Validator.range(1, 100)))
                 .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("30s")
                         .describedAs("how long to wait for each Freshdesk API call")
                         .validatedBy(FreshdeskType::positive))

@@ -42,7 +42,7 @@ final class Fixture {
         s.put("baseUrl", baseUrl);
         s.put("apiKey", API_KEY);
         s.put("webhookSecret", WEBHOOK_SECRET);
-        s.put("timeout", "5s");
+        s.put("timeout", "30s");   // generous: the first call of a test JVM meets a cold WireMock on a busy machine
         s.put("requestsPerMinute", 6000);
         return s;
     }

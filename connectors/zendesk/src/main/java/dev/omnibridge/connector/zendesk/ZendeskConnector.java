@@ -38,20 +38,27 @@ import java.util.Map;
  * phone and the hub contact id as external_id) and a ticket (Idempotency-Key, external_id = hub conversation id);
  * later messages become comments authored by the requester, internal ones private notes by the API user. Each
  * update carries the hub message ids in its audit metadata, which is looked up before posting so a retry never
- * posts twice. While a ticket's per-ticket update budget runs low, pending customer messages are posted together.
+ * posts twice. Several waiting follow-ups of a ticket ({@link #deliverAll}) go as one update carrying one comment, and
+ * while a ticket's per-ticket update budget runs low, pending customer messages are posted together the same way.
  * Agents' replies come back through a signed webhook fired by a trigger; the comments are re-read through the API.
  */
 public final class ZendeskConnector implements DeskConnector {
     private static final Logger LOG = LoggerFactory.getLogger(ZendeskConnector.class);
     private static final int REMEMBERED = 10_000;
-    private static final int MAX_BATCH = 20;
+    /**
+     * Most characters of one comment carrying several messages. Zendesk's limit on a comment is about 65,000
+     * characters depending on encoding and markup (Zendesk staff, support.zendesk.com community post 4719863289498);
+     * this leaves room for the sections' headings. A single message longer than this still goes alone, as before.
+     */
+    static final int COMMENT_CHARS = 60_000;
 
     /** Where a hub message ended up: ticket and comment. */
     record Posted(String ticketId, String commentId) {
     }
 
     private record Running(ConnectorContext ctx, ZendeskApi api, ZendeskSignature signature, ZendeskReplies replies,
-                           TicketBudget budget, long apiUserId, int batchBelow, long maxAttachmentBytes) {
+                           TicketBudget budget, long apiUserId, int batchBelow, long maxAttachmentBytes,
+                           int perComment) {
     }
 
     private final Clock clock;
@@ -115,7 +122,7 @@ public final class ZendeskConnector implements DeskConnector {
                         s.duration(ZendeskType.SIGNATURE_TOLERANCE), clock),
                 new ZendeskReplies(api, context.attachments(), apiUserId, maxBytes),
                 new TicketBudget(s.integer(ZendeskType.TICKET_UPDATES), clock), apiUserId,
-                s.integer(ZendeskType.BATCH_BELOW), maxBytes);
+                s.integer(ZendeskType.BATCH_BELOW), maxBytes, s.integer(ZendeskType.MESSAGES_PER_COMMENT));
         LOG.info("{}: zendesk started on {} as API user {}", context.instanceId(), s.url(ZendeskType.BASE_URL), apiUserId);
     }
 
@@ -129,6 +136,171 @@ public final class ZendeskConnector implements DeskConnector {
         Running r = DeliveryException.whileRunning(running);
         return DeskCalls.deliver(r.ctx().instanceId(), d,
                 () -> d.opensTicket() ? open(r, d) : add(r, d, d.ticketRef()));
+    }
+
+    /** {@code messagesPerComment}: the hub hands over that many waiting messages of a ticket at once. */
+    @Override
+    public int maxBatch() {
+        Running r = running;
+        return r == null ? 1 : r.perComment();
+    }
+
+    /**
+     * Several follow-ups of one ticket as few updates as possible: consecutive messages of the same kind (customer
+     * messages as public comments by the requester, internal ones as private notes) share one comment, its sections
+     * in order, split only where a comment would pass {@link #COMMENT_CHARS}. Every update lists all its messages'
+     * keys in the audit metadata, and the ticket's audits are read once before posting, so messages already on the
+     * ticket (alone or in another batch) are answered with their comment instead of being posted again.
+     */
+    @Override
+    public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
+        if (!oneExistingTicket(batch)) {
+            return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
+        }
+        Running r = DeliveryException.whileRunning(running);
+        List<DeskResult> done = new ArrayList<>(batch.size());
+        try {
+            addAll(r, batch.get(0).ticketRef(), batch, done);
+            return done;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {}", r.ctx().instanceId(), batch.get(0).conversation().id(), e.getMessage());
+            throw afterPrefix(e.toDelivery(), done);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw afterPrefix(DeliveryException.retryable("interrupted while talking to the desk", e), done);
+        } catch (DeliveryException e) {
+            throw afterPrefix(e, done);
+        }
+    }
+
+    /** Whether the batch is what the hub promises: follow-ups of one existing ticket. */
+    private static boolean oneExistingTicket(List<DeskDelivery> batch) {
+        String ticket = batch.get(0).ticketRef();
+        return ticket != null && batch.stream().allMatch(d -> ticket.equals(d.ticketRef()));
+    }
+
+    private static DeliveryException afterPrefix(DeliveryException e, List<DeskResult> done) {
+        return done.isEmpty() ? e : e.afterDelivering(List.copyOf(done));
+    }
+
+    /** Posts {@code batch} on {@code ticketId}, appending one result per message to {@code done} as it goes. */
+    private void addAll(Running r, String ticketId, List<DeskDelivery> batch, List<DeskResult> done)
+            throws DeskApiException, InterruptedException {
+        Map<String, Posted> known = alreadyPosted(r, ticketId, batch);
+        int i = 0;
+        while (i < batch.size()) {
+            Posted already = known.get(key(batch.get(i).message()));
+            if (already != null) {
+                done.add(new DeskResult(already.ticketId(), already.commentId()));
+                i++;
+                continue;
+            }
+            List<DeskDelivery> chunk = oneComment(batch, i, known, r.perComment());
+            Duration wait = r.budget().waitFor(ticketId);
+            if (!wait.isZero()) {
+                throw DeliveryException.retryableForThisRecord("ticket " + ticketId + " has used its "
+                        + "Zendesk update budget for the last 10 minutes", wait);
+            }
+            DeskDelivery first = chunk.get(0);
+            boolean internal = first.message().direction() == Direction.INTERNAL;
+            List<Message> messages = chunk.stream().map(DeskDelivery::message).toList();
+            List<String> keys = messages.stream().map(ZendeskConnector::key).toList();
+            ObjectNode comment = ZendeskPayloads.comment(TicketText.combined(messages), !internal,
+                    internal ? null : requester(r, first), uploads(r, messages));
+            JsonNode answer;
+            try {
+                answer = r.api().updateTicket(ticketId, ZendeskPayloads.commentUpdate(comment, keys));
+            } catch (DeskApiException e) {
+                if (e.status() == 422 && "closed".equals(r.api().ticket(ticketId).path("status").asText())) {
+                    movedOn(r, ticketId, batch.subList(i, batch.size()), chunk, comment, keys, done);
+                    return;
+                }
+                throw e;
+            }
+            r.budget().record(ticketId);
+            String commentId = commentIdOf(answer.path("audit"));
+            if (commentId == null) {
+                Posted found = findInAudits(r, ticketId, keys.get(0));
+                commentId = found == null ? null : found.commentId();
+            }
+            remember(keys, new Posted(ticketId, commentId));
+            for (int k = 0; k < chunk.size(); k++) {
+                done.add(new DeskResult(ticketId, commentId));
+            }
+            i += chunk.size();
+        }
+    }
+
+    /**
+     * The ticket closed meanwhile: the rest of the batch goes to the conversation's open follow-up ticket (checked
+     * for what an earlier attempt posted there), or to a new follow-up made with the first comment.
+     */
+    private void movedOn(Running r, String closedId, List<DeskDelivery> rest, List<DeskDelivery> chunk,
+                         ObjectNode comment, List<String> keys, List<DeskResult> done)
+            throws DeskApiException, InterruptedException {
+        DeskDelivery first = chunk.get(0);
+        JsonNode open = newestOpenTicket(r, first.conversation().id(), closedId);
+        if (open != null) {
+            addAll(r, open.path("id").asText(), rest, done);
+            return;
+        }
+        DeskResult created = create(r, first, requester(r, first), comment, closedId, keys);
+        for (int k = 0; k < chunk.size(); k++) {
+            done.add(created);
+        }
+        if (rest.size() > chunk.size()) {
+            addAll(r, created.ticketRef(), rest.subList(chunk.size(), rest.size()), done);
+        }
+    }
+
+    /**
+     * The messages from {@code from} on that one comment carries: not yet posted, all of one kind (public customer
+     * messages or private internal ones), at most {@code most}, within {@link #COMMENT_CHARS}.
+     */
+    static List<DeskDelivery> oneComment(List<DeskDelivery> batch, int from, Map<String, Posted> known, int most) {
+        List<DeskDelivery> chunk = new ArrayList<>();
+        List<Message> messages = new ArrayList<>();
+        boolean internal = batch.get(from).message().direction() == Direction.INTERNAL;
+        for (int i = from; i < batch.size() && chunk.size() < most; i++) {
+            Message m = batch.get(i).message();
+            if (known.containsKey(key(m)) || (m.direction() == Direction.INTERNAL) != internal
+                    || !fitsOneComment(messages, m)) {
+                break;
+            }
+            chunk.add(batch.get(i));
+            messages.add(m);
+        }
+        return chunk;
+    }
+
+    /** The batch's messages already on a ticket: remembered, else found in the ticket's audits (read once). */
+    private Map<String, Posted> alreadyPosted(Running r, String ticketId, List<DeskDelivery> batch)
+            throws DeskApiException, InterruptedException {
+        Map<String, Posted> known = new java.util.HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (DeskDelivery d : batch) {
+            Posted p = posted.get(key(d.message()));
+            if (p != null) {
+                known.put(key(d.message()), p);
+            } else {
+                unknown.add(key(d.message()));
+            }
+        }
+        if (unknown.isEmpty()) {
+            return known;
+        }
+        for (JsonNode audit : r.api().audits(ticketId, 3)) {
+            List<String> ids = Arrays.asList(audit.path("metadata").path("custom")
+                    .path(ZendeskPayloads.MESSAGE_IDS).asText("").split(","));
+            for (String k : unknown) {
+                if (ids.contains(k) && !known.containsKey(k)) {
+                    Posted p = new Posted(ticketId, commentIdOf(audit));
+                    remember(List.of(k), p);
+                    known.put(k, p);
+                }
+            }
+        }
+        return known;
     }
 
     /** Hub message id (stable across retries), or the channel's id before the hub stored it. */
@@ -188,9 +360,8 @@ public final class ZendeskConnector implements DeskConnector {
                 ? List.of(d.message()) : pendingCustomerMessages(r, d);
         List<String> keys = batch.stream().map(ZendeskConnector::key).toList();
         Long author = internal ? null : requester(r, d);
-        String body = batch.size() == 1 ? TicketText.body(d.message())
-                : String.join("\n\n", batch.stream().map(TicketText::body).toList());
-        ObjectNode comment = ZendeskPayloads.comment(body, !internal, author, uploads(r, batch));
+        ObjectNode comment = ZendeskPayloads.comment(TicketText.combined(batch), !internal, author,
+                uploads(r, batch));
         JsonNode answer;
         try {
             answer = r.api().updateTicket(ticketId, ZendeskPayloads.commentUpdate(comment, keys));
@@ -236,11 +407,21 @@ public final class ZendeskConnector implements DeskConnector {
         for (Message m : recent) {
             reached |= key(m).equals(key(d.message()));
             if (reached && m.direction() == Direction.INBOUND && !posted.containsKey(key(m))
-                    && batch.size() < MAX_BATCH) {
+                    && batch.size() < r.perComment() && fitsOneComment(batch, m)) {
                 batch.add(m);
             }
         }
         return batch.isEmpty() || !key(batch.get(0)).equals(key(d.message())) ? List.of(d.message()) : batch;
+    }
+
+    /** Whether {@code next} can join {@code messages} in one comment without passing {@link #COMMENT_CHARS}. */
+    static boolean fitsOneComment(List<Message> messages, Message next) {
+        if (messages.isEmpty()) {
+            return true;
+        }
+        List<Message> with = new ArrayList<>(messages);
+        with.add(next);
+        return TicketText.combined(with).length() <= COMMENT_CHARS;
     }
 
     private long requester(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {

@@ -27,6 +27,7 @@ public final class ZendeskType implements ConnectorType {
     static final String REQUESTS_PER_MINUTE = "requestsPerMinute";
     static final String TICKET_UPDATES = "ticketUpdatesPer10Minutes";
     static final String BATCH_BELOW = "batchWhenUpdatesLeft";
+    static final String MESSAGES_PER_COMMENT = "messagesPerComment";
     static final String TIMEOUT = "timeout";
     static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
 
@@ -66,6 +67,12 @@ public final class ZendeskType implements ConnectorType {
                         .describedAs("when a ticket has this many updates left in its 10-minute window, pending "
                                 + "customer messages of the conversation are posted together as one comment")
                         .validatedBy(v -> (Integer) v < 0 ? Optional.of("must not be negative") : Optional.empty()))
+                .define(Setting.of(MESSAGES_PER_COMMENT, SettingType.INT).withDefault(20)
+                        .describedAs("most customer messages of one conversation posted together as one comment "
+                                + "(one ticket update) when several are waiting; Zendesk allows 30 updates per "
+                                + "ticket per 10 minutes, so a busy conversation needs several messages per update. "
+                                + "1 posts every message as its own comment")
+                        .validatedBy(dev.omnibridge.config.Validator.range(1, 100)))
                 .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("30s")
                         .describedAs("how long to wait for a Zendesk API answer")
                         .validatedBy(ZendeskType::positive))

@@ -43,7 +43,7 @@ final class Fixture {
         s.put("email", EMAIL);
         s.put("apiToken", TOKEN);
         s.put("webhookSigningSecret", SIGNING_SECRET);
-        s.put("timeout", "3s");
+        s.put("timeout", "30s");   // generous: the first call of a test JVM meets a cold WireMock on a busy machine
         return s;
     }
 

@@ -274,7 +274,8 @@ class ZendeskOutboundTest {
         List<LoggedRequest> puts = zd.findAll(putRequestedFor(urlEqualTo("/api/v2/tickets/77")));
         assertThat(puts).hasSize(1);
         JsonNode ticket = body(puts.get(0)).path("ticket");
-        assertThat(ticket.at("/comment/body").asText()).isEqualTo("first\n\nsecond\n\nthird");
+        assertThat(ticket.at("/comment/body").asText()).isEqualTo("[2025-03-01 10:15:30 UTC] Ann\nfirst\n\n"
+                + "[2025-03-01 10:15:30 UTC] Ann\nsecond\n\n[2025-03-01 10:15:30 UTC] Ann\nthird");
         assertThat(ticket.at("/metadata/omnibridge_message_ids").asText()).isEqualTo(
                 String.join(",", stored.stream().map(Message::id).toList()));
     }
