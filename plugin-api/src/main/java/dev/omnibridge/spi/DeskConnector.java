@@ -37,7 +37,10 @@ public interface DeskConnector extends Connector {
      *
      * <p>When only the first {@code k} messages were applied, throw the failure
      * {@link DeliveryException#afterDelivering with their results}: the hub records those {@code k} as delivered
-     * and retries from the first one that was not. The default delivers one by one and does exactly that.
+     * and handles the failure as that of message {@code k} alone (retried with its attempt counted, or
+     * dead-lettered); the messages after it stay queued, no attempt counted. A failure thrown without results means
+     * none was applied. The default delivers one by one and does exactly that. The hub's probe of a target whose
+     * deliveries are paused always goes alone, through {@link #deliver}.
      *
      * @throws DeliveryException classified as retryable or permanent, with the results of the applied prefix
      */

@@ -5,6 +5,9 @@ import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.OutboundMessage;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** The running connector instances deliveries go to. */
 public interface DeliveryTargets {
     /** @throws DeliveryException retryable when the instance is not running */
@@ -12,4 +15,30 @@ public interface DeliveryTargets {
 
     /** @throws DeliveryException retryable when the instance is not running */
     String sendToChannel(String instanceId, OutboundMessage message);
+
+    /**
+     * How many follow-up messages of one ticket the desk instance takes in one {@link #deliverAllToDesk} call
+     * ({@link dev.omnibridge.spi.DeskConnector#maxBatch}); 1 when it is not running or takes one at a time.
+     */
+    default int maxBatch(String instanceId) {
+        return 1;
+    }
+
+    /**
+     * Adds several messages of one conversation to its known ticket in one call, in order
+     * ({@link dev.omnibridge.spi.DeskConnector#deliverAll}).
+     *
+     * @throws DeliveryException with {@link DeliveryException#delivered() the results of the applied prefix}
+     */
+    default List<DeskResult> deliverAllToDesk(String instanceId, List<DeskDelivery> batch) {
+        List<DeskResult> results = new ArrayList<>(batch.size());
+        for (DeskDelivery delivery : batch) {
+            try {
+                results.add(deliverToDesk(instanceId, delivery));
+            } catch (DeliveryException e) {
+                throw results.isEmpty() ? e : e.afterDelivering(results);
+            }
+        }
+        return results;
+    }
 }

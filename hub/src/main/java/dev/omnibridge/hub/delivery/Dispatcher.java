@@ -41,6 +41,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * retried with backoff (holding its lane), and a permanent or exhausted one goes to the dead-letter list while
  * the lane moves on.
  *
+ * <p>Where a desk takes several messages of one ticket in one call ({@link DeliveryTargets#maxBatch} above 1), a
+ * lane whose ticket is known sends its head together with the queued rows after it that are due, in one
+ * {@code deliverAll} call, so a busy conversation costs one desk round trip per batch rather than per message. It
+ * is still one call at a time per lane, in order; every message keeps its own idempotency key and its own
+ * outcome: an applied prefix is recorded done message by message, and the first message not applied fails as if
+ * it had been delivered alone, the rows after it untouched. A message that opens a ticket, and a breaker's probe,
+ * always go alone.
+ *
  * <p>Memory is bounded whatever the backlog: per target at most {@code window} rows are held (see
  * {@link TargetFeed}), read from the store a page at a time as earlier ones finish, and one lane holds at most
  * {@code laneCap} of them so that one long conversation cannot take a target's whole window. Rows committed while
@@ -458,9 +466,9 @@ public final class Dispatcher implements AutoCloseable {
             probe = lane.probe;
             task = lane.queue.peek();
         }
-        Instant next;
+        Outcome outcome;
         try {
-            next = attempt(lane, task, probe);
+            outcome = attempt(lane, task, probe);
         } catch (Exception e) {
             // The store could not record the outcome: keep the task at the head and try again shortly.
             LOG.error("Recording delivery {} failed, will retry: {}", task.id(), e.getMessage());
@@ -473,14 +481,12 @@ public final class Dispatcher implements AutoCloseable {
         if (probe) {
             probeEnded(lane);
         }
-        if (next != null) {
-            schedule(lane, next);
-            return;
-        }
         TargetFeed waitFor = null;
         synchronized (lanes) {
-            lane.queue.poll();
-            if (lane.queue.isEmpty()) {
+            for (int i = 0; i < outcome.finished(); i++) {
+                lane.queue.poll();
+            }
+            if (outcome.retryAt() == null && lane.queue.isEmpty()) {
                 if (lane.overflowing) {
                     // Its next rows are still in the store: stay busy until the reader has fetched them.
                     lane.waiting = true;
@@ -493,6 +499,10 @@ public final class Dispatcher implements AutoCloseable {
                 }
             }
             task = lane.queue.peek();
+        }
+        if (outcome.retryAt() != null) {
+            schedule(lane, outcome.retryAt());
+            return;
         }
         if (waitFor != null) {
             requestRefill(waitFor);
@@ -611,8 +621,18 @@ public final class Dispatcher implements AutoCloseable {
         LOG.info("Deliveries to {} resumed: it answers again; {} waiting conversation(s) go now", target, woken);
     }
 
-    /** Delivers the task once; returns when to try again, or null when the task is finished (done or dead). */
-    private Instant attempt(Lane lane, DeliveryTask task, boolean probe) throws Exception {
+    /**
+     * What a run of a lane's head did: how many tasks from the head are finished (done or dead) and leave the
+     * queue, and, when the (new) head failed and is retried, when.
+     */
+    private record Outcome(int finished, Instant retryAt) {
+        static Outcome after(int finished, Instant retryAt) {
+            return new Outcome(retryAt == null ? finished + 1 : finished, retryAt);
+        }
+    }
+
+    /** Delivers the lane's head, with the rows after it where the desk takes a batch (see {@link #batch}). */
+    private Outcome attempt(Lane lane, DeliveryTask task, boolean probe) throws Exception {
         Instant started = clock.instant();
         try {
             DeliveryStore.Context ctx = store.context(task);
@@ -620,16 +640,14 @@ public final class Dispatcher implements AutoCloseable {
             String newTicket = null;
             if (task.kind() == DeliveryTask.TargetKind.DESK) {
                 String ticketRef = lane.ticketRef != null ? lane.ticketRef : ctx.ticketRef();
+                List<DeliveryTask> batch = batch(lane, task, ticketRef, probe, started);
+                if (batch.size() > 1) {
+                    return attemptBatch(lane, batch, ctx, ticketRef, started);
+                }
                 DeskResult result = targets.deliverToDesk(task.target(), new DeskDelivery(ctx.message(),
                         ctx.conversation(), ctx.contact(), ticketRef, task.idempotencyKey()));
                 if (!result.ticketRef().equals(ticketRef)) {
-                    if (result.ticketRef().length() > Columns.IDENTIFIER) {
-                        // The reference is read back to add to the ticket, so it cannot be shortened; retrying
-                        // would open another ticket each time.
-                        throw DeliveryException.permanent("the desk answered a ticket reference of "
-                                + result.ticketRef().length() + " characters; the hub keeps at most "
-                                + Columns.IDENTIFIER + ", so the ticket cannot be linked to the conversation");
-                    }
+                    checkTicketRef(result.ticketRef());
                     newTicket = result.ticketRef();
                     lane.ticketRef = newTicket;
                 }
@@ -643,16 +661,132 @@ public final class Dispatcher implements AutoCloseable {
             }
             targetAnswered(task.target());
             record(lane, task, store.done(task, resultRef, newTicket, clock.instant()));
-            return null;
+            return Outcome.after(0, null);
         } catch (DeliveryException e) {
-            return failed(task, e, started, probe);
+            return Outcome.after(0, failed(task, e, started, probe));
         } catch (java.sql.SQLException e) {
             throw e;
         } catch (RuntimeException e) {
-            // An unclassified error is most often the network or a transient bug: retry, bounded by maxAttempts.
-            return failed(task, DeliveryException.retryable(e.getClass().getSimpleName() + ": " + e.getMessage(), e),
-                    started, probe);
+            return Outcome.after(0, failed(task, unclassified(e), started, probe));
         }
+    }
+
+    // An unclassified error is most often the network or a transient bug: retry, bounded by maxAttempts.
+    private static DeliveryException unclassified(RuntimeException e) {
+        return DeliveryException.retryable(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    private static void checkTicketRef(String ticketRef) {
+        if (ticketRef.length() > Columns.IDENTIFIER) {
+            // The reference is read back to add to the ticket, so it cannot be shortened; retrying would open
+            // another ticket each time.
+            throw DeliveryException.permanent("the desk answered a ticket reference of " + ticketRef.length()
+                    + " characters; the hub keeps at most " + Columns.IDENTIFIER + ", so the ticket cannot be linked "
+                    + "to the conversation");
+        }
+    }
+
+    /**
+     * The head, followed by the lane's next queued rows that are due now, up to the desk's {@code maxBatch}; only
+     * the head when the desk takes one at a time, when the head opens the ticket (the ticket must exist before
+     * anything is added to it), or when it is its target's probe (one call tells whether the target is back).
+     * The rows are taken in queue order without gaps, so the batch keeps the conversation's order.
+     */
+    private List<DeliveryTask> batch(Lane lane, DeliveryTask head, String ticketRef, boolean probe, Instant now) {
+        if (ticketRef == null || probe) {
+            return List.of(head);
+        }
+        int max = targets.maxBatch(head.target());
+        if (max <= 1) {
+            return List.of(head);
+        }
+        List<DeliveryTask> batch = new ArrayList<>(Math.min(max, 32));
+        synchronized (lanes) {
+            for (DeliveryTask t : lane.queue) {
+                if (batch.isEmpty() ? t != head : t.notBefore() != null && t.notBefore().isAfter(now)) {
+                    break;
+                }
+                batch.add(t);
+                if (batch.size() == max) {
+                    break;
+                }
+            }
+        }
+        return batch.isEmpty() ? List.of(head) : batch;
+    }
+
+    /**
+     * Delivers several follow-ups of one ticket in one desk call. The applied prefix is recorded done message by
+     * message, exactly as single deliveries would be; a failure at index k is then handled as the failure of that
+     * message alone (retry or dead letter, its attempt counted), and the rows after it stay queued untouched.
+     */
+    private Outcome attemptBatch(Lane lane, List<DeliveryTask> batch, DeliveryStore.Context headContext,
+                                 String ticketRef, Instant started) throws Exception {
+        String target = batch.get(0).target();
+        List<DeskDelivery> deliveries = new ArrayList<>(batch.size());
+        for (DeliveryTask t : batch) {
+            DeliveryStore.Context ctx = deliveries.isEmpty() ? headContext : store.context(t);
+            deliveries.add(new DeskDelivery(ctx.message(), ctx.conversation(), ctx.contact(), ticketRef,
+                    t.idempotencyKey()));
+        }
+        List<DeskResult> results;
+        DeliveryException failure = null;
+        try {
+            results = targets.deliverAllToDesk(target, deliveries);
+        } catch (DeliveryException e) {
+            failure = e;
+            results = e.delivered();
+        } catch (RuntimeException e) {
+            failure = unclassified(e);
+            results = List.of();
+        }
+        if (results.size() > batch.size()) {
+            LOG.warn("Desk {} answered {} results for a batch of {}; the extra ones are ignored", target,
+                    results.size(), batch.size());
+            results = results.subList(0, batch.size());
+        }
+        if (failure == null && results.size() < batch.size()) {
+            failure = DeliveryException.retryable("the desk answered " + results.size() + " results for a batch of "
+                    + batch.size() + "; the rest is retried", null);
+        }
+        List<TxWork<Void>> outcomes = new ArrayList<>(results.size());
+        String current = ticketRef;
+        Instant now = clock.instant();
+        for (int i = 0; i < results.size(); i++) {
+            DeskResult result = results.get(i);
+            String newTicket = null;
+            if (!result.ticketRef().equals(current)) {
+                try {
+                    checkTicketRef(result.ticketRef());
+                } catch (DeliveryException tooLong) {
+                    failure = tooLong;
+                    break;
+                }
+                newTicket = result.ticketRef();
+                current = newTicket;
+                lane.ticketRef = newTicket;
+            }
+            outcomes.add(store.done(batch.get(i), result.itemId(), newTicket, now));
+        }
+        int delivered = outcomes.size();
+        if (delivered > 0) {
+            targetAnswered(target);
+            for (int i = 0; i < delivered; i++) {
+                record(lane, batch.get(i), outcomes.get(i));
+            }
+        }
+        if (delivered == batch.size() || failure == null) {
+            return new Outcome(delivered, null);
+        }
+        if (delivered > 0) {
+            // The failed message becomes the head, so that it is retried (or let go) like a failure of its own.
+            synchronized (lanes) {
+                for (int i = 0; i < delivered; i++) {
+                    lane.queue.poll();
+                }
+            }
+        }
+        return Outcome.after(0, failed(batch.get(delivered), failure, started, false));
     }
 
     private Instant failed(DeliveryTask task, DeliveryException e, Instant now, boolean probe) throws Exception {

@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
 
 /**
  * One (target, conversation) pair of the {@link Dispatcher}: its admitted outbox rows in id order, delivered one
- * at a time. Fields are guarded by the dispatcher's lanes lock, except {@link #ticketRef}.
+ * call at a time (one row, or the head and the rows after it as one batch). Fields are guarded by the dispatcher's lanes lock, except {@link #ticketRef}.
  */
 final class Lane {
     final String key;

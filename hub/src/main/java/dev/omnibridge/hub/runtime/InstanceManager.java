@@ -369,6 +369,30 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     @Override
+    public int maxBatch(String instanceId) {
+        ConnectorInstance instance = registry.get(instanceId);
+        if (instance == null || instance.state() != InstanceState.RUNNING
+                || !(instance.connector instanceof DeskConnector desk)) {
+            return 1;
+        }
+        try {
+            return Math.max(1, withLoader(instance.classLoader, desk::maxBatch));
+        } catch (Exception e) {
+            // A connector that cannot say takes one message at a time, as before batching existed.
+            return 1;
+        }
+    }
+
+    @Override
+    public List<DeskResult> deliverAllToDesk(String instanceId, List<DeskDelivery> batch) {
+        ConnectorInstance instance = registry.running(instanceId);
+        if (!(instance.connector instanceof DeskConnector desk)) {
+            throw DeliveryException.permanent("instance '" + instanceId + "' is not a desk");
+        }
+        return call(instance, () -> desk.deliverAll(batch));
+    }
+
+    @Override
     public String sendToChannel(String instanceId, OutboundMessage message) {
         ConnectorInstance instance = registry.running(instanceId);
         if (!(instance.connector instanceof ChannelConnector channel)) {

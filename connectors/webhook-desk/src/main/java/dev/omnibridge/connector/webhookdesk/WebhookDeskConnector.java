@@ -20,17 +20,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One {@code webhook-desk} instance. Outbound: each message is POSTed, signed, to {@code url} as an
- * {@code omnibridge.desk-event/v1}. Inbound: agents' replies and ticket status changes posted, signed, to
+ * {@code omnibridge.desk-event/v1}; with {@code batchSize} above 1, several follow-ups of one ticket go as one
+ * {@code omnibridge.desk-events/v1} request. Inbound: agents' replies and ticket status changes posted, signed, to
  * {@code /hooks/<id>}; internal notes are dropped.
  */
 public final class WebhookDeskConnector implements DeskConnector {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeskConnector.class);
 
     /** Everything {@link #start} sets up; replaced as a whole so concurrent callers see one consistent state. */
-    private record Running(String instanceId, WebhookSignature signature, SignedJsonPoster desk) {
+    private record Running(String instanceId, WebhookSignature signature, SignedJsonPoster desk, int batchSize) {
     }
 
     private final DeskWebhookParser parser = new DeskWebhookParser();
@@ -43,7 +45,7 @@ public final class WebhookDeskConnector implements DeskConnector {
         WebhookSignature signature = new WebhookSignature(secret);
         SignedJsonPoster desk = new SignedJsonPoster(settings.url(WebhookDeskType.URL),
                 settings.duration(WebhookDeskType.TIMEOUT), signature, secret.reveal());
-        running = new Running(context.instanceId(), signature, desk);
+        running = new Running(context.instanceId(), signature, desk, settings.integer(WebhookDeskType.BATCH_SIZE));
         LOG.info("{}: webhook-desk started; desk events go to {}", context.instanceId(), desk.where());
     }
 
@@ -73,6 +75,38 @@ public final class WebhookDeskConnector implements DeskConnector {
                         : Redact.address(delivery.contact().addresses().get(0)),
                 result.ticketRef(), delivery.opensTicket() ? " (new)" : "");
         return result;
+    }
+
+    /** The {@code batchSize} setting; 1 (one request per message) while stopped. */
+    @Override
+    public int maxBatch() {
+        Running r = running;
+        return r == null ? 1 : r.batchSize();
+    }
+
+    /**
+     * Posts the follow-ups as one {@code omnibridge.desk-events/v1} request, signed like a single event, with the
+     * first event's key as {@code Idempotency-Key} (the receiver dedupes by each event's own key). A batch of one,
+     * or anything the contract does not allow in one request (a message opening a ticket, more than
+     * {@code batchSize}), goes one event per request.
+     */
+    @Override
+    public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        if (batch.size() <= 1 || batch.size() > r.batchSize() || batch.stream().anyMatch(DeskDelivery::opensTicket)) {
+            return DeskConnector.super.deliverAll(batch);
+        }
+        SignedJsonPoster.Answer answer = r.desk().post(DeskEvents.batch(batch), batch.get(0).idempotencyKey());
+        List<DeskResult> results;
+        try {
+            results = DeskEvents.readBatchAnswer(answer.status(), answer.body(), batch);
+        } catch (DeliveryException e) {
+            LOG.warn("{}: conversation {}: {}", r.instanceId(), batch.get(0).conversation().id(), e.getMessage());
+            throw e;
+        }
+        LOG.debug("{}: delivered {} messages of conversation {} to ticket {} in one request", r.instanceId(),
+                batch.size(), batch.get(0).conversation().id(), results.get(results.size() - 1).ticketRef());
+        return results;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.omnibridge.connector.webhookdesk;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.Setting;
 import dev.omnibridge.config.SettingType;
+import dev.omnibridge.config.Validator;
 import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorType;
 import org.pf4j.Extension;
@@ -21,6 +22,9 @@ public final class WebhookDeskType implements ConnectorType {
     static final String URL = "url";
     static final String SECRET = "secret";
     static final String TIMEOUT = "timeout";
+    static final String BATCH_SIZE = "batchSize";
+    /** The largest batch a receiver can ask for: keeps one request's body (and its answer) of a bounded size. */
+    static final int MAX_BATCH_SIZE = 100;
 
     @Override
     public String name() {
@@ -41,7 +45,12 @@ public final class WebhookDeskType implements ConnectorType {
                         .describedAs("shared secret for the X-Omnibridge-Signature HMAC, in both directions"))
                 .define(Setting.of(TIMEOUT, SettingType.DURATION).withDefault("10s")
                         .describedAs("how long to wait for the desk's answer")
-                        .validatedBy(WebhookDeskType::positive));
+                        .validatedBy(WebhookDeskType::positive))
+                .define(Setting.of(BATCH_SIZE, SettingType.INT).withDefault(1)
+                        .validatedBy(Validator.range(1, MAX_BATCH_SIZE))
+                        .describedAs("most follow-up messages of one ticket POSTed in one omnibridge.desk-events/v1 "
+                                + "request; 1 posts every message on its own (only a receiver that reads the batch "
+                                + "form may set more)"));
     }
 
     @Override

@@ -45,7 +45,9 @@ class WebhookDeskTypeTest {
         Settings parsed = config.parse("desk", Map.of("url", "https://desk.example.com/hook", "secret", "x"),
                 new ArrayList<>());
         assertThat(parsed.duration("timeout")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.settings()).extracting(Setting::name).containsExactly("url", "secret", "timeout");
+        assertThat(config.settings()).extracting(Setting::name)
+                .containsExactly("url", "secret", "timeout", "batchSize");
+        assertThat(parsed.integer("batchSize")).isEqualTo(1);
     }
 
     @Test
