@@ -41,6 +41,8 @@ public final class HubSpotConnector implements DeskConnector {
         this.clock = clock;
     }
 
+    private static final int LOCKED = 423;
+
     @Override
     public void start(ConnectorContext context) throws Exception {
         HubSpotSettings s = HubSpotSettings.from(context.settings(), context.webhookUrl());
@@ -48,6 +50,9 @@ public final class HubSpotConnector implements DeskConnector {
         DeskHttp http = DeskHttp.builder(s.baseUrl()).authorization("Bearer " + token).secret(token)
                 .secret(s.clientSecret().reveal()).timeout(s.timeout())
                 .pacer(new RatePacer(s.requestsPerTenSeconds(), Duration.ofSeconds(10)))
+                // HubSpot answers 423 Locked while it syncs a large volume of data and asks for "a delay of at least
+                // 2 seconds" (API reference, "Error handling"): retryable, and the pacer holds every call a while.
+                .retryableWhen(answer -> answer.status() == LOCKED)
                 .onAnswer(answer -> HubSpotUsage.report(answer, context)).build();
         HubSpotApi api = new HubSpotApi(http);
         try {

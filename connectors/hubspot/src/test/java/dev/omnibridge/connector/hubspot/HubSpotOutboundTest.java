@@ -246,6 +246,23 @@ class HubSpotOutboundTest {
     }
 
     @Test
+    void lockedWhileHubSpotSyncsIsRetryableAndTheNextCallWaitsAtLeastTwoSeconds() {
+        Fixture f = new Fixture(api);
+        api.stubFor(get(urlEqualTo(NOTES_OF_TICKET)).willReturn(json(200, "{\"results\":[]}")));
+        api.stubFor(post(urlEqualTo("/crm/v3/objects/notes")).inScenario("423").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(423, "{\"status\":\"error\",\"message\":\"Locked\"}")).willSetStateTo("ok"));
+        api.stubFor(post(urlEqualTo("/crm/v3/objects/notes")).inScenario("423").whenScenarioStateIs("ok")
+                .willReturn(json(201, "{\"id\":\"n-3\"}")));
+        var d = Fixture.delivery(Fixture.message("hi").build(), Fixture.ann(), "conv-1", "9001", "key-5");
+
+        assertThatThrownBy(() -> f.connector.deliver(d)).isInstanceOfSatisfying(DeliveryException.class,
+                e -> assertThat(e.isRetryable()).isTrue());
+        long before = System.nanoTime();
+        assertThat(f.connector.deliver(d).itemId()).isEqualTo("n-3");
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void aRefusedTicketIsPermanentAndTheMessageNamesTheProblemWithoutCustomerDataOrToken() {
         Fixture f = new Fixture(api);
         api.stubFor(get(urlEqualTo(TICKET_BY_CONV)).willReturn(json(404, "{}")));
