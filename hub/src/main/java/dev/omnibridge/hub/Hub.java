@@ -87,7 +87,7 @@ public final class Hub implements AutoCloseable {
                 metrics.registry());
         Journal journal = new Journal(database);
         RecentMessages recent = new RecentMessages();
-        DeliveryStore deliveries = new DeliveryStore(database, recent);
+        DeliveryStore deliveries = new DeliveryStore(database, recent, journal);
 
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("omnibridge");

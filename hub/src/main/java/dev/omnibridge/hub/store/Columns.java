@@ -25,7 +25,7 @@ import java.util.Map;
  * surrogate pairs; the bounded forms never cut a pair and stay within n UTF-16 units, so within n characters.
  */
 public final class Columns {
-    /** messages.source_id, conversations.thread_key, desk_tickets.ticket_ref, deliveries.result_ref... */
+    /** messages.source_id, conversations.thread_key, desk_tickets.ticket_ref, delivery_results.result_ref... */
     public static final int IDENTIFIER = 500;
     /** contact_addresses.address and conversations.customer_address. */
     public static final int ADDRESS = 320;

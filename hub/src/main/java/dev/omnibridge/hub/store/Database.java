@@ -57,7 +57,11 @@ public final class Database implements AutoCloseable {
             hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
         }
         HikariDataSource ds = new HikariDataSource(hc);
-        Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load();
+        // PostgreSQL also gets its own tuning (db/migration-postgresql: storage parameters H2 does not know).
+        String[] locations = !store.embedded() && store.url().startsWith("jdbc:postgresql:")
+                ? new String[] {"classpath:db/migration", "classpath:db/migration-postgresql"}
+                : new String[] {"classpath:db/migration"};
+        Flyway flyway = Flyway.configure().dataSource(ds).locations(locations).load();
         // The migration's own result names the version: flyway.info() would scan and query everything again.
         MigrateResult migrated = flyway.migrate();
         LOG.info("Store ready at {} (schema version {})", store.embedded()

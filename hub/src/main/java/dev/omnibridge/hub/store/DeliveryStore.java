@@ -10,6 +10,8 @@ import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.model.json.MalformedJsonException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,10 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Outbox reads and state changes. State changes are {@link TxWork} so that they share group commits. */
+/**
+ * Outbox reads and state changes. State changes are {@link TxWork} so that they share group commits; delivery
+ * outcomes made together are also written together (see {@link Outcomes}) when the store knows the journal.
+ */
 public final class DeliveryStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryStore.class);
+
     private final Database database;
     private final RecentMessages recent;
+    private final Journal journal;
+    private final Outcomes outcomes;
 
     public DeliveryStore(Database database) {
         this(database, new RecentMessages());
@@ -33,8 +42,19 @@ public final class DeliveryStore {
 
     /** @param recent messages the writer committed just now, shared with the {@link InboundWriter} */
     public DeliveryStore(Database database, RecentMessages recent) {
+        this(database, recent, null);
+    }
+
+    /**
+     * @param journal where outcomes are written: outcomes that arrive together then share one unit of work (one
+     *                multi-row statement each), and long walks ({@link #dueNow}) are split into several units; null
+     *                writes each outcome in its own unit
+     */
+    public DeliveryStore(Database database, RecentMessages recent, Journal journal) {
         this.database = database;
         this.recent = recent;
+        this.journal = journal;
+        this.outcomes = new Outcomes(journal);
     }
 
     /** Everything a delivery needs, read fresh from the store. */
@@ -52,27 +72,26 @@ public final class DeliveryStore {
 
     /**
      * One page of a target's outbox: its pending rows after {@code afterId}, oldest first. The outbox is read a
-     * page at a time (keyset paging on the id, served by {@code ix_deliveries_pending}) so that a backlog of any
+     * page at a time (keyset paging on the id, served by {@code ix_outbox_target}) so that a backlog of any
      * size starts in bounded memory.
      */
     public List<DeliveryTask> pendingPage(String target, long afterId, int limit) throws SQLException {
-        return tasks("SELECT " + TASK_COLUMNS + " FROM deliveries WHERE status = 'PENDING' AND target_instance = ? "
-                + "AND id > ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", target, afterId);
+        return tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE target_instance = ? AND id > ? ORDER BY id "
+                + "FETCH FIRST " + limit + " ROWS ONLY", target, afterId);
     }
 
     /** A conversation's pending rows for one target with ids in (afterId, upToId], oldest first. */
     public List<DeliveryTask> pendingInLane(String target, String conversationId, long afterId, long upToId,
                                             int limit) throws SQLException {
-        return tasks("SELECT " + TASK_COLUMNS + " FROM deliveries WHERE status = 'PENDING' AND target_instance = ? "
-                + "AND id > ? AND id <= ? AND conversation_id = ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY",
-                target, afterId, upToId, conversationId);
+        return tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE conversation_id = ? AND id > ? AND id <= ? "
+                + "AND target_instance = ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", conversationId, afterId,
+                upToId, target);
     }
 
     /** The targets that have pending rows. */
     public List<String> pendingTargets() throws SQLException {
         try (Connection c = database.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT target_instance FROM deliveries "
-                     + "WHERE status = 'PENDING'");
+             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT target_instance FROM outbox");
              ResultSet rs = ps.executeQuery()) {
             List<String> targets = new ArrayList<>();
             while (rs.next()) {
@@ -196,61 +215,87 @@ public final class DeliveryStore {
 
     /** Marks the delivery done and, for a desk's new ticket, links the ticket to the conversation. */
     public TxWork<Void> done(DeliveryTask task, String resultRef, String newTicketRef, Instant now) {
-        return (c, after) -> {
-            Sql.update(c, "UPDATE deliveries SET status = 'DONE', attempts = ?, result_ref = ?, last_error = NULL, "
-                    + "updated_at = ? WHERE id = ?", task.attempts() + 1, Columns.key(resultRef), now, task.id());
-            if (newTicketRef != null) {
-                if (Sql.update(c, "UPDATE desk_tickets SET ticket_ref = ? WHERE conversation_id = ? "
-                        + "AND desk_instance = ?", newTicketRef, task.conversationId(), task.target()) == 0) {
-                    Sql.update(c, "INSERT INTO desk_tickets (conversation_id, desk_instance, ticket_ref, created_at) "
-                            + "VALUES (?, ?, ?, ?)", task.conversationId(), task.target(), newTicketRef, now);
-                }
-            }
-            return null;
-        };
+        return outcomes.unit(new Outcomes.Outcome(Outcomes.Kind.DONE, task, task.attempts() + 1, resultRef,
+                newTicketRef, null, null, now));
     }
 
     public TxWork<Void> retryLater(DeliveryTask task, Instant notBefore, String error, Instant now) {
-        return (c, after) -> {
-            Sql.update(c, "UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? "
-                    + "WHERE id = ?", task.attempts(), notBefore, truncate(error), now, task.id());
-            return null;
-        };
+        return outcomes.unit(new Outcomes.Outcome(Outcomes.Kind.RETRY, task, task.attempts(), null, null, notBefore,
+                error, now));
     }
+
+    /**
+     * Rows per unit of {@link #dueNow}: a long backlog is walked in steps that ingest interleaves with. Usually few
+     * of them wait and the step is an index range read; in the worst case (all waiting) H2 updates ~5,000 rows a
+     * second on a busy two-core machine, so a step holds the writer for a fraction of a second at most.
+     */
+    static final int DUE_NOW_CHUNK = 1_000;
 
     /**
      * Makes every pending row of the target due now (a target that failed for a while answers again): without it,
-     * rows retried before a restart would still wait out their old backoff when the pages read them. One statement,
-     * plain SQL (H2 and PostgreSQL).
+     * rows retried before a restart would still wait out their old backoff when the pages read them. Only rows that
+     * failed themselves wait (a new row is due at once), but finding them means walking the target's rows: that is
+     * done {@link #DUE_NOW_CHUNK} rows per unit of work, each unit submitting the next after its commit, so that a
+     * backlog of a million rows never holds the writer (and ingest) for long nor builds a large undo log. Rows added
+     * meanwhile are due already. The returned work's result is the number of rows its first step changed.
      */
     public TxWork<Integer> dueNow(String target, Instant now) {
-        return (c, after) -> Sql.update(c, "UPDATE deliveries SET next_attempt_at = ? WHERE status = 'PENDING' "
-                + "AND target_instance = ? AND next_attempt_at > ?", now, target, now);
-    }
-
-    public TxWork<Void> dead(DeliveryTask task, String reason, Instant now) {
         return (c, after) -> {
-            Sql.update(c, "UPDATE deliveries SET status = 'DEAD', attempts = ?, last_error = ?, updated_at = ? "
-                    + "WHERE id = ?", task.attempts(), truncate(reason), now, task.id());
-            return null;
+            var last = Sql.string(c, "SELECT id FROM outbox WHERE target_instance = ? ORDER BY id DESC "
+                    + "FETCH FIRST 1 ROWS ONLY", target);
+            return last.isEmpty() ? 0 : dueNowStep(c, after, target, now, Long.MIN_VALUE, Long.parseLong(last.get()));
         };
     }
 
+    private int dueNowStep(Connection c, AfterCommit after, String target, Instant now, long afterId, long upTo)
+            throws SQLException {
+        int changed = 0;
+        long from = afterId;
+        while (true) {
+            var bound = Sql.string(c, "SELECT id FROM outbox WHERE target_instance = ? AND id > ? AND id <= ? "
+                    + "ORDER BY id OFFSET " + (DUE_NOW_CHUNK - 1) + " ROWS FETCH NEXT 1 ROWS ONLY", target, from, upTo);
+            long to = bound.isEmpty() ? upTo : Long.parseLong(bound.get());
+            changed += Sql.update(c, "UPDATE outbox SET next_attempt_at = ? WHERE target_instance = ? AND id > ? "
+                    + "AND id <= ? AND next_attempt_at > ?", now, target, from, to, now);
+            if (to >= upTo) {
+                return changed;
+            }
+            from = to;
+            if (journal != null) {
+                long next = from;
+                after.run(() -> journal.submit((c2, after2) -> dueNowStep(c2, after2, target, now, next, upTo))
+                        .whenComplete((rows, error) -> {
+                            if (error != null) {
+                                LOG.warn("Could not make the waiting deliveries to {} due now: {}", target,
+                                        error.getMessage());
+                            }
+                        }));
+                return changed;
+            }
+        }
+    }
+
+    public TxWork<Void> dead(DeliveryTask task, String reason, Instant now) {
+        return outcomes.unit(new Outcomes.Outcome(Outcomes.Kind.DEAD, task, task.attempts(), null, null, null,
+                reason, now));
+    }
+
     /**
-     * Puts a dead letter back in the outbox; empty when there is no dead letter with that id. A reply to a customer
-     * whose address a failed send marked unreachable clears that mark, so the replay is really tried (an opt-out
-     * stays: only the customer or an operator ends it).
+     * Puts a dead letter back in the outbox, under its id; empty when there is no dead letter with that id. A reply
+     * to a customer whose address a failed send marked unreachable clears that mark, so the replay is really tried
+     * (an opt-out stays: only the customer or an operator ends it).
      */
     public TxWork<Optional<DeliveryTask>> replay(long id, Instant now) {
         return (c, after) -> {
-            int n = Sql.update(c, "UPDATE deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = ?, "
-                    + "updated_at = ? WHERE id = ? AND status = 'DEAD'", now, now, id);
+            int n = Sql.update(c, "INSERT INTO outbox (" + Outbox.PENDING_COLUMNS + ") SELECT id, message_id, "
+                    + "conversation_id, target_instance, kind, 0, CAST(? AS TIMESTAMP WITH TIME ZONE), reason, "
+                    + "created_at, CAST(? AS TIMESTAMP WITH TIME ZONE) FROM dead_letters WHERE id = ?", now, now, id);
             if (n == 0) {
                 return Optional.empty();
             }
+            Sql.update(c, "DELETE FROM dead_letters WHERE id = ?", id);
             DeliveryTask task;
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT " + TASK_COLUMNS + " FROM deliveries WHERE id = ?",
-                    id);
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT " + TASK_COLUMNS + " FROM outbox WHERE id = ?", id);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 task = task(rs);
@@ -266,13 +311,12 @@ public final class DeliveryStore {
     public List<DeadLetter> deadLetters(int limit) throws SQLException {
         try (Connection c = database.connection();
              PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, conversation_id, target_instance, "
-                     + "attempts, last_error, updated_at FROM deliveries WHERE status = 'DEAD' ORDER BY id "
-                     + "FETCH FIRST " + limit + " ROWS ONLY");
+                     + "attempts, reason, failed_at FROM dead_letters ORDER BY id FETCH FIRST " + limit + " ROWS ONLY");
              ResultSet rs = ps.executeQuery()) {
             List<DeadLetter> list = new ArrayList<>();
             while (rs.next()) {
                 list.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getInt(5), rs.getString(6), Sql.instant(rs, "updated_at")));
+                        rs.getInt(5), rs.getString(6), Sql.instant(rs, "failed_at")));
             }
             return list;
         }
@@ -281,25 +325,27 @@ public final class DeliveryStore {
     /**
      * Row counts per outbox state (PENDING without RETRYING, RETRYING, DEAD), for metrics at start-up. A unit of
      * work, so that it runs between two commits of the journal: the counts then hold exactly the rows whose
-     * commit hand-overs ran before its own after-commit actions.
+     * commit hand-overs ran before its own after-commit actions. The outbox holds pending rows only and dead letters
+     * have their own table, so two of the three counts are whole-table counts (H2 answers them from the tables'
+     * sizes, without a scan); only the retrying rows need a look at the rows.
      */
     public TxWork<Map<String, Long>> countByState() {
         return (c, after) -> {
+            long all = count(c, "SELECT COUNT(*) FROM outbox");
+            long retrying = all == 0 ? 0 : count(c, "SELECT COUNT(*) FROM outbox WHERE attempts > 0");
             Map<String, Long> counts = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN status = 'PENDING' AND attempts > 0 "
-                    + "THEN 'RETRYING' ELSE status END AS s, COUNT(*) FROM deliveries WHERE status NOT IN ('DONE', "
-                    + "'" + DeskDelivered.STATUS + "') "
-                    + "GROUP BY CASE WHEN status = 'PENDING' AND attempts > 0 THEN 'RETRYING' ELSE status END");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getLong(2));
-                }
-            }
+            counts.put("PENDING", all - retrying);
+            counts.put("RETRYING", retrying);
+            counts.put("DEAD", count(c, "SELECT COUNT(*) FROM dead_letters"));
             return counts;
         };
     }
 
-    private static String truncate(String s) {
-        return s == null || s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+    private static long count(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
+
 }

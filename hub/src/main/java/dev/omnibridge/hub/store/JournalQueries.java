@@ -63,10 +63,19 @@ public final class JournalQueries {
 
     private static MessageView view(Connection c, String id) throws SQLException {
         List<DeliveryView> deliveries = new ArrayList<>();
+        // A delivery is in one of three tables by its state; the outbox is found through the message's conversation
+        // (its index), the others by message id.
         try (PreparedStatement ps = Sql.prepare(c, "SELECT d.id, d.target_instance, d.kind, d.status, d.attempts, "
-                + "d.last_error, d.result_ref, d.updated_at, s.state, s.error_code, s.error_message FROM deliveries d "
+                + "d.last_error, d.result_ref, d.updated_at, s.state, s.error_code, s.error_message FROM ("
+                + "SELECT id, target_instance, kind, 'PENDING' AS status, attempts, last_error, "
+                + "CAST(NULL AS VARCHAR(500)) AS result_ref, updated_at FROM outbox WHERE conversation_id = "
+                + "(SELECT conversation_id FROM messages WHERE id = ?) AND message_id = ? "
+                + "UNION ALL SELECT id, target_instance, kind, status, attempts, CAST(NULL AS VARCHAR(2000)), "
+                + "result_ref, finished_at FROM delivery_results WHERE message_id = ? "
+                + "UNION ALL SELECT id, target_instance, kind, 'DEAD', attempts, reason, CAST(NULL AS VARCHAR(500)), "
+                + "failed_at FROM dead_letters WHERE message_id = ?) d "
                 + "LEFT JOIN channel_message_status s ON d.kind = 'CHANNEL' AND s.instance_id = d.target_instance "
-                + "AND s.channel_message_id = d.result_ref WHERE d.message_id = ? ORDER BY d.id", id);
+                + "AND s.channel_message_id = d.result_ref ORDER BY d.id", id, id, id, id);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String code = rs.getString(10);
@@ -160,8 +169,8 @@ public final class JournalQueries {
             Optional<String> id = Sql.string(c, "SELECT id FROM messages WHERE source_instance = ? AND source_id = ?",
                     instance, Columns.key(channelMessageId));
             if (id.isEmpty()) {
-                id = Sql.string(c, "SELECT message_id FROM deliveries WHERE target_instance = ? AND kind = 'CHANNEL' "
-                        + "AND result_ref = ?", instance, Columns.key(channelMessageId));
+                id = Sql.string(c, "SELECT message_id FROM delivery_results WHERE target_instance = ? "
+                        + "AND kind = 'CHANNEL' AND result_ref = ?", instance, Columns.key(channelMessageId));
             }
             return id.isEmpty() ? Optional.empty() : Optional.of(DeliveryStore.message(c, id.get()));
         }

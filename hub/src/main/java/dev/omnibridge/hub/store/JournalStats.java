@@ -77,8 +77,8 @@ public final class JournalStats {
                 }
             }
             long[] failures = new long[hours];
-            count(c, "SELECT updated_at FROM deliveries WHERE status = 'DEAD' AND updated_at >= ?", from, bucket,
-                    hours, failures);
+            count(c, "SELECT failed_at AS updated_at FROM dead_letters WHERE failed_at >= ?", from, bucket, hours,
+                    failures);
             count(c, "SELECT updated_at FROM channel_message_status WHERE state IN ('FAILED', 'UNDELIVERED') "
                     + "AND updated_at >= ?", from, bucket, hours, failures);
             return new Stats(from, bucket, hours, perChannel, failures, firstResponse(firstIn, firstAnswer));

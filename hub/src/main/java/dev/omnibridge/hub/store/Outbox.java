@@ -9,14 +9,19 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The writer's side of the outbox: what the ingest path adds to it and asks of it, in one place, so that how the
  * outbox is laid out in tables stays behind these few calls. All of them run on the journal's writer, inside its
  * transaction.
+ *
+ * <p>Layout (migration V5): {@code outbox} holds pending rows only; a finished delivery moves to the append-only
+ * {@code delivery_results}, a given-up one to {@code dead_letters}, each under the id it had in the outbox.
  */
 final class Outbox {
     private Outbox() {
@@ -26,15 +31,33 @@ final class Outbox {
     record NewDelivery(Message message, String target, DeliveryTask.TargetKind kind) {
     }
 
+    static final String PENDING_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
+            + "next_attempt_at, last_error, created_at, updated_at";
+    private static final String[] PENDING_TYPES = {"BIGINT", "VARCHAR(40)", "VARCHAR(40)", "VARCHAR(100)",
+            "VARCHAR(8)", "INT", "TIMESTAMP WITH TIME ZONE", "VARCHAR(2000)", "TIMESTAMP WITH TIME ZONE",
+            "TIMESTAMP WITH TIME ZONE"};
+
     /**
-     * Adds pending deliveries in the list's order; their ids grow in that order and in commit order, which the
-     * dispatcher's paging relies on.
+     * Adds pending deliveries in the list's order, with one statement for the whole list (up to
+     * {@link PaddedRows#MAX} rows): their ids grow in that order and in commit order, which the dispatcher's paging
+     * relies on.
      */
     static List<DeliveryTask> addPending(Connection c, List<NewDelivery> rows, Instant now) throws SQLException {
-        List<DeliveryTask> tasks = new ArrayList<>(rows.size());
-        for (NewDelivery row : rows) {
-            tasks.add(insert(c, row.message(), row.target(), row.kind(), "PENDING", now));
+        if (rows.isEmpty()) {
+            return List.of();
         }
+        long first = OutboxIds.reserve(c, rows.size());
+        List<DeliveryTask> tasks = new ArrayList<>(rows.size());
+        List<Object[]> values = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            NewDelivery row = rows.get(i);
+            Message m = row.message();
+            long id = first + i;
+            values.add(new Object[] {id, m.id(), m.conversationId(), row.target(), row.kind(), 0, now, null, now,
+                    now});
+            tasks.add(new DeliveryTask(id, m.id(), m.conversationId(), row.target(), row.kind(), 0, now, now));
+        }
+        PaddedRows.insert(c, "outbox", PENDING_COLUMNS, PENDING_TYPES, values);
         return tasks;
     }
 
@@ -44,22 +67,42 @@ final class Outbox {
      */
     static void addFinished(Connection c, Message m, String target, DeliveryTask.TargetKind kind, String status,
                             Instant now) throws SQLException {
-        insert(c, m, target, kind, status, now);
+        long id = OutboxIds.reserve(c, 1);
+        Sql.update(c, "INSERT INTO delivery_results (id, message_id, target_instance, kind, status, attempts, "
+                + "result_ref, finished_at) VALUES (?, ?, ?, ?, ?, 0, NULL, ?)", id, m.id(), target, kind, status, now);
     }
 
     /**
      * Which of {@code resultRefs} are items the hub itself delivered to {@code instanceId} as {@code kind} (a
      * comment it posted, a message it sent), so that they are not taken in again when the instance reports them.
+     * One statement for the whole collection (its IN list padded to a few fixed sizes, so the statement is reused).
      */
     static Set<String> sentByHub(Connection c, String instanceId, Collection<String> resultRefs,
                                  DeliveryTask.TargetKind kind) throws SQLException {
         Set<String> found = new HashSet<>();
+        if (resultRefs.isEmpty()) {
+            return found;
+        }
+        // Stored in their bounded form: several reported refs may share one key.
+        Map<String, List<String>> byKey = new HashMap<>();
         for (String ref : resultRefs) {
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT 1 FROM deliveries WHERE target_instance = ? "
-                    + "AND result_ref = ? AND kind = ?", instanceId, Columns.key(ref), kind);
+            byKey.computeIfAbsent(Columns.key(ref), k -> new ArrayList<>()).add(ref);
+        }
+        List<String> keys = new ArrayList<>(byKey.keySet());
+        for (int from = 0; from < keys.size(); from += PaddedRows.MAX) {
+            List<String> part = keys.subList(from, Math.min(keys.size(), from + PaddedRows.MAX));
+            int size = PaddedRows.sizeFor(part.size());
+            Object[] params = new Object[2 + size];
+            params[0] = instanceId;
+            params[1] = kind;
+            for (int i = 0; i < size; i++) {
+                params[2 + i] = part.get(Math.min(i, part.size() - 1)); // padding repeats the last key
+            }
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT result_ref FROM delivery_results WHERE "
+                    + "target_instance = ? AND kind = ? AND result_ref IN (" + PaddedRows.marks(size) + ")", params);
                  ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    found.add(ref);
+                while (rs.next()) {
+                    found.addAll(byKey.getOrDefault(rs.getString(1), List.of()));
                 }
             }
         }
@@ -69,16 +112,7 @@ final class Outbox {
     /** The hub message a channel item the hub sent is about (by the channel's id for it), if the hub sent it. */
     static java.util.Optional<String> messageSentAs(Connection c, String instanceId, String resultRef)
             throws SQLException {
-        return Sql.string(c, "SELECT message_id FROM deliveries WHERE target_instance = ? AND kind = 'CHANNEL' "
+        return Sql.string(c, "SELECT message_id FROM delivery_results WHERE target_instance = ? AND kind = 'CHANNEL' "
                 + "AND result_ref = ?", instanceId, Columns.key(resultRef));
-    }
-
-    private static DeliveryTask insert(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
-                                       String status, Instant now) throws SQLException {
-        long id = Sql.insertReturningKey(c, "INSERT INTO deliveries (message_id, conversation_id, target_instance, "
-                        + "kind, status, attempts, next_attempt_at, created_at, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)", m.id(), m.conversationId(), target, kind, status,
-                now, now, now);
-        return new DeliveryTask(id, m.id(), m.conversationId(), target, kind, 0, now, now);
     }
 }

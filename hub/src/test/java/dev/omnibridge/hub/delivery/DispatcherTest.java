@@ -134,7 +134,10 @@ class DispatcherTest {
 
     private String deliveryColumn(String column, String messageId, String target) {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT " + column
-                + " FROM deliveries WHERE message_id = ? AND target_instance = ?")) {
+                + " FROM (SELECT id, message_id, target_instance, attempts, last_error, CAST(NULL AS VARCHAR(500)) AS "
+                + "result_ref FROM outbox UNION ALL SELECT id, message_id, target_instance, attempts, NULL, result_ref "
+                + "FROM delivery_results UNION ALL SELECT id, message_id, target_instance, attempts, reason, NULL FROM "
+                + "dead_letters) d WHERE message_id = ? AND target_instance = ?")) {
             ps.setString(1, messageId);
             ps.setString(2, target);
             try (ResultSet rs = ps.executeQuery()) {
@@ -147,8 +150,8 @@ class DispatcherTest {
 
     private void awaitAllDone(long expected) {
         Poll.until(expected + " deliveries done",
-                () -> count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'") == expected,
-                () -> count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'") + " done");
+                () -> count("SELECT COUNT(*) FROM delivery_results WHERE status = 'DONE'") == expected,
+                () -> count("SELECT COUNT(*) FROM delivery_results WHERE status = 'DONE'") + " done");
     }
 
     private List<DeliveryStore.DeadLetter> deadLetters() {
@@ -374,7 +377,7 @@ class DispatcherTest {
     /** A conversation on "web" whose customer the channel reported as {@code status}; returns its ticket. */
     private String conversationMarked(String thread, java.util.function.Function<Address, AddressStatus> status,
                                       FakeTargets targets) throws Exception {
-        long done = count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'");
+        long done = count("SELECT COUNT(*) FROM delivery_results WHERE status = 'DONE'");
         ingest(thread, "hello");
         awaitAllDone(done + 1);
         DeskDelivery first = targets.deskAttempts.get(targets.deskAttempts.size() - 1);
@@ -480,7 +483,7 @@ class DispatcherTest {
 
         Poll.until("every replayed delivery delivered", () -> targets.deskDelivered.size() == conversations,
                 () -> targets.deskDelivered.size() + " delivered, "
-                        + count("SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING'") + " pending in the store");
+                        + count("SELECT COUNT(*) FROM outbox") + " pending in the store");
         assertThat(deadLetters()).isEmpty();
         assertThat(targets.deskAttempts).hasSize(2 * conversations);
     }
@@ -630,7 +633,7 @@ class DispatcherTest {
         tasks.forEach(dispatcher::enqueue);
         Poll.until("both delivered while nothing is committed", () -> targets.deskDelivered.size() == 2);
 
-        assertThat(count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM delivery_results WHERE status = 'DONE'")).isZero();
         String conversationId = targets.deskDelivered.get(0).conversation().id();
         assertThat(targets.deskDelivered).extracting(DeskDelivery::ticketRef)
                 .containsExactly(null, "T-" + conversationId);
@@ -661,7 +664,7 @@ class DispatcherTest {
         closing.join(20_000);
 
         assertThat(closing.isAlive()).isFalse();
-        assertThat(count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE'")).isEqualTo(3);
+        assertThat(count("SELECT COUNT(*) FROM delivery_results WHERE status = 'DONE'")).isEqualTo(3);
     }
 
     /** Stores the messages (thread, text) with no dispatcher running, as a backlog left by an earlier run. */
@@ -794,9 +797,9 @@ class DispatcherTest {
             submit("multi", "live-" + t, "new").get(10, TimeUnit.SECONDS);
         }
 
-        Poll.until("desk2 has everything", () -> count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE' "
+        Poll.until("desk2 has everything", () -> count("SELECT COUNT(*) FROM delivery_results WHERE status = 'DONE' "
                 + "AND target_instance = 'desk2'") == 60);
-        assertThat(count("SELECT COUNT(*) FROM deliveries WHERE status = 'DONE' AND target_instance = 'desk'"))
+        assertThat(count("SELECT COUNT(*) FROM delivery_results WHERE status = 'DONE' AND target_instance = 'desk'"))
                 .isZero();
     }
 
@@ -894,9 +897,9 @@ class DispatcherTest {
         // 20 conversations due now, then 20 whose backoff from an earlier run has ten minutes left; only the first
         // 20 fit in memory.
         backlog("web", messages(40, 1));
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET "
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("UPDATE outbox SET "
                 + "attempts = 6, next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '10' MINUTE WHERE id > "
-                + "(SELECT MIN(id) + 19 FROM deliveries)")) {
+                + "(SELECT MIN(id) + 19 FROM outbox)")) {
             assertThat(ps.executeUpdate()).isEqualTo(20);
         }
         FakeTargets targets = new FakeTargets();

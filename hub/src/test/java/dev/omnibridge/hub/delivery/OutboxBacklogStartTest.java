@@ -107,14 +107,13 @@ class OutboxBacklogStartTest {
         try (Connection c = db.connection(); Statement s = c.createStatement()) {
             long rounds = ROWS / CONVERSATIONS - 1;
             for (long from = 1; from <= rounds; from += 50) {
-                s.executeUpdate("INSERT INTO deliveries (message_id, conversation_id, target_instance, kind, status, "
-                        + "attempts, next_attempt_at, created_at, updated_at) SELECT m.id, m.conversation_id, "
-                        + "'inbox', 'DESK', 'PENDING', 0, m.received_at, m.received_at, m.received_at "
+                s.executeUpdate("INSERT INTO outbox (id, message_id, conversation_id, target_instance, kind, "
+                        + "attempts, next_attempt_at, created_at, updated_at) SELECT r.X * 1000000 + m.seq, m.id, "
+                        + "m.conversation_id, 'inbox', 'DESK', 0, m.received_at, m.received_at, m.received_at "
                         + "FROM SYSTEM_RANGE(" + from + ", " + Math.min(rounds, from + 49) + ") r, messages m "
                         + "ORDER BY r.X, m.seq");
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM deliveries WHERE status = "
-                    + "'PENDING'"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox"); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }

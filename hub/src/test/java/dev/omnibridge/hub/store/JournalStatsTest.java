@@ -60,7 +60,10 @@ class JournalStatsTest {
     void deadLetteredDeliveriesCountAsDeliveryFailures() throws Exception {
         store("web", StoreTestSupport.customerMessage("web", "w-1", "t-1", "ann@example.com", "one"));
         try (Connection c = db.connection()) {
-            assertThat(Sql.update(c, "UPDATE deliveries SET status = 'DEAD', updated_at = ?", Instant.now())).isOne();
+            assertThat(Sql.update(c, "INSERT INTO dead_letters (id, message_id, conversation_id, target_instance, "
+                    + "kind, attempts, reason, created_at, failed_at) SELECT id, message_id, conversation_id, "
+                    + "target_instance, kind, attempts, last_error, created_at, ? FROM outbox", Instant.now())).isOne();
+            assertThat(Sql.update(c, "DELETE FROM outbox")).isOne();
         }
 
         long[] failures = new JournalStats(db).lastHours(6, Instant.now()).deliveryFailures();
