@@ -15,14 +15,46 @@ public final class Launchers {
     public static final Target.Kind CAMEL = new Target.Kind("camel-route", true);
     public static final Target.Kind VERTX = new Target.Kind("bare-vertx", false);
 
+    /** The webhook-desk {@code batchSize} the bench configures unless told otherwise (issue 17). */
+    public static final int DEFAULT_DESK_BATCH = 20;
+
     private final Path hubLib;
     private final Path pluginZips;
     private final List<String> jvmOptions;
+    private final int deskBatch;
+    // Cleared when the hub build refuses the batchSize setting (a build from before issue 17): later hubs go without.
+    private volatile boolean batchSizeAccepted = true;
 
     public Launchers(Path hubLib, Path pluginZips, String jvmOptions) {
+        this(hubLib, pluginZips, jvmOptions, DEFAULT_DESK_BATCH);
+    }
+
+    /**
+     * {@code deskBatch}: the webhook-desk instance's {@code batchSize} (1 = the setting is left out, the hub's
+     * default of one event per call; the "before" figure of the busy phase).
+     */
+    public Launchers(Path hubLib, Path pluginZips, String jvmOptions, int deskBatch) {
+        if (deskBatch < 1 || deskBatch > 100) {
+            throw new IllegalArgumentException("the desk batch size must be 1..100: " + deskBatch);
+        }
         this.hubLib = hubLib;
         this.pluginZips = pluginZips;
         this.jvmOptions = jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+"));
+        this.deskBatch = deskBatch;
+    }
+
+    /** What the hubs of this run were configured with, for the report. */
+    public String deskBatchNote() {
+        if (deskBatch == 1) {
+            return "webhook-desk `batchSize` not set (one event per desk call)";
+        }
+        return batchSizeAccepted ? "webhook-desk `batchSize: " + deskBatch + "`"
+                : "webhook-desk `batchSize: " + deskBatch + "` asked for, but this hub build refuses the setting "
+                + "(a build from before issue 17): ran without it, one event per desk call";
+    }
+
+    public Path hubLib() {
+        return hubLib;
     }
 
     public List<String> jvmOptions() {
@@ -57,6 +89,30 @@ public final class Launchers {
      * {@code workDir/data} is kept when it exists, so a pre-filled journal can be reused.
      */
     public Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm) {
+        boolean batch = deskBatch > 1 && batchSizeAccepted;
+        try {
+            return hub(workDir, plugins, deskUrl, callbackUrl, extraJvm, batch);
+        } catch (IllegalStateException e) {
+            if (!batch || !refusedBatchSize(workDir.resolve("process.log"))) {
+                throw e;
+            }
+            batchSizeAccepted = false;
+            System.out.println("[bench] note: this hub build refuses the webhook-desk setting batchSize (built before "
+                    + "issue 17); running without it, one event per desk call");
+            return hub(workDir, plugins, deskUrl, callbackUrl, extraJvm, false);
+        }
+    }
+
+    private static boolean refusedBatchSize(Path log) {
+        try {
+            return Files.exists(log) && Files.readString(log).contains("batchSize");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm,
+                       boolean batch) {
         try {
             Path pluginsDir = workDir.resolve("plugins");
             if (Files.isDirectory(pluginsDir)) {
@@ -91,11 +147,12 @@ public final class Launchers {
                         settings:
                           url: "%s"
                           secret: "%s"
+                    %s
                     routes:
                       - from: web
                         to: [desk]
                     """.formatted(port, workDir.resolve("data"), pluginsDir, Payloads.CHANNEL_SECRET, callbackUrl,
-                    deskUrl, Payloads.DESK_SECRET));
+                    deskUrl, Payloads.DESK_SECRET, batch ? "      batchSize: " + deskBatch : ""));
             // Through the launcher, as users start it: its JVM defaults and class-data archive are part of the hub.
             List<String> jvm = new ArrayList<>(jvmOptions);
             jvm.addAll(extraJvm);

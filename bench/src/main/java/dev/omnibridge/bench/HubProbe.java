@@ -1,0 +1,148 @@
+package dev.omnibridge.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads a running hub from outside, as an operator would: its store file on disk, {@code GET /api/store} (issue 17,
+ * may be missing in older builds) and samples of {@code GET /metrics}. Every reader answers "unknown" (NaN, empty)
+ * rather than failing, so a phase still reports what it could measure against an older hub build.
+ */
+final class HubProbe {
+    /** What {@code GET /api/store} reports: the store file's size and the JSON size of the stored messages. */
+    record StoreReport(double fileBytes, double jsonBytes) {
+    }
+
+    static final String ADMIN_TOKEN = "bench-admin-token";
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HubProbe() {
+    }
+
+    /** Bytes of the H2 store files ({@code *.mv.db}) in the hub's data dir, or NaN when there are none. */
+    static double storeFileBytes(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) {
+            return Double.NaN;
+        }
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            long[] total = {0, 0};
+            files.filter(f -> f.getFileName().toString().endsWith(".mv.db")).forEach(f -> {
+                try {
+                    total[0] += Files.size(f);
+                    total[1]++;
+                } catch (IOException gone) {
+                    // replaced between listing and reading: the next sample has it
+                }
+            });
+            return total[1] == 0 ? Double.NaN : total[0];
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** {@code GET /api/store}, or empty when the hub has no such endpoint (built before issue 17) or fails. */
+    static java.util.Optional<StoreReport> apiStore(Target hub) {
+        try {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/api/store"))
+                    .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return java.util.Optional.empty();
+            }
+            JsonNode root = JSON.readTree(r.body());
+            OptionalDouble file = find(root, "file");
+            OptionalDouble json = find(root, "json");
+            if (file.isEmpty() && json.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new StoreReport(file.orElse(Double.NaN), json.orElse(Double.NaN)));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The first numeric field whose name holds {@code what} and "bytes" (e.g. {@code fileBytes},
+     * {@code jsonBytes}, {@code messageJsonBytes}), anywhere in the answer: the names are the endpoint's (docs/
+     * contracts.md), the bench only needs the two numbers.
+     */
+    private static OptionalDouble find(JsonNode node, String what) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String name = e.getKey().toLowerCase(Locale.ROOT);
+                if (e.getValue().isNumber() && name.contains(what) && name.contains("byte")) {
+                    return OptionalDouble.of(e.getValue().asDouble());
+                }
+            }
+            for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+                OptionalDouble inner = find(it.next(), what);
+                if (inner.isPresent()) {
+                    return inner;
+                }
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** The body of {@code GET /metrics}, or "" when it cannot be read. */
+    static String metrics(Target hub) {
+        try {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /**
+     * The sum of the samples of one family in Prometheus text ({@code family} exactly, or {@code family{...}} with
+     * every label in {@code labels}, e.g. {@code state="pending"}), or NaN when there is none.
+     */
+    static double sample(String metricsText, String family, String... labels) {
+        Pattern line = Pattern.compile("^" + Pattern.quote(family) + "(\\{[^}]*})?\\s+(\\S+)", Pattern.MULTILINE);
+        Matcher m = line.matcher(metricsText);
+        double sum = 0;
+        boolean found = false;
+        while (m.find()) {
+            String labelSet = m.group(1) == null ? "" : m.group(1);
+            boolean all = true;
+            for (String label : labels) {
+                all &= labelSet.contains(label);
+            }
+            if (all) {
+                try {
+                    sum += Double.parseDouble(m.group(2));
+                    found = true;
+                } catch (NumberFormatException ignored) {
+                    // NaN or garbage: not a figure
+                }
+            }
+        }
+        return found ? sum : Double.NaN;
+    }
+}
