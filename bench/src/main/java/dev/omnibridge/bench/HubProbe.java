@@ -11,10 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,12 +63,12 @@ final class HubProbe {
                 return java.util.Optional.empty();
             }
             JsonNode root = JSON.readTree(r.body());
-            OptionalDouble file = find(root, "file");
-            OptionalDouble json = find(root, "json");
-            if (file.isEmpty() && json.isEmpty()) {
+            double file = number(root, "file.bytes", "fileBytes");
+            double json = number(root, "messageJsonBytes", "jsonBytes");
+            if (Double.isNaN(file) && Double.isNaN(json)) {
                 return java.util.Optional.empty();
             }
-            return java.util.Optional.of(new StoreReport(file.orElse(Double.NaN), json.orElse(Double.NaN)));
+            return java.util.Optional.of(new StoreReport(file, json));
         } catch (IOException e) {
             return java.util.Optional.empty();
         } catch (InterruptedException e) {
@@ -81,28 +77,18 @@ final class HubProbe {
         }
     }
 
-    /**
-     * The first numeric field whose name holds {@code what} and "bytes" (e.g. {@code fileBytes},
-     * {@code jsonBytes}, {@code messageJsonBytes}), anywhere in the answer: the names are the endpoint's (docs/
-     * contracts.md), the bench only needs the two numbers.
-     */
-    private static OptionalDouble find(JsonNode node, String what) {
-        if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String name = e.getKey().toLowerCase(Locale.ROOT);
-                if (e.getValue().isNumber() && name.contains(what) && name.contains("byte")) {
-                    return OptionalDouble.of(e.getValue().asDouble());
-                }
+    /** The first of the dotted paths that leads to a number in the answer (docs/contracts.md), else NaN. */
+    private static double number(JsonNode root, String... paths) {
+        for (String path : paths) {
+            JsonNode node = root;
+            for (String field : path.split("\\.")) {
+                node = node.path(field);
             }
-            for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-                OptionalDouble inner = find(it.next(), what);
-                if (inner.isPresent()) {
-                    return inner;
-                }
+            if (node.isNumber()) {
+                return node.asDouble();
             }
         }
-        return OptionalDouble.empty();
+        return Double.NaN;
     }
 
     /** The body of {@code GET /metrics}, or "" when it cannot be read. */

@@ -40,6 +40,9 @@ final class StorePhase {
         try (Target hub = launchers.hub(workDir, plugins, stub.deskUrl(), stub.callbackUrl(), List.of());
              Sampler sampler = new Sampler(hub, dataDir, stub)) {
             int run = s.newRun();
+            Point empty = point(hub, dataDir);
+            String written = "omnibridge_store_written_bytes_total";
+            double writtenBefore = HubProbe.sample(HubProbe.metrics(hub), written);
             sampler.step("fill");
             long t0 = System.nanoTime();
             long postedJson = s.post(hub, run, 0, n, conversations);
@@ -49,6 +52,7 @@ final class StorePhase {
             boolean drained = Drain.await(stub, hub, n, p.drain());
             double drainSeconds = (System.nanoTime() - t0) / 1e9 - fillSeconds;
             Point drain = point(hub, dataDir);
+            double writtenPerMessage = (HubProbe.sample(HubProbe.metrics(hub), written) - writtenBefore) / n;
             sampler.step("idle");
             Scenarios.sleep(p.storeIdle().toMillis());
             Point idle = point(hub, dataDir);
@@ -56,19 +60,23 @@ final class StorePhase {
             double peak = Math.max(sampler.max(Sampler.Sample::fileBytes), Math.max(fill.file(), drain.file()));
 
             // The JSON size: the hub's own sum when it reports one (GET /api/store), else the messages as posted.
-            double json = idle.api().map(HubProbe.StoreReport::jsonBytes).filter(v -> !v.isNaN())
-                    .orElse(drain.api().map(HubProbe.StoreReport::jsonBytes).filter(v -> !v.isNaN())
-                            .orElse((double) postedJson));
-            boolean fromHub = idle.api().isPresent() || drain.api().isPresent();
+            Optional<Double> hubJson = idle.api().map(HubProbe.StoreReport::jsonBytes).filter(v -> !v.isNaN())
+                    .or(() -> drain.api().map(HubProbe.StoreReport::jsonBytes).filter(v -> !v.isNaN()));
+            boolean fromHub = hubJson.isPresent();
+            double json = hubJson.orElse((double) postedJson);
             report.figure(SECTION, "hub.store.json", "JSON of the " + String.format(Locale.ROOT, "%,d", n)
                     + " messages (" + (fromHub ? "GET /api/store" : "as posted: this hub has no GET /api/store")
                     + ")", "MB", List.of(json / MB));
+            report.figure(SECTION, "hub.store.empty.file", "store file of the empty hub (schema; the fixed part "
+                    + "of every figure below)", "MB", List.of(empty.file() / MB));
             figures("fill", "after the fill (" + String.format(Locale.ROOT, "%.0f", fillSeconds) + " s)", fill, n, json);
             figures("drain", "after every delivery (" + String.format(Locale.ROOT, "%.0f", drainSeconds) + " s more)",
                     drain, n, json);
             figures("idle", "after " + p.storeIdle().toSeconds() + " s idle", idle, n, json);
             report.figure(SECTION, "hub.store.peak", "store file, largest sample (every second from fill to idle)",
                     "MB", List.of(peak / MB));
+            report.figure(SECTION, "hub.store.written.perMessage", "bytes the store wrote per message, fill to "
+                    + "every delivery (`" + written + "`)", "bytes", List.of(writtenPerMessage));
             report.figure(SECTION, "hub.store.shrink", "store file after idle against the largest sample", "%",
                     List.of(100.0 * (idle.file() - peak) / peak));
             long refused = stub.refusedCalls() - refusedBefore;
@@ -77,7 +85,7 @@ final class StorePhase {
                     + " `POST /hooks/web` (arrays of " + p.prefillBatch() + ", 4 in parallel); the desk stub answers"
                     + " 503 to the first attempt of one message in " + REFUSE_ONE_IN + " (by idempotency key; " + refused
                     + " refused calls), so those are redelivered. Store file = the `*.mv.db` files of the data dir"
-                    + (fromHub ? " (the hub's own figure from `GET /api/store` at idle: "
+                    + (idle.api().isPresent() ? " (the hub's own figure from `GET /api/store` at idle: "
                     + idle.api().map(a -> Stats.format(a.fileBytes() / MB) + " MB").orElse("n/a") + ")" : "")
                     + ". Ratio = file / JSON.");
             if (!drained) {
