@@ -39,6 +39,8 @@ public final class DeskStub implements AutoCloseable {
     private static final Pattern THREAD_KEY = Pattern.compile("\"threadKey\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("\"idempotencyKey\"\\s*:\\s*\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The batch form's schema (its single events say omnibridge.desk-event/v1, without the s). */
+    private static final String BATCH_SCHEMA = "\"omnibridge.desk-events/v1\"";
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     private final HttpServer server;
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
@@ -150,8 +152,7 @@ public final class DeskStub implements AutoCloseable {
                 refuse(req);
                 return;
             }
-            String answer = body.startsWith("{\"events\"") || body.contains("\"events\":[") ? batch(body, now, call)
-                    : single(body, now, call);
+            String answer = body.contains(BATCH_SCHEMA) ? batch(body, now, call) : single(body, now, call);
             if (answer == null) {
                 refuse(req);
                 return;
