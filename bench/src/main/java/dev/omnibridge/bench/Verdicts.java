@@ -94,8 +94,8 @@ final class Verdicts {
         double inversions = r.get("hub.busy.inversions").max();
         double undelivered = r.get("hub.busy.undelivered").max();
         row17("one conversation at " + p.busyRate() + " msg/s: p99 ack -> delivery < 100 ms, order kept, all "
-                + "delivered", "p99 " + f(busyP99) + " ms, " + f(busyRate) + " delivered msg/s, " + f(inversions)
-                + " inversions, " + f(undelivered) + " undelivered", busyP99 < 100 && inversions == 0
+                + "delivered", "p99 " + f(busyP99) + " ms, " + f(busyRate) + " delivered msg/s, " + count(inversions)
+                + " inversions, " + count(undelivered) + " undelivered", busyP99 < 100 && inversions == 0
                 && undelivered == 0, busyP99, inversions, undelivered);
         double ratio = med("hub.store.drain.ratio");
         double ratioIdle = med("hub.store.idle.ratio");
@@ -121,7 +121,7 @@ final class Verdicts {
                 + f(med("hub.backlog.drain")) + " s)", first < 2_000, first);
         r.text(t, "");
         r.text(t, "Figures from sections 1, 2, 5 (ingest, end to end, memory under load) and 7-9 (issue 17's own "
-                + "phases); desk: " + "see Machine and load. Full profile: 1M messages for the store and the backlog; "
+                + "phases); the hub's desk settings are under Machine and load. Full profile: 1M messages for the store and the backlog; "
                 + "this profile: " + String.format(Locale.ROOT, "%,d", p.storeMessages()) + " and "
                 + String.format(Locale.ROOT, "%,d", p.backlogMessages()) + ".");
     }
@@ -155,6 +155,10 @@ final class Verdicts {
 
     private static String f(double v) {
         return Stats.format(v);
+    }
+
+    private static String count(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
     }
 
     private static String x(double v) {
