@@ -53,7 +53,7 @@ final class JfrProfile {
                 long weight = e.getLong("weight");
                 allocated += weight;
                 RecordedClass c = e.getClass("objectClass");
-                allocatedByClass.merge(c == null ? "?" : c.getName(), weight, Long::sum);
+                allocatedByClass.merge(c == null ? "?" : readable(c.getName()), weight, Long::sum);
                 String where = e.getStackTrace() == null ? null : e.getStackTrace().getFrames().stream()
                         .map(JfrProfile::name).filter(n -> n.startsWith("dev.omnibridge.")).findFirst().orElse(null);
                 allocatedByHubFrame.merge(where == null ? "(no hub frame: Vert.x/Netty/JDK threads)" : where, weight,
@@ -141,6 +141,29 @@ final class JfrProfile {
                 .forEach(e -> out.add("| " + e.getValue() + " | " + String.format("%.1f", 100.0 * e.getValue()
                         / Math.max(1, samples)) + " | `" + e.getKey() + "` |"));
         out.add("");
+    }
+
+    /** {@code [B} -> {@code byte[]}, {@code [Ljava.lang.Object;} -> {@code java.lang.Object[]}. */
+    static String readable(String className) {
+        int dims = 0;
+        while (dims < className.length() && className.charAt(dims) == '[') {
+            dims++;
+        }
+        if (dims == 0) {
+            return className;
+        }
+        String element = switch (className.charAt(dims)) {
+            case 'B' -> "byte";
+            case 'C' -> "char";
+            case 'S' -> "short";
+            case 'I' -> "int";
+            case 'J' -> "long";
+            case 'F' -> "float";
+            case 'D' -> "double";
+            case 'Z' -> "boolean";
+            default -> className.substring(dims + 1, className.length() - 1);
+        };
+        return element + "[]".repeat(dims);
     }
 
     private static String name(RecordedFrame f) {
