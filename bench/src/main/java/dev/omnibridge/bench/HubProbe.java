@@ -26,7 +26,9 @@ final class HubProbe {
     }
 
     static final String ADMIN_TOKEN = "bench-admin-token";
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the default (HTTP/2 with an h2c upgrade on plain http) once hung past its timeout against the hub.
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HubProbe() {
@@ -56,9 +58,8 @@ final class HubProbe {
     /** {@code GET /api/store}, or empty when the hub has no such endpoint (built before issue 17) or fails. */
     static java.util.Optional<StoreReport> apiStore(Target hub) {
         try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/api/store"))
-                    .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = get(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/api/store"))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN), Duration.ofSeconds(120));
             if (r.statusCode() != 200) {
                 return java.util.Optional.empty();
             }
@@ -74,6 +75,18 @@ final class HubProbe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return java.util.Optional.empty();
+        }
+    }
+
+    /** A GET that gives up after {@code timeout} whatever the client does (its own timeout once did not fire). */
+    private static HttpResponse<String> get(HttpRequest.Builder request, Duration timeout) throws IOException,
+            InterruptedException {
+        var future = CLIENT.sendAsync(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return future.get(timeout.toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            future.cancel(true);
+            throw new IOException("GET " + request.build().uri() + " failed: " + e, e);
         }
     }
 
@@ -94,8 +107,8 @@ final class HubProbe {
     /** The body of {@code GET /metrics}, or "" when it cannot be read. */
     static String metrics(Target hub) {
         try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/metrics"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = get(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/metrics")),
+                    Duration.ofSeconds(10));
             return r.statusCode() == 200 ? r.body() : "";
         } catch (IOException e) {
             return "";

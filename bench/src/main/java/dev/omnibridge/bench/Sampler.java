@@ -40,7 +40,7 @@ final class Sampler implements AutoCloseable {
     }
 
     /** Takes a sample now (also done every second) and returns it. */
-    synchronized Sample sample() {
+    Sample sample() {
         String metrics = HubProbe.metrics(hub);
         double pending = HubProbe.sample(metrics, "omnibridge_deliveries", "state=\"pending\"")
                 + HubProbe.sample(metrics, "omnibridge_deliveries", "state=\"retrying\"");
