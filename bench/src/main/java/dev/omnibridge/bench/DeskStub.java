@@ -51,6 +51,7 @@ public final class DeskStub implements AutoCloseable {
     private final AtomicLong refusedCalls = new AtomicLong();
     private final AtomicLong batchCalls = new AtomicLong();
     private final AtomicLong firstAcceptedSinceUp = new AtomicLong();
+    private final AtomicLong lastAccepted = new AtomicLong();
     private volatile boolean down;
     private volatile int refuseOneIn;
 
@@ -121,6 +122,11 @@ public final class DeskStub implements AutoCloseable {
     /** {@link System#nanoTime()} of the first accepted desk delivery since the stub last went up, or 0. */
     public long firstAcceptedSinceUp() {
         return firstAcceptedSinceUp.get();
+    }
+
+    /** {@link System#nanoTime()} of the latest first arrival of a message (a redelivery does not move it), or 0. */
+    public long lastAccepted() {
+        return lastAccepted.get();
     }
 
     /** Answer 503 to the first attempt of one message in {@code n} (by its idempotency key); 0 turns it off. */
@@ -231,6 +237,7 @@ public final class DeskStub implements AutoCloseable {
         if (!arrivals.containsKey(key)) {
             int position = positions.computeIfAbsent(conversation, c -> new AtomicInteger()).incrementAndGet();
             arrivals.putIfAbsent(key, new Arrival(now, position));
+            lastAccepted.set(now);
         }
     }
 
