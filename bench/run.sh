@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Reproduces every figure of issue 9 and writes bench/RESULTS.md.
-#   bench/run.sh           full profile (long: journal up to 1M messages)
-#   bench/run.sh --quick   a few minutes, journal up to 100k
+# Reproduces every figure of issues 9 and 17 and writes bench/RESULTS.md.
+#   bench/run.sh           full profile (long: journal, store and backlog up to 1M messages)
+#   bench/run.sh --quick   tens of minutes, journal up to 100k
 #   bench/run.sh --smoke   seconds, tiny scale (what the module's test runs)
 #   bench/run.sh --quick --only ingest,e2e   only these phases (baselines ingest e2e reply journal conversations
-#                                            startup jfr); writes bench/target/RESULTS-partial.md instead
+#                                            startup jfr busy storesize backlog); writes
+#                                            bench/target/RESULTS-partial.md instead
+#   bench/run.sh --quick --only baselines,ingest,e2e,busy,storesize,backlog,jfr   every issue-17 figure
 # Extra JVM options for every system under test (hub and baselines alike): BENCH_JVM_OPTS="-Xmx256m" bench/run.sh
+# The hub's webhook-desk batchSize (default 20; 1 = one event per desk call, the "before" figure):
+#   BENCH_DESK_BATCH=1 bench/run.sh --quick --only busy
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 profile=full
-only=baselines,ingest,e2e,reply,journal,conversations,startup,jfr
+only=baselines,ingest,e2e,reply,journal,conversations,startup,jfr,busy,storesize,backlog
 out="$here/RESULTS.md"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,4 +41,4 @@ cd "$here"
 exec java -cp "target/classes:$(cat target/bench.classpath)" dev.omnibridge.bench.Bench \
   --profile "$profile" --out "$out" --work "$here/target/bench-work" --only "$only" \
   --hub-lib "${BENCH_HUB_LIB:-$here/target/hub/omnibridge/lib}" --plugins "$here/target/plugin-zips" \
-  --jvm-opts "${BENCH_JVM_OPTS:-}"
+  --jvm-opts "${BENCH_JVM_OPTS:-}" --desk-batch "${BENCH_DESK_BATCH:-20}"

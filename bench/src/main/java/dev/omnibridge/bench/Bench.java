@@ -22,13 +22,14 @@ import java.util.TreeSet;
 public final class Bench {
     static final String MACHINE = "Machine and load";
     static final String TARGETS = "Targets (issue 9)";
+    static final String TARGETS17 = "Targets (issue 17)";
     static final String RATIOS = "Hub against the baselines (medians)";
     static final String STARTUP = "5. Start-up and memory";
     static final String PROFILE = "Profile (JFR, hub ingest at saturation)";
 
     /** Phases {@code --only} can name; without it, all of them run. */
     static final Set<String> PHASES = Set.of("baselines", "ingest", "e2e", "reply", "journal", "conversations",
-            "startup", "jfr");
+            "startup", "jfr", "busy", "storesize", "backlog");
 
     private final Profile p;
     private final Set<String> only;
@@ -55,13 +56,14 @@ public final class Bench {
     public static void main(String[] args) throws IOException {
         Map<String, String> o = new HashMap<>(Map.of("--profile", "quick", "--out", "RESULTS.md", "--work",
                 "target/bench-work", "--hub-lib", "target/hub/omnibridge/lib", "--plugins", "target/plugin-zips",
-                "--jvm-opts", "", "--only", String.join(",", PHASES)));
+                "--jvm-opts", "", "--only", String.join(",", PHASES), "--desk-batch",
+                Integer.toString(Launchers.DEFAULT_DESK_BATCH)));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i], args[i + 1]);
         }
         Bench bench = new Bench(Profile.named(o.get("--profile")), Path.of(o.get("--work")).toAbsolutePath(),
                 new Launchers(Path.of(o.get("--hub-lib")).toAbsolutePath(), Path.of(o.get("--plugins")).toAbsolutePath(),
-                        o.get("--jvm-opts")), Set.of(o.get("--only").split(",")));
+                        o.get("--jvm-opts"), Integer.parseInt(o.get("--desk-batch"))), Set.of(o.get("--only").split(",")));
         String md = bench.run();
         Files.writeString(Path.of(o.get("--out")), md);
         System.out.println("wrote " + Path.of(o.get("--out")).toAbsolutePath());
@@ -77,8 +79,9 @@ public final class Bench {
     public String run() throws IOException {
         deleteTree(work);
         Files.createDirectories(work);
-        report.declare(MACHINE, TARGETS, RATIOS, Scenarios.INGEST, Scenarios.E2E, Scenarios.REPLY, STARTUP,
-                Scenarios.JOURNAL, Scenarios.CONVERSATIONS, PROFILE);
+        report.declare(MACHINE, TARGETS17, TARGETS, RATIOS, Scenarios.INGEST, Scenarios.E2E, Scenarios.REPLY,
+                STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION, StorePhase.SECTION,
+                BacklogPhase.SECTION, PROFILE);
         Instant started = Instant.now();
         String loadBefore = loadavg();
         log("profile " + p.name() + ", load before: " + loadBefore);
@@ -89,15 +92,24 @@ public final class Bench {
             if (only.contains("baselines")) {
                 baselines(s, stub, startups);
             }
-            if (only.contains("ingest") || only.contains("e2e") || only.contains("reply") || only.contains("jfr")) {
+            if (only.contains("ingest") || only.contains("e2e") || only.contains("reply") || only.contains("jfr")
+                    || only.contains("busy")) {
                 log("hub, all " + plugins.size() + " bundled plugins");
                 try (Target hub = launchers.hub(work.resolve("hub"), plugins, stub.deskUrl(), stub.callbackUrl(),
                         List.of())) {
-                    hubLoad(s, hub);
+                    hubLoad(s, hub, stub);
                 }
             }
             if (only.contains("journal") || only.contains("conversations")) {
                 growth(s, plugins, stub);
+            }
+            if (only.contains("storesize")) {
+                log("store size with redelivery churn");
+                new StorePhase(p, report, stub, s).run(launchers, work.resolve("hub-store"), plugins);
+            }
+            if (only.contains("backlog")) {
+                log("backlog with the desk down, then back");
+                new BacklogPhase(p, report, stub, s).run(launchers, work.resolve("hub-backlog"), plugins);
             }
             if (only.contains("startup")) {
                 log("start-up");
@@ -113,7 +125,7 @@ public final class Bench {
         String loadAfter = loadavg();
         machine(started, loadBefore, loadAfter, plugins);
         new Verdicts(p, report).write();
-        return report.markdown("# Omnibridge benchmark results (issue 9)\n\nWritten by `bench/run.sh"
+        return report.markdown("# Omnibridge benchmark results (issues 9 and 17)\n\nWritten by `bench/run.sh"
                 + (p.name().equals("full") ? "" : " --" + p.name()) + "`; every figure is min / median / max over "
                 + "the runs shown. Methods and caveats are at the end of each section and in `bench/README.md`.\n");
     }
@@ -133,7 +145,7 @@ public final class Bench {
         }
     }
 
-    private void hubLoad(Scenarios s, Target hub) {
+    private void hubLoad(Scenarios s, Target hub, DeskStub stub) {
         Runnable profile = p.jfr() && only.contains("jfr") ? () -> profile(hub) : null;
         if (profile == null) {
             report.text(PROFILE, "Not recorded in this run (profile `" + p.name() + "`, phases " + new TreeSet<>(only)
@@ -146,6 +158,10 @@ public final class Bench {
         }
         if (only.contains("e2e")) {
             s.endToEnd(hub);
+        }
+        if (only.contains("busy")) {
+            log("one busy conversation");
+            new BusyPhase(p, report, stub, s).run(hub);
         }
         if (only.contains("reply")) {
             s.replies(hub);
@@ -243,13 +259,27 @@ public final class Bench {
         Path file = work.resolve("hub-ingest.jfr");
         try (HttpLoad load = new HttpLoad(hub.baseUrl(), p.saturationConcurrency())) {
             int run = 999_999;
-            JfrProfile.record(hub.pid(), file, () -> load.closed(Hooks.inbound(run, run, 50),
+            LoadResult[] result = new LoadResult[1];
+            String before = HubProbe.metrics(hub);
+            JfrProfile.record(hub.pid(), file, () -> result[0] = load.closed(Hooks.inbound(run, run, 50),
                     p.saturationConcurrency(), p.run().multipliedBy(2), HttpLoad.AckListener.NONE));
+            String after = HubProbe.metrics(hub);
+            long messages = result[0].ok();
             report.text(PROFILE, "Recorded with `jcmd <pid> JFR.start settings=profile` during "
                     + p.run().multipliedBy(2).toSeconds() + " s of closed-loop ingest (" + p.saturationConcurrency()
-                    + " in flight) after the ingest runs; recording kept at `" + file + "`.");
+                    + " in flight, " + messages + " messages acknowledged) after the ingest runs; recording kept at `"
+                    + file + "`.");
             report.text(PROFILE, "");
-            JfrProfile.summary(file, 15).forEach(line -> report.text(PROFILE, line));
+            JfrProfile.Summary summary = JfrProfile.summary(file, 15, messages);
+            report.figure(PROFILE, "hub.jfr.alloc.perMessage", "allocated per acknowledged message (JFR "
+                    + "jdk.ObjectAllocationSample weights)", "bytes", List.of(summary.allocatedPerMessage()));
+            // Bytes the store wrote per message, when the hub counts them (issue 17 store metrics).
+            String written = "omnibridge_store_written_bytes_total";
+            double writtenPerMessage = (HubProbe.sample(after, written) - HubProbe.sample(before, written)) / messages;
+            report.figure(PROFILE, "hub.jfr.written.perMessage", "store bytes written per acknowledged message (`"
+                    + written + "` on /metrics)", "bytes", List.of(writtenPerMessage));
+            report.text(PROFILE, "");
+            summary.lines().forEach(line -> report.text(PROFILE, line));
         } catch (Exception e) {
             report.text(PROFILE, "JFR profile failed: " + e);
         }
@@ -272,6 +302,7 @@ public final class Bench {
         report.text(MACHINE, "- load average (1/5/15 min) before: " + before + "; after: " + after
                 + "; at the start of each phase: " + String.join("; ", phaseLoads));
         report.text(MACHINE, "- hub plugins: " + plugins.stream().map(x -> x.getFileName().toString()).toList());
+        report.text(MACHINE, "- hub desk: " + launchers.deskBatchNote() + "; hub lib: `" + launchers.hubLib() + "`");
         report.text(MACHINE, "- the load generator (one Vert.x event loop), the desk stub (one event loop) and the "
                 + "system under test share the same cores: absolute figures are lower than on separate machines, "
                 + "ratios between the hub and the baselines are the meaningful part.");

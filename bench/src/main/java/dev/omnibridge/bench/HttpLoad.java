@@ -33,6 +33,14 @@ public final class HttpLoad implements AutoCloseable {
         AckListener NONE = (seq, nanos) -> { };
 
         void acked(int seq, long nanos);
+
+        /**
+         * The same with the request's send time: the scheduled time in an open loop (never later than the real
+         * send), the real one in a closed loop. The order check of the busy phase needs both ends.
+         */
+        default void acked(int seq, long sentNanos, long nanos) {
+            acked(seq, nanos);
+        }
     }
 
     private static final Duration DRAIN = Duration.ofSeconds(60);
@@ -155,7 +163,7 @@ public final class HttpLoad implements AutoCloseable {
             if (status >= 200 && status < 300) {
                 ok.incrementAndGet();
                 latency.recordNanos(now - from);
-                acks.acked(seq, now);
+                acks.acked(seq, from, now);
             } else {
                 errors.incrementAndGet();
             }

@@ -1,5 +1,6 @@
 package dev.omnibridge.bench;
 
+import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
@@ -16,9 +17,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A JFR recording of a running process (via {@code jcmd}), summarised from its {@code jdk.ExecutionSample} events:
- * the hottest methods by own time, by time including callees, and the first project frame of each sample.
+ * the hottest methods by own time, by time including callees, and the first project frame of each sample; and from
+ * its {@code jdk.ObjectAllocationSample} events (JDK 16+, throttled samples whose {@code weight} stands for the bytes
+ * allocated since the previous sample of the thread): bytes allocated per message, by class and by hub frame.
  */
 final class JfrProfile {
+    /** The summary's Markdown lines and the allocation per message (NaN without samples or messages). */
+    record Summary(List<String> lines, double allocatedPerMessage) {
+    }
+
     private JfrProfile() {
     }
 
@@ -31,7 +38,10 @@ final class JfrProfile {
         }
     }
 
-    static List<String> summary(Path file, int top) throws IOException {
+    static Summary summary(Path file, int top, long messages) throws IOException {
+        Map<String, Long> allocatedByClass = new HashMap<>();
+        Map<String, Long> allocatedByHubFrame = new HashMap<>();
+        long allocated = 0;
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
         Map<String, Integer> project = new HashMap<>();
@@ -39,6 +49,17 @@ final class JfrProfile {
         int samples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             String type = e.getEventType().getName();
+            if (type.equals("jdk.ObjectAllocationSample")) {
+                long weight = e.getLong("weight");
+                allocated += weight;
+                RecordedClass c = e.getClass("objectClass");
+                allocatedByClass.merge(c == null ? "?" : readable(c.getName()), weight, Long::sum);
+                String where = e.getStackTrace() == null ? null : e.getStackTrace().getFrames().stream()
+                        .map(JfrProfile::name).filter(n -> n.startsWith("dev.omnibridge.")).findFirst().orElse(null);
+                allocatedByHubFrame.merge(where == null ? "(no hub frame: Vert.x/Netty/JDK threads)" : where, weight,
+                        Long::sum);
+                continue;
+            }
             if (e.getStackTrace() != null && (type.equals("jdk.JavaMonitorEnter") || type.equals("jdk.ThreadPark"))) {
                 // Waiting, not running: where hub threads block (locks, queues, futures), by innermost hub frame.
                 String where = e.getStackTrace().getFrames().stream().map(JfrProfile::name)
@@ -86,7 +107,23 @@ final class JfrProfile {
         blockedMs.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
                 .forEach(e -> out.add("| " + e.getValue() + " | `" + e.getKey() + "` |"));
         out.add("");
-        return out;
+        double perMessage = allocated == 0 || messages <= 0 ? Double.NaN : (double) allocated / messages;
+        out.add("**Allocation (jdk.ObjectAllocationSample weights): " + String.format("%,d", allocated / 1024 / 1024)
+                + " MB in all, " + Stats.format(perMessage) + " bytes per acknowledged message (" + messages + ")**");
+        out.add("");
+        bytes(out, "class", allocatedByClass, allocated, top);
+        bytes(out, "innermost hub frame", allocatedByHubFrame, allocated, top);
+        return new Summary(out, perMessage);
+    }
+
+    private static void bytes(List<String> out, String what, Map<String, Long> bytes, long total, int top) {
+        out.add("| MB | % | " + what + " |");
+        out.add("|---|---|---|");
+        bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> out.add("| " + String.format("%.1f", e.getValue() / 1024.0 / 1024.0) + " | "
+                        + String.format("%.1f", 100.0 * e.getValue() / Math.max(1, total)) + " | `" + e.getKey()
+                        + "` |"));
+        out.add("");
     }
 
     private static Map<String, Integer> withoutRoots(Map<String, Integer> total, int samples) {
@@ -104,6 +141,29 @@ final class JfrProfile {
                 .forEach(e -> out.add("| " + e.getValue() + " | " + String.format("%.1f", 100.0 * e.getValue()
                         / Math.max(1, samples)) + " | `" + e.getKey() + "` |"));
         out.add("");
+    }
+
+    /** {@code [B} -> {@code byte[]}, {@code [Ljava.lang.Object;} -> {@code java.lang.Object[]}. */
+    static String readable(String className) {
+        int dims = 0;
+        while (dims < className.length() && className.charAt(dims) == '[') {
+            dims++;
+        }
+        if (dims == 0) {
+            return className;
+        }
+        String element = switch (className.charAt(dims)) {
+            case 'B' -> "byte";
+            case 'C' -> "char";
+            case 'S' -> "short";
+            case 'I' -> "int";
+            case 'J' -> "long";
+            case 'F' -> "float";
+            case 'D' -> "double";
+            case 'Z' -> "boolean";
+            default -> className.substring(dims + 1, className.length() - 1);
+        };
+        return element + "[]".repeat(dims);
     }
 
     private static String name(RecordedFrame f) {

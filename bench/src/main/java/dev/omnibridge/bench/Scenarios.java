@@ -31,7 +31,7 @@ final class Scenarios {
         this.stub = stub;
     }
 
-    private int newRun() {
+    int newRun() {
         return runIds.incrementAndGet();
     }
 
@@ -216,24 +216,38 @@ final class Scenarios {
     }
 
     private void prefill(Target t, int run, int firstSeq, int count, int conversations) {
+        post(t, run, firstSeq, count, conversations);
+        settle();
+    }
+
+    /**
+     * Posts {@code count} messages keyed {@code bk<run>_<firstSeq..>} over conversations {@code t<run>_0..n-1} in
+     * signed JSON arrays of {@code prefillBatch}, 4 in parallel; returns the bytes of the messages' JSON as posted.
+     */
+    long post(Target t, int run, int firstSeq, int count, int conversations) {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<?>> batches = new ArrayList<>();
+            List<Future<Long>> batches = new ArrayList<>();
             for (int done = 0; done < count; done += p.prefillBatch()) {
                 int from = firstSeq + done;
                 int n = Math.min(p.prefillBatch(), count - done);
-                batches.add(pool.submit(() -> Hooks.postInbound(t.baseUrl(),
-                        Payloads.inboundBatch(run, from, n, conversations))));
+                batches.add(pool.submit(() -> {
+                    String json = Payloads.inboundBatch(run, from, n, conversations);
+                    Hooks.postInbound(t.baseUrl(), json);
+                    // The array's brackets and commas are not part of any message.
+                    return (long) Payloads.bytes(json).length - 1 - n;
+                }));
             }
-            for (Future<?> f : batches) {
-                f.get();
+            long bytes = 0;
+            for (Future<Long> f : batches) {
+                bytes += f.get();
             }
+            return bytes;
         } catch (Exception e) {
             throw new IllegalStateException("pre-fill failed", e);
         } finally {
             pool.shutdown();
         }
-        settle();
     }
 
     /** Closed-loop load recording each ack, then waits for the deliveries; figures of one run. */
@@ -267,7 +281,7 @@ final class Scenarios {
     private record Flow(LoadResult acked, double deliveredPerSecond, Latency ackToDelivery, long undelivered) {
     }
 
-    private void awaitArrivals(int run, int from, int count) {
+    void awaitArrivals(int run, int from, int count) {
         long deadline = System.nanoTime() + p.drain().toNanos();
         for (int seq = from; seq < from + count; seq++) {
             while (stub.arrival(Payloads.key(run, seq)) == null) {

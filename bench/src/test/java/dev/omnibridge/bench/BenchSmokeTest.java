@@ -31,9 +31,20 @@ class BenchSmokeTest {
                 .map(id -> r.get(id).median())).hasSize(Profile.named("smoke").journalSteps().size())
                 .allMatch(rate -> rate > 0);
         assertThat(r.get("hub.startup").median()).isGreaterThan(0);
+        // Issue 17's phases: the busy conversation delivered everything in order, the churned store was measured
+        // at every point, and the backlog drained once the desk came back.
+        assertThat(r.get("hub.busy.100.rate").median()).isGreaterThan(0);
+        assertThat(r.get("hub.busy.inversions").max()).isZero();
+        assertThat(r.get("hub.busy.undelivered").max()).isZero();
+        for (String id : List.of("hub.store.fill.file", "hub.store.drain.file", "hub.store.idle.file",
+                "hub.store.json", "hub.store.idle.ratio", "hub.backlog.rss.fill", "hub.backlog.rss.drain",
+                "hub.backlog.first", "hub.backlog.drain")) {
+            assertThat(r.get(id).median()).as(id).isGreaterThan(0);
+        }
         assertThat(r.get("hub.rss.idle").median()).isGreaterThan(0);
         for (String section : List.of(Bench.MACHINE, Bench.TARGETS, Bench.RATIOS, Scenarios.INGEST, Scenarios.E2E,
-                Scenarios.REPLY, Bench.STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, Bench.PROFILE)) {
+                Scenarios.REPLY, Bench.STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION,
+                StorePhase.SECTION, BacklogPhase.SECTION, Bench.TARGETS17, Bench.PROFILE)) {
             assertThat(markdown).contains("## " + section);
         }
     }
