@@ -43,6 +43,21 @@ public final class InboundWriter {
     private final Clock clock;
     private final KnownConversations known = new KnownConversations();
     private final RecentMessages recent;
+    private final ConversationActivity activity;
+    private final ReachableAddresses reachable;
+    private final BatchedWork.Batch<IngestReport> plainMessages = this::storePlainMessages;
+
+    /**
+     * Whether this node's writer is the only one changing the store, so that it may keep what it learnt after its
+     * commits (which conversations are OPEN, which addresses carry no failed-send mark) and write "last message at"
+     * once a second instead of running those statements for every message.
+     */
+    public enum Mode {
+        /** The embedded store, or a PostgreSQL store used by this node alone. */
+        SINGLE_NODE,
+        /** A store that other nodes write too: every message runs the exact statements in its transaction. */
+        SHARED_STORE
+    }
 
     /**
      * @param desksForChannel the desk instances each channel instance forwards to
@@ -56,6 +71,14 @@ public final class InboundWriter {
     /** @param recent where committed messages are left for the deliveries that follow at once */
     public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
                          Clock clock, RecentMessages recent) {
+        this(desksForChannel, scheduler, clock, recent, Mode.SINGLE_NODE);
+    }
+
+    public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
+                         Clock clock, RecentMessages recent, Mode mode) {
+        boolean exact = mode == Mode.SHARED_STORE;
+        this.activity = new ConversationActivity(exact);
+        this.reachable = new ReachableAddresses(exact);
         this.recent = recent;
         this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
@@ -74,6 +97,9 @@ public final class InboundWriter {
                 .map(m -> moves.containsKey(m.threadKey()) ? m.toBuilder().threadKey(moves.get(m.threadKey())).build()
                         : m)
                 .map(m -> prepare(m, now)).toList();
+        if (plainMessages(inbound, messages)) {
+            return new PlainMessages(instanceId, messages, now);
+        }
         return (c, after) -> {
             for (ThreadMove move : inbound.threadMoves()) {
                 moveConversation(c, after, instanceId, move);
@@ -95,6 +121,7 @@ public final class InboundWriter {
                 }
             }
             for (TicketUpdate u : inbound.ticketUpdates()) {
+                activity.statusChanging(ticketConversations(c, instanceId, u.ticketRef()));
                 int n = Sql.update(c, "UPDATE conversations SET status = ? WHERE id IN (SELECT conversation_id "
                         + "FROM desk_tickets WHERE desk_instance = ? AND ticket_ref = ?)", u.status(), instanceId,
                         Columns.key(u.ticketRef()));
@@ -123,6 +150,7 @@ public final class InboundWriter {
                 }
             }
             for (AddressStatus status : inbound.addressStatuses()) {
+                reachable.marking(status.address());
                 Reachability.record(c, status, now);
             }
             for (DeliveryStatus status : inbound.statuses()) {
@@ -136,6 +164,165 @@ public final class InboundWriter {
             return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0], List.copyOf(setAside),
                     List.copyOf(statuses));
         };
+    }
+
+    /**
+     * The unit that writes the conversations' "last message at" noted since the last run; the journal should run it
+     * about once a second ({@link Journal#every}). Does nothing in {@link Mode#SHARED_STORE}.
+     */
+    public TxWork<Integer> activityFlush() {
+        return activity.flush();
+    }
+
+    /**
+     * Whether the unit is only customer messages of conversations the writer knows, none an edit: the webhook
+     * shape, which the journal may store together with its neighbours ({@link #storePlainMessages}).
+     */
+    private static boolean plainMessages(Inbound inbound, List<Prepared> messages) {
+        return !messages.isEmpty() && messages.stream().allMatch(m -> m.toStore() != null)
+                && inbound.replies().isEmpty() && inbound.ticketUpdates().isEmpty() && inbound.offsets().isEmpty()
+                && inbound.skipped().isEmpty() && inbound.statuses().isEmpty() && inbound.addressStatuses().isEmpty()
+                && inbound.annotations().isEmpty() && inbound.threadMoves().isEmpty();
+    }
+
+    /** A unit of plain customer messages, see {@link #plainMessages}. */
+    private final class PlainMessages implements BatchedWork<IngestReport> {
+        final String instanceId;
+        final List<Prepared> messages;
+        final Instant now;
+
+        PlainMessages(String instanceId, List<Prepared> messages, Instant now) {
+            this.instanceId = instanceId;
+            this.messages = messages;
+            this.now = now;
+        }
+
+        @Override
+        public Batch<IngestReport> batch() {
+            return plainMessages;
+        }
+
+        @Override
+        public IngestReport apply(Connection c, AfterCommit after) throws SQLException {
+            return storePlainMessages(c, List.of(this), List.of(after)).get(0);
+        }
+    }
+
+    /** A message of a batch that is new, with the unit it belongs to. */
+    private record NewMessage(int unit, Prepared prepared, String instanceId) {
+    }
+
+    /**
+     * Stores the units' messages with a few statements for all of them: one dedupe query per channel instance (and
+     * one echo check), one multi-row insert of the messages, one of their outbox rows. Duplicates among them are
+     * resolved in order, as if the units ran one after another: the first is stored, later ones count as duplicates.
+     */
+    private List<IngestReport> storePlainMessages(Connection c, List<BatchedWork<IngestReport>> batch,
+                                                  List<AfterCommit> afters) throws SQLException {
+        List<PlainMessages> units = batch.stream().map(u -> (PlainMessages) u).toList();
+        Map<String, List<String>> idsByInstance = new java.util.LinkedHashMap<>();
+        for (PlainMessages u : units) {
+            for (Prepared m : u.messages) {
+                idsByInstance.computeIfAbsent(u.instanceId, k -> new ArrayList<>()).add(m.message().channelMessageId());
+            }
+        }
+        Map<String, java.util.Set<String>> storedKeys = new java.util.HashMap<>();
+        Map<String, java.util.Set<String>> sentByHub = new java.util.HashMap<>();
+        for (Map.Entry<String, List<String>> e : idsByInstance.entrySet()) {
+            java.util.Set<String> stored = Sql.stringsIn(c, "SELECT source_id FROM messages WHERE source_instance = ? "
+                    + "AND source_id IN ", List.of(e.getKey()), e.getValue().stream().map(Columns::key).toList());
+            storedKeys.put(e.getKey(), stored);
+            // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
+            List<String> unseen = e.getValue().stream().filter(id -> !stored.contains(Columns.key(id))).toList();
+            sentByHub.put(e.getKey(), unseen.isEmpty() ? java.util.Set.of()
+                    : Outbox.sentByHub(c, e.getKey(), unseen, DeliveryTask.TargetKind.CHANNEL));
+        }
+
+        int[] duplicates = new int[units.size()];
+        int[] skipped = new int[units.size()];
+        List<NewMessage> fresh = new ArrayList<>();
+        java.util.Set<String> claimed = new java.util.HashSet<>();
+        for (int k = 0; k < units.size(); k++) {
+            String instance = units.get(k).instanceId;
+            for (Prepared m : units.get(k).messages) {
+                String key = Columns.key(m.message().channelMessageId());
+                if (storedKeys.get(instance).contains(key)) {
+                    duplicates[k]++;
+                } else if (sentByHub.get(instance).contains(m.message().channelMessageId())) {
+                    skipped[k]++;
+                } else if (!claimed.add(instance + '\u0000' + key)) {
+                    duplicates[k]++;    // an earlier message of this batch is the same channel message
+                } else {
+                    fresh.add(new NewMessage(k, m, instance));
+                }
+            }
+        }
+        if (!fresh.isEmpty()) {
+            Instant receivedAt = units.get(0).now;
+            List<Object[]> rows = new ArrayList<>(fresh.size());
+            for (NewMessage n : fresh) {
+                Message m = n.prepared().toStore();
+                rows.add(new Object[] {m.id(), n.instanceId(), Columns.key(n.prepared().message().channelMessageId()),
+                        m.conversationId(), m.direction(), n.prepared().json(), units.get(n.unit()).now});
+            }
+            Sql.insertRows(c, INSERT_MESSAGES, rows);
+            java.util.Set<String> conversations = new java.util.HashSet<>();
+            java.util.Set<Address> authors = new java.util.HashSet<>();
+            List<Outbox.NewDelivery> deliveries = new ArrayList<>();
+            for (NewMessage n : fresh) {
+                Message m = n.prepared().toStore();
+                AfterCommit after = afters.get(n.unit());
+                Instant now = units.get(n.unit()).now;
+                if (conversations.add(m.conversationId())) {
+                    activity.messageStored(c, after, m.conversationId(), now);
+                } else {
+                    activity.anotherMessageStored(c, after, m.conversationId(), now);
+                }
+                Address author = n.prepared().message().author().address();
+                if (author != null && authors.add(author)) {
+                    reachable.wroteAgain(c, after, author, now);
+                }
+                for (String desk : desksForChannel.apply(n.instanceId())) {
+                    deliveries.add(new Outbox.NewDelivery(m, desk, DeliveryTask.TargetKind.DESK));
+                }
+            }
+            List<DeliveryTask> tasks = deliveries.isEmpty() ? List.of()
+                    : Outbox.addPending(c, deliveries, receivedAt);
+            int t = 0;
+            for (NewMessage n : fresh) {
+                Message m = n.prepared().toStore();
+                AfterCommit after = afters.get(n.unit());
+                after.run(() -> recent.committed(m));
+                while (t < tasks.size() && tasks.get(t).messageId().equals(m.id())) {
+                    DeliveryTask task = tasks.get(t++);
+                    after.run(() -> scheduler.accept(task));
+                }
+            }
+        }
+        List<IngestReport> reports = new ArrayList<>(units.size());
+        for (int k = 0; k < units.size(); k++) {
+            int unit = k;
+            List<String> stored = fresh.stream().filter(n -> n.unit() == unit)
+                    .map(n -> n.prepared().toStore().id()).toList();
+            reports.add(new IngestReport(stored, duplicates[k], skipped[k], List.of(), List.of()));
+        }
+        return reports;
+    }
+
+    private static final String INSERT_MESSAGES = "INSERT INTO messages (id, source_instance, source_id, "
+            + "conversation_id, direction, body, received_at) VALUES ";
+
+    /** The conversations linked to the desk's ticket. */
+    private static List<String> ticketConversations(Connection c, String desk, String ticketRef)
+            throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT conversation_id FROM desk_tickets WHERE desk_instance = ? "
+                + "AND ticket_ref = ?", desk, Columns.key(ticketRef)); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
     }
 
     /** Re-keys a conversation of this instance, unless the new key already has a conversation of its own. */
@@ -194,8 +381,8 @@ public final class InboundWriter {
             toStore = toStore(withEditLink(c, instanceId, m), conversationId, now);
             json = CanonicalJson.writeString(toStore);
         }
-        insertMessage(c, toStore, json, instanceId, m.channelMessageId(), now);
-        Reachability.wroteAgain(c, m.author().address(), now);
+        insertMessage(c, after, toStore, json, instanceId, m.channelMessageId(), now);
+        reachable.wroteAgain(c, after, m.author().address(), now);
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
         for (String desk : desksForChannel.apply(instanceId)) {
@@ -251,7 +438,7 @@ public final class InboundWriter {
                 .conversationId(conv.id()).author(r.author()).text(r.text()).html(r.html())
                 .attachments(r.attachments()).channelTimestamp(r.createdAt()).receivedAt(now)
                 .metadata(withDesk(r.metadata(), deskInstance, r.ticketRef(), r.replyId())).build();
-        insertMessage(c, reply, deskInstance, r.replyId(), now);
+        insertMessage(c, after, reply, deskInstance, r.replyId(), now);
         after.run(() -> recent.committed(reply));
         if (DeskDelivered.toCustomer(r, conv.customer())) {
             // The desk emailed this answer to the customer's own address: sending it again would answer twice. The
@@ -289,7 +476,7 @@ public final class InboundWriter {
                     .text("This reply was not delivered to the customer: " + reason + "\n\n> " + reply.text())
                     .receivedAt(now).tags(java.util.Set.of("delivery-failed"))
                     .metadata(Map.of(DELIVERY_FAILED_FOR, failed.messageId())).build();
-            insertMessage(c, notice, failed.target(), sourceId, now);
+            insertMessage(c, after, notice, failed.target(), sourceId, now);
             List<String> stored = new ArrayList<>();
             for (String desk : desksForChannel.apply(failed.target())) {
                 DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
@@ -334,24 +521,17 @@ public final class InboundWriter {
                 instance, Columns.key(sourceId)).isPresent();
     }
 
-    private static void insertMessage(Connection c, Message m, String sourceInstance, String sourceId, Instant now)
-            throws SQLException {
-        insertMessage(c, m, CanonicalJson.writeString(m), sourceInstance, sourceId, now);
+    private void insertMessage(Connection c, AfterCommit after, Message m, String sourceInstance, String sourceId,
+                               Instant now) throws SQLException {
+        insertMessage(c, after, m, CanonicalJson.writeString(m), sourceInstance, sourceId, now);
     }
 
-    private static void insertMessage(Connection c, Message m, String json, String sourceInstance, String sourceId,
-                                      Instant now) throws SQLException {
-        Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
-                        + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, Columns.key(sourceId),
+    private void insertMessage(Connection c, AfterCommit after, Message m, String json, String sourceInstance,
+                               String sourceId, Instant now) throws SQLException {
+        Sql.update(c, INSERT_MESSAGES + "(?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, Columns.key(sourceId),
                 m.conversationId(), m.direction(), json, now);
-        // H2 rewrites every index of a row it updates (the unique thread key's too), so a burst of messages in one
-        // conversation moves its "last message at" once a second: the time orders the console's list.
-        Sql.update(c, "UPDATE conversations SET last_message_at = ?, status = ? WHERE id = ? "
-                + "AND (status <> ? OR last_message_at < ?)", now, ConversationStatus.OPEN, m.conversationId(),
-                ConversationStatus.OPEN, now.minus(ACTIVITY_RESOLUTION));
+        activity.messageStored(c, after, m.conversationId(), now);
     }
-
-    private static final java.time.Duration ACTIVITY_RESOLUTION = java.time.Duration.ofSeconds(1);
 
     static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
                                        Instant now) throws SQLException {
@@ -368,7 +548,7 @@ public final class InboundWriter {
         return id;
     }
 
-    private static String newConversation(Connection c, ChannelRef channel, String threadKey, Address customer,
+    private String newConversation(Connection c, ChannelRef channel, String threadKey, Address customer,
                                           String displayName, Instant now) throws SQLException {
         String contactId = contact(c, customer, displayName, now);
         String id = Ids.newId();
@@ -377,6 +557,7 @@ public final class InboundWriter {
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, channel.type(), channel.instanceId(),
                 Columns.key(threadKey), contactId, customer == null ? null : customer.kind(),
                 customer == null ? null : customer.value(), ConversationStatus.OPEN, now, now);
+        activity.created(id);
         return id;
     }
 
