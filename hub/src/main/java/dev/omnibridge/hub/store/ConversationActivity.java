@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +22,9 @@ import java.util.Set;
  *   <li>the status change to OPEN stays in the message's own transaction (a desk may have resolved the
  *   conversation), but only for conversations not known to be OPEN: learnt after commits, forgotten the moment a
  *   unit changes a conversation's status ({@link #statusChanging});</li>
- *   <li>"last message at" is noted after commit and written by {@link #flush()}, which the journal runs about once a
- *   second: one UPDATE per conversation that had messages, whatever their number. A crash loses at most that
- *   second of it (never a message: the time only orders the console's list).</li>
+ *   <li>"last message at" is noted after commit and written by {@link #flush()}, which the journal runs a few times
+ *   a second: one UPDATE per conversation that had messages since, whatever their number. A crash loses what was
+ *   not written yet (never a message: the time only orders the console's list).</li>
  * </ul>
  * Both rely on this node's writer being the only one that changes conversations. A store shared by several nodes
  * must use {@link InboundWriter.Mode#SHARED_STORE}: then every message runs the exact statement in its transaction.
@@ -34,10 +34,12 @@ final class ConversationActivity {
     /** The resolution of "last message at" when every message runs the statement itself. */
     static final Duration RESOLUTION = Duration.ofSeconds(1);
     private static final int MAX_KNOWN_OPEN = 50_000;
+    /** Conversations written per flush at most, so that no group commit gets a long run of them at once. */
+    static final int MAX_PER_FLUSH = 256;
 
     private final boolean exact;
     private final Set<String> knownOpen = new HashSet<>();
-    private final Map<String, Instant> lastMessageAt = new HashMap<>();
+    private final Map<String, Instant> lastMessageAt = new LinkedHashMap<>(); // oldest noted first
     private long statusChanges;
 
     ConversationActivity(boolean exact) {
@@ -107,8 +109,8 @@ final class ConversationActivity {
     }
 
     /**
-     * Writes the noted "last message at" times: never moves one back. An entry leaves memory once its write is
-     * committed, so a failed flush is retried by the next one.
+     * Writes the noted "last message at" times, oldest noted first and at most {@link #MAX_PER_FLUSH}; never moves one
+     * back. An entry leaves memory once its write is committed, so a failed flush is retried by the next one.
      */
     TxWork<Integer> flush() {
         return (c, after) -> {
@@ -116,7 +118,7 @@ final class ConversationActivity {
                 return 0;
             }
             List<Map.Entry<String, Instant>> due = new ArrayList<>(lastMessageAt.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+                    .limit(MAX_PER_FLUSH).map(e -> Map.entry(e.getKey(), e.getValue())).toList());
             for (Map.Entry<String, Instant> e : due) {
                 Sql.update(c, "UPDATE conversations SET last_message_at = ? WHERE id = ? AND last_message_at < ?",
                         e.getValue(), e.getKey(), e.getValue());

@@ -167,8 +167,9 @@ public final class InboundWriter {
     }
 
     /**
-     * The unit that writes the conversations' "last message at" noted since the last run; the journal should run it
-     * about once a second ({@link Journal#every}). Does nothing in {@link Mode#SHARED_STORE}.
+     * The unit that writes the conversations' "last message at" noted since the last run (at most
+     * {@value ConversationActivity#MAX_PER_FLUSH} conversations a run); the journal should run it a few times a second
+     * ({@link Journal#every}). Does nothing in {@link Mode#SHARED_STORE}.
      */
     public TxWork<Integer> activityFlush() {
         return activity.flush();

@@ -301,6 +301,28 @@ class GroupIngestTest {
     }
 
     @Test
+    void aFlushWritesABoundedShareOfTheConversationsAndTheNextOneTheRest() throws Exception {
+        int conversations = ConversationActivity.MAX_PER_FLUSH + 10;
+        for (int i = 0; i < conversations; i++) {
+            ingest(msg("web", "first-" + i, "t-" + i));
+        }
+        clock.advance(Duration.ofMinutes(1));
+        List<Inbound> next = new ArrayList<>();
+        for (int i = 0; i < conversations; i++) {
+            next.add(Inbound.messages(List.of(msg("web", "next-" + i, "t-" + i))));
+        }
+        for (CompletableFuture<IngestReport> f : oneGroup("web", next)) {
+            assertThat(done(f).storedMessageIds()).hasSize(1);
+        }
+
+        assertThat(journal.submit(writer.activityFlush()).get(10, TimeUnit.SECONDS))
+                .isEqualTo(ConversationActivity.MAX_PER_FLUSH);
+        assertThat(journal.submit(writer.activityFlush()).get(10, TimeUnit.SECONDS)).isEqualTo(10);
+        assertThat(count(db, "SELECT COUNT(*) FROM conversations WHERE last_message_at = ?", clock.instant()))
+                .isEqualTo(conversations);
+    }
+
+    @Test
     void withASharedStoreEveryMessageRunsTheExactStatementsSoOtherWritersChangesAreSeen() throws Exception {
         writer = writer(InboundWriter.Mode.SHARED_STORE, new RecentMessages());
         ingest(msg("web", "m-1", "t1"));
