@@ -214,29 +214,36 @@ public final class InboundWriter {
     }
 
     /**
-     * Stores the units' messages with a few statements for all of them: one dedupe query per channel instance (and
-     * one echo check), one multi-row insert of the messages, one of their outbox rows. Duplicates among them are
+     * Stores the units' messages with a few statements for all of them: one dedupe query by (source instance, source
+     * id) pairs, the echo check per channel instance, one multi-row insert of the messages, one of their outbox rows. Duplicates among them are
      * resolved in order, as if the units ran one after another: the first is stored, later ones count as duplicates.
      */
     private List<IngestReport> storePlainMessages(Connection c, List<BatchedWork<IngestReport>> batch,
                                                   List<AfterCommit> afters) throws SQLException {
         List<PlainMessages> units = batch.stream().map(u -> (PlainMessages) u).toList();
-        Map<String, List<String>> idsByInstance = new java.util.LinkedHashMap<>();
+        List<Object[]> sources = new ArrayList<>();
         for (PlainMessages u : units) {
             for (Prepared m : u.messages) {
-                idsByInstance.computeIfAbsent(u.instanceId, k -> new ArrayList<>()).add(m.message().channelMessageId());
+                sources.add(new Object[] {u.instanceId, Columns.key(m.message().channelMessageId())});
             }
         }
-        Map<String, java.util.Set<String>> storedKeys = new java.util.HashMap<>();
+        java.util.Set<String> storedKeys = new java.util.HashSet<>();
+        for (String[] row : Sql.rowsIn(c, DEDUPE_SELECT, DEDUPE_KEYS, sources)) {
+            storedKeys.add(row[0] + '\u0000' + row[1]);
+        }
+        // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
+        Map<String, List<String>> unseenByInstance = new java.util.LinkedHashMap<>();
+        for (PlainMessages u : units) {
+            for (Prepared m : u.messages) {
+                String id = m.message().channelMessageId();
+                if (!storedKeys.contains(u.instanceId + '\u0000' + Columns.key(id))) {
+                    unseenByInstance.computeIfAbsent(u.instanceId, k -> new ArrayList<>()).add(id);
+                }
+            }
+        }
         Map<String, java.util.Set<String>> sentByHub = new java.util.HashMap<>();
-        for (Map.Entry<String, List<String>> e : idsByInstance.entrySet()) {
-            java.util.Set<String> stored = Sql.stringsIn(c, "SELECT source_id FROM messages WHERE source_instance = ? "
-                    + "AND source_id IN ", List.of(e.getKey()), e.getValue().stream().map(Columns::key).toList());
-            storedKeys.put(e.getKey(), stored);
-            // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
-            List<String> unseen = e.getValue().stream().filter(id -> !stored.contains(Columns.key(id))).toList();
-            sentByHub.put(e.getKey(), unseen.isEmpty() ? java.util.Set.of()
-                    : Outbox.sentByHub(c, e.getKey(), unseen, DeliveryTask.TargetKind.CHANNEL));
+        for (Map.Entry<String, List<String>> e : unseenByInstance.entrySet()) {
+            sentByHub.put(e.getKey(), Outbox.sentByHub(c, e.getKey(), e.getValue(), DeliveryTask.TargetKind.CHANNEL));
         }
 
         int[] duplicates = new int[units.size()];
@@ -247,9 +254,10 @@ public final class InboundWriter {
             String instance = units.get(k).instanceId;
             for (Prepared m : units.get(k).messages) {
                 String key = Columns.key(m.message().channelMessageId());
-                if (storedKeys.get(instance).contains(key)) {
+                if (storedKeys.contains(instance + '\u0000' + key)) {
                     duplicates[k]++;
-                } else if (sentByHub.get(instance).contains(m.message().channelMessageId())) {
+                } else if (sentByHub.getOrDefault(instance, java.util.Set.of())
+                        .contains(m.message().channelMessageId())) {
                     skipped[k]++;
                 } else if (!claimed.add(instance + '\u0000' + key)) {
                     duplicates[k]++;    // an earlier message of this batch is the same channel message
@@ -309,6 +317,10 @@ public final class InboundWriter {
         }
         return reports;
     }
+
+    /** The group's dedupe query, by (source instance, source id) pairs; see {@link Sql#rowsIn}. */
+    static final String DEDUPE_SELECT = "SELECT source_instance, source_id FROM messages";
+    static final String DEDUPE_KEYS = "source_instance, source_id";
 
     private static final String INSERT_MESSAGES = "INSERT INTO messages (id, source_instance, source_id, "
             + "conversation_id, direction, body, received_at) VALUES ";

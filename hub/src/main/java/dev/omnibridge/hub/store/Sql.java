@@ -7,10 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** Small JDBC helpers so that the store classes read as SQL, not as plumbing. */
 final class Sql {
@@ -79,28 +77,38 @@ final class Sql {
     }
 
     /**
-     * The values of the query's first column for {@code sqlBeforeList + "(?, ...)"} over {@code values}, e.g.
-     * {@code "SELECT k FROM t WHERE g = ? AND k IN "}: the list goes in chunks of at most {@link #MAX_ROWS}, each
-     * padded to a power of two by repeating its last value, so that few statement texts serve every count.
+     * The rows of {@code select + " WHERE (k1, k2, ...) IN ((?, ?, ...), ...)"} for the given key tuples, each row as
+     * its columns' strings. A row-value IN list, because H2 2.3 looks each tuple up in a composite index with it,
+     * where {@code k1 = ? AND k2 IN (...)} scans every row with that k1; PostgreSQL takes the same syntax. The list
+     * goes in chunks of at most {@link #MAX_ROWS}, each padded to a power of two by repeating its last tuple, so
+     * that few statement texts serve every count.
+     *
+     * @param select e.g. {@code "SELECT a, b FROM t"}
+     * @param keys   the key columns, e.g. {@code "a, b"}
      */
-    static Set<String> stringsIn(Connection c, String sqlBeforeList, List<Object> leading, List<String> values)
+    static List<String[]> rowsIn(Connection c, String select, String keys, List<Object[]> tuples)
             throws SQLException {
-        Set<String> found = new HashSet<>();
+        List<String[]> found = new java.util.ArrayList<>();
         int done = 0;
-        while (done < values.size()) {
-            int chunk = Math.min(values.size() - done, MAX_ROWS);
+        while (done < tuples.size()) {
+            int chunk = Math.min(tuples.size() - done, MAX_ROWS);
             int n = chunk == 1 ? 1 : Integer.highestOneBit(chunk - 1) << 1;
-            Object[] params = new Object[leading.size() + n];
-            for (int i = 0; i < leading.size(); i++) {
-                params[i] = leading.get(i);
-            }
+            int width = tuples.get(done).length;
+            Object[] params = new Object[n * width];
             for (int i = 0; i < n; i++) {
-                params[leading.size() + i] = values.get(done + Math.min(i, chunk - 1));
+                System.arraycopy(tuples.get(done + Math.min(i, chunk - 1)), 0, params, i * width, width);
             }
-            String sql = sqlBeforeList + "(" + "?, ".repeat(n - 1) + "?)";
+            String tuple = "(" + "?, ".repeat(width - 1) + "?)";
+            String sql = select + " WHERE (" + keys + ") IN (" + String.join(", ",
+                    java.util.Collections.nCopies(n, tuple)) + ")";
             try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
-                    found.add(rs.getString(1));
+                    String[] row = new String[columns];
+                    for (int i = 0; i < columns; i++) {
+                        row[i] = rs.getString(i + 1);
+                    }
+                    found.add(row);
                 }
             }
             done += chunk;
