@@ -228,7 +228,7 @@ public final class InboundWriter {
             }
         }
         java.util.Set<String> storedKeys = new java.util.HashSet<>();
-        for (String[] row : Sql.rowsIn(c, DEDUPE_SELECT, DEDUPE_KEYS, sources)) {
+        for (String[] row : Sql.existing(c, "messages", DEDUPE_KEYS, sources)) {
             storedKeys.add(row[0] + '\u0000' + row[1]);
         }
         // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
@@ -318,9 +318,8 @@ public final class InboundWriter {
         return reports;
     }
 
-    /** The group's dedupe query, by (source instance, source id) pairs; see {@link Sql#rowsIn}. */
-    static final String DEDUPE_SELECT = "SELECT source_instance, source_id FROM messages";
-    static final String DEDUPE_KEYS = "source_instance, source_id";
+    /** The key of the group's dedupe query ({@link Sql#existing}), as in the unique uq_message_source. */
+    static final List<String> DEDUPE_KEYS = List.of("source_instance", "source_id");
 
     private static final String INSERT_MESSAGES = "INSERT INTO messages (id, source_instance, source_id, "
             + "conversation_id, direction, body, received_at) VALUES ";

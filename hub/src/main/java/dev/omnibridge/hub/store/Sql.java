@@ -77,35 +77,31 @@ final class Sql {
     }
 
     /**
-     * The rows of {@code select + " WHERE (k1, k2, ...) IN ((?, ?, ...), ...)"} for the given key tuples, each row as
-     * its columns' strings. A row-value IN list, because H2 2.3 looks each tuple up in a composite index with it,
-     * where {@code k1 = ? AND k2 IN (...)} scans every row with that k1; PostgreSQL takes the same syntax. The list
-     * goes in chunks of at most {@link #MAX_ROWS}, each padded to a power of two by repeating its last tuple, so
-     * that few statement texts serve every count.
-     *
-     * @param select e.g. {@code "SELECT a, b FROM t"}
-     * @param keys   the key columns, e.g. {@code "a, b"}
+     * Which of the key tuples the table has, each found one as its key columns' strings (in no particular order).
+     * Written as a join with a {@code VALUES} list, which both H2 2.3 and PostgreSQL run as one index lookup per
+     * tuple in a composite index on the key columns. The plainer forms are not portable in that sense: H2 reads
+     * every row of the first column's value for {@code a = ? AND b IN (...)}, and PostgreSQL may do the same for
+     * {@code (a, b) IN ((?, ?), ...)} after pulling a common {@code a} out of the list. The tuples go in chunks of at
+     * most {@link #MAX_ROWS}, each padded to a power of two by repeating its last tuple, so that few statement texts
+     * serve every count.
      */
-    static List<String[]> rowsIn(Connection c, String select, String keys, List<Object[]> tuples)
+    static List<String[]> existing(Connection c, String table, List<String> keys, List<Object[]> tuples)
             throws SQLException {
         List<String[]> found = new java.util.ArrayList<>();
+        int width = keys.size();
         int done = 0;
         while (done < tuples.size()) {
             int chunk = Math.min(tuples.size() - done, MAX_ROWS);
             int n = chunk == 1 ? 1 : Integer.highestOneBit(chunk - 1) << 1;
-            int width = tuples.get(done).length;
             Object[] params = new Object[n * width];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(tuples.get(done + Math.min(i, chunk - 1)), 0, params, i * width, width);
             }
-            String tuple = "(" + "?, ".repeat(width - 1) + "?)";
-            String sql = select + " WHERE (" + keys + ") IN (" + String.join(", ",
-                    java.util.Collections.nCopies(n, tuple)) + ")";
-            try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
-                int columns = rs.getMetaData().getColumnCount();
+            try (PreparedStatement ps = prepare(c, existingSql(table, keys, n), params);
+                 ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String[] row = new String[columns];
-                    for (int i = 0; i < columns; i++) {
+                    String[] row = new String[width];
+                    for (int i = 0; i < width; i++) {
                         row[i] = rs.getString(i + 1);
                     }
                     found.add(row);
@@ -114,6 +110,17 @@ final class Sql {
             done += chunk;
         }
         return found;
+    }
+
+    /** The statement {@link #existing} runs for {@code n} tuples. */
+    static String existingSql(String table, List<String> keys, int n) {
+        String tuple = "(" + "?, ".repeat(keys.size() - 1) + "?)";
+        StringBuilder sql = new StringBuilder("SELECT ");
+        sql.append(String.join(", ", keys.stream().map(k -> "t." + k).toList()));
+        sql.append(" FROM (VALUES ").append(String.join(", ", java.util.Collections.nCopies(n, tuple)));
+        sql.append(") v (").append(String.join(", ", keys)).append(") JOIN ").append(table).append(" t ON ");
+        sql.append(String.join(" AND ", keys.stream().map(k -> "t." + k + " = v." + k).toList()));
+        return sql.toString();
     }
 
     static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
