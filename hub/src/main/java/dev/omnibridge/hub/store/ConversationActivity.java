@@ -79,7 +79,8 @@ final class ConversationActivity {
      * Reopens the conversation in the current transaction unless it is known to be OPEN; true when it ran the
      * statement.
      */
-    private boolean ensureOpen(Connection c, AfterCommit after, String conversationId, Instant now) throws SQLException {
+    private boolean ensureOpen(Connection c, AfterCommit after, String conversationId, Instant now)
+            throws SQLException {
         if (knownOpen.contains(conversationId)) {
             return false;
         }

@@ -215,8 +215,9 @@ public final class InboundWriter {
 
     /**
      * Stores the units' messages with a few statements for all of them: one dedupe query by (source instance, source
-     * id) pairs, the echo check per channel instance, one multi-row insert of the messages, one of their outbox rows. Duplicates among them are
-     * resolved in order, as if the units ran one after another: the first is stored, later ones count as duplicates.
+     * id) pairs, the echo check per channel instance, one multi-row insert of the messages, one of their outbox rows.
+     * Duplicates among them are resolved in order, as if the units ran one after another: the first is stored, later
+     * ones count as duplicates. The conversations' status and the authors' marks are handled once per batch.
      */
     private List<IngestReport> storePlainMessages(Connection c, List<BatchedWork<IngestReport>> batch,
                                                   List<AfterCommit> afters) throws SQLException {

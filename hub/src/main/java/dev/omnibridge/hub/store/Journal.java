@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * that commit. A crash-safe commit costs the same for one row or a hundred, so this is what lets durable
  * acknowledgement keep up with concurrent webhooks. Each unit of work runs under its own savepoint, so one bad
  * unit fails alone while the rest of the group commits; units next to each other that can share their statements
- * ({@link BatchedWork}) run together under one savepoint, and one by one only if that batch fails. The writer keeps one connection, and its prepared
- * statements, from group to group; a group that fails as a whole gives it up for a fresh one.
+ * ({@link BatchedWork}) run together under one savepoint, and one by one only if that batch fails. The writer keeps
+ * one connection, and its prepared statements, from group to group; a group that fails as a whole gives it up for a
+ * fresh one.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);

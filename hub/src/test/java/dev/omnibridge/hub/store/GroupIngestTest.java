@@ -355,7 +355,8 @@ class GroupIngestTest {
         // Another node resolves the conversation and records a failed send to the customer.
         try (Connection c = db.connection(); var s = c.createStatement()) {
             s.executeUpdate("UPDATE conversations SET status = 'RESOLVED'");
-            s.executeUpdate("UPDATE contact_addresses SET unreachable_reason = 'gone', unreachable_until_opt_in = FALSE");
+            s.executeUpdate("UPDATE contact_addresses SET unreachable_reason = 'gone', "
+                    + "unreachable_until_opt_in = FALSE");
         }
 
         clock.advance(Duration.ofMinutes(1));
