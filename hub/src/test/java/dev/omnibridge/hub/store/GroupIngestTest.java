@@ -210,7 +210,7 @@ class GroupIngestTest {
 
         String text;
         try (Connection c = db.connection(); PreparedStatement ps = Sql.prepare(c, "EXPLAIN ANALYZE "
-                + Sql.existingSql("messages", InboundWriter.DEDUPE_KEYS, 4), "web", "s-1", "web", "s-2", "web",
+                + Sql.existingSql("messages", PlainMessageBatch.DEDUPE_KEYS, 4), "web", "s-1", "web", "s-2", "web",
                 "new", "web", "new"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             text = rs.getString(1);
