@@ -96,6 +96,8 @@ public final class Hub implements AutoCloseable {
         Dispatcher[] dispatcherRef = new Dispatcher[1];
         InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock,
                 recent);
+        // Conversations' "last message at" is written in small bulks a few times a second, not with every message.
+        journal.every(java.time.Duration.ofMillis(250), writer.activityFlush());
         JournalQueries queries = new JournalQueries(database);
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,

@@ -43,6 +43,21 @@ public final class InboundWriter {
     private final Clock clock;
     private final KnownConversations known = new KnownConversations();
     private final RecentMessages recent;
+    private final ConversationActivity activity;
+    private final ReachableAddresses reachable;
+    private final PlainMessageBatch plainMessages;
+
+    /**
+     * Whether this node's writer is the only one changing the store, so that it may keep what it learnt after its
+     * commits (which conversations are OPEN, which addresses carry no failed-send mark) and write "last message at"
+     * once a second instead of running those statements for every message.
+     */
+    public enum Mode {
+        /** The embedded store, or a PostgreSQL store used by this node alone. */
+        SINGLE_NODE,
+        /** A store that other nodes write too: every message runs the exact statements in its transaction. */
+        SHARED_STORE
+    }
 
     /**
      * @param desksForChannel the desk instances each channel instance forwards to
@@ -56,6 +71,15 @@ public final class InboundWriter {
     /** @param recent where committed messages are left for the deliveries that follow at once */
     public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
                          Clock clock, RecentMessages recent) {
+        this(desksForChannel, scheduler, clock, recent, Mode.SINGLE_NODE);
+    }
+
+    public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
+                         Clock clock, RecentMessages recent, Mode mode) {
+        boolean exact = mode == Mode.SHARED_STORE;
+        this.activity = new ConversationActivity(exact);
+        this.reachable = new ReachableAddresses(exact);
+        this.plainMessages = new PlainMessageBatch(desksForChannel, scheduler, recent, activity, reachable);
         this.recent = recent;
         this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
@@ -74,6 +98,9 @@ public final class InboundWriter {
                 .map(m -> moves.containsKey(m.threadKey()) ? m.toBuilder().threadKey(moves.get(m.threadKey())).build()
                         : m)
                 .map(m -> prepare(m, now)).toList();
+        if (plainMessages(inbound, messages)) {
+            return plainMessages.unit(instanceId, messages, now);
+        }
         return (c, after) -> {
             for (ThreadMove move : inbound.threadMoves()) {
                 moveConversation(c, after, instanceId, move);
@@ -95,6 +122,7 @@ public final class InboundWriter {
                 }
             }
             for (TicketUpdate u : inbound.ticketUpdates()) {
+                activity.statusChanging(ticketConversations(c, instanceId, u.ticketRef()));
                 int n = Sql.update(c, "UPDATE conversations SET status = ? WHERE id IN (SELECT conversation_id "
                         + "FROM desk_tickets WHERE desk_instance = ? AND ticket_ref = ?)", u.status(), instanceId,
                         Columns.key(u.ticketRef()));
@@ -123,6 +151,7 @@ public final class InboundWriter {
                 }
             }
             for (AddressStatus status : inbound.addressStatuses()) {
+                reachable.marking(status.address());
                 Reachability.record(c, status, now);
             }
             for (DeliveryStatus status : inbound.statuses()) {
@@ -136,6 +165,42 @@ public final class InboundWriter {
             return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0], List.copyOf(setAside),
                     List.copyOf(statuses));
         };
+    }
+
+    /**
+     * The unit that writes the conversations' "last message at" noted since the last run (at most
+     * {@value ConversationActivity#MAX_PER_FLUSH} conversations a run); the journal should run it a few times a second
+     * ({@link Journal#every}). Does nothing in {@link Mode#SHARED_STORE}.
+     */
+    public TxWork<Integer> activityFlush() {
+        return activity.flush();
+    }
+
+    /**
+     * Whether the unit is only customer messages of conversations the writer knows, none an edit: the webhook
+     * shape, which the journal may store together with its neighbours ({@link PlainMessageBatch}).
+     */
+    private static boolean plainMessages(Inbound inbound, List<Prepared> messages) {
+        return !messages.isEmpty() && messages.stream().allMatch(m -> m.toStore() != null)
+                && inbound.replies().isEmpty() && inbound.ticketUpdates().isEmpty() && inbound.offsets().isEmpty()
+                && inbound.skipped().isEmpty() && inbound.statuses().isEmpty() && inbound.addressStatuses().isEmpty()
+                && inbound.annotations().isEmpty() && inbound.threadMoves().isEmpty();
+    }
+
+    static final String INSERT_MESSAGES = "INSERT INTO messages (id, source_instance, source_id, "
+            + "conversation_id, direction, body, received_at) VALUES ";
+
+    /** The conversations linked to the desk's ticket. */
+    private static List<String> ticketConversations(Connection c, String desk, String ticketRef)
+            throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT conversation_id FROM desk_tickets WHERE desk_instance = ? "
+                + "AND ticket_ref = ?", desk, Columns.key(ticketRef)); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
     }
 
     /** Re-keys a conversation of this instance, unless the new key already has a conversation of its own. */
@@ -160,7 +225,7 @@ public final class InboundWriter {
     }
 
     /** A customer message with, when its conversation is known, its stored form and JSON made in advance. */
-    private record Prepared(Message message, Message toStore, String json) {
+    record Prepared(Message message, Message toStore, String json) {
     }
 
     private Prepared prepare(Message m, Instant now) {
@@ -194,8 +259,8 @@ public final class InboundWriter {
             toStore = toStore(withEditLink(c, instanceId, m), conversationId, now);
             json = CanonicalJson.writeString(toStore);
         }
-        insertMessage(c, toStore, json, instanceId, m.channelMessageId(), now);
-        Reachability.wroteAgain(c, m.author().address(), now);
+        insertMessage(c, after, toStore, json, instanceId, m.channelMessageId(), now);
+        reachable.wroteAgain(c, after, m.author().address(), now);
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
         for (String desk : desksForChannel.apply(instanceId)) {
@@ -251,7 +316,7 @@ public final class InboundWriter {
                 .conversationId(conv.id()).author(r.author()).text(r.text()).html(r.html())
                 .attachments(r.attachments()).channelTimestamp(r.createdAt()).receivedAt(now)
                 .metadata(withDesk(r.metadata(), deskInstance, r.ticketRef(), r.replyId())).build();
-        insertMessage(c, reply, deskInstance, r.replyId(), now);
+        insertMessage(c, after, reply, deskInstance, r.replyId(), now);
         after.run(() -> recent.committed(reply));
         if (DeskDelivered.toCustomer(r, conv.customer())) {
             // The desk emailed this answer to the customer's own address: sending it again would answer twice. The
@@ -289,7 +354,7 @@ public final class InboundWriter {
                     .text("This reply was not delivered to the customer: " + reason + "\n\n> " + reply.text())
                     .receivedAt(now).tags(java.util.Set.of("delivery-failed"))
                     .metadata(Map.of(DELIVERY_FAILED_FOR, failed.messageId())).build();
-            insertMessage(c, notice, failed.target(), sourceId, now);
+            insertMessage(c, after, notice, failed.target(), sourceId, now);
             List<String> stored = new ArrayList<>();
             for (String desk : desksForChannel.apply(failed.target())) {
                 DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
@@ -334,24 +399,17 @@ public final class InboundWriter {
                 instance, Columns.key(sourceId)).isPresent();
     }
 
-    private static void insertMessage(Connection c, Message m, String sourceInstance, String sourceId, Instant now)
-            throws SQLException {
-        insertMessage(c, m, CanonicalJson.writeString(m), sourceInstance, sourceId, now);
+    private void insertMessage(Connection c, AfterCommit after, Message m, String sourceInstance, String sourceId,
+                               Instant now) throws SQLException {
+        insertMessage(c, after, m, CanonicalJson.writeString(m), sourceInstance, sourceId, now);
     }
 
-    private static void insertMessage(Connection c, Message m, String json, String sourceInstance, String sourceId,
-                                      Instant now) throws SQLException {
-        Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
-                        + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, Columns.key(sourceId),
+    private void insertMessage(Connection c, AfterCommit after, Message m, String json, String sourceInstance,
+                               String sourceId, Instant now) throws SQLException {
+        Sql.update(c, INSERT_MESSAGES + "(?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, Columns.key(sourceId),
                 m.conversationId(), m.direction(), json, now);
-        // H2 rewrites every index of a row it updates (the unique thread key's too), so a burst of messages in one
-        // conversation moves its "last message at" once a second: the time orders the console's list.
-        Sql.update(c, "UPDATE conversations SET last_message_at = ?, status = ? WHERE id = ? "
-                + "AND (status <> ? OR last_message_at < ?)", now, ConversationStatus.OPEN, m.conversationId(),
-                ConversationStatus.OPEN, now.minus(ACTIVITY_RESOLUTION));
+        activity.messageStored(c, after, m.conversationId(), now);
     }
-
-    private static final java.time.Duration ACTIVITY_RESOLUTION = java.time.Duration.ofSeconds(1);
 
     static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
                                        Instant now) throws SQLException {
@@ -368,7 +426,7 @@ public final class InboundWriter {
         return id;
     }
 
-    private static String newConversation(Connection c, ChannelRef channel, String threadKey, Address customer,
+    private String newConversation(Connection c, ChannelRef channel, String threadKey, Address customer,
                                           String displayName, Instant now) throws SQLException {
         String contactId = contact(c, customer, displayName, now);
         String id = Ids.newId();
@@ -377,6 +435,7 @@ public final class InboundWriter {
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, channel.type(), channel.instanceId(),
                 Columns.key(threadKey), contactId, customer == null ? null : customer.kind(),
                 customer == null ? null : customer.value(), ConversationStatus.OPEN, now, now);
+        activity.created(id);
         return id;
     }
 

@@ -6,10 +6,12 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -17,8 +19,10 @@ import java.util.concurrent.TimeUnit;
  * Serialises writes to the store and commits them in groups: every request waiting when a commit starts shares
  * that commit. A crash-safe commit costs the same for one row or a hundred, so this is what lets durable
  * acknowledgement keep up with concurrent webhooks. Each unit of work runs under its own savepoint, so one bad
- * unit fails alone while the rest of the group commits. The writer keeps one connection, and its prepared
- * statements, from group to group; a group that fails as a whole gives it up for a fresh one.
+ * unit fails alone while the rest of the group commits; units next to each other that can share their statements
+ * ({@link BatchedWork}) run together under one savepoint, and one by one only if that batch fails. The writer keeps
+ * one connection, and its prepared statements, from group to group; a group that fails as a whole gives it up for a
+ * fresh one.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -27,12 +31,25 @@ public final class Journal implements AutoCloseable {
     private record Pending<T>(TxWork<T> work, CompletableFuture<T> future) {
     }
 
+    private static final class Periodic {
+        final TxWork<Object> work;
+        final long periodNanos;
+        long nextRun; // writer thread only
+
+        Periodic(TxWork<Object> work, long periodNanos, long nextRun) {
+            this.work = work;
+            this.periodNanos = periodNanos;
+            this.nextRun = nextRun;
+        }
+    }
+
     private final Database database;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
     private StatementReuse connection; // writer thread only; null until the first group and after a failed one
     private volatile IdleWork idleWork;
+    private final List<Periodic> periodic = new CopyOnWriteArrayList<>();
 
     /**
      * Housekeeping the writer does on its own connection when no unit is waiting, so that it never competes with a
@@ -62,6 +79,16 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * Runs {@code work} in a group about every {@code period} (with the units waiting then, or alone when none
+     * wait), and once more when the journal closes: for what the writer keeps in memory and writes back in bulk.
+     */
+    public void every(Duration period, TxWork<?> work) {
+        @SuppressWarnings("unchecked")
+        TxWork<Object> w = (TxWork<Object>) work;
+        periodic.add(new Periodic(w, period.toNanos(), System.nanoTime() + period.toNanos()));
+    }
+
+    /**
      * Sets the writer's housekeeping: run whenever the queue is empty (after a group when nothing else waits, and
      * every 200 ms while idle).
      */
@@ -74,12 +101,15 @@ public final class Journal implements AutoCloseable {
         while (running || !queue.isEmpty()) {
             try {
                 Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (first != null) {
+                    group.add(first);
+                    queue.drainTo(group, MAX_GROUP - 1);
+                }
+                addDuePeriodicWork(group, false);
+                if (group.isEmpty()) {
                     runIdleWork();
                     continue;
                 }
-                group.add(first);
-                queue.drainTo(group, MAX_GROUP - 1);
                 commitGroup(group);
                 if (queue.isEmpty()) {
                     runIdleWork();
@@ -93,11 +123,32 @@ public final class Journal implements AutoCloseable {
                 group.clear();
             }
         }
+        // What periodic work keeps in memory is written once more, so that a clean stop loses none of it.
+        addDuePeriodicWork(group, true);
+        if (!group.isEmpty()) {
+            commitGroup(group);
+        }
         Pending<?> left;
         while ((left = queue.poll()) != null) {
             left.future().completeExceptionally(new SQLException("store is shutting down"));
         }
         discardConnection();
+    }
+
+    private void addDuePeriodicWork(List<Pending<?>> group, boolean all) {
+        long now = System.nanoTime();
+        for (Periodic p : periodic) {
+            if (all || now - p.nextRun >= 0) {
+                p.nextRun = now + p.periodNanos;
+                CompletableFuture<Object> future = new CompletableFuture<>();
+                future.whenComplete((r, e) -> {
+                    if (e != null) {
+                        LOG.warn("Periodic store work failed: {}", e.getMessage());
+                    }
+                });
+                group.add(new Pending<>(p.work, future));
+            }
+        }
     }
 
     private void runIdleWork() {
@@ -134,28 +185,22 @@ public final class Journal implements AutoCloseable {
     }
 
     private void commitGroup(List<Pending<?>> group) {
-        Object[] results = new Object[group.size()];
-        Throwable[] failures = new Throwable[group.size()];
-        AfterCommit[] afters = new AfterCommit[group.size()];
+        int n = group.size();
+        Object[] results = new Object[n];
+        Throwable[] failures = new Throwable[n];
+        AfterCommit[] afters = new AfterCommit[n];
         try {
             Connection c = writerConnection();
             try {
-                for (int i = 0; i < group.size(); i++) {
-                    afters[i] = new AfterCommit();
-                    Savepoint sp = group.size() > 1 ? c.setSavepoint() : null;
-                    try {
-                        results[i] = group.get(i).work().apply(c, afters[i]);
-                        if (sp != null) {
-                            c.releaseSavepoint(sp);
-                        }
-                    } catch (SQLException | RuntimeException e) {
-                        failures[i] = e;
-                        if (sp != null) {
-                            c.rollback(sp);
-                        } else {
-                            c.rollback();
-                        }
+                int i = 0;
+                while (i < n) {
+                    int end = batchEnd(group, i);
+                    if (end - i > 1) {
+                        runBatch(c, group, i, end, results, failures, afters);
+                    } else {
+                        runAlone(c, group, i, n > 1, results, failures, afters);
                     }
+                    i = end;
                 }
                 c.commit();
             } catch (SQLException e) {
@@ -164,12 +209,80 @@ public final class Journal implements AutoCloseable {
             }
         } catch (SQLException e) {
             discardConnection();
-            LOG.error("Group commit of {} unit(s) failed: {}", group.size(), e.getMessage());
+            LOG.error("Group commit of {} unit(s) failed: {}", n, e.getMessage());
             group.forEach(p -> p.future().completeExceptionally(e));
             return;
         }
-        for (int i = 0; i < group.size(); i++) {
+        for (int i = 0; i < n; i++) {
             complete(group.get(i), results[i], failures[i], afters[i]);
+        }
+    }
+
+    /** The end (exclusive) of the run of units from {@code start} that share one batch; start + 1 when none. */
+    private static int batchEnd(List<Pending<?>> group, int start) {
+        if (!(group.get(start).work() instanceof BatchedWork<?> first)) {
+            return start + 1;
+        }
+        int end = start + 1;
+        while (end < group.size() && group.get(end).work() instanceof BatchedWork<?> next
+                && next.batch().equals(first.batch())) {
+            end++;
+        }
+        return end;
+    }
+
+    /** Runs one unit, under its own savepoint when it shares the group, so that it fails alone. */
+    private static void runAlone(Connection c, List<Pending<?>> group, int i, boolean shared, Object[] results,
+                                 Throwable[] failures, AfterCommit[] afters) throws SQLException {
+        afters[i] = new AfterCommit();
+        Savepoint sp = shared ? c.setSavepoint() : null;
+        try {
+            results[i] = group.get(i).work().apply(c, afters[i]);
+            if (sp != null) {
+                c.releaseSavepoint(sp);
+            }
+        } catch (SQLException | RuntimeException e) {
+            failures[i] = e;
+            if (sp != null) {
+                c.rollback(sp);
+            } else {
+                c.rollback();
+            }
+        }
+    }
+
+    /**
+     * Runs units {@code [start, end)} as one batch under one savepoint. Should the batch fail, it is rolled back and
+     * each of its units runs alone, so that only a bad unit fails and the others keep their outcome.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void runBatch(Connection c, List<Pending<?>> group, int start, int end, Object[] results,
+                                 Throwable[] failures, AfterCommit[] afters) throws SQLException {
+        List<BatchedWork<Object>> units = new ArrayList<>(end - start);
+        List<AfterCommit> batchAfters = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
+            units.add((BatchedWork<Object>) group.get(i).work());
+            batchAfters.add(new AfterCommit());
+        }
+        BatchedWork.Batch<Object> batch = units.get(0).batch();
+        Savepoint sp = c.setSavepoint();
+        try {
+            List<Object> out = batch.applyAll(c, (List) units, batchAfters);
+            if (out.size() != units.size()) {
+                throw new IllegalStateException("a batch of " + units.size() + " units gave " + out.size()
+                        + " results");
+            }
+            c.releaseSavepoint(sp);
+            for (int i = start; i < end; i++) {
+                results[i] = out.get(i - start);
+                afters[i] = batchAfters.get(i - start);
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.rollback(sp);
+            LOG.debug("A batch of {} units failed ({}); running them one by one", units.size(), e.getMessage());
+            for (int i = start; i < end; i++) {
+                runAlone(c, group, i, true, results, failures, afters);
+            }
         }
     }
 

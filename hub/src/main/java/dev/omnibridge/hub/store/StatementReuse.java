@@ -1,9 +1,5 @@
 package dev.omnibridge.hub.store;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,14 +12,18 @@ import java.util.Map;
  * reused: closing a statement only returns it. H2's own query cache keeps parsed SELECTs and INSERTs but never
  * UPDATEs, and the writer runs several UPDATEs per message. A statement still in use (a nested use of the same SQL)
  * is not shared: the nested caller gets a fresh one. Only for one thread at a time, like the writer.
+ * <p>
+ * The wrappers are plain delegating classes, not {@code java.lang.reflect.Proxy}: the writer calls a statement's
+ * setters and {@code execute} several times per message, and a reflective call each time was a large part of the
+ * writer's own time.
  */
 final class StatementReuse {
     private static final int MAX_STATEMENTS = 128;
 
     private final Connection connection;
-    private final Map<String, Entry> statements = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<String, Reused> statements = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Reused> eldest) {
             if (size() <= MAX_STATEMENTS) {
                 return false;
             }
@@ -31,31 +31,58 @@ final class StatementReuse {
             return true;
         }
     };
-    private final Connection proxy;
+    private final WriterConnection wrapper;
 
-    private static final class Entry {
-        final PreparedStatement statement;
-        final PreparedStatement handle;
+    StatementReuse(Connection connection) {
+        this.connection = connection;
+        this.wrapper = new WriterConnection(connection);
+    }
+
+    /** The connection to hand to units of work. */
+    Connection connection() {
+        return wrapper;
+    }
+
+    /** Closes the statements and the underlying connection. */
+    void close() throws SQLException {
+        statements.values().forEach(Reused::closeQuietly);
+        statements.clear();
+        connection.close();
+    }
+
+    private PreparedStatement reused(String sql, String[] keyColumns) throws SQLException {
+        String key = keyColumns == null ? sql : sql + "\u0000" + Arrays.toString(keyColumns);
+        Reused entry = statements.get(key);
+        if (entry == null) {
+            entry = new Reused(keyColumns == null ? connection.prepareStatement(sql)
+                    : connection.prepareStatement(sql, keyColumns));
+            statements.put(key, entry);
+        } else if (entry.inUse) {
+            return keyColumns == null ? connection.prepareStatement(sql) : connection.prepareStatement(sql, keyColumns);
+        }
+        entry.inUse = true;
+        return entry;
+    }
+
+    /** A cached statement as its user sees it: closing it clears its parameters and hands it back. */
+    private static final class Reused extends DelegatingPreparedStatement {
         boolean inUse;
 
-        Entry(PreparedStatement statement) {
-            this.statement = statement;
-            this.handle = (PreparedStatement) Proxy.newProxyInstance(StatementReuse.class.getClassLoader(),
-                    new Class<?>[] {PreparedStatement.class}, this::invoke);
+        Reused(PreparedStatement statement) {
+            super(statement);
         }
 
-        private Object invoke(Object self, Method method, Object[] args) throws Throwable {
-            if (method.getName().equals("close") && method.getParameterCount() == 0) {
-                if (inUse) {
-                    inUse = false;
-                    statement.clearParameters();
-                }
-                return null;
+        @Override
+        public void close() throws SQLException {
+            if (inUse) {
+                inUse = false;
+                statement.clearParameters();
             }
-            if (method.getName().equals("isClosed") && method.getParameterCount() == 0) {
-                return !inUse || statement.isClosed();
-            }
-            return call(statement, method, args);
+        }
+
+        @Override
+        public boolean isClosed() throws SQLException {
+            return !inUse || statement.isClosed();
         }
 
         void closeQuietly() {
@@ -67,57 +94,25 @@ final class StatementReuse {
         }
     }
 
-    StatementReuse(Connection connection) {
-        this.connection = connection;
-        this.proxy = (Connection) Proxy.newProxyInstance(StatementReuse.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, this::invoke);
-    }
-
-    /** The connection to hand to units of work. */
-    Connection connection() {
-        return proxy;
-    }
-
-    /** Closes the statements and the underlying connection. */
-    void close() throws SQLException {
-        statements.values().forEach(Entry::closeQuietly);
-        statements.clear();
-        connection.close();
-    }
-
-    private Object invoke(Object self, Method method, Object[] args) throws Throwable {
-        if (method.getName().equals("prepareStatement") && args != null && args.length == 1) {
-            return reused((String) args[0], null);
+    /** The writer's connection as units see it: statements come from the cache, and it cannot be closed. */
+    private final class WriterConnection extends DelegatingConnection {
+        WriterConnection(Connection connection) {
+            super(connection);
         }
-        if (method.getName().equals("prepareStatement") && args != null && args.length == 2
-                && args[1] instanceof String[] keys) {
-            return reused((String) args[0], keys);
+
+        @Override
+        public PreparedStatement prepareStatement(String sql) throws SQLException {
+            return reused(sql, null);
         }
-        if (method.getName().equals("close") && method.getParameterCount() == 0) {
+
+        @Override
+        public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+            return reused(sql, columnNames);
+        }
+
+        @Override
+        public void close() throws SQLException {
             throw new SQLException("the journal writer's connection is closed by the journal only");
-        }
-        return call(connection, method, args);
-    }
-
-    private PreparedStatement reused(String sql, String[] keyColumns) throws SQLException {
-        String key = keyColumns == null ? sql : sql + "\u0000" + Arrays.toString(keyColumns);
-        Entry entry = statements.get(key);
-        if (entry == null) {
-            entry = new Entry(keyColumns == null ? connection.prepareStatement(sql)
-                    : connection.prepareStatement(sql, keyColumns));
-            statements.put(key, entry);
-        } else if (entry.inUse) {
-            return keyColumns == null ? connection.prepareStatement(sql) : connection.prepareStatement(sql, keyColumns);
-        }
-        entry.inUse = true;
-        return entry.handle;
-    }
-
-    private static Object call(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
         }
     }
 }

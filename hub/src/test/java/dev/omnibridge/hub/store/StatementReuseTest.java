@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -67,6 +68,15 @@ class StatementReuseTest {
         long b = Sql.insertReturningKey(c, "INSERT INTO t (v) VALUES (?)", "b");
 
         assertThat(b).isEqualTo(a + 1);
+    }
+
+    @Test
+    void theConnectionAndItsStatementsAreCalledWithoutReflection() throws SQLException {
+        PreparedStatement ps = c.prepareStatement("SELECT v FROM t");
+
+        assertThat(Proxy.isProxyClass(c.getClass())).as("connection is a reflection proxy").isFalse();
+        assertThat(Proxy.isProxyClass(ps.getClass())).as("statement is a reflection proxy").isFalse();
+        ps.close();
     }
 
     @Test

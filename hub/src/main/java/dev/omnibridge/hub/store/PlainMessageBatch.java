@@ -1,0 +1,178 @@
+package dev.omnibridge.hub.store;
+
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Message;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Stores plain customer messages (of conversations the writer knows, none an edit: the webhook shape) of several
+ * units of work at once, for the {@link Journal} to run neighbouring such units together ({@link BatchedWork}).
+ * Part of {@link InboundWriter}; what one unit stores and reports is exactly what it stored and reported alone.
+ */
+final class PlainMessageBatch {
+    private final Function<String, List<String>> desksForChannel;
+    private final Consumer<DeliveryTask> scheduler;
+    private final RecentMessages recent;
+    private final ConversationActivity activity;
+    private final ReachableAddresses reachable;
+    /** One object: the journal batches units whose batches are equal. */
+    private final BatchedWork.Batch<IngestReport> batch = this::store;
+
+    PlainMessageBatch(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
+                      RecentMessages recent, ConversationActivity activity, ReachableAddresses reachable) {
+        this.desksForChannel = desksForChannel;
+        this.scheduler = scheduler;
+        this.recent = recent;
+        this.activity = activity;
+        this.reachable = reachable;
+    }
+
+    /** The unit of work for these messages of one channel instance. */
+    BatchedWork<IngestReport> unit(String instanceId, List<InboundWriter.Prepared> messages, Instant now) {
+        return new PlainMessages(instanceId, messages, now);
+    }
+
+    /** A unit of plain customer messages. */
+    private final class PlainMessages implements BatchedWork<IngestReport> {
+        final String instanceId;
+        final List<InboundWriter.Prepared> messages;
+        final Instant now;
+
+        PlainMessages(String instanceId, List<InboundWriter.Prepared> messages, Instant now) {
+            this.instanceId = instanceId;
+            this.messages = messages;
+            this.now = now;
+        }
+
+        @Override
+        public Batch<IngestReport> batch() {
+            return batch;
+        }
+
+        @Override
+        public IngestReport apply(Connection c, AfterCommit after) throws SQLException {
+            return store(c, List.of(this), List.of(after)).get(0);
+        }
+    }
+
+    /** A message of a batch that is new, with the unit it belongs to. */
+    private record NewMessage(int unit, InboundWriter.Prepared prepared, String instanceId) {
+    }
+
+    /**
+     * Stores the units' messages with a few statements for all of them: one dedupe query by (source instance, source
+     * id) pairs, the echo check per channel instance, one multi-row insert of the messages, one of their outbox rows.
+     * Duplicates among them are resolved in order, as if the units ran one after another: the first is stored, later
+     * ones count as duplicates. The conversations' status and the authors' marks are handled once per batch.
+     */
+    private List<IngestReport> store(Connection c, List<BatchedWork<IngestReport>> batch, List<AfterCommit> afters)
+            throws SQLException {
+        List<PlainMessages> units = batch.stream().map(u -> (PlainMessages) u).toList();
+        List<Object[]> sources = new ArrayList<>();
+        for (PlainMessages u : units) {
+            for (InboundWriter.Prepared m : u.messages) {
+                sources.add(new Object[] {u.instanceId, Columns.key(m.message().channelMessageId())});
+            }
+        }
+        java.util.Set<String> storedKeys = new java.util.HashSet<>();
+        for (String[] row : Sql.existing(c, "messages", DEDUPE_KEYS, sources)) {
+            storedKeys.add(row[0] + '\u0000' + row[1]);
+        }
+        // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
+        Map<String, List<String>> unseenByInstance = new java.util.LinkedHashMap<>();
+        for (PlainMessages u : units) {
+            for (InboundWriter.Prepared m : u.messages) {
+                String id = m.message().channelMessageId();
+                if (!storedKeys.contains(u.instanceId + '\u0000' + Columns.key(id))) {
+                    unseenByInstance.computeIfAbsent(u.instanceId, k -> new ArrayList<>()).add(id);
+                }
+            }
+        }
+        Map<String, java.util.Set<String>> sentByHub = new java.util.HashMap<>();
+        for (Map.Entry<String, List<String>> e : unseenByInstance.entrySet()) {
+            sentByHub.put(e.getKey(), Outbox.sentByHub(c, e.getKey(), e.getValue(), DeliveryTask.TargetKind.CHANNEL));
+        }
+
+        int[] duplicates = new int[units.size()];
+        int[] skipped = new int[units.size()];
+        List<NewMessage> fresh = new ArrayList<>();
+        java.util.Set<String> claimed = new java.util.HashSet<>();
+        for (int k = 0; k < units.size(); k++) {
+            String instance = units.get(k).instanceId;
+            for (InboundWriter.Prepared m : units.get(k).messages) {
+                String key = Columns.key(m.message().channelMessageId());
+                if (storedKeys.contains(instance + '\u0000' + key)) {
+                    duplicates[k]++;
+                } else if (sentByHub.getOrDefault(instance, java.util.Set.of())
+                        .contains(m.message().channelMessageId())) {
+                    skipped[k]++;
+                } else if (!claimed.add(instance + '\u0000' + key)) {
+                    duplicates[k]++;    // an earlier message of this batch is the same channel message
+                } else {
+                    fresh.add(new NewMessage(k, m, instance));
+                }
+            }
+        }
+        if (!fresh.isEmpty()) {
+            Instant receivedAt = units.get(0).now;
+            List<Object[]> rows = new ArrayList<>(fresh.size());
+            for (NewMessage n : fresh) {
+                Message m = n.prepared().toStore();
+                rows.add(new Object[] {m.id(), n.instanceId(), Columns.key(n.prepared().message().channelMessageId()),
+                        m.conversationId(), m.direction(), n.prepared().json(), units.get(n.unit()).now});
+            }
+            Sql.insertRows(c, InboundWriter.INSERT_MESSAGES, rows);
+            java.util.Set<String> conversations = new java.util.HashSet<>();
+            java.util.Set<Address> authors = new java.util.HashSet<>();
+            List<Outbox.NewDelivery> deliveries = new ArrayList<>();
+            for (NewMessage n : fresh) {
+                Message m = n.prepared().toStore();
+                AfterCommit after = afters.get(n.unit());
+                Instant now = units.get(n.unit()).now;
+                if (conversations.add(m.conversationId())) {
+                    activity.messageStored(c, after, m.conversationId(), now);
+                } else {
+                    activity.anotherMessageStored(c, after, m.conversationId(), now);
+                }
+                Address author = n.prepared().message().author().address();
+                if (author != null && authors.add(author)) {
+                    reachable.wroteAgain(c, after, author, now);
+                }
+                for (String desk : desksForChannel.apply(n.instanceId())) {
+                    deliveries.add(new Outbox.NewDelivery(m, desk, DeliveryTask.TargetKind.DESK));
+                }
+            }
+            List<DeliveryTask> tasks = deliveries.isEmpty() ? List.of()
+                    : Outbox.addPending(c, deliveries, receivedAt);
+            int t = 0;
+            for (NewMessage n : fresh) {
+                Message m = n.prepared().toStore();
+                AfterCommit after = afters.get(n.unit());
+                after.run(() -> recent.committed(m));
+                while (t < tasks.size() && tasks.get(t).messageId().equals(m.id())) {
+                    DeliveryTask task = tasks.get(t++);
+                    after.run(() -> scheduler.accept(task));
+                }
+            }
+        }
+        List<IngestReport> reports = new ArrayList<>(units.size());
+        for (int k = 0; k < units.size(); k++) {
+            int unit = k;
+            List<String> stored = fresh.stream().filter(n -> n.unit() == unit)
+                    .map(n -> n.prepared().toStore().id()).toList();
+            reports.add(new IngestReport(stored, duplicates[k], skipped[k], List.of(), List.of()));
+        }
+        return reports;
+    }
+
+    /** The key of the group's dedupe query ({@link Sql#existing}), as in the unique uq_message_source. */
+    static final List<String> DEDUPE_KEYS = List.of("source_instance", "source_id");
+}
