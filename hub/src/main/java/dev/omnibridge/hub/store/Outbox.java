@@ -33,8 +33,8 @@ final class Outbox {
 
     static final String PENDING_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
             + "next_attempt_at, last_error, created_at, updated_at";
-    private static final String[] PENDING_TYPES = {"BIGINT", "VARCHAR(40)", "VARCHAR(40)", "VARCHAR(100)",
-            "VARCHAR(8)", "INT", "TIMESTAMP WITH TIME ZONE", "VARCHAR(2000)", "TIMESTAMP WITH TIME ZONE",
+    private static final String[] PENDING_TYPES = {"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR",
+            "VARCHAR", "INT", "TIMESTAMP WITH TIME ZONE", "VARCHAR", "TIMESTAMP WITH TIME ZONE",
             "TIMESTAMP WITH TIME ZONE"};
 
     /**

@@ -150,12 +150,12 @@ final class Outcomes {
         }
     }
 
-    private static final String[] RESULT_TYPES = {"BIGINT", "VARCHAR(40)", "VARCHAR(100)", "VARCHAR(8)",
-            "VARCHAR(12)", "INT", "VARCHAR(500)", "TIMESTAMP WITH TIME ZONE"};
+    private static final String[] RESULT_TYPES = {"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR",
+            "VARCHAR", "INT", "VARCHAR", "TIMESTAMP WITH TIME ZONE"};
     private static final String RESULT_COLUMNS = "id, message_id, target_instance, kind, status, attempts, "
             + "result_ref, finished_at";
-    private static final String[] DEAD_TYPES = {"BIGINT", "VARCHAR(40)", "VARCHAR(40)", "VARCHAR(100)",
-            "VARCHAR(8)", "INT", "VARCHAR(2000)", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE"};
+    private static final String[] DEAD_TYPES = {"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR",
+            "VARCHAR", "INT", "VARCHAR", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE"};
     private static final String DEAD_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
             + "reason, created_at, failed_at";
 

@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentMap;
  * parsed once and then reused (by H2's query cache, the writer's statement reuse, PostgreSQL's prepared statements)
  * instead of once per distinct row count. Portable SQL: an INSERT of n rows selects from a VALUES list padded with
  * rows of NULLs up to the size, filtered out by {@code WHERE <first column> IS NOT NULL}; every value is CAST so
- * that PostgreSQL types the VALUES columns as the table's, NULL padding included.
+ * that PostgreSQL types the VALUES columns as the table's, NULL padding included. Text is cast to {@code VARCHAR}
+ * without a length: an explicit CAST to {@code VARCHAR(n)} silently cuts a longer value (SQL standard, H2 and
+ * PostgreSQL alike), whereas the column then refuses it, as a single-row insert does.
  */
 final class PaddedRows {
     private static final int[] SIZES = {1, 4, 16, 64, 256};
