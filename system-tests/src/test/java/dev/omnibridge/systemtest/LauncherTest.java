@@ -64,6 +64,37 @@ class LauncherTest {
         }
     }
 
+    @Test
+    void theLaunchersDefaultsHandFreedNativeMemoryBackToTheSystem() {
+        try (HubProcess hub = HubProcess.startWithLauncher("launcher-trim", CONFIG, Map.of("OMNIBRIDGE_CDS", "off"))) {
+            assertThat(hub.javaCommandLine()).contains("-Xms128m", "-Xmx256m", "-Xmn64m", "-XX:+UseSerialGC",
+                    "-XX:TrimNativeHeapInterval=5000");
+            assertThat(hub.http().health().at("/status").asText()).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void aJvmWithoutNativeHeapTrimmingStartsTheHubWithTheOtherDefaults() throws IOException {
+        // A JVM older than 17.0.9 refuses the option and would not start at all: the launcher leaves it out there.
+        Path home = cds.resolve("old-jdk");
+        Files.createDirectories(home.resolve("bin"));
+        Path java = home.resolve("bin/java");
+        Files.writeString(java, """
+                #!/bin/sh
+                for a in "$@"; do
+                  case "$a" in -XX:TrimNativeHeapInterval=*) echo "Unrecognized VM option" >&2; exit 1 ;; esac
+                done
+                exec "%s" "$@"
+                """.formatted(Path.of(System.getProperty("java.home"), "bin", "java")));
+        java.toFile().setExecutable(true);
+        try (HubProcess hub = HubProcess.startWithLauncher("launcher-old-jdk", CONFIG,
+                Map.of("OMNIBRIDGE_CDS", "off", "JAVA_HOME", home.toString()))) {
+            assertThat(hub.javaCommandLine()).contains("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")
+                    .noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
+            assertThat(hub.http().health().at("/status").asText()).isEqualTo("UP");
+        }
+    }
+
     private Map<String, String> env() {
         return Map.of("OMNIBRIDGE_CDS_DIR", cds.toString());
     }
