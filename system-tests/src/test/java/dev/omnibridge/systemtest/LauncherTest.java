@@ -54,13 +54,25 @@ class LauncherTest {
     }
 
     @Test
-    void theHubRunsWithTheLaunchersHeapAndCollectorAndJavaOptsComeLast() {
+    void theHubRunsWithTheLaunchersCollectorAndJavaOptsComeLast() {
         try (HubProcess hub = HubProcess.startWithLauncher("launcher-opts", CONFIG,
-                Map.of("OMNIBRIDGE_CDS", "off", "JAVA_OPTS", "-Xmx300m"))) {
+                Map.of("OMNIBRIDGE_CDS", "off", "JAVA_OPTS", "-XX:+UseSerialGC -Xss1m"))) {
             List<String> cmd = hub.javaCommandLine();
-            assertThat(cmd).contains("-Xmx256m", "-XX:+UseSerialGC", "-Xmx300m")
+            assertThat(cmd).contains("-Xmx256m", "-XX:+UseSerialGC", "-Xss1m")
                     .noneMatch(a -> a.contains("SharedArchiveFile") || a.contains("ArchiveClassesAtExit"));
-            assertThat(cmd.indexOf("-Xmx300m")).as("JAVA_OPTS after the defaults").isGreaterThan(cmd.indexOf("-Xmx256m"));
+            assertThat(cmd.lastIndexOf("-XX:+UseSerialGC")).as("JAVA_OPTS after the defaults")
+                    .isGreaterThan(cmd.indexOf("-Xmx256m"));
+        }
+    }
+
+    @Test
+    void aHeapSizeInJavaOptsReplacesTheDefaultSizesEvenBelowTheirStart() {
+        // -Xms128m and -Xmn64m of the defaults would not fit under this maximum: the JVM would refuse to start.
+        try (HubProcess hub = HubProcess.startWithLauncher("launcher-small-heap", CONFIG,
+                Map.of("OMNIBRIDGE_CDS", "off", "JAVA_OPTS", "-Xmx100m"))) {
+            assertThat(hub.javaCommandLine()).contains("-Xmx100m", "-XX:+UseSerialGC")
+                    .noneMatch(a -> a.startsWith("-Xms") || a.startsWith("-Xmn") || a.equals("-Xmx256m"));
+            assertThat(hub.http().health().at("/status").asText()).isEqualTo("UP");
         }
     }
 
