@@ -10,6 +10,7 @@
 # Extra JVM options for every system under test (hub and baselines alike): BENCH_JVM_OPTS="-Xmx256m" bench/run.sh
 # The hub's webhook-desk batchSize (default 20; 1 = one event per desk call, the "before" figure):
 #   BENCH_DESK_BATCH=1 bench/run.sh --quick --only busy
+# Another build: BENCH_HUB_LIB=<its omnibridge/lib> BENCH_PLUGINS=<a folder of its plugin zips> bench/run.sh ...
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -40,5 +41,5 @@ fi
 cd "$here"
 exec java -cp "target/classes:$(cat target/bench.classpath)" dev.omnibridge.bench.Bench \
   --profile "$profile" --out "$out" --work "$here/target/bench-work" --only "$only" \
-  --hub-lib "${BENCH_HUB_LIB:-$here/target/hub/omnibridge/lib}" --plugins "$here/target/plugin-zips" \
+  --hub-lib "${BENCH_HUB_LIB:-$here/target/hub/omnibridge/lib}" --plugins "${BENCH_PLUGINS:-$here/target/plugin-zips}" \
   --jvm-opts "${BENCH_JVM_OPTS:-}" --desk-batch "${BENCH_DESK_BATCH:-20}"
