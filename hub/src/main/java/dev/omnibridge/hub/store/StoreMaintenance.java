@@ -102,6 +102,10 @@ public final class StoreMaintenance implements Journal.IdleWork {
         // After a call that reclaimed something, look again at the next idle moment; otherwise rest a while, so an
         // idle writer does not read the chunk statistics five times a second for nothing.
         nextCheck = worked ? now : now + REST_NANOS;
+        if (!worked && file.getFillRate() >= compactBelowFill) {
+            // The file is compact: the next round starts with small steps again (short stalls for waiting units).
+            stepBytes = STEP_BYTES;
+        }
     }
 
     private boolean step(MVStore store, RandomAccessStore file) {
