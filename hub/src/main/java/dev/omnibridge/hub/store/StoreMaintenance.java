@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
  * at a clean stop, and every update or delete leaves chunks partly dead for good (issue 17: 209 MB after 10,000
  * messages with redelivery churn).
  *
- * <p>Each call does small steps of what H2's own housekeeping does, until the time budget is spent or there is
- * nothing left to do: rewrite the live pages of the emptiest chunks into a new chunk (a chunk with no live page is
+ * <p>Each call does steps of what H2's own housekeeping does, until the time budget is spent or there is
+ * nothing left to do (a step already started is finished; steps start at 512 KB and grow up to H2's 16 MB while
+ * moving smaller ones does not shrink the file, so a step can take far longer than the budget): rewrite the live pages of the emptiest chunks into a new chunk (a chunk with no live page is
  * then dead and its space free), and move chunks from the end of the file into free space nearer the start, which
  * truncates the file. Old chunks are reused at once (retention time 0, as H2's own {@code compactFile} sets it):
  * the retention time is for writes a power cut might lose or reorder; after a SIGKILL the operating system still
@@ -35,7 +36,7 @@ import java.util.function.LongSupplier;
 public final class StoreMaintenance implements Journal.IdleWork {
     /** Time per idle call: short enough that a unit arriving meanwhile hardly notices. */
     public static final int DEFAULT_BUDGET_MILLIS = 10;
-    /** Bytes rewritten or moved per step: a few milliseconds of work, so a waiting unit is not held up long. */
+    /** Bytes rewritten or moved in a first step: a few milliseconds of work, so a waiting unit is not held up long. */
     static final int STEP_BYTES = 512 * 1024;
     /** The largest step: what H2's own compactFile moves at a time. */
     static final int MAX_STEP_BYTES = 16 << 20;
@@ -132,8 +133,9 @@ public final class StoreMaintenance implements Journal.IdleWork {
             stepBytes *= 2;
             grown = true;
         }
-        // Moves that shrink nothing at the largest step are no progress: rest rather than shuffle chunks for ever.
-        boolean worked = rewritten || shrunk || grown;
+        // A move is progress even before the file shrinks: H2 only moves a chunk towards the start of the file, so
+        // moving converges, and on a large file many moves come before the end is free to truncate.
+        boolean worked = rewritten || shrunk || grown || file.getWriteCount() != beforeMove;
         if (worked) {
             steps.incrementAndGet();
         }
