@@ -25,8 +25,11 @@ import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
+import dev.omnibridge.hub.store.StoreInfo;
+import dev.omnibridge.hub.store.StoreMaintenance;
 import dev.omnibridge.hub.web.HttpApi;
 import dev.omnibridge.hub.web.HubHttpServer;
+import dev.omnibridge.hub.web.StoreApi;
 import dev.omnibridge.hub.web.WebhookIngress;
 import dev.omnibridge.spi.ConnectorType;
 import org.apache.camel.CamelContext;
@@ -86,6 +89,18 @@ public final class Hub implements AutoCloseable {
         Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8,
                 metrics.registry());
         Journal journal = new Journal(database);
+        StoreMaintenance maintenance = null;
+        if (config.store().embedded() && config.store().compaction()) {
+            maintenance = new StoreMaintenance(config.store().compactBelowFill(),
+                    StoreMaintenance.DEFAULT_BUDGET_MILLIS);
+            journal.whenIdle(maintenance);
+        }
+        StoreInfo storeInfo = new StoreInfo(database, config.store().embedded());
+        if (config.store().embedded()) {
+            metrics.storeFile(() -> storeInfo.file().map(StoreInfo.FileFigures::fileBytes).orElse(0L),
+                    () -> storeInfo.file().map(StoreInfo.FileFigures::liveRatio).orElse(Double.NaN),
+                    () -> storeInfo.file().map(StoreInfo.FileFigures::writtenBytes).orElse(0L));
+        }
         RecentMessages recent = new RecentMessages();
         DeliveryStore deliveries = new DeliveryStore(database, recent, journal);
 
@@ -128,6 +143,7 @@ public final class Hub implements AutoCloseable {
         WebhookIngress ingress = new WebhookIngress(instances, metrics, blocking);
         HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator, authFailures);
+        StoreApi storeApi = new StoreApi(storeInfo, maintenance, config.store().compactBelowFill());
         ConsoleWeb console = new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()));
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
@@ -146,6 +162,7 @@ public final class Hub implements AutoCloseable {
             requestTimings.install(router);
             ingress.mount(router, router.bodyHandler(), config.http().maxBodyBytes());
             api.mount(router, router.bodyHandler());
+            storeApi.mount(router, api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();

@@ -68,6 +68,7 @@ class CrashRecoveryTest extends SystemTestBase {
                     Poll.until(Duration.ofSeconds(8), "the desk holds the delivery of " + HELD,
                             () -> deskRequests().stream().anyMatch(r -> HELD.equals(r.channelMessageId())));
                     heldInFlightAt.set(System.nanoTime());
+                    beforeKill();
                     hub.kill9();
                     killedAt.set(System.nanoTime());
                 }
@@ -135,6 +136,10 @@ class CrashRecoveryTest extends SystemTestBase {
         assertThat(keysByMessage).as("Idempotency-Keys used per delivered message")
                 .allSatisfy((id, keys) -> assertThat(keys).as(id).hasSize(1).doesNotContainNull());
         assertThat(distinctKeys).as("distinct Idempotency-Keys").hasSameSizeAs(keysByMessage.keySet());
+    }
+
+    /** Runs on the killer thread just before the SIGKILL, while the desk holds a delivery; nothing by default. */
+    protected void beforeKill() {
     }
 
     private List<ReceivedRequest> requestsFor(String channelMessageId) {

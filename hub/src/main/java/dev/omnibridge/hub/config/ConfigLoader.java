@@ -109,7 +109,13 @@ public final class ConfigLoader {
                     reason)));
         }
         JsonNode store = hub.path("store");
-        unknownKeys(store, Set.of("url", "username", "password"), "hub.store.", problems);
+        unknownKeys(store, Set.of("url", "username", "password", "compaction", "compactBelowFill"), "hub.store.",
+                problems);
+        HubConfig.Store storeConfig = new HubConfig.Store(store.path("url").asText(null),
+                store.path("username").asText(null), store.path("password").asText(null),
+                bool(store, "compaction", HubConfig.Store.DEFAULT_COMPACTION, "hub.store.compaction", problems),
+                (int) number(store, "compactBelowFill", HubConfig.Store.DEFAULT_COMPACT_BELOW_FILL, 1, 100,
+                        "hub.store.compactBelowFill", problems));
         JsonNode delivery = hub.path("delivery");
         unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff", "window"),
                 "hub.delivery.", problems);
@@ -127,8 +133,7 @@ public final class ConfigLoader {
         HubConfig config = new HubConfig(httpConfig, publicUrl,
                 base.resolve(hub.path("dataDir").asText("data")).normalize(),
                 base.resolve(hub.path("pluginsDir").asText("plugins")).normalize(), adminToken,
-                new HubConfig.Store(store.path("url").asText(null), store.path("username").asText(null),
-                        store.path("password").asText(null)),
+                storeConfig,
                 deliveryConfig, instances, routes);
         return new Result(config, problems, List.copyOf(rejected));
     }
@@ -310,6 +315,20 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem(null, key, "must be a whole number, was '" + n.asText() + "'"));
             return fallback;
         }
+    }
+
+    private static boolean bool(JsonNode parent, String field, boolean fallback, String key,
+                                List<ConfigProblem> problems) {
+        JsonNode n = parent.path(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return fallback;
+        }
+        String text = n.asText().strip();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        problems.add(new ConfigProblem(null, key, "must be true or false, was '" + n.asText() + "'"));
+        return fallback;
     }
 
     private static Duration duration(JsonNode parent, String field, String fallback, String key,

@@ -14,8 +14,20 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
     public record Http(String host, int port, long maxBodyBytes) {
     }
 
-    /** A JDBC store; an empty url means the embedded H2 database under the data directory. */
-    public record Store(String url, String username, String password) {
+    /**
+     * A JDBC store; an empty url means the embedded H2 database under the data directory.
+     *
+     * @param compaction       embedded store only: compact the file online while the journal writer is idle
+     * @param compactBelowFill percent of the file holding live data below which compaction works (1-100)
+     */
+    public record Store(String url, String username, String password, boolean compaction, int compactBelowFill) {
+        public static final boolean DEFAULT_COMPACTION = true;
+        public static final int DEFAULT_COMPACT_BELOW_FILL = 80;
+
+        public Store(String url, String username, String password) {
+            this(url, username, password, DEFAULT_COMPACTION, DEFAULT_COMPACT_BELOW_FILL);
+        }
+
         public boolean embedded() {
             return url == null || url.isBlank();
         }

@@ -1,14 +1,18 @@
 package dev.omnibridge.hub.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,6 +34,7 @@ public final class Metrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, long[]> quotas = new ConcurrentHashMap<>();
     private final Timer deliveryLatency;
+    private final List<Object> held = new CopyOnWriteArrayList<>();
 
     public Metrics() {
         this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -140,6 +145,25 @@ public final class Metrics {
         Gauge.builder("omnibridge.deliveries.paused", value, LongSupplier::getAsLong)
                 .description("1 while deliveries to the instance are paused because it is failing.")
                 .tag("instance", instance).strongReference(true).register(registry);
+    }
+
+    /**
+     * The embedded store's file, read at scrape time: {@code omnibridge_store_file_bytes},
+     * {@code omnibridge_store_fill_ratio} (share of the file holding live data, 0..1; compaction keeps it up) and
+     * {@code omnibridge_store_written_bytes_total} (bytes written to the file since the hub started: per message,
+     * the cost of a commit).
+     */
+    public void storeFile(LongSupplier fileBytes, DoubleSupplier fillRatio, LongSupplier writtenBytes) {
+        Gauge.builder("omnibridge.store.file.bytes", fileBytes, LongSupplier::getAsLong)
+                .description("Size of the embedded store's file.").strongReference(true).register(registry);
+        Gauge.builder("omnibridge.store.fill.ratio", fillRatio, DoubleSupplier::getAsDouble)
+                .description("Share of the embedded store's file that holds live data (0..1).")
+                .strongReference(true).register(registry);
+        // A function counter holds its object weakly (no strong option): kept here, or it would turn NaN.
+        held.add(writtenBytes);
+        FunctionCounter.builder("omnibridge.store.written.bytes", writtenBytes, LongSupplier::getAsLong)
+                .description("Bytes written to the embedded store's file since the hub started.")
+                .register(registry);
     }
 
     public void deliveryLatency(double seconds) {

@@ -39,6 +39,8 @@ public final class Database implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         if (store.embedded()) {
             // WRITE_DELAY=0: H2's default (500 ms) acknowledges commits that a SIGKILL then loses.
+            // No RETENTION_TIME or MAX_COMPACT_TIME here: StoreMaintenance compacts the file online (and sets the
+            // retention to 0 itself while it is on); a clean stop adds H2's default 200 ms of compaction.
             // QUERY_CACHE_SIZE: each session keeps this many parsed statements. A group of ingests and delivery
             // outcomes cycles through ~10 distinct ones, more than H2's default of 8: the LRU cache then evicted
             // each statement before its next use and every prepare parsed the SQL again.

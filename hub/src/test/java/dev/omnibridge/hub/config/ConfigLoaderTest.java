@@ -51,6 +51,8 @@ class ConfigLoaderTest {
         assertThat(c.delivery()).isEqualTo(new HubConfig.Delivery(16, 10, Duration.ofSeconds(1),
                 Duration.ofMinutes(5)));
         assertThat(c.store().embedded()).isTrue();
+        assertThat(c.store().compaction()).isTrue();
+        assertThat(c.store().compactBelowFill()).isEqualTo(80);
         assertThat(c.dataDir()).isEqualTo(dir.toAbsolutePath().resolve("data"));
         assertThat(c.pluginsDir()).isEqualTo(dir.toAbsolutePath().resolve("plugins"));
         assertThat(c.instances()).isEmpty();
@@ -290,6 +292,30 @@ class ConfigLoaderTest {
         assertThat(result.hasFatalProblems()).isTrue();
         assertThat(result.config().http().port()).isEqualTo(8080);
         assertThat(result.config().delivery().initialBackoff()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void storeCompactionCanBeTurnedOffOrTunedAndBadValuesAreReported() throws IOException {
+        ConfigLoader.Result off = load("""
+                hub:
+                  adminToken: admin-token-123
+                  store: {compaction: false, compactBelowFill: 60}
+                """);
+        assertThat(off.problems()).isEmpty();
+        assertThat(off.config().store().compaction()).isFalse();
+        assertThat(off.config().store().compactBelowFill()).isEqualTo(60);
+
+        ConfigLoader.Result bad = load("""
+                hub:
+                  adminToken: admin-token-123
+                  store: {compaction: sometimes, compactBelowFill: 101}
+                """);
+        assertThat(bad.problems()).extracting(ConfigProblem::key)
+                .containsExactlyInAnyOrder("hub.store.compaction", "hub.store.compactBelowFill");
+        assertThat(bad.problems()).filteredOn(p -> p.key().equals("hub.store.compaction")).singleElement()
+                .extracting(ConfigProblem::message).asString().contains("true or false").contains("sometimes");
+        assertThat(bad.config().store().compaction()).isTrue();
+        assertThat(bad.config().store().compactBelowFill()).isEqualTo(80);
     }
 
     @Test

@@ -19,6 +19,7 @@ public final class HubConfig {
 
     private Integer maxBodyBytes;
     private final Map<String, Object> delivery = new LinkedHashMap<>();
+    private final Map<String, Object> store = new LinkedHashMap<>();
     private final List<Instance> instances = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
 
@@ -34,6 +35,12 @@ public final class HubConfig {
     /** A key of {@code hub.delivery}: workers, maxAttempts, initialBackoff, maxBackoff. */
     public HubConfig delivery(String key, Object value) {
         delivery.put(key, value);
+        return this;
+    }
+
+    /** A key of {@code hub.store}: e.g. compaction, compactBelowFill. */
+    public HubConfig store(String key, Object value) {
+        store.put(key, value);
         return this;
     }
 
@@ -66,6 +73,10 @@ public final class HubConfig {
         yaml.append("  dataDir: ").append(scalar(dataDir.toString())).append('\n')
                 .append("  pluginsDir: ").append(scalar(pluginsDir.toString())).append('\n')
                 .append("  adminToken: ${env:").append(HubProcess.ADMIN_TOKEN_ENV).append("}\n");
+        if (!store.isEmpty()) {
+            yaml.append("  store:\n");
+            store.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
+        }
         if (!delivery.isEmpty()) {
             yaml.append("  delivery:\n");
             delivery.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
