@@ -49,6 +49,10 @@ public final class Journal implements AutoCloseable {
     private volatile boolean running = true;
     private StatementReuse connection; // writer thread only; null until the first group and after a failed one
     private volatile IdleWork idleWork;
+    // When the housekeeping last ran (writer thread only): under a load that never lets the queue run empty it still
+    // runs once per gap, so that, e.g., the store file cannot grow without bound while the hub is saturated.
+    private long lastIdleWork = System.nanoTime();
+    private static final long HOUSEKEEPING_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final List<Periodic> periodic = new CopyOnWriteArrayList<>();
 
     /**
@@ -90,7 +94,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Sets the writer's housekeeping: run whenever the queue is empty (after a group when nothing else waits, and
-     * every 200 ms while idle).
+     * every 200 ms while idle), and at least once a second between groups while the queue never empties.
      */
     public void whenIdle(IdleWork work) {
         this.idleWork = work;
@@ -111,7 +115,7 @@ public final class Journal implements AutoCloseable {
                     continue;
                 }
                 commitGroup(group);
-                if (queue.isEmpty()) {
+                if (queue.isEmpty() || System.nanoTime() - lastIdleWork > HOUSEKEEPING_GAP_NANOS) {
                     runIdleWork();
                 }
             } catch (InterruptedException e) {
@@ -153,6 +157,7 @@ public final class Journal implements AutoCloseable {
 
     private void runIdleWork() {
         IdleWork work = idleWork;
+        lastIdleWork = System.nanoTime();
         if (work == null || !running) {
             return;
         }
