@@ -51,9 +51,13 @@ public class DeliveryException extends RuntimeException {
 
     /**
      * This failure, for a {@link DeskConnector#deliverAll batch} whose first {@code delivered.size()} messages the
-     * desk did apply (their results in order): the hub records those and retries from the next one.
+     * desk did apply (their results in order): the hub records those and retries from the next one. With none
+     * applied, this failure itself.
      */
     public DeliveryException afterDelivering(List<DeskResult> delivered) {
+        if (delivered.isEmpty()) {
+            return this;
+        }
         DeliveryException copy = new DeliveryException(kind, getMessage(), retryAfter, getCause(), oneRecord,
                 deferred, delivered);
         copy.setStackTrace(getStackTrace());

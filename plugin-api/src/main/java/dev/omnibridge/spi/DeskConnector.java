@@ -50,7 +50,7 @@ public interface DeskConnector extends Connector {
             try {
                 results.add(deliver(delivery));
             } catch (DeliveryException e) {
-                throw results.isEmpty() ? e : e.afterDelivering(results);
+                throw e.afterDelivering(results);
             }
         }
         return results;

@@ -18,4 +18,17 @@ public record DeskDelivery(Message message, Conversation conversation, Contact c
     public boolean opensTicket() {
         return ticketRef == null;
     }
+
+    /**
+     * Whether {@code batch} is what the hub promises {@link DeskConnector#deliverAll} (2 to {@code maxBatch}
+     * follow-ups of one existing ticket), so a desk may send it as one request; anything else is best delivered one
+     * by one (the default {@code deliverAll}).
+     */
+    public static boolean isBatchForOneTicket(java.util.List<DeskDelivery> batch, int maxBatch) {
+        if (batch.size() < 2 || batch.size() > maxBatch) {
+            return false;
+        }
+        String ticket = batch.get(0).ticketRef();
+        return ticket != null && batch.stream().allMatch(d -> ticket.equals(d.ticketRef()));
+    }
 }

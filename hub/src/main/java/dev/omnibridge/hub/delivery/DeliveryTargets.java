@@ -36,7 +36,7 @@ public interface DeliveryTargets {
             try {
                 results.add(deliverToDesk(instanceId, delivery));
             } catch (DeliveryException e) {
-                throw results.isEmpty() ? e : e.afterDelivering(results);
+                throw e.afterDelivering(results);
             }
         }
         return results;

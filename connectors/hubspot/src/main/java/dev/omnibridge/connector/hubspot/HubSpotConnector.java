@@ -96,9 +96,7 @@ public final class HubSpotConnector implements DeskConnector {
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
-        String ticket = batch.get(0).ticketRef();
-        if (batch.size() == 1 || batch.size() > r.maxBatch()
-                || batch.stream().anyMatch(d -> d.opensTicket() || !d.ticketRef().equals(ticket))) {
+        if (!DeskDelivery.isBatchForOneTicket(batch, r.maxBatch())) {
             // Outside the hub's promise (one existing ticket, at most maxBatch): one at a time is always right.
             return DeskConnector.super.deliverAll(batch);
         }
@@ -106,17 +104,17 @@ public final class HubSpotConnector implements DeskConnector {
         try {
             r.notes().deliver(batch, applied);
             LOG.debug("{}: conversation {} -> ticket {}: {} notes in one batch", r.instanceId(),
-                    batch.get(0).conversation().id(), ticket, applied.size());
+                    batch.get(0).conversation().id(), batch.get(0).ticketRef(), applied.size());
             return applied;
         } catch (DeskApiException e) {
             LOG.warn("{}: conversation {}: {} of {} notes added, then: {}", r.instanceId(),
                     batch.get(0).conversation().id(), applied.size(), batch.size(), e.getMessage());
             DeliveryException failure = e.toDelivery();
-            throw applied.isEmpty() ? failure : failure.afterDelivering(applied);
+            throw failure.afterDelivering(applied);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             DeliveryException failure = DeliveryException.retryable("interrupted while talking to the desk", e);
-            throw applied.isEmpty() ? failure : failure.afterDelivering(applied);
+            throw failure.afterDelivering(applied);
         }
     }
 

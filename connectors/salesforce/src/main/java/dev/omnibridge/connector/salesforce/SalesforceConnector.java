@@ -137,9 +137,7 @@ public final class SalesforceConnector implements DeskConnector {
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
-        String caseId = batch.get(0).ticketRef();
-        if (batch.size() == 1 || batch.size() > r.settings().commentsPerRequest()
-                || batch.stream().anyMatch(d -> d.opensTicket() || !d.ticketRef().equals(caseId))) {
+        if (!DeskDelivery.isBatchForOneTicket(batch, r.settings().commentsPerRequest())) {
             // Outside the hub's promise (one existing case, at most maxBatch; 1 without collections): one at a time.
             return DeskConnector.super.deliverAll(batch);
         }
@@ -147,17 +145,17 @@ public final class SalesforceConnector implements DeskConnector {
         try {
             r.comments().deliver(batch, applied);
             LOG.debug("{}: conversation {} -> Case {}: {} comments in one request", r.context().instanceId(),
-                    batch.get(0).conversation().id(), caseId, applied.size());
+                    batch.get(0).conversation().id(), batch.get(0).ticketRef(), applied.size());
             return applied;
         } catch (DeskApiException e) {
             LOG.warn("{}: conversation {}: {} of {} comments added, then: {}", r.context().instanceId(),
                     batch.get(0).conversation().id(), applied.size(), batch.size(), e.getMessage());
             DeliveryException failure = e.toDelivery();
-            throw applied.isEmpty() ? failure : failure.afterDelivering(applied);
+            throw failure.afterDelivering(applied);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             DeliveryException failure = DeliveryException.retryable("interrupted while talking to the desk", e);
-            throw applied.isEmpty() ? failure : failure.afterDelivering(applied);
+            throw failure.afterDelivering(applied);
         }
     }
 

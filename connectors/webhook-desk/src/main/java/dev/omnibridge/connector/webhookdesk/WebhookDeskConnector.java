@@ -93,7 +93,7 @@ public final class WebhookDeskConnector implements DeskConnector {
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
-        if (batch.size() <= 1 || batch.size() > r.batchSize() || batch.stream().anyMatch(DeskDelivery::opensTicket)) {
+        if (!DeskDelivery.isBatchForOneTicket(batch, r.batchSize())) {
             return DeskConnector.super.deliverAll(batch);
         }
         SignedJsonPoster.Answer answer = r.desk().post(DeskEvents.batch(batch), batch.get(0).idempotencyKey());

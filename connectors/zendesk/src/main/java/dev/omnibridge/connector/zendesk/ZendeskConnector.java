@@ -154,7 +154,7 @@ public final class ZendeskConnector implements DeskConnector {
      */
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
-        if (!oneExistingTicket(batch)) {
+        if (!DeskDelivery.isBatchForOneTicket(batch, maxBatch())) {
             return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
         }
         Running r = DeliveryException.whileRunning(running);
@@ -164,23 +164,13 @@ public final class ZendeskConnector implements DeskConnector {
             return done;
         } catch (DeskApiException e) {
             LOG.warn("{}: conversation {}: {}", r.ctx().instanceId(), batch.get(0).conversation().id(), e.getMessage());
-            throw afterPrefix(e.toDelivery(), done);
+            throw e.toDelivery().afterDelivering(done);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw afterPrefix(DeliveryException.retryable("interrupted while talking to the desk", e), done);
+            throw DeliveryException.retryable("interrupted while talking to the desk", e).afterDelivering(done);
         } catch (DeliveryException e) {
-            throw afterPrefix(e, done);
+            throw e.afterDelivering(done);
         }
-    }
-
-    /** Whether the batch is what the hub promises: follow-ups of one existing ticket. */
-    private static boolean oneExistingTicket(List<DeskDelivery> batch) {
-        String ticket = batch.get(0).ticketRef();
-        return ticket != null && batch.stream().allMatch(d -> ticket.equals(d.ticketRef()));
-    }
-
-    private static DeliveryException afterPrefix(DeliveryException e, List<DeskResult> done) {
-        return done.isEmpty() ? e : e.afterDelivering(List.copyOf(done));
     }
 
     /** Posts {@code batch} on {@code ticketId}, appending one result per message to {@code done} as it goes. */
