@@ -20,7 +20,39 @@ public final class DeskCalls {
         DeskResult run() throws DeskApiException, InterruptedException;
     }
 
+    /**
+     * The desk work of a batch: appends each delivery's result to {@code done} as soon as the desk has applied it, so
+     * that a failure part-way says which prefix was applied.
+     */
+    @FunctionalInterface
+    public interface BatchWork {
+        void run(java.util.List<DeskResult> done) throws DeskApiException, InterruptedException;
+    }
+
     private DeskCalls() {
+    }
+
+    /**
+     * A {@link dev.omnibridge.spi.DeskConnector#deliverAll} batch: like {@link #deliver}, and a failure part-way
+     * carries {@link DeliveryException#afterDelivering the results of the applied prefix}.
+     */
+    public static java.util.List<DeskResult> deliverAll(String instanceId, java.util.List<DeskDelivery> batch,
+                                                        BatchWork work) throws DeliveryException {
+        java.util.List<DeskResult> done = new java.util.ArrayList<>(batch.size());
+        try {
+            work.run(done);
+            LOG.debug("{}: conversation {} -> ticket {}: {} messages in one batch", instanceId,
+                    batch.get(0).conversation().id(), batch.get(0).ticketRef(), done.size());
+            return done;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: conversation {}: {}", instanceId, batch.get(0).conversation().id(), e.getMessage());
+            throw e.toDelivery().afterDelivering(done);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while talking to the desk", e).afterDelivering(done);
+        } catch (DeliveryException e) {
+            throw e.afterDelivering(done);
+        }
     }
 
     public static DeskResult deliver(String instanceId, DeskDelivery delivery, Work work) throws DeliveryException {

@@ -224,19 +224,7 @@ public final class FreshdeskConnector implements DeskConnector {
             return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
         }
         Running r = DeliveryException.whileRunning(running);
-        List<DeskResult> done = new ArrayList<>(batch.size());
-        try {
-            addNotes(r, batch, done);
-            return done;
-        } catch (DeskApiException e) {
-            LOG.warn("{}: conversation {}: {}", r.instanceId(), batch.get(0).conversation().id(), e.getMessage());
-            throw e.toDelivery().afterDelivering(done);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted while talking to the desk", e).afterDelivering(done);
-        } catch (DeliveryException e) {
-            throw e.afterDelivering(done);
-        }
+        return DeskCalls.deliverAll(r.instanceId(), batch, done -> addNotes(r, batch, done));
     }
 
     private void addNotes(Running r, List<DeskDelivery> batch, List<DeskResult> done)

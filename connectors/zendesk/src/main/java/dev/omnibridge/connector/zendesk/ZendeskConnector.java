@@ -158,19 +158,8 @@ public final class ZendeskConnector implements DeskConnector {
             return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
         }
         Running r = DeliveryException.whileRunning(running);
-        List<DeskResult> done = new ArrayList<>(batch.size());
-        try {
-            addAll(r, batch.get(0).ticketRef(), batch, done);
-            return done;
-        } catch (DeskApiException e) {
-            LOG.warn("{}: conversation {}: {}", r.ctx().instanceId(), batch.get(0).conversation().id(), e.getMessage());
-            throw e.toDelivery().afterDelivering(done);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted while talking to the desk", e).afterDelivering(done);
-        } catch (DeliveryException e) {
-            throw e.afterDelivering(done);
-        }
+        return DeskCalls.deliverAll(r.ctx().instanceId(), batch,
+                done -> addAll(r, batch.get(0).ticketRef(), batch, done));
     }
 
     /** Posts {@code batch} on {@code ticketId}, appending one result per message to {@code done} as it goes. */
