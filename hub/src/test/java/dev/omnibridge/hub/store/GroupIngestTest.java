@@ -82,26 +82,10 @@ class GroupIngestTest {
         return customerMessage(instance, id, thread, ANN, "text of " + id);
     }
 
-    /** Holds the writer so that what is submitted until the latch is released shares one group. */
-    private CountDownLatch holdWriter() throws InterruptedException {
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        journal.submit((c, after) -> {
-            running.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        });
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-        return release;
-    }
 
     /** Submits each inbound as its own unit into one group; returns their futures. */
     private List<CompletableFuture<IngestReport>> oneGroup(String instance, List<Inbound> units) throws Exception {
-        CountDownLatch release = holdWriter();
+        CountDownLatch release = StoreTestSupport.holdWriter(journal);
         List<CompletableFuture<IngestReport>> futures = new ArrayList<>();
         for (Inbound u : units) {
             futures.add(journal.submit(writer.work(instance, u)));
@@ -229,7 +213,7 @@ class GroupIngestTest {
         // A desk name longer than the outbox keeps: the database refuses this unit's outbox row.
         routes.put("other", List.of("d".repeat(150)));
 
-        CountDownLatch release = holdWriter();
+        CountDownLatch release = StoreTestSupport.holdWriter(journal);
         CompletableFuture<IngestReport> a = journal.submit(writer.work("web",
                 Inbound.messages(List.of(msg("web", "m-1", "t1")))));
         CompletableFuture<IngestReport> bad = journal.submit(writer.work("other",
@@ -289,7 +273,7 @@ class GroupIngestTest {
         // The message reopens; the resolve after it in the same group closes again: the writer must not take the
         // conversation for OPEN after that commit.
         List<CompletableFuture<IngestReport>> group = new ArrayList<>();
-        CountDownLatch release = holdWriter();
+        CountDownLatch release = StoreTestSupport.holdWriter(journal);
         group.add(journal.submit(writer.work("web", Inbound.messages(List.of(msg("web", "m-2", "t1"))))));
         group.add(journal.submit(writer.work("desk", resolve())));
         release.countDown();
@@ -312,7 +296,7 @@ class GroupIngestTest {
 
         // The message clears the mark; the mark recorded after it in the same group stands.
         List<CompletableFuture<IngestReport>> group = new ArrayList<>();
-        CountDownLatch release = holdWriter();
+        CountDownLatch release = StoreTestSupport.holdWriter(journal);
         group.add(journal.submit(writer.work("web", Inbound.messages(List.of(msg("web", "m-2", "t1"))))));
         group.add(journal.submit(writer.work("web", markAnn)));
         release.countDown();

@@ -94,26 +94,10 @@ class JournalBatchTest {
                 key);
     }
 
-    /** Holds the writer so that what is submitted until {@code release} runs shares one group. */
-    private CountDownLatch holdWriter() throws InterruptedException {
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        journal.submit((c, after) -> {
-            running.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        });
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-        return release;
-    }
 
     @Test
     void neighbouringUnitsOfOneBatchRunInOneCallAndEachGetsItsOwnResultAndAfterCommit() throws Exception {
-        CountDownLatch release = holdWriter();
+        CountDownLatch release = StoreTestSupport.holdWriter(journal);
         List<CompletableFuture<String>> futures = new ArrayList<>();
         for (String key : List.of("a", "b", "c")) {
             futures.add(journal.submit(new OffsetUnit(key)));
@@ -130,7 +114,7 @@ class JournalBatchTest {
 
     @Test
     void aBatchWithABadUnitIsRolledBackAndItsUnitsRunAloneSoOnlyTheBadOneFails() throws Exception {
-        CountDownLatch release = holdWriter();
+        CountDownLatch release = StoreTestSupport.holdWriter(journal);
         CompletableFuture<String> a = journal.submit(new OffsetUnit("a"));
         CompletableFuture<String> bad = journal.submit(new OffsetUnit("bad"));
         CompletableFuture<String> c = journal.submit(new OffsetUnit("c"));
@@ -150,7 +134,7 @@ class JournalBatchTest {
 
     @Test
     void aUnitOfAnotherKindBetweenBatchedUnitsKeepsItsPlaceInTheOrder() throws Exception {
-        CountDownLatch release = holdWriter();
+        CountDownLatch release = StoreTestSupport.holdWriter(journal);
         List<CompletableFuture<?>> futures = new ArrayList<>();
         futures.add(journal.submit(new OffsetUnit("a")));
         futures.add(journal.submit(new OffsetUnit("b")));

@@ -11,6 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Helpers for tests against a real H2 file database. */
 final class StoreTestSupport {
@@ -44,5 +46,27 @@ final class StoreTestSupport {
         return Message.builder().channel(new ChannelRef("webhook-channel", instance))
                 .channelMessageId(channelMessageId).threadKey(threadKey)
                 .author(Author.customer("Ann", Address.email(email))).text(text).build();
+    }
+
+    /**
+     * Holds the journal's writer until the returned latch is counted down, so that everything submitted meanwhile
+     * shares one group commit.
+     */
+    static CountDownLatch holdWriter(Journal journal) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        journal.submit((c, after) -> {
+            running.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        if (!running.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("the journal's writer did not pick up the holding unit within 10 s");
+        }
+        return release;
     }
 }
