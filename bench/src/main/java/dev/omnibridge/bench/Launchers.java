@@ -117,6 +117,7 @@ public final class Launchers {
             // Through the launcher, as users start it: its JVM defaults and class-data archive are part of the hub.
             List<String> jvm = new ArrayList<>(jvmOptions);
             jvm.addAll(extraJvm);
+            jvm.add(Target.gcLog(workDir).option());
             env.put("JAVA_OPTS", String.join(" ", jvm));
             env.put("OMNIBRIDGE_CDS_DIR", workDir.toAbsolutePath().getParent().resolve("cds").toString());
             return Target.start(HUB, port, launcher("run", config), env, workDir, "/health");
@@ -187,19 +188,20 @@ public final class Launchers {
 
     public Target bareVertx(Path workDir) {
         int port = Target.freePort();
-        return Target.start(VERTX, port, benchJava(BareVertx.class, List.of(Integer.toString(port))), workDir, "/");
+        return Target.start(VERTX, port, benchJava(BareVertx.class, List.of(Integer.toString(port)), workDir), workDir, "/");
     }
 
     public Target camelRoute(Path workDir, String deskUrl, String callbackUrl) {
         int port = Target.freePort();
         return Target.start(CAMEL, port, benchJava(CamelRoute.class, List.of(Integer.toString(port),
-                workDir.resolve("data").toString(), deskUrl, callbackUrl)), workDir, "/health");
+                workDir.resolve("data").toString(), deskUrl, callbackUrl), workDir), workDir, "/health");
     }
 
-    private List<String> benchJava(Class<?> main, List<String> args) {
+    private List<String> benchJava(Class<?> main, List<String> args, Path workDir) {
         List<String> cmd = new ArrayList<>(List.of(Target.java()));
         cmd.addAll(hubDefaults());
         cmd.addAll(jvmOptions);
+        cmd.add(Target.gcLog(workDir).option());
         // Absolute entries: the child runs in its own work dir.
         String cp = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .map(e -> Path.of(e).toAbsolutePath().toString())

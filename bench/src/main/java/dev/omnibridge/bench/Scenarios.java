@@ -43,6 +43,11 @@ final class Scenarios {
         List<Double> p50 = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
         List<Double> p999 = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        List<Map<String, Double>> cpuRuns = new ArrayList<>();
+        List<Double> gcPerSecond = new ArrayList<>();
+        List<Double> gcLongest = new ArrayList<>();
+        List<Double> gcShare = new ArrayList<>();
         long errors = 0;
         try (HttpLoad load = new HttpLoad(t.baseUrl(), p.saturationConcurrency())) {
             int run = newRun();
@@ -57,11 +62,24 @@ final class Scenarios {
             }
             for (int i = 0; i < p.runs(); i++) {
                 settle();
+                ProcessCpu cpuBefore = ProcessCpu.snapshot(t.pid());
+                long gcBefore = t.gcLog().offset();
                 LoadResult r = load.open(requests, p.openRate(), p.run(), HttpLoad.AckListener.NONE);
+                Map<String, Double> cpuByGroup = ProcessCpu.snapshot(t.pid()).since(cpuBefore);
+                List<Double> pauses = t.gcLog().pausesSince(gcBefore);
                 p50.add(r.latency().percentileMs(50));
                 p99.add(r.latency().percentileMs(99));
                 p999.add(r.latency().percentileMs(99.9));
                 errors += r.errors();
+                if (r.ok() > 0) {
+                    double perThousand = 1000.0 / r.ok();
+                    cpu.add(ProcessCpu.total(cpuByGroup) * perThousand);
+                    cpuRuns.add(cpuByGroup.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue() * perThousand)));
+                }
+                gcPerSecond.add(pauses.size() / r.seconds());
+                gcLongest.add(pauses.stream().mapToDouble(Math::abs).max().orElse(0));
+                gcShare.add(pauses.stream().mapToDouble(Math::abs).sum() / (r.seconds() * 1000) * 100);
             }
             if (duringSaturation != null) {
                 settle();
@@ -73,10 +91,47 @@ final class Scenarios {
         report.figure(INGEST, name + ".ingest.p50", name + ": ack p50 at " + p.openRate() + " msg/s", "ms", p50);
         report.figure(INGEST, name + ".ingest.p99", name + ": ack p99 at " + p.openRate() + " msg/s", "ms", p99);
         report.figure(INGEST, name + ".ingest.p999", name + ": ack p99.9 at " + p.openRate() + " msg/s", "ms", p999);
+        report.figure(INGEST, name + ".ingest.cpu", name + ": CPU per 1,000 acknowledged messages at "
+                + p.openRate() + " msg/s (whole process)", "ms", cpu);
+        report.figure(INGEST, name + ".ingest.gc.rate", name + ": GC pauses per second at " + p.openRate()
+                + " msg/s", "/s", gcPerSecond);
+        report.figure(INGEST, name + ".ingest.gc.longest", name + ": longest GC pause at " + p.openRate()
+                + " msg/s", "ms", gcLongest);
+        report.figure(INGEST, name + ".ingest.gc.share", name + ": time stopped by GC at " + p.openRate()
+                + " msg/s", "%", gcShare);
+        if (!cpuRuns.isEmpty()) {
+            report.text(INGEST, "- " + name + ": CPU ms per 1,000 acknowledged messages at " + p.openRate()
+                    + " msg/s by thread group (median run): " + cpuByThreadGroup(cpuRuns, cpu));
+        }
         if (errors > 0) {
             report.text(INGEST, "- " + name + ": " + errors + " requests failed or timed out.");
         }
         return rss;
+    }
+
+    /** The run with the median total, its thread groups largest first (those under 2 % folded into "other"). */
+    private static String cpuByThreadGroup(List<Map<String, Double>> runs, List<Double> totals) {
+        double median = Stats.of(totals).median();
+        int pick = 0;
+        for (int i = 1; i < totals.size(); i++) {
+            if (Math.abs(totals.get(i) - median) < Math.abs(totals.get(pick) - median)) {
+                pick = i;
+            }
+        }
+        Map<String, Double> run = runs.get(pick);
+        double total = run.values().stream().mapToDouble(Double::doubleValue).sum();
+        StringBuilder sb = new StringBuilder();
+        double other = 0;
+        for (var e : run.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList()) {
+            if (e.getValue() < total * 0.02) {
+                other += e.getValue();
+            } else {
+                sb.append(sb.length() == 0 ? "" : ", ").append('`').append(e.getKey()).append("` ")
+                        .append(Stats.format(e.getValue()));
+            }
+        }
+        return sb.append(other > 0 ? ", other " + Stats.format(other) : "").append(" (total ")
+                .append(Stats.format(total)).append(')').toString();
     }
 
     /** Sustained delivery with 1 .. n concurrent conversations. */

@@ -27,12 +27,23 @@ public final class Target implements AutoCloseable {
     private final int port;
     private final Process process;
     private final long startupMillis;
+    private final Path workDir;
 
-    private Target(Kind kind, int port, Process process, long startupMillis) {
+    private Target(Kind kind, int port, Process process, long startupMillis, Path workDir) {
         this.kind = kind;
         this.port = port;
         this.process = process;
         this.startupMillis = startupMillis;
+        this.workDir = workDir;
+    }
+
+    /** The collector's log every target writes into its work directory ({@link #gcLog(Path)}). */
+    public GcLog gcLog() {
+        return gcLog(workDir);
+    }
+
+    static GcLog gcLog(Path workDir) {
+        return new GcLog(workDir.toAbsolutePath().resolve("gc.log"));
     }
 
     /** Starts the command (with {@code port} already in it) in {@code workDir} and waits for readiness. */
@@ -60,7 +71,7 @@ public final class Target implements AutoCloseable {
                             + workDir.resolve("process.log"));
                 }
                 if (status(ready) == 200) {
-                    return new Target(kind, port, process, (System.nanoTime() - t0) / 1_000_000);
+                    return new Target(kind, port, process, (System.nanoTime() - t0) / 1_000_000, workDir);
                 }
                 Thread.sleep(10);
             }

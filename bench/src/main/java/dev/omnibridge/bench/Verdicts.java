@@ -55,6 +55,8 @@ final class Verdicts {
         r.text(Bench.RATIOS, "|---|---|---|---|---|---|");
         ratio("ingest saturation, msg/s", "ingest.rate");
         ratio("ack p99 at " + p.openRate() + " msg/s, ms", "ingest.p99");
+        ratio("CPU per 1,000 acknowledged messages at " + p.openRate() + " msg/s, ms", "ingest.cpu");
+        ratio("longest GC pause at " + p.openRate() + " msg/s, ms", "ingest.gc.longest");
         for (int c : p.conversations()) {
             ratio("end to end, " + c + " conversations, delivered msg/s", "e2e." + c + ".rate");
             ratio("end to end, " + c + " conversations, p99 ack -> delivery, ms", "e2e." + c + ".p99");
@@ -62,7 +64,7 @@ final class Verdicts {
         ratio("reply path, callbacks msg/s", "reply.rate");
         ratio("reply path, p99 ack -> callback, ms", "reply.p99");
         r.text(Bench.RATIOS, "");
-        r.text(Bench.RATIOS, "For rates, a ratio below 1 means the hub is slower; for latencies, above 1 means the "
+        r.text(Bench.RATIOS, "For rates, a ratio below 1 means the hub is slower; for latencies and CPU costs, above 1 means the "
                 + "hub is slower. The hub's cost relative to the Camel route is the inverse of the rate ratio.");
     }
 

@@ -31,6 +31,10 @@ class BenchSmokeTest {
                 .map(id -> r.get(id).median())).hasSize(Profile.named("smoke").journalSteps().size())
                 .allMatch(rate -> rate > 0);
         assertThat(r.get("hub.startup").median()).isGreaterThan(0);
+        // The cost per message: CPU of the system under test during the open-loop runs, and its collector's pauses.
+        assertThat(r.get("hub.ingest.cpu").median()).isGreaterThan(0);
+        assertThat(r.get("camel-route.ingest.cpu").median()).isGreaterThan(0);
+        assertThat(r.get("hub.ingest.gc.rate").runs()).isEqualTo(Profile.named("smoke").runs());
         // Issue 17's phases: the busy conversation delivered everything in order, the churned store was measured
         // at every point, and the backlog drained once the desk came back.
         assertThat(r.get("hub.busy.100.rate").median()).isGreaterThan(0);
