@@ -26,6 +26,8 @@ public final class Launchers {
     private final int deskBatch;
     // Cleared when the hub build refuses the batchSize setting (a build from before issue 17): later hubs go without.
     private volatile boolean batchSizeAccepted = true;
+    // batchAcrossTickets (webhook-desk, issue 17): other conversations' events join the request in flight's successor.
+    private volatile boolean acrossTicketsAccepted = true;
     private volatile boolean batchSizeChecked;
 
     public Launchers(Path hubLib, Path pluginZips, String jvmOptions) {
@@ -51,7 +53,8 @@ public final class Launchers {
         if (deskBatch == 1) {
             return "webhook-desk `batchSize` not set (one event per desk call)";
         }
-        return batchSizeAccepted ? "webhook-desk `batchSize: " + deskBatch + "`"
+        return batchSizeAccepted ? "webhook-desk `batchSize: " + deskBatch + "`" + (acrossTicketsAccepted
+                ? ", `batchAcrossTickets: true`" : " (this build refuses `batchAcrossTickets`)")
                 : "webhook-desk `batchSize: " + deskBatch + "` asked for, but this hub build refuses the setting "
                 + "(a build from before issue 17): ran without it, one event per desk call";
     }
@@ -103,15 +106,23 @@ public final class Launchers {
             Path config = workDir.resolve("omnibridge.yaml");
             Map<String, String> env = new HashMap<>();
             env.put("JAVA_HOME", Path.of(Target.java()).getParent().getParent().toString());
-            writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, batchSizeAccepted);
+            writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, batchSizeAccepted,
+                    acrossTicketsAccepted);
             if (deskBatch > 1 && batchSizeAccepted && !batchSizeChecked) {
-                // A hub that does not know a setting starts anyway with that instance FAILED: ask its validator.
+                // A hub that does not know a setting starts anyway with that instance FAILED: ask its validator,
+                // the newer setting first (its refusal lists the known settings, batchSize among them).
                 batchSizeChecked = true;
-                if (refusesBatchSize(config, env, workDir)) {
+                if (refuses(config, env, workDir, "batchAcrossTickets")) {
+                    acrossTicketsAccepted = false;
+                    System.out.println("[bench] note: this hub build refuses the webhook-desk setting "
+                            + "batchAcrossTickets (built before it); batches stay within one ticket");
+                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, true, false);
+                }
+                if (refuses(config, env, workDir, "batchSize")) {
                     batchSizeAccepted = false;
                     System.out.println("[bench] note: this hub build refuses the webhook-desk setting batchSize "
                             + "(built before issue 17); running without it, one event per desk call");
-                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, false);
+                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, false, false);
                 }
             }
             // Through the launcher, as users start it: its JVM defaults and class-data archive are part of the hub.
@@ -131,8 +142,8 @@ public final class Launchers {
                 config.toString());
     }
 
-    /** {@code omnibridge validate} on the config: does this hub build refuse the webhook-desk batchSize? */
-    private boolean refusesBatchSize(Path config, Map<String, String> env, Path workDir) throws IOException {
+    /** {@code omnibridge validate} on the config: does this hub build refuse the webhook-desk {@code setting}? */
+    private boolean refuses(Path config, Map<String, String> env, Path workDir, String setting) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(launcher("validate", config)).directory(workDir.toFile())
                 .redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -144,11 +155,11 @@ public final class Launchers {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return output.lines().anyMatch(l -> l.contains("ERROR") && l.contains("batchSize"));
+        return output.lines().anyMatch(l -> l.contains("ERROR") && l.contains(setting));
     }
 
     private void writeConfig(Path config, int port, Path workDir, Path pluginsDir, String deskUrl, String callbackUrl,
-                             boolean batch) throws IOException {
+                             boolean batch, boolean acrossTickets) throws IOException {
         Files.writeString(config, """
                 hub:
                   http:
@@ -173,7 +184,8 @@ public final class Launchers {
                   - from: web
                     to: [desk]
                 """.formatted(port, workDir.resolve("data"), pluginsDir, Payloads.CHANNEL_SECRET, callbackUrl,
-                deskUrl, Payloads.DESK_SECRET, batch && deskBatch > 1 ? "      batchSize: " + deskBatch : ""));
+                deskUrl, Payloads.DESK_SECRET, batch && deskBatch > 1 ? "      batchSize: " + deskBatch
+                        + (acrossTickets ? "\n      batchAcrossTickets: true" : "") : ""));
     }
 
     private static void deleteTree(Path dir) throws IOException {
