@@ -423,6 +423,31 @@ class DispatcherTest {
         assertThat(deadLetters().get(0).reason()).contains("opted out with STOP");
     }
 
+    /**
+     * Whether the customer's address takes messages only matters to a send to the channel; a desk gets the
+     * customer's messages whatever their address's state, so its deliveries skip that read.
+     */
+    @Test
+    void onlyAChannelDeliveryReadsWhetherTheCustomersAddressTakesMessages() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        dispatcher(targets, 10);
+        conversationMarked("thread-stop3", a -> AddressStatus.optedOut(a, "opted out with STOP"), targets);
+        DeskDelivery delivered = targets.deskAttempts.get(targets.deskAttempts.size() - 1);
+        String messageId = delivered.message().id();
+        String conversationId = delivered.conversation().id();
+        java.time.Instant now = java.time.Instant.now();
+
+        DeliveryStore.Context toDesk = store.context(new DeliveryTask(1, messageId, conversationId, "desk",
+                DeliveryTask.TargetKind.DESK, 0, null, now));
+        DeliveryStore.Context toChannel = store.context(new DeliveryTask(2, messageId, conversationId, "web",
+                DeliveryTask.TargetKind.CHANNEL, 0, null, now));
+
+        assertThat(toDesk.customerUnreachable()).isNull();
+        assertThat(toDesk.conversation().id()).isEqualTo(conversationId);
+        assertThat(toDesk.message().id()).isEqualTo(messageId);
+        assertThat(toChannel.customerUnreachable()).contains("opted out with STOP");
+    }
+
     @Test
     void replayingADeadLetterToAnUnreachableCustomerReallyTriesTheChannel() throws Exception {
         FakeTargets targets = new FakeTargets();
