@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -188,18 +189,21 @@ public final class DeliveryStore {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            String kind = rs.getString("customer_kind");
-            Address customer = kind == null ? null
-                    : new Address(AddressKind.valueOf(kind), rs.getString("customer_address"));
-            ChannelRef channel = new ChannelRef(rs.getString("channel_type"), rs.getString("channel_instance"));
-            String threadKey = rs.getString("thread_key");
-            String contactId = rs.getString("contact_id");
-            ConversationStatus status = ConversationStatus.valueOf(rs.getString("status"));
-            Instant createdAt = Sql.instant(rs, "created_at");
+            // By position, in the SELECT's order: every delivery reads this, and H2 resolves a column label by
+            // upper-casing it and searching the columns, on every call.
+            String kind = rs.getString(5);
+            Address customer = kind == null ? null : new Address(AddressKind.valueOf(kind), rs.getString(6));
+            ChannelRef channel = new ChannelRef(rs.getString(1), rs.getString(2));
+            String threadKey = rs.getString(3);
+            String contactId = rs.getString(4);
+            ConversationStatus status = ConversationStatus.valueOf(rs.getString(7));
+            OffsetDateTime created = rs.getObject(8, OffsetDateTime.class);
+            Instant createdAt = created == null ? null : created.toInstant();
             Map<String, String> tickets = new HashMap<>();
             do {
-                if (rs.getString("desk_instance") != null) {
-                    tickets.put(rs.getString("desk_instance"), rs.getString("ticket_ref"));
+                String desk = rs.getString(9);
+                if (desk != null) {
+                    tickets.put(desk, rs.getString(10));
                 }
             } while (rs.next());
             return Optional.of(new Conversation(id, channel, originalThreadKey(c, id, threadKey), contactId, customer,

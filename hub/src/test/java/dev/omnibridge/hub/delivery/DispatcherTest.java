@@ -443,7 +443,18 @@ class DispatcherTest {
                 DeliveryTask.TargetKind.CHANNEL, 0, null, now));
 
         assertThat(toDesk.customerUnreachable()).isNull();
-        assertThat(toDesk.conversation().id()).isEqualTo(conversationId);
+        dev.omnibridge.model.Conversation conversation = toDesk.conversation();
+        assertThat(conversation.id()).isEqualTo(conversationId);
+        assertThat(conversation.channel()).isEqualTo(new ChannelRef("webhook-channel", "web"));
+        assertThat(conversation.threadKey()).isEqualTo("thread-stop3");
+        assertThat(conversation.customer()).isEqualTo(Address.email("threadstop3@example.com"));
+        assertThat(conversation.status()).isEqualTo(dev.omnibridge.model.ConversationStatus.OPEN);
+        assertThat(conversation.createdAt()).isNotNull();
+        assertThat(conversation.deskTickets()).containsEntry("desk", "T-" + conversationId);
+        assertThat(toDesk.ticketRef()).isEqualTo("T-" + conversationId);
+        assertThat(toDesk.contact().id()).isEqualTo(conversation.contactId());
+        assertThat(toDesk.contact().addresses()).contains(Address.email("threadstop3@example.com"));
+        assertThat(toChannel.conversation()).isEqualTo(conversation);
         assertThat(toDesk.message().id()).isEqualTo(messageId);
         assertThat(toChannel.customerUnreachable()).contains("opted out with STOP");
     }
