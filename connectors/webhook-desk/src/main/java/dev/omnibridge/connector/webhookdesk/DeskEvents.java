@@ -36,10 +36,12 @@ final class DeskEvents {
 
     private static final ObjectMapper JSON = CanonicalJson.mapper();
     /**
-     * Writes a canonical message v1 document straight into the event's generator: the same mapper and settings as
-     * {@link CanonicalJson#write}, so the same bytes, without building a tree and parsing it back.
+     * Writes a canonical message v1 document straight into the event's generator: the settings of
+     * {@link CanonicalJson#write}, so the same bytes, without building a tree and parsing it back. A copy of the
+     * shared mapper: its serializer cache then holds this plugin's {@link MessageDocument} class, and goes with the
+     * plugin's class loader instead of keeping it alive in the hub's mapper.
      */
-    private static final ObjectWriter MESSAGE = JSON.writerFor(MessageDocument.class)
+    private static final ObjectWriter MESSAGE = JSON.copy().writerFor(MessageDocument.class)
             .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     /** {@code {"schema":"omnibridge.message/v1", ...the message's fields}}, as {@link CanonicalJson#write} has it. */
