@@ -2,7 +2,17 @@ package dev.omnibridge.webhook;
 
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -52,6 +62,62 @@ class HmacSignaturesTest {
 
         assertThat(HmacSignatures.hmacSha256Hex("k", nfc)).isNotEqualTo(HmacSignatures.hmacSha256Hex("k", nfd));
         assertThat(HmacSignatures.hmacSha256Hex("k", nfc)).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void aThreadThatSwitchesSecretsOrAlgorithmsSignsEachCallWithItsOwnKey() throws Exception {
+        byte[] body = utf8("{\"event\":\"message.created\"}");
+        String[] secrets = {"first-secret", "second-secret", "first-secret", "first-secret-longer", "f"};
+        for (String secret : secrets) {
+            assertThat(HmacSignatures.hmacSha256Hex(secret, body)).isEqualTo(reference("HmacSHA256", secret, body));
+            assertThat(HmacSignatures.hmac("HmacSHA1", secret, body)).isEqualTo(referenceBytes("HmacSHA1", secret, body));
+        }
+        assertThat(HmacSignatures.hmacSha256Hex("Jefe", utf8("what do ya want for nothing?")))
+                .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+
+    @Test
+    void concurrentSignersNeverMixBodiesOrKeys() throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < 500; i++) {
+                        String secret = "secret-" + (i % 3);
+                        byte[] body = utf8("{\"thread\":" + thread + ",\"n\":" + i + "}");
+                        if (!HmacSignatures.hmacSha256Hex(secret, body).equals(reference("HmacSHA256", secret, body))) {
+                            throw new AssertionError("wrong signature on thread " + thread + " call " + i);
+                        }
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> f : done) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(500);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** An independent HMAC: a fresh Mac every time. */
+    private static byte[] referenceBytes(String algorithm, String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String reference(String algorithm, String secret, byte[] body) {
+        return HexFormat.of().formatHex(referenceBytes(algorithm, secret, body));
     }
 
     @Test

@@ -725,7 +725,8 @@ public final class Dispatcher implements AutoCloseable {
         String target = batch.get(0).target();
         List<DeskDelivery> deliveries = new ArrayList<>(batch.size());
         for (DeliveryTask t : batch) {
-            DeliveryStore.Context ctx = deliveries.isEmpty() ? headContext : store.context(t);
+            // One view of the conversation for the whole call: only each follow-up's message is read.
+            DeliveryStore.Context ctx = deliveries.isEmpty() ? headContext : store.followUp(t, headContext);
             deliveries.add(new DeskDelivery(ctx.message(), ctx.conversation(), ctx.contact(), ticketRef,
                     t.idempotencyKey()));
         }

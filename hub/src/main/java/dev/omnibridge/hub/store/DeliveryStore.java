@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,8 +58,12 @@ public final class DeliveryStore {
         this.outcomes = new Outcomes(journal);
     }
 
-    /** Everything a delivery needs, read fresh from the store. */
-    /** @param customerUnreachable why the customer's address takes no messages (opt-out, block), or null */
+    /**
+     * Everything a delivery needs, read fresh from the store.
+     *
+     * @param customerUnreachable why the customer's address takes no messages (opt-out, block), or null; always
+     *                            null for a desk's delivery (not read)
+     */
     public record Context(Message message, Conversation conversation, Contact contact, String ticketRef,
                           String customerUnreachable) {
     }
@@ -118,17 +123,45 @@ public final class DeliveryStore {
                 rs.getInt("attempts"), Sql.instant(rs, "next_attempt_at"), Sql.instant(rs, "created_at"));
     }
 
+    /**
+     * Everything the delivery needs. Whether the customer's address takes messages is read for a send to the
+     * channel only ({@link Context#customerUnreachable} is null for a desk's delivery): a desk gets the customer's
+     * messages whatever their address's state, and a desk delivery is one read fewer.
+     */
     public Context context(DeliveryTask task) throws SQLException {
         try (Connection c = database.connection()) {
-            Message cached = recent.get(task.messageId());
-            Message message = cached != null ? cached : message(c, task.messageId());
+            Message message = message(c, task);
             Conversation conversation = conversation(c, task.conversationId())
                     .orElseThrow(() -> new SQLException("conversation " + task.conversationId() + " is missing"));
             Contact contact = contact(c, conversation.contactId());
-            String unreachable = unreachableReason(c, conversation.customer()).orElse(null);
+            String unreachable = task.kind() == DeliveryTask.TargetKind.CHANNEL
+                    ? unreachableReason(c, conversation.customer()).orElse(null) : null;
             return new Context(message, conversation, contact, conversation.deskTickets().get(task.target()),
                     unreachable);
         }
+    }
+
+    /**
+     * The context of a message delivered in one call together with {@code head}, a message of the same
+     * conversation to the same target whose context was read just before: only the message is read, the
+     * conversation, contact and ticket are the head's (one moment's view for the whole call, as the batch's ticket
+     * already is).
+     */
+    public Context followUp(DeliveryTask task, Context head) throws SQLException {
+        Message cached = recent.get(task.messageId());
+        if (cached != null) {
+            return new Context(cached, head.conversation(), head.contact(), head.ticketRef(),
+                    head.customerUnreachable());
+        }
+        try (Connection c = database.connection()) {
+            return new Context(message(c, task.messageId()), head.conversation(), head.contact(), head.ticketRef(),
+                    head.customerUnreachable());
+        }
+    }
+
+    private Message message(Connection c, DeliveryTask task) throws SQLException {
+        Message cached = recent.get(task.messageId());
+        return cached != null ? cached : message(c, task.messageId());
     }
 
     /** Why an address takes no messages (opt-out, block), if it does not. */
@@ -156,18 +189,21 @@ public final class DeliveryStore {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            String kind = rs.getString("customer_kind");
-            Address customer = kind == null ? null
-                    : new Address(AddressKind.valueOf(kind), rs.getString("customer_address"));
-            ChannelRef channel = new ChannelRef(rs.getString("channel_type"), rs.getString("channel_instance"));
-            String threadKey = rs.getString("thread_key");
-            String contactId = rs.getString("contact_id");
-            ConversationStatus status = ConversationStatus.valueOf(rs.getString("status"));
-            Instant createdAt = Sql.instant(rs, "created_at");
+            // By position, in the SELECT's order: every delivery reads this, and H2 resolves a column label by
+            // upper-casing it and searching the columns, on every call.
+            String kind = rs.getString(5);
+            Address customer = kind == null ? null : new Address(AddressKind.valueOf(kind), rs.getString(6));
+            ChannelRef channel = new ChannelRef(rs.getString(1), rs.getString(2));
+            String threadKey = rs.getString(3);
+            String contactId = rs.getString(4);
+            ConversationStatus status = ConversationStatus.valueOf(rs.getString(7));
+            OffsetDateTime created = rs.getObject(8, OffsetDateTime.class);
+            Instant createdAt = created == null ? null : created.toInstant();
             Map<String, String> tickets = new HashMap<>();
             do {
-                if (rs.getString("desk_instance") != null) {
-                    tickets.put(rs.getString("desk_instance"), rs.getString("ticket_ref"));
+                String desk = rs.getString(9);
+                if (desk != null) {
+                    tickets.put(desk, rs.getString(10));
                 }
             } while (rs.next());
             return Optional.of(new Conversation(id, channel, originalThreadKey(c, id, threadKey), contactId, customer,

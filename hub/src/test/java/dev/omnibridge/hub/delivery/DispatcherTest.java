@@ -423,6 +423,42 @@ class DispatcherTest {
         assertThat(deadLetters().get(0).reason()).contains("opted out with STOP");
     }
 
+    /**
+     * Whether the customer's address takes messages only matters to a send to the channel; a desk gets the
+     * customer's messages whatever their address's state, so its deliveries skip that read.
+     */
+    @Test
+    void onlyAChannelDeliveryReadsWhetherTheCustomersAddressTakesMessages() throws Exception {
+        FakeTargets targets = new FakeTargets();
+        dispatcher(targets, 10);
+        conversationMarked("thread-stop3", a -> AddressStatus.optedOut(a, "opted out with STOP"), targets);
+        DeskDelivery delivered = targets.deskAttempts.get(targets.deskAttempts.size() - 1);
+        String messageId = delivered.message().id();
+        String conversationId = delivered.conversation().id();
+        java.time.Instant now = java.time.Instant.now();
+
+        DeliveryStore.Context toDesk = store.context(new DeliveryTask(1, messageId, conversationId, "desk",
+                DeliveryTask.TargetKind.DESK, 0, null, now));
+        DeliveryStore.Context toChannel = store.context(new DeliveryTask(2, messageId, conversationId, "web",
+                DeliveryTask.TargetKind.CHANNEL, 0, null, now));
+
+        assertThat(toDesk.customerUnreachable()).isNull();
+        dev.omnibridge.model.Conversation conversation = toDesk.conversation();
+        assertThat(conversation.id()).isEqualTo(conversationId);
+        assertThat(conversation.channel()).isEqualTo(new ChannelRef("webhook-channel", "web"));
+        assertThat(conversation.threadKey()).isEqualTo("thread-stop3");
+        assertThat(conversation.customer()).isEqualTo(Address.email("threadstop3@example.com"));
+        assertThat(conversation.status()).isEqualTo(dev.omnibridge.model.ConversationStatus.OPEN);
+        assertThat(conversation.createdAt()).isNotNull();
+        assertThat(conversation.deskTickets()).containsEntry("desk", "T-" + conversationId);
+        assertThat(toDesk.ticketRef()).isEqualTo("T-" + conversationId);
+        assertThat(toDesk.contact().id()).isEqualTo(conversation.contactId());
+        assertThat(toDesk.contact().addresses()).contains(Address.email("threadstop3@example.com"));
+        assertThat(toChannel.conversation()).isEqualTo(conversation);
+        assertThat(toDesk.message().id()).isEqualTo(messageId);
+        assertThat(toChannel.customerUnreachable()).contains("opted out with STOP");
+    }
+
     @Test
     void replayingADeadLetterToAnUnreachableCustomerReallyTriesTheChannel() throws Exception {
         FakeTargets targets = new FakeTargets();

@@ -1,12 +1,17 @@
 package dev.omnibridge.connector.webhookdesk;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Contact;
 import dev.omnibridge.model.Conversation;
+import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
@@ -30,12 +35,26 @@ final class DeskEvents {
     static final String MESSAGE_EDITED = "message.edited";
 
     private static final ObjectMapper JSON = CanonicalJson.mapper();
+    /**
+     * Writes a canonical message v1 document straight into the event's generator: the settings of
+     * {@link CanonicalJson#write}, so the same bytes, without building a tree and parsing it back. A copy of the
+     * shared mapper: its serializer cache then holds this plugin's {@link MessageDocument} class, and goes with the
+     * plugin's class loader instead of keeping it alive in the hub's mapper.
+     */
+    private static final ObjectWriter MESSAGE = JSON.copy().writerFor(MessageDocument.class)
+            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+
+    /** {@code {"schema":"omnibridge.message/v1", ...the message's fields}}, as {@link CanonicalJson#write} has it. */
+    @JsonPropertyOrder({CanonicalJson.SCHEMA_FIELD})
+    private record MessageDocument(String schema, @JsonUnwrapped Message message) {
+    }
 
     private DeskEvents() {
     }
 
     static byte[] messageCreated(DeskDelivery delivery) {
-        return bytes(event(delivery));
+        check(delivery);
+        return write(gen -> event(gen, delivery));
     }
 
     /**
@@ -43,64 +62,83 @@ final class DeskEvents {
      * each event exactly the single form, in conversation order.
      */
     static byte[] batch(List<DeskDelivery> deliveries) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("schema", BATCH_SCHEMA);
-        ArrayNode events = root.putArray("events");
-        for (DeskDelivery delivery : deliveries) {
-            events.add(event(delivery));
-        }
-        return bytes(root);
+        deliveries.forEach(DeskEvents::check);
+        return write(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("schema", BATCH_SCHEMA);
+            gen.writeArrayFieldStart("events");
+            for (DeskDelivery delivery : deliveries) {
+                event(gen, delivery);
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+        });
     }
 
-    private static ObjectNode event(DeskDelivery delivery) {
+    private interface Body {
+        void writeTo(JsonGenerator gen) throws IOException;
+    }
+
+    /** The body streamed once into a buffer: no tree, no intermediate documents. */
+    private static byte[] write(Body body) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(2048)) {
+            try (JsonGenerator gen = JSON.getFactory().createGenerator(out)) {
+                body.writeTo(gen);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise desk event", e);
+        }
+    }
+
+    private static void check(DeskDelivery delivery) {
         if (delivery.message() == null || delivery.conversation() == null) {
             throw DeliveryException.permanent("delivery has no message or no conversation");
         }
-        ObjectNode root = JSON.createObjectNode();
-        root.put("schema", SCHEMA);
-        root.put("event", delivery.message().editOf() != null ? MESSAGE_EDITED : MESSAGE_CREATED);
-        root.put("idempotencyKey", delivery.idempotencyKey());
-        root.put("ticketRef", delivery.ticketRef());
-        root.set("conversation", conversation(delivery.conversation()));
-        root.set("contact", contact(delivery.contact()));
-        try {
-            root.set("message", JSON.readTree(CanonicalJson.write(delivery.message())));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise desk event", e);
-        }
-        return root;
     }
 
-    private static byte[] bytes(ObjectNode root) {
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise desk event", e);
-        }
+    /** One {@code omnibridge.desk-event/v1}; its fields and their order are the contract (docs/contracts.md). */
+    private static void event(JsonGenerator gen, DeskDelivery delivery) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("schema", SCHEMA);
+        gen.writeStringField("event", delivery.message().editOf() != null ? MESSAGE_EDITED : MESSAGE_CREATED);
+        gen.writeStringField("idempotencyKey", delivery.idempotencyKey());
+        gen.writeStringField("ticketRef", delivery.ticketRef());
+        conversation(gen, delivery.conversation());
+        contact(gen, delivery.contact());
+        gen.writeFieldName("message");
+        MESSAGE.writeValue(gen, new MessageDocument(CanonicalJson.MESSAGE_V1, delivery.message()));
+        gen.writeEndObject();
     }
 
-    private static ObjectNode conversation(Conversation conversation) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("id", conversation.id());
-        node.putObject("channel")
-                .put("type", conversation.channel().type())
-                .put("instanceId", conversation.channel().instanceId());
-        node.put("threadKey", conversation.threadKey());
-        return node;
+    private static void conversation(JsonGenerator gen, Conversation conversation) throws IOException {
+        gen.writeObjectFieldStart("conversation");
+        gen.writeStringField("id", conversation.id());
+        gen.writeObjectFieldStart("channel");
+        gen.writeStringField("type", conversation.channel().type());
+        gen.writeStringField("instanceId", conversation.channel().instanceId());
+        gen.writeEndObject();
+        gen.writeStringField("threadKey", conversation.threadKey());
+        gen.writeEndObject();
     }
 
-    private static JsonNode contact(Contact contact) {
+    private static void contact(JsonGenerator gen, Contact contact) throws IOException {
         if (contact == null) {
-            return JSON.nullNode();
+            gen.writeNullField("contact");
+            return;
         }
-        ObjectNode node = JSON.createObjectNode();
-        node.put("id", contact.id());
-        node.put("displayName", contact.displayName());
-        ArrayNode addresses = node.putArray("addresses");
+        gen.writeObjectFieldStart("contact");
+        gen.writeStringField("id", contact.id());
+        gen.writeStringField("displayName", contact.displayName());
+        gen.writeArrayFieldStart("addresses");
         for (Address address : contact.addresses()) {
-            addresses.addObject().put("kind", address.kind().name()).put("value", address.value());
+            gen.writeStartObject();
+            gen.writeStringField("kind", address.kind().name());
+            gen.writeStringField("value", address.value());
+            gen.writeEndObject();
         }
-        return node;
+        gen.writeEndArray();
+        gen.writeEndObject();
     }
 
     /**
