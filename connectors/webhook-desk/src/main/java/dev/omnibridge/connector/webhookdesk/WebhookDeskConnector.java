@@ -25,7 +25,9 @@ import java.util.List;
 /**
  * One {@code webhook-desk} instance. Outbound: each message is POSTed, signed, to {@code url} as an
  * {@code omnibridge.desk-event/v1}; with {@code batchSize} above 1, several follow-ups of one ticket go as one
- * {@code omnibridge.desk-events/v1} request. Inbound: agents' replies and ticket status changes posted, signed, to
+ * {@code omnibridge.desk-events/v1} request; with {@code batchAcrossTickets} too, one request is in flight at a time
+ * and the messages other conversations hand in meanwhile go together in the next one ({@link CrossTicketBatcher}).
+ * Inbound: agents' replies and ticket status changes posted, signed, to
  * {@code /hooks/<id>}; internal notes are dropped.
  */
 public final class WebhookDeskConnector implements DeskConnector {
