@@ -25,14 +25,17 @@ import java.util.List;
 /**
  * One {@code webhook-desk} instance. Outbound: each message is POSTed, signed, to {@code url} as an
  * {@code omnibridge.desk-event/v1}; with {@code batchSize} above 1, several follow-ups of one ticket go as one
- * {@code omnibridge.desk-events/v1} request. Inbound: agents' replies and ticket status changes posted, signed, to
+ * {@code omnibridge.desk-events/v1} request; with {@code batchAcrossTickets} too, one request is in flight at a time
+ * and the messages other conversations hand in meanwhile go together in the next one ({@link CrossTicketBatcher}).
+ * Inbound: agents' replies and ticket status changes posted, signed, to
  * {@code /hooks/<id>}; internal notes are dropped.
  */
 public final class WebhookDeskConnector implements DeskConnector {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeskConnector.class);
 
     /** Everything {@link #start} sets up; replaced as a whole so concurrent callers see one consistent state. */
-    private record Running(String instanceId, WebhookSignature signature, SignedJsonPoster desk, int batchSize) {
+    private record Running(String instanceId, WebhookSignature signature, SignedJsonPoster desk, int batchSize,
+                           CrossTicketBatcher acrossTickets) {
     }
 
     private final DeskWebhookParser parser = new DeskWebhookParser();
@@ -45,7 +48,23 @@ public final class WebhookDeskConnector implements DeskConnector {
         WebhookSignature signature = new WebhookSignature(secret);
         SignedJsonPoster desk = new SignedJsonPoster(settings.url(WebhookDeskType.URL),
                 settings.duration(WebhookDeskType.TIMEOUT), signature, secret.reveal());
-        running = new Running(context.instanceId(), signature, desk, settings.integer(WebhookDeskType.BATCH_SIZE));
+        int batchSize = settings.integer(WebhookDeskType.BATCH_SIZE);
+        String instanceId = context.instanceId();
+        CrossTicketBatcher acrossTickets = settings.bool(WebhookDeskType.BATCH_ACROSS_TICKETS) && batchSize > 1
+                ? new CrossTicketBatcher(new CrossTicketBatcher.Desk() {
+                    @Override
+                    public List<DeskResult> alone(List<DeskDelivery> events) {
+                        return events.size() == 1 ? List.of(post(instanceId, desk, events.get(0)))
+                                : postOneTicket(instanceId, desk, events);
+                    }
+
+                    @Override
+                    public List<CrossTicketBatcher.Entry> mixed(List<DeskDelivery> events) {
+                        return postMixed(instanceId, desk, events);
+                    }
+                }, batchSize, settings.duration(WebhookDeskType.TIMEOUT))
+                : null;
+        running = new Running(instanceId, signature, desk, batchSize, acrossTickets);
         LOG.info("{}: webhook-desk started; desk events go to {}", context.instanceId(), desk.where());
     }
 
@@ -54,6 +73,9 @@ public final class WebhookDeskConnector implements DeskConnector {
         Running was = running;
         running = null;
         if (was != null) {
+            if (was.acrossTickets() != null) {
+                was.acrossTickets().stop();
+            }
             LOG.info("{}: webhook-desk stopped", was.instanceId());
         }
     }
@@ -61,20 +83,38 @@ public final class WebhookDeskConnector implements DeskConnector {
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
-        SignedJsonPoster.Answer answer = r.desk().post(DeskEvents.messageCreated(delivery), delivery.idempotencyKey());
+        if (r.acrossTickets() != null) {
+            checkEvent(delivery);
+            return r.acrossTickets().submit(List.of(delivery)).get(0);
+        }
+        return post(r.instanceId(), r.desk(), delivery);
+    }
+
+    private static DeskResult post(String instanceId, SignedJsonPoster desk, DeskDelivery delivery) {
+        SignedJsonPoster.Answer answer = desk.post(DeskEvents.messageCreated(delivery), delivery.idempotencyKey());
         DeskResult result;
         try {
             result = DeskEvents.readAnswer(answer.status(), answer.body(), delivery);
         } catch (DeliveryException e) {
-            LOG.warn("{}: conversation {}: {}", r.instanceId(), delivery.conversation().id(), e.getMessage());
+            LOG.warn("{}: conversation {}: {}", instanceId, delivery.conversation().id(), e.getMessage());
             throw e;
         }
-        LOG.debug("{}: delivered message of conversation {} ({}) to ticket {}{}", r.instanceId(),
+        LOG.debug("{}: delivered message of conversation {} ({}) to ticket {}{}", instanceId,
                 delivery.conversation().id(),
                 delivery.contact() == null || delivery.contact().addresses().isEmpty() ? null
                         : Redact.address(delivery.contact().addresses().get(0)),
                 result.ticketRef(), delivery.opensTicket() ? " (new)" : "");
         return result;
+    }
+
+    /**
+     * Before a delivery joins other conversations' events: what would fail the request's body for everyone fails
+     * this caller alone, as its own request would.
+     */
+    private static void checkEvent(DeskDelivery delivery) {
+        if (delivery.message() == null || delivery.conversation() == null) {
+            throw DeliveryException.permanent("delivery has no message or no conversation");
+        }
     }
 
     /** The {@code batchSize} setting; 1 (one request per message) while stopped. */
@@ -96,17 +136,52 @@ public final class WebhookDeskConnector implements DeskConnector {
         if (!DeskDelivery.isBatchForOneTicket(batch, r.batchSize())) {
             return DeskConnector.super.deliverAll(batch);
         }
-        SignedJsonPoster.Answer answer = r.desk().post(DeskEvents.batch(batch), batch.get(0).idempotencyKey());
+        if (r.acrossTickets() != null) {
+            batch.forEach(WebhookDeskConnector::checkEvent);
+            return r.acrossTickets().submit(List.copyOf(batch));
+        }
+        return postOneTicket(r.instanceId(), r.desk(), batch);
+    }
+
+    private static List<DeskResult> postOneTicket(String instanceId, SignedJsonPoster desk, List<DeskDelivery> batch) {
+        SignedJsonPoster.Answer answer = desk.post(DeskEvents.batch(batch), batch.get(0).idempotencyKey());
         List<DeskResult> results;
         try {
             results = DeskEvents.readBatchAnswer(answer.status(), answer.body(), batch);
         } catch (DeliveryException e) {
-            LOG.warn("{}: conversation {}: {}", r.instanceId(), batch.get(0).conversation().id(), e.getMessage());
+            LOG.warn("{}: conversation {}: {}", instanceId, batch.get(0).conversation().id(), e.getMessage());
             throw e;
         }
-        LOG.debug("{}: delivered {} messages of conversation {} to ticket {} in one request", r.instanceId(),
+        LOG.debug("{}: delivered {} messages of conversation {} to ticket {} in one request", instanceId,
                 batch.size(), batch.get(0).conversation().id(), results.get(results.size() - 1).ticketRef());
         return results;
+    }
+
+    /** Several conversations' events in one request ({@code batchAcrossTickets}); entries of the applied prefix. */
+    private static List<CrossTicketBatcher.Entry> postMixed(String instanceId, SignedJsonPoster desk,
+                                                            List<DeskDelivery> events) {
+        List<CrossTicketBatcher.Entry> entries;
+        try {
+            SignedJsonPoster.Answer answer = desk.post(DeskEvents.batch(events), MixedBatch.idempotencyKey(events));
+            entries = MixedBatch.readAnswer(answer.status(), answer.body(), events);
+        } catch (DeliveryException e) {
+            LOG.warn("{}: a request of {} events of several conversations failed: {}", instanceId, events.size(),
+                    e.getMessage());
+            throw e;
+        }
+        if (entries.size() < events.size()) {
+            LOG.warn("{}: the desk applied {} of {} events of a request; conversation {} is retried, the rest sent "
+                    + "again", instanceId, entries.size(), events.size(), events.get(entries.size()).conversation().id());
+        } else {
+            LOG.debug("{}: delivered {} events of several conversations in one request", instanceId, events.size());
+        }
+        return entries;
+    }
+
+    /** Events waiting for the request in flight (tests). */
+    int queuedEvents() {
+        Running r = running;
+        return r == null || r.acrossTickets() == null ? 0 : r.acrossTickets().queuedEvents();
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class WebhookDeskType implements ConnectorType {
     static final String SECRET = "secret";
     static final String TIMEOUT = "timeout";
     static final String BATCH_SIZE = "batchSize";
+    static final String BATCH_ACROSS_TICKETS = "batchAcrossTickets";
     /** The largest batch a receiver can ask for: keeps one request's body (and its answer) of a bounded size. */
     static final int MAX_BATCH_SIZE = 100;
 
@@ -50,7 +51,13 @@ public final class WebhookDeskType implements ConnectorType {
                         .validatedBy(Validator.range(1, MAX_BATCH_SIZE))
                         .describedAs("most follow-up messages of one ticket POSTed in one omnibridge.desk-events/v1 "
                                 + "request; 1 posts every message on its own (only a receiver that reads the batch "
-                                + "form may set more)"));
+                                + "form may set more)"))
+                .define(Setting.of(BATCH_ACROSS_TICKETS, SettingType.BOOLEAN).withDefault(false)
+                        .describedAs("while a request to the desk is in flight, queue other conversations' messages "
+                                + "and send them together in the next request (up to batchSize events, several "
+                                + "tickets per request, each ticket's events in order); only a receiver that "
+                                + "applies such batches in order and answers one results entry per event may turn "
+                                + "it on"));
     }
 
     @Override

@@ -46,8 +46,12 @@ class WebhookDeskTypeTest {
                 new ArrayList<>());
         assertThat(parsed.duration("timeout")).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.settings()).extracting(Setting::name)
-                .containsExactly("url", "secret", "timeout", "batchSize");
+                .containsExactly("url", "secret", "timeout", "batchSize", "batchAcrossTickets");
         assertThat(parsed.integer("batchSize")).isEqualTo(1);
+        Setting across = config.setting("batchAcrossTickets").orElseThrow();
+        assertThat(across.type()).isEqualTo(SettingType.BOOLEAN);
+        assertThat(across.isRequired()).isFalse();
+        assertThat(parsed.bool("batchAcrossTickets")).as("existing receivers get one ticket per request").isFalse();
     }
 
     @Test
