@@ -29,8 +29,9 @@ import java.util.concurrent.TimeoutException;
  * result or failure unchanged. For a mixed request ({@link Desk#mixed}): the callers whose events the desk applied
  * get their results; the caller of the first event not applied gets a failure about that record (with the results
  * of its own applied events, if any); the callers after it were not refused, only not reached, so they go first
- * into the next request. A failure of the whole request fails each caller in it with its own copy of that failure,
- * classified as for one call (same kind, Retry-After).
+ * into the next request. A retryable failure of the whole request fails each caller in it with its own copy of that
+ * failure, classified as for one call (same kind, Retry-After); a permanent one sends each caller's events again on
+ * their own, so that one bad event does not dead-letter other conversations' messages.
  */
 final class CrossTicketBatcher {
     /** Sends one request. */
@@ -257,12 +258,7 @@ final class CrossTicketBatcher {
 
     private void send(List<Submission> request) {
         if (request.size() == 1) {
-            Submission s = request.get(0);
-            try {
-                s.succeed(desk.alone(s.events));
-            } catch (DeliveryException e) {
-                s.fail(e);
-            }
+            sendAlone(request.get(0));
             return;
         }
         List<DeskDelivery> events = new ArrayList<>();
@@ -271,6 +267,12 @@ final class CrossTicketBatcher {
         try {
             entries = desk.mixed(events);
         } catch (DeliveryException e) {
+            if (!e.isRetryable()) {
+                // The desk refused the request as a whole, maybe for one bad event: each caller's events go again on
+                // their own, so that only what the desk refuses alone is dead-lettered (rare; costs round trips).
+                request.forEach(this::sendAlone);
+                return;
+            }
             for (int i = 0; i < request.size(); i++) {
                 request.get(i).fail(i == 0 ? e : copy(e));
             }
@@ -295,6 +297,15 @@ final class CrossTicketBatcher {
             at = end;
         }
         requeueFirst(notReached);
+    }
+
+    /** One caller's events in a request of their own: exactly the call without batching across tickets. */
+    private void sendAlone(Submission s) {
+        try {
+            s.succeed(desk.alone(s.events));
+        } catch (DeliveryException e) {
+            s.fail(e);
+        }
     }
 
     /**

@@ -324,10 +324,13 @@ class CrossTicketBatchTest {
     }
 
     @Test
-    void aFourHundredFailsEveryCallerPermanentlyAsASingleCallWould() throws Exception {
+    void aFourHundredToAMixedRequestSendsEachConversationAgainAloneSoOnlyTheRefusedOneFails() throws Exception {
         answerEveryForm();
         desk.stubFor(post(urlEqualTo("/desk")).atPriority(1).withRequestBody(matchingJsonPath("$.events"))
                 .willReturn(aResponse().withStatus(422).withBody("{\"error\":\"nope\"}")));
+        desk.stubFor(post(urlEqualTo("/desk")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.idempotencyKey", equalTo("k2")))
+                .willReturn(aResponse().withStatus(422).withBody("{\"error\":\"event.text: refused\"}")));
         startAcross();
         Future<DeskResult> first = holdFirstRequest();
         Future<DeskResult> a = queue(delivery("c1", "T-1", "k1"));
@@ -335,11 +338,14 @@ class CrossTicketBatchTest {
         HOLD.release.countDown();
         first.get(10, TimeUnit.SECONDS);
 
-        for (Future<DeskResult> f : List.of(a, b)) {
-            DeliveryException failure = failureOf(f);
-                assertThat(failure.kind()).isEqualTo(DeliveryException.Kind.PERMANENT);
-            assertThat(failure.getMessage()).contains("HTTP 422");
-        }
+        assertThat(a.get(10, TimeUnit.SECONDS).ticketRef()).isEqualTo("T-1");
+        DeliveryException failure = failureOf(b);
+        assertThat(failure.kind()).isEqualTo(DeliveryException.Kind.PERMANENT);
+        assertThat(failure.getMessage()).contains("HTTP 422");
+        // The mixed request, then each conversation's event alone in the single form.
+        List<String> forms = requests().stream().map(r -> r.getBodyAsString().contains("\"events\"") ? "mixed"
+                : "single").toList();
+        assertThat(forms).containsSubsequence("mixed", "single", "single");
     }
 
     @Test
