@@ -73,7 +73,7 @@ class PostgresStoreTest {
         Journal journal = new Journal(db);
         try {
             assertThat(StoreTestSupport.count(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE success AND "
-                    + "version IN ('1', '2', '3', '3.1', '4', '5', '5.1', '6')")).isEqualTo(8);
+                    + "version IN ('1', '2', '3', '3.1', '4', '5', '5.1', '6', '7')")).isEqualTo(9);
             try (Connection c = db.connection()) {
                 assertThat(V6__Drop_message_foreign_key.foreignKeys(c)).as("foreign keys on messages").isEmpty();
             }
@@ -96,6 +96,14 @@ class PostgresStoreTest {
             assertThat(store.pendingTargets()).containsExactly("desk");
             assertThat(store.pendingPage("desk", 0, 10)).extracting(DeliveryTask::id).containsExactly(task.id());
             assertThat(store.context(task).message().text()).isEqualTo("Hello");
+            // A conversation's messages: stored since the last copy, then copied (ConversationMessages).
+            String conversation = queries.conversationByThread("web", "t-1").orElseThrow().id();
+            assertThat(queries.recentMessages(conversation, 5)).extracting(Message::id)
+                    .containsExactly(task.messageId());
+            journal.submit(ConversationMessages::catchUp).get(10, TimeUnit.SECONDS);
+            assertThat(StoreTestSupport.count(db, "SELECT COUNT(*) FROM conversation_messages")).isOne();
+            assertThat(queries.messages(conversation, 5)).extracting(v -> v.message().id())
+                    .containsExactly(task.messageId());
 
             journal.submit(store.done(task, "item-1", "T-1", Instant.now())).get(10, TimeUnit.SECONDS);
 

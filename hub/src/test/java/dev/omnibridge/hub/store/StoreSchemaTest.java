@@ -89,6 +89,9 @@ class StoreSchemaTest {
             assertThat(next.storedMessageIds()).hasSize(1);
             assertThat(new JournalQueries(db).messages("conv-1", 10)).extracting(v -> v.message().id())
                     .containsExactly("msg-1", next.storedMessageIds().get(0));
+            assertThat(count(db, "SELECT COUNT(*) FROM conversation_messages i JOIN messages m ON m.seq = i.seq "
+                    + "WHERE m.id = 'msg-1' AND i.conversation_id = 'conv-1'")).as("V7 copied the stored message")
+                    .isOne();
         } finally {
             journal.close();
             db.close();
