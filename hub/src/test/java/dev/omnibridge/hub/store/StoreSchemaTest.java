@@ -57,6 +57,22 @@ class StoreSchemaTest {
     }
 
     @Test
+    void messagesHaveNoIndexByConversationThatEveryMessageWouldRewrite() throws Exception {
+        Database db = StoreTestSupport.openDatabase(dir);
+        try {
+            // H2's own INFORMATION_SCHEMA.INDEX_COLUMNS: the indexes' leading columns on messages.
+            assertThat(count(db, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE TABLE_NAME = "
+                    + "'MESSAGES' AND COLUMN_NAME = 'CONVERSATION_ID' AND ORDINAL_POSITION = 1"))
+                    .as("indexes on messages led by conversation_id (V7: conversation_messages instead)").isZero();
+            assertThat(count(db, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE TABLE_NAME = "
+                    + "'CONVERSATION_MESSAGES' AND COLUMN_NAME = 'CONVERSATION_ID' AND ORDINAL_POSITION = 1"))
+                    .isOne();
+        } finally {
+            db.close();
+        }
+    }
+
+    @Test
     void aVersion5StoreMigratesWithItsMessagesAndNewOnesJoinTheirConversation() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("omnibridge").toAbsolutePath();
         Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("5").load()
