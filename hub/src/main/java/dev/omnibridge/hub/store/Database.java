@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.store.migration.V6__Drop_message_foreign_key;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -67,7 +68,10 @@ public final class Database implements AutoCloseable {
         String[] locations = !store.embedded() && store.url().startsWith("jdbc:postgresql:")
                 ? new String[] {"classpath:db/migration", "classpath:db/migration-postgresql"}
                 : new String[] {"classpath:db/migration"};
-        Flyway flyway = Flyway.configure().dataSource(ds).locations(locations).load();
+        // Java migrations are named here rather than found by a classpath scan: the hub's class loaders (plugins,
+        // the launcher's lib folder) need not agree with Flyway's scanner.
+        Flyway flyway = Flyway.configure().dataSource(ds).locations(locations)
+                .javaMigrations(new V6__Drop_message_foreign_key()).load();
         // The migration's own result names the version: flyway.info() would scan and query everything again.
         MigrateResult migrated = flyway.migrate();
         LOG.info("Store ready at {} (schema version {})", store.embedded()

@@ -220,8 +220,7 @@ public final class DeliveryStore {
         if (stored == null || stored.length() < Columns.IDENTIFIER - 1 || stored.indexOf('~') < 0) {
             return stored;
         }
-        var body = Sql.string(c, "SELECT body FROM messages WHERE conversation_id = ? AND direction = ? "
-                + "ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY", conversationId, Direction.INBOUND);
+        var body = ConversationMessages.latestBody(c, conversationId, Direction.INBOUND);
         if (body.isEmpty()) {
             return stored;
         }

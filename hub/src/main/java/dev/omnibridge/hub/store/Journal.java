@@ -65,7 +65,14 @@ public final class Journal implements AutoCloseable {
     }
 
     public Journal(Database database) {
+        this(database, ConversationMessages.PERIOD);
+    }
+
+    /** @param copyPeriod how often the writer copies new messages into their conversations' index */
+    Journal(Database database, Duration copyPeriod) {
         this.database = database;
+        // The writer is the only one storing messages, so it also keeps their index by conversation, in bulk.
+        every(copyPeriod, ConversationMessages::catchUp);
         this.writer = new Thread(this::loop, "omnibridge-journal");
         this.writer.setDaemon(true);
         this.writer.start();

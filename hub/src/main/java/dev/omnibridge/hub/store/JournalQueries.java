@@ -32,17 +32,17 @@ public final class JournalQueries {
     }
 
     public List<MessageView> messages(String conversationId, int limit) throws SQLException {
-        String where = conversationId == null ? "" : " WHERE conversation_id = ?";
-        String order = conversationId == null ? " ORDER BY seq DESC" : " ORDER BY seq";
-        try (Connection c = database.connection();
-             PreparedStatement ps = conversationId == null
-                     ? Sql.prepare(c, "SELECT id FROM messages" + where + order + " FETCH FIRST " + limit + " ROWS ONLY")
-                     : Sql.prepare(c, "SELECT id FROM messages" + where + order + " FETCH FIRST " + limit
-                     + " ROWS ONLY", conversationId);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = database.connection()) {
             List<String> ids = new ArrayList<>();
-            while (rs.next()) {
-                ids.add(rs.getString(1));
+            if (conversationId == null) {
+                try (PreparedStatement ps = Sql.prepare(c, "SELECT id FROM messages ORDER BY seq DESC FETCH FIRST "
+                        + limit + " ROWS ONLY"); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            } else {
+                ids = ConversationMessages.ids(c, conversationId, false, limit);
             }
             List<MessageView> views = new ArrayList<>();
             for (String id : ids) {
@@ -186,14 +186,8 @@ public final class JournalQueries {
 
     /** The latest messages of a conversation, oldest first. */
     public List<Message> recentMessages(String conversationId, int limit) throws SQLException {
-        try (Connection c = database.connection();
-             PreparedStatement ps = Sql.prepare(c, "SELECT id FROM messages WHERE conversation_id = ? "
-                     + "ORDER BY seq DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", conversationId);
-             ResultSet rs = ps.executeQuery()) {
-            List<String> ids = new ArrayList<>();
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
+        try (Connection c = database.connection()) {
+            List<String> ids = ConversationMessages.ids(c, conversationId, true, limit);
             List<Message> list = new ArrayList<>();
             for (int i = ids.size() - 1; i >= 0; i--) {
                 list.add(DeliveryStore.message(c, ids.get(i)));

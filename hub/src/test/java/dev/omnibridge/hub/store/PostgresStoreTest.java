@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.store;
 
 import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.store.migration.V6__Drop_message_foreign_key;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Direction;
@@ -72,7 +73,10 @@ class PostgresStoreTest {
         Journal journal = new Journal(db);
         try {
             assertThat(StoreTestSupport.count(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE success AND "
-                    + "version IN ('1', '2', '3', '3.1', '4', '5', '5.1')")).isEqualTo(7);
+                    + "version IN ('1', '2', '3', '3.1', '4', '5', '5.1', '6', '7')")).isEqualTo(9);
+            try (Connection c = db.connection()) {
+                assertThat(V6__Drop_message_foreign_key.foreignKeys(c)).as("foreign keys on messages").isEmpty();
+            }
             RecentMessages recent = new RecentMessages();
             DeliveryStore store = new DeliveryStore(db, recent, journal);
             JournalQueries queries = new JournalQueries(db);
@@ -92,6 +96,14 @@ class PostgresStoreTest {
             assertThat(store.pendingTargets()).containsExactly("desk");
             assertThat(store.pendingPage("desk", 0, 10)).extracting(DeliveryTask::id).containsExactly(task.id());
             assertThat(store.context(task).message().text()).isEqualTo("Hello");
+            // A conversation's messages: stored since the last copy, then copied (ConversationMessages).
+            String conversation = queries.conversationByThread("web", "t-1").orElseThrow().id();
+            assertThat(queries.recentMessages(conversation, 5)).extracting(Message::id)
+                    .containsExactly(task.messageId());
+            journal.submit(ConversationMessages::catchUp).get(10, TimeUnit.SECONDS);
+            assertThat(StoreTestSupport.count(db, "SELECT COUNT(*) FROM conversation_messages")).isOne();
+            assertThat(queries.messages(conversation, 5)).extracting(v -> v.message().id())
+                    .containsExactly(task.messageId());
 
             journal.submit(store.done(task, "item-1", "T-1", Instant.now())).get(10, TimeUnit.SECONDS);
 
@@ -159,6 +171,7 @@ class PostgresStoreTest {
                 .channel(new ChannelRef("webhook-channel", "web")).channelMessageId("c-1").threadKey("t-1")
                 .conversationId("conv-1").author(Author.customer("Ann", null)).text("hello").receivedAt(t0).build();
         try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+            assertThat(V6__Drop_message_foreign_key.foreignKeys(c)).containsExactly("messages_conversation_id_fkey");
             Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES ('contact-1', 'Ann', ?)", t0);
             Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "
                     + "status, created_at, last_message_at) VALUES ('conv-1', 'webhook-channel', 'web', 't-1', "
@@ -183,6 +196,10 @@ class PostgresStoreTest {
                             org.assertj.core.groups.Tuple.tuple(9L, "DEAD"));
             assertThat(StoreTestSupport.string(db, "SELECT reloptions::text FROM pg_class WHERE relname = 'outbox'"))
                     .contains("fillfactor=70");
+            try (Connection c = db.connection()) {
+                assertThat(V6__Drop_message_foreign_key.foreignKeys(c)).as("V1's messages_conversation_id_fkey")
+                        .isEmpty();
+            }
         } finally {
             db.close();
         }
