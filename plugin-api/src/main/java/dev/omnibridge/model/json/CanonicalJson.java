@@ -125,17 +125,22 @@ public final class CanonicalJson {
      * message.
      */
     public static byte[] write(Message message) {
+        return serialise(message).toByteArray();
+    }
+
+    /** {@link #write} as a String, decoded from the bytes as they are written (no copy of them first). */
+    public static String writeString(Message message) {
+        return serialise(message).toString(StandardCharsets.UTF_8);
+    }
+
+    private static AfterSchema serialise(Message message) {
         AfterSchema out = new AfterSchema();
         try {
             MAPPER.writeValue(out, message);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise message", e);
         }
-        return out.toByteArray();
-    }
-
-    public static String writeString(Message message) {
-        return new String(write(message), StandardCharsets.UTF_8);
+        return out;
     }
 
     /**
