@@ -140,7 +140,7 @@ public final class Hub implements AutoCloseable {
         ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock, authFailures);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
                 new JournalStats(database), new Reachability(journal, clock), clock);
-        WebhookIngress ingress = new WebhookIngress(instances, metrics, blocking);
+        WebhookIngress ingress = new WebhookIngress(instances.webhooks(), metrics, blocking);
         HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator, authFailures);
         StoreApi storeApi = new StoreApi(storeInfo, maintenance, config.store().compactBelowFill());

@@ -12,7 +12,6 @@ import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.store.TxWork;
-import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
@@ -28,10 +27,6 @@ import dev.omnibridge.spi.HandOff;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.Skipped;
-import dev.omnibridge.webhook.WebhookOutcome;
-import dev.omnibridge.webhook.WebhookRejectedException;
-import dev.omnibridge.webhook.WebhookRequest;
-import dev.omnibridge.webhook.WebhookResponse;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +62,7 @@ public final class InstanceManager implements DeliveryTargets {
     private final Clock clock;
     private final InstanceRegistry registry;
     private final TypingIndicators typing;
+    private final WebhookDispatch webhooks;
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
                            InboundWriter writer, OffsetStore offsets, JournalQueries queries,
@@ -83,6 +79,7 @@ public final class InstanceManager implements DeliveryTargets {
         this.clock = clock;
         this.typing = new TypingIndicators(clock);
         this.registry = new InstanceRegistry(config.instances());
+        this.webhooks = new WebhookDispatch(registry, metrics, this::store);
     }
 
     /**
@@ -235,68 +232,12 @@ public final class InstanceManager implements DeliveryTargets {
         return registry.startingUp();
     }
 
-    /**
-     * Hands a webhook to its instance. The returned future completes with the response once what the webhook
-     * carried is stored; a refusal throws {@link WebhookRejectedException}.
-     */
-    public CompletableFuture<WebhookResponse> webhook(String id, WebhookRequest request) {
-        ConnectorInstance instance = registry.acceptingRequests(id);
-        Connector connector = instance.connector;
-        WebhookOutcome outcome;
-        try {
-            outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
-        } catch (WebhookRejectedException e) {
-            metrics.webhookRejected(id);
-            throw e;
-        } catch (Exception e) {
-            LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
-            throw new WebhookRejectedException(500, "connector failed to handle the webhook");
-        }
-        if (outcome.inbound().isEmpty()) {
-            return CompletableFuture.completedFuture(outcome.response());
-        }
-        return store(instance, outcome.inbound()).thenApply(report -> outcome.response());
+    /** The way in for webhooks and WebSocket handshakes on {@code /hooks/<instance>}. */
+    public WebhookDispatch webhooks() {
+        return webhooks;
     }
 
-    /**
-     * Hands a WebSocket upgrade to its instance (called on the event loop). Returns the listener for the client's
-     * frames, running them with the plugin's class loader; a refusal throws {@link WebhookRejectedException}. The
-     * socket is closed when the instance stops.
-     */
-    public LiveSocket.Listener socket(String id, WebhookRequest handshake, LiveSocket socket) {
-        ConnectorInstance instance = registry.acceptingRequests(id);
-        Connector connector = instance.connector;
-        HubConnectorContext context = instance.context;
-        LiveSocket.Listener listener;
-        try {
-            listener = withLoader(instance.classLoader, () -> connector.onSocket(handshake, socket));
-        } catch (WebhookRejectedException e) {
-            metrics.webhookRejected(id);
-            throw e;
-        } catch (Exception e) {
-            LOG.error("Instance {} failed on a socket handshake: {}", id, describe(e));
-            throw new WebhookRejectedException(500, "connector failed to handle the socket handshake");
-        }
-        if (listener == null) {
-            throw new WebhookRejectedException(500, "connector accepted the socket without a listener");
-        }
-        context.track(socket);
-        ClassLoader loader = instance.classLoader;
-        return new LiveSocket.Listener() {
-            @Override
-            public void onText(String text) {
-                runQuietly(loader, () -> listener.onText(text));
-            }
-
-            @Override
-            public void onClose() {
-                context.untrack(socket);
-                runQuietly(loader, listener::onClose);
-            }
-        };
-    }
-
-    private static void runQuietly(ClassLoader loader, Runnable work) {
+    static void runQuietly(ClassLoader loader, Runnable work) {
         try {
             withLoader(loader, () -> {
                 work.run();
@@ -319,14 +260,7 @@ public final class InstanceManager implements DeliveryTargets {
                     "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
         Instant started = clock.instant();
-        ChannelRef ref = new ChannelRef(instance.type(), instance.id());
-        List<Message> messages = inbound.messages().stream()
-                .map(m -> ref.equals(m.channel()) ? m : m.toBuilder().channel(ref).build())
-                .map(CleanText::message).toList();
-        List<DeskReply> replies = inbound.replies().stream().map(CleanText::reply).toList();
-        Inbound normalised = new Inbound(messages, replies, inbound.ticketUpdates(), inbound.offsets(),
-                inbound.skipped(), inbound.statuses(), inbound.addressStatuses(), inbound.annotations(),
-                inbound.threadMoves());
+        Inbound normalised = normalised(instance, inbound);
         TxWork<IngestReport> work;
         try {
             work = writer.work(instance.id(), normalised);
@@ -347,6 +281,42 @@ public final class InstanceManager implements DeliveryTargets {
             workedAgain(instance, started);
             return report;
         });
+    }
+
+    /**
+     * The inbound with every message on this instance's channel and every text cleaned ({@link CleanText}); the same
+     * object when nothing changes, as for a webhook channel's own messages.
+     */
+    private static Inbound normalised(ConnectorInstance instance, Inbound inbound) {
+        ChannelRef ref = null;
+        List<Message> messages = inbound.messages();
+        boolean changed = false;
+        List<Message> cleaned = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            Message kept = m;
+            if (ref == null) {
+                ref = new ChannelRef(instance.type(), instance.id());
+            }
+            if (!ref.equals(m.channel())) {
+                kept = m.toBuilder().channel(ref).build();
+            }
+            kept = CleanText.message(kept);
+            changed |= kept != m;
+            cleaned.add(kept);
+        }
+        List<DeskReply> replies = inbound.replies();
+        List<DeskReply> cleanedReplies = new ArrayList<>(replies.size());
+        for (DeskReply r : replies) {
+            DeskReply kept = CleanText.reply(r);
+            changed |= kept != r;
+            cleanedReplies.add(kept);
+        }
+        if (!changed) {
+            return inbound;
+        }
+        return new Inbound(cleaned, cleanedReplies, inbound.ticketUpdates(),
+                inbound.offsets(), inbound.skipped(), inbound.statuses(), inbound.addressStatuses(),
+                inbound.annotations(), inbound.threadMoves());
     }
 
     /**

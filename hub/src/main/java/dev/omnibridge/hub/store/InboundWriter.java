@@ -94,10 +94,11 @@ public final class InboundWriter {
         Map<String, String> moves = new java.util.HashMap<>();
         inbound.threadMoves().forEach(m -> moves.put(m.fromThreadKey(), m.toThreadKey()));
         // A message of this unit under a key that moves here belongs to the moved conversation, under its new key.
-        List<Prepared> messages = inbound.messages().stream()
-                .map(m -> moves.containsKey(m.threadKey()) ? m.toBuilder().threadKey(moves.get(m.threadKey())).build()
-                        : m)
-                .map(m -> prepare(m, now)).toList();
+        List<Prepared> messages = new ArrayList<>(inbound.messages().size());
+        for (Message m : inbound.messages()) {
+            String movedTo = moves.isEmpty() ? null : moves.get(m.threadKey());
+            messages.add(prepare(movedTo == null ? m : m.toBuilder().threadKey(movedTo).build(), now));
+        }
         if (plainMessages(inbound, messages)) {
             return plainMessages.unit(instanceId, messages, now);
         }

@@ -1,8 +1,8 @@
 package dev.omnibridge.hub.web;
 
 import dev.omnibridge.hub.metrics.Metrics;
-import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.runtime.InstanceUnavailableException;
+import dev.omnibridge.hub.runtime.WebhookDispatch;
 import dev.omnibridge.hub.store.Columns;
 import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.webhook.WebhookRejectedException;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
@@ -40,11 +41,11 @@ public final class WebhookIngress {
     /** The store failed (e.g. the disk is full): worth another try soon. */
     private static final int STORE_RETRY_AFTER_SECONDS = 5;
 
-    private final InstanceManager instances;
+    private final WebhookDispatch instances;
     private final Metrics metrics;
     private final ExecutorService blocking;
 
-    public WebhookIngress(InstanceManager instances, Metrics metrics, ExecutorService blocking) {
+    public WebhookIngress(WebhookDispatch instances, Metrics metrics, ExecutorService blocking) {
         this.instances = instances;
         this.metrics = metrics;
         this.blocking = blocking;
@@ -91,10 +92,12 @@ public final class WebhookIngress {
     private static WebhookRequest request(RoutingContext ctx, Buffer body) {
         String prefix = "/hooks/" + ctx.pathParam("instanceId");
         String path = ctx.normalizedPath();
-        String subPath = path.length() > prefix.length() ? path.substring(prefix.length()).replaceFirst("^/", "") : "";
+        String subPath = path.length() > prefix.length() ? withoutLeadingSlash(path.substring(prefix.length())) : "";
+        // No query string, no parameters: spares Vert.x decoding nothing into a map for every webhook.
+        Map<String, List<String>> query = ctx.request().query() == null ? Map.of() : toMap(ctx.queryParams());
         return new WebhookRequest(ctx.request().method().name(), subPath,
-                URI.create(ctx.request().absoluteURI()), toMap(ctx.request().headers()),
-                toMap(ctx.queryParams()), body == null ? new byte[0] : body.getBytes(),
+                URI.create(ctx.request().absoluteURI()), headers(ctx.request().headers()),
+                query, body == null ? new byte[0] : body.getBytes(),
                 ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
     }
 
@@ -160,6 +163,29 @@ public final class WebhookIngress {
             r.putHeader("Content-Type", response.contentType());
         }
         r.end(Buffer.buffer(response.body()));
+    }
+
+    private static String withoutLeadingSlash(String s) {
+        return s.startsWith("/") ? s.substring(1) : s;
+    }
+
+    /**
+     * The headers by name, letters' case ignored, each name's values in the order received; one pass over what Vert.x
+     * holds. Single values are immutable lists already, which {@link WebhookRequest} then keeps instead of copying.
+     */
+    static Map<String, List<String>> headers(MultiMap multi) {
+        Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Map.Entry<String, String> header : multi) {
+            map.merge(header.getKey(), List.of(header.getValue()), WebhookIngress::concat);
+        }
+        return map;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     private static Map<String, List<String>> toMap(MultiMap multi) {

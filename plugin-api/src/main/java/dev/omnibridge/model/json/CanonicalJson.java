@@ -11,12 +11,15 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
@@ -25,14 +28,15 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import dev.omnibridge.model.Message;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -83,6 +87,17 @@ public final class CanonicalJson {
             .addModule(new SimpleModule("omnibridge-strict-instant").addDeserializer(Instant.class, new StrictInstant()))
             .build();
 
+    /**
+     * {@link #STRICT_READER} bound to {@link Message}, taking the top-level {@value #SCHEMA_FIELD} field as read: the
+     * caller has checked it already, and skipping it here spares copying the document to remove it.
+     */
+    private static final ObjectReader MESSAGE_READER = STRICT_READER.readerFor(Message.class)
+            .withHandler(new SchemaChecked());
+
+    /** What {@link #write} puts before the message's own fields: the opening brace and the schema field. */
+    private static final byte[] SCHEMA_PREFIX = ("{\"" + SCHEMA_FIELD + "\":\"" + MESSAGE_V1 + "\"")
+            .getBytes(StandardCharsets.UTF_8);
+
     private CanonicalJson() {
     }
 
@@ -103,18 +118,76 @@ public final class CanonicalJson {
         return MAPPER;
     }
 
+    /**
+     * The message's document: {@value #SCHEMA_FIELD} first, then the message's fields as the mapper writes them.
+     * Written in one pass (the mapper's output after its opening brace follows the schema field), with the same bytes
+     * as building a tree of both and writing that, which this did before and which cost a tree and a token buffer per
+     * message.
+     */
     public static byte[] write(Message message) {
-        ObjectNode node = MAPPER.createObjectNode().put(SCHEMA_FIELD, MESSAGE_V1);
-        node.setAll((ObjectNode) MAPPER.valueToTree(message));
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise message", e);
-        }
+        return serialise(message).toByteArray();
     }
 
+    /** {@link #write} as a String, decoded from the bytes as they are written (no copy of them first). */
     public static String writeString(Message message) {
-        return new String(write(message), java.nio.charset.StandardCharsets.UTF_8);
+        return serialise(message).toString(StandardCharsets.UTF_8);
+    }
+
+    private static AfterSchema serialise(Message message) {
+        AfterSchema out = new AfterSchema();
+        try {
+            MAPPER.writeValue(out, message);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise message", e);
+        }
+        return out;
+    }
+
+    /**
+     * Collects a JSON object's bytes behind {@link #SCHEMA_PREFIX}: drops the object's opening brace and puts the
+     * comma between the schema field and the object's first field (none when the object is empty).
+     */
+    private static final class AfterSchema extends ByteArrayOutputStream {
+        /** 0: the opening brace is next; 1: the byte after it; 2: the rest. */
+        private int state;
+
+        AfterSchema() {
+            super(1024);
+            super.write(SCHEMA_PREFIX, 0, SCHEMA_PREFIX.length);
+        }
+
+        @Override
+        public void write(int b) {
+            if (state == 2) {
+                super.write(b);
+            } else {
+                next((byte) b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (state < 2 && len > 0) {
+                next(b[off++]);
+                len--;
+            }
+            if (len > 0) {
+                super.write(b, off, len);
+            }
+        }
+
+        private void next(byte b) {
+            if (state == 0 && b != '{') {
+                throw new IllegalStateException("a message must serialise as a JSON object");
+            }
+            if (state == 1) {
+                if (b != '}') {
+                    super.write(',');
+                }
+                super.write(b);
+            }
+            state++;
+        }
     }
 
     /** Reads one message document. Problems are reported by field path, never echoing the document's content. */
@@ -140,8 +213,7 @@ public final class CanonicalJson {
             throw new MalformedJsonException("message must be a JSON object, not "
                     + (node == null || node.isMissingNode() ? "nothing" : jsonKind(node)));
         }
-        ObjectNode copy = ((ObjectNode) node).deepCopy();
-        JsonNode schema = copy.remove(SCHEMA_FIELD);
+        JsonNode schema = node.get(SCHEMA_FIELD);
         if (schema != null && !MESSAGE_V1.equals(schema.asText())) {
             String given = schema.isTextual() && SCHEMA_NAME.matcher(schema.asText()).matches()
                     ? " '" + schema.asText() + "'" : "";
@@ -149,9 +221,13 @@ public final class CanonicalJson {
                     + ", expected " + MESSAGE_V1);
         }
         try {
-            return STRICT_READER.treeToValue(copy, Message.class);
+            // The node is read as it is, not copied: MESSAGE_READER skips the schema field checked above.
+            return MESSAGE_READER.readValue(node);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new MalformedJsonException(describe(e));
+        } catch (IOException e) {
+            // As ObjectMapper.treeToValue, which this used, wraps them.
+            throw new MalformedJsonException(describe(new IllegalArgumentException(e.getMessage(), e)));
         }
     }
 
@@ -307,6 +383,22 @@ public final class CanonicalJson {
             return "an object";
         }
         return "a " + type.getSimpleName();
+    }
+
+    /**
+     * Skips the top-level {@value #SCHEMA_FIELD} field of a message, which {@link #read(JsonNode)} has checked. The same
+     * name inside a nested object (an author, an attachment) stays an unknown field.
+     */
+    private static final class SchemaChecked extends DeserializationProblemHandler {
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
+                                             Object beanOrClass, String propertyName) throws IOException {
+            if (SCHEMA_FIELD.equals(propertyName) && (beanOrClass == Message.class || beanOrClass instanceof Message)) {
+                p.skipChildren();
+                return true;
+            }
+            return false;
+        }
     }
 
     /** Instants as ISO-8601 strings only (the default also takes epoch numbers, which the schema does not allow). */

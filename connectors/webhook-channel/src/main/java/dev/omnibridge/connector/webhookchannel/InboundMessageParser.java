@@ -30,10 +30,11 @@ final class InboundMessageParser {
     private static final List<String> SET_BY_HUB = List.of("id", "conversationId", "direction", "channel",
             "receivedAt");
 
-    private final ChannelRef channel;
+    private final ObjectNode channel;
 
     InboundMessageParser(ChannelRef channel) {
-        this.channel = channel;
+        // Made once: every message gets this same node, which is only read from then on.
+        this.channel = JSON.valueToTree(channel);
     }
 
     List<Message> parse(byte[] body, Instant receivedAt) {
@@ -67,7 +68,8 @@ final class InboundMessageParser {
         if (!node.isObject()) {
             throw WebhookRejectedException.badRequest(prefix + "must be a JSON object");
         }
-        ObjectNode copy = node.deepCopy();
+        // The parser's own tree, read once: changed in place rather than copied.
+        ObjectNode copy = (ObjectNode) node;
         for (String field : REQUIRED) {
             JsonNode value = copy.get(field);
             if (value == null || value.isNull()) {
@@ -82,7 +84,7 @@ final class InboundMessageParser {
         }
         copy.remove(SET_BY_HUB);
         copy.put("direction", Direction.INBOUND.name());
-        copy.set("channel", JSON.valueToTree(channel));
+        copy.set("channel", channel);
         try {
             return CanonicalJson.read(copy).toBuilder().receivedAt(receivedAt).build();
         } catch (MalformedJsonException e) {

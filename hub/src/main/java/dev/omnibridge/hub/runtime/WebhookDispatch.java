@@ -1,0 +1,107 @@
+package dev.omnibridge.hub.runtime;
+
+import dev.omnibridge.hub.metrics.Metrics;
+import dev.omnibridge.hub.store.IngestReport;
+import dev.omnibridge.live.LiveSocket;
+import dev.omnibridge.spi.Connector;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.webhook.WebhookOutcome;
+import dev.omnibridge.webhook.WebhookRejectedException;
+import dev.omnibridge.webhook.WebhookRequest;
+import dev.omnibridge.webhook.WebhookResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+
+import static dev.omnibridge.hub.runtime.InstanceManager.describe;
+import static dev.omnibridge.hub.runtime.InstanceManager.runQuietly;
+import static dev.omnibridge.hub.runtime.InstanceManager.withLoader;
+
+/**
+ * The hub's side of a webhook or a WebSocket handshake on {@code /hooks/<instance>}: finds the instance that takes
+ * it (an unknown one is refused with 404 once the hub has started, one that is not running yet with 503 and
+ * Retry-After, see {@link InstanceRegistry#acceptingRequests}), runs its connector with the plugin's class loader,
+ * and stores what the connector made of it through {@link InstanceManager}'s one door into the journal. Apart from
+ * the instances' life cycle and the deliveries, which stay in {@link InstanceManager}.
+ */
+public final class WebhookDispatch {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatch.class);
+
+    /** Where what a connector hands in is stored: {@link InstanceManager#store}. */
+    interface Door {
+        CompletableFuture<IngestReport> store(ConnectorInstance instance, Inbound inbound);
+    }
+
+    private final InstanceRegistry registry;
+    private final Metrics metrics;
+    private final Door door;
+
+    WebhookDispatch(InstanceRegistry registry, Metrics metrics, Door door) {
+        this.registry = registry;
+        this.metrics = metrics;
+        this.door = door;
+    }
+
+    /**
+     * Hands a webhook to its instance. The returned future completes with the response once what the webhook
+     * carried is stored; a refusal throws {@link WebhookRejectedException}.
+     */
+    public CompletableFuture<WebhookResponse> webhook(String id, WebhookRequest request) {
+        ConnectorInstance instance = registry.acceptingRequests(id);
+        Connector connector = instance.connector;
+        WebhookOutcome outcome;
+        try {
+            outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
+        } catch (WebhookRejectedException e) {
+            metrics.webhookRejected(id);
+            throw e;
+        } catch (Exception e) {
+            LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
+            throw new WebhookRejectedException(500, "connector failed to handle the webhook");
+        }
+        if (outcome.inbound().isEmpty()) {
+            return CompletableFuture.completedFuture(outcome.response());
+        }
+        WebhookResponse response = outcome.response();
+        return door.store(instance, outcome.inbound()).thenApply(report -> response);
+    }
+
+    /**
+     * Hands a WebSocket upgrade to its instance (called on the event loop). Returns the listener for the client's
+     * frames, running them with the plugin's class loader; a refusal throws {@link WebhookRejectedException}. The
+     * socket is closed when the instance stops.
+     */
+    public LiveSocket.Listener socket(String id, WebhookRequest handshake, LiveSocket socket) {
+        ConnectorInstance instance = registry.acceptingRequests(id);
+        Connector connector = instance.connector;
+        HubConnectorContext context = instance.context;
+        LiveSocket.Listener listener;
+        try {
+            listener = withLoader(instance.classLoader, () -> connector.onSocket(handshake, socket));
+        } catch (WebhookRejectedException e) {
+            metrics.webhookRejected(id);
+            throw e;
+        } catch (Exception e) {
+            LOG.error("Instance {} failed on a socket handshake: {}", id, describe(e));
+            throw new WebhookRejectedException(500, "connector failed to handle the socket handshake");
+        }
+        if (listener == null) {
+            throw new WebhookRejectedException(500, "connector accepted the socket without a listener");
+        }
+        context.track(socket);
+        ClassLoader loader = instance.classLoader;
+        return new LiveSocket.Listener() {
+            @Override
+            public void onText(String text) {
+                runQuietly(loader, () -> listener.onText(text));
+            }
+
+            @Override
+            public void onClose() {
+                context.untrack(socket);
+                runQuietly(loader, listener::onClose);
+            }
+        };
+    }
+}
