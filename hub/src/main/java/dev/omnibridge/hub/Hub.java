@@ -30,6 +30,7 @@ import dev.omnibridge.hub.store.StoreMaintenance;
 import dev.omnibridge.hub.web.HttpApi;
 import dev.omnibridge.hub.web.HubHttpServer;
 import dev.omnibridge.hub.web.StoreApi;
+import dev.omnibridge.hub.web.BlockingPool;
 import dev.omnibridge.hub.web.WebhookIngress;
 import dev.omnibridge.spi.ConnectorType;
 import org.apache.camel.CamelContext;
@@ -42,8 +43,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A running hub: plugins, store, Camel with its HTTP server, connector instances and the delivery dispatcher. */
 public final class Hub implements AutoCloseable {
@@ -130,12 +129,9 @@ public final class Hub implements AutoCloseable {
                 }));
         dispatcherRef[0] = dispatcher;
 
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService blocking = Executors.newFixedThreadPool(64, r -> {
-            Thread t = new Thread(r, "omnibridge-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // Up to 64 at once (a connector may download media inside its webhook call), but only as many threads as
+        // actually run at once: a webhook task only parses and hands the message to the journal.
+        ExecutorService blocking = BlockingPool.create("omnibridge-http-", 64, 60);
         AuthFailures authFailures = new AuthFailures(clock);
         ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock, authFailures);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
