@@ -140,7 +140,17 @@ class StoreSizeTest {
             assertThat(stored).isEqualTo(MESSAGES);
             assertThat(settled).as("file bytes after the deliveries are done, against the messages' JSON bytes %,d",
                     json).isLessThanOrEqualTo(3 * json);
-            assertThat(settled).as("file bytes after compaction, against the peak while delivering").isLessThan(peak);
+            // Shrinks back: once the deliveries are done, compaction leaves no more dead space than its threshold
+            // allows. (Since the writer's bytes per message fell (V6, V7), the file hardly outgrows its live data
+            // during the load any more, so "smaller than the peak" no longer says anything: the deliveries' results
+            // and the conversation index written after the peak can make the settled file a little larger.)
+            if (COMPACTION) {
+                assertThat(List.of(figures.fillPercent(), figures.chunksFillPercent()))
+                        .as("share of the file in chunks, and of the chunks' bytes that is live, after compaction")
+                        .allMatch(percent -> percent >= HubConfig.Store.DEFAULT_COMPACT_BELOW_FILL - 10);
+            }
+            assertThat(settled).as("file bytes after compaction, against the peak while delivering")
+                    .isLessThanOrEqualTo(peak + peak / 5);
             if (COMPACTION) {
                 // The peak depends on how fast this machine writes between two housekeeping slots (2.2-3.1x seen
                 // on two cores): a guard against runaway growth (6.2x before the store reused dead chunks at once,
