@@ -237,7 +237,9 @@ class LaneBatchingTest {
         int atPause = desk.calls.size();
         // A lane that passed its breaker check just before the breaker opened may still make its call: one per lane.
         Poll.until("probes made", () -> desk.calls.size() >= atPause + threads.size() + 4, desk::describe);
-        List<List<DeskDelivery>> probes = List.copyOf(desk.calls.subList(atPause + threads.size(), desk.calls.size()));
+        // A snapshot first: probes keep coming, and a sub-list of a list that changes meanwhile fails to copy.
+        List<List<DeskDelivery>> calls = List.copyOf(desk.calls);
+        List<List<DeskDelivery>> probes = calls.subList(atPause + threads.size(), calls.size());
         desk.down = false;
         assertThat(probes).allSatisfy(call -> assertThat(call).hasSize(1));
 
