@@ -140,7 +140,13 @@ class StoreSizeTest {
             assertThat(stored).isEqualTo(MESSAGES);
             assertThat(settled).as("file bytes after the deliveries are done, against the messages' JSON bytes %,d",
                     json).isLessThanOrEqualTo(3 * json);
-            assertThat(settled).as("file bytes after compaction, against the peak while delivering").isLessThan(peak);
+            // Compaction leaves the file compact: smaller than at the peak, or, when the load left too little garbage
+            // to be worth moving (since V6/V7 the writer rewrites far fewer pages per message: peak and settled file
+            // both ~2.1x JSON), with free space inside the file below the compaction threshold.
+            assertThat(settled < peak || figures.fillPercent() >= HubConfig.Store.DEFAULT_COMPACT_BELOW_FILL)
+                    .as("file bytes after compaction %,d below the peak while delivering %,d, or the file at least "
+                            + "%d %% filled (was %d %%)", settled, peak, HubConfig.Store.DEFAULT_COMPACT_BELOW_FILL,
+                            figures.fillPercent()).isTrue();
             if (COMPACTION) {
                 // The peak depends on how fast this machine writes between two housekeeping slots (2.2-3.1x seen
                 // on two cores): a guard against runaway growth (6.2x before the store reused dead chunks at once,
