@@ -29,9 +29,9 @@ import java.util.concurrent.TimeoutException;
  * result or failure unchanged. For a mixed request ({@link Desk#mixed}): the callers whose events the desk applied
  * get their results; the caller of the first event not applied gets a failure about that record (with the results
  * of its own applied events, if any); the callers after it were not refused, only not reached, so they go first
- * into the next request. A retryable failure of the whole request fails each caller in it with its own copy of that
- * failure, classified as for one call (same kind, Retry-After); a permanent one sends each caller's events again on
- * their own, so that one bad event does not dead-letter other conversations' messages.
+ * into the next request. A retryable failure of the whole request is such a prefix of none: its first caller gets
+ * the failure (same kind, Retry-After), the others go first into the next request; a permanent one sends each
+ * caller's events again on their own, so that one bad event does not dead-letter other conversations' messages.
  */
 final class CrossTicketBatcher {
     /** Sends one request. */
@@ -273,9 +273,13 @@ final class CrossTicketBatcher {
                 request.forEach(this::sendAlone);
                 return;
             }
-            for (int i = 0; i < request.size(); i++) {
-                request.get(i).fail(i == 0 ? e : copy(e));
-            }
+            // Nothing was applied: as a prefix of none, only the first caller's delivery fails; the others were not
+            // refused on their own and go first into the next request. Failing them all would tell the hub that
+            // many conversations fail at once (its breaker pauses the desk on that) when the desk may have refused
+            // one event; a desk that is really down fails each of them in turn, one request each, as without
+            // batching across tickets.
+            request.get(0).fail(e);
+            requeueFirst(request.subList(1, request.size()));
             return;
         }
         int applied = Math.min(entries.size(), events.size());

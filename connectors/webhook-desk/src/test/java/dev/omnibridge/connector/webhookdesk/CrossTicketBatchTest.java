@@ -300,27 +300,34 @@ class CrossTicketBatchTest {
     }
 
     @Test
-    void aFiveOhThreeWithRetryAfterFailsEveryCallerOfTheRequestRetryablyWithThatRetryAfter() throws Exception {
+    void aFiveOhThreeToAMixedRequestFailsOnlyItsFirstCallerAndSendsTheOthersAgain() throws Exception {
+        // Every mixed request is refused; the single form is answered.
         answerEveryForm();
         desk.stubFor(post(urlEqualTo("/desk")).atPriority(1).withRequestBody(matchingJsonPath("$.events"))
                 .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "7")));
         startAcross();
         Future<DeskResult> first = holdFirstRequest();
-        List<Future<DeskResult>> queued = List.of(queue(delivery("c1", "T-1", "k1")),
-                queue(delivery("c2", "T-2", "k2")), queue(delivery("c3", "T-3", "k3")));
+        Future<DeskResult> c1 = queue(delivery("c1", "T-1", "k1"));
+        Future<DeskResult> c2 = queue(delivery("c2", "T-2", "k2"));
+        Future<DeskResult> c3 = queue(delivery("c3", "T-3", "k3"));
 
         HOLD.release.countDown();
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(new DeskResult("T-0", "hold"));
-        for (Future<DeskResult> f : queued) {
+        // One failure per request, as separate calls would have had: the hub's breaker sees one conversation fail
+        // per refused request, not every conversation that happened to share it.
+        for (Future<DeskResult> f : List.of(c1, c2)) {
             DeliveryException failure = failureOf(f);
-                assertThat(failure.isRetryable()).isTrue();
+            assertThat(failure.isRetryable()).isTrue();
             assertThat(failure.concernsOneRecord()).as("a 503 is about the desk, as for a single call").isFalse();
             assertThat(failure.retryAfter()).contains(Duration.ofSeconds(7));
             assertThat(failure.delivered()).isEmpty();
             assertThat(failure.getMessage()).contains("HTTP 503");
         }
-        assertThat(requests()).hasSize(2);
+        assertThat(c3.get(10, TimeUnit.SECONDS).ticketRef()).isEqualTo("T-3");
+        List<String> forms = requests().stream().map(r -> r.getBodyAsString().contains("\"events\"")
+                ? "mixed" : "single").toList();
+        assertThat(forms).containsExactlyInAnyOrder("single", "mixed", "mixed", "single");
     }
 
     @Test
