@@ -292,13 +292,7 @@ class OutboxLifecycleTest {
         Message sent = m.toBuilder().id("msg-2").direction(Direction.OUTBOUND).channelMessageId("desk:desk:r-1")
                 .author(Author.agent("Alice")).text("answer").build();
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
-            Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES ('contact-1', 'Ann', ?)", t0);
-            Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "
-                    + "status, created_at, last_message_at) VALUES ('conv-1', 'webhook-channel', 'web', 't-1', "
-                    + "'contact-1', 'OPEN', ?, ?)", t0, t0);
-            Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
-                    + "received_at) VALUES ('msg-1', 'web', 'c-1', 'conv-1', 'INBOUND', ?, ?)",
-                    CanonicalJson.writeString(m), t0);
+            StoreTestSupport.writeOldConversation(c, m, t0);
             Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
                     + "received_at) VALUES ('msg-2', 'desk', 'r-1', 'conv-1', 'OUTBOUND', ?, ?)",
                     CanonicalJson.writeString(sent), t0);

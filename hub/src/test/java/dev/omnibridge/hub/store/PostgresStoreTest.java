@@ -6,7 +6,6 @@ import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
-import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -172,13 +171,7 @@ class PostgresStoreTest {
                 .conversationId("conv-1").author(Author.customer("Ann", null)).text("hello").receivedAt(t0).build();
         try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
             assertThat(V6__Drop_message_foreign_key.foreignKeys(c)).containsExactly("messages_conversation_id_fkey");
-            Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES ('contact-1', 'Ann', ?)", t0);
-            Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "
-                    + "status, created_at, last_message_at) VALUES ('conv-1', 'webhook-channel', 'web', 't-1', "
-                    + "'contact-1', 'OPEN', ?, ?)", t0, t0);
-            Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
-                    + "received_at) VALUES ('msg-1', 'web', 'c-1', 'conv-1', 'INBOUND', ?, ?)",
-                    CanonicalJson.writeString(m), t0);
+            StoreTestSupport.writeOldConversation(c, m, t0);
             String row = "INSERT INTO deliveries (id, message_id, conversation_id, target_instance, kind, status, "
                     + "attempts, next_attempt_at, last_error, result_ref, created_at, updated_at) VALUES "
                     + "(?, 'msg-1', 'conv-1', ?, 'DESK', ?, ?, ?, ?, ?, ?, ?)";

@@ -4,7 +4,6 @@ import dev.omnibridge.hub.store.migration.V6__Drop_message_foreign_key;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
-import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.Inbound;
 import org.flywaydb.core.Flyway;
@@ -82,13 +81,7 @@ class StoreSchemaTest {
                 .direction(Direction.INBOUND).conversationId("conv-1").receivedAt(t0).build();
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
             assertThat(V6__Drop_message_foreign_key.foreignKeys(c)).as("V5's foreign key on messages").hasSize(1);
-            Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES ('contact-1', 'Ann', ?)", t0);
-            Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "
-                    + "status, created_at, last_message_at) VALUES ('conv-1', 'webhook-channel', 'web', 't-1', "
-                    + "'contact-1', 'OPEN', ?, ?)", t0, t0);
-            Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
-                    + "received_at) VALUES ('msg-1', 'web', 'c-1', 'conv-1', 'INBOUND', ?, ?)",
-                    CanonicalJson.writeString(m), t0);
+            StoreTestSupport.writeOldConversation(c, m, t0);
         }
 
         Database db = StoreTestSupport.openDatabase(dir);

@@ -5,12 +5,14 @@ import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.model.json.CanonicalJson;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +48,21 @@ final class StoreTestSupport {
         return Message.builder().channel(new ChannelRef("webhook-channel", instance))
                 .channelMessageId(channelMessageId).threadKey(threadKey)
                 .author(Author.customer("Ann", Address.email(email))).text(text).build();
+    }
+
+    /**
+     * Writes, with plain SQL on a store left at an older schema version, contact {@code contact-1}, its conversation
+     * {@code conv-1} (thread {@code t-1} of instance {@code web}) and {@code m} as its inbound message {@code msg-1}
+     * (source id {@code c-1}): the rows a migration test then migrates.
+     */
+    static void writeOldConversation(Connection c, Message m, Instant at) throws SQLException {
+        Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES ('contact-1', 'Ann', ?)", at);
+        Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "
+                + "status, created_at, last_message_at) VALUES ('conv-1', 'webhook-channel', 'web', 't-1', "
+                + "'contact-1', 'OPEN', ?, ?)", at, at);
+        Sql.update(c, "INSERT INTO messages (id, source_instance, source_id, conversation_id, direction, body, "
+                + "received_at) VALUES ('msg-1', 'web', 'c-1', 'conv-1', 'INBOUND', ?, ?)",
+                CanonicalJson.writeString(m), at);
     }
 
     /**

@@ -169,15 +169,12 @@ final class DeskEvents {
     }
 
     /**
-     * Reads the desk's 2xx answer to a batch: {@code {"results":[{"ticketRef":"...","itemId":"..."}, ...]}}, one
-     * entry per event applied, in order. An entry without {@code ticketRef} keeps the known ticket. Fewer entries
-     * than events means only that prefix was applied.
+     * The {@code results} array of a 2xx answer to a batch of {@code events} events.
      *
-     * @throws DeliveryException retryable, carrying the applied prefix, when fewer entries came back than events
-     *                           were sent; permanent when there is no {@code results} array (a receiver that does
-     *                           not read the batch form: retrying would not help, and nothing may pass for applied)
+     * @throws DeliveryException permanent when there is none (a receiver that does not read the batch form: retrying
+     *                           would not help, and nothing may pass for applied); {@code remedy} says what to set
      */
-    static List<DeskResult> readBatchAnswer(int status, byte[] body, List<DeskDelivery> batch) {
+    static JsonNode resultsOf(int status, byte[] body, int events, String remedy) {
         JsonNode answer = null;
         if (body.length > 0) {
             try {
@@ -188,10 +185,23 @@ final class DeskEvents {
         }
         JsonNode entries = answer == null || !answer.isObject() ? null : answer.get("results");
         if (entries == null || !entries.isArray()) {
-            throw DeliveryException.permanent("desk answered HTTP " + status + " to a batch of " + batch.size()
-                    + " events without a results array; set batchSize to 1 unless the receiver reads "
-                    + BATCH_SCHEMA);
+            throw DeliveryException.permanent("desk answered HTTP " + status + " to a batch of " + events
+                    + " events without a results array; " + remedy + " unless the receiver reads " + BATCH_SCHEMA);
         }
+        return entries;
+    }
+
+    /**
+     * Reads the desk's 2xx answer to a batch: {@code {"results":[{"ticketRef":"...","itemId":"..."}, ...]}}, one
+     * entry per event applied, in order. An entry without {@code ticketRef} keeps the known ticket. Fewer entries
+     * than events means only that prefix was applied.
+     *
+     * @throws DeliveryException retryable, carrying the applied prefix, when fewer entries came back than events
+     *                           were sent; permanent when there is no {@code results} array (a receiver that does
+     *                           not read the batch form: retrying would not help, and nothing may pass for applied)
+     */
+    static List<DeskResult> readBatchAnswer(int status, byte[] body, List<DeskDelivery> batch) {
+        JsonNode entries = resultsOf(status, body, batch.size(), "set batchSize to 1");
         List<DeskResult> results = new ArrayList<>(batch.size());
         String ticketRef = batch.get(0).ticketRef();
         for (int i = 0; i < Math.min(entries.size(), batch.size()); i++) {

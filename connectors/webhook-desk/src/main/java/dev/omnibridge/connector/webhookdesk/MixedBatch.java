@@ -1,13 +1,10 @@
 package dev.omnibridge.connector.webhookdesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,8 +18,6 @@ import java.util.List;
  * event's own ticket. The body is {@link DeskEvents#batch}, the same as for one ticket.
  */
 final class MixedBatch {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
-
     private MixedBatch() {
     }
 
@@ -55,20 +50,7 @@ final class MixedBatch {
      *                           batch form)
      */
     static List<CrossTicketBatcher.Entry> readAnswer(int status, byte[] body, List<DeskDelivery> events) {
-        JsonNode answer = null;
-        if (body.length > 0) {
-            try {
-                answer = JSON.readTree(body);
-            } catch (IOException notJson) {
-                answer = null;
-            }
-        }
-        JsonNode entries = answer == null || !answer.isObject() ? null : answer.get("results");
-        if (entries == null || !entries.isArray()) {
-            throw DeliveryException.permanent("desk answered HTTP " + status + " to a batch of " + events.size()
-                    + " events without a results array; turn batchAcrossTickets off unless the receiver reads "
-                    + DeskEvents.BATCH_SCHEMA);
-        }
+        JsonNode entries = DeskEvents.resultsOf(status, body, events.size(), "turn batchAcrossTickets off");
         int n = Math.min(entries.size(), events.size());
         List<CrossTicketBatcher.Entry> read = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
