@@ -112,4 +112,13 @@ public interface ConnectorContext {
     default boolean deskAvailable() {
         return true;
     }
+
+    /**
+     * The business calendar the hub's configuration declares under {@code name} ({@code calendars:}), for a
+     * connector whose behaviour follows opening hours (the webchat's offline mode). The default (for contexts that
+     * predate calendars) knows none.
+     */
+    default java.util.Optional<dev.omnibridge.calendar.BusinessCalendar> calendar(String name) {
+        return java.util.Optional.empty();
+    }
 }
