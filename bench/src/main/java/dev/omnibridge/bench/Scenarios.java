@@ -19,6 +19,8 @@ final class Scenarios {
     static final String JOURNAL = "6a. Cost as the journal grows (hub)";
     static final String CONVERSATIONS = "6b. Cost as conversations grow (hub)";
     private static final int INGEST_CONVERSATIONS = 50;
+    /** The end-to-end warm-up's conversations: between the measured counts (1, 50, 5,000). */
+    private static final int WARMUP_CONVERSATIONS = 500;
 
     private final Profile p;
     private final Report report;
@@ -60,6 +62,10 @@ final class Scenarios {
                 rate.add(r.perSecond());
                 errors += r.errors();
             }
+            // The open-loop figures get their own warm-up at their rate: on two cores the JIT is still compiling
+            // after the saturation runs (C2 threads took ~30 % of the CPU in the first open-loop window).
+            settle();
+            load.open(requests, p.openRate(), p.warmup(), HttpLoad.AckListener.NONE);
             for (int i = 0; i < p.runs(); i++) {
                 settle();
                 ProcessCpu cpuBefore = ProcessCpu.snapshot(t.pid());
@@ -139,6 +145,10 @@ final class Scenarios {
         String name = t.kind().name();
         int concurrency = Math.max(4, p.saturationConcurrency() / 2);
         try (HttpLoad load = new HttpLoad(t.baseUrl(), concurrency)) {
+            // Warm-up with delivery (the ingest phase warms only the acknowledging half of the work), every target alike.
+            int warmRun = newRun();
+            load.closed(Hooks.inbound(warmRun, warmRun, WARMUP_CONVERSATIONS), concurrency, p.warmup(),
+                    HttpLoad.AckListener.NONE);
             for (int conversations : p.conversations()) {
                 List<Double> acked = new ArrayList<>();
                 List<Double> delivered = new ArrayList<>();
