@@ -101,8 +101,10 @@ public final class FirstResponseSettings {
             problems.add(new ConfigProblem(null, SECTION, "must be a mapping"));
             return FirstResponseConfig.defaults();
         }
-        Map<String, Object> defaults = raw(section, SECTION, true, problems);
-        FirstResponsePolicy defaultPolicy = parse(defaults, SECTION, problems);
+        Map<String, Object> given = raw(section, SECTION, true, problems);
+        FirstResponsePolicy defaultPolicy = parse(given, SECTION, problems);
+        // Channels inherit the section's good values only: a bad one is reported once, where it is written.
+        Map<String, Object> defaults = valid(given);
         Map<String, FirstResponsePolicy> channels = new LinkedHashMap<>();
         JsonNode entries = section.path(CHANNELS);
         if (!entries.isMissingNode() && !entries.isNull() && !entries.isObject()) {
@@ -153,17 +155,21 @@ public final class FirstResponseSettings {
 
     private static FirstResponsePolicy parse(Map<String, Object> raw, String where, List<ConfigProblem> problems) {
         List<ConfigProblem> found = new ArrayList<>();
-        Settings s = DEFINITION.parse(null, raw, found);
+        DEFINITION.parse(null, raw, found);
         for (ConfigProblem p : found) {
             problems.add(new ConfigProblem(null, where + "." + p.key(), p.message()));
         }
-        if (!found.isEmpty()) {
-            // What was wrong is reported; the declared defaults stand in so that the rest can still be checked.
-            Map<String, Object> kept = new LinkedHashMap<>(raw);
-            found.forEach(p -> kept.remove(p.key()));
-            s = DEFINITION.parse(null, kept, new ArrayList<>());
-        }
-        return policy(s);
+        // What was wrong is reported; the declared defaults stand in for it, so the rest can still be checked.
+        return policy(DEFINITION.parse(null, valid(raw), new ArrayList<>()));
+    }
+
+    /** The raw values that pass their checks. */
+    private static Map<String, Object> valid(Map<String, Object> raw) {
+        List<ConfigProblem> found = new ArrayList<>();
+        DEFINITION.parse(null, raw, found);
+        Map<String, Object> kept = new LinkedHashMap<>(raw);
+        found.forEach(p -> kept.remove(p.key()));
+        return kept;
     }
 
     private static FirstResponsePolicy policy(Settings s) {
