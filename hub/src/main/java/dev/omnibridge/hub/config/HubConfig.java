@@ -17,6 +17,9 @@ import java.util.Optional;
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                         Delivery delivery, List<Instance> instances, List<Route> routes,
                         FirstResponseConfig firstResponse) {
+    public HubConfig {
+        firstResponse = firstResponse == null ? FirstResponseConfig.defaults() : firstResponse;
+    }
 
     /** A configuration with the default first-response targets. */
     public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,

@@ -3,7 +3,6 @@ package dev.omnibridge.hub.sla;
 import dev.omnibridge.model.Priority;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,7 +19,7 @@ import java.util.Optional;
 public record FirstResponsePolicy(boolean enabled, Map<Priority, Duration> targets, int warnAtPercent,
                                   boolean warningNote, String calendar) {
     public FirstResponsePolicy {
-        targets = Map.copyOf(new EnumMap<>(targets));
+        targets = Map.copyOf(targets);
         for (Priority p : Priority.values()) {
             if (!targets.containsKey(p)) {
                 throw new IllegalArgumentException("no first-response target for priority " + p);
