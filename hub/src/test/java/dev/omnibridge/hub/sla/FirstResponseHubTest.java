@@ -12,6 +12,7 @@ import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.webhook.WebhookOutcome;
@@ -60,7 +61,7 @@ class FirstResponseHubTest {
         HubConfig config = local.config(dir, LocalHub.QUICK_DELIVERY,
                 List.of(instance("shop", CHANNEL.name()), instance("inbox", "console-inbox")),
                 List.of(new HubConfig.Route("shop", List.of("inbox"))));
-        hub = Hub.start(config, List.of(CHANNEL), clock);
+        hub = Hub.start(config, List.<ConnectorType>of(CHANNEL), clock);
 
         assertThat(local.send(local.postText("/hooks/shop/message", "")).statusCode()).isEqualTo(200);
         String[] id = new String[1];
@@ -98,8 +99,9 @@ class FirstResponseHubTest {
             }
             return false;
         });
-        String metrics = local.send(local.get("/metrics")).body();
-        assertThat(metrics).contains("omnibridge_first_response_breaches_total{instance=\"shop\",priority=\"NORMAL\"} 1.0");
+        // Counted right after the breach's commit, which the API may show a moment earlier.
+        Poll.until("the breach is counted", () -> local.send(local.get("/metrics")).body()
+                .contains("omnibridge_first_response_breaches_total{instance=\"shop\",priority=\"NORMAL\"} 1.0"));
 
         clock.set(START.plus(Duration.ofHours(5)));
         HttpResponse<String> answer = local.send(local.withToken(local.postJson("/api/conversations/" + id[0]
@@ -107,10 +109,12 @@ class FirstResponseHubTest {
         assertThat(answer.statusCode()).isEqualTo(202);
         Poll.until("the answer stops the clock", () -> get("/api/conversations/" + id[0]).path("firstResponse")
                 .path("state").asText().equals("ANSWERED"));
-        assertThat(local.send(local.get("/metrics")).body())
-                .contains("omnibridge_first_response_seconds_count{instance=\"shop\"} 1")
+        Poll.until("the wait is in the histogram", () -> local.send(local.get("/metrics")).body()
+                .contains("omnibridge_first_response_seconds_count{instance=\"shop\"} 1"));
+        assertThat(local.send(local.get("/metrics")).body()).as("5 h: above the 4 h bucket, within 8 h")
+                .contains("omnibridge_first_response_seconds_bucket{instance=\"shop\",le=\"14400.0\"} 0")
                 .contains("omnibridge_first_response_seconds_bucket{instance=\"shop\",le=\"28800.0\"} 1");
-        assertThat(WaitingCustomer.SENT.get()).as("the answer went out through the channel").isOne();
+        Poll.until("the answer went out through the channel", () -> WaitingCustomer.SENT.get() == 1);
     }
 
     private JsonNode get(String path) {
