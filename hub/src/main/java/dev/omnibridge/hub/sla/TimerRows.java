@@ -114,9 +114,13 @@ final class TimerRows {
 
     /** The clock stops: answered ({@code answeredAt}), or closed unanswered (null). */
     static void stop(Connection c, String conversationId, Instant answeredAt) throws SQLException {
-        Jdbc.update(c, "UPDATE first_response_timers SET started_at = NULL, warn_due_at = NULL, "
-                + "breach_due_at = NULL, next_due_at = NULL, answered_at = COALESCE(?, answered_at) "
-                + "WHERE conversation_id = ?", answeredAt, conversationId);
+        String stopped = "UPDATE first_response_timers SET started_at = NULL, warn_due_at = NULL, "
+                + "breach_due_at = NULL, next_due_at = NULL";
+        if (answeredAt == null) {
+            Jdbc.update(c, stopped + " WHERE conversation_id = ?", conversationId);
+        } else {
+            Jdbc.update(c, stopped + ", answered_at = ? WHERE conversation_id = ?", answeredAt, conversationId);
+        }
     }
 
     static void warned(Connection c, Timer t, Instant at) throws SQLException {
