@@ -18,14 +18,14 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
                         Delivery delivery, List<Instance> instances, List<Route> routes,
                         FirstResponseConfig firstResponse) {
     public HubConfig {
-        firstResponse = firstResponse == null ? FirstResponseConfig.defaults() : firstResponse;
+        firstResponse = firstResponse == null ? FirstResponseConfig.standard() : firstResponse;
     }
 
     /** A configuration with the default first-response targets. */
     public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                      Delivery delivery, List<Instance> instances, List<Route> routes) {
         this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                FirstResponseConfig.defaults());
+                FirstResponseConfig.standard());
     }
 
     public record Http(String host, int port, long maxBodyBytes) {

@@ -19,7 +19,7 @@ public record FirstResponseConfig(FirstResponsePolicy defaults, Map<String, Firs
     }
 
     /** Every default: the targets on for every channel, around the clock. */
-    public static FirstResponseConfig defaults() {
+    public static FirstResponseConfig standard() {
         return new FirstResponseConfig(FirstResponseSettings.defaultPolicy(), Map.of());
     }
 

@@ -95,11 +95,11 @@ public final class FirstResponseSettings {
     public static FirstResponseConfig read(JsonNode section, Collection<String> instanceIds,
                                            List<ConfigProblem> problems) {
         if (section == null || section.isMissingNode() || section.isNull()) {
-            return FirstResponseConfig.defaults();
+            return FirstResponseConfig.standard();
         }
         if (!section.isObject()) {
             problems.add(new ConfigProblem(null, SECTION, "must be a mapping"));
-            return FirstResponseConfig.defaults();
+            return FirstResponseConfig.standard();
         }
         Map<String, Object> given = raw(section, SECTION, true, problems);
         FirstResponsePolicy defaultPolicy = parse(given, SECTION, problems);

@@ -56,7 +56,7 @@ class FirstResponseClockCostTest {
                     }
                     return method.invoke(connection, args);
                 });
-        clock = new FirstResponseClock(FirstResponseConfig.defaults(), WorkingHours.Lookup.NONE,
+        clock = new FirstResponseClock(FirstResponseConfig.standard(), WorkingHours.Lookup.NONE,
                 new FirstResponseMetrics(new SimpleMeterRegistry()), true);
     }
 

@@ -226,7 +226,7 @@ class PostgresStoreTest {
             var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
             var metrics = new dev.omnibridge.hub.metrics.FirstResponseMetrics(registry);
             var timers = new dev.omnibridge.hub.sla.FirstResponseClock(
-                    dev.omnibridge.hub.sla.FirstResponseConfig.defaults(),
+                    dev.omnibridge.hub.sla.FirstResponseConfig.standard(),
                     dev.omnibridge.hub.sla.WorkingHours.Lookup.NONE, metrics, true);
             InboundWriter writer = new InboundWriter(ch -> ch.equals("web") ? List.of("desk") : List.of(),
                     t -> { }, clock, new RecentMessages(), InboundWriter.Mode.SINGLE_NODE, timers);
