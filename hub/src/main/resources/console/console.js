@@ -246,9 +246,10 @@
     if (conv.firstResponse) body.appendChild(timerSummary(conv.firstResponse));
     const timeline = el('ol', { class: 'timeline' });
     // The timers' entries (warned, breached, answered) go between the messages, by time.
-    const entries = msgs.messages.map((view) => ({ at: view.message.receivedAt, node: messageItem(view) }))
-      .concat(((conv.firstResponse || {}).events || []).map((e) => ({ at: e.at, node: timerEvent(e) })));
-    entries.sort((a, b) => (a.at || '').localeCompare(b.at || ''));
+    // At the same instant the timer's entry comes first: the note it sent follows it.
+    const entries = ((conv.firstResponse || {}).events || []).map((e) => ({ at: Date.parse(e.at), node: timerEvent(e) }))
+      .concat(msgs.messages.map((view) => ({ at: Date.parse(view.message.receivedAt), node: messageItem(view) })));
+    entries.sort((a, b) => (a.at || 0) - (b.at || 0));
     for (const entry of entries) timeline.appendChild(entry.node);
     body.appendChild(timeline);
     if (conv.customerTypingAt) body.appendChild(el('p', { class: 'hint', id: 'customer-typing' }, 'Customer is typing…'));

@@ -121,7 +121,7 @@ public final class FirstResponseAlarms {
         Priority raised = ClockRules.raised(t.priority());
         TimerRows.breached(c, t, raised, now);
         TimerRows.event(c, t, TimerRows.Event.BREACHED, now, target, waited, raised);
-        String text = "First response overdue: the customer has waited since " + t.startedAt() + " ("
+        String text = "First response overdue: the customer has waited since " + shown(t.startedAt()) + " ("
                 + Durations.words(waited) + " of business time), past the " + t.priority() + " target of "
                 + Durations.words(target) + ". Priority raised to " + raised + ".";
         notes.store(c, after, new InternalNote(t.conversationId(), t.channelInstance(), sourceId("breached", t),
@@ -138,13 +138,18 @@ public final class FirstResponseAlarms {
         TimerRows.warned(c, t, now);
         TimerRows.event(c, t, TimerRows.Event.WARNED, now, target, waited, null);
         if (clock.deadlines().policy(t.channelInstance()).warningNote()) {
-            String text = "First response due soon: the customer has waited since " + t.startedAt() + " ("
+            String text = "First response due soon: the customer has waited since " + shown(t.startedAt()) + " ("
                     + Durations.words(waited) + " of business time); the " + t.priority() + " target of "
-                    + Durations.words(target) + " passes at " + t.breachDueAt() + ".";
+                    + Durations.words(target) + " passes at " + shown(t.breachDueAt()) + ".";
             notes.store(c, after, new InternalNote(t.conversationId(), t.channelInstance(), sourceId("warning", t),
                     text, Set.of(WARNING_TAG), t.priority(), Map.of(NOTE_KIND, "warning")), now);
         }
         after.run(() -> metrics.warned(t.channelInstance(), t.priority().name()));
+    }
+
+    /** An instant as agents read it in a note: to the second, UTC. */
+    private static String shown(Instant at) {
+        return at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     /** Once per clock: the clock's start names it. */
