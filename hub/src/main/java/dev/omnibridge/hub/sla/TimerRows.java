@@ -148,11 +148,12 @@ final class TimerRows {
                     Long waitedSeconds, Priority raisedTo) {
     }
 
+    /** The conversation's latest {@code limit} entries, oldest first. */
     static List<EventRow> events(Connection c, String conversationId, int limit) throws SQLException {
         List<EventRow> events = new ArrayList<>();
         try (PreparedStatement ps = Jdbc.prepare(c, "SELECT kind, happened_at, priority, clock_started_at, "
                 + "target_seconds, waited_seconds, raised_to FROM first_response_events WHERE conversation_id = ? "
-                + "ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", conversationId);
+                + "ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY", conversationId);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String raised = rs.getString(7);
@@ -161,6 +162,7 @@ final class TimerRows {
                         raised == null ? null : Priority.valueOf(raised)));
             }
         }
+        java.util.Collections.reverse(events);    // the latest ones, oldest first
         return events;
     }
 }
