@@ -41,6 +41,8 @@ public final class FirstResponseAlarms {
     public static final String NOTE_KIND = "omnibridge.firstResponse";
     /** Rows fired per unit at most; a full page queues the next one at once, so ingest interleaves with a burst. */
     static final int PAGE = 100;
+    /** When a timer whose firing failed is tried again. */
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(1);
     /** How often the journal runs a poll. */
     public static final Duration PERIOD = Duration.ofSeconds(1);
 
@@ -82,7 +84,7 @@ public final class FirstResponseAlarms {
             Instant now = time.instant();
             List<TimerRows.Timer> due = TimerRows.due(c, now, PAGE);
             for (TimerRows.Timer t : due) {
-                fire(c, after, t, now);
+                fireAlone(c, after, t, now);
             }
             if (due.size() == PAGE) {
                 after.run(() -> journal.submit(poll()).whenComplete((n, e) -> {
@@ -93,6 +95,25 @@ public final class FirstResponseAlarms {
             }
             return due.size();
         };
+    }
+
+    /**
+     * Fires one timer under its own savepoint: should it fail, it is tried again a minute later while the others
+     * fire now, so that one bad row cannot hold up every timer behind it.
+     */
+    private void fireAlone(Connection c, AfterCommit after, TimerRows.Timer t, Instant now) throws SQLException {
+        java.sql.Savepoint savepoint = c.setSavepoint();
+        AfterCommit mine = new AfterCommit();
+        try {
+            fire(c, mine, t, now);
+            c.releaseSavepoint(savepoint);
+            mine.moveTo(after);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback(savepoint);
+            LOG.warn("First-response timers: conversation {} could not fire ({}); trying again in a minute",
+                    t.conversationId(), e.getMessage());
+            TimerRows.postpone(c, t.conversationId(), now.plus(RETRY_AFTER_FAILURE));
+        }
     }
 
     private void fire(Connection c, AfterCommit after, TimerRows.Timer t, Instant now) throws SQLException {

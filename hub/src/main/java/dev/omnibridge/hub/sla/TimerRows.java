@@ -123,6 +123,12 @@ final class TimerRows {
         }
     }
 
+    /** Nothing fires for the timer before {@code until} (its firing failed: it is tried again then). */
+    static void postpone(Connection c, String conversationId, Instant until) throws SQLException {
+        Jdbc.update(c, "UPDATE first_response_timers SET next_due_at = ? WHERE conversation_id = ?", until,
+                conversationId);
+    }
+
     static void warned(Connection c, Timer t, Instant at) throws SQLException {
         Jdbc.update(c, "UPDATE first_response_timers SET warned_at = ?, warn_due_at = NULL, next_due_at = ? "
                 + "WHERE conversation_id = ?", at, t.breachDueAt(), t.conversationId());

@@ -266,6 +266,35 @@ class FirstResponseTimersTest {
     }
 
     @Test
+    void aTimerThatCannotFireIsTriedAgainLaterWithoutHoldingUpTheOthers() throws Exception {
+        open(MONDAY_9H, "{\"warnAt\":0}");
+        String stuck = store.customerWrites("t-stuck", "m-1", Priority.URGENT);
+        store.clock.set(Instant.parse("2026-12-07T09:00:01Z"));
+        String fine = store.customerWrites("t-fine", "m-2", Priority.URGENT);
+        FirstResponseAlarms failingOnce = new FirstResponseAlarms(store.timers, (c, after, note, now) -> {
+            if (note.conversationId().equals(stuck)) {
+                throw new java.sql.SQLException("the desk note could not be stored");
+            }
+            return store.writer.storeInternalNote(c, after, note, now);
+        }, store.metrics, store.clock, store.journal);
+
+        store.clock.set(Instant.parse("2026-12-07T09:16:00Z"));
+        assertThat(store.submit(failingOnce.poll())).isEqualTo(2);
+
+        assertThat(store.timer(fine).state()).isEqualTo("BREACHED");
+        assertThat(store.notes(fine)).hasSize(1);
+        assertThat(store.timer(stuck).state()).as("rolled back, nothing half-recorded").isEqualTo("RUNNING");
+        assertThat(store.timer(stuck).events()).isEmpty();
+        assertThat(store.notes(stuck)).isEmpty();
+        assertThat(store.counter("omnibridge.first.response.breaches", "URGENT")).as("only the one that fired")
+                .isEqualTo(1.0);
+        assertThat(store.pollAt(Instant.parse("2026-12-07T09:16:59Z"))).as("not before a minute").isZero();
+        assertThat(store.pollAt(Instant.parse("2026-12-07T09:17:00Z"))).isOne();
+        assertThat(store.timer(stuck).state()).isEqualTo("BREACHED");
+        assertThat(store.notes(stuck)).hasSize(1);
+    }
+
+    @Test
     void aBurstOfDueClocksIsFiredPageByPageWithEachBreachOnce() throws Exception {
         open(MONDAY_9H, "{\"warnAt\":0}");
         List<String> conversations = new ArrayList<>();

@@ -57,6 +57,8 @@ final class TimerStore implements AutoCloseable {
     Journal journal;
     InboundWriter writer;
     FirstResponseAlarms alarms;
+    FirstResponseClock timers;
+    FirstResponseMetrics metrics;
     FirstResponseViews views;
     DeliveryStore deliveries;
 
@@ -80,8 +82,8 @@ final class TimerStore implements AutoCloseable {
         journal = new Journal(db);
         RecentMessages recent = new RecentMessages();
         deliveries = new DeliveryStore(db, recent, journal);
-        FirstResponseMetrics metrics = new FirstResponseMetrics(registry);
-        FirstResponseClock timers = new FirstResponseClock(config, calendars, metrics, true);
+        metrics = new FirstResponseMetrics(registry);
+        timers = new FirstResponseClock(config, calendars, metrics, true);
         writer = new InboundWriter(ch -> ch.equals(CHANNEL) ? List.of(DESK) : List.of(), scheduled::add, clock,
                 recent, InboundWriter.Mode.SINGLE_NODE, timers);
         alarms = new FirstResponseAlarms(timers, writer::storeInternalNote, metrics, clock, journal);
