@@ -205,7 +205,7 @@
         'data-conversation': c.id, class: c.id === state.conversation ? 'selected' : null,
         onclick: () => { location.hash = 'conversations/' + encodeURIComponent(c.id); }
       },
-      el('div', { class: 'who' }, c.contactName || address || c.threadKey),
+      el('div', { class: 'who' }, c.contactName || address || c.threadKey, timerBadge(c.firstResponse)),
       el('div', { class: 'meta' }, address, ' · ', c.channel.instanceId, ' · ', c.status, ' · ', when(c.lastMessageAt))));
     }
     if (data.conversations.length === 0) list.appendChild(el('li', { class: 'hint' }, 'No conversations.'));
@@ -243,10 +243,51 @@
     body.appendChild(el('p', { class: 'tickets' }, 'Desk tickets: ',
       tickets.length ? tickets.map(([desk, ref]) => el('span', { class: 'ticket', 'data-desk': desk }, desk, ': ', ref, ' '))
         : 'none yet'));
+    if (conv.firstResponse) body.appendChild(timerSummary(conv.firstResponse));
     const timeline = el('ol', { class: 'timeline' });
-    for (const view of msgs.messages) timeline.appendChild(messageItem(view));
+    // The timers' entries (warned, breached, answered) go between the messages, by time.
+    // At the same instant the timer's entry comes first: the note it sent follows it.
+    const entries = ((conv.firstResponse || {}).events || []).map((e) => ({ at: Date.parse(e.at), node: timerEvent(e) }))
+      .concat(msgs.messages.map((view) => ({ at: Date.parse(view.message.receivedAt), node: messageItem(view) })));
+    entries.sort((a, b) => (a.at || 0) - (b.at || 0));
+    for (const entry of entries) timeline.appendChild(entry.node);
     body.appendChild(timeline);
     if (conv.customerTypingAt) body.appendChild(el('p', { class: 'hint', id: 'customer-typing' }, 'Customer is typing…'));
+  }
+
+  // ---- first-response timers ----
+
+  function timerBadge(timer) {
+    if (!timer) return null;
+    if (timer.state === 'BREACHED') return el('span', { class: 'badge breached', title: 'First-response target passed unanswered' }, ' overdue');
+    if (timer.state === 'WARNED') return el('span', { class: 'badge warned', title: 'First-response target passes at ' + when(timer.dueAt) }, ' due soon');
+    if ((timer.tags || []).includes('sla-breached')) return el('span', { class: 'badge tag' }, ' sla-breached');
+    return null;
+  }
+
+  function timerSummary(t) {
+    const states = {
+      RUNNING: 'waiting for the first answer since ' + when(t.startedAt) + ', due ' + when(t.dueAt),
+      WARNED: 'waiting since ' + when(t.startedAt) + ', due soon: ' + when(t.dueAt) + ' (warned ' + when(t.warnedAt) + ')',
+      BREACHED: 'overdue: waiting since ' + when(t.startedAt) + ', target passed ' + when(t.breachedAt),
+      ANSWERED: 'answered ' + when(t.answeredAt),
+      CLOSED: 'no clock running'
+    };
+    return el('p', { class: 'first-response state-' + t.state, id: 'first-response' }, 'First response (', t.priority, '): ',
+      states[t.state] || t.state, (t.tags || []).map((tag) => el('span', { class: 'badge tag' }, ' ', tag)));
+  }
+
+  function timerEvent(e) {
+    const target = e.targetSeconds != null ? ' (target ' + duration(e.targetSeconds) + ')' : '';
+    const waited = e.waitedSeconds != null ? duration(e.waitedSeconds) + ' of business time' : '';
+    const text = {
+      WARNED: 'First-response warning: the customer has waited ' + waited + target,
+      BREACHED: 'First-response target passed unanswered after ' + waited + target + '; tagged sla-breached, priority raised to ' + e.raisedTo,
+      ANSWERED: 'First response after ' + waited + target,
+      CLOSED: 'First-response clock closed without an answer (resolved)'
+    }[e.kind] || e.kind;
+    return el('li', { class: 'automation ' + e.kind.toLowerCase(), 'data-timer-event': e.kind },
+      el('div', { class: 'meta' }, 'Automation · ', e.priority, ' · ', when(e.at)), el('div', { class: 'text' }, text));
   }
 
   function messageItem(view) {

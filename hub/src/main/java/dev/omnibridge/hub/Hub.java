@@ -16,7 +16,12 @@ import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.plugins.BuiltInTypes;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.metrics.FirstResponseMetrics;
 import dev.omnibridge.hub.security.AuthFailures;
+import dev.omnibridge.hub.sla.FirstResponseAlarms;
+import dev.omnibridge.hub.sla.FirstResponseClock;
+import dev.omnibridge.hub.sla.FirstResponseViews;
+import dev.omnibridge.hub.sla.WorkingHours;
 import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.RecentMessages;
@@ -78,8 +83,12 @@ public final class Hub implements AutoCloseable {
      *                  built-in ones and the plugins' (e.g. a connector under test)
      */
     public static Hub start(HubConfig config, List<ConnectorType> hostTypes) throws Exception {
+        return start(config, hostTypes, Clock.systemUTC());
+    }
+
+    /** @param clock what "now" is for the hub's records and timers (a test's controllable clock) */
+    public static Hub start(HubConfig config, List<ConnectorType> hostTypes, Clock clock) throws Exception {
         long t0 = System.nanoTime();
-        Clock clock = Clock.systemUTC();
         Files.createDirectories(config.dataDir());
         ConnectorCatalog catalog = ConnectorCatalog.load(config.pluginsDir(),
                 java.util.stream.Stream.concat(BuiltInTypes.all().stream(), hostTypes.stream()).toList());
@@ -108,8 +117,15 @@ public final class Hub implements AutoCloseable {
         CamelMetrics.install(camel, metrics.registry());
 
         Dispatcher[] dispatcherRef = new Dispatcher[1];
+        FirstResponseMetrics firstResponseMetrics = new FirstResponseMetrics(metrics.registry());
+        // Calendars by name: wired to the calendar registry once the hub has one; until then around the clock.
+        FirstResponseClock firstResponses = new FirstResponseClock(config.firstResponse(), WorkingHours.Lookup.NONE,
+                firstResponseMetrics, true);
         InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock,
-                recent);
+                recent, InboundWriter.Mode.SINGLE_NODE, firstResponses);
+        // Warnings and breaches fire on the journal's writer, each with its note's outbox rows in one transaction.
+        new FirstResponseAlarms(firstResponses, writer::storeInternalNote, firstResponseMetrics, clock, journal)
+                .schedule();
         // Conversations' "last message at" is written in small bulks a few times a second, not with every message.
         journal.every(java.time.Duration.ofMillis(250), writer.activityFlush());
         JournalQueries queries = new JournalQueries(database);
@@ -135,7 +151,8 @@ public final class Hub implements AutoCloseable {
         AuthFailures authFailures = new AuthFailures(clock);
         ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock, authFailures);
         OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
-                new JournalStats(database), new Reachability(journal, clock), clock);
+                new JournalStats(database), new Reachability(journal, clock), clock,
+                new FirstResponseViews(database));
         WebhookIngress ingress = new WebhookIngress(instances.webhooks(), metrics, blocking);
         HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator, authFailures);

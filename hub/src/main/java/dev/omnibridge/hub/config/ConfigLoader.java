@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.config.Secret;
+import dev.omnibridge.hub.sla.FirstResponseSettings;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Set<String> TOP_KEYS = Set.of("hub", "instances", "routes");
+    private static final Set<String> TOP_KEYS = Set.of("hub", "instances", "routes",
+            FirstResponseSettings.SECTION);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
             "store", "delivery");
 
@@ -130,11 +132,13 @@ public final class ConfigLoader {
         List<HubConfig.Instance> rejected = new ArrayList<>();
         List<HubConfig.Instance> instances = instances(root.path("instances"), rejected, problems);
         List<HubConfig.Route> routes = routes(root.path("routes"), instances, problems);
+        var firstResponse = FirstResponseSettings.read(root.path(FirstResponseSettings.SECTION),
+                instances.stream().map(HubConfig.Instance::id).toList(), problems);
         HubConfig config = new HubConfig(httpConfig, publicUrl,
                 base.resolve(hub.path("dataDir").asText("data")).normalize(),
                 base.resolve(hub.path("pluginsDir").asText("plugins")).normalize(), adminToken,
                 storeConfig,
-                deliveryConfig, instances, routes);
+                deliveryConfig, instances, routes, firstResponse);
         return new Result(config, problems, List.copyOf(rejected));
     }
 

@@ -1,5 +1,7 @@
 package dev.omnibridge.hub.config;
 
+import dev.omnibridge.hub.sla.FirstResponseConfig;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,9 +9,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The whole configuration, after environment references are resolved. */
+/**
+ * The whole configuration, after environment references are resolved.
+ *
+ * @param firstResponse the first-response targets ({@code firstResponse:}), per channel instance and by default
+ */
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
-                        Delivery delivery, List<Instance> instances, List<Route> routes) {
+                        Delivery delivery, List<Instance> instances, List<Route> routes,
+                        FirstResponseConfig firstResponse) {
+    public HubConfig {
+        firstResponse = firstResponse == null ? FirstResponseConfig.standard() : firstResponse;
+    }
+
+    /** A configuration with the default first-response targets. */
+    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                     Delivery delivery, List<Instance> instances, List<Route> routes) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                FirstResponseConfig.standard());
+    }
 
     public record Http(String host, int port, long maxBodyBytes) {
     }

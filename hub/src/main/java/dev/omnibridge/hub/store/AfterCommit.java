@@ -11,6 +11,15 @@ public final class AfterCommit {
         actions.add(action);
     }
 
+    /**
+     * Hands these actions to {@code outer}, to run once its transaction commits: for a piece of a unit that ran
+     * under its own savepoint and succeeded (one that was rolled back just drops its own).
+     */
+    public void moveTo(AfterCommit outer) {
+        outer.actions.addAll(actions);
+        actions.clear();
+    }
+
     void runAll() {
         actions.forEach(Runnable::run);
     }

@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.store;
 
+import dev.omnibridge.hub.sla.FirstResponseHook;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.ChannelRef;
@@ -46,6 +47,7 @@ public final class InboundWriter {
     private final ConversationActivity activity;
     private final ReachableAddresses reachable;
     private final PlainMessageBatch plainMessages;
+    private final FirstResponseHook firstResponse;
 
     /**
      * Whether this node's writer is the only one changing the store, so that it may keep what it learnt after its
@@ -76,10 +78,18 @@ public final class InboundWriter {
 
     public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
                          Clock clock, RecentMessages recent, Mode mode) {
+        this(desksForChannel, scheduler, clock, recent, mode, FirstResponseHook.NONE);
+    }
+
+    /** @param firstResponse told of every customer message and every reply stored, in its transaction */
+    public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
+                         Clock clock, RecentMessages recent, Mode mode, FirstResponseHook firstResponse) {
         boolean exact = mode == Mode.SHARED_STORE;
         this.activity = new ConversationActivity(exact);
         this.reachable = new ReachableAddresses(exact);
-        this.plainMessages = new PlainMessageBatch(desksForChannel, scheduler, recent, activity, reachable);
+        this.firstResponse = firstResponse;
+        this.plainMessages = new PlainMessageBatch(desksForChannel, scheduler, recent, activity, reachable,
+                firstResponse);
         this.recent = recent;
         this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
@@ -261,6 +271,7 @@ public final class InboundWriter {
             json = CanonicalJson.writeString(toStore);
         }
         insertMessage(c, after, toStore, json, instanceId, m.channelMessageId(), now);
+        firstResponse.customerMessageStored(c, toStore, now, after::run);
         reachable.wroteAgain(c, after, m.author().address(), now);
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
@@ -318,6 +329,7 @@ public final class InboundWriter {
                 .attachments(r.attachments()).channelTimestamp(r.createdAt()).receivedAt(now)
                 .metadata(withDesk(r.metadata(), deskInstance, r.ticketRef(), r.replyId())).build();
         insertMessage(c, after, reply, deskInstance, r.replyId(), now);
+        firstResponse.outboundMessageStored(c, reply, now, after::run);
         after.run(() -> recent.committed(reply));
         if (DeskDelivered.toCustomer(r, conv.customer())) {
             // The desk emailed this answer to the customer's own address: sending it again would answer twice. The
@@ -341,29 +353,42 @@ public final class InboundWriter {
      */
     public TxWork<List<String>> deliveryFailedNotice(DeliveryTask failed, String reason) {
         return (c, after) -> {
-            Instant now = clock.instant();
             Message reply = DeliveryStore.message(c, failed.messageId());
-            var conversation = DeliveryStore.conversation(c, failed.conversationId()).orElse(null);
-            String sourceId = "notice:delivery-failed:" + failed.messageId();
-            if (conversation == null || exists(c, failed.target(), sourceId)) {
-                return List.of();
-            }
-            Message notice = Message.builder().id(Ids.newId()).direction(Direction.INTERNAL)
-                    .channel(conversation.channel()).channelMessageId(sourceId)
-                    .threadKey(conversation.threadKey()).conversationId(conversation.id())
-                    .author(new dev.omnibridge.model.Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null))
-                    .text("This reply was not delivered to the customer: " + reason + "\n\n> " + reply.text())
-                    .receivedAt(now).tags(java.util.Set.of("delivery-failed"))
-                    .metadata(Map.of(DELIVERY_FAILED_FOR, failed.messageId())).build();
-            insertMessage(c, after, notice, failed.target(), sourceId, now);
-            List<String> stored = new ArrayList<>();
-            for (String desk : desksForChannel.apply(failed.target())) {
-                DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
-                after.run(() -> scheduler.accept(task));
-                stored.add(desk);
-            }
-            return stored;
+            return storeInternalNote(c, after, new InternalNote(failed.conversationId(), failed.target(),
+                    "notice:delivery-failed:" + failed.messageId(),
+                    "This reply was not delivered to the customer: " + reason + "\n\n> " + reply.text(),
+                    java.util.Set.of("delivery-failed"), null, Map.of(DELIVERY_FAILED_FOR, failed.messageId())),
+                    clock.instant());
         };
+    }
+
+    /**
+     * Stores the hub's note in its conversation, inside the caller's unit of work, and queues it to the desks the
+     * note's channel instance feeds (outbox rows in the same transaction, scheduled once it commits). Once-only: a
+     * note whose source id was stored before is not stored again.
+     *
+     * @return the desks it was queued to; empty when the conversation is unknown or the note was stored before
+     */
+    public List<String> storeInternalNote(Connection c, AfterCommit after, InternalNote note, Instant now)
+            throws SQLException {
+        var conversation = DeliveryStore.conversation(c, note.conversationId()).orElse(null);
+        if (conversation == null || exists(c, note.channelInstance(), note.sourceId())) {
+            return List.of();
+        }
+        Message notice = Message.builder().id(Ids.newId()).direction(Direction.INTERNAL)
+                .channel(conversation.channel()).channelMessageId(note.sourceId())
+                .threadKey(conversation.threadKey()).conversationId(conversation.id())
+                .author(new dev.omnibridge.model.Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null))
+                .text(note.text()).receivedAt(now).tags(note.tags()).priority(note.priority())
+                .metadata(note.metadata()).build();
+        insertMessage(c, after, notice, note.channelInstance(), note.sourceId(), now);
+        List<String> stored = new ArrayList<>();
+        for (String desk : desksForChannel.apply(note.channelInstance())) {
+            DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
+            after.run(() -> scheduler.accept(task));
+            stored.add(desk);
+        }
+        return stored;
     }
 
     /** Metadata key of a delivery-failure notice: the hub id of the reply that was not delivered. */

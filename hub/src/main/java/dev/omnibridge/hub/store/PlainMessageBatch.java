@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.store;
 
+import dev.omnibridge.hub.sla.FirstResponseHook;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Message;
 
@@ -23,11 +24,14 @@ final class PlainMessageBatch {
     private final RecentMessages recent;
     private final ConversationActivity activity;
     private final ReachableAddresses reachable;
+    private final FirstResponseHook firstResponse;
     /** One object: the journal batches units whose batches are equal. */
     private final BatchedWork.Batch<IngestReport> batch = this::store;
 
     PlainMessageBatch(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
-                      RecentMessages recent, ConversationActivity activity, ReachableAddresses reachable) {
+                      RecentMessages recent, ConversationActivity activity, ReachableAddresses reachable,
+                      FirstResponseHook firstResponse) {
+        this.firstResponse = firstResponse;
         this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
         this.recent = recent;
@@ -142,6 +146,7 @@ final class PlainMessageBatch {
                 } else {
                     activity.anotherMessageStored(c, after, m.conversationId(), now);
                 }
+                firstResponse.customerMessageStored(c, m, now, after::run);
                 Address author = n.prepared().message().author().address();
                 if (author != null && authors.add(author)) {
                     reachable.wroteAgain(c, after, author, now);

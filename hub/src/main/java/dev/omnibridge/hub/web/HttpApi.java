@@ -218,11 +218,16 @@ public final class HttpApi {
     private void conversations(RoutingContext ctx) throws Exception {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("conversations");
-        for (JournalQueries.ConversationSummary s : queries.conversationSummaries(ctx.queryParams().get("q"),
-                limit(ctx))) {
+        var summaries = queries.conversationSummaries(ctx.queryParams().get("q"), limit(ctx));
+        java.util.Map<String, ?> timers = operator == null ? java.util.Map.of()
+                : operator.firstResponses(summaries.stream().map(s -> s.conversation().id()).toList());
+        for (JournalQueries.ConversationSummary s : summaries) {
             ObjectNode n = JSON.valueToTree(s.conversation());
             n.put("contactName", s.contactName());
             n.put("lastMessageAt", s.lastMessageAt() == null ? null : s.lastMessageAt().toString());
+            if (timers.containsKey(s.conversation().id())) {
+                n.set("firstResponse", JSON.valueToTree(timers.get(s.conversation().id())));
+            }
             list.add(n);
         }
         json(ctx, 200, body);
@@ -239,6 +244,7 @@ public final class HttpApi {
             if (operator != null) {
                 body.set("inboxes", JSON.valueToTree(operator.inboxesFor(conv.get())));
                 body.put("customerTypingAt", operator.customerTypingAt(conv.get()));
+                body.set("firstResponse", JSON.valueToTree(operator.firstResponse(conv.get())));
             }
             json(ctx, 200, body);
         }

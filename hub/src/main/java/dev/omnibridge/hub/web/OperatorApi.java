@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
 import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.sla.FirstResponseViews;
 import dev.omnibridge.hub.store.JournalStats;
 import dev.omnibridge.hub.store.Reachability;
 import dev.omnibridge.model.Conversation;
@@ -31,9 +32,11 @@ public final class OperatorApi {
     private final JournalStats stats;
     private final Reachability reachability;
     private final Clock clock;
+    private final FirstResponseViews firstResponses;
 
     public OperatorApi(InstanceManager instances, InboxService inbox, JournalStats stats, Reachability reachability,
-                       Clock clock) {
+                       Clock clock, FirstResponseViews firstResponses) {
+        this.firstResponses = firstResponses;
         this.instances = instances;
         this.inbox = inbox;
         this.stats = stats;
@@ -122,6 +125,17 @@ public final class OperatorApi {
             case CLEARED -> HttpApi.json(ctx, 200, Map.of("conversationId", id, "cleared", true));
             case WAS_REACHABLE -> HttpApi.json(ctx, 200, Map.of("conversationId", id, "cleared", false));
         }
+    }
+
+    /** The conversation's first-response timer with its timeline, or null when it never had a clock. */
+    FirstResponseViews.TimerView firstResponse(Conversation conversation) throws java.sql.SQLException {
+        return firstResponses.conversation(conversation.id()).orElse(null);
+    }
+
+    /** The listed conversations' timers (without timelines), by conversation id: the console marks breaches. */
+    Map<String, FirstResponseViews.TimerView> firstResponses(List<String> conversationIds)
+            throws java.sql.SQLException {
+        return firstResponses.conversations(conversationIds);
     }
 
     /** When the customer was last seen typing, if recent: the console shows "typing". */

@@ -198,6 +198,77 @@ class PostgresStoreTest {
         }
     }
 
+    @Test
+    void firstResponseTimersStartFireOnceAndSurviveAReopenOnPostgres() throws Exception {
+        Instant start = Instant.parse("2026-12-07T09:00:00Z");
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+                start);
+        Clock clock = new Clock() {
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        Database db = open("timers");
+        String conversation;
+        String noteId;
+        try (Journal journal = new Journal(db)) {
+            var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            var metrics = new dev.omnibridge.hub.metrics.FirstResponseMetrics(registry);
+            var timers = new dev.omnibridge.hub.sla.FirstResponseClock(
+                    dev.omnibridge.hub.sla.FirstResponseConfig.standard(),
+                    dev.omnibridge.hub.sla.WorkingHours.Lookup.NONE, metrics, true);
+            InboundWriter writer = new InboundWriter(ch -> ch.equals("web") ? List.of("desk") : List.of(),
+                    t -> { }, clock, new RecentMessages(), InboundWriter.Mode.SINGLE_NODE, timers);
+            var alarms = new dev.omnibridge.hub.sla.FirstResponseAlarms(timers, writer::storeInternalNote, metrics,
+                    clock, journal);
+            Message urgent = StoreTestSupport.customerMessage("web", "m-1", "t-1", "ann@example.com", "Help")
+                    .toBuilder().priority(dev.omnibridge.model.Priority.URGENT).build();
+            IngestReport stored = journal.submit(writer.work("web", Inbound.messages(List.of(urgent))))
+                    .get(10, TimeUnit.SECONDS);
+            conversation = new JournalQueries(db).message(stored.storedMessageIds().get(0)).orElseThrow().message()
+                    .conversationId();
+
+            now.set(start.plus(java.time.Duration.ofMinutes(12)));
+            assertThat(journal.submit(alarms.poll()).get(10, TimeUnit.SECONDS)).as("the 80 %% warning").isOne();
+            now.set(start.plus(java.time.Duration.ofMinutes(15)));
+            assertThat(journal.submit(alarms.poll()).get(10, TimeUnit.SECONDS)).as("the breach").isOne();
+            assertThat(journal.submit(alarms.poll()).get(10, TimeUnit.SECONDS)).isZero();
+            noteId = StoreTestSupport.string(db, "SELECT id FROM messages WHERE direction = 'INTERNAL' AND "
+                    + "conversation_id = ?", conversation);
+            assertThat(noteId).isNotNull();
+            assertThat(StoreTestSupport.count(db, "SELECT COUNT(*) FROM outbox WHERE message_id = ?", noteId))
+                    .isOne();
+        }
+        db.close();
+
+        Database reopened = Database.open(new HubConfig.Store(server.url("timers"), "postgres", ""), dir, 2);
+        try {
+            var view = new dev.omnibridge.hub.sla.FirstResponseViews(reopened).conversation(conversation)
+                    .orElseThrow();
+            assertThat(view.state()).isEqualTo("BREACHED");
+            assertThat(view.tags()).containsExactly("sla-breached");
+            assertThat(view.priority()).isEqualTo("URGENT");
+            assertThat(view.events()).extracting(e -> e.kind()).containsExactly("WARNED", "BREACHED");
+            assertThat(StoreTestSupport.count(reopened, "SELECT COUNT(*) FROM first_response_timers "
+                    + "WHERE next_due_at IS NOT NULL")).as("nothing left to fire").isZero();
+            assertThat(StoreTestSupport.count(reopened, "SELECT COUNT(*) FROM messages WHERE direction = "
+                    + "'INTERNAL'")).isOne();
+        } finally {
+            reopened.close();
+        }
+    }
+
     private static Message writerMessage(Message template) {
         return template.toBuilder().id(Ids.newId()).conversationId("not-checked").build();
     }

@@ -22,6 +22,7 @@ public final class HubConfig {
     private final Map<String, Object> store = new LinkedHashMap<>();
     private final List<Instance> instances = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
+    private final Map<String, Object> firstResponse = new LinkedHashMap<>();
 
     public static HubConfig create() {
         return new HubConfig();
@@ -41,6 +42,12 @@ public final class HubConfig {
     /** A key of {@code hub.store}: e.g. compaction, compactBelowFill. */
     public HubConfig store(String key, Object value) {
         store.put(key, value);
+        return this;
+    }
+
+    /** A key of the top-level {@code firstResponse} section: e.g. normal, warnAt, warningNote, calendar. */
+    public HubConfig firstResponse(String key, Object value) {
+        firstResponse.put(key, value);
         return this;
     }
 
@@ -94,6 +101,10 @@ public final class HubConfig {
             yaml.append("  - from: ").append(scalar(route.from())).append('\n')
                     .append("    to: [").append(String.join(", ", route.to().stream().map(HubConfig::scalar).toList()))
                     .append("]\n");
+        }
+        if (!firstResponse.isEmpty()) {
+            yaml.append("firstResponse:\n");
+            firstResponse.forEach((k, v) -> yaml.append("  ").append(k).append(": ").append(scalar(v)).append('\n'));
         }
         return yaml.toString();
     }
