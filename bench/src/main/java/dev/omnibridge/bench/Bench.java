@@ -29,7 +29,7 @@ public final class Bench {
 
     /** Phases {@code --only} can name; without it, all of them run. */
     static final Set<String> PHASES = Set.of("baselines", "ingest", "e2e", "reply", "journal", "conversations",
-            "startup", "jfr", "busy", "storesize", "backlog");
+            "startup", "jfr", "busy", "storesize", "backlog", "acks");
 
     private final Profile p;
     private final Set<String> only;
@@ -81,7 +81,7 @@ public final class Bench {
         Files.createDirectories(work);
         report.declare(MACHINE, TARGETS17, TARGETS, RATIOS, Scenarios.INGEST, Scenarios.E2E, Scenarios.REPLY,
                 STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION, StorePhase.SECTION,
-                BacklogPhase.SECTION, PROFILE);
+                BacklogPhase.SECTION, AckPhase.SECTION, PROFILE);
         Instant started = Instant.now();
         String loadBefore = loadavg();
         log("profile " + p.name() + ", load before: " + loadBefore);
@@ -110,6 +110,10 @@ public final class Bench {
             if (only.contains("backlog")) {
                 log("backlog with the desk down, then back");
                 new BacklogPhase(p, report, stub, s).run(launchers, work.resolve("hub-backlog"), plugins);
+            }
+            if (only.contains("acks")) {
+                log("automatic acknowledgements");
+                new AckPhase(p, report, stub, s).run(launchers, work, plugins);
             }
             if (only.contains("startup")) {
                 log("start-up");

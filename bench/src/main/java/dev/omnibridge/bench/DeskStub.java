@@ -36,6 +36,7 @@ public final class DeskStub implements AutoCloseable {
     public record Arrival(long nanos, int position) {
     }
 
+    private static final String AUTO_ACK_TAG = "\"auto-ack\"";
     private static final Pattern THREAD_KEY = Pattern.compile("\"threadKey\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("\"idempotencyKey\"\\s*:\\s*\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +70,11 @@ public final class DeskStub implements AutoCloseable {
     }
 
     /** {@link System#nanoTime()} of the first accepted delivery carrying the key, or null. */
+    /** The arrival key of the automatic acknowledgement of the conversation with this thread key. */
+    public static String ackKey(String threadKey) {
+        return "ack:" + threadKey;
+    }
+
     public Long arrival(String key) {
         Arrival a = arrivals.get(key);
         return a == null ? null : a.nanos();
@@ -145,7 +151,13 @@ public final class DeskStub implements AutoCloseable {
             String body = buffer.toString();
             if (req.path().endsWith("/replies")) {
                 Matcher key = Payloads.KEY.matcher(body);
-                if (key.find()) {
+                if (body.contains(AUTO_ACK_TAG)) {
+                    // The hub's automatic acknowledgement of a conversation (issue 18): recorded by its thread.
+                    Matcher thread = THREAD_KEY.matcher(body);
+                    if (thread.find()) {
+                        record(ackKey(thread.group(1)), "acknowledgements", now);
+                    }
+                } else if (key.find()) {
                     record(key.group(), "replies", now);
                 }
                 callbackCalls.incrementAndGet();

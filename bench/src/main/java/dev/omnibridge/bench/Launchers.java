@@ -95,6 +95,12 @@ public final class Launchers {
      * {@code workDir/data} is kept when it exists, so a pre-filled journal can be reused.
      */
     public Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm) {
+        return hub(workDir, plugins, deskUrl, callbackUrl, extraJvm, "");
+    }
+
+    /** The same with {@code hubSettings} (YAML lines indented for the {@code hub:} block) added to its config. */
+    public Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm,
+                      String hubSettings) {
         try {
             Path pluginsDir = workDir.resolve("plugins");
             deleteTree(pluginsDir);
@@ -107,7 +113,7 @@ public final class Launchers {
             Map<String, String> env = new HashMap<>();
             env.put("JAVA_HOME", Path.of(Target.java()).getParent().getParent().toString());
             writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, batchSizeAccepted,
-                    acrossTicketsAccepted);
+                    acrossTicketsAccepted, hubSettings);
             if (deskBatch > 1 && batchSizeAccepted && !batchSizeChecked) {
                 // A hub that does not know a setting starts anyway with that instance FAILED: ask its validator,
                 // the newer setting first (its refusal lists the known settings, batchSize among them).
@@ -116,13 +122,13 @@ public final class Launchers {
                     acrossTicketsAccepted = false;
                     System.out.println("[bench] note: this hub build refuses the webhook-desk setting "
                             + "batchAcrossTickets (built before it); batches stay within one ticket");
-                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, true, false);
+                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, true, false, hubSettings);
                 }
                 if (refuses(config, env, workDir, "batchSize")) {
                     batchSizeAccepted = false;
                     System.out.println("[bench] note: this hub build refuses the webhook-desk setting batchSize "
                             + "(built before issue 17); running without it, one event per desk call");
-                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, false, false);
+                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, false, false, hubSettings);
                 }
             }
             // Through the launcher, as users start it: its JVM defaults and class-data archive are part of the hub.
@@ -159,7 +165,7 @@ public final class Launchers {
     }
 
     private void writeConfig(Path config, int port, Path workDir, Path pluginsDir, String deskUrl, String callbackUrl,
-                             boolean batch, boolean acrossTickets) throws IOException {
+                             boolean batch, boolean acrossTickets, String hubSettings) throws IOException {
         Files.writeString(config, """
                 hub:
                   http:
@@ -168,6 +174,7 @@ public final class Launchers {
                   dataDir: "%s"
                   pluginsDir: "%s"
                   adminToken: ${env:OMNIBRIDGE_ADMIN_TOKEN}
+                %s
                 instances:
                   - id: web
                     type: webhook-channel
@@ -183,8 +190,8 @@ public final class Launchers {
                 routes:
                   - from: web
                     to: [desk]
-                """.formatted(port, workDir.resolve("data"), pluginsDir, Payloads.CHANNEL_SECRET, callbackUrl,
-                deskUrl, Payloads.DESK_SECRET, batch && deskBatch > 1 ? "      batchSize: " + deskBatch
+                """.formatted(port, workDir.resolve("data"), pluginsDir, hubSettings.stripTrailing(),
+                Payloads.CHANNEL_SECRET, callbackUrl, deskUrl, Payloads.DESK_SECRET, batch && deskBatch > 1 ? "      batchSize: " + deskBatch
                         + (acrossTickets ? "\n      batchAcrossTickets: true" : "") : ""));
     }
 

@@ -46,9 +46,14 @@ class BenchSmokeTest {
             assertThat(r.get(id).median()).as(id).isGreaterThan(0);
         }
         assertThat(r.get("hub.rss.idle").median()).isGreaterThan(0);
+        // Issue 18: every new conversation got its automatic acknowledgement at the channel, and both cost runs ran.
+        assertThat(r.get("hub.ack.p99").median()).isGreaterThan(0);
+        assertThat(r.get("hub.ack.missing").max()).isZero();
+        assertThat(r.get("hub.ack.acks.cpu").median()).isGreaterThan(0);
+        assertThat(r.get("hub.ack.noacks.rate").median()).isGreaterThan(0);
         for (String section : List.of(Bench.MACHINE, Bench.TARGETS, Bench.RATIOS, Scenarios.INGEST, Scenarios.E2E,
                 Scenarios.REPLY, Bench.STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION,
-                StorePhase.SECTION, BacklogPhase.SECTION, Bench.TARGETS17, Bench.PROFILE)) {
+                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, Bench.TARGETS17, Bench.PROFILE)) {
             assertThat(markdown).contains("## " + section);
         }
     }
