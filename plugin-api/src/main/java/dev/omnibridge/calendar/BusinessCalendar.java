@@ -171,7 +171,8 @@ public final class BusinessCalendar {
             }
             end = i.end();
         }
-        return Optional.ofNullable(end);
+        // The calendar never opens again: closed from now on, or from the end of the stretch it is open in.
+        return Optional.of(end == null ? at : end);
     }
 
     /**

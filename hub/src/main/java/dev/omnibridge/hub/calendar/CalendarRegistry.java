@@ -66,7 +66,9 @@ public final class CalendarRegistry {
     }
 
     private String unknown(String name) {
-        return "names unknown calendar '" + name + "' (" + (byName.isEmpty()
-                ? "no calendars are declared; add it under calendars:" : "declared: " + byName.keySet()) + ")";
+        java.util.SortedSet<String> declared = new java.util.TreeSet<>(byName.keySet());
+        declared.addAll(invalid);
+        return "names unknown calendar '" + name + "' (" + (declared.isEmpty()
+                ? "no calendars are declared; add it under calendars:" : "declared: " + declared) + ")";
     }
 }

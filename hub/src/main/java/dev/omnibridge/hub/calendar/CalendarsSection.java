@@ -43,6 +43,7 @@ public final class CalendarsSection {
             String where = KEY + "." + name;
             JsonNode def = e.getValue();
             if (!NAME.matcher(name).matches()) {
+                invalid.add(name);
                 problems.add(new ConfigProblem(null, where, "a calendar name must be lower-case letters, digits and "
                         + "dashes, starting with a letter or digit"));
             }
