@@ -22,6 +22,6 @@ record Window(int start, int minutes) implements Comparable<Window> {
     }
 
     static String clock(int minute) {
-        return String.format("%02d:%02d", minute / 60, minute % 60);
+        return String.format(java.util.Locale.ROOT, "%02d:%02d", minute / 60, minute % 60);
     }
 }

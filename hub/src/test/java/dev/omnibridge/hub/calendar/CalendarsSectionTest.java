@@ -3,7 +3,6 @@ package dev.omnibridge.hub.calendar;
 import dev.omnibridge.calendar.BusinessCalendar;
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.hub.config.ConfigLoader;
-import dev.omnibridge.hub.config.EnvReferences;
 import dev.omnibridge.hub.config.HubConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -27,7 +25,7 @@ class CalendarsSectionTest {
     private ConfigLoader.Result load(String yaml) throws IOException {
         Path file = dir.resolve("omnibridge.yaml");
         Files.writeString(file, "hub: {adminToken: admin-token-123}\n" + yaml);
-        return new ConfigLoader(new EnvReferences(Map.<String, String>of()::get)).load(file);
+        return ConfigLoader.withSystemEnvironment().load(file);
     }
 
     private static Instant berlin(String local) {
