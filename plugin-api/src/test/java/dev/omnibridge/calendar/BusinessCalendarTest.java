@@ -70,9 +70,11 @@ class BusinessCalendarTest {
 
         @Test
         void businessTimeIsAddedWindowByWindow() {
-            // Friday 15:00 + 4 business hours: 2 on Friday, 2 on Monday
+            // Friday 15:00 + 4 business hours: 2 on Friday, 2 on Saturday; + 6: 3 on Saturday, 1 on Monday
             assertThat(hours.plusBusinessTime(berlin("2026-01-09T15:00"), Duration.ofHours(4)))
-                    .contains(berlin("2026-01-12T11:00"));
+                    .contains(berlin("2026-01-10T12:00"));
+            assertThat(hours.plusBusinessTime(berlin("2026-01-09T15:00"), Duration.ofHours(6)))
+                    .contains(berlin("2026-01-12T10:00"));
             // one hour from 16:00 falls due at the close, not at the next opening
             assertThat(hours.plusBusinessTime(berlin("2026-01-05T16:00"), Duration.ofHours(1)))
                     .contains(berlin("2026-01-05T17:00"));
