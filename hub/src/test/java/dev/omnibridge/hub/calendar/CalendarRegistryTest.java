@@ -20,7 +20,7 @@ class CalendarRegistryTest {
     void aReferenceToAnUndeclaredCalendarIsAProblemNamingWhereItIsAndWhatIsDeclared() {
         assertThat(registry.problemIfUnknown("web", "acknowledgements.calendar", "suport")).contains(
                 new ConfigProblem("web", "acknowledgements.calendar",
-                        "names unknown calendar 'suport' (declared: [support])"));
+                        "names unknown calendar 'suport' (declared: [broken, support])"));
         assertThat(CalendarRegistry.empty().problemIfUnknown(null, "timers.calendar", "support")).hasValueSatisfying(
                 p -> assertThat(p.message()).isEqualTo(
                         "names unknown calendar 'support' (no calendars are declared; add it under calendars:)"));
