@@ -114,8 +114,12 @@ public final class InstanceManager implements DeliveryTargets {
                     + catalog.types().keySet() + ")");
             return;
         }
+        Optional<ConfigProblem> calendar = config.calendars().problemIfUnknown(cfg.id(), "calendar", cfg.calendar());
+        if (calendar.isPresent()) {
+            fail(instance, "'calendar' " + calendar.get().message());
+            return;
+        }
         List<ConfigProblem> problems = new ArrayList<>();
-        config.calendars().problemIfUnknown(cfg.id(), "calendar", cfg.calendar()).ifPresent(problems::add);
         Settings settings = InstanceSettings.parse(entry.get().type().config(), cfg.id(), cfg.settings(),
                 config.calendars(), problems);
         if (!problems.isEmpty()) {

@@ -58,7 +58,7 @@ class ConnectorCalendarTest {
             assertThat(state(local, "unknown-setting").path("lastError").asText())
                     .contains("'calendar' names unknown calendar 'holidays' (declared: [support])");
             assertThat(state(local, "unknown-own").path("lastError").asText())
-                    .contains("names unknown calendar 'nope'");
+                    .isEqualTo("'calendar' names unknown calendar 'nope' (declared: [support])");
             assertThat(FOUND).containsOnlyKeys("known");
             assertThat(config.calendarOf("known")).isSameAs(support);
         }
