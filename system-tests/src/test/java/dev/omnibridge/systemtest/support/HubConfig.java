@@ -22,6 +22,7 @@ public final class HubConfig {
     private final Map<String, Object> store = new LinkedHashMap<>();
     private final List<Instance> instances = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
+    private final Map<String, Map<String, ?>> calendars = new LinkedHashMap<>();
 
     public static HubConfig create() {
         return new HubConfig();
@@ -41,6 +42,12 @@ public final class HubConfig {
     /** A key of {@code hub.store}: e.g. compaction, compactBelowFill. */
     public HubConfig store(String key, Object value) {
         store.put(key, value);
+        return this;
+    }
+
+    /** A business calendar under {@code calendars:}: timeZone, hours, holidays and exceptions (lists or strings). */
+    public HubConfig calendar(String name, Map<String, ?> definition) {
+        calendars.put(name, definition);
         return this;
     }
 
@@ -80,6 +87,15 @@ public final class HubConfig {
         if (!delivery.isEmpty()) {
             yaml.append("  delivery:\n");
             delivery.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
+        }
+        if (!calendars.isEmpty()) {
+            yaml.append("calendars:\n");
+            calendars.forEach((name, definition) -> {
+                yaml.append("  ").append(scalar(name)).append(":\n");
+                definition.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v instanceof List<?> l
+                        ? "[" + String.join(", ", l.stream().map(HubConfig::scalar).toList()) + "]"
+                        : scalar(v)).append('\n'));
+            });
         }
         yaml.append("instances:\n");
         for (Instance instance : instances) {
