@@ -118,8 +118,8 @@ public final class Hub implements AutoCloseable {
 
         Dispatcher[] dispatcherRef = new Dispatcher[1];
         FirstResponseMetrics firstResponseMetrics = new FirstResponseMetrics(metrics.registry());
-        // Calendars by name: wired to the calendar registry once the hub has one; until then around the clock.
-        FirstResponseClock firstResponses = new FirstResponseClock(config.firstResponse(), WorkingHours.Lookup.NONE,
+        FirstResponseClock firstResponses = new FirstResponseClock(config.firstResponse(),
+                WorkingHours.Lookup.fromCalendars(config.calendars()::find, config::calendarOf),
                 firstResponseMetrics, true);
         InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock,
                 recent, InboundWriter.Mode.SINGLE_NODE, firstResponses);

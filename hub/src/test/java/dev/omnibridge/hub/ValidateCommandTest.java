@@ -56,6 +56,39 @@ class ValidateCommandTest {
     }
 
     @Test
+    void calendarProblemsAndUnknownCalendarNamesAreReportedAtOnceWithEverythingElse() throws IOException {
+        List<ConfigProblem> problems = validate("""
+                hub: {adminToken: admin-token-123}
+                calendars:
+                  support:
+                    timeZone: Europe/Berlin
+                    hours: Mon-Fri 09:00-17:00
+                  weekend:
+                    timeZone: Europe/Nowhere
+                    hours: Sat-Sun 10:00-16:00, Sun 15:00-18:00
+                    holidays:
+                      - 2026-02-30
+                    exceptions:
+                      - 2026-12-24 9-12
+                instances:
+                  - {id: inbox, type: console-inbox, calendar: support}
+                  - {id: other, type: console-inbox, calendar: suport}
+                  - {id: third, type: no-such-type, calendar: weekend}
+                """);
+
+        assertThat(problems).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                "'calendars.weekend.timeZone': 'Europe/Nowhere' is not a time zone; use an IANA id such as "
+                        + "Europe/Berlin, America/New_York or UTC",
+                "'calendars.weekend.hours': 'Sat-Sun 10:00-16:00' and 'Sun 15:00-18:00' overlap on Sun at 15:00",
+                "'calendars.weekend.holidays[0]': '2026-02-30' is not a date like 2026-12-25 or a range like "
+                        + "2026-12-24..2026-12-26",
+                "'calendars.weekend.exceptions[0]': '2026-12-24 9-12': '9-12' is not opening hours like 09:00-12:00",
+                "instance 'other': 'calendar': names unknown calendar 'suport' (declared: [support, weekend])",
+                "instance 'third': 'type': no plugin provides connector type 'no-such-type' (available: "
+                        + "[console-inbox])");
+    }
+
+    @Test
     void aMissingFileIsOneProblemSaidPlainly() {
         Path missing = dir.resolve("missing.yaml");
 

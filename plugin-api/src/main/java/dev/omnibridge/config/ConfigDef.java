@@ -94,7 +94,7 @@ public final class ConfigDef {
     static Object convert(SettingType type, Object value) {
         String text = String.valueOf(value).strip();
         return switch (type) {
-            case STRING -> text;
+            case STRING, CALENDAR -> text;
             case INT -> parseNumber(text, "an integer", Integer::parseInt);
             case LONG -> parseNumber(text, "an integer", Long::parseLong);
             case BOOLEAN -> switch (text.toLowerCase(Locale.ROOT)) {

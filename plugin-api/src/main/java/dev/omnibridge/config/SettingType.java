@@ -8,5 +8,11 @@ public enum SettingType {
     /** An absolute http or https URL. */
     URL,
     /** A list of strings: a YAML list or a comma-separated string. */
-    LIST
+    LIST,
+    /**
+     * The name of a business calendar the hub's configuration declares ({@code calendars:}); read as a string. The
+     * hub's {@code validate} and start refuse a name it does not know; the connector gets the calendar from
+     * {@code ConnectorContext.calendar(name)}.
+     */
+    CALENDAR
 }

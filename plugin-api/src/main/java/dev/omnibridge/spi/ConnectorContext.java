@@ -115,8 +115,9 @@ public interface ConnectorContext {
 
     /**
      * The business calendar the hub's configuration declares under {@code name} ({@code calendars:}), for a
-     * connector whose behaviour follows opening hours (the webchat's offline mode). The default (for contexts that
-     * predate calendars) knows none.
+     * connector whose behaviour follows opening hours (the webchat's offline mode). Declare the setting that names it
+     * with {@link dev.omnibridge.config.SettingType#CALENDAR}: the hub's {@code validate} and start then refuse a name
+     * it does not declare. The default (for contexts that predate calendars) knows none.
      */
     default java.util.Optional<dev.omnibridge.calendar.BusinessCalendar> calendar(String name) {
         return java.util.Optional.empty();

@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static dev.omnibridge.systemtest.support.WebchatSite.openWidget;
@@ -71,7 +72,8 @@ class WebchatBrowserTest extends SystemTestBase {
         return standardConfig()
                 .instance(CHAT, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "allowedOrigins", site.origin(),
                         "greeting", "Hi! Ask us anything."))
-                .instance(CLOSED, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "businessHours", closedNow(),
+                .calendar("closed-today", closedToday())
+                .instance(CLOSED, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "calendar", "closed-today",
                         "offlineMessage", "We are closed. Leave your email."))
                 .instance(INBOX, "console-inbox", Map.of())
                 .route(CHAT, INBOX)
@@ -311,11 +313,14 @@ class WebchatBrowserTest extends SystemTestBase {
         });
     }
 
-    /** A business-hours spec that is closed now: one minute on a day three days from today. */
-    private static String closedNow() {
-        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3).getDayOfWeek()
-                .getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH);
-        return day + " 00:00-00:01";
+    /**
+     * A named calendar of the hub that is closed now: open around the clock, but today (and the days either side, so
+     * a run across midnight stays closed) is a holiday.
+     */
+    private static Map<String, Object> closedToday() {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        return Map.of("timeZone", "UTC", "hours", "Mon-Sun 00:00-24:00",
+                "holidays", List.of(today.minusDays(1) + ".." + today.plusDays(1)));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -46,6 +46,8 @@ public final class FakeConnectorContext implements ConnectorContext {
     private volatile RuntimeException failNextSubmit;
     private final List<String> customerTyping = new CopyOnWriteArrayList<>();
     private volatile boolean deskAvailable = true;
+    private final Map<String, dev.omnibridge.calendar.BusinessCalendar> calendars =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Quota> quotas = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A quota as the connector last reported it ({@link #reportQuota}). */
@@ -250,6 +252,17 @@ public final class FakeConnectorContext implements ConnectorContext {
     @Override
     public boolean deskAvailable() {
         return deskAvailable;
+    }
+
+    @Override
+    public Optional<dev.omnibridge.calendar.BusinessCalendar> calendar(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(calendars.get(name));
+    }
+
+    /** Declares a business calendar, as the hub's {@code calendars:} would, under its {@code name()}. */
+    public FakeConnectorContext withCalendar(dev.omnibridge.calendar.BusinessCalendar calendar) {
+        calendars.put(calendar.name(), calendar);
+        return this;
     }
 
     /** What {@link #deskAvailable()} answers from now on (true by default). */

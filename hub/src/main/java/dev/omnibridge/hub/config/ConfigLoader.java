@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.config.Secret;
+import dev.omnibridge.hub.calendar.CalendarRegistry;
+import dev.omnibridge.hub.calendar.CalendarsSection;
 import dev.omnibridge.hub.sla.FirstResponseSettings;
 
 import java.io.IOException;
@@ -29,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Set<String> TOP_KEYS = Set.of("hub", "instances", "routes",
+    private static final Set<String> TOP_KEYS = Set.of("hub", "calendars", "instances", "routes",
             FirstResponseSettings.SECTION);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
             "store", "delivery");
@@ -129,21 +131,30 @@ public final class ConfigLoader {
                 (int) number(delivery, "window", HubConfig.Delivery.DEFAULT_WINDOW, 1, 1_000_000,
                         "hub.delivery.window", problems));
 
+        CalendarRegistry calendars = CalendarsSection.read(root.path(CalendarsSection.KEY), problems);
         List<HubConfig.Instance> rejected = new ArrayList<>();
-        List<HubConfig.Instance> instances = instances(root.path("instances"), rejected, problems);
+        List<HubConfig.Instance> instances = instances(root.path("instances"), calendars, rejected, problems);
         List<HubConfig.Route> routes = routes(root.path("routes"), instances, problems);
         var firstResponse = FirstResponseSettings.read(root.path(FirstResponseSettings.SECTION),
                 instances.stream().map(HubConfig.Instance::id).toList(), problems);
+        calendars.problemIfUnknown(null, FirstResponseSettings.SECTION + ".calendar",
+                firstResponse.defaults().calendar()).ifPresent(problems::add);
+        firstResponse.channels().forEach((id, policy) -> {
+            if (!java.util.Objects.equals(policy.calendar(), firstResponse.defaults().calendar())) {
+                calendars.problemIfUnknown(null, FirstResponseSettings.SECTION + ".channels." + id + ".calendar",
+                        policy.calendar()).ifPresent(problems::add);
+            }
+        });
         HubConfig config = new HubConfig(httpConfig, publicUrl,
                 base.resolve(hub.path("dataDir").asText("data")).normalize(),
                 base.resolve(hub.path("pluginsDir").asText("plugins")).normalize(), adminToken,
                 storeConfig,
-                deliveryConfig, instances, routes, firstResponse);
+                deliveryConfig, instances, routes, calendars, firstResponse);
         return new Result(config, problems, List.copyOf(rejected));
     }
 
-    private List<HubConfig.Instance> instances(JsonNode node, List<HubConfig.Instance> rejected,
-                                               List<ConfigProblem> problems) {
+    private List<HubConfig.Instance> instances(JsonNode node, CalendarRegistry calendars,
+                                               List<HubConfig.Instance> rejected, List<ConfigProblem> problems) {
         List<HubConfig.Instance> instances = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
             return instances;
@@ -161,7 +172,7 @@ public final class ConfigLoader {
             // A duplicate is labelled with its place in the list, so its problems are not mistaken for the first's.
             String label = id.isEmpty() ? "#" + index : duplicate ? id + "#" + index : id;
             index++;
-            unknownKeys(item, Set.of("id", "type", "enabled", "settings"), "", problems, label);
+            unknownKeys(item, Set.of("id", "type", "enabled", "calendar", "settings"), "", problems, label);
             if (!valid) {
                 problems.add(new ConfigProblem(label, "id",
                         "must be lower-case letters, digits and dashes, starting with a letter or digit"));
@@ -182,8 +193,10 @@ public final class ConfigLoader {
             } else if (!s.isMissingNode() && !s.isNull()) {
                 problems.add(new ConfigProblem(label, "settings", "must be a mapping"));
             }
+            String calendar = item.hasNonNull("calendar") ? item.get("calendar").asText().strip() : null;
+            calendars.problemIfUnknown(label, "calendar", calendar).ifPresent(problems::add);
             HubConfig.Instance instance = new HubConfig.Instance(label, type, item.path("enabled").asBoolean(true),
-                    settings);
+                    settings, calendar);
             (valid && !duplicate ? instances : rejected).add(instance);
         }
         return instances;

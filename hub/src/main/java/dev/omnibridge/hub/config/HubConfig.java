@@ -1,5 +1,7 @@
 package dev.omnibridge.hub.config;
 
+import dev.omnibridge.calendar.BusinessCalendar;
+import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.sla.FirstResponseConfig;
 
 import java.net.URI;
@@ -12,19 +14,36 @@ import java.util.Optional;
 /**
  * The whole configuration, after environment references are resolved.
  *
+ * @param calendars     the named business calendars ({@code calendars:})
  * @param firstResponse the first-response targets ({@code firstResponse:}), per channel instance and by default
  */
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                         Delivery delivery, List<Instance> instances, List<Route> routes,
-                        FirstResponseConfig firstResponse) {
+                        CalendarRegistry calendars, FirstResponseConfig firstResponse) {
     public HubConfig {
+        calendars = calendars == null ? CalendarRegistry.empty() : calendars;
         firstResponse = firstResponse == null ? FirstResponseConfig.standard() : firstResponse;
+    }
+
+    /** A configuration without calendars and with the default first-response targets. */
+    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                     Delivery delivery, List<Instance> instances, List<Route> routes) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                CalendarRegistry.empty(), FirstResponseConfig.standard());
+    }
+
+    /** A configuration without calendars. */
+    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                     Delivery delivery, List<Instance> instances, List<Route> routes,
+                     FirstResponseConfig firstResponse) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                CalendarRegistry.empty(), firstResponse);
     }
 
     /** A configuration with the default first-response targets. */
     public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
-                     Delivery delivery, List<Instance> instances, List<Route> routes) {
-        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                     Delivery delivery, List<Instance> instances, List<Route> routes, CalendarRegistry calendars) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, calendars,
                 FirstResponseConfig.standard());
     }
 
@@ -59,8 +78,16 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
         }
     }
 
-    /** One connector instance as configured; settings are raw values, converted by the connector's ConfigDef. */
-    public record Instance(String id, String type, boolean enabled, Map<String, Object> settings) {
+    /**
+     * One connector instance as configured; settings are raw values, converted by the connector's ConfigDef.
+     *
+     * @param calendar the name of the business calendar the instance keeps (its hours for acknowledgements and
+     *                 first-response timers), or null: always open
+     */
+    public record Instance(String id, String type, boolean enabled, Map<String, Object> settings, String calendar) {
+        public Instance(String id, String type, boolean enabled, Map<String, Object> settings) {
+            this(id, type, enabled, settings, null);
+        }
     }
 
     public record Route(String from, List<String> to) {
@@ -68,6 +95,15 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
 
     public Optional<Instance> instance(String id) {
         return instances.stream().filter(i -> i.id().equals(id)).findFirst();
+    }
+
+    /**
+     * The business calendar of an instance: the one its {@code calendar} names, or always open when it names none
+     * (or the instance is not configured).
+     */
+    public BusinessCalendar calendarOf(String instanceId) {
+        return instance(instanceId).map(Instance::calendar).filter(name -> !name.isEmpty())
+                .flatMap(calendars::find).orElseGet(BusinessCalendar::alwaysOpen);
     }
 
     /** The desk instances a channel instance feeds. */

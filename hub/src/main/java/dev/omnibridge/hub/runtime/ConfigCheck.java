@@ -42,7 +42,8 @@ public final class ConfigCheck {
                         + instance.type() + "' (available: " + catalog.types().keySet() + ")"));
                 continue;
             }
-            InstanceSettings.parse(entry.get().type().config(), instance.id(), instance.settings(), problems);
+            InstanceSettings.parse(entry.get().type().config(), instance.id(), instance.settings(),
+                    config.calendars(), problems);
             roles.put(instance.id(), role(entry.get()));
         }
         // Under the route, not the instance: the route is what to change, the instance may be right as it is.

@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.runtime;
 
+import dev.omnibridge.calendar.BusinessCalendar;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.Conversation;
@@ -134,6 +135,11 @@ final class HubConnectorContext implements ConnectorContext {
     @Override
     public void customerTyping(String threadKey) {
         findConversation(threadKey).ifPresent(c -> hub.typing().customerTyping(c.id()));
+    }
+
+    @Override
+    public Optional<BusinessCalendar> calendar(String name) {
+        return hub.calendars().find(name);
     }
 
     @Override

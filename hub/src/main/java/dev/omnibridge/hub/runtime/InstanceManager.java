@@ -2,6 +2,7 @@ package dev.omnibridge.hub.runtime;
 
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.config.Settings;
+import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.delivery.DeliveryTargets;
 import dev.omnibridge.hub.metrics.Metrics;
@@ -113,8 +114,14 @@ public final class InstanceManager implements DeliveryTargets {
                     + catalog.types().keySet() + ")");
             return;
         }
+        Optional<ConfigProblem> calendar = config.calendars().problemIfUnknown(cfg.id(), "calendar", cfg.calendar());
+        if (calendar.isPresent()) {
+            fail(instance, "'calendar' " + calendar.get().message());
+            return;
+        }
         List<ConfigProblem> problems = new ArrayList<>();
-        Settings settings = InstanceSettings.parse(entry.get().type().config(), cfg.id(), cfg.settings(), problems);
+        Settings settings = InstanceSettings.parse(entry.get().type().config(), cfg.id(), cfg.settings(),
+                config.calendars(), problems);
         if (!problems.isEmpty()) {
             fail(instance, "invalid settings: " + problems.stream()
                     .map(p -> "'" + p.key() + "' " + p.message()).collect(Collectors.joining("; ")));
@@ -195,6 +202,11 @@ public final class InstanceManager implements DeliveryTargets {
             return;
         }
         config.instance(id).ifPresent(this::start);
+    }
+
+    /** The business calendars the configuration declares, for {@code ConnectorContext.calendar(name)}. */
+    CalendarRegistry calendars() {
+        return config.calendars();
     }
 
     /** The running connector of an instance if it is of the given kind, e.g. the built-in console inbox. */

@@ -4,7 +4,9 @@ import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.config.Secret;
 import dev.omnibridge.config.Setting;
+import dev.omnibridge.config.SettingType;
 import dev.omnibridge.config.Settings;
+import dev.omnibridge.hub.calendar.CalendarRegistry;
 
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,22 @@ public final class InstanceSettings {
     }
 
     public static Settings parse(ConfigDef def, String instanceId, Map<String, ?> raw, List<ConfigProblem> problems) {
+        return parse(def, instanceId, raw, CalendarRegistry.empty(), problems);
+    }
+
+    /**
+     * As {@link #parse(ConfigDef, String, Map, List)}, and a setting of type {@link SettingType#CALENDAR} must name
+     * one of {@code calendars}.
+     */
+    public static Settings parse(ConfigDef def, String instanceId, Map<String, ?> raw, CalendarRegistry calendars,
+                                 List<ConfigProblem> problems) {
         Settings settings = def.parse(instanceId, raw, problems);
+        for (Setting setting : def.settings()) {
+            if (setting.type() == SettingType.CALENDAR && settings.has(setting.name())) {
+                calendars.problemIfUnknown(instanceId, setting.name(), settings.string(setting.name()))
+                        .ifPresent(problems::add);
+            }
+        }
         for (Setting setting : def.settings()) {
             // An empty optional secret means "not set" (the connector's own default applies), not a weak secret.
             if (setting.isSecret() && raw.get(setting.name()) != null

@@ -17,6 +17,7 @@ final class Deadlines {
     private final WorkingHours.Lookup calendars;
     private final Set<String> unknownReported = ConcurrentHashMap.newKeySet();
     private final Map<String, WorkingHours> resolved = new ConcurrentHashMap<>();
+    private final Map<String, WorkingHours> byChannel = new ConcurrentHashMap<>();
 
     Deadlines(FirstResponseConfig config, WorkingHours.Lookup calendars) {
         this.config = config;
@@ -31,7 +32,9 @@ final class Deadlines {
     WorkingHours hours(String channelInstance) {
         String name = policy(channelInstance).calendar();
         if (name == null) {
-            return WorkingHours.ALWAYS;
+            // Counted in the channel's own calendar (the instance's `calendar:`), around the clock without one.
+            return byChannel.computeIfAbsent(channelInstance,
+                    id -> calendars.ofChannel(id).orElse(WorkingHours.ALWAYS));
         }
         return resolved.computeIfAbsent(name, n -> calendars.find(n).orElseGet(() -> {
             // `omnibridge validate` reports unknown calendar names; should one get through, count rather than stop.

@@ -44,9 +44,35 @@ public interface WorkingHours {
 
         Optional<WorkingHours> find(String calendarName);
 
+        /**
+         * The working hours of the calendar a channel instance keeps (its {@code calendar:}), for a channel whose
+         * first-response policy names none; empty: around the clock.
+         */
+        default Optional<WorkingHours> ofChannel(String channelInstance) {
+            return Optional.empty();
+        }
+
         /** The working hours of the hub's named calendars (e.g. the calendar registry's find by name). */
         static Lookup fromCalendars(Function<String, Optional<BusinessCalendar>> calendars) {
             return name -> calendars.apply(name).map(WorkingHours::of);
+        }
+
+        /** The same, with each channel's own calendar (by its instance id) where the timers name none. */
+        static Lookup fromCalendars(Function<String, Optional<BusinessCalendar>> calendars,
+                                    Function<String, BusinessCalendar> channelCalendar) {
+            return new Lookup() {
+                @Override
+                public Optional<WorkingHours> find(String calendarName) {
+                    return calendars.apply(calendarName).map(WorkingHours::of);
+                }
+
+                @Override
+                public Optional<WorkingHours> ofChannel(String channelInstance) {
+                    BusinessCalendar calendar = channelCalendar.apply(channelInstance);
+                    return calendar == null || calendar.isAlwaysOpen() ? Optional.empty()
+                            : Optional.of(WorkingHours.of(calendar));
+                }
+            };
         }
     }
 }

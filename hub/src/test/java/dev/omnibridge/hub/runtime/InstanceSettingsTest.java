@@ -57,4 +57,21 @@ class InstanceSettingsTest {
 
         assertThat(problems).isEmpty();
     }
+
+    @Test
+    void aCalendarSettingMustNameADeclaredCalendar() {
+        ConfigDef def = ConfigDef.create().define(Setting.of("calendar", SettingType.CALENDAR));
+        dev.omnibridge.hub.calendar.CalendarRegistry calendars = new dev.omnibridge.hub.calendar.CalendarRegistry(
+                Map.of("support", dev.omnibridge.calendar.BusinessCalendar.parse("support", "UTC",
+                        "Mon-Fri 09:00-17:00", List.of(), List.of())));
+
+        Settings known = InstanceSettings.parse(def, "chat", Map.of("calendar", "support"), calendars, problems);
+        InstanceSettings.parse(def, "chat", Map.of(), calendars, problems);
+        assertThat(problems).isEmpty();
+        assertThat(known.string("calendar")).isEqualTo("support");
+
+        InstanceSettings.parse(def, "chat", Map.of("calendar", "holidays"), calendars, problems);
+        assertThat(problems).containsExactly(new ConfigProblem("chat", "calendar",
+                "names unknown calendar 'holidays' (declared: [support])"));
+    }
 }

@@ -23,6 +23,7 @@ public final class HubConfig {
     private final List<Instance> instances = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, Object> firstResponse = new LinkedHashMap<>();
+    private final Map<String, Map<String, ?>> calendars = new LinkedHashMap<>();
 
     public static HubConfig create() {
         return new HubConfig();
@@ -48,6 +49,12 @@ public final class HubConfig {
     /** A key of the top-level {@code firstResponse} section: e.g. normal, warnAt, warningNote, calendar. */
     public HubConfig firstResponse(String key, Object value) {
         firstResponse.put(key, value);
+        return this;
+    }
+
+    /** A business calendar under {@code calendars:}: timeZone, hours, holidays and exceptions (lists or strings). */
+    public HubConfig calendar(String name, Map<String, ?> definition) {
+        calendars.put(name, definition);
         return this;
     }
 
@@ -87,6 +94,15 @@ public final class HubConfig {
         if (!delivery.isEmpty()) {
             yaml.append("  delivery:\n");
             delivery.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
+        }
+        if (!calendars.isEmpty()) {
+            yaml.append("calendars:\n");
+            calendars.forEach((name, definition) -> {
+                yaml.append("  ").append(scalar(name)).append(":\n");
+                definition.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v instanceof List<?> l
+                        ? "[" + String.join(", ", l.stream().map(HubConfig::scalar).toList()) + "]"
+                        : scalar(v)).append('\n'));
+            });
         }
         yaml.append("instances:\n");
         for (Instance instance : instances) {

@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.webchat;
 
+import dev.omnibridge.calendar.BusinessCalendar;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.spi.ConnectorContext;
@@ -11,7 +12,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -20,11 +20,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A started instance: its settings, read once, and the helpers built from them (token signer, origin policy, rate
- * limiters, business hours). Replaced as a whole on start, so a request sees one consistent configuration.
+ * limiters, business calendar). Replaced as a whole on start, so a request sees one consistent configuration.
  */
 record ChatInstance(ConnectorContext context, Clock clock, String instanceId, ChannelRef channel, TokenSigner tokens,
                     IdentityVerifier identities,
-                    OriginPolicy origins, RateLimiter perIp, RateLimiter perVisitor, BusinessHours hours,
+                    OriginPolicy origins, RateLimiter perIp, RateLimiter perVisitor, BusinessCalendar hours,
                     String title, String color, String greeting, String offlineMessage, String position,
                     Optional<String> followUpChannel, Duration handOffAfter, long maxFileBytes,
                     List<String> allowedFileTypes, int maxTextLength, int historyLimit, Instant startedAt) {
@@ -35,8 +35,7 @@ record ChatInstance(ConnectorContext context, Clock clock, String instanceId, Ch
     static ChatInstance start(ConnectorContext context, Clock clock) {
         Settings s = context.settings();
         String id = context.instanceId();
-        BusinessHours hours = BusinessHours.parse(s.string(WebchatType.BUSINESS_HOURS),
-                ZoneId.of(s.string(WebchatType.TIME_ZONE)));
+        BusinessCalendar hours = hours(context);
         return new ChatInstance(context, clock, id, new ChannelRef(WebchatType.NAME, id),
                 new TokenSigner(s.secret(WebchatType.TOKEN_SECRET).reveal(), id, s.duration(WebchatType.TOKEN_TTL),
                         clock),
@@ -50,6 +49,25 @@ record ChatInstance(ConnectorContext context, Clock clock, String instanceId, Ch
                 s.optionalString(WebchatType.FOLLOW_UP_CHANNEL), s.duration(WebchatType.HAND_OFF_AFTER),
                 s.longValue(WebchatType.MAX_FILE_BYTES), s.list(WebchatType.ALLOWED_FILE_TYPES),
                 s.integer(WebchatType.MAX_TEXT_LENGTH), s.integer(WebchatType.HISTORY_LIMIT), clock.instant());
+    }
+
+    /**
+     * The named calendar ({@code calendar}, declared in the hub's {@code calendars:}) or the inline weekly hours
+     * ({@code businessHours} in {@code timeZone}); never both, so what decides "offline" is never in doubt.
+     */
+    static BusinessCalendar hours(ConnectorContext context) {
+        Settings s = context.settings();
+        Optional<String> name = s.optionalString(WebchatType.CALENDAR).filter(n -> !n.isBlank());
+        if (name.isEmpty()) {
+            return BusinessCalendar.weekly(context.instanceId(), s.string(WebchatType.TIME_ZONE),
+                    s.string(WebchatType.BUSINESS_HOURS));
+        }
+        if (!s.string(WebchatType.BUSINESS_HOURS).isBlank()) {
+            throw new IllegalArgumentException("set either calendar or businessHours, not both (calendar '"
+                    + name.get() + "' already has the hours)");
+        }
+        return context.calendar(name.get()).orElseThrow(() -> new IllegalArgumentException("calendar '"
+                + name.get() + "' is not declared in the hub's configuration (calendars:)"));
     }
 
     /** The hub's own webhook URL, whose origin (the demo page) is always allowed; null when the hub has none. */

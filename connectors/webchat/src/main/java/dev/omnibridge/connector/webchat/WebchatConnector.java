@@ -60,7 +60,7 @@ public final class WebchatConnector implements ChannelConnector {
         running = r;
         LOG.info("{}: webchat started; {} allowed origin(s), {}", r.instanceId(),
                 context.settings().list(WebchatType.ALLOWED_ORIGINS).size(),
-                r.hours().alwaysOpen() ? "always open" : "business hours set");
+                r.hours().isAlwaysOpen() ? "always open" : "business hours of calendar " + r.hours().name());
     }
 
     @Override

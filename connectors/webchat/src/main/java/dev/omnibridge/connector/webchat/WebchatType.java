@@ -1,5 +1,8 @@
 package dev.omnibridge.connector.webchat;
 
+import dev.omnibridge.calendar.BusinessCalendar;
+import dev.omnibridge.calendar.CalendarProblem;
+import dev.omnibridge.calendar.InvalidCalendarException;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.Setting;
 import dev.omnibridge.config.SettingType;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The {@code webchat} connector type: a live chat widget that websites embed with one script tag, talking to the hub
@@ -30,6 +34,7 @@ public final class WebchatType implements ConnectorType {
     static final String GREETING = "greeting";
     static final String OFFLINE_MESSAGE = "offlineMessage";
     static final String POSITION = "position";
+    static final String CALENDAR = "calendar";
     static final String BUSINESS_HOURS = "businessHours";
     static final String TIME_ZONE = "timeZone";
     static final String FOLLOW_UP_CHANNEL = "followUpChannel";
@@ -85,18 +90,24 @@ public final class WebchatType implements ConnectorType {
                 .define(Setting.of(POSITION, SettingType.STRING).withDefault("right")
                         .describedAs("corner of the launcher: left or right").validatedBy(Validator.oneOf("left",
                                 "right")))
+                .define(Setting.of(CALENDAR, SettingType.CALENDAR)
+                        .describedAs("name of a business calendar declared in the hub's calendars: (time zone, "
+                                + "weekly hours, holidays, exceptions); the chat is offline when it is closed. "
+                                + "Instead of businessHours and timeZone"))
                 .define(Setting.of(BUSINESS_HOURS, SettingType.STRING).withDefault("")
-                        .describedAs("when agents answer, e.g. 'Mon-Fri 09:00-17:00, Sat 10:00-13:00'; empty: always")
+                        .describedAs("inline weekly hours when no calendar is named, e.g. 'Mon-Fri 09:00-17:00, "
+                                + "Sat 10:00-13:00'; empty: always")
                         .validatedBy(v -> {
                             try {
-                                BusinessHours.parse(String.valueOf(v), ZoneId.of("UTC"));
+                                BusinessCalendar.weekly("businessHours", "UTC", String.valueOf(v));
                                 return Optional.empty();
-                            } catch (IllegalArgumentException e) {
-                                return Optional.of(e.getMessage());
+                            } catch (InvalidCalendarException e) {
+                                return Optional.of(e.problems().stream().map(CalendarProblem::message)
+                                        .collect(Collectors.joining("; ")));
                             }
                         }))
                 .define(Setting.of(TIME_ZONE, SettingType.STRING).withDefault("UTC")
-                        .describedAs("time zone of businessHours, e.g. Europe/Berlin")
+                        .describedAs("time zone of the inline businessHours, e.g. Europe/Berlin")
                         .validatedBy(v -> {
                             try {
                                 ZoneId.of(String.valueOf(v));

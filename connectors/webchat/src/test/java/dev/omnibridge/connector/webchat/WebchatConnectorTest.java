@@ -1,6 +1,7 @@
 package dev.omnibridge.connector.webchat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.calendar.BusinessCalendar;
 import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
@@ -47,10 +48,13 @@ class WebchatConnectorTest {
         startWith(Map.of());
     }
 
-    void startWith(Map<String, Object> extra) {
+    void startWith(Map<String, Object> extra, BusinessCalendar... declared) {
         Map<String, Object> settings = new HashMap<>(Map.of("tokenSecret", SECRET, "allowedOrigins", SITE));
         settings.putAll(extra);
         context = new FakeConnectorContext("chat", new WebchatType().config(), settings);
+        for (BusinessCalendar c : declared) {
+            context.withCalendar(c);
+        }
         connector = new WebchatConnector(clock);
         connector.start(context);
     }
@@ -484,6 +488,42 @@ class WebchatConnectorTest {
         context.withDeskAvailable(true);
         clock.advance(Duration.ofHours(8));   // 19:00 in Berlin
         assertThat(get("config", null).json().path("open").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aNamedCalendarDecidesWhenTheChatIsOfflineHolidaysIncluded() {
+        BusinessCalendar support = BusinessCalendar.parse("support", "Europe/Berlin", "Mon-Fri 09:00-17:00",
+                List.of("2026-01-06"), List.of("2026-01-10 10:00-12:00"));
+        startWith(Map.of("calendar", "support"), support);
+        assertThat(get("config", null).json().path("open").asBoolean()).isTrue();    // Monday 11:00 in Berlin
+        clock.advance(Duration.ofDays(1));                                           // Tuesday: a holiday
+        assertThat(get("config", null).json().path("open").asBoolean()).isFalse();
+        clock.advance(Duration.ofDays(1));
+        assertThat(get("config", null).json().path("open").asBoolean()).isTrue();
+        clock.advance(Duration.ofDays(3));                                           // Saturday, the exception
+        assertThat(get("config", null).json().path("open").asBoolean()).isTrue();
+        clock.advance(Duration.ofHours(2));                                          // 13:00, after it
+        assertThat(get("config", null).json().path("open").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aCalendarNotDeclaredOrGivenTogetherWithInlineHoursRefusesToStart() {
+        assertThatThrownBy(() -> startWith(Map.of("calendar", "support")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("calendar 'support' is not declared in the hub's configuration (calendars:)");
+        BusinessCalendar support = BusinessCalendar.parse("support", "UTC", "Mon-Fri 09:00-17:00", List.of(),
+                List.of());
+        assertThatThrownBy(() -> startWith(Map.of("calendar", "support", "businessHours", "Mon 09:00-10:00"),
+                support)).hasMessageContaining("set either calendar or businessHours, not both");
+    }
+
+    @Test
+    void inlineHoursThatOverlapAreRefused() {
+        List<dev.omnibridge.config.ConfigProblem> problems = new ArrayList<>();
+        new WebchatType().config().parse("chat", Map.of("tokenSecret", SECRET,
+                "businessHours", "Mon-Fri 09:00-17:00, Fri 16:00-18:00"), problems);
+        assertThat(problems).extracting(dev.omnibridge.config.ConfigProblem::toString).containsExactly(
+                "instance 'chat': 'businessHours': 'Mon-Fri 09:00-17:00' and 'Fri 16:00-18:00' overlap on Fri at 16:00");
     }
 
     @Test
