@@ -244,16 +244,21 @@
       tickets.length ? tickets.map(([desk, ref]) => el('span', { class: 'ticket', 'data-desk': desk }, desk, ': ', ref, ' '))
         : 'none yet'));
     const timeline = el('ol', { class: 'timeline' });
-    for (const view of msgs.messages) timeline.appendChild(messageItem(view));
+    // What the hub's automation did not do for a message (e.g. no acknowledgement), shown under that message.
+    const automation = {};
+    for (const a of msgs.automation || []) (automation[a.messageId] = automation[a.messageId] || []).push(a);
+    for (const view of msgs.messages) timeline.appendChild(messageItem(view, automation[view.message.id] || []));
     body.appendChild(timeline);
     if (conv.customerTypingAt) body.appendChild(el('p', { class: 'hint', id: 'customer-typing' }, 'Customer is typing…'));
   }
 
-  function messageItem(view) {
+  function messageItem(view, automation) {
     const m = view.message;
-    const kind = (m.direction || '').toLowerCase();
+    const autoAck = m.direction === 'OUTBOUND' && (m.tags || []).includes('auto-ack');
+    const kind = (m.direction || '').toLowerCase() + (autoAck ? ' auto-ack' : '');
     const author = m.author || {};
-    const label = m.direction === 'INTERNAL' ? 'Internal note' : m.direction === 'OUTBOUND' ? 'Reply' : 'Customer';
+    const label = m.direction === 'INTERNAL' ? 'Internal note' : autoAck ? 'Automatic acknowledgement'
+      : m.direction === 'OUTBOUND' ? 'Reply' : 'Customer';
     return el('li', { class: 'msg ' + kind, 'data-message-id': m.id },
       el('div', { class: 'meta' }, label, ' · ', author.displayName || author.role || '', ' · ', when(m.receivedAt)),
       m.subject ? el('div', { class: 'subject' }, m.subject) : null,
@@ -261,7 +266,13 @@
       channelDetails(m.metadata),
       (m.attachments || []).length ? el('div', { class: 'meta attachments' }, 'Attachments: ',
         m.attachments.map(attachmentLink)) : null,
-      el('ul', { class: 'deliveries' }, (view.deliveries || []).map(deliveryItem)));
+      el('ul', { class: 'deliveries' }, (view.deliveries || []).map(deliveryItem)),
+      automation.length ? el('ul', { class: 'automation' }, automation.map(automationItem)) : null);
+  }
+
+  function automationItem(a) {
+    const what = a.kind === 'ACK_NOT_SENT' ? 'No automatic acknowledgement: ' : a.kind + ': ';
+    return el('li', { 'data-automation': a.kind }, what, a.detail, ' · ', when(a.at));
   }
 
   // What the channel knows beyond the text (e.g. the email a chat visitor left, unverified); the hub's own

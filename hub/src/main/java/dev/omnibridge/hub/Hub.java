@@ -1,5 +1,7 @@
 package dev.omnibridge.hub;
 
+import dev.omnibridge.hub.automation.Acknowledger;
+import dev.omnibridge.hub.automation.CalendarLookup;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.console.ConsoleSessions;
 import dev.omnibridge.hub.console.ConsoleWeb;
@@ -32,6 +34,7 @@ import dev.omnibridge.hub.web.HubHttpServer;
 import dev.omnibridge.hub.web.StoreApi;
 import dev.omnibridge.hub.web.BlockingPool;
 import dev.omnibridge.hub.web.WebhookIngress;
+import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
@@ -116,6 +119,10 @@ public final class Hub implements AutoCloseable {
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,
                 clock);
+        // Acknowledgements are decided in the transaction that stores the customer's message (see Acknowledger).
+        // The calendar registry is wired here once the hub has one; until then no calendar name is known.
+        writer.automate(new Acknowledger(config.acknowledgements(), CalendarLookup.none(),
+                id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow)));
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
                 config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window());

@@ -1,5 +1,7 @@
 package dev.omnibridge.hub.config;
 
+import dev.omnibridge.hub.automation.AcknowledgementConfig;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,9 +9,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The whole configuration, after environment references are resolved. */
+/**
+ * The whole configuration, after environment references are resolved.
+ *
+ * @param acknowledgements the automatic acknowledgements, hub-wide and per channel instance
+ */
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
-                        Delivery delivery, List<Instance> instances, List<Route> routes) {
+                        Delivery delivery, List<Instance> instances, List<Route> routes,
+                        AcknowledgementConfig acknowledgements) {
+
+    /** A configuration without acknowledgements. */
+    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                     Delivery delivery, List<Instance> instances, List<Route> routes) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                AcknowledgementConfig.disabled());
+    }
 
     public record Http(String host, int port, long maxBodyBytes) {
     }

@@ -113,7 +113,7 @@ public final class JournalQueries {
 
     /**
      * Conversations, most recently active first; with {@code contains}, only those whose contact's name or any of
-     * its addresses contains it (case-insensitive).
+     * its addresses contains it (case-insensitive), or whose id does (a reference quoted from an acknowledgement).
      */
     public List<ConversationSummary> conversationSummaries(String contains, int limit) throws SQLException {
         String base = "SELECT c.id, ct.display_name, c.last_message_at FROM conversations c "
@@ -125,8 +125,10 @@ public final class JournalQueries {
              PreparedStatement ps = search
                      ? Sql.prepare(c, base + " WHERE LOWER(ct.display_name) LIKE ? ESCAPE '!' "
                      + "OR LOWER(c.customer_address) LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM contact_addresses a "
-                     + "WHERE a.contact_id = c.contact_id AND LOWER(a.address) LIKE ? ESCAPE '!')" + order,
-                     pattern, pattern, pattern)
+                     + "WHERE a.contact_id = c.contact_id AND LOWER(a.address) LIKE ? ESCAPE '!') "
+                     // The reference a customer quotes from an acknowledgement is the end of the id.
+                     + "OR c.id LIKE ? ESCAPE '!'" + order,
+                     pattern, pattern, pattern, pattern)
                      : Sql.prepare(c, base + order);
              ResultSet rs = ps.executeQuery()) {
             List<String[]> rows = new ArrayList<>();
@@ -211,6 +213,30 @@ public final class JournalQueries {
             while (rs.next()) {
                 list.add(new SkippedView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), Sql.instant(rs, "created_at")));
+            }
+            return list;
+        }
+    }
+
+    /**
+     * A timeline entry of the hub's automation: what it did not do for a message, and why.
+     *
+     * @param kind {@code ACK_NOT_SENT}: the customer message got no automatic acknowledgement
+     */
+    public record AutomationEvent(long id, String messageId, String kind, String detail, Instant at) {
+    }
+
+    /** The automation's entries of a conversation's timeline, oldest first (the latest {@code limit}). */
+    public List<AutomationEvent> automationEvents(String conversationId, int limit) throws SQLException {
+        try (Connection c = database.connection();
+             PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, kind, detail, created_at FROM "
+                     + "automation_events WHERE conversation_id = ? ORDER BY id DESC FETCH FIRST " + limit
+                     + " ROWS ONLY", conversationId);
+             ResultSet rs = ps.executeQuery()) {
+            List<AutomationEvent> list = new ArrayList<>();
+            while (rs.next()) {
+                list.add(0, new AutomationEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        Sql.instant(rs, "created_at")));
             }
             return list;
         }

@@ -23,11 +23,14 @@ final class PlainMessageBatch {
     private final RecentMessages recent;
     private final ConversationActivity activity;
     private final ReachableAddresses reachable;
+    private final AutomationHook automation;
     /** One object: the journal batches units whose batches are equal. */
     private final BatchedWork.Batch<IngestReport> batch = this::store;
 
     PlainMessageBatch(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
-                      RecentMessages recent, ConversationActivity activity, ReachableAddresses reachable) {
+                      RecentMessages recent, ConversationActivity activity, ReachableAddresses reachable,
+                      AutomationHook automation) {
+        this.automation = automation;
         this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
         this.recent = recent;
@@ -162,6 +165,13 @@ final class PlainMessageBatch {
                     after.run(() -> scheduler.accept(task));
                 }
             }
+            Map<String, AfterCommit> afterOf = new java.util.HashMap<>();
+            List<Message> stored = new ArrayList<>(fresh.size());
+            for (NewMessage n : fresh) {
+                stored.add(n.prepared().toStore());
+                afterOf.put(n.prepared().toStore().id(), afters.get(n.unit()));
+            }
+            automation.customerMessagesStored(c, stored, afterOf::get, receivedAt);
         }
         List<IngestReport> reports = new ArrayList<>(units.size());
         for (int k = 0; k < units.size(); k++) {
