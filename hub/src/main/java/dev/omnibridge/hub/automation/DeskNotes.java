@@ -6,8 +6,8 @@ import dev.omnibridge.model.Message;
 /**
  * How desks see an acknowledgement: as an internal note saying that it went to the customer, with its text. Every
  * desk the hub feeds can show an internal note; none can show a public reply as automatic, and a public comment by
- * the hub's API user would count as the agents' first reply in the desk's own SLA reports (Zendesk's first reply
- * time, Freshdesk's first response due), which an acknowledgement must not stop.
+ * the hub's API user would count as the agents' first reply in the desk's own reply-time figures (Zendesk fulfils
+ * its reply time metric when an agent first replies), which an acknowledgement must not stop.
  */
 public final class DeskNotes {
     private DeskNotes() {
