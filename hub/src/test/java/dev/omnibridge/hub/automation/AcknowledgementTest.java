@@ -91,7 +91,7 @@ class AcknowledgementTest {
     }
 
     private static Message sms(String id, String from, String name, String text) {
-        return Message.builder().channel(new ChannelRef("twilio", "sms")).channelMessageId(id).threadKey(from)
+        return Message.builder().channel(new ChannelRef("twilio-sms", "sms")).channelMessageId(id).threadKey(from)
                 .author(Author.customer(name, Address.phone(from))).text(text).build();
     }
 
@@ -103,14 +103,15 @@ class AcknowledgementTest {
         ingest(m.channel().instanceId(), Inbound.messages(List.of(m)));
     }
 
-    /** The acknowledgements queued for the customer's channel, in order. */
+    /** The acknowledgements queued for the customers' channels, in order. */
     private List<Message> acksSent() throws Exception {
         List<Message> acks = new ArrayList<>();
         for (DeliveryTask t : scheduled) {
             if (t.kind() == DeliveryTask.TargetKind.CHANNEL) {
                 Message m = deliveries.context(t).message();
-                assertThat(m.tags()).contains(Message.AUTO_ACK_TAG);
-                acks.add(m);
+                if (m.tags().contains(Message.AUTO_ACK_TAG)) {
+                    acks.add(m);
+                }
             }
         }
         return acks;
@@ -131,13 +132,17 @@ class AcknowledgementTest {
 
         List<Message> acks = acksSent();
         assertThat(acks).hasSize(1);
+        assertThat(scheduled).filteredOn(t -> t.kind() == DeliveryTask.TargetKind.CHANNEL)
+                .as("the only message for the customer's channel").singleElement()
+                .satisfies(t -> assertThat(t.target()).isEqualTo("sms"));
         Message ack = acks.get(0);
         String conversation = conversationOf("sms", "+15550001");
         assertThat(ack.direction()).isEqualTo(Direction.OUTBOUND);
         assertThat(ack.author().role()).isEqualTo(Role.BOT);
-        assertThat(ack.channel()).isEqualTo(new ChannelRef("twilio", "sms"));
+        assertThat(ack.channel()).isEqualTo(new ChannelRef("twilio-sms", "sms"));
         assertThat(ack.conversationId()).isEqualTo(conversation);
-        assertThat(ack.text()).isEqualTo("Hi Ann, we got your message (" + ConversationReference.of(conversation)
+        // Newer JDKs put a narrow no-break space before "PM"; the text is the same to a reader.
+        assertThat(ack.text().replace('\u202f', ' ')).isEqualTo("Hi Ann, we got your message (" + ConversationReference.of(conversation)
                 + ") on SMS; answer by Mar 4, 2026, 12:00 PM UTC.");
         assertThat(reasons("sms", "+15550001")).isEmpty();
     }
