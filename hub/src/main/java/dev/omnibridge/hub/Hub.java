@@ -121,8 +121,11 @@ public final class Hub implements AutoCloseable {
                 clock);
         // Acknowledgements are decided in the transaction that stores the customer's message (see Acknowledger).
         // The calendar registry is wired here once the hub has one; until then no calendar name is known.
-        writer.automate(new Acknowledger(config.acknowledgements(), CalendarLookup.none(),
-                id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow)));
+        // Without any channel acknowledging, nothing is installed: the writer then does no work for it at all.
+        if (config.acknowledgements().anyEnabled()) {
+            writer.automate(new Acknowledger(config.acknowledgements(), CalendarLookup.none(),
+                    id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow)));
+        }
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
                 config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window());

@@ -72,6 +72,11 @@ public final class AcknowledgementConfig {
         return perInstance.getOrDefault(instanceId, defaults);
     }
 
+    /** Whether any channel instance (or the hub-wide default) acknowledges at all. */
+    public boolean anyEnabled() {
+        return defaults.enabled() || perInstance.values().stream().anyMatch(AcknowledgementSettings::enabled);
+    }
+
     /** Whether the instance has an {@code acknowledgements} block of its own. */
     public boolean hasOwnBlock(String instanceId) {
         return perInstance.containsKey(instanceId);

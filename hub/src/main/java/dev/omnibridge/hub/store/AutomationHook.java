@@ -32,6 +32,11 @@ final class AutomationHook {
         this.automation = automation;
     }
 
+    /** Whether any automation listens: without one, the writer need not even collect what it stored. */
+    boolean active() {
+        return automation != ConversationAutomation.NONE;
+    }
+
     /**
      * @param afterFor the after-commit actions of the unit that stored each message, by the message's hub id
      */

@@ -165,13 +165,15 @@ final class PlainMessageBatch {
                     after.run(() -> scheduler.accept(task));
                 }
             }
-            Map<String, AfterCommit> afterOf = new java.util.HashMap<>();
-            List<Message> stored = new ArrayList<>(fresh.size());
-            for (NewMessage n : fresh) {
-                stored.add(n.prepared().toStore());
-                afterOf.put(n.prepared().toStore().id(), afters.get(n.unit()));
+            if (automation.active()) {
+                Map<String, AfterCommit> afterOf = new java.util.HashMap<>();
+                List<Message> stored = new ArrayList<>(fresh.size());
+                for (NewMessage n : fresh) {
+                    stored.add(n.prepared().toStore());
+                    afterOf.put(n.prepared().toStore().id(), afters.get(n.unit()));
+                }
+                automation.customerMessagesStored(c, stored, afterOf::get, receivedAt);
             }
-            automation.customerMessagesStored(c, stored, afterOf::get, receivedAt);
         }
         List<IngestReport> reports = new ArrayList<>(units.size());
         for (int k = 0; k < units.size(); k++) {
