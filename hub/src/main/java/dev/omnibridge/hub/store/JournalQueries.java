@@ -113,7 +113,8 @@ public final class JournalQueries {
 
     /**
      * Conversations, most recently active first; with {@code contains}, only those whose contact's name or any of
-     * its addresses contains it (case-insensitive), or whose id does (a reference quoted from an acknowledgement).
+     * its addresses contains it (case-insensitive), or whose id ends with it when it is a reference quoted from an
+     * acknowledgement.
      */
     public List<ConversationSummary> conversationSummaries(String contains, int limit) throws SQLException {
         String base = "SELECT c.id, ct.display_name, c.last_message_at FROM conversations c "
@@ -126,9 +127,8 @@ public final class JournalQueries {
                      ? Sql.prepare(c, base + " WHERE LOWER(ct.display_name) LIKE ? ESCAPE '!' "
                      + "OR LOWER(c.customer_address) LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM contact_addresses a "
                      + "WHERE a.contact_id = c.contact_id AND LOWER(a.address) LIKE ? ESCAPE '!') "
-                     // The reference a customer quotes from an acknowledgement is the end of the id.
                      + "OR c.id LIKE ? ESCAPE '!'" + order,
-                     pattern, pattern, pattern, pattern)
+                     pattern, pattern, pattern, referencePattern(contains))
                      : Sql.prepare(c, base + order);
              ResultSet rs = ps.executeQuery()) {
             List<String[]> rows = new ArrayList<>();
@@ -146,6 +146,18 @@ public final class JournalQueries {
             }
             return list;
         }
+    }
+
+    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile("#?([0-9A-Fa-f]{8})");
+
+    /**
+     * The reference a customer quotes from an acknowledgement is the end of the conversation id
+     * ({@code ConversationReference}): a search that is one (8 hex digits) also finds the conversation by it; any
+     * other search matches no id ({@code #}, which no id is), so "1234" does not find conversations by chance.
+     */
+    private static String referencePattern(String contains) {
+        java.util.regex.Matcher m = REFERENCE.matcher(contains.strip());
+        return m.matches() ? "%" + m.group(1).toLowerCase(java.util.Locale.ROOT) : "#";
     }
 
     // '!' as escape character: the same on H2 and PostgreSQL, unlike a backslash.
