@@ -27,7 +27,7 @@ public interface AutomationStore {
     /**
      * Stores {@code ack} (an outbound message of {@code answered}'s conversation) and queues it for the
      * conversation's channel and, as a note, for the desks the channel feeds, through the outbox that carries agent
-     * replies; records the conversation as acknowledged at {@code at}.
+     * replies; records the conversation as acknowledged at {@code at}. The store gives {@code ack} its id.
      */
     void sendAcknowledgement(Message ack, Message answered, Instant at) throws SQLException;
 

@@ -75,7 +75,9 @@ final class AutomationTables implements AutomationStore {
     }
 
     @Override
-    public void sendAcknowledgement(Message ack, Message answered, Instant at) throws SQLException {
+    public void sendAcknowledgement(Message withoutId, Message answered, Instant at) throws SQLException {
+        // The store names its messages, as it does the customer's.
+        Message ack = withoutId.id() != null ? withoutId : withoutId.toBuilder().id(Ids.newId()).build();
         AfterCommit after = afterFor.apply(answered.id());
         Sql.update(c, InboundWriter.INSERT_MESSAGES + "(?, ?, ?, ?, ?, ?, ?)", ack.id(),
                 ack.channel().instanceId(), Columns.key(ack.channelMessageId()), ack.conversationId(),
