@@ -148,7 +148,7 @@ public final class Acknowledger implements ConversationAutomation {
             return null;
         }
         return "the channel's reply window has closed (" + window.get().toHours() + " hours after the message, "
-                + "written " + written + "): it would refuse a free-form message";
+                + "written " + seconds(written) + "): it would refuse a free-form message";
     }
 
     private static String quiet(AutomationStore.ConversationFacts facts, Duration quietPeriod, Instant now) {
@@ -157,12 +157,26 @@ public final class Acknowledger implements ConversationAutomation {
         }
         Instant since = now.minus(quietPeriod);
         if (facts.lastAcknowledgedAt() != null && facts.lastAcknowledgedAt().isAfter(since)) {
-            return "already acknowledged at " + facts.lastAcknowledgedAt() + " (quiet period " + quietPeriod + ")";
+            return "already acknowledged at " + seconds(facts.lastAcknowledgedAt()) + " (quiet period "
+                    + human(quietPeriod) + ")";
         }
         if (facts.lastAgentReplyAt() != null && facts.lastAgentReplyAt().isAfter(since)) {
-            return "an agent answered at " + facts.lastAgentReplyAt() + " (quiet period " + quietPeriod + ")";
+            return "an agent answered at " + seconds(facts.lastAgentReplyAt()) + " (quiet period "
+                    + human(quietPeriod) + ")";
         }
         return null;
+    }
+
+    private static Instant seconds(Instant at) {
+        return at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+
+    /** A duration as configured: 12h, 90m, 45s. */
+    static String human(Duration d) {
+        if (d.toSeconds() % 3600 == 0) {
+            return d.toHours() + "h";
+        }
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
 
     /** The acknowledgement of {@code m}: its text in the message's language, in or out of hours. */
