@@ -170,8 +170,8 @@ class AcknowledgementTest {
         ingest(sms("SM2", "+15550001", "Ann", "Anyone there?"));
 
         assertThat(acksSent()).hasSize(1);
-        assertThat(reasons("sms", "+15550001")).singleElement().asString()
-                .startsWith("already acknowledged at 2026-03-04T10:00:00Z");
+        assertThat(reasons("sms", "+15550001")).containsExactly(
+                "already acknowledged at 2026-03-04T10:00:00Z (quiet period 12h)");
     }
 
     @Test
