@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.store;
 
+import dev.omnibridge.hub.automation.DeskNotes;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.ChannelRef;
@@ -368,7 +369,9 @@ public final class InboundWriter {
                     .channel(conversation.channel()).channelMessageId(sourceId)
                     .threadKey(conversation.threadKey()).conversationId(conversation.id())
                     .author(new dev.omnibridge.model.Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null))
-                    .text("This reply was not delivered to the customer: " + reason + "\n\n> " + reply.text())
+                    .text((DeskNotes.isAcknowledgement(reply) ? "This automatic acknowledgement was not delivered"
+                            : "This reply was not delivered") + " to the customer: " + reason + "\n\n> "
+                            + reply.text())
                     .receivedAt(now).tags(java.util.Set.of("delivery-failed"))
                     .metadata(Map.of(DELIVERY_FAILED_FOR, failed.messageId())).build();
             insertMessage(c, after, notice, failed.target(), sourceId, now);

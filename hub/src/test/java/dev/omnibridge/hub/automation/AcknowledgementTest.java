@@ -164,6 +164,21 @@ class AcknowledgementTest {
     }
 
     @Test
+    void anAcknowledgementTheChannelRefusedForGoodIsReportedToTheDesksAsSuch() throws Exception {
+        ingest(sms("SM1", "+15550001", "Ann", "Hello"));
+        DeliveryTask ackTask = scheduled.stream().filter(t -> t.kind() == DeliveryTask.TargetKind.CHANNEL)
+                .findFirst().orElseThrow();
+
+        List<String> desks = journal.submit(writer.deliveryFailedNotice(ackTask, "21610: unsubscribed recipient"))
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(desks).containsExactly("desk");
+        DeliveryTask noteTask = scheduled.get(scheduled.size() - 1);
+        assertThat(deliveries.context(noteTask).message().text())
+                .startsWith("This automatic acknowledgement was not delivered to the customer: 21610");
+    }
+
+    @Test
     void secondMessageWithinTheQuietPeriodGetsNoneAndTheTimelineSaysWhy() throws Exception {
         ingest(sms("SM1", "+15550001", "Ann", "Hello"));
         clock.advance(Duration.ofHours(11));
