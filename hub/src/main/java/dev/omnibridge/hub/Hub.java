@@ -124,7 +124,8 @@ public final class Hub implements AutoCloseable {
         // Without any channel acknowledging, nothing is installed: the writer then does no work for it at all.
         if (config.acknowledgements().anyEnabled()) {
             writer.automate(new Acknowledger(config.acknowledgements(), CalendarLookup.none(),
-                    id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow)));
+                    id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow),
+                    metrics::acknowledgement));
         }
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),

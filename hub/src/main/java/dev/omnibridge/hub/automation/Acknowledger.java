@@ -48,12 +48,27 @@ public final class Acknowledger implements ConversationAutomation {
     private final AcknowledgementConfig config;
     private final CalendarLookup calendars;
     private final ChannelLimits limits;
+    private final Outcomes outcomes;
     private final Set<String> missingCalendars = ConcurrentHashMap.newKeySet();
 
+    /** Told, once the decision is committed, whether a customer message was acknowledged (for /metrics). */
+    @FunctionalInterface
+    public interface Outcomes {
+        void decided(String channelInstance, boolean sent);
+
+        Outcomes NONE = (instance, sent) -> { };
+    }
+
     public Acknowledger(AcknowledgementConfig config, CalendarLookup calendars, ChannelLimits limits) {
+        this(config, calendars, limits, Outcomes.NONE);
+    }
+
+    public Acknowledger(AcknowledgementConfig config, CalendarLookup calendars, ChannelLimits limits,
+                        Outcomes outcomes) {
         this.config = config;
         this.calendars = calendars;
         this.limits = limits;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -72,6 +87,7 @@ public final class Acknowledger implements ConversationAutomation {
             }
             if (reason != null) {
                 skipped.add(new AutomationStore.NotAcknowledged(m.conversationId(), m.id(), reason, now));
+                count(store, m, false);
             } else {
                 if (candidates == null) {
                     candidates = new ArrayList<>();
@@ -113,10 +129,19 @@ public final class Acknowledger implements ConversationAutomation {
             }
             if (reason != null) {
                 skipped.add(new AutomationStore.NotAcknowledged(m.conversationId(), m.id(), reason, now));
+                count(store, m, false);
                 continue;
             }
             store.sendAcknowledgement(acknowledgement(m, settings, now), m, now);
             acknowledgedNow.add(m.conversationId());
+            count(store, m, true);
+        }
+    }
+
+    private void count(AutomationStore store, Message m, boolean sent) {
+        if (outcomes != Outcomes.NONE) {
+            String instance = m.channel().instanceId();
+            store.afterCommit(m, () -> outcomes.decided(instance, sent));
         }
     }
 

@@ -34,6 +34,9 @@ public interface AutomationStore {
     /** Records why customer messages got no acknowledgement, for the conversations' timelines. */
     void notAcknowledged(List<NotAcknowledged> reasons) throws SQLException;
 
+    /** Runs {@code action} once the transaction that stored {@code stored} has committed (never if it rolls back). */
+    void afterCommit(Message stored, Runnable action);
+
     /** Records that an agent answered the conversation at {@code at}. */
     void agentAnswered(String conversationId, Instant at) throws SQLException;
 

@@ -107,6 +107,11 @@ final class AutomationTables implements AutomationStore {
     }
 
     @Override
+    public void afterCommit(Message stored, Runnable action) {
+        afterFor.apply(stored.id()).run(action);
+    }
+
+    @Override
     public void agentAnswered(String conversationId, Instant at) throws SQLException {
         mark(conversationId, "last_agent_reply_at", at);
     }

@@ -321,6 +321,17 @@ class AcknowledgementTest {
     }
 
     @Test
+    void eachDecisionIsCountedOnceCommittedForTheMetrics() throws Exception {
+        List<String> counted = new CopyOnWriteArrayList<>();
+        writer.automate(new Acknowledger(config(ACKS), CalendarLookup.none(), ChannelLimits.none(),
+                (instance, sent) -> counted.add(instance + ":" + (sent ? "sent" : "not sent"))));
+        ingest(sms("SM1", "+15550001", "Ann", "Hello"));
+        ingest(sms("SM2", "+15550001", "Ann", "Hello again"));
+
+        assertThat(counted).containsExactly("sms:sent", "sms:not sent");
+    }
+
+    @Test
     void aChannelWithAcknowledgementsDisabledGetsNoneAndNoTimelineEntry() throws Exception {
         writer.automate(new Acknowledger(AcknowledgementConfig.disabled(), CalendarLookup.none(),
                 ChannelLimits.none()));
