@@ -238,18 +238,31 @@ public final class JournalQueries {
     public record AutomationEvent(long id, String messageId, String kind, String detail, Instant at) {
     }
 
-    /** The automation's entries of a conversation's timeline, oldest first (the latest {@code limit}). */
+    /**
+     * The automation's entries of a conversation's timeline, oldest first: those about its latest {@code limit}
+     * messages (found by message id, the table's index; see migration V8).
+     */
     public List<AutomationEvent> automationEvents(String conversationId, int limit) throws SQLException {
-        try (Connection c = database.connection();
-             PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, kind, detail, created_at FROM "
-                     + "automation_events WHERE conversation_id = ? ORDER BY id DESC FETCH FIRST " + limit
-                     + " ROWS ONLY", conversationId);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = database.connection()) {
+            List<String> ids = ConversationMessages.ids(c, conversationId, true, limit);
             List<AutomationEvent> list = new ArrayList<>();
-            while (rs.next()) {
-                list.add(0, new AutomationEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        Sql.instant(rs, "created_at")));
+            for (int from = 0; from < ids.size(); from += PaddedRows.MAX) {
+                List<String> part = ids.subList(from, Math.min(ids.size(), from + PaddedRows.MAX));
+                int size = PaddedRows.sizeFor(part.size());
+                Object[] params = new Object[size];
+                for (int i = 0; i < size; i++) {
+                    params[i] = part.get(Math.min(i, part.size() - 1)); // padding repeats the last id
+                }
+                try (PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, kind, detail, created_at FROM "
+                        + "automation_events WHERE message_id IN (" + PaddedRows.marks(size) + ")", params);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        list.add(new AutomationEvent(rs.getLong(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), Sql.instant(rs, "created_at")));
+                    }
+                }
             }
+            list.sort(java.util.Comparator.comparingLong(AutomationEvent::id));
             return list;
         }
     }
