@@ -22,3 +22,7 @@ CREATE TABLE automation_events (
     created_at       TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX ix_automation_events_message ON automation_events (message_id);
+
+-- When the hub last acknowledged a message from this address, in any conversation: an auto-responder that answers
+-- each acknowledgement from a new thread still gets one acknowledgement per quiet period.
+ALTER TABLE contact_addresses ADD COLUMN last_ack_at TIMESTAMP WITH TIME ZONE;

@@ -30,9 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * person (a bot's or the system's message, or one its channel marked {@link Message#NO_AUTO_REPLY}, such as
  * mailing-list mail); it is an edit; the channel's reply window has closed (WhatsApp, 24 hours after the customer
  * wrote); the customer's address takes no messages (opt-out, block); the conversation was acknowledged, or answered
- * by an agent, within the quiet period. Auto-replies and bounces never reach it: the email connector records them
- * as noise and stores no message. The quiet period is also what stops two auto-responders from answering each other
- * for ever: one acknowledgement per conversation per period, whatever comes back.
+ * by an agent, within the quiet period; the same address was acknowledged in another conversation within it.
+ * Auto-replies and bounces never reach it: the email connector records them as noise and stores no message. The
+ * quiet period is also what stops two auto-responders from answering each other for ever: one acknowledgement per
+ * conversation and per address per period, whatever comes back.
  *
  * <p>Writer thread only (the journal runs one unit at a time).
  */
@@ -124,8 +125,7 @@ public final class Acknowledger implements ConversationAutomation {
                     ? "an earlier message of this conversation was acknowledged a moment ago"
                     : quiet(facts.get(m.conversationId()), settings.quietPeriod(), now);
             if (reason == null) {
-                reason = store.unreachable(m.author().address())
-                        .map(why -> "the customer's address takes no messages (" + why + ")").orElse(null);
+                reason = addressReason(store.address(m.author().address()), settings.quietPeriod(), now);
             }
             if (reason != null) {
                 skipped.add(new AutomationStore.NotAcknowledged(m.conversationId(), m.id(), reason, now));
@@ -174,6 +174,22 @@ public final class Acknowledger implements ConversationAutomation {
         }
         return "the channel's reply window has closed (" + window.get().toHours() + " hours after the message, "
                 + "written " + seconds(written) + "): it would refuse a free-form message";
+    }
+
+    /**
+     * The address takes no messages, or was acknowledged in another conversation within the quiet period: an
+     * auto-responder that answers each acknowledgement with a new thread (a new conversation each time) gets one
+     * acknowledgement per period, so two robots cannot keep each other going.
+     */
+    private static String addressReason(AutomationStore.AddressFacts facts, Duration quietPeriod, Instant now) {
+        if (facts.unreachable() != null) {
+            return "the customer's address takes no messages (" + facts.unreachable() + ")";
+        }
+        if (facts.lastAcknowledgedAt() != null && facts.lastAcknowledgedAt().isAfter(now.minus(quietPeriod))) {
+            return "the customer's address was acknowledged at " + seconds(facts.lastAcknowledgedAt())
+                    + " in another conversation (quiet period " + human(quietPeriod) + ")";
+        }
+        return null;
     }
 
     private static String quiet(AutomationStore.ConversationFacts facts, Duration quietPeriod, Instant now) {

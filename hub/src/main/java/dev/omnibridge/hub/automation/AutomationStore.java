@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The store as the automation sees it, for the length of one writer transaction: a few reads and writes, each
@@ -21,8 +20,8 @@ public interface AutomationStore {
      */
     Map<String, ConversationFacts> facts(Collection<String> conversationIds) throws SQLException;
 
-    /** Why the address takes no messages (an opt-out, a block, failed sends), if it does not. */
-    Optional<String> unreachable(Address address) throws SQLException;
+    /** What the store knows of the customer's address (none for a null or unknown address). */
+    AddressFacts address(Address address) throws SQLException;
 
     /**
      * Stores {@code ack} (an outbound message of {@code answered}'s conversation) and queues it for the
@@ -45,6 +44,14 @@ public interface AutomationStore {
      * @param lastAgentReplyAt   when an agent last answered in it, or null
      */
     record ConversationFacts(Instant lastAcknowledgedAt, Instant lastAgentReplyAt) {
+    }
+
+    /**
+     * @param unreachable        why the address takes no messages (an opt-out, a block, failed sends), or null
+     * @param lastAcknowledgedAt when the hub last acknowledged a message from this address, in any conversation
+     */
+    record AddressFacts(String unreachable, Instant lastAcknowledgedAt) {
+        public static final AddressFacts NONE = new AddressFacts(null, null);
     }
 
     /** A customer message that got no acknowledgement, and why (shown in the conversation's timeline). */

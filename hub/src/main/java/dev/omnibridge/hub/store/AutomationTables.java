@@ -15,15 +15,15 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * {@link AutomationStore} on the writer's connection, for one unit (or batch of units) of work. Tables (migration
  * V8): {@code conversation_automation} holds a conversation's last acknowledgement and last agent reply, one row per
- * conversation that has either; {@code automation_events} what the automation decided not to do, and why, for the
- * conversation's timeline.
+ * conversation that has either; {@code contact_addresses.last_ack_at} an address's last acknowledgement, in any
+ * conversation; {@code automation_events} what the automation decided not to do, and why, for the conversation's
+ * timeline.
  */
 final class AutomationTables implements AutomationStore {
     private final Connection c;
@@ -70,8 +70,15 @@ final class AutomationTables implements AutomationStore {
     }
 
     @Override
-    public Optional<String> unreachable(Address address) throws SQLException {
-        return DeliveryStore.unreachableReason(c, address);
+    public AddressFacts address(Address address) throws SQLException {
+        if (address == null) {
+            return AddressFacts.NONE;
+        }
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT unreachable_reason, last_ack_at FROM contact_addresses "
+                + "WHERE kind = ? AND address = ?", address.kind(), address.value());
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new AddressFacts(rs.getString(1), Sql.instant(rs, "last_ack_at")) : AddressFacts.NONE;
+        }
     }
 
     @Override
@@ -89,6 +96,11 @@ final class AutomationTables implements AutomationStore {
         }
         List<DeliveryTask> tasks = Outbox.addPending(c, rows, at);
         mark(ack.conversationId(), "last_ack_at", at);
+        Address customer = answered.author().address();
+        if (customer != null) {
+            Sql.update(c, "UPDATE contact_addresses SET last_ack_at = ? WHERE kind = ? AND address = ?", at,
+                    customer.kind(), customer.value());
+        }
         after.run(() -> recent.committed(ack));
         for (DeliveryTask task : tasks) {
             after.run(() -> scheduler.accept(task));

@@ -190,6 +190,23 @@ class AcknowledgementTest {
     }
 
     @Test
+    void anAddressAcknowledgedInAnotherConversationWithinTheQuietPeriodGetsNone() throws Exception {
+        // An auto-responder that answers every acknowledgement with a new thread: a new conversation each time.
+        Message first = Message.builder().channel(new ChannelRef("email", "mail")).channelMessageId("<r1@bot>")
+                .threadKey("t-r1").author(Author.customer("Robot", Address.email("robot@example.org")))
+                .text("Thank you for your mail").build();
+        ingest(first);
+        clock.advance(Duration.ofMinutes(1));
+        ingest(first.toBuilder().channelMessageId("<r2@bot>").threadKey("t-r2").build());
+        clock.advance(Duration.ofHours(13));
+        ingest(first.toBuilder().channelMessageId("<r3@bot>").threadKey("t-r3").build());
+
+        assertThat(acksSent()).extracting(Message::threadKey).containsExactly("t-r1", "t-r3");
+        assertThat(reasons("mail", "t-r2")).containsExactly("the customer's address was acknowledged at "
+                + "2026-03-04T10:00:00Z in another conversation (quiet period 12h)");
+    }
+
+    @Test
     void aMessageAfterTheQuietPeriodIsAcknowledgedAgain() throws Exception {
         ingest(sms("SM1", "+15550001", "Ann", "Hello"));
         clock.advance(Duration.ofHours(13));
