@@ -245,10 +245,14 @@
         : 'none yet'));
     if (conv.firstResponse) body.appendChild(timerSummary(conv.firstResponse));
     const timeline = el('ol', { class: 'timeline' });
+    // What the hub's automation did not do for a message (e.g. no acknowledgement), shown under that message.
+    const automation = {};
+    for (const a of msgs.automation || []) (automation[a.messageId] = automation[a.messageId] || []).push(a);
     // The timers' entries (warned, breached, answered) go between the messages, by time.
     // At the same instant the timer's entry comes first: the note it sent follows it.
     const entries = ((conv.firstResponse || {}).events || []).map((e) => ({ at: Date.parse(e.at), node: timerEvent(e) }))
-      .concat(msgs.messages.map((view) => ({ at: Date.parse(view.message.receivedAt), node: messageItem(view) })));
+      .concat(msgs.messages.map((view) => ({ at: Date.parse(view.message.receivedAt),
+        node: messageItem(view, automation[view.message.id] || []) })));
     entries.sort((a, b) => (a.at || 0) - (b.at || 0));
     for (const entry of entries) timeline.appendChild(entry.node);
     body.appendChild(timeline);
@@ -290,11 +294,13 @@
       el('div', { class: 'meta' }, 'Automation · ', e.priority, ' · ', when(e.at)), el('div', { class: 'text' }, text));
   }
 
-  function messageItem(view) {
+  function messageItem(view, automation) {
     const m = view.message;
-    const kind = (m.direction || '').toLowerCase();
+    const autoAck = m.direction === 'OUTBOUND' && (m.tags || []).includes('auto-ack');
+    const kind = (m.direction || '').toLowerCase() + (autoAck ? ' auto-ack' : '');
     const author = m.author || {};
-    const label = m.direction === 'INTERNAL' ? 'Internal note' : m.direction === 'OUTBOUND' ? 'Reply' : 'Customer';
+    const label = m.direction === 'INTERNAL' ? 'Internal note' : autoAck ? 'Automatic acknowledgement'
+      : m.direction === 'OUTBOUND' ? 'Reply' : 'Customer';
     return el('li', { class: 'msg ' + kind, 'data-message-id': m.id },
       el('div', { class: 'meta' }, label, ' · ', author.displayName || author.role || '', ' · ', when(m.receivedAt)),
       m.subject ? el('div', { class: 'subject' }, m.subject) : null,
@@ -302,7 +308,13 @@
       channelDetails(m.metadata),
       (m.attachments || []).length ? el('div', { class: 'meta attachments' }, 'Attachments: ',
         m.attachments.map(attachmentLink)) : null,
-      el('ul', { class: 'deliveries' }, (view.deliveries || []).map(deliveryItem)));
+      el('ul', { class: 'deliveries' }, (view.deliveries || []).map(deliveryItem)),
+      automation.length ? el('ul', { class: 'automation' }, automation.map(automationItem)) : null);
+  }
+
+  function automationItem(a) {
+    const what = a.kind === 'ACK_NOT_SENT' ? 'No automatic acknowledgement: ' : a.kind + ': ';
+    return el('li', { 'data-automation': a.kind }, what, a.detail, ' · ', when(a.at));
   }
 
   // What the channel knows beyond the text (e.g. the email a chat visitor left, unverified); the hub's own

@@ -1,5 +1,7 @@
 package dev.omnibridge.hub;
 
+import dev.omnibridge.hub.automation.Acknowledger;
+import dev.omnibridge.hub.automation.CalendarLookup;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.console.ConsoleSessions;
 import dev.omnibridge.hub.console.ConsoleWeb;
@@ -37,6 +39,7 @@ import dev.omnibridge.hub.web.HubHttpServer;
 import dev.omnibridge.hub.web.StoreApi;
 import dev.omnibridge.hub.web.BlockingPool;
 import dev.omnibridge.hub.web.WebhookIngress;
+import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
@@ -132,6 +135,14 @@ public final class Hub implements AutoCloseable {
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,
                 clock);
+        // Acknowledgements are decided in the transaction that stores the customer's message (see Acknowledger).
+        // Without any channel acknowledging, nothing is installed: the writer then does no work for it at all.
+        if (config.acknowledgements().anyEnabled()) {
+            writer.automate(new Acknowledger(config.acknowledgements(),
+                    CalendarLookup.of(config.calendars()::find, config::calendarOf),
+                    id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow),
+                    metrics::acknowledgement));
+        }
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
                 config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window());

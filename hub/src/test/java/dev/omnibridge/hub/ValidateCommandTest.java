@@ -89,6 +89,41 @@ class ValidateCommandTest {
     }
 
     @Test
+    void badAcknowledgementTemplatesAndUnknownCalendarsAreReportedAllAtOnce() throws IOException {
+        List<ConfigProblem> problems = validate("""
+                hub:
+                  adminToken: admin-token-123
+                  acknowledgements:
+                    enabled: true
+                    calendar: office
+                    quietPeriod: soon
+                    templates:
+                      en: {inHours: "Hi {firstName}, ticket {ticketNumber}", outOfHours: "Closed, {name}"}
+                instances:
+                  - id: inbox
+                    type: console-inbox
+                    acknowledgements: {calendar: weekend}
+                """);
+
+        assertThat(problems).extracting(ConfigProblem::instanceId, ConfigProblem::key).containsExactlyInAnyOrder(
+                tuple(null, "hub.acknowledgements.quietPeriod"),
+                tuple(null, "hub.acknowledgements.templates.en.inHours"),
+                tuple(null, "hub.acknowledgements.templates.en.outOfHours"),
+                tuple(null, "hub.acknowledgements.calendar"),
+                tuple("inbox", "acknowledgements.calendar"),
+                tuple("inbox", "acknowledgements"));
+        assertThat(problems).filteredOn(p -> "hub.acknowledgements.templates.en.inHours".equals(p.key()))
+                .singleElement().extracting(ConfigProblem::message).asString()
+                .contains("unknown placeholder(s) {ticketNumber}").contains("{firstName}");
+        assertThat(problems).filteredOn(p -> "hub.acknowledgements.calendar".equals(p.key()))
+                .singleElement().extracting(ConfigProblem::message).asString()
+                .isEqualTo("names unknown calendar 'office'");
+        assertThat(problems).filteredOn(p -> "acknowledgements".equals(p.key()))
+                .singleElement().extracting(ConfigProblem::message).asString()
+                .contains("only channel instances acknowledge");
+    }
+
+    @Test
     void aMissingFileIsOneProblemSaidPlainly() {
         Path missing = dir.resolve("missing.yaml");
 

@@ -42,6 +42,14 @@ public record Message(String id, Direction direction, ChannelRef channel, String
     public static final String EDIT_OF = "omnibridge.editOf";
     /** Metadata key the hub sets on an edit: the hub id of the message it edits, when known. */
     public static final String EDIT_OF_MESSAGE_ID = "omnibridge.editOfMessageId";
+    /**
+     * Metadata key a channel sets on a customer message that must never get an automatic answer (RFC 3834: mailing
+     * list mail, bulk mail, another system's automatic message); its value says why, e.g. {@code mailing list
+     * (List-Id)}. The hub's acknowledgements skip such a message and show the reason in the conversation's timeline.
+     */
+    public static final String NO_AUTO_REPLY = "omnibridge.noAutoReply";
+    /** Tag of the hub's automatic acknowledgements (author role BOT): desks and channels can tell them apart. */
+    public static final String AUTO_ACK_TAG = "auto-ack";
 
     public Message {
         Objects.requireNonNull(direction, "direction");

@@ -22,4 +22,14 @@ public interface ChannelConnector extends Connector {
      */
     default void agentTyping(Conversation conversation) {
     }
+
+    /**
+     * How long after the customer's last message the channel still takes a free-form message from the business
+     * (WhatsApp's 24-hour customer service window), or null when the channel has no such limit. The hub sends no
+     * automatic acknowledgement for a customer message written longer ago than this: the channel would refuse it,
+     * or send a paid template instead.
+     */
+    default java.time.Duration replyWindow() {
+        return null;
+    }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.config.Secret;
+import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.calendar.CalendarsSection;
 import dev.omnibridge.hub.sla.FirstResponseSettings;
@@ -34,7 +35,7 @@ public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("hub", "calendars", "instances", "routes",
             FirstResponseSettings.SECTION);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
-            "store", "delivery");
+            "store", "delivery", AcknowledgementConfig.KEY);
 
     private final EnvReferences env;
 
@@ -145,11 +146,13 @@ public final class ConfigLoader {
                         policy.calendar()).ifPresent(problems::add);
             }
         });
+        AcknowledgementConfig acknowledgements = AcknowledgementConfig.read(hub.path(AcknowledgementConfig.KEY),
+                instanceBlocks(root.path("instances"), instances, AcknowledgementConfig.KEY), problems);
         HubConfig config = new HubConfig(httpConfig, publicUrl,
                 base.resolve(hub.path("dataDir").asText("data")).normalize(),
                 base.resolve(hub.path("pluginsDir").asText("plugins")).normalize(), adminToken,
                 storeConfig,
-                deliveryConfig, instances, routes, calendars, firstResponse);
+                deliveryConfig, instances, routes, calendars, acknowledgements, firstResponse);
         return new Result(config, problems, List.copyOf(rejected));
     }
 
@@ -172,7 +175,8 @@ public final class ConfigLoader {
             // A duplicate is labelled with its place in the list, so its problems are not mistaken for the first's.
             String label = id.isEmpty() ? "#" + index : duplicate ? id + "#" + index : id;
             index++;
-            unknownKeys(item, Set.of("id", "type", "enabled", "calendar", "settings"), "", problems, label);
+            unknownKeys(item, Set.of("id", "type", "enabled", "calendar", "settings", AcknowledgementConfig.KEY), "",
+                    problems, label);
             if (!valid) {
                 problems.add(new ConfigProblem(label, "id",
                         "must be lower-case letters, digits and dashes, starting with a letter or digit"));
@@ -200,6 +204,22 @@ public final class ConfigLoader {
             (valid && !duplicate ? instances : rejected).add(instance);
         }
         return instances;
+    }
+
+    /** The {@code key} block of each kept instance that has one, by instance id. */
+    private static Map<String, JsonNode> instanceBlocks(JsonNode node, List<HubConfig.Instance> kept, String key) {
+        Map<String, JsonNode> blocks = new LinkedHashMap<>();
+        Set<String> ids = new HashSet<>();
+        kept.forEach(i -> ids.add(i.id()));
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                String id = item.path("id").asText("");
+                if (ids.contains(id) && !blocks.containsKey(id) && item.has(key)) {
+                    blocks.put(id, item.get(key));
+                }
+            }
+        }
+        return blocks;
     }
 
     private List<HubConfig.Route> routes(JsonNode node, List<HubConfig.Instance> instances,

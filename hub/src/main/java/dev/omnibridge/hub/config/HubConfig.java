@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.config;
 
 import dev.omnibridge.calendar.BusinessCalendar;
+import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.sla.FirstResponseConfig;
 
@@ -14,37 +15,42 @@ import java.util.Optional;
 /**
  * The whole configuration, after environment references are resolved.
  *
- * @param calendars     the named business calendars ({@code calendars:})
- * @param firstResponse the first-response targets ({@code firstResponse:}), per channel instance and by default
+ * @param calendars        the named business calendars ({@code calendars:})
+ * @param acknowledgements the automatic acknowledgements, hub-wide and per channel instance
+ * @param firstResponse    the first-response targets ({@code firstResponse:}), per channel instance and by default
  */
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                         Delivery delivery, List<Instance> instances, List<Route> routes,
-                        CalendarRegistry calendars, FirstResponseConfig firstResponse) {
+                        CalendarRegistry calendars, AcknowledgementConfig acknowledgements,
+                        FirstResponseConfig firstResponse) {
     public HubConfig {
         calendars = calendars == null ? CalendarRegistry.empty() : calendars;
+        acknowledgements = acknowledgements == null ? AcknowledgementConfig.disabled() : acknowledgements;
         firstResponse = firstResponse == null ? FirstResponseConfig.standard() : firstResponse;
     }
 
-    /** A configuration without calendars and with the default first-response targets. */
+    /** A configuration without calendars and acknowledgements, with the default first-response targets. */
     public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                      Delivery delivery, List<Instance> instances, List<Route> routes) {
-        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                CalendarRegistry.empty(), FirstResponseConfig.standard());
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, null, null, null);
     }
 
-    /** A configuration without calendars. */
-    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
-                     Delivery delivery, List<Instance> instances, List<Route> routes,
-                     FirstResponseConfig firstResponse) {
-        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                CalendarRegistry.empty(), firstResponse);
+    /** The same configuration with these calendars. */
+    public HubConfig withCalendars(CalendarRegistry calendars) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse);
     }
 
-    /** A configuration with the default first-response targets. */
-    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
-                     Delivery delivery, List<Instance> instances, List<Route> routes, CalendarRegistry calendars) {
-        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, calendars,
-                FirstResponseConfig.standard());
+    /** The same configuration with these acknowledgements. */
+    public HubConfig withAcknowledgements(AcknowledgementConfig acknowledgements) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse);
+    }
+
+    /** The same configuration with these first-response targets. */
+    public HubConfig withFirstResponse(FirstResponseConfig firstResponse) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse);
     }
 
     public record Http(String host, int port, long maxBodyBytes) {

@@ -87,6 +87,15 @@ public final class Metrics {
         }
     }
 
+    /** A customer message of a channel that acknowledges: acknowledged automatically, or not (with a reason). */
+    public void acknowledgement(String instance, boolean sent) {
+        String outcome = sent ? "sent" : "not_sent";
+        counters.computeIfAbsent("omnibridge.acknowledgements\u0000" + instance + "\u0000" + outcome,
+                k -> Counter.builder("omnibridge.acknowledgements")
+                        .description("Customer messages of acknowledging channels, by whether they were acknowledged.")
+                        .tag("instance", instance).tag("outcome", outcome).register(registry)).increment();
+    }
+
     /** A channel's delivery report that moved a sent message forward, by state (e.g. delivered, failed). */
     public void channelStatus(String instance, String state) {
         counters.computeIfAbsent("omnibridge.channel.statuses\u0000" + instance + "\u0000" + state,

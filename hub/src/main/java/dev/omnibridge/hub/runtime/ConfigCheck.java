@@ -1,6 +1,8 @@
 package dev.omnibridge.hub.runtime;
 
 import dev.omnibridge.config.ConfigProblem;
+import dev.omnibridge.hub.automation.AcknowledgementConfig;
+import dev.omnibridge.hub.automation.CalendarLookup;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.spi.ChannelConnector;
@@ -28,7 +30,8 @@ public final class ConfigCheck {
      */
     public static List<ConfigProblem> check(HubConfig config, List<HubConfig.Instance> rejected,
                                             ConnectorCatalog catalog) {
-        List<ConfigProblem> problems = new ArrayList<>();
+        CalendarLookup calendars = config.calendars()::find;
+        List<ConfigProblem> problems = new ArrayList<>(config.acknowledgements().unknownCalendars(calendars));
         Map<String, String> roles = new HashMap<>();
         List<HubConfig.Instance> all = new ArrayList<>(config.instances());
         all.addAll(rejected);
@@ -45,6 +48,10 @@ public final class ConfigCheck {
             InstanceSettings.parse(entry.get().type().config(), instance.id(), instance.settings(),
                     config.calendars(), problems);
             roles.put(instance.id(), role(entry.get()));
+            if (config.acknowledgements().hasOwnBlock(instance.id()) && !"channel".equals(roles.get(instance.id()))) {
+                problems.add(new ConfigProblem(instance.id(), AcknowledgementConfig.KEY, "only channel instances "
+                        + "acknowledge customer messages; " + instance.id() + " is a " + roles.get(instance.id())));
+            }
         }
         // Under the route, not the instance: the route is what to change, the instance may be right as it is.
         for (int i = 0; i < config.routes().size(); i++) {

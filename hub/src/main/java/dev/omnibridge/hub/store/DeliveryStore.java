@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.store;
 
+import dev.omnibridge.hub.automation.DeskNotes;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.ChannelRef;
@@ -150,18 +151,23 @@ public final class DeliveryStore {
     public Context followUp(DeliveryTask task, Context head) throws SQLException {
         Message cached = recent.get(task.messageId());
         if (cached != null) {
-            return new Context(cached, head.conversation(), head.contact(), head.ticketRef(),
+            return new Context(forTarget(task, cached), head.conversation(), head.contact(), head.ticketRef(),
                     head.customerUnreachable());
         }
         try (Connection c = database.connection()) {
-            return new Context(message(c, task.messageId()), head.conversation(), head.contact(), head.ticketRef(),
-                    head.customerUnreachable());
+            return new Context(forTarget(task, message(c, task.messageId())), head.conversation(), head.contact(),
+                    head.ticketRef(), head.customerUnreachable());
         }
     }
 
     private Message message(Connection c, DeliveryTask task) throws SQLException {
         Message cached = recent.get(task.messageId());
-        return cached != null ? cached : message(c, task.messageId());
+        return forTarget(task, cached != null ? cached : message(c, task.messageId()));
+    }
+
+    /** A desk gets the hub's automatic acknowledgement as an internal note ({@link DeskNotes}). */
+    private static Message forTarget(DeliveryTask task, Message m) {
+        return task.kind() == DeliveryTask.TargetKind.DESK ? DeskNotes.forDesk(m) : m;
     }
 
     /** Why an address takes no messages (opt-out, block), if it does not. */

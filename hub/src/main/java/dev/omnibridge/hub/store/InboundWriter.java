@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.store;
 
+import dev.omnibridge.hub.automation.DeskNotes;
 import dev.omnibridge.hub.sla.FirstResponseHook;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
@@ -48,6 +49,7 @@ public final class InboundWriter {
     private final ReachableAddresses reachable;
     private final PlainMessageBatch plainMessages;
     private final FirstResponseHook firstResponse;
+    private final AutomationHook automation;
 
     /**
      * Whether this node's writer is the only one changing the store, so that it may keep what it learnt after its
@@ -88,12 +90,21 @@ public final class InboundWriter {
         this.activity = new ConversationActivity(exact);
         this.reachable = new ReachableAddresses(exact);
         this.firstResponse = firstResponse;
+        this.automation = new AutomationHook(desksForChannel, scheduler, recent);
         this.plainMessages = new PlainMessageBatch(desksForChannel, scheduler, recent, activity, reachable,
-                firstResponse);
+                firstResponse, automation);
         this.recent = recent;
         this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
         this.clock = clock;
+    }
+
+    /**
+     * The hub's automation (acknowledgements), told of every customer message and agent reply in the transaction
+     * that stores it. Set once, before the first unit of work runs.
+     */
+    public void automate(dev.omnibridge.hub.automation.ConversationAutomation automation) {
+        this.automation.set(automation);
     }
 
     /** Builds the unit of work on the caller's thread, doing there what needs no store, so the writer does less. */
@@ -121,8 +132,9 @@ public final class InboundWriter {
             int[] skipped = {0};
             List<Skipped> setAside = new ArrayList<>();
             List<DeliveryStatus> statuses = new ArrayList<>();
+            List<Message> customerMessages = new ArrayList<>();
             for (Prepared m : messages) {
-                storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped);
+                storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped, customerMessages);
             }
             // What the hub cannot use is set aside where an operator sees it, never just logged.
             List<Skipped> unusable = new ArrayList<>(inbound.skipped());
@@ -173,6 +185,8 @@ public final class InboundWriter {
             for (Map.Entry<String, String> e : inbound.offsets().entrySet()) {
                 ChannelReports.saveOffset(c, instanceId, e.getKey(), e.getValue(), now);
             }
+            // Last, so that an opt-out reported in the same unit as the message is already recorded.
+            automation.customerMessagesStored(c, customerMessages, id -> after, now);
             return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0], List.copyOf(setAside),
                     List.copyOf(statuses));
         };
@@ -254,8 +268,8 @@ public final class InboundWriter {
     }
 
     private void storeCustomerMessage(Connection c, AfterCommit after, String instanceId, Prepared prepared,
-                                      Instant now, List<String> stored, int[] duplicates, int[] skipped)
-            throws SQLException {
+                                      Instant now, List<String> stored, int[] duplicates, int[] skipped,
+                                      List<Message> customerMessages) throws SQLException {
         Message m = prepared.message();
         // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
         if (alreadySeen(seenBefore(c, instanceId, m.channelMessageId(), DeliveryTask.TargetKind.CHANNEL),
@@ -280,6 +294,7 @@ public final class InboundWriter {
             after.run(() -> scheduler.accept(task));
         }
         stored.add(toStore.id());
+        customerMessages.add(toStore);
     }
 
     private enum Seen { NEW, STORED, SENT_BY_HUB }
@@ -331,6 +346,7 @@ public final class InboundWriter {
         insertMessage(c, after, reply, deskInstance, r.replyId(), now);
         firstResponse.outboundMessageStored(c, reply, now, after::run);
         after.run(() -> recent.committed(reply));
+        automation.agentReplyStored(c, after, reply, now);
         if (DeskDelivered.toCustomer(r, conv.customer())) {
             // The desk emailed this answer to the customer's own address: sending it again would answer twice. The
             // row says so in the conversation's history; nothing is scheduled for it.
@@ -354,9 +370,11 @@ public final class InboundWriter {
     public TxWork<List<String>> deliveryFailedNotice(DeliveryTask failed, String reason) {
         return (c, after) -> {
             Message reply = DeliveryStore.message(c, failed.messageId());
+            String what = DeskNotes.isAcknowledgement(reply) ? "This automatic acknowledgement was not delivered"
+                    : "This reply was not delivered";
             return storeInternalNote(c, after, new InternalNote(failed.conversationId(), failed.target(),
                     "notice:delivery-failed:" + failed.messageId(),
-                    "This reply was not delivered to the customer: " + reason + "\n\n> " + reply.text(),
+                    what + " to the customer: " + reason + "\n\n> " + reply.text(),
                     java.util.Set.of("delivery-failed"), null, Map.of(DELIVERY_FAILED_FOR, failed.messageId())),
                     clock.instant());
         };

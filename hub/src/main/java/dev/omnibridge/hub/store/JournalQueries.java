@@ -113,7 +113,8 @@ public final class JournalQueries {
 
     /**
      * Conversations, most recently active first; with {@code contains}, only those whose contact's name or any of
-     * its addresses contains it (case-insensitive).
+     * its addresses contains it (case-insensitive), or whose id ends with it when it is a reference quoted from an
+     * acknowledgement.
      */
     public List<ConversationSummary> conversationSummaries(String contains, int limit) throws SQLException {
         String base = "SELECT c.id, ct.display_name, c.last_message_at FROM conversations c "
@@ -125,8 +126,9 @@ public final class JournalQueries {
              PreparedStatement ps = search
                      ? Sql.prepare(c, base + " WHERE LOWER(ct.display_name) LIKE ? ESCAPE '!' "
                      + "OR LOWER(c.customer_address) LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM contact_addresses a "
-                     + "WHERE a.contact_id = c.contact_id AND LOWER(a.address) LIKE ? ESCAPE '!')" + order,
-                     pattern, pattern, pattern)
+                     + "WHERE a.contact_id = c.contact_id AND LOWER(a.address) LIKE ? ESCAPE '!') "
+                     + "OR c.id LIKE ? ESCAPE '!'" + order,
+                     pattern, pattern, pattern, referencePattern(contains))
                      : Sql.prepare(c, base + order);
              ResultSet rs = ps.executeQuery()) {
             List<String[]> rows = new ArrayList<>();
@@ -144,6 +146,18 @@ public final class JournalQueries {
             }
             return list;
         }
+    }
+
+    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile("#?([0-9A-Fa-f]{8})");
+
+    /**
+     * The reference a customer quotes from an acknowledgement is the end of the conversation id
+     * ({@code ConversationReference}): a search that is one (8 hex digits) also finds the conversation by it; any
+     * other search matches no id ({@code #}, which no id is), so "1234" does not find conversations by chance.
+     */
+    private static String referencePattern(String contains) {
+        java.util.regex.Matcher m = REFERENCE.matcher(contains.strip());
+        return m.matches() ? "%" + m.group(1).toLowerCase(java.util.Locale.ROOT) : "#";
     }
 
     // '!' as escape character: the same on H2 and PostgreSQL, unlike a backslash.
@@ -212,6 +226,43 @@ public final class JournalQueries {
                 list.add(new SkippedView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), Sql.instant(rs, "created_at")));
             }
+            return list;
+        }
+    }
+
+    /**
+     * A timeline entry of the hub's automation: what it did not do for a message, and why.
+     *
+     * @param kind {@code ACK_NOT_SENT}: the customer message got no automatic acknowledgement
+     */
+    public record AutomationEvent(long id, String messageId, String kind, String detail, Instant at) {
+    }
+
+    /**
+     * The automation's entries of a conversation's timeline, oldest first: those about its latest {@code limit}
+     * messages (found by message id, the table's index; see migration V8).
+     */
+    public List<AutomationEvent> automationEvents(String conversationId, int limit) throws SQLException {
+        try (Connection c = database.connection()) {
+            List<String> ids = ConversationMessages.ids(c, conversationId, true, limit);
+            List<AutomationEvent> list = new ArrayList<>();
+            for (int from = 0; from < ids.size(); from += PaddedRows.MAX) {
+                List<String> part = ids.subList(from, Math.min(ids.size(), from + PaddedRows.MAX));
+                int size = PaddedRows.sizeFor(part.size());
+                Object[] params = new Object[size];
+                for (int i = 0; i < size; i++) {
+                    params[i] = part.get(Math.min(i, part.size() - 1)); // padding repeats the last id
+                }
+                try (PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, kind, detail, created_at FROM "
+                        + "automation_events WHERE message_id IN (" + PaddedRows.marks(size) + ")", params);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        list.add(new AutomationEvent(rs.getLong(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), Sql.instant(rs, "created_at")));
+                    }
+                }
+            }
+            list.sort(java.util.Comparator.comparingLong(AutomationEvent::id));
             return list;
         }
     }

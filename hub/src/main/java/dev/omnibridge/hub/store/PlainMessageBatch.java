@@ -25,13 +25,15 @@ final class PlainMessageBatch {
     private final ConversationActivity activity;
     private final ReachableAddresses reachable;
     private final FirstResponseHook firstResponse;
+    private final AutomationHook automation;
     /** One object: the journal batches units whose batches are equal. */
     private final BatchedWork.Batch<IngestReport> batch = this::store;
 
     PlainMessageBatch(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
                       RecentMessages recent, ConversationActivity activity, ReachableAddresses reachable,
-                      FirstResponseHook firstResponse) {
+                      FirstResponseHook firstResponse, AutomationHook automation) {
         this.firstResponse = firstResponse;
+        this.automation = automation;
         this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
         this.recent = recent;
@@ -166,6 +168,15 @@ final class PlainMessageBatch {
                     DeliveryTask task = tasks.get(t++);
                     after.run(() -> scheduler.accept(task));
                 }
+            }
+            if (automation.active()) {
+                Map<String, AfterCommit> afterOf = new java.util.HashMap<>();
+                List<Message> stored = new ArrayList<>(fresh.size());
+                for (NewMessage n : fresh) {
+                    stored.add(n.prepared().toStore());
+                    afterOf.put(n.prepared().toStore().id(), afters.get(n.unit()));
+                }
+                automation.customerMessagesStored(c, stored, afterOf::get, receivedAt);
             }
         }
         List<IngestReport> reports = new ArrayList<>(units.size());

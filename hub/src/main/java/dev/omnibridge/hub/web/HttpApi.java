@@ -202,7 +202,12 @@ public final class HttpApi {
 
     private void messages(RoutingContext ctx) throws Exception {
         ObjectNode body = JSON.createObjectNode();
-        body.set("messages", JSON.valueToTree(queries.messages(ctx.queryParams().get("conversationId"), limit(ctx))));
+        String conversationId = ctx.queryParams().get("conversationId");
+        body.set("messages", JSON.valueToTree(queries.messages(conversationId, limit(ctx))));
+        if (conversationId != null) {
+            // The conversation's timeline also shows what the automation did not do for a message, and why.
+            body.set("automation", JSON.valueToTree(queries.automationEvents(conversationId, limit(ctx))));
+        }
         json(ctx, 200, body);
     }
 

@@ -46,9 +46,7 @@ class ConnectorCalendarTest {
                 new HubConfig.Instance("known", ProbeType.NAME, true, Map.of("calendar", "support"), "support"),
                 new HubConfig.Instance("unknown-setting", ProbeType.NAME, true, Map.of("calendar", "holidays")),
                 new HubConfig.Instance("unknown-own", ProbeType.NAME, true, Map.of(), "nope")), List.of());
-        HubConfig config = new HubConfig(base.http(), base.publicUrl(), base.dataDir(), base.pluginsDir(),
-                base.adminToken(), base.store(), base.delivery(), base.instances(), base.routes(),
-                new CalendarRegistry(Map.of("support", support)));
+        HubConfig config = base.withCalendars(new CalendarRegistry(Map.of("support", support)));
 
         try (Hub hub = Hub.start(config, List.of(new ProbeType()))) {
             Poll.until("the probe started", () -> FOUND.containsKey("known"));

@@ -55,6 +55,16 @@ class ConversationSearchTest {
     }
 
     @Test
+    void findsAConversationByTheReferenceAnAcknowledgementGaveTheCustomer() throws Exception {
+        String id = queries.conversationByThread("web", "t-bob").orElseThrow().id();
+        String reference = dev.omnibridge.hub.automation.ConversationReference.of(id);
+
+        assertThat(threads(reference)).containsExactly("t-bob");
+        assertThat(threads("#" + reference.toLowerCase(java.util.Locale.ROOT))).containsExactly("t-bob");
+        assertThat(threads(reference.substring(0, 7))).as("not a whole reference: no id is searched").isEmpty();
+    }
+
+    @Test
     void likeWildcardsInTheSearchAreTakenLiterally() throws Exception {
         assertThat(threads("%")).containsExactly("t-pct");
         assertThat(threads("_")).isEmpty();

@@ -158,6 +158,43 @@ class PostgresStoreTest {
     }
 
     @Test
+    void acknowledgementsAreDecidedAndStoredOnPostgres() throws Exception {
+        List<DeliveryTask> scheduled = new CopyOnWriteArrayList<>();
+        Database db = open("acknowledgements");
+        Journal journal = new Journal(db);
+        try {
+            RecentMessages recent = new RecentMessages();
+            DeliveryStore store = new DeliveryStore(db, recent, journal);
+            JournalQueries queries = new JournalQueries(db);
+            InboundWriter writer = new InboundWriter(ch -> List.of("desk"), scheduled::add, Clock.systemUTC(),
+                    recent);
+            var block = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"enabled\":true}");
+            writer.automate(new dev.omnibridge.hub.automation.Acknowledger(
+                    dev.omnibridge.hub.automation.AcknowledgementConfig.read(block, java.util.Map.of(),
+                            new ArrayList<>()), dev.omnibridge.hub.automation.CalendarLookup.none(),
+                    dev.omnibridge.hub.automation.ChannelLimits.none()));
+
+            journal.submit(writer.work("web", Inbound.messages(List.of(StoreTestSupport.customerMessage("web", "m-1",
+                    "t-1", "ann@example.com", "Hello"))))).get(10, TimeUnit.SECONDS);
+            journal.submit(writer.work("web", Inbound.messages(List.of(StoreTestSupport.customerMessage("web", "m-2",
+                    "t-1", "ann@example.com", "Hello again"))))).get(10, TimeUnit.SECONDS);
+
+            List<DeliveryTask> toChannel = scheduled.stream()
+                    .filter(t -> t.kind() == DeliveryTask.TargetKind.CHANNEL).toList();
+            assertThat(toChannel).singleElement().satisfies(t -> assertThat(store.context(t).message().tags())
+                    .contains(Message.AUTO_ACK_TAG));
+            String conversation = queries.conversationByThread("web", "t-1").orElseThrow().id();
+            assertThat(queries.automationEvents(conversation, 10)).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).startsWith("already acknowledged at"));
+            assertThat(StoreTestSupport.count(db, "SELECT COUNT(*) FROM conversation_automation WHERE "
+                    + "last_ack_at IS NOT NULL")).isOne();
+        } finally {
+            journal.close();
+            db.close();
+        }
+    }
+
+    @Test
     void aVersion4StoreOnPostgresKeepsItsDeliveriesThroughTheMigration() throws Exception {
         try (Connection c = DriverManager.getConnection(server.url("postgres"), "postgres", "")) {
             Sql.update(c, "CREATE DATABASE migrated");

@@ -20,6 +20,8 @@ public final class HubConfig {
     private Integer maxBodyBytes;
     private final Map<String, Object> delivery = new LinkedHashMap<>();
     private final Map<String, Object> store = new LinkedHashMap<>();
+    private final Map<String, Object> acknowledgements = new LinkedHashMap<>();
+    private final Map<String, String[]> ackTemplates = new LinkedHashMap<>();
     private final List<Instance> instances = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, Object> firstResponse = new LinkedHashMap<>();
@@ -55,6 +57,18 @@ public final class HubConfig {
     /** A business calendar under {@code calendars:}: timeZone, hours, holidays and exceptions (lists or strings). */
     public HubConfig calendar(String name, Map<String, ?> definition) {
         calendars.put(name, definition);
+        return this;
+    }
+
+    /** A key of {@code hub.acknowledgements}: enabled, quietPeriod, calendar, defaultLanguage, channelName... */
+    public HubConfig acknowledgements(String key, Object value) {
+        acknowledgements.put(key, value);
+        return this;
+    }
+
+    /** A language's texts in {@code hub.acknowledgements.templates}. */
+    public HubConfig acknowledgementTemplate(String language, String inHours, String outOfHours) {
+        ackTemplates.put(language, new String[] {inHours, outOfHours});
         return this;
     }
 
@@ -94,6 +108,17 @@ public final class HubConfig {
         if (!delivery.isEmpty()) {
             yaml.append("  delivery:\n");
             delivery.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
+        }
+        if (!acknowledgements.isEmpty() || !ackTemplates.isEmpty()) {
+            yaml.append("  acknowledgements:\n");
+            acknowledgements.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v))
+                    .append('\n'));
+            if (!ackTemplates.isEmpty()) {
+                yaml.append("    templates:\n");
+                ackTemplates.forEach((language, texts) -> yaml.append("      ").append(language).append(":\n")
+                        .append("        inHours: ").append(scalar(texts[0])).append('\n')
+                        .append("        outOfHours: ").append(scalar(texts[1])).append('\n'));
+            }
         }
         if (!calendars.isEmpty()) {
             yaml.append("calendars:\n");

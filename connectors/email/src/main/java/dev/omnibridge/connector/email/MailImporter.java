@@ -124,12 +124,20 @@ final class MailImporter {
                 .author(Author.customer(mail.fromName(), sender)).subject(mail.subject()).text(withNotes(mail.text(), notes))
                 .html(mail.html()).attachments(attachments)
                 .replyTo(thread.answers()).channelTimestamp(mail.sentAt()).tags(Set.of("email"))
-                .metadata(metadata(mail.messageId(), digest, original, notes)).build();
+                .metadata(listMail ? withNoAutoReply(metadata(mail.messageId(), digest, original, notes),
+                        mail.noise().reason()) : metadata(mail.messageId(), digest, original, notes)).build();
         // Never acknowledge list mail, even accepted: the answer would go to the list or start a loop (RFC 3834).
         NewConversation opened = thread.isNew() && !listMail
                 ? new NewConversation(thread.threadKey(), sender, mail.fromName(), mail.messageId(), mail.subject())
                 : null;
         return new Imported(Inbound.messages(List.of(message)), opened);
+    }
+
+    /** Accepted list mail carries its reason, so that the hub's acknowledgements never answer it either. */
+    private static Map<String, String> withNoAutoReply(Map<String, String> metadata, String reason) {
+        Map<String, String> marked = new java.util.LinkedHashMap<>(metadata);
+        marked.put(Message.NO_AUTO_REPLY, "mailing-list mail (" + reason + ")");
+        return marked;
     }
 
     /**

@@ -325,6 +325,29 @@ class EmailConnectorTest {
         assertThat(mailbox.ctx().skipped()).isEmpty();
         assertThat(MAIL.getReceivedMessagesForDomain("customer.test")).as("only Bob is acknowledged").hasSize(1)
                 .allSatisfy(m -> assertThat(((InternetAddress) m.getAllRecipients()[0]).getAddress()).isEqualTo(BOB));
+        // The hub's own acknowledgements skip it too: the message says why.
+        assertThat(messages.get(0).metadata().get(Message.NO_AUTO_REPLY)).startsWith("mailing-list mail (")
+                .contains("List-Id");
+        assertThat(messages.get(1).metadata()).doesNotContainKey(Message.NO_AUTO_REPLY);
+    }
+
+    @Test
+    void theHubsAcknowledgementGoesOutAsAnAutoSubmittedReplySignedByTheTeam() throws Exception {
+        mailbox.start(Map.of());
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Refund", "I want a refund", "a9@customer.test"));
+        Message first = mailbox.awaitMessages(1).get(0);
+        Conversation conversation = mailbox.ctx().findConversation(first.threadKey()).orElseThrow();
+        Message ack = Message.builder().id("hub-ack-1").direction(Direction.OUTBOUND).channel(first.channel())
+                .channelMessageId("auto-ack:m1").threadKey(first.threadKey()).conversationId(conversation.id())
+                .author(new Author(dev.omnibridge.model.Role.BOT, "Omnibridge", null))
+                .tags(java.util.Set.of(Message.AUTO_ACK_TAG)).text("Hi Ann, we have your mail.").build();
+
+        mailbox.connector().send(new OutboundMessage(ack, conversation, "key-ack"));
+
+        MimeMessage got = awaitInbox(ANN, 1).get(0);
+        assertThat(got.getHeader("Auto-Submitted")[0]).isEqualTo("auto-replied");
+        assertThat(got.getHeader("In-Reply-To")[0]).isEqualTo("<a9@customer.test>");
+        assertThat(got.getFrom()[0].toString()).startsWith("Acme Support").doesNotContain("Omnibridge");
     }
 
     @Test

@@ -187,6 +187,15 @@ final class MetaConnector implements ChannelConnector {
 
     // ---------------------------------------------------------------------------------------------- outbound
 
+    /**
+     * All three take a free-form message within 24 hours of the customer's last one; Messenger's and Instagram's
+     * HUMAN_AGENT tag is for a person's answer, never for an automatic acknowledgement.
+     */
+    @Override
+    public Duration replyWindow() {
+        return WINDOW;
+    }
+
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);

@@ -88,6 +88,10 @@ public final class ReplyComposer {
             mail.setHeader("In-Reply-To", angle(customerIds.get(customerIds.size() - 1)));
             mail.setHeader("References", references(customerIds));
         }
+        if (automatic(message)) {
+            // The hub's own acknowledgement (RFC 3834): a well-behaved auto-responder does not answer it.
+            mail.setHeader("Auto-Submitted", "auto-replied");
+        }
         mail.setHeader(MailHeaders.ORIGIN, instanceId);
         mail.setSentDate(new Date());
         String text = message.text().isBlank() && message.html() != null ? textOf(message.html()) : message.text();
@@ -127,7 +131,12 @@ public final class ReplyComposer {
     }
 
     private String fromName(Message message) {
-        return FromName.render(settings.fromName(), message.author().displayName());
+        // An automatic acknowledgement has no agent: it is signed as the team.
+        return FromName.render(settings.fromName(), automatic(message) ? null : message.author().displayName());
+    }
+
+    private static boolean automatic(Message message) {
+        return message.tags().contains(Message.AUTO_ACK_TAG);
     }
 
     static String replySubject(String customerSubject, String token) {
