@@ -49,23 +49,16 @@ final class AutomationTables implements AutomationStore {
     @Override
     public Map<String, ConversationFacts> facts(Collection<String> conversationIds) throws SQLException {
         Map<String, ConversationFacts> facts = new HashMap<>();
-        List<String> ids = new ArrayList<>(conversationIds);
-        for (int from = 0; from < ids.size(); from += PaddedRows.MAX) {
-            List<String> part = ids.subList(from, Math.min(ids.size(), from + PaddedRows.MAX));
-            int size = PaddedRows.sizeFor(part.size());
-            Object[] params = new Object[size];
-            for (int i = 0; i < size; i++) {
-                params[i] = part.get(Math.min(i, part.size() - 1)); // padding repeats the last id
-            }
+        PaddedRows.inParts(new ArrayList<>(conversationIds), (marks, ids) -> {
             try (PreparedStatement ps = Sql.prepare(c, "SELECT conversation_id, last_ack_at, last_agent_reply_at "
-                    + "FROM conversation_automation WHERE conversation_id IN (" + PaddedRows.marks(size) + ")", params);
+                    + "FROM conversation_automation WHERE conversation_id IN (" + marks + ")", ids);
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     facts.put(rs.getString(1), new ConversationFacts(Sql.instant(rs, "last_ack_at"),
                             Sql.instant(rs, "last_agent_reply_at")));
                 }
             }
-        }
+        });
         return facts;
     }
 

@@ -246,22 +246,16 @@ public final class JournalQueries {
         try (Connection c = database.connection()) {
             List<String> ids = ConversationMessages.ids(c, conversationId, true, limit);
             List<AutomationEvent> list = new ArrayList<>();
-            for (int from = 0; from < ids.size(); from += PaddedRows.MAX) {
-                List<String> part = ids.subList(from, Math.min(ids.size(), from + PaddedRows.MAX));
-                int size = PaddedRows.sizeFor(part.size());
-                Object[] params = new Object[size];
-                for (int i = 0; i < size; i++) {
-                    params[i] = part.get(Math.min(i, part.size() - 1)); // padding repeats the last id
-                }
+            PaddedRows.inParts(ids, (marks, messageIds) -> {
                 try (PreparedStatement ps = Sql.prepare(c, "SELECT id, message_id, kind, detail, created_at FROM "
-                        + "automation_events WHERE message_id IN (" + PaddedRows.marks(size) + ")", params);
+                        + "automation_events WHERE message_id IN (" + marks + ")", messageIds);
                      ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         list.add(new AutomationEvent(rs.getLong(1), rs.getString(2), rs.getString(3),
                                 rs.getString(4), Sql.instant(rs, "created_at")));
                     }
                 }
-            }
+            });
             list.sort(java.util.Comparator.comparingLong(AutomationEvent::id));
             return list;
         }

@@ -89,23 +89,19 @@ final class Outbox {
             byKey.computeIfAbsent(Columns.key(ref), k -> new ArrayList<>()).add(ref);
         }
         List<String> keys = new ArrayList<>(byKey.keySet());
-        for (int from = 0; from < keys.size(); from += PaddedRows.MAX) {
-            List<String> part = keys.subList(from, Math.min(keys.size(), from + PaddedRows.MAX));
-            int size = PaddedRows.sizeFor(part.size());
-            Object[] params = new Object[2 + size];
+        PaddedRows.inParts(keys, (marks, refs) -> {
+            Object[] params = new Object[2 + refs.length];
             params[0] = instanceId;
             params[1] = kind;
-            for (int i = 0; i < size; i++) {
-                params[2 + i] = part.get(Math.min(i, part.size() - 1)); // padding repeats the last key
-            }
+            System.arraycopy(refs, 0, params, 2, refs.length);
             try (PreparedStatement ps = Sql.prepare(c, "SELECT result_ref FROM delivery_results WHERE "
-                    + "target_instance = ? AND kind = ? AND result_ref IN (" + PaddedRows.marks(size) + ")", params);
+                    + "target_instance = ? AND kind = ? AND result_ref IN (" + marks + ")", params);
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.addAll(byKey.getOrDefault(rs.getString(1), List.of()));
                 }
             }
-        }
+        });
         return found;
     }
 

@@ -185,15 +185,8 @@ final class Outcomes {
         }
         PaddedRows.insert(c, "delivery_results", RESULT_COLUMNS, RESULT_TYPES, results);
         PaddedRows.insert(c, "dead_letters", DEAD_COLUMNS, DEAD_TYPES, dead);
-        for (int from = 0; from < finished.size(); from += PaddedRows.MAX) {
-            List<Long> part = finished.subList(from, Math.min(finished.size(), from + PaddedRows.MAX));
-            int size = PaddedRows.sizeFor(part.size());
-            Object[] ids = new Object[size];
-            for (int i = 0; i < size; i++) {
-                ids[i] = part.get(Math.min(i, part.size() - 1)); // padding repeats the last id
-            }
-            Sql.update(c, "DELETE FROM outbox WHERE id IN (" + PaddedRows.marks(size) + ")", ids);
-        }
+        PaddedRows.inParts(finished, (marks, ids) -> Sql.update(c, "DELETE FROM outbox WHERE id IN (" + marks + ")",
+                ids));
         for (Outcome o : outcomes) {
             if (o.kind() == Kind.DONE && o.newTicketRef() != null) {
                 linkTicket(c, o.task(), o.newTicketRef(), o.at());

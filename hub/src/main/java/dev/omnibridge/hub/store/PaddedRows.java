@@ -35,6 +35,29 @@ final class PaddedRows {
         throw new IllegalArgumentException(n + " rows in one statement; at most " + MAX);
     }
 
+    /** One statement of an {@code IN (...)} list: its placeholders and the keys to bind to them. */
+    @FunctionalInterface
+    interface InPart {
+        void run(String marks, Object[] keys) throws SQLException;
+    }
+
+    /**
+     * Runs {@code part} for the keys in parts of at most {@link #MAX}, each padded to a size of {@link #sizeFor} (the
+     * padding repeats the last key, which changes no {@code IN} list), so that a few statement shapes serve every
+     * count and the prepared statements are reused.
+     */
+    static void inParts(List<?> keys, InPart part) throws SQLException {
+        for (int from = 0; from < keys.size(); from += MAX) {
+            List<?> slice = keys.subList(from, Math.min(keys.size(), from + MAX));
+            int size = sizeFor(slice.size());
+            Object[] params = new Object[size];
+            for (int i = 0; i < size; i++) {
+                params[i] = slice.get(Math.min(i, slice.size() - 1));
+            }
+            part.run(marks(size), params);
+        }
+    }
+
     /** {@code ?, ?, ...} n times. */
     static String marks(int n) {
         return "?" + ", ?".repeat(n - 1);
