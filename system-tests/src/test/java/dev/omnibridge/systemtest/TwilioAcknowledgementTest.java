@@ -14,9 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
@@ -39,9 +37,7 @@ class TwilioAcknowledgementTest extends SystemTestBase {
     @Override
     protected HubProcess startHub() {
         twilio = TwilioApiFake.start(ACCOUNT_SID);
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("twilio"));
-        HubProcess started = HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        HubProcess started = startHubWith("twilio");
         twilioHooks = new TwilioHubClient(started);
         return started;
     }

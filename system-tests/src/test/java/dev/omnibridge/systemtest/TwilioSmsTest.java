@@ -23,11 +23,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,9 +64,7 @@ class TwilioSmsTest extends SystemTestBase {
     @Override
     protected HubProcess startHub() {
         twilio = TwilioApiFake.start(ACCOUNT_SID);
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("twilio"));
-        HubProcess started = HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        HubProcess started = startHubWith("twilio");
         twilioHooks = new TwilioHubClient(started);
         return started;
     }
