@@ -303,7 +303,7 @@
   function skippedItem(a) {
     return el('li', { class: 'automation skipped-inbound', 'data-automation': a.kind },
       el('div', { class: 'meta' }, 'Automation · ', when(a.at)),
-      el('div', { class: 'text' }, 'Received, no automatic acknowledgement: ', a.detail));
+      el('div', { class: 'text' }, 'Received for this conversation, ', a.detail));
   }
 
   function messageItem(view, automation) {

@@ -127,7 +127,7 @@ class EmailAcknowledgementTest extends SystemTestBase {
         Poll.until(Duration.ofSeconds(30), "the auto-reply is in the conversation's timeline",
                 () -> !skippedInTimeline(opened.conversationId()).isEmpty());
         assertThat(skippedInTimeline(opened.conversationId())).singleElement().asString()
-                .isEqualTo("Auto-Submitted: auto-replied: not stored as a message, not acknowledged");
+                .isEqualTo("skipped (Auto-Submitted: auto-replied): not stored as a message, not acknowledged");
         awaitQuiet(desk, Duration.ofSeconds(3));
         assertThat(deskRequests()).as("the auto-reply is noise, not a message")
                 .noneMatch(r -> outOfOffice.messageId().equals(r.channelMessageId()));

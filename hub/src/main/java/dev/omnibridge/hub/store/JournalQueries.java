@@ -306,9 +306,11 @@ public final class JournalQueries {
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 boolean deadLetter = Skipped.Disposition.DEAD_LETTER.name().equals(rs.getString(2));
-                list.add(new AutomationEvent(rs.getLong(1), null, SKIPPED_INBOUND, rs.getString(3)
-                        + (deadLetter ? ": unreadable, kept with the dead letters; not acknowledged"
-                        : ": not stored as a message, not acknowledged"), Sql.instant(rs, "created_at")));
+                String detail = deadLetter
+                        ? "unreadable (" + rs.getString(3) + "): kept with the dead letters, not acknowledged"
+                        : "skipped (" + rs.getString(3) + "): not stored as a message, not acknowledged";
+                list.add(new AutomationEvent(rs.getLong(1), null, SKIPPED_INBOUND, detail,
+                        Sql.instant(rs, "created_at")));
             }
         }
         return list;

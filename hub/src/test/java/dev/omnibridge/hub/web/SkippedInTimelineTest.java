@@ -76,7 +76,7 @@ class SkippedInTimelineTest {
                 .filter(e -> e.path("kind").asText().equals("SKIPPED_INBOUND")).toList();
         assertThat(skipped).as("only the item tied to this conversation").singleElement().satisfies(e -> {
             assertThat(e.path("detail").asText())
-                    .isEqualTo("Auto-Submitted: auto-replied: not stored as a message, not acknowledged");
+                    .isEqualTo("skipped (Auto-Submitted: auto-replied): not stored as a message, not acknowledged");
             assertThat(e.hasNonNull("messageId")).as("about no stored message").isFalse();
             assertThat(e.path("at").asText()).isNotEmpty();
         });
