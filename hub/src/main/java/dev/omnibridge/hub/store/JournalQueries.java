@@ -248,7 +248,8 @@ public final class JournalQueries {
 
     /**
      * The automation's entries of a conversation's timeline, oldest first: those about its latest {@code limit}
-     * messages (found by message id, the table's index; see migration V8).
+     * messages (found by message id, the table's index; see migration V8), and its newest {@code limit} skipped
+     * items ({@link #SKIPPED_INBOUND}).
      */
     public List<AutomationEvent> automationEvents(String conversationId, int limit) throws SQLException {
         try (Connection c = database.connection()) {
@@ -270,7 +271,6 @@ public final class JournalQueries {
                     }
                 }
             }
-            list.sort(java.util.Comparator.comparingLong(AutomationEvent::id));
             list.addAll(skippedOf(c, conversationId, limit));
             // Skipped input has no message to hang under: the timeline places it by time.
             list.sort(java.util.Comparator.comparing(AutomationEvent::at).thenComparing(AutomationEvent::kind)
