@@ -247,12 +247,18 @@
     const timeline = el('ol', { class: 'timeline' });
     // What the hub's automation did not do for a message (e.g. no acknowledgement), shown under that message.
     const automation = {};
-    for (const a of msgs.automation || []) (automation[a.messageId] = automation[a.messageId] || []).push(a);
+    const skipped = [];
+    for (const a of msgs.automation || []) {
+      // Input the channel did not store (an auto-reply, a bounce) has no message: it goes between them, by time.
+      if (a.kind === 'SKIPPED_INBOUND') skipped.push(a);
+      else (automation[a.messageId] = automation[a.messageId] || []).push(a);
+    }
     // The timers' entries (warned, breached, answered) go between the messages, by time.
     // At the same instant the timer's entry comes first: the note it sent follows it.
     const entries = ((conv.firstResponse || {}).events || []).map((e) => ({ at: Date.parse(e.at), node: timerEvent(e) }))
       .concat(msgs.messages.map((view) => ({ at: Date.parse(view.message.receivedAt),
-        node: messageItem(view, automation[view.message.id] || []) })));
+        node: messageItem(view, automation[view.message.id] || []) })))
+      .concat(skipped.map((a) => ({ at: Date.parse(a.at), node: skippedItem(a) })));
     entries.sort((a, b) => (a.at || 0) - (b.at || 0));
     for (const entry of entries) timeline.appendChild(entry.node);
     body.appendChild(timeline);
@@ -292,6 +298,12 @@
     }[e.kind] || e.kind;
     return el('li', { class: 'automation ' + e.kind.toLowerCase(), 'data-timer-event': e.kind },
       el('div', { class: 'meta' }, 'Automation · ', e.priority, ' · ', when(e.at)), el('div', { class: 'text' }, text));
+  }
+
+  function skippedItem(a) {
+    return el('li', { class: 'automation skipped-inbound', 'data-automation': a.kind },
+      el('div', { class: 'meta' }, 'Automation · ', when(a.at)),
+      el('div', { class: 'text' }, 'Received for this conversation, ', a.detail));
   }
 
   function messageItem(view, automation) {

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Acknowledgements on email (GreenMail as the support and customer mailboxes): a customer's mail gets one answer in
  * the customer's mailbox, marked Auto-Submitted, with the placeholders filled; a reply in the same thread none; an
- * out-of-office auto-reply none (it is noise, never a message); accepted mailing-list mail none, with the reason in
- * the conversation's timeline.
+ * out-of-office auto-reply none (it is noise, never a message), and when it answers the acknowledgement the
+ * conversation's timeline shows it with its reason; accepted mailing-list mail none, with the reason in the
+ * conversation's timeline.
  */
 class EmailAcknowledgementTest extends SystemTestBase {
     private static final String MAIL = "mail";
@@ -37,6 +38,8 @@ class EmailAcknowledgementTest extends SystemTestBase {
     private static final String SUPPORT_PASSWORD = "support-imap-password";
     private static final String ANN = "ann@customer.test";
     private static final String LIST = "list@lists.customer.test";
+    /** A customer of her own, so that counting her acknowledgements does not depend on the other tests' order. */
+    private static final String BEA = "bea@customer.test";
     private static final String ACK_START = "Hi Ann, we have your mail";
 
     @RegisterExtension
@@ -44,7 +47,8 @@ class EmailAcknowledgementTest extends SystemTestBase {
             .withConfiguration(GreenMailConfiguration.aConfig()
                     .withUser(SUPPORT, SUPPORT, SUPPORT_PASSWORD)
                     .withUser(ANN, ANN, "ann-password")
-                    .withUser(LIST, LIST, "list-password"))
+                    .withUser(LIST, LIST, "list-password")
+                    .withUser(BEA, BEA, "bea-password"))
             .withPerMethodLifecycle(false);
 
     private Mailer customers;
@@ -94,6 +98,40 @@ class EmailAcknowledgementTest extends SystemTestBase {
         JsonNode events = hub.http().adminJson("/api/messages?limit=100&conversationId=" + conversationId)
                 .path("automation");
         return StreamSupport.stream(events.spliterator(), false).map(e -> e.path("detail").asText()).toList();
+    }
+
+    /** The timeline's entries for input the channel received for the conversation but did not store. */
+    private List<String> skippedInTimeline(String conversationId) {
+        JsonNode events = hub.http().adminJson("/api/messages?limit=100&conversationId=" + conversationId)
+                .path("automation");
+        return StreamSupport.stream(events.spliterator(), false)
+                .filter(e -> e.path("kind").asText().equals("SKIPPED_INBOUND"))
+                .map(e -> e.path("detail").asText()).toList();
+    }
+
+    @Test
+    void anOutOfOfficeReplyToTheAcknowledgementShowsInTheConversationsTimelineAndGetsNone() {
+        String subject = "Invoice wrong " + unique("b");
+        String ackText = "Hi Bea, we have your mail";
+        CustomerMail first = CustomerMail.from("Bea Customer", BEA).subject(subject).text("The amount is wrong.");
+        send(first);
+        ReceivedRequest opened = awaitDeskMessage(first.messageId());
+        ReceivedMail ack = ReceivedMail.reaching(MAIL_SERVER, BEA, ackText, Duration.ofSeconds(30)).get(0);
+
+        // Her mailbox answers the acknowledgement as Exchange and Gmail do: In-Reply-To it, Auto-Submitted.
+        CustomerMail outOfOffice = CustomerMail.from("Bea Customer", BEA).subject("Automatic reply: " + ack.subject())
+                .inReplyTo(ack.messageId()).references(ack.messageId()).header("Auto-Submitted", "auto-replied")
+                .text("I am out of the office until Monday.");
+        send(outOfOffice);
+
+        Poll.until(Duration.ofSeconds(30), "the auto-reply is in the conversation's timeline",
+                () -> !skippedInTimeline(opened.conversationId()).isEmpty());
+        assertThat(skippedInTimeline(opened.conversationId())).singleElement().asString()
+                .isEqualTo("skipped (Auto-Submitted: auto-replied): not stored as a message, not acknowledged");
+        awaitQuiet(desk, Duration.ofSeconds(3));
+        assertThat(deskRequests()).as("the auto-reply is noise, not a message")
+                .noneMatch(r -> outOfOffice.messageId().equals(r.channelMessageId()));
+        assertThat(ReceivedMail.to(MAIL_SERVER, BEA, ackText)).as("no second acknowledgement").hasSize(1);
     }
 
     @Test

@@ -62,9 +62,10 @@ final class ChannelReports {
             return false;
         }
         Sql.update(c, "INSERT INTO inbound_skipped (instance_id, source_id, disposition, reason, original, "
-                        + "created_at) VALUES (?, ?, ?, ?, ?, ?)", instance, Columns.key(item.sourceId()),
-                item.disposition(), Columns.text(item.reason(), Columns.REASON),
-                item.original() == null ? null : item.original().toString(), now);
+                        + "thread_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", instance,
+                Columns.key(item.sourceId()), item.disposition(), Columns.text(item.reason(), Columns.REASON),
+                item.original() == null ? null : item.original().toString(),
+                item.threadKey() == null ? null : Columns.key(item.threadKey()), now);
         LOG.info("Instance {}: {} {} not turned into a message: {}", instance,
                 item.disposition() == Skipped.Disposition.DEAD_LETTER ? "dead-lettered" : "skipped",
                 item.sourceId(), item.reason());

@@ -2,6 +2,7 @@ package dev.omnibridge.hub.store;
 
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.Skipped;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -233,14 +234,22 @@ public final class JournalQueries {
     /**
      * A timeline entry of the hub's automation: what it did not do for a message, and why.
      *
-     * @param kind {@code ACK_NOT_SENT}: the customer message got no automatic acknowledgement
+     * @param messageId the message the entry is about; null for {@link #SKIPPED_INBOUND}
+     * @param kind      {@code ACK_NOT_SENT}: the customer message got no automatic acknowledgement;
+     *                  {@link #SKIPPED_INBOUND}: the channel received something for this conversation that it did not
+     *                  turn into a message (an auto-reply, a bounce), with the reason; the hub acknowledges only
+     *                  messages, so it got no acknowledgement either
      */
     public record AutomationEvent(long id, String messageId, String kind, String detail, Instant at) {
     }
 
+    /** The kind of a timeline entry for skipped input of the conversation. */
+    public static final String SKIPPED_INBOUND = "SKIPPED_INBOUND";
+
     /**
      * The automation's entries of a conversation's timeline, oldest first: those about its latest {@code limit}
-     * messages (found by message id, the table's index; see migration V8).
+     * messages (found by message id, the table's index; see migration V8), and its newest {@code limit} skipped
+     * items ({@link #SKIPPED_INBOUND}).
      */
     public List<AutomationEvent> automationEvents(String conversationId, int limit) throws SQLException {
         try (Connection c = database.connection()) {
@@ -256,9 +265,49 @@ public final class JournalQueries {
                     }
                 }
             });
-            list.sort(java.util.Comparator.comparingLong(AutomationEvent::id));
+            list.addAll(skippedOf(c, conversationId, limit));
+            // Skipped input has no message to hang under: the timeline places it by time.
+            list.sort(java.util.Comparator.comparing(AutomationEvent::at).thenComparing(AutomationEvent::kind)
+                    .thenComparingLong(AutomationEvent::id));
             return list;
         }
+    }
+
+    /**
+     * What the conversation's channel received for it but did not store (an auto-reply to its acknowledgement, a
+     * bounce), newest {@code limit}, as {@link #SKIPPED_INBOUND} entries; found through the connector's thread key
+     * (see migration V10). Their ids are the skipped items' ids, as {@code GET /api/skipped} lists them.
+     */
+    private static List<AutomationEvent> skippedOf(Connection c, String conversationId, int limit)
+            throws SQLException {
+        List<AutomationEvent> list = new ArrayList<>();
+        String instance = null;
+        String threadKey = null;
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT channel_instance, thread_key FROM conversations "
+                + "WHERE id = ?", conversationId);
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                instance = rs.getString(1);
+                threadKey = rs.getString(2);
+            }
+        }
+        if (instance == null || threadKey == null) {
+            return list;
+        }
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT id, disposition, reason, created_at FROM inbound_skipped "
+                + "WHERE instance_id = ? AND thread_key = ? ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY",
+                instance, threadKey);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                boolean deadLetter = Skipped.Disposition.DEAD_LETTER.name().equals(rs.getString(2));
+                String detail = deadLetter
+                        ? "unreadable (" + rs.getString(3) + "): kept with the dead letters, not acknowledged"
+                        : "skipped (" + rs.getString(3) + "): not stored as a message, not acknowledged";
+                list.add(new AutomationEvent(rs.getLong(1), null, SKIPPED_INBOUND, detail,
+                        Sql.instant(rs, "created_at")));
+            }
+        }
+        return list;
     }
 
     /** Why an address takes no messages (opt-out, block), if it does not. */

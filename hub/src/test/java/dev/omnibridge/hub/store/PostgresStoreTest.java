@@ -195,6 +195,33 @@ class PostgresStoreTest {
     }
 
     @Test
+    void skippedInputWithAThreadKeyShowsInItsConversationsTimelineOnPostgres() throws Exception {
+        Database db = open("skipped_timeline");
+        Journal journal = new Journal(db);
+        try {
+            InboundWriter writer = new InboundWriter(ch -> List.of("desk"), t -> { }, Clock.systemUTC(),
+                    new RecentMessages());
+            journal.submit(writer.work("mail", Inbound.messages(List.of(StoreTestSupport.customerMessage("mail",
+                    "m-1", "t-1", "ann@example.com", "Hello"))))).get(10, TimeUnit.SECONDS);
+            journal.submit(writer.work("mail", Inbound.none().withSkipped(List.of(
+                    dev.omnibridge.spi.Skipped.ignored("oof-1", "Auto-Submitted: auto-replied", null)
+                            .withThreadKey("t-1"),
+                    dev.omnibridge.spi.Skipped.ignored("oof-2", "out-of-office subject", null)))))
+                    .get(10, TimeUnit.SECONDS);
+
+            JournalQueries queries = new JournalQueries(db);
+            String conversation = queries.conversationByThread("mail", "t-1").orElseThrow().id();
+            assertThat(queries.automationEvents(conversation, 10)).singleElement().satisfies(e -> {
+                assertThat(e.kind()).isEqualTo(JournalQueries.SKIPPED_INBOUND);
+                assertThat(e.detail()).startsWith("skipped (Auto-Submitted: auto-replied): not stored");
+            });
+        } finally {
+            journal.close();
+            db.close();
+        }
+    }
+
+    @Test
     void aVersion4StoreOnPostgresKeepsItsDeliveriesThroughTheMigration() throws Exception {
         try (Connection c = DriverManager.getConnection(server.url("postgres"), "postgres", "")) {
             Sql.update(c, "CREATE DATABASE migrated");

@@ -5,6 +5,7 @@ import dev.omnibridge.connector.email.mime.MailPart;
 import dev.omnibridge.connector.email.mime.MalformedMailException;
 import dev.omnibridge.connector.email.mime.Noise;
 import dev.omnibridge.connector.email.mime.ParsedMail;
+import dev.omnibridge.connector.email.mime.ReturnedMail;
 import dev.omnibridge.connector.email.threading.MailIds;
 import dev.omnibridge.connector.email.threading.Threader;
 import dev.omnibridge.model.Address;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,7 +105,10 @@ final class MailImporter {
         }
         boolean listMail = mail.noise().kind() == Noise.Kind.MAILING_LIST;
         if (mail.noise().isNoise() && !(listMail && settings.acceptMailingLists())) {
-            return skip(Skipped.ignored(channelId, mail.noise().reason(), original));
+            // Shown in the conversation it answers (an out-of-office reply to the acknowledgement, a bounce of a
+            // reply) when it can be told, so an agent sees why the customer got no acknowledgement.
+            return skip(Skipped.ignored(channelId, mail.noise().reason(), original)
+                    .withThreadKey(noiseThread(mail, sender).orElse(null)));
         }
         if (sender == null) {
             return skip(Skipped.deadLetter(channelId, "mail has no usable sender address", original));
@@ -131,6 +136,12 @@ final class MailImporter {
                 ? new NewConversation(thread.threadKey(), sender, mail.fromName(), mail.messageId(), mail.subject())
                 : null;
         return new Imported(Inbound.messages(List.of(message)), opened);
+    }
+
+    private Optional<String> noiseThread(ParsedMail mail, Address sender) {
+        List<String> returned = mail.noise().kind() == Noise.Kind.BOUNCE ? ReturnedMail.messageIds(mail) : List.of();
+        return threader.existing(sender == null ? null : sender.value(), mail.subject(), mail.inReplyTo(),
+                mail.references(), returned);
     }
 
     /** Accepted list mail carries its reason, so that the hub's acknowledgements never answer it either. */

@@ -76,6 +76,43 @@ public final class Threader {
         return new Thread(unusedToken(), true, null);
     }
 
+    /**
+     * The conversation a mail the hub will not store (an auto-reply, a bounce) belongs to, found as {@link #thread}
+     * finds a customer's: a stored mail or a Message-ID the hub sent that it answers, or the token in its subject, each
+     * only for that conversation's own customer. Never a new or adopted conversation: noise opens none.
+     *
+     * @param sender      the mail's sender, or null when it has no usable one
+     * @param returnedIds the Message-IDs of the mail a bounce returns: one the hub sent names its conversation, whoever
+     *                    reports the bounce (a mailer daemon is never the customer)
+     */
+    public Optional<String> existing(String sender, String subject, List<String> inReplyTo, List<String> references,
+                                     List<String> returnedIds) {
+        for (String id : returnedIds) {
+            Optional<String> sentToken = MailIds.hubToken(id);
+            if (sentToken.isPresent() && context.findConversation(sentToken.get()).isPresent()) {
+                return sentToken;
+            }
+        }
+        if (sender == null) {
+            return Optional.empty();
+        }
+        Address from = Address.email(sender);
+        for (String id : answeredIds(inReplyTo, references)) {
+            // The mail stored under the Message-ID, else this sender's own mail that reused it (MailIds).
+            for (String channelId : List.of(MailIds.of(id), MailIds.ofSender(id, sender))) {
+                Optional<Message> known = context.findMessage(channelId);
+                if (known.isPresent() && belongsTo(known.get().threadKey(), from)) {
+                    return Optional.of(known.get().threadKey());
+                }
+            }
+            Optional<String> sentToken = MailIds.hubToken(id);
+            if (sentToken.isPresent() && belongsTo(sentToken.get(), from)) {
+                return sentToken;
+            }
+        }
+        return ConversationToken.inSubject(subject).filter(token -> belongsTo(token, from));
+    }
+
     private boolean belongsTo(String threadKey, Address sender) {
         Optional<Conversation> conversation = context.findConversation(threadKey);
         return conversation.isPresent() && sender.equals(conversation.get().customer());
