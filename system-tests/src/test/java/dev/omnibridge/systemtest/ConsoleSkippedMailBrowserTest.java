@@ -18,8 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -50,9 +48,7 @@ class ConsoleSkippedMailBrowserTest extends SystemTestBase {
         assumeTrue(ConsoleBrowser.installed(), "skipped: headless Chromium is not installed (needs "
                 + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + ")");
         customers = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
-        List<java.nio.file.Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("email"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("email");
     }
 
     @Override

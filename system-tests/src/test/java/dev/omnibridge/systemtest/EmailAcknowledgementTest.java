@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,9 +55,7 @@ class EmailAcknowledgementTest extends SystemTestBase {
     @Override
     protected HubProcess startHub() {
         customers = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
-        List<java.nio.file.Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("email"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("email");
     }
 
     @Override

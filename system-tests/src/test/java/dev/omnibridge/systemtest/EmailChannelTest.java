@@ -23,7 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,9 +69,7 @@ class EmailChannelTest extends SystemTestBase {
     @Override
     protected HubProcess startHub() {
         customers = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
-        List<java.nio.file.Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("email"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("email");
     }
 
     @Override

@@ -55,9 +55,7 @@ class EmailMessageIdTest extends SystemTestBase {
     @Override
     protected HubProcess startHub() {
         customers = new Mailer(MailServers.HOST, MAIL_SERVER.getSmtp().getPort());
-        List<java.nio.file.Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(HubProcess.pluginZip("email"));
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        return startHubWith("email");
     }
 
     @Override

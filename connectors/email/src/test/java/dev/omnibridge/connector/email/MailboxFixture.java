@@ -151,4 +151,27 @@ final class MailboxFixture implements BeforeEachCallback, AfterEachCallback {
         await(() -> ctx.messages().size() >= n, n + " message(s) imported");
         return ctx.messages();
     }
+
+    /** The mails the GreenMail server received for {@code address}, in arrival order. */
+    static List<MimeMessage> mailsTo(GreenMailExtension mail, String address) {
+        return java.util.Arrays.stream(mail.getReceivedMessages()).filter(m -> {
+            try {
+                return ((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0]).getAddress().equals(address);
+            } catch (Exception e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    /** Waits until at least {@code n} mails reached {@code address}, and returns them. */
+    static List<MimeMessage> awaitMailsTo(GreenMailExtension mail, String address, int n) {
+        await(() -> mailsTo(mail, address).size() >= n, n + " mail(s) to " + address);
+        return mailsTo(mail, address);
+    }
+
+    /** A mail's Message-ID without its angle brackets. */
+    static String messageId(MimeMessage mail) throws Exception {
+        String id = mail.getMessageID();
+        return id.substring(1, id.length() - 1);
+    }
 }

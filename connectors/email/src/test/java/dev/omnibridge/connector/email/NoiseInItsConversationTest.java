@@ -3,19 +3,19 @@ package dev.omnibridge.connector.email;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.spi.Skipped;
 import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Properties;
 
 import static dev.omnibridge.connector.email.EmailConnectorTest.await;
 import static dev.omnibridge.connector.email.MailboxFixture.SUPPORT;
+import static dev.omnibridge.connector.email.MailboxFixture.awaitMailsTo;
+import static dev.omnibridge.connector.email.MailboxFixture.mailsTo;
+import static dev.omnibridge.connector.email.MailboxFixture.messageId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,7 +39,7 @@ class NoiseInItsConversationTest {
         mailbox.start();
         mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Printer on fire", "It is on fire.", "p1@customer.test"));
         String token = mailbox.awaitMessages(1).get(0).threadKey();
-        MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
+        MimeMessage ack = awaitMailsTo(MAIL, ANN, 1).get(0);
 
         mailbox.deliver(Mails.withHeader(Mails.reply(ANN, SUPPORT, "Automatic reply: " + ack.getSubject(),
                 "I am out of the office until Monday.", "oof1@customer.test", messageId(ack)),
@@ -51,8 +51,8 @@ class NoiseInItsConversationTest {
         assertThat(skipped.threadKey()).isEqualTo(token);
         // Bob's later mail is acknowledged: had the auto-reply been acknowledged, that would be in by now.
         mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong amount.", "b1@other.test"));
-        awaitMailsTo(BOB, 1);
-        assertThat(mailsTo(ANN)).as("one acknowledgement, none for the auto-reply").hasSize(1);
+        awaitMailsTo(MAIL, BOB, 1);
+        assertThat(mailsTo(MAIL, ANN)).as("one acknowledgement, none for the auto-reply").hasSize(1);
         assertThat(mailbox.ctx().messages()).hasSize(2);
     }
 
@@ -61,7 +61,7 @@ class NoiseInItsConversationTest {
         mailbox.start();
         mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Refund", "Please refund.", "r1@customer.test"));
         String token = mailbox.awaitMessages(1).get(0).threadKey();
-        MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
+        MimeMessage ack = awaitMailsTo(MAIL, ANN, 1).get(0);
 
         mailbox.deliver(dsn("bounce1@mx.customer.test", messageId(ack)));
 
@@ -84,7 +84,7 @@ class NoiseInItsConversationTest {
         mailbox.start();
         mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Account", "Locked out.", "a1@customer.test"));
         String token = mailbox.awaitMessages(1).get(0).threadKey();
-        MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
+        MimeMessage ack = awaitMailsTo(MAIL, ANN, 1).get(0);
 
         // Bob's auto-responder answers Ann's acknowledgement (forwarded to him): never shown in Ann's conversation.
         mailbox.deliver(Mails.withHeader(Mails.reply(BOB, SUPPORT, "Out of office: " + ack.getSubject(), "Away.",
@@ -97,8 +97,6 @@ class NoiseInItsConversationTest {
         assertThat(awaitSkipped("oof3@customer.test").threadKey()).isNull();
         assertThat(mailbox.ctx().messages()).singleElement().extracting(m -> m.threadKey()).isEqualTo(token);
     }
-
-    // --- helpers ---
 
     /** A delivery status notification (RFC 3464) as Postfix sends it, returning the header of the failed mail. */
     private static MimeMessage dsn(String messageId, String returnedMessageId) throws Exception {
@@ -131,23 +129,4 @@ class NoiseInItsConversationTest {
                 .orElseThrow();
     }
 
-    private static List<MimeMessage> mailsTo(String address) {
-        return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
-            try {
-                return ((InternetAddress) m.getAllRecipients()[0]).getAddress().equals(address);
-            } catch (Exception e) {
-                return false;
-            }
-        }).toList();
-    }
-
-    private static List<MimeMessage> awaitMailsTo(String address, int n) {
-        await(() -> mailsTo(address).size() >= n, n + " mail(s) to " + address);
-        return mailsTo(address);
-    }
-
-    private static String messageId(MimeMessage mail) throws Exception {
-        String id = mail.getMessageID();
-        return id.substring(1, id.length() - 1);
-    }
 }

@@ -6,16 +6,17 @@ import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.OutboundMessage;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.Arrays;
 import java.util.List;
 
 import static dev.omnibridge.connector.email.EmailConnectorTest.await;
 import static dev.omnibridge.connector.email.MailboxFixture.SUPPORT;
+import static dev.omnibridge.connector.email.MailboxFixture.awaitMailsTo;
+import static dev.omnibridge.connector.email.MailboxFixture.mailsTo;
+import static dev.omnibridge.connector.email.MailboxFixture.messageId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,7 +40,7 @@ class ReplyToHubMailTest {
         mailbox.start();
         mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Printer on fire", "It is on fire.", "p1@customer.test"));
         String token = mailbox.awaitMessages(1).get(0).threadKey();
-        MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
+        MimeMessage ack = awaitMailsTo(MAIL, ANN, 1).get(0);
 
         mailbox.deliver(Mails.reply(ANN, SUPPORT, "Also: the scanner", "And the scanner is smoking.",
                 "p2@customer.test", messageId(ack)));
@@ -48,8 +49,8 @@ class ReplyToHubMailTest {
         assertThat(reply.threadKey()).as("the acknowledgement's conversation").isEqualTo(token);
         // Bob's later mail is acknowledged: had Ann's reply been acknowledged, that would be in by now.
         mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong amount.", "b1@other.test"));
-        awaitMailsTo(BOB, 1);
-        assertThat(mailsTo(ANN)).as("Ann has one acknowledgement").hasSize(1);
+        awaitMailsTo(MAIL, BOB, 1);
+        assertThat(mailsTo(MAIL, ANN)).as("Ann has one acknowledgement").hasSize(1);
     }
 
     @Test
@@ -57,7 +58,7 @@ class ReplyToHubMailTest {
         mailbox.start();
         mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Refund", "Please refund.", "r1@customer.test"));
         String token = mailbox.awaitMessages(1).get(0).threadKey();
-        MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
+        MimeMessage ack = awaitMailsTo(MAIL, ANN, 1).get(0);
 
         mailbox.restart();
         mailbox.deliver(Mails.reply(ANN, SUPPORT, "My bank details", "IBAN follows.", "r2@customer.test",
@@ -77,7 +78,7 @@ class ReplyToHubMailTest {
                 .author(Author.agent("Alice")).text("It ships today.").build();
         String sentId = mailbox.connector().send(new OutboundMessage(agent, conversation, "key-7"));
         mailbox.ctx().recordSent(sentId, agent);   // as the hub records the id send returned
-        MimeMessage sent = awaitMailsTo(ANN, 1).get(0);
+        MimeMessage sent = awaitMailsTo(MAIL, ANN, 1).get(0);
 
         mailbox.restart();
         mailbox.deliver(Mails.reply(ANN, SUPPORT, "Another order", "And order 8?", "o2@customer.test",
@@ -97,7 +98,7 @@ class ReplyToHubMailTest {
                 .author(Author.agent("Alice")).text("It ships today.").build();
         // Sent, but the hub went down before it recorded the returned id (the delivery is then sent again).
         mailbox.connector().send(new OutboundMessage(agent, conversation, "key-9"));
-        MimeMessage sent = awaitMailsTo(ANN, 1).get(0);
+        MimeMessage sent = awaitMailsTo(MAIL, ANN, 1).get(0);
 
         mailbox.deliver(Mails.reply(ANN, SUPPORT, "Different subject", "Thanks", "n2@customer.test", messageId(sent)));
 
@@ -115,8 +116,8 @@ class ReplyToHubMailTest {
         mailbox.deliver(Mails.plain(BOB, "Bob", SUPPORT, "Invoice", "Wrong amount.", "b1@other.test"));
 
         assertThat(mailbox.awaitMessages(2).get(0).threadKey()).isEqualTo("CHATAB23");
-        awaitMailsTo(BOB, 1);
-        assertThat(mailsTo(ANN)).as("Ann is answering, not opening a request").isEmpty();
+        awaitMailsTo(MAIL, BOB, 1);
+        assertThat(mailsTo(MAIL, ANN)).as("Ann is answering, not opening a request").isEmpty();
     }
 
     @Test
@@ -124,7 +125,7 @@ class ReplyToHubMailTest {
         mailbox.start();
         mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "Account", "Locked out.", "a1@customer.test"));
         String token = mailbox.awaitMessages(1).get(0).threadKey();
-        MimeMessage ack = awaitMailsTo(ANN, 1).get(0);
+        MimeMessage ack = awaitMailsTo(MAIL, ANN, 1).get(0);
 
         // Bob got hold of Ann's acknowledgement (forwarded, or its Message-ID forged) and answers it.
         mailbox.deliver(Mails.reply(BOB, SUPPORT, "Re: We received your message", "Let me in too.", "x1@other.test",
@@ -139,25 +140,4 @@ class ReplyToHubMailTest {
         assertThat(mailbox.ctx().findConversation(token).orElseThrow().customer().value()).isEqualTo(ANN);
     }
 
-    // --- helpers ---
-
-    private static List<MimeMessage> mailsTo(String address) {
-        return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
-            try {
-                return ((InternetAddress) m.getAllRecipients()[0]).getAddress().equals(address);
-            } catch (Exception e) {
-                return false;
-            }
-        }).toList();
-    }
-
-    private static List<MimeMessage> awaitMailsTo(String address, int n) {
-        await(() -> mailsTo(address).size() >= n, n + " mail(s) to " + address);
-        return mailsTo(address);
-    }
-
-    private static String messageId(MimeMessage mail) throws Exception {
-        String id = mail.getMessageID();
-        return id.substring(1, id.length() - 1);
-    }
 }
