@@ -17,6 +17,15 @@ public interface ConnectorType extends ExtensionPoint {
     /** The settings an instance takes. */
     ConfigDef config();
 
+    /**
+     * For a desk type: the assignment a route may give its tickets (e.g. a group or queue), declared like the
+     * settings: names, types, validators, docs. Routes are checked against it before anything starts, and the desk
+     * receives the values in {@link DeskDelivery#assignment()}. None by default.
+     */
+    default ConfigDef assignment() {
+        return new ConfigDef();
+    }
+
     /** A new, not yet started instance: a {@link ChannelConnector} or a {@link DeskConnector}. */
     Connector create();
 }

@@ -4,6 +4,7 @@ import dev.omnibridge.calendar.BusinessCalendar;
 import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.sla.FirstResponseConfig;
+import dev.omnibridge.hub.triage.TriageConfig;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,12 +19,14 @@ import java.util.Optional;
  * @param calendars        the named business calendars ({@code calendars:})
  * @param acknowledgements the automatic acknowledgements, hub-wide and per channel instance
  * @param firstResponse    the first-response targets ({@code firstResponse:}), per channel instance and by default
+ * @param triage           language detection and classification rules ({@code triage:})
  */
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                         Delivery delivery, List<Instance> instances, List<Route> routes,
                         CalendarRegistry calendars, AcknowledgementConfig acknowledgements,
-                        FirstResponseConfig firstResponse) {
+                        FirstResponseConfig firstResponse, TriageConfig triage) {
     public HubConfig {
+        triage = triage == null ? TriageConfig.none() : triage;
         calendars = calendars == null ? CalendarRegistry.empty() : calendars;
         acknowledgements = acknowledgements == null ? AcknowledgementConfig.disabled() : acknowledgements;
         firstResponse = firstResponse == null ? FirstResponseConfig.standard() : firstResponse;
@@ -32,25 +35,40 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
     /** A configuration without calendars and acknowledgements, with the default first-response targets. */
     public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                      Delivery delivery, List<Instance> instances, List<Route> routes) {
-        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, null, null, null);
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, null, null, null,
+                null);
+    }
+
+    /** A configuration without triage. */
+    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                     Delivery delivery, List<Instance> instances, List<Route> routes, CalendarRegistry calendars,
+                     AcknowledgementConfig acknowledgements, FirstResponseConfig firstResponse) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, calendars,
+                acknowledgements, firstResponse, null);
     }
 
     /** The same configuration with these calendars. */
     public HubConfig withCalendars(CalendarRegistry calendars) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse);
+                calendars, acknowledgements, firstResponse, triage);
     }
 
     /** The same configuration with these acknowledgements. */
     public HubConfig withAcknowledgements(AcknowledgementConfig acknowledgements) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse);
+                calendars, acknowledgements, firstResponse, triage);
     }
 
     /** The same configuration with these first-response targets. */
     public HubConfig withFirstResponse(FirstResponseConfig firstResponse) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse);
+                calendars, acknowledgements, firstResponse, triage);
+    }
+
+    /** The same configuration with this triage. */
+    public HubConfig withTriage(TriageConfig triage) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse, triage);
     }
 
     public record Http(String host, int port, long maxBodyBytes) {
