@@ -21,6 +21,19 @@ public final class ConfigDef {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Map<String, Setting> settings = new LinkedHashMap<>();
+    private final List<Check> checks = new ArrayList<>();
+
+    /**
+     * A rule across several settings (e.g. "a pipeline needs its stage"), which a single setting's
+     * {@link Validator} cannot see: given the typed settings, the problem, or empty when they hold together.
+     */
+    @FunctionalInterface
+    public interface Rule {
+        Optional<String> check(Settings settings);
+    }
+
+    private record Check(String key, Rule rule) {
+    }
 
     public static ConfigDef create() {
         return new ConfigDef();
@@ -30,6 +43,15 @@ public final class ConfigDef {
         if (settings.putIfAbsent(setting.name(), setting) != null) {
             throw new IllegalArgumentException("setting '" + setting.name() + "' is defined twice");
         }
+        return this;
+    }
+
+    /**
+     * Adds a rule across settings, checked by {@link #parse} once every setting on its own is fine; its problem is
+     * reported against {@code key}.
+     */
+    public ConfigDef check(String key, Rule rule) {
+        checks.add(new Check(key, rule));
         return this;
     }
 
@@ -51,6 +73,7 @@ public final class ConfigDef {
      */
     public Settings parse(String instanceId, Map<String, ?> raw, List<ConfigProblem> problems) {
         Map<String, Object> values = new LinkedHashMap<>();
+        int before = problems.size();
         for (String key : raw.keySet()) {
             if (!settings.containsKey(key)) {
                 problems.add(new ConfigProblem(instanceId, key, "unknown setting; known settings are "
@@ -88,7 +111,13 @@ public final class ConfigDef {
                         + (s.isSecret() ? "" : ", was '" + value + "'")));
             }
         }
-        return new Settings(values);
+        Settings parsed = new Settings(values);
+        if (problems.size() == before) {
+            for (Check c : checks) {
+                c.rule().check(parsed).ifPresent(p -> problems.add(new ConfigProblem(instanceId, c.key(), p)));
+            }
+        }
+        return parsed;
     }
 
     static Object convert(SettingType type, Object value) {

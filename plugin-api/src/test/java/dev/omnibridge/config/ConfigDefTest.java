@@ -309,4 +309,37 @@ class ConfigDefTest {
         assertThat(s.validator()).isSameAs(v);
         assertThat(s.withDefault("x").isRequired()).as("a setting with a default is never required").isFalse();
     }
+
+    /** Shaped like a desk's assignment: a pipeline's stage ids belong to that pipeline. */
+    private static ConfigDef pipelineAndStage() {
+        return ConfigDef.create()
+                .define(Setting.of("pipeline", SettingType.STRING))
+                .define(Setting.of("stage", SettingType.STRING))
+                .check("stage", s -> s.has("pipeline") && !s.has("stage")
+                        ? java.util.Optional.of("a route that sets pipeline must set its stage too")
+                        : java.util.Optional.empty());
+    }
+
+    @Test
+    void aRuleAcrossSettingsReportsItsProblemAgainstItsKey() {
+        pipelineAndStage().parse("desk", Map.of("pipeline", "7"), problems);
+
+        assertThat(problems).extracting(ConfigProblem::key).containsExactly("stage");
+        assertThat(problems.get(0).message()).contains("must set its stage");
+    }
+
+    @Test
+    void aRuleAcrossSettingsIsQuietWhenTheyHoldTogether() {
+        pipelineAndStage().parse("desk", Map.of("pipeline", "7", "stage", "12"), problems);
+        pipelineAndStage().parse("desk", Map.of("stage", "12"), problems);
+
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aRuleAcrossSettingsWaitsUntilEachSettingIsFineOnItsOwn() {
+        pipelineAndStage().parse("desk", Map.of("pipeline", "7", "colour", "blue"), problems);
+
+        assertThat(problems).extracting(ConfigProblem::key).containsExactly("colour");
+    }
 }

@@ -54,6 +54,15 @@ class TicketTextTest {
     }
 
     @Test
+    void theHubsLanguageTagAndTheLanguageFieldReachTheDeskAsOneTag() {
+        Contact ann = new Contact("c-1", "Ann", List.of());
+        Message m = message("Hallo").language("de").tags(Set.of("lang:de", "urgent")).build();
+
+        assertThat(TicketText.tags(delivery(m, ann)))
+                .containsExactlyInAnyOrder("omnibridge", "channel-twilio-sms", "lang-de", "urgent");
+    }
+
+    @Test
     void bodyMarksEditsAndNamesFilesThatAreNotInStorage() {
         Message m = message("New address: Main St 5").metadata(Map.of(Message.EDIT_OF, "m-0"))
                 .attachments(List.of(
