@@ -1,5 +1,6 @@
 package dev.omnibridge.deskkit;
 
+import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeskDelivery;
 
@@ -18,9 +19,14 @@ public final class Escalation {
 
     /** The priority these follow-ups ask for, or empty when none is HIGH or URGENT. */
     public static Optional<Priority> asked(Collection<DeskDelivery> followUps) {
+        return askedBy(followUps.stream().map(DeskDelivery::message).toList());
+    }
+
+    /** The priority these follow-up messages ask for, or empty when none is HIGH or URGENT. */
+    public static Optional<Priority> askedBy(Collection<Message> messages) {
         Priority highest = null;
-        for (DeskDelivery d : followUps) {
-            Priority p = d.message().priority();
+        for (Message m : messages) {
+            Priority p = m.priority();
             if ((p == Priority.HIGH || p == Priority.URGENT) && (highest == null || p.compareTo(highest) > 0)) {
                 highest = p;
             }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskAssignment;
+import dev.omnibridge.deskkit.Escalation;
 import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
@@ -12,6 +14,7 @@ import dev.omnibridge.deskkit.TicketText;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
@@ -32,6 +35,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One {@code zendesk} instance. A conversation's first message creates the requester (create_or_update by email,
@@ -188,7 +192,8 @@ public final class ZendeskConnector implements DeskConnector {
                     internal ? null : requester(r, first), uploads(r, messages));
             JsonNode answer;
             try {
-                answer = r.api().updateTicket(ticketId, ZendeskPayloads.commentUpdate(comment, keys));
+                answer = r.api().updateTicket(ticketId,
+                        ZendeskPayloads.commentUpdate(comment, keys, raiseTo(r, ticketId, messages)));
             } catch (DeskApiException e) {
                 if (e.status() == 422 && "closed".equals(r.api().ticket(ticketId).path("status").asText())) {
                     movedOn(r, ticketId, batch.subList(i, batch.size()), chunk, comment, keys, done);
@@ -305,8 +310,10 @@ public final class ZendeskConnector implements DeskConnector {
 
     private DeskResult create(Running r, DeskDelivery d, long requesterId, ObjectNode comment, String followUpOf,
                               List<String> keys) throws DeskApiException, InterruptedException {
+        Settings assignment = DeskAssignment.of(ZendeskType.assignmentDef(), r.ctx().instanceId(), d);
+        Long groupId = assignment.has(ZendeskType.GROUP) ? assignment.longValue(ZendeskType.GROUP) : null;
         JsonNode answer = r.api().createTicket(
-                ZendeskPayloads.newTicket(d, requesterId, comment, followUpOf, keys), d.idempotencyKey());
+                ZendeskPayloads.newTicket(d, requesterId, comment, followUpOf, keys, groupId), d.idempotencyKey());
         String id = answer.path("ticket").path("id").asText();
         r.budget().record(id);
         String commentId = commentIdOf(answer.path("audit"));
@@ -343,7 +350,8 @@ public final class ZendeskConnector implements DeskConnector {
                 uploads(r, batch));
         JsonNode answer;
         try {
-            answer = r.api().updateTicket(ticketId, ZendeskPayloads.commentUpdate(comment, keys));
+            answer = r.api().updateTicket(ticketId,
+                    ZendeskPayloads.commentUpdate(comment, keys, raiseTo(r, ticketId, batch)));
         } catch (DeskApiException e) {
             if (e.status() == 422 && "closed".equals(r.api().ticket(ticketId).path("status").asText())) {
                 return followUp(r, d, ticketId, comment, keys);
@@ -362,6 +370,25 @@ public final class ZendeskConnector implements DeskConnector {
                     r.ctx().instanceId(), ticketId, batch.size());
         }
         return new DeskResult(ticketId, commentId);
+    }
+
+    /**
+     * The priority this comment's update sets, or null. A follow-up classified HIGH or URGENT raises its ticket
+     * (the highest of the comment's messages); URGENT is set as it is, since nothing is above it, while HIGH needs
+     * one read of the ticket first, so that an urgent ticket (or a high one) is never touched. Repeating the update
+     * after a lost answer finds the comment in the audits and sends nothing; the priority went with it.
+     */
+    private static Priority raiseTo(Running r, String ticketId, List<Message> messages)
+            throws DeskApiException, InterruptedException {
+        Optional<Priority> asked = Escalation.askedBy(messages);
+        if (asked.isEmpty()) {
+            return null;
+        }
+        if (asked.get() == Priority.URGENT) {
+            return Priority.URGENT;
+        }
+        Priority current = ZendeskPayloads.priorityOf(r.api().ticket(ticketId));
+        return Escalation.raises(current, asked.get()) ? asked.get() : null;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.zendesk;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.deskkit.DeskHttp;
@@ -14,7 +15,8 @@ import java.util.Locale;
 /**
  * Zendesk JSON bodies built from hub deliveries. Field names are Zendesk's (Users, Tickets, Ticket Comments):
  * {@code external_id}, {@code requester_id}, {@code comment.author_id/public/uploads}, {@code priority},
- * {@code tags}, {@code via_followup_source_id}, and {@code metadata} (kept on the audit as {@code metadata.custom}).
+ * {@code tags}, {@code group_id}, {@code via_followup_source_id}, and {@code metadata} (kept on the audit as
+ * {@code metadata.custom}).
  */
 final class ZendeskPayloads {
     /** Audit metadata key listing the hub message ids a comment carries: the duplicate check for updates. */
@@ -44,6 +46,18 @@ final class ZendeskPayloads {
         return p.name().toLowerCase(Locale.ROOT);   // Zendesk: low, normal, high, urgent
     }
 
+    /** A ticket's {@code priority} as the hub's, or null when the ticket has none (Zendesk allows that). */
+    static Priority priorityOf(JsonNode ticket) {
+        String p = ticket.path("priority").asText("");
+        return switch (p) {
+            case "low" -> Priority.LOW;
+            case "normal" -> Priority.NORMAL;
+            case "high" -> Priority.HIGH;
+            case "urgent" -> Priority.URGENT;
+            default -> null;
+        };
+    }
+
     /** A comment; a null author leaves Zendesk to use the API user (internal notes). */
     static ObjectNode comment(String body, boolean isPublic, Long authorId, List<String> uploads) {
         ObjectNode comment = DeskHttp.JSON.createObjectNode().put("body", body).put("public", isPublic);
@@ -60,11 +74,20 @@ final class ZendeskPayloads {
     /** A new ticket for the conversation; {@code followUpOf} names the closed ticket it follows, or is null. */
     static ObjectNode newTicket(DeskDelivery d, long requesterId, ObjectNode comment, String followUpOf,
                                 Collection<String> messageIds) {
+        return newTicket(d, requesterId, comment, followUpOf, messageIds, null);
+    }
+
+    /** {@code groupId}: the route's group for the ticket ({@code group_id}), or null for Zendesk's default. */
+    static ObjectNode newTicket(DeskDelivery d, long requesterId, ObjectNode comment, String followUpOf,
+                                Collection<String> messageIds, Long groupId) {
         ObjectNode ticket = DeskHttp.JSON.createObjectNode()
                 .put("subject", TicketText.subject(d))
                 .put("requester_id", requesterId)
                 .put("external_id", d.conversation().id())
                 .put("priority", priority(d.message().priority()));
+        if (groupId != null) {
+            ticket.put("group_id", groupId);
+        }
         ticket.set("comment", comment);
         ArrayNode tags = ticket.putArray("tags");
         TicketText.tags(d).forEach(tags::add);
@@ -77,7 +100,18 @@ final class ZendeskPayloads {
 
     /** A ticket update adding one comment, with the hub message ids in the audit's custom metadata. */
     static ObjectNode commentUpdate(ObjectNode comment, Collection<String> messageIds) {
+        return commentUpdate(comment, messageIds, null);
+    }
+
+    /**
+     * A ticket update adding one comment and, when {@code raiseTo} is not null, raising the ticket's priority in the
+     * same update (one update of the ticket's budget, and the comment and its priority land together).
+     */
+    static ObjectNode commentUpdate(ObjectNode comment, Collection<String> messageIds, Priority raiseTo) {
         ObjectNode ticket = DeskHttp.JSON.createObjectNode();
+        if (raiseTo != null) {
+            ticket.put("priority", priority(raiseTo));
+        }
         ticket.set("comment", comment);
         ticket.set("metadata", metadata(messageIds));
         return ticket;

@@ -30,6 +30,8 @@ public final class ZendeskType implements ConnectorType {
     static final String MESSAGES_PER_COMMENT = "messagesPerComment";
     static final String TIMEOUT = "timeout";
     static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
+    /** Assignment key: the Zendesk group a new ticket goes to (ticket {@code group_id}). */
+    static final String GROUP = "group";
 
     @Override
     public String name() {
@@ -79,6 +81,25 @@ public final class ZendeskType implements ConnectorType {
                 .define(Setting.of(MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(50L * 1024 * 1024)
                         .describedAs("largest file uploaded to or downloaded from Zendesk (Zendesk's limit: 50 MB)")
                         .validatedBy(v -> (Long) v <= 0 ? Optional.of("must be positive") : Optional.empty()));
+    }
+
+    /**
+     * What a route may set on the tickets it opens here: {@code group}, the ticket's {@code group_id} (Tickets API;
+     * Groups API: a group's {@code id} is an integer). Follow-ups never move a ticket: agents and Zendesk's own
+     * triggers may have reassigned it since.
+     */
+    @Override
+    public ConfigDef assignment() {
+        return assignmentDef();
+    }
+
+    static ConfigDef assignmentDef() {
+        return ConfigDef.create()
+                .define(Setting.of(GROUP, SettingType.LONG)
+                        .describedAs("Zendesk group id for new tickets (ticket group_id): the number at the end of "
+                                + "the group's URL in Admin Center > People > Team > Groups, e.g. 360000123456")
+                        .validatedBy(v -> (Long) v > 0 ? Optional.empty()
+                                : Optional.of("must be a Zendesk group id (a positive integer), was " + v)));
     }
 
     @Override

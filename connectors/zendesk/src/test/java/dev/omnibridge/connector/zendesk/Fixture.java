@@ -57,16 +57,26 @@ final class Fixture {
                 .threadKey("thread-1").conversationId("conv-1")
                 .author(direction == Direction.INTERNAL ? new Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null)
                         : Author.customer("Ann", ann))
-                .text(text).priority(Priority.HIGH).language("en").attachments(attachments)
+                .text(text).priority(Priority.NORMAL).language("en").attachments(attachments)
                 .receivedAt(Instant.parse("2025-03-01T10:15:30Z")).build();
     }
 
+    /** The message classified {@code priority}, e.g. by a triage rule. */
+    static Message withPriority(Message m, Priority priority) {
+        return m.toBuilder().priority(priority).build();
+    }
+
     static DeskDelivery delivery(Message m, String ticketRef) {
+        return delivery(m, ticketRef, Map.of());
+    }
+
+    /** {@code assignment}: what the route that chose this desk sets, e.g. {@code group}. */
+    static DeskDelivery delivery(Message m, String ticketRef, Map<String, String> assignment) {
         Address ann = Address.email("ann@example.com");
         Conversation conversation = new Conversation(m.conversationId() == null ? "conv-1" : m.conversationId(), WEB,
                 m.threadKey(), "contact-1", ann, ConversationStatus.OPEN,
                 ticketRef == null ? Map.of() : Map.of("zd", ticketRef), Instant.parse("2025-03-01T10:15:30Z"));
         Contact contact = new Contact("contact-1", "Ann Example", List.of(ann, Address.phone("+14155550100")));
-        return new DeskDelivery(m, conversation, contact, ticketRef, "idem-" + m.id());
+        return new DeskDelivery(m, conversation, contact, ticketRef, "idem-" + m.id(), assignment);
     }
 }

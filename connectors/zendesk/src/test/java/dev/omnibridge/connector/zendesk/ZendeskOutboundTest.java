@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
@@ -101,7 +102,8 @@ class ZendeskOutboundTest {
                         + "\"audit\":{\"events\":[{\"id\":9001,\"type\":\"Comment\"}]}}")));
         Attachment photo = ctx.attachments().store("photo.png", "image/png",
                 new ByteArrayInputStream(new byte[]{1, 2, 3, 4}), 100);
-        Message m = Fixture.message("msg-1", "My parcel is late", Direction.INBOUND, List.of(photo));
+        Message m = Fixture.withPriority(Fixture.message("msg-1", "My parcel is late", Direction.INBOUND,
+                List.of(photo)), Priority.HIGH);
 
         DeskResult result = connector.deliver(Fixture.delivery(m, null));
 
