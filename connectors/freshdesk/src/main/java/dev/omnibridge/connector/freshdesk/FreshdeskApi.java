@@ -90,6 +90,11 @@ final class FreshdeskApi {
         return http.get("/api/v2/tickets/" + encode(ticketId)).body();
     }
 
+    /** {@code PUT /api/v2/tickets/{id}}: changes only the fields given (here: the priority). */
+    JsonNode updateTicket(String ticketId, ObjectNode fields) throws DeskApiException, InterruptedException {
+        return http.put("/api/v2/tickets/" + encode(ticketId), fields).body();
+    }
+
     JsonNode addNote(String ticketId, ObjectNode note) throws DeskApiException, InterruptedException {
         return http.post("/api/v2/tickets/" + encode(ticketId) + "/notes", note).body();
     }

@@ -3,6 +3,7 @@ package dev.omnibridge.connector.freshdesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskAssignment;
 import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
@@ -94,6 +95,8 @@ public final class FreshdeskConnector implements DeskConnector {
     }
 
     private DeskResult openTicket(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {
+        Settings assignment = DeskAssignment.of(FreshdeskType.assignmentDef(), r.instanceId(), d);
+        Long groupId = assignment.has(FreshdeskType.GROUP) ? assignment.longValue(FreshdeskType.GROUP) : null;
         long requesterId = r.requesters().resolve(d);
         // A retry after a lost answer: the ticket may exist already, carrying this conversation's id.
         JsonNode recent = r.api().recentTickets(requesterId);
@@ -106,9 +109,10 @@ public final class FreshdeskConnector implements DeskConnector {
         }
         Files files = files(r, d);
         JsonNode created = files.uploads().isEmpty()
-                ? r.api().createTicket(FreshdeskPayloads.ticket(d, requesterId, r.conversationIdField(), files.text()))
+                ? r.api().createTicket(FreshdeskPayloads.ticket(d, requesterId, r.conversationIdField(), files.text(),
+                        groupId))
                 : r.api().createTicket(FreshdeskPayloads.ticketForm(d, requesterId, r.conversationIdField(),
-                        files.text(), files.uploads()));
+                        files.text(), files.uploads(), groupId));
         // The description is no conversation in Freshdesk: there is no first-comment id to report.
         return new DeskResult(Long.toString(FreshdeskApi.id(created, "POST /api/v2/tickets")), null);
     }
@@ -117,8 +121,10 @@ public final class FreshdeskConnector implements DeskConnector {
         String ticketId = d.ticketRef();
         boolean internal = d.message().direction() == Direction.INTERNAL;
         Long requesterId = null;
+        JsonNode ticket = null;
         if (!internal) {
-            requesterId = r.api().ticket(ticketId).path("requester_id").asLong();
+            ticket = r.api().ticket(ticketId);
+            requesterId = ticket.path("requester_id").asLong();
         }
         Files files = files(r, d);
         for (JsonNode c : r.api().conversations(ticketId)) {
@@ -128,6 +134,7 @@ public final class FreshdeskConnector implements DeskConnector {
                 return new DeskResult(ticketId, c.path("id").asText());
             }
         }
+        new PriorityRaise(r.api(), ticketId, ticket).before(List.of(d));
         JsonNode note = files.uploads().isEmpty()
                 ? r.api().addNote(ticketId, FreshdeskPayloads.note(d, files.text(), internal, requesterId))
                 : r.api().addNote(ticketId, FreshdeskPayloads.noteForm(d, files.text(), internal, requesterId,
@@ -231,8 +238,9 @@ public final class FreshdeskConnector implements DeskConnector {
             throws DeskApiException, InterruptedException {
         String ticketId = batch.get(0).ticketRef();
         List<Planned> planned = batch.stream().map(d -> plan(r, d)).toList();
-        Long requesterId = planned.stream().allMatch(Planned::internal) ? null
-                : r.api().ticket(ticketId).path("requester_id").asLong();
+        JsonNode ticket = planned.stream().allMatch(Planned::internal) ? null : r.api().ticket(ticketId);
+        Long requesterId = ticket == null ? null : ticket.path("requester_id").asLong();
+        PriorityRaise raise = new PriorityRaise(r.api(), ticketId, ticket);
         List<JsonNode> conversations = r.api().conversations(ticketId);
         String[] existing = new String[planned.size()];
         for (int i = 0; i < planned.size(); i++) {
@@ -261,6 +269,7 @@ public final class FreshdeskConnector implements DeskConnector {
             List<FreshdeskPayloads.Upload> uploads = files.stream().flatMap(f -> f.uploads().stream()).toList();
             boolean internal = note.get(0).internal();
             Long author = internal ? null : requesterId;
+            raise.before(ds);
             JsonNode created = uploads.isEmpty()
                     ? r.api().addNote(ticketId, FreshdeskPayloads.note(ds, texts, internal, author))
                     : r.api().addNote(ticketId, FreshdeskPayloads.noteForm(ds, texts, internal, author, uploads));

@@ -115,7 +115,23 @@ final class FreshdeskPayloads {
         return String.join(TicketText.BETWEEN_SECTIONS, sections);
     }
 
+    /** Freshdesk's 1 Low, 2 Medium, 3 High, 4 Urgent as the hub's priority; null for anything else. */
+    static Priority priorityOf(int freshdesk) {
+        return switch (freshdesk) {
+            case 1 -> Priority.LOW;
+            case 2 -> Priority.NORMAL;
+            case 3 -> Priority.HIGH;
+            case 4 -> Priority.URGENT;
+            default -> null;
+        };
+    }
+
     static ObjectNode ticket(DeskDelivery d, long requesterId, String field, String text) {
+        return ticket(d, requesterId, field, text, null);
+    }
+
+    /** {@code groupId}: the route's group for the ticket ({@code group_id}), or null for Freshdesk's default. */
+    static ObjectNode ticket(DeskDelivery d, long requesterId, String field, String text, Long groupId) {
         ObjectNode t = DeskHttp.JSON.createObjectNode();
         t.put("subject", TicketText.subject(d));
         t.put("description", "<div>" + html(text) + "</div>");
@@ -123,13 +139,21 @@ final class FreshdeskPayloads {
         t.put("status", STATUS_OPEN);
         t.put("priority", priority(d.message().priority()));
         t.put("source", source(d.conversation().channel().type()));
+        if (groupId != null) {
+            t.put("group_id", groupId);
+        }
         TicketText.tags(d).forEach(t.putArray("tags")::add);
         t.putObject("custom_fields").put(field, d.conversation().id());
         return t;
     }
 
     static Multipart ticketForm(DeskDelivery d, long requesterId, String field, String text, List<Upload> files) {
-        ObjectNode t = ticket(d, requesterId, field, text);
+        return ticketForm(d, requesterId, field, text, files, null);
+    }
+
+    static Multipart ticketForm(DeskDelivery d, long requesterId, String field, String text, List<Upload> files,
+                                Long groupId) {
+        ObjectNode t = ticket(d, requesterId, field, text, groupId);
         Multipart form = new Multipart()
                 .field("subject", t.path("subject").asText())
                 .field("description", t.path("description").asText())
@@ -137,6 +161,9 @@ final class FreshdeskPayloads {
                 .field("status", Integer.toString(STATUS_OPEN))
                 .field("priority", t.path("priority").asText())
                 .field("source", t.path("source").asText());
+        if (groupId != null) {
+            form.field("group_id", Long.toString(groupId));
+        }
         t.path("tags").forEach(tag -> form.field("tags[]", tag.asText()));
         form.field("custom_fields[" + field + "]", d.conversation().id());
         files.forEach(f -> form.file("attachments[]", f.fileName(), f.mediaType(), f.bytes()));

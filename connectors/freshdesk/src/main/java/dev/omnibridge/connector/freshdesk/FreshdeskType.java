@@ -29,6 +29,8 @@ public final class FreshdeskType implements ConnectorType {
     static final String TIMEOUT = "timeout";
     static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
     static final String MESSAGES_PER_NOTE = "messagesPerNote";
+    /** Assignment key: the Freshdesk group a new ticket goes to (ticket {@code group_id}). */
+    static final String GROUP = "group";
 
     /** Freshdesk refuses more than 20 MB of attachments per ticket or note. */
     static final long FRESHDESK_ATTACHMENT_LIMIT = 20L * 1024 * 1024;
@@ -83,6 +85,24 @@ public final class FreshdeskType implements ConnectorType {
                         .describedAs("largest file uploaded to or downloaded from Freshdesk (Freshdesk allows 20 MB"
                                 + " per ticket or note in total)")
                         .validatedBy(Validator.range(1, FRESHDESK_ATTACHMENT_LIMIT)));
+    }
+
+    /**
+     * What a route may set on the tickets it opens here: {@code group}, the ticket's {@code group_id} (API v2,
+     * "Create a Ticket": group_id is a number). Follow-ups never move a ticket.
+     */
+    @Override
+    public ConfigDef assignment() {
+        return assignmentDef();
+    }
+
+    static ConfigDef assignmentDef() {
+        return ConfigDef.create()
+                .define(Setting.of(GROUP, SettingType.LONG)
+                        .describedAs("Freshdesk group id for new tickets (ticket group_id): the number in the group's "
+                                + "URL under Admin > Groups, or the id from GET /api/v2/groups")
+                        .validatedBy(v -> (Long) v > 0 ? Optional.empty()
+                                : Optional.of("must be a Freshdesk group id (a positive integer), was " + v)));
     }
 
     @Override

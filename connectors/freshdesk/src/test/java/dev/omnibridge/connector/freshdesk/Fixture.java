@@ -55,7 +55,7 @@ final class Fixture {
         return Message.builder().id("msg-1").direction(Direction.INBOUND).channel(WEB).channelMessageId("cm-1")
                 .threadKey("thread-1").conversationId(CONVERSATION)
                 .author(Author.customer("Ann", new Address(AddressKind.EMAIL, EMAIL))).text(text)
-                .receivedAt(Instant.parse("2026-11-20T10:00:00Z")).priority(Priority.HIGH).language("en")
+                .receivedAt(Instant.parse("2026-11-20T10:00:00Z")).priority(Priority.NORMAL).language("en")
                 .tags(Set.of());
     }
 

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
+import dev.omnibridge.model.Priority;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeliveryException;
@@ -70,7 +71,7 @@ class FreshdeskOutboundTest {
         noRecentTickets(77);
         api.stubFor(post("/api/v2/tickets").willReturn(okJson("{\"id\":501,\"status\":2}").withStatus(201)));
 
-        DeskResult result = connector.deliver(Fixture.opening(Fixture.message("My <order> & parcel\nis late").build(),
+        DeskResult result = connector.deliver(Fixture.opening(Fixture.message("My <order> & parcel\nis late").priority(Priority.HIGH).build(),
                 Fixture.contact(new Address(AddressKind.EMAIL, Fixture.EMAIL))));
 
         assertThat(result).isEqualTo(new DeskResult("501", null));
@@ -155,7 +156,7 @@ class FreshdeskOutboundTest {
         byte[] pdf = "%PDF-1.4 invoice".getBytes(StandardCharsets.UTF_8);
         Attachment file = Fixture.stored(ctx, "invoice.pdf", "application/pdf", pdf);
 
-        connector.deliver(Fixture.opening(Fixture.message("See attached").attachments(List.of(file)).build(),
+        connector.deliver(Fixture.opening(Fixture.message("See attached").attachments(List.of(file)).priority(Priority.HIGH).build(),
                 Fixture.contact(new Address(AddressKind.EMAIL, Fixture.EMAIL))));
 
         LoggedRequest req = api.findAll(postRequestedFor(urlEqualTo("/api/v2/tickets"))).get(0);
