@@ -120,6 +120,13 @@ final class HubSpotApi {
         return body;
     }
 
+    /** {@code PATCH /crm/v3/objects/{type}/{id}}: changes only the properties given. */
+    JsonNode update(String objectType, String id, ObjectNode properties) throws DeskApiException, InterruptedException {
+        ObjectNode body = DeskHttp.JSON.createObjectNode();
+        body.set("properties", properties);
+        return http.patch("/crm/v3/objects/" + objectType + "/" + enc(id), body).body();
+    }
+
     JsonNode get(String objectType, String id, String... properties) throws DeskApiException, InterruptedException {
         return http.get("/crm/v3/objects/" + objectType + "/" + enc(id)
                 + (properties.length == 0 ? "" : "?properties=" + enc(String.join(",", properties)))).body();

@@ -63,7 +63,7 @@ public final class HubSpotConnector implements DeskConnector {
                     + "); check the private app token and its tickets scope" : "HubSpot is not reachable: "
                     + e.getMessage());
         }
-        HubSpotDesk desk = new HubSpotDesk(api, s, context.attachments());
+        HubSpotDesk desk = new HubSpotDesk(api, s, context.attachments(), context.instanceId());
         running = new Running(context.instanceId(), desk, new NoteBatch(api, desk),
                 new HubSpotReplies(api, s, context.attachments()),
                 new HubSpotSignature(s.clientSecret().reveal(), s.webhookUrl(), clock), s.maxBatch());

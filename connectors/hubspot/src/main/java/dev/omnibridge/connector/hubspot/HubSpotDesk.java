@@ -1,10 +1,15 @@
 package dev.omnibridge.connector.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.config.Settings;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskAssignment;
+import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.Escalation;
 import dev.omnibridge.deskkit.StoredFiles;
 import dev.omnibridge.deskkit.TicketText;
 import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
@@ -27,8 +32,10 @@ final class HubSpotDesk {
     private final HubSpotSettings settings;
     private final HubSpotPayloads payloads;
     private final AttachmentStore files;
+    private final String instanceId;
 
-    HubSpotDesk(HubSpotApi api, HubSpotSettings settings, AttachmentStore files) {
+    HubSpotDesk(HubSpotApi api, HubSpotSettings settings, AttachmentStore files, String instanceId) {
+        this.instanceId = instanceId;
         this.api = api;
         this.settings = settings;
         this.payloads = new HubSpotPayloads(settings);
@@ -37,7 +44,12 @@ final class HubSpotDesk {
 
     DeskResult deliver(DeskDelivery d) throws DeskApiException, InterruptedException {
         if (!d.opensTicket()) {
-            return new DeskResult(d.ticketRef(), ensureNote(d.ticketRef(), d, HubSpotPayloads.heading(d)));
+            String existing = notesByMarker(d.ticketRef(), List.of(d)).get(HubSpotPayloads.marker(d));
+            if (existing != null) {
+                return new DeskResult(d.ticketRef(), existing);
+            }
+            raisePriority(d.ticketRef(), List.of(d));
+            return new DeskResult(d.ticketRef(), createNote(d.ticketRef(), d, HubSpotPayloads.heading(d)));
         }
         String ticketId = ensureTicket(d);
         String noteId = null;
@@ -55,9 +67,10 @@ final class HubSpotDesk {
         if (existing.isPresent()) {
             return existing.get().path("id").asText();
         }
+        Settings assignment = DeskAssignment.of(HubSpotType.assignmentDef(), instanceId, d);
         String contactId = ensureContact(d);
         try {
-            return api.create("tickets", payloads.ticket(d), contactId, HubSpotApi.TICKET_TO_CONTACT)
+            return api.create("tickets", payloads.ticket(d, assignment), contactId, HubSpotApi.TICKET_TO_CONTACT)
                     .path("id").asText();
         } catch (DeskApiException e) {
             // A ticket made by an earlier attempt whose answer was lost: the unique property refuses the second.
@@ -110,8 +123,32 @@ final class HubSpotDesk {
         if (existing != null) {
             return existing;
         }
+        return createNote(ticketId, d, heading);
+    }
+
+    private String createNote(String ticketId, DeskDelivery d, String heading)
+            throws DeskApiException, InterruptedException {
         return api.create("notes", payloads.note(d, heading, uploadFiles(d)), ticketId, HubSpotApi.NOTE_TO_TICKET)
                 .path("id").asText();
+    }
+
+    /**
+     * Raises the ticket's {@code hs_ticket_priority} for follow-ups classified HIGH or URGENT, before their notes
+     * are made: notes take no priority, so it is its own {@code PATCH /crm/v3/objects/tickets/{id}}. The ticket's
+     * priority is read first and never lowered; a retry after a failed note reads it already raised and only makes
+     * the note, and a retry that finds its note (by its reference line) never gets here.
+     */
+    void raisePriority(String ticketId, List<DeskDelivery> followUps) throws DeskApiException, InterruptedException {
+        Optional<Priority> asked = Escalation.asked(followUps);
+        if (asked.isEmpty()) {
+            return;
+        }
+        Priority current = HubSpotPayloads.priorityOf(api.get("tickets", ticketId, "hs_ticket_priority")
+                .path("properties").path("hs_ticket_priority").asText(""));
+        if (Escalation.raises(current, asked.get())) {
+            api.update("tickets", ticketId, DeskHttp.JSON.createObjectNode()
+                    .put("hs_ticket_priority", HubSpotPayloads.priority(asked.get())));
+        }
     }
 
     /**

@@ -35,12 +35,32 @@ final class HubSpotPayloads {
         };
     }
 
+    /** {@code hs_ticket_priority} as the hub's priority; null when empty or not one of HubSpot's four. */
+    static Priority priorityOf(String hubspot) {
+        return switch (hubspot == null ? "" : hubspot) {
+            case "LOW" -> Priority.LOW;
+            case "MEDIUM" -> Priority.NORMAL;
+            case "HIGH" -> Priority.HIGH;
+            case "URGENT" -> Priority.URGENT;
+            default -> null;
+        };
+    }
+
     ObjectNode ticket(DeskDelivery d) {
+        return ticket(d, new dev.omnibridge.config.Settings(java.util.Map.of()));
+    }
+
+    /**
+     * A new ticket's properties; {@code assignment} (the route's, see {@link HubSpotType#assignment()}) overrides
+     * the instance's pipeline and open stage and may name the owner.
+     */
+    ObjectNode ticket(DeskDelivery d, dev.omnibridge.config.Settings assignment) {
         ObjectNode p = DeskHttp.JSON.createObjectNode();
         p.put("subject", TicketText.subject(d));
         p.put("content", TicketText.body(d.message()));
-        p.put("hs_pipeline", settings.pipeline());
-        p.put("hs_pipeline_stage", settings.openStage());
+        p.put("hs_pipeline", assignment.optionalString(HubSpotType.ASSIGN_PIPELINE).orElse(settings.pipeline()));
+        p.put("hs_pipeline_stage", assignment.optionalString(HubSpotType.ASSIGN_STAGE).orElse(settings.openStage()));
+        assignment.optionalString(HubSpotType.ASSIGN_OWNER).ifPresent(owner -> p.put("hubspot_owner_id", owner));
         p.put("hs_ticket_priority", priority(d.message().priority()));
         p.put(settings.conversationIdProperty(), d.conversation().id());
         if (settings.tagsProperty() != null) {

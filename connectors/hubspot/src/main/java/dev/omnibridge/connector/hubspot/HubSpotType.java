@@ -79,6 +79,49 @@ public final class HubSpotType implements ConnectorType {
                                 + "(POST /crm/v3/objects/notes/batch/create, at most 100); 1 = one request per note"));
     }
 
+    /** Assignment keys: where a route puts the tickets it opens here. */
+    static final String ASSIGN_PIPELINE = "pipeline";
+    static final String ASSIGN_STAGE = "stage";
+    static final String ASSIGN_OWNER = "owner";
+
+    /**
+     * What a route may set on the tickets it opens here (CRM tickets API, ticket properties): {@code pipeline} as
+     * {@code hs_pipeline}, {@code stage} as {@code hs_pipeline_stage}, {@code owner} as {@code hubspot_owner_id}.
+     * Stage ids belong to their pipeline, so a route that names a pipeline must name its stage too; a stage alone is
+     * one of the instance's {@code pipeline}. Follow-ups never move a ticket.
+     */
+    @Override
+    public ConfigDef assignment() {
+        return assignmentDef();
+    }
+
+    static ConfigDef assignmentDef() {
+        return ConfigDef.create()
+                .define(Setting.of(ASSIGN_PIPELINE, SettingType.STRING).validatedBy(HubSpotType::internalId)
+                        .describedAs("ticket pipeline id (hs_pipeline) for new tickets: Settings > Objects > Tickets "
+                                + "> Pipelines, or GET /crm/v3/pipelines/tickets; needs stage")
+                        )
+                .define(Setting.of(ASSIGN_STAGE, SettingType.STRING).validatedBy(HubSpotType::internalId)
+                        .describedAs("the pipeline stage id (hs_pipeline_stage) new tickets start in; without "
+                                + "pipeline, a stage of the instance's pipeline"))
+                .define(Setting.of(ASSIGN_OWNER, SettingType.STRING)
+                        .validatedBy(v -> String.valueOf(v).matches("[0-9]+") ? Optional.empty()
+                                : Optional.of("must be a HubSpot owner id (digits, the id from GET /crm/v3/owners), "
+                                + "was '" + v + "'"))
+                        .describedAs("owner id (hubspot_owner_id) of new tickets: GET /crm/v3/owners"))
+                .check(ASSIGN_STAGE, s -> s.has(ASSIGN_PIPELINE) && !s.has(ASSIGN_STAGE)
+                        ? Optional.of("a route that sets pipeline must set its stage too: stage ids belong to their "
+                        + "pipeline (GET /crm/v3/pipelines/tickets/" + s.string(ASSIGN_PIPELINE) + "/stages)")
+                        : Optional.empty());
+    }
+
+    /** A pipeline or stage id: HubSpot's internal value, no spaces (the label is not the id). */
+    static Optional<String> internalId(Object value) {
+        String v = String.valueOf(value);
+        return !v.isBlank() && v.matches("[A-Za-z0-9_-]+") ? Optional.empty()
+                : Optional.of("must be a HubSpot internal id (e.g. 0 or 1234567), not a label; was '" + v + "'");
+    }
+
     @Override
     public Connector create() {
         return new HubSpotConnector();

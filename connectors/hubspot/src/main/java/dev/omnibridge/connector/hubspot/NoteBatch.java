@@ -78,6 +78,8 @@ final class NoteBatch {
         Map<String, String> created = new HashMap<>();
         Map<String, DeskApiException> refused = new HashMap<>();
         if (!inputs.isEmpty()) {
+            // The notes to make may ask for a higher ticket priority: raised first, as for a single note.
+            desk.raisePriority(ticketId, pending.stream().filter(i -> i.noteId() == null).map(Item::delivery).toList());
             JsonNode answer;
             try {
                 answer = api.batchCreate("notes", inputs);

@@ -88,7 +88,7 @@ final class Fixture {
                 .channel(new ChannelRef("webhook-channel", "web")).channelMessageId("cm-" + text.hashCode())
                 .threadKey("thread").author(new Author(Role.CUSTOMER, "Ann Lee",
                         new Address(AddressKind.EMAIL, "ann@example.com")))
-                .text(text).receivedAt(NOW).priority(Priority.HIGH).language("en").tags(Set.of());
+                .text(text).receivedAt(NOW).priority(Priority.NORMAL).language("en").tags(Set.of());
     }
 
     static DeskDelivery delivery(Message m, Contact contact, String conversationId, String ticketRef, String key) {

@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.hubspot;
 
+import dev.omnibridge.model.Priority;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.omnibridge.model.Address;
@@ -55,8 +56,8 @@ class HubSpotOutboundTest {
         api.stubFor(get(urlEqualTo(CONTACT_BY_EMAIL)).willReturn(json(200, "{\"id\":\"501\",\"properties\":{}}")));
         api.stubFor(post(urlEqualTo("/crm/v3/objects/tickets")).willReturn(json(201, "{\"id\":\"9001\"}")));
 
-        DeskResult result = f.connector.deliver(Fixture.delivery(Fixture.message("My order is late").build(),
-                Fixture.ann(), "conv-1", null, "key-1"));
+        DeskResult result = f.connector.deliver(Fixture.delivery(Fixture.message("My order is late")
+                .priority(Priority.HIGH).build(), Fixture.ann(), "conv-1", null, "key-1"));
 
         assertThat(result.ticketRef()).isEqualTo("9001");
         assertThat(result.itemId()).isNull();
