@@ -2,6 +2,7 @@ package dev.omnibridge.connector.salesforce;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.Escalation;
 import dev.omnibridge.deskkit.TicketText;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Direction;
@@ -55,6 +56,11 @@ final class CasePayloads {
 
     /** Case fields; the hub conversation id is in the upsert URL (the external id field). */
     ObjectNode newCase(DeskDelivery d, String contactId) {
+        return newCase(d, contactId, null);
+    }
+
+    /** {@code queueId}: the route's queue, the Case's {@code OwnerId}; null leaves the owner to Salesforce. */
+    ObjectNode newCase(DeskDelivery d, String contactId, String queueId) {
         ObjectNode c = DeskHttp.JSON.createObjectNode();
         c.put("Subject", cut(TicketText.subject(d), SUBJECT_MAX_CHARS));
         c.put("Description", cut(TicketText.body(d.message()), DESCRIPTION_MAX_CHARS));
@@ -64,8 +70,28 @@ final class CasePayloads {
         if (contactId != null) {
             c.put("ContactId", contactId);
         }
+        if (queueId != null) {
+            c.put("OwnerId", queueId);
+        }
         settings.tagsField().ifPresent(f -> c.put(f, String.join(" ", TicketText.tags(d))));
         return c;
+    }
+
+    /**
+     * Whether a Case whose Priority is {@code current} must be raised to {@code asked}: a blank Priority is; a value
+     * the hub maps (Low, Medium, High, {@code urgentPriority}) only when {@code asked} is higher; a value it does not
+     * map (an org's own picklist value) never is: the hub cannot tell whether it would lower it.
+     */
+    boolean raises(String current, Priority asked) {
+        if (current == null || current.isBlank()) {
+            return true;
+        }
+        for (Priority p : new Priority[]{Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW}) {
+            if (priority(p).equals(current)) {
+                return Escalation.raises(p, asked);
+            }
+        }
+        return false;
     }
 
     String priority(Priority p) {

@@ -1,11 +1,16 @@
 package dev.omnibridge.connector.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.config.Settings;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskAssignment;
+import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.Escalation;
 import dev.omnibridge.deskkit.DeskResponse;
 import dev.omnibridge.deskkit.StoredFiles;
 import dev.omnibridge.deskkit.TicketText;
 import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
@@ -28,14 +33,21 @@ final class CaseWriter {
     private static final Logger LOG = LoggerFactory.getLogger(CaseWriter.class);
     /** REST "Duplicate Rule Header" (API 52.0+): save despite duplicate rules whose action is Allow with an alert. */
     static final Map<String, String> ALLOW_DUPLICATE = Map.of("Sforce-Duplicate-Rule-Header", "allowSave=true");
+    /**
+     * REST "Assignment Rule Header": assignment rules are not applied. Without it the REST API applies the active
+     * rule on every Case create or update, also one that only changes Priority, and could move the Case.
+     */
+    static final Map<String, String> KEEP_OWNER = Map.of("Sforce-Auto-Assign", "FALSE");
 
     private final SalesforceApi api;
     private final SalesforceSettings settings;
     private final CasePayloads payloads;
     private final AttachmentStore files;
     private final ContactMatcher contacts;
+    private final String instanceId;
 
-    CaseWriter(SalesforceApi api, SalesforceSettings settings, AttachmentStore files) {
+    CaseWriter(SalesforceApi api, SalesforceSettings settings, AttachmentStore files, String instanceId) {
+        this.instanceId = instanceId;
         this.api = api;
         this.settings = settings;
         this.payloads = new CasePayloads(settings);
@@ -99,8 +111,17 @@ final class CaseWriter {
         return new DeskApiException(what + fix, cause.status(), false, null, cause.body());
     }
 
+    /**
+     * The Case, upserted by the conversation id. With a route's queue it is the Case's OwnerId, and the request says
+     * {@code Sforce-Auto-Assign: FALSE}: without the header the REST API runs the org's active case assignment rule
+     * on the insert, which would replace the queue the route chose (REST API Developer Guide, "Assignment Rule
+     * Header"). Without a queue, assignment rules decide as before.
+     */
     private String upsertCase(DeskDelivery d, String contactId) throws DeskApiException, InterruptedException {
-        String caseId = upsert("Case", settings.caseIdField(), d.conversation().id(), payloads.newCase(d, contactId));
+        Settings assignment = DeskAssignment.of(SalesforceType.assignmentDef(), instanceId, d);
+        String queue = assignment.optionalString(SalesforceType.QUEUE).orElse(null);
+        String caseId = upsert("Case", settings.caseIdField(), d.conversation().id(),
+                payloads.newCase(d, contactId, queue), queue == null ? Map.of() : KEEP_OWNER);
         LOG.debug("conversation {} is Case {}", d.conversation().id(), caseId);
         return caseId;
     }
@@ -157,6 +178,7 @@ final class CaseWriter {
         if (existing != null) {
             return existing;
         }
+        raisePriority(caseId, List.of(d));
         return api.data("POST", "/sobjects/CaseComment", payloads.comment(d, caseId)).body().path("id").asText(null);
     }
 
@@ -181,6 +203,26 @@ final class CaseWriter {
             }
         }
         return found;
+    }
+
+    /**
+     * Raises the Case's Priority for follow-ups classified HIGH or URGENT, just before their comments are made: a
+     * CaseComment takes no priority, so it is its own {@code PATCH /sobjects/Case/{id}} with {@code Priority}, sent
+     * with {@code Sforce-Auto-Assign: FALSE} so that the update does not run the assignment rule and move the Case.
+     * The Case's Priority is read first ({@code GET /sobjects/Case/{id}?fields=Priority}) and never lowered; a retry
+     * after a failed comment reads it already raised and only makes the comment.
+     */
+    void raisePriority(String caseId, List<DeskDelivery> followUps) throws DeskApiException, InterruptedException {
+        Optional<Priority> asked = Escalation.asked(followUps);
+        if (asked.isEmpty()) {
+            return;
+        }
+        String path = "/sobjects/Case/" + SalesforceApi.enc(caseId);
+        String current = api.data("GET", path + "?fields=Priority", null).body().path("Priority").asText("");
+        if (payloads.raises(current, asked.get())) {
+            api.data("PATCH", path, DeskHttp.JSON.createObjectNode().put("Priority", payloads.priority(asked.get())),
+                    KEEP_OWNER);
+        }
     }
 
     /** Whether the delivery has files to upload as ContentVersions. */

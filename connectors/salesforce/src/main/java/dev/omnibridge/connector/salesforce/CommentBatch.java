@@ -74,6 +74,8 @@ final class CommentBatch {
         if (pending.isEmpty()) {
             return;
         }
+        // The comments to make may ask for a higher Case priority: raised first, as for a single comment.
+        writer.raisePriority(caseId, pending);
         List<ObjectNode> records = new ArrayList<>();
         for (DeskDelivery d : pending) {
             ObjectNode comment = DeskHttp.JSON.createObjectNode();

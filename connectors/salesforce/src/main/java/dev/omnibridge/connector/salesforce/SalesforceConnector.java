@@ -92,7 +92,7 @@ public final class SalesforceConnector implements DeskConnector {
             t.setDaemon(true);
             return t;
         });
-        CaseWriter writer = new CaseWriter(api, settings, context.attachments());
+        CaseWriter writer = new CaseWriter(api, settings, context.attachments(), context.instanceId());
         Running r = new Running(context, settings, writer, new CommentBatch(api, writer), poller,
                 settings.webhookSecret().map(s -> new PollHint(s, settings.webhookTolerance())),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler, budget);

@@ -61,6 +61,31 @@ public final class SalesforceType implements ConnectorType {
         return "Salesforce Service Cloud: Cases and CaseComments out, agents' published comments and closed cases in";
     }
 
+    /** Assignment key: the queue a new Case goes to (its {@code OwnerId}). */
+    static final String QUEUE = "queue";
+    /** A Queue is a Group record: its id has the Group key prefix 00G, 15 or 18 characters. */
+    private static final Pattern QUEUE_ID = Pattern.compile("00G[A-Za-z0-9]{12}([A-Za-z0-9]{3})?");
+
+    /**
+     * What a route may set on the Cases it opens here: {@code queue}, the Case's {@code OwnerId} (Case object
+     * reference: OwnerId refers to a User or a Group; a queue is a Group of type Queue, id prefix 00G). Follow-ups never
+     * move a Case.
+     */
+    @Override
+    public ConfigDef assignment() {
+        return assignmentDef();
+    }
+
+    static ConfigDef assignmentDef() {
+        return ConfigDef.create()
+                .define(Setting.of(QUEUE, SettingType.STRING)
+                        .describedAs("Salesforce queue id for new Cases (Case OwnerId): SELECT Id FROM Group WHERE "
+                                + "Type = 'Queue' AND DeveloperName = '...'; the queue must support the Case object")
+                        .validatedBy(v -> QUEUE_ID.matcher(String.valueOf(v)).matches() ? Optional.empty()
+                                : Optional.of("must be a Salesforce queue id: 15 or 18 letters and digits starting "
+                                + "with 00G (a Group of type Queue), was '" + v + "'")));
+    }
+
     @Override
     public ConfigDef config() {
         return ConfigDef.create()
