@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outbound half of the desk wire format: the {@code omnibridge.desk-event/v1} envelope the desk receives, and
@@ -104,6 +105,15 @@ final class DeskEvents {
         gen.writeStringField("event", delivery.message().editOf() != null ? MESSAGE_EDITED : MESSAGE_CREATED);
         gen.writeStringField("idempotencyKey", delivery.idempotencyKey());
         gen.writeStringField("ticketRef", delivery.ticketRef());
+        if (delivery.opensTicket() && !delivery.assignment().isEmpty()) {
+            // Where the new ticket goes, as the route that chose this desk says; only on the event that opens the
+            // ticket (a follow-up never moves it), and only when set, so an event without it keeps its bytes.
+            gen.writeObjectFieldStart("assignment");
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(delivery.assignment()).entrySet()) {
+                gen.writeStringField(e.getKey(), e.getValue());
+            }
+            gen.writeEndObject();
+        }
         conversation(gen, delivery.conversation());
         contact(gen, delivery.contact());
         gen.writeFieldName("message");

@@ -60,6 +60,22 @@ public final class WebhookDeskType implements ConnectorType {
                                 + "it on"));
     }
 
+    /**
+     * What a route may tell the receiving desk about the ticket a conversation opens: {@code group}, {@code queue}
+     * and {@code owner}, free text the desk interprets (its own ids or names). They travel in the event that opens
+     * the ticket, as {@code assignment} (README, "Outbound").
+     */
+    @Override
+    public ConfigDef assignment() {
+        return ConfigDef.create()
+                .define(Setting.of("group", SettingType.STRING).validatedBy(Validator.nonEmpty())
+                        .describedAs("the desk's group (team) for the new ticket, as the desk names it"))
+                .define(Setting.of("queue", SettingType.STRING).validatedBy(Validator.nonEmpty())
+                        .describedAs("the desk's queue for the new ticket, as the desk names it"))
+                .define(Setting.of("owner", SettingType.STRING).validatedBy(Validator.nonEmpty())
+                        .describedAs("the agent who owns the new ticket, as the desk names them"));
+    }
+
     @Override
     public Connector create() {
         return new WebhookDeskConnector();

@@ -84,6 +84,26 @@ class DeskEventsBytesTest {
     }
 
     @Test
+    void aNewTicketsEventCarriesTheRoutesAssignmentRightAfterTicketRef() {
+        DeskDelivery delivery = new DeskDelivery(message().build(), conversation("thread-1"), ann(), null, "key-1",
+                Map.of("queue", "billing", "group", "Support DE"));
+
+        assertThat(utf8(DeskEvents.messageCreated(delivery))).startsWith("{\"schema\":\"omnibridge.desk-event/v1\","
+                + "\"event\":\"message.created\",\"idempotencyKey\":\"key-1\",\"ticketRef\":null,"
+                + "\"assignment\":{\"group\":\"Support DE\",\"queue\":\"billing\"},"
+                + "\"conversation\":{\"id\":\"conv-1\",");
+    }
+
+    @Test
+    void aFollowUpNeverCarriesAnAssignment() {
+        DeskDelivery delivery = new DeskDelivery(message().build(), conversation("thread-1"), ann(), "T-1", "key-1",
+                Map.of("group", "Support DE"));
+
+        assertThat(utf8(DeskEvents.messageCreated(delivery))).doesNotContain("assignment")
+                .contains("\"ticketRef\":\"T-1\",\"conversation\":");
+    }
+
+    @Test
     void anEditWithEveryMessageFieldAndNoContactHasExactlyTheDocumentedBytes() {
         Message edited = message()
                 .subject("Order \"42\"")

@@ -79,4 +79,15 @@ class WebhookDeskTypeTest {
         }
         assertThat(indexed).contains(WebhookDeskType.class.getName());
     }
+
+    @Test
+    void aRouteMayNameTheDesksGroupQueueOrOwnerAndNothingElse() {
+        List<ConfigProblem> problems = new ArrayList<>();
+        Settings ok = type.assignment().parse("desk", Map.of("group", "Support DE", "owner", "alice"), problems);
+        assertThat(problems).isEmpty();
+        assertThat(ok.string("group")).isEqualTo("Support DE");
+
+        type.assignment().parse("desk", Map.of("pipeline", "7", "queue", " "), problems);
+        assertThat(problems).extracting(ConfigProblem::key).containsExactlyInAnyOrder("pipeline", "queue");
+    }
 }
