@@ -99,6 +99,18 @@ class FreshdeskTriageTest {
     }
 
     @Test
+    void theDetectedLanguageReachesTheTicketAsOneTag() {
+        newTicketFor(77);
+        Message german = Fixture.message("Mein Paket ist nicht angekommen").language("de")
+                .tags(java.util.Set.of("lang:de")).build();
+
+        connector.deliver(Fixture.opening(german, Fixture.contact(new Address(AddressKind.EMAIL, Fixture.EMAIL))));
+
+        api.verify(postRequestedFor(urlEqualTo("/api/v2/tickets")).withRequestBody(equalToJson(
+                "{\"tags\":[\"omnibridge\",\"channel-webhook-channel\",\"lang-de\"]}", true, true)));
+    }
+
+    @Test
     void aNewTicketWithFilesCarriesTheGroupAsAFormField() throws Exception {
         newTicketFor(77);
         Attachment file = Fixture.stored(ctx, "invoice.pdf", "application/pdf",

@@ -78,18 +78,20 @@ class HubSpotTriageTest {
     }
 
     @Test
-    void aRoutesPipelineStageAndOwnerGoOnTheNewTicket() {
+    void aRoutesPipelineStageAndOwnerGoOnTheNewTicketWithTheLanguageTag() {
         Fixture f = new Fixture(api);
         api.stubFor(get(urlEqualTo(TICKET_BY_CONV)).willReturn(json(404, "{\"status\":\"error\"}")));
         api.stubFor(get(urlEqualTo(CONTACT_BY_EMAIL)).willReturn(json(200, "{\"id\":\"501\",\"properties\":{}}")));
         api.stubFor(post(urlEqualTo("/crm/v3/objects/tickets")).willReturn(json(201, "{\"id\":\"9001\"}")));
 
-        f.connector.deliver(new DeskDelivery(Fixture.message("Mein Paket fehlt").build(),
+        f.connector.deliver(new DeskDelivery(Fixture.message("Mein Paket fehlt").language("de")
+                .tags(java.util.Set.of("lang:de")).build(),
                 Fixture.conversation("conv-1"), Fixture.ann(), null, "key-1",
                 Map.of("pipeline", "5550001", "stage", "5550002", "owner", "41629779")));
 
         api.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/tickets")).withRequestBody(equalToJson("""
-                {"properties":{"hs_pipeline":"5550001","hs_pipeline_stage":"5550002","hubspot_owner_id":"41629779"}}""",
+                {"properties":{"hs_pipeline":"5550001","hs_pipeline_stage":"5550002","hubspot_owner_id":"41629779",
+                 "omnibridge_tags":"omnibridge;channel-webhook-channel;lang-de"}}""",
                 true, true)));
     }
 

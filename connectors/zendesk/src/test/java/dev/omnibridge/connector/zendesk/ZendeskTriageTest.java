@@ -91,6 +91,25 @@ class ZendeskTriageTest {
     }
 
     @Test
+    void theDetectedLanguageReachesTheTicketAsOneZendeskSafeTag() throws Exception {
+        zd.stubFor(get(urlPathEqualTo("/api/v2/tickets")).willReturn(okJson("{\"tickets\":[],\"count\":0}")));
+        zd.stubFor(post("/api/v2/tickets").willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"ticket\":{\"id\":78,\"status\":\"new\"},"
+                        + "\"audit\":{\"events\":[{\"id\":9100,\"type\":\"Comment\"}]}}")));
+        Message german = message("m1", Priority.NORMAL, 0).toBuilder().language("de")
+                .tags(java.util.Set.of("lang:de")).build();
+
+        connector.deliver(Fixture.delivery(german, null));
+
+        JsonNode ticket = JSON.readTree(zd.findAll(postRequestedFor(urlEqualTo("/api/v2/tickets"))).get(0)
+                .getBodyAsString()).path("ticket");
+        List<String> tags = new ArrayList<>();
+        ticket.path("tags").forEach(t -> tags.add(t.asText()));
+        assertThat(tags).containsExactly("omnibridge", "channel-webhook-channel", "lang-de");
+    }
+
+    @Test
     void withoutAnAssignmentTheTicketGoesToZendesksDefaultGroup() throws Exception {
         zd.stubFor(get(urlPathEqualTo("/api/v2/tickets")).willReturn(okJson("{\"tickets\":[],\"count\":0}")));
         zd.stubFor(post("/api/v2/tickets").willReturn(aResponse().withStatus(201)
