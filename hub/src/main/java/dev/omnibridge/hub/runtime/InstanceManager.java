@@ -161,7 +161,7 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     private String routeMisuse(String id, String role) {
-        boolean feeds = config.routes().stream().anyMatch(r -> r.from().equals(id));
+        boolean feeds = config.routes().stream().anyMatch(r -> r.from().contains(id));
         boolean fed = config.routes().stream().anyMatch(r -> r.to().contains(id));
         if (role.equals("desk") && feeds) {
             return "is a desk but a route uses it as 'from' (routes go from channels to desks)";
