@@ -30,6 +30,9 @@ public final class Triage {
         LanguageDetector create(List<String> languages, double minConfidence);
     }
 
+    /** Marks a channel without detection (its own {@code languages} is empty, or no languages are configured). */
+    private static final LanguageDetector OFF = text -> LanguageDetector.Detection.unknown(0);
+
     private final Rule[] rules;
     private final boolean needsUnanswered;
     private final RouteTable routes;
@@ -73,9 +76,7 @@ public final class Triage {
         Map<String, LanguageDetector> perChannel = new HashMap<>();
         for (HubConfig.Instance i : config.instances()) {
             LanguageDetector d = make.apply(i.languages() != null ? i.languages() : t.languages());
-            if (d != null) {
-                perChannel.put(i.id(), d);
-            }
+            perChannel.put(i.id(), d == null ? OFF : d);
         }
         List<String> ids = config.instances().stream().map(HubConfig.Instance::id).toList();
         return new Triage(t.rules(), new RouteTable(config.routes(), ids), config::desksFor, perChannel,
@@ -113,7 +114,7 @@ public final class Triage {
             return message.tags().contains(tag) ? message : message.toBuilder().tags(plus(message.tags(), tag)).build();
         }
         LanguageDetector detector = detectors.getOrDefault(message.channel().instanceId(), defaultDetector);
-        if (detector == null) {
+        if (detector == null || detector == OFF) {
             return message;
         }
         String text = message.text().isBlank() && message.subject() != null ? message.subject() : message.text();
