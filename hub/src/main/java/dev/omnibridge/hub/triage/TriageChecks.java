@@ -75,7 +75,10 @@ public final class TriageChecks {
         return when.channels();
     }
 
-    /** A language condition for a language that no channel it applies to detects can never hold. */
+    /**
+     * A language condition for a language that no channel it applies to detects can never hold (the language
+     * detection chooses among is a closed list), unless none of those channels detects at all.
+     */
     private static void undetected(Condition when, Collection<String> channels, List<HubConfig.Instance> instances,
                                    TriageConfig triage, String where, List<ConfigProblem> problems) {
         Set<String> detected = new LinkedHashSet<>();
@@ -84,13 +87,17 @@ public final class TriageChecks {
                 detected.addAll(instance.languages() != null ? instance.languages() : triage.languages());
             }
         }
+        if (detected.isEmpty()) {
+            // No detection there: the language can only come from the channel (e.g. a webhook sender's canonical
+            // JSON), which may give any.
+            return;
+        }
         for (String language : when.languages()) {
             String primary = language.contains("-") ? language.substring(0, language.indexOf('-')) : language;
             if (!language.equals(Condition.UNKNOWN_LANGUAGE) && !detected.contains(primary)) {
                 problems.add(new ConfigProblem(null, where + ".when.language", "can never match: language '"
                         + language + "' is not detected on any channel it applies to (detected: "
-                        + (detected.isEmpty() ? "none; list it in triage.languages" : new TreeSet<>(detected))
-                        + ")"));
+                        + new TreeSet<>(detected) + ")"));
             }
         }
     }
