@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -138,13 +139,13 @@ final class ConditionReader {
         return out;
     }
 
-    java.util.Optional<Priority> priority(String text, String at) {
+    Optional<Priority> priority(String text, String at) {
         try {
-            return java.util.Optional.of(Priority.valueOf(text.strip().toUpperCase(Locale.ROOT)));
+            return Optional.of(Priority.valueOf(text.strip().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigProblem(null, at, "'" + text + "' is not a priority; expected one of "
                     + List.of(Priority.values())));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -121,7 +121,7 @@ public final class RoutesSection {
             if (t.isObject()) {
                 desk = t.path("desk").asText("").strip();
                 if (desk.isEmpty()) {
-                    problems.add(new ConfigProblem(null, where, "each {…} entry needs desk: <desk instance id>"));
+                    problems.add(new ConfigProblem(null, where, "each {desk: id, ...} entry needs desk: <desk instance id>"));
                     continue;
                 }
                 t.fields().forEachRemaining(e -> {
