@@ -6,7 +6,8 @@ import java.text.Normalizer;
  * Brings a text to the form keywords are matched in: accents removed (Unicode NFD, combining marks dropped), lower
  * case, every run of characters that are not letters or digits turned into one space, with a space at both ends.
  * A keyword or phrase in the same form, searched with its surrounding spaces, then matches whole words only:
- * {@code "Büro"} matches {@code "buro"} and {@code "BÜRO"}, {@code "dringend"} does not match {@code "dringender"}.
+ * {@code "Büro"} matches {@code "buro"} and {@code "BÜRO"}, {@code "Straße"} matches {@code "STRASSE"},
+ * {@code "dringend"} does not match {@code "dringender"}.
  */
 final class TextNormalizer {
     /** Longer texts are cut: a keyword deep in a quoted mail history says nothing about this message. */
@@ -30,7 +31,9 @@ final class TextNormalizer {
                     || type == Character.COMBINING_SPACING_MARK) {
                 continue;
             }
-            if (Character.isLetterOrDigit(cp)) {
+            if (cp == 'ß' || cp == 'ẞ') {
+                out.append("ss"); // STRASSE is how Straße is written without the letter
+            } else if (Character.isLetterOrDigit(cp)) {
                 out.appendCodePoint(Character.toLowerCase(cp));
             } else if (out.charAt(out.length() - 1) != ' ') {
                 out.append(' ');

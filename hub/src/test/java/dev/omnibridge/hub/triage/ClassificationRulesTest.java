@@ -138,4 +138,24 @@ class ClassificationRulesTest {
         Message quiet = message("email", "hello").build();
         assertThat(triage.classify(quiet, 1).message()).isSameAs(quiet);
     }
+
+    @Test
+    void aLanguageConditionTellsKnownFromUnknownLanguagesAndRegionsFromTheirLanguage() {
+        Triage triage = TriageConfigs.triage(dir, """
+                instances:
+                  - {id: email, type: email}
+                triage:
+                  rules:
+                    - {name: german, when: {language: de}, set: {tags: [german]}}
+                    - {name: unknown, when: {language: unknown}, set: {tags: [needs-language]}}
+                    - {name: brazil, when: {language: [pt-br]}, set: {tags: [brazil]}}
+                """);
+
+        assertThat(triage.classify(message("email", "x").language("de-AT").build(), 1).firedRules())
+                .containsExactly("german");
+        assertThat(triage.classify(message("email", "x").build(), 1).firedRules()).containsExactly("unknown");
+        assertThat(triage.classify(message("email", "x").language("pt-BR").build(), 1).firedRules())
+                .containsExactly("brazil");
+        assertThat(triage.classify(message("email", "x").language("pt").build(), 1).firedRules()).isEmpty();
+    }
 }

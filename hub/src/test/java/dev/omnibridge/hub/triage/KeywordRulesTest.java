@@ -99,4 +99,21 @@ class KeywordRulesTest {
         assertThat(classify(triage, "en", "about ord-123456 please").firedRules()).containsExactly("order-number");
         assertThat(classify(triage, "en", "about ORD-12345 please").firedRules()).isEmpty();
     }
+
+    @Test
+    void lettersOfOtherScriptsAreWordsToo() {
+        Triage triage = TriageConfigs.triage(dir, """
+                instances:
+                  - {id: email, type: email}
+                triage:
+                  rules:
+                    - {name: greek-urgent, when: {keywords: {el: [επείγον]}}, set: {priority: URGENT}}
+                    - {name: sharp-s, when: {keywords: [Straße]}, set: {tags: [street]}}
+                """);
+
+        assertThat(classify(triage, "el", "ΕΠΕΙΓΟΝ: δεν λειτουργεί").firedRules()).containsExactly("greek-urgent");
+        assertThat(classify(triage, "el", "μη επείγοντα").firedRules()).isEmpty();
+        assertThat(classify(triage, "de", "in der STRASSE").firedRules()).containsExactly("sharp-s");
+        assertThat(classify(triage, "de", "in der straße 5").firedRules()).containsExactly("sharp-s");
+    }
 }
