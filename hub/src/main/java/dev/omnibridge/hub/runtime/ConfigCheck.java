@@ -1,11 +1,11 @@
 package dev.omnibridge.hub.runtime;
 
-import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.automation.CalendarLookup;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
+import dev.omnibridge.hub.triage.AssignmentCheck;
 import dev.omnibridge.hub.triage.DeskTarget;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.Connector;
@@ -71,33 +71,16 @@ public final class ConfigCheck {
                 if (toRole != null && !"desk".equals(toRole)) {
                     problems.add(new ConfigProblem(null, "routes[" + i + "].to", "'" + to + "' is a " + toRole
                             + ", not a desk (routes go from channels to desks)"));
-                } else if ("desk".equals(toRole) && !target.assignment().isEmpty()) {
-                    assignment(config, to, target.assignment(), "routes[" + i + "].to." + to, catalog, problems);
                 }
             }
         }
+        for (HubConfig.Instance instance : config.instances()) {
+            if ("desk".equals(roles.get(instance.id()))) {
+                catalog.find(instance.type()).ifPresent(entry -> problems.addAll(AssignmentCheck.check(
+                        config.routes(), instance.id(), instance.type(), entry.type().assignment())));
+            }
+        }
         return problems;
-    }
-
-    /** The assignment a route gives a desk, checked against what the desk's type declares it takes. */
-    private static void assignment(HubConfig config, String desk, Map<String, String> assignment, String where,
-                                   ConnectorCatalog catalog, List<ConfigProblem> problems) {
-        String type = config.instance(desk).map(HubConfig.Instance::type).orElse("");
-        Optional<ConnectorCatalog.Entry> entry = catalog.find(type);
-        if (entry.isEmpty()) {
-            return;
-        }
-        ConfigDef declared = entry.get().type().assignment();
-        if (declared.settings().isEmpty()) {
-            problems.add(new ConfigProblem(null, where, "desk type '" + type + "' takes no assignment (got "
-                    + new java.util.TreeSet<>(assignment.keySet()) + ")"));
-            return;
-        }
-        List<ConfigProblem> found = new ArrayList<>();
-        declared.parse(desk, assignment, found);
-        found.forEach(p -> problems.add(new ConfigProblem(null, where + "." + p.key(),
-                p.message().replace("unknown setting; known settings are", "desk type '" + type
-                        + "' takes no such assignment; it takes"))));
     }
 
     private static String role(ConnectorCatalog.Entry entry) {

@@ -13,6 +13,7 @@ import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.store.TxWork;
+import dev.omnibridge.hub.triage.AssignmentCheck;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
@@ -139,6 +140,13 @@ public final class InstanceManager implements DeliveryTargets {
             String misuse = routeMisuse(cfg.id(), role);
             if (misuse != null) {
                 fail(instance, misuse);
+                return;
+            }
+            List<ConfigProblem> assignments = "desk".equals(role) ? AssignmentCheck.check(config.routes(),
+                    cfg.id(), cfg.type(), entry.get().type().assignment()) : List.of();
+            if (!assignments.isEmpty()) {
+                fail(instance, "invalid route assignment: " + assignments.stream()
+                        .map(p -> "'" + p.key() + "' " + p.message()).collect(Collectors.joining("; ")));
                 return;
             }
             HubConnectorContext ctx = new HubConnectorContext(instance, settings, this);

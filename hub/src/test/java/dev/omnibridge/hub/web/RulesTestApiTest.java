@@ -1,13 +1,21 @@
 package dev.omnibridge.hub.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.config.Setting;
+import dev.omnibridge.config.SettingType;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.ConfigLoader;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.ConnectorType;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.OutboundMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +44,7 @@ class RulesTestApiTest {
               support-hours: {timeZone: Europe/Berlin, hours: "Mon-Fri 09:00-17:00"}
             instances:
               - {id: email, type: rules-channel}
-              - {id: zendesk-de, type: console-inbox}
+              - {id: zendesk-de, type: grouped-desk}
               - {id: zendesk-en, type: console-inbox}
             triage:
               languages: [de, en]
@@ -72,7 +80,7 @@ class RulesTestApiTest {
         HubConfig config = local.config(dir, LocalHub.QUICK_DELIVERY, c.instances(), c.routes())
                 .withCalendars(c.calendars()).withTriage(c.triage());
         hub = Hub.start(config, List.of(new TestType("rules-channel", "a channel that sends nowhere",
-                () -> new QuietChannel())));
+                () -> new QuietChannel()), new GroupedDeskType()));
     }
 
     @AfterAll
@@ -149,6 +157,14 @@ class RulesTestApiTest {
     }
 
     @Test
+    void desksWhoseTypesTakeTheRoutesAssignmentStart() {
+        JsonNode instances = json(local.send(local.withToken(local.get("/api/instances")))).path("instances");
+
+        assertThat(instances.path("zendesk-de").path("state").asText()).isEqualTo("RUNNING");
+        assertThat(instances.path("zendesk-en").path("state").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void onlyTheAdminMayTestRules() {
         assertThat(local.send(local.postJson("/api/rules/test", "{\"channel\": {\"instanceId\": \"email\"}}"))
                 .statusCode()).isEqualTo(401);
@@ -157,6 +173,43 @@ class RulesTestApiTest {
     private static String error(HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         return json(r).path("error").asText();
+    }
+
+    /** A desk type that takes a {@code group} assignment, as Zendesk's does. */
+    static final class GroupedDeskType implements ConnectorType {
+        @Override
+        public String name() {
+            return "grouped-desk";
+        }
+
+        @Override
+        public String description() {
+            return "a desk with groups that accepts nothing";
+        }
+
+        @Override
+        public ConfigDef config() {
+            return ConfigDef.create();
+        }
+
+        @Override
+        public ConfigDef assignment() {
+            return ConfigDef.create().define(Setting.of("group", SettingType.STRING).describedAs("group id"));
+        }
+
+        @Override
+        public Connector create() {
+            return new DeskConnector() {
+                @Override
+                public void start(ConnectorContext context) {
+                }
+
+                @Override
+                public DeskResult deliver(DeskDelivery delivery) {
+                    throw new UnsupportedOperationException("the rules test sends nothing");
+                }
+            };
+        }
     }
 
     static final class QuietChannel implements ChannelConnector {
