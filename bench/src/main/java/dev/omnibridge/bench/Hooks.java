@@ -27,6 +27,19 @@ final class Hooks {
         };
     }
 
+    /**
+     * As {@link #inbound}, with the text taken in turn from {@link TriagePhase#TEXTS} (customer messages in seven
+     * languages, some with the rules' keywords): what language detection and keyword rules work on.
+     */
+    static IntFunction<HttpLoad.Request> inboundMultilingual(int keyRun, int convRun, int conversations) {
+        return seq -> {
+            byte[] body = Payloads.bytes(Payloads.inbound(Payloads.key(keyRun, seq),
+                    Payloads.threadKey(convRun, seq % conversations),
+                    TriagePhase.TEXTS.get(seq % TriagePhase.TEXTS.size())));
+            return new HttpLoad.Request("/hooks/web", body, CHANNEL.sign(body));
+        };
+    }
+
     /** Agent replies on the tickets the stub handed out for conversations {@code t<convRun>_0..n-1}. */
     static IntFunction<HttpLoad.Request> replies(int keyRun, int convRun, int conversations) {
         return seq -> {

@@ -101,6 +101,22 @@ public final class Launchers {
     /** The same with {@code hubSettings} (YAML lines indented for the {@code hub:} block) added to its config. */
     public Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm,
                       String hubSettings) {
+        return hub(workDir, plugins, deskUrl, callbackUrl, extraJvm, hubSettings, PLAIN_ROUTE);
+    }
+
+    /** The plain route of every phase: all of {@code web} to {@code desk}. */
+    static final String PLAIN_ROUTE = """
+            routes:
+              - from: web
+                to: [desk]
+            """;
+
+    /**
+     * The same with {@code sections} (top-level YAML: {@code routes:} and any other section, e.g. {@code triage:})
+     * in place of the plain route.
+     */
+    public Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm,
+                      String hubSettings, String sections) {
         try {
             Path pluginsDir = workDir.resolve("plugins");
             deleteTree(pluginsDir);
@@ -113,7 +129,7 @@ public final class Launchers {
             Map<String, String> env = new HashMap<>();
             env.put("JAVA_HOME", Path.of(Target.java()).getParent().getParent().toString());
             writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, batchSizeAccepted,
-                    acrossTicketsAccepted, hubSettings);
+                    acrossTicketsAccepted, hubSettings, sections);
             if (deskBatch > 1 && batchSizeAccepted && !batchSizeChecked) {
                 // A hub that does not know a setting starts anyway with that instance FAILED: ask its validator,
                 // the newer setting first (its refusal lists the known settings, batchSize among them).
@@ -122,13 +138,15 @@ public final class Launchers {
                     acrossTicketsAccepted = false;
                     System.out.println("[bench] note: this hub build refuses the webhook-desk setting "
                             + "batchAcrossTickets (built before it); batches stay within one ticket");
-                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, true, false, hubSettings);
+                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, true, false, hubSettings,
+                            sections);
                 }
                 if (refuses(config, env, workDir, "batchSize")) {
                     batchSizeAccepted = false;
                     System.out.println("[bench] note: this hub build refuses the webhook-desk setting batchSize "
                             + "(built before issue 17); running without it, one event per desk call");
-                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, false, false, hubSettings);
+                    writeConfig(config, port, workDir, pluginsDir, deskUrl, callbackUrl, false, false, hubSettings,
+                            sections);
                 }
             }
             // Through the launcher, as users start it: its JVM defaults and class-data archive are part of the hub.
@@ -165,7 +183,8 @@ public final class Launchers {
     }
 
     private void writeConfig(Path config, int port, Path workDir, Path pluginsDir, String deskUrl, String callbackUrl,
-                             boolean batch, boolean acrossTickets, String hubSettings) throws IOException {
+                             boolean batch, boolean acrossTickets, String hubSettings, String sections)
+            throws IOException {
         Files.writeString(config, """
                 hub:
                   http:
@@ -187,12 +206,9 @@ public final class Launchers {
                       url: "%s"
                       secret: "%s"
                 %s
-                routes:
-                  - from: web
-                    to: [desk]
-                """.formatted(port, workDir.resolve("data"), pluginsDir, hubSettings.stripTrailing(),
+                %s""".formatted(port, workDir.resolve("data"), pluginsDir, hubSettings.stripTrailing(),
                 Payloads.CHANNEL_SECRET, callbackUrl, deskUrl, Payloads.DESK_SECRET, batch && deskBatch > 1 ? "      batchSize: " + deskBatch
-                        + (acrossTickets ? "\n      batchAcrossTickets: true" : "") : ""));
+                        + (acrossTickets ? "\n      batchAcrossTickets: true" : "") : "", sections));
     }
 
     private static void deleteTree(Path dir) throws IOException {

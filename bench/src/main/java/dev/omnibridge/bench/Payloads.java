@@ -27,10 +27,15 @@ public final class Payloads {
     }
 
     public static String inbound(String key, String threadKey) {
+        return inbound(key, threadKey, PADDING);
+    }
+
+    /** A customer message whose text is the key and {@code text} (plain text without quotes or backslashes). */
+    public static String inbound(String key, String threadKey, String text) {
         return "{\"schema\":\"omnibridge.message/v1\",\"channelMessageId\":\"" + key + "\",\"threadKey\":\"" + threadKey
                 + "\",\"author\":{\"role\":\"CUSTOMER\",\"displayName\":\"Customer " + threadKey
                 + "\",\"address\":{\"kind\":\"EMAIL\",\"value\":\"" + threadKey + "@example.com\"}},\"text\":\"" + key
-                + " " + PADDING + "\"}";
+                + " " + text + "\"}";
     }
 
     /** A JSON array of inbound messages, one webhook call (used to pre-fill the journal quickly). */

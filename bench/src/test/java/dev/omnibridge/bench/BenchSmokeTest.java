@@ -51,9 +51,13 @@ class BenchSmokeTest {
         assertThat(r.get("hub.ack.missing").max()).isZero();
         assertThat(r.get("hub.ack.acks.cpu").median()).isGreaterThan(0);
         assertThat(r.get("hub.ack.noacks.rate").median()).isGreaterThan(0);
+        // Issue 19: ingest ran with triage off and on.
+        assertThat(r.get("hub.triage.off.rate").median()).isGreaterThan(0);
+        assertThat(r.get("hub.triage.on.rate").median()).isGreaterThan(0);
+        assertThat(r.get("hub.triage.on.cpu").median()).isGreaterThan(0);
         for (String section : List.of(Bench.MACHINE, Bench.TARGETS, Bench.RATIOS, Scenarios.INGEST, Scenarios.E2E,
                 Scenarios.REPLY, Bench.STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION,
-                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, Bench.TARGETS17, Bench.PROFILE)) {
+                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION, Bench.TARGETS17, Bench.PROFILE)) {
             assertThat(markdown).contains("## " + section);
         }
     }

@@ -34,8 +34,10 @@ import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.store.StoreInfo;
 import dev.omnibridge.hub.store.StoreMaintenance;
+import dev.omnibridge.hub.triage.Triage;
 import dev.omnibridge.hub.web.HttpApi;
 import dev.omnibridge.hub.web.HubHttpServer;
+import dev.omnibridge.hub.web.RulesTestApi;
 import dev.omnibridge.hub.web.StoreApi;
 import dev.omnibridge.hub.web.BlockingPool;
 import dev.omnibridge.hub.web.WebhookIngress;
@@ -167,6 +169,8 @@ public final class Hub implements AutoCloseable {
         WebhookIngress ingress = new WebhookIngress(instances.webhooks(), metrics, blocking);
         HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator, authFailures);
+        // The same triage the inbound writer runs, so the rules test answers what ingest would do.
+        RulesTestApi rulesTest = new RulesTestApi(Triage.from(config), config::instance, clock);
         StoreApi storeApi = new StoreApi(storeInfo, maintenance, config.store().compactBelowFill());
         ConsoleWeb console = new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()));
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
@@ -187,6 +191,7 @@ public final class Hub implements AutoCloseable {
             ingress.mount(router, router.bodyHandler(), config.http().maxBodyBytes());
             api.mount(router, router.bodyHandler());
             storeApi.mount(router, api);
+            rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();

@@ -11,6 +11,10 @@ import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.calendar.CalendarsSection;
 import dev.omnibridge.hub.sla.FirstResponseSettings;
+import dev.omnibridge.hub.triage.RoutesSection;
+import dev.omnibridge.hub.triage.TriageChecks;
+import dev.omnibridge.hub.triage.TriageConfig;
+import dev.omnibridge.hub.triage.TriageSection;
 
 import java.io.IOException;
 import java.net.URI;
@@ -33,7 +37,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> TOP_KEYS = Set.of("hub", "calendars", "instances", "routes",
-            FirstResponseSettings.SECTION);
+            FirstResponseSettings.SECTION, TriageConfig.KEY);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
             "store", "delivery", AcknowledgementConfig.KEY);
 
@@ -135,7 +139,9 @@ public final class ConfigLoader {
         CalendarRegistry calendars = CalendarsSection.read(root.path(CalendarsSection.KEY), problems);
         List<HubConfig.Instance> rejected = new ArrayList<>();
         List<HubConfig.Instance> instances = instances(root.path("instances"), calendars, rejected, problems);
-        List<HubConfig.Route> routes = routes(root.path("routes"), instances, problems);
+        TriageConfig triage = TriageSection.read(root.path(TriageConfig.KEY), calendars, problems);
+        List<HubConfig.Route> routes = routes(root.path("routes"), instances, calendars, triage, problems);
+        problems.addAll(TriageChecks.check(instances, triage, routes));
         var firstResponse = FirstResponseSettings.read(root.path(FirstResponseSettings.SECTION),
                 instances.stream().map(HubConfig.Instance::id).toList(), problems);
         calendars.problemIfUnknown(null, FirstResponseSettings.SECTION + ".calendar",
@@ -152,7 +158,7 @@ public final class ConfigLoader {
                 base.resolve(hub.path("dataDir").asText("data")).normalize(),
                 base.resolve(hub.path("pluginsDir").asText("plugins")).normalize(), adminToken,
                 storeConfig,
-                deliveryConfig, instances, routes, calendars, acknowledgements, firstResponse);
+                deliveryConfig, instances, routes, calendars, acknowledgements, firstResponse, triage);
         return new Result(config, problems, List.copyOf(rejected));
     }
 
@@ -175,8 +181,8 @@ public final class ConfigLoader {
             // A duplicate is labelled with its place in the list, so its problems are not mistaken for the first's.
             String label = id.isEmpty() ? "#" + index : duplicate ? id + "#" + index : id;
             index++;
-            unknownKeys(item, Set.of("id", "type", "enabled", "calendar", "settings", AcknowledgementConfig.KEY), "",
-                    problems, label);
+            unknownKeys(item, Set.of("id", "type", "enabled", "calendar", "languages", "settings",
+                    AcknowledgementConfig.KEY), "", problems, label);
             if (!valid) {
                 problems.add(new ConfigProblem(label, "id",
                         "must be lower-case letters, digits and dashes, starting with a letter or digit"));
@@ -199,8 +205,14 @@ public final class ConfigLoader {
             }
             String calendar = item.hasNonNull("calendar") ? item.get("calendar").asText().strip() : null;
             calendars.problemIfUnknown(label, "calendar", calendar).ifPresent(problems::add);
+            List<String> languages = null;
+            if (item.has("languages")) {
+                List<ConfigProblem> found = new ArrayList<>();
+                languages = TriageSection.languages(languageList(item.get("languages")), "languages", found);
+                found.forEach(p -> problems.add(new ConfigProblem(label, p.key(), p.message())));
+            }
             HubConfig.Instance instance = new HubConfig.Instance(label, type, item.path("enabled").asBoolean(true),
-                    settings, calendar);
+                    settings, calendar, languages);
             (valid && !duplicate ? instances : rejected).add(instance);
         }
         return instances;
@@ -222,44 +234,26 @@ public final class ConfigLoader {
         return blocks;
     }
 
-    private List<HubConfig.Route> routes(JsonNode node, List<HubConfig.Instance> instances,
-                                         List<ConfigProblem> problems) {
-        List<HubConfig.Route> routes = new ArrayList<>();
-        if (node.isMissingNode() || node.isNull()) {
-            return routes;
-        }
-        if (!node.isArray()) {
-            problems.add(new ConfigProblem(null, "routes", "must be a list"));
-            return routes;
-        }
-        Set<String> ids = new HashSet<>();
-        instances.forEach(i -> ids.add(i.id()));
-        int index = 0;
-        for (JsonNode item : node) {
-            String where = "routes[" + index++ + "]";
-            String from = item.path("from").asText("");
-            if (!ids.contains(from)) {
-                problems.add(new ConfigProblem(null, where + ".from",
-                        from.isEmpty() ? "is required" : "names unknown instance '" + from + "'"));
-            }
-            List<String> to = new ArrayList<>();
-            JsonNode toNode = item.path("to");
-            if (toNode.isTextual()) {
-                to.add(toNode.asText());
-            } else {
-                toNode.forEach(t -> to.add(t.asText()));
-            }
-            if (to.isEmpty()) {
-                problems.add(new ConfigProblem(null, where + ".to", "must name at least one desk instance"));
-            }
-            for (String t : to) {
-                if (!ids.contains(t)) {
-                    problems.add(new ConfigProblem(null, where + ".to", "names unknown instance '" + t + "'"));
+    /** An instance's {@code languages}: a list, one code, or nothing (null, []): no detection for it. */
+    private static List<String> languageList(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        } else if (node.isValueNode() && !node.isNull()) {
+            for (String part : node.asText().split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
                 }
             }
-            routes.add(new HubConfig.Route(from, List.copyOf(to)));
         }
-        return routes;
+        return out;
+    }
+
+    private List<HubConfig.Route> routes(JsonNode node, List<HubConfig.Instance> instances,
+                                         CalendarRegistry calendars, TriageConfig triage,
+                                         List<ConfigProblem> problems) {
+        return RoutesSection.read(node, instances.stream().map(HubConfig.Instance::id).toList(), calendars,
+                triage.lists(), problems);
     }
 
     private JsonNode resolveEnv(JsonNode node, String path, List<ConfigProblem> problems) {

@@ -4,6 +4,8 @@ import dev.omnibridge.calendar.BusinessCalendar;
 import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.sla.FirstResponseConfig;
+import dev.omnibridge.hub.triage.Condition;
+import dev.omnibridge.hub.triage.DeskTarget;
 import dev.omnibridge.hub.triage.TriageConfig;
 
 import java.net.URI;
@@ -107,14 +109,65 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
      *
      * @param calendar the name of the business calendar the instance keeps (its hours for acknowledgements and
      *                 first-response timers), or null: always open
+     * @param languages the languages detection chooses among for its messages ({@code languages:}), replacing
+     *                  {@code triage.languages}; null: those of {@code triage.languages}; empty: no detection
      */
-    public record Instance(String id, String type, boolean enabled, Map<String, Object> settings, String calendar) {
+    public record Instance(String id, String type, boolean enabled, Map<String, Object> settings, String calendar,
+                           List<String> languages) {
+        public Instance {
+            languages = languages == null ? null : List.copyOf(languages);
+        }
+
         public Instance(String id, String type, boolean enabled, Map<String, Object> settings) {
-            this(id, type, enabled, settings, null);
+            this(id, type, enabled, settings, null, null);
+        }
+
+        public Instance(String id, String type, boolean enabled, Map<String, Object> settings, String calendar) {
+            this(id, type, enabled, settings, calendar, null);
         }
     }
 
-    public record Route(String from, List<String> to) {
+    /**
+     * One entry of {@code routes:}. A plain route ({@code when} absent) sends every message of its channels to its
+     * desks and lets the next routes add theirs; a conditional one sends the messages it matches and, unless it says
+     * {@code continue: true}, ends the routing of the message.
+     *
+     * @param name      the route's name for the stored record and the rules test; null: shown as {@code from->to}
+     * @param from      the channel instances it applies to; empty: every channel instance
+     * @param when      what the message must satisfy; null: a plain route
+     * @param targets   the desks, each with the assignment its tickets get
+     * @param continues whether the routes after it are evaluated when it matches
+     * @param reroute   when it matches, it may move an existing conversation to its desks
+     */
+    public record Route(String name, List<String> from, Condition when, List<DeskTarget> targets, boolean continues,
+                        boolean reroute) {
+        public Route {
+            from = List.copyOf(from);
+            targets = List.copyOf(targets);
+        }
+
+        /** A plain route: every message of {@code from} goes to {@code to}, as before triage. */
+        public Route(String from, List<String> to) {
+            this(null, List.of(from), null, to.stream().map(DeskTarget::of).toList(), true, false);
+        }
+
+        /** The desk ids, in order. */
+        public List<String> to() {
+            return targets.stream().map(DeskTarget::desk).toList();
+        }
+
+        public boolean conditional() {
+            return when != null;
+        }
+
+        public boolean appliesTo(String channelInstanceId) {
+            return from.isEmpty() || from.contains(channelInstanceId);
+        }
+
+        /** The name shown for it: its own, or {@code channel->desk+desk}. */
+        public String label(String channelInstanceId) {
+            return name != null ? name : channelInstanceId + "->" + String.join("+", to());
+        }
     }
 
     public Optional<Instance> instance(String id) {
@@ -130,9 +183,12 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
                 .flatMap(calendars::find).orElseGet(BusinessCalendar::alwaysOpen);
     }
 
-    /** The desk instances a channel instance feeds. */
+    /**
+     * The desk instances a channel instance feeds: with plain routes, where every message goes; with conditional
+     * routes, every desk a route from the channel names (where a message goes is {@code Triage.route}).
+     */
     public List<String> desksFor(String channelInstanceId) {
-        return routes.stream().filter(r -> r.from().equals(channelInstanceId))
+        return routes.stream().filter(r -> r.appliesTo(channelInstanceId))
                 .flatMap(r -> r.to().stream()).distinct().toList();
     }
 }

@@ -5,6 +5,8 @@ import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.automation.CalendarLookup;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
+import dev.omnibridge.hub.triage.AssignmentCheck;
+import dev.omnibridge.hub.triage.DeskTarget;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.DeskConnector;
@@ -56,17 +58,26 @@ public final class ConfigCheck {
         // Under the route, not the instance: the route is what to change, the instance may be right as it is.
         for (int i = 0; i < config.routes().size(); i++) {
             HubConfig.Route route = config.routes().get(i);
-            String fromRole = roles.get(route.from());
-            if (fromRole != null && !"channel".equals(fromRole)) {
-                problems.add(new ConfigProblem(null, "routes[" + i + "].from", "'" + route.from() + "' is a "
-                        + fromRole + ", not a channel (routes go from channels to desks)"));
+            for (String from : route.from()) {
+                String fromRole = roles.get(from);
+                if (fromRole != null && !"channel".equals(fromRole)) {
+                    problems.add(new ConfigProblem(null, "routes[" + i + "].from", "'" + from + "' is a "
+                            + fromRole + ", not a channel (routes go from channels to desks)"));
+                }
             }
-            for (String to : route.to()) {
+            for (DeskTarget target : route.targets()) {
+                String to = target.desk();
                 String toRole = roles.get(to);
                 if (toRole != null && !"desk".equals(toRole)) {
                     problems.add(new ConfigProblem(null, "routes[" + i + "].to", "'" + to + "' is a " + toRole
                             + ", not a desk (routes go from channels to desks)"));
                 }
+            }
+        }
+        for (HubConfig.Instance instance : config.instances()) {
+            if ("desk".equals(roles.get(instance.id()))) {
+                catalog.find(instance.type()).ifPresent(entry -> problems.addAll(AssignmentCheck.check(
+                        config.routes(), instance.id(), instance.type(), entry.type().assignment())));
             }
         }
         return problems;

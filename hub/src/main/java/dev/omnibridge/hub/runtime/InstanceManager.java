@@ -13,6 +13,7 @@ import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.store.TxWork;
+import dev.omnibridge.hub.triage.AssignmentCheck;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
@@ -141,6 +142,13 @@ public final class InstanceManager implements DeliveryTargets {
                 fail(instance, misuse);
                 return;
             }
+            List<ConfigProblem> assignments = "desk".equals(role) ? AssignmentCheck.check(config.routes(),
+                    cfg.id(), cfg.type(), entry.get().type().assignment()) : List.of();
+            if (!assignments.isEmpty()) {
+                fail(instance, "invalid route assignment: " + assignments.stream()
+                        .map(p -> "'" + p.key() + "' " + p.message()).collect(Collectors.joining("; ")));
+                return;
+            }
             HubConnectorContext ctx = new HubConnectorContext(instance, settings, this);
             instance.connector = connector;
             instance.context = ctx;
@@ -161,7 +169,7 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     private String routeMisuse(String id, String role) {
-        boolean feeds = config.routes().stream().anyMatch(r -> r.from().equals(id));
+        boolean feeds = config.routes().stream().anyMatch(r -> r.from().contains(id));
         boolean fed = config.routes().stream().anyMatch(r -> r.to().contains(id));
         if (role.equals("desk") && feeds) {
             return "is a desk but a route uses it as 'from' (routes go from channels to desks)";
