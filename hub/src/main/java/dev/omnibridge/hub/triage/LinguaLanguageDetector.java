@@ -19,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * Detects the language of a customer's message offline with <a href="https://github.com/pemistahl/lingua">Lingua</a>
- * (high accuracy mode, models preloaded), choosing only among the languages configured.
+ * (low accuracy mode by default, models loaded when it is built), choosing only among the languages configured.
  *
  * <p>Lingua 1.2.2's confidence values are relative: the best fitting of the configured languages gets 1.0 and each
  * other one the ratio of the two log-likelihoods (0.96 for Portuguese when "Hola, mi pedido no ha llegado" is scored
@@ -51,23 +51,49 @@ public final class LinguaLanguageDetector implements LanguageDetector {
     private final com.github.pemistahl.lingua.api.LanguageDetector lingua;
     private final double minConfidence;
 
-    private LinguaLanguageDetector(Map<Language, String> tags, double minConfidence) {
+    /** Which of Lingua's models to use: the memory they take against how well they do on short texts. */
+    public enum Accuracy {
+        /**
+         * Trigram models only: about 1 MB of heap per language, loaded in well under a second. On the test corpus
+         * (3 to 25 words) it finds the same languages as {@link #HIGH}, with smaller leads.
+         */
+        LOW,
+        /**
+         * Unigram to fivegram models: better on texts of a few words, but about 26 MB of heap per language (183 MB
+         * for seven, more than the launcher's default 256 MB heap can spare) and 5 s to load.
+         */
+        HIGH
+    }
+
+    private LinguaLanguageDetector(Map<Language, String> tags, double minConfidence, Accuracy accuracy) {
         this.tags = tags;
         this.minConfidence = minConfidence;
-        this.lingua = tags.size() < 2 ? null
-                : LanguageDetectorBuilder.fromLanguages(tags.keySet().toArray(Language[]::new))
-                        .withPreloadedLanguageModels().build();
+        if (tags.size() < 2) {
+            this.lingua = null;
+        } else {
+            LanguageDetectorBuilder builder = LanguageDetectorBuilder
+                    .fromLanguages(tags.keySet().toArray(Language[]::new))
+                    .withPreloadedLanguageModels();
+            this.lingua = (accuracy == Accuracy.LOW ? builder.withLowAccuracyMode() : builder).build();
+        }
+    }
+
+    /** A detector choosing among {@code languageTags} with {@link Accuracy#LOW}, the hub's default. */
+    public static LinguaLanguageDetector forLanguages(Collection<String> languageTags, double minConfidence) {
+        return forLanguages(languageTags, minConfidence, Accuracy.LOW);
     }
 
     /**
-     * A detector choosing among {@code languageTags}; loads their models (about a second and 20 MB of heap per
-     * language on first use in the JVM; see docs/contracts.md, Language detection).
+     * A detector choosing among {@code languageTags}; loads their models now, so that no ingest thread waits for
+     * them (figures in docs/contracts.md, Language detection).
      *
      * @param languageTags  ISO 639-1 codes such as {@code de}, {@code en} (case insensitive); at least one
      * @param minConfidence 0 to 1: below it a detection is unknown
+     * @param accuracy      which models to load
      * @throws IllegalArgumentException naming every unsupported tag and the languages that are supported
      */
-    public static LinguaLanguageDetector forLanguages(Collection<String> languageTags, double minConfidence) {
+    public static LinguaLanguageDetector forLanguages(Collection<String> languageTags, double minConfidence,
+                                                      Accuracy accuracy) {
         if (languageTags.isEmpty()) {
             throw new IllegalArgumentException("no languages to detect: name at least one of " + supported());
         }
@@ -82,7 +108,7 @@ public final class LinguaLanguageDetector implements LanguageDetector {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems) + "; supported: " + supported());
         }
-        return new LinguaLanguageDetector(tags, minConfidence);
+        return new LinguaLanguageDetector(tags, minConfidence, accuracy);
     }
 
     /**
@@ -117,6 +143,16 @@ public final class LinguaLanguageDetector implements LanguageDetector {
     /** The languages this detector chooses among, as configured (lower case). */
     public Set<String> languages() {
         return new TreeSet<>(tags.values());
+    }
+
+    /**
+     * Frees the models of this detector's languages. Lingua keeps them per JVM, shared by every detector: another
+     * detector of the same languages loads them again on its next detection.
+     */
+    public void unload() {
+        if (lingua != null) {
+            lingua.unloadLanguageModels();
+        }
     }
 
     @Override
