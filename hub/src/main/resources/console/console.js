@@ -353,7 +353,7 @@
     if (routes.length) parts.push(el('span', { class: 'triage-route', title: 'routes that chose the desks' },
       routes.length > 1 ? 'routes ' : 'route ', routes.join(', ')));
     const priority = m.priority && m.priority !== 'NORMAL'
-      ? el('span', { class: 'badge priority priority-' + m.priority, title: 'priority' }, m.priority.toLowerCase()) : null;
+      ? el('span', { class: 'badge priority priority-' + m.priority, title: 'priority' }, m.priority) : null;
     // The lang:xx tag repeats the language.
     const tags = (m.tags || []).filter((t) => !t.startsWith('lang:')).sort()
       .map((t) => el('span', { class: 'badge tag', 'data-tag': t }, t));

@@ -26,15 +26,15 @@ import java.util.TreeSet;
  * against Spanish). So the top value says nothing; what tells a safe answer from a guess is how far the runner-up is
  * behind, its <em>lead</em> {@code 1 - runnerUp}. The confidence reported is that lead on a 0 to 1 scale:
  * {@code 1 - 2^(-lead / }{@value #HALF_CONFIDENCE_LEAD}{@code )}: 0.5 when the runner-up fits 5 % worse, 0.75 at
- * 10 %, 0.94 at 20 %. On the test corpus right answers have leads of 0.04 to 0.4, and the wrong answers on short
- * texts leads under 0.05 ("colis pas recu" scored Portuguese, "top, danke dir" Dutch); so {@code minConfidence: 0.5}
- * (the default) keeps nearly every right answer and drops those guesses.
+ * 10 %, 0.94 at 20 %. On the test corpus right answers lead by 0.02 to 0.43 (median 0.22), and the wrong answers
+ * on three-word texts of 15 letters or more by less than 0.05 ("ciao, grazie mille!" scored Dutch); so
+ * {@code minConfidence: 0.5} (the default) keeps nearly every right answer and drops those guesses.
  *
- * <p>Besides the confidence, a text must have at least {@value #MIN_WORDS} words and {@value #MIN_LETTERS} letters
- * once links, addresses and numbers are gone (see {@link LanguageText}): greetings and thanks ("ok", "Danke",
- * "ok danke schoen", which Lingua scores Dutch with a 15 % lead: "schoen" is Dutch for shoe) are unknown rather
- * than a confident wrong guess.
- * With a single language configured, every text with letters is in it.
+ * <p>Shorter texts are wrong with larger leads ("danke schoen" is Dutch by 0.26: "schoen" is Dutch for shoe;
+ * "super, merci bien" Spanish by 0.15), so a text must also have at least {@value #MIN_WORDS} words and
+ * {@value #MIN_LETTERS} letters once links, addresses and numbers are gone (see {@link LanguageText}): greetings and
+ * thanks ("ok", "Danke", "merci beaucoup") are unknown rather than a confident wrong guess. With a single language
+ * configured, every text with letters is in it.
  *
  * <p>Thread safe: Lingua's detector keeps no per-call state and its models are read-only once loaded; the models are
  * loaded when the detector is built (hub start), never on an ingest thread.
@@ -55,7 +55,8 @@ public final class LinguaLanguageDetector implements LanguageDetector {
     public enum Accuracy {
         /**
          * Trigram models only: about 1 MB of heap per language, loaded in well under a second. On the test corpus
-         * (3 to 25 words) it finds the same languages as {@link #HIGH}, with smaller leads.
+         * (3 to 25 words) its best language is always the right one, as with {@link #HIGH}; one more falls under
+         * the confidence threshold.
          */
         LOW,
         /**
@@ -103,7 +104,7 @@ public final class LinguaLanguageDetector implements LanguageDetector {
         List<String> problems = new ArrayList<>();
         Map<Language, String> tags = new EnumMap<>(Language.class);
         for (String tag : languageTags) {
-            unsupported(tag).ifPresentOrElse(problems::add, () -> tags.put(language(tag), normal(tag)));
+            problem(tag).ifPresentOrElse(problems::add, () -> tags.put(language(tag), normal(tag)));
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems) + "; supported: " + supported());
@@ -113,20 +114,28 @@ public final class LinguaLanguageDetector implements LanguageDetector {
 
     /**
      * Why {@code tag} cannot be detected, or empty when it can: for configuration checks, which list every problem
-     * at once. The message names the tag but not the whole supported list (see {@link #supported()}).
+     * at once. The message names the tag and, for a code the detector does not know, the codes it does.
      */
     public static Optional<String> unsupported(String tag) {
+        return problem(tag).map(p -> language(tag == null ? "" : regionless(normal(tag))) == null
+                ? p + "; supported: " + supported() : p);
+    }
+
+    private static Optional<String> problem(String tag) {
         if (tag == null || tag.isBlank()) {
             return Optional.of("a language must be an ISO 639-1 code such as en or de, not empty");
         }
         String t = normal(tag);
         if (t.contains("-")) {
-            return Optional.of("'" + tag + "': detection tells languages, not regions: use '"
-                    + t.substring(0, t.indexOf('-')) + "'");
+            return Optional.of("'" + tag + "': detection tells languages, not regions: use '" + regionless(t) + "'");
         }
         return language(t) == null
                 ? Optional.of("'" + tag + "' is not a language the detector knows (ISO 639-1 codes such as en, de)")
                 : Optional.empty();
+    }
+
+    private static String regionless(String tag) {
+        return tag.contains("-") ? tag.substring(0, tag.indexOf('-')) : tag;
     }
 
     /** The ISO 639-1 codes of every language the detector can tell, sorted. */

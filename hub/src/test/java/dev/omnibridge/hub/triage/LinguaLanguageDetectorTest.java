@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
  * The detector on the language corpus (hub/src/test/resources/triage): short real-world style customer messages in
@@ -155,6 +156,11 @@ class LinguaLanguageDetectorTest {
                 .hasMessageContaining("supported: [af, ar, az, be, bg, bn, bs, ca, cs, cy, da, de, el, en, eo, es");
         assertThat(LinguaLanguageDetector.unsupported("nl")).isEmpty();
         assertThat(LinguaLanguageDetector.unsupported("")).isPresent();
+        assertThat(LinguaLanguageDetector.unsupported("pt-BR")).hasValue(
+                "'pt-BR': detection tells languages, not regions: use 'pt'");
+        assertThat(LinguaLanguageDetector.unsupported("xx")).get(STRING)
+                .startsWith("'xx' is not a language the detector knows (ISO 639-1 codes such as en, de); supported: [af, ")
+                .contains(", nl, ").endsWith(", zu]");
         assertThatThrownBy(() -> LinguaLanguageDetector.forLanguages(List.of(), 0.5))
                 .hasMessageStartingWith("no languages to detect");
         assertThatThrownBy(() -> LinguaLanguageDetector.forLanguages(List.of("de", "en"), 1.5))
