@@ -44,6 +44,11 @@ public final class LinguaLanguageDetector implements LanguageDetector {
     static final int MIN_WORDS = 3;
     /** Fewer letters than this: unknown ("colis pas recu" has too few n-grams to go on; Lingua says Portuguese). */
     static final int MIN_LETTERS = 15;
+    /**
+     * Only the beginning of a long text is judged: it tells the language as well as the whole, and the time per
+     * detection stays bounded on the ingest thread (about 5 ms for 2,000 characters against 66 ms for 100,000).
+     */
+    static final int MAX_CHARS = 2_000;
     /** The runner-up's relative distance at which the confidence is 0.5. */
     static final double HALF_CONFIDENCE_LEAD = 0.05;
 
@@ -166,7 +171,7 @@ public final class LinguaLanguageDetector implements LanguageDetector {
 
     @Override
     public Detection detect(String text) {
-        String cleaned = LanguageText.of(text);
+        String cleaned = beginning(LanguageText.of(text));
         int letters = LanguageText.letters(cleaned);
         if (letters == 0) {
             return Detection.unknown(0);
@@ -189,6 +194,14 @@ public final class LinguaLanguageDetector implements LanguageDetector {
             return Detection.unknown(confidence);
         }
         return new Detection(tags.get(top), confidence);
+    }
+
+    private static String beginning(String cleaned) {
+        if (cleaned.length() <= MAX_CHARS) {
+            return cleaned;
+        }
+        int end = cleaned.lastIndexOf(' ', MAX_CHARS);
+        return cleaned.substring(0, end > 0 ? end : MAX_CHARS);
     }
 
     /** The confidence for a lead over the runner-up, rounded to two decimals as it is stored and shown. */

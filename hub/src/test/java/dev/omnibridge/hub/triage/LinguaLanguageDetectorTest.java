@@ -129,6 +129,17 @@ class LinguaLanguageDetectorTest {
     }
 
     @Test
+    void aLongMessageIsJudgedOnItsBeginning() {
+        String german = "Ich habe keine Bestaetigung per E-Mail bekommen, hat die Bestellung geklappt? ".repeat(40);
+        String english = "Forwarded terms and conditions of the shop, quoted in full for reference. ".repeat(2_000);
+
+        Detection d = DETECTOR.detect(german + english);
+
+        assertThat(german.length()).isGreaterThan(LinguaLanguageDetector.MAX_CHARS);
+        assertThat(d.language()).isEqualTo("de");
+    }
+
+    @Test
     void choosesOnlyAmongTheConfiguredLanguages() {
         LinguaLanguageDetector germanOrEnglish = LinguaLanguageDetector.forLanguages(List.of("DE", "en"), 0.5);
 
