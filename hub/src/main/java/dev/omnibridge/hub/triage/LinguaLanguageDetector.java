@@ -66,7 +66,8 @@ public final class LinguaLanguageDetector implements LanguageDetector {
         LOW,
         /**
          * Unigram to fivegram models: better on texts of a few words, but about 26 MB of heap per language (183 MB
-         * for seven, more than the launcher's default 256 MB heap can spare) and 5 s to load.
+         * for seven, more than the launcher's default 256 MB heap can spare) and 5 s to load. Needs Lingua's full
+         * jar: the hub's distribution ships the trigram models only.
          */
         HIGH
     }
@@ -77,6 +78,17 @@ public final class LinguaLanguageDetector implements LanguageDetector {
         if (tags.size() < 2) {
             this.lingua = null;
         } else {
+            if (accuracy == Accuracy.HIGH) {
+                // Lingua would take a missing model for an empty one and answer worse without a word.
+                for (Language l : tags.keySet()) {
+                    String model = "/language-models/" + l.getIsoCode639_1().name().toLowerCase(Locale.ROOT)
+                            + "/fivegrams.json";
+                    if (Language.class.getResource(model) == null) {
+                        throw new IllegalStateException("high accuracy language detection needs Lingua's full jar"
+                                + " (" + model + " is missing): the hub's distribution ships the trigram models only");
+                    }
+                }
+            }
             LanguageDetectorBuilder builder = LanguageDetectorBuilder
                     .fromLanguages(tags.keySet().toArray(Language[]::new))
                     .withPreloadedLanguageModels();
