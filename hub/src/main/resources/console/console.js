@@ -317,6 +317,7 @@
       el('div', { class: 'meta' }, label, ' · ', author.displayName || author.role || '', ' · ', when(m.receivedAt)),
       m.subject ? el('div', { class: 'subject' }, m.subject) : null,
       el('div', { class: 'text' }, m.text || ''),
+      m.direction === 'INBOUND' ? triageDetails(m) : null,
       channelDetails(m.metadata),
       (m.attachments || []).length ? el('div', { class: 'meta attachments' }, 'Attachments: ',
         m.attachments.map(attachmentLink)) : null,
@@ -327,6 +328,38 @@
   function automationItem(a) {
     const what = a.kind === 'ACK_NOT_SENT' ? 'No automatic acknowledgement: ' : a.kind + ': ';
     return el('li', { 'data-automation': a.kind }, what, a.detail, ' · ', when(a.at));
+  }
+
+  // What triage decided for a customer message, from the record it keeps in the message's metadata (TriageRecord):
+  // the language the hub detected (with the detector's confidence) or the channel gave, the classification rules that
+  // fired, the routes that chose its desks; and the priority and tags they set.
+  function triageDetails(m) {
+    const md = m.metadata || {};
+    const parts = [];
+    const detected = md['omnibridge.triage.language'];
+    if (detected) {
+      const [language, confidence] = detected.split(' ');
+      parts.push(el('span', { class: 'triage-language', title: 'detected by the hub, confidence ' + confidence +
+        (language === 'unknown' ? ' (below the threshold: no language set)' : '') },
+        'language ', language, confidence ? ' (' + confidence + ')' : ''));
+    } else if (m.language) {
+      parts.push(el('span', { class: 'triage-language', title: 'given by the channel' }, 'language ', m.language));
+    }
+    const list = (key) => (md[key] || '').split(',').map((s) => s.trim()).filter((s) => s);
+    const rules = list('omnibridge.triage.rules');
+    if (rules.length) parts.push(el('span', { class: 'triage-rules', title: 'classification rules that fired, in order' },
+      rules.length > 1 ? 'rules ' : 'rule ', rules.join(', ')));
+    const routes = list('omnibridge.route');
+    if (routes.length) parts.push(el('span', { class: 'triage-route', title: 'routes that chose the desks' },
+      routes.length > 1 ? 'routes ' : 'route ', routes.join(', ')));
+    const priority = m.priority && m.priority !== 'NORMAL'
+      ? el('span', { class: 'badge priority priority-' + m.priority, title: 'priority' }, m.priority) : null;
+    // The lang:xx tag repeats the language.
+    const tags = (m.tags || []).filter((t) => !t.startsWith('lang:')).sort()
+      .map((t) => el('span', { class: 'badge tag', 'data-tag': t }, t));
+    if (!parts.length && !priority && !tags.length) return null;
+    const separated = parts.flatMap((p, i) => (i ? [' · ', p] : [p]));
+    return el('div', { class: 'meta triage', 'data-triage': '' }, parts.length ? 'Triage: ' : '', separated, priority, tags);
   }
 
   // What the channel knows beyond the text (e.g. the email a chat visitor left, unverified); the hub's own

@@ -49,6 +49,20 @@ class DistributionTest {
     }
 
     @Test
+    void theHubDistributionCarriesLinguaWithTheTrigramModelsOnly() throws IOException {
+        Path lingua = dist.resolve("lib/lingua-1.2.2.jar");
+
+        try (ZipFile jar = new ZipFile(lingua.toFile())) {
+            List<String> models = jar.stream().map(ZipEntry::getName)
+                    .filter(n -> n.startsWith("language-models/") && n.endsWith(".json")).toList();
+            assertThat(models).contains("language-models/de/trigrams.json", "language-models/pt/trigrams.json")
+                    .noneMatch(n -> n.endsWith("/quadrigrams.json") || n.endsWith("/fivegrams.json"));
+            assertThat(jar.getEntry("com/github/pemistahl/lingua/api/LanguageDetector.class")).isNotNull();
+        }
+        assertThat(Files.size(lingua)).as("without the 75 MB of models the hub does not read").isLessThan(10_000_000);
+    }
+
+    @Test
     void everyPluginZipCarriesTheLicenceAndListsTheJarsInItsLib() throws IOException {
         List<Path> zips;
         try (Stream<Path> files = Files.list(pluginZips)) {

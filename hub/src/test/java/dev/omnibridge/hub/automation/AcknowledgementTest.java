@@ -8,6 +8,8 @@ import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.RecentMessages;
+import dev.omnibridge.hub.triage.LanguageDetector;
+import dev.omnibridge.hub.triage.LinguaLanguageDetector;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
@@ -327,6 +329,25 @@ class AcknowledgementTest {
         assertThat(acks.get(0).text()).startsWith("Hallo zusammen, Referenz ");
         assertThat(acks.get(0).language()).isEqualTo("de");
         assertThat(acks.get(1).text()).startsWith("Hi Eve, we got your message");
+    }
+
+    @Test
+    void aGermanMessageTheChannelGaveNoLanguageIsAcknowledgedInTheLanguageTheDetectorFinds() throws Exception {
+        LanguageDetector detector = LinguaLanguageDetector.forLanguages(List.of("en", "de", "fr", "nl"), 0.5);
+        Message plain = sms("SM1", "+15550001", "Jonas", "Hallo, meine Bestellung 4471 ist immer noch nicht da");
+        LanguageDetector.Detection detected = detector.detect(plain.text());
+        assertThat(plain.language()).as("SMS carries no language").isNull();
+        assertThat(detected.language()).isEqualTo("de");
+
+        // What triage does on the caller's thread (Triage.detectLanguage): the detected language, when the channel
+        // gave none, becomes the message's language before the writer stores it and the acknowledger reads it.
+        ingest(plain.toBuilder().language(detected.language()).build());
+
+        List<Message> acks = acksSent();
+        assertThat(acks).singleElement().satisfies(ack -> {
+            assertThat(ack.text()).startsWith("Hallo Jonas, Referenz ");
+            assertThat(ack.language()).isEqualTo("de");
+        });
     }
 
     @Test

@@ -1,0 +1,130 @@
+package dev.omnibridge.hub.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.omnibridge.hub.Hub;
+import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.testing.LocalHub;
+import dev.omnibridge.hub.testing.TestType;
+import dev.omnibridge.hub.triage.TriageRecord;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.model.Priority;
+import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorContext;
+import dev.omnibridge.spi.DeskConnector;
+import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskResult;
+import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.OutboundMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static dev.omnibridge.hub.testing.LocalHub.instance;
+import static dev.omnibridge.hub.testing.LocalHub.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The triage record of a customer message (what {@link TriageRecord} keeps in its metadata, with its language,
+ * priority and tags) reaches the console's conversation timeline through {@code GET /api/messages}, and the console
+ * reads it under the same keys. The browser side: ConsoleTriageBrowserTest in system-tests.
+ */
+class TriageInTimelineTest {
+    private static final String TOKEN = "triage-timeline-admin-token";
+    private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
+    private static final TestType CHANNEL = new TestType("triage-channel", "hands in what the test gives it",
+            Channel::new);
+    private static final TestType DESK = new TestType("triage-desk", "accepts every delivery", Desk::new);
+    private final LocalHub local = new LocalHub(TOKEN);
+    @TempDir
+    Path dir;
+    private Hub hub;
+
+    @AfterEach
+    void stopHub() {
+        if (hub != null) {
+            hub.close();
+        }
+        CONTEXTS.clear();
+    }
+
+    @Test
+    void theTimelineServesTheTriageRecordWithTheMessagesLanguagePriorityAndTags() throws Exception {
+        hub = local.start(dir, LocalHub.QUICK_DELIVERY,
+                List.of(instance("mail", CHANNEL.name()), instance("desk-de", DESK.name())),
+                List.of(new HubConfig.Route("mail", List.of("desk-de"))), CHANNEL, DESK);
+        // The message as triage leaves it: detected language, rules fired, route taken.
+        Message triaged = Message.builder().channel(new ChannelRef(CHANNEL.name(), "mail")).channelMessageId("m-1")
+                .threadKey("thread-1").author(Author.customer("Jonas", Address.email("jonas@example.de")))
+                .text("Dringend: meine Bestellung ist nicht angekommen").language("de").priority(Priority.URGENT)
+                .tags(Set.of("urgent", "lang:de"))
+                .metadata(Map.of(TriageRecord.LANGUAGE, "de 0.93", TriageRecord.RULES, "urgent-words,vip",
+                        TriageRecord.ROUTE, "german"))
+                .build();
+        CONTEXTS.get("mail").submit(Inbound.messages(List.of(triaged))).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+
+        JsonNode all = json(local.send(local.withToken(local.get("/api/messages?limit=10"))));
+        String conversation = all.path("messages").get(0).path("message").path("conversationId").asText();
+        JsonNode message = json(local.send(local.withToken(local.get("/api/messages?conversationId="
+                + URLEncoder.encode(conversation, StandardCharsets.UTF_8))))).path("messages").get(0).path("message");
+
+        assertThat(message.path("language").asText()).isEqualTo("de");
+        assertThat(message.path("priority").asText()).isEqualTo("URGENT");
+        assertThat(message.path("tags")).extracting(JsonNode::asText).containsExactlyInAnyOrder("urgent", "lang:de");
+        assertThat(message.path("metadata").path(TriageRecord.LANGUAGE).asText()).isEqualTo("de 0.93");
+        assertThat(message.path("metadata").path(TriageRecord.RULES).asText()).isEqualTo("urgent-words,vip");
+        assertThat(message.path("metadata").path(TriageRecord.ROUTE).asText()).isEqualTo("german");
+    }
+
+    @Test
+    void theConsoleReadsTheTriageRecordUnderTheKeysTriageWrites() throws IOException {
+        String console;
+        try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/console/console.js"))) {
+            console = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(console).contains("md['" + TriageRecord.LANGUAGE + "']")
+                .contains("list('" + TriageRecord.RULES + "')")
+                .contains("list('" + TriageRecord.ROUTE + "')")
+                .contains("t.startsWith('" + TriageRecord.LANGUAGE_TAG_PREFIX + "')");
+    }
+
+    static final class Channel implements ChannelConnector {
+        @Override
+        public void start(ConnectorContext ctx) {
+            CONTEXTS.put(ctx.instanceId(), ctx);
+        }
+
+        @Override
+        public String send(OutboundMessage outbound) {
+            return "sent-" + outbound.message().id();
+        }
+    }
+
+    static final class Desk implements DeskConnector {
+        @Override
+        public void start(ConnectorContext ctx) {
+            CONTEXTS.put(ctx.instanceId(), ctx);
+        }
+
+        @Override
+        public DeskResult deliver(DeskDelivery delivery) {
+            return new DeskResult("T-1", "c-" + delivery.message().id());
+        }
+    }
+}
