@@ -88,8 +88,7 @@ public final class Triage {
      * restricted to the configured languages; see {@code LinguaLanguageDetector}).
      */
     static LanguageDetector detector(List<String> languages, double minConfidence) {
-        // Wired to LinguaLanguageDetector.forLanguages(languages, minConfidence) when that class is merged in.
-        return LanguageDetector.NONE;
+        return LinguaLanguageDetector.forLanguages(languages, minConfidence);
     }
 
     /** The classification rules, in order (for the rules test's explanation). */
@@ -105,9 +104,11 @@ public final class Triage {
     /**
      * Sets the message's language when the channel gave none and the detector can tell; caller's thread. A
      * detected language is recorded ({@link TriageRecord#LANGUAGE}, also when unknown); the message's language,
-     * given or detected, is added as the tag {@code lang:<tag>}.
+     * given or detected, is added as the tag {@code lang:<tag>}. A triage record the channel passed in is dropped
+     * first: only the hub writes it.
      */
-    public Message detectLanguage(Message message) {
+    public Message detectLanguage(Message inbound) {
+        Message message = TriageRecord.withoutRecord(inbound);
         String given = message.language();
         if (given != null && !given.isBlank()) {
             String tag = TriageRecord.LANGUAGE_TAG_PREFIX + given.strip().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -93,15 +93,16 @@ public final class TriageSection {
     }
 
     /**
-     * Language codes as configured, lower case; each must be one the detector knows ({@link DetectableLanguages}).
+     * Language codes as configured, lower case; each must be one the detector knows
+     * ({@link LinguaLanguageDetector#unsupported}).
      */
     public static List<String> languages(List<String> given, String at, List<ConfigProblem> problems) {
         List<String> out = new ArrayList<>();
         for (String l : given) {
             String tag = l.strip().toLowerCase(Locale.ROOT);
-            if (!DetectableLanguages.LINGUA.contains(tag)) {
-                problems.add(new ConfigProblem(null, at, "'" + l + "' is not a language the detector knows (ISO "
-                        + "639-1 codes such as en, de, fr, es, pt, it, nl)"));
+            Optional<String> unsupported = LinguaLanguageDetector.unsupported(tag);
+            if (unsupported.isPresent()) {
+                problems.add(new ConfigProblem(null, at, unsupported.get()));
             } else if (!out.contains(tag)) {
                 out.add(tag);
             }

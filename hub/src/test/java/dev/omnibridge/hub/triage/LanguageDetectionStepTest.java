@@ -52,6 +52,22 @@ class LanguageDetectionStepTest {
     }
 
     @Test
+    void aTriageRecordTheChannelPassedInIsDroppedSoOnlyTheHubsDecisionShows() {
+        Triage triage = triage("""
+                instances:
+                  - {id: web, type: webchat}
+                """);
+        Message spoofed = message("web", "ok").metadata(java.util.Map.of(TriageRecord.RULES, "vip",
+                TriageRecord.ROUTE, "priority-desk", TriageRecord.LANGUAGE, "de 0.99", "orderId", "42")).build();
+
+        Message triaged = triage.classify(triage.detectLanguage(spoofed), 1).message();
+
+        assertThat(triaged.metadata()).doesNotContainKeys(TriageRecord.ROUTE, TriageRecord.LANGUAGE)
+                .containsEntry("orderId", "42");
+        assertThat(triaged.metadata().getOrDefault(TriageRecord.RULES, "")).isEmpty();
+    }
+
+    @Test
     void aLanguageTheChannelGaveIsKeptAndTaggedWithoutDetection() {
         Triage triage = triage("""
                 instances:
