@@ -162,6 +162,21 @@ class TriageWriterTest {
     }
 
     @Test
+    void aConversationFromBeforeTheRoutesHadConditionsIsRecordedWithItsNextMessage() throws Exception {
+        open(new RulesForTests(false, false), InboundWriter.Mode.SINGLE_NODE);
+        ingest(msg("m-1", "t-1", "Hello, my printer is broken"));
+        assertThat(count(db, "SELECT COUNT(*) FROM conversation_routes")).isZero();
+
+        reopen(new RulesForTests(false, true));
+        String german = ingest(msg("m-2", "t-1", "Hallo, mein Drucker druckt nicht"));
+        String english = ingest(msg("m-3", "t-1", "Any news?"));
+
+        assertThat(desksOf(german)).containsExactly("desk-de");
+        assertThat(desksOf(english)).as("held by the record its German message made").containsExactly("desk-de");
+        assertThat(StoreTestSupport.string(db, "SELECT route FROM conversation_routes")).isEqualTo("german");
+    }
+
+    @Test
     void theAssignmentOfTheRecordedRouteReachesTheDeskDeliveryOfEveryMessage() throws Exception {
         open(new RulesForTests(false, true), InboundWriter.Mode.SINGLE_NODE);
         String first = ingest(msg("m-1", "t-1", "Hallo, mein Drucker druckt nicht"));
