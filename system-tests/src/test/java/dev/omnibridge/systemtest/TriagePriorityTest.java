@@ -160,9 +160,9 @@ class TriagePriorityTest extends SystemTestBase {
         Poll.until(WAIT, "the ticket raised to high", () -> ticket.path("priority").asText().equals("high"));
 
         JsonNode third = null;
-        for (JsonNode m : storedMessages(conversation)) {
-            if (m.path("text").asText().startsWith("Still waiting")) {
-                third = m;
+        for (JsonNode view : storedMessages(conversation)) {
+            if (view.path("message").path("text").asText().startsWith("Still waiting")) {
+                third = view.path("message");
             }
         }
         assertThat(third).as("the third message, stored").isNotNull();

@@ -149,7 +149,7 @@ class TriageRoutingTest extends SystemTestBase {
 
         // The stored record says why: the language the hub detected and the route that fired.
         JsonNode stored = hub.http().adminJson("/api/messages?limit=10&conversationId="
-                + deTicket.path("external_id").asText()).path("messages").get(0);
+                + deTicket.path("external_id").asText()).path("messages").get(0).path("message");
         assertThat(Json.write(stored)).contains("\"language\":\"de\"").contains("omnibridge.route")
                 .contains("german");
     }
