@@ -128,6 +128,47 @@ class TriageWriterTest {
     }
 
     @Test
+    void messagesOfAKnownStickyConversationGoInOneBatchWithoutReadingOrWritingItsRecord() throws Exception {
+        open(new RulesForTests(false, true), InboundWriter.Mode.SINGLE_NODE);
+        ingest(msg("m-1", "t-1", "Hallo, mein Drucker druckt nicht"));
+        try (java.sql.Connection c = db.connection(); var s = c.createStatement()) {
+            s.execute("SET QUERY_STATISTICS TRUE");
+        }
+
+        CountDownLatch release = StoreTestSupport.holdWriter(journal);
+        List<CompletableFuture<IngestReport>> group = new ArrayList<>();
+        for (int i = 2; i <= 5; i++) {
+            group.add(journal.submit(writer.work("web", Inbound.messages(List.of(msg("m-" + i, "t-1",
+                    "Any news? (" + i + ")"))))));
+        }
+        release.countDown();
+        List<String> ids = new ArrayList<>();
+        for (CompletableFuture<IngestReport> f : group) {
+            ids.add(f.get(10, TimeUnit.SECONDS).storedMessageIds().get(0));
+        }
+
+        assertThat(ids).allSatisfy(id -> assertThat(desksOf(id)).containsExactly("desk-de"));
+        assertThat(executions("INSERT INTO messages")).as("one multi-row insert").isOne();
+        assertThat(executions("SELECT desk, assignment, route FROM conversation_routes")).isZero();
+        assertThat(executions("INSERT INTO conversation_routes")).isZero();
+        assertThat(executions("DELETE FROM conversation_routes")).isZero();
+        assertThat(executions("SELECT conversation_id, unanswered")).as("no rule needs the count").isZero();
+    }
+
+    /** How often statements starting with {@code prefix} ran since the statistics were switched on. */
+    private long executions(String prefix) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.connection(); var ps = c.prepareStatement("SELECT "
+                + "COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS WHERE SQL_STATEMENT "
+                + "LIKE ?")) {
+            ps.setString(1, prefix + "%");
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void aRerouteMovesTheConversationToTheNewDeskWhichOpensItsOwnTicketInOrder() throws Exception {
         open(new RulesForTests(false, true), InboundWriter.Mode.SINGLE_NODE);
         String first = ingest(msg("m-1", "t-1", "Hallo, mein Drucker druckt nicht"));
