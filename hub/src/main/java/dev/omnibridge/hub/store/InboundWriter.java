@@ -275,7 +275,7 @@ public final class InboundWriter {
     }
 
     private Prepared prepare(Message m, Instant now) {
-        MessageTriage.Early early = triage.early(m, now);
+        MessageTriage.Early early = triage.early(m);
         Message in = early.message();
         String conversationId = in.editOf() == null ? known.get(in.channel().instanceId(), in.threadKey()) : null;
         if (conversationId == null) {

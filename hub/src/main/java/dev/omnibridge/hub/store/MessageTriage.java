@@ -59,12 +59,12 @@ final class MessageTriage {
      * @return the message to store (language, priority, tags set) and its route decision, null when the decision
      *         must be made in the transaction
      */
-    Early early(Message m, Instant now) {
+    Early early(Message m) {
         if (!triaged(m)) {
             return new Early(m, plain(m));
         }
-        // Calendar conditions look at receivedAt: the time the store will give it.
-        Message in = step.detectLanguage(m.receivedAt() != null ? m : m.toBuilder().receivedAt(now).build());
+        // A message without receivedAt gets the store's time later; calendar conditions take the clock's until then.
+        Message in = step.detectLanguage(m);
         if (step.needsUnanswered()) {
             return new Early(in, null);
         }
