@@ -58,19 +58,30 @@ final class ConversationRoutes {
         return read;
     }
 
-    /** Records (or replaces) the conversation's desks. */
+    /**
+     * Records the conversation's desks, or replaces its record: the desks it drops stay as inactive rows, so that
+     * their deliveries still waiting keep the assignment they were routed with.
+     *
+     * @param replacing whether the conversation has a record (else only its rows are inserted)
+     */
     void record(Connection c, AfterCommit after, String conversationId, List<DeskTarget> desks, String route,
-                Instant now) throws SQLException {
+                boolean replacing, Instant now) throws SQLException {
         // Forgotten at once: a message prepared from now on reads what this transaction leaves.
         cache.remove(conversationId);
-        Sql.update(c, "DELETE FROM conversation_routes WHERE conversation_id = ?", conversationId);
+        if (replacing) {
+            Sql.update(c, "UPDATE conversation_routes SET active = FALSE WHERE conversation_id = ?", conversationId);
+            for (DeskTarget desk : desks) {
+                Sql.update(c, "DELETE FROM conversation_routes WHERE conversation_id = ? AND desk = ?",
+                        conversationId, desk.desk());
+            }
+        }
         List<Object[]> rows = new ArrayList<>(desks.size());
         for (int i = 0; i < desks.size(); i++) {
             rows.add(new Object[] {conversationId, desks.get(i).desk(), i, encode(desks.get(i).assignment()),
-                    Columns.text(route, 500), now});
+                    Columns.text(route, 500), Boolean.TRUE, now});
         }
         Sql.insertRows(c, "INSERT INTO conversation_routes (conversation_id, desk, position, assignment, route, "
-                + "created_at) VALUES ", rows);
+                + "active, created_at) VALUES ", rows);
         learn(after, conversationId, new Recorded(desks, route));
     }
 
@@ -89,7 +100,7 @@ final class ConversationRoutes {
         List<DeskTarget> desks = new ArrayList<>();
         String route = "";
         try (PreparedStatement ps = Sql.prepare(c, "SELECT desk, assignment, route FROM conversation_routes "
-                + "WHERE conversation_id = ? ORDER BY position", conversationId); ResultSet rs = ps.executeQuery()) {
+                + "WHERE conversation_id = ? AND active = TRUE ORDER BY position", conversationId); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 desks.add(new DeskTarget(rs.getString(1), decode(rs.getString(2))));
                 route = rs.getString(3);
@@ -98,7 +109,7 @@ final class ConversationRoutes {
         return desks.isEmpty() ? Recorded.NONE : new Recorded(desks, route);
     }
 
-    /** The assignment recorded for the conversation's desk; empty when none (the desk's default). */
+    /** The assignment recorded for the conversation's desk (also a desk a re-route dropped); empty when none. */
     static Map<String, String> assignment(Connection c, String conversationId, String desk) throws SQLException {
         return Sql.string(c, "SELECT assignment FROM conversation_routes WHERE conversation_id = ? AND desk = ?",
                 conversationId, desk).map(ConversationRoutes::decode).orElse(Map.of());

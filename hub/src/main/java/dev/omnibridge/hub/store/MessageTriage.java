@@ -124,7 +124,8 @@ final class MessageTriage {
                     + "it now", m.conversationId());
         }
         if (!decision.desks().isEmpty()) {
-            routes.record(c, after, m.conversationId(), decision.desks(), routeNames(decision), now);
+            routes.record(c, after, m.conversationId(), decision.desks(), routeNames(decision), !recorded.none(),
+                    now);
         }
         return decided(m, decision.desks(), routeNames(decision));
     }

@@ -228,7 +228,10 @@ class PostgresStoreTest {
                     .customerMessage("web", "m-4", "t-1", "ann@example.com", "#move in English please")))))
                     .get(10, TimeUnit.SECONDS).storedMessageIds().get(0);
             assertThat(queries.message(after).orElseThrow().message().tags()).contains("unanswered:1");
-            assertThat(StoreTestSupport.string(db, "SELECT desk FROM conversation_routes")).isEqualTo("desk-en");
+            assertThat(StoreTestSupport.string(db, "SELECT desk FROM conversation_routes WHERE active = TRUE"))
+                    .isEqualTo("desk-en");
+            assertThat(store.context(toDesks.get(0)).assignment()).as("the old desk's deliveries keep their group")
+                    .isEqualTo(RulesForTests.GROUP);
         } finally {
             journal.close();
             db.close();
