@@ -2,6 +2,8 @@ package dev.omnibridge.hub.store;
 
 import dev.omnibridge.hub.automation.DeskNotes;
 import dev.omnibridge.hub.sla.FirstResponseHook;
+import dev.omnibridge.hub.triage.DeskTarget;
+import dev.omnibridge.hub.triage.RouteDecision;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.ChannelRef;
@@ -270,8 +272,8 @@ public final class InboundWriter {
      * @param decision the route decision, or null when it is made in the transaction (the unanswered count)
      * @param desks    where it goes, or null when decided in the transaction
      */
-    record Prepared(Message message, Message toStore, String json, dev.omnibridge.hub.triage.RouteDecision decision,
-                    List<dev.omnibridge.hub.triage.DeskTarget> desks) {
+    record Prepared(Message message, Message toStore, String json, RouteDecision decision,
+                    List<DeskTarget> desks) {
     }
 
     private Prepared prepare(Message m, Instant now) {
@@ -307,7 +309,7 @@ public final class InboundWriter {
         }
         Message toStore = prepared.toStore();
         String json = prepared.json();
-        List<dev.omnibridge.hub.triage.DeskTarget> desks = prepared.desks();
+        List<DeskTarget> desks = prepared.desks();
         if (toStore == null) {
             String conversationId = conversation(c, after, m.channel(), m.threadKey(), m.author().address(),
                     m.author().displayName(), now);
@@ -326,7 +328,7 @@ public final class InboundWriter {
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
         List<String> deskIds = new ArrayList<>(desks.size());
-        for (dev.omnibridge.hub.triage.DeskTarget desk : desks) {
+        for (DeskTarget desk : desks) {
             DeliveryTask task = insertDelivery(c, toStore, desk.desk(), DeliveryTask.TargetKind.DESK, now);
             after.run(() -> scheduler.accept(task));
             deskIds.add(desk.desk());
@@ -340,7 +342,7 @@ public final class InboundWriter {
      * The conversation's customer messages without an answer, this one included, counted in the store; 0 (not
      * read) when the message's decision was made without it.
      */
-    private static int unanswered(Connection c, Message toStore, dev.omnibridge.hub.triage.RouteDecision decision)
+    private static int unanswered(Connection c, Message toStore, RouteDecision decision)
             throws SQLException {
         if (decision != null) {
             return 0;
@@ -472,7 +474,7 @@ public final class InboundWriter {
                                              String channelInstance) throws SQLException {
         ConversationRoutes.Recorded recorded = triage.recorded(c, after, conversationId);
         return recorded.none() ? triage.step().plainDesks(channelInstance)
-                : recorded.desks().stream().map(dev.omnibridge.hub.triage.DeskTarget::desk).toList();
+                : recorded.desks().stream().map(DeskTarget::desk).toList();
     }
 
     /** Metadata key of a delivery-failure notice: the hub id of the reply that was not delivered. */
