@@ -183,40 +183,21 @@ class TriageRoutingTest extends SystemTestBase {
 
             HttpResponse<String> response = hub.http().adminPost("/api/rules/test", Json.write(sample));
             assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
-            List<String> named = desksIn(Json.parse(response.body()));
-            assertThat(named).as(response.body()).hasSize(1);
-            assertThat(named.get(0)).isEqualTo(text.equals(GERMAN) ? ZENDESK_DE : ZENDESK_EN);
-            if (text.equals(GERMAN)) {
-                assertThat(response.body()).contains(GROUP).contains("german");
-            }
+            JsonNode answer = Json.parse(response.body());
+            List<String> named = new ArrayList<>();
+            answer.path("desks").forEach(d -> named.add(d.path("desk").asText()));
+            assertThat(named).as(response.body()).containsExactly(text.equals(GERMAN) ? ZENDESK_DE : ZENDESK_EN);
+            assertThat(answer.path("desks").get(0).path("assignment").path("group").asText())
+                    .isEqualTo(text.equals(GERMAN) ? GROUP : "");
+            assertThat(answer.path("routes").get(0).path("name").asText())
+                    .isEqualTo(text.equals(GERMAN) ? "german" : "everything-else");
+            assertThat(answer.path("language").path("value").asText()).isEqualTo(text.equals(GERMAN) ? "de"
+                    : text.equals(ENGLISH) ? "en" : "fr");
 
             // The same message for real: not a duplicate of anything (the test stored nothing), and it goes there.
             accepted(postToChannel(Messages.inbound(channelMessageId, thread, body)));
             ObjectNode ticket = awaitTicket(fakes.get(named.get(0)), body);
             assertThat(ticket.path("group_id").asText()).isEqualTo(text.equals(GERMAN) ? GROUP : "");
-        }
-    }
-
-    /** The desk ids an answer names: every text field {@code desk}, in document order, each once. */
-    private static List<String> desksIn(JsonNode node) {
-        List<String> desks = new ArrayList<>();
-        collect(node, desks);
-        return desks;
-    }
-
-    private static void collect(JsonNode node, List<String> desks) {
-        if (node.isObject()) {
-            node.fields().forEachRemaining(f -> {
-                if (f.getKey().equals("desk") && f.getValue().isTextual()) {
-                    if (!desks.contains(f.getValue().asText())) {
-                        desks.add(f.getValue().asText());
-                    }
-                } else {
-                    collect(f.getValue(), desks);
-                }
-            });
-        } else if (node.isArray()) {
-            node.forEach(n -> collect(n, desks));
         }
     }
 }
