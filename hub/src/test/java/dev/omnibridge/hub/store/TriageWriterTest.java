@@ -323,6 +323,19 @@ class TriageWriterTest {
     }
 
     @Test
+    void theHubsNotesInARoutedConversationGoToItsRecordedDesksNotThePlainRoutes() throws Exception {
+        open(new RulesForTests(false, true), InboundWriter.Mode.SINGLE_NODE);
+        String first = ingest(msg("m-1", "t-1", "Hallo, mein Drucker druckt nicht"));
+        String conversation = stored(first).conversationId();
+
+        List<String> toDesks = journal.submit((c, after) -> writer.storeInternalNote(c, after, new InternalNote(
+                conversation, "web", "note:1", "First response overdue", java.util.Set.of("sla-breached"), null,
+                Map.of()), Instant.now())).get(10, TimeUnit.SECONDS);
+
+        assertThat(toDesks).as("not the plain routes' archive").containsExactly("desk-de");
+    }
+
+    @Test
     void anAcknowledgementsNoteGoesToTheDesksOfTheMessageItAnswers() throws Exception {
         open(new RulesForTests(false, true), InboundWriter.Mode.SINGLE_NODE);
         var block = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"enabled\":true}");
