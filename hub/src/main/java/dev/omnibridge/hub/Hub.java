@@ -29,6 +29,8 @@ import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.FileAttachmentStore;
 import dev.omnibridge.hub.store.InboundWriter;
+import dev.omnibridge.hub.store.TriageStep;
+import dev.omnibridge.hub.triage.Triage;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
@@ -126,7 +128,10 @@ public final class Hub implements AutoCloseable {
         FirstResponseClock firstResponses = new FirstResponseClock(config.firstResponse(),
                 WorkingHours.Lookup.fromCalendars(config.calendars()::find, config::calendarOf),
                 firstResponseMetrics, true);
-        InboundWriter writer = new InboundWriter(config::desksFor, task -> dispatcherRef[0].enqueue(task), clock,
+        // Every inbound customer message is triaged (language, rules, routes) before it is stored.
+        TriageStep triage = TriageStep.of(Triage.from(config), config::desksFor,
+                desk -> config.instance(desk).isPresent());
+        InboundWriter writer = new InboundWriter(triage, task -> dispatcherRef[0].enqueue(task), clock,
                 recent, InboundWriter.Mode.SINGLE_NODE, firstResponses);
         // Warnings and breaches fire on the journal's writer, each with its note's outbox rows in one transaction.
         new FirstResponseAlarms(firstResponses, writer::storeInternalNote, firstResponseMetrics, clock, journal)

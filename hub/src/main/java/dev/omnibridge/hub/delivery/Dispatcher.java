@@ -645,7 +645,7 @@ public final class Dispatcher implements AutoCloseable {
                     return attemptBatch(lane, batch, ctx, ticketRef, started);
                 }
                 DeskResult result = targets.deliverToDesk(task.target(), new DeskDelivery(ctx.message(),
-                        ctx.conversation(), ctx.contact(), ticketRef, task.idempotencyKey()));
+                        ctx.conversation(), ctx.contact(), ticketRef, task.idempotencyKey(), ctx.assignment()));
                 if (!result.ticketRef().equals(ticketRef)) {
                     checkTicketRef(result.ticketRef());
                     newTicket = result.ticketRef();
@@ -728,7 +728,7 @@ public final class Dispatcher implements AutoCloseable {
             // One view of the conversation for the whole call: only each follow-up's message is read.
             DeliveryStore.Context ctx = deliveries.isEmpty() ? headContext : store.followUp(t, headContext);
             deliveries.add(new DeskDelivery(ctx.message(), ctx.conversation(), ctx.contact(), ticketRef,
-                    t.idempotencyKey()));
+                    t.idempotencyKey(), ctx.assignment()));
         }
         List<DeskResult> results;
         DeliveryException failure = null;

@@ -16,6 +16,7 @@ import java.util.function.Function;
  * unit runs; until then (and in tests that set none) it does nothing.
  */
 final class AutomationHook {
+    /** The desks of the channel's plain routes: where a message not routed by triage goes. */
     private final Function<String, List<String>> desksForChannel;
     private final Consumer<DeliveryTask> scheduler;
     private final RecentMessages recent;
@@ -39,23 +40,22 @@ final class AutomationHook {
 
     /**
      * @param afterFor the after-commit actions of the unit that stored each message, by the message's hub id
+     * @param desksFor the desks each message went to, by its hub id: an acknowledgement's note goes to the same ones
      */
     void customerMessagesStored(Connection c, List<Message> stored, Function<String, AfterCommit> afterFor,
-                                Instant now) throws SQLException {
+                                Function<String, List<String>> desksFor, Instant now) throws SQLException {
         ConversationAutomation a = automation;
         if (a != ConversationAutomation.NONE && !stored.isEmpty()) {
-            a.customerMessagesStored(tables(c, afterFor), stored, now);
+            a.customerMessagesStored(new AutomationTables(c, afterFor, desksFor, scheduler, recent), stored, now);
         }
     }
 
     void agentReplyStored(Connection c, AfterCommit after, Message reply, Instant now) throws SQLException {
         ConversationAutomation a = automation;
         if (a != ConversationAutomation.NONE) {
-            a.agentReplyStored(tables(c, id -> after), reply, now);
+            // Nothing is acknowledged for an agent's reply; the channel's plain desks are only a safe default.
+            a.agentReplyStored(new AutomationTables(c, id -> after,
+                    id -> desksForChannel.apply(reply.channel().instanceId()), scheduler, recent), reply, now);
         }
-    }
-
-    private AutomationTables tables(Connection c, Function<String, AfterCommit> afterFor) {
-        return new AutomationTables(c, afterFor, desksForChannel, scheduler, recent);
     }
 }

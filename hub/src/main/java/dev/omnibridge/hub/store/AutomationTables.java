@@ -28,20 +28,21 @@ import java.util.function.Function;
 final class AutomationTables implements AutomationStore {
     private final Connection c;
     private final Function<String, AfterCommit> afterFor;
-    private final Function<String, List<String>> desksForChannel;
+    private final Function<String, List<String>> desksFor;
     private final Consumer<DeliveryTask> scheduler;
     private final RecentMessages recent;
 
     /**
      * @param afterFor the after-commit actions of the unit that stored a message, by the message's hub id (a batch
      *                 of units commits together, but each unit's actions run with its own)
+     * @param desksFor the desks a stored message went to, by its hub id: its acknowledgement's note goes there too
      */
     AutomationTables(Connection c, Function<String, AfterCommit> afterFor,
-                     Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
+                     Function<String, List<String>> desksFor, Consumer<DeliveryTask> scheduler,
                      RecentMessages recent) {
         this.c = c;
         this.afterFor = afterFor;
-        this.desksForChannel = desksForChannel;
+        this.desksFor = desksFor;
         this.scheduler = scheduler;
         this.recent = recent;
     }
@@ -84,7 +85,7 @@ final class AutomationTables implements AutomationStore {
                 ack.direction(), CanonicalJson.writeString(ack), at);
         List<Outbox.NewDelivery> rows = new ArrayList<>();
         rows.add(new Outbox.NewDelivery(ack, ack.channel().instanceId(), DeliveryTask.TargetKind.CHANNEL));
-        for (String desk : desksForChannel.apply(ack.channel().instanceId())) {
+        for (String desk : desksFor.apply(answered.id())) {
             rows.add(new Outbox.NewDelivery(ack, desk, DeliveryTask.TargetKind.DESK));
         }
         List<DeliveryTask> tasks = Outbox.addPending(c, rows, at);

@@ -64,9 +64,19 @@ public final class DeliveryStore {
      *
      * @param customerUnreachable why the customer's address takes no messages (opt-out, block), or null; always
      *                            null for a desk's delivery (not read)
+     * @param assignment          for a desk's delivery, where in the desk the conversation's ticket goes, as the
+     *                            route recorded for the conversation says (empty: the desk's default)
      */
     public record Context(Message message, Conversation conversation, Contact contact, String ticketRef,
-                          String customerUnreachable) {
+                          String customerUnreachable, Map<String, String> assignment) {
+        public Context {
+            assignment = assignment == null ? Map.of() : Map.copyOf(assignment);
+        }
+
+        public Context(Message message, Conversation conversation, Contact contact, String ticketRef,
+                       String customerUnreachable) {
+            this(message, conversation, contact, ticketRef, customerUnreachable, Map.of());
+        }
     }
 
     public record DeadLetter(long id, String messageId, String conversationId, String target, int attempts,
@@ -132,13 +142,15 @@ public final class DeliveryStore {
     public Context context(DeliveryTask task) throws SQLException {
         try (Connection c = database.connection()) {
             Message message = message(c, task);
-            Conversation conversation = conversation(c, task.conversationId())
-                    .orElseThrow(() -> new SQLException("conversation " + task.conversationId() + " is missing"));
+            boolean desk = task.kind() == DeliveryTask.TargetKind.DESK;
+            Map<String, String> assignment = new HashMap<>();
+            Conversation conversation = conversation(c, task.conversationId(), desk ? task.target() : null,
+                    assignment).orElseThrow(() -> new SQLException("conversation " + task.conversationId()
+                    + " is missing"));
             Contact contact = contact(c, conversation.contactId());
-            String unreachable = task.kind() == DeliveryTask.TargetKind.CHANNEL
-                    ? unreachableReason(c, conversation.customer()).orElse(null) : null;
+            String unreachable = desk ? null : unreachableReason(c, conversation.customer()).orElse(null);
             return new Context(message, conversation, contact, conversation.deskTickets().get(task.target()),
-                    unreachable);
+                    unreachable, assignment);
         }
     }
 
@@ -152,11 +164,11 @@ public final class DeliveryStore {
         Message cached = recent.get(task.messageId());
         if (cached != null) {
             return new Context(forTarget(task, cached), head.conversation(), head.contact(), head.ticketRef(),
-                    head.customerUnreachable());
+                    head.customerUnreachable(), head.assignment());
         }
         try (Connection c = database.connection()) {
             return new Context(forTarget(task, message(c, task.messageId())), head.conversation(), head.contact(),
-                    head.ticketRef(), head.customerUnreachable());
+                    head.ticketRef(), head.customerUnreachable(), head.assignment());
         }
     }
 
@@ -188,10 +200,26 @@ public final class DeliveryStore {
 
     /** One statement per read: a delivery makes two of them on top of the message. */
     static Optional<Conversation> conversation(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT v.channel_type, v.channel_instance, v.thread_key, "
-                + "v.contact_id, v.customer_kind, v.customer_address, v.status, v.created_at, t.desk_instance, "
-                + "t.ticket_ref FROM conversations v LEFT JOIN desk_tickets t ON t.conversation_id = v.id "
-                + "WHERE v.id = ?", id); ResultSet rs = ps.executeQuery()) {
+        return conversation(c, id, null, null);
+    }
+
+    private static final String CONVERSATION = "SELECT v.channel_type, v.channel_instance, v.thread_key, "
+            + "v.contact_id, v.customer_kind, v.customer_address, v.status, v.created_at, t.desk_instance, "
+            + "t.ticket_ref";
+    private static final String CONVERSATION_TICKETS = " FROM conversations v LEFT JOIN desk_tickets t "
+            + "ON t.conversation_id = v.id";
+
+    /**
+     * The conversation; with a {@code desk}, in the same statement, the assignment its recorded route gives that
+     * desk (V12 {@code conversation_routes}), put into {@code assignment}.
+     */
+    private static Optional<Conversation> conversation(Connection c, String id, String desk,
+                                                       Map<String, String> assignment) throws SQLException {
+        try (PreparedStatement ps = desk == null
+                ? Sql.prepare(c, CONVERSATION + CONVERSATION_TICKETS + " WHERE v.id = ?", id)
+                : Sql.prepare(c, CONVERSATION + ", r.assignment" + CONVERSATION_TICKETS + " LEFT JOIN "
+                        + "conversation_routes r ON r.conversation_id = v.id AND r.desk = ? WHERE v.id = ?", desk, id);
+             ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
@@ -205,11 +233,14 @@ public final class DeliveryStore {
             ConversationStatus status = ConversationStatus.valueOf(rs.getString(7));
             OffsetDateTime created = rs.getObject(8, OffsetDateTime.class);
             Instant createdAt = created == null ? null : created.toInstant();
+            if (desk != null) {
+                assignment.putAll(ConversationRoutes.decode(rs.getString(11)));
+            }
             Map<String, String> tickets = new HashMap<>();
             do {
-                String desk = rs.getString(9);
-                if (desk != null) {
-                    tickets.put(desk, rs.getString(10));
+                String ticketDesk = rs.getString(9);
+                if (ticketDesk != null) {
+                    tickets.put(ticketDesk, rs.getString(10));
                 }
             } while (rs.next());
             return Optional.of(new Conversation(id, channel, originalThreadKey(c, id, threadKey), contactId, customer,

@@ -2,6 +2,8 @@ package dev.omnibridge.hub.store;
 
 import dev.omnibridge.hub.automation.DeskNotes;
 import dev.omnibridge.hub.sla.FirstResponseHook;
+import dev.omnibridge.hub.triage.DeskTarget;
+import dev.omnibridge.hub.triage.RouteDecision;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.ChannelRef;
@@ -40,7 +42,7 @@ import java.util.function.Function;
 public final class InboundWriter {
     private static final Logger LOG = LoggerFactory.getLogger(InboundWriter.class);
 
-    private final Function<String, List<String>> desksForChannel;
+    private final MessageTriage triage;
     private final Consumer<DeliveryTask> scheduler;
     private final Clock clock;
     private final KnownConversations known = new KnownConversations();
@@ -86,15 +88,23 @@ public final class InboundWriter {
     /** @param firstResponse told of every customer message and every reply stored, in its transaction */
     public InboundWriter(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
                          Clock clock, RecentMessages recent, Mode mode, FirstResponseHook firstResponse) {
+        this(TriageStep.plain(desksForChannel), scheduler, clock, recent, mode, firstResponse);
+    }
+
+    /**
+     * @param triage language, classification and routes of each inbound customer message: which desks it goes to
+     */
+    public InboundWriter(TriageStep triage, Consumer<DeliveryTask> scheduler, Clock clock, RecentMessages recent,
+                         Mode mode, FirstResponseHook firstResponse) {
         boolean exact = mode == Mode.SHARED_STORE;
         this.activity = new ConversationActivity(exact);
         this.reachable = new ReachableAddresses(exact);
         this.firstResponse = firstResponse;
-        this.automation = new AutomationHook(desksForChannel, scheduler, recent);
-        this.plainMessages = new PlainMessageBatch(desksForChannel, scheduler, recent, activity, reachable,
+        this.triage = new MessageTriage(triage, new ConversationRoutes(exact));
+        this.automation = new AutomationHook(triage::plainDesks, scheduler, recent);
+        this.plainMessages = new PlainMessageBatch(this.triage, scheduler, recent, activity, reachable,
                 firstResponse, automation);
         this.recent = recent;
-        this.desksForChannel = desksForChannel;
         this.scheduler = scheduler;
         this.clock = clock;
     }
@@ -133,8 +143,10 @@ public final class InboundWriter {
             List<Skipped> setAside = new ArrayList<>();
             List<DeliveryStatus> statuses = new ArrayList<>();
             List<Message> customerMessages = new ArrayList<>();
+            Map<String, List<String>> desksOf = new java.util.HashMap<>();
             for (Prepared m : messages) {
-                storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped, customerMessages);
+                storeCustomerMessage(c, after, instanceId, m, now, stored, duplicates, skipped, customerMessages,
+                        desksOf);
             }
             // What the hub cannot use is set aside where an operator sees it, never just logged.
             List<Skipped> unusable = new ArrayList<>(inbound.skipped());
@@ -186,7 +198,8 @@ public final class InboundWriter {
                 ChannelReports.saveOffset(c, instanceId, e.getKey(), e.getValue(), now);
             }
             // Last, so that an opt-out reported in the same unit as the message is already recorded.
-            automation.customerMessagesStored(c, customerMessages, id -> after, now);
+            automation.customerMessagesStored(c, customerMessages, id -> after,
+                    id -> desksOf.getOrDefault(id, List.of()), now);
             return new IngestReport(List.copyOf(stored), duplicates[0], skipped[0], List.copyOf(setAside),
                     List.copyOf(statuses));
         };
@@ -249,17 +262,34 @@ public final class InboundWriter {
         LOG.info("Instance {}: conversation {} moved to a new thread key on the channel", instanceId, id.get());
     }
 
-    /** A customer message with, when its conversation is known, its stored form and JSON made in advance. */
-    record Prepared(Message message, Message toStore, String json) {
+    /**
+     * A customer message after the triage done on the caller's thread, with, when its conversation is known, its
+     * stored form; its JSON and desks too when nothing of its triage needs the store.
+     *
+     * @param message  the message as the channel gave it, with language (and, when decided, priority and tags) set
+     * @param toStore  its stored form (hub id, conversation), or null when its conversation is not known
+     * @param json     the stored form's JSON, or null when it is made in the transaction
+     * @param decision the route decision, or null when it is made in the transaction (the unanswered count)
+     * @param desks    where it goes, or null when decided in the transaction
+     */
+    record Prepared(Message message, Message toStore, String json, RouteDecision decision,
+                    List<DeskTarget> desks) {
     }
 
     private Prepared prepare(Message m, Instant now) {
-        String conversationId = m.editOf() == null ? known.get(m.channel().instanceId(), m.threadKey()) : null;
+        MessageTriage.Early early = triage.early(m);
+        Message in = early.message();
+        String conversationId = in.editOf() == null ? known.get(in.channel().instanceId(), in.threadKey()) : null;
         if (conversationId == null) {
-            return new Prepared(m, null, null);
+            return new Prepared(in, null, null, early.decision(), null);
         }
-        Message toStore = toStore(m, conversationId, now);
-        return new Prepared(m, toStore, CanonicalJson.writeString(toStore));
+        Message toStore = toStore(in, conversationId, now);
+        MessageTriage.Decided decided = triage.withoutStore(toStore, early.decision());
+        if (decided == null) {
+            return new Prepared(in, toStore, null, early.decision(), null);
+        }
+        return new Prepared(in, decided.message(), CanonicalJson.writeString(decided.message()), early.decision(),
+                decided.desks());
     }
 
     private static Message toStore(Message m, String conversationId, Instant now) {
@@ -269,7 +299,8 @@ public final class InboundWriter {
 
     private void storeCustomerMessage(Connection c, AfterCommit after, String instanceId, Prepared prepared,
                                       Instant now, List<String> stored, int[] duplicates, int[] skipped,
-                                      List<Message> customerMessages) throws SQLException {
+                                      List<Message> customerMessages, Map<String, List<String>> desksOf)
+            throws SQLException {
         Message m = prepared.message();
         // A channel that shows the hub its own sent messages (a mailbox, a group chat) must not loop them back.
         if (alreadySeen(seenBefore(c, instanceId, m.channelMessageId(), DeliveryTask.TargetKind.CHANNEL),
@@ -278,10 +309,17 @@ public final class InboundWriter {
         }
         Message toStore = prepared.toStore();
         String json = prepared.json();
+        List<DeskTarget> desks = prepared.desks();
         if (toStore == null) {
             String conversationId = conversation(c, after, m.channel(), m.threadKey(), m.author().address(),
                     m.author().displayName(), now);
             toStore = toStore(withEditLink(c, instanceId, m), conversationId, now);
+        }
+        if (json == null) {
+            MessageTriage.Decided decided = triage.inTransaction(c, after, toStore, prepared.decision(),
+                    unanswered(c, toStore, prepared.decision()), now);
+            toStore = decided.message();
+            desks = decided.desks();
             json = CanonicalJson.writeString(toStore);
         }
         insertMessage(c, after, toStore, json, instanceId, m.channelMessageId(), now);
@@ -289,12 +327,31 @@ public final class InboundWriter {
         reachable.wroteAgain(c, after, m.author().address(), now);
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
-        for (String desk : desksForChannel.apply(instanceId)) {
-            DeliveryTask task = insertDelivery(c, toStore, desk, DeliveryTask.TargetKind.DESK, now);
+        List<String> deskIds = new ArrayList<>(desks.size());
+        for (DeskTarget desk : desks) {
+            DeliveryTask task = insertDelivery(c, toStore, desk.desk(), DeliveryTask.TargetKind.DESK, now);
             after.run(() -> scheduler.accept(task));
+            deskIds.add(desk.desk());
         }
         stored.add(toStore.id());
         customerMessages.add(toStore);
+        desksOf.put(toStore.id(), deskIds);
+    }
+
+    /**
+     * The conversation's customer messages without an answer, this one included, counted in the store; 0 (not
+     * read) when the message's decision was made without it.
+     */
+    private static int unanswered(Connection c, Message toStore, RouteDecision decision)
+            throws SQLException {
+        if (decision != null) {
+            return 0;
+        }
+        String id = toStore.conversationId();
+        Map<String, Integer> before = UnansweredCounts.read(c, List.of(id));
+        int count = before.getOrDefault(id, 0) + 1;
+        UnansweredCounts.write(c, Map.of(id, count), before);
+        return count;
     }
 
     private enum Seen { NEW, STORED, SENT_BY_HUB }
@@ -347,6 +404,9 @@ public final class InboundWriter {
         firstResponse.outboundMessageStored(c, reply, now, after::run);
         after.run(() -> recent.committed(reply));
         automation.agentReplyStored(c, after, reply, now);
+        if (triage.step().needsUnanswered()) {
+            UnansweredCounts.answered(c, conv.id());
+        }
         if (DeskDelivered.toCustomer(r, conv.customer())) {
             // The desk emailed this answer to the customer's own address: sending it again would answer twice. The
             // row says so in the conversation's history; nothing is scheduled for it.
@@ -401,12 +461,20 @@ public final class InboundWriter {
                 .metadata(note.metadata()).build();
         insertMessage(c, after, notice, note.channelInstance(), note.sourceId(), now);
         List<String> stored = new ArrayList<>();
-        for (String desk : desksForChannel.apply(note.channelInstance())) {
+        for (String desk : desksOfConversation(c, after, conversation.id(), note.channelInstance())) {
             DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
             after.run(() -> scheduler.accept(task));
             stored.add(desk);
         }
         return stored;
+    }
+
+    /** The desks the conversation's messages go to: those recorded for it, else the channel's plain routes'. */
+    private List<String> desksOfConversation(Connection c, AfterCommit after, String conversationId,
+                                             String channelInstance) throws SQLException {
+        ConversationRoutes.Recorded recorded = triage.recorded(c, after, conversationId);
+        return recorded.none() ? triage.step().plainDesks(channelInstance)
+                : recorded.desks().stream().map(DeskTarget::desk).toList();
     }
 
     /** Metadata key of a delivery-failure notice: the hub id of the reply that was not delivered. */

@@ -1,6 +1,8 @@
 package dev.omnibridge.hub.store;
 
 import dev.omnibridge.hub.sla.FirstResponseHook;
+import dev.omnibridge.hub.triage.DeskTarget;
+import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Message;
 
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Stores plain customer messages (of conversations the writer knows, none an edit: the webhook shape) of several
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * Part of {@link InboundWriter}; what one unit stores and reports is exactly what it stored and reported alone.
  */
 final class PlainMessageBatch {
-    private final Function<String, List<String>> desksForChannel;
+    private final MessageTriage triage;
     private final Consumer<DeliveryTask> scheduler;
     private final RecentMessages recent;
     private final ConversationActivity activity;
@@ -29,12 +30,12 @@ final class PlainMessageBatch {
     /** One object: the journal batches units whose batches are equal. */
     private final BatchedWork.Batch<IngestReport> batch = this::store;
 
-    PlainMessageBatch(Function<String, List<String>> desksForChannel, Consumer<DeliveryTask> scheduler,
+    PlainMessageBatch(MessageTriage triage, Consumer<DeliveryTask> scheduler,
                       RecentMessages recent, ConversationActivity activity, ReachableAddresses reachable,
                       FirstResponseHook firstResponse, AutomationHook automation) {
         this.firstResponse = firstResponse;
         this.automation = automation;
-        this.desksForChannel = desksForChannel;
+        this.triage = triage;
         this.scheduler = scheduler;
         this.recent = recent;
         this.activity = activity;
@@ -71,6 +72,50 @@ final class PlainMessageBatch {
 
     /** A message of a batch that is new, with the unit it belongs to. */
     private record NewMessage(int unit, InboundWriter.Prepared prepared, String instanceId) {
+    }
+
+    /** A new message as it is stored: its stored form, JSON and desks. */
+    private record Decided(NewMessage fresh, Message message, String json, List<DeskTarget> desks) {
+    }
+
+    /**
+     * The stored form of each new message, in order: made on the caller's thread, or here when its triage needs
+     * the store (the unanswered count, read once for the batch's conversations; a conversation's recorded desks).
+     */
+    private List<Decided> decide(Connection c, List<NewMessage> fresh, List<AfterCommit> afters,
+                                 List<PlainMessages> units) throws SQLException {
+        Map<String, Integer> before = Map.of();
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        List<String> counted = new ArrayList<>();
+        for (NewMessage n : fresh) {
+            if (n.prepared().json() == null && n.prepared().decision() == null) {
+                counted.add(n.prepared().toStore().conversationId());
+            }
+        }
+        if (!counted.isEmpty()) {
+            before = UnansweredCounts.read(c, new java.util.HashSet<>(counted));
+        }
+        List<Decided> decided = new ArrayList<>(fresh.size());
+        for (NewMessage n : fresh) {
+            InboundWriter.Prepared p = n.prepared();
+            if (p.json() != null) {
+                decided.add(new Decided(n, p.toStore(), p.json(), p.desks()));
+                continue;
+            }
+            int unanswered = 0;
+            if (p.decision() == null) {
+                String id = p.toStore().conversationId();
+                unanswered = counts.getOrDefault(id, before.getOrDefault(id, 0)) + 1;
+                counts.put(id, unanswered);
+            }
+            MessageTriage.Decided d = triage.inTransaction(c, afters.get(n.unit()), p.toStore(), p.decision(),
+                    unanswered, units.get(n.unit()).now);
+            decided.add(new Decided(n, d.message(), CanonicalJson.writeString(d.message()), d.desks()));
+        }
+        if (!counts.isEmpty()) {
+            UnansweredCounts.write(c, counts, before);
+        }
+        return decided;
     }
 
     /**
@@ -129,18 +174,21 @@ final class PlainMessageBatch {
         }
         if (!fresh.isEmpty()) {
             Instant receivedAt = units.get(0).now;
+            List<Decided> decided = decide(c, fresh, afters, units);
             List<Object[]> rows = new ArrayList<>(fresh.size());
-            for (NewMessage n : fresh) {
-                Message m = n.prepared().toStore();
+            for (Decided d : decided) {
+                NewMessage n = d.fresh();
+                Message m = d.message();
                 rows.add(new Object[] {m.id(), n.instanceId(), Columns.key(n.prepared().message().channelMessageId()),
-                        m.conversationId(), m.direction(), n.prepared().json(), units.get(n.unit()).now});
+                        m.conversationId(), m.direction(), d.json(), units.get(n.unit()).now});
             }
             Sql.insertRows(c, InboundWriter.INSERT_MESSAGES, rows);
             java.util.Set<String> conversations = new java.util.HashSet<>();
             java.util.Set<Address> authors = new java.util.HashSet<>();
             List<Outbox.NewDelivery> deliveries = new ArrayList<>();
-            for (NewMessage n : fresh) {
-                Message m = n.prepared().toStore();
+            for (Decided d : decided) {
+                NewMessage n = d.fresh();
+                Message m = d.message();
                 AfterCommit after = afters.get(n.unit());
                 Instant now = units.get(n.unit()).now;
                 if (conversations.add(m.conversationId())) {
@@ -153,15 +201,16 @@ final class PlainMessageBatch {
                 if (author != null && authors.add(author)) {
                     reachable.wroteAgain(c, after, author, now);
                 }
-                for (String desk : desksForChannel.apply(n.instanceId())) {
-                    deliveries.add(new Outbox.NewDelivery(m, desk, DeliveryTask.TargetKind.DESK));
+                for (DeskTarget desk : d.desks()) {
+                    deliveries.add(new Outbox.NewDelivery(m, desk.desk(), DeliveryTask.TargetKind.DESK));
                 }
             }
             List<DeliveryTask> tasks = deliveries.isEmpty() ? List.of()
                     : Outbox.addPending(c, deliveries, receivedAt);
             int t = 0;
-            for (NewMessage n : fresh) {
-                Message m = n.prepared().toStore();
+            for (Decided d : decided) {
+                NewMessage n = d.fresh();
+                Message m = d.message();
                 AfterCommit after = afters.get(n.unit());
                 after.run(() -> recent.committed(m));
                 while (t < tasks.size() && tasks.get(t).messageId().equals(m.id())) {
@@ -171,12 +220,15 @@ final class PlainMessageBatch {
             }
             if (automation.active()) {
                 Map<String, AfterCommit> afterOf = new java.util.HashMap<>();
+                Map<String, List<String>> desksOf = new java.util.HashMap<>();
                 List<Message> stored = new ArrayList<>(fresh.size());
-                for (NewMessage n : fresh) {
-                    stored.add(n.prepared().toStore());
-                    afterOf.put(n.prepared().toStore().id(), afters.get(n.unit()));
+                for (Decided d : decided) {
+                    stored.add(d.message());
+                    afterOf.put(d.message().id(), afters.get(d.fresh().unit()));
+                    desksOf.put(d.message().id(), d.desks().stream().map(DeskTarget::desk).toList());
                 }
-                automation.customerMessagesStored(c, stored, afterOf::get, receivedAt);
+                automation.customerMessagesStored(c, stored, afterOf::get,
+                        id -> desksOf.getOrDefault(id, List.of()), receivedAt);
             }
         }
         List<IngestReport> reports = new ArrayList<>(units.size());

@@ -195,6 +195,50 @@ class PostgresStoreTest {
     }
 
     @Test
+    void stickyRoutesAssignmentsAndUnansweredCountsOnPostgres() throws Exception {
+        List<DeliveryTask> scheduled = new CopyOnWriteArrayList<>();
+        Database db = open("triage");
+        RulesForTests rules = new RulesForTests(true, true);
+        Journal journal = new Journal(db);
+        try {
+            RecentMessages recent = new RecentMessages();
+            DeliveryStore store = new DeliveryStore(db, recent, journal);
+            JournalQueries queries = new JournalQueries(db);
+            // Exact reads and writes, as on a store several nodes share.
+            InboundWriter writer = new InboundWriter(rules, scheduled::add, Clock.systemUTC(), recent,
+                    InboundWriter.Mode.SHARED_STORE, dev.omnibridge.hub.sla.FirstResponseHook.NONE);
+            List<String> ids = new ArrayList<>();
+            for (String[] m : new String[][] {{"m-1", "Hallo, mein Drucker druckt nicht"}, {"m-2", "Any news?"},
+                    {"m-3", "Hello?"}}) {
+                ids.add(journal.submit(writer.work("web", Inbound.messages(List.of(StoreTestSupport.customerMessage(
+                        "web", m[0], "t-1", "ann@example.com", m[1]))))).get(10, TimeUnit.SECONDS)
+                        .storedMessageIds().get(0));
+            }
+            List<DeliveryTask> toDesks = scheduled.stream().sorted(java.util.Comparator.comparingLong(
+                    DeliveryTask::id)).toList();
+            assertThat(toDesks).extracting(DeliveryTask::target).containsExactly("desk-de", "desk-de", "desk-de");
+            assertThat(store.context(toDesks.get(2)).assignment()).isEqualTo(RulesForTests.GROUP);
+            assertThat(queries.message(ids.get(2)).orElseThrow().message().tags()).contains("unanswered:3",
+                    "chasing");
+
+            journal.submit(store.done(toDesks.get(0), "item-1", "T-1", Instant.now())).get(10, TimeUnit.SECONDS);
+            journal.submit(writer.work("desk-de", Inbound.replies(List.of(new DeskReply("T-1", "reply-1",
+                    Author.agent("Alice"), "Wir kümmern uns", null, null, null, null))))).get(10, TimeUnit.SECONDS);
+            String after = journal.submit(writer.work("web", Inbound.messages(List.of(StoreTestSupport
+                    .customerMessage("web", "m-4", "t-1", "ann@example.com", "#move in English please")))))
+                    .get(10, TimeUnit.SECONDS).storedMessageIds().get(0);
+            assertThat(queries.message(after).orElseThrow().message().tags()).contains("unanswered:1");
+            assertThat(StoreTestSupport.string(db, "SELECT desk FROM conversation_routes WHERE active = TRUE"))
+                    .isEqualTo("desk-en");
+            assertThat(store.context(toDesks.get(0)).assignment()).as("the old desk's deliveries keep their group")
+                    .isEqualTo(RulesForTests.GROUP);
+        } finally {
+            journal.close();
+            db.close();
+        }
+    }
+
+    @Test
     void skippedInputWithAThreadKeyShowsInItsConversationsTimelineOnPostgres() throws Exception {
         Database db = open("skipped_timeline");
         Journal journal = new Journal(db);

@@ -26,6 +26,9 @@ public final class HubConfig {
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, Object> firstResponse = new LinkedHashMap<>();
     private final Map<String, Map<String, ?>> calendars = new LinkedHashMap<>();
+    private final Map<String, List<String>> languages = new LinkedHashMap<>();
+    private final List<String> routeItems = new ArrayList<>();
+    private String triage;
 
     public static HubConfig create() {
         return new HubConfig();
@@ -90,6 +93,28 @@ public final class HubConfig {
         return this;
     }
 
+    /**
+     * A route written in YAML as one item of {@code routes:} (docs/contracts.md "Triage and routing rules"), e.g. a
+     * route with {@code name}, {@code when} and {@code to} with an assignment; lines indented as under
+     * {@code routes:} ({@code "  - name: german\n    from: web\n..."}). Comes after the plain routes.
+     */
+    public HubConfig routeYaml(String item) {
+        routeItems.add(item.endsWith("\n") ? item : item + "\n");
+        return this;
+    }
+
+    /** The top-level {@code triage:} section, as YAML lines indented under it. */
+    public HubConfig triage(String body) {
+        this.triage = body.endsWith("\n") ? body : body + "\n";
+        return this;
+    }
+
+    /** An instance's {@code languages}: the languages detection chooses among for its messages. */
+    public HubConfig languages(String instanceId, String... tags) {
+        languages.put(instanceId, List.of(tags));
+        return this;
+    }
+
     String render(int port, Path dataDir, Path pluginsDir) {
         StringBuilder yaml = new StringBuilder("hub:\n")
                 .append("  http:\n")
@@ -132,16 +157,24 @@ public final class HubConfig {
         yaml.append("instances:\n");
         for (Instance instance : instances) {
             yaml.append("  - id: ").append(scalar(instance.id())).append('\n')
-                    .append("    type: ").append(scalar(instance.type())).append('\n')
-                    .append("    settings:").append(instance.settings().isEmpty() ? " {}\n" : "\n");
+                    .append("    type: ").append(scalar(instance.type())).append('\n');
+            if (languages.containsKey(instance.id())) {
+                yaml.append("    languages: [").append(String.join(", ", languages.get(instance.id()).stream()
+                        .map(HubConfig::scalar).toList())).append("]\n");
+            }
+            yaml.append("    settings:").append(instance.settings().isEmpty() ? " {}\n" : "\n");
             instance.settings().forEach((k, v) ->
                     yaml.append("      ").append(k).append(": ").append(scalar(v)).append('\n'));
         }
-        yaml.append(routes.isEmpty() ? "routes: []\n" : "routes:\n");
+        yaml.append(routes.isEmpty() && routeItems.isEmpty() ? "routes: []\n" : "routes:\n");
         for (Route route : routes) {
             yaml.append("  - from: ").append(scalar(route.from())).append('\n')
                     .append("    to: [").append(String.join(", ", route.to().stream().map(HubConfig::scalar).toList()))
                     .append("]\n");
+        }
+        routeItems.forEach(yaml::append);
+        if (triage != null) {
+            yaml.append("triage:\n").append(triage);
         }
         if (!firstResponse.isEmpty()) {
             yaml.append("firstResponse:\n");

@@ -59,6 +59,13 @@ public final class HubHttp {
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /** A POST of a JSON body to the admin API with {@code Authorization: Bearer <adminToken>}. */
+    public HttpResponse<String> adminPost(String path, String body) {
+        return send(request(path).header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+    }
+
     /** GET on the admin API, expecting 200 and JSON. */
     public JsonNode adminJson(String path) {
         HttpResponse<String> response = admin("GET", path);

@@ -35,7 +35,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * https://developer.zendesk.com/api-reference/ticketing/ : Show Self ({@code GET /api/v2/users/me}), Create Or Update
  * User, Upload Files ({@code POST /api/v2/uploads?filename=} with raw bytes, answer {@code upload.token}), Create
  * Ticket (honouring {@code Idempotency-Key}: a repeat answers the first ticket with {@code x-idempotency-lookup: hit}),
- * {@code via_followup_source_id}, Update Ticket (answer with {@code audit.events}; closed tickets answer 422
+ * {@code via_followup_source_id}, {@code group_id}), Update Ticket (a {@code priority} in the update is applied;
+ * answer with {@code audit.events}; closed tickets answer 422
  * RecordInvalid "Status: closed prevents ticket update"), Show Ticket, List Tickets by {@code external_id}, List
  * Audits ({@code metadata.custom}), List Comments with {@code include=users}. Auth is Basic
  * {@code {email}/token:{api_token}}; anything else answers 401.
@@ -300,6 +301,9 @@ public final class ZendeskApiFake implements AutoCloseable {
                     .put("external_id", in.path("external_id").asText(null))
                     .put("created_at", Instant.now().toString());
             t.set("tags", in.path("tags"));
+            if (in.hasNonNull("group_id")) {
+                t.put("group_id", in.path("group_id").asLong());
+            }
             if (in.has("via_followup_source_id")) {
                 t.putObject("via").put("channel", "api");
                 t.put("followup_source_id", in.path("via_followup_source_id").asLong());
@@ -331,6 +335,10 @@ public final class ZendeskApiFake implements AutoCloseable {
                 return jsonAnswer(422, err);
             }
             long id = t.path("id").asLong();
+            // Update Ticket may change the ticket's fields with its comment (priority: urgent, high, normal, low).
+            if (in.hasNonNull("priority")) {
+                t.put("priority", in.path("priority").asText());
+            }
             JsonNode c = in.path("comment");
             long author = c.has("author_id") ? c.path("author_id").asLong() : API_USER;
             ObjectNode comment = comment(id, author, c.path("body").asText(), c.path("public").asBoolean(true),
