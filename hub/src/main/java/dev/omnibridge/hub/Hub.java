@@ -30,7 +30,6 @@ import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.FileAttachmentStore;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.TriageStep;
-import dev.omnibridge.hub.triage.Triage;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
@@ -129,7 +128,9 @@ public final class Hub implements AutoCloseable {
                 WorkingHours.Lookup.fromCalendars(config.calendars()::find, config::calendarOf),
                 firstResponseMetrics, true);
         // Every inbound customer message is triaged (language, rules, routes) before it is stored.
-        TriageStep triage = TriageStep.of(Triage.from(config), config::desksFor,
+        // One Triage for the writer and the rules test: its language models are loaded once.
+        Triage rules = Triage.from(config);
+        TriageStep triage = TriageStep.of(rules, config::desksFor,
                 desk -> config.instance(desk).isPresent());
         InboundWriter writer = new InboundWriter(triage, task -> dispatcherRef[0].enqueue(task), clock,
                 recent, InboundWriter.Mode.SINGLE_NODE, firstResponses);
@@ -175,7 +176,7 @@ public final class Hub implements AutoCloseable {
         HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator, authFailures);
         // The same triage the inbound writer runs, so the rules test answers what ingest would do.
-        RulesTestApi rulesTest = new RulesTestApi(Triage.from(config), config::instance, clock);
+        RulesTestApi rulesTest = new RulesTestApi(rules, config::instance, clock);
         StoreApi storeApi = new StoreApi(storeInfo, maintenance, config.store().compactBelowFill());
         ConsoleWeb console = new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()));
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
