@@ -88,7 +88,7 @@ class ConsoleTriageBrowserTest extends SystemTestBase {
         browser.openConversation(hub.baseUrl(), "jonas");
         By triage = By.cssSelector("#conversation-detail .msg.inbound .triage");
         browser.untilText(triage, "rules urgent-words, vip · route german");
-        assertThat(browser.find(triage).getText()).matches("Triage: language de \\(0\\.\\d\\d\\) · rules .*")
+        assertThat(browser.find(triage).getText()).matches("Triage: language de \\([01]\\.\\d\\d\\) · rules .*")
                 .doesNotContain("made-up-rule");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .triage .badge.priority-URGENT"), "URGENT");
         browser.untilText(By.cssSelector("#conversation-detail .msg.inbound .triage .badge[data-tag='vip']"), "vip");

@@ -3,8 +3,10 @@ package dev.omnibridge.hub.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.config.ConfigLoader;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.TestType;
+import dev.omnibridge.hub.triage.TriageConfig;
 import dev.omnibridge.hub.triage.TriageRecord;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
@@ -26,11 +28,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -64,18 +66,27 @@ class TriageInTimelineTest {
 
     @Test
     void theTimelineServesTheTriageRecordWithTheMessagesLanguagePriorityAndTags() throws Exception {
-        hub = local.start(dir, LocalHub.QUICK_DELIVERY,
+        HubConfig config = local.config(dir, LocalHub.QUICK_DELIVERY,
                 List.of(instance("mail", CHANNEL.name()), instance("desk-de", DESK.name())),
-                List.of(new HubConfig.Route("mail", List.of("desk-de"))), CHANNEL, DESK);
-        // The message as triage leaves it: detected language, rules fired, route taken.
-        Message triaged = Message.builder().channel(new ChannelRef(CHANNEL.name(), "mail")).channelMessageId("m-1")
+                List.of(new HubConfig.Route("mail", List.of("desk-de"))));
+        hub = Hub.start(config.withTriage(triage("""
+                triage:
+                  languages: [de, en]
+                  lists:
+                    vip: [jonas@example.de]
+                  rules:
+                    - name: urgent-words
+                      when: {keywords: {de: [dringend]}}
+                      set: {priority: URGENT, tags: [urgent]}
+                    - name: vip
+                      when: {contactIn: vip}
+                      set: {priority: HIGH, tags: [vip]}
+                """)), List.of(CHANNEL, DESK));
+        // The channel gives no language, priority or tags: triage sets them, and its record.
+        Message plain = Message.builder().channel(new ChannelRef(CHANNEL.name(), "mail")).channelMessageId("m-1")
                 .threadKey("thread-1").author(Author.customer("Jonas", Address.email("jonas@example.de")))
-                .text("Dringend: meine Bestellung ist nicht angekommen").language("de").priority(Priority.URGENT)
-                .tags(Set.of("urgent", "lang:de"))
-                .metadata(Map.of(TriageRecord.LANGUAGE, "de 0.93", TriageRecord.RULES, "urgent-words,vip",
-                        TriageRecord.ROUTE, "german"))
-                .build();
-        CONTEXTS.get("mail").submit(Inbound.messages(List.of(triaged))).toCompletableFuture()
+                .text("Dringend: meine Bestellung ist immer noch nicht angekommen, bitte helfen Sie mir").build();
+        CONTEXTS.get("mail").submit(Inbound.messages(List.of(plain))).toCompletableFuture()
                 .get(20, TimeUnit.SECONDS);
 
         JsonNode all = json(local.send(local.withToken(local.get("/api/messages?limit=10"))));
@@ -85,10 +96,20 @@ class TriageInTimelineTest {
 
         assertThat(message.path("language").asText()).isEqualTo("de");
         assertThat(message.path("priority").asText()).isEqualTo("URGENT");
-        assertThat(message.path("tags")).extracting(JsonNode::asText).containsExactlyInAnyOrder("urgent", "lang:de");
-        assertThat(message.path("metadata").path(TriageRecord.LANGUAGE).asText()).isEqualTo("de 0.93");
+        assertThat(message.path("tags")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("urgent", "vip", "lang:de");
+        assertThat(message.path("metadata").path(TriageRecord.LANGUAGE).asText()).matches("de [01]\\.\\d\\d");
         assertThat(message.path("metadata").path(TriageRecord.RULES).asText()).isEqualTo("urgent-words,vip");
-        assertThat(message.path("metadata").path(TriageRecord.ROUTE).asText()).isEqualTo("german");
+        assertThat(message.path("metadata").path(TriageRecord.ROUTE).asText()).isEqualTo("mail->desk-de");
+    }
+
+    /** The {@code triage:} section as the loader reads it. */
+    private TriageConfig triage(String yaml) throws IOException {
+        Path file = dir.resolve("triage.yaml");
+        Files.writeString(file, "hub: {adminToken: " + TOKEN + "}\ninstances:\n  - {id: mail, type: x}\n" + yaml);
+        ConfigLoader.Result result = ConfigLoader.withSystemEnvironment().load(file);
+        assertThat(result.problems()).isEmpty();
+        return result.config().triage();
     }
 
     @Test
