@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * A compiled {@code when:} of a rule or a route: every key given must hold (AND); a list value holds when any of
- * its entries does (OR). Built by {@link ConditionReader}; evaluation allocates nothing but the normalised text
+ * its entries does (OR); {@code any:} holds when one of its nested conditions does. Built by {@link ConditionReader}; evaluation allocates nothing but the normalised text
  * keywords need (once per message).
  */
 public final class Condition {
@@ -30,6 +30,7 @@ public final class Condition {
     private final int unanswered;
     private final BusinessCalendar inside;
     private final BusinessCalendar outside;
+    private final Condition[] any;
 
     private Condition(Builder b) {
         List<String> known = new ArrayList<>();
@@ -55,17 +56,29 @@ public final class Condition {
         this.unanswered = b.unanswered;
         this.inside = b.inside;
         this.outside = b.outside;
+        this.any = b.any == null ? null : b.any.toArray(Condition[]::new);
     }
 
     /** Whether the condition has no key at all. */
     public boolean isAlways() {
         return languages == null && priorities == null && tags == null && channels == null && keywords == null
-                && regex == null && contactIn == null && unanswered <= 0 && inside == null && outside == null;
+                && regex == null && contactIn == null && unanswered <= 0 && inside == null && outside == null
+                && any == null;
     }
 
     /** Whether it tests the unanswered count. */
     public boolean usesUnanswered() {
-        return unanswered > 0;
+        if (unanswered > 0) {
+            return true;
+        }
+        if (any != null) {
+            for (Condition c : any) {
+                if (c.usesUnanswered()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The languages it requires (empty when it does not test the language); {@code unknown} included. */
@@ -114,7 +127,19 @@ public final class Condition {
         if (keywords != null && !keywords.matches(f)) {
             return false;
         }
-        return regex == null || regex.matches(f);
+        if (regex != null && !regex.matches(f)) {
+            return false;
+        }
+        return any == null || anyHolds(f);
+    }
+
+    private boolean anyHolds(Facts f) {
+        for (Condition c : any) {
+            if (c.test(f)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean languageHolds(Facts f) {
@@ -150,6 +175,7 @@ public final class Condition {
         int unanswered;
         BusinessCalendar inside;
         BusinessCalendar outside;
+        List<Condition> any;
 
         Condition build() {
             return new Condition(this);

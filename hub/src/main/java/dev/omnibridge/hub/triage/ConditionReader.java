@@ -36,12 +36,14 @@ final class ConditionReader {
     static final String UNANSWERED = "unanswered";
     static final String INSIDE = "inside";
     static final String OUTSIDE = "outside";
+    /** A list of {@code when:} mappings of which at least one must hold (besides the other keys). */
+    static final String ANY = "any";
     /** Rules take every key. */
     static final Set<String> RULE_KEYS = Set.of(LANGUAGE, PRIORITY, TAG, CHANNEL, KEYWORDS, REGEX, CONTACT_IN,
-            UNANSWERED, INSIDE, OUTSIDE);
+            UNANSWERED, INSIDE, OUTSIDE, ANY);
     /** Routes run on the classified message alone: the unanswered count is a rule's business (set a tag). */
     static final Set<String> ROUTE_KEYS = Set.of(LANGUAGE, PRIORITY, TAG, CHANNEL, KEYWORDS, REGEX, CONTACT_IN,
-            INSIDE, OUTSIDE);
+            INSIDE, OUTSIDE, ANY);
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[a-z]{2,3}(-[a-z0-9]{2,8})*");
 
     private final CalendarRegistry calendars;
@@ -87,10 +89,31 @@ final class ConditionReader {
                 case UNANSWERED -> b.unanswered = atLeast(value, at);
                 case INSIDE -> b.inside = calendar(value, at);
                 case OUTSIDE -> b.outside = calendar(value, at);
+                case ANY -> b.any = anyOf(value, at, allowed);
                 default -> throw new IllegalStateException(key);
             }
         }
         return b.build();
+    }
+
+    /** {@code any:} a non-empty list of {@code when:} mappings, each read like the enclosing one. */
+    private List<Condition> anyOf(JsonNode value, String at, Set<String> allowed) {
+        List<Condition> alternatives = new ArrayList<>();
+        if (!value.isArray() || value.isEmpty()) {
+            problems.add(new ConfigProblem(null, at, "must be a list of condition mappings, e.g. [{tag: vip}, "
+                    + "{keywords: [refund]}]"));
+            return alternatives;
+        }
+        int i = 0;
+        for (JsonNode item : value) {
+            String where = at + "[" + i++ + "]";
+            if (!item.isObject() || item.isEmpty()) {
+                problems.add(new ConfigProblem(null, where, "must be a mapping of conditions, e.g. {language: de}"));
+            } else {
+                alternatives.add(read(item, where, allowed));
+            }
+        }
+        return alternatives;
     }
 
     /** One string or a list of strings, each non-empty; problems reported. */

@@ -49,6 +49,56 @@ class ClassificationRulesTest {
     }
 
     @Test
+    void anyHoldsWhenOneOfItsConditionsDoesBesideTheOtherKeys() {
+        Triage triage = TriageConfigs.triage(dir, """
+                instances:
+                  - {id: sms, type: twilio-sms}
+                  - {id: email, type: email}
+                triage:
+                  lists:
+                    vip: ["+4915112345678"]
+                  rules:
+                    - name: escalate
+                      when:
+                        channel: sms
+                        any:
+                          - {contactIn: vip}
+                          - {keywords: [refund]}
+                          - {unanswered: 3}
+                      set: {priority: HIGH}
+                """);
+
+        assertThat(triage.needsUnanswered()).as("a nested unanswered condition makes the writer count").isTrue();
+        assertThat(triage.classify(from(Address.phone("+4915112345678")), 1).firedRules()).containsExactly("escalate");
+        assertThat(triage.classify(message("sms", "I want a refund").build(), 1).firedRules())
+                .containsExactly("escalate");
+        assertThat(triage.classify(message("sms", "hello again").build(), 3).firedRules()).containsExactly("escalate");
+        assertThat(triage.classify(message("sms", "hello").build(), 1).firedRules()).isEmpty();
+        assertThat(triage.classify(message("email", "I want a refund").build(), 1).firedRules())
+                .as("the other keys still hold").isEmpty();
+    }
+
+    @Test
+    void anEmptyOrMalformedAnyIsAProblem() {
+        var problems = TriageConfigs.result(dir, """
+                instances:
+                  - {id: sms, type: twilio-sms}
+                triage:
+                  rules:
+                    - name: a
+                      when: {any: []}
+                      set: {priority: HIGH}
+                    - name: b
+                      when: {any: [{langauge: de}]}
+                      set: {priority: HIGH}
+                """).problems();
+
+        assertThat(problems.stream().map(p -> p.key() + ": " + p.message()).toList())
+                .anyMatch(p -> p.startsWith("triage.rules[0](a).when.any: must be a list of condition mappings"))
+                .anyMatch(p -> p.startsWith("triage.rules[1](b).when.any[0].langauge: unknown condition"));
+    }
+
+    @Test
     void anUnansweredRuleFiresFromItsCountOnAndIsWhatMakesTheWriterCount() {
         Triage triage = TriageConfigs.triage(dir, """
                 instances:
