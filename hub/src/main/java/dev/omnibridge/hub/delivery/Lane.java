@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.delivery;
 
 import dev.omnibridge.hub.store.DeliveryTask;
+import dev.omnibridge.model.Priority;
 
 import java.util.ArrayDeque;
 
@@ -35,6 +36,9 @@ final class Lane {
     boolean probe;
     // When it was last chosen as a probe (a sequence), so that probes go round the waiting conversations.
     long probedAt;
+    // The priority it waits for a worker with in the ready queue; null while it is not there (running, on a timer,
+    // parked). A higher one admitted meanwhile puts it in again, ahead (the older entry then does nothing).
+    Priority readyAs;
 
     Lane(String target, String conversationId) {
         this.key = key(target, conversationId);
@@ -44,6 +48,20 @@ final class Lane {
 
     static String key(String target, String conversationId) {
         return target + "|" + conversationId;
+    }
+
+    /** The lane's priority: the highest of its queued rows (NORMAL when it has none). */
+    Priority priority() {
+        Priority highest = Priority.LOW;
+        for (DeliveryTask t : queue) {
+            if (t.priority().compareTo(highest) > 0) {
+                highest = t.priority();
+                if (highest == Priority.URGENT) {
+                    break;
+                }
+            }
+        }
+        return queue.isEmpty() ? Priority.NORMAL : highest;
     }
 
     boolean idle() {

@@ -1,6 +1,10 @@
 package dev.omnibridge.hub.delivery;
 
+import dev.omnibridge.hub.store.DeliveryTask;
+
 import java.util.ArrayDeque;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * How far the {@link Dispatcher} has read one target's outbox. Rows are admitted to memory in id order, a page at
@@ -20,6 +24,17 @@ final class TargetFeed {
     boolean refillQueued;
     // Overflowing lanes whose queue ran empty, waiting for their next rows.
     final ArrayDeque<Lane> waiting = new ArrayDeque<>();
+    // Urgent first (DeliveryOrder.AHEAD): urgent rows committed beyond the cursor, by id, to be read ahead of the
+    // pages together with their conversation's earlier rows.
+    final TreeMap<Long, DeliveryTask> urgent = new TreeMap<>();
+    // The store may hold urgent rows beyond the cursor that {@link #urgent} does not know (at start-up, or after
+    // more of them came than it keeps): the next refill looks for them.
+    boolean urgentInStore;
+    // How far the store was searched for such rows (the search goes on from here, or from the cursor if later).
+    long urgentScanned;
+    // Ids beyond the cursor admitted by reading ahead (finished ones too): the pages skip them. Cleared as the
+    // cursor passes them.
+    final TreeSet<Long> ahead = new TreeSet<>();
 
     TargetFeed(String target) {
         this.target = target;
