@@ -271,7 +271,8 @@ public final class Dispatcher implements AutoCloseable {
         lane.queue.add(task);
         lane.lastAdmitted = Math.max(lane.lastAdmitted, task.id());
         if (lane.busy) {
-            if (lane.readyAs != null && task.priority().compareTo(lane.readyAs) > 0 && ready.order().byPriority()) {
+            if (lane.readyAs != null && task.priority().compareTo(lane.readyAs) > 0 && ready.order().byPriority()
+                    || lane.readyAs != null && lane.aheadOf != null && lane.aheadOf.compareTo(lane.readyAs) > 0) {
                 raised.add(lane);
             }
             return null;
@@ -444,19 +445,24 @@ public final class Dispatcher implements AutoCloseable {
             }
             from = Math.max(cursor, lane.lastAdmitted);
         }
-        int limit = Math.max(1, Math.min(room, laneCap));
+        // Not bounded by the lane cap: the room is, and an urgent conversation may take it.
+        int limit = Math.min(room, page);
         List<DeliveryTask> rows = from >= urgent.id() ? List.of()
                 : store.pendingInLane(feed.target, urgent.conversationId(), from, urgent.id(), limit);
         Lane start = null;
         synchronized (lanes) {
+            if (!rows.isEmpty() && rows.get(rows.size() - 1).id() < urgent.id()) {
+                feed.urgent.put(urgent.id(), urgent); // its earlier rows filled the read: it comes next time
+                lane.aheadOf = lane.aheadOf == null || urgent.priority().compareTo(lane.aheadOf) > 0
+                        ? urgent.priority() : lane.aheadOf;
+            } else {
+                lane.aheadOf = null;
+            }
             for (DeliveryTask t : rows) {
                 if (t.id() > feed.cursor && feed.ahead.add(t.id())) {
                     Lane l = admit(feed, lane, t);
                     start = l != null ? l : start;
                 }
-            }
-            if (!rows.isEmpty() && rows.get(rows.size() - 1).id() < urgent.id()) {
-                feed.urgent.put(urgent.id(), urgent); // its earlier rows filled the read: it comes next time
             }
             removeIfIdle(lane);
         }

@@ -39,6 +39,9 @@ final class Lane {
     // The priority it waits for a worker with in the ready queue; null while it is not there (running, on a timer,
     // parked). A higher one admitted meanwhile puts it in again, ahead (the older entry then does nothing).
     Priority readyAs;
+    // The priority of a row of this lane read ahead of a backlog but not admitted yet (its earlier rows came first):
+    // the lane runs with it, so that those earlier rows do not hold the urgent one up. Null when there is none.
+    Priority aheadOf;
 
     Lane(String target, String conversationId) {
         this.key = key(target, conversationId);
@@ -60,6 +63,9 @@ final class Lane {
                     break;
                 }
             }
+        }
+        if (aheadOf != null && aheadOf.compareTo(highest) > 0) {
+            return aheadOf;
         }
         return queue.isEmpty() ? Priority.NORMAL : highest;
     }
