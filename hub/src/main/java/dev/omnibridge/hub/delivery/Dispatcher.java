@@ -206,12 +206,19 @@ public final class Dispatcher implements AutoCloseable {
                 }
                 if (feed.caughtUp && feed.held >= window) {
                     feed.caughtUp = false; // it stays in the store until the pages reach it
+                    feed.behind = ready.order().byPriority() ? new HashMap<>() : null;
                 }
                 behind = !feed.caughtUp;
                 if (!behind) {
                     feed.cursor = task.id();
                     start = offer(feed, task);
+                } else if (urgentWithNothingBefore(feed, task)) {
+                    Lane lane = lanes.computeIfAbsent(Lane.key(task.target(), task.conversationId()),
+                            k -> new Lane(task.target(), task.conversationId()));
+                    feed.ahead.add(task.id());
+                    start = admit(feed, lane, task);
                 } else {
+                    track(feed, task);
                     noteUrgent(feed, task);
                 }
             }
@@ -237,6 +244,38 @@ public final class Dispatcher implements AutoCloseable {
             feed.urgent.put(task.id(), task);
         } else {
             feed.urgentInStore = true;
+        }
+    }
+
+    /**
+     * An urgent row beyond the cursor whose conversation has no earlier row waiting (known from what enqueue saw
+     * since the feed fell behind) goes straight to its lane, without a read, as long as there is room for it (see
+     * {@link #readAhead}). Called with both locks held.
+     */
+    private boolean urgentWithNothingBefore(TargetFeed feed, DeliveryTask task) {
+        if (feed.behind == null || !DeliveryOrder.AHEAD.contains(task.priority())
+                || feed.behind.containsKey(task.conversationId())
+                || feed.held >= window + urgentReserve || feed.ahead.size() >= window) {
+            return false;
+        }
+        Lane lane = lanes.get(Lane.key(task.target(), task.conversationId()));
+        return lane == null || !lane.overflowing;
+    }
+
+    /** A row beyond the cursor, not admitted: counted for its conversation. Called with the lanes lock held. */
+    private void track(TargetFeed feed, DeliveryTask task) {
+        if (feed.behind != null) {
+            feed.behind.merge(task.conversationId(), 1, Integer::sum);
+            if (feed.behind.size() > 10 * window) {
+                feed.behind = null; // bounded memory: urgent rows go through reads again
+            }
+        }
+    }
+
+    /** A row beyond the cursor was admitted or passed by the cursor. Called with the lanes lock held. */
+    private static void untrack(TargetFeed feed, DeliveryTask task) {
+        if (feed.behind != null) {
+            feed.behind.computeIfPresent(task.conversationId(), (k, n) -> n > 1 ? n - 1 : null);
         }
     }
 
@@ -366,6 +405,7 @@ public final class Dispatcher implements AutoCloseable {
                     if (feed.ahead.remove(t.id())) {
                         continue; // read ahead already
                     }
+                    untrack(feed, t);
                     Lane l = offer(feed, t);
                     if (l != null) {
                         start.add(l);
@@ -460,6 +500,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             for (DeliveryTask t : rows) {
                 if (t.id() > feed.cursor && feed.ahead.add(t.id())) {
+                    untrack(feed, t);
                     Lane l = admit(feed, lane, t);
                     start = l != null ? l : start;
                 }
@@ -483,6 +524,7 @@ public final class Dispatcher implements AutoCloseable {
         feed.urgent.headMap(feed.cursor, true).clear();
         if (feed.caughtUp) {
             // Every row beyond the cursor was read: ids read ahead and not met are finished ones.
+            feed.behind = null;
             feed.ahead.clear();
             feed.urgent.clear();
             feed.urgentInStore = false;
@@ -556,6 +598,7 @@ public final class Dispatcher implements AutoCloseable {
                 feed.ahead.remove(task.id()); // it left the outbox as a dead letter: the pages must take it again
                 if (task.id() > feed.cursor) {
                     feed.caughtUp = false;
+                    track(feed, task);
                     noteUrgent(feed, task);
                 } else {
                     Lane lane = lanes.computeIfAbsent(Lane.key(task.target(), task.conversationId()),

@@ -35,6 +35,11 @@ final class TargetFeed {
     // Ids beyond the cursor admitted by reading ahead (finished ones too): the pages skip them. Cleared as the
     // cursor passes them.
     final TreeSet<Long> ahead = new TreeSet<>();
+    // While behind since it was last caught up: per conversation, how many rows beyond the cursor went through
+    // enqueue and are not admitted yet (every row after the cursor did: the feed was caught up when it fell behind).
+    // An urgent row of a conversation not in here has no earlier row waiting and is admitted without a read. Null:
+    // not known (behind since a restart, or more conversations than the dispatcher keeps track of).
+    java.util.Map<String, Integer> behind;
 
     TargetFeed(String target) {
         this.target = target;

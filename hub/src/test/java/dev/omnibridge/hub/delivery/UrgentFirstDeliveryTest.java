@@ -220,6 +220,30 @@ class UrgentFirstDeliveryTest {
     }
 
     @Test
+    void anUrgentMessageBehindABacklogThatCameWhileRunningGoesFirstAndKeepsItsConversationsOrder() throws Exception {
+        DispatcherTest.FakeTargets desk = slowDesk(8);
+        dispatcher(desk, 20, DeliveryOrder.priority());
+        ingest("first", "first", Priority.NORMAL);
+        awaitDelivered(desk, 1); // the target is caught up: what comes next fills the window and falls behind
+        List<String[]> rows = new ArrayList<>(conversations("n", 400));
+        for (int i = 0; i < 3; i++) {
+            rows.add(new String[] {"turns", "before-" + i});
+        }
+        storeAll(rows);
+
+        ingest("u", "urgent", Priority.URGENT); // a new conversation: nothing of it waits
+        ingest("turns", "urgent-turn", Priority.URGENT); // its earlier messages wait in the store
+        awaitDelivered(desk, 406);
+
+        List<String> order = texts(desk);
+        assertThat(order.indexOf("urgent")).as("the new urgent conversation's place among 406").isLessThan(60);
+        assertThat(desk.deskTextsByThread().get("turns")).as("the conversation's order")
+                .containsExactly("before-0", "before-1", "before-2", "urgent-turn");
+        assertThat(order.indexOf("urgent-turn")).as("the urgent follow-up's place among 406").isLessThan(100);
+        assertThat(order).doesNotHaveDuplicates().hasSize(406);
+    }
+
+    @Test
     void urgentMessagesLeftInTheStoreByAnEarlierRunGoFirstAfterARestart() throws Exception {
         List<String[]> rows = new ArrayList<>(conversations("n", 300));
         backlog(rows);
