@@ -6,11 +6,11 @@ import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.DeliveryTask;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.TxWork;
+import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.OutboundMessage;
-import dev.omnibridge.model.Priority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +60,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * first and then round the lanes) goes every {@code backoff.initial()} and never before a Retry-After, and the first
  * delivery that succeeds closes the breaker and starts every parked or backing-off lane at once, so a backlog flows
  * as soon as the target is back rather than when each conversation's backoff runs out.
+ *
+ * <p>Which ready lane gets a worker first is the {@link DeliveryOrder} ({@code hub.delivery.order}): by default
+ * earliest virtual deadline first, so lanes of URGENT and HIGH conversations go before NORMAL and LOW ones that
+ * became ready a little earlier, while waiting ages every lane ({@link ReadyQueue}). With a backlog in the store,
+ * an urgent row committed beyond the pages is read ahead of them with its conversation's earlier rows, or admitted
+ * at once when its conversation has nothing waiting ({@link #readAhead}); order within a lane never changes.
  *
  * <p>A lane does not wait for the commit of a successful outcome before its next delivery: the journal commits
  * outcomes in the order they are submitted, and a crash before the commit only repeats deliveries under the same
