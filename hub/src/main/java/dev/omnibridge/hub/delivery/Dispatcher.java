@@ -224,7 +224,7 @@ public final class Dispatcher implements AutoCloseable {
                     feed.ahead.add(task.id());
                     start = admit(feed, lane, task);
                 } else {
-                    track(feed, task);
+                    feed.track(task, 10 * window);
                     noteUrgent(feed, task);
                 }
             }
@@ -246,11 +246,7 @@ public final class Dispatcher implements AutoCloseable {
         if (!ready.order().byPriority() || !DeliveryOrder.AHEAD.contains(task.priority())) {
             return;
         }
-        if (feed.urgent.size() < window) {
-            feed.urgent.put(task.id(), task);
-        } else {
-            feed.urgentInStore = true;
-        }
+        feed.noteUrgent(task, window);
     }
 
     /**
@@ -266,23 +262,6 @@ public final class Dispatcher implements AutoCloseable {
         }
         Lane lane = lanes.get(Lane.key(task.target(), task.conversationId()));
         return lane == null || !lane.overflowing;
-    }
-
-    /** A row beyond the cursor, not admitted: counted for its conversation. Called with the lanes lock held. */
-    private void track(TargetFeed feed, DeliveryTask task) {
-        if (feed.behind != null) {
-            feed.behind.merge(task.conversationId(), 1, Integer::sum);
-            if (feed.behind.size() > 10 * window) {
-                feed.behind = null; // bounded memory: urgent rows go through reads again
-            }
-        }
-    }
-
-    /** A row beyond the cursor was admitted or passed by the cursor. Called with the lanes lock held. */
-    private static void untrack(TargetFeed feed, DeliveryTask task) {
-        if (feed.behind != null) {
-            feed.behind.computeIfPresent(task.conversationId(), (k, n) -> n > 1 ? n - 1 : null);
-        }
     }
 
     /** Called with the lanes lock held. */
@@ -411,7 +390,7 @@ public final class Dispatcher implements AutoCloseable {
                     if (feed.ahead.remove(t.id())) {
                         continue; // read ahead already
                     }
-                    untrack(feed, t);
+                    feed.untrack(t);
                     Lane l = offer(feed, t);
                     if (l != null) {
                         start.add(l);
@@ -420,7 +399,7 @@ public final class Dispatcher implements AutoCloseable {
                 if (rows.size() < limit) {
                     feed.caughtUp = true;
                 }
-                passedBy(feed);
+                feed.passedBy();
             }
         }
         bumpRaised();
@@ -506,7 +485,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             for (DeliveryTask t : rows) {
                 if (t.id() > feed.cursor && feed.ahead.add(t.id())) {
-                    untrack(feed, t);
+                    feed.untrack(t);
                     Lane l = admit(feed, lane, t);
                     start = l != null ? l : start;
                 }
@@ -522,19 +501,6 @@ public final class Dispatcher implements AutoCloseable {
         }
         bumpRaised();
         return true;
-    }
-
-    /** The cursor moved on: forget what it passed. Called with the lanes lock held. */
-    private static void passedBy(TargetFeed feed) {
-        feed.ahead.headSet(feed.cursor, true).clear();
-        feed.urgent.headMap(feed.cursor, true).clear();
-        if (feed.caughtUp) {
-            // Every row beyond the cursor was read: ids read ahead and not met are finished ones.
-            feed.behind = null;
-            feed.ahead.clear();
-            feed.urgent.clear();
-            feed.urgentInStore = false;
-        }
     }
 
     /**
@@ -604,7 +570,7 @@ public final class Dispatcher implements AutoCloseable {
                 feed.ahead.remove(task.id()); // it left the outbox as a dead letter: the pages must take it again
                 if (task.id() > feed.cursor) {
                     feed.caughtUp = false;
-                    track(feed, task);
+                    feed.track(task, 10 * window);
                     noteUrgent(feed, task);
                 } else {
                     Lane lane = lanes.computeIfAbsent(Lane.key(task.target(), task.conversationId()),

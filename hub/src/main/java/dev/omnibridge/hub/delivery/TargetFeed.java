@@ -44,4 +44,43 @@ final class TargetFeed {
     TargetFeed(String target) {
         this.target = target;
     }
+
+    /** An urgent row beyond the cursor, to read ahead; past {@code cap} of them the store is asked instead. */
+    void noteUrgent(DeliveryTask task, int cap) {
+        if (urgent.size() < cap) {
+            urgent.put(task.id(), task);
+        } else {
+            urgentInStore = true;
+        }
+    }
+
+    /** A row beyond the cursor, not admitted: counted for its conversation (forgotten past {@code cap} of them). */
+    void track(DeliveryTask task, int cap) {
+        if (behind != null) {
+            behind.merge(task.conversationId(), 1, Integer::sum);
+            if (behind.size() > cap) {
+                behind = null; // bounded memory: urgent rows go through reads again
+            }
+        }
+    }
+
+    /** A row beyond the cursor was admitted, or the cursor passed it. */
+    void untrack(DeliveryTask task) {
+        if (behind != null) {
+            behind.computeIfPresent(task.conversationId(), (k, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    /** The cursor moved on: forget what it passed. */
+    void passedBy() {
+        ahead.headSet(cursor, true).clear();
+        urgent.headMap(cursor, true).clear();
+        if (caughtUp) {
+            // Every row beyond the cursor was read: ids read ahead and not met are finished ones.
+            behind = null;
+            ahead.clear();
+            urgent.clear();
+            urgentInStore = false;
+        }
+    }
 }
