@@ -29,7 +29,7 @@ public final class Bench {
 
     /** Phases {@code --only} can name; without it, all of them run. */
     static final Set<String> PHASES = Set.of("baselines", "ingest", "e2e", "reply", "journal", "conversations",
-            "startup", "jfr", "busy", "storesize", "backlog", "acks", "triage");
+            "startup", "jfr", "busy", "storesize", "backlog", "acks", "triage", "urgent");
 
     private final Profile p;
     private final Set<String> only;
@@ -81,7 +81,8 @@ public final class Bench {
         Files.createDirectories(work);
         report.declare(MACHINE, TARGETS17, TARGETS, RATIOS, Scenarios.INGEST, Scenarios.E2E, Scenarios.REPLY,
                 STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION, StorePhase.SECTION,
-                BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION, PROFILE);
+                BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION,
+                UrgentPhase.SECTION, PROFILE);
         Instant started = Instant.now();
         String loadBefore = loadavg();
         log("profile " + p.name() + ", load before: " + loadBefore);
@@ -118,6 +119,10 @@ public final class Bench {
             if (only.contains("triage")) {
                 log("triage: ingest with rules off, then on");
                 new TriagePhase(p, report, s).run(launchers, work, plugins, stub);
+            }
+            if (only.contains("urgent")) {
+                log("urgent first: URGENT messages into a backlog at a paced desk, priority and fifo");
+                new UrgentPhase(p, report, stub, s).run(launchers, work, plugins);
             }
             if (only.contains("startup")) {
                 log("start-up");

@@ -55,6 +55,10 @@ public final class DeskStub implements AutoCloseable {
     private final AtomicLong lastAccepted = new AtomicLong();
     private volatile boolean down;
     private volatile int refuseOneIn;
+    // Issue 19: one desk call at a time, each taking this long (0: answered at once, in parallel).
+    private volatile long paceNanos;
+    // When the desk is free again: the end of the last call it took in (paced only).
+    private final AtomicLong deskFreeAt = new AtomicLong();
 
     public DeskStub() {
         this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
@@ -135,6 +139,15 @@ public final class DeskStub implements AutoCloseable {
         return lastAccepted.get();
     }
 
+    /**
+     * Paces the desk at {@code requestsPerSecond} (issue 19): it takes one call at a time, each for 1/rate, in the
+     * order they come, and a call is answered (and its messages recorded as arrived) when its turn ends; calls that
+     * come while it is busy queue. 0 answers every call at once, as before. A change applies to calls from now on.
+     */
+    public void pace(int requestsPerSecond) {
+        paceNanos = requestsPerSecond <= 0 ? 0 : 1_000_000_000L / requestsPerSecond;
+    }
+
     /** Answer 503 to the first attempt of one message in {@code n} (by its idempotency key); 0 turns it off. */
     public void refuseFirstAttempts(int n) {
         this.refuseOneIn = n;
@@ -165,19 +178,32 @@ public final class DeskStub implements AutoCloseable {
                         .end("{\"id\":\"cb-" + callbackCalls.get() + "\"}");
                 return;
             }
-            long call = deskCalls.incrementAndGet();
-            if (down) {
-                refuse(req);
-                return;
+            long pace = paceNanos;
+            if (pace > 0) {
+                long done = deskFreeAt.updateAndGet(free -> Math.max(free, now) + pace);
+                long delayMs = (done - now + 999_999) / 1_000_000;
+                if (delayMs >= 1) {
+                    vertx.setTimer(delayMs, id -> answerDesk(req, body, System.nanoTime()));
+                    return;
+                }
             }
-            String answer = body.contains(BATCH_SCHEMA) ? batch(body, now, call) : single(body, now, call);
-            if (answer == null) {
-                refuse(req);
-                return;
-            }
-            firstAcceptedSinceUp.compareAndSet(0, now);
-            req.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(answer);
+            answerDesk(req, body, now);
         });
+    }
+
+    private void answerDesk(HttpServerRequest req, String body, long now) {
+        long call = deskCalls.incrementAndGet();
+        if (down) {
+            refuse(req);
+            return;
+        }
+        String answer = body.contains(BATCH_SCHEMA) ? batch(body, now, call) : single(body, now, call);
+        if (answer == null) {
+            refuse(req);
+            return;
+        }
+        firstAcceptedSinceUp.compareAndSet(0, now);
+        req.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(answer);
     }
 
     private void refuse(HttpServerRequest req) {

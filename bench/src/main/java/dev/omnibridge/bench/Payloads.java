@@ -38,6 +38,12 @@ public final class Payloads {
                 + " " + text + "\"}";
     }
 
+    /** The same with the canonical model's {@code priority} (LOW, NORMAL, HIGH, URGENT) set by the sender. */
+    public static String inbound(String key, String threadKey, String priority) {
+        String json = inbound(key, threadKey);
+        return json.substring(0, json.length() - 1) + ",\"priority\":\"" + priority + "\"}";
+    }
+
     /** A JSON array of inbound messages, one webhook call (used to pre-fill the journal quickly). */
     public static String inboundBatch(int run, int firstSeq, int count, int conversations) {
         StringBuilder sb = new StringBuilder("[");

@@ -55,9 +55,16 @@ class BenchSmokeTest {
         assertThat(r.get("hub.triage.off.rate").median()).isGreaterThan(0);
         assertThat(r.get("hub.triage.on.rate").median()).isGreaterThan(0);
         assertThat(r.get("hub.triage.on.cpu").median()).isGreaterThan(0);
+        // Issue 19: the URGENT injections arrived, idle and into the backlog, with either delivery order.
+        for (String id : List.of("hub.urgent.priority.idle.p99", "hub.urgent.priority.backlog.p99",
+                "hub.urgent.fifo.idle.p99", "hub.urgent.fifo.backlog.p99")) {
+            assertThat(r.get(id).median()).as(id).isGreaterThan(0);
+        }
+        assertThat(r.get("hub.urgent.missing").max()).isZero();
         for (String section : List.of(Bench.MACHINE, Bench.TARGETS, Bench.RATIOS, Scenarios.INGEST, Scenarios.E2E,
                 Scenarios.REPLY, Bench.STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION,
-                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION, Bench.TARGETS17, Bench.PROFILE)) {
+                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION, UrgentPhase.SECTION, Bench.TARGETS17,
+                Bench.PROFILE)) {
             assertThat(markdown).contains("## " + section);
         }
     }

@@ -6,6 +6,7 @@ import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.console.ConsoleSessions;
 import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Backoff;
+import dev.omnibridge.hub.delivery.DeliveryOrder;
 import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.store.JournalStats;
 import dev.omnibridge.hub.store.Reachability;
@@ -153,7 +154,8 @@ public final class Hub implements AutoCloseable {
         }
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
-                config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window());
+                config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window(),
+                DeliveryOrder.of(config.delivery().order()));
         // A reply the customer will never get is news for the agents: tell the desks with an internal note.
         dispatcher.onChannelDeadLetter((task, reason) -> journal.submit(writer.deliveryFailedNotice(task, reason))
                 .whenComplete((desks, error) -> {

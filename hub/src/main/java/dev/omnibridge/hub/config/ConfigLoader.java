@@ -126,7 +126,7 @@ public final class ConfigLoader {
                 (int) number(store, "compactBelowFill", HubConfig.Store.DEFAULT_COMPACT_BELOW_FILL, 1, 100,
                         "hub.store.compactBelowFill", problems));
         JsonNode delivery = hub.path("delivery");
-        unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff", "window"),
+        unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff", "window", "order"),
                 "hub.delivery.", problems);
         HubConfig.Delivery deliveryConfig = new HubConfig.Delivery(
                 (int) number(delivery, "workers", 16, 1, 1024, "hub.delivery.workers", problems),
@@ -134,7 +134,8 @@ public final class ConfigLoader {
                 duration(delivery, "initialBackoff", "1s", "hub.delivery.initialBackoff", problems),
                 duration(delivery, "maxBackoff", "5m", "hub.delivery.maxBackoff", problems),
                 (int) number(delivery, "window", HubConfig.Delivery.DEFAULT_WINDOW, 1, 1_000_000,
-                        "hub.delivery.window", problems));
+                        "hub.delivery.window", problems),
+                deliveryOrder(delivery, problems));
 
         CalendarRegistry calendars = CalendarsSection.read(root.path(CalendarsSection.KEY), problems);
         List<HubConfig.Instance> rejected = new ArrayList<>();
@@ -371,6 +372,18 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem(null, key, e.getMessage() + ", was '" + text + "'"));
             return ConfigDef.parseDuration(fallback);
         }
+    }
+
+    /** {@code hub.delivery.order}: {@code priority} (default) or {@code fifo}. */
+    private static HubConfig.Delivery.Order deliveryOrder(JsonNode delivery, List<ConfigProblem> problems) {
+        String text = delivery.path("order").asText("priority").strip();
+        for (HubConfig.Delivery.Order order : HubConfig.Delivery.Order.values()) {
+            if (order.name().equalsIgnoreCase(text)) {
+                return order;
+            }
+        }
+        problems.add(new ConfigProblem(null, "hub.delivery.order", "must be priority or fifo, was '" + text + "'"));
+        return HubConfig.Delivery.Order.PRIORITY;
     }
 
 }

@@ -96,8 +96,24 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
     }
 
     /** @param window outbox rows per target the dispatcher holds in memory; the rest wait in the store */
-    public record Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff, int window) {
+    /**
+     * @param order which waiting deliveries go first: {@link Order#PRIORITY} (urgent conversations first, with aging)
+     *              or {@link Order#FIFO} (in the order they became due, the hub's behaviour before issue 19)
+     */
+    public record Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff, int window,
+                           Order order) {
         public static final int DEFAULT_WINDOW = 2000;
+
+        /** {@code delivery.order}. */
+        public enum Order { PRIORITY, FIFO }
+
+        public Delivery {
+            order = order == null ? Order.PRIORITY : order;
+        }
+
+        public Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff, int window) {
+            this(workers, maxAttempts, initialBackoff, maxBackoff, window, Order.PRIORITY);
+        }
 
         public Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
             this(workers, maxAttempts, initialBackoff, maxBackoff, DEFAULT_WINDOW);

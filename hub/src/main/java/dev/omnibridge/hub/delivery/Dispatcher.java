@@ -6,6 +6,7 @@ import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.DeliveryTask;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.TxWork;
+import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
@@ -31,7 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,6 +61,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivery that succeeds closes the breaker and starts every parked or backing-off lane at once, so a backlog flows
  * as soon as the target is back rather than when each conversation's backoff runs out.
  *
+ * <p>Which ready lane gets a worker first is the {@link DeliveryOrder} ({@code hub.delivery.order}): by default
+ * earliest virtual deadline first, so lanes of URGENT and HIGH conversations go before NORMAL and LOW ones that
+ * became ready a little earlier, while waiting ages every lane ({@link ReadyQueue}). With a backlog in the store,
+ * an urgent row committed beyond the pages is read ahead of them with its conversation's earlier rows, or admitted
+ * at once when its conversation has nothing waiting ({@link #readAhead}); order within a lane never changes.
+ *
  * <p>A lane does not wait for the commit of a successful outcome before its next delivery: the journal commits
  * outcomes in the order they are submitted, and a crash before the commit only repeats deliveries under the same
  * idempotency key. What the next delivery needs from that outcome (a desk ticket just created) the lane keeps in
@@ -81,7 +87,9 @@ public final class Dispatcher implements AutoCloseable {
     private final int window;
     private final int laneCap;
     private final int page;
-    private final ExecutorService workers;
+    // Urgent rows (and their conversations' earlier rows) read ahead of a backlog may exceed the window by this much.
+    private final int urgentReserve;
+    private final ReadyQueue ready;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "omnibridge-retry-timer");
         t.setDaemon(true);
@@ -101,6 +109,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Map<String, TargetBreaker> breakers = new ConcurrentHashMap<>();
     // Guarded by the lanes lock.
     private long probes;
+    // Guarded by the lanes lock: lanes waiting in the ready queue that were admitted a row of a higher priority.
+    private final Set<Lane> raised = new java.util.LinkedHashSet<>();
     // Ids of the rows held: a safety net against admitting one twice.
     private final Set<Long> queued = ConcurrentHashMap.newKeySet();
     private final AtomicLong pending = new AtomicLong();
@@ -125,6 +135,18 @@ public final class Dispatcher implements AutoCloseable {
     /** @param window outbox rows per target held in memory at most */
     public Dispatcher(DeliveryStore store, Journal journal, DeliveryTargets targets, Metrics metrics,
                       Backoff backoff, int maxAttempts, int workerCount, Clock clock, int window) {
+        this(store, journal, targets, metrics, backoff, maxAttempts, workerCount, clock, window,
+                DeliveryOrder.priority());
+    }
+
+    /**
+     * @param window outbox rows per target held in memory at most (plus a tenth of it for urgent rows read ahead of
+     *               a backlog)
+     * @param order  which waiting lane goes first
+     */
+    public Dispatcher(DeliveryStore store, Journal journal, DeliveryTargets targets, Metrics metrics,
+                      Backoff backoff, int maxAttempts, int workerCount, Clock clock, int window,
+                      DeliveryOrder order) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1");
         }
@@ -139,12 +161,8 @@ public final class Dispatcher implements AutoCloseable {
         // A twentieth of the window per conversation still keeps twenty of them going when one lane is stuck.
         this.laneCap = Math.max(1, window / 20);
         this.page = Math.min(window, 500);
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(workerCount, r -> {
-            Thread t = new Thread(r, "omnibridge-delivery-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.urgentReserve = Math.max(1, window / 10);
+        this.ready = new ReadyQueue(workerCount, order);
         metrics.deliveries("pending", pending::get);
         metrics.deliveries("retrying", retrying::get);
         metrics.deliveries("dead", dead::get);
@@ -169,6 +187,8 @@ public final class Dispatcher implements AutoCloseable {
             TargetFeed feed;
             synchronized (lanes) {
                 feed = feed(target);
+                // Urgent rows may wait anywhere in the backlog: the first refill looks for them.
+                feed.urgentInStore = ready.order().byPriority();
             }
             requestRefill(feed);
         }
@@ -192,20 +212,56 @@ public final class Dispatcher implements AutoCloseable {
                 }
                 if (feed.caughtUp && feed.held >= window) {
                     feed.caughtUp = false; // it stays in the store until the pages reach it
+                    feed.behind = ready.order().byPriority() ? new HashMap<>() : null;
                 }
                 behind = !feed.caughtUp;
                 if (!behind) {
                     feed.cursor = task.id();
                     start = offer(feed, task);
+                } else if (urgentWithNothingBefore(feed, task)) {
+                    Lane lane = lanes.computeIfAbsent(Lane.key(task.target(), task.conversationId()),
+                            k -> new Lane(task.target(), task.conversationId()));
+                    feed.ahead.add(task.id());
+                    start = admit(feed, lane, task);
+                } else {
+                    feed.track(task, 10 * window);
+                    noteUrgent(feed, task);
                 }
             }
             if (start != null) {
                 schedule(start, task.notBefore());
             }
         }
+        bumpRaised();
         if (behind) {
             requestRefill(feed);
         }
+    }
+
+    /**
+     * An urgent row beyond the cursor is read ahead of the pages (see {@link #readAhead}); at most a window of them
+     * are kept in mind, the store is asked for the others. Called with the lanes lock held.
+     */
+    private void noteUrgent(TargetFeed feed, DeliveryTask task) {
+        if (!ready.order().byPriority() || !DeliveryOrder.AHEAD.contains(task.priority())) {
+            return;
+        }
+        feed.noteUrgent(task, window);
+    }
+
+    /**
+     * An urgent row beyond the cursor whose conversation has no earlier row waiting (known from what enqueue saw
+     * since the feed fell behind) goes straight to its lane, without a read, as long as there is room for it (see
+     * {@link #readAhead}). Called with both locks held.
+     */
+    private boolean urgentWithNothingBefore(TargetFeed feed, DeliveryTask task) {
+        if (feed.behind == null || !DeliveryOrder.AHEAD.contains(task.priority())
+                || feed.behind.containsKey(task.conversationId())
+                || feed.held >= window + urgentReserve || feed.ahead.size() >= window) {
+            return false;
+        }
+        Lane lane = lanes.get(Lane.key(task.target(), task.conversationId()));
+        return lane == null || !lane.overflowing;
     }
 
     /** Called with the lanes lock held. */
@@ -239,6 +295,10 @@ public final class Dispatcher implements AutoCloseable {
         lane.queue.add(task);
         lane.lastAdmitted = Math.max(lane.lastAdmitted, task.id());
         if (lane.busy) {
+            if (lane.readyAs != null && task.priority().compareTo(lane.readyAs) > 0 && ready.order().byPriority()
+                    || lane.readyAs != null && lane.aheadOf != null && lane.aheadOf.compareTo(lane.readyAs) > 0) {
+                raised.add(lane);
+            }
             return null;
         }
         lane.busy = true;
@@ -288,6 +348,9 @@ public final class Dispatcher implements AutoCloseable {
 
     /** One read; false when the window is full or there is nothing more to read. Called with the admission lock. */
     private boolean refillStep(TargetFeed feed) throws java.sql.SQLException {
+        if (readAhead(feed)) {
+            return true;
+        }
         Lane lane;
         long cursor;
         int room;
@@ -324,6 +387,10 @@ public final class Dispatcher implements AutoCloseable {
             synchronized (lanes) {
                 for (DeliveryTask t : rows) {
                     feed.cursor = t.id();
+                    if (feed.ahead.remove(t.id())) {
+                        continue; // read ahead already
+                    }
+                    feed.untrack(t);
                     Lane l = offer(feed, t);
                     if (l != null) {
                         start.add(l);
@@ -332,8 +399,10 @@ public final class Dispatcher implements AutoCloseable {
                 if (rows.size() < limit) {
                     feed.caughtUp = true;
                 }
+                feed.passedBy();
             }
         }
+        bumpRaised();
         for (Lane l : start) {
             DeliveryTask head;
             synchronized (lanes) {
@@ -342,6 +411,121 @@ public final class Dispatcher implements AutoCloseable {
             schedule(l, head.notBefore());
         }
         return true;
+    }
+
+    /**
+     * Urgent first when refilling: with a backlog in the store (the target not caught up), an urgent row committed
+     * beyond the cursor does not wait for the pages to reach it. Its conversation's rows up to it (the earlier ones
+     * first: order within a conversation) are read at once, with one indexed read of that conversation, and
+     * admitted; the pages skip them later ({@link TargetFeed#ahead}). Memory stays bounded: such reads may exceed
+     * the window by {@link #urgentReserve} rows, and at most a window of ids read ahead is remembered (more urgent
+     * rows than that wait for the pages, as with FIFO). A conversation already overflowing its lane cap reads its
+     * own rows, the urgent one when the pages pass it. Returns false when there was nothing to read ahead.
+     * Called with the admission lock.
+     */
+    private boolean readAhead(TargetFeed feed) throws java.sql.SQLException {
+        if (!ready.order().byPriority()) {
+            return false;
+        }
+        long cursor;
+        int room;
+        boolean lookInStore;
+        synchronized (lanes) {
+            room = window + urgentReserve - feed.held;
+            if (room <= 0 || feed.ahead.size() >= window || (feed.urgent.isEmpty() && !feed.urgentInStore)) {
+                return false;
+            }
+            cursor = feed.cursor;
+            lookInStore = feed.urgent.isEmpty();
+        }
+        if (lookInStore) {
+            int limit = Math.min(page, window);
+            List<DeliveryTask> found = store.pendingWithPriority(feed.target, Math.max(cursor, feed.urgentScanned),
+                    DeliveryOrder.AHEAD, limit);
+            synchronized (lanes) {
+                for (DeliveryTask t : found) {
+                    feed.urgentScanned = t.id();
+                    if (!feed.ahead.contains(t.id()) && !queued.contains(t.id())) {
+                        feed.urgent.put(t.id(), t);
+                    }
+                }
+                if (found.size() < limit) {
+                    feed.urgentInStore = false;
+                }
+                return !found.isEmpty() || feed.urgentInStore;
+            }
+        }
+        DeliveryTask urgent;
+        Lane lane;
+        long from;
+        synchronized (lanes) {
+            urgent = feed.urgent.pollFirstEntry().getValue();
+            if (urgent.id() <= feed.cursor || feed.ahead.contains(urgent.id()) || queued.contains(urgent.id())) {
+                return true; // the pages (or an earlier read ahead) took it meanwhile
+            }
+            lane = lanes.computeIfAbsent(Lane.key(urgent.target(), urgent.conversationId()),
+                    k -> new Lane(urgent.target(), urgent.conversationId()));
+            if (lane.overflowing) {
+                return true;
+            }
+            from = Math.max(cursor, lane.lastAdmitted);
+        }
+        // Not bounded by the lane cap: the room is, and an urgent conversation may take it.
+        int limit = Math.min(room, page);
+        List<DeliveryTask> rows = from >= urgent.id() ? List.of()
+                : store.pendingInLane(feed.target, urgent.conversationId(), from, urgent.id(), limit);
+        Lane start = null;
+        synchronized (lanes) {
+            if (!rows.isEmpty() && rows.get(rows.size() - 1).id() < urgent.id()) {
+                feed.urgent.put(urgent.id(), urgent); // its earlier rows filled the read: it comes next time
+                lane.aheadOf = lane.aheadOf == null || urgent.priority().compareTo(lane.aheadOf) > 0
+                        ? urgent.priority() : lane.aheadOf;
+            } else {
+                lane.aheadOf = null;
+            }
+            for (DeliveryTask t : rows) {
+                if (t.id() > feed.cursor && feed.ahead.add(t.id())) {
+                    feed.untrack(t);
+                    Lane l = admit(feed, lane, t);
+                    start = l != null ? l : start;
+                }
+            }
+            removeIfIdle(lane);
+        }
+        if (start != null) {
+            DeliveryTask head;
+            synchronized (lanes) {
+                head = start.queue.peek();
+            }
+            schedule(start, head.notBefore());
+        }
+        bumpRaised();
+        return true;
+    }
+
+    /**
+     * Puts the lanes that were admitted a row of a higher priority while waiting for a worker into the ready queue
+     * again, with that priority; their older entry does nothing when its turn comes.
+     */
+    private void bumpRaised() {
+        List<Lane> bump;
+        synchronized (lanes) {
+            if (raised.isEmpty()) {
+                return;
+            }
+            bump = new ArrayList<>(raised);
+            raised.clear();
+        }
+        for (Lane lane : bump) {
+            int generation;
+            synchronized (lanes) {
+                if (!lane.sleeping || lane.readyAs == null || lane.queue.isEmpty()) {
+                    continue;
+                }
+                generation = ++lane.generation;
+            }
+            start(lane, generation, null);
+        }
     }
 
     /** The targets whose deliveries are paused by their breaker, with since when and the next probe. */
@@ -383,8 +567,11 @@ public final class Dispatcher implements AutoCloseable {
         synchronized (admission) {
             synchronized (lanes) {
                 feed = feed(task.target());
+                feed.ahead.remove(task.id()); // it left the outbox as a dead letter: the pages must take it again
                 if (task.id() > feed.cursor) {
                     feed.caughtUp = false;
+                    feed.track(task, 10 * window);
+                    noteUrgent(feed, task);
                 } else {
                     Lane lane = lanes.computeIfAbsent(Lane.key(task.target(), task.conversationId()),
                             k -> new Lane(task.target(), task.conversationId()));
@@ -397,6 +584,7 @@ public final class Dispatcher implements AutoCloseable {
                 schedule(start, task.notBefore());
             }
         }
+        bumpRaised();
         requestRefill(feed);
     }
 
@@ -425,11 +613,27 @@ public final class Dispatcher implements AutoCloseable {
         long delay = notBefore == null ? 0 : Duration.between(clock.instant(), notBefore).toMillis();
         try {
             if (delay <= 0) {
-                workers.execute(() -> runHead(lane, generation));
+                ready(lane, generation);
             } else {
-                timer.schedule(() -> workers.execute(() -> runHead(lane, generation)), delay,
-                        TimeUnit.MILLISECONDS);
+                timer.schedule(() -> ready(lane, generation), delay, TimeUnit.MILLISECONDS);
             }
+        } catch (RejectedExecutionException stopped) {
+            // Closing.
+        }
+    }
+
+    /** The lane's head is due: it waits for a worker, in {@link DeliveryOrder} by the lane's priority. */
+    private void ready(Lane lane, int generation) {
+        Priority priority;
+        synchronized (lanes) {
+            if (lane.generation != generation || !lane.sleeping) {
+                return; // a later start took over
+            }
+            priority = lane.priority();
+            lane.readyAs = priority;
+        }
+        try {
+            ready.add(priority, () -> runHead(lane, generation));
         } catch (RejectedExecutionException stopped) {
             // Closing.
         }
@@ -459,6 +663,7 @@ public final class Dispatcher implements AutoCloseable {
             if (lane.generation != generation || !lane.sleeping) {
                 return; // a later start took over
             }
+            lane.readyAs = null;
             if (breaker.isOpen() && !lane.probe) {
                 return; // parked: stays sleeping until the probe picks it or the breaker closes
             }
@@ -898,8 +1103,11 @@ public final class Dispatcher implements AutoCloseable {
         synchronized (lanes) {
             feed = feed(task.target());
             feed.held--;
-            // Read again once half the window is free: pages of a useful size, and the lanes never run dry.
-            refill = feed.held <= window / 2 && (!feed.caughtUp || !feed.waiting.isEmpty());
+            // Read again once half the window is free: pages of a useful size, and the lanes never run dry. Urgent rows
+            // waiting beyond the cursor are read as soon as there is room for them.
+            refill = feed.held <= window / 2 && (!feed.caughtUp || !feed.waiting.isEmpty())
+                    || (!feed.urgent.isEmpty() || feed.urgentInStore) && feed.held < window + urgentReserve
+                    && feed.ahead.size() < window;
         }
         if (refill) {
             requestRefill(feed);
@@ -911,9 +1119,9 @@ public final class Dispatcher implements AutoCloseable {
     public void close() {
         running = false;
         reader.shutdown();
-        workers.shutdown();
+        ready.shutdown();
         try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
+            ready.awaitTermination(10, TimeUnit.SECONDS);
             CompletableFuture.allOf(unrecorded.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

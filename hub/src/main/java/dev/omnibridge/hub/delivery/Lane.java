@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.delivery;
 
 import dev.omnibridge.hub.store.DeliveryTask;
+import dev.omnibridge.model.Priority;
 
 import java.util.ArrayDeque;
 
@@ -35,6 +36,12 @@ final class Lane {
     boolean probe;
     // When it was last chosen as a probe (a sequence), so that probes go round the waiting conversations.
     long probedAt;
+    // The priority it waits for a worker with in the ready queue; null while it is not there (running, on a timer,
+    // parked). A higher one admitted meanwhile puts it in again, ahead (the older entry then does nothing).
+    Priority readyAs;
+    // The priority of a row of this lane read ahead of a backlog but not admitted yet (its earlier rows came first):
+    // the lane runs with it, so that those earlier rows do not hold the urgent one up. Null when there is none.
+    Priority aheadOf;
 
     Lane(String target, String conversationId) {
         this.key = key(target, conversationId);
@@ -44,6 +51,23 @@ final class Lane {
 
     static String key(String target, String conversationId) {
         return target + "|" + conversationId;
+    }
+
+    /** The lane's priority: the highest of its queued rows (NORMAL when it has none). */
+    Priority priority() {
+        Priority highest = Priority.LOW;
+        for (DeliveryTask t : queue) {
+            if (t.priority().compareTo(highest) > 0) {
+                highest = t.priority();
+                if (highest == Priority.URGENT) {
+                    break;
+                }
+            }
+        }
+        if (aheadOf != null && aheadOf.compareTo(highest) > 0) {
+            return aheadOf;
+        }
+        return queue.isEmpty() ? Priority.NORMAL : highest;
     }
 
     boolean idle() {

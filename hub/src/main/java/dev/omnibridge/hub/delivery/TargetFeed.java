@@ -1,6 +1,10 @@
 package dev.omnibridge.hub.delivery;
 
+import dev.omnibridge.hub.store.DeliveryTask;
+
 import java.util.ArrayDeque;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * How far the {@link Dispatcher} has read one target's outbox. Rows are admitted to memory in id order, a page at
@@ -20,8 +24,63 @@ final class TargetFeed {
     boolean refillQueued;
     // Overflowing lanes whose queue ran empty, waiting for their next rows.
     final ArrayDeque<Lane> waiting = new ArrayDeque<>();
+    // Urgent first (DeliveryOrder.AHEAD): urgent rows committed beyond the cursor, by id, to be read ahead of the
+    // pages together with their conversation's earlier rows.
+    final TreeMap<Long, DeliveryTask> urgent = new TreeMap<>();
+    // The store may hold urgent rows beyond the cursor that {@link #urgent} does not know (at start-up, or after
+    // more of them came than it keeps): the next refill looks for them.
+    boolean urgentInStore;
+    // How far the store was searched for such rows (the search goes on from here, or from the cursor if later).
+    long urgentScanned;
+    // Ids beyond the cursor admitted by reading ahead (finished ones too): the pages skip them. Cleared as the
+    // cursor passes them.
+    final TreeSet<Long> ahead = new TreeSet<>();
+    // While behind since it was last caught up: per conversation, how many rows beyond the cursor went through
+    // enqueue and are not admitted yet (every row after the cursor did: the feed was caught up when it fell behind).
+    // An urgent row of a conversation not in here has no earlier row waiting and is admitted without a read. Null:
+    // not known (behind since a restart, or more conversations than the dispatcher keeps track of).
+    java.util.Map<String, Integer> behind;
 
     TargetFeed(String target) {
         this.target = target;
+    }
+
+    /** An urgent row beyond the cursor, to read ahead; past {@code cap} of them the store is asked instead. */
+    void noteUrgent(DeliveryTask task, int cap) {
+        if (urgent.size() < cap) {
+            urgent.put(task.id(), task);
+        } else {
+            urgentInStore = true;
+        }
+    }
+
+    /** A row beyond the cursor, not admitted: counted for its conversation (forgotten past {@code cap} of them). */
+    void track(DeliveryTask task, int cap) {
+        if (behind != null) {
+            behind.merge(task.conversationId(), 1, Integer::sum);
+            if (behind.size() > cap) {
+                behind = null; // bounded memory: urgent rows go through reads again
+            }
+        }
+    }
+
+    /** A row beyond the cursor was admitted, or the cursor passed it. */
+    void untrack(DeliveryTask task) {
+        if (behind != null) {
+            behind.computeIfPresent(task.conversationId(), (k, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    /** The cursor moved on: forget what it passed. */
+    void passedBy() {
+        ahead.headSet(cursor, true).clear();
+        urgent.headMap(cursor, true).clear();
+        if (caughtUp) {
+            // Every row beyond the cursor was read: ids read ahead and not met are finished ones.
+            behind = null;
+            ahead.clear();
+            urgent.clear();
+            urgentInStore = false;
+        }
     }
 }

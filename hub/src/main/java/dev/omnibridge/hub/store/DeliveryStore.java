@@ -9,6 +9,7 @@ import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.ConversationStatus;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.model.Priority;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.model.json.MalformedJsonException;
 import org.slf4j.Logger;
@@ -84,7 +85,7 @@ public final class DeliveryStore {
     }
 
     private static final String TASK_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
-            + "next_attempt_at, created_at";
+            + "next_attempt_at, created_at, priority";
 
     /**
      * One page of a target's outbox: its pending rows after {@code afterId}, oldest first. The outbox is read a
@@ -102,6 +103,29 @@ public final class DeliveryStore {
         return tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE conversation_id = ? AND id > ? AND id <= ? "
                 + "AND target_instance = ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", conversationId, afterId,
                 upToId, target);
+    }
+
+    /**
+     * A target's pending rows after {@code afterId} whose priority is one of {@code priorities}, oldest first: the
+     * urgent rows of a backlog, so that they need not wait until the pages reach them. Walks the target's rows after
+     * {@code afterId} (there is no index on the priority: the dispatcher knows the rows committed while it runs and
+     * asks this only at start-up or when it could not keep them all in mind).
+     */
+    public List<DeliveryTask> pendingWithPriority(String target, long afterId, java.util.Set<Priority> priorities,
+                                                  int limit) throws SQLException {
+        List<Priority> wanted = List.copyOf(priorities);
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        Object[] params = new Object[2 + wanted.size()];
+        params[0] = target;
+        params[1] = afterId;
+        for (int i = 0; i < wanted.size(); i++) {
+            params[2 + i] = wanted.get(i);
+        }
+        return tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE target_instance = ? AND id > ? AND priority IN ("
+                + String.join(", ", java.util.Collections.nCopies(wanted.size(), "?")) + ") ORDER BY id FETCH FIRST "
+                + limit + " ROWS ONLY", params);
     }
 
     /** The targets that have pending rows. */
@@ -131,7 +155,17 @@ public final class DeliveryStore {
     private static DeliveryTask task(ResultSet rs) throws SQLException {
         return new DeliveryTask(rs.getLong("id"), rs.getString("message_id"), rs.getString("conversation_id"),
                 rs.getString("target_instance"), DeliveryTask.TargetKind.valueOf(rs.getString("kind")),
-                rs.getInt("attempts"), Sql.instant(rs, "next_attempt_at"), Sql.instant(rs, "created_at"));
+                rs.getInt("attempts"), Sql.instant(rs, "next_attempt_at"), Sql.instant(rs, "created_at"),
+                priority(rs.getString("priority")));
+    }
+
+    // A value this build does not know (written by a newer one) counts as NORMAL rather than stopping deliveries.
+    private static Priority priority(String stored) {
+        try {
+            return stored == null ? Priority.NORMAL : Priority.valueOf(stored);
+        } catch (IllegalArgumentException unknown) {
+            return Priority.NORMAL;
+        }
     }
 
     /**
@@ -361,7 +395,8 @@ public final class DeliveryStore {
         return (c, after) -> {
             int n = Sql.update(c, "INSERT INTO outbox (" + Outbox.PENDING_COLUMNS + ") SELECT id, message_id, "
                     + "conversation_id, target_instance, kind, 0, CAST(? AS TIMESTAMP WITH TIME ZONE), reason, "
-                    + "created_at, CAST(? AS TIMESTAMP WITH TIME ZONE) FROM dead_letters WHERE id = ?", now, now, id);
+                    + "created_at, CAST(? AS TIMESTAMP WITH TIME ZONE), priority FROM dead_letters WHERE id = ?", now,
+                    now, id);
             if (n == 0) {
                 return Optional.empty();
             }

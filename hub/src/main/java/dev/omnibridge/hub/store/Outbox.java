@@ -32,15 +32,15 @@ final class Outbox {
     }
 
     static final String PENDING_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
-            + "next_attempt_at, last_error, created_at, updated_at";
+            + "next_attempt_at, last_error, created_at, updated_at, priority";
     private static final String[] PENDING_TYPES = {"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR",
             "VARCHAR", "INT", "TIMESTAMP WITH TIME ZONE", "VARCHAR", "TIMESTAMP WITH TIME ZONE",
-            "TIMESTAMP WITH TIME ZONE"};
+            "TIMESTAMP WITH TIME ZONE", "VARCHAR"};
 
     /**
      * Adds pending deliveries in the list's order, with one statement for the whole list (up to
      * {@link PaddedRows#MAX} rows): their ids grow in that order and in commit order, which the dispatcher's paging
-     * relies on.
+     * relies on. Each row carries its message's priority (migration V11), which orders the dispatcher's lanes.
      */
     static List<DeliveryTask> addPending(Connection c, List<NewDelivery> rows, Instant now) throws SQLException {
         if (rows.isEmpty()) {
@@ -54,8 +54,9 @@ final class Outbox {
             Message m = row.message();
             long id = first + i;
             values.add(new Object[] {id, m.id(), m.conversationId(), row.target(), row.kind(), 0, now, null, now,
-                    now});
-            tasks.add(new DeliveryTask(id, m.id(), m.conversationId(), row.target(), row.kind(), 0, now, now));
+                    now, m.priority()});
+            tasks.add(new DeliveryTask(id, m.id(), m.conversationId(), row.target(), row.kind(), 0, now, now,
+                    m.priority()));
         }
         PaddedRows.insert(c, "outbox", PENDING_COLUMNS, PENDING_TYPES, values);
         return tasks;

@@ -155,9 +155,10 @@ final class Outcomes {
     private static final String RESULT_COLUMNS = "id, message_id, target_instance, kind, status, attempts, "
             + "result_ref, finished_at";
     private static final String[] DEAD_TYPES = {"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR",
-            "VARCHAR", "INT", "VARCHAR", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE"};
+            "VARCHAR", "INT", "VARCHAR", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE", "VARCHAR"};
+    // The priority stays with a dead letter, so that its replay is ordered as the message was (migration V11).
     private static final String DEAD_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
-            + "reason, created_at, failed_at";
+            + "reason, created_at, failed_at, priority";
 
     /** Applies the outcomes in their order: finished rows leave the outbox, retries stay with their new schedule. */
     static void write(Connection c, List<Outcome> outcomes) throws SQLException {
@@ -174,7 +175,7 @@ final class Outcomes {
                 }
                 case DEAD -> {
                     dead.add(new Object[] {t.id(), t.messageId(), t.conversationId(), t.target(), t.kind(),
-                            o.attempts(), truncate(o.error()), t.createdAt(), o.at()});
+                            o.attempts(), truncate(o.error()), t.createdAt(), o.at(), t.priority()});
                     finished.add(t.id());
                 }
                 case RETRY -> Sql.update(c, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "

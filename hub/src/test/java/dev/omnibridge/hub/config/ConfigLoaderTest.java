@@ -50,6 +50,7 @@ class ConfigLoaderTest {
         assertThat(c.publicUrl()).isEqualTo(URI.create("http://localhost:8080"));
         assertThat(c.delivery()).isEqualTo(new HubConfig.Delivery(16, 10, Duration.ofSeconds(1),
                 Duration.ofMinutes(5)));
+        assertThat(c.delivery().order()).as("urgent first by default").isEqualTo(HubConfig.Delivery.Order.PRIORITY);
         assertThat(c.store().embedded()).isTrue();
         assertThat(c.store().compaction()).isTrue();
         assertThat(c.store().compactBelowFill()).isEqualTo(80);
@@ -67,7 +68,8 @@ class ConfigLoaderTest {
                   publicUrl: https://hub.example.com/
                   adminToken: admin-token-123
                   store: {url: "jdbc:postgresql://db/omnibridge", username: ob, password: pw}
-                  delivery: {workers: 4, maxAttempts: 3, initialBackoff: 250ms, maxBackoff: PT2M, window: 500}
+                  delivery: {workers: 4, maxAttempts: 3, initialBackoff: 250ms, maxBackoff: PT2M, window: 500,
+                             order: fifo}
                 instances:
                   - id: web
                     type: webhook-channel
@@ -87,7 +89,7 @@ class ConfigLoaderTest {
         assertThat(c.store().embedded()).isFalse();
         assertThat(c.store().url()).isEqualTo("jdbc:postgresql://db/omnibridge");
         assertThat(c.delivery()).isEqualTo(new HubConfig.Delivery(4, 3, Duration.ofMillis(250),
-                Duration.ofMinutes(2), 500));
+                Duration.ofMinutes(2), 500, HubConfig.Delivery.Order.FIFO));
         assertThat(c.instance("web")).get().satisfies(i -> {
             assertThat(i.enabled()).isTrue();
             assertThat(i.settings()).containsEntry("secret", "s").containsEntry("timeout", "5s")
@@ -278,12 +280,14 @@ class ConfigLoaderTest {
                 hub:
                   adminToken: admin-token-123
                   http: {port: eighty, maxBodyBytes: 0}
-                  delivery: {workers: 0, initialBackoff: 5 minutes, maxBackoff: soon, window: 0}
+                  delivery: {workers: 0, initialBackoff: 5 minutes, maxBackoff: soon, window: 0, order: lifo}
                 """);
 
         assertThat(result.problems()).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
                 "hub.http.port", "hub.http.maxBodyBytes", "hub.delivery.workers", "hub.delivery.initialBackoff",
-                "hub.delivery.maxBackoff", "hub.delivery.window");
+                "hub.delivery.maxBackoff", "hub.delivery.window", "hub.delivery.order");
+        assertThat(result.problems()).filteredOn(p -> p.key().equals("hub.delivery.order")).singleElement()
+                .extracting(ConfigProblem::message).asString().contains("priority or fifo").contains("lifo");
         assertThat(result.problems()).filteredOn(p -> p.key().equals("hub.http.port")).singleElement()
                 .extracting(ConfigProblem::message).asString().contains("whole number").contains("eighty");
         assertThat(result.problems()).filteredOn(p -> p.key().equals("hub.delivery.initialBackoff"))

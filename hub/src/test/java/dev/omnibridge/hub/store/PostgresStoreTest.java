@@ -117,8 +117,9 @@ class PostgresStoreTest {
                     "item-1", Author.agent("Alice"), "Hello", null, null, null, null))))).get(10, TimeUnit.SECONDS);
             assertThat(echo.skipped()).as("the hub's own post, recognised from the results").isOne();
 
-            // Several rows in one statement, several outcomes in one flush: the padded, CAST statements.
-            Message m = writerMessage(hello);
+            // Several rows in one statement, several outcomes in one flush: the padded, CAST statements. The
+            // message is URGENT: its rows carry the priority (V11) through a dead letter and its replay.
+            Message m = writerMessage(hello).toBuilder().priority(dev.omnibridge.model.Priority.URGENT).build();
             List<DeliveryTask> added = journal.submit((c, after) -> Outbox.addPending(c, List.of(
                     new Outbox.NewDelivery(m, "desk", DeliveryTask.TargetKind.DESK),
                     new Outbox.NewDelivery(m, "desk2", DeliveryTask.TargetKind.DESK),
@@ -144,6 +145,9 @@ class PostgresStoreTest {
             DeliveryTask replayed = journal.submit(store.replay(added.get(4).id(), Instant.now()))
                     .get(10, TimeUnit.SECONDS).orElseThrow();
             assertThat(replayed.id()).isEqualTo(added.get(4).id());
+            assertThat(replayed.priority()).isEqualTo(dev.omnibridge.model.Priority.URGENT);
+            assertThat(store.pendingWithPriority("desk5", 0, java.util.Set.of(dev.omnibridge.model.Priority.URGENT,
+                    dev.omnibridge.model.Priority.HIGH), 10)).extracting(DeliveryTask::id).containsExactly(replayed.id());
             assertThat(store.deadLetters(10)).isEmpty();
             journal.submit(store.retryLater(replayed.withAttempt(1, null), Instant.now().plusSeconds(600), "503",
                     Instant.now())).get(10, TimeUnit.SECONDS);
