@@ -39,7 +39,7 @@ public final class Payloads {
     }
 
     /** The same with the canonical model's {@code priority} (LOW, NORMAL, HIGH, URGENT) set by the sender. */
-    public static String inbound(String key, String threadKey, String priority) {
+    public static String withPriority(String key, String threadKey, String priority) {
         String json = inbound(key, threadKey);
         return json.substring(0, json.length() - 1) + ",\"priority\":\"" + priority + "\"}";
     }

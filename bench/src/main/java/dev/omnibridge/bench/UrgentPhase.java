@@ -169,7 +169,7 @@ final class UrgentPhase {
             }
             next += SPACING_MS * 1_000_000L;
             String key = Payloads.key(run, i);
-            Hooks.postInbound(hub.baseUrl(), Payloads.inbound(key, Payloads.threadKey(run, i), "URGENT"));
+            Hooks.postInbound(hub.baseUrl(), Payloads.withPriority(key, Payloads.threadKey(run, i), "URGENT"));
             acked.put(key, System.nanoTime());
         }
         arrivalsAtLastInjection = stub.distinctArrivals();
