@@ -97,6 +97,20 @@ final class TriagePhase {
                 continue: false
             """;
 
+    /** The same without the unanswered rule: classification and routing then run on the ingest threads only. */
+    static final String RULES_ON_UNCOUNTED = RULES_ON.replace("""
+                - name: chasing
+                  when: {unanswered: 3}
+                  set: {priority: HIGH, tags: [chasing]}
+            """, "");
+
+    /** Language detection alone: no rules, the plain route. */
+    static final String DETECTION_ONLY = """
+            triage:
+              languages: [en, de, fr, es, pt, it, nl]
+              minConfidence: 0.5
+            """ + Launchers.PLAIN_ROUTE;
+
     private final Profile p;
     private final Report report;
     private final Scenarios s;
@@ -115,6 +129,15 @@ final class TriagePhase {
         try (Target hub = launchers.hub(workDir.resolve("hub-triage-on"), plugins, stub.deskUrl(),
                 stub.callbackUrl(), List.of(), "", RULES_ON)) {
             cost(hub, "triage on (7 languages, 10 rules, conditional routes)", "on");
+        }
+        // Where the cost comes from: detection alone, and the rules without the one that needs the writer's count.
+        try (Target hub = launchers.hub(workDir.resolve("hub-triage-detection"), plugins, stub.deskUrl(),
+                stub.callbackUrl(), List.of(), "", DETECTION_ONLY)) {
+            cost(hub, "language detection only (7 languages, plain route)", "detection");
+        }
+        try (Target hub = launchers.hub(workDir.resolve("hub-triage-uncounted"), plugins, stub.deskUrl(),
+                stub.callbackUrl(), List.of(), "", RULES_ON_UNCOUNTED)) {
+            cost(hub, "triage on without the unanswered rule (9 rules, conditional routes)", "uncounted");
         }
         report.text(SECTION, "Both hubs take the same messages: " + TEXTS.size() + " short customer texts in seven "
                 + "languages in turn, over " + CONVERSATIONS + " conversations, each acknowledged after it is stored "

@@ -22,7 +22,7 @@ import java.util.Map;
  * one request at a time carrying what waits), so a request takes up to the 16 deliveries the hub's workers hand in.
  */
 final class UrgentPhase {
-    static final String SECTION = "11. Urgent first: URGENT messages injected into a backlog (hub, issue 19)";
+    static final String SECTION = "12. Urgent first: URGENT messages injected into a backlog (hub, issue 19)";
     /** The desk's pace (the issue's 200 req/s). */
     static final int DESK_RATE = 200;
     /** The desk's pace while the backlog is stored: slow enough that it is all waiting when the injections start. */
