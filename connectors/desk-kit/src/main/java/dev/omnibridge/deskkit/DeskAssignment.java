@@ -2,12 +2,15 @@ package dev.omnibridge.deskkit;
 
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.ConfigProblem;
+import dev.omnibridge.config.Setting;
+import dev.omnibridge.config.SettingType;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +21,19 @@ import java.util.stream.Collectors;
  */
 public final class DeskAssignment {
     private DeskAssignment() {
+    }
+
+    /**
+     * A group setting whose value is the desk's numeric group id (Zendesk and Freshdesk tickets' {@code group_id}).
+     *
+     * @param vendor      the desk's name, for the problem an operator reads
+     * @param whereToFind where in the desk the id is shown
+     */
+    public static Setting groupId(String name, String vendor, String whereToFind) {
+        return Setting.of(name, SettingType.LONG)
+                .describedAs(vendor + " group id for new tickets (ticket group_id): " + whereToFind)
+                .validatedBy(v -> (Long) v > 0 ? Optional.empty()
+                        : Optional.of("must be a " + vendor + " group id (a positive integer), was " + v));
     }
 
     /**

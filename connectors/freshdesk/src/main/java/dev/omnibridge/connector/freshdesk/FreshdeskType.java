@@ -1,6 +1,7 @@
 package dev.omnibridge.connector.freshdesk;
 
 import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.deskkit.DeskAssignment;
 import dev.omnibridge.config.Setting;
 import dev.omnibridge.config.SettingType;
 import dev.omnibridge.config.Validator;
@@ -98,11 +99,8 @@ public final class FreshdeskType implements ConnectorType {
 
     static ConfigDef assignmentDef() {
         return ConfigDef.create()
-                .define(Setting.of(GROUP, SettingType.LONG)
-                        .describedAs("Freshdesk group id for new tickets (ticket group_id): the number in the group's "
-                                + "URL under Admin > Groups, or the id from GET /api/v2/groups")
-                        .validatedBy(v -> (Long) v > 0 ? Optional.empty()
-                                : Optional.of("must be a Freshdesk group id (a positive integer), was " + v)));
+                .define(DeskAssignment.groupId(GROUP, "Freshdesk",
+                        "the number in the group's URL under Admin > Groups, or the id from GET /api/v2/groups"));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.omnibridge.connector.zendesk;
 
 import dev.omnibridge.config.ConfigDef;
+import dev.omnibridge.deskkit.DeskAssignment;
 import dev.omnibridge.config.Setting;
 import dev.omnibridge.config.SettingType;
 import dev.omnibridge.spi.Connector;
@@ -95,11 +96,9 @@ public final class ZendeskType implements ConnectorType {
 
     static ConfigDef assignmentDef() {
         return ConfigDef.create()
-                .define(Setting.of(GROUP, SettingType.LONG)
-                        .describedAs("Zendesk group id for new tickets (ticket group_id): the number at the end of "
-                                + "the group's URL in Admin Center > People > Team > Groups, e.g. 360000123456")
-                        .validatedBy(v -> (Long) v > 0 ? Optional.empty()
-                                : Optional.of("must be a Zendesk group id (a positive integer), was " + v)));
+                .define(DeskAssignment.groupId(GROUP, "Zendesk",
+                        "the number at the end of the group's URL in Admin Center > People > Team > Groups, "
+                                + "e.g. 360000123456"));
     }
 
     @Override
