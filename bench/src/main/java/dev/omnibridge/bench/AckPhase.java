@@ -110,28 +110,9 @@ final class AckPhase {
 
     /** Saturation and CPU per 1,000 messages at {@code openRate}, every message a new conversation. */
     private void cost(Target hub, String label, String id) {
-        List<Double> rate = new ArrayList<>();
-        List<Double> cpu = new ArrayList<>();
-        try (HttpLoad load = new HttpLoad(hub.baseUrl(), p.saturationConcurrency())) {
-            s.settle();
-            load.closed(newConversations(s.newRun()), p.saturationConcurrency(), p.warmup(),
-                    HttpLoad.AckListener.NONE);
-            for (int i = 0; i < p.runs(); i++) {
-                s.settle();
-                rate.add(load.closed(newConversations(s.newRun()), p.saturationConcurrency(), p.run(),
-                        HttpLoad.AckListener.NONE).perSecond());
-            }
-            for (int i = 0; i < p.runs(); i++) {
-                s.settle();
-                ProcessCpu before = ProcessCpu.snapshot(hub.pid());
-                LoadResult r = load.open(newConversations(s.newRun()), p.openRate(), p.run(),
-                        HttpLoad.AckListener.NONE);
-                double used = ProcessCpu.total(ProcessCpu.snapshot(hub.pid()).since(before));
-                if (r.ok() > 0) {
-                    cpu.add(used * 1000.0 / r.ok());
-                }
-            }
-        }
+        IngestCost cost = IngestCost.measure(p, s, hub, AckPhase::newConversations);
+        List<Double> rate = cost.rate();
+        List<Double> cpu = cost.cpuPerThousand();
         report.figure(SECTION, "hub.ack." + id + ".rate", "new conversations, " + label + ": saturation ("
                 + p.saturationConcurrency() + " in flight)", "msg/s", rate);
         report.figure(SECTION, "hub.ack." + id + ".cpu", "new conversations, " + label + ": CPU per 1,000 "

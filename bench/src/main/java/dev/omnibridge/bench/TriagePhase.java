@@ -1,7 +1,6 @@
 package dev.omnibridge.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -149,26 +148,9 @@ final class TriagePhase {
     }
 
     private void cost(Target hub, String label, String id) {
-        List<Double> rate = new ArrayList<>();
-        List<Double> cpu = new ArrayList<>();
-        try (HttpLoad load = new HttpLoad(hub.baseUrl(), p.saturationConcurrency())) {
-            s.settle();
-            load.closed(messages(s.newRun()), p.saturationConcurrency(), p.warmup(), HttpLoad.AckListener.NONE);
-            for (int i = 0; i < p.runs(); i++) {
-                s.settle();
-                rate.add(load.closed(messages(s.newRun()), p.saturationConcurrency(), p.run(),
-                        HttpLoad.AckListener.NONE).perSecond());
-            }
-            for (int i = 0; i < p.runs(); i++) {
-                s.settle();
-                ProcessCpu before = ProcessCpu.snapshot(hub.pid());
-                LoadResult r = load.open(messages(s.newRun()), p.openRate(), p.run(), HttpLoad.AckListener.NONE);
-                double used = ProcessCpu.total(ProcessCpu.snapshot(hub.pid()).since(before));
-                if (r.ok() > 0) {
-                    cpu.add(used * 1000.0 / r.ok());
-                }
-            }
-        }
+        IngestCost cost = IngestCost.measure(p, s, hub, TriagePhase::messages);
+        List<Double> rate = cost.rate();
+        List<Double> cpu = cost.cpuPerThousand();
         report.figure(SECTION, "hub.triage." + id + ".rate", "ingest, " + label + ": saturation ("
                 + p.saturationConcurrency() + " in flight)", "msg/s", rate);
         report.figure(SECTION, "hub.triage." + id + ".cpu", "ingest, " + label + ": CPU per 1,000 acknowledged "
