@@ -1,0 +1,59 @@
+package dev.omnibridge.hub.delivery;
+
+import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.store.Database;
+import dev.omnibridge.hub.store.DeliveryStore;
+import dev.omnibridge.hub.store.DeliveryTask;
+import dev.omnibridge.hub.store.InboundWriter;
+import dev.omnibridge.hub.store.Journal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The hub's own delivery path on a real H2 store in a test's folder: journal, outbox, the writer that routes every
+ * channel to one desk, and the dispatchers the test starts. What the writer commits goes to the dispatcher started
+ * last (as the hub schedules it), or nowhere while deliveries are held.
+ */
+final class DeliveryRig implements AutoCloseable {
+    final Database db;
+    final Journal journal;
+    final DeliveryStore store;
+    final InboundWriter writer;
+    private volatile Consumer<DeliveryTask> scheduler = t -> { };
+    private final List<Dispatcher> dispatchers = new ArrayList<>();
+
+    DeliveryRig(Path dir, String desk) {
+        db = Database.open(new HubConfig.Store(null, null, null), dir, 8);
+        journal = new Journal(db);
+        store = new DeliveryStore(db);
+        writer = new InboundWriter(ch -> List.of(desk), t -> scheduler.accept(t), Clock.systemUTC());
+    }
+
+    /** Keeps {@code dispatcher} to close it, and hands it what the writer commits from now on. */
+    Dispatcher serve(Dispatcher dispatcher) {
+        dispatchers.add(dispatcher);
+        scheduler = dispatcher::enqueue;
+        return dispatcher;
+    }
+
+    /** What the writer commits from now on stays in the outbox: the backlog an outage leaves. */
+    void holdDeliveries() {
+        scheduler = t -> { };
+    }
+
+    /** Stops every dispatcher started so far, as a hub shutting down would. */
+    void closeDispatchers() {
+        dispatchers.forEach(Dispatcher::close);
+    }
+
+    @Override
+    public void close() {
+        closeDispatchers();
+        journal.close();
+        db.close();
+    }
+}
