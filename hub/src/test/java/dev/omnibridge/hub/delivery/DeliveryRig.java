@@ -5,12 +5,19 @@ import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.DeliveryTask;
 import dev.omnibridge.hub.store.InboundWriter;
+import dev.omnibridge.hub.store.IngestReport;
 import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.Inbound;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +38,19 @@ final class DeliveryRig implements AutoCloseable {
         journal = new Journal(db);
         store = new DeliveryStore(db);
         writer = new InboundWriter(ch -> List.of(desk), t -> scheduler.accept(t), Clock.systemUTC());
+    }
+
+    /** A customer message from channel instance web in conversation {@code thread}, its key made of both. */
+    static Message.Builder customerMessage(String thread, String text) {
+        return Message.builder().channel(new ChannelRef("webhook-channel", "web"))
+                .channelMessageId(thread + "/" + text).threadKey(thread)
+                .author(Author.customer("Ann", Address.email(thread.replaceAll("[^a-z0-9]", "") + "@example.com")))
+                .text(text);
+    }
+
+    /** Hands {@code message} in as channel instance web does; done when it is stored. */
+    CompletableFuture<IngestReport> submit(Message message) {
+        return journal.submit(writer.work("web", Inbound.messages(List.of(message))));
     }
 
     /** Keeps {@code dispatcher} to close it, and hands it what the writer commits from now on. */

@@ -5,14 +5,9 @@ import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.IngestReport;
 import dev.omnibridge.hub.testing.Poll;
-import dev.omnibridge.model.Address;
-import dev.omnibridge.model.Author;
-import dev.omnibridge.model.ChannelRef;
-import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
-import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,11 +62,7 @@ class LaneBatchingTest {
     }
 
     private CompletableFuture<IngestReport> submit(String thread, String text) {
-        Message m = Message.builder().channel(new ChannelRef("webhook-channel", "web"))
-                .channelMessageId(thread + "/" + text).threadKey(thread)
-                .author(Author.customer("Ann", Address.email(thread.replaceAll("[^a-z0-9]", "") + "@example.com")))
-                .text(text).build();
-        return rig.journal.submit(rig.writer.work("web", Inbound.messages(List.of(m))));
+        return rig.submit(DeliveryRig.customerMessage(thread, text).build());
     }
 
     /** Stores the messages of one conversation, in order; returns their ids. */

@@ -4,14 +4,9 @@ import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.store.IngestReport;
 import dev.omnibridge.hub.testing.Poll;
-import dev.omnibridge.model.Address;
-import dev.omnibridge.model.Author;
-import dev.omnibridge.model.ChannelRef;
-import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
-import dev.omnibridge.spi.Inbound;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,15 +65,8 @@ class UrgentFirstDeliveryTest {
         return desk;
     }
 
-    private static Message message(String thread, String text, Priority priority) {
-        return Message.builder().channel(new ChannelRef("webhook-channel", "web"))
-                .channelMessageId(thread + "/" + text).threadKey(thread)
-                .author(Author.customer("Ann", Address.email(thread.replaceAll("[^a-z0-9]", "") + "@example.com")))
-                .text(text).priority(priority).build();
-    }
-
     private CompletableFuture<IngestReport> submit(String thread, String text, Priority priority) {
-        return rig.journal.submit(rig.writer.work("web", Inbound.messages(List.of(message(thread, text, priority)))));
+        return rig.submit(DeliveryRig.customerMessage(thread, text).priority(priority).build());
     }
 
     private void ingest(String thread, String text, Priority priority) throws Exception {
