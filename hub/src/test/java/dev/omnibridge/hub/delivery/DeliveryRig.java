@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The hub's own delivery path on a real H2 store in a test's folder: journal, outbox, the writer that routes every
@@ -34,10 +35,15 @@ final class DeliveryRig implements AutoCloseable {
     private final List<Dispatcher> dispatchers = new ArrayList<>();
 
     DeliveryRig(Path dir, String desk) {
+        this(dir, ch -> List.of(desk));
+    }
+
+    /** {@code routes} gives the desks a channel instance delivers to. */
+    DeliveryRig(Path dir, Function<String, List<String>> routes) {
         db = Database.open(new HubConfig.Store(null, null, null), dir, 8);
         journal = new Journal(db);
         store = new DeliveryStore(db);
-        writer = new InboundWriter(ch -> List.of(desk), t -> scheduler.accept(t), Clock.systemUTC());
+        writer = new InboundWriter(routes, t -> scheduler.accept(t), Clock.systemUTC());
     }
 
     /** A customer message from channel instance web in conversation {@code thread}, its key made of both. */
@@ -62,12 +68,18 @@ final class DeliveryRig implements AutoCloseable {
 
     /** What the writer commits from now on stays in the outbox: the backlog an outage leaves. */
     void holdDeliveries() {
-        scheduler = t -> { };
+        scheduleTo(t -> { });
+    }
+
+    /** What the writer commits from now on goes to {@code scheduler} instead of a dispatcher. */
+    void scheduleTo(Consumer<DeliveryTask> scheduler) {
+        this.scheduler = scheduler;
     }
 
     /** Stops every dispatcher started so far, as a hub shutting down would. */
     void closeDispatchers() {
         dispatchers.forEach(Dispatcher::close);
+        dispatchers.clear();
     }
 
     @Override
