@@ -14,8 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +27,7 @@ class TriagePriorityTest extends SystemTestBase {
     private static final String ZENDESK = "zd";
     private static final String EMAIL = "bridge@acme.test";
     private static final String API_TOKEN = "zd-test-api-token-0123456789";
+    private static final String SIGNING_SECRET = "zd-signing-secret-0123456789abcdef";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** The VIP's thread key: webhook-channel test messages come from {@code <thread>@example.com}. */
@@ -44,15 +43,8 @@ class TriagePriorityTest extends SystemTestBase {
     /** The rules of design19 / docs/contracts.md, as a support lead writes them. */
     @Override
     protected HubConfig config() {
-        Map<String, Object> zd = new LinkedHashMap<>();
-        zd.put("baseUrl", zendesk.baseUrl());
-        zd.put("email", EMAIL);
-        zd.put("apiToken", API_TOKEN);
-        zd.put("webhookSigningSecret", "zd-signing-secret-0123456789abcdef");
-        zd.put("requestsPerMinute", 6000);
-        zd.put("timeout", "5s");
         return quickRetryConfig()
-                .instance(ZENDESK, "zendesk", zd)
+                .instance(ZENDESK, "zendesk", zendesk.instanceSettings(SIGNING_SECRET))
                 .route(WEB, ZENDESK)
                 .triage("""
                           languages: [en, de]

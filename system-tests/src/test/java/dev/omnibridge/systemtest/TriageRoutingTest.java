@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +34,7 @@ class TriageRoutingTest extends SystemTestBase {
     private static final String GROUP = "360000001";
     private static final String EMAIL = "bridge@acme.test";
     private static final String API_TOKEN = "zd-test-api-token-0123456789";
+    private static final String SIGNING_SECRET = "zd-signing-secret-0123456789abcdef";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static final String GERMAN = "Hallo, mein Drucker funktioniert seit gestern nicht mehr, können Sie mir "
@@ -54,23 +54,12 @@ class TriageRoutingTest extends SystemTestBase {
         return startHubWith("zendesk");
     }
 
-    private static Map<String, Object> zendesk(ZendeskApiFake fake) {
-        Map<String, Object> zd = new LinkedHashMap<>();
-        zd.put("baseUrl", fake.baseUrl());
-        zd.put("email", EMAIL);
-        zd.put("apiToken", API_TOKEN);
-        zd.put("webhookSigningSecret", "zd-signing-secret-0123456789abcdef");
-        zd.put("requestsPerMinute", 6000);
-        zd.put("timeout", "5s");
-        return zd;
-    }
-
     /** The configuration of design19 / docs/contracts.md, as a support lead writes it. */
     @Override
     protected HubConfig config() {
         return quickRetryConfig()
-                .instance(ZENDESK_DE, "zendesk", zendesk(german))
-                .instance(ZENDESK_EN, "zendesk", zendesk(others))
+                .instance(ZENDESK_DE, "zendesk", german.instanceSettings(SIGNING_SECRET))
+                .instance(ZENDESK_EN, "zendesk", others.instanceSettings(SIGNING_SECRET))
                 .triage("""
                           languages: [en, de, fr, es, pt, it, nl]
                           minConfidence: 0.5

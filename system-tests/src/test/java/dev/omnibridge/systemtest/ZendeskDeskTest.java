@@ -26,8 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
@@ -58,15 +56,8 @@ class ZendeskDeskTest extends SystemTestBase {
 
     @Override
     protected HubConfig config() {
-        Map<String, Object> zd = new LinkedHashMap<>();
-        zd.put("baseUrl", zendesk.baseUrl());
-        zd.put("email", EMAIL);
-        zd.put("apiToken", API_TOKEN);
-        zd.put("webhookSigningSecret", SIGNING_SECRET);
-        zd.put("requestsPerMinute", 6000);
-        zd.put("timeout", "5s");
         return quickRetryConfig()
-                .instance(ZENDESK, "zendesk", zd)
+                .instance(ZENDESK, "zendesk", zendesk.instanceSettings(SIGNING_SECRET))
                 .route(WEB, ZENDESK);
     }
 

@@ -2,12 +2,9 @@ package dev.omnibridge.hub.delivery;
 
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.metrics.Metrics;
-import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.DeliveryTask;
-import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.IngestReport;
-import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.Reachability;
 import dev.omnibridge.hub.testing.Poll;
 import dev.omnibridge.model.Address;
@@ -45,7 +42,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,12 +53,7 @@ class DispatcherTest {
     @TempDir
     Path dir;
 
-    private Database db;
-    private Journal journal;
-    private DeliveryStore store;
-    private InboundWriter writer;
-    private volatile Consumer<DeliveryTask> scheduler = t -> { };
-    private final List<Dispatcher> dispatchers = new ArrayList<>();
+    private DeliveryRig rig;
 
     @BeforeEach
     void open() {
@@ -70,18 +61,11 @@ class DispatcherTest {
     }
 
     private void openStore() {
-        db = Database.open(new HubConfig.Store(null, null, null), dir, 8);
-        journal = new Journal(db);
-        store = new DeliveryStore(db);
-        writer = new InboundWriter(ch -> ROUTES.getOrDefault(ch, List.of()), t -> scheduler.accept(t),
-                Clock.systemUTC());
+        rig = new DeliveryRig(dir, ch -> ROUTES.getOrDefault(ch, List.of()));
     }
 
     private void closeStore() {
-        dispatchers.forEach(Dispatcher::close);
-        dispatchers.clear();
-        journal.close();
-        db.close();
+        rig.close();
     }
 
     @AfterEach
@@ -100,11 +84,8 @@ class DispatcherTest {
 
     private Dispatcher dispatcher(FakeTargets targets, int maxAttempts, int window, Metrics metrics,
                                   Backoff backoff) {
-        Dispatcher d = new Dispatcher(store, journal, targets, metrics, backoff, maxAttempts, 8, Clock.systemUTC(),
-                window);
-        dispatchers.add(d);
-        scheduler = d::enqueue;
-        return d;
+        return rig.serve(new Dispatcher(rig.store, rig.journal, targets, metrics, backoff, maxAttempts, 8,
+                Clock.systemUTC(), window));
     }
 
     private static Message message(String instance, String thread, String text) {
@@ -115,7 +96,8 @@ class DispatcherTest {
     }
 
     private CompletableFuture<IngestReport> submit(String instance, String thread, String text) {
-        return journal.submit(writer.work(instance, Inbound.messages(List.of(message(instance, thread, text)))));
+        return rig.journal.submit(rig.writer.work(instance,
+                Inbound.messages(List.of(message(instance, thread, text)))));
     }
 
     private String ingest(String thread, String text) throws Exception {
@@ -123,7 +105,7 @@ class DispatcherTest {
     }
 
     private long count(String sql) {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = rig.db.connection(); PreparedStatement ps = c.prepareStatement(sql);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -133,7 +115,7 @@ class DispatcherTest {
     }
 
     private String deliveryColumn(String column, String messageId, String target) {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT " + column
+        try (Connection c = rig.db.connection(); PreparedStatement ps = c.prepareStatement("SELECT " + column
                 + " FROM (SELECT id, message_id, target_instance, attempts, last_error, CAST(NULL AS VARCHAR(500)) AS "
                 + "result_ref FROM outbox UNION ALL SELECT id, message_id, target_instance, attempts, NULL, result_ref "
                 + "FROM delivery_results UNION ALL SELECT id, message_id, target_instance, attempts, reason, NULL FROM "
@@ -156,7 +138,7 @@ class DispatcherTest {
 
     private List<DeliveryStore.DeadLetter> deadLetters() {
         try {
-            return store.deadLetters(100);
+            return rig.store.deadLetters(100);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -360,8 +342,9 @@ class DispatcherTest {
         awaitAllDone(1);
         String ticket = targets.deskAttempts.get(0).conversation().id();
 
-        IngestReport reply = journal.submit(writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + ticket,
-                "c-1", Author.agent("Alice"), "Hi Ann", null, null, null, null))))).get(10, TimeUnit.SECONDS);
+        IngestReport reply = rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(
+                new DeskReply("T-" + ticket, "c-1", Author.agent("Alice"), "Hi Ann", null, null, null, null)))))
+                .get(10, TimeUnit.SECONDS);
         String replyId = reply.storedMessageIds().get(0);
         awaitAllDone(2);
 
@@ -381,13 +364,13 @@ class DispatcherTest {
         ingest(thread, "hello");
         awaitAllDone(done + 1);
         DeskDelivery first = targets.deskAttempts.get(targets.deskAttempts.size() - 1);
-        journal.submit(writer.work("web", Inbound.none().withAddressStatuses(List.of(
+        rig.journal.submit(rig.writer.work("web", Inbound.none().withAddressStatuses(List.of(
                 status.apply(first.conversation().customer()))))).get(10, TimeUnit.SECONDS);
         return "T-" + first.conversation().id();
     }
 
     private void reply(String ticket, String replyId, String text) throws Exception {
-        journal.submit(writer.work("desk", Inbound.replies(List.of(new DeskReply(ticket, replyId,
+        rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(new DeskReply(ticket, replyId,
                 Author.agent("Alice"), text, null, null, null, null))))).get(10, TimeUnit.SECONDS);
     }
 
@@ -437,9 +420,9 @@ class DispatcherTest {
         String conversationId = delivered.conversation().id();
         java.time.Instant now = java.time.Instant.now();
 
-        DeliveryStore.Context toDesk = store.context(new DeliveryTask(1, messageId, conversationId, "desk",
+        DeliveryStore.Context toDesk = rig.store.context(new DeliveryTask(1, messageId, conversationId, "desk",
                 DeliveryTask.TargetKind.DESK, 0, null, now));
-        DeliveryStore.Context toChannel = store.context(new DeliveryTask(2, messageId, conversationId, "web",
+        DeliveryStore.Context toChannel = rig.store.context(new DeliveryTask(2, messageId, conversationId, "web",
                 DeliveryTask.TargetKind.CHANNEL, 0, null, now));
 
         assertThat(toDesk.customerUnreachable()).isNull();
@@ -531,7 +514,7 @@ class DispatcherTest {
         String ticket = conversationMarked("thread-op", a -> AddressStatus.optedOut(a, "opted out with STOP"),
                 targets);
         String conversation = ticket.substring(2);
-        Reachability reachability = new Reachability(journal, Clock.systemUTC());
+        Reachability reachability = new Reachability(rig.journal, Clock.systemUTC());
 
         assertThat(reachability.clear(conversation)).isEqualTo(Reachability.Cleared.CLEARED);
         assertThat(reachability.clear(conversation)).isEqualTo(Reachability.Cleared.WAS_REACHABLE);
@@ -550,19 +533,19 @@ class DispatcherTest {
         awaitAllDone(1);
         String ticket = targets.deskAttempts.get(0).conversation().id();
         Address customer = targets.deskAttempts.get(0).conversation().customer();
-        journal.submit(writer.work("web", Inbound.none().withAddressStatuses(List.of(
+        rig.journal.submit(rig.writer.work("web", Inbound.none().withAddressStatuses(List.of(
                 AddressStatus.optedOut(customer, "opted out with STOP"))))).get(10, TimeUnit.SECONDS);
 
-        journal.submit(writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + ticket, "c-stop-1",
+        rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + ticket, "c-stop-1",
                 Author.agent("Alice"), "Are you there?", null, null, null, null))))).get(10, TimeUnit.SECONDS);
         Poll.until("the reply is dead-lettered", () -> deadLetters().size() == 1, () -> deadLetters().toString());
 
         assertThat(targets.channelAttempts).isEmpty();
         assertThat(deadLetters().get(0).reason()).contains("takes no messages").contains("opted out with STOP");
 
-        journal.submit(writer.work("web", Inbound.none().withAddressStatuses(List.of(
+        rig.journal.submit(rig.writer.work("web", Inbound.none().withAddressStatuses(List.of(
                 AddressStatus.optedIn(customer))))).get(10, TimeUnit.SECONDS);
-        journal.submit(writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + ticket, "c-stop-2",
+        rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + ticket, "c-stop-2",
                 Author.agent("Alice"), "Welcome back", null, null, null, null))))).get(10, TimeUnit.SECONDS);
         Poll.until("the next reply is sent", () -> targets.channelAttempts.size() == 1, () -> "none yet");
         assertThat(targets.channelAttempts.get(0).message().text()).isEqualTo("Welcome back");
@@ -607,7 +590,7 @@ class DispatcherTest {
         ingest("thread-a", "a2");
         Poll.until("a first failed attempt", () -> !down.deskAttempts.isEmpty());
         first.close();
-        scheduler = t -> { };
+        rig.holdDeliveries();
         ingest("thread-b", "b1");
         ingest("thread-a", "a3");
 
@@ -661,7 +644,7 @@ class DispatcherTest {
         FakeTargets targets = new FakeTargets();
         Dispatcher dispatcher = dispatcher(targets, 10);
         List<DeliveryTask> tasks = new CopyOnWriteArrayList<>();
-        scheduler = tasks::add;
+        rig.scheduleTo(tasks::add);
         ingest("thread-1", "m1");
         ingest("thread-1", "m2");
         CountDownLatch release = blockJournal();
@@ -684,7 +667,7 @@ class DispatcherTest {
         FakeTargets targets = new FakeTargets();
         Dispatcher dispatcher = dispatcher(targets, 10);
         List<DeliveryTask> tasks = new CopyOnWriteArrayList<>();
-        scheduler = tasks::add;
+        rig.scheduleTo(tasks::add);
         ingest("thread-1", "m1");
         ingest("thread-1", "m2");
         ingest("thread-2", "m3");
@@ -705,7 +688,7 @@ class DispatcherTest {
 
     /** Stores the messages (thread, text) with no dispatcher running, as a backlog left by an earlier run. */
     private void backlog(String instance, List<String[]> threadAndText) throws Exception {
-        scheduler = t -> { };
+        rig.holdDeliveries();
         store(instance, threadAndText, 30);
     }
 
@@ -933,7 +916,7 @@ class DispatcherTest {
         // 20 conversations due now, then 20 whose backoff from an earlier run has ten minutes left; only the first
         // 20 fit in memory.
         backlog("web", messages(40, 1));
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("UPDATE outbox SET "
+        try (Connection c = rig.db.connection(); PreparedStatement ps = c.prepareStatement("UPDATE outbox SET "
                 + "attempts = 6, next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '10' MINUTE WHERE id > "
                 + "(SELECT MIN(id) + 19 FROM outbox)")) {
             assertThat(ps.executeUpdate()).isEqualTo(20);
@@ -1011,7 +994,7 @@ class DispatcherTest {
     private CountDownLatch blockJournal() throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        journal.submit((c, after) -> {
+        rig.journal.submit((c, after) -> {
             entered.countDown();
             try {
                 release.await(20, TimeUnit.SECONDS);

@@ -2,21 +2,12 @@ package dev.omnibridge.hub.delivery;
 
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.metrics.Metrics;
-import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.DeliveryStore;
-import dev.omnibridge.hub.store.DeliveryTask;
-import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.IngestReport;
-import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.testing.Poll;
-import dev.omnibridge.model.Address;
-import dev.omnibridge.model.Author;
-import dev.omnibridge.model.ChannelRef;
-import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
-import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,43 +42,27 @@ class LaneBatchingTest {
     @TempDir
     Path dir;
 
-    private Database db;
-    private Journal journal;
-    private DeliveryStore store;
-    private InboundWriter writer;
-    private volatile Consumer<DeliveryTask> scheduler = t -> { };
-    private final List<Dispatcher> dispatchers = new ArrayList<>();
+    private DeliveryRig rig;
 
     @BeforeEach
     void open() {
-        db = Database.open(new HubConfig.Store(null, null, null), dir, 8);
-        journal = new Journal(db);
-        store = new DeliveryStore(db);
-        writer = new InboundWriter(ch -> List.of(DESK), t -> scheduler.accept(t), Clock.systemUTC());
+        rig = new DeliveryRig(dir, DESK);
     }
 
     @AfterEach
     void close() {
-        dispatchers.forEach(Dispatcher::close);
-        journal.close();
-        db.close();
+        rig.close();
     }
 
     private Dispatcher dispatcher(BatchDesk desk, int maxAttempts) {
-        Dispatcher d = new Dispatcher(store, journal, desk, new Metrics(),
+        Dispatcher d = new Dispatcher(rig.store, rig.journal, desk, new Metrics(),
                 new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), maxAttempts, 8, Clock.systemUTC(),
                 HubConfig.Delivery.DEFAULT_WINDOW);
-        dispatchers.add(d);
-        scheduler = d::enqueue;
-        return d;
+        return rig.serve(d);
     }
 
     private CompletableFuture<IngestReport> submit(String thread, String text) {
-        Message m = Message.builder().channel(new ChannelRef("webhook-channel", "web"))
-                .channelMessageId(thread + "/" + text).threadKey(thread)
-                .author(Author.customer("Ann", Address.email(thread.replaceAll("[^a-z0-9]", "") + "@example.com")))
-                .text(text).build();
-        return journal.submit(writer.work("web", Inbound.messages(List.of(m))));
+        return rig.submit(DeliveryRig.customerMessage(thread, text).build());
     }
 
     /** Stores the messages of one conversation, in order; returns their ids. */
@@ -107,7 +81,7 @@ class LaneBatchingTest {
     private void awaitOutboxEmpty() {
         Poll.until("every outcome committed", () -> {
             try {
-                return store.pendingPage(DESK, 0, 10).isEmpty();
+                return rig.store.pendingPage(DESK, 0, 10).isEmpty();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -171,7 +145,7 @@ class LaneBatchingTest {
         awaitOutboxEmpty();
 
         // Done means recorded: a restarted dispatcher finds nothing of the prefix to deliver again.
-        dispatchers.forEach(Dispatcher::close);
+        rig.closeDispatchers();
         BatchDesk after = new BatchDesk(10);
         Dispatcher second = dispatcher(after, 5);
         second.recover();
@@ -195,7 +169,7 @@ class LaneBatchingTest {
         Poll.until("two dead letters and the rest delivered",
                 () -> dispatcher.deadCount() == 2 && desk.applied.size() == 4, desk::describe);
         assertThat(desk.appliedTexts()).containsExactly("m1", "m2", "m3", "m6");
-        Map<String, Integer> attempts = store.deadLetters(10).stream()
+        Map<String, Integer> attempts = rig.store.deadLetters(10).stream()
                 .collect(Collectors.toMap(DeliveryStore.DeadLetter::messageId, DeliveryStore.DeadLetter::attempts));
         // Three attempts, the first of them inside the batch, exactly as maxAttempts counts for a single delivery.
         assertThat(attempts.get(ids.get(3))).isEqualTo(3);

@@ -2,21 +2,11 @@ package dev.omnibridge.hub.delivery;
 
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.metrics.Metrics;
-import dev.omnibridge.hub.store.Database;
-import dev.omnibridge.hub.store.DeliveryStore;
-import dev.omnibridge.hub.store.DeliveryTask;
-import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.IngestReport;
-import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.testing.Poll;
-import dev.omnibridge.model.Address;
-import dev.omnibridge.model.Author;
-import dev.omnibridge.model.ChannelRef;
-import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
-import dev.omnibridge.spi.Inbound;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,34 +40,22 @@ class UrgentFirstDeliveryTest {
     @TempDir
     Path dir;
 
-    private Database db;
-    private Journal journal;
-    private DeliveryStore store;
-    private InboundWriter writer;
-    private volatile Consumer<DeliveryTask> scheduler = t -> { };
-    private final List<Dispatcher> dispatchers = new ArrayList<>();
+    private DeliveryRig rig;
 
     @BeforeEach
     void open() {
-        db = Database.open(new HubConfig.Store(null, null, null), dir, 8);
-        journal = new Journal(db);
-        store = new DeliveryStore(db);
-        writer = new InboundWriter(ch -> List.of("desk"), t -> scheduler.accept(t), Clock.systemUTC());
+        rig = new DeliveryRig(dir, "desk");
     }
 
     @AfterEach
     void close() {
-        dispatchers.forEach(Dispatcher::close);
-        journal.close();
-        db.close();
+        rig.close();
     }
 
     private Dispatcher dispatcher(DispatcherTest.FakeTargets desk, int window, DeliveryOrder order) {
-        Dispatcher d = new Dispatcher(store, journal, desk, new Metrics(),
+        Dispatcher d = new Dispatcher(rig.store, rig.journal, desk, new Metrics(),
                 new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), 10, 2, Clock.systemUTC(), window, order);
-        dispatchers.add(d);
-        scheduler = d::enqueue;
-        return d;
+        return rig.serve(d);
     }
 
     /** A desk that takes a few milliseconds per delivery: with two workers, lanes wait for their turn. */
@@ -88,15 +65,8 @@ class UrgentFirstDeliveryTest {
         return desk;
     }
 
-    private static Message message(String thread, String text, Priority priority) {
-        return Message.builder().channel(new ChannelRef("webhook-channel", "web"))
-                .channelMessageId(thread + "/" + text).threadKey(thread)
-                .author(Author.customer("Ann", Address.email(thread.replaceAll("[^a-z0-9]", "") + "@example.com")))
-                .text(text).priority(priority).build();
-    }
-
     private CompletableFuture<IngestReport> submit(String thread, String text, Priority priority) {
-        return journal.submit(writer.work("web", Inbound.messages(List.of(message(thread, text, priority)))));
+        return rig.submit(DeliveryRig.customerMessage(thread, text).priority(priority).build());
     }
 
     private void ingest(String thread, String text, Priority priority) throws Exception {
@@ -105,7 +75,7 @@ class UrgentFirstDeliveryTest {
 
     /** Stores NORMAL messages (thread, text) with no dispatcher running: the backlog an outage leaves. */
     private void backlog(List<String[]> threadAndText) throws Exception {
-        scheduler = t -> { };
+        rig.holdDeliveries();
         storeAll(threadAndText);
     }
 
@@ -132,7 +102,7 @@ class UrgentFirstDeliveryTest {
     }
 
     private String column(String sql, Object param) throws SQLException {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = rig.db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, param);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : "<no row>";
@@ -309,12 +279,12 @@ class UrgentFirstDeliveryTest {
         ingest("u", "urgent", Priority.URGENT);
         Poll.until("the urgent message dead-lettered", () -> {
             try {
-                return !store.deadLetters(10).isEmpty();
+                return !rig.store.deadLetters(10).isEmpty();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
-        long id = store.deadLetters(10).get(0).id();
+        long id = rig.store.deadLetters(10).get(0).id();
         assertThat(column("SELECT priority FROM dead_letters WHERE id = ?", id)).isEqualTo("URGENT");
 
         refuse.set(false);

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
+import dev.omnibridge.hub.testing.QuietChannel;
 import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.hub.triage.DeskTarget;
-import dev.omnibridge.spi.ChannelConnector;
-import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.OutboundMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,17 +38,6 @@ class RouteAssignmentStartTest {
             assertThat(instances.path("inbox").path("lastError").asText())
                     .contains("routes[0].to.inbox").contains("takes no assignment").contains("group");
             assertThat(instances.path("plain").path("state").asText()).isEqualTo("RUNNING");
-        }
-    }
-
-    static final class QuietChannel implements ChannelConnector {
-        @Override
-        public void start(ConnectorContext context) {
-        }
-
-        @Override
-        public String send(OutboundMessage outbound) {
-            return "sent";
         }
     }
 }

@@ -8,14 +8,13 @@ import dev.omnibridge.config.Validator;
 import dev.omnibridge.hub.config.ConfigLoader;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
 import dev.omnibridge.hub.runtime.ConfigCheck;
-import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.hub.testing.QuietChannel;
 import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
-import dev.omnibridge.spi.OutboundMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,7 @@ class TriageValidationTest {
         List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
         ConnectorCatalog catalog = ConnectorCatalog.load(dir.resolve("plugins"),
                 List.of(new dev.omnibridge.hub.inbox.ConsoleInboxType(),
-                        new Type("chat", ChatChannel::new, new ConfigDef()),
+                        new Type("chat", QuietChannel::new, new ConfigDef()),
                         new Type("helpdesk", HelpDesk::new, ConfigDef.create()
                                 .define(Setting.of("group", SettingType.STRING).validatedBy(v -> String.valueOf(v)
                                         .matches("[0-9]+") ? Optional.empty() : Optional.of("must be a group id")))
@@ -159,17 +158,6 @@ class TriageValidationTest {
         @Override
         public Connector create() {
             return make.get();
-        }
-    }
-
-    static final class ChatChannel implements ChannelConnector {
-        @Override
-        public void start(ConnectorContext context) {
-        }
-
-        @Override
-        public String send(OutboundMessage outbound) {
-            return "sent";
         }
     }
 

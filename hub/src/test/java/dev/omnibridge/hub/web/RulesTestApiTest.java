@@ -8,15 +8,14 @@ import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.ConfigLoader;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
+import dev.omnibridge.hub.testing.QuietChannel;
 import dev.omnibridge.hub.testing.TestType;
-import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.Connector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
-import dev.omnibridge.spi.OutboundMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,17 +208,6 @@ class RulesTestApiTest {
                     throw new UnsupportedOperationException("the rules test sends nothing");
                 }
             };
-        }
-    }
-
-    static final class QuietChannel implements ChannelConnector {
-        @Override
-        public void start(ConnectorContext context) {
-        }
-
-        @Override
-        public String send(OutboundMessage outbound) {
-            return "sent";
         }
     }
 }

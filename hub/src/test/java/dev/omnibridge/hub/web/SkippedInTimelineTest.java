@@ -4,18 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
-import dev.omnibridge.hub.testing.TestType;
+import dev.omnibridge.hub.testing.StandInConnectors;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
-import dev.omnibridge.spi.ChannelConnector;
-import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.DeskConnector;
-import dev.omnibridge.spi.DeskDelivery;
-import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
-import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.Skipped;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +19,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
@@ -41,10 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SkippedInTimelineTest {
     private static final String TOKEN = "skipped-timeline-admin-token";
-    private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
-    private static final TestType CHANNEL = new TestType("skipped-channel", "hands in what the test gives it",
-            Channel::new);
-    private static final TestType DESK = new TestType("skipped-desk", "accepts every delivery", Desk::new);
+    private final StandInConnectors connectors = new StandInConnectors("skipped");
     private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     Path dir;
@@ -55,7 +44,6 @@ class SkippedInTimelineTest {
         if (hub != null) {
             hub.close();
         }
-        CONTEXTS.clear();
     }
 
     @Test
@@ -101,18 +89,19 @@ class SkippedInTimelineTest {
 
     private void startHub() throws Exception {
         hub = local.start(dir, LocalHub.QUICK_DELIVERY,
-                List.of(instance("mail", CHANNEL.name()), instance("desk", DESK.name())),
-                List.of(new HubConfig.Route("mail", List.of("desk"))), CHANNEL, DESK);
+                List.of(instance("mail", connectors.channel().name()),
+                        instance("desk", connectors.desk().name())),
+                List.of(new HubConfig.Route("mail", List.of("desk"))), connectors.channel(), connectors.desk());
     }
 
-    private static Message message(String channelMessageId, String threadKey, String text) {
-        return Message.builder().channel(new ChannelRef(CHANNEL.name(), "mail")).channelMessageId(channelMessageId)
-                .threadKey(threadKey).author(Author.customer("Ann", Address.email("ann@example.com"))).text(text)
-                .build();
+    private Message message(String channelMessageId, String threadKey, String text) {
+        return Message.builder().channel(new ChannelRef(connectors.channel().name(), "mail"))
+                .channelMessageId(channelMessageId).threadKey(threadKey)
+                .author(Author.customer("Ann", Address.email("ann@example.com"))).text(text).build();
     }
 
-    private static void submit(Inbound inbound) throws Exception {
-        CONTEXTS.get("mail").submit(inbound).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    private void submit(Inbound inbound) throws Exception {
+        connectors.context("mail").submit(inbound).toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     private String conversationOf(String channelMessageId) {
@@ -125,29 +114,5 @@ class SkippedInTimelineTest {
     private JsonNode timeline(String conversationId) {
         return json(local.send(local.withToken(local.get("/api/messages?conversationId="
                 + URLEncoder.encode(conversationId, StandardCharsets.UTF_8)))));
-    }
-
-    static final class Channel implements ChannelConnector {
-        @Override
-        public void start(ConnectorContext ctx) {
-            CONTEXTS.put(ctx.instanceId(), ctx);
-        }
-
-        @Override
-        public String send(OutboundMessage outbound) {
-            return "sent-" + outbound.message().id();
-        }
-    }
-
-    static final class Desk implements DeskConnector {
-        @Override
-        public void start(ConnectorContext ctx) {
-            CONTEXTS.put(ctx.instanceId(), ctx);
-        }
-
-        @Override
-        public DeskResult deliver(DeskDelivery delivery) {
-            return new DeskResult("T-1", "c-" + delivery.message().id());
-        }
     }
 }

@@ -5,7 +5,7 @@ import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.config.ConfigLoader;
 import dev.omnibridge.hub.testing.LocalHub;
-import dev.omnibridge.hub.testing.TestType;
+import dev.omnibridge.hub.testing.StandInConnectors;
 import dev.omnibridge.hub.triage.TriageConfig;
 import dev.omnibridge.hub.triage.TriageRecord;
 import dev.omnibridge.model.Address;
@@ -13,13 +13,7 @@ import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Priority;
-import dev.omnibridge.spi.ChannelConnector;
-import dev.omnibridge.spi.ConnectorContext;
-import dev.omnibridge.spi.DeskConnector;
-import dev.omnibridge.spi.DeskDelivery;
-import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
-import dev.omnibridge.spi.OutboundMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static dev.omnibridge.hub.testing.LocalHub.instance;
@@ -47,10 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TriageInTimelineTest {
     private static final String TOKEN = "triage-timeline-admin-token";
-    private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
-    private static final TestType CHANNEL = new TestType("triage-channel", "hands in what the test gives it",
-            Channel::new);
-    private static final TestType DESK = new TestType("triage-desk", "accepts every delivery", Desk::new);
+    private final StandInConnectors connectors = new StandInConnectors("triage");
     private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     Path dir;
@@ -61,13 +50,13 @@ class TriageInTimelineTest {
         if (hub != null) {
             hub.close();
         }
-        CONTEXTS.clear();
     }
 
     @Test
     void theTimelineServesTheTriageRecordWithTheMessagesLanguagePriorityAndTags() throws Exception {
         HubConfig config = local.config(dir, LocalHub.QUICK_DELIVERY,
-                List.of(instance("mail", CHANNEL.name()), instance("desk-de", DESK.name())),
+                List.of(instance("mail", connectors.channel().name()),
+                        instance("desk-de", connectors.desk().name())),
                 List.of(new HubConfig.Route("mail", List.of("desk-de"))));
         hub = Hub.start(config.withTriage(triage("""
                 triage:
@@ -81,12 +70,13 @@ class TriageInTimelineTest {
                     - name: vip
                       when: {contactIn: vip}
                       set: {priority: HIGH, tags: [vip]}
-                """)), List.of(CHANNEL, DESK));
+                """)), List.of(connectors.channel(), connectors.desk()));
         // The channel gives no language, priority or tags: triage sets them, and its record.
-        Message plain = Message.builder().channel(new ChannelRef(CHANNEL.name(), "mail")).channelMessageId("m-1")
-                .threadKey("thread-1").author(Author.customer("Jonas", Address.email("jonas@example.de")))
+        Message plain = Message.builder().channel(new ChannelRef(connectors.channel().name(), "mail"))
+                .channelMessageId("m-1").threadKey("thread-1")
+                .author(Author.customer("Jonas", Address.email("jonas@example.de")))
                 .text("Dringend: meine Bestellung ist immer noch nicht angekommen, bitte helfen Sie mir").build();
-        CONTEXTS.get("mail").submit(Inbound.messages(List.of(plain))).toCompletableFuture()
+        connectors.context("mail").submit(Inbound.messages(List.of(plain))).toCompletableFuture()
                 .get(20, TimeUnit.SECONDS);
 
         JsonNode all = json(local.send(local.withToken(local.get("/api/messages?limit=10"))));
@@ -123,29 +113,5 @@ class TriageInTimelineTest {
                 .contains("list('" + TriageRecord.RULES + "')")
                 .contains("list('" + TriageRecord.ROUTE + "')")
                 .contains("t.startsWith('" + TriageRecord.LANGUAGE_TAG_PREFIX + "')");
-    }
-
-    static final class Channel implements ChannelConnector {
-        @Override
-        public void start(ConnectorContext ctx) {
-            CONTEXTS.put(ctx.instanceId(), ctx);
-        }
-
-        @Override
-        public String send(OutboundMessage outbound) {
-            return "sent-" + outbound.message().id();
-        }
-    }
-
-    static final class Desk implements DeskConnector {
-        @Override
-        public void start(ConnectorContext ctx) {
-            CONTEXTS.put(ctx.instanceId(), ctx);
-        }
-
-        @Override
-        public DeskResult deliver(DeskDelivery delivery) {
-            return new DeskResult("T-1", "c-" + delivery.message().id());
-        }
     }
 }

@@ -53,6 +53,8 @@ public final class ZendeskApiFake implements AutoCloseable {
     }
 
     private final WireMockServer server;
+    private final String email;
+    private final String apiToken;
     private final String authorization;
     private final AtomicLong ids = new AtomicLong(1000);
     private final Map<Long, ObjectNode> users = new ConcurrentHashMap<>();
@@ -67,6 +69,8 @@ public final class ZendeskApiFake implements AutoCloseable {
     private final AtomicLong answersLost = new AtomicLong();
 
     private ZendeskApiFake(String email, String apiToken) {
+        this.email = email;
+        this.apiToken = apiToken;
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((email + "/token:" + apiToken)
                 .getBytes(StandardCharsets.UTF_8));
         this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(24)
@@ -86,6 +90,21 @@ public final class ZendeskApiFake implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /**
+     * The settings of a {@code zendesk} instance that talks to this fake with the credentials it was started with,
+     * verifying the trigger's webhooks with {@code webhookSigningSecret}; no rate limit a test would notice.
+     */
+    public Map<String, Object> instanceSettings(String webhookSigningSecret) {
+        Map<String, Object> zd = new LinkedHashMap<>();
+        zd.put("baseUrl", baseUrl());
+        zd.put("email", email);
+        zd.put("apiToken", apiToken);
+        zd.put("webhookSigningSecret", webhookSigningSecret);
+        zd.put("requestsPerMinute", 6000);
+        zd.put("timeout", "5s");
+        return zd;
     }
 
     public WireMockServer server() {

@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.hubspot;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
@@ -46,6 +47,13 @@ final class Fixture {
     static final String CLIENT_SECRET = "hubspot-client-secret";
     static final String WEBHOOK_URL = "https://hub.example.com/hooks/hubspot";
     static final Instant NOW = Instant.parse("2026-01-05T10:00:00Z");
+    /** Read a ticket by the conversation id the connector keeps on it (conversation conv-1). */
+    static final String TICKET_BY_CONV =
+            "/crm/v3/objects/tickets/conv-1?idProperty=omnibridge_conversation_id&properties=omnibridge_conversation_id";
+    /** Read a contact by email (ann@example.com). */
+    static final String CONTACT_BY_EMAIL = "/crm/v3/objects/contacts/ann%40example.com?idProperty=email";
+    /** The notes associated with ticket 9001. */
+    static final String NOTES_OF_TICKET = "/crm/v4/objects/tickets/9001/associations/notes?limit=500";
 
     final FakeConnectorContext context;
     final HubSpotConnector connector;
@@ -72,6 +80,11 @@ final class Fixture {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A HubSpot JSON answer. */
+    static ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
     }
 
     static Contact ann() {

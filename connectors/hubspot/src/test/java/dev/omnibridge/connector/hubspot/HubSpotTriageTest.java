@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -23,6 +22,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.omnibridge.connector.hubspot.Fixture.CONTACT_BY_EMAIL;
+import static dev.omnibridge.connector.hubspot.Fixture.NOTES_OF_TICKET;
+import static dev.omnibridge.connector.hubspot.Fixture.TICKET_BY_CONV;
+import static dev.omnibridge.connector.hubspot.Fixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,15 +38,7 @@ class HubSpotTriageTest {
     @RegisterExtension
     static WireMockExtension api = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-    private static final String TICKET_BY_CONV =
-            "/crm/v3/objects/tickets/conv-1?idProperty=omnibridge_conversation_id&properties=omnibridge_conversation_id";
-    private static final String CONTACT_BY_EMAIL = "/crm/v3/objects/contacts/ann%40example.com?idProperty=email";
-    private static final String NOTES_OF_TICKET = "/crm/v4/objects/tickets/9001/associations/notes?limit=500";
     private static final String TICKET_PRIORITY = "/crm/v3/objects/tickets/9001?properties=hs_ticket_priority";
-
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-    }
 
     private static DeskDelivery followUp(String text, Priority priority, int second) {
         return new DeskDelivery(Fixture.message(text).priority(priority)

@@ -43,10 +43,8 @@ class CustomerNotificationTest {
 
     @BeforeEach
     void start() throws Exception {
-        zd.stubFor(get("/api/v2/users/me").willReturn(okJson("{\"user\":{\"id\":900,\"role\":\"admin\"}}")));
+        Fixture.stubApiUserAndRequester(zd);
         zd.stubFor(get(urlPathEqualTo("/api/v2/tickets")).willReturn(okJson("{\"tickets\":[],\"count\":0}")));
-        zd.stubFor(post("/api/v2/users/create_or_update").willReturn(
-                okJson("{\"user\":{\"id\":501,\"name\":\"Ann Example\",\"role\":\"end-user\"}}")));
         zd.stubFor(post("/api/v2/tickets").willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"ticket\":{\"id\":77,\"status\":\"new\",\"external_id\":\"conv-1\"},"

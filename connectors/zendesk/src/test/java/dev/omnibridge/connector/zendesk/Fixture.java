@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.zendesk;
 
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
@@ -18,6 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+
 /**
  * Deliveries and contexts for the module tests. WireMock stubs in the tests are shaped after Zendesk's reference:
  * https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/ (create/update/show/list, audit in answers),
@@ -35,6 +40,17 @@ final class Fixture {
     static final ChannelRef WEB = new ChannelRef("webhook-channel", "web");
 
     private Fixture() {
+    }
+
+    /**
+     * Zendesk's answers the connector needs before any ticket: the API user it checks its credentials against
+     * ({@code GET /api/v2/users/me}, user {@value #API_USER}) and the requester "Create or Update User" makes of the
+     * customer (end user 501, Ann Example).
+     */
+    static void stubApiUserAndRequester(WireMockExtension zd) {
+        zd.stubFor(get("/api/v2/users/me").willReturn(okJson("{\"user\":{\"id\":900,\"role\":\"admin\"}}")));
+        zd.stubFor(post("/api/v2/users/create_or_update").willReturn(
+                okJson("{\"user\":{\"id\":501,\"name\":\"Ann Example\",\"role\":\"end-user\"}}")));
     }
 
     static Map<String, Object> settings(String baseUrl) {

@@ -57,9 +57,7 @@ class ZendeskBatchTest {
     private FakeConnectorContext ctx;
 
     private ZendeskConnector started(Map<String, Object> extra) throws Exception {
-        zd.stubFor(get("/api/v2/users/me").willReturn(okJson("{\"user\":{\"id\":900,\"role\":\"admin\"}}")));
-        zd.stubFor(post("/api/v2/users/create_or_update").willReturn(
-                okJson("{\"user\":{\"id\":501,\"name\":\"Ann Example\",\"role\":\"end-user\"}}")));
+        Fixture.stubApiUserAndRequester(zd);
         Map<String, Object> settings = new HashMap<>(Fixture.settings(zd.baseUrl()));
         settings.putAll(extra);
         ctx = Fixture.context(settings);

@@ -47,9 +47,7 @@ class ZendeskTriageTest {
 
     @BeforeEach
     void start() throws Exception {
-        zd.stubFor(get("/api/v2/users/me").willReturn(okJson("{\"user\":{\"id\":900,\"role\":\"admin\"}}")));
-        zd.stubFor(post("/api/v2/users/create_or_update").willReturn(
-                okJson("{\"user\":{\"id\":501,\"name\":\"Ann Example\",\"role\":\"end-user\"}}")));
+        Fixture.stubApiUserAndRequester(zd);
         zd.stubFor(get(urlPathEqualTo("/api/v2/tickets/77/audits")).willReturn(okJson("{\"audits\":[]}")));
         zd.stubFor(put("/api/v2/tickets/77").willReturn(okJson("{\"ticket\":{\"id\":77,\"status\":\"open\"},"
                 + "\"audit\":{\"id\":1,\"ticket_id\":77,\"events\":[{\"id\":9002,\"type\":\"Comment\"}]}}")));
