@@ -1,7 +1,6 @@
 package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.systemtest.support.CustomerMail;
 import dev.omnibridge.systemtest.support.HubConfig;
@@ -44,11 +43,7 @@ class ChatFollowUpByEmailTest extends SystemTestBase {
     private static final Pattern SUBJECT_TOKEN = Pattern.compile("\\[#([A-Z2-7]{8})]");
 
     @RegisterExtension
-    static final GreenMailExtension MAIL_SERVER = new GreenMailExtension(MailServers.smtpAndImapOnFreePorts())
-            .withConfiguration(GreenMailConfiguration.aConfig()
-                    .withUser(SUPPORT, SUPPORT, SUPPORT_PASSWORD)
-                    .withUser(ANN, ANN, "ann-password"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension MAIL_SERVER = MailServers.server(SUPPORT, SUPPORT_PASSWORD, ANN);
 
     @Override
     protected HubProcess startHub() {

@@ -1,6 +1,5 @@
 package dev.omnibridge.systemtest;
 
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.systemtest.support.ConsoleBrowser;
 import dev.omnibridge.systemtest.support.CustomerMail;
@@ -34,11 +33,7 @@ class ConsoleSkippedMailBrowserTest extends SystemTestBase {
     private static final String CORA = "cora@customer.test";
 
     @RegisterExtension
-    static final GreenMailExtension MAIL_SERVER = new GreenMailExtension(MailServers.smtpAndImapOnFreePorts())
-            .withConfiguration(GreenMailConfiguration.aConfig()
-                    .withUser(SUPPORT, SUPPORT, SUPPORT_PASSWORD)
-                    .withUser(CORA, CORA, "cora-password"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension MAIL_SERVER = MailServers.server(SUPPORT, SUPPORT_PASSWORD, CORA);
 
     private Mailer customers;
     private ConsoleBrowser browser;

@@ -1,7 +1,6 @@
 package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.systemtest.support.CustomerMail;
 import dev.omnibridge.systemtest.support.HubConfig;
@@ -42,13 +41,7 @@ class EmailAcknowledgementTest extends SystemTestBase {
     private static final String ACK_START = "Hi Ann, we have your mail";
 
     @RegisterExtension
-    static final GreenMailExtension MAIL_SERVER = new GreenMailExtension(MailServers.smtpAndImapOnFreePorts())
-            .withConfiguration(GreenMailConfiguration.aConfig()
-                    .withUser(SUPPORT, SUPPORT, SUPPORT_PASSWORD)
-                    .withUser(ANN, ANN, "ann-password")
-                    .withUser(LIST, LIST, "list-password")
-                    .withUser(BEA, BEA, "bea-password"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension MAIL_SERVER = MailServers.server(SUPPORT, SUPPORT_PASSWORD, ANN, LIST, BEA);
 
     private Mailer customers;
 

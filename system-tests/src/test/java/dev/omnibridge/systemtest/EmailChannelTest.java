@@ -2,7 +2,6 @@ package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.systemtest.support.CustomerMail;
 import dev.omnibridge.systemtest.support.HubConfig;
@@ -57,12 +56,7 @@ class EmailChannelTest extends SystemTestBase {
     private static final String SKIPPED = "/api/skipped";
 
     @RegisterExtension
-    static final GreenMailExtension MAIL_SERVER = new GreenMailExtension(MailServers.smtpAndImapOnFreePorts())
-            .withConfiguration(GreenMailConfiguration.aConfig()
-                    .withUser(SUPPORT, SUPPORT, SUPPORT_PASSWORD)
-                    .withUser(ANN, ANN, "ann-password")
-                    .withUser(BOB, BOB, "bob-password"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension MAIL_SERVER = MailServers.server(SUPPORT, SUPPORT_PASSWORD, ANN, BOB);
 
     private Mailer customers;
 

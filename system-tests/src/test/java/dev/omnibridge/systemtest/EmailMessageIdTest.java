@@ -1,7 +1,6 @@
 package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.systemtest.support.HubConfig;
 import dev.omnibridge.systemtest.support.HubProcess;
@@ -43,12 +42,7 @@ class EmailMessageIdTest extends SystemTestBase {
     private static final Duration ARRIVAL = Duration.ofSeconds(20);
 
     @RegisterExtension
-    static final GreenMailExtension MAIL_SERVER = new GreenMailExtension(MailServers.smtpAndImapOnFreePorts())
-            .withConfiguration(GreenMailConfiguration.aConfig()
-                    .withUser(SUPPORT, SUPPORT, SUPPORT_PASSWORD)
-                    .withUser(ANN, ANN, "ann-password")
-                    .withUser(BOB, BOB, "bob-password"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension MAIL_SERVER = MailServers.server(SUPPORT, SUPPORT_PASSWORD, ANN, BOB);
 
     private Mailer customers;
 

@@ -1,7 +1,6 @@
 package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.systemtest.support.CustomerMail;
 import dev.omnibridge.systemtest.support.HubConfig;
@@ -45,12 +44,7 @@ class SalesforceEmailActionAnsweredOnceTest extends SystemTestBase {
     private static final Duration WAIT = Duration.ofSeconds(40);
 
     @RegisterExtension
-    static final GreenMailExtension MAIL_SERVER = new GreenMailExtension(MailServers.smtpAndImapOnFreePorts())
-            .withConfiguration(GreenMailConfiguration.aConfig()
-                    .withUser(SUPPORT, SUPPORT, PASSWORD)
-                    .withUser(ANN, ANN, "ann-password")
-                    .withUser(BOB, BOB, "bob-password"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension MAIL_SERVER = MailServers.server(SUPPORT, PASSWORD, ANN, BOB);
 
     private SalesforceApiFake salesforce;
 

@@ -1,6 +1,8 @@
 package dev.omnibridge.systemtest.support;
 
 import com.icegreen.greenmail.base.GreenMailOperations;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import java.io.IOException;
@@ -25,6 +27,19 @@ public final class MailServers {
         return new ServerSetup[]{
                 new ServerSetup(freePort(), HOST, ServerSetup.PROTOCOL_SMTP),
                 new ServerSetup(freePort(), HOST, ServerSetup.PROTOCOL_IMAP)};
+    }
+
+    /**
+     * A GreenMail with SMTP and IMAP on free ports, shared by a test class's methods, holding the support mailbox the
+     * hub reads and sends as, and one mailbox per customer (password {@code <local part>-password}).
+     */
+    public static GreenMailExtension server(String support, String supportPassword, String... customers) {
+        GreenMailConfiguration users = GreenMailConfiguration.aConfig().withUser(support, support, supportPassword);
+        for (String customer : customers) {
+            users = users.withUser(customer, customer, customer.substring(0, customer.indexOf('@')) + "-password");
+        }
+        return new GreenMailExtension(smtpAndImapOnFreePorts()).withConfiguration(users)
+                .withPerMethodLifecycle(false);
     }
 
     /** Settings of an email connector instance that reads and sends as {@code mailbox} on this GreenMail. */
