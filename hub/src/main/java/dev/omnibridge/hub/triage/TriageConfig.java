@@ -28,9 +28,4 @@ public record TriageConfig(List<String> languages, double minConfidence, Map<Str
     public static TriageConfig none() {
         return new TriageConfig(List.of(), DEFAULT_MIN_CONFIDENCE, Map.of(), List.of());
     }
-
-    /** Whether a rule counts the customer's messages without an answer. */
-    public boolean usesUnanswered() {
-        return rules.stream().anyMatch(r -> r.when().usesUnanswered());
-    }
 }
