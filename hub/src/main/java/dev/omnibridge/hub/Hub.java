@@ -22,6 +22,7 @@ import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.metrics.FirstResponseMetrics;
 import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.sla.FirstResponseAlarms;
+import dev.omnibridge.hub.audit.AuditTrail;
 import dev.omnibridge.hub.sla.FirstResponseClock;
 import dev.omnibridge.hub.sla.FirstResponseViews;
 import dev.omnibridge.hub.sla.WorkingHours;
@@ -104,6 +105,8 @@ public final class Hub implements AutoCloseable {
         Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8,
                 metrics.registry());
         Journal journal = new Journal(database);
+        // Who did what (contact links, exports, erasures): written in the transaction of what it records.
+        AuditTrail audit = new AuditTrail(journal, database, clock);
         StoreMaintenance maintenance = null;
         if (config.store().embedded() && config.store().compaction()) {
             maintenance = new StoreMaintenance(config.store().compactBelowFill(),

@@ -122,4 +122,30 @@ public interface ConnectorContext {
     default java.util.Optional<dev.omnibridge.calendar.BusinessCalendar> calendar(String name) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * The hub's memory of this desk's requesters per contact. The default (for contexts that predate it) keeps
+     * nothing, so a desk then looks its requester up as before.
+     */
+    default DeskRequesters requesters() {
+        return DeskRequesters.NONE;
+    }
+
+    /**
+     * A phone number as a customer or a channel wrote it ({@code 0151 2345 678}, {@code (415) 555-0100},
+     * {@code +44 20 7946 0958}, {@code 4915123456789} as a WhatsApp wa_id gives it), as the hub's normal form: E.164,
+     * with the hub's configured default region for numbers without a country code. Empty when it is not a valid
+     * number. The default (for contexts that predate it) accepts only numbers already in international form.
+     */
+    default java.util.Optional<dev.omnibridge.model.Address> phoneNumber(String text) {
+        if (text == null) {
+            return java.util.Optional.empty();
+        }
+        String digits = text.strip().replaceAll("[\\s().-]", "");
+        try {
+            return java.util.Optional.of(dev.omnibridge.model.Address.phone(digits));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
 }

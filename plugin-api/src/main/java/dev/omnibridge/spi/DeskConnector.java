@@ -55,4 +55,15 @@ public interface DeskConnector extends Connector {
         }
         return results;
     }
+
+    /**
+     * Erases the customer's requester in the desk, where its API allows it (GDPR deletion), when the hub erases the
+     * contact. Called once per erasure and again when an interrupted erasure resumes, so repeating must be harmless
+     * (a requester already gone is {@link RequesterErasure.Result#NOT_FOUND}). The default: the desk offers none.
+     *
+     * @throws DeliveryException retryable (the hub asks again later) or permanent (reported as failed)
+     */
+    default RequesterErasure.Outcome eraseRequester(RequesterErasure request) throws DeliveryException {
+        return RequesterErasure.Outcome.unsupported("this desk connector does not erase requesters");
+    }
 }

@@ -15,6 +15,9 @@ import dev.omnibridge.hub.triage.RoutesSection;
 import dev.omnibridge.hub.triage.TriageChecks;
 import dev.omnibridge.hub.triage.TriageConfig;
 import dev.omnibridge.hub.triage.TriageSection;
+import dev.omnibridge.hub.identity.IdentityConfig;
+import dev.omnibridge.hub.identity.IdentitySection;
+import dev.omnibridge.hub.privacy.PrivacyConfig;
 
 import java.io.IOException;
 import java.net.URI;
@@ -37,7 +40,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> TOP_KEYS = Set.of("hub", "calendars", "instances", "routes",
-            FirstResponseSettings.SECTION, TriageConfig.KEY);
+            FirstResponseSettings.SECTION, TriageConfig.KEY, IdentityConfig.KEY, PrivacyConfig.KEY);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
             "store", "delivery", AcknowledgementConfig.KEY);
 
@@ -159,7 +162,10 @@ public final class ConfigLoader {
                 base.resolve(hub.path("dataDir").asText("data")).normalize(),
                 base.resolve(hub.path("pluginsDir").asText("plugins")).normalize(), adminToken,
                 storeConfig,
-                deliveryConfig, instances, routes, calendars, acknowledgements, firstResponse, triage);
+                deliveryConfig, instances, routes, calendars, acknowledgements, firstResponse, triage,
+                IdentitySection.read(root.path(IdentityConfig.KEY), instances.stream().map(HubConfig.Instance::id)
+                        .toList(), problems),
+                PrivacyConfig.none());   // TODO(privacy helper): PrivacySection.read(root.path(PrivacyConfig.KEY), ...)
         return new Result(config, problems, List.copyOf(rejected));
     }
 

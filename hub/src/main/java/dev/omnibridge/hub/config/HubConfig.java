@@ -6,6 +6,8 @@ import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.sla.FirstResponseConfig;
 import dev.omnibridge.hub.triage.Condition;
 import dev.omnibridge.hub.triage.DeskTarget;
+import dev.omnibridge.hub.identity.IdentityConfig;
+import dev.omnibridge.hub.privacy.PrivacyConfig;
 import dev.omnibridge.hub.triage.TriageConfig;
 
 import java.net.URI;
@@ -22,12 +24,17 @@ import java.util.Optional;
  * @param acknowledgements the automatic acknowledgements, hub-wide and per channel instance
  * @param firstResponse    the first-response targets ({@code firstResponse:}), per channel instance and by default
  * @param triage           language detection and classification rules ({@code triage:})
+ * @param identity         address normalisation, history notes and reply fallback ({@code identity:})
+ * @param privacy          retention and masking ({@code privacy:})
  */
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                         Delivery delivery, List<Instance> instances, List<Route> routes,
                         CalendarRegistry calendars, AcknowledgementConfig acknowledgements,
-                        FirstResponseConfig firstResponse, TriageConfig triage) {
+                        FirstResponseConfig firstResponse, TriageConfig triage, IdentityConfig identity,
+                        PrivacyConfig privacy) {
     public HubConfig {
+        identity = identity == null ? IdentityConfig.standard() : identity;
+        privacy = privacy == null ? PrivacyConfig.none() : privacy;
         triage = triage == null ? TriageConfig.none() : triage;
         calendars = calendars == null ? CalendarRegistry.empty() : calendars;
         acknowledgements = acknowledgements == null ? AcknowledgementConfig.disabled() : acknowledgements;
@@ -38,7 +45,7 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
     public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                      Delivery delivery, List<Instance> instances, List<Route> routes) {
         this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, null, null, null,
-                null);
+                null, null, null);
     }
 
     /** A configuration without triage. */
@@ -46,31 +53,43 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
                      Delivery delivery, List<Instance> instances, List<Route> routes, CalendarRegistry calendars,
                      AcknowledgementConfig acknowledgements, FirstResponseConfig firstResponse) {
         this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, calendars,
-                acknowledgements, firstResponse, null);
+                acknowledgements, firstResponse, null, null, null);
     }
 
     /** The same configuration with these calendars. */
     public HubConfig withCalendars(CalendarRegistry calendars) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy);
     }
 
     /** The same configuration with these acknowledgements. */
     public HubConfig withAcknowledgements(AcknowledgementConfig acknowledgements) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy);
     }
 
     /** The same configuration with these first-response targets. */
     public HubConfig withFirstResponse(FirstResponseConfig firstResponse) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy);
     }
 
     /** The same configuration with this triage. */
     public HubConfig withTriage(TriageConfig triage) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy);
+    }
+
+    /** The same configuration with this identity section. */
+    public HubConfig withIdentity(IdentityConfig identity) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse, triage, identity, privacy);
+    }
+
+    /** The same configuration with this privacy section. */
+    public HubConfig withPrivacy(PrivacyConfig privacy) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse, triage, identity, privacy);
     }
 
     public record Http(String host, int port, long maxBodyBytes) {
