@@ -63,6 +63,17 @@ public final class FileAttachmentStore implements AttachmentStore {
         return Files.newInputStream(pathOf(ssp));
     }
 
+    /**
+     * Deletes the stored file with this SHA-256 (retention, erasure); false when there was none. Callers check first
+     * that no remaining message references it ({@link MessagePurge#stillReferenced}).
+     */
+    public boolean delete(String sha256) throws IOException {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("not an attachment hash");
+        }
+        return Files.deleteIfExists(pathOf(sha256));
+    }
+
     private Path pathOf(String hex) {
         return root.resolve(hex.substring(0, 2)).resolve(hex);
     }
