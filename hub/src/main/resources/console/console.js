@@ -3,7 +3,8 @@
 'use strict';
 
 (function () {
-  const state = { csrf: null, view: null, conversation: null, rates: {}, timer: null };
+  const state = { csrf: null, view: null, conversation: null, contact: null, drawn: {}, erasure: null, rates: {},
+    timer: null };
   const $ = (id) => document.getElementById(id);
 
   /** Creates an element; strings and numbers among the children become text nodes, never markup. */
@@ -113,17 +114,19 @@
 
   // ---- views ----
 
-  const views = { 'instances': loadInstances, 'conversations': loadConversations,
+  const views = { 'instances': loadInstances, 'conversations': loadConversations, 'contacts': loadContacts,
     'dead-letters': loadDeadLetters, 'charts': loadCharts };
 
   function route() {
-    const hash = location.hash.replace(/^#/, '');
+    // "#contacts/<id>" and "#/contacts/<id>" (the form the hub's desk notes link to) are the same place.
+    const hash = location.hash.replace(/^#\/?/, '');
     const [name, arg] = hash.split('/');
     const view = views[name] ? name : 'instances';
     state.view = view;
     document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== 'view-' + view; });
     document.querySelectorAll('header nav a').forEach((a) => a.classList.toggle('active', a.dataset.view === view));
     if (view === 'conversations') state.conversation = arg ? decodeURIComponent(arg) : state.conversation;
+    if (view === 'contacts') state.contact = arg ? decodeURIComponent(arg) : state.contact;
     refresh();
     stopTimer();
     // An open conversation refreshes faster, so a live chat's messages and typing show up promptly.
@@ -229,6 +232,10 @@
     const body = clear($('conversation-body'));
     const contact = conv.contact || {};
     body.appendChild(el('h2', { class: 'contact-name' }, contact.displayName || (conv.customer || {}).value || id));
+    if (conv.contactId) {
+      body.appendChild(el('p', { class: 'meta' }, el('a', { id: 'conversation-contact', href: contactHref(conv.contactId) },
+        'Contact page: every channel of this customer')));
+    }
     body.appendChild(el('p', { class: 'meta' },
       (contact.addresses || []).map((a) => a.kind + ' ' + a.value).join(', '),
       ' · channel ', conv.channel.instanceId, ' (', conv.channel.type, ') · ', el('span', { id: 'conversation-status' }, conv.status)));
@@ -445,6 +452,346 @@
     }
   }
 
+  // ---- contacts ----
+  // The page's URL carries a contact's or a conversation's id and nothing else: a name, number or address never
+  // goes into the location bar, the history or a Referer (the search box's text only goes to the API).
+
+  const ADDRESS_KINDS = { PHONE: 'Phone', EMAIL: 'Email', CHAT_USER: 'Chat user' };
+  const EVIDENCE = {
+    SAME_NUMBER: 'same phone number on two channels',
+    SITE_SIGNED_EMAIL: 'email signed by the website for its chat visitor',
+    DESK_REQUESTER: 'the desk\u2019s requester has both addresses',
+    AGENT: 'linked by an agent',
+    SAME_NAME_AND_DOMAIN: 'same name and email domain',
+    PHONE_IN_MESSAGE: 'phone number written in a message',
+    TYPED_EMAIL: 'email typed into the chat (not verified)'
+  };
+
+  function contactHref(id) {
+    return '#contacts/' + encodeURIComponent(id);
+  }
+
+  function conversationHref(id) {
+    return '#conversations/' + encodeURIComponent(id);
+  }
+
+  function evidenceText(evidence) {
+    return EVIDENCE[evidence] || String(evidence || '').toLowerCase().replace(/_/g, ' ');
+  }
+
+  function channelName(ch) {
+    return ch && typeof ch === 'object' ? (ch.instanceId || ch.instance || ch.type || '') : String(ch || '');
+  }
+
+  function authorName(a) {
+    return a && typeof a === 'object' ? (a.displayName || a.role || '') : String(a || '');
+  }
+
+  async function loadContacts() {
+    const q = $('contact-search').value.trim();
+    const data = await api('/api/contacts?limit=200' + (q ? '&q=' + encodeURIComponent(q) : ''));
+    const contacts = data.contacts || [];
+    // Redrawn only when something changed, so the refresh never takes the keyboard focus away from a link.
+    const key = JSON.stringify([contacts, state.contact]);
+    if (state.drawn.contactList !== key) {
+      state.drawn.contactList = key;
+      const list = clear($('contact-list'));
+      for (const c of contacts) {
+        const selected = c.id === state.contact;
+        const count = typeof c.addresses === 'number' ? c.addresses : (c.addressCount != null ? c.addressCount
+          : (c.addresses || []).length);
+        const last = c.lastActivityAt || c.lastActivity || c.lastAt || c.lastMessageAt;
+        list.appendChild(el('li', { 'data-contact': c.id, class: selected ? 'selected' : null },
+          el('a', { href: contactHref(c.id), 'aria-current': selected ? 'page' : null },
+            el('span', { class: 'who' }, c.name || c.displayName || 'Unnamed contact'),
+            el('span', { class: 'meta' }, count + (count === 1 ? ' address' : ' addresses'),
+              last ? ' · last ' + when(last) : '', c.erased ? ' · erased' : ''))));
+      }
+      if (!contacts.length) list.appendChild(el('li', { class: 'hint' }, q ? 'No contact matches.' : 'No contacts yet.'));
+    }
+    if (state.contact) await loadContact(state.contact);
+  }
+
+  async function loadContact(id) {
+    const detail = $('contact-detail');
+    let c;
+    try {
+      c = await api('/api/contacts/' + encodeURIComponent(id));
+    } catch (e) {
+      if (e.status !== 404) throw e;
+      delete detail.dataset.contact;
+      state.drawn.contact = null;
+      draw(detail, el('p', { class: 'hint', id: 'contact-missing' }, 'No contact with id ' + id + '.'));
+      return;
+    }
+    const fresh = detail.dataset.contact !== id;
+    if (fresh) {
+      // The forms are built once per contact, so a refresh keeps what the agent is typing and where the focus is.
+      clear(detail);
+      detail.dataset.contact = id;
+      state.drawn.contact = null;
+      state.erasure = null;
+      detail.appendChild(el('div', { id: 'contact-body' }));
+      detail.appendChild(linkForm(id));
+      detail.appendChild(privacyActions(id));
+    }
+    const key = JSON.stringify(c);
+    if (state.drawn.contact !== key) {
+      state.drawn.contact = key;
+      drawContact(c);
+    }
+    $('contact-erase').disabled = Boolean(c.erased) || Boolean(c.mergedInto);
+    $('contact-export').hidden = Boolean(c.mergedInto);
+    if (fresh) {
+      // A screen reader and the keyboard start on the contact just opened.
+      $('contact-name').focus();
+      await loadErasure(id, true);
+    } else if (state.erasure && !erasureFinished(state.erasure)) {
+      await loadErasure(id, false);
+    }
+  }
+
+  function drawContact(c) {
+    const body = clear($('contact-body'));
+    const names = (c.names || []).filter((n) => n);
+    body.appendChild(el('h2', { class: 'contact-name', id: 'contact-name', tabindex: -1 },
+      names[0] || (c.erased ? 'Erased contact' : 'Unnamed contact')));
+    if (names.length > 1) {
+      body.appendChild(el('p', { class: 'meta', id: 'contact-names' }, 'Also known as ', names.slice(1).join(', ')));
+    }
+    if (c.mergedInto) {
+      body.appendChild(el('p', { class: 'notice', id: 'contact-merged' }, 'This contact was joined into another one. ',
+        el('a', { href: contactHref(c.mergedInto) }, 'Open the contact it was joined into')));
+    }
+    if (c.erased) {
+      body.appendChild(el('p', { class: 'notice', id: 'contact-erased' },
+        'This contact\u2019s personal data has been erased; only anonymous counts remain.'));
+    }
+    body.appendChild(section('Addresses', 'contact-addresses-title', addressTable(c.addresses || [])));
+    body.appendChild(section('Proposed links', 'contact-proposals-title', proposalList(c.proposals || [])));
+    body.appendChild(section('Links', 'contact-links-title', linkTable(c.links || [])));
+    body.appendChild(section('Conversations', 'contact-conversations-title', conversationList(c.conversations || [])));
+    body.appendChild(section('Timeline across channels', 'contact-timeline-title', contactTimeline(c.timeline || [])));
+  }
+
+  function section(title, id, ...content) {
+    return el('section', { class: 'contact-section', 'aria-labelledby': id },
+      el('h3', { id, tabindex: -1 }, title), content);
+  }
+
+  function yesNo(value, yes, no) {
+    if (value === true) return yes;
+    if (value === false || value === null || value === undefined) return no;
+    return no + ': ' + value;
+  }
+
+  function addressTable(addresses) {
+    if (!addresses.length) return el('p', { class: 'hint', id: 'contact-addresses' }, 'No addresses.');
+    return el('table', { id: 'contact-addresses' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Kind'), el('th', { scope: 'col' }, 'Address'),
+        el('th', { scope: 'col' }, 'Channels'), el('th', { scope: 'col' }, 'Reachable'),
+        el('th', { scope: 'col' }, 'Verified'))),
+      el('tbody', {}, addresses.map((a) => el('tr', { 'data-kind': a.kind },
+        el('td', {}, ADDRESS_KINDS[a.kind] || a.kind),
+        el('td', { class: 'address' }, a.value),
+        el('td', { class: 'channels' }, (a.channels || []).map(channelName).join(', ') || '—'),
+        el('td', { class: 'reachable ' + (a.reachable === true ? 'yes' : 'no') },
+          yesNo(a.reachable, 'reachable', 'not reachable')),
+        el('td', { class: 'verified ' + (a.verified ? 'yes' : 'no') }, a.verified ? 'verified' : 'not verified')))));
+  }
+
+  function proposalList(proposals) {
+    if (!proposals.length) return el('p', { class: 'hint', id: 'contact-proposals' }, 'No proposals waiting.');
+    return el('ul', { id: 'contact-proposals', class: 'plain' }, proposals.map((p) => {
+      const other = p.otherName || 'contact ' + p.otherContactId;
+      return el('li', { 'data-link': p.linkId },
+        el('div', {}, 'Same customer as ', el('a', { href: contactHref(p.otherContactId) }, other), '? ',
+          el('span', { class: 'evidence' }, evidenceText(p.evidence)), p.detail ? ' (' + p.detail + ')' : ''),
+        el('div', { class: 'buttons' },
+          el('button', { type: 'button', 'data-action': 'accept', 'aria-label': 'Accept: join ' + other + ' into this contact',
+            onclick: () => decideLink(p.linkId, 'accept', 'Link accepted: the contacts are one now') }, 'Accept'),
+          el('button', { type: 'button', class: 'secondary', 'data-action': 'reject',
+            'aria-label': 'Reject: ' + other + ' is someone else',
+            onclick: () => decideLink(p.linkId, 'reject', 'Proposal rejected: it will not be made again') }, 'Reject')));
+    }));
+  }
+
+  function linkTable(links) {
+    if (!links.length) return el('p', { class: 'hint', id: 'contact-links' }, 'No links.');
+    return el('table', { id: 'contact-links' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Addresses'), el('th', { scope: 'col' }, 'Evidence'),
+        el('th', { scope: 'col' }, 'Strength'), el('th', { scope: 'col' }, 'Status'),
+        el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')))),
+      el('tbody', {}, links.map((l) => el('tr', { 'data-link': l.linkId, 'data-status': l.status },
+        el('td', { class: 'address' }, l.address || '', ' \u2194 ', l.otherAddress || ''),
+        el('td', {}, evidenceText(l.evidence)),
+        el('td', {}, String(l.strength || '').toLowerCase()),
+        el('td', { class: 'link-status' }, String(l.status || '').toLowerCase()),
+        el('td', {}, l.status === 'JOINED' ? el('button', { type: 'button', class: 'secondary', 'data-action': 'split',
+          'aria-label': 'Split ' + (l.otherAddress || 'this link') + ' off into its own contact',
+          onclick: () => decideLink(l.linkId, 'split', 'Link split: the addresses it joined are a contact of their own again') },
+        'Split') : null)))));
+  }
+
+  function conversationList(conversations) {
+    if (!conversations.length) return el('p', { class: 'hint', id: 'contact-conversations' }, 'No conversations.');
+    return el('ul', { id: 'contact-conversations', class: 'plain' }, conversations.map((v) => {
+      const tickets = v.ticketRefs && typeof v.ticketRefs === 'object' && !Array.isArray(v.ticketRefs)
+        ? Object.entries(v.ticketRefs).map(([desk, ref]) => desk + ': ' + ref) : (v.ticketRefs || []);
+      return el('li', { 'data-conversation': v.id },
+        el('a', { href: conversationHref(v.id) }, channelName(v.channel), ' · ', v.subject || 'conversation'),
+        el('span', { class: 'meta' }, ' · ', String(v.status || '').toLowerCase(), ' · ', when(v.lastAt),
+          tickets.length ? ' · tickets ' + tickets.join(', ') : ''));
+    }));
+  }
+
+  function contactTimeline(entries) {
+    if (!entries.length) return el('p', { class: 'hint', id: 'contact-timeline' }, 'No messages.');
+    const label = { INBOUND: 'Customer', OUTBOUND: 'Reply', INTERNAL: 'Internal note' };
+    return el('ol', { id: 'contact-timeline', class: 'timeline' }, entries.map((t) => {
+      const direction = String(t.direction || '').toUpperCase();
+      return el('li', { class: 'msg ' + direction.toLowerCase(), 'data-conversation': t.conversationId },
+        el('div', { class: 'meta' }, el('span', { class: 'badge channel' }, channelName(t.channel)), ' ',
+          label[direction] || direction, authorName(t.author) ? ' · ' + authorName(t.author) : '', ' · ', when(t.at),
+          ' · ', el('a', { href: conversationHref(t.conversationId) }, 'open conversation')),
+        el('div', { class: 'text' }, t.text || ''));
+    }));
+  }
+
+  async function decideLink(linkId, action, done) {
+    const id = state.contact;
+    try {
+      await api('/api/contacts/links/' + encodeURIComponent(linkId) + '/' + action, { method: 'POST',
+        body: { by: agent() } });
+      status(done);
+      state.drawn.contact = null;
+      await loadContact(id);
+      // The button pressed is gone with the redraw: the keyboard goes on from the contact's name.
+      const name = $('contact-name');
+      if (name) name.focus();
+    } catch (e) {
+      status(action + ' failed: ' + e.message);
+    }
+  }
+
+  function agent() {
+    return $('agent-name').value.trim() || 'Agent';
+  }
+
+  function linkForm(id) {
+    const kind = el('select', { id: 'link-kind', name: 'kind' },
+      el('option', { value: 'PHONE' }, 'Phone number'), el('option', { value: 'EMAIL' }, 'Email address'),
+      el('option', { value: 'CHAT_USER' }, 'Chat user id'), el('option', { value: 'CONTACT' }, 'Another contact (id)'));
+    const address = el('input', { id: 'link-address', name: 'address', required: true, maxlength: 320,
+      autocomplete: 'off', 'aria-describedby': 'link-hint' });
+    const error = el('p', { class: 'error', id: 'link-error', role: 'alert' });
+    const submit = el('button', { type: 'submit', id: 'link-submit' }, 'Link');
+    const form = el('form', { id: 'contact-link-form', class: 'inline-form', onsubmit: async (event) => {
+      event.preventDefault();
+      const value = address.value.trim();
+      if (!value) return;
+      submit.disabled = true;
+      error.textContent = '';
+      try {
+        const body = kind.value === 'CONTACT' ? { otherContactId: value, by: agent() }
+          : { kind: kind.value, address: value, by: agent() };
+        await api('/api/contacts/' + encodeURIComponent(id) + '/links', { method: 'POST', body });
+        address.value = '';
+        status('Linked to this contact');
+        state.drawn.contact = null;
+        await loadContact(id);
+      } catch (e) {
+        error.textContent = 'Not linked: ' + e.message;
+      } finally {
+        submit.disabled = false;
+      }
+    } },
+    el('div', { class: 'field' }, el('label', { for: 'link-kind' }, 'Kind'), kind),
+    el('div', { class: 'field grow' }, el('label', { for: 'link-address' }, 'Address or contact id'), address),
+    submit);
+    return el('section', { class: 'contact-section', 'aria-labelledby': 'link-title' },
+      el('h3', { id: 'link-title' }, 'Link an address'),
+      el('p', { class: 'hint', id: 'link-hint' }, 'Only what you know is this customer\u2019s: your link joins at once, ',
+        'as verified. A wrong one can be split again.'),
+      form, error);
+  }
+
+  function privacyActions(id) {
+    // A plain link: the browser downloads the archive with the session cookie, and nothing but the id is in the URL.
+    const exportLink = el('a', { id: 'contact-export', class: 'button secondary',
+      href: '/api/contacts/' + encodeURIComponent(id) + '/export', download: 'contact-' + id + '.zip' },
+    'Export (zip)');
+    const erase = el('button', { type: 'button', id: 'contact-erase', class: 'danger', 'aria-haspopup': 'dialog',
+      onclick: () => askErase(id) }, 'Erase\u2026');
+    return el('section', { class: 'contact-section', 'aria-labelledby': 'privacy-title' },
+      el('h3', { id: 'privacy-title' }, 'Personal data'),
+      el('div', { class: 'buttons' }, exportLink, erase),
+      el('div', { id: 'erasure-status', role: 'status', 'aria-live': 'polite' }));
+  }
+
+  function askErase(id) {
+    const dialog = $('erase-dialog');
+    $('erase-name').textContent = ($('contact-name') || {}).textContent || 'this contact';
+    dialog.returnValue = '';
+    dialog.onclose = () => {
+      // Focus goes back to the button that opened the dialog, as after any dialog.
+      if (dialog.returnValue === 'erase') erase(id);
+      else $('contact-erase').focus();
+    };
+    dialog.showModal();
+  }
+
+  async function erase(id) {
+    status('Erasing\u2026');
+    try {
+      const job = await api('/api/contacts/' + encodeURIComponent(id), { method: 'DELETE' });
+      state.erasure = job || {};
+      drawErasure(state.erasure);
+      await loadErasure(id, false);
+      status('Erasure started');
+    } catch (e) {
+      status('Erasure failed to start: ' + e.message);
+    }
+    const statusBox = $('erasure-status');
+    if (statusBox) {
+      statusBox.tabIndex = -1;
+      statusBox.focus();
+    }
+  }
+
+  function erasureFinished(job) {
+    return ['DONE', 'FAILED', 'FINISHED', 'COMPLETED'].includes(String(job.state || job.status || '').toUpperCase());
+  }
+
+  async function loadErasure(id, quietIfNone) {
+    try {
+      const job = await api('/api/contacts/' + encodeURIComponent(id) + '/erasure');
+      state.erasure = job;
+      drawErasure(job);
+      if (erasureFinished(job)) state.drawn.contact = null;
+    } catch (e) {
+      if (e.status === 404 && quietIfNone) return;
+      if (e.status !== 404) status('Could not read the erasure\u2019s status: ' + e.message);
+    }
+  }
+
+  function drawErasure(job) {
+    const box = $('erasure-status');
+    if (!box) return;
+    const stateText = String(job.state || job.status || 'requested').toLowerCase();
+    const steps = job.steps || job.stepsDone || [];
+    const desks = job.desks || job.deskOutcomes || {};
+    const deskItems = Array.isArray(desks) ? desks.map((d) => [d.desk || d.instance || d.instanceId, d])
+      : Object.entries(desks);
+    draw(box, el('p', { class: 'erasure-state state-' + stateText }, 'Erasure ', stateText,
+      job.requestedAt ? ' · requested ' + when(job.requestedAt) : '',
+      job.requestedBy ? ' by ' + job.requestedBy : '', job.finishedAt ? ' · finished ' + when(job.finishedAt) : ''),
+    (Array.isArray(steps) && steps.length) ? el('p', { class: 'meta' }, 'Done: ', steps.join(', ')) : null,
+    deskItems.length ? el('ul', { class: 'plain erasure-desks' }, deskItems.map(([desk, d]) =>
+      el('li', { 'data-desk': desk }, desk, ': ', typeof d === 'object'
+        ? [String(d.outcome || d.status || d.state || ''), d.detail ? ' (' + d.detail + ')' : ''] : String(d)))) : null);
+  }
+
   // ---- dead letters ----
 
   async function loadDeadLetters() {
@@ -562,6 +909,11 @@
     $('logout').addEventListener('click', logout);
     $('search-form').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
     $('search').addEventListener('input', () => { clearTimeout(state.searchTimer); state.searchTimer = setTimeout(refresh, 250); });
+    $('contact-search-form').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
+    $('contact-search').addEventListener('input', () => {
+      clearTimeout(state.searchTimer);
+      state.searchTimer = setTimeout(refresh, 250);
+    });
     const name = $('agent-name');
     name.value = localStorage.getItem('omnibridge.agent') || '';
     name.addEventListener('change', () => localStorage.setItem('omnibridge.agent', name.value.trim()));
