@@ -542,6 +542,8 @@
     }
     $('contact-erase').disabled = Boolean(c.erased) || Boolean(c.mergedInto);
     $('contact-export').hidden = Boolean(c.mergedInto);
+    // Nothing is linked to a contact that was joined into another (link the survivor) or erased.
+    $('contact-link-section').hidden = Boolean(c.erased) || Boolean(c.mergedInto);
     if (fresh) {
       // A screen reader and the keyboard start on the contact just opened.
       $('contact-name').focus();
@@ -709,7 +711,7 @@
     el('div', { class: 'field' }, el('label', { for: 'link-kind' }, 'Kind'), kind),
     el('div', { class: 'field grow' }, el('label', { for: 'link-address' }, 'Address or contact id'), address),
     submit);
-    return el('section', { class: 'contact-section', 'aria-labelledby': 'link-title' },
+    return el('section', { class: 'contact-section', id: 'contact-link-section', 'aria-labelledby': 'link-title' },
       el('h3', { id: 'link-title' }, 'Link an address'),
       el('p', { class: 'hint', id: 'link-hint' }, 'Only what you know is this customer\u2019s: your link joins at once, ',
         'as verified. A wrong one can be split again.'),
