@@ -524,6 +524,13 @@
       draw(detail, el('p', { class: 'hint', id: 'contact-missing' }, 'No contact with id ' + id + '.'));
       return;
     }
+    if (c.mergedInto && c.mergedInto !== id) {
+      // An id that was joined into another contact (from an old link or a desk) leads to the contact it is part of
+      // now; replace() keeps the old id out of the history's way.
+      status('Contact ' + id + ' was joined into this one');
+      location.replace(contactHref(c.mergedInto));
+      return;
+    }
     const fresh = detail.dataset.contact !== id;
     if (fresh) {
       // The forms are built once per contact, so a refresh keeps what the agent is typing and where the focus is.
@@ -598,7 +605,8 @@
         el('td', { class: 'address' }, a.value),
         el('td', { class: 'channels' }, (a.channels || []).map(channelName).join(', ') || '—'),
         el('td', { class: 'reachable ' + (a.reachable === true ? 'yes' : 'no') },
-          yesNo(a.reachable, 'reachable', 'not reachable')),
+          a.reachable === false && a.unreachableReason ? 'not reachable: ' + a.unreachableReason
+            : yesNo(a.reachable, 'reachable', 'not reachable')),
         el('td', { class: 'verified ' + (a.verified ? 'yes' : 'no') }, a.verified ? 'verified' : 'not verified')))));
   }
 
@@ -606,16 +614,20 @@
     if (!proposals.length) return el('p', { class: 'hint', id: 'contact-proposals' }, 'No proposals waiting.');
     return el('ul', { id: 'contact-proposals', class: 'plain' }, proposals.map((p) => {
       const other = p.otherName || 'contact ' + p.otherContactId;
-      return el('li', { 'data-link': p.linkId },
+      return el('li', { 'data-link': linkIdOf(p) },
         el('div', {}, 'Same customer as ', el('a', { href: contactHref(p.otherContactId) }, other), '? ',
           el('span', { class: 'evidence' }, evidenceText(p.evidence)), p.detail ? ' (' + p.detail + ')' : ''),
         el('div', { class: 'buttons' },
           el('button', { type: 'button', 'data-action': 'accept', 'aria-label': 'Accept: join ' + other + ' into this contact',
-            onclick: () => decideLink(p.linkId, 'accept', 'Link accepted: the contacts are one now') }, 'Accept'),
+            onclick: () => decideLink(linkIdOf(p), 'accept', 'Link accepted: the contacts are one now') }, 'Accept'),
           el('button', { type: 'button', class: 'secondary', 'data-action': 'reject',
             'aria-label': 'Reject: ' + other + ' is someone else',
-            onclick: () => decideLink(p.linkId, 'reject', 'Proposal rejected: it will not be made again') }, 'Reject')));
+            onclick: () => decideLink(linkIdOf(p), 'reject', 'Proposal rejected: it will not be made again') }, 'Reject')));
     }));
+  }
+
+  function linkIdOf(link) {
+    return link.linkId != null ? link.linkId : link.id;
   }
 
   function linkTable(links) {
@@ -624,14 +636,15 @@
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Addresses'), el('th', { scope: 'col' }, 'Evidence'),
         el('th', { scope: 'col' }, 'Strength'), el('th', { scope: 'col' }, 'Status'),
         el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')))),
-      el('tbody', {}, links.map((l) => el('tr', { 'data-link': l.linkId, 'data-status': l.status },
+      el('tbody', {}, links.map((l) => el('tr', { 'data-link': linkIdOf(l), 'data-status': l.status },
         el('td', { class: 'address' }, l.address || '', ' \u2194 ', l.otherAddress || ''),
         el('td', {}, evidenceText(l.evidence)),
         el('td', {}, String(l.strength || '').toLowerCase()),
-        el('td', { class: 'link-status' }, String(l.status || '').toLowerCase()),
+        el('td', { class: 'link-status' }, String(l.status || '').toLowerCase(),
+          l.decidedBy ? ' by ' + l.decidedBy : '', l.decidedAt ? ' · ' + when(l.decidedAt) : ''),
         el('td', {}, l.status === 'JOINED' ? el('button', { type: 'button', class: 'secondary', 'data-action': 'split',
           'aria-label': 'Split ' + (l.otherAddress || 'this link') + ' off into its own contact',
-          onclick: () => decideLink(l.linkId, 'split', 'Link split: the addresses it joined are a contact of their own again') },
+          onclick: () => decideLink(linkIdOf(l), 'split', 'Link split: the addresses it joined are a contact of their own again') },
         'Split') : null)))));
   }
 
