@@ -774,6 +774,17 @@
     }
   }
 
+  // The erasure's steps (ContactErasure), in the order it takes them; it resumes at its step after a restart.
+  const ERASURE_STEPS = {
+    REQUESTED: 'requested',
+    STORE: 'in progress: erasing the hub\u2019s records',
+    FILES: 'in progress: deleting attachment files',
+    DESKS: 'in progress: asking the desks to erase the requester',
+    WIPE: 'in progress: rewriting the store file',
+    DONE: 'done',
+    FAILED: 'failed'
+  };
+
   function erasureFinished(job) {
     return ['DONE', 'FAILED', 'FINISHED', 'COMPLETED'].includes(String(job.state || job.status || '').toUpperCase());
   }
@@ -793,15 +804,18 @@
   function drawErasure(job) {
     const box = $('erasure-status');
     if (!box) return;
-    const stateText = String(job.state || job.status || 'requested').toLowerCase();
+    const state = String(job.state || job.status || 'requested').toUpperCase();
+    const stateText = ERASURE_STEPS[state] || state.toLowerCase();
     const steps = job.steps || job.stepsDone || [];
     const desks = job.desks || job.deskOutcomes || {};
     const deskItems = Array.isArray(desks) ? desks.map((d) => [d.desk || d.instance || d.instanceId, d])
       : Object.entries(desks);
-    draw(box, el('p', { class: 'erasure-state state-' + stateText }, 'Erasure ', stateText,
+    draw(box, el('p', { class: 'erasure-state state-' + state.toLowerCase(), 'data-state': state }, 'Erasure ', stateText,
       job.requestedAt ? ' · requested ' + when(job.requestedAt) : '',
       job.requestedBy ? ' by ' + job.requestedBy : '', job.finishedAt ? ' · finished ' + when(job.finishedAt) : ''),
     (Array.isArray(steps) && steps.length) ? el('p', { class: 'meta' }, 'Done: ', steps.join(', ')) : null,
+    job.figures ? el('p', { class: 'meta erasure-figures' }, 'Erased: ', typeof job.figures === 'object'
+      ? Object.entries(job.figures).map(([k, v]) => k + ' ' + v).join(', ') : String(job.figures)) : null,
     deskItems.length ? el('ul', { class: 'plain erasure-desks' }, deskItems.map(([desk, d]) =>
       el('li', { 'data-desk': desk }, desk, ': ', typeof d === 'object'
         ? [String(d.outcome || d.status || d.state || ''), d.detail ? ' (' + d.detail + ')' : ''] : String(d)))) : null);
