@@ -804,13 +804,13 @@
   function drawErasure(job) {
     const box = $('erasure-status');
     if (!box) return;
-    const state = String(job.state || job.status || 'requested').toUpperCase();
-    const stateText = ERASURE_STEPS[state] || state.toLowerCase();
+    const step = String(job.state || job.status || 'requested').toUpperCase();
+    const stateText = ERASURE_STEPS[step] || step.toLowerCase();
     const steps = job.steps || job.stepsDone || [];
     const desks = job.desks || job.deskOutcomes || {};
     const deskItems = Array.isArray(desks) ? desks.map((d) => [d.desk || d.instance || d.instanceId, d])
       : Object.entries(desks);
-    draw(box, el('p', { class: 'erasure-state state-' + state.toLowerCase(), 'data-state': state }, 'Erasure ', stateText,
+    draw(box, el('p', { class: 'erasure-state state-' + step.toLowerCase(), 'data-state': step }, 'Erasure ', stateText,
       job.requestedAt ? ' · requested ' + when(job.requestedAt) : '',
       job.requestedBy ? ' by ' + job.requestedBy : '', job.finishedAt ? ' · finished ' + when(job.finishedAt) : ''),
     (Array.isArray(steps) && steps.length) ? el('p', { class: 'meta' }, 'Done: ', steps.join(', ')) : null,
