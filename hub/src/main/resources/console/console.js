@@ -810,7 +810,7 @@
     const desks = job.desks || job.deskOutcomes || {};
     const deskItems = Array.isArray(desks) ? desks.map((d) => [d.desk || d.instance || d.instanceId, d])
       : Object.entries(desks);
-    draw(box, el('p', { class: 'erasure-state state-' + step.toLowerCase(), 'data-state': step }, 'Erasure ', stateText,
+    append(clear(box), [el('p', { class: 'erasure-state state-' + step.toLowerCase(), 'data-state': step }, 'Erasure ', stateText,
       job.requestedAt ? ' · requested ' + when(job.requestedAt) : '',
       job.requestedBy ? ' by ' + job.requestedBy : '', job.finishedAt ? ' · finished ' + when(job.finishedAt) : ''),
     (Array.isArray(steps) && steps.length) ? el('p', { class: 'meta' }, 'Done: ', steps.join(', ')) : null,
@@ -818,7 +818,8 @@
       ? Object.entries(job.figures).map(([k, v]) => k + ' ' + v).join(', ') : String(job.figures)) : null,
     deskItems.length ? el('ul', { class: 'plain erasure-desks' }, deskItems.map(([desk, d]) =>
       el('li', { 'data-desk': desk }, desk, ': ', typeof d === 'object'
-        ? [String(d.outcome || d.status || d.state || ''), d.detail ? ' (' + d.detail + ')' : ''] : String(d)))) : null);
+        ? [String(d.outcome || d.status || d.state || 'pending'), d.detail ? ' (' + d.detail + ')' : ''] : String(d))))
+      : null]);
   }
 
   // ---- dead letters ----
