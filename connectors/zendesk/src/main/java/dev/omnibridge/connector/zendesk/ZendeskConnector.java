@@ -62,7 +62,7 @@ public final class ZendeskConnector implements DeskConnector {
 
     private record Running(ConnectorContext ctx, ZendeskApi api, ZendeskSignature signature, ZendeskReplies replies,
                            TicketBudget budget, long apiUserId, int batchBelow, long maxAttachmentBytes,
-                           int perComment) {
+                           int perComment, ZendeskErasure erasure) {
     }
 
     private final Clock clock;
@@ -126,7 +126,8 @@ public final class ZendeskConnector implements DeskConnector {
                         s.duration(ZendeskType.SIGNATURE_TOLERANCE), clock),
                 new ZendeskReplies(api, context.attachments(), apiUserId, maxBytes),
                 new TicketBudget(s.integer(ZendeskType.TICKET_UPDATES), clock), apiUserId,
-                s.integer(ZendeskType.BATCH_BELOW), maxBytes, s.integer(ZendeskType.MESSAGES_PER_COMMENT));
+                s.integer(ZendeskType.BATCH_BELOW), maxBytes, s.integer(ZendeskType.MESSAGES_PER_COMMENT),
+                new ZendeskErasure(api, s.bool(ZendeskType.ERASE_TICKETS)));
         LOG.info("{}: zendesk started on {} as API user {}", context.instanceId(), s.url(ZendeskType.BASE_URL), apiUserId);
     }
 
@@ -430,14 +431,60 @@ public final class ZendeskConnector implements DeskConnector {
         return TicketText.combined(with).length() <= COMMENT_CHARS;
     }
 
+    /**
+     * The contact's requester: the one the hub remembers for this desk (so a customer's second channel, or a contact
+     * the hub joined into this one, reuses it), else made or found by create_or_update (keyed by the hub contact id
+     * as external_id) and remembered. The email address and phone number Zendesk answers with (an agent may have
+     * added them to the user) are reported to the hub as the requester's: verified evidence of one customer.
+     */
     private long requester(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {
-        Long known = requesters.get(d.contact().id());
+        String contactId = d.contact().id();
+        Long known = requesters.get(contactId);
         if (known != null) {
             return known;
         }
-        long id = r.api().createOrUpdateUser(ZendeskPayloads.requester(d));
-        requesters.put(d.contact().id(), id);
+        Optional<String> remembered = r.ctx().requesters().find(contactId).filter(ref -> ref.matches("\\d+"));
+        if (remembered.isPresent()) {
+            long id = Long.parseLong(remembered.get());
+            requesters.put(contactId, id);
+            return id;
+        }
+        JsonNode user = r.api().createOrUpdateUser(ZendeskPayloads.requester(d));
+        long id = user.path("id").asLong();
+        if (id <= 0) {
+            throw new DeskApiException("POST /api/v2/users/create_or_update answered without a user id", 200, false,
+                    null, null);
+        }
+        r.ctx().requesters().remember(contactId, Long.toString(id));
+        List<dev.omnibridge.model.Address> addresses = ZendeskPayloads.addressesOf(user, r.ctx());
+        if (!addresses.isEmpty()) {
+            r.ctx().requesters().reportAddresses(contactId, addresses);
+        }
+        requesters.put(contactId, id);
         return id;
+    }
+
+    /**
+     * GDPR erasure of the customer in Zendesk ({@link ZendeskErasure}): the tickets of the customer's conversations
+     * (unless {@code eraseTickets} is off), then the requester, each deleted and then permanently deleted.
+     */
+    @Override
+    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(dev.omnibridge.spi.RequesterErasure request)
+            throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        try {
+            dev.omnibridge.spi.RequesterErasure.Outcome outcome = r.erasure().erase(request);
+            requesters.remove(request.contactId());
+            LOG.info("{}: erasure of contact {}: {} ({})", r.ctx().instanceId(), request.contactId(),
+                    outcome.result(), outcome.detail());
+            return outcome;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: erasure of contact {}: {}", r.ctx().instanceId(), request.contactId(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while erasing in Zendesk", e);
+        }
     }
 
     private List<String> uploads(Running r, List<Message> messages) throws DeskApiException, InterruptedException {
