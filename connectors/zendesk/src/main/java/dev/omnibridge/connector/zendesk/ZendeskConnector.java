@@ -465,6 +465,27 @@ public final class ZendeskConnector implements DeskConnector {
     }
 
     /**
+     * The addresses Zendesk now holds for the ticket's requesters (an agent may have added an email identity or a
+     * phone number since the user was made), re-read for free with the comments of every webhook, reported to the
+     * hub under the hub contact id the user carries as external_id. The hub ignores what it already knows.
+     */
+    private static void reportRequesters(Running r, List<JsonNode> users) {
+        for (JsonNode user : users) {
+            List<dev.omnibridge.model.Address> addresses = ZendeskPayloads.addressesOf(user, r.ctx());
+            if (addresses.isEmpty()) {
+                continue;
+            }
+            try {
+                r.ctx().requesters().reportAddresses(user.path("external_id").asText(), addresses);
+            } catch (RuntimeException e) {
+                // Evidence for joining contacts, not the webhook's purpose: the agents' replies still go through.
+                LOG.warn("{}: the addresses of Zendesk user {} could not be reported: {}", r.ctx().instanceId(),
+                        user.path("id").asText(), e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
      * GDPR erasure of the customer in Zendesk ({@link ZendeskErasure}): the tickets of the customer's conversations
      * (unless {@code eraseTickets} is off), then the requester, each deleted and then permanently deleted.
      */
@@ -576,6 +597,7 @@ public final class ZendeskConnector implements DeskConnector {
                     body.path("status").asText(null));
             LOG.debug("{}: ticket {}: {} agent repl(ies), {} comment(s) ignored, {} status update(s)",
                     r.ctx().instanceId(), ticketId, read.replies().size(), read.ignored(), read.updates().size());
+            reportRequesters(r, read.requesters());
             return WebhookOutcome.store(new Inbound(null, read.replies(), read.updates(), null));
         } catch (DeskApiException e) {
             // 503 makes Zendesk retry the webhook later.

@@ -103,4 +103,26 @@ class ZendeskRequesterMemoryTest {
         assertThat(ctx.requesters().reports()).isEmpty();
         assertThat(ctx.requesters().remembered()).isEqualTo(Map.of("contact-1", "503"));
     }
+
+    @Test
+    void anEmailAnAgentAddedToTheRequesterLaterIsReportedWhenTheTicketsWebhookRereadsItsComments() {
+        zd.stubFor(get("/api/v2/tickets/77/comments?include=users&page[size]=100").willReturn(okJson("""
+                {"comments":[
+                  {"id":1,"type":"Comment","author_id":501,"public":true,"body":"My parcel is late","attachments":[]},
+                  {"id":2,"type":"Comment","author_id":42,"public":true,"body":"On its way.","attachments":[]}],
+                 "users":[{"id":501,"name":"Ann Example","role":"end-user","external_id":"contact-1",
+                           "email":"ann@example.com","phone":null},
+                          {"id":42,"name":"Alice Agent","role":"agent","email":"alice@acme.test"}]}""")));
+        String body = "{\"ticket_id\":\"77\",\"external_id\":\"conv-1\",\"status\":\"open\"}";
+        String timestamp = java.time.Instant.now().toString();
+
+        connector.onWebhook(dev.omnibridge.testkit.TestWebhooks.request("zd", "POST",
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of(
+                        "X-Zendesk-Webhook-Signature-Timestamp", List.of(timestamp),
+                        "X-Zendesk-Webhook-Signature", List.of(ZendeskSignature.sign(Fixture.SIGNING_SECRET,
+                                timestamp, body.getBytes(java.nio.charset.StandardCharsets.UTF_8))))));
+
+        assertThat(ctx.requesters().reports()).as("the agent's own address is never reported").containsExactly(
+                new FakeDeskRequesters.Report("contact-1", List.of(Address.email("ann@example.com"))));
+    }
 }
