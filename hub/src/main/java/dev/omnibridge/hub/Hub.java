@@ -23,6 +23,12 @@ import dev.omnibridge.hub.metrics.FirstResponseMetrics;
 import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.sla.FirstResponseAlarms;
 import dev.omnibridge.hub.audit.AuditTrail;
+import dev.omnibridge.hub.privacy.ContactErasure;
+import dev.omnibridge.hub.privacy.ContactExport;
+import dev.omnibridge.hub.store.ContactErasures;
+import dev.omnibridge.hub.store.ContactRecords;
+import dev.omnibridge.hub.web.AuditApi;
+import dev.omnibridge.hub.web.PrivacyApi;
 import dev.omnibridge.hub.sla.FirstResponseClock;
 import dev.omnibridge.hub.sla.FirstResponseViews;
 import dev.omnibridge.hub.sla.WorkingHours;
@@ -69,9 +75,12 @@ public final class Hub implements AutoCloseable {
     private final InstanceManager instances;
     private final ExecutorService blocking;
     private final JvmMetrics jvmMetrics;
+    private final ContactErasure erasure;
 
     private Hub(ConnectorCatalog catalog, Database database, Journal journal, CamelContext camel,
-                Dispatcher dispatcher, InstanceManager instances, ExecutorService blocking, JvmMetrics jvmMetrics) {
+                Dispatcher dispatcher, InstanceManager instances, ExecutorService blocking, JvmMetrics jvmMetrics,
+                ContactErasure erasure) {
+        this.erasure = erasure;
         this.jvmMetrics = jvmMetrics;
         this.catalog = catalog;
         this.database = database;
@@ -144,9 +153,9 @@ public final class Hub implements AutoCloseable {
         // Conversations' "last message at" is written in small bulks a few times a second, not with every message.
         journal.every(java.time.Duration.ofMillis(250), writer.activityFlush());
         JournalQueries queries = new JournalQueries(database);
+        FileAttachmentStore attachmentFiles = new FileAttachmentStore(config.dataDir().resolve("attachments"));
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
-                new OffsetStore(database), queries, new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,
-                clock);
+                new OffsetStore(database), queries, attachmentFiles, metrics, clock);
         // Acknowledgements are decided in the transaction that stores the customer's message (see Acknowledger).
         // Without any channel acknowledging, nothing is installed: the writer then does no work for it at all.
         if (config.acknowledgements().anyEnabled()) {
@@ -184,6 +193,12 @@ public final class Hub implements AutoCloseable {
         RulesTestApi rulesTest = new RulesTestApi(rules, config::instance, clock);
         StoreApi storeApi = new StoreApi(storeInfo, maintenance, config.store().compactBelowFill());
         ConsoleWeb console = new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()));
+        // Issue 20, privacy: a contact's export and erasure (durable steps, resumed at start-up), the audit trail.
+        ContactErasure erasure = new ContactErasure(database, journal, new ContactErasures(writer, recent),
+                attachmentFiles, instances::eraseRequester, audit, clock, ContactErasure.Retry.DEFAULT);
+        PrivacyApi privacyApi = new PrivacyApi(new ContactExport(new ContactRecords(database), attachmentFiles, audit),
+                erasure);
+        AuditApi auditApi = new AuditApi(audit);
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -202,20 +217,25 @@ public final class Hub implements AutoCloseable {
             ingress.mount(router, router.bodyHandler(), config.http().maxBodyBytes());
             api.mount(router, router.bodyHandler());
             storeApi.mount(router, api);
+            privacyApi.mount(router, api);
+            auditApi.mount(router, api);
             rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();
         instances.startAll();
         dispatcher.recover();
+        erasure.resume();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics);
+        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure);
     }
 
     @Override
     public void close() {
         LOG.info("Omnibridge stopping");
+        // An erasure stopped between steps resumes at the next start.
+        erasure.close();
         dispatcher.close();
         instances.stopAll();
         try {

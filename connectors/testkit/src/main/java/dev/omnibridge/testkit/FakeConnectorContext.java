@@ -49,6 +49,7 @@ public final class FakeConnectorContext implements ConnectorContext {
     private final Map<String, dev.omnibridge.calendar.BusinessCalendar> calendars =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Quota> quotas = new java.util.concurrent.ConcurrentHashMap<>();
+    private FakeDeskRequesters requesters = new FakeDeskRequesters();
 
     /** A quota as the connector last reported it ({@link #reportQuota}). */
     public record Quota(long remaining, long limit) {
@@ -236,6 +237,7 @@ public final class FakeConnectorContext implements ConnectorContext {
         next.conversationsByThread.putAll(conversationsByThread);
         next.skipped.putAll(skipped);
         next.offsets.putAll(offsets);
+        next.requesters = requesters;   // the hub keeps its requester memory across restarts
         return next;
     }
 
@@ -269,5 +271,11 @@ public final class FakeConnectorContext implements ConnectorContext {
     public FakeConnectorContext withDeskAvailable(boolean available) {
         this.deskAvailable = available;
         return this;
+    }
+
+    /** The hub's requester memory for this desk instance: in memory, kept by {@link #restartedAs}. */
+    @Override
+    public FakeDeskRequesters requesters() {
+        return requesters;
     }
 }

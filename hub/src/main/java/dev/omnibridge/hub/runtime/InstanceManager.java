@@ -358,6 +358,19 @@ public final class InstanceManager implements DeliveryTargets {
         return call(instance, () -> desk.deliver(delivery));
     }
 
+    /**
+     * Erasure (issue 20): asks a running desk instance to erase the contact's requester. Throws like a delivery:
+     * retryable when the instance is not running, permanent when it is unknown or no desk.
+     */
+    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(String instanceId,
+                                                                     dev.omnibridge.spi.RequesterErasure request) {
+        ConnectorInstance instance = registry.running(instanceId);
+        if (!(instance.connector instanceof DeskConnector desk)) {
+            throw DeliveryException.permanent("instance '" + instanceId + "' is not a desk");
+        }
+        return call(instance, () -> desk.eraseRequester(request));
+    }
+
     @Override
     public int maxBatch(String instanceId) {
         ConnectorInstance instance = registry.get(instanceId);

@@ -477,6 +477,11 @@ public final class InboundWriter {
                 : recorded.desks().stream().map(DeskTarget::desk).toList();
     }
 
+    /** Erasure: the conversation no longer answers to this thread key (call after the change committed). */
+    void forgetConversation(String channelInstance, String threadKey) {
+        known.moved(channelInstance, threadKey);
+    }
+
     /** Metadata key of a delivery-failure notice: the hub id of the reply that was not delivered. */
     public static final String DELIVERY_FAILED_FOR = "omnibridge.deliveryFailedFor";
 

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The Freshdesk API v2 calls this connector makes, and nothing else. Reference:
  * https://developers.freshdesk.com/api/ (Tickets: create, list with requester_id filter, view; Conversations: create
- * a note, list; Contacts: list with email/phone/mobile filter, create; Agents: view, me).
+ * a note, list; Contacts: list with email/phone/mobile filter, create, permanently delete; Agents: view, me).
  */
 final class FreshdeskApi {
     /** Conversations are read page by page; a ticket with more than this many pages is truncated to its start. */
@@ -67,6 +67,22 @@ final class FreshdeskApi {
                         return userId.asLong();
                     }
                 }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@code DELETE /api/v2/contacts/{id}/hard_delete?force=true}: permanently deletes the contact and its tickets
+     * (204), also one not soft-deleted before ({@code force}). False when there is no such contact (404).
+     */
+    boolean hardDeleteContact(long contactId) throws DeskApiException, InterruptedException {
+        try {
+            http.send("DELETE", "/api/v2/contacts/" + contactId + "/hard_delete?force=true", null, Map.of());
+            return true;
+        } catch (DeskApiException e) {
+            if (e.isNotFound()) {
+                return false;
             }
             throw e;
         }

@@ -40,7 +40,7 @@ public final class FreshdeskConnector implements DeskConnector {
     /** Everything {@link #start} sets up, replaced as a whole. */
     private record Running(String instanceId, FreshdeskApi api, Requesters requesters, ReplyReader replies,
                            WebhookHint hint, ConnectorContext context, String conversationIdField,
-                           long maxAttachmentBytes, RatePacer pacer, int perNote) {
+                           long maxAttachmentBytes, RatePacer pacer, int perNote, FreshdeskErasure erasure) {
     }
 
     private volatile Running running;
@@ -73,8 +73,8 @@ public final class FreshdeskConnector implements DeskConnector {
                 maxBytes);
         WebhookHint hint = new WebhookHint(s.string(FreshdeskType.WEBHOOK_SECRET_HEADER),
                 s.secret(FreshdeskType.WEBHOOK_SECRET).reveal());
-        running = new Running(context.instanceId(), api, new Requesters(api), reader, hint, context, field, maxBytes,
-                pacer, s.integer(FreshdeskType.MESSAGES_PER_NOTE));
+        running = new Running(context.instanceId(), api, new Requesters(api, context), reader, hint, context, field, maxBytes,
+                pacer, s.integer(FreshdeskType.MESSAGES_PER_NOTE), new FreshdeskErasure(api));
         LOG.info("{}: freshdesk started for {}; automation webhook URL {}", context.instanceId(), base.getHost(),
                 context.webhookUrl());
     }
@@ -85,6 +85,25 @@ public final class FreshdeskConnector implements DeskConnector {
         running = null;
         if (was != null) {
             LOG.info("{}: freshdesk stopped", was.instanceId());
+        }
+    }
+
+    /** GDPR erasure of the customer's Freshdesk contact with its tickets ({@link FreshdeskErasure}). */
+    @Override
+    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(dev.omnibridge.spi.RequesterErasure request)
+            throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        try {
+            dev.omnibridge.spi.RequesterErasure.Outcome outcome = r.erasure().erase(request);
+            LOG.info("{}: erasure of contact {}: {} ({})", r.instanceId(), request.contactId(), outcome.result(),
+                    outcome.detail());
+            return outcome;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: erasure of contact {}: {}", r.instanceId(), request.contactId(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while erasing in Freshdesk", e);
         }
     }
 

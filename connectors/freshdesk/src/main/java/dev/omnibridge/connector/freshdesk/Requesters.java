@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.deskkit.DeskApiException;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Contact;
+import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeskDelivery;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,12 +30,29 @@ final class Requesters {
     static final String DESCRIPTION_PHONE = "Phone (answered through Omnibridge): ";
 
     private final FreshdeskApi api;
+    private final ConnectorContext ctx;
 
-    Requesters(FreshdeskApi api) {
+    Requesters(FreshdeskApi api, ConnectorContext ctx) {
         this.api = api;
+        this.ctx = ctx;
     }
 
+    /**
+     * The contact's requester: the one the hub remembers for this desk (a customer's second channel, or a contact
+     * the hub joined into this one, reuses it), else found or created as below, and remembered.
+     */
     long resolve(DeskDelivery d) throws DeskApiException, InterruptedException {
+        String contactId = d.contact().id();
+        Optional<String> remembered = ctx.requesters().find(contactId).filter(ref -> ref.matches("\\d+"));
+        if (remembered.isPresent()) {
+            return Long.parseLong(remembered.get());
+        }
+        long id = findOrCreate(d);
+        ctx.requesters().remember(contactId, Long.toString(id));
+        return id;
+    }
+
+    private long findOrCreate(DeskDelivery d) throws DeskApiException, InterruptedException {
         Contact contact = d.contact();
         Optional<String> email = TicketText.email(contact);
         Optional<String> phone = TicketText.phone(contact);
@@ -49,6 +70,11 @@ final class Requesters {
                 found = api.findContact("mobile", phone.get());
             }
             if (found.isPresent() && !hasEmail(found.get())) {
+                // The customer's existing contact: its other numbers are the same customer's (verified by the desk).
+                List<Address> addresses = addressesOf(found.get());
+                if (!addresses.isEmpty()) {
+                    ctx.requesters().reportAddresses(contact.id(), addresses);
+                }
                 return found.get().path("id").asLong();
             }
             if (found.isPresent()) {
@@ -65,6 +91,18 @@ final class Requesters {
             create.put("unique_external_id", contact.id());
         }
         return api.createContact(create);
+    }
+
+    /** A Freshdesk contact's {@code phone} and {@code mobile}, in the hub's normal form (invalid ones left out). */
+    List<Address> addressesOf(JsonNode contact) {
+        List<Address> found = new ArrayList<>();
+        for (String field : List.of("phone", "mobile")) {
+            String value = contact.path(field).asText("");
+            if (!value.isBlank()) {
+                ctx.phoneNumber(value).filter(a -> !found.contains(a)).ifPresent(found::add);
+            }
+        }
+        return found;
     }
 
     private static boolean hasEmail(JsonNode contact) {

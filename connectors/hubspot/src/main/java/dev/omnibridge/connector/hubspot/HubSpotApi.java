@@ -20,6 +20,8 @@ import java.util.Optional;
  * <li>Contacts, tickets, notes: https://developers.hubspot.com/docs/api-reference/crm-tickets-v3/guide,
  *     https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide (properties + associations in the
  *     create body; {@code idProperty} reads a record by a unique-value property)</li>
+ * <li>GDPR delete: {@code POST /crm/v3/objects/contacts/gdpr-delete} ({@code objectId}; "Permanently delete a contact
+ *     (GDPR-compliant)"); archive: {@code DELETE /crm/v3/objects/{type}/{id}}</li>
  * <li>CRM search: {@code POST /crm/v3/objects/{type}/search} with filterGroups</li>
  * <li>Associations v4: {@code GET /crm/v4/objects/{from}/{id}/associations/{to}}</li>
  * <li>Files: https://developers.hubspot.com/docs/api-reference/files-files-v3/guide (multipart file, folderPath,
@@ -125,6 +127,40 @@ final class HubSpotApi {
         ObjectNode body = DeskHttp.JSON.createObjectNode();
         body.set("properties", properties);
         return http.patch("/crm/v3/objects/" + objectType + "/" + enc(id), body).body();
+    }
+
+    /**
+     * {@code POST /crm/v3/objects/contacts/gdpr-delete} with {@code {"objectId": id}}: permanently deletes the contact
+     * and its associated content (HubSpot's GDPR deletion; 204). By id, never by email: an email HubSpot does not know
+     * would be blocklisted. False when there is no such contact (404).
+     */
+    boolean gdprDeleteContact(String contactId) throws DeskApiException, InterruptedException {
+        ObjectNode body = DeskHttp.JSON.createObjectNode().put("objectId", contactId);
+        try {
+            http.post("/crm/v3/objects/contacts/gdpr-delete", body);
+            return true;
+        } catch (DeskApiException e) {
+            if (e.isNotFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@code DELETE /crm/v3/objects/{type}/{id}}: archives the record (204; HubSpot keeps it restorable for 90 days,
+     * then deletes it). False when there is no such record (404).
+     */
+    boolean archive(String objectType, String id) throws DeskApiException, InterruptedException {
+        try {
+            http.send("DELETE", "/crm/v3/objects/" + objectType + "/" + enc(id), null, Map.of());
+            return true;
+        } catch (DeskApiException e) {
+            if (e.isNotFound()) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     JsonNode get(String objectType, String id, String... properties) throws DeskApiException, InterruptedException {

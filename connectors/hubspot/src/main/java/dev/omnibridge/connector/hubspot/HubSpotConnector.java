@@ -27,7 +27,7 @@ public final class HubSpotConnector implements DeskConnector {
 
     /** Everything {@link #start} sets up, replaced as a whole. */
     private record Running(String instanceId, HubSpotDesk desk, NoteBatch notes, HubSpotReplies replies,
-                           HubSpotSignature signature, int maxBatch) {
+                           HubSpotSignature signature, int maxBatch, HubSpotErasure erasure) {
     }
 
     private final Clock clock;
@@ -63,10 +63,11 @@ public final class HubSpotConnector implements DeskConnector {
                     + "); check the private app token and its tickets scope" : "HubSpot is not reachable: "
                     + e.getMessage());
         }
-        HubSpotDesk desk = new HubSpotDesk(api, s, context.attachments(), context.instanceId());
+        HubSpotDesk desk = new HubSpotDesk(api, s, context);
         running = new Running(context.instanceId(), desk, new NoteBatch(api, desk),
                 new HubSpotReplies(api, s, context.attachments()),
-                new HubSpotSignature(s.clientSecret().reveal(), s.webhookUrl(), clock), s.maxBatch());
+                new HubSpotSignature(s.clientSecret().reveal(), s.webhookUrl(), clock), s.maxBatch(),
+                new HubSpotErasure(api, s));
         LOG.info("{}: hubspot started ({}); webhooks are signed for {}", context.instanceId(), s.baseUrl(),
                 s.webhookUrl());
     }
@@ -74,6 +75,25 @@ public final class HubSpotConnector implements DeskConnector {
     @Override
     public void stop() {
         running = null;
+    }
+
+    /** GDPR erasure of the customer's HubSpot contact, and deletion of their tickets ({@link HubSpotErasure}). */
+    @Override
+    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(dev.omnibridge.spi.RequesterErasure request)
+            throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        try {
+            dev.omnibridge.spi.RequesterErasure.Outcome outcome = r.erasure().erase(request);
+            LOG.info("{}: erasure of contact {}: {} ({})", r.instanceId(), request.contactId(), outcome.result(),
+                    outcome.detail());
+            return outcome;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: erasure of contact {}: {}", r.instanceId(), request.contactId(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while erasing in HubSpot", e);
+        }
     }
 
     @Override

@@ -8,9 +8,11 @@ import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.Escalation;
 import dev.omnibridge.deskkit.StoredFiles;
 import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.AttachmentStore;
+import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 
@@ -33,9 +35,14 @@ final class HubSpotDesk {
     private final HubSpotPayloads payloads;
     private final AttachmentStore files;
     private final String instanceId;
+    private final ConnectorContext ctx;
+    /** The contact properties read when a requester is found: its addresses, reported to the hub. */
+    static final String[] ADDRESS_PROPERTIES = {"email", "phone", "mobilephone"};
 
-    HubSpotDesk(HubSpotApi api, HubSpotSettings settings, AttachmentStore files, String instanceId) {
-        this.instanceId = instanceId;
+    HubSpotDesk(HubSpotApi api, HubSpotSettings settings, ConnectorContext ctx) {
+        this.ctx = ctx;
+        this.instanceId = ctx.instanceId();
+        AttachmentStore files = ctx.attachments();
         this.api = api;
         this.settings = settings;
         this.payloads = new HubSpotPayloads(settings);
@@ -84,11 +91,30 @@ final class HubSpotDesk {
         }
     }
 
-    /** The requester: by email, else by the hub contact id property, else by phone; created when missing. */
+    /**
+     * The requester: the contact the hub remembers for this desk (a customer's second channel, or a contact the hub
+     * joined into this one, reuses it); else found by email, else by the hub contact id property, else by phone, or
+     * created; then remembered. A found contact's email and phone numbers are reported to the hub as the requester's.
+     */
     private String ensureContact(DeskDelivery d) throws DeskApiException, InterruptedException {
+        String hubContact = d.contact().id();
+        Optional<String> remembered = ctx.requesters().find(hubContact).filter(ref -> !ref.isBlank());
+        if (remembered.isPresent()) {
+            return remembered.get();
+        }
+        String id = findOrCreateContact(d);
+        ctx.requesters().remember(hubContact, id);
+        return id;
+    }
+
+    private String findOrCreateContact(DeskDelivery d) throws DeskApiException, InterruptedException {
         Optional<String> email = TicketText.email(d.contact());
         Optional<JsonNode> found = lookupContact(d, email);
         if (found.isPresent()) {
+            List<Address> addresses = addressesOf(found.get().path("properties"));
+            if (!addresses.isEmpty()) {
+                ctx.requesters().reportAddresses(d.contact().id(), addresses);
+            }
             return found.get().path("id").asText();
         }
         try {
@@ -104,12 +130,33 @@ final class HubSpotDesk {
         }
     }
 
+    /** A HubSpot contact's {@code email}, {@code phone} and {@code mobilephone} in the hub's normal form. */
+    List<Address> addressesOf(JsonNode properties) {
+        List<Address> found = new ArrayList<>();
+        String email = properties.path("email").asText("");
+        if (!email.isBlank()) {
+            try {
+                found.add(Address.email(email));
+            } catch (IllegalArgumentException notAnEmail) {
+                // not an address the hub could use: left out
+            }
+        }
+        for (String field : List.of("phone", "mobilephone")) {
+            String number = properties.path(field).asText("");
+            if (!number.isBlank()) {
+                ctx.phoneNumber(number).filter(a -> !found.contains(a)).ifPresent(found::add);
+            }
+        }
+        return found;
+    }
+
     private Optional<JsonNode> lookupContact(DeskDelivery d, Optional<String> email)
             throws DeskApiException, InterruptedException {
         if (email.isPresent()) {
-            return api.byUniqueProperty("contacts", "email", email.get());
+            return api.byUniqueProperty("contacts", "email", email.get(), ADDRESS_PROPERTIES);
         }
-        Optional<JsonNode> byHubId = api.byUniqueProperty("contacts", settings.contactIdProperty(), d.contact().id());
+        Optional<JsonNode> byHubId = api.byUniqueProperty("contacts", settings.contactIdProperty(), d.contact().id(),
+                ADDRESS_PROPERTIES);
         if (byHubId.isPresent()) {
             return byHubId;
         }

@@ -51,7 +51,8 @@ final class Fixture {
     static final String TICKET_BY_CONV =
             "/crm/v3/objects/tickets/conv-1?idProperty=omnibridge_conversation_id&properties=omnibridge_conversation_id";
     /** Read a contact by email (ann@example.com). */
-    static final String CONTACT_BY_EMAIL = "/crm/v3/objects/contacts/ann%40example.com?idProperty=email";
+    static final String CONTACT_BY_EMAIL =
+            "/crm/v3/objects/contacts/ann%40example.com?idProperty=email&properties=email%2Cphone%2Cmobilephone";
     /** The notes associated with ticket 9001. */
     static final String NOTES_OF_TICKET = "/crm/v4/objects/tickets/9001/associations/notes?limit=500";
 

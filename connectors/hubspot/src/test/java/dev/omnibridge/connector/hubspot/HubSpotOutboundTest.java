@@ -89,7 +89,7 @@ class HubSpotOutboundTest {
         Fixture f = new Fixture(api);
         Contact phoneOnly = new Contact("contact-7", "Bo", List.of(new Address(AddressKind.PHONE, "+14155550123")));
         api.stubFor(get(urlEqualTo(TICKET_BY_CONV)).willReturn(json(404, "{}")));
-        api.stubFor(get(urlEqualTo("/crm/v3/objects/contacts/contact-7?idProperty=omnibridge_contact_id"))
+        api.stubFor(get(urlEqualTo("/crm/v3/objects/contacts/contact-7?idProperty=omnibridge_contact_id&properties=email%2Cphone%2Cmobilephone"))
                 .willReturn(json(404, "{}")));
         api.stubFor(post(urlEqualTo("/crm/v3/objects/contacts/search")).willReturn(json(200,
                 "{\"total\":0,\"results\":[]}")));

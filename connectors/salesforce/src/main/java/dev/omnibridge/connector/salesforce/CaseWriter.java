@@ -13,6 +13,7 @@ import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.AttachmentStore;
 import dev.omnibridge.spi.DeskDelivery;
+import dev.omnibridge.spi.DeskRequesters;
 import dev.omnibridge.spi.DeskResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,12 @@ final class CaseWriter {
     private final ContactMatcher contacts;
     private final String instanceId;
 
-    CaseWriter(SalesforceApi api, SalesforceSettings settings, AttachmentStore files, String instanceId) {
+    private final DeskRequesters requesters;
+
+    CaseWriter(SalesforceApi api, SalesforceSettings settings, AttachmentStore files, String instanceId,
+               DeskRequesters requesters) {
         this.instanceId = instanceId;
+        this.requesters = requesters;
         this.api = api;
         this.settings = settings;
         this.payloads = new CasePayloads(settings);
@@ -73,6 +78,18 @@ final class CaseWriter {
      * email or number; otherwise the delivery fails with an error that says what to change.
      */
     private String requester(DeskDelivery d) throws DeskApiException, InterruptedException {
+        // The Contact the hub remembers for this customer (their second channel, or a contact the hub joined into
+        // this one, reuses it), else the one found or made below, then remembered.
+        Optional<String> remembered = requesters.find(d.contact().id()).filter(ref -> !ref.isBlank());
+        if (remembered.isPresent()) {
+            return remembered.get();
+        }
+        String contactId = findOrUpsertContact(d);
+        requesters.remember(d.contact().id(), contactId);
+        return contactId;
+    }
+
+    private String findOrUpsertContact(DeskDelivery d) throws DeskApiException, InterruptedException {
         Optional<String> email = TicketText.email(d.contact());
         Optional<String> phone = TicketText.phone(d.contact());
         Optional<String> found = contacts.existing(email, phone);

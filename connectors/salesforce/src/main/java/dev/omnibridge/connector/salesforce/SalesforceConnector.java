@@ -36,7 +36,7 @@ public final class SalesforceConnector implements DeskConnector {
     /** Everything {@link #start} sets up, replaced as a whole. */
     private record Running(ConnectorContext context, SalesforceSettings settings, CaseWriter writer,
                            CommentBatch comments, ReplyPoller poller, Optional<PollHint> hint, Instant startedAt,
-                           ScheduledExecutorService scheduler, ApiBudget budget) {
+                           ScheduledExecutorService scheduler, ApiBudget budget, SalesforceErasure erasure) {
     }
 
     private final Object pollLock = new Object();
@@ -92,10 +92,12 @@ public final class SalesforceConnector implements DeskConnector {
             t.setDaemon(true);
             return t;
         });
-        CaseWriter writer = new CaseWriter(api, settings, context.attachments(), context.instanceId());
+        CaseWriter writer = new CaseWriter(api, settings, context.attachments(), context.instanceId(),
+                context.requesters());
         Running r = new Running(context, settings, writer, new CommentBatch(api, writer), poller,
                 settings.webhookSecret().map(s -> new PollHint(s, settings.webhookTolerance())),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler, budget);
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler, budget,
+                new SalesforceErasure(api, settings));
         running = r;
         long every = settings.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> pollAndSubmit(r), every, every, TimeUnit.MILLISECONDS);
@@ -110,6 +112,25 @@ public final class SalesforceConnector implements DeskConnector {
         if (r != null) {
             r.scheduler().shutdownNow();
             LOG.info("{}: salesforce stopped", r.context().instanceId());
+        }
+    }
+
+    /** The customer's Cases and Contact deleted, where {@code eraseContacts} allows it ({@link SalesforceErasure}). */
+    @Override
+    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(dev.omnibridge.spi.RequesterErasure request)
+            throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        try {
+            dev.omnibridge.spi.RequesterErasure.Outcome outcome = r.erasure().erase(request);
+            LOG.info("{}: erasure of contact {}: {} ({})", r.context().instanceId(), request.contactId(),
+                    outcome.result(), outcome.detail());
+            return outcome;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: erasure of contact {}: {}", r.context().instanceId(), request.contactId(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while erasing in Salesforce", e);
         }
     }
 

@@ -13,7 +13,8 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                           String urgentPriority, Optional<String> tagsField, int requestsPerMinute, Duration timeout,
                           long maxAttachmentBytes, Duration pollInterval, Optional<Secret> webhookSecret,
                           Duration webhookTolerance, boolean allowDuplicateContacts, String phoneRegion,
-                          boolean contactEmails, Duration replyOverlap, int apiReservePercent, int maxBatch) {
+                          boolean contactEmails, Duration replyOverlap, int apiReservePercent, int maxBatch,
+                          boolean eraseContacts) {
 
     static SalesforceSettings from(Settings s) {
         return new SalesforceSettings(s.url(SalesforceType.BASE_URL), s.string(SalesforceType.CLIENT_ID),
@@ -28,7 +29,7 @@ record SalesforceSettings(URI baseUrl, String clientId, Secret clientSecret, Str
                 s.duration(SalesforceType.WEBHOOK_TOLERANCE), s.bool(SalesforceType.ALLOW_DUPLICATE_CONTACTS),
                 s.string(SalesforceType.PHONE_REGION), s.bool(SalesforceType.CONTACT_EMAILS),
                 s.duration(SalesforceType.REPLY_OVERLAP), s.integer(SalesforceType.API_RESERVE),
-                s.integer(SalesforceType.MAX_BATCH));
+                s.integer(SalesforceType.MAX_BATCH), s.bool(SalesforceType.ERASE_CONTACTS));
     }
 
     /** sObject Collections (one request for many records) exist from API version 42.0. */

@@ -43,6 +43,7 @@ public final class SalesforceType implements ConnectorType {
     static final String CONTACT_EMAILS = "contactEmails";
     static final String REPLY_OVERLAP = "replyOverlap";
     static final String MAX_BATCH = "maxBatch";
+    static final String ERASE_CONTACTS = "eraseContacts";
     /** Records one sObject Collections request takes (REST API Developer Guide, "sObject Collections"). */
     static final int COLLECTIONS_LIMIT = 200;
 
@@ -155,7 +156,13 @@ public final class SalesforceType implements ConnectorType {
                         .describedAs("most follow-up messages of one Case made into CaseComments by one sObject "
                                 + "Collections request (POST /composite/sobjects, at most 200, one API request); "
                                 + "1 = one request per comment")
-                        .validatedBy(Validator.range(1, COLLECTIONS_LIMIT)));
+                        .validatedBy(Validator.range(1, COLLECTIONS_LIMIT)))
+                // Off by default: a Contact is a CRM record other teams may rely on (opportunities, campaigns), so
+                // deleting it when the hub erases a customer is the org's decision.
+                .define(Setting.of(ERASE_CONTACTS, SettingType.BOOLEAN).withDefault(false)
+                        .describedAs("when the hub erases a customer, delete the Cases of their conversations and the "
+                                + "Contact the hub used for them (Salesforce keeps deleted records in the Recycle Bin "
+                                + "for 15 days); off: the erasure reports Salesforce as not erased"));
     }
 
     @Override

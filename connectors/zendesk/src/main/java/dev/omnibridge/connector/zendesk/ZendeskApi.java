@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * The Zendesk Ticketing API calls the connector makes, over the paced {@link DeskHttp}. Shapes follow Zendesk's
- * reference: Users (create_or_update), Attachments (uploads), Tickets (create/update/show/list by external_id),
- * Ticket Comments (list with sideloaded users), Ticket Audits (list).
+ * reference: Users (create_or_update, search by external_id, delete, permanently delete), Attachments (uploads),
+ * Tickets (create/update/show/list by external_id, delete),
+ * Ticket Comments (list with sideloaded users), Ticket Audits (list), Deleted Tickets (permanently delete).
  * https://developer.zendesk.com/api-reference/ticketing/
  */
 final class ZendeskApi {
@@ -43,11 +44,62 @@ final class ZendeskApi {
         return http.get("/api/v2/users/me").body().path("user");
     }
 
-    /** {@code POST /api/v2/users/create_or_update}: matched by email or external_id, so repeating it is safe. */
-    long createOrUpdateUser(ObjectNode user) throws DeskApiException, InterruptedException {
+    /**
+     * {@code POST /api/v2/users/create_or_update}: matched by email or external_id, so repeating it is safe. The
+     * answer's user, as Zendesk holds it (with the {@code email} and {@code phone} an agent may have added).
+     */
+    JsonNode createOrUpdateUser(ObjectNode user) throws DeskApiException, InterruptedException {
         ObjectNode body = DeskHttp.JSON.createObjectNode();
         body.set("user", user);
-        return http.post("/api/v2/users/create_or_update", body).body().path("user").path("id").asLong();
+        return http.post("/api/v2/users/create_or_update", body).body().path("user");
+    }
+
+    /** {@code GET /api/v2/users/search?external_id=...}: the users carrying a hub contact id. */
+    JsonNode usersByExternalId(String externalId) throws DeskApiException, InterruptedException {
+        return http.get("/api/v2/users/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8))
+                .body().path("users");
+    }
+
+    /**
+     * {@code DELETE /api/v2/users/{id}} (soft delete, 200 with the user), the step Zendesk requires before a
+     * permanent deletion. False when Zendesk knows no such active user (404: already deleted, or never made).
+     */
+    boolean deleteUser(long userId) throws DeskApiException, InterruptedException {
+        return deleted("/api/v2/users/" + userId);
+    }
+
+    /**
+     * {@code DELETE /api/v2/deleted_users/{id}}: permanently deletes a soft-deleted user, the GDPR erasure (Zendesk
+     * then scrubs the user's personal data; limited to 700 users per 10 minutes, 429 with Retry-After beyond).
+     * False when there is no such deleted user (404: already permanently deleted, or never made).
+     */
+    boolean permanentlyDeleteUser(long userId) throws DeskApiException, InterruptedException {
+        return deleted("/api/v2/deleted_users/" + userId);
+    }
+
+    /** {@code DELETE /api/v2/tickets/{id}} (soft delete, 204); false when there is no such ticket (404). */
+    boolean deleteTicket(String ticketId) throws DeskApiException, InterruptedException {
+        return deleted("/api/v2/tickets/" + ticketId);
+    }
+
+    /**
+     * {@code DELETE /api/v2/deleted_tickets/{id}}: permanently deletes a soft-deleted ticket (Zendesk queues a job
+     * and answers 200 with its job_status); false when there is no such deleted ticket (404).
+     */
+    boolean permanentlyDeleteTicket(String ticketId) throws DeskApiException, InterruptedException {
+        return deleted("/api/v2/deleted_tickets/" + ticketId);
+    }
+
+    private boolean deleted(String path) throws DeskApiException, InterruptedException {
+        try {
+            http.send("DELETE", path, null, Map.of());
+            return true;
+        } catch (DeskApiException e) {
+            if (e.isNotFound()) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** {@code POST /api/v2/uploads?filename=...} with the raw bytes: the upload token for a comment's uploads. */

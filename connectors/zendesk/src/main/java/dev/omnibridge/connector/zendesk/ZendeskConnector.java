@@ -62,7 +62,7 @@ public final class ZendeskConnector implements DeskConnector {
 
     private record Running(ConnectorContext ctx, ZendeskApi api, ZendeskSignature signature, ZendeskReplies replies,
                            TicketBudget budget, long apiUserId, int batchBelow, long maxAttachmentBytes,
-                           int perComment) {
+                           int perComment, ZendeskErasure erasure) {
     }
 
     private final Clock clock;
@@ -126,7 +126,8 @@ public final class ZendeskConnector implements DeskConnector {
                         s.duration(ZendeskType.SIGNATURE_TOLERANCE), clock),
                 new ZendeskReplies(api, context.attachments(), apiUserId, maxBytes),
                 new TicketBudget(s.integer(ZendeskType.TICKET_UPDATES), clock), apiUserId,
-                s.integer(ZendeskType.BATCH_BELOW), maxBytes, s.integer(ZendeskType.MESSAGES_PER_COMMENT));
+                s.integer(ZendeskType.BATCH_BELOW), maxBytes, s.integer(ZendeskType.MESSAGES_PER_COMMENT),
+                new ZendeskErasure(api, s.bool(ZendeskType.ERASE_TICKETS)));
         LOG.info("{}: zendesk started on {} as API user {}", context.instanceId(), s.url(ZendeskType.BASE_URL), apiUserId);
     }
 
@@ -430,14 +431,81 @@ public final class ZendeskConnector implements DeskConnector {
         return TicketText.combined(with).length() <= COMMENT_CHARS;
     }
 
+    /**
+     * The contact's requester: the one the hub remembers for this desk (so a customer's second channel, or a contact
+     * the hub joined into this one, reuses it), else made or found by create_or_update (keyed by the hub contact id
+     * as external_id) and remembered. The email address and phone number Zendesk answers with (an agent may have
+     * added them to the user) are reported to the hub as the requester's: verified evidence of one customer.
+     */
     private long requester(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {
-        Long known = requesters.get(d.contact().id());
+        String contactId = d.contact().id();
+        Long known = requesters.get(contactId);
         if (known != null) {
             return known;
         }
-        long id = r.api().createOrUpdateUser(ZendeskPayloads.requester(d));
-        requesters.put(d.contact().id(), id);
+        Optional<String> remembered = r.ctx().requesters().find(contactId).filter(ref -> ref.matches("\\d+"));
+        if (remembered.isPresent()) {
+            long id = Long.parseLong(remembered.get());
+            requesters.put(contactId, id);
+            return id;
+        }
+        JsonNode user = r.api().createOrUpdateUser(ZendeskPayloads.requester(d));
+        long id = user.path("id").asLong();
+        if (id <= 0) {
+            throw new DeskApiException("POST /api/v2/users/create_or_update answered without a user id", 200, false,
+                    null, null);
+        }
+        r.ctx().requesters().remember(contactId, Long.toString(id));
+        List<dev.omnibridge.model.Address> addresses = ZendeskPayloads.addressesOf(user, r.ctx());
+        if (!addresses.isEmpty()) {
+            r.ctx().requesters().reportAddresses(contactId, addresses);
+        }
+        requesters.put(contactId, id);
         return id;
+    }
+
+    /**
+     * The addresses Zendesk now holds for the ticket's requesters (an agent may have added an email identity or a
+     * phone number since the user was made), re-read for free with the comments of every webhook, reported to the
+     * hub under the hub contact id the user carries as external_id. The hub ignores what it already knows.
+     */
+    private static void reportRequesters(Running r, List<JsonNode> users) {
+        for (JsonNode user : users) {
+            List<dev.omnibridge.model.Address> addresses = ZendeskPayloads.addressesOf(user, r.ctx());
+            if (addresses.isEmpty()) {
+                continue;
+            }
+            try {
+                r.ctx().requesters().reportAddresses(user.path("external_id").asText(), addresses);
+            } catch (RuntimeException e) {
+                // Evidence for joining contacts, not the webhook's purpose: the agents' replies still go through.
+                LOG.warn("{}: the addresses of Zendesk user {} could not be reported: {}", r.ctx().instanceId(),
+                        user.path("id").asText(), e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * GDPR erasure of the customer in Zendesk ({@link ZendeskErasure}): the tickets of the customer's conversations
+     * (unless {@code eraseTickets} is off), then the requester, each deleted and then permanently deleted.
+     */
+    @Override
+    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(dev.omnibridge.spi.RequesterErasure request)
+            throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        try {
+            dev.omnibridge.spi.RequesterErasure.Outcome outcome = r.erasure().erase(request);
+            requesters.remove(request.contactId());
+            LOG.info("{}: erasure of contact {}: {} ({})", r.ctx().instanceId(), request.contactId(),
+                    outcome.result(), outcome.detail());
+            return outcome;
+        } catch (DeskApiException e) {
+            LOG.warn("{}: erasure of contact {}: {}", r.ctx().instanceId(), request.contactId(), e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while erasing in Zendesk", e);
+        }
     }
 
     private List<String> uploads(Running r, List<Message> messages) throws DeskApiException, InterruptedException {
@@ -529,6 +597,7 @@ public final class ZendeskConnector implements DeskConnector {
                     body.path("status").asText(null));
             LOG.debug("{}: ticket {}: {} agent repl(ies), {} comment(s) ignored, {} status update(s)",
                     r.ctx().instanceId(), ticketId, read.replies().size(), read.ignored(), read.updates().size());
+            reportRequesters(r, read.requesters());
             return WebhookOutcome.store(new Inbound(null, read.replies(), read.updates(), null));
         } catch (DeskApiException e) {
             // 503 makes Zendesk retry the webhook later.

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Priority;
+import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeskDelivery;
 
 import java.util.Collection;
@@ -40,6 +42,28 @@ final class ZendeskPayloads {
         TicketText.email(d.contact()).ifPresent(email -> user.put("details", DETAILS_EMAIL + email));
         TicketText.phone(d.contact()).ifPresent(phone -> user.put("phone", phone));
         return user;
+    }
+
+    /**
+     * The addresses a Zendesk user carries ({@code email}, the primary email identity, and {@code phone}), in the
+     * hub's normal form; what is not a valid address is left out. The connector never gives a requester an email
+     * identity, so an email here was added in Zendesk (by an agent, or the customer's own user).
+     */
+    static List<Address> addressesOf(JsonNode user, ConnectorContext ctx) {
+        List<Address> found = new java.util.ArrayList<>();
+        String email = user.path("email").asText("");
+        if (!email.isBlank()) {
+            try {
+                found.add(Address.email(email));
+            } catch (IllegalArgumentException notAnEmail) {
+                // not an address the hub could use: left out
+            }
+        }
+        String phone = user.path("phone").asText("");
+        if (!phone.isBlank()) {
+            ctx.phoneNumber(phone).ifPresent(found::add);
+        }
+        return found;
     }
 
     static String priority(Priority p) {

@@ -33,7 +33,14 @@ final class ZendeskReplies {
     /** Comment pages read per webhook: 1,000 comments; Zendesk caps a ticket at 5,000. */
     private static final int MAX_PAGES = 10;
 
-    record Read(List<DeskReply> replies, List<TicketUpdate> updates, int ignored) {
+    /**
+     * @param requesters the end users with an {@code external_id} (the hub contact id the connector gives its
+     *                   requesters) who commented on the ticket, as sideloaded: what Zendesk now holds for them
+     */
+    record Read(List<DeskReply> replies, List<TicketUpdate> updates, int ignored, List<JsonNode> requesters) {
+        Read(List<DeskReply> replies, List<TicketUpdate> updates, int ignored) {
+            this(replies, updates, ignored, List.of());
+        }
     }
 
     private final ZendeskApi api;
@@ -69,10 +76,15 @@ final class ZendeskReplies {
             users.put(u.path("id").asLong(), u);
         }
         List<DeskReply> replies = new ArrayList<>();
+        Map<Long, JsonNode> requesters = new java.util.LinkedHashMap<>();
         int ignored = 0;
         for (JsonNode c : comments) {
             long authorId = c.path("author_id").asLong();
             JsonNode author = users.get(authorId);
+            if (author != null && "end-user".equals(author.path("role").asText())
+                    && !author.path("external_id").asText("").isBlank()) {
+                requesters.put(authorId, author);
+            }
             String role = author == null ? "" : author.path("role").asText();
             boolean agent = "agent".equals(role) || "admin".equals(role);
             if (!c.path("public").asBoolean(false) || !agent || authorId == apiUserId) {
@@ -101,7 +113,7 @@ final class ZendeskReplies {
         if (status != null) {
             updates.add(new TicketUpdate(ticketId, status));
         }
-        return new Read(replies, updates, ignored);
+        return new Read(replies, updates, ignored, List.copyOf(requesters.values()));
     }
 
     /**

@@ -31,6 +31,7 @@ public final class ZendeskType implements ConnectorType {
     static final String MESSAGES_PER_COMMENT = "messagesPerComment";
     static final String TIMEOUT = "timeout";
     static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
+    static final String ERASE_TICKETS = "eraseTickets";
     /** Assignment key: the Zendesk group a new ticket goes to (ticket {@code group_id}). */
     static final String GROUP = "group";
 
@@ -81,7 +82,11 @@ public final class ZendeskType implements ConnectorType {
                         .validatedBy(ZendeskType::positive))
                 .define(Setting.of(MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(50L * 1024 * 1024)
                         .describedAs("largest file uploaded to or downloaded from Zendesk (Zendesk's limit: 50 MB)")
-                        .validatedBy(v -> (Long) v <= 0 ? Optional.of("must be positive") : Optional.empty()));
+                        .validatedBy(v -> (Long) v <= 0 ? Optional.of("must be positive") : Optional.empty()))
+                .define(Setting.of(ERASE_TICKETS, SettingType.BOOLEAN).withDefault(true)
+                        .describedAs("when the hub erases a customer, also delete and permanently delete the tickets "
+                                + "of their conversations (their messages are personal data); off keeps the tickets, "
+                                + "whose requester then shows as a permanently deleted user"));
     }
 
     /**
