@@ -786,6 +786,7 @@
   };
 
   function erasureFinished(job) {
+    if (job.done === true) return true;
     return ['DONE', 'FAILED', 'FINISHED', 'COMPLETED'].includes(String(job.state || job.status || '').toUpperCase());
   }
 
@@ -818,7 +819,9 @@
       ? Object.entries(job.figures).map(([k, v]) => k + ' ' + v).join(', ') : String(job.figures)) : null,
     deskItems.length ? el('ul', { class: 'plain erasure-desks' }, deskItems.map(([desk, d]) =>
       el('li', { 'data-desk': desk }, desk, ': ', typeof d === 'object'
-        ? [String(d.outcome || d.status || d.state || 'pending'), d.detail ? ' (' + d.detail + ')' : ''] : String(d))))
+        ? [String(d.outcome || d.status || d.state || 'pending').toLowerCase().replace(/_/g, ' '),
+          d.detail ? ' (' + d.detail + ')' : '', d.attempts > 1 ? ' · ' + d.attempts + ' attempts' : '',
+          d.nextAttemptAt ? ' · next try ' + when(d.nextAttemptAt) : ''] : String(d))))
       : null]);
   }
 
