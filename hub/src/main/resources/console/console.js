@@ -676,10 +676,15 @@
   async function decideLink(linkId, action, done) {
     const id = state.contact;
     try {
-      await api('/api/contacts/links/' + encodeURIComponent(linkId) + '/' + action, { method: 'POST',
-        body: { by: agent() } });
+      const answer = await api('/api/contacts/links/' + encodeURIComponent(linkId) + '/' + action, { method: 'POST',
+        body: {} });
       status(done);
       state.drawn.contact = null;
+      // The answer names the contact to show now: the one this contact was joined into, when it was the younger.
+      if (answer && answer.contactId && answer.contactId !== id && action === 'accept') {
+        location.hash = contactHref(answer.contactId);
+        return;
+      }
       await loadContact(id);
       // The button pressed is gone with the redraw: the keyboard goes on from the contact's name.
       const name = $('contact-name');
@@ -687,10 +692,6 @@
     } catch (e) {
       status(action + ' failed: ' + e.message);
     }
-  }
-
-  function agent() {
-    return $('agent-name').value.trim() || 'Agent';
   }
 
   function linkForm(id) {
@@ -708,8 +709,7 @@
       submit.disabled = true;
       error.textContent = '';
       try {
-        const body = kind.value === 'CONTACT' ? { otherContactId: value, by: agent() }
-          : { kind: kind.value, address: value, by: agent() };
+        const body = kind.value === 'CONTACT' ? { otherContactId: value } : { kind: kind.value, address: value };
         await api('/api/contacts/' + encodeURIComponent(id) + '/links', { method: 'POST', body });
         address.value = '';
         status('Linked to this contact');
