@@ -580,7 +580,7 @@
     body.appendChild(section('Proposed links', 'contact-proposals-title', proposalList(c.proposals || [])));
     body.appendChild(section('Links', 'contact-links-title', linkTable(c.links || [])));
     body.appendChild(section('Conversations', 'contact-conversations-title', conversationList(c.conversations || [])));
-    body.appendChild(section('Timeline across channels', 'contact-timeline-title', contactTimeline(c.timeline || [])));
+    body.appendChild(section('Timeline across channels', 'contact-timeline-title', contactTimeline(c.timeline || [], c.erased)));
   }
 
   function section(title, id, ...content) {
@@ -660,7 +660,7 @@
     }));
   }
 
-  function contactTimeline(entries) {
+  function contactTimeline(entries, erased) {
     if (!entries.length) return el('p', { class: 'hint', id: 'contact-timeline' }, 'No messages.');
     const label = { INBOUND: 'Customer', OUTBOUND: 'Reply', INTERNAL: 'Internal note' };
     return el('ol', { id: 'contact-timeline', class: 'timeline' }, entries.map((t) => {
@@ -669,7 +669,7 @@
         el('div', { class: 'meta' }, el('span', { class: 'badge channel' }, channelName(t.channel)), ' ',
           label[direction] || direction, authorName(t.author) ? ' · ' + authorName(t.author) : '', ' · ', when(t.at),
           ' · ', el('a', { href: conversationHref(t.conversationId) }, 'open conversation')),
-        el('div', { class: 'text' }, t.text || ''));
+        t.text ? el('div', { class: 'text' }, t.text) : el('div', { class: 'text hint' }, erased ? '(erased)' : ''));
     }));
   }
 
