@@ -47,6 +47,8 @@ class ConsoleContactBrowserTest extends SystemTestBase {
     private static final String PHONE = "+14155550177";
     private static final String EMAIL = "dora.duo@example.com";
     private static final String WORK_EMAIL = "dora@work.example.org";
+    /** Someone else, who wrote Dora's number in a message: a proposal the agent rejects. */
+    private static final String OTHER_EMAIL = "parcel.friend@example.net";
     private static final String WEB_TEXT = "My parcel never arrived (web)";
     private static final String SMS_TEXT = "Still no parcel, writing by text";
     private static final String EMAIL_TEXT = "Any news? You can also call me on +1 415-555-0177";
@@ -169,6 +171,23 @@ class ConsoleContactBrowserTest extends SystemTestBase {
 
     @Test
     @Order(3)
+    void rejectedProposalLeavesBothContactsAsTheyWere() {
+        post(WEB, "dora-other-1", "dora-other", "EMAIL", OTHER_EMAIL, "Call +1 415-555-0177 about my parcel");
+        awaitDeskAccepted("dora-other", 1, Duration.ofSeconds(20));
+
+        openContact();
+        By proposal = By.cssSelector("#contact-proposals li[data-link]");
+        browser.untilText(proposal, NAME);
+        browser.find(proposal).findElement(By.cssSelector("button[data-action='reject']")).sendKeys(Keys.ENTER);
+        browser.untilText(By.id("status"), "Proposal rejected");
+        browser.untilText(By.id("contact-proposals"), "No proposals waiting");
+        browser.untilText(By.cssSelector("#contact-links tr[data-status='REJECTED']"), OTHER_EMAIL);
+        assertThat(addressesShown()).doesNotContain(OTHER_EMAIL);
+        assertThat(api().path("timeline").toString()).doesNotContain("about my parcel");
+    }
+
+    @Test
+    @Order(4)
     void agentLinksAnAddressFromTheForm() {
         openContact();
         new Select(browser.find(By.id("link-kind"))).selectByValue("EMAIL");
@@ -189,7 +208,7 @@ class ConsoleContactBrowserTest extends SystemTestBase {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void exportDownloadsTheContactsArchive() {
         openContact();
         WebElement export = browser.find(By.id("contact-export"));
@@ -202,7 +221,7 @@ class ConsoleContactBrowserTest extends SystemTestBase {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void eraseAsksFirstThenShowsTheErasureUntilItIsDone() {
         openContact();
         browser.click(By.id("contact-erase"));
