@@ -545,7 +545,9 @@
     const key = JSON.stringify(c);
     if (state.drawn.contact !== key) {
       state.drawn.contact = key;
+      const focus = focusKey($('contact-body'));
       drawContact(c);
+      restoreFocus($('contact-body'), focus);
     }
     $('contact-erase').disabled = Boolean(c.erased) || Boolean(c.mergedInto);
     $('contact-export').hidden = Boolean(c.mergedInto);
@@ -558,6 +560,24 @@
     } else if (state.erasure && !erasureFinished(state.erasure)) {
       await loadErasure(id, false);
     }
+  }
+
+  // New data redraws the contact's part of the page; a keyboard user keeps their place: the same button of the same
+  // link, the same link, or the same heading gets the focus back.
+  function focusKey(container) {
+    const a = document.activeElement;
+    if (!a || !container.contains(a)) return null;
+    const row = a.closest('[data-link]');
+    if (a.dataset.action && row) return '[data-link="' + CSS.escape(row.dataset.link) + '"] [data-action="' + a.dataset.action + '"]';
+    if (a.id) return '#' + CSS.escape(a.id);
+    if (a.getAttribute('href')) return 'a[href="' + CSS.escape(a.getAttribute('href')) + '"]';
+    return null;
+  }
+
+  function restoreFocus(container, selector) {
+    if (!selector) return;
+    const target = container.querySelector(selector);
+    if (target) target.focus();
   }
 
   function drawContact(c) {
