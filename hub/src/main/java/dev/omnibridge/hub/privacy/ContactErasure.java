@@ -285,7 +285,12 @@ public final class ContactErasure implements AutoCloseable {
                 // The desk's error text may quote the customer: it goes to the job's record, not to the log.
                 LOG.info("Erasure {}: desk {} failed (attempt {}), retrying at {}", job.id(), d.desk(), attempts, at);
                 nextDue = nextDue == null || at.isBefore(nextDue) ? at : nextDue;
+            } else if ("FAILED".equals(o)) {
+                // An error text may quote the customer: it goes to the job's record, not to the log.
+                LOG.warn("Erasure {}: desk {} failed for good after {} attempt(s); see the erasure's status", job.id(),
+                        d.desk(), attempts);
             } else {
+                // What a connector reports (RequesterErasure.Outcome.detail) is free of personal data by contract.
                 LOG.info("Erasure {}: desk {} answered {} ({})", job.id(), d.desk(), o, dt);
             }
         }

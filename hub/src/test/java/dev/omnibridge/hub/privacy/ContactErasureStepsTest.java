@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * retryable failure is retried with backoff until it succeeds or the attempts run out, a permanent one is reported,
  * and the addresses given to desks are forgotten once their outcome is final.
  */
-class ContactErasureStepsTest {
+public class ContactErasureStepsTest {
     @TempDir
     Path dir;
     private Database database;
@@ -49,7 +49,7 @@ class ContactErasureStepsTest {
 
     @BeforeEach
     void openStore() throws Exception {
-        database = Database.open(new HubConfig.Store(null, null, null), dir, 4);
+        database = openDatabase(dir);
         journal = new Journal(database);
         ContactErasure.Desks desks = (desk, request) -> {
             asked.add(desk);
@@ -70,6 +70,11 @@ class ContactErasureStepsTest {
                 new FileAttachmentStore(dir.resolve("attachments")), desks,
                 new AuditTrail(journal, database, Clock.systemUTC()), Clock.systemUTC(),
                 new ContactErasure.Retry(Duration.ofMillis(20), Duration.ofMillis(100), 4));
+    }
+
+    /** The store the steps run on: the embedded one here; a subclass runs them on PostgreSQL. */
+    protected Database openDatabase(Path dir) throws Exception {
+        return Database.open(new HubConfig.Store(null, null, null), dir, 4);
     }
 
     @AfterEach
