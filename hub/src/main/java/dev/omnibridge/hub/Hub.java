@@ -29,6 +29,12 @@ import dev.omnibridge.hub.store.ContactErasures;
 import dev.omnibridge.hub.store.ContactRecords;
 import dev.omnibridge.hub.web.AuditApi;
 import dev.omnibridge.hub.web.PrivacyApi;
+import dev.omnibridge.hub.identity.ContactIdentity;
+import dev.omnibridge.hub.identity.HistoryNotes;
+import dev.omnibridge.hub.identity.HubDeskRequesters;
+import dev.omnibridge.hub.identity.InboundIdentity;
+import dev.omnibridge.hub.store.ContactQueries;
+import dev.omnibridge.hub.web.ContactsApi;
 import dev.omnibridge.hub.sla.FirstResponseClock;
 import dev.omnibridge.hub.sla.FirstResponseViews;
 import dev.omnibridge.hub.sla.WorkingHours;
@@ -156,6 +162,13 @@ public final class Hub implements AutoCloseable {
         FileAttachmentStore attachmentFiles = new FileAttachmentStore(config.dataDir().resolve("attachments"));
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, attachmentFiles, metrics, clock);
+        // Issue 20 (identity): evidence of who is whom and the history note when a conversation is opened; the
+        // decisions (agent links, desk reports) with their audit entries; each desk's memory of its requesters.
+        ContactIdentity contactIdentity = new ContactIdentity(journal, audit, clock, instances.addresses());
+        writer.identify(new InboundIdentity(instances.addresses().phones(),
+                new HistoryNotes(config.identity().historyNote(), config.publicUrl(), writer::storeInternalNote)));
+        instances.requesters(desk -> new HubDeskRequesters(desk, database, journal, contactIdentity, clock));
+        ContactsApi contactsApi = new ContactsApi(new ContactQueries(database), contactIdentity);
         // Acknowledgements are decided in the transaction that stores the customer's message (see Acknowledger).
         // Without any channel acknowledging, nothing is installed: the writer then does no work for it at all.
         if (config.acknowledgements().anyEnabled()) {
@@ -219,6 +232,7 @@ public final class Hub implements AutoCloseable {
             storeApi.mount(router, api);
             privacyApi.mount(router, api);
             auditApi.mount(router, api);
+            contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));
