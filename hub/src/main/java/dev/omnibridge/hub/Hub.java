@@ -23,6 +23,12 @@ import dev.omnibridge.hub.metrics.FirstResponseMetrics;
 import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.sla.FirstResponseAlarms;
 import dev.omnibridge.hub.audit.AuditTrail;
+import dev.omnibridge.hub.identity.ContactIdentity;
+import dev.omnibridge.hub.identity.HistoryNotes;
+import dev.omnibridge.hub.identity.HubDeskRequesters;
+import dev.omnibridge.hub.identity.InboundIdentity;
+import dev.omnibridge.hub.store.ContactQueries;
+import dev.omnibridge.hub.web.ContactsApi;
 import dev.omnibridge.hub.sla.FirstResponseClock;
 import dev.omnibridge.hub.sla.FirstResponseViews;
 import dev.omnibridge.hub.sla.WorkingHours;
@@ -147,6 +153,13 @@ public final class Hub implements AutoCloseable {
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,
                 clock);
+        // Issue 20 (identity): evidence of who is whom and the history note when a conversation is opened; the
+        // decisions (agent links, desk reports) with their audit entries; each desk's memory of its requesters.
+        ContactIdentity contactIdentity = new ContactIdentity(journal, audit, clock, instances.addresses());
+        writer.identify(new InboundIdentity(instances.addresses().phones(),
+                new HistoryNotes(config.identity().historyNote(), config.publicUrl(), writer::storeInternalNote)));
+        instances.requesters(desk -> new HubDeskRequesters(desk, database, journal, contactIdentity, clock));
+        ContactsApi contactsApi = new ContactsApi(new ContactQueries(database), contactIdentity);
         // Acknowledgements are decided in the transaction that stores the customer's message (see Acknowledger).
         // Without any channel acknowledging, nothing is installed: the writer then does no work for it at all.
         if (config.acknowledgements().anyEnabled()) {
@@ -202,6 +215,7 @@ public final class Hub implements AutoCloseable {
             ingress.mount(router, router.bodyHandler(), config.http().maxBodyBytes());
             api.mount(router, router.bodyHandler());
             storeApi.mount(router, api);
+            contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));

@@ -46,10 +46,50 @@ public final class IdentitySection {
         }
         String region = section.path(DEFAULT_REGION).isMissingNode() ? null
                 : section.path(DEFAULT_REGION).asText().strip().toUpperCase(java.util.Locale.ROOT);
-        // TODO(identity helper): validate the region against libphonenumber's supported regions.
-        // TODO(history-note helper): read section.path(HISTORY_NOTE) into a HistoryNoteConfig.
+        if (region != null && !PhoneNumbers.knownRegion(region)) {
+            problems.add(new ConfigProblem(null, IdentityConfig.KEY + "." + DEFAULT_REGION,
+                    "'" + region + "' is not a region libphonenumber knows (an ISO 3166 code such as DE, GB, US)"));
+            region = null;
+        }
+        HistoryNoteConfig historyNote = historyNote(section.path(HISTORY_NOTE), problems);
         // TODO(fallback helper): read section.path(REPLY_FALLBACK) and section.path(CHANNELS) into a
         //  ReplyFallbackConfig, checking the instance ids.
-        return new IdentityConfig(region, null, null);
+        return new IdentityConfig(region, historyNote, null);
+    }
+
+    /** {@code historyNote: false}, {@code true}, or {@code {days: 90, max: 5}} (either may be left out). */
+    private static HistoryNoteConfig historyNote(JsonNode node, List<ConfigProblem> problems) {
+        String key = IdentityConfig.KEY + "." + HISTORY_NOTE;
+        if (node.isMissingNode() || node.isNull()) {
+            return HistoryNoteConfig.standard();
+        }
+        if (node.isBoolean()) {
+            return new HistoryNoteConfig(node.asBoolean(), HistoryNoteConfig.DEFAULT_DAYS, HistoryNoteConfig.DEFAULT_MAX);
+        }
+        if (!node.isObject()) {
+            problems.add(new ConfigProblem(null, key, "must be false, true or a mapping {days, max}"));
+            return HistoryNoteConfig.standard();
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!Set.of("days", "max", "enabled").contains(k)) {
+                problems.add(new ConfigProblem(null, key + "." + k, "unknown key; known: days, enabled, max"));
+            }
+        }
+        int days = positive(node.path("days"), HistoryNoteConfig.DEFAULT_DAYS, 3650, key + ".days", problems);
+        int max = positive(node.path("max"), HistoryNoteConfig.DEFAULT_MAX, 50, key + ".max", problems);
+        boolean enabled = !node.has("enabled") || node.path("enabled").asBoolean(true);
+        return new HistoryNoteConfig(enabled, days, max);
+    }
+
+    private static int positive(JsonNode node, int standard, int most, String key, List<ConfigProblem> problems) {
+        if (node.isMissingNode() || node.isNull()) {
+            return standard;
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > most) {
+            problems.add(new ConfigProblem(null, key, "must be a whole number from 1 to " + most));
+            return standard;
+        }
+        return node.asInt();
     }
 }

@@ -142,6 +142,19 @@ final class HubConnectorContext implements ConnectorContext {
         return hub.calendars().find(name);
     }
 
+    /** Issue 20: the desk's requesters per contact (a channel instance gets the memory that keeps nothing). */
+    @Override
+    public dev.omnibridge.spi.DeskRequesters requesters() {
+        return instance.connector instanceof dev.omnibridge.spi.DeskConnector ? hub.requestersOf(instance.id())
+                : dev.omnibridge.spi.DeskRequesters.NONE;
+    }
+
+    /** Issue 20: libphonenumber with the hub's default region ({@code identity.defaultRegion}). */
+    @Override
+    public Optional<dev.omnibridge.model.Address> phoneNumber(String text) {
+        return hub.addresses().phones().parse(text);
+    }
+
     @Override
     public boolean deskAvailable() {
         return hub.deskAvailable(instance.id());

@@ -65,6 +65,10 @@ public final class InstanceManager implements DeliveryTargets {
     private final InstanceRegistry registry;
     private final TypingIndicators typing;
     private final WebhookDispatch webhooks;
+    // Issue 20 (identity): customers' addresses in the hub's normal form; each desk's memory of its requesters.
+    private final dev.omnibridge.hub.identity.InboundAddresses addresses;
+    private volatile java.util.function.Function<String, dev.omnibridge.spi.DeskRequesters> requesters =
+            desk -> dev.omnibridge.spi.DeskRequesters.NONE;
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
                            InboundWriter writer, OffsetStore offsets, JournalQueries queries,
@@ -82,6 +86,23 @@ public final class InstanceManager implements DeliveryTargets {
         this.typing = new TypingIndicators(clock);
         this.registry = new InstanceRegistry(config.instances());
         this.webhooks = new WebhookDispatch(registry, metrics, this::store);
+        this.addresses = new dev.omnibridge.hub.identity.InboundAddresses(
+                new dev.omnibridge.hub.identity.PhoneNumbers(config.identity().defaultRegion()));
+    }
+
+    /** Issue 20: each desk instance's requester memory ({@code ConnectorContext.requesters()}); set before startAll. */
+    public void requesters(java.util.function.Function<String, dev.omnibridge.spi.DeskRequesters> perDesk) {
+        this.requesters = perDesk;
+    }
+
+    /** The requester memory of a desk instance. */
+    dev.omnibridge.spi.DeskRequesters requestersOf(String deskInstance) {
+        return requesters.apply(deskInstance);
+    }
+
+    /** How the hub normalises customers' addresses (E.164 with the configured region, folded emails). */
+    public dev.omnibridge.hub.identity.InboundAddresses addresses() {
+        return addresses;
     }
 
     /**
@@ -280,7 +301,7 @@ public final class InstanceManager implements DeliveryTargets {
                     "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
         Instant started = clock.instant();
-        Inbound normalised = normalised(instance, inbound);
+        Inbound normalised = normalised(instance, inbound, addresses);
         TxWork<IngestReport> work;
         try {
             work = writer.work(instance.id(), normalised);
@@ -307,7 +328,8 @@ public final class InstanceManager implements DeliveryTargets {
      * The inbound with every message on this instance's channel and every text cleaned ({@link CleanText}); the same
      * object when nothing changes, as for a webhook channel's own messages.
      */
-    private static Inbound normalised(ConnectorInstance instance, Inbound inbound) {
+    private static Inbound normalised(ConnectorInstance instance, Inbound inbound,
+                                      dev.omnibridge.hub.identity.InboundAddresses addresses) {
         ChannelRef ref = null;
         List<Message> messages = inbound.messages();
         boolean changed = false;
@@ -321,6 +343,8 @@ public final class InstanceManager implements DeliveryTargets {
                 kept = m.toBuilder().channel(ref).build();
             }
             kept = CleanText.message(kept);
+            // Issue 20: the customer's address as the hub keeps it, so one customer is one address on every channel.
+            kept = addresses.normalise(kept);
             changed |= kept != m;
             cleaned.add(kept);
         }

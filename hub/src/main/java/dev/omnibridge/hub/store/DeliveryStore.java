@@ -306,15 +306,26 @@ public final class DeliveryStore {
     static Contact contact(Connection c, String id) throws SQLException {
         List<Address> addresses = new ArrayList<>();
         String name = null;
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT p.display_name, a.kind, a.address FROM contacts p "
-                + "LEFT JOIN contact_addresses a ON a.contact_id = p.id WHERE p.id = ? ORDER BY a.created_at", id);
+        String mergedInto = null;
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT p.display_name, a.kind, a.address, p.merged_into "
+                + "FROM contacts p LEFT JOIN contact_addresses a ON a.contact_id = p.id WHERE p.id = ? "
+                + "ORDER BY a.created_at", id);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 name = rs.getString(1);
+                mergedInto = rs.getString(4);
                 if (rs.getString(2) != null) {
                     addresses.add(new Address(AddressKind.valueOf(rs.getString(2)), rs.getString(3)));
                 }
             }
+        }
+        if (mergedInto != null) {
+            // Joined into another contact (issue 20): desks see the surviving contact, its id and all its addresses,
+            // so the conversation's ticket goes to the one requester of the customer.
+            String root = ContactLinks.root(c, mergedInto);
+            Contact survivor = contact(c, root);
+            return new Contact(root, survivor.displayName() != null ? survivor.displayName() : name,
+                    survivor.addresses());
         }
         return new Contact(id, name, addresses);
     }

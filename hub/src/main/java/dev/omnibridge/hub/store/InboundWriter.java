@@ -52,6 +52,8 @@ public final class InboundWriter {
     private final PlainMessageBatch plainMessages;
     private final FirstResponseHook firstResponse;
     private final AutomationHook automation;
+    /** Issue 20: identity evidence and history notes when a conversation is opened (set once, before any work). */
+    private volatile IdentityStep identity = IdentityStep.NONE;
 
     /**
      * Whether this node's writer is the only one changing the store, so that it may keep what it learnt after its
@@ -115,6 +117,14 @@ public final class InboundWriter {
      */
     public void automate(dev.omnibridge.hub.automation.ConversationAutomation automation) {
         this.automation.set(automation);
+    }
+
+    /**
+     * What the hub learns about the customer when a conversation is opened ({@link IdentityStep}). Set once, before
+     * the first unit of work runs.
+     */
+    public void identify(IdentityStep identity) {
+        this.identity = identity;
     }
 
     /** Builds the unit of work on the caller's thread, doing there what needs no store, so the writer does less. */
@@ -310,10 +320,11 @@ public final class InboundWriter {
         Message toStore = prepared.toStore();
         String json = prepared.json();
         List<DeskTarget> desks = prepared.desks();
+        Opened opened = null;
         if (toStore == null) {
-            String conversationId = conversation(c, after, m.channel(), m.threadKey(), m.author().address(),
+            opened = conversation(c, after, m.channel(), m.threadKey(), m.author().address(),
                     m.author().displayName(), now);
-            toStore = toStore(withEditLink(c, instanceId, m), conversationId, now);
+            toStore = toStore(withEditLink(c, instanceId, m), opened.id(), now);
         }
         if (json == null) {
             MessageTriage.Decided decided = triage.inTransaction(c, after, toStore, prepared.decision(),
@@ -333,9 +344,19 @@ public final class InboundWriter {
             after.run(() -> scheduler.accept(task));
             deskIds.add(desk.desk());
         }
+        if (opened != null && opened.contactId() != null) {
+            identity.conversationOpened(c, after, toStore, opened.contactId(), opened.newContact(), deskIds, now);
+        }
         stored.add(toStore.id());
         customerMessages.add(toStore);
         desksOf.put(toStore.id(), deskIds);
+    }
+
+    /**
+     * The conversation of a message; {@code contactId} and {@code newContact} are set when it was created by it
+     * (the contact null otherwise).
+     */
+    private record Opened(String id, String contactId, boolean newContact) {
     }
 
     /**
@@ -528,19 +549,20 @@ public final class InboundWriter {
         return Outbox.addPending(c, List.of(new Outbox.NewDelivery(m, target, kind)), now).get(0);
     }
 
-    private String conversation(Connection c, AfterCommit after, ChannelRef channel, String threadKey,
+    private Opened conversation(Connection c, AfterCommit after, ChannelRef channel, String threadKey,
                                 Address customer, String displayName, Instant now) throws SQLException {
         var existing = Sql.string(c, "SELECT id FROM conversations WHERE channel_instance = ? AND thread_key = ?",
                 channel.instanceId(), Columns.key(threadKey));
-        String id = existing.isPresent() ? existing.get() : newConversation(c, channel, threadKey, customer,
-                displayName, now);
-        after.run(() -> known.committed(channel.instanceId(), threadKey, id));
-        return id;
+        Opened opened = existing.isPresent() ? new Opened(existing.get(), null, false)
+                : newConversation(c, channel, threadKey, customer, displayName, now);
+        after.run(() -> known.committed(channel.instanceId(), threadKey, opened.id()));
+        return opened;
     }
 
-    private String newConversation(Connection c, ChannelRef channel, String threadKey, Address customer,
+    private Opened newConversation(Connection c, ChannelRef channel, String threadKey, Address customer,
                                           String displayName, Instant now) throws SQLException {
-        String contactId = contact(c, customer, displayName, now);
+        boolean[] created = {false};
+        String contactId = contact(c, customer, displayName, now, created);
         String id = Ids.newId();
         Sql.update(c, "INSERT INTO conversations (id, channel_type, channel_instance, thread_key, contact_id, "
                         + "customer_kind, customer_address, status, created_at, last_message_at) "
@@ -548,11 +570,17 @@ public final class InboundWriter {
                 Columns.key(threadKey), contactId, customer == null ? null : customer.kind(),
                 customer == null ? null : customer.value(), ConversationStatus.OPEN, now, now);
         activity.created(id);
-        return id;
+        return new Opened(id, contactId, created[0]);
     }
 
     /** The contact owning the address, created on first sight; one customer is one contact across channels. */
     static String contact(Connection c, Address address, String displayName, Instant now)
+            throws SQLException {
+        return contact(c, address, displayName, now, new boolean[1]);
+    }
+
+    /** @param created set to true when the contact is created here */
+    private static String contact(Connection c, Address address, String displayName, Instant now, boolean[] created)
             throws SQLException {
         if (address != null) {
             var existing = Sql.string(c, "SELECT contact_id FROM contact_addresses WHERE kind = ? AND address = ?",
@@ -562,6 +590,7 @@ public final class InboundWriter {
             }
         }
         String id = Ids.newId();
+        created[0] = true;
         Sql.update(c, "INSERT INTO contacts (id, display_name, created_at) VALUES (?, ?, ?)", id,
                 Columns.text(displayName, Columns.DISPLAY_NAME), now);
         if (address != null) {

@@ -162,6 +162,16 @@ class PostgresStoreTest {
     }
 
     @Test
+    void contactsAreJoinedSplitAndProposedOnPostgres() throws Exception {
+        Database db = open("identity");
+        try {
+            new IdentityStoreScenario(db).run();
+        } finally {
+            db.close();
+        }
+    }
+
+    @Test
     void acknowledgementsAreDecidedAndStoredOnPostgres() throws Exception {
         List<DeliveryTask> scheduled = new CopyOnWriteArrayList<>();
         Database db = open("acknowledgements");
