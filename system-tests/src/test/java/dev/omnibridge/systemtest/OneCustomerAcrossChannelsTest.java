@@ -185,12 +185,19 @@ class OneCustomerAcrossChannelsTest extends SystemTestBase {
         }
         assertThat(zendesk.requests("POST", "/api/v2/users/create_or_update"))
                 .as("one Zendesk requester made for the one customer").isEqualTo(1);
+        assertThat(zendesk.user(requester).path("external_id").asText()).isEqualTo(contact);
 
         JsonNode page = contactPage(contact);
         assertThat(page.path("mergedInto").isNull() || page.path("mergedInto").isMissingNode()).isTrue();
         assertThat(addresses(page)).containsExactlyInAnyOrder("PHONE:" + PHONE, "EMAIL:" + ANN);
         assertThat(channelsOf(page, PHONE)).containsExactlyInAnyOrder(WA, SMS);
         assertThat(channelsOf(page, ANN)).containsExactlyInAnyOrder(MAIL, CHAT);
+        assertThat(page.path("links")).as("the email joined on the desk's verified word, not on a guess")
+                .anySatisfy(l -> {
+                    assertThat(l.path("evidence").asText()).isEqualTo("DESK_REQUESTER");
+                    assertThat(l.path("strength").asText()).isEqualTo("VERIFIED");
+                });
+        assertThat(page.path("proposals")).isEmpty();
         assertThat(strings(page.path("conversations"), "id")).containsExactlyInAnyOrderElementsOf(conversations);
         List<JsonNode> inbound = new ArrayList<>();
         page.path("timeline").forEach(e -> {
