@@ -132,8 +132,14 @@ public final class ZendeskApiFake implements AutoCloseable {
         return List.copyOf(comments.getOrDefault(ticketId, List.of()));
     }
 
+    /** The user as the fake holds it; a test may change it as an agent would (e.g. add an {@code email}). */
     public synchronized ObjectNode user(long id) {
         return users.get(id);
+    }
+
+    /** The ticket, or null when there is none. */
+    public synchronized ObjectNode ticket(long id) {
+        return tickets.get(id);
     }
 
     public synchronized List<Upload> uploadsOf(long ticketId) {

@@ -17,6 +17,7 @@ import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.RequesterErasure;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -90,11 +91,11 @@ public final class FreshdeskConnector implements DeskConnector {
 
     /** GDPR erasure of the customer's Freshdesk contact with its tickets ({@link FreshdeskErasure}). */
     @Override
-    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(dev.omnibridge.spi.RequesterErasure request)
+    public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
         try {
-            dev.omnibridge.spi.RequesterErasure.Outcome outcome = r.erasure().erase(request);
+            RequesterErasure.Outcome outcome = r.erasure().erase(request);
             LOG.info("{}: erasure of contact {}: {} ({})", r.instanceId(), request.contactId(), outcome.result(),
                     outcome.detail());
             return outcome;

@@ -10,6 +10,7 @@ import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.RequesterErasure;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -79,11 +80,11 @@ public final class HubSpotConnector implements DeskConnector {
 
     /** GDPR erasure of the customer's HubSpot contact, and deletion of their tickets ({@link HubSpotErasure}). */
     @Override
-    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(dev.omnibridge.spi.RequesterErasure request)
+    public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
         try {
-            dev.omnibridge.spi.RequesterErasure.Outcome outcome = r.erasure().erase(request);
+            RequesterErasure.Outcome outcome = r.erasure().erase(request);
             LOG.info("{}: erasure of contact {}: {} ({})", r.instanceId(), request.contactId(), outcome.result(),
                     outcome.detail());
             return outcome;

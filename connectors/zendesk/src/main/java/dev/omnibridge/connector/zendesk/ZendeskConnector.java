@@ -11,6 +11,7 @@ import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
 import dev.omnibridge.deskkit.StoredFiles;
 import dev.omnibridge.deskkit.TicketText;
+import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
@@ -21,6 +22,7 @@ import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.RequesterErasure;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -456,7 +458,7 @@ public final class ZendeskConnector implements DeskConnector {
                     null, null);
         }
         r.ctx().requesters().remember(contactId, Long.toString(id));
-        List<dev.omnibridge.model.Address> addresses = ZendeskPayloads.addressesOf(user, r.ctx());
+        List<Address> addresses = ZendeskPayloads.addressesOf(user, r.ctx());
         if (!addresses.isEmpty()) {
             r.ctx().requesters().reportAddresses(contactId, addresses);
         }
@@ -471,7 +473,7 @@ public final class ZendeskConnector implements DeskConnector {
      */
     private static void reportRequesters(Running r, List<JsonNode> users) {
         for (JsonNode user : users) {
-            List<dev.omnibridge.model.Address> addresses = ZendeskPayloads.addressesOf(user, r.ctx());
+            List<Address> addresses = ZendeskPayloads.addressesOf(user, r.ctx());
             if (addresses.isEmpty()) {
                 continue;
             }
@@ -490,11 +492,11 @@ public final class ZendeskConnector implements DeskConnector {
      * (unless {@code eraseTickets} is off), then the requester, each deleted and then permanently deleted.
      */
     @Override
-    public dev.omnibridge.spi.RequesterErasure.Outcome eraseRequester(dev.omnibridge.spi.RequesterErasure request)
+    public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
         try {
-            dev.omnibridge.spi.RequesterErasure.Outcome outcome = r.erasure().erase(request);
+            RequesterErasure.Outcome outcome = r.erasure().erase(request);
             requesters.remove(request.contactId());
             LOG.info("{}: erasure of contact {}: {} ({})", r.ctx().instanceId(), request.contactId(),
                     outcome.result(), outcome.detail());
