@@ -201,18 +201,28 @@
   async function loadConversations() {
     const q = $('search').value.trim();
     const data = await api('/api/conversations?limit=200' + (q ? '&q=' + encodeURIComponent(q) : ''));
-    const list = clear($('conversation-list'));
-    for (const c of data.conversations) {
-      const address = c.customer ? c.customer.value : '';
-      list.appendChild(el('li', {
-        'data-conversation': c.id, class: c.id === state.conversation ? 'selected' : null,
-        onclick: () => { location.hash = 'conversations/' + encodeURIComponent(c.id); }
-      },
-      el('div', { class: 'who' }, c.contactName || address || c.threadKey, timerBadge(c.firstResponse)),
-      el('div', { class: 'meta' }, address, ' · ', c.channel.instanceId, ' · ', c.status, ' · ', when(c.lastMessageAt))));
+    // Redrawn only when something changed, so the refresh never takes the keyboard focus away from a link.
+    const key = JSON.stringify([data.conversations, state.conversation]);
+    if (state.drawn.conversationList !== key) {
+      state.drawn.conversationList = key;
+      drawConversationList(data.conversations);
     }
-    if (data.conversations.length === 0) list.appendChild(el('li', { class: 'hint' }, 'No conversations.'));
     if (state.conversation) await loadConversation(state.conversation);
+  }
+
+  function drawConversationList(conversations) {
+    const list = clear($('conversation-list'));
+    for (const c of conversations) {
+      const address = c.customer ? c.customer.value : '';
+      // A link, so that the keyboard reaches it too (Tab, Enter); the URL carries the conversation's id only.
+      const selected = c.id === state.conversation;
+      list.appendChild(el('li', { 'data-conversation': c.id, class: selected ? 'selected' : null },
+        el('a', { href: conversationHref(c.id), 'aria-current': selected ? 'page' : null },
+          el('div', { class: 'who' }, c.contactName || address || c.threadKey, timerBadge(c.firstResponse)),
+          el('div', { class: 'meta' }, address, ' · ', c.channel.instanceId, ' · ', c.status, ' · ',
+            when(c.lastMessageAt)))));
+    }
+    if (conversations.length === 0) list.appendChild(el('li', { class: 'hint' }, 'No conversations.'));
   }
 
   async function loadConversation(id) {
