@@ -263,7 +263,7 @@ class ContactIdentityHubTest {
     private List<dev.omnibridge.hub.audit.AuditEntry> storedAudit() throws Exception {
         var db = dev.omnibridge.hub.store.Database.open(new HubConfig.Store(null, null, null), dir.resolve("data"), 2);
         try (var c = db.connection()) {
-            return dev.omnibridge.hub.store.AuditEvents.list(c, 0, null, null, 100);
+            return dev.omnibridge.hub.store.AuditEvents.list(c, 0, null, "contact.", 100);
         } finally {
             db.close();
         }

@@ -120,6 +120,21 @@ final class IdentityStoreScenario {
         assertThat(owner(other)).as("accepted: the younger joins the older").isEqualTo(byMail);
         assertThat(StoreTestSupport.count(db, "SELECT COUNT(*) FROM audit_events WHERE action IN "
                 + "('contact.link', 'contact.split', 'contact.link.accept')")).isEqualTo(3);
+
+        // The contact page and list read the same on both stores.
+        ContactQueries queries = new ContactQueries(db);
+        ContactQueries.Page page = queries.page(weak).orElseThrow();
+        assertThat(page.id()).isEqualTo(byMail);
+        assertThat(page.mergedInto()).isEqualTo(byMail);
+        assertThat(page.addresses()).extracting(ContactQueries.AddressView::value)
+                .containsExactlyInAnyOrder("ana@example.com", "a.lima@example.com");
+        assertThat(page.conversations()).hasSize(2);
+        assertThat(page.timeline()).extracting(ContactQueries.TimelineEntry::text)
+                .containsExactly("Hello by mail", "Another mail");
+        assertThat(page.links()).extracting(ContactLinks.Link::status)
+                .contains(ContactLinks.Status.JOINED, ContactLinks.Status.SPLIT);
+        assertThat(queries.list("lima", 10)).extracting(ContactQueries.Summary::id).containsExactly(byMail);
+        assertThat(queries.list(null, 10)).extracting(ContactQueries.Summary::id).containsExactlyInAnyOrder(byMail, bySms);
         journal.close();
     }
 
