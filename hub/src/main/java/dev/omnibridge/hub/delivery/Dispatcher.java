@@ -121,6 +121,13 @@ public final class Dispatcher implements AutoCloseable {
     // Successful outcomes submitted to the journal and not yet committed; close() waits for them.
     private final Set<CompletableFuture<Void>> unrecorded = ConcurrentHashMap.newKeySet();
 
+    private volatile UnreachableCustomers unreachableCustomers = UnreachableCustomers.NONE;
+
+    /** Decides what becomes of a reply whose channel says the customer is unreachable there (reply fallback). */
+    public void onUnreachableCustomer(UnreachableCustomers decider) {
+        this.unreachableCustomers = decider;
+    }
+
     /** Told when a reply to a customer is dead-lettered, so the desk can hear of it. */
     public void onChannelDeadLetter(java.util.function.BiConsumer<DeliveryTask, String> listener) {
         this.onChannelDeadLetter = listener;
@@ -858,7 +865,7 @@ public final class Dispatcher implements AutoCloseable {
                 }
                 resultRef = result.itemId();
             } else if (ctx.customerUnreachable() != null) {
-                throw DeliveryException.permanent("not sent: the customer's address takes no messages ("
+                throw DeliveryException.unreachable("not sent: the customer's address takes no messages ("
                         + ctx.customerUnreachable() + ")");
             } else {
                 resultRef = targets.sendToChannel(task.target(), new OutboundMessage(ctx.message(),
@@ -1009,6 +1016,10 @@ public final class Dispatcher implements AutoCloseable {
         // A deferred delivery waited for the vendor's account-wide budget; it is no attempt towards maxAttempts either.
         int attempts = e.isDeferred() || (probe && targetWide) ? task.attempts() : task.attempts() + 1;
         DeliveryTask updated = task.withAttempt(attempts, null);
+        if (task.kind() == DeliveryTask.TargetKind.CHANNEL && e.customerUnreachable()) {
+            unreachable(task, updated, e.getMessage(), now);
+            return null;
+        }
         if (!e.isRetryable() || attempts >= maxAttempts) {
             String reason = e.isRetryable() ? "gave up after " + attempts + " attempts: " + e.getMessage()
                     : e.getMessage();
@@ -1041,6 +1052,37 @@ public final class Dispatcher implements AutoCloseable {
         LOG.info("Delivery {} to {} failed (attempt {} of {}), retrying at {}: {}", task.id(), task.target(),
                 attempts, maxAttempts, next, e.getMessage());
         return next;
+    }
+
+    /**
+     * The channel says the customer cannot be reached there: in one unit of work, either the reply is queued to
+     * another of the customer's verified addresses (and the desk told), the original recorded done as redirected, or
+     * it is dead-lettered as before.
+     */
+    private void unreachable(DeliveryTask task, DeliveryTask updated, String reason, Instant now) throws Exception {
+        UnreachableCustomers decider = unreachableCustomers;
+        UnreachableCustomers.Decision decision = journal.<UnreachableCustomers.Decision>submit((c, after) -> {
+            UnreachableCustomers.Decision d = decider.decide(c, after, updated, reason, now);
+            if (d.redirectedTo() != null) {
+                store.done(task, "fallback:" + d.redirectedTo(), null, now).apply(c, after);
+                after.run(() -> finished(task));
+            } else {
+                store.dead(updated, d.deadReason(), now).apply(c, after);
+                after.run(() -> {
+                    finished(task);
+                    dead.incrementAndGet();
+                });
+            }
+            return d;
+        }).get();
+        if (decision.redirectedTo() != null) {
+            LOG.info("Delivery {} of message {}: the customer is unreachable on {}; the reply goes by {} instead ({})",
+                    task.id(), task.messageId(), task.target(), decision.redirectedTo(), reason);
+            return;
+        }
+        onChannelDeadLetter.accept(updated, decision.deadReason());
+        LOG.warn("Delivery {} of message {} to {} dead-lettered: {}", task.id(), task.messageId(), task.target(),
+                decision.deadReason());
     }
 
     /** The work, with {@code action} run once its transaction has committed (before its future completes). */

@@ -48,8 +48,8 @@ public final class IdentitySection {
                 : section.path(DEFAULT_REGION).asText().strip().toUpperCase(java.util.Locale.ROOT);
         // TODO(identity helper): validate the region against libphonenumber's supported regions.
         // TODO(history-note helper): read section.path(HISTORY_NOTE) into a HistoryNoteConfig.
-        // TODO(fallback helper): read section.path(REPLY_FALLBACK) and section.path(CHANNELS) into a
-        //  ReplyFallbackConfig, checking the instance ids.
-        return new IdentityConfig(region, null, null);
+        ReplyFallbackConfig replyFallback = ReplyFallbackSection.read(section.path(REPLY_FALLBACK),
+                section.path(CHANNELS), instanceIds, problems);
+        return new IdentityConfig(region, null, replyFallback);
     }
 }
