@@ -121,7 +121,7 @@ class ReplyFallbackTest extends SystemTestBase {
         assertThat(note.path("message").path("text").asText()).contains("was not delivered")
                 .contains("chat visitor left")
                 .contains("no other verified address of the customer takes messages on " + MAIL);
-        Poll.until(ARRIVAL, "the reply is a dead letter", () -> stream(deadLetters().path("deadLetters"))
+        Poll.until(ARRIVAL, "the reply is a dead letter", () -> stream(deadLetters())
                 .anyMatch(d -> d.path("conversationId").asText().equals(conversation)));
         Thread.sleep(1_000);
         assertThat(mailsTo(BOB)).as("a typed email is never written to").isEmpty();
