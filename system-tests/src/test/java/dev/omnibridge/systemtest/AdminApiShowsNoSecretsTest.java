@@ -49,7 +49,7 @@ class AdminApiShowsNoSecretsTest extends SystemTestBase {
         HubConfig config = standardConfig()
                 .instance("chat", "webchat", Map.of("tokenSecret", CHAT_TOKEN_SECRET,
                         "identitySecret", CHAT_IDENTITY_SECRET))
-                .instance("sms", "twilio", sms)
+                .instance("sms", "twilio-sms", sms)
                 .instance("zendesk", "zendesk", zendesk.instanceSettings(ZENDESK_SIGNING))
                 .route("chat", DESK)
                 .route("sms", "zendesk");

@@ -795,12 +795,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** A target-wide failure of this delivery: may open the target's breaker. */
-    private void targetFailed(DeliveryTask task, DeliveryException e, Instant now) {
+    private void targetFailed(DeliveryTask task, DeliveryException e, String reason, Instant now) {
         TargetBreaker breaker = breaker(task.target());
-        if (breaker.failed(task.conversationId(), e.getMessage(), e.retryAfter().orElse(null), now)) {
+        if (breaker.failed(task.conversationId(), reason, e.retryAfter().orElse(null), now)) {
             Instant probeAt = breaker.nextProbeAt();
             LOG.warn("Deliveries to {} paused: it is failing for several conversations ({}); one delivery at a time "
-                    + "will probe it, the next at {}", task.target(), e.getMessage(), probeAt);
+                    + "will probe it, the next at {}", task.target(), reason, probeAt);
             scheduleProbe(task.target(), breaker, probeAt);
         }
     }
@@ -1008,8 +1008,10 @@ public final class Dispatcher implements AutoCloseable {
         // either way: it may come from the connector itself (a ticket's budget, a file it cannot read) without a
         // call to the target, so it neither opens nor closes the breaker.
         boolean targetWide = e.isRetryable() && !e.concernsOneRecord();
+        // Kept, logged and shown without the customer's text or addresses, which targets echo in their errors.
+        String because = FailureReasons.scrub(e.getMessage(), store.textOf(task));
         if (targetWide) {
-            targetFailed(task, e, now);
+            targetFailed(task, e, because, now);
         }
         // A failed probe is the target's failure, not the message's: it does not count towards maxAttempts, or the
         // messages picked as probes in a long outage would be dead-lettered for it.
@@ -1017,12 +1019,11 @@ public final class Dispatcher implements AutoCloseable {
         int attempts = e.isDeferred() || (probe && targetWide) ? task.attempts() : task.attempts() + 1;
         DeliveryTask updated = task.withAttempt(attempts, null);
         if (task.kind() == DeliveryTask.TargetKind.CHANNEL && e.customerUnreachable()) {
-            unreachable(task, updated, e.getMessage(), now);
+            unreachable(task, updated, because, now);
             return null;
         }
         if (!e.isRetryable() || attempts >= maxAttempts) {
-            String reason = e.isRetryable() ? "gave up after " + attempts + " attempts: " + e.getMessage()
-                    : e.getMessage();
+            String reason = e.isRetryable() ? "gave up after " + attempts + " attempts: " + because : because;
             // Let go of the row in memory in the commit's own after-commit step, not once this thread wakes up: a
             // replay of the dead letter (a later journal work at the earliest) must find it let go, or admitting
             // the replayed row would take it for one still held and never try it.
@@ -1038,7 +1039,7 @@ public final class Dispatcher implements AutoCloseable {
             return null;
         }
         Instant next = now.plus(backoff.delay(attempts, e.retryAfter().orElse(null)));
-        journal.submit(store.retryLater(updated, next, e.getMessage(), now)).get();
+        journal.submit(store.retryLater(updated, next, because, now)).get();
         if (task.attempts() == 0 && attempts > 0) {
             retrying.incrementAndGet();
         }
@@ -1050,7 +1051,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         LOG.info("Delivery {} to {} failed (attempt {} of {}), retrying at {}: {}", task.id(), task.target(),
-                attempts, maxAttempts, next, e.getMessage());
+                attempts, maxAttempts, next, because);
         return next;
     }
 

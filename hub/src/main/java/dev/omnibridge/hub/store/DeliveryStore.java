@@ -239,6 +239,22 @@ public final class DeliveryStore {
         }
     }
 
+    /**
+     * The text of the task's message, for scrubbing it out of a failure's reason; null when it cannot be read (the
+     * reason is then only masked).
+     */
+    public String textOf(DeliveryTask task) {
+        Message cached = recent.get(task.messageId());
+        if (cached != null) {
+            return cached.text();
+        }
+        try (Connection c = database.connection()) {
+            return message(c, task.messageId()).text();
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private Message message(Connection c, DeliveryTask task) throws SQLException {
         Message cached = recent.get(task.messageId());
         return forTarget(task, cached != null ? cached : message(c, task.messageId()));
