@@ -7,6 +7,7 @@ import dev.omnibridge.hub.console.ConsoleSessions;
 import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Backoff;
 import dev.omnibridge.hub.delivery.DeliveryOrder;
+import dev.omnibridge.hub.identity.ReplyFallback;
 import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.store.JournalStats;
 import dev.omnibridge.hub.store.Reachability;
@@ -190,6 +191,11 @@ public final class Hub implements AutoCloseable {
                     }
                 }));
         dispatcherRef[0] = dispatcher;
+        // Reply fallback (identity.replyFallback): a reply whose channel cannot reach the customer goes by another
+        // of their verified addresses, through the outbox; the desks are told which way it went.
+        deliveries.canStartThread(instances::canStartThread);
+        dispatcher.onUnreachableCustomer(new ReplyFallback(config.identity().replyFallback(),
+                instances::canStartThread, writer));
 
         // Up to 64 at once (a connector may download media inside its webhook call), but only as many threads as
         // actually run at once: a webhook task only parses and hands the message to the journal.

@@ -32,4 +32,19 @@ public interface ChannelConnector extends Connector {
     default java.time.Duration replyWindow() {
         return null;
     }
+
+    /**
+     * The thread key under which this channel would open a new conversation with {@code address}, the hub starting
+     * it (a reply that could not reach the customer on their own channel, {@code identity.replyFallback}); null when
+     * the channel cannot write first to such an address (a chat, a bot that needs the customer to start).
+     * The hub then sends through {@link #send} a conversation on this channel with that thread key and the address as
+     * its customer.
+     *
+     * @param address      the customer's address, normalised (an E.164 number, a lower-case email)
+     * @param suggestedKey a short key stable for the hub's conversation, for channels whose threads are the hub's to
+     *                     name (an email subject token)
+     */
+    default String threadToStart(dev.omnibridge.model.Address address, String suggestedKey) {
+        return null;
+    }
 }

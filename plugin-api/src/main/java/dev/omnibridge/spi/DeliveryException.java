@@ -24,6 +24,7 @@ public class DeliveryException extends RuntimeException {
     private final boolean oneRecord;
     private final boolean deferred;
     private final List<DeskResult> delivered;
+    private final boolean customerUnreachable;
 
     public DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause) {
         this(kind, message, retryAfter, cause, false);
@@ -41,12 +42,18 @@ public class DeliveryException extends RuntimeException {
 
     private DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean oneRecord,
                               boolean deferred, List<DeskResult> delivered) {
+        this(kind, message, retryAfter, cause, oneRecord, deferred, delivered, false);
+    }
+
+    private DeliveryException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean oneRecord,
+                              boolean deferred, List<DeskResult> delivered, boolean customerUnreachable) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
         this.oneRecord = oneRecord;
         this.deferred = deferred;
         this.delivered = List.copyOf(delivered);
+        this.customerUnreachable = customerUnreachable;
     }
 
     /**
@@ -59,7 +66,7 @@ public class DeliveryException extends RuntimeException {
             return this;
         }
         DeliveryException copy = new DeliveryException(kind, getMessage(), retryAfter, getCause(), oneRecord,
-                deferred, delivered);
+                deferred, delivered, customerUnreachable);
         copy.setStackTrace(getStackTrace());
         return copy;
     }
@@ -100,6 +107,19 @@ public class DeliveryException extends RuntimeException {
      */
     public static DeliveryException retryableForThisRecord(String message, Duration retryAfter) {
         return new DeliveryException(Kind.RETRYABLE, message, retryAfter, null, true);
+    }
+
+    /**
+     * The channel says this customer cannot be reached on it any more, while nothing is wrong with the channel: the
+     * chat visitor is gone, WhatsApp's 24-hour window is closed (Graph error 131047), the number opted out (Twilio
+     * 21610), the mail bounced for good. A permanent failure for this channel, but not for the reply: the hub may send
+     * it through another of the customer's verified addresses ({@code identity.replyFallback}) and tells the desk
+     * which way it went; with none it is dead-lettered like any permanent failure.
+     *
+     * @param message why, for agents and operators (no customer data)
+     */
+    public static DeliveryException unreachable(String message) {
+        return new DeliveryException(Kind.PERMANENT, message, null, null, true, false, List.of(), true);
     }
 
     public static DeliveryException permanent(String message) {
@@ -156,6 +176,11 @@ public class DeliveryException extends RuntimeException {
     /** Results of a batch's messages the desk applied before this failure, in order; empty for one delivery. */
     public List<DeskResult> delivered() {
         return delivered;
+    }
+
+    /** Whether this is an {@link #unreachable} failure: the customer cannot be reached on this channel any more. */
+    public boolean customerUnreachable() {
+        return customerUnreachable;
     }
 
     /** True for a failure about the one record delivered to, which says nothing about the instance's health. */

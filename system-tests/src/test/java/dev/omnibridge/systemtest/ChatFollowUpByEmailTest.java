@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A chat visitor who left an email and closed the page is answered by email: the packaged hub runs the webchat
+ * A chat visitor whose email the site verified (identity verification) and who closed the page is answered by email
+ * (an email merely typed into the chat is never used, see {@link ReplyFallbackTest}): the packaged hub runs the webchat
  * instance {@value #CHAT} with {@value #MAIL} (the email connector, on GreenMail's real SMTP/IMAP) as its follow-up
  * channel, and the built-in console inbox as the desk. The visitor talks to the webchat HTTP API as the widget does
  * (no browser needed here); the agent answers through the console's admin API.
@@ -38,6 +39,7 @@ class ChatFollowUpByEmailTest extends SystemTestBase {
     private static final String SUPPORT_PASSWORD = "support-imap-password";
     private static final String ANN = "ann@customer.test";
     private static final String TOKEN_SECRET = "webchat-token-secret-for-follow-up-tests-0123456789";
+    private static final String IDENTITY_SECRET = "webchat-identity-secret-for-follow-up-tests-45678";
     private static final Duration HAND_OFF_AFTER = Duration.ofSeconds(1);
     private static final Duration ARRIVAL = Duration.ofSeconds(30);
     private static final Pattern SUBJECT_TOKEN = Pattern.compile("\\[#([A-Z2-7]{8})]");
@@ -54,8 +56,8 @@ class ChatFollowUpByEmailTest extends SystemTestBase {
     protected HubConfig config() {
         Map<String, Object> mail = MailServers.emailInstance(MAIL_SERVER, SUPPORT, SUPPORT_PASSWORD);
         return standardConfig()
-                .instance(CHAT, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "followUpChannel", MAIL,
-                        "handOffAfter", HAND_OFF_AFTER.toSeconds() + "s"))
+                .instance(CHAT, "webchat", Map.of("tokenSecret", TOKEN_SECRET, "identitySecret", IDENTITY_SECRET,
+                        "followUpChannel", MAIL, "handOffAfter", HAND_OFF_AFTER.toSeconds() + "s"))
                 .instance(MAIL, "email", mail)
                 .instance(INBOX, "console-inbox", Map.of())
                 .route(CHAT, INBOX)
@@ -114,8 +116,12 @@ class ChatFollowUpByEmailTest extends SystemTestBase {
 
     // --- helpers
 
+    /** A visitor the site vouches for: it signed the email (hex HMAC-SHA256 under identitySecret). */
     private String visitorSession(String name, String email) {
-        return hub.http().widgetSession(CHAT, "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
+        String hash = dev.omnibridge.systemtest.support.Signatures.sign(IDENTITY_SECRET, email)
+                .substring("sha256=".length());
+        return hub.http().widgetSession(CHAT, "{\"name\":\"" + name + "\",\"userEmail\":\"" + email
+                + "\",\"userHash\":\"" + hash + "\"}");
     }
 
     private HttpResponse<String> visitor(String method, String path, String token, String body) {

@@ -121,6 +121,13 @@ public final class Dispatcher implements AutoCloseable {
     // Successful outcomes submitted to the journal and not yet committed; close() waits for them.
     private final Set<CompletableFuture<Void>> unrecorded = ConcurrentHashMap.newKeySet();
 
+    private volatile UnreachableCustomers unreachableCustomers = UnreachableCustomers.NONE;
+
+    /** Decides what becomes of a reply whose channel says the customer is unreachable there (reply fallback). */
+    public void onUnreachableCustomer(UnreachableCustomers decider) {
+        this.unreachableCustomers = decider;
+    }
+
     /** Told when a reply to a customer is dead-lettered, so the desk can hear of it. */
     public void onChannelDeadLetter(java.util.function.BiConsumer<DeliveryTask, String> listener) {
         this.onChannelDeadLetter = listener;
@@ -788,12 +795,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** A target-wide failure of this delivery: may open the target's breaker. */
-    private void targetFailed(DeliveryTask task, DeliveryException e, Instant now) {
+    private void targetFailed(DeliveryTask task, DeliveryException e, String reason, Instant now) {
         TargetBreaker breaker = breaker(task.target());
-        if (breaker.failed(task.conversationId(), e.getMessage(), e.retryAfter().orElse(null), now)) {
+        if (breaker.failed(task.conversationId(), reason, e.retryAfter().orElse(null), now)) {
             Instant probeAt = breaker.nextProbeAt();
             LOG.warn("Deliveries to {} paused: it is failing for several conversations ({}); one delivery at a time "
-                    + "will probe it, the next at {}", task.target(), e.getMessage(), probeAt);
+                    + "will probe it, the next at {}", task.target(), reason, probeAt);
             scheduleProbe(task.target(), breaker, probeAt);
         }
     }
@@ -858,7 +865,7 @@ public final class Dispatcher implements AutoCloseable {
                 }
                 resultRef = result.itemId();
             } else if (ctx.customerUnreachable() != null) {
-                throw DeliveryException.permanent("not sent: the customer's address takes no messages ("
+                throw DeliveryException.unreachable("not sent: the customer's address takes no messages ("
                         + ctx.customerUnreachable() + ")");
             } else {
                 resultRef = targets.sendToChannel(task.target(), new OutboundMessage(ctx.message(),
@@ -1001,17 +1008,22 @@ public final class Dispatcher implements AutoCloseable {
         // either way: it may come from the connector itself (a ticket's budget, a file it cannot read) without a
         // call to the target, so it neither opens nor closes the breaker.
         boolean targetWide = e.isRetryable() && !e.concernsOneRecord();
+        // Kept, logged and shown without the customer's text or addresses, which targets echo in their errors.
+        String because = FailureReasons.scrub(e.getMessage(), store.textOf(task));
         if (targetWide) {
-            targetFailed(task, e, now);
+            targetFailed(task, e, because, now);
         }
         // A failed probe is the target's failure, not the message's: it does not count towards maxAttempts, or the
         // messages picked as probes in a long outage would be dead-lettered for it.
         // A deferred delivery waited for the vendor's account-wide budget; it is no attempt towards maxAttempts either.
         int attempts = e.isDeferred() || (probe && targetWide) ? task.attempts() : task.attempts() + 1;
         DeliveryTask updated = task.withAttempt(attempts, null);
+        if (task.kind() == DeliveryTask.TargetKind.CHANNEL && e.customerUnreachable()) {
+            unreachable(task, updated, because, now);
+            return null;
+        }
         if (!e.isRetryable() || attempts >= maxAttempts) {
-            String reason = e.isRetryable() ? "gave up after " + attempts + " attempts: " + e.getMessage()
-                    : e.getMessage();
+            String reason = e.isRetryable() ? "gave up after " + attempts + " attempts: " + because : because;
             // Let go of the row in memory in the commit's own after-commit step, not once this thread wakes up: a
             // replay of the dead letter (a later journal work at the earliest) must find it let go, or admitting
             // the replayed row would take it for one still held and never try it.
@@ -1027,7 +1039,7 @@ public final class Dispatcher implements AutoCloseable {
             return null;
         }
         Instant next = now.plus(backoff.delay(attempts, e.retryAfter().orElse(null)));
-        journal.submit(store.retryLater(updated, next, e.getMessage(), now)).get();
+        journal.submit(store.retryLater(updated, next, because, now)).get();
         if (task.attempts() == 0 && attempts > 0) {
             retrying.incrementAndGet();
         }
@@ -1039,8 +1051,39 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         LOG.info("Delivery {} to {} failed (attempt {} of {}), retrying at {}: {}", task.id(), task.target(),
-                attempts, maxAttempts, next, e.getMessage());
+                attempts, maxAttempts, next, because);
         return next;
+    }
+
+    /**
+     * The channel says the customer cannot be reached there: in one unit of work, either the reply is queued to
+     * another of the customer's verified addresses (and the desk told), the original recorded done as redirected, or
+     * it is dead-lettered as before.
+     */
+    private void unreachable(DeliveryTask task, DeliveryTask updated, String reason, Instant now) throws Exception {
+        UnreachableCustomers decider = unreachableCustomers;
+        UnreachableCustomers.Decision decision = journal.<UnreachableCustomers.Decision>submit((c, after) -> {
+            UnreachableCustomers.Decision d = decider.decide(c, after, updated, reason, now);
+            if (d.redirectedTo() != null) {
+                store.done(task, "fallback:" + d.redirectedTo(), null, now).apply(c, after);
+                after.run(() -> finished(task));
+            } else {
+                store.dead(updated, d.deadReason(), now).apply(c, after);
+                after.run(() -> {
+                    finished(task);
+                    dead.incrementAndGet();
+                });
+            }
+            return d;
+        }).get();
+        if (decision.redirectedTo() != null) {
+            LOG.info("Delivery {} of message {}: the customer is unreachable on {}; the reply goes by {} instead ({})",
+                    task.id(), task.messageId(), task.target(), decision.redirectedTo(), reason);
+            return;
+        }
+        onChannelDeadLetter.accept(updated, decision.deadReason());
+        LOG.warn("Delivery {} of message {} to {} dead-lettered: {}", task.id(), task.messageId(), task.target(),
+                decision.deadReason());
     }
 
     /** The work, with {@code action} run once its transaction has committed (before its future completes). */

@@ -52,9 +52,9 @@ public final class IdentitySection {
             region = null;
         }
         HistoryNoteConfig historyNote = historyNote(section.path(HISTORY_NOTE), problems);
-        // TODO(fallback helper): read section.path(REPLY_FALLBACK) and section.path(CHANNELS) into a
-        //  ReplyFallbackConfig, checking the instance ids.
-        return new IdentityConfig(region, historyNote, null);
+        ReplyFallbackConfig replyFallback = ReplyFallbackSection.read(section.path(REPLY_FALLBACK),
+                section.path(CHANNELS), instanceIds, problems);
+        return new IdentityConfig(region, historyNote, replyFallback);
     }
 
     /** {@code historyNote: false}, {@code true}, or {@code {days: 90, max: 5}} (either may be left out). */

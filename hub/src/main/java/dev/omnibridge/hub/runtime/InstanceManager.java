@@ -14,6 +14,7 @@ import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.store.TxWork;
 import dev.omnibridge.hub.triage.AssignmentCheck;
+import dev.omnibridge.model.Address;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
@@ -425,10 +426,61 @@ public final class InstanceManager implements DeliveryTargets {
         if (!(instance.connector instanceof ChannelConnector channel)) {
             throw DeliveryException.permanent("instance '" + instanceId + "' is not a channel");
         }
+        Conversation conversation = message.conversation();
+        if (conversation != null && !instanceId.equals(conversation.channel().instanceId())) {
+            return redirected(instance, channel, message);
+        }
         try {
             return call(instance, () -> channel.send(message));
         } catch (HandOff handOff) {
             return handOff(instanceId, message, handOff);
+        }
+    }
+
+    /**
+     * A reply queued to another channel instance than its conversation's (the reply fallback): the conversation's
+     * customer is the address chosen for it; the channel names the new thread ({@link ChannelConnector#threadToStart},
+     * offered the same key a hand-off uses, so every redirected reply of one conversation lands in one thread).
+     */
+    private String redirected(ConnectorInstance target, ChannelConnector channel, OutboundMessage message) {
+        Conversation from = message.conversation();
+        if (from.customer() == null) {
+            throw DeliveryException.unreachable("no verified address of the customer takes messages on "
+                    + target.id());
+        }
+        String threadKey = call(target, () -> channel.threadToStart(from.customer(),
+                HandOffThreads.threadKey(from.id())));
+        if (threadKey == null) {
+            throw DeliveryException.unreachable(target.id() + " cannot open a conversation to a "
+                    + from.customer().kind().name().toLowerCase(java.util.Locale.ROOT) + " address");
+        }
+        Conversation there = new Conversation(from.id(), new ChannelRef(target.type(), target.id()), threadKey,
+                from.contactId(), from.customer(), from.status(), from.deskTickets(), from.createdAt());
+        OutboundMessage redirected = new OutboundMessage(message.message(), there, message.idempotencyKey());
+        try {
+            return call(target, () -> channel.send(redirected));
+        } catch (HandOff again) {
+            throw DeliveryException.permanent("a redirected reply on '" + target.id() + "' was handed off again; a "
+                    + "redirect is not followed further");
+        }
+    }
+
+    /**
+     * Whether a running channel instance can open a thread to the address (reply fallback). A connector that fails
+     * to say cannot.
+     */
+    public boolean canStartThread(String instanceId, Address address) {
+        ConnectorInstance instance = registry.get(instanceId);
+        if (instance == null || instance.state() != InstanceState.RUNNING
+                || !(instance.connector instanceof ChannelConnector channel)) {
+            return false;
+        }
+        try {
+            return withLoader(instance.classLoader, () -> channel.threadToStart(address,
+                    HandOffThreads.threadKey(instanceId))) != null;
+        } catch (Exception e) {
+            LOG.debug("Instance {}: threadToStart failed: {}", instanceId, e.toString());
+            return false;
         }
     }
 

@@ -182,10 +182,43 @@ public final class DeliveryStore {
                     assignment).orElseThrow(() -> new SQLException("conversation " + task.conversationId()
                     + " is missing"));
             Contact contact = contact(c, conversation.contactId());
+            if (!desk && !task.target().equals(conversation.channel().instanceId())) {
+                return redirected(c, task, message, conversation, contact);
+            }
             String unreachable = desk ? null : unreachableReason(c, conversation.customer()).orElse(null);
             return new Context(message, conversation, contact, conversation.deskTickets().get(task.target()),
                     unreachable, assignment);
         }
+    }
+
+    // Reply fallback: which addresses a channel instance can open a thread to (ChannelConnector.threadToStart).
+    private volatile java.util.function.BiPredicate<String, Address> canStartThread = (instance, address) -> false;
+
+    /** How to tell whether a channel instance can open a thread to an address (the hub's running connectors). */
+    public void canStartThread(java.util.function.BiPredicate<String, Address> canStartThread) {
+        this.canStartThread = canStartThread;
+    }
+
+    /**
+     * The context of a reply queued to another channel instance than its conversation's (the reply fallback): the
+     * conversation as it is, but with the customer's best verified address that takes messages and that the target
+     * can open a thread to as its customer, chosen now (the customer may have opted out since); with none, the
+     * context says the customer is unreachable there, and the dispatcher tries the next fallback or gives up.
+     */
+    private Context redirected(Connection c, DeliveryTask task, Message message, Conversation conversation,
+                               Contact contact) throws SQLException {
+        Address to = null;
+        for (Address a : FallbackAddresses.verifiedReachable(c, conversation.contactId(), task.target())) {
+            if (canStartThread.test(task.target(), a)) {
+                to = a;
+                break;
+            }
+        }
+        Conversation there = new Conversation(conversation.id(), conversation.channel(), conversation.threadKey(),
+                conversation.contactId(), to, conversation.status(), conversation.deskTickets(),
+                conversation.createdAt());
+        return new Context(message, there, contact, null, to == null ? "no verified address of the customer takes "
+                + "messages on " + task.target() + " any more" : null, Map.of());
     }
 
     /**
@@ -203,6 +236,22 @@ public final class DeliveryStore {
         try (Connection c = database.connection()) {
             return new Context(forTarget(task, message(c, task.messageId())), head.conversation(), head.contact(),
                     head.ticketRef(), head.customerUnreachable(), head.assignment());
+        }
+    }
+
+    /**
+     * The text of the task's message, for scrubbing it out of a failure's reason; null when it cannot be read (the
+     * reason is then only masked).
+     */
+    public String textOf(DeliveryTask task) {
+        Message cached = recent.get(task.messageId());
+        if (cached != null) {
+            return cached.text();
+        }
+        try (Connection c = database.connection()) {
+            return message(c, task.messageId()).text();
+        } catch (SQLException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -490,6 +490,19 @@ public final class InboundWriter {
         return stored;
     }
 
+    /**
+     * Queues a stored reply to another channel instance than its conversation's, inside the caller's unit of work
+     * (the reply fallback, {@code identity.replyFallback}): an outbox row like any other, scheduled once it commits;
+     * its idempotency key (message and target) differs from the original delivery's.
+     */
+    public DeliveryTask queueRedirectedReply(Connection c, AfterCommit after, String messageId, String target,
+                                             Instant now) throws SQLException {
+        Message reply = DeliveryStore.message(c, messageId);
+        DeliveryTask task = insertDelivery(c, reply, target, DeliveryTask.TargetKind.CHANNEL, now);
+        after.run(() -> scheduler.accept(task));
+        return task;
+    }
+
     /** The desks the conversation's messages go to: those recorded for it, else the channel's plain routes'. */
     private List<String> desksOfConversation(Connection c, AfterCommit after, String conversationId,
                                              String channelInstance) throws SQLException {

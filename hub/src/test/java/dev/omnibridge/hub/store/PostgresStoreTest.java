@@ -395,6 +395,16 @@ class PostgresStoreTest {
         return template.toBuilder().id(Ids.newId()).conversationId("not-checked").build();
     }
 
+    @Test
+    void theReplyFallbacksAddressQueriesRunOnPostgres() throws Exception {
+        Database db = open("fallback");
+        try {
+            FallbackAddressesTest.scenario(db);
+        } finally {
+            db.close();
+        }
+    }
+
     /**
      * A PostgreSQL server for the tests. PostgreSQL refuses to run as root; when the build runs as root (as CI
      * does), the packaged binaries are started as the unprivileged user {@code nobody} instead of through

@@ -29,6 +29,7 @@ public final class HubConfig {
     private final Map<String, List<String>> languages = new LinkedHashMap<>();
     private final List<String> routeItems = new ArrayList<>();
     private String triage;
+    private String identity;
 
     public static HubConfig create() {
         return new HubConfig();
@@ -109,6 +110,31 @@ public final class HubConfig {
         return this;
     }
 
+    /** The top-level {@code identity:} section (e.g. {@code replyFallback}), as YAML lines indented under it. */
+    public HubConfig identity(String body) {
+        this.identity = body.endsWith("\n") ? body : body + "\n";
+        return this;
+    }
+
+    /**
+     * The secrets this configuration gives the hub: values of instance settings whose name says secret, token,
+     * password or key, and the admin token. Never to be seen in the hub's log or admin API ({@link HubLogScan}).
+     */
+    public List<String> secrets() {
+        List<String> secrets = new ArrayList<>();
+        secrets.add(HubProcess.ADMIN_TOKEN);
+        for (Instance instance : instances) {
+            instance.settings().forEach((k, v) -> {
+                String key = k.toLowerCase(java.util.Locale.ROOT);
+                if (v != null && (key.contains("secret") || key.contains("token") || key.contains("password")
+                        || key.endsWith("key")) && !String.valueOf(v).startsWith("${")) {
+                    secrets.add(String.valueOf(v));
+                }
+            });
+        }
+        return secrets;
+    }
+
     /** An instance's {@code languages}: the languages detection chooses among for its messages. */
     public HubConfig languages(String instanceId, String... tags) {
         languages.put(instanceId, List.of(tags));
@@ -175,6 +201,9 @@ public final class HubConfig {
         routeItems.forEach(yaml::append);
         if (triage != null) {
             yaml.append("triage:\n").append(triage);
+        }
+        if (identity != null) {
+            yaml.append("identity:\n").append(identity);
         }
         if (!firstResponse.isEmpty()) {
             yaml.append("firstResponse:\n");

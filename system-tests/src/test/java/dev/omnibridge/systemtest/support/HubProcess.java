@@ -134,6 +134,11 @@ public final class HubProcess implements AutoCloseable {
         return List.of(pluginZip("webhook-channel"), pluginZip("webhook-desk"));
     }
 
+    /** The hub's log: everything the process wrote, every launch of it. */
+    public Path logFile() {
+        return logFile;
+    }
+
     public HubHttp http() {
         return http;
     }

@@ -52,6 +52,13 @@ public abstract class SystemTestBase {
         }
     };
 
+    /**
+     * After the class (hub stopped): the hub's log shows none of the configuration's secrets nor the addresses and
+     * texts the test registers here ({@code logScan.addresses(...)}, {@code logScan.texts(...)}) at INFO or above.
+     */
+    @RegisterExtension
+    protected final HubLogScan logScan = new HubLogScan(() -> hub);
+
     @BeforeAll
     void startHubAndFakes() {
         desk = startWireMock();
@@ -80,7 +87,9 @@ public abstract class SystemTestBase {
 
     /** Override to start the hub differently; the default is {@link #config()} with the reference plugins. */
     protected HubProcess startHub() {
-        return HubProcess.start(getClass().getSimpleName(), config());
+        HubConfig config = config();
+        logScan.secrets(config.secrets());
+        return HubProcess.start(getClass().getSimpleName(), config);
     }
 
     /** Override to change the configuration; the default routes channel {@value #WEB} to desk {@value #DESK}. */
@@ -94,7 +103,9 @@ public abstract class SystemTestBase {
         for (String connector : connectors) {
             plugins.add(HubProcess.pluginZip(connector));
         }
-        return HubProcess.start(getClass().getSimpleName(), config(), plugins);
+        HubConfig config = config();
+        logScan.secrets(config.secrets());
+        return HubProcess.start(getClass().getSimpleName(), config, plugins);
     }
 
     /**

@@ -94,6 +94,16 @@ final class EmailConnector implements ChannelConnector {
         }
     }
 
+    /**
+     * A new mail thread to an email address, named by the hub's key: the key goes into the subject as the thread token,
+     * so the customer's answer threads into a conversation like any other mail reply.
+     */
+    @Override
+    public String threadToStart(dev.omnibridge.model.Address address, String suggestedKey) {
+        return address != null && address.kind() == AddressKind.EMAIL && suggestedKey != null
+                && !suggestedKey.isBlank() ? suggestedKey : null;
+    }
+
     @Override
     public String send(OutboundMessage outbound) {
         if (outbound.conversation().customer() == null

@@ -46,6 +46,13 @@ final class MetaConnector implements ChannelConnector {
     static final Set<Integer> RATE_LIMITS = Set.of(4, 17, 32, 613, 80007, 130429, 131048, 131056);
     /** Graph error codes that will not get better by retrying. */
     static final Set<Integer> PERMANENT = Set.of(131047, 131026, 131051, 100, 10, 200, 551, 2018278);
+    /**
+     * Graph codes that say this customer cannot be reached here now, the channel itself being fine: 131047 (more than
+     * 24 hours since the customer last wrote: only a template may go) and 131026 (undeliverable: not a WhatsApp user,
+     * or an old app). The hub may answer on another of the customer's addresses
+     * ({@link DeliveryException#unreachable}).
+     */
+    static final Set<Integer> CUSTOMER_UNREACHABLE = Set.of(131047, 131026);
     static final int EXPIRED_TOKEN = 190;
     /** Offset key prefix: when the re-engagement template last went to a conversation (ISO instant). */
     static final String TEMPLATE_SENT = "template-sent:";
@@ -196,6 +203,21 @@ final class MetaConnector implements ChannelConnector {
         return WINDOW;
     }
 
+    /**
+     * WhatsApp can write first to a phone number (its wa_id is the number's digits), though outside the customer's
+     * 24-hour window only a template goes: such a send fails as unreachable, and the hub tries its next fallback.
+     * Messenger and Instagram ids are page-scoped, never an address the hub knows from elsewhere.
+     */
+    @Override
+    public String threadToStart(dev.omnibridge.model.Address address, String suggestedKey) {
+        if (product != Product.WHATSAPP || address == null
+                || address.kind() != dev.omnibridge.model.AddressKind.PHONE || !address.value().startsWith("+")) {
+            return null;
+        }
+        String digits = address.value().substring(1);
+        return digits.matches("[0-9]{1,32}") ? digits : null;
+    }
+
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
@@ -248,14 +270,14 @@ final class MetaConnector implements ChannelConnector {
         MetaSettings s = r.settings();
         String outside = "not sent: outside WhatsApp's 24-hour customer service window (" + lastText + ")";
         if (s.templateName() == null) {
-            return DeliveryException.permanent(outside + "; configure templateName to send an approved template");
+            return DeliveryException.unreachable(outside + "; configure templateName to send an approved template");
         }
         // One invitation is enough: further replies before the customer answers do not send the template again.
         String key = conversation == null ? null : TEMPLATE_SENT + conversation.id();
         Instant sentAt = key == null ? null : r.context().offset(key).map(MetaConnector::instant).orElse(null);
         if (sentAt != null && (last == null || sentAt.isAfter(last))
                 && Duration.between(sentAt, clock.instant()).compareTo(WINDOW) <= 0) {
-            return DeliveryException.permanent(outside + "; the re-engagement template '" + s.templateName()
+            return DeliveryException.unreachable(outside + "; the re-engagement template '" + s.templateName()
                     + "' was already sent at " + sentAt + "; replay the reply once the customer has written back");
         }
         String id = wa.template(to, s.templateName(), s.templateLanguage());
@@ -270,7 +292,7 @@ final class MetaConnector implements ChannelConnector {
                         }
                     });
         }
-        return DeliveryException.permanent(outside + "; the re-engagement template '" + s.templateName()
+        return DeliveryException.unreachable(outside + "; the re-engagement template '" + s.templateName()
                 + "' was sent instead (" + id + "); replay the reply once the customer has written back");
     }
 
@@ -286,11 +308,11 @@ final class MetaConnector implements ChannelConnector {
     private boolean humanAgentTagAllowed(MetaSettings s, Duration age, String lastText) throws DeliveryException {
         String name = product == Product.MESSENGER ? "Messenger" : "Instagram";
         if (!s.humanAgentTag()) {
-            throw DeliveryException.permanent("not sent: outside " + name + "'s 24-hour messaging window ("
+            throw DeliveryException.unreachable("not sent: outside " + name + "'s 24-hour messaging window ("
                     + lastText + "); set humanAgentTag to answer with the HUMAN_AGENT tag within 7 days");
         }
         if (age == null || age.compareTo(HUMAN_AGENT_WINDOW) > 0) {
-            throw DeliveryException.permanent("not sent: outside the 7-day HUMAN_AGENT window (" + lastText + ")");
+            throw DeliveryException.unreachable("not sent: outside the 7-day HUMAN_AGENT window (" + lastText + ")");
         }
         return true;
     }
@@ -320,6 +342,9 @@ final class MetaConnector implements ChannelConnector {
         if (code != null && RATE_LIMITS.contains(code)) {
             return e.retryAfter != null ? DeliveryException.retryAfter("rate limited: " + msg, e.retryAfter)
                     : DeliveryException.retryable("rate limited: " + msg, null);
+        }
+        if (code != null && CUSTOMER_UNREACHABLE.contains(code)) {
+            return DeliveryException.unreachable(msg);
         }
         if (code != null && PERMANENT.contains(code)) {
             return DeliveryException.permanent(msg);

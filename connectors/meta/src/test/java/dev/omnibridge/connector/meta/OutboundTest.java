@@ -87,8 +87,20 @@ class OutboundTest {
                     assertThat(e.isRetryable()).isFalse();
                     assertThat(e.getMessage()).startsWith("not sent: outside WhatsApp's 24-hour customer service window (last customer message ")
                             .endsWith("); configure templateName to send an approved template");
+                    assertThat(e.customerUnreachable()).isTrue();
                 });
         assertThat(wm.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void onlyWhatsAppStartsAThreadToAPhoneNumberItsWaIdBeingTheDigits() {
+        start(Product.WHATSAPP, Map.of());
+        assertThat(connector.threadToStart(dev.omnibridge.model.Address.phone("+16505551234"), "ABCDEFGH"))
+                .isEqualTo("16505551234");
+        assertThat(connector.threadToStart(dev.omnibridge.model.Address.email("ann@example.com"), "ABCDEFGH")).isNull();
+        connector.stop();
+        start(Product.MESSENGER, Map.of());
+        assertThat(connector.threadToStart(dev.omnibridge.model.Address.phone("+16505551234"), "ABCDEFGH")).isNull();
     }
 
     @Test
@@ -306,6 +318,7 @@ class OutboundTest {
                 .isInstanceOfSatisfying(DeliveryException.class, e -> {
                     assertThat(e.isRetryable()).isFalse();
                     assertThat(e.getMessage()).contains("131047").contains("Re-engagement");
+                    assertThat(e.customerUnreachable()).as("the hub may answer on another address").isTrue();
                 });
         wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json(401, "{\"error\":{\"message\":\"Error validating access token: "
                 + "Session has expired\",\"type\":\"OAuthException\",\"code\":190,\"error_subcode\":463,\"fbtrace_id\":\"A2\"}}")));

@@ -1,5 +1,7 @@
 package dev.omnibridge.connector.twilio;
 
+import dev.omnibridge.model.Address;
+import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
@@ -152,6 +154,21 @@ final class TwilioConnector implements ChannelConnector {
         return new WebhookResponse(200, "text/xml", EMPTY_TWIML.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A new SMS thread to a phone number, for a reply the hub sends here because the customer's own channel cannot
+     * reach them. Only with a Messaging Service: without one the business number comes from the customer's own
+     * thread, and a number the customer never wrote to must not be guessed.
+     */
+    @Override
+    public String threadToStart(Address address, String suggestedKey) {
+        Running r = running;
+        if (r == null || address == null || address.kind() != AddressKind.PHONE
+                || r.settings().messagingServiceSid() == null || !address.value().startsWith("+")) {
+            return null;
+        }
+        return address.value() + "|" + r.settings().messagingServiceSid();
+    }
+
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
@@ -209,7 +226,12 @@ final class TwilioConnector implements ChannelConnector {
             LOG.info("{}: sending to {} failed ({}): {}", r.context().instanceId(), Redact.phone(customer),
                     f.exception().kind(), f.exception().getMessage());
             DeliveryException e = f.exception();
-            if (parts == 1) {
+            if (f.code() != null && TwilioMessagesClient.CANNOT_RECEIVE.contains(f.code()) && part == 0) {
+                // Nothing wrong with the account: this customer cannot get SMS from it. The hub may answer them on
+                // another of their verified addresses (identity.replyFallback).
+                e = DeliveryException.unreachable(e.getMessage());
+            }
+            if (parts == 1 || part == 0 && e.customerUnreachable()) {
                 throw e;
             }
             String done = part == 0 ? "none sent yet"

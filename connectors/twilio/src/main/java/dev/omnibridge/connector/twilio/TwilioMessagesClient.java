@@ -33,6 +33,12 @@ final class TwilioMessagesClient implements AutoCloseable {
     private static final String HEADER = "CamelTwilio.";
     /** Twilio codes for a recipient that cannot receive, named for readers; any other 4xx is permanent as well. */
     static final Set<Integer> BAD_RECIPIENT = Set.of(21211, 21408, 21610, 21612, 21614);
+    /**
+     * Of those, the codes that say this customer cannot get SMS from the account at all: 21610 (unsubscribed: replied
+     * STOP), 21612 (unroutable), 21614 (not SMS-capable), 21635 (a landline). The hub may then answer on another of
+     * the customer's addresses ({@link dev.omnibridge.spi.DeliveryException#unreachable}).
+     */
+    static final Set<Integer> CANNOT_RECEIVE = Set.of(21610, 21612, 21614, 21635);
 
     /** One message to create. {@code from} is null when {@code messagingServiceSid} is set, and the other way. */
     record Outgoing(String to, String from, String messagingServiceSid, String body, String statusCallback) {

@@ -268,6 +268,21 @@ class TwilioOutboundTest {
     }
 
     @Test
+    void startsAThreadToANumberOnlyThroughAMessagingService() {
+        started(Map.of("messagingServiceSid", "MG0123456789abcdef0123456789abcdef"));
+        assertThat(fixture.connector.threadToStart(Address.phone(CUSTOMER), "ABCDEFGH"))
+                .isEqualTo(CUSTOMER + "|MG0123456789abcdef0123456789abcdef");
+        assertThat(fixture.connector.threadToStart(Address.email("ann@example.com"), "ABCDEFGH")).isNull();
+    }
+
+    @Test
+    void withoutAMessagingServiceNoThreadIsStarted() {
+        started(Map.of());
+        assertThat(fixture.connector.threadToStart(Address.phone(CUSTOMER), "ABCDEFGH"))
+                .as("the business number is not guessed").isNull();
+    }
+
+    @Test
     void keepsTheWhatsAppPrefixOnBothNumbers() {
         api.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody(created(CUSTOMER, BUSINESS, "hi"))));
@@ -322,6 +337,7 @@ class TwilioOutboundTest {
 
         assertThat(e.kind()).isEqualTo(DeliveryException.Kind.PERMANENT);
         assertThat(e).hasMessage("Twilio 21610: Attempt to send to unsubscribed recipient");
+        assertThat(e.customerUnreachable()).as("the hub may answer on another address").isTrue();
         List<AddressStatus> recorded = fixture.context.submissions().stream()
                 .flatMap(i -> i.addressStatuses().stream()).toList();
         assertThat(recorded).extracting(AddressStatus::address, AddressStatus::reachable)

@@ -2,57 +2,45 @@ package dev.omnibridge.connector.webchat;
 
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Conversation;
-import dev.omnibridge.model.Direction;
-import dev.omnibridge.model.Message;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides whether a reply should leave through the follow-up channel instead of the chat: only when the visitor is
- * gone (no socket open and not seen for {@code handOffAfter}), left an email (typed, or verified by the site), and a
- * follow-up channel is configured.
- * A visitor who is merely between requests keeps getting replies in the chat history.
+ * Decides what becomes of a reply no open chat can show. A visitor who is merely between requests (seen within
+ * {@code handOffAfter}) keeps getting replies in the chat history. A visitor gone for longer cannot be reached here:
+ * with a follow-up channel configured and an email the site vouched for (identity verification) the reply is handed
+ * off to that email; otherwise the channel says the customer is unreachable and the hub decides (its
+ * {@code identity.replyFallback}, else a dead letter and a note to the desk).
+ *
+ * <p>An email a visitor merely typed into the chat is never used: anyone can type anyone's address, and a reply may
+ * carry what only the real customer should read. It becomes a proposed link for an agent to decide, not a route.
  */
 final class HandOffPolicy {
-    /** How many recent messages are searched for the email after a restart emptied the visitors' memory. */
-    private static final int RECENT = 50;
-
     private final VisitorRegistry visitors;
 
     HandOffPolicy(VisitorRegistry visitors) {
         this.visitors = visitors;
     }
 
-    /** The email to hand a reply off to, or empty to keep it in the chat. */
-    Optional<String> handOffAddress(ChatInstance r, Conversation conversation) {
-        if (r.followUpChannel().isEmpty()) {
-            return Optional.empty();
-        }
+    /** Whether the visitor of the conversation has been gone (no socket, not seen) for longer than handOffAfter. */
+    boolean gone(ChatInstance r, Conversation conversation) {
         Visitor v = visitors.find(conversation.threadKey());
         if (v != null && !v.sockets.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
-        // Unknown since a restart: count from the start, so a restart alone does not hand everyone off.
+        // Unknown since a restart: count from the start, so a restart alone does not make everyone gone.
         Instant lastSeen = v != null ? v.lastSeen : r.startedAt();
-        if (lastSeen.plus(r.handOffAfter()).isAfter(r.clock().instant())) {
+        return !lastSeen.plus(r.handOffAfter()).isAfter(r.clock().instant());
+    }
+
+    /** The site-verified email to hand a reply off to, or empty: no follow-up channel, or no verified email. */
+    Optional<String> handOffAddress(ChatInstance r, Conversation conversation) {
+        if (r.followUpChannel().isEmpty() || conversation.customer() == null
+                || conversation.customer().kind() != AddressKind.EMAIL) {
             return Optional.empty();
         }
-        String email = v == null ? null : v.email;
-        if (email == null) {
-            List<Message> recent = r.context().recentMessages(conversation.id(), RECENT);
-            for (int i = recent.size() - 1; i >= 0 && email == null; i--) {
-                Message m = recent.get(i);
-                if (m.direction() == Direction.INBOUND) {
-                    email = m.metadata().get(WebchatConnector.META_EMAIL);
-                }
-            }
-        }
-        if (email == null && conversation.customer() != null && conversation.customer().kind() == AddressKind.EMAIL) {
-            // A visitor the site vouched for (identity verification) is reached at that email without typing it.
-            email = conversation.customer().value();
-        }
-        return Optional.ofNullable(email);
+        // The conversation's customer is an email only when the site signed it for its visitor (VisitorMessages).
+        return Optional.of(conversation.customer().value());
     }
 }

@@ -100,13 +100,17 @@ public final class WebchatConnector implements ChannelConnector {
         Frames.MessageView view = Frames.view(message.toBuilder()
                 .receivedAt(message.receivedAt() == null ? clock.instant() : message.receivedAt()).build(), id);
         int pushed = visitors.push(key, Frames.write(new Frames.Push(view)));
-        if (pushed == 0) {
+        if (pushed == 0 && handOff.gone(r, conversation)) {
             Optional<String> email = handOff.handOffAddress(r, conversation);
             if (email.isPresent()) {
                 LOG.info("{}: visitor {} left the chat; reply {} goes to {}", r.instanceId(),
                         VisitorRegistry.shortKey(key), id, r.followUpChannel().get());
                 throw new HandOff(r.followUpChannel().get(), Address.email(email.get()), "visitor left the chat");
             }
+            LOG.info("{}: visitor {} left the chat; reply {} stays in the chat history, the hub is told the visitor "
+                    + "is unreachable here", r.instanceId(), VisitorRegistry.shortKey(key), id);
+            throw DeliveryException.unreachable("the chat visitor left (no open chat for over "
+                    + r.handOffAfter().toSeconds() + "s); the reply stays in the chat history for their return");
         }
         LOG.debug("{}: reply {} for visitor {} pushed to {} socket(s)", r.instanceId(), id,
                 VisitorRegistry.shortKey(key), pushed);

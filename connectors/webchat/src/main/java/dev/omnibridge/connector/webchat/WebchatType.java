@@ -118,11 +118,13 @@ public final class WebchatType implements ConnectorType {
                         }))
                 .define(Setting.of(FOLLOW_UP_CHANNEL, SettingType.STRING)
                         .describedAs("channel instance (e.g. an email connector) that carries replies to visitors "
-                                + "who left an email and closed the chat")
+                                + "whose email the site verified (identitySecret) and who closed the chat; a typed "
+                                + "email is never used (see the hub's identity.replyFallback)")
                         .validatedBy(v -> String.valueOf(v).matches("[A-Za-z0-9_.-]+") ? Optional.empty()
                                 : Optional.of("must be a connector instance id")))
                 .define(Setting.of(HAND_OFF_AFTER, SettingType.DURATION).withDefault("2m")
-                        .describedAs("how long a visitor must be gone before replies go to followUpChannel")
+                        .describedAs("how long a visitor must be gone (no open chat) before replies go to "
+                                + "followUpChannel, or the hub is told the visitor is unreachable")
                         .validatedBy(WebchatType::positive))
                 .define(Setting.of(MAX_FILE_BYTES, SettingType.LONG).withDefault(10_485_760L)
                         .describedAs("largest file a visitor may send, in bytes (hub.http.maxBodyBytes must allow it)")

@@ -10,6 +10,7 @@ import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.DeliveryStatus;
+import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.HandOff;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
@@ -328,7 +329,7 @@ class WebchatConnectorTest {
     }
 
     @Test
-    void handOffWhenTheVisitorLeftAnEmailAndIsGone() {
+    void aVisitorGoneForLongerThanHandOffAfterIsUnreachableAndATypedEmailIsNeverHandedOffTo() {
         startWith(Map.of("followUpChannel", "mail", "handOffAfter", "2m"));
         String token = session("{\"email\":\"ann@example.com\"}");
         post("messages", token, "{\"clientId\":\"c-hand-001\",\"text\":\"call me back\"}");
@@ -345,39 +346,45 @@ class WebchatConnectorTest {
         assertThat(connector.send(reply)).startsWith("out-");
         socket.open = false;
 
-        // gone for longer than handOffAfter: hand off to email
+        // gone for longer than handOffAfter: the typed email is not the site's word, so no hand-off to it; the hub
+        // is told the visitor cannot be reached here
         clock.advance(Duration.ofMinutes(3));
-        assertThatThrownBy(() -> connector.send(reply)).isInstanceOfSatisfying(HandOff.class, h -> {
-            assertThat(h.channelInstanceId()).isEqualTo("mail");
-            assertThat(h.to()).isEqualTo(Address.email("ann@example.com"));
-            assertThat(h.getMessage()).doesNotContain("ann");
+        assertThatThrownBy(() -> connector.send(reply)).isInstanceOfSatisfying(DeliveryException.class, e -> {
+            assertThat(e.customerUnreachable()).isTrue();
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(e.getMessage()).contains("visitor left").doesNotContain("ann");
         });
     }
 
     @Test
-    void noHandOffWithoutEmailOrFollowUpChannel() {
+    void aGoneVisitorIsUnreachableWithOrWithoutAFollowUpChannel() {
         startWith(Map.of("followUpChannel", "mail"));
         String anonymous = session("{}");
         post("messages", anonymous, "{\"clientId\":\"c-anon-001\",\"text\":\"hi\"}");
         clock.advance(Duration.ofHours(1));
-        assertThat(connector.send(reply(anonymous, "answer"))).startsWith("out-");
+        assertThatThrownBy(() -> connector.send(reply(anonymous, "answer")))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.customerUnreachable()).isTrue());
 
         startWith(Map.of());
         String withEmail = session("{\"email\":\"bob@example.com\"}");
         post("messages", withEmail, "{\"clientId\":\"c-mail-001\",\"text\":\"hi\"}");
         clock.advance(Duration.ofHours(1));
-        assertThat(connector.send(reply(withEmail, "answer"))).startsWith("out-");
+        assertThatThrownBy(() -> connector.send(reply(withEmail, "answer")))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.customerUnreachable()).isTrue());
     }
 
     @Test
-    void handOffEmailIsFoundInTheHistoryAfterARestart() {
+    void aRestartAloneDoesNotMakeAVisitorGone() {
         startWith(Map.of("followUpChannel", "mail"));
         String token = session("{\"email\":\"ann@example.com\"}");
         post("messages", token, "{\"clientId\":\"c-rest-001\",\"text\":\"hi\"}");
+        clock.advance(Duration.ofMinutes(5));
         WebchatConnector restarted = new WebchatConnector(clock);
         restarted.start(context);
+        assertThat(restarted.send(reply(token, "answer"))).startsWith("out-");
         clock.advance(Duration.ofMinutes(5));
-        assertThatThrownBy(() -> restarted.send(reply(token, "answer"))).isInstanceOf(HandOff.class);
+        assertThatThrownBy(() -> restarted.send(reply(token, "answer")))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.customerUnreachable()).isTrue());
     }
 
     @Test
