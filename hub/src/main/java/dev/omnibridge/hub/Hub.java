@@ -27,6 +27,8 @@ import dev.omnibridge.hub.sla.FirstResponseClock;
 import dev.omnibridge.hub.sla.FirstResponseViews;
 import dev.omnibridge.hub.sla.WorkingHours;
 import dev.omnibridge.hub.store.Database;
+import dev.omnibridge.hub.store.AttachmentCipher;
+import dev.omnibridge.hub.privacy.Retention;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.FileAttachmentStore;
@@ -144,8 +146,14 @@ public final class Hub implements AutoCloseable {
         // Conversations' "last message at" is written in small bulks a few times a second, not with every message.
         journal.every(java.time.Duration.ofMillis(250), writer.activityFlush());
         JournalQueries queries = new JournalQueries(database);
+        // Privacy (issue 20): attachments encrypted with the store's key (AES-GCM) when hub.store.encryptionKey is
+        // set; bodies and attachments older than privacy.retentionDays purged on the journal's timer.
+        FileAttachmentStore attachmentFiles = new FileAttachmentStore(config.dataDir().resolve("attachments"),
+                AttachmentCipher.of(config.store().encryptionKey()));
+        new Retention(config.privacy(), config.instances().stream().map(HubConfig.Instance::id).toList(), journal,
+                audit, attachmentFiles, recent, metrics, clock).schedule();
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
-                new OffsetStore(database), queries, new FileAttachmentStore(config.dataDir().resolve("attachments")), metrics,
+                new OffsetStore(database), queries, attachmentFiles, metrics,
                 clock);
         // Acknowledgements are decided in the transaction that stores the customer's message (see Acknowledger).
         // Without any channel acknowledging, nothing is installed: the writer then does no work for it at all.

@@ -7,6 +7,7 @@ import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.delivery.DeliveryTargets;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
+import dev.omnibridge.hub.privacy.InboundMasking;
 import dev.omnibridge.hub.store.IngestReport;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
@@ -65,6 +66,8 @@ public final class InstanceManager implements DeliveryTargets {
     private final InstanceRegistry registry;
     private final TypingIndicators typing;
     private final WebhookDispatch webhooks;
+    // Privacy (issue 20): what each channel masks in inbound text, applied right after CleanText.
+    private final InboundMasking masking;
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
                            InboundWriter writer, OffsetStore offsets, JournalQueries queries,
@@ -82,6 +85,7 @@ public final class InstanceManager implements DeliveryTargets {
         this.typing = new TypingIndicators(clock);
         this.registry = new InstanceRegistry(config.instances());
         this.webhooks = new WebhookDispatch(registry, metrics, this::store);
+        this.masking = new InboundMasking(config.privacy(), metrics::masked);
     }
 
     /**
@@ -280,7 +284,7 @@ public final class InstanceManager implements DeliveryTargets {
                     "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
         Instant started = clock.instant();
-        Inbound normalised = normalised(instance, inbound);
+        Inbound normalised = normalised(instance, inbound, masking);
         TxWork<IngestReport> work;
         try {
             work = writer.work(instance.id(), normalised);
@@ -305,9 +309,10 @@ public final class InstanceManager implements DeliveryTargets {
 
     /**
      * The inbound with every message on this instance's channel and every text cleaned ({@link CleanText}); the same
-     * object when nothing changes, as for a webhook channel's own messages.
+     * object when nothing changes, as for a webhook channel's own messages. Then what the channel masks
+     * ({@link InboundMasking}): the original of a masked card number is gone before anything stores or logs it.
      */
-    private static Inbound normalised(ConnectorInstance instance, Inbound inbound) {
+    private static Inbound normalised(ConnectorInstance instance, Inbound inbound, InboundMasking masking) {
         ChannelRef ref = null;
         List<Message> messages = inbound.messages();
         boolean changed = false;
@@ -321,6 +326,7 @@ public final class InstanceManager implements DeliveryTargets {
                 kept = m.toBuilder().channel(ref).build();
             }
             kept = CleanText.message(kept);
+            kept = masking.mask(instance.id(), kept);
             changed |= kept != m;
             cleaned.add(kept);
         }
