@@ -95,12 +95,24 @@ public final class Retention {
             try {
                 total += purgeChannel(id, cutoff, now);
             } catch (RuntimeException e) {
+                if (stopping(e)) {
+                    return total;   // the hub is stopping: the next start picks up where this run ended
+                }
                 ok = false;
                 LOG.warn("Retention: purging instance {} failed: {}", id, e.getMessage());
             }
         }
         metrics.retentionRun(ok, now);
         return total;
+    }
+
+    private static boolean stopping(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException && String.valueOf(t.getMessage()).contains("shutting down")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int purgeChannel(String id, Instant cutoff, Instant now) {
