@@ -75,7 +75,16 @@ public final class Database implements AutoCloseable {
         if (metrics != null) {
             hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
         }
-        HikariDataSource ds = new HikariDataSource(hc);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            if (store.embedded() && store.encrypted() && StoreEncryption.wrongKey(e)) {
+                throw new IllegalStateException("the store file " + StoreEncryption.file(dataDir) + " does not open "
+                        + "with hub.store.encryptionKey: is it the key the file was encrypted with?");
+            }
+            throw e;
+        }
         // PostgreSQL also gets its own tuning (db/migration-postgresql: storage parameters H2 does not know).
         String[] locations = !store.embedded() && store.url().startsWith("jdbc:postgresql:")
                 ? new String[] {"classpath:db/migration", "classpath:db/migration-postgresql"}

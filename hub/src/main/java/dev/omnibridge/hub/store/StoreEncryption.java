@@ -84,6 +84,17 @@ public final class StoreEncryption {
         }
     }
 
+    /** Whether the failure to open the store is H2 saying the file password is wrong. */
+    static boolean wrongKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() == org.h2.api.ErrorCode.FILE_ENCRYPTION_ERROR_1
+                    || sql.getErrorCode() == org.h2.api.ErrorCode.WRONG_USER_OR_PASSWORD)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the file opens with this key (null: as a plain file). The hub must not be running. */
     public static boolean opensWith(Path dataDir, String key) {
         String url = "jdbc:h2:file:" + dataDir.resolve(NAME).toAbsolutePath() + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r"
