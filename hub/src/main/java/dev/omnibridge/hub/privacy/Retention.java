@@ -32,6 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     static final int BATCH = 500;
+    /**
+     * A file written this recently is never deleted: a connector stores a message's attachment before it submits
+     * the message, so a file with the same content may be on its way into a new message not yet committed.
+     */
+    static final Duration FRESH_FILE = Duration.ofMinutes(10);
     public static final String AUDIT_ACTION = "retention.purge";
 
     private final PrivacyConfig config;
@@ -130,7 +135,7 @@ public final class Retention {
             int deleted = 0;
             for (String hash : batch.attachmentHashes()) {
                 try {
-                    if (attachments.delete(hash)) {
+                    if (attachments.deleteIfWrittenBefore(hash, now.minus(FRESH_FILE))) {
                         deleted++;
                     }
                 } catch (IOException e) {

@@ -156,6 +156,26 @@ public final class FileAttachmentStore implements AttachmentStore {
         return Files.deleteIfExists(pathOf(sha256));
     }
 
+    /**
+     * Deletes the stored file with this SHA-256 unless it was written at or after {@code writtenBefore}: a file
+     * stored again meanwhile (the same content arriving in a new message whose commit is still on its way) is
+     * kept. False when it was kept or there was none.
+     */
+    public boolean deleteIfWrittenBefore(String sha256, java.time.Instant writtenBefore) throws IOException {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("not an attachment hash");
+        }
+        Path file = pathOf(sha256);
+        try {
+            if (!Files.getLastModifiedTime(file).toInstant().isBefore(writtenBefore)) {
+                return false;
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        return Files.deleteIfExists(file);
+    }
+
     private Path pathOf(String hex) {
         return root.resolve(hex.substring(0, 2)).resolve(hex);
     }

@@ -29,6 +29,7 @@ public final class HubConfig {
     private final Map<String, List<String>> languages = new LinkedHashMap<>();
     private final List<String> routeItems = new ArrayList<>();
     private String triage;
+    private String privacy;
 
     public static HubConfig create() {
         return new HubConfig();
@@ -103,6 +104,12 @@ public final class HubConfig {
         return this;
     }
 
+    /** The top-level {@code privacy:} section (issue 20), as YAML lines indented under it. */
+    public HubConfig privacy(String body) {
+        this.privacy = body.endsWith("\n") ? body : body + "\n";
+        return this;
+    }
+
     /** The top-level {@code triage:} section, as YAML lines indented under it. */
     public HubConfig triage(String body) {
         this.triage = body.endsWith("\n") ? body : body + "\n";
@@ -173,6 +180,9 @@ public final class HubConfig {
                     .append("]\n");
         }
         routeItems.forEach(yaml::append);
+        if (privacy != null) {
+            yaml.append("privacy:\n").append(privacy);
+        }
         if (triage != null) {
             yaml.append("triage:\n").append(triage);
         }
