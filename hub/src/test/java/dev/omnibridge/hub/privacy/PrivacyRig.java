@@ -51,7 +51,8 @@ import static dev.omnibridge.hub.testing.LocalHub.json;
 final class PrivacyRig implements AutoCloseable {
     static final String TOKEN = "privacy-tests-admin-token";
     final LocalHub local = new LocalHub(TOKEN);
-    final MovableClock clock = new MovableClock(Instant.parse("2026-11-02T09:00:00Z"));
+    /** Starts at the wall-clock time: file times (attachments) are compared with it. */
+    final MovableClock clock = new MovableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     private final Map<String, ConnectorContext> contexts = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final TestType channel = new TestType("privacy-channel", "hands in what the test gives it", Channel::new);
