@@ -40,6 +40,8 @@ import dev.omnibridge.hub.sla.FirstResponseClock;
 import dev.omnibridge.hub.sla.FirstResponseViews;
 import dev.omnibridge.hub.sla.WorkingHours;
 import dev.omnibridge.hub.store.Database;
+import dev.omnibridge.hub.store.AttachmentCipher;
+import dev.omnibridge.hub.privacy.Retention;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.FileAttachmentStore;
@@ -160,7 +162,12 @@ public final class Hub implements AutoCloseable {
         // Conversations' "last message at" is written in small bulks a few times a second, not with every message.
         journal.every(java.time.Duration.ofMillis(250), writer.activityFlush());
         JournalQueries queries = new JournalQueries(database);
-        FileAttachmentStore attachmentFiles = new FileAttachmentStore(config.dataDir().resolve("attachments"));
+        // Privacy (issue 20): attachments encrypted with the store's key (AES-GCM) when hub.store.encryptionKey is
+        // set; bodies and attachments older than privacy.retentionDays purged on the journal's timer.
+        FileAttachmentStore attachmentFiles = new FileAttachmentStore(config.dataDir().resolve("attachments"),
+                AttachmentCipher.of(config.store().encryptionKey()));
+        new Retention(config.privacy(), config.instances().stream().map(HubConfig.Instance::id).toList(), journal,
+                audit, attachmentFiles, recent, metrics, clock).schedule();
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, attachmentFiles, metrics, clock);
         // Issue 20 (identity): evidence of who is whom and the history note when a conversation is opened; the

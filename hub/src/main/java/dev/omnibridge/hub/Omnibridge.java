@@ -18,12 +18,16 @@ public final class Omnibridge {
     private static final Logger LOG = LoggerFactory.getLogger(Omnibridge.class);
     private static final String USAGE = """
             usage: omnibridge run --config <file.yaml>
-                   omnibridge validate --config <file.yaml>""";
+                   omnibridge validate --config <file.yaml>
+                   omnibridge store-key encrypt|decrypt|rotate --config <file.yaml>""";
 
     private Omnibridge() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 4 && "store-key".equals(args[0]) && "--config".equals(args[2])) {
+            System.exit(storeKey(args[1], Path.of(args[3])));
+        }
         if (args.length != 3 || !"--config".equals(args[1])) {
             System.err.println(USAGE);
             System.exit(64);
@@ -61,6 +65,16 @@ public final class Omnibridge {
             catalog.close();
         }
         return problems;
+    }
+
+    /** Changes the store's encryption at rest; the hub must be stopped (docs/privacy.md). */
+    static int storeKey(String action, Path file) {
+        ConfigLoader.Result loaded = ConfigLoader.withSystemEnvironment().load(file);
+        if (loaded.hasFatalProblems()) {
+            loaded.problems().forEach(p -> System.out.println("ERROR " + p));
+            return 1;
+        }
+        return dev.omnibridge.hub.privacy.StoreKeyCommand.run(action, loaded.config(), System::getenv, System.out);
     }
 
     private static void run(Path file) throws Exception {

@@ -18,6 +18,8 @@ import dev.omnibridge.hub.triage.TriageSection;
 import dev.omnibridge.hub.identity.IdentityConfig;
 import dev.omnibridge.hub.identity.IdentitySection;
 import dev.omnibridge.hub.privacy.PrivacyConfig;
+import dev.omnibridge.hub.privacy.PrivacySection;
+import dev.omnibridge.hub.privacy.StoreKeys;
 
 import java.io.IOException;
 import java.net.URI;
@@ -121,13 +123,14 @@ public final class ConfigLoader {
                     reason)));
         }
         JsonNode store = hub.path("store");
-        unknownKeys(store, Set.of("url", "username", "password", "compaction", "compactBelowFill"), "hub.store.",
-                problems);
+        unknownKeys(store, Set.of("url", "username", "password", "compaction", "compactBelowFill",
+                        StoreKeys.CONFIG_KEY), "hub.store.", problems);
         HubConfig.Store storeConfig = new HubConfig.Store(store.path("url").asText(null),
                 store.path("username").asText(null), store.path("password").asText(null),
                 bool(store, "compaction", HubConfig.Store.DEFAULT_COMPACTION, "hub.store.compaction", problems),
                 (int) number(store, "compactBelowFill", HubConfig.Store.DEFAULT_COMPACT_BELOW_FILL, 1, 100,
-                        "hub.store.compactBelowFill", problems));
+                        "hub.store.compactBelowFill", problems),
+                StoreKeys.read(store, problems));
         JsonNode delivery = hub.path("delivery");
         unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff", "window", "order"),
                 "hub.delivery.", problems);
@@ -165,7 +168,8 @@ public final class ConfigLoader {
                 deliveryConfig, instances, routes, calendars, acknowledgements, firstResponse, triage,
                 IdentitySection.read(root.path(IdentityConfig.KEY), instances.stream().map(HubConfig.Instance::id)
                         .toList(), problems),
-                PrivacyConfig.none());   // TODO(privacy helper): PrivacySection.read(root.path(PrivacyConfig.KEY), ...)
+                PrivacySection.read(root.path(PrivacyConfig.KEY), instances.stream().map(HubConfig.Instance::id)
+                        .toList(), problems));
         return new Result(config, problems, List.copyOf(rejected));
     }
 

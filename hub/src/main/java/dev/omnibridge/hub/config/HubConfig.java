@@ -100,10 +100,39 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
      *
      * @param compaction       embedded store only: compact the file online while the journal writer is idle
      * @param compactBelowFill percent of the file holding live data below which compaction works (1-100)
+     * @param encryptionKey    embedded store only: the key H2 encrypts the file with (AES) and attachments are
+     *                         encrypted with (AES-GCM), from {@code ${env:OMNIBRIDGE_STORE_KEY}}; null: not encrypted
      */
-    public record Store(String url, String username, String password, boolean compaction, int compactBelowFill) {
+    public record Store(String url, String username, String password, boolean compaction, int compactBelowFill,
+                        String encryptionKey) {
         public static final boolean DEFAULT_COMPACTION = true;
         public static final int DEFAULT_COMPACT_BELOW_FILL = 80;
+
+        public Store {
+            encryptionKey = encryptionKey == null || encryptionKey.isEmpty() ? null : encryptionKey;
+        }
+
+        public Store(String url, String username, String password, boolean compaction, int compactBelowFill) {
+            this(url, username, password, compaction, compactBelowFill, null);
+        }
+
+        /** The same store encrypted with this key (null: not encrypted). */
+        public Store withEncryptionKey(String key) {
+            return new Store(url, username, password, compaction, compactBelowFill, key);
+        }
+
+        public boolean encrypted() {
+            return encryptionKey != null;
+        }
+
+        /** Never the password or the key: a record's own toString would print them into any log or error. */
+        @Override
+        public String toString() {
+            return "Store[url=" + (url == null ? "embedded" : url.replaceAll("(?i)(password=)[^&;]*", "$1******"))
+                    + ", username=" + username + ", password=" + (password == null ? "none" : "******")
+                    + ", compaction=" + compaction + ", compactBelowFill=" + compactBelowFill
+                    + ", encrypted=" + encrypted() + "]";
+        }
 
         public Store(String url, String username, String password) {
             this(url, username, password, DEFAULT_COMPACTION, DEFAULT_COMPACT_BELOW_FILL);

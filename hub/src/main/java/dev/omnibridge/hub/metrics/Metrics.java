@@ -175,6 +175,50 @@ public final class Metrics {
                 .register(registry);
     }
 
+    // ---- Privacy (issue 20) ----
+
+    /** Items masked in inbound text, by kind (card, iban, a configured pattern's name). */
+    public void masked(String kind, int n) {
+        counters.computeIfAbsent("omnibridge.privacy.masked\u0000" + kind,
+                k -> Counter.builder("omnibridge.privacy.masked")
+                        .description("Items masked in inbound message text before it was stored, by kind.")
+                        .tag("kind", kind).register(registry)).increment(n);
+    }
+
+    /** What a retention run purged on a channel instance: message bodies and attachment files. */
+    public void retentionPurged(String instance, int messages, int attachments) {
+        counter("omnibridge.retention.purged.messages", "Message bodies purged by retention.", instance)
+                .increment(messages);
+        counter("omnibridge.retention.purged.attachments", "Attachment files deleted by retention.", instance)
+                .increment(attachments);
+    }
+
+    /** A retention run finished (or failed), at this time: omnibridge_retention_runs_total{outcome}. */
+    public void retentionRun(boolean ok, java.time.Instant at) {
+        String outcome = ok ? "ok" : "failed";
+        counters.computeIfAbsent("omnibridge.retention.runs\u0000" + outcome,
+                k -> Counter.builder("omnibridge.retention.runs").description("Retention runs, by outcome.")
+                        .tag("outcome", outcome).register(registry)).increment();
+        if (ok) {
+            if (retentionLastRun.getAndSet(at.getEpochSecond()) == 0) {
+                Gauge.builder("omnibridge.retention.last.run", retentionLastRun, java.util.concurrent.atomic.AtomicLong::get)
+                        .description("When retention last finished a run (seconds since the epoch).")
+                        .baseUnit("timestamp_seconds").strongReference(true).register(registry);
+            }
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong retentionLastRun = new java.util.concurrent.atomic.AtomicLong();
+
+    public long maskedCount(String kind) {
+        Counter c = counters.get("omnibridge.privacy.masked\u0000" + kind);
+        return c == null ? 0 : (long) c.count();
+    }
+
+    public long retentionPurgedMessages(String instance) {
+        return count("omnibridge.retention.purged.messages", instance);
+    }
+
     public void deliveryLatency(double seconds) {
         deliveryLatency.record(Duration.ofNanos((long) (seconds * 1e9)));
     }

@@ -7,6 +7,7 @@ import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.delivery.DeliveryTargets;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.plugins.ConnectorCatalog;
+import dev.omnibridge.hub.privacy.InboundMasking;
 import dev.omnibridge.hub.store.IngestReport;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
@@ -70,6 +71,8 @@ public final class InstanceManager implements DeliveryTargets {
     private final dev.omnibridge.hub.identity.InboundAddresses addresses;
     private volatile java.util.function.Function<String, dev.omnibridge.spi.DeskRequesters> requesters =
             desk -> dev.omnibridge.spi.DeskRequesters.NONE;
+    // Privacy (issue 20): what each channel masks in inbound text, applied right after CleanText.
+    private final InboundMasking masking;
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
                            InboundWriter writer, OffsetStore offsets, JournalQueries queries,
@@ -87,6 +90,7 @@ public final class InstanceManager implements DeliveryTargets {
         this.typing = new TypingIndicators(clock);
         this.registry = new InstanceRegistry(config.instances());
         this.webhooks = new WebhookDispatch(registry, metrics, this::store);
+        this.masking = new InboundMasking(config.privacy(), metrics::masked);
         this.addresses = new dev.omnibridge.hub.identity.InboundAddresses(
                 new dev.omnibridge.hub.identity.PhoneNumbers(config.identity().defaultRegion()));
     }
@@ -302,7 +306,7 @@ public final class InstanceManager implements DeliveryTargets {
                     "desk instance " + instance.id() + " handed in customer messages or channel statuses"));
         }
         Instant started = clock.instant();
-        Inbound normalised = normalised(instance, inbound, addresses);
+        Inbound normalised = normalised(instance, inbound, addresses, masking);
         TxWork<IngestReport> work;
         try {
             work = writer.work(instance.id(), normalised);
@@ -327,10 +331,12 @@ public final class InstanceManager implements DeliveryTargets {
 
     /**
      * The inbound with every message on this instance's channel and every text cleaned ({@link CleanText}); the same
-     * object when nothing changes, as for a webhook channel's own messages.
+     * object when nothing changes, as for a webhook channel's own messages. Then what the channel masks
+     * ({@link InboundMasking}): the original of a masked card number is gone before anything stores or logs it.
      */
     private static Inbound normalised(ConnectorInstance instance, Inbound inbound,
-                                      dev.omnibridge.hub.identity.InboundAddresses addresses) {
+                                      dev.omnibridge.hub.identity.InboundAddresses addresses,
+                                      InboundMasking masking) {
         ChannelRef ref = null;
         List<Message> messages = inbound.messages();
         boolean changed = false;
@@ -344,6 +350,7 @@ public final class InstanceManager implements DeliveryTargets {
                 kept = m.toBuilder().channel(ref).build();
             }
             kept = CleanText.message(kept);
+            kept = masking.mask(instance.id(), kept);
             // Issue 20: the customer's address as the hub keeps it, so one customer is one address on every channel.
             kept = addresses.normalise(kept);
             changed |= kept != m;

@@ -58,11 +58,13 @@ public final class Database implements AutoCloseable {
             // outcomes cycles through ~10 distinct ones, more than H2's default of 8: the LRU cache then evicted
             // each statement before its next use and every prepare parsed the SQL again.
             // CACHE_SIZE: see CACHE_SIZE_KB.
+            // Encryption at rest (issue 20): CIPHER=AES with the configured key as H2's file password.
+            StoreEncryption.checkOpenable(dataDir, store.encryptionKey());
             hc.setJdbcUrl("jdbc:h2:file:" + dataDir.resolve("omnibridge").toAbsolutePath()
                     + ";WRITE_DELAY=0;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=" + QUERY_CACHE_SIZE
-                    + ";CACHE_SIZE=" + CACHE_SIZE_KB);
+                    + ";CACHE_SIZE=" + CACHE_SIZE_KB + StoreEncryption.urlOptions(store.encryptionKey()));
             hc.setUsername("sa");
-            hc.setPassword("");
+            hc.setPassword(StoreEncryption.password(store.encryptionKey()));
         } else {
             hc.setJdbcUrl(store.url());
             hc.setUsername(store.username());
@@ -73,7 +75,16 @@ public final class Database implements AutoCloseable {
         if (metrics != null) {
             hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
         }
-        HikariDataSource ds = new HikariDataSource(hc);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            if (store.embedded() && store.encrypted() && StoreEncryption.wrongKey(e)) {
+                throw new IllegalStateException("the store file " + StoreEncryption.file(dataDir) + " does not open "
+                        + "with hub.store.encryptionKey: is it the key the file was encrypted with?");
+            }
+            throw e;
+        }
         // PostgreSQL also gets its own tuning (db/migration-postgresql: storage parameters H2 does not know).
         String[] locations = !store.embedded() && store.url().startsWith("jdbc:postgresql:")
                 ? new String[] {"classpath:db/migration", "classpath:db/migration-postgresql"}

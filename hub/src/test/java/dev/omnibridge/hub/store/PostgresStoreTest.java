@@ -391,6 +391,17 @@ class PostgresStoreTest {
         }
     }
 
+    /** Retention (issue 20): the batched purge with its mark, portable SQL on PostgreSQL too. */
+    @Test
+    void retentionPurgesOldBodiesInBatchesOnPostgres() throws Exception {
+        Database db = open("retention_purge");
+        try {
+            RetentionPurgeTest.purgesInBatches(db);
+        } finally {
+            db.close();
+        }
+    }
+
     private static Message writerMessage(Message template) {
         return template.toBuilder().id(Ids.newId()).conversationId("not-checked").build();
     }

@@ -30,6 +30,7 @@ public final class HubConfig {
     private final List<String> routeItems = new ArrayList<>();
     private String triage;
     private String identity;
+    private String privacy;
 
     public static HubConfig create() {
         return new HubConfig();
@@ -101,6 +102,12 @@ public final class HubConfig {
      */
     public HubConfig routeYaml(String item) {
         routeItems.add(item.endsWith("\n") ? item : item + "\n");
+        return this;
+    }
+
+    /** The top-level {@code privacy:} section (issue 20), as YAML lines indented under it. */
+    public HubConfig privacy(String body) {
+        this.privacy = body.endsWith("\n") ? body : body + "\n";
         return this;
     }
 
@@ -199,6 +206,9 @@ public final class HubConfig {
                     .append("]\n");
         }
         routeItems.forEach(yaml::append);
+        if (privacy != null) {
+            yaml.append("privacy:\n").append(privacy);
+        }
         if (triage != null) {
             yaml.append("triage:\n").append(triage);
         }
