@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -204,20 +203,11 @@ public final class ContactQueries {
         return out;
     }
 
-    /** Whether the contact's personal data was erased (a column the erasure migration adds; false before it). */
+    /** Whether the contact's personal data was erased (V15's {@code contacts.erased_at}). */
     private static boolean erased(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM contacts WHERE id = ?", id);
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT erased_at FROM contacts WHERE id = ?", id);
              ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return false;
-            }
-            ResultSetMetaData md = rs.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                if ("erased_at".equalsIgnoreCase(md.getColumnLabel(i))) {
-                    return rs.getObject(i) != null;
-                }
-            }
-            return false;
+            return rs.next() && rs.getObject(1) != null;
         }
     }
 
