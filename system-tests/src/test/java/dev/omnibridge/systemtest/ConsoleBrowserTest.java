@@ -8,14 +8,10 @@ import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Messages;
 import dev.omnibridge.systemtest.support.Poll;
 import dev.omnibridge.systemtest.support.ReceivedRequest;
-import dev.omnibridge.systemtest.support.SystemTestBase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import dev.omnibridge.systemtest.support.ConsoleBrowserTestBase;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -37,11 +33,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * in order because the first logs in.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleBrowserTest extends SystemTestBase {
+class ConsoleBrowserTest extends ConsoleBrowserTestBase {
     private static final String INBOX = "inbox";
     private static final String HOSTILE = "<img src=x onerror=\"window.__pwned=1\">";
 
-    private ConsoleBrowser browser;
 
     @Override
     protected HubProcess startHub() {
@@ -58,25 +53,6 @@ class ConsoleBrowserTest extends SystemTestBase {
                 .desk(DESK, desk.baseUrl() + DESK_PATH, DESK_SECRET)
                 .instance(INBOX, "console-inbox", Map.of())
                 .route(WEB, DESK, INBOX);
-    }
-
-    @BeforeAll
-    void startBrowser() {
-        browser = ConsoleBrowser.start();
-    }
-
-    @AfterEach
-    void screenshot(TestInfo test) {
-        if (browser != null) {
-            browser.screenshot(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
-        }
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test

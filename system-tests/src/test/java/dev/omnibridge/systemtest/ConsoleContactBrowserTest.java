@@ -8,14 +8,10 @@ import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Messages;
 import dev.omnibridge.systemtest.support.Poll;
-import dev.omnibridge.systemtest.support.SystemTestBase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import dev.omnibridge.systemtest.support.ConsoleBrowserTestBase;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -40,7 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * page ever names her. The tests run in order: each goes on with the contact the ones before left.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleContactBrowserTest extends SystemTestBase {
+class ConsoleContactBrowserTest extends ConsoleBrowserTestBase {
     private static final String SMS = "sms";
     private static final String INBOX = "inbox";
     private static final String NAME = "Dora Duo";
@@ -54,7 +50,6 @@ class ConsoleContactBrowserTest extends SystemTestBase {
     private static final String SMS_TEXT = "Still no parcel, writing by text";
     private static final String EMAIL_TEXT = "Any news? You can also call me on +1 415-555-0177";
 
-    private ConsoleBrowser browser;
     private String contactId;
 
     @Override
@@ -74,25 +69,6 @@ class ConsoleContactBrowserTest extends SystemTestBase {
                 .instance(INBOX, "console-inbox", Map.of())
                 .route(WEB, DESK, INBOX)
                 .route(SMS, DESK, INBOX);
-    }
-
-    @BeforeAll
-    void startBrowser() {
-        browser = ConsoleBrowser.start();
-    }
-
-    @AfterEach
-    void screenshot(TestInfo test) {
-        if (browser != null) {
-            browser.screenshot(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
-        }
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test

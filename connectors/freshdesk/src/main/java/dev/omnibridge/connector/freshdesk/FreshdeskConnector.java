@@ -3,6 +3,7 @@ package dev.omnibridge.connector.freshdesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskErasures;
 import dev.omnibridge.deskkit.DeskAssignment;
 import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
@@ -94,18 +95,7 @@ public final class FreshdeskConnector implements DeskConnector {
     public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
-        try {
-            RequesterErasure.Outcome outcome = r.erasure().erase(request);
-            LOG.info("{}: erasure of contact {}: {} ({})", r.instanceId(), request.contactId(), outcome.result(),
-                    outcome.detail());
-            return outcome;
-        } catch (DeskApiException e) {
-            LOG.warn("{}: erasure of contact {}: {}", r.instanceId(), request.contactId(), e.getMessage());
-            throw e.toDelivery();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted while erasing in Freshdesk", e);
-        }
+        return DeskErasures.run(r.instanceId(), "Freshdesk", request, r.erasure()::erase);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.omnibridge.connector.hubspot;
 
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskErasures;
 import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
@@ -83,18 +84,7 @@ public final class HubSpotConnector implements DeskConnector {
     public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
-        try {
-            RequesterErasure.Outcome outcome = r.erasure().erase(request);
-            LOG.info("{}: erasure of contact {}: {} ({})", r.instanceId(), request.contactId(), outcome.result(),
-                    outcome.detail());
-            return outcome;
-        } catch (DeskApiException e) {
-            LOG.warn("{}: erasure of contact {}: {}", r.instanceId(), request.contactId(), e.getMessage());
-            throw e.toDelivery();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted while erasing in HubSpot", e);
-        }
+        return DeskErasures.run(r.instanceId(), "HubSpot", request, r.erasure()::erase);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.omnibridge.connector.salesforce;
 
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskErasures;
 import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
@@ -121,18 +122,7 @@ public final class SalesforceConnector implements DeskConnector {
     public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
-        try {
-            RequesterErasure.Outcome outcome = r.erasure().erase(request);
-            LOG.info("{}: erasure of contact {}: {} ({})", r.context().instanceId(), request.contactId(),
-                    outcome.result(), outcome.detail());
-            return outcome;
-        } catch (DeskApiException e) {
-            LOG.warn("{}: erasure of contact {}: {}", r.context().instanceId(), request.contactId(), e.getMessage());
-            throw e.toDelivery();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted while erasing in Salesforce", e);
-        }
+        return DeskErasures.run(r.context().instanceId(), "Salesforce", request, r.erasure()::erase);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskErasures;
 import dev.omnibridge.deskkit.DeskAssignment;
 import dev.omnibridge.deskkit.Escalation;
 import dev.omnibridge.deskkit.DeskCalls;
@@ -495,19 +496,9 @@ public final class ZendeskConnector implements DeskConnector {
     public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
-        try {
-            RequesterErasure.Outcome outcome = r.erasure().erase(request);
-            requesters.remove(request.contactId());
-            LOG.info("{}: erasure of contact {}: {} ({})", r.ctx().instanceId(), request.contactId(),
-                    outcome.result(), outcome.detail());
-            return outcome;
-        } catch (DeskApiException e) {
-            LOG.warn("{}: erasure of contact {}: {}", r.ctx().instanceId(), request.contactId(), e.getMessage());
-            throw e.toDelivery();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.retryable("interrupted while erasing in Zendesk", e);
-        }
+        RequesterErasure.Outcome outcome = DeskErasures.run(r.ctx().instanceId(), "Zendesk", request, r.erasure()::erase);
+        requesters.remove(request.contactId());
+        return outcome;
     }
 
     private List<String> uploads(Running r, List<Message> messages) throws DeskApiException, InterruptedException {
