@@ -48,12 +48,10 @@ public final class InboundIdentity implements IdentityStep {
     public void conversationOpened(Connection c, AfterCommit after, Message first, String contactId,
                                    boolean newContact, List<String> desks, Instant now) throws SQLException {
         Address address = first.author().address();
-        if (address != null) {
-            AddressChannels.seen(c, address, first.channel().instanceId(), now);
-        }
         if (address == null) {
             return;
         }
+        AddressChannels.seen(c, address, first.channel().instanceId(), now);
         if (newContact && address.kind() == AddressKind.EMAIL) {
             sameNameAndDomain(c, contactId, address, first.author().displayName(), now);
         }

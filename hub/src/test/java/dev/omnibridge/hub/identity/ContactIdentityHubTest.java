@@ -5,19 +5,18 @@ import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.hub.testing.StandInConnectors;
 import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
-import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
-import dev.omnibridge.spi.OutboundMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +45,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContactIdentityHubTest {
     private static final String TOKEN = "identity-hub-admin-token";
     private final LocalHub local = new LocalHub(TOKEN);
-    private final Map<String, ConnectorContext> contexts = new ConcurrentHashMap<>();
     /** The stand-in desk's "vendor": requesters it created, and the deliveries it got. */
     private final AtomicInteger requestersCreated = new AtomicInteger();
     private final List<DeskDelivery> delivered = new CopyOnWriteArrayList<>();
@@ -61,18 +59,8 @@ class ContactIdentityHubTest {
         }
     }
 
-    private final TestType channel = new TestType("identity-channel", "hands in what the test gives it",
-            () -> new ChannelConnector() {
-                @Override
-                public void start(ConnectorContext ctx) {
-                    contexts.put(ctx.instanceId(), ctx);
-                }
-
-                @Override
-                public String send(OutboundMessage outbound) {
-                    return "sent-" + outbound.message().id();
-                }
-            });
+    private final StandInConnectors standIns = new StandInConnectors("identity");
+    private final TestType channel = standIns.channel();
 
     /**
      * A desk like the real ones: the hub's memory first; else it "creates" a requester, remembers it, and reports
@@ -84,7 +72,6 @@ class ContactIdentityHubTest {
         @Override
         public void start(ConnectorContext ctx) {
             this.ctx = ctx;
-            contexts.put(ctx.instanceId(), ctx);
         }
 
         @Override
@@ -116,7 +103,7 @@ class ContactIdentityHubTest {
     private void submit(String instance, String id, String name, Address from, String text) throws Exception {
         Message m = Message.builder().channel(new ChannelRef(channel.name(), instance)).channelMessageId(id)
                 .threadKey(instance + ":" + from.value()).author(Author.customer(name, from)).text(text).build();
-        contexts.get(instance).submit(Inbound.messages(List.of(m))).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        standIns.context(instance).submit(Inbound.messages(List.of(m))).toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     private JsonNode get(String path) {
@@ -140,7 +127,7 @@ class ContactIdentityHubTest {
     @Test
     void oneCustomerOnFourChannelsIsOneContactWithOneRequesterAndOneTimeline() throws Exception {
         startHub();
-        ConnectorContext wa = contexts.get("wa");
+        ConnectorContext wa = standIns.context("wa");
         assertThat(wa.phoneNumber("0151 2345 6789")).as("a number typed without country code, region DE")
                 .contains(Address.phone("+4915123456789"));
         assertThat(wa.phoneNumber("4915123456789")).as("a wa_id").contains(Address.phone("+4915123456789"));

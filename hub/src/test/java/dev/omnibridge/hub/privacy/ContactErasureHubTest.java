@@ -6,19 +6,18 @@ import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.hub.testing.StandInConnectors;
 import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
-import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
-import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.RequesterErasure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,25 +59,13 @@ class ContactErasureHubTest {
     private static final String FILE_BYTES = "SCANNED-PASSPORT-CONTENT-9f3e1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Map<String, ConnectorContext> contexts = new HashMap<>();
     private final List<RequesterErasure> erasureRequests = new CopyOnWriteArrayList<>();
-    private final TestType channel = new TestType("erasure-channel", "hands in what the test gives it",
-            () -> new ChannelConnector() {
-                @Override
-                public void start(ConnectorContext ctx) {
-                    contexts.put(ctx.instanceId(), ctx);
-                }
-
-                @Override
-                public String send(OutboundMessage outbound) {
-                    return "sent-" + outbound.message().id();
-                }
-            });
+    private final StandInConnectors standIns = new StandInConnectors("erasure");
+    private final TestType channel = standIns.channel();
     private final TestType desk = new TestType("erasure-desk", "accepts deliveries, erases requesters",
             () -> new DeskConnector() {
                 @Override
                 public void start(ConnectorContext ctx) {
-                    contexts.put(ctx.instanceId(), ctx);
                 }
 
                 @Override
@@ -108,7 +95,7 @@ class ContactErasureHubTest {
     @Test
     void exportHoldsEverythingAndErasureLeavesNoTraceButTheCounts() throws Exception {
         startHub();
-        ConnectorContext mail = contexts.get("mail");
+        ConnectorContext mail = standIns.context("mail");
         Attachment stored = mail.attachments().store("passport.pdf", "application/pdf",
                 new ByteArrayInputStream(FILE_BYTES.getBytes(StandardCharsets.UTF_8)), 1 << 20);
         submit(message("m-1", "thread-zora", TEXT_1, List.of(stored)));
@@ -228,7 +215,7 @@ class ContactErasureHubTest {
     }
 
     private void submit(Message m) throws Exception {
-        contexts.get("mail").submit(Inbound.messages(List.of(m))).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        standIns.context("mail").submit(Inbound.messages(List.of(m))).toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     private String conversationOf(String channelMessageId) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
+import dev.omnibridge.hub.testing.StandInConnectors;
 import dev.omnibridge.hub.testing.TestType;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Attachment;
@@ -11,13 +12,11 @@ import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
-import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
-import dev.omnibridge.spi.OutboundMessage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -53,9 +52,9 @@ final class PrivacyRig implements AutoCloseable {
     final LocalHub local = new LocalHub(TOKEN);
     /** Starts at the wall-clock time: file times (attachments) are compared with it. */
     final MovableClock clock = new MovableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    private final Map<String, ConnectorContext> contexts = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final TestType channel = new TestType("privacy-channel", "hands in what the test gives it", Channel::new);
+    private final StandInConnectors standIns = new StandInConnectors("privacy");
+    private final TestType channel = standIns.channel();
     private final TestType desk = new TestType("privacy-desk", "posts deliveries to the desk API", Desk::new);
     private final Path dir;
     volatile URI deskApi;
@@ -114,17 +113,17 @@ final class PrivacyRig implements AutoCloseable {
     }
 
     void submit(String instance, Message... messages) throws Exception {
-        contexts.get(instance).submit(Inbound.messages(List.of(messages))).toCompletableFuture()
+        standIns.context(instance).submit(Inbound.messages(List.of(messages))).toCompletableFuture()
                 .get(20, TimeUnit.SECONDS);
     }
 
     Attachment storeAttachment(String instance, String name, String content) throws IOException {
-        return contexts.get(instance).attachments().store(name, "text/plain",
+        return standIns.context(instance).attachments().store(name, "text/plain",
                 new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), 1 << 20);
     }
 
     String readAttachment(String instance, Attachment a) throws IOException {
-        try (var in = contexts.get(instance).attachments().open(a)) {
+        try (var in = standIns.context(instance).attachments().open(a)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -173,23 +172,10 @@ final class PrivacyRig implements AutoCloseable {
         return false;
     }
 
-    private final class Channel implements ChannelConnector {
-        @Override
-        public void start(ConnectorContext ctx) {
-            contexts.put(ctx.instanceId(), ctx);
-        }
-
-        @Override
-        public String send(OutboundMessage outbound) {
-            return "sent-" + outbound.message().id();
-        }
-    }
-
     /** A desk whose API is an HTTP endpoint: every delivery is POSTed there as the message's JSON. */
     private final class Desk implements DeskConnector {
         @Override
         public void start(ConnectorContext ctx) {
-            contexts.put(ctx.instanceId(), ctx);
         }
 
         @Override
