@@ -50,6 +50,11 @@ public record Message(String id, Direction direction, ChannelRef channel, String
     public static final String NO_AUTO_REPLY = "omnibridge.noAutoReply";
     /** Tag of the hub's automatic acknowledgements (author role BOT): desks and channels can tell them apart. */
     public static final String AUTO_ACK_TAG = "auto-ack";
+    /**
+     * Tag of the hub's self-service answers to customers (author role BOT, issue 21): desks get them as internal
+     * notes marked as the bot's, channels may show them as automatic.
+     */
+    public static final String AUTO_ANSWER_TAG = "auto-answer";
 
     public Message {
         Objects.requireNonNull(direction, "direction");

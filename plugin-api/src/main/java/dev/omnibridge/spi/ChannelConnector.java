@@ -47,4 +47,13 @@ public interface ChannelConnector extends Connector {
     default String threadToStart(dev.omnibridge.model.Address address, String suggestedKey) {
         return null;
     }
+
+    /**
+     * How many reply options ({@link dev.omnibridge.model.Choices}) the channel can show as buttons or quick replies
+     * on one message; 0 (the default) when it has none. A message offering more options than this reaches the
+     * channel with the options numbered in its text instead (the hub does that), never with some left out.
+     */
+    default int maxChoices() {
+        return 0;
+    }
 }

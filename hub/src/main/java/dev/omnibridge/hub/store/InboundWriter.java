@@ -54,6 +54,9 @@ public final class InboundWriter {
     private final AutomationHook automation;
     /** Issue 20: identity evidence and history notes when a conversation is opened (set once, before any work). */
     private volatile IdentityStep identity = IdentityStep.NONE;
+    /** Issue 21: the self-service bot and the surveys, which may keep a customer message from the desks. */
+    private volatile ConversationStep steps = ConversationStep.NONE;
+    private final ConversationOutbox outbox = new ConversationOutbox(this);
 
     /**
      * Whether this node's writer is the only one changing the store, so that it may keep what it learnt after its
@@ -127,6 +130,19 @@ public final class InboundWriter {
         this.identity = identity;
     }
 
+    /**
+     * The hub's conversation automation of issue 21 ({@link ConversationStep}: bot, surveys). Set once, before the
+     * first unit of work runs.
+     */
+    public void converse(ConversationStep steps) {
+        this.steps = steps;
+    }
+
+    /** The writes the conversation automation makes in the writer's transaction. */
+    public ConversationOutbox outbox() {
+        return outbox;
+    }
+
     /** Builds the unit of work on the caller's thread, doing there what needs no store, so the writer does less. */
     public TxWork<IngestReport> work(String instanceId, Inbound inbound) {
         // Refused here, on the caller's thread, so the connector gets a clear error and nothing is half-stored.
@@ -140,7 +156,7 @@ public final class InboundWriter {
             String movedTo = moves.isEmpty() ? null : moves.get(m.threadKey());
             messages.add(prepare(movedTo == null ? m : m.toBuilder().threadKey(movedTo).build(), now));
         }
-        if (plainMessages(inbound, messages)) {
+        if (plainMessages(inbound, messages) && !watched(instanceId, messages)) {
             return plainMessages.unit(instanceId, messages, now);
         }
         return (c, after) -> {
@@ -167,10 +183,17 @@ public final class InboundWriter {
                 }
             }
             for (TicketUpdate u : inbound.ticketUpdates()) {
-                activity.statusChanging(ticketConversations(c, instanceId, u.ticketRef()));
-                int n = Sql.update(c, "UPDATE conversations SET status = ? WHERE id IN (SELECT conversation_id "
-                        + "FROM desk_tickets WHERE desk_instance = ? AND ticket_ref = ?)", u.status(), instanceId,
-                        Columns.key(u.ticketRef()));
+                List<String> changing = ticketConversations(c, instanceId, u.ticketRef());
+                activity.statusChanging(changing);
+                // resolved_at (V16) is when it was last resolved: a conversation reopened has none until resolved again.
+                boolean resolved = u.status() == ConversationStatus.RESOLVED;
+                int n = Sql.update(c, "UPDATE conversations SET resolved_at = CASE WHEN ? THEN COALESCE(CASE WHEN "
+                        + "status = ? THEN resolved_at END, ?) END, status = ? WHERE id IN (SELECT conversation_id "
+                        + "FROM desk_tickets WHERE desk_instance = ? AND ticket_ref = ?)", resolved,
+                        ConversationStatus.RESOLVED, now, u.status(), instanceId, Columns.key(u.ticketRef()));
+                if (n > 0) {
+                    steps.statusChanged(c, after, changing, u.status(), now);
+                }
                 if (n == 0) {
                     // Often a ticket the desk has on its own (not from the hub): noise rather than a dead letter.
                     unusable.add(Skipped.ignored("ticket-status:" + u.ticketRef() + ":" + u.status(), "status "
@@ -228,6 +251,20 @@ public final class InboundWriter {
      * Whether the unit is only customer messages of conversations the writer knows, none an edit: the webhook
      * shape, which the journal may store together with its neighbours ({@link PlainMessageBatch}).
      */
+    /** Whether a conversation step must see one of the messages (they then leave the fast path). */
+    private boolean watched(String instanceId, List<Prepared> messages) {
+        ConversationStep s = steps;
+        if (s == ConversationStep.NONE) {
+            return false;
+        }
+        for (Prepared m : messages) {
+            if (s.watches(instanceId, m.toStore() == null ? null : m.toStore().conversationId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean plainMessages(Inbound inbound, List<Prepared> messages) {
         return !messages.isEmpty() && messages.stream().allMatch(m -> m.toStore() != null)
                 && inbound.replies().isEmpty() && inbound.ticketUpdates().isEmpty() && inbound.offsets().isEmpty()
@@ -334,19 +371,30 @@ public final class InboundWriter {
             json = CanonicalJson.writeString(toStore);
         }
         insertMessage(c, after, toStore, json, instanceId, m.channelMessageId(), now);
-        firstResponse.customerMessageStored(c, toStore, now, after::run);
         reachable.wroteAgain(c, after, m.author().address(), now);
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
         List<String> deskIds = new ArrayList<>(desks.size());
-        for (DeskTarget desk : desks) {
-            DeliveryTask task = insertDelivery(c, toStore, desk.desk(), DeliveryTask.TargetKind.DESK, now);
+        desks.forEach(d -> deskIds.add(d.desk()));
+        ConversationStep.Verdict verdict = steps.customerMessage(c, after, toStore, deskIds, opened != null, now);
+        if (verdict == ConversationStep.Verdict.KEPT) {
+            // Stored, in no desk yet: the step that kept it releases it (ConversationOutbox.queueToDesks) if ever.
+            if (opened != null && opened.contactId() != null) {
+                identity.conversationOpened(c, after, toStore, opened.contactId(), opened.newContact(), List.of(),
+                        now);
+            }
+            stored.add(toStore.id());
+            return;
+        }
+        firstResponse.customerMessageStored(c, toStore, now, after::run);
+        for (String desk : deskIds) {
+            DeliveryTask task = insertDelivery(c, toStore, desk, DeliveryTask.TargetKind.DESK, now);
             after.run(() -> scheduler.accept(task));
-            deskIds.add(desk.desk());
         }
         if (opened != null && opened.contactId() != null) {
             identity.conversationOpened(c, after, toStore, opened.contactId(), opened.newContact(), deskIds, now);
         }
+        steps.queuedToDesks(c, after, toStore, deskIds, now);
         stored.add(toStore.id());
         customerMessages.add(toStore);
         desksOf.put(toStore.id(), deskIds);
@@ -425,6 +473,7 @@ public final class InboundWriter {
         firstResponse.outboundMessageStored(c, reply, now, after::run);
         after.run(() -> recent.committed(reply));
         automation.agentReplyStored(c, after, reply, now);
+        steps.agentReply(c, after, reply, now);
         if (triage.step().needsUnanswered()) {
             UnansweredCounts.answered(c, conv.id());
         }
@@ -501,6 +550,45 @@ public final class InboundWriter {
         DeliveryTask task = insertDelivery(c, reply, target, DeliveryTask.TargetKind.CHANNEL, now);
         after.run(() -> scheduler.accept(task));
         return task;
+    }
+
+    /**
+     * Stores the hub's own outbound message in its conversation and queues it for the conversation's channel
+     * ({@link ConversationOutbox#sendToCustomer}); null when its source id was stored before.
+     */
+    Message storeHubMessage(Connection c, AfterCommit after, Message outbound, Instant now) throws SQLException {
+        String instance = outbound.channel().instanceId();
+        if (exists(c, instance, outbound.channelMessageId())) {
+            return null;
+        }
+        Message m = outbound.id() != null ? outbound
+                : outbound.toBuilder().id(Ids.newId()).receivedAt(outbound.receivedAt() == null ? now
+                        : outbound.receivedAt()).build();
+        insertMessage(c, after, m, instance, m.channelMessageId(), now);
+        firstResponse.outboundMessageStored(c, m, now, after::run);
+        after.run(() -> recent.committed(m));
+        DeliveryTask task = insertDelivery(c, m, instance, DeliveryTask.TargetKind.CHANNEL, now);
+        after.run(() -> scheduler.accept(task));
+        return m;
+    }
+
+    /** Queues stored messages to the desks in order ({@link ConversationOutbox#queueToDesks}). */
+    void queueStoredToDesks(Connection c, AfterCommit after, List<Message> messages, List<String> desks,
+                            Instant now) throws SQLException {
+        for (Message m : messages) {
+            if (m.direction() == Direction.INBOUND) {
+                firstResponse.customerMessageStored(c, m, now, after::run);
+            }
+            for (String desk : desks) {
+                DeliveryTask task = insertDelivery(c, m, desk, DeliveryTask.TargetKind.DESK, now);
+                after.run(() -> scheduler.accept(task));
+            }
+        }
+    }
+
+    List<String> desksOf(Connection c, AfterCommit after, String conversationId, String channelInstance)
+            throws SQLException {
+        return desksOfConversation(c, after, conversationId, channelInstance);
     }
 
     /** The desks the conversation's messages go to: those recorded for it, else the channel's plain routes'. */
