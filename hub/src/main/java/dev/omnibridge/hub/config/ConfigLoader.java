@@ -19,6 +19,12 @@ import dev.omnibridge.hub.identity.IdentityConfig;
 import dev.omnibridge.hub.identity.IdentitySection;
 import dev.omnibridge.hub.privacy.PrivacyConfig;
 import dev.omnibridge.hub.privacy.PrivacySection;
+import dev.omnibridge.hub.knowledge.KnowledgeConfig;
+import dev.omnibridge.hub.knowledge.KnowledgeSection;
+import dev.omnibridge.hub.selfservice.SelfServiceConfig;
+import dev.omnibridge.hub.selfservice.SelfServiceSection;
+import dev.omnibridge.hub.survey.SurveyConfig;
+import dev.omnibridge.hub.survey.SurveySection;
 import dev.omnibridge.hub.privacy.StoreKeys;
 
 import java.io.IOException;
@@ -42,7 +48,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> TOP_KEYS = Set.of("hub", "calendars", "instances", "routes",
-            FirstResponseSettings.SECTION, TriageConfig.KEY, IdentityConfig.KEY, PrivacyConfig.KEY);
+            FirstResponseSettings.SECTION, TriageConfig.KEY, IdentityConfig.KEY, PrivacyConfig.KEY, KnowledgeConfig.KEY, SelfServiceConfig.KEY,
+            SurveyConfig.KEY);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
             "store", "delivery", AcknowledgementConfig.KEY);
 
@@ -169,7 +176,10 @@ public final class ConfigLoader {
                 IdentitySection.read(root.path(IdentityConfig.KEY), instances.stream().map(HubConfig.Instance::id)
                         .toList(), problems),
                 PrivacySection.read(root.path(PrivacyConfig.KEY), instances.stream().map(HubConfig.Instance::id)
-                        .toList(), problems));
+                        .toList(), problems),
+                KnowledgeSection.read(root.path(KnowledgeConfig.KEY), base, instances, problems),
+                SelfServiceSection.read(root.path(SelfServiceConfig.KEY), instances, problems),
+                SurveySection.read(root.path(SurveyConfig.KEY), instances, calendars, problems));
         return new Result(config, problems, List.copyOf(rejected));
     }
 

@@ -7,6 +7,9 @@ import dev.omnibridge.hub.sla.FirstResponseConfig;
 import dev.omnibridge.hub.triage.Condition;
 import dev.omnibridge.hub.triage.DeskTarget;
 import dev.omnibridge.hub.identity.IdentityConfig;
+import dev.omnibridge.hub.knowledge.KnowledgeConfig;
+import dev.omnibridge.hub.selfservice.SelfServiceConfig;
+import dev.omnibridge.hub.survey.SurveyConfig;
 import dev.omnibridge.hub.privacy.PrivacyConfig;
 import dev.omnibridge.hub.triage.TriageConfig;
 
@@ -26,19 +29,35 @@ import java.util.Optional;
  * @param triage           language detection and classification rules ({@code triage:})
  * @param identity         address normalisation, history notes and reply fallback ({@code identity:})
  * @param privacy          retention and masking ({@code privacy:})
+ * @param knowledge        the knowledge base's files and help-center syncs ({@code knowledge:}, issue 21)
+ * @param selfService      the self-service bot's mode and threshold per channel instance ({@code selfService:})
+ * @param surveys          satisfaction surveys, CSAT and NPS ({@code surveys:})
  */
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                         Delivery delivery, List<Instance> instances, List<Route> routes,
                         CalendarRegistry calendars, AcknowledgementConfig acknowledgements,
                         FirstResponseConfig firstResponse, TriageConfig triage, IdentityConfig identity,
-                        PrivacyConfig privacy) {
+                        PrivacyConfig privacy, KnowledgeConfig knowledge, SelfServiceConfig selfService,
+                        SurveyConfig surveys) {
     public HubConfig {
+        knowledge = knowledge == null ? KnowledgeConfig.none() : knowledge;
+        selfService = selfService == null ? SelfServiceConfig.off() : selfService;
+        surveys = surveys == null ? SurveyConfig.off() : surveys;
         identity = identity == null ? IdentityConfig.standard() : identity;
         privacy = privacy == null ? PrivacyConfig.none() : privacy;
         triage = triage == null ? TriageConfig.none() : triage;
         calendars = calendars == null ? CalendarRegistry.empty() : calendars;
         acknowledgements = acknowledgements == null ? AcknowledgementConfig.disabled() : acknowledgements;
         firstResponse = firstResponse == null ? FirstResponseConfig.standard() : firstResponse;
+    }
+
+    /** A configuration without the features of issue 21 (knowledge base, self-service, surveys). */
+    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                     Delivery delivery, List<Instance> instances, List<Route> routes, CalendarRegistry calendars,
+                     AcknowledgementConfig acknowledgements, FirstResponseConfig firstResponse, TriageConfig triage,
+                     IdentityConfig identity, PrivacyConfig privacy) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, calendars,
+                acknowledgements, firstResponse, triage, identity, privacy, null, null, null);
     }
 
     /** A configuration without calendars and acknowledgements, with the default first-response targets. */
@@ -59,37 +78,64 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
     /** The same configuration with these calendars. */
     public HubConfig withCalendars(CalendarRegistry calendars) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage, identity, privacy);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
     }
 
     /** The same configuration with these acknowledgements. */
     public HubConfig withAcknowledgements(AcknowledgementConfig acknowledgements) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage, identity, privacy);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
     }
 
     /** The same configuration with these first-response targets. */
     public HubConfig withFirstResponse(FirstResponseConfig firstResponse) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage, identity, privacy);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
     }
 
     /** The same configuration with this triage. */
     public HubConfig withTriage(TriageConfig triage) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage, identity, privacy);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
     }
 
     /** The same configuration with this identity section. */
     public HubConfig withIdentity(IdentityConfig identity) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage, identity, privacy);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
     }
 
     /** The same configuration with this privacy section. */
     public HubConfig withPrivacy(PrivacyConfig privacy) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
-                calendars, acknowledgements, firstResponse, triage, identity, privacy);
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
+    }
+
+    /** The same configuration with this knowledge base. */
+    public HubConfig withKnowledge(KnowledgeConfig knowledge) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
+    }
+
+    /** The same configuration with this self-service section. */
+    public HubConfig withSelfService(SelfServiceConfig selfService) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
+    }
+
+    /** The same configuration with these surveys. */
+    public HubConfig withSurveys(SurveyConfig surveys) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys);
     }
 
     public record Http(String host, int port, long maxBodyBytes) {
