@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> TOP_KEYS = Set.of("hub", "calendars", "instances", "routes",
-            FirstResponseSettings.SECTION, TriageConfig.KEY, IdentityConfig.KEY, PrivacyConfig.KEY, KnowledgeConfig.KEY, SelfServiceConfig.KEY,
-            SurveyConfig.KEY);
+            FirstResponseSettings.SECTION, TriageConfig.KEY, IdentityConfig.KEY, PrivacyConfig.KEY,
+            KnowledgeConfig.KEY, SelfServiceConfig.KEY, SurveyConfig.KEY);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
             "store", "delivery", AcknowledgementConfig.KEY);
 
