@@ -45,6 +45,7 @@ import dev.omnibridge.hub.privacy.Retention;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.FileAttachmentStore;
+import dev.omnibridge.hub.store.ConversationStep;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.TriageStep;
 import dev.omnibridge.hub.store.Journal;
@@ -185,6 +186,12 @@ public final class Hub implements AutoCloseable {
                     id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow),
                     metrics::acknowledgement));
         }
+        // Issue 21: what decides about a customer message in the transaction that stores it, before it goes to the
+        // desks; the first to keep a message has it (a survey's answer before the bot's question).
+        List<ConversationStep> conversationSteps = new java.util.ArrayList<>();
+        // (surveys: conversationSteps.add(...) here)
+        // (self-service bot: conversationSteps.add(...) here)
+        writer.converse(ConversationStep.chain(conversationSteps));
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
                 config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window(),
