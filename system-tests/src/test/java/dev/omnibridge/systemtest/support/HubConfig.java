@@ -31,6 +31,8 @@ public final class HubConfig {
     private String triage;
     private String identity;
     private String privacy;
+    /** Further top-level sections (issue 21: knowledge, selfService, surveys), each as YAML lines indented under it. */
+    private final Map<String, String> sections = new java.util.LinkedHashMap<>();
 
     public static HubConfig create() {
         return new HubConfig();
@@ -102,6 +104,15 @@ public final class HubConfig {
      */
     public HubConfig routeYaml(String item) {
         routeItems.add(item.endsWith("\n") ? item : item + "\n");
+        return this;
+    }
+
+    /**
+     * A top-level section by name ({@code knowledge}, {@code selfService}, {@code surveys}), as YAML lines indented
+     * under it; set again, it replaces the earlier one.
+     */
+    public HubConfig section(String key, String body) {
+        sections.put(key, body.endsWith("\n") ? body : body + "\n");
         return this;
     }
 
@@ -206,6 +217,7 @@ public final class HubConfig {
                     .append("]\n");
         }
         routeItems.forEach(yaml::append);
+        sections.forEach((key, body) -> yaml.append(key).append(":\n").append(body));
         if (privacy != null) {
             yaml.append("privacy:\n").append(privacy);
         }
