@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A desk connector whose help center can feed the hub's knowledge base (issue 21): a {@link DeskConnector} that has
- * one implements this too, and the hub reads it on its schedule ({@code selfService.sync}). Optional: most desks
+ * one implements this too, and the hub reads it on its schedule ({@code knowledge.sync}). Optional: most desks
  * have no such API.
  */
 public interface HelpCenter {
