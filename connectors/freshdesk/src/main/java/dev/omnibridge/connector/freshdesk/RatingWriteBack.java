@@ -58,8 +58,11 @@ final class RatingWriteBack {
 
     /** After the note carrying {@code messages} is on ticket {@code ticketId}. */
     void after(String ticketId, List<Message> messages) throws DeskApiException, InterruptedException {
+        if (messages.stream().noneMatch(RatingNotes::isRatingNote)) {
+            return;
+        }
         Set<String> tags = RatingNotes.ticketTags(messages);
-        if (tags.isEmpty()) {
+        if (tags.isEmpty() && !ratings) {
             return;
         }
         JsonNode ticket;
@@ -84,7 +87,7 @@ final class RatingWriteBack {
     private void tag(String ticketId, JsonNode ticket, Set<String> tags) throws DeskApiException, InterruptedException {
         Set<String> all = new LinkedHashSet<>();
         ticket.path("tags").forEach(t -> all.add(t.asText()));
-        if (all.containsAll(tags)) {
+        if (tags.isEmpty() || all.containsAll(tags)) {
             return;
         }
         all.addAll(tags);
