@@ -158,7 +158,7 @@ final class ZendeskApi {
                 body.path("users").forEach(users::add);
             }
             next = body.path("meta").path("has_more").asBoolean(false) && body.path("links").hasNonNull("next")
-                    ? body.path("links").path("next").asText() : null;
+                    ? onThisHost(body.path("links").path("next").asText()) : null;
         }
         return items;
     }
@@ -202,6 +202,18 @@ final class ZendeskApi {
         String path = locale == null ? "/api/v2/help_center/articles"
                 : "/api/v2/help_center/" + URLEncoder.encode(locale, StandardCharsets.UTF_8) + "/articles";
         return pages(path + "?page[size]=100", "articles", pages, null);
+    }
+
+    /**
+     * A next-page link as a path on the configured base URL: Zendesk writes its links with the account's own
+     * subdomain, which differs from baseUrl when the instance is configured with a host-mapped domain.
+     */
+    static String onThisHost(String link) {
+        if (!link.startsWith("http://") && !link.startsWith("https://")) {
+            return link;
+        }
+        int path = link.indexOf('/', link.indexOf("//") + 2);
+        return path < 0 ? "/" : link.substring(path);
     }
 
     /** Whether a URL is on the Zendesk account's own host, the only place the credentials may go. */
