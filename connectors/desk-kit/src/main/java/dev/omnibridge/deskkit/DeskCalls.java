@@ -29,7 +29,30 @@ public final class DeskCalls {
         void run(java.util.List<DeskResult> done) throws DeskApiException, InterruptedException;
     }
 
+    /** A desk read that is no delivery, e.g. a help center's articles. */
+    @FunctionalInterface
+    public interface Read<T> {
+        T run() throws DeskApiException, InterruptedException;
+    }
+
     private DeskCalls() {
+    }
+
+    /**
+     * A read of the desk outside deliveries (the help-center sync, {@link dev.omnibridge.spi.HelpCenter}), with the
+     * same failure mapping as deliveries: 429/5xx/no answer retryable (with Retry-After), 401/403/404 and other
+     * refusals permanent; logged once with the instance and {@code what}.
+     */
+    public static <T> T read(String instanceId, String what, Read<T> work) throws DeliveryException {
+        try {
+            return work.run();
+        } catch (DeskApiException e) {
+            LOG.warn("{}: {}: {}", instanceId, what, e.getMessage());
+            throw e.toDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.retryable("interrupted while talking to the desk", e);
+        }
     }
 
     /**

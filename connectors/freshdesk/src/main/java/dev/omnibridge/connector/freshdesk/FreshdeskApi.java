@@ -136,6 +136,62 @@ final class FreshdeskApi {
         return all;
     }
 
+    /** {@code GET /api/v2/settings/helpdesk}: {@code primary_language}, {@code supported_languages}. */
+    JsonNode helpdeskSettings() throws DeskApiException, InterruptedException {
+        return http.get("/api/v2/settings/helpdesk").body();
+    }
+
+    /**
+     * Every page of a list endpoint ({@code page}, {@code per_page} up to 100), at most {@code pages}: the next page
+     * is read while the answer's {@code Link} header names one ({@code rel="next"}) or, without a Link header, while
+     * pages come back full.
+     */
+    List<JsonNode> pages(String path, int pages) throws DeskApiException, InterruptedException {
+        List<JsonNode> all = new ArrayList<>();
+        String sep = path.contains("?") ? "&" : "?";
+        for (int page = 1; page <= pages; page++) {
+            dev.omnibridge.deskkit.DeskResponse answer = http.get(path + sep + "per_page=" + PAGE_SIZE + "&page=" + page);
+            JsonNode batch = answer.body();
+            if (!batch.isArray() || batch.isEmpty()) {
+                break;
+            }
+            batch.forEach(all::add);
+            Optional<String> link = answer.header("Link");
+            boolean more = link.isPresent() ? link.get().contains("rel=\"next\"") : batch.size() >= PAGE_SIZE;
+            if (!more) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    /**
+     * {@code PUT /api/v2/tickets/{id}} with {@code tags}: Freshdesk replaces the ticket's tags with the list sent,
+     * so callers send the ticket's own tags with the new ones.
+     */
+    void setTags(String ticketId, java.util.Collection<String> tags) throws DeskApiException, InterruptedException {
+        ObjectNode fields = DeskHttp.JSON.createObjectNode();
+        tags.forEach(fields.putArray("tags")::add);
+        updateTicket(ticketId, fields);
+    }
+
+    /**
+     * {@code GET /api/v2/surveys/satisfaction_ratings?user_id=...&created_since=...}: the ratings a customer gave
+     * since then (each with {@code ticket_id} and {@code ratings.default_question}), first page of 100.
+     */
+    JsonNode satisfactionRatings(long userId, java.time.Instant since) throws DeskApiException, InterruptedException {
+        return http.get("/api/v2/surveys/satisfaction_ratings?user_id=" + userId + "&created_since="
+                + encode(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()) + "&per_page=100").body();
+    }
+
+    /**
+     * {@code POST /api/v2/tickets/{id}/satisfaction_ratings} with {@code ratings.default_question} and, when there
+     * is one, {@code feedback}.
+     */
+    JsonNode createSatisfactionRating(String ticketId, ObjectNode rating) throws DeskApiException, InterruptedException {
+        return http.post("/api/v2/tickets/" + encode(ticketId) + "/satisfaction_ratings", rating).body();
+    }
+
     /** The agent's name, or empty when the user is not an agent (Freshdesk answers 404). */
     Optional<String> agentName(long userId) throws DeskApiException, InterruptedException {
         Optional<String> known = agents.get(userId);

@@ -36,13 +36,14 @@ import java.util.List;
  * notes; several waiting follow-ups of a ticket ({@link #deliverAll}) share one note. Freshdesk has no idempotency key, so each creation is preceded by a look-up of what a lost answer may have
  * created. In: an automation webhook names a ticket; its replies and status are re-read through the API.
  */
-public final class FreshdeskConnector implements DeskConnector {
+public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.spi.HelpCenter {
     private static final Logger LOG = LoggerFactory.getLogger(FreshdeskConnector.class);
 
     /** Everything {@link #start} sets up, replaced as a whole. */
     private record Running(String instanceId, FreshdeskApi api, Requesters requesters, ReplyReader replies,
                            WebhookHint hint, ConnectorContext context, String conversationIdField,
-                           long maxAttachmentBytes, RatePacer pacer, int perNote, FreshdeskErasure erasure) {
+                           long maxAttachmentBytes, RatePacer pacer, int perNote, FreshdeskErasure erasure,
+                           FreshdeskHelpCenter helpCenter, RatingWriteBack ratings) {
     }
 
     private volatile Running running;
@@ -76,7 +77,10 @@ public final class FreshdeskConnector implements DeskConnector {
         WebhookHint hint = new WebhookHint(s.string(FreshdeskType.WEBHOOK_SECRET_HEADER),
                 s.secret(FreshdeskType.WEBHOOK_SECRET).reveal());
         running = new Running(context.instanceId(), api, new Requesters(api, context), reader, hint, context, field, maxBytes,
-                pacer, s.integer(FreshdeskType.MESSAGES_PER_NOTE), new FreshdeskErasure(api));
+                pacer, s.integer(FreshdeskType.MESSAGES_PER_NOTE), new FreshdeskErasure(api),
+                new FreshdeskHelpCenter(api, s.optionalUrl(FreshdeskType.PORTAL_URL).orElse(base)),
+                new RatingWriteBack(context.instanceId(), api, s.bool(FreshdeskType.SATISFACTION_RATINGS),
+                        s.integer(FreshdeskType.SATISFACTION_SCALE)));
         LOG.info("{}: freshdesk started for {}; automation webhook URL {}", context.instanceId(), base.getHost(),
                 context.webhookUrl());
     }
@@ -141,6 +145,7 @@ public final class FreshdeskConnector implements DeskConnector {
             if (FreshdeskPayloads.isNoteFor(c, d, files.text(), internal, requesterId)) {
                 LOG.info("{}: ticket {} already has note {} for this message; not adding another", r.instanceId(),
                         ticketId, c.path("id").asText());
+                r.ratings().after(ticketId, List.of(d.message()));
                 return new DeskResult(ticketId, c.path("id").asText());
             }
         }
@@ -149,7 +154,9 @@ public final class FreshdeskConnector implements DeskConnector {
                 ? r.api().addNote(ticketId, FreshdeskPayloads.note(d, files.text(), internal, requesterId))
                 : r.api().addNote(ticketId, FreshdeskPayloads.noteForm(d, files.text(), internal, requesterId,
                         files.uploads()));
-        return new DeskResult(ticketId, Long.toString(FreshdeskApi.id(note, "POST notes")));
+        String noteId = Long.toString(FreshdeskApi.id(note, "POST notes"));
+        r.ratings().after(ticketId, List.of(d.message()));
+        return new DeskResult(ticketId, noteId);
     }
 
     /** The text to post and the files that fit: each under maxAttachmentBytes, together under Freshdesk's 20 MB. */
@@ -268,6 +275,7 @@ public final class FreshdeskConnector implements DeskConnector {
             if (existing[i] != null) {
                 LOG.info("{}: ticket {} already has note {} for a message of this batch; not adding another",
                         r.instanceId(), ticketId, existing[i]);
+                r.ratings().after(ticketId, List.of(planned.get(i).delivery().message()));
                 done.add(new DeskResult(ticketId, existing[i]));
                 i++;
                 continue;
@@ -284,6 +292,7 @@ public final class FreshdeskConnector implements DeskConnector {
                     ? r.api().addNote(ticketId, FreshdeskPayloads.note(ds, texts, internal, author))
                     : r.api().addNote(ticketId, FreshdeskPayloads.noteForm(ds, texts, internal, author, uploads));
             String noteId = Long.toString(FreshdeskApi.id(created, "POST notes"));
+            r.ratings().after(ticketId, ds.stream().map(DeskDelivery::message).toList());
             note.forEach(p -> done.add(new DeskResult(ticketId, noteId)));
             i += note.size();
         }
@@ -307,6 +316,20 @@ public final class FreshdeskConnector implements DeskConnector {
             bytes += p.bytes();
         }
         return note;
+    }
+
+    /**
+     * The knowledge base's published articles in folders visible to all users, in every supported language, for
+     * the hub's knowledge base ({@link FreshdeskHelpCenter}). A 401/403 is permanent, a 429 retryable after its
+     * Retry-After (and it holds this instance's other calls, like every 429).
+     */
+    @Override
+    public List<dev.omnibridge.spi.HelpArticle> articles() throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        List<dev.omnibridge.spi.HelpArticle> articles = DeskCalls.read(r.instanceId(), "solution articles",
+                () -> r.helpCenter().articles());
+        LOG.info("{}: read {} solution articles", r.instanceId(), articles.size());
+        return articles;
     }
 
     @Override

@@ -30,6 +30,9 @@ public final class FreshdeskType implements ConnectorType {
     static final String TIMEOUT = "timeout";
     static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
     static final String MESSAGES_PER_NOTE = "messagesPerNote";
+    static final String SATISFACTION_RATINGS = "satisfactionRatings";
+    static final String SATISFACTION_SCALE = "satisfactionScale";
+    static final String PORTAL_URL = "portalUrl";
     /** Assignment key: the Freshdesk group a new ticket goes to (ticket {@code group_id}). */
     static final String GROUP = "group";
 
@@ -85,7 +88,20 @@ public final class FreshdeskType implements ConnectorType {
                 .define(Setting.of(MAX_ATTACHMENT_BYTES, SettingType.LONG).withDefault(FRESHDESK_ATTACHMENT_LIMIT)
                         .describedAs("largest file uploaded to or downloaded from Freshdesk (Freshdesk allows 20 MB"
                                 + " per ticket or note in total)")
-                        .validatedBy(Validator.range(1, FRESHDESK_ATTACHMENT_LIMIT)));
+                        .validatedBy(Validator.range(1, FRESHDESK_ATTACHMENT_LIMIT)))
+                .define(Setting.of(SATISFACTION_RATINGS, SettingType.BOOLEAN).withDefault(true)
+                        .describedAs("write a customer's 1-5 survey rating from the hub as the ticket's Freshdesk"
+                                + " satisfaction rating (POST /api/v2/tickets/{id}/satisfaction_ratings; needs"
+                                + " customer satisfaction surveys enabled); the note and the csat tags go anyway"))
+                .define(Setting.of(SATISFACTION_SCALE, SettingType.INT).withDefault(3)
+                        .describedAs("points of the account's satisfaction survey: 3 (the classic survey: 1-2 are"
+                                + " unhappy -103, 3 neutral 100, 4-5 happy 103), 5 or 7 (custom surveys: 1 -103,"
+                                + " 2 -102, 3 100, 4 102, 5 103)")
+                        .validatedBy(v -> java.util.Set.of(3, 5, 7).contains((Integer) v) ? Optional.empty()
+                                : Optional.of("must be 3, 5 or 7")))
+                .define(Setting.of(PORTAL_URL, SettingType.URL)
+                        .describedAs("the customer portal's address when it is not baseUrl (a custom portal"
+                                + " domain): help-center articles link to <portalUrl>/support/solutions/articles/<id>"));
     }
 
     /**

@@ -158,9 +158,62 @@ final class ZendeskApi {
                 body.path("users").forEach(users::add);
             }
             next = body.path("meta").path("has_more").asBoolean(false) && body.path("links").hasNonNull("next")
-                    ? body.path("links").path("next").asText() : null;
+                    ? onThisHost(body.path("links").path("next").asText()) : null;
         }
         return items;
+    }
+
+    /**
+     * {@code PUT /api/v2/tickets/{id}/tags} with {@code {"tags": [...]}} (Tags API, "Add Tags"): adds the tags to
+     * the ticket's own, keeping them. Update Ticket's {@code tags} would replace them; Zendesk documents Add Tags (or
+     * Update Many's {@code additional_tags}) for adding ("Adding tags to tickets without overwriting existing tags").
+     */
+    void addTags(String ticketId, java.util.Collection<String> tags) throws DeskApiException, InterruptedException {
+        ObjectNode body = DeskHttp.JSON.createObjectNode();
+        tags.forEach(body.putArray("tags")::add);
+        http.put("/api/v2/tickets/" + ticketId + "/tags", body);
+    }
+
+    /**
+     * {@code GET /api/v2/help_center/locales}: the help center's enabled locales ({@code locales}, e.g.
+     * {@code ["en-us","de"]}) with the default one first.
+     */
+    List<String> helpCenterLocales() throws DeskApiException, InterruptedException {
+        JsonNode body = http.get("/api/v2/help_center/locales").body();
+        java.util.LinkedHashSet<String> locales = new java.util.LinkedHashSet<>();
+        String byDefault = body.path("default_locale").asText("");
+        if (!byDefault.isBlank()) {
+            locales.add(byDefault);
+        }
+        body.path("locales").forEach(l -> {
+            if (l.isTextual() && !l.asText().isBlank()) {
+                locales.add(l.asText());
+            }
+        });
+        return List.copyOf(locales);
+    }
+
+    /**
+     * {@code GET /api/v2/help_center/{locale}/articles?page[size]=100}, every cursor page up to {@code pages}
+     * ({@code meta.has_more} and {@code links.next}, as the Help Center API's cursor pagination documents; 100 is the
+     * largest page). {@code locale} null lists the help center's default locale.
+     */
+    List<JsonNode> articles(String locale, int pages) throws DeskApiException, InterruptedException {
+        String path = locale == null ? "/api/v2/help_center/articles"
+                : "/api/v2/help_center/" + URLEncoder.encode(locale, StandardCharsets.UTF_8) + "/articles";
+        return pages(path + "?page[size]=100", "articles", pages, null);
+    }
+
+    /**
+     * A next-page link as a path on the configured base URL: Zendesk writes its links with the account's own
+     * subdomain, which differs from baseUrl when the instance is configured with a host-mapped domain.
+     */
+    static String onThisHost(String link) {
+        if (!link.startsWith("http://") && !link.startsWith("https://")) {
+            return link;
+        }
+        int path = link.indexOf('/', link.indexOf("//") + 2);
+        return path < 0 ? "/" : link.substring(path);
     }
 
     /** Whether a URL is on the Zendesk account's own host, the only place the credentials may go. */

@@ -10,6 +10,7 @@ import dev.omnibridge.deskkit.Escalation;
 import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
+import dev.omnibridge.deskkit.RatingNotes;
 import dev.omnibridge.deskkit.StoredFiles;
 import dev.omnibridge.deskkit.TicketText;
 import dev.omnibridge.model.Address;
@@ -49,7 +50,7 @@ import java.util.Optional;
  * while a ticket's per-ticket update budget runs low, pending customer messages are posted together the same way.
  * Agents' replies come back through a signed webhook fired by a trigger; the comments are re-read through the API.
  */
-public final class ZendeskConnector implements DeskConnector {
+public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi.HelpCenter {
     private static final Logger LOG = LoggerFactory.getLogger(ZendeskConnector.class);
     private static final int REMEMBERED = 10_000;
     /**
@@ -65,7 +66,7 @@ public final class ZendeskConnector implements DeskConnector {
 
     private record Running(ConnectorContext ctx, ZendeskApi api, ZendeskSignature signature, ZendeskReplies replies,
                            TicketBudget budget, long apiUserId, int batchBelow, long maxAttachmentBytes,
-                           int perComment, ZendeskErasure erasure) {
+                           int perComment, ZendeskErasure erasure, ZendeskHelpCenter helpCenter) {
     }
 
     private final Clock clock;
@@ -130,7 +131,8 @@ public final class ZendeskConnector implements DeskConnector {
                 new ZendeskReplies(api, context.attachments(), apiUserId, maxBytes),
                 new TicketBudget(s.integer(ZendeskType.TICKET_UPDATES), clock), apiUserId,
                 s.integer(ZendeskType.BATCH_BELOW), maxBytes, s.integer(ZendeskType.MESSAGES_PER_COMMENT),
-                new ZendeskErasure(api, s.bool(ZendeskType.ERASE_TICKETS)));
+                new ZendeskErasure(api, s.bool(ZendeskType.ERASE_TICKETS)),
+                new ZendeskHelpCenter(api, s.list(ZendeskType.HELP_CENTER_LOCALES)));
         LOG.info("{}: zendesk started on {} as API user {}", context.instanceId(), s.url(ZendeskType.BASE_URL), apiUserId);
     }
 
@@ -178,6 +180,7 @@ public final class ZendeskConnector implements DeskConnector {
         while (i < batch.size()) {
             Posted already = known.get(key(batch.get(i).message()));
             if (already != null) {
+                tagTicket(r, already.ticketId(), List.of(batch.get(i).message()));
                 done.add(new DeskResult(already.ticketId(), already.commentId()));
                 i++;
                 continue;
@@ -212,6 +215,7 @@ public final class ZendeskConnector implements DeskConnector {
                 commentId = found == null ? null : found.commentId();
             }
             remember(keys, new Posted(ticketId, commentId));
+            tagTicket(r, ticketId, messages);
             for (int k = 0; k < chunk.size(); k++) {
                 done.add(new DeskResult(ticketId, commentId));
             }
@@ -337,6 +341,7 @@ public final class ZendeskConnector implements DeskConnector {
             known = findInAudits(r, ticketId, key);
         }
         if (known != null) {
+            tagTicket(r, known.ticketId(), List.of(d.message()));
             return new DeskResult(known.ticketId(), known.commentId());
         }
         boolean internal = d.message().direction() == Direction.INTERNAL;
@@ -369,11 +374,51 @@ public final class ZendeskConnector implements DeskConnector {
             commentId = found == null ? null : found.commentId();
         }
         remember(keys, new Posted(ticketId, commentId));
+        tagTicket(r, ticketId, batch);
         if (batch.size() > 1) {
             LOG.info("{}: ticket {} is short of updates; posted {} customer messages as one comment",
                     r.ctx().instanceId(), ticketId, batch.size());
         }
         return new DeskResult(ticketId, commentId);
+    }
+
+    /**
+     * Puts the tags of the survey notes among {@code messages} ({@code csat}, {@code csat-4}...; see
+     * {@link RatingNotes}) on the ticket, next to its own, after the note is posted (and again when a retry finds the
+     * note already there: adding a tag twice changes nothing). A refusal (a closed ticket takes no changes) leaves
+     * the note as it is, logged; a retryable failure fails the delivery so the retry adds them. A ticket made from
+     * the note carries its tags already ({@link ZendeskPayloads#newTicket}).
+     */
+    private static void tagTicket(Running r, String ticketId, List<Message> messages)
+            throws DeskApiException, InterruptedException {
+        java.util.Set<String> tags = RatingNotes.ticketTags(messages);
+        if (tags.isEmpty() || ticketId == null) {
+            return;
+        }
+        try {
+            r.api().addTags(ticketId, tags);
+            r.budget().record(ticketId);
+        } catch (DeskApiException e) {
+            if (e.retryable()) {
+                throw e;
+            }
+            LOG.warn("{}: ticket {}: the survey tags were not added: {}", r.ctx().instanceId(), ticketId,
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * The help center's published articles visible to everyone, in every enabled locale (or the configured
+     * {@code helpCenterLocales}), for the hub's knowledge base ({@link ZendeskHelpCenter}). Needs an agent API user
+     * (it already is one: checked at start); a 401/403 is permanent, a 429 retryable after its Retry-After.
+     */
+    @Override
+    public List<dev.omnibridge.spi.HelpArticle> articles() throws DeliveryException {
+        Running r = DeliveryException.whileRunning(running);
+        List<dev.omnibridge.spi.HelpArticle> articles = DeskCalls.read(r.ctx().instanceId(),
+                "help center articles", () -> r.helpCenter().articles());
+        LOG.info("{}: read {} help-center articles", r.ctx().instanceId(), articles.size());
+        return articles;
     }
 
     /**

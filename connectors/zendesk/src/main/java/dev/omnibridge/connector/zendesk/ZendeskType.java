@@ -32,6 +32,7 @@ public final class ZendeskType implements ConnectorType {
     static final String TIMEOUT = "timeout";
     static final String MAX_ATTACHMENT_BYTES = "maxAttachmentBytes";
     static final String ERASE_TICKETS = "eraseTickets";
+    static final String HELP_CENTER_LOCALES = "helpCenterLocales";
     /** Assignment key: the Zendesk group a new ticket goes to (ticket {@code group_id}). */
     static final String GROUP = "group";
 
@@ -86,7 +87,11 @@ public final class ZendeskType implements ConnectorType {
                 .define(Setting.of(ERASE_TICKETS, SettingType.BOOLEAN).withDefault(true)
                         .describedAs("when the hub erases a customer, also delete and permanently delete the tickets "
                                 + "of their conversations (their messages are personal data); off keeps the tickets, "
-                                + "whose requester then shows as a permanently deleted user"));
+                                + "whose requester then shows as a permanently deleted user"))
+                .define(Setting.of(HELP_CENTER_LOCALES, SettingType.LIST).withDefault(java.util.List.of())
+                        .describedAs("help-center locales whose articles feed the hub's knowledge base "
+                                + "(knowledge.sync), e.g. [en-us, de]; empty reads every locale the help center has "
+                                + "enabled (GET /api/v2/help_center/locales)"));
     }
 
     /**
