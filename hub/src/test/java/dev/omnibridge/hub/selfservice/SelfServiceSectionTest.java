@@ -92,6 +92,37 @@ class SelfServiceSectionTest {
     }
 
     @Test
+    void validateSaysWhenAChannelsEntryNamesADesk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("omnibridge.yaml");
+        java.nio.file.Files.writeString(file, """
+                hub: {adminToken: admin-token-123}
+                instances:
+                  - {id: web, type: chat}
+                  - {id: inbox, type: console-inbox}
+                routes:
+                  - {from: web, to: [inbox]}
+                selfService:
+                  channels:
+                    web: {mode: answer}
+                    inbox: {mode: answer}
+                """);
+        var loaded = dev.omnibridge.hub.config.ConfigLoader.withSystemEnvironment().load(file);
+        assertThat(loaded.problems()).isEmpty();
+        var catalog = dev.omnibridge.hub.plugins.ConnectorCatalog.load(dir.resolve("plugins"), List.of(
+                new dev.omnibridge.hub.inbox.ConsoleInboxType(),
+                new dev.omnibridge.hub.testing.TestType("chat", "a chat", dev.omnibridge.hub.testing.QuietChannel::new)));
+        try {
+            assertThat(dev.omnibridge.hub.runtime.ConfigCheck.check(loaded.config(), catalog))
+                    .extracting(ConfigProblem::key, ConfigProblem::message)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("selfService.channels.inbox", "'inbox' is a "
+                            + "desk, not a channel: the self-service bot answers customers on channel instances"));
+        } finally {
+            catalog.close();
+        }
+    }
+
+    @Test
     void ownHandOffWordsReplaceALanguagesBuiltInList() throws Exception {
         SelfServiceConfig config = read("""
                 selfService:
