@@ -29,6 +29,9 @@ import dev.omnibridge.hub.privacy.ContactExport;
 import dev.omnibridge.hub.store.ContactErasures;
 import dev.omnibridge.hub.store.ContactRecords;
 import dev.omnibridge.hub.web.AuditApi;
+import dev.omnibridge.hub.web.KnowledgeApi;
+import dev.omnibridge.hub.knowledge.InstanceHelpCenters;
+import dev.omnibridge.hub.knowledge.KnowledgeService;
 import dev.omnibridge.hub.web.PrivacyApi;
 import dev.omnibridge.hub.identity.ContactIdentity;
 import dev.omnibridge.hub.identity.HistoryNotes;
@@ -88,11 +91,13 @@ public final class Hub implements AutoCloseable {
     private final ExecutorService blocking;
     private final JvmMetrics jvmMetrics;
     private final ContactErasure erasure;
+    private final KnowledgeService knowledge;
 
     private Hub(ConnectorCatalog catalog, Database database, Journal journal, CamelContext camel,
                 Dispatcher dispatcher, InstanceManager instances, ExecutorService blocking, JvmMetrics jvmMetrics,
-                ContactErasure erasure) {
+                ContactErasure erasure, KnowledgeService knowledge) {
         this.erasure = erasure;
+        this.knowledge = knowledge;
         this.jvmMetrics = jvmMetrics;
         this.catalog = catalog;
         this.database = database;
@@ -188,8 +193,13 @@ public final class Hub implements AutoCloseable {
                     id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow),
                     metrics::acknowledgement));
         }
-        // (bot, until the knowledge service is merged: replaced by the knowledge helper's local)
-        dev.omnibridge.hub.knowledge.KnowledgeBase knowledge = dev.omnibridge.hub.knowledge.KnowledgeBase.EMPTY;
+        // Issue 21, knowledge base: entries of the configured files and the desks' help centers, in an in-memory
+        // Lucene index swapped whole on every change; the bot and /api/knowledge search it. Syncs and file checks
+        // run on the service's own thread (see KnowledgeService).
+        KnowledgeService knowledge = new KnowledgeService(config.knowledge(),
+                config.knowledge().languagesOr(config.triage().languages()), new InstanceHelpCenters(instances),
+                clock, metrics.registry());
+        knowledge.start();
         // Issue 21: what decides about a customer message in the transaction that stores it, before it goes to the
         // desks; the first to keep a message has it (a survey's answer before the bot's question).
         List<ConversationStep> conversationSteps = new java.util.ArrayList<>();
@@ -242,6 +252,12 @@ public final class Hub implements AutoCloseable {
         PrivacyApi privacyApi = new PrivacyApi(new ContactExport(new ContactRecords(database), attachmentFiles, audit),
                 erasure);
         AuditApi auditApi = new AuditApi(audit);
+        // The threshold of a channel is the bot's (selfService), as the bot compares with it.
+        KnowledgeApi knowledgeApi = new KnowledgeApi(knowledge,
+                channel -> config.selfService().forInstance(channel).threshold());
+        if (knowledge.configured()) {
+            api.healthPart("knowledge", knowledgeApi::health);
+        }
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -262,17 +278,20 @@ public final class Hub implements AutoCloseable {
             storeApi.mount(router, api);
             privacyApi.mount(router, api);
             auditApi.mount(router, api);
+            knowledgeApi.mount(router, api);
             contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();
         instances.startAll();
+        knowledge.startSyncs();
         dispatcher.recover();
         erasure.resume();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure);
+        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure,
+                knowledge);
     }
 
     @Override
@@ -280,6 +299,7 @@ public final class Hub implements AutoCloseable {
         LOG.info("Omnibridge stopping");
         // An erasure stopped between steps resumes at the next start.
         erasure.close();
+        knowledge.close();
         dispatcher.close();
         instances.stopAll();
         try {

@@ -25,9 +25,9 @@ public record SelfServiceConfig(SelfServiceSettings defaults, Map<String, SelfSe
         return new SelfServiceConfig(SelfServiceSettings.OFF, Map.of(), HandOffWords.builtIn());
     }
 
-    /** The settings of a channel instance. */
+    /** The settings of a channel instance (null: the defaults). */
     public SelfServiceSettings forInstance(String instanceId) {
-        SelfServiceSettings own = channels.get(instanceId);
+        SelfServiceSettings own = instanceId == null ? null : channels.get(instanceId);
         return own != null ? own : defaults;
     }
 
