@@ -206,10 +206,11 @@ public final class Hub implements AutoCloseable {
         // (surveys: conversationSteps.add(...) here)
         // Self-service bot (issue 21): answers from the knowledge base, hands off to a person; installed only when
         // some channel's mode is not off. A channel that acknowledges tells the customer of a hand-off itself.
-        if (config.selfService().anyOn()) {
-            conversationSteps.add(new SelfServiceStep(config.selfService(), knowledge, writer.outbox(),
-                    id -> config.acknowledgements().forInstance(id).enabled(),
-                    new SelfServiceMetrics(metrics.registry())));
+        SelfServiceStep selfService = config.selfService().anyOn() ? new SelfServiceStep(config.selfService(),
+                knowledge, writer.outbox(), id -> config.acknowledgements().forInstance(id).enabled(),
+                new SelfServiceMetrics(metrics.registry()), clock) : null;
+        if (selfService != null) {
+            conversationSteps.add(selfService);
         }
         writer.converse(ConversationStep.chain(conversationSteps));
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
@@ -217,13 +218,23 @@ public final class Hub implements AutoCloseable {
                 config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window(),
                 DeliveryOrder.of(config.delivery().order()));
         // A reply the customer will never get is news for the agents: tell the desks with an internal note.
-        dispatcher.onChannelDeadLetter((task, reason) -> journal.submit(writer.deliveryFailedNotice(task, reason))
-                .whenComplete((desks, error) -> {
+        dispatcher.onChannelDeadLetter((task, reason) -> {
+            if (selfService != null) {
+                // A bot answer the customer never got: a person takes over, the exchange before the failure note.
+                journal.submit(selfService.lineNotDelivered(task)).whenComplete((none, error) -> {
                     if (error != null) {
-                        LOG.warn("Could not record the delivery failure of message {}: {}", task.messageId(),
+                        LOG.warn("Could not hand off the conversation of message {}: {}", task.messageId(),
                                 error.getMessage());
                     }
-                }));
+                });
+            }
+            journal.submit(writer.deliveryFailedNotice(task, reason)).whenComplete((desks, error) -> {
+                if (error != null) {
+                    LOG.warn("Could not record the delivery failure of message {}: {}", task.messageId(),
+                            error.getMessage());
+                }
+            });
+        });
         dispatcherRef[0] = dispatcher;
         // Reply fallback (identity.replyFallback): a reply whose channel cannot reach the customer goes by another
         // of their verified addresses, through the outbox; the desks are told which way it went.

@@ -5,6 +5,8 @@ import dev.omnibridge.hub.knowledge.KnowledgeMatch;
 import dev.omnibridge.hub.store.AfterCommit;
 import dev.omnibridge.hub.store.ConversationOutbox;
 import dev.omnibridge.hub.store.ConversationStep;
+import dev.omnibridge.hub.store.DeliveryTask;
+import dev.omnibridge.hub.store.TxWork;
 import dev.omnibridge.hub.store.InternalNote;
 import dev.omnibridge.hub.store.SelfServiceTables;
 import dev.omnibridge.hub.store.SelfServiceTables.Event;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -84,19 +87,23 @@ public final class SelfServiceStep implements ConversationStep {
     public static final String NO_ANSWER = "no_answer";
     public static final String AGENT_BUSY = "agent_busy";
     public static final String MAX_ANSWERS = "max_answers";
+    public static final String NOT_DELIVERED = "not_delivered";
 
     private final SelfServiceConfig config;
     private final KnowledgeBase knowledge;
     private final ConversationOutbox outbox;
     private final Predicate<String> acknowledges;
     private final SelfServiceMetrics metrics;
+    private final Clock clock;
 
     /**
      * @param acknowledges whether a channel instance sends automatic acknowledgements (then the bot sends no hand-off
      *                     line of its own)
+     * @param clock        "now" outside the writer's units (the writer's units pass theirs)
      */
     public SelfServiceStep(SelfServiceConfig config, KnowledgeBase knowledge, ConversationOutbox outbox,
-                           Predicate<String> acknowledges, SelfServiceMetrics metrics) {
+                           Predicate<String> acknowledges, SelfServiceMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.config = config;
         this.knowledge = knowledge;
         this.outbox = outbox;
@@ -306,6 +313,7 @@ public final class SelfServiceStep implements ConversationStep {
             case NO_ANSWER -> "a further question the knowledge base cannot answer";
             case AGENT_BUSY -> "a person took the conversation over";
             case MAX_ANSWERS -> "the bot gave as many answers as it may in one conversation";
+            case NOT_DELIVERED -> "the channel refused the bot's message for good";
             default -> reason;
         };
     }
@@ -378,6 +386,35 @@ public final class SelfServiceStep implements ConversationStep {
                 takenOver(c, after, row, "the conversation was reopened on the desk", now);
             }
         }
+    }
+
+    /**
+     * The unit to run when the channel refused one of the bot's lines for good (a dead letter), before the desks are
+     * told of the failure: the customer did not get the answer, so a person takes over, with the held exchange in
+     * front of the failure note. Nothing for any other message, or a conversation already handed off.
+     */
+    public TxWork<Void> lineNotDelivered(DeliveryTask failed) {
+        return (c, after) -> {
+            Message line = outbox.messages(c, List.of(failed.messageId())).get(0);
+            if (!line.tags().contains(Message.AUTO_ANSWER_TAG) || line.direction() != Direction.OUTBOUND) {
+                return null;
+            }
+            Optional<Row> row = SelfServiceTables.row(c, failed.conversationId());
+            if (row.isPresent() && row.get().state() != State.HANDED_OFF) {
+                Row r = row.get();
+                Instant now = clock.instant();
+                release(c, after, r, outbox.desksOf(c, after, r.conversationId(), r.channelInstance()), now);
+                SelfServiceTables.save(c, r.with(State.HANDED_OFF, r.answers(), r.lastEntry(), List.of(), now));
+                SelfServiceTables.event(c, new Event(r.conversationId(), r.channelInstance(), Kind.HANDED_OFF,
+                        r.lastEntry(), null, NOT_DELIVERED + ": " + why(NOT_DELIVERED) + "; " + r.held().size()
+                        + " held message(s) sent to the desks", null, now));
+                String instance = r.channelInstance();
+                after.run(() -> metrics.handedOff(instance, NOT_DELIVERED));
+                LOG.info("Conversation {} handed to the desks: the bot's message {} was not delivered",
+                        r.conversationId(), failed.messageId());
+            }
+            return null;
+        };
     }
 
     /** A person took the conversation the bot held: the desks get the held messages; the bot goes silent. */

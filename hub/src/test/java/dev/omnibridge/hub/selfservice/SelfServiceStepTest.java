@@ -76,6 +76,7 @@ class SelfServiceStepTest {
     private InboundWriter writer;
     private DeliveryStore deliveries;
     private JournalQueries queries;
+    private SelfServiceStep step;
 
     /** Three entries: returns and opening hours are answered, passwords stay below any sensible threshold. */
     private static final KnowledgeBase BASE = new KnowledgeBase() {
@@ -131,8 +132,9 @@ class SelfServiceStepTest {
                 new HubConfig.Instance(ACK, "webhook-channel", true, Map.of()),
                 new HubConfig.Instance(SUGGEST, "webhook-channel", true, Map.of())), problems);
         assertThat(problems).isEmpty();
-        writer.converse(new SelfServiceStep(config, BASE, writer.outbox(),
-                id -> acks.forInstance(id).enabled(), new SelfServiceMetrics(registry)));
+        step = new SelfServiceStep(config, BASE, writer.outbox(), id -> acks.forInstance(id).enabled(),
+                new SelfServiceMetrics(registry), clock);
+        writer.converse(step);
     }
 
     @BeforeEach
@@ -425,6 +427,23 @@ class SelfServiceStepTest {
 
         assertThat(state("t1")).isEqualTo("HANDED_OFF");
         assertThat(toCustomer().get(1).text()).startsWith("Ich gebe Ihre Nachricht an das Team weiter");
+    }
+
+    @Test
+    void anAnswerTheChannelRefusedForGoodHandsOffBeforeTheDesksHearOfTheFailure() throws Exception {
+        ingest("m1", "t1", "How do I return my shoes?");
+        DeliveryTask answer = scheduled.stream().filter(t -> t.kind() == DeliveryTask.TargetKind.CHANNEL)
+                .findFirst().orElseThrow();
+
+        // What the hub does with a dead-lettered channel delivery (Hub: dispatcher.onChannelDeadLetter).
+        journal.submit(step.lineNotDelivered(answer)).get(10, TimeUnit.SECONDS);
+        journal.submit(writer.deliveryFailedNotice(answer, "blocked by the customer")).get(10, TimeUnit.SECONDS);
+
+        assertThat(state("t1")).isEqualTo("HANDED_OFF");
+        assertThat(toDesk()).extracting(Message::direction).containsExactly(Direction.INBOUND, Direction.INTERNAL,
+                Direction.INTERNAL);
+        assertThat(toDesk().get(2).text()).startsWith("This reply was not delivered to the customer: blocked");
+        assertThat(events("t1")).last().asString().startsWith("SELF_SERVICE_HANDED_OFF not_delivered");
     }
 
     @Test
