@@ -29,6 +29,9 @@ import dev.omnibridge.hub.privacy.ContactExport;
 import dev.omnibridge.hub.store.ContactErasures;
 import dev.omnibridge.hub.store.ContactRecords;
 import dev.omnibridge.hub.web.AuditApi;
+import dev.omnibridge.hub.web.KnowledgeApi;
+import dev.omnibridge.hub.knowledge.InstanceHelpCenters;
+import dev.omnibridge.hub.knowledge.KnowledgeService;
 import dev.omnibridge.hub.web.PrivacyApi;
 import dev.omnibridge.hub.identity.ContactIdentity;
 import dev.omnibridge.hub.identity.HistoryNotes;
@@ -46,6 +49,8 @@ import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.FileAttachmentStore;
 import dev.omnibridge.hub.store.ConversationStep;
+import dev.omnibridge.hub.selfservice.SelfServiceMetrics;
+import dev.omnibridge.hub.selfservice.SelfServiceStep;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.TriageStep;
 import dev.omnibridge.hub.store.Journal;
@@ -86,11 +91,13 @@ public final class Hub implements AutoCloseable {
     private final ExecutorService blocking;
     private final JvmMetrics jvmMetrics;
     private final ContactErasure erasure;
+    private final KnowledgeService knowledge;
 
     private Hub(ConnectorCatalog catalog, Database database, Journal journal, CamelContext camel,
                 Dispatcher dispatcher, InstanceManager instances, ExecutorService blocking, JvmMetrics jvmMetrics,
-                ContactErasure erasure) {
+                ContactErasure erasure, KnowledgeService knowledge) {
         this.erasure = erasure;
+        this.knowledge = knowledge;
         this.jvmMetrics = jvmMetrics;
         this.catalog = catalog;
         this.database = database;
@@ -186,24 +193,48 @@ public final class Hub implements AutoCloseable {
                     id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow),
                     metrics::acknowledgement));
         }
+        // Issue 21, knowledge base: entries of the configured files and the desks' help centers, in an in-memory
+        // Lucene index swapped whole on every change; the bot and /api/knowledge search it. Syncs and file checks
+        // run on the service's own thread (see KnowledgeService).
+        KnowledgeService knowledge = new KnowledgeService(config.knowledge(),
+                config.knowledge().languagesOr(config.triage().languages()), new InstanceHelpCenters(instances),
+                clock, metrics.registry());
+        knowledge.start();
         // Issue 21: what decides about a customer message in the transaction that stores it, before it goes to the
         // desks; the first to keep a message has it (a survey's answer before the bot's question).
         List<ConversationStep> conversationSteps = new java.util.ArrayList<>();
         // (surveys: conversationSteps.add(...) here)
-        // (self-service bot: conversationSteps.add(...) here)
+        // Self-service bot (issue 21): answers from the knowledge base, hands off to a person; installed only when
+        // some channel's mode is not off. A channel that acknowledges tells the customer of a hand-off itself.
+        SelfServiceStep selfService = config.selfService().anyOn() ? new SelfServiceStep(config.selfService(),
+                knowledge, writer.outbox(), id -> config.acknowledgements().forInstance(id).enabled(),
+                new SelfServiceMetrics(metrics.registry()), clock) : null;
+        if (selfService != null) {
+            conversationSteps.add(selfService);
+        }
         writer.converse(ConversationStep.chain(conversationSteps));
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
                 config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window(),
                 DeliveryOrder.of(config.delivery().order()));
         // A reply the customer will never get is news for the agents: tell the desks with an internal note.
-        dispatcher.onChannelDeadLetter((task, reason) -> journal.submit(writer.deliveryFailedNotice(task, reason))
-                .whenComplete((desks, error) -> {
+        dispatcher.onChannelDeadLetter((task, reason) -> {
+            if (selfService != null) {
+                // A bot answer the customer never got: a person takes over, the exchange before the failure note.
+                journal.submit(selfService.lineNotDelivered(task)).whenComplete((none, error) -> {
                     if (error != null) {
-                        LOG.warn("Could not record the delivery failure of message {}: {}", task.messageId(),
+                        LOG.warn("Could not hand off the conversation of message {}: {}", task.messageId(),
                                 error.getMessage());
                     }
-                }));
+                });
+            }
+            journal.submit(writer.deliveryFailedNotice(task, reason)).whenComplete((desks, error) -> {
+                if (error != null) {
+                    LOG.warn("Could not record the delivery failure of message {}: {}", task.messageId(),
+                            error.getMessage());
+                }
+            });
+        });
         dispatcherRef[0] = dispatcher;
         // Reply fallback (identity.replyFallback): a reply whose channel cannot reach the customer goes by another
         // of their verified addresses, through the outbox; the desks are told which way it went.
@@ -232,6 +263,12 @@ public final class Hub implements AutoCloseable {
         PrivacyApi privacyApi = new PrivacyApi(new ContactExport(new ContactRecords(database), attachmentFiles, audit),
                 erasure);
         AuditApi auditApi = new AuditApi(audit);
+        // The threshold of a channel is the bot's (selfService), as the bot compares with it.
+        KnowledgeApi knowledgeApi = new KnowledgeApi(knowledge,
+                channel -> config.selfService().forInstance(channel).threshold());
+        if (knowledge.configured()) {
+            api.healthPart("knowledge", knowledgeApi::health);
+        }
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -252,17 +289,20 @@ public final class Hub implements AutoCloseable {
             storeApi.mount(router, api);
             privacyApi.mount(router, api);
             auditApi.mount(router, api);
+            knowledgeApi.mount(router, api);
             contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();
         instances.startAll();
+        knowledge.startSyncs();
         dispatcher.recover();
         erasure.resume();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure);
+        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure,
+                knowledge);
     }
 
     @Override
@@ -270,6 +310,7 @@ public final class Hub implements AutoCloseable {
         LOG.info("Omnibridge stopping");
         // An erasure stopped between steps resumes at the next start.
         erasure.close();
+        knowledge.close();
         dispatcher.close();
         instances.stopAll();
         try {

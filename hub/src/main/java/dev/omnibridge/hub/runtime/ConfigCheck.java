@@ -55,6 +55,14 @@ public final class ConfigCheck {
                         + "acknowledge customer messages; " + instance.id() + " is a " + roles.get(instance.id())));
             }
         }
+        // Issue 21: the self-service bot answers customers, so its per-instance settings name channels only.
+        config.selfService().channels().keySet().forEach(id -> {
+            String role = roles.get(id);
+            if (role != null && !"channel".equals(role)) {
+                problems.add(new ConfigProblem(null, "selfService.channels." + id, "'" + id + "' is a " + role
+                        + ", not a channel: the self-service bot answers customers on channel instances"));
+            }
+        });
         // Under the route, not the instance: the route is what to change, the instance may be right as it is.
         for (int i = 0; i < config.routes().size(); i++) {
             HubConfig.Route route = config.routes().get(i);

@@ -238,7 +238,8 @@ public final class JournalQueries {
      * @param kind      {@code ACK_NOT_SENT}: the customer message got no automatic acknowledgement;
      *                  {@link #SKIPPED_INBOUND}: the channel received something for this conversation that it did not
      *                  turn into a message (an auto-reply, a bounce), with the reason; the hub acknowledges only
-     *                  messages, so it got no acknowledgement either
+     *                  messages, so it got no acknowledgement either; {@code SELF_SERVICE_<kind>}: what the
+     *                  self-service bot did ({@link SelfServiceTables.Kind}: ANSWERED, HANDED_OFF with its reason...)
      */
     public record AutomationEvent(long id, String messageId, String kind, String detail, Instant at) {
     }
@@ -266,6 +267,8 @@ public final class JournalQueries {
                 }
             });
             list.addAll(skippedOf(c, conversationId, limit));
+            // Issue 21: what the self-service bot did (answered, handed off...), kinds SELF_SERVICE_<kind>.
+            list.addAll(SelfServiceTables.timeline(c, conversationId, limit));
             // Skipped input has no message to hang under: the timeline places it by time.
             list.sort(java.util.Comparator.comparing(AutomationEvent::at).thenComparing(AutomationEvent::kind)
                     .thenComparingLong(AutomationEvent::id));
