@@ -428,6 +428,21 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     @Override
+    public int maxChoices(String instanceId) {
+        ConnectorInstance instance = registry.get(instanceId);
+        if (instance == null || instance.state() != InstanceState.RUNNING
+                || !(instance.connector instanceof ChannelConnector channel)) {
+            return 0;
+        }
+        try {
+            return Math.max(0, withLoader(instance.classLoader, channel::maxChoices));
+        } catch (Exception e) {
+            // A channel that cannot say gets the options as numbered text, which every channel can show.
+            return 0;
+        }
+    }
+
+    @Override
     public String sendToChannel(String instanceId, OutboundMessage message) {
         ConnectorInstance instance = registry.running(instanceId);
         if (!(instance.connector instanceof ChannelConnector channel)) {
