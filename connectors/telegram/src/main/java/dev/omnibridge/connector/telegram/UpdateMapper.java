@@ -51,8 +51,6 @@ final class UpdateMapper {
     record CallbackAck(String queryId, String chatId, Long messageId) {
     }
 
-    /** What a choice id may look like when the message's keyboard is not there to check it against. */
-    private static final java.util.regex.Pattern CHOICE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     /**
      * A basic group became a supergroup with a new chat id: the service message {@code migrate_to_chat_id} (in the
@@ -256,7 +254,7 @@ final class UpdateMapper {
                 return new Picked(new Skip(Skipped.ignored(sourceId, "Telegram button press with data its message "
                         + "did not offer", null)), refuse);
             }
-        } else if (CHOICE_ID.matcher(data).matches()) {
+        } else if (Choices.plausibleId(data)) {
             title = data;
         } else {
             return new Picked(new Skip(Skipped.ignored(sourceId, "Telegram button press with data that is no reply "
