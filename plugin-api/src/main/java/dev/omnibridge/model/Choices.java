@@ -61,7 +61,11 @@ public final class Choices {
     public static String encode(List<Choice> choices) {
         List<Map<String, String>> rows = new ArrayList<>(choices.size());
         for (Choice c : choices) {
-            rows.add(Map.of("id", c.id(), "title", c.title()));
+            // Ordered, so the stored metadata is the same bytes on every run (Map.of's order is not fixed).
+            Map<String, String> row = new java.util.LinkedHashMap<>();
+            row.put("id", c.id());
+            row.put("title", c.title());
+            rows.add(row);
         }
         try {
             return JSON.writeValueAsString(rows);
