@@ -519,7 +519,9 @@ public final class InstanceManager implements DeliveryTargets {
         Conversation there = new Conversation(from.id(), new ChannelRef(target.type(), target.id()),
                 HandOffThreads.threadKey(from.id()), from.contactId(), handOff.to(), from.status(),
                 from.deskTickets(), from.createdAt());
-        OutboundMessage redirected = new OutboundMessage(message.message(), there, message.idempotencyKey());
+        // The options were fitted to the channel handing off; the one taking over may show fewer (email: none).
+        OutboundMessage redirected = new OutboundMessage(dev.omnibridge.hub.delivery.ChoiceFallback.forChannel(
+                message.message(), maxChoices(target.id())), there, message.idempotencyKey());
         String ref;
         try {
             ref = call(target, () -> channel.send(redirected));
