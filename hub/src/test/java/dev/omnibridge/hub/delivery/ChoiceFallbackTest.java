@@ -69,9 +69,11 @@ class ChoiceFallbackTest {
     /** The reply, offering the 1-5 rating, as the channel got it. */
     private OutboundMessage replyWithRating(Channel channel, String replyId) throws Exception {
         int before = channel.sent.size();
-        String ticket = "T-" + channel.desk.get(0).conversation().id();
-        rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(new DeskReply(ticket, replyId,
-                Author.agent("Alice"), "How did we do?", null, null, null, Choices.offer(Map.of(), RATING))))))
+        String conversation = channel.desk.get(0).conversation().id();
+        // The conversation id too: the reply reaches it even before the hub has recorded the desk's ticket.
+        rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + conversation,
+                replyId, Author.agent("Alice"), "How did we do?", null, null, null,
+                Choices.offer(Map.of(DeskReply.CONVERSATION_ID, conversation), RATING))))))
                 .get(10, TimeUnit.SECONDS);
         Poll.until("the reply is sent", () -> channel.sent.size() == before + 1, () -> channel.sent.size());
         return channel.sent.get(before);
