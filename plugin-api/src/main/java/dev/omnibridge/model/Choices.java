@@ -24,8 +24,19 @@ public final class Choices {
     public static final String CHOSEN = "omnibridge.choice";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The recommended shape of a choice id; see {@link #plausibleId}. */
+    private static final java.util.regex.Pattern ID_SHAPE = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     private Choices() {
+    }
+
+    /**
+     * Whether {@code id} has the shape choice ids should have: 1-64 ASCII letters, digits, {@code _ . : -} (it then
+     * fits every channel's button data, e.g. Telegram's 64-byte callback_data). A channel that cannot check a pick
+     * against the options its message offered checks at least this before it sets {@link #CHOSEN}.
+     */
+    public static boolean plausibleId(String id) {
+        return id != null && ID_SHAPE.matcher(id).matches();
     }
 
     /** The options offered with the message; empty when none (or when the metadata cannot be read). */
@@ -50,7 +61,11 @@ public final class Choices {
     public static String encode(List<Choice> choices) {
         List<Map<String, String>> rows = new ArrayList<>(choices.size());
         for (Choice c : choices) {
-            rows.add(Map.of("id", c.id(), "title", c.title()));
+            // Ordered, so the stored metadata is the same bytes on every run (Map.of's order is not fixed).
+            Map<String, String> row = new java.util.LinkedHashMap<>();
+            row.put("id", c.id());
+            row.put("title", c.title());
+            rows.add(row);
         }
         try {
             return JSON.writeValueAsString(rows);

@@ -25,6 +25,14 @@ public interface DeliveryTargets {
     }
 
     /**
+     * How many reply options the channel instance shows as buttons ({@link dev.omnibridge.spi.ChannelConnector#maxChoices});
+     * 0 when it is not running or has none. A message offering more goes out numbered ({@link ChoiceFallback}).
+     */
+    default int maxChoices(String instanceId) {
+        return 0;
+    }
+
+    /**
      * Adds several messages of one conversation to its known ticket in one call, in order
      * ({@link dev.omnibridge.spi.DeskConnector#deliverAll}).
      *

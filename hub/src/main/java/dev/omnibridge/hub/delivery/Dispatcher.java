@@ -868,7 +868,8 @@ public final class Dispatcher implements AutoCloseable {
                 throw DeliveryException.unreachable("not sent: the customer's address takes no messages ("
                         + ctx.customerUnreachable() + ")");
             } else {
-                resultRef = targets.sendToChannel(task.target(), new OutboundMessage(ctx.message(),
+                resultRef = targets.sendToChannel(task.target(), new OutboundMessage(
+                        ChoiceFallback.forChannel(ctx.message(), targets.maxChoices(task.target())),
                         ctx.conversation(), task.idempotencyKey()));
             }
             targetAnswered(task.target());

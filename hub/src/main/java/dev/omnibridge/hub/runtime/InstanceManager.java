@@ -428,6 +428,21 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     @Override
+    public int maxChoices(String instanceId) {
+        ConnectorInstance instance = registry.get(instanceId);
+        if (instance == null || instance.state() != InstanceState.RUNNING
+                || !(instance.connector instanceof ChannelConnector channel)) {
+            return 0;
+        }
+        try {
+            return Math.max(0, withLoader(instance.classLoader, channel::maxChoices));
+        } catch (Exception e) {
+            // A channel that cannot say gets the options as numbered text, which every channel can show.
+            return 0;
+        }
+    }
+
+    @Override
     public String sendToChannel(String instanceId, OutboundMessage message) {
         ConnectorInstance instance = registry.running(instanceId);
         if (!(instance.connector instanceof ChannelConnector channel)) {
@@ -504,7 +519,9 @@ public final class InstanceManager implements DeliveryTargets {
         Conversation there = new Conversation(from.id(), new ChannelRef(target.type(), target.id()),
                 HandOffThreads.threadKey(from.id()), from.contactId(), handOff.to(), from.status(),
                 from.deskTickets(), from.createdAt());
-        OutboundMessage redirected = new OutboundMessage(message.message(), there, message.idempotencyKey());
+        // The options were fitted to the channel handing off; the one taking over may show fewer (email: none).
+        OutboundMessage redirected = new OutboundMessage(dev.omnibridge.hub.delivery.ChoiceFallback.forChannel(
+                message.message(), maxChoices(target.id())), there, message.idempotencyKey());
         String ref;
         try {
             ref = call(target, () -> channel.send(redirected));

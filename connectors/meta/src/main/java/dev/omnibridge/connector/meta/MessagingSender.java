@@ -2,6 +2,7 @@ package dev.omnibridge.connector.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnibridge.model.Choice;
 import dev.omnibridge.spi.SentParts;
 import dev.omnibridge.text.TextParts;
 
@@ -23,6 +24,10 @@ import java.util.function.IntFunction;
 final class MessagingSender {
     static final int MESSENGER_TEXT_MAX = 2000;
     static final int INSTAGRAM_TEXT_MAX_BYTES = 1000;
+    /** Quick replies: at most 13 per message, titles shown up to 20 characters, payloads of at most 1000. */
+    static final int MAX_QUICK_REPLIES = 13;
+    static final int QUICK_REPLY_TITLE_MAX = 20;
+    static final int QUICK_REPLY_PAYLOAD_MAX = 1000;
 
     private final GraphApi api;
     private final Product product;
@@ -46,11 +51,20 @@ final class MessagingSender {
      * Returns the first message's id. Uploads all happen before the first message goes out; messages an earlier
      * attempt got accepted ({@code progress}) are not sent again.
      */
-    String reply(String psid, String text, boolean humanAgentTag, List<OutboundMedia> media,
+    String reply(String psid, String text, boolean humanAgentTag, List<OutboundMedia> media, List<Choice> choices,
                  IntFunction<SentParts> progress) throws GraphException, InterruptedException {
         List<ObjectNode> messages = new ArrayList<>();
         for (String chunk : textParts(product, text)) {
             messages.add(GraphApi.JSON.createObjectNode().put("text", chunk));
+        }
+        if (!choices.isEmpty() && !messages.isEmpty()) {
+            // Quick replies ride on a text message and show above the composer until one is tapped.
+            com.fasterxml.jackson.databind.node.ArrayNode quick = messages.get(messages.size() - 1)
+                    .putArray("quick_replies");
+            for (Choice c : choices) {
+                quick.addObject().put("content_type", "text")
+                        .put("title", WhatsAppSender.cut(c.title(), QUICK_REPLY_TITLE_MAX)).put("payload", c.id());
+            }
         }
         for (OutboundMedia m : media) {
             ObjectNode message = GraphApi.JSON.createObjectNode();
@@ -74,6 +88,12 @@ final class MessagingSender {
             sent.accepted(id(api.post(path, req)));
         }
         return sent.firstId();
+    }
+
+    /** Whether the options fit quick replies: at most 13, payloads of at most 1000 characters. */
+    static boolean fitQuickReplies(List<Choice> choices) {
+        return choices.size() <= MAX_QUICK_REPLIES
+                && choices.stream().allMatch(c -> c.id().length() <= QUICK_REPLY_PAYLOAD_MAX);
     }
 
     private static String id(JsonNode res) throws GraphException {

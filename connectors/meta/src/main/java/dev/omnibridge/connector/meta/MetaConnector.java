@@ -2,6 +2,8 @@ package dev.omnibridge.connector.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Choice;
+import dev.omnibridge.model.Choices;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
@@ -218,6 +220,15 @@ final class MetaConnector implements ChannelConnector {
         return digits.matches("[0-9]{1,32}") ? digits : null;
     }
 
+    /**
+     * Reply options as WhatsApp interactive messages (reply buttons up to 3, a list up to 10 rows) or Messenger and
+     * Instagram quick replies (up to 13).
+     */
+    @Override
+    public int maxChoices() {
+        return product == Product.WHATSAPP ? WhatsAppSender.MAX_ROWS : MessagingSender.MAX_QUICK_REPLIES;
+    }
+
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
@@ -229,6 +240,13 @@ final class MetaConnector implements ChannelConnector {
                     ? "WhatsApp id (wa_id)" : "page-scoped user id"));
         }
         String text = message.text() == null ? "" : message.text().strip();
+        List<Choice> choices = Choices.of(message);
+        if (!choices.isEmpty() && (text.isEmpty() || !(product == Product.WHATSAPP
+                ? WhatsAppSender.fitInteractive(choices) : MessagingSender.fitQuickReplies(choices)))) {
+            // Buttons need a text to ride on and ids the product carries; otherwise the options become numbers.
+            text = Choices.numbered(text, choices).strip();
+            choices = List.of();
+        }
         if (text.isEmpty() && message.attachments().isEmpty()) {
             throw DeliveryException.permanent("nothing to send: the reply has no text and no attachments");
         }
@@ -245,11 +263,12 @@ final class MetaConnector implements ChannelConnector {
                 if (!inWindow) {
                     throw templateInstead(r, wa, recipient, conversation, last, lastText);
                 }
-                return wa.reply(recipient, text, message.replyTo(), media.prepare(message.attachments()), progress);
+                return wa.reply(recipient, text, message.replyTo(), media.prepare(message.attachments()), choices,
+                        message.language(), progress);
             }
             boolean tagged = !inWindow && humanAgentTagAllowed(r.settings(), age, lastText);
             return new MessagingSender(r.api(), product, r.settings().sendAccount(), r.settings().accountId())
-                    .reply(recipient, text, tagged, media.prepare(message.attachments()), progress);
+                    .reply(recipient, text, tagged, media.prepare(message.attachments()), choices, progress);
         } catch (GraphException e) {
             throw classify(r, e);
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Choices;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.FileNames;
 import dev.omnibridge.model.Message;
@@ -158,8 +159,13 @@ final class WebhookMapper {
                 JsonNode i = m.path("interactive");
                 JsonNode reply = i.has("button_reply") ? i.path("button_reply") : i.path("list_reply");
                 text = reply.path("title").asText("");
-                if (!reply.path("id").asText("").isEmpty()) {
-                    meta.put("interactive.id", reply.path("id").asText());
+                String picked = reply.path("id").asText("");
+                if (!picked.isEmpty()) {
+                    meta.put("interactive.id", picked);
+                    // A reply button or list row the hub sent comes back with the option's id: a pick.
+                    if (picked.length() <= WhatsAppSender.BUTTON_ID_MAX) {
+                        meta.put(Choices.CHOSEN, picked);
+                    }
                 }
                 if (!reply.path("description").asText("").isEmpty()) {
                     text = text + "\n" + reply.path("description").asText();
@@ -248,8 +254,13 @@ final class WebhookMapper {
             }
             Map<String, String> meta = new LinkedHashMap<>();
             StringBuilder text = new StringBuilder(msg.path("text").asText(""));
-            if (!msg.path("quick_reply").path("payload").asText("").isEmpty()) {
-                meta.put("quick_reply.payload", msg.path("quick_reply").path("payload").asText());
+            String payload = msg.path("quick_reply").path("payload").asText("");
+            if (!payload.isEmpty()) {
+                meta.put("quick_reply.payload", payload);
+                // A tapped quick reply: its text is the title, its payload the option's id.
+                if (payload.length() <= MessagingSender.QUICK_REPLY_PAYLOAD_MAX) {
+                    meta.put(Choices.CHOSEN, payload);
+                }
             }
             List<Attachment> attachments = new ArrayList<>();
             int index = 0;

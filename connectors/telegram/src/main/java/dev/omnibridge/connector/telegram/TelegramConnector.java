@@ -7,6 +7,8 @@ import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Choice;
+import dev.omnibridge.model.Choices;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AddressStatus;
@@ -49,20 +51,28 @@ import java.util.regex.Pattern;
  *       update_id as the offset {@code updateId}, and only then polls on (which acknowledges the batch).</li>
  *   <li>Webhook mode: setWebhook with a secret token on start; {@code POST /hooks/<id>} must carry it in
  *       {@code X-Telegram-Bot-Api-Secret-Token}.</li>
- *   <li>{@link #send}: sendMessage to the conversation's chat (and topic), sendPhoto/sendDocument for attachments.</li>
+ *   <li>{@link #send}: sendMessage to the conversation's chat (and topic), sendPhoto/sendDocument for attachments;
+ *       reply options ({@link Choices}) as an inline keyboard, a press ({@code callback_query}) coming back as a
+ *       message with {@link Choices#CHOSEN}.</li>
  * </ul>
  */
 final class TelegramConnector implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramConnector.class);
     static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
-    static final List<String> ALLOWED_UPDATES = List.of("message", "edited_message");
+    static final List<String> ALLOWED_UPDATES = List.of("message", "edited_message", "callback_query");
+    /** Reply options shown as inline keyboard buttons on one message ({@link #maxChoices}). */
+    static final int MAX_CHOICES = 10;
+    /** The Bot API's limit for a button's callback_data: 1-64 bytes. */
+    static final int MAX_CALLBACK_DATA_BYTES = 64;
+    /** Up to five buttons whose labels together are at most this long share one row; otherwise each has its own. */
+    private static final int ONE_ROW_CHARS = 30;
     /** Telegram's limit for one text message. */
     static final int MAX_TEXT = 4096;
     private static final Pattern THREAD_KEY = Pattern.compile("(-?[0-9]+)(?::([0-9]+))?");
     private static final Pattern REPLY_TO = Pattern.compile("(-?[0-9]+):([0-9]+)");
 
     private record Running(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
-                           Poller poller, FileRetries retries) {
+                           Poller poller, FileRetries retries, CallbackAnswers answers) {
     }
 
     /** Telegram retries a webhook for a while; a file retry whose message is not stored after a day is dropped. */
@@ -104,7 +114,7 @@ final class TelegramConnector implements ChannelConnector {
                 throw new IllegalStateException("could not register the webhook with Telegram (setWebhook): "
                         + e.getMessage() + hint(e));
             }
-            running = new Running(context, settings, api, mapper, null, retries);
+            running = new Running(context, settings, api, mapper, null, retries, new CallbackAnswers(instance, api));
             LOG.info("{}: telegram started in webhook mode; Telegram posts updates to {}", instance,
                     settings.webhookUrl());
             return;
@@ -119,8 +129,9 @@ final class TelegramConnector implements ChannelConnector {
             context.reportProblem("deleteWebhook failed: " + e.getMessage());
             LOG.warn("{}: deleteWebhook failed, polling anyway: {}", instance, e.getMessage());
         }
-        Poller poller = new Poller(context, settings, api, mapper, retries, minBackoff);
-        running = new Running(context, settings, api, mapper, poller, retries);
+        CallbackAnswers answers = new CallbackAnswers(instance, api);
+        Poller poller = new Poller(context, settings, api, mapper, retries, minBackoff, answers);
+        running = new Running(context, settings, api, mapper, poller, retries, answers);
         poller.start();
         LOG.info("{}: telegram started in polling mode (stored offset: {})", instance,
                 context.offset(TelegramSettings.OFFSET_KEY).orElse("none"));
@@ -135,6 +146,7 @@ final class TelegramConnector implements ChannelConnector {
                 was.poller().stopAndWait();
             }
             was.retries().stop();
+            was.answers().stop();
             LOG.info("{}: telegram stopped", was.context().instanceId());
         }
     }
@@ -178,6 +190,20 @@ final class TelegramConnector implements ChannelConnector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WebhookRejectedException(503, "interrupted");
+        }
+        if (result instanceof UpdateMapper.Picked picked) {
+            // The answer to the query rides on the webhook's response (the Bot API runs a method given there), which
+            // the hub sends once the pick is stored; only the keyboard's removal is a call of its own.
+            UpdateMapper.CallbackAck ack = picked.ack();
+            WebhookResponse answer = WebhookResponse.json(200, BotApi.JSON.createObjectNode()
+                    .put("method", "answerCallbackQuery").put("callback_query_id", ack.queryId()).toString());
+            r.answers().removeKeyboard(ack);
+            if (picked.result() instanceof UpdateMapper.Mapped m) {
+                LOG.debug("{}: update {} -> pick {}", instance, update.path("update_id").asText(),
+                        m.message().channelMessageId());
+                return WebhookOutcome.store(Inbound.messages(List.of(m.message())), answer);
+            }
+            return WebhookOutcome.store(Inbound.skipped(((UpdateMapper.Skip) picked.result()).skipped()), answer);
         }
         if (result instanceof UpdateMapper.Mapped m) {
             LOG.debug("{}: update {} -> message {}", instance, update.path("update_id").asText(),
@@ -226,18 +252,24 @@ final class TelegramConnector implements ChannelConnector {
             }
         }
         String text = message.text() == null ? "" : message.text().strip();
+        List<Choice> choices = Choices.of(message);
+        if (!choices.isEmpty() && (text.isEmpty() || !fitKeyboard(choices))) {
+            // Buttons ride on a text message; without one, or with ids Telegram cannot carry, they become numbers.
+            text = Choices.numbered(text, choices).strip();
+            choices = List.of();
+        }
         if (text.isEmpty() && message.attachments().isEmpty()) {
             throw DeliveryException.permanent("nothing to send: the reply has no text and no attachments");
         }
         try {
-            return sendTo(r, outbound.idempotencyKey(), message, text, chatId, topic, replyTo, customer);
+            return sendTo(r, outbound.idempotencyKey(), message, text, choices, chatId, topic, replyTo, customer);
         } catch (ChatMigrated migrated) {
             // A basic group became a supergroup: the conversation moves to the new chat, and the reply goes there.
             // The group's message ids mean nothing in the supergroup, so the retry answers no message.
             String newChat = String.valueOf(migrated.toChatId);
             moveConversation(r, threadKey, topic == null ? newChat : newChat + ":" + topic);
             try {
-                return sendTo(r, outbound.idempotencyKey(), message, text, newChat, topic, null, customer);
+                return sendTo(r, outbound.idempotencyKey(), message, text, choices, newChat, topic, null, customer);
             } catch (ChatMigrated again) {
                 throw DeliveryException.permanent("Telegram says the supergroup the group became moved again");
             }
@@ -248,8 +280,8 @@ final class TelegramConnector implements ChannelConnector {
      * Sends the text (in chunks) and the attachments to one chat; returns the first message's id. Telegram takes no
      * idempotency key, so the parts it accepted are remembered ({@link SentParts}) and a retry goes on with the next.
      */
-    private String sendTo(Running r, String idempotencyKey, Message message, String text, String chatId, String topic,
-                          Long replyTo, Address customer) throws ChatMigrated {
+    private String sendTo(Running r, String idempotencyKey, Message message, String text, List<Choice> choices,
+                          String chatId, String topic, Long replyTo, Address customer) throws ChatMigrated {
         List<String> chunks = chunks(text);
         List<Attachment> files = message.attachments();
         SentParts progress = SentParts.resume(r.context(), idempotencyKey, chunks.size() + files.size());
@@ -265,6 +297,9 @@ final class TelegramConnector implements ChannelConnector {
                     params.put("text", chunks.get(i));
                     if (replyTo != null && i == 0) {
                         params.putObject("reply_parameters").put("message_id", replyTo);
+                    }
+                    if (!choices.isEmpty() && i == chunks.size() - 1) {
+                        params.set("reply_markup", keyboard(choices));
                     }
                     id = sentId(r.api().call("sendMessage", params), chatId);
                 } else {
@@ -283,6 +318,37 @@ final class TelegramConnector implements ChannelConnector {
         }
         LOG.debug("{}: sent {}", r.context().instanceId(), progress.firstId());
         return progress.firstId();
+    }
+
+    @Override
+    public int maxChoices() {
+        return MAX_CHOICES;
+    }
+
+    /** Whether every option fits a button: at most {@link #MAX_CHOICES}, each id 1-64 bytes of callback_data. */
+    static boolean fitKeyboard(List<Choice> choices) {
+        return choices.size() <= MAX_CHOICES && choices.stream().allMatch(c ->
+                c.id().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_CALLBACK_DATA_BYTES);
+    }
+
+    /**
+     * An {@code InlineKeyboardMarkup}: rows of {@code InlineKeyboardButton}s with {@code text} (the title) and
+     * {@code callback_data} (the choice id, which the press sends back). Short labels (a 1-5 rating, yes/no) share
+     * one row; longer ones get a row each so phones do not cut them.
+     */
+    static ObjectNode keyboard(List<Choice> choices) {
+        ObjectNode markup = BotApi.JSON.createObjectNode();
+        ArrayNode rows = markup.putArray("inline_keyboard");
+        boolean oneRow = choices.size() <= 5
+                && choices.stream().mapToInt(c -> c.title().length()).sum() <= ONE_ROW_CHARS;
+        ArrayNode row = null;
+        for (Choice c : choices) {
+            if (row == null || !oneRow) {
+                row = rows.addArray();
+            }
+            row.addObject().put("text", c.title()).put("callback_data", c.id());
+        }
+        return markup;
     }
 
     /** Telegram answered a send with {@code parameters.migrate_to_chat_id}. */
@@ -447,12 +513,14 @@ final class TelegramConnector implements ChannelConnector {
         private final UpdateMapper mapper;
         private final FileRetries retries;
         private final Duration minBackoff;
+        private final CallbackAnswers answers;
         private final Thread thread;
         private volatile boolean stopping;
         private boolean warnedStale;
 
         Poller(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
-               FileRetries retries, Duration minBackoff) {
+               FileRetries retries, Duration minBackoff, CallbackAnswers answers) {
+            this.answers = answers;
             this.retries = retries;
             this.context = context;
             this.settings = settings;
@@ -548,6 +616,7 @@ final class TelegramConnector implements ChannelConnector {
             List<Skipped> skipped = new ArrayList<>();
             List<ThreadMove> moves = new ArrayList<>();
             List<FileRetries.Job> pending = new ArrayList<>();
+            List<UpdateMapper.CallbackAck> acks = new ArrayList<>();
             // Ids grow but are not contiguous (and Telegram may restart them after a quiet week), so the offset is
             // the highest id of this batch, not a count. An update that was stored before is submitted again and
             // deduped by its channel message id.
@@ -561,6 +630,10 @@ final class TelegramConnector implements ChannelConnector {
                 highest = Math.max(highest, id);
                 UpdateMapper.Result result;
                 result = mapper.map(update, now);
+                if (result instanceof UpdateMapper.Picked picked) {
+                    acks.add(picked.ack());
+                    result = picked.result();
+                }
                 if (result instanceof UpdateMapper.Mapped m) {
                     messages.add(m.message());
                     pending.addAll(retries.firstFailures(m.pending()));
@@ -586,6 +659,8 @@ final class TelegramConnector implements ChannelConnector {
                         : ": " + api.redact(cause.getMessage())));
             }
             pending.forEach(retries::schedule);
+            // Button presses are answered once stored: a failed submit fetches them again, and they are answered then.
+            acks.forEach(answers::answer);
             LOG.debug("{}: stored {} messages, offset now {}", context.instanceId(), messages.size(), highest);
             return true;
         }

@@ -5,6 +5,7 @@ import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
+import dev.omnibridge.model.Choices;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.FileNames;
 import dev.omnibridge.model.Message;
@@ -25,14 +26,31 @@ import java.util.Set;
 
 /**
  * Turns one Bot API {@code Update} into a canonical message: {@code message} and {@code edited_message} are mapped,
- * every other update type is not a message. Files are fetched through getFile into the hub's attachment storage.
+ * a {@code callback_query} (a press on a reply option's button) is a {@link Picked}, every other update type is not a
+ * message. Files are fetched through getFile into the hub's attachment storage.
  */
 final class UpdateMapper {
     static final long BOT_API_DOWNLOAD_LIMIT = 20L * 1024 * 1024;
 
     /** What an update became. */
-    sealed interface Result permits Mapped, NotAMessage, Skip, Moved {
+    sealed interface Result permits Mapped, NotAMessage, Skip, Moved, Picked {
     }
+
+    /**
+     * A press on one of the hub's inline keyboard buttons ({@code callback_query}): {@code result} is the pick as a
+     * customer message ({@link Mapped}) or, when it is not one the hub offered, a {@link Skip}; either way the query
+     * must be answered ({@code answerCallbackQuery}) so the customer's app stops its progress indicator.
+     */
+    record Picked(Result result, CallbackAck ack) implements Result {
+    }
+
+    /**
+     * What to tell Telegram about a button press: the query to answer and, for an accepted pick, the message whose
+     * keyboard to remove (so the same question is not answered twice); {@code messageId} null when there is none.
+     */
+    record CallbackAck(String queryId, String chatId, Long messageId) {
+    }
+
 
     /**
      * A basic group became a supergroup with a new chat id: the service message {@code migrate_to_chat_id} (in the
@@ -85,6 +103,9 @@ final class UpdateMapper {
     }
 
     Result map(JsonNode update, Instant receivedAt) throws InterruptedException {
+        if (update.path("callback_query").isObject()) {
+            return pick(update, update.get("callback_query"), receivedAt);
+        }
         boolean edited;
         JsonNode msg;
         if (update.path("message").isObject()) {
@@ -189,6 +210,83 @@ final class UpdateMapper {
                 .tags(Set.of("telegram"))
                 .metadata(metadata)
                 .build(), origin.pending());
+    }
+
+    /**
+     * A {@code callback_query}: the customer pressed a button of an inline keyboard. The pick becomes a message from
+     * the query's {@code from} in the chat of the message that carried the keyboard, its text the button's label and
+     * {@link Choices#CHOSEN} its {@code callback_data}. Telegram warns that a client can send any data, so the data
+     * must be one of that message's buttons; when the message is too old for Telegram to include it (an
+     * inaccessible message, {@code date} 0, no keyboard) only the data's shape is checked, and its text is the id.
+     */
+    private Result pick(JsonNode update, JsonNode query, Instant receivedAt) {
+        String queryId = query.path("id").asText("");
+        if (queryId.isEmpty()) {
+            return new Skip(Skipped.deadLetter("update:" + update.path("update_id").asText("?"),
+                    "Telegram callback query without id", null));
+        }
+        String sourceId = "callback:" + queryId;
+        JsonNode msg = query.path("message");
+        JsonNode chat = msg.path("chat");
+        if (!chat.path("id").canConvertToLong() || !msg.path("message_id").canConvertToLong()) {
+            return new Picked(new Skip(Skipped.ignored(sourceId, "Telegram button press without its chat (a message "
+                    + "sent in inline mode)", null)), new CallbackAck(queryId, null, null));
+        }
+        long chatId = chat.get("id").asLong();
+        long messageId = msg.get("message_id").asLong();
+        CallbackAck refuse = new CallbackAck(queryId, String.valueOf(chatId), null);
+        String data = query.hasNonNull("data") ? query.get("data").asText() : null;
+        if (data == null || data.isEmpty()) {
+            return new Picked(new Skip(Skipped.ignored(sourceId, "Telegram button press without callback data "
+                    + "(a game button)", null)), refuse);
+        }
+        JsonNode keyboard = msg.path("reply_markup").path("inline_keyboard");
+        String title = null;
+        if (keyboard.isArray()) {
+            for (JsonNode row : keyboard) {
+                for (JsonNode button : row) {
+                    if (data.equals(button.path("callback_data").asText(null))) {
+                        title = button.path("text").asText(data);
+                    }
+                }
+            }
+            if (title == null) {
+                return new Picked(new Skip(Skipped.ignored(sourceId, "Telegram button press with data its message "
+                        + "did not offer", null)), refuse);
+            }
+        } else if (Choices.plausibleId(data)) {
+            title = data;
+        } else {
+            return new Picked(new Skip(Skipped.ignored(sourceId, "Telegram button press with data that is no reply "
+                    + "option of the hub", null)), refuse);
+        }
+        boolean topic = msg.path("is_topic_message").asBoolean(false)
+                && msg.path("message_thread_id").canConvertToLong();
+        String threadKey = topic ? chatId + ":" + msg.get("message_thread_id").asLong() : String.valueOf(chatId);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Author author = author(query, chat, chatId, metadata);
+        String chatType = chat.path("type").asText("");
+        if (!chatType.isEmpty()) {
+            metadata.put("telegram.chatType", chatType);
+        }
+        if (update.has("update_id")) {
+            metadata.put("telegram.updateId", update.get("update_id").asText());
+        }
+        metadata.put(Choices.CHOSEN, data);
+        Message pick = Message.builder()
+                .direction(Direction.INBOUND)
+                .channel(channel)
+                .channelMessageId(sourceId)
+                .threadKey(threadKey)
+                .author(author)
+                .text(title)
+                .replyTo(chatId + ":" + messageId)
+                .channelTimestamp(receivedAt)
+                .receivedAt(receivedAt)
+                .tags(Set.of("telegram"))
+                .metadata(metadata)
+                .build();
+        return new Picked(new Mapped(pick, List.of()), new CallbackAck(queryId, String.valueOf(chatId), messageId));
     }
 
     private static Author author(JsonNode msg, JsonNode chat, long chatId, Map<String, String> metadata) {

@@ -86,7 +86,7 @@ class WebhookTest {
 
     @Test
     void otherUpdateTypesStoreNothing() {
-        WebhookOutcome outcome = connector.onWebhook(hook("{\"update_id\":9,\"callback_query\":{\"id\":\"1\"}}",
+        WebhookOutcome outcome = connector.onWebhook(hook("{\"update_id\":9,\"inline_query\":{\"id\":\"1\"}}",
                 SECRET));
         assertThat(outcome.inbound().isEmpty()).isTrue();
         assertThat(outcome.response().status()).isEqualTo(200);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnibridge.model.Attachment;
+import dev.omnibridge.model.Choice;
+import dev.omnibridge.model.Choices;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Role;
@@ -31,8 +33,15 @@ final class Frames {
      *             delivery and read receipts name
      * @param from {@code visitor}, {@code agent}, {@code bot} or {@code system}
      * @param name the agent's display name, if any
+     * @param choices reply options the widget shows as buttons under a reply (absent when none); a click sends the
+     *                option's title as the visitor's message with {@code choice} = its id
      */
-    record MessageView(String id, String from, String name, String text, String at, List<FileView> files) {
+    record MessageView(String id, String from, String name, String text, String at, List<FileView> files,
+                       List<ChoiceView> choices) {
+    }
+
+    /** A reply option: {@code id} goes back with the visitor's pick, {@code title} is the button's label. */
+    record ChoiceView(String id, String title) {
     }
 
     // Server -> client socket frames. Each has a "type".
@@ -115,7 +124,16 @@ final class Frames {
         String name = inbound ? null : m.author().displayName();
         var at = m.channelTimestamp() != null ? m.channelTimestamp() : m.receivedAt();
         List<FileView> files = m.attachments().stream().filter(a -> a.sha256() != null).map(Frames::file).toList();
-        return new MessageView(id, from, name, m.text(), at == null ? null : at.toString(), files);
+        String text = m.text();
+        List<ChoiceView> choices = null;
+        List<Choice> offered = inbound ? List.of() : Choices.of(m);
+        if (offered.size() > WebchatConnector.MAX_CHOICES) {
+            // As the hub's fallback sent it: the history shows the reply the visitor got.
+            text = Choices.numbered(text, offered);
+        } else if (!offered.isEmpty()) {
+            choices = offered.stream().map(c -> new ChoiceView(c.id(), c.title())).toList();
+        }
+        return new MessageView(id, from, name, text, at == null ? null : at.toString(), files, choices);
     }
 
     static FileView file(Attachment a) {

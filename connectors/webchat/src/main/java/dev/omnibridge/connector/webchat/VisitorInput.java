@@ -68,6 +68,17 @@ final class VisitorInput {
         return text.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "").strip();
     }
 
+    /** A picked reply option's id, or null when the message is no pick; see {@link dev.omnibridge.model.Choices}. */
+    static String choice(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual() || !dev.omnibridge.model.Choices.plausibleId(node.asText())) {
+            throw new Refusal(400, "choice must be 1 to 64 letters, digits, '_', '.', ':' or '-'");
+        }
+        return node.asText();
+    }
+
     /** The visitor's display name, or null when absent or blank. */
     static String name(JsonNode node) {
         if (node.isMissingNode() || node.isNull()) {

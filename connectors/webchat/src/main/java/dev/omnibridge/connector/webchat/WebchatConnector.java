@@ -31,6 +31,8 @@ public final class WebchatConnector implements ChannelConnector {
     static final String META_EMAIL = "webchat.email";
     /** Message metadata: the site the widget was embedded in. */
     static final String META_ORIGIN = "webchat.origin";
+    /** Reply options the widget shows as buttons under one reply ({@link #maxChoices}). */
+    static final int MAX_CHOICES = 10;
 
     private final Clock clock;
     private final VisitorRegistry visitors;
@@ -115,6 +117,11 @@ public final class WebchatConnector implements ChannelConnector {
         LOG.debug("{}: reply {} for visitor {} pushed to {} socket(s)", r.instanceId(), id,
                 VisitorRegistry.shortKey(key), pushed);
         return id;
+    }
+
+    @Override
+    public int maxChoices() {
+        return MAX_CHOICES;
     }
 
     @Override

@@ -41,6 +41,7 @@
     socketFailures: 0,
     pollTimer: null,
     messages: {},             // id -> {view, el, mark}
+    choiceEntries: [],        // replies whose option buttons show
     order: [],
     pending: {},              // clientId -> {text, timer}
     reported: {delivered: {}, read: {}},
@@ -304,6 +305,12 @@
       entry.markEl = markEl;
       setMark(entry, mark || 'sent');
     }
+    if (from === 'visitor') {
+      // The visitor answered: options offered earlier are answered or passed over.
+      retireChoices();
+    } else if (view.choices && view.choices.length) {
+      renderChoices(entry, view.choices);
+    }
     state.messages[view.id] = entry;
     state.order.push(view.id);
     list.appendChild(item);
@@ -320,6 +327,41 @@
     }
   }
 
+  // Reply options: buttons under a reply; a click sends the option's title with its id. They go away as soon as the
+  // visitor sends anything, so a question is answered once; keyboard users get real buttons in a labelled group.
+  function renderChoices(entry, choices) {
+    var group = el('div', 'choices');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'Reply options');
+    choices.forEach(function (c) {
+      if (!c || typeof c.id !== 'string' || typeof c.title !== 'string') { return; }
+      var b = el('button', 'choice', c.title);
+      b.type = 'button';
+      b.addEventListener('click', function () {
+        Array.prototype.forEach.call(group.querySelectorAll('button'), function (x) { x.disabled = true; });
+        b.setAttribute('aria-pressed', 'true');
+        sendText(c.title, null, c.id);
+      });
+      group.appendChild(b);
+    });
+    entry.el.appendChild(group);
+    entry.choicesEl = group;
+    state.choiceEntries.push(entry);
+  }
+
+  function retireChoices() {
+    var hadFocus = false;
+    state.choiceEntries.forEach(function (entry) {
+      if (entry.choicesEl) {
+        hadFocus = hadFocus || entry.choicesEl.contains(root.activeElement || document.activeElement);
+        entry.choicesEl.remove();
+        entry.choicesEl = null;
+      }
+    });
+    state.choiceEntries = [];
+    if (hadFocus) { input.focus(); }
+  }
+
   function setMark(entry, mark) {
     var rank = {failed: 0, sending: 1, sent: 2, delivered: 3, read: 4};
     if (entry.mark && mark !== 'failed' && entry.mark !== 'failed' && rank[mark] < rank[entry.mark]) { return; }
@@ -334,6 +376,7 @@
     state.order.forEach(function (id) { state.messages[id].el.remove(); });
     state.messages = {};
     state.order = [];
+    state.choiceEntries = [];
   }
 
   // ---------------------------------------------------------------------------------------------- HTTP
@@ -508,12 +551,13 @@
     return 'c' + Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
   }
 
-  function sendText(text, clientId) {
+  function sendText(text, clientId, choice) {
     clientId = clientId || newClientId();
-    upsert({id: clientId, from: 'visitor', text: text, files: []}, 'sending');
+    upsert({id: clientId, from: 'visitor', text: text, files: [], choice: choice}, 'sending');
     setMark(state.messages[clientId], 'sending');
     ensureSession().then(function () {
       var frame = {type: 'message', clientId: clientId, text: text};
+      if (choice) { frame.choice = choice; }
       if (state.profile.name) { frame.name = state.profile.name; }
       if (state.profile.email) { frame.email = state.profile.email; }
       if (socketReady()) {
@@ -530,7 +574,7 @@
   }
 
   function postText(frame) {
-    var body = {clientId: frame.clientId, text: frame.text, name: frame.name, email: frame.email};
+    var body = {clientId: frame.clientId, text: frame.text, name: frame.name, email: frame.email, choice: frame.choice};
     api('POST', 'messages', JSON.stringify(body), 'application/json')
       .then(function () { acked(frame.clientId); })
       .catch(function (err) {
@@ -552,7 +596,7 @@
       setMark(entry, 'failed');
       entry.el.onclick = function () {
         entry.el.onclick = null;
-        if (entry.view.text) { sendText(entry.view.text, clientId); }
+        if (entry.view.text) { sendText(entry.view.text, clientId, entry.view.choice); }
       };
     }
     showNotice(why || 'The message could not be sent.');

@@ -329,6 +329,37 @@ class WebchatConnectorTest {
     }
 
     @Test
+    void aPickOfAnOfferedOptionIsStoredWithItsIdAndTitleAndAForgedOneIsRefused() {
+        String token = session("{}");
+        post("messages", token, "{\"clientId\":\"c-pick-001\",\"text\":\"How do I reset my password?\"}");
+        OutboundMessage offer = reply(token, "Did this answer your question?");
+        offer = new OutboundMessage(offer.message().toBuilder().metadata(dev.omnibridge.model.Choices.offer(Map.of(),
+                List.of(new dev.omnibridge.model.Choice("yes", "Yes"), new dev.omnibridge.model.Choice("no", "No"))))
+                .build(), offer.conversation(), offer.idempotencyKey());
+        assertThat(connector.maxChoices()).isEqualTo(10);
+        String id = connector.send(offer);
+        context.recordSent(id, offer.message());
+        JsonNode shown = get("messages", token).json().path("messages").get(1);
+        assertThat(shown.path("choices").toString()).isEqualTo("[{\"id\":\"yes\",\"title\":\"Yes\"},"
+                + "{\"id\":\"no\",\"title\":\"No\"}]");
+        assertThat(get("messages", token).json().path("messages").get(0).has("choices")).isFalse();
+
+        // The stored text is the offered title, whatever the client says.
+        assertThat(post("messages", token, "{\"clientId\":\"c-pick-002\",\"text\":\"<b>No!</b>\","
+                + "\"choice\":\"no\"}").status()).isEqualTo(200);
+        Message pick = context.messages().get(context.messages().size() - 1);
+        assertThat(pick.text()).isEqualTo("No");
+        assertThat(pick.metadata()).containsEntry(dev.omnibridge.model.Choices.CHOSEN, "no");
+
+        Answer forged = post("messages", token, "{\"clientId\":\"c-pick-003\",\"text\":\"x\",\"choice\":\"maybe\"}");
+        assertThat(forged.status()).isEqualTo(400);
+        assertThat(forged.text()).contains("not one of the options offered");
+        assertThat(post("messages", token, "{\"clientId\":\"c-pick-004\",\"text\":\"x\","
+                + "\"choice\":\"a b<script>\"}").status()).isEqualTo(400);
+        assertThat(context.messages()).hasSize(2);
+    }
+
+    @Test
     void aVisitorGoneForLongerThanHandOffAfterIsUnreachableAndATypedEmailIsNeverHandedOffTo() {
         startWith(Map.of("followUpChannel", "mail", "handOffAfter", "2m"));
         String token = session("{\"email\":\"ann@example.com\"}");

@@ -9,6 +9,8 @@ import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ConversationStatus;
 import dev.omnibridge.model.Role;
+import dev.omnibridge.model.Choice;
+import dev.omnibridge.model.Choices;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.TicketUpdate;
@@ -40,10 +42,13 @@ final class DeskWebhookParser {
 
     private static final ObjectMapper JSON = CanonicalJson.mapper();
     private static final Set<String> ITEM_FIELDS = Set.of("ticketRef", "replyId", "author", "text", "html",
-            "internal", "createdAt", "status", "conversationId");
+            "internal", "createdAt", "status", "conversationId", "choices");
     /** Any of these makes an item a reply (a bare {ticketRef, status} is a status change). */
     private static final List<String> REPLY_ONLY_FIELDS = List.of("replyId", "author", "text", "html", "internal",
-            "createdAt", "conversationId");
+            "createdAt", "conversationId", "choices");
+    /** Reply options on one reply: more than any channel shows as buttons would only ever be numbered text. */
+    static final int MAX_CHOICES = 13;
+    private static final int MAX_CHOICE_TITLE = 100;
     private static final Set<String> AUTHOR_FIELDS = Set.of("role", "displayName", "address");
     private static final Set<String> ADDRESS_FIELDS = Set.of("kind", "value");
 
@@ -103,9 +108,16 @@ final class DeskWebhookParser {
             if (internal) {
                 internalNotes++;
             } else {
+                java.util.Map<String, String> metadata = new java.util.HashMap<>();
+                if (conversationId != null && !conversationId.isBlank()) {
+                    metadata.put(DeskReply.CONVERSATION_ID, conversationId);
+                }
+                List<Choice> choices = choices(node.get("choices"), join(path, "choices"));
+                if (!choices.isEmpty()) {
+                    metadata.put(Choices.OFFERED, Choices.encode(choices));
+                }
                 acc.replies().add(new DeskReply(ticketRef, replyId, author, text, html, List.of(),
-                        createdAt == null ? receivedAt : createdAt, conversationId == null || conversationId.isBlank()
-                                ? null : java.util.Map.of(DeskReply.CONVERSATION_ID, conversationId)));
+                        createdAt == null ? receivedAt : createdAt, metadata));
             }
         }
         return new Parsed(acc.replies(), acc.ticketUpdates(), internalNotes);
@@ -170,6 +182,40 @@ final class DeskWebhookParser {
             throw bad("field '" + join(path, field) + "' must be a non-blank string");
         }
         return value.asText().strip();
+    }
+
+    /**
+     * Optional reply options ({@code [{"id":"yes","title":"Yes"}]}): channels with buttons show them, others get
+     * them numbered in the text; the customer's pick comes back with metadata {@code omnibridge.choice}.
+     */
+    private static List<Choice> choices(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > MAX_CHOICES) {
+            throw bad("field '" + path + "' must be an array of at most " + MAX_CHOICES + " options");
+        }
+        List<Choice> out = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode c = node.get(i);
+            String at = path + "[" + i + "]";
+            if (!c.isObject()) {
+                throw bad("field '" + at + "' must be an object with id and title");
+            }
+            onlyKnownFields(c, at, Set.of("id", "title"));
+            String id = c.path("id").asText(null);
+            String title = c.path("title").isTextual() ? c.get("title").asText().strip() : "";
+            if (!c.path("id").isTextual() || !Choices.plausibleId(id) || !ids.add(id)) {
+                throw bad("field '" + join(at, "id") + "' must be unique, 1 to 64 letters, digits, '_', '.', ':' "
+                        + "or '-'");
+            }
+            if (title.isEmpty() || title.length() > MAX_CHOICE_TITLE) {
+                throw bad("field '" + join(at, "title") + "' must be 1 to " + MAX_CHOICE_TITLE + " characters");
+            }
+            out.add(new Choice(id, title));
+        }
+        return out;
     }
 
     private static String optionalText(JsonNode node, String path, String field) {

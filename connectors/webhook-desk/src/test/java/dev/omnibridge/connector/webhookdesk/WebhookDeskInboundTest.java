@@ -89,6 +89,22 @@ class WebhookDeskInboundTest {
     }
 
     @Test
+    void aReplyMayOfferReplyOptionsEachCheckedByField() {
+        String body = """
+                {"ticketRef":"T-1","replyId":"c-12","author":{"role":"AGENT"},"text":"Did that help?",
+                 "choices":[{"id":"yes","title":"Yes"},{"id":"no","title":"No"}]}""";
+
+        DeskReply reply = connector.onWebhook(signedPost("desk", SECRET, body)).inbound().replies().get(0);
+
+        assertThat(reply.metadata()).containsEntry(dev.omnibridge.model.Choices.OFFERED,
+                dev.omnibridge.model.Choices.encode(List.of(new dev.omnibridge.model.Choice("yes", "Yes"),
+                        new dev.omnibridge.model.Choice("no", "No"))));
+        assertRejected(signedPost("desk", SECRET, """
+                {"ticketRef":"T-1","replyId":"c-13","author":{"role":"AGENT"},"text":"?",
+                 "choices":[{"id":"a b","title":"A"}]}"""), 400, "choices[0].id");
+    }
+
+    @Test
     void acceptsABatchOfRepliesAndStatusChanges() {
         String body = "{\"replies\":[" + REPLY + ","
                 + "{\"ticketRef\":\"T-2\",\"replyId\":\"c-11\",\"author\":{\"role\":\"BOT\"},\"text\":\"Auto\"},"
