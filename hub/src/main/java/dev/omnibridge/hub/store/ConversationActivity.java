@@ -59,6 +59,20 @@ final class ConversationActivity {
     }
 
     /**
+     * A message of the conversation is stored in the current transaction that must not reopen it (the hub's own:
+     * a survey, a note; a customer's message an automation kept): only its time is noted.
+     */
+    void messageStoredWithoutReopening(Connection c, AfterCommit after, String conversationId, Instant now)
+            throws SQLException {
+        if (exact) {
+            Sql.update(c, "UPDATE conversations SET last_message_at = ? WHERE id = ? AND last_message_at < ?", now,
+                    conversationId, now);
+            return;
+        }
+        noteLastMessage(after, conversationId, now);
+    }
+
+    /**
      * Another message of a conversation that {@link #messageStored} saw in the same transaction: only its time is
      * noted (exactly: the statement again).
      */

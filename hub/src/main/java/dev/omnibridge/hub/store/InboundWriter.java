@@ -370,7 +370,7 @@ public final class InboundWriter {
             desks = decided.desks();
             json = CanonicalJson.writeString(toStore);
         }
-        insertMessage(c, after, toStore, json, instanceId, m.channelMessageId(), now);
+        insertRow(c, toStore, json, instanceId, m.channelMessageId(), now);
         reachable.wroteAgain(c, after, m.author().address(), now);
         Message committed = toStore;
         after.run(() -> recent.committed(committed));
@@ -379,6 +379,8 @@ public final class InboundWriter {
         ConversationStep.Verdict verdict = steps.customerMessage(c, after, toStore, deskIds, opened != null, now);
         if (verdict == ConversationStep.Verdict.KEPT) {
             // Stored, in no desk yet: the step that kept it releases it (ConversationOutbox.queueToDesks) if ever.
+            // A survey's answer or a question the bot answers does not reopen a resolved conversation for the agents.
+            activity.messageStoredWithoutReopening(c, after, toStore.conversationId(), now);
             if (opened != null && opened.contactId() != null) {
                 identity.conversationOpened(c, after, toStore, opened.contactId(), opened.newContact(), List.of(),
                         now);
@@ -386,6 +388,7 @@ public final class InboundWriter {
             stored.add(toStore.id());
             return;
         }
+        activity.messageStored(c, after, toStore.conversationId(), now);
         firstResponse.customerMessageStored(c, toStore, now, after::run);
         for (String desk : deskIds) {
             DeliveryTask task = insertDelivery(c, toStore, desk, DeliveryTask.TargetKind.DESK, now);
@@ -638,16 +641,32 @@ public final class InboundWriter {
                 instance, Columns.key(sourceId)).isPresent();
     }
 
+    /**
+     * Stores a message that is not a customer's (an agent's reply, the hub's note or own message). A person's reply
+     * reopens a resolved conversation as before; what the hub writes by itself (a survey, a rating note, a bot's
+     * line, an alarm's note) only moves its "last message at": it must not put a resolved conversation back into the
+     * agents' backlog.
+     */
     private void insertMessage(Connection c, AfterCommit after, Message m, String sourceInstance, String sourceId,
                                Instant now) throws SQLException {
-        insertMessage(c, after, m, CanonicalJson.writeString(m), sourceInstance, sourceId, now);
+        insertRow(c, m, CanonicalJson.writeString(m), sourceInstance, sourceId, now);
+        if (writtenByTheHub(m)) {
+            activity.messageStoredWithoutReopening(c, after, m.conversationId(), now);
+        } else {
+            activity.messageStored(c, after, m.conversationId(), now);
+        }
     }
 
-    private void insertMessage(Connection c, AfterCommit after, Message m, String json, String sourceInstance,
-                               String sourceId, Instant now) throws SQLException {
+    private static boolean writtenByTheHub(Message m) {
+        dev.omnibridge.model.Role role = m.author().role();
+        return m.direction() == Direction.INTERNAL || role == dev.omnibridge.model.Role.BOT
+                || role == dev.omnibridge.model.Role.SYSTEM;
+    }
+
+    private static void insertRow(Connection c, Message m, String json, String sourceInstance, String sourceId,
+                                  Instant now) throws SQLException {
         Sql.update(c, INSERT_MESSAGES + "(?, ?, ?, ?, ?, ?, ?)", m.id(), sourceInstance, Columns.key(sourceId),
                 m.conversationId(), m.direction(), json, now);
-        activity.messageStored(c, after, m.conversationId(), now);
     }
 
     static DeliveryTask insertDelivery(Connection c, Message m, String target, DeliveryTask.TargetKind kind,
