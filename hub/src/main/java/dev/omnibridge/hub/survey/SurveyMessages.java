@@ -77,7 +77,7 @@ final class SurveyMessages {
                         Locale.ROOT) + "), from the survey sent after the conversation was resolved."
                 : "Customer recommendation score (NPS): " + rating + "/10 (" + npsGroup(rating) + "), from the "
                         + "survey sent after the conversation was resolved.";
-        return new InternalNote(conversationId, channelInstance, "survey-rating:" + conversationId, text,
+        return new InternalNote(conversationId, channelInstance, "notice:survey-rating:" + conversationId, text,
                 tags(kind, rating), null, Map.of(Satisfaction.RATING, String.valueOf(rating), Satisfaction.KIND,
                 kind));
     }
@@ -87,7 +87,7 @@ final class SurveyMessages {
                                     String comment) {
         String text = "Customer comment on the " + (CSAT.equals(kind) ? "satisfaction survey (" + rating + "/5)"
                 : "recommendation survey (" + rating + "/10)") + ":\n\n" + comment;
-        return new InternalNote(conversationId, channelInstance, "survey-comment:" + conversationId, text,
+        return new InternalNote(conversationId, channelInstance, "notice:survey-comment:" + conversationId, text,
                 tags(kind, rating), null, Map.of(Satisfaction.RATING, String.valueOf(rating), Satisfaction.KIND,
                 kind, Satisfaction.COMMENT, comment));
     }
