@@ -6,6 +6,7 @@ import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.config.HubConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The {@code surveys:} configuration section. */
 class SurveySectionTest {
+    @TempDir
+    java.nio.file.Path dir;
+
     private static final List<HubConfig.Instance> INSTANCES = List.of(
             new HubConfig.Instance("web", "webhook-channel", true, Map.of()),
             new HubConfig.Instance("sms", "twilio-sms", true, Map.of()));
@@ -70,5 +74,31 @@ class SurveySectionTest {
                 "surveys.csat.calendar", "surveys.csat.enabled", "surveys.csat.delay", "surveys.csat.expireAfter",
                 "surveys.csat.texts.english", "surveys.csat.texts.fr.labels", "surveys.nps.every",
                 "surveys.channels.fax", "surveys.channels.web.mode");
+    }
+
+    @Test
+    void validateRefusesAChannelsEntryThatNamesADesk() throws Exception {
+        java.nio.file.Path file = dir.resolve("omnibridge.yaml");
+        java.nio.file.Files.writeString(file, """
+                hub: {adminToken: admin-token-123}
+                instances:
+                  - {id: inbox, type: console-inbox}
+                surveys:
+                  csat: {enabled: true}
+                  channels:
+                    inbox: {enabled: false}
+                """);
+        dev.omnibridge.hub.config.ConfigLoader.Result loaded = dev.omnibridge.hub.config.ConfigLoader
+                .withSystemEnvironment().load(file);
+        var catalog = dev.omnibridge.hub.plugins.ConnectorCatalog.load(dir.resolve("plugins"),
+                List.of(new dev.omnibridge.hub.inbox.ConsoleInboxType()));
+        try {
+            assertThat(dev.omnibridge.hub.runtime.ConfigCheck.check(loaded.config(), loaded.rejected(), catalog))
+                    .extracting(ConfigProblem::key, ConfigProblem::message)
+                    .contains(org.assertj.core.groups.Tuple.tuple("surveys.channels.inbox",
+                            "'inbox' is a desk, not a channel (surveys go to customers on channels)"));
+        } finally {
+            catalog.close();
+        }
     }
 }
