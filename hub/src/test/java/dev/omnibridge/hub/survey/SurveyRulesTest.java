@@ -140,14 +140,15 @@ class SurveyRulesTest {
     private String resolvedConversation(String instance, String from) throws Exception {
         ingest(customer(instance, "m-" + from, from, "Where is my parcel?"));
         String conversation = new JournalQueries(db).conversationByThread(instance, from).orElseThrow().id();
-        ingest("desk", Inbound.replies(List.of(new DeskReply("T-" + from, "r-" + from, Author.agent("Alice"),
-                "It left today", null, null, null, Map.of(DeskReply.CONVERSATION_ID, conversation)))));
-        resolve(from);
+        ingest("desk", Inbound.replies(List.of(new DeskReply("T-" + instance + from, "r-" + instance + from,
+                Author.agent("Alice"), "It left today", null, null, null,
+                Map.of(DeskReply.CONVERSATION_ID, conversation)))));
+        resolve(instance, from);
         return conversation;
     }
 
-    private void resolve(String from) throws Exception {
-        ingest("desk", Inbound.none().withTicketUpdates(List.of(new TicketUpdate("T-" + from,
+    private void resolve(String instance, String from) throws Exception {
+        ingest("desk", Inbound.none().withTicketUpdates(List.of(new TicketUpdate("T-" + instance + from,
                 ConversationStatus.RESOLVED))));
     }
 
@@ -186,13 +187,13 @@ class SurveyRulesTest {
     void oneSurveyAfterTheDelayTheRatingKeptFromTheDesksAndWrittenToThemAsNotes() throws Exception {
         open(SURVEYS);
         String conversation = resolvedConversation("sms", "+15550001");
-        resolve("+15550001");
+        resolve("sms", "+15550001");
         poll();
         assertThat(surveys(conversation)).as("not before the delay").isEmpty();
 
         clock.advance(Duration.ofMinutes(1));
         poll();
-        resolve("+15550001");
+        resolve("sms", "+15550001");
         clock.advance(Duration.ofMinutes(5));
         poll();
         Message survey = surveys(conversation).get(0);
@@ -279,5 +280,29 @@ class SurveyRulesTest {
         try (Connection c = db.connection()) {
             assertThat(SurveyTables.find(c, conversation)).isEmpty();
         }
+    }
+
+    @Test
+    void npsIsAskedOncePerContactPerPeriodAndCsatOtherwise() throws Exception {
+        open(SURVEYS.replaceFirst("csat:", "nps: {enabled: true, every: 90d}\ncsat:"));
+        String first = resolvedConversation("sms", "+15550006");
+        clock.advance(Duration.ofMinutes(1));
+        poll();
+        Message nps = surveys(first).get(0);
+        assertThat(nps.text()).startsWith("How likely are you to recommend us");
+        assertThat(Choices.of(nps)).as("0-10 is typed, never numbered options").isEmpty();
+        ingest(customer("sms", "n-1", "+15550006", "9/10"));
+        Message note = sent(DeliveryTask.TargetKind.DESK, first).stream()
+                .filter(m -> m.direction() == Direction.INTERNAL).findFirst().orElseThrow();
+        assertThat(note.tags()).contains("survey", "nps", "nps-9");
+        assertThat(note.text()).startsWith("Customer recommendation score (NPS): 9/10 (promoter)");
+
+        // The same customer (same number) on another channel, a day later: CSAT, NPS is not due again.
+        clock.advance(Duration.ofDays(1));
+        String second = resolvedConversation("wa", "+15550006");
+        clock.advance(Duration.ofMinutes(1));
+        poll();
+        assertThat(surveys(second)).singleElement().satisfies(m -> assertThat(m.text())
+                .startsWith("How satisfied are you"));
     }
 }
