@@ -53,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The survey rules on a real H2 store with the real writer and sender: once per conversation, the answer kept from
  * the desks and written to them as notes, a non-rating passed on, and the checks made right before sending.
  */
-class SurveyRulesTest {
+public class SurveyRulesTest {
     /** Wednesday 10:00 UTC. */
     private static final Instant START = Instant.parse("2026-03-04T10:00:00Z");
     private static final String SURVEYS = """
@@ -76,8 +76,13 @@ class SurveyRulesTest {
     private DeliveryStore deliveries;
     private SurveySender sender;
 
+    /** The store the rules run on: embedded H2 here (a subclass may run the same SQL on PostgreSQL). */
+    protected Database openDatabase(Path dir) throws Exception {
+        return Database.open(new HubConfig.Store(null, null, null), dir, 4);
+    }
+
     private void open(String surveys) throws Exception {
-        db = Database.open(new HubConfig.Store(null, null, null), dir, 4);
+        db = openDatabase(dir);
         journal = new Journal(db);
         RecentMessages recent = new RecentMessages();
         deliveries = new DeliveryStore(db, recent);
