@@ -203,7 +203,26 @@ public final class Hub implements AutoCloseable {
         // Issue 21: what decides about a customer message in the transaction that stores it, before it goes to the
         // desks; the first to keep a message has it (a survey's answer before the bot's question).
         List<ConversationStep> conversationSteps = new java.util.ArrayList<>();
-        // (surveys: conversationSteps.add(...) here)
+        // Satisfaction surveys (surveys:): scheduled on resolution, sent by the journal's timer, answers read here.
+        if (config.surveys().anyEnabled()) {
+            conversationSteps.add(dev.omnibridge.hub.survey.Surveys.start(config.surveys(), writer.outbox(), journal,
+                    database, new dev.omnibridge.hub.survey.SurveyChannels() {
+                        @Override
+                        public boolean isChannel(String id) {
+                            // Stopped for now (not RUNNING): still a channel, the outbox waits for it.
+                            return config.instance(id).isPresent()
+                                    && (instances.connector(id, ChannelConnector.class).isPresent()
+                                    || instances.connector(id, Object.class).isEmpty());
+                        }
+
+                        @Override
+                        public java.util.Optional<java.time.Duration> replyWindow(String id) {
+                            return instances.connector(id, ChannelConnector.class)
+                                    .map(ChannelConnector::replyWindow);
+                        }
+                    }, CalendarLookup.of(config.calendars()::find, config::calendarOf),
+                    new dev.omnibridge.hub.survey.SurveyMetrics(metrics.registry()), clock));
+        }
         // Self-service bot (issue 21): answers from the knowledge base, hands off to a person; installed only when
         // some channel's mode is not off. A channel that acknowledges tells the customer of a hand-off itself.
         SelfServiceStep selfService = config.selfService().anyOn() ? new SelfServiceStep(config.selfService(),
@@ -260,7 +279,8 @@ public final class Hub implements AutoCloseable {
         // Issue 20, privacy: a contact's export and erasure (durable steps, resumed at start-up), the audit trail.
         ContactErasure erasure = new ContactErasure(database, journal, new ContactErasures(writer, recent),
                 attachmentFiles, instances::eraseRequester, audit, clock, ContactErasure.Retry.DEFAULT);
-        PrivacyApi privacyApi = new PrivacyApi(new ContactExport(new ContactRecords(database), attachmentFiles, audit),
+        PrivacyApi privacyApi = new PrivacyApi(new ContactExport(new ContactRecords(database), attachmentFiles, audit,
+                ids -> dev.omnibridge.hub.store.SurveyTables.ofConversations(database, ids)),
                 erasure);
         AuditApi auditApi = new AuditApi(audit);
         // The threshold of a channel is the bot's (selfService), as the bot compares with it.

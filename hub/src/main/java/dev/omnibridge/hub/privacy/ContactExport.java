@@ -34,7 +34,8 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code messages.jsonl}: every message of those conversations as stored (one JSON document per line);</li>
  *   <li>{@code deliveries.json}: pending deliveries (outbox), finished ones and dead letters of those messages;</li>
  *   <li>{@code attachments/<sha256>/<file name>}: the stored files the messages reference;</li>
- *   <li>{@code surveys.json}: survey answers (the hub collects none yet: an empty list, said in README.txt).</li>
+ *   <li>{@code surveys.json}: the surveys of those conversations (kind, state, rating, comment, when sent and
+ *       answered, why skipped).</li>
  * </ul>
  * Built in memory (nothing of it is written to disk) and audited ({@code contact.export}).
  */
@@ -45,10 +46,26 @@ public final class ContactExport {
     private final AttachmentStore attachments;
     private final AuditTrail audit;
 
+    private final SurveyRecords surveys;
+
+    /** The survey rows of a contact's conversations ({@code surveys.json}). */
+    @FunctionalInterface
+    public interface SurveyRecords {
+        List<Map<String, Object>> ofConversations(List<String> conversationIds) throws java.sql.SQLException;
+
+        SurveyRecords NONE = ids -> List.of();
+    }
+
     public ContactExport(ContactRecords records, AttachmentStore attachments, AuditTrail audit) {
+        this(records, attachments, audit, SurveyRecords.NONE);
+    }
+
+    public ContactExport(ContactRecords records, AttachmentStore attachments, AuditTrail audit,
+                         SurveyRecords surveys) {
         this.records = records;
         this.attachments = attachments;
         this.audit = audit;
+        this.surveys = surveys;
     }
 
     /** The archive, and the id of the contact it is about (a joined id leads to its survivor). */
@@ -64,6 +81,7 @@ public final class ContactExport {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int files = 0;
         List<String> missing = new ArrayList<>();
+        List<Map<String, Object>> surveyRows;
         try (ZipOutputStream zip = new ZipOutputStream(bytes, StandardCharsets.UTF_8)) {
             Map<String, Object> contact = new LinkedHashMap<>();
             contact.put("id", r.contactId());
@@ -107,15 +125,18 @@ public final class ContactExport {
                     missing.add(sha);
                 }
             }
-            put(zip, "surveys.json", "[]\n".getBytes(StandardCharsets.UTF_8));
-            put(zip, "README.txt", readme(r, files, missing).getBytes(StandardCharsets.UTF_8));
+            List<String> conversationIds = new ArrayList<>();
+            r.conversations().forEach(conv -> conversationIds.add(String.valueOf(conv.get("id"))));
+            surveyRows = surveys.ofConversations(conversationIds);
+            put(zip, "surveys.json", JSON.writeValueAsBytes(surveyRows));
+            put(zip, "README.txt", readme(r, files, missing, surveyRows.size()).getBytes(StandardCharsets.UTF_8));
         }
         audit.record(actor, "contact.export", r.contactId(), "messages=" + r.messageJson().size()
                 + " conversations=" + r.conversations().size() + " attachments=" + files).get();
         return Optional.of(new Archive(r.contactId(), bytes.toByteArray(), r.messageJson().size(), files));
     }
 
-    private static String readme(ContactRecords.Records r, int files, List<String> missing) {
+    private static String readme(ContactRecords.Records r, int files, List<String> missing, int surveys) {
         StringBuilder sb = new StringBuilder();
         sb.append("Omnibridge export of contact ").append(r.contactId()).append('\n');
         sb.append("contact.json        the contact (and contacts joined into it), addresses, links, desk requesters\n");
@@ -123,7 +144,7 @@ public final class ContactExport {
         sb.append("messages.jsonl      ").append(r.messageJson().size()).append(" messages, one JSON per line\n");
         sb.append("deliveries.json     pending, finished and dead-lettered deliveries of those messages\n");
         sb.append("attachments/        ").append(files).append(" stored files, by SHA-256 and file name\n");
-        sb.append("surveys.json        survey answers: the hub collects none (empty list)\n");
+        sb.append("surveys.json        ").append(surveys).append(" surveys: kind, state, rating, comment, times\n");
         if (!missing.isEmpty()) {
             sb.append("\nAttachment files no longer stored (purged): ").append(String.join(", ", missing))
                     .append('\n');

@@ -63,6 +63,14 @@ public final class ConfigCheck {
                         + ", not a channel: the self-service bot answers customers on channel instances"));
             }
         });
+        // surveys.channels names channel instances only (a desk has no customer to ask).
+        for (String id : config.surveys().channels().keySet()) {
+            String role = roles.get(id);
+            if (role != null && !"channel".equals(role)) {
+                problems.add(new ConfigProblem(null, dev.omnibridge.hub.survey.SurveyConfig.KEY + ".channels." + id,
+                        "'" + id + "' is a " + role + ", not a channel (surveys go to customers on channels)"));
+            }
+        }
         // Under the route, not the instance: the route is what to change, the instance may be right as it is.
         for (int i = 0; i < config.routes().size(); i++) {
             HubConfig.Route route = config.routes().get(i);

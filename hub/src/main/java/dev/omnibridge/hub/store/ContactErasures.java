@@ -255,6 +255,8 @@ public final class ContactErasures {
                     + "WHERE instance_id = ? AND thread_key = ?", newKey, instance, storedKey);
             Sql.update(c, "UPDATE outbox SET last_error = NULL WHERE conversation_id = ?", id);
             Sql.update(c, "UPDATE dead_letters SET reason = 'erased' WHERE conversation_id = ?", id);
+            // Survey answers (V16): the comment is the customer's words; the rating goes with the person.
+            Sql.update(c, "DELETE FROM surveys WHERE conversation_id = ?", id);
         }
         MessagePurge.Result purged = MessagePurge.purge(c, messageIds, "erasure", now);
         rewriteThreadKeys(c, messageIds);
