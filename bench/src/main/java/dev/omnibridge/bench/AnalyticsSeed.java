@@ -123,6 +123,14 @@ final class AnalyticsSeed {
             }
             b.flush();
             b.close();
+            // As the hub's writer keeps it (V7): every message in its conversation's index, the mark at the top.
+            try (var st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO conversation_messages (conversation_id, seq) SELECT conversation_id, seq "
+                        + "FROM messages");
+                st.executeUpdate("UPDATE store_marks SET mark = (SELECT COALESCE(MAX(seq), 0) FROM messages) "
+                        + "WHERE name = 'conversation_messages'");
+            }
+            c.commit();
         }
         return new Written(written, conversations, timerEvents, botEvents, surveys);
     }

@@ -88,8 +88,9 @@ public final class AnalyticsVolumes {
         long top = mark;
         int seen = 0;
         try (PreparedStatement ps = Sql.prepare(c, "SELECT m.seq, m.received_at, c.channel_instance, m.direction "
-                + "FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.seq > ? ORDER BY m.seq "
-                + "FETCH FIRST " + PASS_LIMIT + " ROWS ONLY", mark);
+                + "FROM (SELECT x.seq, x.received_at, x.direction, x.conversation_id FROM messages x WHERE x.seq > ? "
+                + "ORDER BY x.seq FETCH FIRST " + PASS_LIMIT + " ROWS ONLY) m "
+                + "JOIN conversations c ON c.id = m.conversation_id ORDER BY m.seq", mark);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 seen++;
@@ -151,9 +152,11 @@ public final class AnalyticsVolumes {
                 }
             }
         }
-        String recent = "SELECT m.received_at, c.channel_instance, m.direction FROM messages m "
-                + "JOIN conversations c ON c.id = m.conversation_id WHERE m.seq > ?"
-                + (channel == null ? "" : " AND c.channel_instance = ?");
+        // The range of the primary key first (a derived table), so that the planner cannot start from conversations.
+        String recent = "SELECT m.received_at, c.channel_instance, m.direction FROM (SELECT x.received_at, "
+                + "x.direction, x.conversation_id FROM messages x WHERE x.seq > ?) m "
+                + "JOIN conversations c ON c.id = m.conversation_id"
+                + (channel == null ? "" : " WHERE c.channel_instance = ?");
         try (PreparedStatement ps = channel == null ? Sql.prepare(c, recent, mark)
                 : Sql.prepare(c, recent, mark, channel);
              ResultSet rs = ps.executeQuery()) {
