@@ -32,6 +32,10 @@ import dev.omnibridge.hub.web.AuditApi;
 import dev.omnibridge.hub.web.KnowledgeApi;
 import dev.omnibridge.hub.knowledge.InstanceHelpCenters;
 import dev.omnibridge.hub.knowledge.KnowledgeService;
+import dev.omnibridge.hub.web.AnalyticsApi;
+import dev.omnibridge.hub.analytics.ServiceAnalytics;
+import dev.omnibridge.hub.store.AnalyticsQueries;
+import dev.omnibridge.hub.store.AnalyticsVolumes;
 import dev.omnibridge.hub.web.PrivacyApi;
 import dev.omnibridge.hub.identity.ContactIdentity;
 import dev.omnibridge.hub.identity.HistoryNotes;
@@ -289,6 +293,10 @@ public final class Hub implements AutoCloseable {
         if (knowledge.configured()) {
             api.healthPart("knowledge", knowledgeApi::health);
         }
+        // Issue 21, service analytics: message counts per hour rolled up off the writer's per-message path.
+        AnalyticsVolumes.schedule(journal);
+        AnalyticsApi analyticsApi = new AnalyticsApi(new ServiceAnalytics(new AnalyticsQueries(database), clock),
+                clock);
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -310,6 +318,7 @@ public final class Hub implements AutoCloseable {
             privacyApi.mount(router, api);
             auditApi.mount(router, api);
             knowledgeApi.mount(router, api);
+            analyticsApi.mount(router, api);
             contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
