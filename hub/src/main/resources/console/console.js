@@ -1431,7 +1431,7 @@
    * one bar; {@code after} is a text at the row's end. Every bar has a title with its value.
    */
   function hbarChart(rows, format) {
-    const LABEL = 170, RIGHT = 90, BAR = 10, GAP = 10;
+    const LABEL = 170, RIGHT = 140, BAR = 10, GAP = 10;
     const heights = rows.map((r) => (r.stacked ? 1 : r.bars.length) * BAR + GAP);
     const height = heights.reduce((a, b) => a + b, 0) + 8;
     const max = Math.max(1, ...rows.map((r) => r.stacked ? r.stacked.reduce((a, p) => a + num(p.value), 0)
