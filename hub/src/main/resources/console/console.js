@@ -1557,7 +1557,7 @@
     draw(out,
       el('p', { id: 'knowledge-verdict', class: 'verdict ' + (best ? 'above' : 'below') },
         best ? 'Above the threshold: the bot would answer with ' : 'Nothing above the threshold: the message would go to the desk as usual',
-        best ? el('strong', {}, best.title || best.entryId) : null, best ? ' (where it answers).' : '.',
+        best ? el('strong', {}, best.title || best.entryId) : null, best ? ' on a channel in answer mode.' : '.',
         ' Threshold ', el('span', { id: 'knowledge-threshold', 'data-value': r.threshold }, Number(r.threshold).toFixed(2)),
         channel ? ' for channel ' + channel : '', '.'),
       matches.length ? el('ol', { id: 'knowledge-matches', class: 'plain matches' }, matches.map((m) =>
