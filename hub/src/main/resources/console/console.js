@@ -1028,8 +1028,8 @@
   const RANGE_HOURS = { '24h': 24, '7d': 24 * 7, '30d': 24 * 30 };
   // Connector types that are desks (the instance list does not say which side an instance is on).
   const DESK_TYPES = ['webhook-desk', 'console-inbox', 'zendesk', 'freshdesk', 'hubspot', 'salesforce'];
-  const BY_SUPPORTED = { 'response-times': ['channel', 'desk', 'priority'], csat: ['channel', 'desk'],
-    automation: ['channel', 'desk'], sla: ['channel', 'priority'], backlog: ['channel', 'desk'] };
+  const BY_ALL = ['channel', 'desk', 'priority'];
+  const BY_SUPPORTED = { 'response-times': BY_ALL, csat: BY_ALL, automation: BY_ALL, sla: BY_ALL, backlog: BY_ALL };
   const BY_LABEL = { channel: 'channel', desk: 'desk', priority: 'priority' };
 
   function analyticsFilters() {
@@ -1056,7 +1056,8 @@
   function analyticsPath(endpoint, w, f, extra) {
     const p = new URLSearchParams({ from: w.from.toISOString(), to: w.to.toISOString() });
     if (f.channel) p.set('channel', f.channel);
-    if (f.desk) p.set('desk', f.desk);
+    // Volumes are counted per channel: the API refuses a desk filter on them.
+    if (f.desk && endpoint !== 'volumes') p.set('desk', f.desk);
     for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
     return '/api/analytics/' + endpoint + '?' + p.toString();
   }
@@ -1282,6 +1283,7 @@
     const labels = times.map((t) => bucketLabel(t, bucket));
     const busiest = series.map((s) => [s.name, s.inbound.reduce((a, b) => a + b, 0)]).sort((a, b) => b[1] - a[1])[0];
     chartFigure(figure, 'volumes', 'Messages per channel, per ' + bucket, path,
+      f.desk ? el('p', { class: 'meta' }, 'Counted per channel: the desk filter does not apply here.') : null,
       summaryText('volumes', 'Inbound ', el('strong', { id: 'volumes-inbound', 'data-value': num(totals.inbound) },
         num(totals.inbound)), ', outbound ', el('strong', { id: 'volumes-outbound', 'data-value': num(totals.outbound) },
         num(totals.outbound)), ' messages', series.length ? ' on ' + series.length + (series.length === 1 ? ' channel' : ' channels') : '',
@@ -1352,11 +1354,15 @@
       rows.length ? legend([1, 2, 3, 4, 5].map((n) => ({ name: n + ' of 5', colour: CSAT_COLOURS[n] }))) : null,
       npsLine,
       dataTable('csat', 'Ratings per ' + BY_LABEL[by], [cap(BY_LABEL[by]), 'Ratings', '1', '2', '3', '4', '5', 'Average',
-        'Satisfied (4-5)'],
-      rows.map((r) => ({ key: r.key, cells: [r.key, { text: num(r.responses), value: num(r.responses), col: 'responses' }]
-        .concat([1, 2, 3, 4, 5].map((n) => ({ text: num((r.distribution || {})[n]), value: num((r.distribution || {})[n]), col: 'r' + n })))
-        .concat([{ text: r.average == null ? '—' : r.average.toFixed(2), value: r.average, col: 'average' },
-          { text: percentText(r.satisfiedShare), value: r.satisfiedShare, col: 'satisfiedShare' }]) }))));
+        'Satisfied (4-5)'], rows.map((r) => ({ key: r.key, cells: [r.key].concat(csatCells(r)) })),
+      data.total && rows.length > 1 ? ['Total'].concat(csatCells(data.total)) : null));
+  }
+
+  function csatCells(r) {
+    return [{ text: num(r.responses), value: num(r.responses), col: 'responses' }]
+      .concat([1, 2, 3, 4, 5].map((n) => ({ text: num((r.distribution || {})[n]), value: num((r.distribution || {})[n]), col: 'r' + n })))
+      .concat([{ text: r.average == null ? '—' : r.average.toFixed(2), value: r.average, col: 'average' },
+        { text: percentText(r.satisfiedShare), value: r.satisfiedShare, col: 'satisfiedShare' }]);
   }
 
   function drawAutomation(figure, data, path, f) {
@@ -1383,8 +1389,10 @@
   function drawSla(figure, data, path, f) {
     const by = byFor('sla', f);
     const rows = data.rows || [];
-    const breaches = rows.reduce((a, r) => a + num(r.breaches), 0);
-    const conversations = rows.reduce((a, r) => a + num(r.conversations), 0);
+    const total = data.total || {};
+    const breaches = total.breaches != null ? total.breaches : rows.reduce((a, r) => a + num(r.breaches), 0);
+    const conversations = total.conversations != null ? total.conversations
+      : rows.reduce((a, r) => a + num(r.conversations), 0);
     chartFigure(figure, 'sla', 'First-response target (SLA) per ' + BY_LABEL[by], path,
       summaryText('sla', el('strong', { id: 'sla-breaches', 'data-value': breaches }, breaches), ' breaches in ',
         conversations, ' timed conversations', rows.length ? ': ' + rows.map((r) => r.key + ' ' + num(r.breaches)
@@ -1396,18 +1404,24 @@
       rows.length ? legend([{ name: 'conversations', colour: '#8a8f99' }, { name: 'warnings', colour: '#c9a000' },
         { name: 'breaches', colour: '#b3261e' }]) : null,
       dataTable('sla', 'First-response target per ' + BY_LABEL[by], [cap(BY_LABEL[by]), 'Conversations', 'Warnings',
-        'Breaches', 'Breach rate'], rows.map((r) => ({ key: r.key, cells: [r.key,
-        { text: num(r.conversations), value: num(r.conversations), col: 'conversations' },
-        { text: num(r.warnings), value: num(r.warnings), col: 'warnings' },
-        { text: num(r.breaches), value: num(r.breaches), col: 'breaches' },
-        { text: percentText(r.breachRate), value: r.breachRate, col: 'breachRate' }] }))));
+        'Breaches', 'Breach rate'], rows.map((r) => ({ key: r.key, cells: [r.key].concat(slaCells(r)) })),
+      data.total && rows.length > 1 ? ['Total'].concat(slaCells(data.total)) : null),
+      el('p', { class: 'meta' }, 'Breach rate: conversations that passed their target, out of those whose clock ran.'));
+  }
+
+  function slaCells(r) {
+    return [{ text: num(r.conversations), value: num(r.conversations), col: 'conversations' },
+      { text: num(r.warnings), value: num(r.warnings), col: 'warnings' },
+      { text: num(r.breaches), value: num(r.breaches), col: 'breaches' },
+      { text: percentText(r.breachRate), value: r.breachRate, col: 'breachRate' }];
   }
 
   function drawBacklog(figure, data, path, f) {
     const by = byFor('backlog', f);
     const rows = data.rows || [];
-    const oldest = rows.reduce((a, r) => Math.max(a, num(r.oldestWaitingSeconds)), 0);
-    const waiting = rows.reduce((a, r) => a + num(r.waiting), 0);
+    const oldest = data.oldestWaitingSeconds != null ? data.oldestWaitingSeconds
+      : rows.reduce((a, r) => Math.max(a, num(r.oldestWaitingSeconds)), 0);
+    const waiting = data.waiting != null ? data.waiting : rows.reduce((a, r) => a + num(r.waiting), 0);
     chartFigure(figure, 'backlog', 'Backlog now, per ' + BY_LABEL[by], path,
       summaryText('backlog', el('strong', { id: 'backlog-open', 'data-value': num(data.open) }, num(data.open)),
         ' open conversations, ', el('strong', { id: 'backlog-waiting', 'data-value': waiting }, waiting),
