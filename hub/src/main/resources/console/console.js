@@ -369,7 +369,7 @@
     try { offered = JSON.parse(md['omnibridge.choices']); } catch (e) { return null; }
     if (!Array.isArray(offered) || !offered.length) return null;
     return el('div', { class: 'meta choices' }, 'Options offered: ',
-      offered.map((c, i) => el('span', { class: 'badge option', 'data-choice': c.id }, i + 1, '. ', c.title || c.id)));
+      offered.map((c) => el('span', { class: 'badge option', 'data-choice': c.id }, c.title || c.id)));
   }
 
   function messageItem(view, automation) {
