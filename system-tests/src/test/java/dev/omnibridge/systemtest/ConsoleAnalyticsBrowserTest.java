@@ -106,6 +106,7 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
     @Test
     @Order(2)
     void filtersChangeTheFiguresAndTheUrlKeepsThem() {
+        browser.logIn(hub.baseUrl());
         browser.open(hub.baseUrl() + "/console/#analytics");
         JsonNode all = awaitPageMatchesApi();
         new Select(browser.find(By.id("analytics-channel"))).selectByValue(SMS);
@@ -155,6 +156,7 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
     @Test
     @Order(3)
     void csvLinkDownloadsTheSameQueryAsCsv() {
+        browser.logIn(hub.baseUrl());
         browser.open(hub.baseUrl() + "/console/#analytics");
         awaitPageMatchesApi();
         WebElement link = browser.find(By.id("csv-volumes"));
@@ -174,6 +176,7 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
     @Test
     @Order(4)
     void keyboardReachesTheFiltersTheTablesAndTheCsvLinks() {
+        browser.logIn(hub.baseUrl());
         browser.open(hub.baseUrl() + "/console/#instances");
         browser.find(By.id("instances-table"));
         WebElement nav = browser.find(By.cssSelector("header nav a[data-view='analytics']"));
@@ -206,6 +209,7 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
     @Test
     @Order(5)
     void phoneSizedWindowShowsTheChartsWithoutSidewaysScrolling() {
+        browser.logIn(hub.baseUrl());
         Dimension before = browser.driver().manage().window().getSize();
         try {
             browser.driver().manage().window().setSize(new Dimension(390, 844));
@@ -228,6 +232,7 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
     @Test
     @Order(6)
     void knowledgeViewShowsTheBaseOrThatItIsNotConfigured() {
+        browser.logIn(hub.baseUrl());
         // This hub has no knowledge: section; the view says so instead of failing (or shows an empty base).
         HttpResponse<String> api = hub.http().admin("GET", "/api/knowledge");
         browser.open(hub.baseUrl() + "/console/#knowledge");
