@@ -29,6 +29,10 @@ import dev.omnibridge.hub.privacy.ContactExport;
 import dev.omnibridge.hub.store.ContactErasures;
 import dev.omnibridge.hub.store.ContactRecords;
 import dev.omnibridge.hub.web.AuditApi;
+import dev.omnibridge.hub.web.AnalyticsApi;
+import dev.omnibridge.hub.analytics.ServiceAnalytics;
+import dev.omnibridge.hub.store.AnalyticsQueries;
+import dev.omnibridge.hub.store.AnalyticsVolumes;
 import dev.omnibridge.hub.web.PrivacyApi;
 import dev.omnibridge.hub.identity.ContactIdentity;
 import dev.omnibridge.hub.identity.HistoryNotes;
@@ -232,6 +236,10 @@ public final class Hub implements AutoCloseable {
         PrivacyApi privacyApi = new PrivacyApi(new ContactExport(new ContactRecords(database), attachmentFiles, audit),
                 erasure);
         AuditApi auditApi = new AuditApi(audit);
+        // Issue 21, service analytics: message counts per hour rolled up off the writer's per-message path.
+        AnalyticsVolumes.schedule(journal);
+        AnalyticsApi analyticsApi = new AnalyticsApi(new ServiceAnalytics(new AnalyticsQueries(database), clock),
+                clock);
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -252,6 +260,7 @@ public final class Hub implements AutoCloseable {
             storeApi.mount(router, api);
             privacyApi.mount(router, api);
             auditApi.mount(router, api);
+            analyticsApi.mount(router, api);
             contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());

@@ -1,0 +1,259 @@
+package dev.omnibridge.hub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rows service analytics are computed from, each with the key it is grouped by (channel instance, desk instance
+ * or priority): read-only, on the small tables the hub keeps per conversation (timer events, conversations, bot
+ * events, surveys), each through an index on its time column, never on the message journal (volumes: see
+ * {@link AnalyticsVolumes}).
+ *
+ * <p>A conversation's desks are those it has a ticket at ({@code desk_tickets}) and those its sticky route sends it
+ * to ({@code conversation_routes}, active), so that one waiting for its first ticket counts at its desk too. By desk,
+ * a row of a conversation with two desks counts for each; one with none has the key {@value #NO_DESK}.
+ */
+public final class AnalyticsQueries {
+    /** The key of rows of conversations with no desk, grouped by desk. */
+    public static final String NO_DESK = "(none)";
+    private static final String TIMER_PRIORITY = "COALESCE((SELECT t.priority FROM first_response_timers t "
+            + "WHERE t.conversation_id = %s), 'NORMAL')";
+
+    private final Database database;
+
+    /** What the figures are grouped by. */
+    public enum By {
+        CHANNEL, DESK, PRIORITY
+    }
+
+    /**
+     * The range {@code [from, to)} and the filters (null: any).
+     *
+     * @param priority LOW, NORMAL, HIGH or URGENT
+     */
+    public record Scope(Instant from, Instant to, String channel, String desk, String priority) {
+    }
+
+    /** A duration of one conversation's first response or resolution. */
+    public record Timed(String key, String conversationId, double seconds) {
+    }
+
+    /** A timer event (WARNED, BREACHED, ANSWERED, CLOSED) or a bot event (ANSWERED, HANDED_OFF...). */
+    public record Event(String key, String conversationId, String kind) {
+    }
+
+    /** A survey's answer: kind CSAT (1-5) or NPS (0-10). */
+    public record Rating(String key, String kind, int rating) {
+    }
+
+    /** An open conversation, with when its customer's unanswered message came (null: not waiting). */
+    public record Open(String key, String conversationId, Instant waitingSince) {
+    }
+
+    public AnalyticsQueries(Database database) {
+        this.database = database;
+    }
+
+    /** Messages per hour, channel instance and direction: see {@link AnalyticsVolumes#hours}. */
+    public List<AnalyticsVolumes.HourCount> volumes(Instant from, Instant to, String channel) throws SQLException {
+        try (Connection c = database.connection()) {
+            return AnalyticsVolumes.hours(c, from, to, channel);
+        }
+    }
+
+    /**
+     * First responses given in the range (timer events ANSWERED): from the customer's first unanswered message to
+     * the answer, in calendar time. A conversation answered, written to again and answered again counts twice.
+     */
+    public List<Timed> firstResponses(Scope scope, By by) throws SQLException {
+        Select s = new Select("e.happened_at, e.clock_started_at",
+                "first_response_events e JOIN conversations c ON c.id = e.conversation_id",
+                "e.kind = 'ANSWERED' AND e.happened_at >= ? AND e.happened_at < ?", scope, "e.priority");
+        List<Timed> out = new ArrayList<>();
+        s.run(database, by, rs -> out.add(new Timed(rs.getString("k"), rs.getString("conv"),
+                seconds(Sql.instant(rs, "clock_started_at"), Sql.instant(rs, "happened_at")))));
+        return out;
+    }
+
+    /**
+     * Conversations resolved in the range (and still resolved): from their creation to their last resolution. Its
+     * priority is the first-response timers' (NORMAL without).
+     */
+    public List<Timed> resolutions(Scope scope, By by) throws SQLException {
+        Select s = new Select("c.created_at, c.resolved_at", "conversations c",
+                "c.resolved_at >= ? AND c.resolved_at < ? AND c.status = 'RESOLVED'", scope,
+                String.format(TIMER_PRIORITY, "c.id"));
+        List<Timed> out = new ArrayList<>();
+        s.run(database, by, rs -> out.add(new Timed(rs.getString("k"), rs.getString("conv"),
+                seconds(Sql.instant(rs, "created_at"), Sql.instant(rs, "resolved_at")))));
+        return out;
+    }
+
+    /** The bot's events in the range (self_service_events). */
+    public List<Event> selfServiceEvents(Scope scope, By by) throws SQLException {
+        Select s = new Select("e.kind", "self_service_events e JOIN conversations c ON c.id = e.conversation_id",
+                "e.created_at >= ? AND e.created_at < ?", scope, String.format(TIMER_PRIORITY, "c.id"));
+        List<Event> out = new ArrayList<>();
+        s.run(database, by, rs -> out.add(new Event(rs.getString("k"), rs.getString("conv"), rs.getString("kind"))));
+        return out;
+    }
+
+    /** The first-response timers' events in the range (WARNED, BREACHED, ANSWERED, CLOSED). */
+    public List<Event> timerEvents(Scope scope, By by) throws SQLException {
+        Select s = new Select("e.kind", "first_response_events e JOIN conversations c ON c.id = e.conversation_id",
+                "e.happened_at >= ? AND e.happened_at < ?", scope, "e.priority");
+        List<Event> out = new ArrayList<>();
+        s.run(database, by, rs -> out.add(new Event(rs.getString("k"), rs.getString("conv"), rs.getString("kind"))));
+        return out;
+    }
+
+    /**
+     * Survey answers given in the range (state RATED or DONE). By desk, the survey's own desk (the one the rating
+     * was written back to).
+     */
+    public List<Rating> ratings(Scope scope, By by) throws SQLException {
+        List<Object> params = new ArrayList<>(List.of(scope.from(), scope.to()));
+        StringBuilder where = new StringBuilder("s.answered_at >= ? AND s.answered_at < ? "
+                + "AND s.state IN ('RATED', 'DONE') AND s.rating IS NOT NULL");
+        if (scope.channel() != null) {
+            where.append(" AND s.channel_instance = ?");
+            params.add(scope.channel());
+        }
+        if (scope.desk() != null) {
+            where.append(" AND s.desk_instance = ?");
+            params.add(scope.desk());
+        }
+        String priority = String.format(TIMER_PRIORITY, "s.conversation_id");
+        if (scope.priority() != null) {
+            where.append(" AND ").append(priority).append(" = ?");
+            params.add(scope.priority());
+        }
+        String key = switch (by) {
+            case CHANNEL -> "s.channel_instance";
+            case DESK -> "COALESCE(s.desk_instance, '" + NO_DESK + "')";
+            case PRIORITY -> priority;
+        };
+        List<Rating> out = new ArrayList<>();
+        try (Connection c = database.connection();
+             PreparedStatement ps = Sql.prepare(c, "SELECT " + key + " AS k, s.kind, s.rating FROM surveys s WHERE "
+                     + where, params.toArray());
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Rating(rs.getString(1), rs.getString(2), rs.getInt(3)));
+            }
+        }
+        return out;
+    }
+
+    /** The conversations open now (the range does not apply), with their running first-response clock if any. */
+    public List<Open> open(Scope scope, By by) throws SQLException {
+        Select s = new Select("(SELECT t.started_at FROM first_response_timers t WHERE t.conversation_id = c.id) "
+                + "AS waiting_since", "conversations c", "c.status = 'OPEN'", scope,
+                String.format(TIMER_PRIORITY, "c.id"));
+        s.ranged = false;
+        List<Open> out = new ArrayList<>();
+        s.run(database, by, rs -> out.add(new Open(rs.getString("k"), rs.getString("conv"),
+                Sql.instant(rs, "waiting_since"))));
+        return out;
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        if (from == null || to == null) {
+            return 0;
+        }
+        return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
+    }
+
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * One query over rows joined to their conversation {@code c}: the range, the filters, and the key. By desk it
+     * runs twice, once over the desks with a ticket and once over the routed desks without one, so that each
+     * (conversation, desk) pair counts once without a UNION the planners of H2 could not push the conversation into.
+     */
+    private static final class Select {
+        final String columns;
+        final String from;
+        final String where;
+        final Scope scope;
+        final String priority;
+        boolean ranged = true;
+
+        Select(String columns, String from, String where, Scope scope, String priority) {
+            this.columns = columns;
+            this.from = from;
+            this.where = where;
+            this.scope = scope;
+            this.priority = priority;
+        }
+
+        void run(Database database, By by, RowReader reader) throws SQLException {
+            try (Connection c = database.connection()) {
+                if (by != By.DESK) {
+                    query(c, by == By.CHANNEL ? "c.channel_instance" : priority, "", reader);
+                    return;
+                }
+                query(c, "dk.desk_instance", " JOIN desk_tickets dk ON dk.conversation_id = c.id", reader);
+                query(c, "dk.desk", " JOIN conversation_routes dk ON dk.conversation_id = c.id AND dk.active = TRUE "
+                        + "AND NOT EXISTS (SELECT 1 FROM desk_tickets dx WHERE dx.conversation_id = c.id "
+                        + "AND dx.desk_instance = dk.desk)", reader);
+                if (scope.desk() == null) {
+                    query(c, "'" + NO_DESK + "'", "", " AND NOT EXISTS (SELECT 1 FROM desk_tickets dx "
+                            + "WHERE dx.conversation_id = c.id) AND NOT EXISTS (SELECT 1 FROM conversation_routes "
+                            + "dy WHERE dy.conversation_id = c.id AND dy.active = TRUE)", reader);
+                }
+            }
+        }
+
+        private void query(Connection c, String key, String join, RowReader reader) throws SQLException {
+            query(c, key, join, "", reader);
+        }
+
+        private void query(Connection c, String key, String join, String extra, RowReader reader)
+                throws SQLException {
+            List<Object> params = new ArrayList<>();
+            if (ranged) {
+                params.add(scope.from());
+                params.add(scope.to());
+            }
+            StringBuilder sql = new StringBuilder("SELECT ").append(key).append(" AS k, c.id AS conv, ")
+                    .append(columns).append(" FROM ").append(from).append(join).append(" WHERE ").append(where)
+                    .append(extra);
+            if (scope.channel() != null) {
+                sql.append(" AND c.channel_instance = ?");
+                params.add(scope.channel());
+            }
+            if (scope.priority() != null) {
+                sql.append(" AND ").append(priority).append(" = ?");
+                params.add(scope.priority());
+            }
+            if (scope.desk() != null) {
+                if (join.isEmpty()) {
+                    sql.append(" AND (EXISTS (SELECT 1 FROM desk_tickets df WHERE df.conversation_id = c.id AND "
+                            + "df.desk_instance = ?) OR EXISTS (SELECT 1 FROM conversation_routes dg WHERE "
+                            + "dg.conversation_id = c.id AND dg.desk = ? AND dg.active = TRUE))");
+                    params.add(scope.desk());
+                    params.add(scope.desk());
+                } else {
+                    sql.append(" AND ").append(key).append(" = ?");
+                    params.add(scope.desk());
+                }
+            }
+            try (PreparedStatement ps = Sql.prepare(c, sql.toString(), params.toArray());
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reader.read(rs);
+                }
+            }
+        }
+    }
+}
