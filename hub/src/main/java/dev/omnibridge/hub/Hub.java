@@ -33,6 +33,9 @@ import dev.omnibridge.hub.web.AnalyticsApi;
 import dev.omnibridge.hub.analytics.ServiceAnalytics;
 import dev.omnibridge.hub.store.AnalyticsQueries;
 import dev.omnibridge.hub.store.AnalyticsVolumes;
+import dev.omnibridge.hub.web.KnowledgeApi;
+import dev.omnibridge.hub.knowledge.InstanceHelpCenters;
+import dev.omnibridge.hub.knowledge.KnowledgeService;
 import dev.omnibridge.hub.web.PrivacyApi;
 import dev.omnibridge.hub.identity.ContactIdentity;
 import dev.omnibridge.hub.identity.HistoryNotes;
@@ -90,11 +93,13 @@ public final class Hub implements AutoCloseable {
     private final ExecutorService blocking;
     private final JvmMetrics jvmMetrics;
     private final ContactErasure erasure;
+    private final KnowledgeService knowledge;
 
     private Hub(ConnectorCatalog catalog, Database database, Journal journal, CamelContext camel,
                 Dispatcher dispatcher, InstanceManager instances, ExecutorService blocking, JvmMetrics jvmMetrics,
-                ContactErasure erasure) {
+                ContactErasure erasure, KnowledgeService knowledge) {
         this.erasure = erasure;
+        this.knowledge = knowledge;
         this.jvmMetrics = jvmMetrics;
         this.catalog = catalog;
         this.database = database;
@@ -190,6 +195,13 @@ public final class Hub implements AutoCloseable {
                     id -> instances.connector(id, ChannelConnector.class).map(ChannelConnector::replyWindow),
                     metrics::acknowledgement));
         }
+        // Issue 21, knowledge base: entries of the configured files and the desks' help centers, in an in-memory
+        // Lucene index swapped whole on every change; the bot and /api/knowledge search it. Syncs and file checks
+        // run on the service's own thread (see KnowledgeService).
+        KnowledgeService knowledge = new KnowledgeService(config.knowledge(),
+                config.knowledge().languagesOr(config.triage().languages()), new InstanceHelpCenters(instances),
+                clock, metrics.registry());
+        knowledge.start();
         // Issue 21: what decides about a customer message in the transaction that stores it, before it goes to the
         // desks; the first to keep a message has it (a survey's answer before the bot's question).
         List<ConversationStep> conversationSteps = new java.util.ArrayList<>();
@@ -240,6 +252,11 @@ public final class Hub implements AutoCloseable {
         AnalyticsVolumes.schedule(journal);
         AnalyticsApi analyticsApi = new AnalyticsApi(new ServiceAnalytics(new AnalyticsQueries(database), clock),
                 clock);
+        // The threshold of a channel comes from selfService (the bot's configuration); 0.5 until it says.
+        KnowledgeApi knowledgeApi = new KnowledgeApi(knowledge, channel -> KnowledgeService.DEFAULT_THRESHOLD);
+        if (knowledge.configured()) {
+            api.healthPart("knowledge", knowledgeApi::health);
+        }
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -261,17 +278,20 @@ public final class Hub implements AutoCloseable {
             privacyApi.mount(router, api);
             auditApi.mount(router, api);
             analyticsApi.mount(router, api);
+            knowledgeApi.mount(router, api);
             contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();
         instances.startAll();
+        knowledge.startSyncs();
         dispatcher.recover();
         erasure.resume();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure);
+        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure,
+                knowledge);
     }
 
     @Override
@@ -279,6 +299,7 @@ public final class Hub implements AutoCloseable {
         LOG.info("Omnibridge stopping");
         // An erasure stopped between steps resumes at the next start.
         erasure.close();
+        knowledge.close();
         dispatcher.close();
         instances.stopAll();
         try {

@@ -43,6 +43,9 @@ public final class HttpApi {
     private final AdminAuthorization authorization;
     private final ExecutorService blocking;
     private final OperatorApi operator;
+    /** Features' own parts of {@code /health} (e.g. the knowledge base's sources), by key. */
+    private final java.util.Map<String, java.util.function.Supplier<Object>> healthParts =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /**
      * @param sessions console logins whose cookie the admin API accepts besides the bearer token (null: none)
@@ -91,10 +94,17 @@ public final class HttpApi {
             }
             list.set(i.id(), instanceJson(i));
         }
+        // A feature's part says how it is doing without changing the hub's status (it is not an instance).
+        healthParts.forEach((key, part) -> body.set(key, JSON.valueToTree(part.get())));
         // While the hub starts, instances still queued or starting are no failure: say so apart from DOWN.
         String status = instances.startingUp() ? "STARTING" : up ? "UP" : "DOWN";
         body.put("status", status);
         json(ctx, status.equals("UP") ? 200 : 503, body);
+    }
+
+    /** Adds a feature's part to {@code /health} under {@code key}; it does not change the hub's status. */
+    public void healthPart(String key, java.util.function.Supplier<Object> part) {
+        healthParts.put(key, part);
     }
 
     private ObjectNode instancesJson() {
