@@ -1500,9 +1500,13 @@
       knowledgeMissing(true);
       return;
     }
-    knowledgeMissing(false);
+    // A hub without a knowledge: section answers an empty base with no sources.
+    const configured = (data.entries || []).length > 0 || (data.sources || []).length > 0;
+    knowledgeMissing(!configured);
+    if (!configured) return;
     const kinds = await instanceKinds();
-    const languages = Array.from(new Set((data.entries || []).flatMap((e) => e.languages || []))).sort();
+    const languages = Array.from(new Set((data.languages || [])
+      .concat((data.entries || []).flatMap((e) => e.languages || [])))).sort();
     fillSelect($('knowledge-lang'), languages, $('knowledge-lang').value);
     fillSelect($('knowledge-channel'), kinds.channels, $('knowledge-channel').value);
     const key = JSON.stringify([data, $('knowledge-filter').value]);
@@ -1536,7 +1540,7 @@
         el('th', { scope: 'row' }, e.id),
         el('td', {}, e.link && /^https?:\/\//.test(e.link) ? el('a', { href: e.link, rel: 'noopener noreferrer',
           target: '_blank' }, e.title || e.id) : (e.title || '')),
-        el('td', {}, (e.languages || []).join(', ')),
+        el('td', {}, (e.languages || []).slice().sort().join(', ')),
         el('td', {}, (e.tags || []).map((t) => el('span', { class: 'badge tag' }, t))),
         el('td', {}, e.source || '')));
     }
@@ -1561,6 +1565,22 @@
       draw(out, el('p', { class: 'error', role: 'alert' }, 'Search failed: ' + e.message));
     } finally {
       $('knowledge-search').disabled = false;
+    }
+  }
+
+  async function refreshKnowledge() {
+    const button = $('knowledge-refresh');
+    button.disabled = true;
+    status('Reading the knowledge sources again…');
+    try {
+      await api('/api/knowledge/refresh', { method: 'POST', body: {} });
+      state.drawn.knowledge = null;
+      await loadKnowledge();
+      status('Knowledge sources read again');
+    } catch (e) {
+      status('Could not read the sources again: ' + e.message);
+    } finally {
+      button.disabled = false;
     }
   }
 
@@ -1613,6 +1633,7 @@
         applyAnalyticsFilters();
       }));
     $('knowledge-try').addEventListener('submit', tryQuestion);
+    $('knowledge-refresh').addEventListener('click', refreshKnowledge);
     $('knowledge-filter').addEventListener('input', () => { if (state.knowledge) drawKnowledge(state.knowledge); });
     window.addEventListener('hashchange', () => { if (!$('app').hidden) route(); });
     try {

@@ -20,14 +20,19 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +43,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * first: customer messages on two webhook channels ({@value #WEB}, {@value #SMS}), replies and a resolution from the
  * console inbox, and one conversation left unanswered past its first-response target. Each check fetches the
  * analytics API's JSON for the very query the page made (the figure's {@code data-query}) and compares it with what
- * the page shows, so the page is held to the API and the API's own tests hold the figures to the journal.
+ * the page shows, so the page is held to the API and the API's own tests hold the figures to the journal. The
+ * Knowledge view runs against a two-entry knowledge file and the real search.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
@@ -68,7 +74,41 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
                 .route(WEB, DESK, INBOX)
                 .route(SMS, DESK, INBOX)
                 // Short, so that the conversation nobody answers breaches while the test runs.
-                .firstResponse("normal", "4s").firstResponse("warnAt", 0);
+                .firstResponse("normal", "2s").firstResponse("warnAt", 0)
+                .section("knowledge", "  files: [" + knowledgeFile() + "]\n");
+    }
+
+    /** Two entries, one in two languages; written next to the test's build output (the hub reads it at start). */
+    private static String knowledgeFile() {
+        try {
+            Path file = Files.createDirectories(Path.of("target", "system-test-work")).resolve("console-faq.yaml")
+                    .toAbsolutePath();
+            Files.writeString(file, """
+                    entries:
+                      - id: opening-hours
+                        tags: [store]
+                        link: https://shop.example/hours
+                        en:
+                          title: Opening hours
+                          questions:
+                            - When are you open?
+                            - What are your opening hours?
+                          answer: We are open Monday to Friday, 9:00 to 18:00.
+                        de:
+                          questions:
+                            - Wann haben Sie geöffnet?
+                          answer: Wir haben Montag bis Freitag von 9 bis 18 Uhr geöffnet.
+                      - id: returns
+                        en:
+                          title: Returning an item
+                          questions:
+                            - How do I return an item?
+                          answer: Send it back within 30 days with the return label.
+                    """);
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -185,14 +225,14 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
         browser.until("the view's heading has the focus", d -> "analytics-title".equals(activeId()) ? true : null);
         awaitPageMatchesApi();
         List<String> order = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 6; i++) {
             active().sendKeys(Keys.TAB);
             order.add(activeId().isEmpty() ? browser.script("return document.activeElement.tagName").toString()
                     .toLowerCase() : activeId());
         }
         assertThat(order).startsWith("analytics-range", "analytics-channel", "analytics-desk", "analytics-by",
                 "analytics-apply");
-        // Into the first chart: its table's disclosure, then its CSV link.
+        // Into the first chart: its table's disclosure (Enter opens it), then its CSV link.
         assertThat(order.get(5)).isEqualTo("summary");
         active().sendKeys(Keys.ENTER);
         assertThat(browser.find(By.id("table-volumes-data")).isDisplayed()).as("Enter opens the table").isTrue();
@@ -231,28 +271,34 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
 
     @Test
     @Order(6)
-    void knowledgeViewShowsTheBaseOrThatItIsNotConfigured() {
+    void knowledgeViewListsTheBaseAndTriesAQuestion() {
         browser.logIn(hub.baseUrl());
-        // This hub has no knowledge: section; the view says so instead of failing (or shows an empty base).
-        HttpResponse<String> api = hub.http().admin("GET", "/api/knowledge");
+        JsonNode base = hub.http().adminJson("/api/knowledge");
+        assertThat(base.path("entries")).hasSize(2);
         browser.open(hub.baseUrl() + "/console/#knowledge");
-        if (api.statusCode() == 404) {
-            browser.untilText(By.id("knowledge-missing"), "Not configured");
-            assertThat(browser.findAll(By.id("knowledge-content")).get(0).isDisplayed()).isFalse();
-            return;
-        }
-        assertThat(api.statusCode()).isEqualTo(200);
-        JsonNode base = Json.parse(api.body());
-        browser.find(By.id("knowledge-content"));
-        browser.untilText(By.id("knowledge-count"), "(" + base.path("entries").size() + ")");
-        WebElement question = browser.find(By.id("knowledge-q"));
-        question.sendKeys("opening hours", Keys.ENTER);
-        JsonNode search = hub.http().adminJson("/api/knowledge/search?q=opening+hours");
-        browser.find(By.id("knowledge-verdict"));
+        browser.untilText(By.id("knowledge-count"), "(2)");
+        assertThat(browser.find(By.cssSelector("#knowledge-entries tr[data-entry='opening-hours']")).getText())
+                .contains("Opening hours", "de, en", "store");
+        WebElement source = browser.find(By.cssSelector("#knowledge-sources tbody tr[data-source]"));
+        assertThat(source.getAttribute("data-state")).isEqualTo(base.path("sources").get(0).path("state").asText());
+        assertThat(source.getText()).contains(base.path("sources").get(0).path("name").asText(), "2");
+
+        // Asked with the keyboard: type, Enter; the page shows what the search API answers.
+        browser.find(By.id("knowledge-q")).sendKeys("When are you open?", Keys.ENTER);
+        browser.untilText(By.id("knowledge-verdict"), "Threshold");
+        JsonNode search = hub.http().adminJson("/api/knowledge/search?q=When+are+you+open%3F");
+        JsonNode best = search.path("matches").get(0);
+        assertThat(best.path("entryId").asText()).isEqualTo("opening-hours");
         assertThat(text(By.id("knowledge-threshold")))
-                .isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", search.path("threshold").asDouble()));
-        assertThat(browser.findAll(By.cssSelector("#knowledge-matches li[data-entry]")))
-                .hasSize(search.path("matches").size());
+                .isEqualTo(String.format(Locale.ROOT, "%.2f", search.path("threshold").asDouble()));
+        List<WebElement> matches = browser.findAll(By.cssSelector("#knowledge-matches li[data-entry]"));
+        assertThat(matches).hasSize(search.path("matches").size());
+        assertThat(matches.get(0).getAttribute("data-entry")).isEqualTo("opening-hours");
+        assertThat(matches.get(0).findElement(By.cssSelector(".confidence")).getText())
+                .isEqualTo(String.format(Locale.ROOT, "%.2f", best.path("confidence").asDouble()));
+        assertThat(matches.get(0).getAttribute("data-above")).isEqualTo(best.path("aboveThreshold").asText());
+        assertThat(text(By.id("knowledge-verdict"))).startsWith(best.path("aboveThreshold").asBoolean()
+                ? "Above the threshold: the bot would answer with Opening hours" : "Nothing above the threshold");
     }
 
     // ---- seeding ----
