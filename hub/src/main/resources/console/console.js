@@ -1171,6 +1171,7 @@
     if (missing || state.drawn.analytics === key) return;
     state.drawn.analytics = key;
     const focus = focusKey($('analytics-charts'));
+    state.chartWidth = Math.max(300, Math.min(W, $('chart-volumes').clientWidth - 24));
     const open = Array.from(document.querySelectorAll('#analytics-charts details[open]')).map((d) => d.id);
     const draw = { volumes: drawVolumes, 'response-times': drawResponseTimes, csat: drawCsat,
       automation: drawAutomation, sla: drawSla, backlog: drawBacklog };
@@ -1445,17 +1446,21 @@
    * one bar; {@code after} is a text at the row's end. Every bar has a title with its value.
    */
   function hbarChart(rows, format) {
-    const LABEL = 170, RIGHT = 140, BAR = 10, GAP = 10;
+    // Drawn at the figure's own width (a phone's too), so that the labels keep their size.
+    const width = state.chartWidth || W;
+    const LABEL = Math.round(Math.min(170, width * 0.32)), RIGHT = Math.round(Math.min(140, width * 0.27));
+    const BAR = 10, GAP = 10;
+    const chars = Math.floor(LABEL / 7.5);
     const heights = rows.map((r) => (r.stacked ? 1 : r.bars.length) * BAR + GAP);
     const height = heights.reduce((a, b) => a + b, 0) + 8;
     const max = Math.max(1, ...rows.map((r) => r.stacked ? r.stacked.reduce((a, p) => a + num(p.value), 0)
       : Math.max(0, ...r.bars.map((b) => num(b.value)))));
-    const scale = (v) => (W - LABEL - RIGHT) * num(v) / max;
-    const root = svg('svg', { viewBox: '0 0 ' + W + ' ' + height, role: 'img', class: 'hbar' });
+    const scale = (v) => (width - LABEL - RIGHT) * num(v) / max;
+    const root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'hbar' });
     let top = 4;
     rows.forEach((r, i) => {
       root.appendChild(svg('text', { x: LABEL - 6, y: top + (heights[i] - GAP) / 2 + 4, 'text-anchor': 'end' },
-        r.label.length > 26 ? r.label.slice(0, 25) + '…' : r.label, svg('title', {}, r.label)));
+        r.label.length > chars ? r.label.slice(0, chars - 1) + '…' : r.label, svg('title', {}, r.label)));
       let end = LABEL;
       if (r.stacked) {
         let x = LABEL;
