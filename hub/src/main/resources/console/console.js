@@ -1541,16 +1541,50 @@
     $('knowledge-count').textContent = filter ? '(' + shown.length + ' of ' + all.length + ')' : '(' + all.length + ')';
     const body = clear($('knowledge-entries').tBodies[0]);
     for (const e of shown) {
+      const open = (state.knowledgeOpen || new Set()).has(e.id);
       body.appendChild(el('tr', { 'data-entry': e.id },
-        el('th', { scope: 'row' }, e.id),
+        el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link entry-toggle', 'aria-expanded': String(open),
+          'aria-controls': 'entry-detail-' + e.id, title: 'Show the questions and answers',
+          onclick: (event) => toggleEntry(e.id, event.currentTarget) }, e.id)),
         el('td', {}, e.link && /^https?:\/\//.test(e.link) ? el('a', { href: e.link, rel: 'noopener noreferrer',
           target: '_blank' }, e.title || e.id) : (e.title || '')),
         el('td', {}, (e.languages || []).slice().sort().join(', ')),
         el('td', {}, (e.tags || []).map((t) => el('span', { class: 'badge tag' }, t))),
         el('td', {}, e.source || '')));
+      const detail = el('tr', { class: 'entry-detail', id: 'entry-detail-' + e.id, hidden: !open },
+        el('td', { colspan: 5 }));
+      body.appendChild(detail);
+      if (open) loadEntry(e.id, detail.firstChild);
     }
     if (!shown.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'hint' },
       filter ? 'No entry matches the filter.' : 'No entries.')));
+  }
+
+  function toggleEntry(id, button) {
+    state.knowledgeOpen = state.knowledgeOpen || new Set();
+    const row = $('entry-detail-' + id);
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    row.hidden = !open;
+    if (open) {
+      state.knowledgeOpen.add(id);
+      loadEntry(id, row.firstChild);
+    } else {
+      state.knowledgeOpen.delete(id);
+    }
+  }
+
+  /** One entry's questions and answer per language (GET /api/knowledge/entries/{id}). */
+  async function loadEntry(id, cell) {
+    try {
+      const e = await api('/api/knowledge/entries/' + encodeURIComponent(id));
+      draw(cell, el('dl', { class: 'entry-languages' }, Object.entries(e.languages || {}).flatMap(([lang, t]) => [
+        el('dt', {}, lang, t.title ? ': ' + t.title : ''),
+        el('dd', {}, el('ul', { class: 'questions' }, (t.questions || []).map((q) => el('li', {}, q))),
+          el('div', { class: 'text answer-text' }, t.answer || ''))])));
+    } catch (err) {
+      draw(cell, el('p', { class: 'error' }, 'Could not load the entry: ' + err.message));
+    }
   }
 
   async function tryQuestion(event) {

@@ -282,6 +282,11 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
         WebElement source = browser.find(By.cssSelector("#knowledge-sources tbody tr[data-source]"));
         assertThat(source.getAttribute("data-state")).isEqualTo(base.path("sources").get(0).path("state").asText());
         assertThat(source.getText()).contains(base.path("sources").get(0).path("name").asText(), "2");
+        // An entry opens (Enter on its id) to its questions and answer per language.
+        WebElement toggle = browser.find(By.cssSelector("#knowledge-entries tr[data-entry='opening-hours'] .entry-toggle"));
+        toggle.sendKeys(Keys.ENTER);
+        browser.untilText(By.id("entry-detail-opening-hours"), "Wann haben Sie geöffnet?");
+        assertThat(toggle.getAttribute("aria-expanded")).isEqualTo("true");
 
         // Asked with the keyboard: type, Enter; the page shows what the search API answers.
         browser.find(By.id("knowledge-q")).sendKeys("When are you open?", Keys.ENTER);
