@@ -2,7 +2,7 @@
 --
 -- analytics_volumes: how many messages each channel instance received from customers (INBOUND) and sent to them
 -- (OUTBOUND) per hour (hour_start, UTC). Not written with each message: the journal writer adds the counts of the
--- messages stored since its last pass in bulk every few seconds (AnalyticsVolumes), moving the mark
+-- messages stored since its last pass in bulk about once a second (AnalyticsVolumes), moving the mark
 -- 'analytics_volumes' in store_marks in the same transaction, so that no message is counted twice or lost. Reads take
 -- this table up to the mark and count the few messages above it from messages itself. A month is at most
 -- 744 rows per channel and direction, whatever the traffic; the counts outlive retention purges and erasures (they

@@ -29,7 +29,7 @@ public final class Bench {
 
     /** Phases {@code --only} can name; without it, all of them run. */
     static final Set<String> PHASES = Set.of("baselines", "ingest", "e2e", "reply", "journal", "conversations",
-            "startup", "jfr", "busy", "storesize", "backlog", "acks", "triage", "urgent");
+            "startup", "jfr", "busy", "storesize", "backlog", "acks", "triage", "urgent", "analytics");
 
     private final Profile p;
     private final Set<String> only;
@@ -82,7 +82,7 @@ public final class Bench {
         report.declare(MACHINE, TARGETS17, TARGETS, RATIOS, Scenarios.INGEST, Scenarios.E2E, Scenarios.REPLY,
                 STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION, StorePhase.SECTION,
                 BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION,
-                UrgentPhase.SECTION, PROFILE);
+                UrgentPhase.SECTION, AnalyticsPhase.SECTION, PROFILE);
         Instant started = Instant.now();
         String loadBefore = loadavg();
         log("profile " + p.name() + ", load before: " + loadBefore);
@@ -123,6 +123,16 @@ public final class Bench {
             if (only.contains("urgent")) {
                 log("urgent first: URGENT messages into a backlog at a paced desk, priority and fifo");
                 new UrgentPhase(p, report, stub, s).run(launchers, work, plugins);
+            }
+            if (only.contains("analytics")) {
+                log("analytics: a month written into the store, each call timed");
+                try {
+                    new AnalyticsPhase(p, report, stub).run(launchers, work, plugins);
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException("analytics phase failed", e);
+                }
             }
             if (only.contains("startup")) {
                 log("start-up");

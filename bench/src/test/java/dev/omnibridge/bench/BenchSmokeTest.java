@@ -61,9 +61,14 @@ class BenchSmokeTest {
             assertThat(r.get(id).median()).as(id).isGreaterThan(0);
         }
         assertThat(r.get("hub.urgent.missing").max()).isZero();
+        // Issue 21: every analytics call over the seeded month answered (timed, cold and warm).
+        for (String id : List.of("hub.analytics.volumes.hour.cold", "hub.analytics.response-times.desk.warm",
+                "hub.analytics.backlog.desk.warm", "hub.analytics.worst")) {
+            assertThat(r.get(id).median()).as(id).isGreaterThan(0);
+        }
         for (String section : List.of(Bench.MACHINE, Bench.TARGETS, Bench.RATIOS, Scenarios.INGEST, Scenarios.E2E,
                 Scenarios.REPLY, Bench.STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION,
-                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION, UrgentPhase.SECTION, Bench.TARGETS17,
+                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION, UrgentPhase.SECTION, AnalyticsPhase.SECTION, Bench.TARGETS17,
                 Bench.PROFILE)) {
             assertThat(markdown).contains("## " + section);
         }

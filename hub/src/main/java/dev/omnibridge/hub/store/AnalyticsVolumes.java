@@ -1,5 +1,8 @@
 package dev.omnibridge.hub.store;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,12 +23,13 @@ import java.util.Map;
  * message below the new mark can still appear and none is counted twice.
  *
  * <p>A read ({@link #hours}) takes the table and the mark in one statement (one snapshot) and counts the messages
- * above that mark from {@code messages} itself: a range of its primary key no longer than a few seconds of traffic.
+ * above that mark from {@code messages} itself: a range of its primary key no longer than about a second of traffic.
  * So a message counts from its commit on, exactly once.
  */
 public final class AnalyticsVolumes {
     /** How often the writer rolls up: bounds the messages a read counts from the journal itself. */
-    public static final Duration PERIOD = Duration.ofSeconds(5);
+    public static final Duration PERIOD = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(AnalyticsVolumes.class);
     static final String MARK = "analytics_volumes";
     /**
      * Messages one pass reads at most, so that a pass never holds the writer long (a store upgraded with millions of
@@ -40,12 +44,37 @@ public final class AnalyticsVolumes {
     private record Key(Instant hour, String channel, String direction) {
     }
 
+    // Writer thread only: whether the last pass was full (more messages waiting), and since when it catches up.
+    private long catchingUpSince;
+    private long caughtUp;
+
     private AnalyticsVolumes() {
     }
 
     /** Installs the roll-up on the journal's writer. */
     public static void schedule(Journal journal) {
-        journal.every(PERIOD, AnalyticsVolumes::rollUp);
+        AnalyticsVolumes volumes = new AnalyticsVolumes();
+        journal.every(PERIOD, volumes::pass);
+    }
+
+    /** One pass; says in the log when a store with many messages not rolled up yet (an upgrade) has caught up. */
+    private Integer pass(Connection c, AfterCommit after) throws SQLException {
+        int seen = rollUp(c, after);
+        if (seen >= PASS_LIMIT && catchingUpSince == 0) {
+            catchingUpSince = System.nanoTime();
+            caughtUp = 0;
+            LOG.info("Analytics roll-up: catching up with the messages stored before it ran");
+        }
+        if (catchingUpSince != 0) {
+            caughtUp += seen;
+            if (seen < PASS_LIMIT) {
+                long ms = (System.nanoTime() - catchingUpSince) / 1_000_000;
+                long total = caughtUp;
+                catchingUpSince = 0;
+                after.run(() -> LOG.info("Analytics roll-up caught up: {} messages in {} ms", total, ms));
+            }
+        }
+        return seen;
     }
 
     /**

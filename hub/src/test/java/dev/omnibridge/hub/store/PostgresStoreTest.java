@@ -172,6 +172,16 @@ class PostgresStoreTest {
     }
 
     @Test
+    void analyticsFiguresAndTheVolumesRollUpOnPostgres() throws Exception {
+        Database db = open("analytics");
+        try {
+            new AnalyticsStoreScenario(db).run();
+        } finally {
+            db.close();
+        }
+    }
+
+    @Test
     void acknowledgementsAreDecidedAndStoredOnPostgres() throws Exception {
         List<DeliveryTask> scheduled = new CopyOnWriteArrayList<>();
         Database db = open("acknowledgements");
