@@ -115,22 +115,31 @@
   // ---- views ----
 
   const views = { 'instances': loadInstances, 'conversations': loadConversations, 'contacts': loadContacts,
-    'dead-letters': loadDeadLetters, 'charts': loadCharts };
+    'dead-letters': loadDeadLetters, 'charts': loadCharts, 'analytics': loadAnalytics, 'knowledge': loadKnowledge };
+  // Views whose figures change slowly refresh less often (each analytics refresh is six queries).
+  const REFRESH_MS = { analytics: 60000, knowledge: 30000 };
+  // Views that put the keyboard on their heading when opened, so a screen reader starts there.
+  const FOCUS_ON_OPEN = { analytics: 'analytics-title', knowledge: 'knowledge-title' };
 
   function route() {
     // "#contacts/<id>" and "#/contacts/<id>" (the form the hub's desk notes link to) are the same place.
     const hash = location.hash.replace(/^#\/?/, '');
     const [name, arg] = hash.split('/');
     const view = views[name] ? name : 'instances';
+    const opened = state.view !== view;
     state.view = view;
     document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== 'view-' + view; });
     document.querySelectorAll('header nav a').forEach((a) => a.classList.toggle('active', a.dataset.view === view));
     if (view === 'conversations') state.conversation = arg ? decodeURIComponent(arg) : state.conversation;
     if (view === 'contacts') state.contact = arg ? decodeURIComponent(arg) : state.contact;
+    if (view === 'analytics') state.analyticsArg = arg || '';
+    if (opened && FOCUS_ON_OPEN[view] && document.activeElement && document.activeElement.closest('header nav')) {
+      $(FOCUS_ON_OPEN[view]).focus();
+    }
     refresh();
     stopTimer();
     // An open conversation refreshes faster, so a live chat's messages and typing show up promptly.
-    state.timer = setInterval(refresh, view === 'conversations' && state.conversation ? 2000 : 4000);
+    state.timer = setInterval(refresh, REFRESH_MS[view] || (view === 'conversations' && state.conversation ? 2000 : 4000));
   }
 
   function stopTimer() {
@@ -323,17 +332,61 @@
       el('div', { class: 'text' }, 'Received for this conversation, ', a.detail));
   }
 
+  // The hub's own lines (issue 21) by their tags: the bot's answers, survey questions, and the rating notes it wrote
+  // to the desks (Satisfaction: tags csat/csat-N or nps/nps-N, the rating also in the metadata).
+  const SURVEY_RATING = 'omnibridge.survey.rating', SURVEY_KIND = 'omnibridge.survey.kind',
+    SURVEY_COMMENT = 'omnibridge.survey.comment';
+
+  function hubLine(m) {
+    const tags = m.tags || [];
+    const md = m.metadata || {};
+    if (m.direction === 'OUTBOUND' && tags.includes('auto-answer')) return { kind: 'auto-answer', label: 'Automatic answer' };
+    if (m.direction === 'OUTBOUND' && tags.includes('survey')) return { kind: 'survey', label: 'Survey' };
+    if (m.direction === 'INTERNAL') {
+      const tagged = tags.map((t) => /^(csat|nps)-(\d+)$/.exec(t)).find((x) => x);
+      const kind = md[SURVEY_KIND] || (tagged ? tagged[1] : tags.includes('nps') ? 'nps' : tags.includes('csat') ? 'csat' : null);
+      const rating = md[SURVEY_RATING] || (tagged ? tagged[2] : null);
+      if (kind && rating != null) {
+        const label = (kind === 'nps' ? 'NPS rating ' + rating + '/10' : 'Rating ' + rating + '/5')
+          + (md[SURVEY_COMMENT] ? ' with comment' : '');
+        return { kind: 'rating', label, rating };
+      }
+      if (kind) return { kind: 'rating', label: md[SURVEY_COMMENT] ? 'Rating comment' : 'Survey answer' };
+      if (tags.includes('kb-suggestion')) return { kind: 'kb-suggestion', label: 'Suggested answer (knowledge base)' };
+      if (tags.includes('auto-answer')) return { kind: 'auto-answer', label: 'Automatic answer (note)' };
+    }
+    return null;
+  }
+
+  /** The options a message offered (omnibridge.choices) or the one a customer picked (omnibridge.choice). */
+  function choiceDetails(m) {
+    const md = m.metadata || {};
+    if (md['omnibridge.choice']) {
+      return el('div', { class: 'meta choice', 'data-choice': md['omnibridge.choice'] }, 'Picked option: ', md['omnibridge.choice']);
+    }
+    if (!md['omnibridge.choices']) return null;
+    let offered = [];
+    try { offered = JSON.parse(md['omnibridge.choices']); } catch (e) { return null; }
+    if (!Array.isArray(offered) || !offered.length) return null;
+    return el('div', { class: 'meta choices' }, 'Options offered: ',
+      offered.map((c) => el('span', { class: 'badge option', 'data-choice': c.id }, c.title || c.id)));
+  }
+
   function messageItem(view, automation) {
     const m = view.message;
     const autoAck = m.direction === 'OUTBOUND' && (m.tags || []).includes('auto-ack');
-    const kind = (m.direction || '').toLowerCase() + (autoAck ? ' auto-ack' : '');
+    const line = hubLine(m);
+    const kind = (m.direction || '').toLowerCase() + (autoAck ? ' auto-ack' : '') + (line ? ' hub-line ' + line.kind : '');
     const author = m.author || {};
-    const label = m.direction === 'INTERNAL' ? 'Internal note' : autoAck ? 'Automatic acknowledgement'
+    const label = line ? line.label : m.direction === 'INTERNAL' ? 'Internal note' : autoAck ? 'Automatic acknowledgement'
       : m.direction === 'OUTBOUND' ? 'Reply' : 'Customer';
-    return el('li', { class: 'msg ' + kind, 'data-message-id': m.id },
-      el('div', { class: 'meta' }, label, ' · ', author.displayName || author.role || '', ' · ', when(m.receivedAt)),
+    return el('li', { class: 'msg ' + kind, 'data-message-id': m.id, 'data-line': line ? line.kind : null,
+      'data-rating': line && line.rating != null ? line.rating : null },
+      el('div', { class: 'meta' }, line ? el('span', { class: 'badge line-label' }, label) : label, ' · ',
+        author.displayName || author.role || '', ' · ', when(m.receivedAt)),
       m.subject ? el('div', { class: 'subject' }, m.subject) : null,
       el('div', { class: 'text' }, m.text || ''),
+      choiceDetails(m),
       m.direction === 'INBOUND' ? triageDetails(m) : null,
       channelDetails(m.metadata),
       (m.attachments || []).length ? el('div', { class: 'meta attachments' }, 'Attachments: ',
@@ -917,7 +970,9 @@
 
   function legend(series) {
     return el('div', { class: 'legend' }, series.map((s) => el('span', {},
-      svg('svg', { width: 10, height: 10 }, svg('rect', { width: 10, height: 10, fill: s.colour })), ' ', s.name)));
+      svg('svg', { width: 16, height: 10 }, s.dash
+        ? svg('line', { x1: 0, y1: 5, x2: 16, y2: 5, stroke: s.colour, 'stroke-width': 2, 'stroke-dasharray': '4 3' })
+        : svg('rect', { width: 10, height: 10, fill: s.colour })), ' ', s.name)));
   }
 
   const W = 720, H = 180, PAD = 28;
@@ -947,7 +1002,7 @@
     for (const s of series) {
       const points = s.values.map((v, i) => at(i) + ',' + y(v, max)).join(' ');
       root.appendChild(svg('polyline', { points, fill: 'none', stroke: s.colour, 'stroke-width': 2,
-        'data-series': s.name }, svg('title', {}, s.name)));
+        'stroke-dasharray': s.dash || null, 'data-series': s.name }, svg('title', {}, s.name)));
     }
     return root;
   }
@@ -965,6 +1020,631 @@
     return root;
   }
 
+  // ---- analytics ----
+  // Six charts from /api/analytics/* for one time range and filter set, kept in the URL's hash (#analytics/range=7d&…:
+  // ids and instants only), so a view can be bookmarked and the back button returns to the previous filters. Every
+  // chart has the same numbers in a table (for screen readers and for copying) and a CSV link to the API.
+
+  const RANGE_HOURS = { '24h': 24, '7d': 24 * 7, '30d': 24 * 30 };
+  // Connector types that are desks (the instance list does not say which side an instance is on).
+  const DESK_TYPES = ['webhook-desk', 'console-inbox', 'zendesk', 'freshdesk', 'hubspot', 'salesforce'];
+  const BY_ALL = ['channel', 'desk', 'priority'];
+  const BY_SUPPORTED = { 'response-times': BY_ALL, csat: BY_ALL, automation: BY_ALL, sla: BY_ALL, backlog: BY_ALL };
+  const BY_LABEL = { channel: 'channel', desk: 'desk', priority: 'priority' };
+
+  function analyticsFilters() {
+    const p = new URLSearchParams(state.analyticsArg || '');
+    const range = ['24h', '7d', '30d', 'custom'].includes(p.get('range')) ? p.get('range') : '24h';
+    return { range, from: p.get('from') || '', to: p.get('to') || '', channel: p.get('channel') || '',
+      desk: p.get('desk') || '', by: ['channel', 'desk', 'priority'].includes(p.get('by')) ? p.get('by') : 'channel' };
+  }
+
+  /** The instants asked for: whole hours (whole UTC days for long ranges) up to the current one, so refreshes agree. */
+  function analyticsWindow(f) {
+    if (f.range === 'custom') {
+      const from = Date.parse(f.from), to = Date.parse(f.to);
+      if (isNaN(from) || isNaN(to) || from >= to) return null;
+      return { from: new Date(from), to: new Date(to), bucket: to - from > 48 * 3600000 ? 'day' : 'hour' };
+    }
+    const hours = RANGE_HOURS[f.range];
+    const bucket = hours > 48 ? 'day' : 'hour';
+    const step = bucket === 'day' ? 86400000 : 3600000;
+    const to = Math.ceil((Date.now() + 1) / step) * step;
+    return { from: new Date(to - hours * 3600000), to: new Date(to), bucket };
+  }
+
+  function analyticsPath(endpoint, w, f, extra) {
+    const p = new URLSearchParams({ from: w.from.toISOString(), to: w.to.toISOString() });
+    if (f.channel) p.set('channel', f.channel);
+    // Volumes are counted per channel: the API refuses a desk filter on them.
+    if (f.desk && endpoint !== 'volumes') p.set('desk', f.desk);
+    for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
+    return '/api/analytics/' + endpoint + '?' + p.toString();
+  }
+
+  function byFor(endpoint, f) {
+    const supported = BY_SUPPORTED[endpoint];
+    return supported.includes(f.by) ? f.by : 'channel';
+  }
+
+  /** Instance ids split into channels and desks, for the filters; refreshed at most every 30 s. */
+  async function instanceKinds() {
+    if (state.instanceKinds && Date.now() - state.instanceKinds.at < 30000) return state.instanceKinds;
+    let instances = {};
+    try { instances = (await api('/api/instances')).instances || {}; } catch (e) { /* the filters stay as they are */ }
+    const channels = [], desks = [];
+    for (const [id, i] of Object.entries(instances)) (DESK_TYPES.includes(i.type) ? desks : channels).push(id);
+    state.instanceKinds = { at: Date.now(), channels: channels.sort(), desks: desks.sort() };
+    return state.instanceKinds;
+  }
+
+  /** Refills a select's options after its first one ("All …"), keeping the chosen value even if unknown. */
+  function fillSelect(select, values, chosen) {
+    const all = Array.from(new Set(values.concat(chosen ? [chosen] : []))).sort();
+    const now = Array.from(select.options).slice(1).map((o) => o.value);
+    if (JSON.stringify(now) !== JSON.stringify(all)) {
+      while (select.options.length > 1) select.remove(1);
+      all.forEach((v) => select.appendChild(el('option', { value: v }, v)));
+    }
+    select.value = chosen || '';
+  }
+
+  function toLocalInput(date) {
+    const d = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+    return d.toISOString().slice(0, 16);
+  }
+
+  function syncAnalyticsForm(f, w, kinds) {
+    $('analytics-range').value = f.range;
+    document.querySelectorAll('#analytics-filters .custom-range').forEach((n) => { n.hidden = f.range !== 'custom'; });
+    if (w && document.activeElement !== $('analytics-from') && document.activeElement !== $('analytics-to')) {
+      $('analytics-from').value = toLocalInput(w.from);
+      $('analytics-to').value = toLocalInput(w.to);
+    }
+    fillSelect($('analytics-channel'), kinds.channels.concat(state.analyticsKeys || []), f.channel);
+    fillSelect($('analytics-desk'), kinds.desks, f.desk);
+    $('analytics-by').value = f.by;
+  }
+
+  /** Writes the form's filters into the hash; the hashchange (route) loads them. */
+  function applyAnalyticsFilters(event) {
+    if (event) event.preventDefault();
+    const range = $('analytics-range').value;
+    const p = new URLSearchParams({ range });
+    document.querySelectorAll('#analytics-filters .custom-range').forEach((n) => { n.hidden = range !== 'custom'; });
+    if (range === 'custom') {
+      const from = Date.parse($('analytics-from').value), to = Date.parse($('analytics-to').value);
+      if (isNaN(from) || isNaN(to)) {
+        $('analytics-error').textContent = 'Give both the start and the end of the range.';
+        return;
+      }
+      if (from >= to) {
+        $('analytics-error').textContent = 'The range must start before it ends.';
+        return;
+      }
+      p.set('from', new Date(from).toISOString());
+      p.set('to', new Date(to).toISOString());
+    }
+    $('analytics-error').textContent = '';
+    if ($('analytics-channel').value) p.set('channel', $('analytics-channel').value);
+    if ($('analytics-desk').value) p.set('desk', $('analytics-desk').value);
+    if ($('analytics-by').value !== 'channel') p.set('by', $('analytics-by').value);
+    const hash = '#analytics/' + p.toString();
+    if (location.hash === hash) refresh();
+    else location.hash = hash;
+  }
+
+  async function loadAnalytics() {
+    const f = analyticsFilters();
+    const w = analyticsWindow(f);
+    const kinds = await instanceKinds();
+    syncAnalyticsForm(f, w, kinds);
+    if (!w) {
+      $('analytics-error').textContent = 'The range must start before it ends.';
+      return;
+    }
+    const calls = {
+      volumes: analyticsPath('volumes', w, f, { bucket: w.bucket }),
+      'response-times': analyticsPath('response-times', w, f, { by: byFor('response-times', f) }),
+      csat: analyticsPath('csat', w, f, { by: byFor('csat', f) }),
+      automation: analyticsPath('automation', w, f, { by: byFor('automation', f) }),
+      sla: analyticsPath('sla', w, f, { by: byFor('sla', f) }),
+      backlog: analyticsPath('backlog', w, f, { by: byFor('backlog', f) })
+    };
+    const names = Object.keys(calls);
+    const settled = await Promise.allSettled(names.map((n) => api(calls[n])));
+    const results = {};
+    names.forEach((n, i) => { results[n] = settled[i].status === 'fulfilled' ? { data: settled[i].value }
+      : { error: settled[i].reason }; });
+    const missing = names.every((n) => results[n].error && results[n].error.status === 404);
+    $('analytics-missing').hidden = !missing;
+    $('analytics-charts').hidden = missing;
+    $('analytics-range-text').textContent = 'From ' + when(w.from.toISOString()) + ' to ' + when(w.to.toISOString())
+      + (f.channel ? ' · channel ' + f.channel : '') + (f.desk ? ' · desk ' + f.desk : '')
+      + ' · per ' + w.bucket;
+    // Channels seen in the figures join the filter's list (an instance removed from the configuration still has data).
+    if (results.volumes.data && !f.channel) {
+      state.analyticsKeys = (results.volumes.data.series || []).map((s) => s.channel);
+    }
+    // Redrawn only when a figure changed, so the refresh keeps the keyboard focus and an open table where they are.
+    const key = JSON.stringify([calls, names.map((n) => results[n].data || String(results[n].error))]);
+    if (missing || state.drawn.analytics === key) return;
+    state.drawn.analytics = key;
+    const focus = focusKey($('analytics-charts'));
+    state.chartWidth = Math.max(300, Math.min(W, $('chart-volumes').clientWidth - 24));
+    const open = Array.from(document.querySelectorAll('#analytics-charts details[open]')).map((d) => d.id);
+    const draw = { volumes: drawVolumes, 'response-times': drawResponseTimes, csat: drawCsat,
+      automation: drawAutomation, sla: drawSla, backlog: drawBacklog };
+    for (const n of names) {
+      const figure = $('chart-' + n);
+      const r = results[n];
+      if (r.error) {
+        chartFigure(figure, n, CHART_TITLES[n], calls[n], el('p', { class: 'error chart-error' },
+          r.error.status === 404 ? 'Not available in this hub.' : 'Could not load: ' + r.error.message));
+      } else {
+        draw[n](figure, r.data, calls[n], f, w);
+      }
+    }
+    open.forEach((id) => { const d = $(id); if (d) d.open = true; });
+    restoreFocus($('analytics-charts'), focus);
+  }
+
+  const CHART_TITLES = { volumes: 'Messages', 'response-times': 'First response and resolution times',
+    csat: 'Customer satisfaction', automation: 'Automatic answers', sla: 'First-response target (SLA)',
+    backlog: 'Backlog now' };
+
+  /** A chart's figure: title, a summary in words (the chart's description), the chart, its table, the CSV link. */
+  function chartFigure(figure, name, title, path, ...content) {
+    clear(figure);
+    figure.dataset.query = path;
+    const csv = path + (path.includes('?') ? '&' : '?') + 'format=csv';
+    append(figure, [el('figcaption', { id: 'chart-' + name + '-title' }, title),
+      content,
+      el('p', { class: 'chart-links' }, el('a', { class: 'csv', id: 'csv-' + name, href: csv,
+        download: 'omnibridge-' + name + '.csv' }, 'Download CSV', el('span', { class: 'visually-hidden' }, ' (', title, ')')))]);
+  }
+
+  function summaryText(name, ...parts) {
+    return el('p', { class: 'chart-summary', id: 'chart-' + name + '-summary' }, parts);
+  }
+
+  /** The chart as an image for assistive technology: named by the caption, described by the summary. */
+  function chartImage(name, chart) {
+    chart.setAttribute('aria-labelledby', 'chart-' + name + '-title');
+    chart.setAttribute('aria-describedby', 'chart-' + name + '-summary');
+    chart.setAttribute('focusable', 'false');
+    return chart;
+  }
+
+  function dataTable(name, caption, columns, rows, foot) {
+    const cell = (c, tag) => {
+      const v = c && typeof c === 'object' && !(c instanceof Node) ? c : { text: c };
+      return el(tag || 'td', { 'data-value': v.value === undefined ? null : (v.value === null ? '' : v.value),
+        'data-col': v.col || null, scope: tag === 'th' ? 'row' : null }, v.text);
+    };
+    return el('details', { class: 'chart-table', id: 'table-' + name },
+      el('summary', {}, 'Table: the numbers behind this chart'),
+      el('div', { class: 'scroll' }, el('table', { id: 'table-' + name + '-data' },
+        el('caption', { class: 'visually-hidden' }, caption),
+        el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col' }, c)))),
+        el('tbody', {}, rows.length ? rows.map((r) => el('tr', { 'data-key': r.key },
+          r.cells.map((c, i) => cell(c, i === 0 ? 'th' : 'td'))))
+          : el('tr', {}, el('td', { colspan: columns.length, class: 'hint' }, 'No data in this range.'))),
+        foot ? el('tfoot', {}, el('tr', { 'data-key': '' }, foot.map((c, i) => cell(c, i === 0 ? 'th' : 'td')))) : null)));
+  }
+
+  /** Whole seconds as "45s", "12m 5s", "3h 4m", "2d 3h"; the tables and summaries show durations so. */
+  function durationText(seconds) {
+    if (seconds === null || seconds === undefined || isNaN(seconds)) return '—';
+    const s = Math.round(seconds);
+    if (s < 60) return s + 's';
+    if (s < 3600) return Math.floor(s / 60) + 'm ' + (s % 60) + 's';
+    if (s < 86400) return Math.floor(s / 3600) + 'h ' + Math.floor((s % 3600) / 60) + 'm';
+    return Math.floor(s / 86400) + 'd ' + Math.floor((s % 86400) / 3600) + 'h';
+  }
+
+  function percentText(rate) {
+    return rate === null || rate === undefined || isNaN(rate) ? '—' : (rate * 100).toFixed(1) + '%';
+  }
+
+  function num(v) {
+    return v === null || v === undefined ? 0 : v;
+  }
+
+  function bucketLabel(at, bucket) {
+    const d = new Date(at);
+    return bucket === 'day' ? d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+      : d.getHours() + 'h';
+  }
+
+  /** Every bucket of the window, so hours without messages show as zero (the API may leave them out). */
+  function buckets(w, bucket) {
+    const step = bucket === 'day' ? 86400000 : 3600000;
+    const out = [];
+    for (let t = Math.floor(w.from.getTime() / step) * step; t < w.to.getTime(); t += step) out.push(t);
+    return out;
+  }
+
+  function drawVolumes(figure, data, path, f, w) {
+    const bucket = data.bucket || w.bucket;
+    const times = buckets(w, bucket);
+    const step = bucket === 'day' ? 86400000 : 3600000;
+    const index = (at) => Math.floor((Date.parse(at) - times[0]) / step);
+    const series = (data.series || []).map((s, i) => {
+      const inbound = times.map(() => 0), outbound = times.map(() => 0);
+      for (const p of s.points || []) {
+        const k = index(p.at);
+        if (k >= 0 && k < times.length) { inbound[k] += num(p.inbound); outbound[k] += num(p.outbound); }
+      }
+      return { name: s.channel, inbound, outbound, colour: COLOURS[i % COLOURS.length] };
+    });
+    const totals = data.totals || {};
+    const lines = series.flatMap((s) => [{ name: s.name + ' in', values: s.inbound, colour: s.colour },
+      { name: s.name + ' out', values: s.outbound, colour: s.colour, dash: '5 4' }]);
+    const labels = times.map((t) => bucketLabel(t, bucket));
+    const busiest = series.map((s) => [s.name, s.inbound.reduce((a, b) => a + b, 0)]).sort((a, b) => b[1] - a[1])[0];
+    chartFigure(figure, 'volumes', 'Messages per channel, per ' + bucket, path,
+      f.desk ? el('p', { class: 'meta' }, 'Counted per channel: the desk filter does not apply here.') : null,
+      summaryText('volumes', 'Inbound ', el('strong', { id: 'volumes-inbound', 'data-value': num(totals.inbound) },
+        num(totals.inbound)), ', outbound ', el('strong', { id: 'volumes-outbound', 'data-value': num(totals.outbound) },
+        num(totals.outbound)), ' messages', series.length ? ' on ' + series.length + (series.length === 1 ? ' channel' : ' channels') : '',
+      busiest && busiest[1] ? '; most inbound on ' + busiest[0] + ' (' + busiest[1] + ')' : '', '.'),
+      series.length ? chartImage('volumes', lineChart(labels, lines)) : el('p', { class: 'hint' }, 'No messages in this range.'),
+      series.length ? legend(lines) : null,
+      dataTable('volumes', 'Messages per ' + bucket + ' and channel, inbound and outbound',
+        ['Time'].concat(series.flatMap((s) => [s.name + ' in', s.name + ' out'])),
+        times.map((t, k) => ({ key: new Date(t).toISOString(), cells: [when(new Date(t).toISOString())]
+          .concat(series.flatMap((s) => [{ text: s.inbound[k], value: s.inbound[k] },
+            { text: s.outbound[k], value: s.outbound[k] }])) })).filter((r, k) => series.some((s) => s.inbound[k] || s.outbound[k])),
+        ['Total'].concat(series.flatMap((s) => {
+          const i = s.inbound.reduce((a, b) => a + b, 0), o = s.outbound.reduce((a, b) => a + b, 0);
+          return [{ text: i, value: i }, { text: o, value: o }];
+        }))));
+  }
+
+  function drawResponseTimes(figure, data, path, f) {
+    const by = data.by || byFor('response-times', f);
+    const fr = {}, res = {};
+    (data.firstResponse || []).forEach((r) => { fr[r.key] = r; });
+    (data.resolution || []).forEach((r) => { res[r.key] = r; });
+    const keys = Array.from(new Set(Object.keys(fr).concat(Object.keys(res)))).sort();
+    const rows = keys.flatMap((k) => [
+      { label: k + ' first response', bars: [
+        { value: (fr[k] || {}).medianSeconds, colour: '#2d5be3', name: 'median' },
+        { value: (fr[k] || {}).p90Seconds, colour: '#9bb3f2', name: 'p90' }] },
+      { label: k + ' resolution', bars: [
+        { value: (res[k] || {}).medianSeconds, colour: '#1b7f3b', name: 'median' },
+        { value: (res[k] || {}).p90Seconds, colour: '#9bd1ad', name: 'p90' }] }]);
+    const d = (r, field) => ({ text: durationText(r ? r[field] : null), value: r ? r[field] : null, col: field });
+    const c = (r) => ({ text: r ? r.count : 0, value: r ? r.count : 0, col: 'count' });
+    const words = keys.map((k) => k + ': first response median ' + durationText((fr[k] || {}).medianSeconds)
+      + ', p90 ' + durationText((fr[k] || {}).p90Seconds) + '; resolution median ' + durationText((res[k] || {}).medianSeconds)
+      + ', p90 ' + durationText((res[k] || {}).p90Seconds));
+    chartFigure(figure, 'response-times', 'First response and resolution times per ' + BY_LABEL[by]
+      + ' (median and 90th percentile)', path,
+      summaryText('response-times', keys.length ? words.join('. ') + '.' : 'No answered or resolved conversations in this range.'),
+      keys.length ? chartImage('response-times', hbarChart(rows, durationText)) : null,
+      keys.length ? legend([{ name: 'first response median', colour: '#2d5be3' }, { name: 'first response p90', colour: '#9bb3f2' },
+        { name: 'resolution median', colour: '#1b7f3b' }, { name: 'resolution p90', colour: '#9bd1ad' }]) : null,
+      dataTable('response-times', 'First response and resolution times per ' + BY_LABEL[by],
+        [cap(BY_LABEL[by]), 'Answered', 'First response median', 'First response p90', 'Resolved', 'Resolution median',
+          'Resolution p90'],
+        keys.map((k) => ({ key: k, cells: [k, c(fr[k]), d(fr[k], 'medianSeconds'), d(fr[k], 'p90Seconds'),
+          c(res[k]), d(res[k], 'medianSeconds'), d(res[k], 'p90Seconds')] }))),
+      el('p', { class: 'meta' }, 'Median and 90th percentile by nearest rank; first response in business time where ',
+        'the hub measures it so.'));
+  }
+
+  const CSAT_COLOURS = { 1: '#b3261e', 2: '#e36b2d', 3: '#c9a000', 4: '#7cb342', 5: '#1b7f3b' };
+
+  function drawCsat(figure, data, path, f) {
+    const by = byFor('csat', f);
+    const rows = data.rows || [];
+    const nps = data.nps;
+    const chartRows = rows.map((r) => ({ label: r.key + ' (' + num(r.responses) + ')', stacked: [1, 2, 3, 4, 5].map((n) => (
+      { value: num((r.distribution || {})[n]), colour: CSAT_COLOURS[n], name: n + ' of 5' })),
+    after: 'avg ' + (r.average == null ? '—' : r.average.toFixed(2)) }));
+    const words = rows.map((r) => r.key + ': ' + num(r.responses) + ' ratings, average '
+      + (r.average == null ? '—' : r.average.toFixed(2)) + ', satisfied ' + percentText(r.satisfiedShare));
+    const npsLine = nps && nps.responses ? el('p', { class: 'nps', id: 'csat-nps', 'data-value': nps.score },
+      'NPS ', el('strong', {}, nps.score == null ? '—' : Math.round(nps.score)), ' from ', nps.responses, ' answers: ',
+      num(nps.promoters), ' promoters, ', num(nps.passives), ' passives, ', num(nps.detractors), ' detractors.') : null;
+    chartFigure(figure, 'csat', 'Customer satisfaction (1-5) per ' + BY_LABEL[by], path,
+      summaryText('csat', rows.length ? words.join('. ') + '.' : 'No ratings in this range.'),
+      rows.length ? chartImage('csat', hbarChart(chartRows, (v) => v)) : null,
+      rows.length ? legend([1, 2, 3, 4, 5].map((n) => ({ name: n + ' of 5', colour: CSAT_COLOURS[n] }))) : null,
+      npsLine,
+      dataTable('csat', 'Ratings per ' + BY_LABEL[by], [cap(BY_LABEL[by]), 'Ratings', '1', '2', '3', '4', '5', 'Average',
+        'Satisfied (4-5)'], rows.map((r) => ({ key: r.key, cells: [r.key].concat(csatCells(r)) })),
+      data.total && rows.length > 1 ? ['Total'].concat(csatCells(data.total)) : null));
+  }
+
+  function csatCells(r) {
+    return [{ text: num(r.responses), value: num(r.responses), col: 'responses' }]
+      .concat([1, 2, 3, 4, 5].map((n) => ({ text: num((r.distribution || {})[n]), value: num((r.distribution || {})[n]), col: 'r' + n })))
+      .concat([{ text: r.average == null ? '—' : r.average.toFixed(2), value: r.average, col: 'average' },
+        { text: percentText(r.satisfiedShare), value: r.satisfiedShare, col: 'satisfiedShare' }]);
+  }
+
+  function drawAutomation(figure, data, path, f) {
+    const by = byFor('automation', f);
+    const rows = data.rows || [];
+    const total = data.total || {};
+    const fields = [['answered', 'Answered', '#2d5be3'], ['handedOff', 'Handed off', '#e36b2d'],
+      ['contained', 'Contained', '#1b7f3b'], ['suggested', 'Suggested to agents', '#9b2de3']];
+    const cells = (r) => fields.map(([k]) => ({ text: num(r[k]), value: num(r[k]), col: k }))
+      .concat([{ text: percentText(r.containmentRate), value: r.containmentRate, col: 'containmentRate' }]);
+    chartFigure(figure, 'automation', 'Automatic answers per ' + BY_LABEL[by], path,
+      summaryText('automation', 'The bot answered ', el('strong', { id: 'automation-answered', 'data-value': num(total.answered) },
+        num(total.answered)), ' conversations; ', num(total.handedOff), ' were handed off to a person, ', num(total.contained),
+      ' contained (containment rate ', el('strong', { id: 'automation-containment', 'data-value': total.containmentRate == null ? '' : total.containmentRate },
+        percentText(total.containmentRate)), '); ', num(total.suggested), ' answers suggested to agents.'),
+      rows.length ? chartImage('automation', hbarChart(rows.map((r) => ({ label: r.key, bars: fields.map(([k, name, colour]) =>
+        ({ value: num(r[k]), colour, name })), after: percentText(r.containmentRate) })), (v) => v)) : null,
+      rows.length ? legend(fields.map(([, name, colour]) => ({ name, colour }))) : null,
+      dataTable('automation', 'Automatic answers per ' + BY_LABEL[by], [cap(BY_LABEL[by])].concat(fields.map(([, n]) => n),
+        ['Containment rate']), rows.map((r) => ({ key: r.key, cells: [r.key].concat(cells(r)) })), ['Total'].concat(cells(total))),
+      el('p', { class: 'meta' }, 'Containment: conversations the bot answered that were not handed off, out of those it answered.'));
+  }
+
+  function drawSla(figure, data, path, f) {
+    const by = byFor('sla', f);
+    const rows = data.rows || [];
+    const total = data.total || {};
+    const breaches = total.breaches != null ? total.breaches : rows.reduce((a, r) => a + num(r.breaches), 0);
+    const conversations = total.conversations != null ? total.conversations
+      : rows.reduce((a, r) => a + num(r.conversations), 0);
+    chartFigure(figure, 'sla', 'First-response target (SLA) per ' + BY_LABEL[by], path,
+      summaryText('sla', el('strong', { id: 'sla-breaches', 'data-value': breaches }, breaches), ' breaches in ',
+        conversations, ' timed conversations', rows.length ? ': ' + rows.map((r) => r.key + ' ' + num(r.breaches)
+          + ' (' + percentText(r.breachRate) + ')').join(', ') : '', '.'),
+      rows.length ? chartImage('sla', hbarChart(rows.map((r) => ({ label: r.key, bars: [
+        { value: num(r.conversations), colour: '#8a8f99', name: 'conversations' },
+        { value: num(r.warnings), colour: '#c9a000', name: 'warnings' },
+        { value: num(r.breaches), colour: '#b3261e', name: 'breaches' }], after: percentText(r.breachRate) })), (v) => v)) : null,
+      rows.length ? legend([{ name: 'conversations', colour: '#8a8f99' }, { name: 'warnings', colour: '#c9a000' },
+        { name: 'breaches', colour: '#b3261e' }]) : null,
+      dataTable('sla', 'First-response target per ' + BY_LABEL[by], [cap(BY_LABEL[by]), 'Conversations', 'Warnings',
+        'Breaches', 'Breach rate'], rows.map((r) => ({ key: r.key, cells: [r.key].concat(slaCells(r)) })),
+      data.total && rows.length > 1 ? ['Total'].concat(slaCells(data.total)) : null),
+      el('p', { class: 'meta' }, 'Breach rate: conversations that passed their target, out of those whose clock ran.'));
+  }
+
+  function slaCells(r) {
+    return [{ text: num(r.conversations), value: num(r.conversations), col: 'conversations' },
+      { text: num(r.warnings), value: num(r.warnings), col: 'warnings' },
+      { text: num(r.breaches), value: num(r.breaches), col: 'breaches' },
+      { text: percentText(r.breachRate), value: r.breachRate, col: 'breachRate' }];
+  }
+
+  function drawBacklog(figure, data, path, f) {
+    const by = byFor('backlog', f);
+    const rows = data.rows || [];
+    const oldest = data.oldestWaitingSeconds != null ? data.oldestWaitingSeconds
+      : rows.reduce((a, r) => Math.max(a, num(r.oldestWaitingSeconds)), 0);
+    const waiting = data.waiting != null ? data.waiting : rows.reduce((a, r) => a + num(r.waiting), 0);
+    chartFigure(figure, 'backlog', 'Backlog now, per ' + BY_LABEL[by], path,
+      summaryText('backlog', el('strong', { id: 'backlog-open', 'data-value': num(data.open) }, num(data.open)),
+        ' open conversations, ', el('strong', { id: 'backlog-waiting', 'data-value': waiting }, waiting),
+        ' waiting for an answer', waiting ? ', the oldest for ' + durationText(oldest) : '', '.'),
+      rows.length ? chartImage('backlog', hbarChart(rows.map((r) => ({ label: r.key, bars: [
+        { value: num(r.open), colour: '#2d5be3', name: 'open' }, { value: num(r.waiting), colour: '#e36b2d', name: 'waiting' }],
+      after: r.waiting ? 'oldest ' + durationText(r.oldestWaitingSeconds) : '' })), (v) => v)) : null,
+      rows.length ? legend([{ name: 'open', colour: '#2d5be3' }, { name: 'waiting for an answer', colour: '#e36b2d' }]) : null,
+      dataTable('backlog', 'Backlog per ' + BY_LABEL[by], [cap(BY_LABEL[by]), 'Open', 'Waiting', 'Oldest wait'],
+        rows.map((r) => ({ key: r.key, cells: [r.key, { text: num(r.open), value: num(r.open), col: 'open' },
+          { text: num(r.waiting), value: num(r.waiting), col: 'waiting' },
+          { text: durationText(r.oldestWaitingSeconds), value: r.oldestWaitingSeconds, col: 'oldestWaitingSeconds' }] }))));
+  }
+
+  function cap(s) {
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+
+  /**
+   * Horizontal bars, one group per row: {@code bars} side by side (each its own value), or {@code stacked} parts of
+   * one bar; {@code after} is a text at the row's end. Every bar has a title with its value.
+   */
+  function hbarChart(rows, format) {
+    // Drawn at the figure's own width (a phone's too), so that the labels keep their size.
+    const width = state.chartWidth || W;
+    const LABEL = Math.round(Math.min(170, width * 0.32)), RIGHT = Math.round(Math.min(140, width * 0.27));
+    const BAR = 10, GAP = 10;
+    const chars = Math.floor(LABEL / 7.5);
+    const heights = rows.map((r) => (r.stacked ? 1 : r.bars.length) * BAR + GAP);
+    const height = heights.reduce((a, b) => a + b, 0) + 8;
+    const max = Math.max(1, ...rows.map((r) => r.stacked ? r.stacked.reduce((a, p) => a + num(p.value), 0)
+      : Math.max(0, ...r.bars.map((b) => num(b.value)))));
+    const scale = (v) => (width - LABEL - RIGHT) * num(v) / max;
+    const root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'hbar' });
+    let top = 4;
+    rows.forEach((r, i) => {
+      root.appendChild(svg('text', { x: LABEL - 6, y: top + (heights[i] - GAP) / 2 + 4, 'text-anchor': 'end' },
+        r.label.length > chars ? r.label.slice(0, chars - 1) + '…' : r.label, svg('title', {}, r.label)));
+      let end = LABEL;
+      if (r.stacked) {
+        let x = LABEL;
+        for (const p of r.stacked) {
+          const width = scale(p.value);
+          if (width > 0) root.appendChild(svg('rect', { x, y: top, width, height: BAR, fill: p.colour },
+            svg('title', {}, r.label + ', ' + p.name + ': ' + format(p.value))));
+          x += width;
+        }
+        end = x;
+      } else {
+        r.bars.forEach((b, j) => {
+          const width = scale(b.value);
+          root.appendChild(svg('rect', { x: LABEL, y: top + j * BAR, width: Math.max(width, b.value ? 1 : 0),
+            height: BAR - 1, fill: b.colour }, svg('title', {}, r.label + ', ' + b.name + ': ' + format(b.value))));
+          end = Math.max(end, LABEL + width);
+        });
+      }
+      const after = r.after !== undefined ? r.after : r.bars.map((b) => format(b.value)).join(' / ');
+      if (after) root.appendChild(svg('text', { x: end + 6, y: top + (heights[i] - GAP) / 2 + 4 }, after));
+      top += heights[i];
+    });
+    return root;
+  }
+
+  // ---- knowledge ----
+  // The knowledge base the bot answers from (GET /api/knowledge) and a box to try a question against it, showing what
+  // the bot would do: each match's confidence and whether it clears the channel's threshold. A hub without a knowledge
+  // base answers 404: the view says it is not configured.
+
+  function knowledgeMissing(missing) {
+    $('knowledge-missing').hidden = !missing;
+    $('knowledge-content').hidden = missing;
+  }
+
+  async function loadKnowledge() {
+    let data;
+    try {
+      data = await api('/api/knowledge');
+    } catch (e) {
+      if (e.status !== 404) throw e;
+      knowledgeMissing(true);
+      return;
+    }
+    // A hub without a knowledge: section answers an empty base with no sources.
+    const configured = (data.entries || []).length > 0 || (data.sources || []).length > 0;
+    knowledgeMissing(!configured);
+    if (!configured) return;
+    const kinds = await instanceKinds();
+    const languages = Array.from(new Set((data.languages || [])
+      .concat((data.entries || []).flatMap((e) => e.languages || [])))).sort();
+    fillSelect($('knowledge-lang'), languages, $('knowledge-lang').value);
+    fillSelect($('knowledge-channel'), kinds.channels, $('knowledge-channel').value);
+    const key = JSON.stringify([data, $('knowledge-filter').value]);
+    if (state.drawn.knowledge === key) return;
+    state.drawn.knowledge = key;
+    state.knowledge = data;
+    drawKnowledge(data);
+  }
+
+  function drawKnowledge(data) {
+    const sources = clear($('knowledge-sources').tBodies[0]);
+    for (const s of data.sources || []) {
+      const st = String(s.state || '').toUpperCase();
+      sources.appendChild(el('tr', { 'data-source': s.name, 'data-state': st },
+        el('th', { scope: 'row' }, s.name), el('td', {}, s.kind === 'desk' ? 'desk help center' : s.kind || ''),
+        el('td', { class: 'entries' }, num(s.entries)),
+        el('td', { class: 'state state-' + (st === 'OK' ? 'RUNNING' : st === 'PENDING' ? 'STARTING' : st) },
+          { OK: 'OK', FAILED: 'Failed', PENDING: 'Waiting for the first sync' }[st] || st),
+        el('td', {}, s.lastSyncAt ? when(s.lastSyncAt) : 'never'),
+        el('td', { class: 'last-error' }, s.lastError || '')));
+    }
+    if (!(data.sources || []).length) sources.appendChild(el('tr', {}, el('td', { colspan: 6, class: 'hint' }, 'No sources.')));
+    const filter = $('knowledge-filter').value.trim().toLowerCase();
+    const all = data.entries || [];
+    const shown = all.filter((e) => !filter || [e.id, e.title, e.source].concat(e.tags || [], e.languages || [])
+      .some((v) => String(v || '').toLowerCase().includes(filter)));
+    $('knowledge-count').textContent = filter ? '(' + shown.length + ' of ' + all.length + ')' : '(' + all.length + ')';
+    const body = clear($('knowledge-entries').tBodies[0]);
+    for (const e of shown) {
+      const open = (state.knowledgeOpen || new Set()).has(e.id);
+      body.appendChild(el('tr', { 'data-entry': e.id },
+        el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link entry-toggle', 'aria-expanded': String(open),
+          'aria-controls': 'entry-detail-' + e.id, title: 'Show the questions and answers',
+          onclick: (event) => toggleEntry(e.id, event.currentTarget) }, e.id)),
+        el('td', {}, e.link && /^https?:\/\//.test(e.link) ? el('a', { href: e.link, rel: 'noopener noreferrer',
+          target: '_blank' }, e.title || e.id) : (e.title || '')),
+        el('td', {}, (e.languages || []).slice().sort().join(', ')),
+        el('td', {}, (e.tags || []).map((t) => el('span', { class: 'badge tag' }, t))),
+        el('td', {}, e.source || '')));
+      const detail = el('tr', { class: 'entry-detail', id: 'entry-detail-' + e.id, hidden: !open },
+        el('td', { colspan: 5 }));
+      body.appendChild(detail);
+      if (open) loadEntry(e.id, detail.firstChild);
+    }
+    if (!shown.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'hint' },
+      filter ? 'No entry matches the filter.' : 'No entries.')));
+  }
+
+  function toggleEntry(id, button) {
+    state.knowledgeOpen = state.knowledgeOpen || new Set();
+    const row = $('entry-detail-' + id);
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    row.hidden = !open;
+    if (open) {
+      state.knowledgeOpen.add(id);
+      loadEntry(id, row.firstChild);
+    } else {
+      state.knowledgeOpen.delete(id);
+    }
+  }
+
+  /** One entry's questions and answer per language (GET /api/knowledge/entries/{id}). */
+  async function loadEntry(id, cell) {
+    try {
+      const e = await api('/api/knowledge/entries/' + encodeURIComponent(id));
+      draw(cell, el('dl', { class: 'entry-languages' }, Object.entries(e.languages || {}).flatMap(([lang, t]) => [
+        el('dt', {}, lang, t.title ? ': ' + t.title : ''),
+        el('dd', {}, el('ul', { class: 'questions' }, (t.questions || []).map((q) => el('li', {}, q))),
+          el('div', { class: 'text answer-text' }, t.answer || ''))])));
+    } catch (err) {
+      draw(cell, el('p', { class: 'error' }, 'Could not load the entry: ' + err.message));
+    }
+  }
+
+  async function tryQuestion(event) {
+    event.preventDefault();
+    const q = $('knowledge-q').value.trim();
+    const out = $('knowledge-results');
+    if (!q) return;
+    const p = new URLSearchParams({ q });
+    if ($('knowledge-lang').value) p.set('lang', $('knowledge-lang').value);
+    if ($('knowledge-channel').value) p.set('channel', $('knowledge-channel').value);
+    $('knowledge-search').disabled = true;
+    try {
+      const r = await api('/api/knowledge/search?' + p.toString());
+      drawMatches(out, r);
+    } catch (e) {
+      if (e.status === 404) knowledgeMissing(true);
+      draw(out, el('p', { class: 'error', role: 'alert' }, 'Search failed: ' + e.message));
+    } finally {
+      $('knowledge-search').disabled = false;
+    }
+  }
+
+  async function refreshKnowledge() {
+    const button = $('knowledge-refresh');
+    button.disabled = true;
+    status('Reading the knowledge sources again…');
+    try {
+      await api('/api/knowledge/refresh', { method: 'POST', body: {} });
+      state.drawn.knowledge = null;
+      await loadKnowledge();
+      status('Knowledge sources read again');
+    } catch (e) {
+      status('Could not read the sources again: ' + e.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function drawMatches(out, r) {
+    const matches = r.matches || [];
+    const best = matches.find((m) => m.aboveThreshold);
+    const channel = $('knowledge-channel').value;
+    draw(out,
+      el('p', { id: 'knowledge-verdict', class: 'verdict ' + (best ? 'above' : 'below') },
+        best ? 'Above the threshold: the bot would answer with ' : 'Nothing above the threshold: the message would go to the desk as usual',
+        best ? el('strong', {}, best.title || best.entryId) : null, best ? ' on a channel in answer mode.' : '.',
+        ' Threshold ', el('span', { id: 'knowledge-threshold', 'data-value': r.threshold }, Number(r.threshold).toFixed(2)),
+        channel ? ' for channel ' + channel : '', '.'),
+      matches.length ? el('ol', { id: 'knowledge-matches', class: 'plain matches' }, matches.map((m) =>
+        el('li', { 'data-entry': m.entryId, 'data-above': m.aboveThreshold ? 'true' : 'false' },
+          el('div', {}, el('strong', {}, m.title || m.entryId), ' ', el('span', { class: 'meta' }, '(', m.entryId, ')')),
+          el('div', { class: 'meta' }, el('label', {}, 'Confidence ',
+            el('meter', { min: 0, max: 1, low: r.threshold, optimum: 1, value: m.confidence }), ' ',
+            el('span', { class: 'confidence', 'data-value': m.confidence }, Number(m.confidence).toFixed(2))), ' · ',
+          el('span', { class: 'badge ' + (m.aboveThreshold ? 'above' : 'below') },
+            m.aboveThreshold ? 'above threshold' : 'below threshold')),
+          m.answer ? el('div', { class: 'text answer-text' }, m.answer) : null)))
+        : el('p', { class: 'hint', id: 'knowledge-matches' }, 'No entry matches.'));
+  }
+
   // ---- start ----
 
   document.addEventListener('DOMContentLoaded', async () => {
@@ -980,6 +1660,20 @@
     const name = $('agent-name');
     name.value = localStorage.getItem('omnibridge.agent') || '';
     name.addEventListener('change', () => localStorage.setItem('omnibridge.agent', name.value.trim()));
+    $('analytics-filters').addEventListener('submit', applyAnalyticsFilters);
+    ['analytics-range', 'analytics-channel', 'analytics-desk', 'analytics-by'].forEach((id) =>
+      $(id).addEventListener('change', () => {
+        // A custom range waits for its dates and the Show button; the other choices apply at once.
+        if (id === 'analytics-range' && $(id).value === 'custom') {
+          document.querySelectorAll('#analytics-filters .custom-range').forEach((n) => { n.hidden = false; });
+          $('analytics-from').focus();
+          return;
+        }
+        applyAnalyticsFilters();
+      }));
+    $('knowledge-try').addEventListener('submit', tryQuestion);
+    $('knowledge-refresh').addEventListener('click', refreshKnowledge);
+    $('knowledge-filter').addEventListener('input', () => { if (state.knowledge) drawKnowledge(state.knowledge); });
     window.addEventListener('hashchange', () => { if (!$('app').hidden) route(); });
     try {
       const s = await api('/console/session');
