@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads an entry file by its extension: {@code .yaml}/{@code .yml} ({@link YamlEntries}), {@code .md} ({@link MarkdownEntries}). */
+/**
+ * Reads an entry file by its extension: {@code .yaml}/{@code .yml} ({@link YamlEntries}), {@code .md}
+ * ({@link MarkdownEntries}).
+ */
 public final class KnowledgeFiles {
     private KnowledgeFiles() {
     }

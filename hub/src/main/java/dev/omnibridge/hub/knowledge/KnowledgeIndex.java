@@ -64,6 +64,12 @@ final class KnowledgeIndex {
     /** How much a near term (typo, common start, compound head) counts next to the same term. */
     static final double NEAR = 0.8;
     private static final int CANDIDATES = 30;
+    /**
+     * A long message is cut to its first terms, and each term to its closest near terms: the query stays well
+     * under Lucene's 1024 clauses, and a search stays cheap (the bot searches in the writer's transaction).
+     */
+    static final int MAX_TERMS = 64;
+    static final int MAX_NEAR = 6;
     private static final String ORD = "ord";
 
     private final List<KnowledgeEntry> entries;
@@ -194,8 +200,9 @@ final class KnowledgeIndex {
         try {
             var stored = reader.storedFields();
             for (String l : langs) {
-                Set<String> terms = new LinkedHashSet<>(LanguageAnalyzers.terms(analyzers.get(l),
-                        questionField(l), question));
+                Set<String> terms = LanguageAnalyzers.terms(analyzers.get(l), questionField(l), question).stream()
+                        .distinct().limit(MAX_TERMS).collect(java.util.stream.Collectors.toCollection(
+                                LinkedHashSet::new));
                 if (terms.isEmpty()) {
                     continue;
                 }
@@ -293,6 +300,14 @@ final class KnowledgeIndex {
             if (isNear) {
                 out.put(s, NEAR);
             }
+        }
+        if (out.size() > MAX_NEAR) {
+            // The term itself first, then the forms closest in length.
+            Map<String, Double> kept = new LinkedHashMap<>();
+            out.keySet().stream().sorted(Comparator.comparingInt((String s) -> s.equals(t) ? -1
+                            : Math.abs(s.length() - t.length())).thenComparing(Comparator.naturalOrder()))
+                    .limit(MAX_NEAR).forEach(s -> kept.put(s, out.get(s)));
+            return kept;
         }
         return out;
     }

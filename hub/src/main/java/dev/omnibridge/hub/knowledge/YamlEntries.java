@@ -55,8 +55,8 @@ final class YamlEntries {
             // The problem and its place only: SnakeYAML's full message quotes the file's line.
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             throw new KnowledgeFileException(file, List.of(KnowledgeFileException.at(file, line,
-                    "YAML syntax error: " + e.getProblem() + " (a text with '?', ':' or '#' inside [...] or {...} needs "
-                            + "quotes; or write the list with '- ' lines)")));
+                    "YAML syntax error: " + e.getProblem() + " (a text with '?', ':' or '#' inside [...] or {...} "
+                            + "needs quotes; or write the list with '- ' lines)")));
         } catch (RuntimeException e) {
             throw new KnowledgeFileException(file, List.of(KnowledgeFileException.at(file, 0,
                     "unreadable YAML (" + e.getClass().getSimpleName() + ")")));

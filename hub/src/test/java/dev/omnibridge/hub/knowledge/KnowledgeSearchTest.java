@@ -44,6 +44,15 @@ class KnowledgeSearchTest {
                 .isEqualTo("returns");
     }
 
+    @Test
+    void aVeryLongMessageIsSearchedWithoutFailing() {
+        String words = String.join(" ", java.util.stream.IntStream.range(0, 3000)
+                .mapToObj(i -> "returning" + i + " return returns returned opening").toList());
+
+        assertThat(base.top(words, "en", 3)).isNotEmpty();
+        assertThat(base.top(words, null, 3)).isNotEmpty();
+    }
+
     static KnowledgeEntry entry(String id, String lang, List<String> questions, String answer) {
         return new KnowledgeEntry(id, Map.of(lang, new KnowledgeEntry.Text(null, questions, answer)), List.of(),
                 null, "test");
