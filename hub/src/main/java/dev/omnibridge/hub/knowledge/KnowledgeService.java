@@ -132,7 +132,7 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
             if (s.file != null) {
                 changed |= s.readFile();
             } else {
-                changed |= s.sync();
+                s.sync();   // rebuilds the index itself when it read the help center
             }
         }
         if (changed) {
@@ -297,7 +297,7 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
             }
         }
 
-        /** Reads the help center; true when the entries changed. */
+        /** Reads the help center and, when it answered, rebuilds the index with its articles; true then. */
         synchronized boolean sync() {
             HelpCenterLookup.Found found;
             try {
@@ -318,6 +318,8 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
             try {
                 List<HelpArticle> articles = fetch(found.helpCenter());
                 entries = HelpArticles.entries(sync.desk(), articles, languages.get(0));
+                // Searchable before the source says OK: whoever sees OK finds the articles.
+                rebuild();
                 lastSyncAt = clock.instant();
                 lastError = null;
                 state = KnowledgeSource.State.OK;
@@ -368,9 +370,7 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
             }
             next = timer.schedule(() -> {
                 try {
-                    if (sync()) {
-                        rebuild();
-                    }
+                    sync();   // rebuilds the index itself when it read the help center
                 } catch (RuntimeException e) {
                     LOG.warn("Knowledge base: sync of {} failed: {}", name, e.toString());
                 }
