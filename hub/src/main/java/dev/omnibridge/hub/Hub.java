@@ -54,7 +54,9 @@ import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.FileAttachmentStore;
 import dev.omnibridge.hub.store.ConversationStep;
 import dev.omnibridge.hub.selfservice.SelfServiceMetrics;
+import dev.omnibridge.hub.selfservice.SelfServiceMode;
 import dev.omnibridge.hub.selfservice.SelfServiceStep;
+import dev.omnibridge.hub.selfservice.SwitchedOffRelease;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.TriageStep;
 import dev.omnibridge.hub.store.Journal;
@@ -229,9 +231,10 @@ public final class Hub implements AutoCloseable {
         }
         // Self-service bot (issue 21): answers from the knowledge base, hands off to a person; installed only when
         // some channel's mode is not off. A channel that acknowledges tells the customer of a hand-off itself.
+        SelfServiceMetrics selfServiceMetrics = new SelfServiceMetrics(metrics.registry());
         SelfServiceStep selfService = config.selfService().anyOn() ? new SelfServiceStep(config.selfService(),
                 knowledge, writer.outbox(), id -> config.acknowledgements().forInstance(id).enabled(),
-                new SelfServiceMetrics(metrics.registry()), clock) : null;
+                selfServiceMetrics, clock) : null;
         if (selfService != null) {
             conversationSteps.add(selfService);
         }
@@ -264,6 +267,18 @@ public final class Hub implements AutoCloseable {
         deliveries.canStartThread(instances::canStartThread);
         dispatcher.onUnreachableCustomer(new ReplyFallback(config.identity().replyFallback(),
                 instances::canStartThread, writer));
+        // Conversations the bot still holds on a channel where it no longer answers (its mode changed, or
+        // self-service is off and the step not even installed) go to their desks now, before any channel hands in a
+        // message: nothing else would ever release them, and the customer's next message must follow them.
+        try {
+            new SwitchedOffRelease(id -> config.instance(id).isPresent()
+                    && config.selfService().mode(id) == SelfServiceMode.ANSWER, writer.outbox(), selfServiceMetrics,
+                    clock).run(journal);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // Nothing of the failed page committed: its conversations stay held, and the next start tries again.
+            LOG.warn("Could not hand the self-service bot's held conversations to the desks: {}",
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        }
 
         // Up to 64 at once (a connector may download media inside its webhook call), but only as many threads as
         // actually run at once: a webhook task only parses and hands the message to the journal.

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The self-service bot's meters: {@code omnibridge_selfservice_answers_total} (automatic answers sent, per channel
  * instance), {@code omnibridge_selfservice_handoffs_total} (conversations handed to a person, per channel instance
- * and reason: asked, not_helped, no_answer, agent_busy, max_answers, not_delivered) and
+ * and reason: asked, not_helped, no_answer, agent_busy, max_answers, not_delivered, bot_switched_off) and
  * {@code omnibridge_selfservice_suggestions_total} (answers suggested to the desks in {@code suggest} mode). Labels
- * are configured instance ids and the fixed reasons: bounded.
+ * are instance ids (of the configuration, or of the store's conversations) and the fixed reasons: bounded.
  */
 public final class SelfServiceMetrics {
     private final MeterRegistry registry;

@@ -88,12 +88,15 @@ public final class SelfServiceStep implements ConversationStep {
     public static final String AGENT_BUSY = "agent_busy";
     public static final String MAX_ANSWERS = "max_answers";
     public static final String NOT_DELIVERED = "not_delivered";
+    /** The channel instance's mode is no longer {@code answer} ({@link SwitchedOffRelease}). */
+    public static final String BOT_SWITCHED_OFF = "bot_switched_off";
 
     private final SelfServiceConfig config;
     private final KnowledgeBase knowledge;
     private final ConversationOutbox outbox;
     private final Predicate<String> acknowledges;
     private final SelfServiceMetrics metrics;
+    private final HandOff handOff;
     private final Clock clock;
 
     /**
@@ -109,6 +112,7 @@ public final class SelfServiceStep implements ConversationStep {
         this.outbox = outbox;
         this.acknowledges = acknowledges;
         this.metrics = metrics;
+        this.handOff = new HandOff(outbox, metrics);
     }
 
     /** The bot's messages' source ids: one per customer message and kind, so the store forbids a second. */
@@ -267,17 +271,12 @@ public final class SelfServiceStep implements ConversationStep {
     private Verdict handOff(Connection c, AfterCommit after, Message trigger, List<String> desks, Row row,
                             String reason, Instant now) throws SQLException {
         String instance = trigger.channel().instanceId();
-        release(c, after, row, desks, now);
-        SelfServiceTables.save(c, row.with(State.HANDED_OFF, row.answers(), row.lastEntry(), List.of(), now));
-        SelfServiceTables.event(c, new Event(trigger.conversationId(), instance, Kind.HANDED_OFF, row.lastEntry(),
-                null, reason + ": " + why(reason) + "; " + row.held().size() + " held message(s) sent to the desks",
-                trigger.id(), now));
+        handOff.run(c, after, row, desks, reason, why(reason), trigger.id(), now);
         if (!acknowledges.test(instance)) {
             BotTexts texts = BotTexts.in(language(c, row, trigger));
             send(c, after, trigger, handOffSourceId(trigger.id()), texts, texts.handOff(),
                     Map.of(ANSWERS, trigger.id()), now);
         }
-        after.run(() -> metrics.handedOff(instance, reason));
         LOG.info("Conversation {} handed to the desks ({}), {} held message(s) released", trigger.conversationId(),
                 reason, row.held().size());
         return Verdict.TO_DESKS;
@@ -298,15 +297,7 @@ public final class SelfServiceStep implements ConversationStep {
         return m.language();
     }
 
-    /** The held messages, in their order, to the desks. */
-    private void release(Connection c, AfterCommit after, Row row, List<String> desks, Instant now)
-            throws SQLException {
-        if (!row.held().isEmpty() && !desks.isEmpty()) {
-            outbox.queueToDesks(c, after, outbox.messages(c, row.held()), desks, now);
-        }
-    }
-
-    private static String why(String reason) {
+    static String why(String reason) {
         return switch (reason) {
             case ASKED -> "the customer asked for a person";
             case NOT_HELPED -> "the customer said the answer did not help";
@@ -314,6 +305,7 @@ public final class SelfServiceStep implements ConversationStep {
             case AGENT_BUSY -> "a person took the conversation over";
             case MAX_ANSWERS -> "the bot gave as many answers as it may in one conversation";
             case NOT_DELIVERED -> "the channel refused the bot's message for good";
+            case BOT_SWITCHED_OFF -> "the channel instance's self-service mode is no longer answer";
             default -> reason;
         };
     }
@@ -402,14 +394,8 @@ public final class SelfServiceStep implements ConversationStep {
             Optional<Row> row = SelfServiceTables.row(c, failed.conversationId());
             if (row.isPresent() && row.get().state() != State.HANDED_OFF) {
                 Row r = row.get();
-                Instant now = clock.instant();
-                release(c, after, r, outbox.desksOf(c, after, r.conversationId(), r.channelInstance()), now);
-                SelfServiceTables.save(c, r.with(State.HANDED_OFF, r.answers(), r.lastEntry(), List.of(), now));
-                SelfServiceTables.event(c, new Event(r.conversationId(), r.channelInstance(), Kind.HANDED_OFF,
-                        r.lastEntry(), null, NOT_DELIVERED + ": " + why(NOT_DELIVERED) + "; " + r.held().size()
-                        + " held message(s) sent to the desks", null, now));
-                String instance = r.channelInstance();
-                after.run(() -> metrics.handedOff(instance, NOT_DELIVERED));
+                handOff.run(c, after, r, outbox.desksOf(c, after, r.conversationId(), r.channelInstance()),
+                        NOT_DELIVERED, why(NOT_DELIVERED), null, clock.instant());
                 LOG.info("Conversation {} handed to the desks: the bot's message {} was not delivered",
                         r.conversationId(), failed.messageId());
             }
@@ -419,13 +405,8 @@ public final class SelfServiceStep implements ConversationStep {
 
     /** A person took the conversation the bot held: the desks get the held messages; the bot goes silent. */
     private void takenOver(Connection c, AfterCommit after, Row row, String what, Instant now) throws SQLException {
-        release(c, after, row, outbox.desksOf(c, after, row.conversationId(), row.channelInstance()), now);
-        SelfServiceTables.save(c, row.with(State.HANDED_OFF, row.answers(), row.lastEntry(), List.of(), now));
-        SelfServiceTables.event(c, new Event(row.conversationId(), row.channelInstance(), Kind.HANDED_OFF,
-                row.lastEntry(), null, AGENT_BUSY + ": " + what + "; " + row.held().size()
-                + " held message(s) sent to the desks", null, now));
-        String instance = row.channelInstance();
-        after.run(() -> metrics.handedOff(instance, AGENT_BUSY));
+        handOff.run(c, after, row, outbox.desksOf(c, after, row.conversationId(), row.channelInstance()),
+                AGENT_BUSY, what, null, now);
         LOG.info("Conversation {} taken over by a person, {} held message(s) released", row.conversationId(),
                 row.held().size());
     }

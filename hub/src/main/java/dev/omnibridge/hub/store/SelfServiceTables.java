@@ -91,6 +91,16 @@ public final class SelfServiceTables {
         return rows;
     }
 
+    /**
+     * A page of the conversations the bot holds (state BOT), in id order: at most {@code limit} whose id sorts after
+     * {@code afterId} (null: from the first). For a sweep over all of them in pages that each fit one transaction.
+     */
+    public static List<Row> holding(Connection c, String afterId, int limit) throws SQLException {
+        String page = " ORDER BY conversation_id FETCH FIRST " + limit + " ROWS ONLY";
+        return afterId == null ? rows(c, "state = ?" + page, State.BOT)
+                : rows(c, "state = ? AND conversation_id > ?" + page, State.BOT, afterId);
+    }
+
     private static List<Row> rows(Connection c, String where, Object... params) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = Sql.prepare(c, "SELECT conversation_id, channel_instance, state, answers, "

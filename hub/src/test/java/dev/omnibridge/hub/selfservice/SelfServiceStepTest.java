@@ -213,9 +213,13 @@ class SelfServiceStepTest {
     }
 
     private String state(String thread) throws SQLException {
+        return state(WEB, thread);
+    }
+
+    private String state(String instance, String thread) throws SQLException {
         try (var c = db.connection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT state FROM self_service WHERE conversation_id = ?")) {
-            ps.setString(1, conversation(thread));
+            ps.setString(1, conversation(instance, thread));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
@@ -266,6 +270,42 @@ class SelfServiceStepTest {
         assertThat(state("t1")).isEqualTo("BOT");
         assertThat(events("t1")).containsExactly("SELF_SERVICE_ANSWERED answered with entry returns (confidence 0.90)");
         assertThat(counter("omnibridge.selfservice.answers", "instance", WEB)).isEqualTo(answers + 1);
+    }
+
+    @Test
+    void whereTheBotNoLongerAnswersWhatItHoldsGoesToTheDesksInOrderOnce() throws Exception {
+        // A channel instance of its own ("old"), so the other tests' conversations stay as they are.
+        String old = "old" + run;
+        ingest(on(old, "m1", "t1", "How do I return my shoes?"));
+        ingest(on(old, "m2", "t2", "What are your opening hours?"));
+        ingest(on(old, "m3", "t3", "How do I return my shoes?"));
+        ingest(on(old, "m4", "t3", "yes"));
+        ingest(on(WEB, "m5", "t5", "How do I return my shoes?"));
+        assertThat(toDesk()).isEmpty();
+        double before = counter("omnibridge.selfservice.handoffs", "instance", old, "reason", "bot_switched_off");
+
+        // Pages of one conversation: every page its own transaction.
+        SwitchedOffRelease release = new SwitchedOffRelease(id -> !id.equals(old), writer.outbox(),
+                new SelfServiceMetrics(registry), clock, 1);
+        assertThat(release.run(journal)).isEqualTo(2);
+
+        for (String thread : List.of("t1", "t2")) {
+            String id = conversation(old, thread);
+            List<Message> desk = toDesk().stream().filter(m -> m.conversationId().equals(id)).toList();
+            assertThat(desk).extracting(Message::direction).containsExactly(Direction.INBOUND, Direction.INTERNAL);
+            assertThat(desk.get(1).text()).startsWith(DeskNotes.BOT_LINE + old + ":");
+            assertThat(state(old, thread)).isEqualTo("HANDED_OFF");
+            assertThat(events(old, thread)).last().isEqualTo("SELF_SERVICE_HANDED_OFF bot_switched_off: the channel "
+                    + "instance's self-service mode is no longer answer; 2 held message(s) sent to the desks");
+        }
+        assertThat(toDesk()).as("only those two conversations").hasSize(4);
+        assertThat(state(old, "t3")).as("the customer said it helped: nothing waits").isEqualTo("CONTAINED");
+        assertThat(state("t5")).as("the bot still answers there").isEqualTo("BOT");
+        assertThat(counter("omnibridge.selfservice.handoffs", "instance", old, "reason", "bot_switched_off"))
+                .isEqualTo(before + 2);
+
+        assertThat(release.run(journal)).as("once").isZero();
+        assertThat(toDesk()).hasSize(4);
     }
 
     @Test
