@@ -107,7 +107,8 @@ public final class ContactRecords {
         }
     }
 
-    private static List<Map<String, Object>> rows(Connection c, String sql, Object... params) throws SQLException {
+    /** The rows of a query as column-name maps (camelCase keys, times as ISO instants): the contact's export. */
+    static List<Map<String, Object>> rows(Connection c, String sql, Object... params) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
         try (PreparedStatement ps = Sql.prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
             ResultSetMetaData md = rs.getMetaData();

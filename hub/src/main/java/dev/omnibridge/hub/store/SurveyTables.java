@@ -8,12 +8,10 @@ import dev.omnibridge.model.json.CanonicalJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,24 +180,9 @@ public final class SurveyTables {
         List<Map<String, Object>> out = new ArrayList<>();
         try (Connection c = database.connection()) {
             for (String id : conversationIds) {
-                try (PreparedStatement ps = Sql.prepare(c, "SELECT conversation_id, channel_instance, desk_instance, "
-                        + "kind, state, resolved_at, sent_at, rating, comment, answered_at, skip_reason FROM surveys "
-                        + "WHERE conversation_id = ?", id); ResultSet rs = ps.executeQuery()) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    while (rs.next()) {
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        for (int i = 1; i <= md.getColumnCount(); i++) {
-                            Object v = rs.getObject(i);
-                            if (v instanceof OffsetDateTime t) {
-                                v = t.toInstant().toString();
-                            } else if (v instanceof java.sql.Timestamp t) {
-                                v = t.toInstant().toString();
-                            }
-                            row.put(ContactRecords.camel(md.getColumnLabel(i)), v);
-                        }
-                        out.add(row);
-                    }
-                }
+                out.addAll(ContactRecords.rows(c, "SELECT conversation_id, channel_instance, desk_instance, kind, "
+                        + "state, resolved_at, sent_at, rating, comment, answered_at, skip_reason FROM surveys "
+                        + "WHERE conversation_id = ?", id));
             }
         }
         return out;
