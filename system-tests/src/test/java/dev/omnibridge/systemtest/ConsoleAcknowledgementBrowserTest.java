@@ -1,54 +1,28 @@
 package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.omnibridge.systemtest.support.ConsoleBrowser;
+import dev.omnibridge.systemtest.support.ConsoleBrowserTestBase;
 import dev.omnibridge.systemtest.support.HubConfig;
-import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Messages;
 import dev.omnibridge.systemtest.support.Poll;
-import dev.omnibridge.systemtest.support.SystemTestBase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The operator console shows what the automation did in a conversation's timeline: the acknowledgement, labelled as
  * such, and for the next message why it got none. Headless Chromium against the packaged hub.
  */
-class ConsoleAcknowledgementBrowserTest extends SystemTestBase {
-    private ConsoleBrowser browser;
-
-    @Override
-    protected HubProcess startHub() {
-        assumeTrue(ConsoleBrowser.installed(), "skipped: headless Chromium is not installed (needs "
-                + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + ")");
-        return super.startHub();
-    }
-
+class ConsoleAcknowledgementBrowserTest extends ConsoleBrowserTestBase {
     @Override
     protected HubConfig config() {
         return standardConfig().acknowledgements("enabled", true)
                 .acknowledgementTemplate("en", "Hi {firstName:there}, we are on it (ref {reference}).",
                         "Closed now (ref {reference}).");
-    }
-
-    @BeforeAll
-    void startBrowser() {
-        browser = ConsoleBrowser.start();
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test

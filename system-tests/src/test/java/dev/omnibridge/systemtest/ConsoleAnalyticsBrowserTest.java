@@ -2,10 +2,8 @@ package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.omnibridge.systemtest.support.ConsoleBrowser;
 import dev.omnibridge.systemtest.support.ConsoleBrowserTestBase;
 import dev.omnibridge.systemtest.support.HubConfig;
-import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Messages;
 import dev.omnibridge.systemtest.support.Poll;
@@ -36,7 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console's Analytics and Knowledge views in headless Chromium against the packaged hub. Real traffic is seeded
@@ -56,13 +53,6 @@ class ConsoleAnalyticsBrowserTest extends ConsoleBrowserTestBase {
 
     private final String run = unique("analytics");
     private final List<String> texts = new ArrayList<>();
-
-    @Override
-    protected HubProcess startHub() {
-        assumeTrue(ConsoleBrowser.installed(), "skipped: headless Chromium is not installed (needs "
-                + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + ")");
-        return super.startHub();
-    }
 
     @Override
     protected HubConfig config() {

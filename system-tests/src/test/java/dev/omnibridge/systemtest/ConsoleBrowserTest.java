@@ -1,9 +1,7 @@
 package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.omnibridge.systemtest.support.ConsoleBrowser;
 import dev.omnibridge.systemtest.support.HubConfig;
-import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Messages;
 import dev.omnibridge.systemtest.support.Poll;
@@ -25,7 +23,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The operator console in headless Chromium against the packaged hub: channel {@value #WEB} feeds the webhook desk
@@ -37,14 +34,6 @@ class ConsoleBrowserTest extends ConsoleBrowserTestBase {
     private static final String INBOX = "inbox";
     private static final String HOSTILE = "<img src=x onerror=\"window.__pwned=1\">";
 
-
-    @Override
-    protected HubProcess startHub() {
-        assumeTrue(ConsoleBrowser.installed(), "skipped: headless Chromium is not installed (needs "
-                + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER
-                + "; apt-get install chromium chromium-driver, as .ci/run does)");
-        return super.startHub();
-    }
 
     @Override
     protected HubConfig config() {

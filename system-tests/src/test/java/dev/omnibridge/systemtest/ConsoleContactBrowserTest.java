@@ -2,9 +2,7 @@ package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.omnibridge.systemtest.support.ConsoleBrowser;
 import dev.omnibridge.systemtest.support.HubConfig;
-import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Messages;
 import dev.omnibridge.systemtest.support.Poll;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console's contact page in headless Chromium against the packaged hub: one customer writes on two channels
@@ -51,14 +48,6 @@ class ConsoleContactBrowserTest extends ConsoleBrowserTestBase {
     private static final String EMAIL_TEXT = "Any news? You can also call me on +1 415-555-0177";
 
     private String contactId;
-
-    @Override
-    protected HubProcess startHub() {
-        assumeTrue(ConsoleBrowser.installed(), "skipped: headless Chromium is not installed (needs "
-                + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER
-                + "; apt-get install chromium chromium-driver, as .ci/run does)");
-        return super.startHub();
-    }
 
     @Override
     protected HubConfig config() {

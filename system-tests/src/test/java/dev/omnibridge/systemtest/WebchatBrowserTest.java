@@ -1,20 +1,15 @@
 package dev.omnibridge.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.omnibridge.systemtest.support.ConsoleBrowser;
 import dev.omnibridge.systemtest.support.HubConfig;
-import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Poll;
-import dev.omnibridge.systemtest.support.SystemTestBase;
+import dev.omnibridge.systemtest.support.WebchatBrowserTestBase;
 import dev.omnibridge.systemtest.support.WebchatSite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -36,7 +31,6 @@ import static dev.omnibridge.systemtest.support.WebchatSite.widget;
 import static dev.omnibridge.systemtest.support.WebchatSite.widgetCount;
 import static dev.omnibridge.systemtest.support.WebchatSite.widgetTexts;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The live chat end to end in headless Chromium: a shop on its own origin embeds the widget of the hub's
@@ -44,7 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * One browser and one hub for the class; the tests run in order because they follow one visitor.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebchatBrowserTest extends SystemTestBase {
+class WebchatBrowserTest extends WebchatBrowserTestBase {
     private static final String CHAT = "chat";
     private static final String INBOX = "inbox";
     /** A chat whose business hours are not now. */
@@ -54,16 +48,7 @@ class WebchatBrowserTest extends SystemTestBase {
     private static final byte[] PNG = java.util.Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
-    private WebchatSite site;
-    private ConsoleBrowser browser;
     private String widgetTab;
-
-    @Override
-    protected HubProcess startHub() {
-        assumeTrue(ConsoleBrowser.installed(), "skipped: headless Chromium is not installed (needs "
-                + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + ")");
-        return startHubWith("webchat");
-    }
 
     @Override
     protected HubConfig config() {
@@ -81,28 +66,10 @@ class WebchatBrowserTest extends SystemTestBase {
     }
 
     @BeforeAll
-    void startBrowser() {
+    void embedWidget() {
         site.embed(hub.baseUrl() + "/hooks/" + CHAT);
         awaitRunning(CHAT, CLOSED, INBOX);
-        browser = ConsoleBrowser.start();
         widgetTab = browser.driver().getWindowHandle();
-    }
-
-    @AfterEach
-    void screenshot(TestInfo test) {
-        if (browser != null) {
-            browser.screenshot(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
-        }
-    }
-
-    @AfterAll
-    void stopBrowserAndSite() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (site != null) {
-            site.close();
-        }
     }
 
     @Test

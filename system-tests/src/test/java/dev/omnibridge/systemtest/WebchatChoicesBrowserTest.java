@@ -1,15 +1,12 @@
 package dev.omnibridge.systemtest;
 
-import dev.omnibridge.systemtest.support.ConsoleBrowser;
 import dev.omnibridge.systemtest.support.HubConfig;
-import dev.omnibridge.systemtest.support.HubProcess;
 import dev.omnibridge.systemtest.support.Json;
 import dev.omnibridge.systemtest.support.Messages;
 import dev.omnibridge.systemtest.support.ReceivedRequest;
-import dev.omnibridge.systemtest.support.SystemTestBase;
+import dev.omnibridge.systemtest.support.WebchatBrowserTestBase;
 import dev.omnibridge.systemtest.support.WebchatSite;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
@@ -26,28 +23,17 @@ import static dev.omnibridge.systemtest.support.WebchatSite.widget;
 import static dev.omnibridge.systemtest.support.WebchatSite.widgetCount;
 import static dev.omnibridge.systemtest.support.WebchatSite.widgetTexts;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Reply options in the live chat, in headless Chromium (issue 21): a desk reply offering options (webhook-desk
  * {@code choices}) shows as buttons under the reply; the visitor picks one with the keyboard; the pick reaches the
  * desk as the option's title with metadata {@code omnibridge.choice}, and the buttons are gone.
  */
-class WebchatChoicesBrowserTest extends SystemTestBase {
+class WebchatChoicesBrowserTest extends WebchatBrowserTestBase {
     private static final String CHAT = "chat";
     private static final String TOKEN_SECRET = "webchat-token-secret-for-system-tests-0123456789";
     private static final String QUESTION = "How do I reset my password?";
     private static final String ANSWER = "Use the link on the sign-in page. Did this answer your question?";
-
-    private WebchatSite site;
-    private ConsoleBrowser browser;
-
-    @Override
-    protected HubProcess startHub() {
-        assumeTrue(ConsoleBrowser.installed(), "skipped: headless Chromium is not installed (needs "
-                + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + ")");
-        return startHubWith("webchat");
-    }
 
     @Override
     protected HubConfig config() {
@@ -58,21 +44,10 @@ class WebchatChoicesBrowserTest extends SystemTestBase {
     }
 
     @BeforeAll
-    void startBrowser() {
+    void embedWidget() {
         site.embed(hub.baseUrl() + "/hooks/" + CHAT);
         awaitRunning(CHAT, DESK);
-        browser = ConsoleBrowser.start();
         logScan.texts(QUESTION, ANSWER);
-    }
-
-    @AfterAll
-    void stopBrowserAndSite() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (site != null) {
-            site.close();
-        }
     }
 
     private List<ReceivedRequest> chatEvents() {

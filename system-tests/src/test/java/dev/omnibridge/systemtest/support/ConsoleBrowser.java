@@ -44,6 +44,12 @@ public final class ConsoleBrowser implements AutoCloseable {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
+    /** Skips (never passes) the calling test class when headless Chromium is not installed here. */
+    public static void assumeInstalled() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed(), "skipped: headless Chromium is not installed (needs "
+                + CHROMIUM + " and " + CHROMEDRIVER + "; apt-get install chromium chromium-driver, as .ci/run does)");
+    }
+
     public static ConsoleBrowser start() {
         try {
             Path profile = Files.createTempDirectory("omnibridge-chromium-");
