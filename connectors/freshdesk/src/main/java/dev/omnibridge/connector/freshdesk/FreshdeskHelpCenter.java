@@ -2,6 +2,7 @@ package dev.omnibridge.connector.freshdesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskTimes;
 import dev.omnibridge.deskkit.HtmlText;
 import dev.omnibridge.spi.HelpArticle;
 
@@ -119,7 +120,7 @@ final class FreshdeskHelpCenter {
                 labels.add(t.asText().strip());
             }
         });
-        Instant updated = FreshdeskPayloads.instant(a.path("updated_at").asText(null));
+        Instant updated = DeskTimes.parseOrNull(a.path("updated_at").asText(null));
         found.add(new HelpArticle(id, language.toLowerCase(Locale.ROOT), title, body.strip(), url(id), labels,
                 updated));
     }

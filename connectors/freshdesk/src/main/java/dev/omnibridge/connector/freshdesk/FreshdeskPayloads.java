@@ -3,14 +3,13 @@ package dev.omnibridge.connector.freshdesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.deskkit.DeskHttp;
+import dev.omnibridge.deskkit.DeskTimes;
 import dev.omnibridge.deskkit.Multipart;
 import dev.omnibridge.deskkit.TicketText;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeskDelivery;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
@@ -231,7 +230,7 @@ final class FreshdeskPayloads {
         if (!shown.equals(normalise(text)) && !shown.contains(normalise(TicketText.section(d.message(), text)))) {
             return false;
         }
-        Instant created = instant(conversation.path("created_at").asText(null));
+        Instant created = DeskTimes.parseOrNull(conversation.path("created_at").asText(null));
         Instant received = d.message().receivedAt();
         // Same text, same author: only a note made after this message arrived can be this message's note.
         return created != null && received != null && !created.isBefore(received.minusSeconds(5));
@@ -239,16 +238,5 @@ final class FreshdeskPayloads {
 
     static String normalise(String s) {
         return s.replaceAll("\\s+", " ").strip();
-    }
-
-    static Instant instant(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

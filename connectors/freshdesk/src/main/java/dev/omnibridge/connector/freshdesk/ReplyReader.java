@@ -2,6 +2,7 @@ package dev.omnibridge.connector.freshdesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskTimes;
 import dev.omnibridge.deskkit.FileNotes;
 import dev.omnibridge.deskkit.PublicFiles;
 import dev.omnibridge.model.Attachment;
@@ -147,7 +148,7 @@ final class ReplyReader {
             }
         }
         String html = c.path("body").asText(null);
-        Instant created = FreshdeskPayloads.instant(c.path("created_at").asText(null));
+        Instant created = DeskTimes.parseOrNull(c.path("created_at").asText(null));
         Map<String, String> own = new java.util.HashMap<>(metadata);
         // Freshdesk has emailed a Reply to these addresses already; the hub does not send it to them again.
         ReplyRecipients.of(c).ifPresent(to -> own.put(DeskReply.DELIVERED_TO, to));

@@ -2,12 +2,11 @@ package dev.omnibridge.connector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.deskkit.DeskApiException;
+import dev.omnibridge.deskkit.DeskTimes;
 import dev.omnibridge.deskkit.HtmlText;
 import dev.omnibridge.spi.HelpArticle;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +68,7 @@ final class ZendeskHelpCenter {
         });
         String url = a.path("html_url").asText("");
         return new HelpArticle(id, locale.toLowerCase(Locale.ROOT), title, HtmlText.plain(a.path("body").asText("")),
-                url.isBlank() ? null : url, labels, instant(a.path("updated_at").asText(null)));
+                url.isBlank() ? null : url, labels, DeskTimes.parseOrNull(a.path("updated_at").asText(null)));
     }
 
     private static boolean visibleToEveryone(JsonNode a) {
@@ -79,16 +78,5 @@ final class ZendeskHelpCenter {
         }
         JsonNode segments = a.path("user_segment_ids");
         return !segments.isArray() || segments.isEmpty();
-    }
-
-    private static Instant instant(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }
