@@ -4,10 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The rows service analytics are computed from, each with the key it is grouped by (channel instance, desk instance
@@ -72,12 +76,15 @@ public final class AnalyticsQueries {
      * the answer, in calendar time. A conversation answered, written to again and answered again counts twice.
      */
     public List<Timed> firstResponses(Scope scope, By by) throws SQLException {
-        Select s = new Select("e.happened_at, e.clock_started_at",
-                "first_response_events e JOIN conversations c ON c.id = e.conversation_id",
-                "e.kind = 'ANSWERED' AND e.happened_at >= ? AND e.happened_at < ?", scope, "e.priority");
         List<Timed> out = new ArrayList<>();
-        s.run(database, by, rs -> out.add(new Timed(rs.getString("k"), rs.getString("conv"),
-                seconds(Sql.instant(rs, "clock_started_at"), Sql.instant(rs, "happened_at")))));
+        try (Reading r = new Reading(database)) {
+            Keys keys = Keys.load(r, scope, by, true);
+            r.timerEvents(scope, true, rs -> {
+                String conv = rs.getString(1);
+                double seconds = seconds(Sql.instant(rs, "clock_started_at"), Sql.instant(rs, "happened_at"));
+                keys.each(conv, null, rs.getString(2), k -> out.add(new Timed(k, conv, seconds)));
+            });
+        }
         return out;
     }
 
@@ -86,12 +93,23 @@ public final class AnalyticsQueries {
      * priority is the first-response timers' (NORMAL without).
      */
     public List<Timed> resolutions(Scope scope, By by) throws SQLException {
-        Select s = new Select("c.created_at, c.resolved_at", "conversations c",
-                "c.resolved_at >= ? AND c.resolved_at < ? AND c.status = 'RESOLVED'", scope,
-                String.format(TIMER_PRIORITY, "c.id"));
         List<Timed> out = new ArrayList<>();
-        s.run(database, by, rs -> out.add(new Timed(rs.getString("k"), rs.getString("conv"),
-                seconds(Sql.instant(rs, "created_at"), Sql.instant(rs, "resolved_at")))));
+        try (Reading r = new Reading(database)) {
+            Keys keys = Keys.load(r, scope, by, false);
+            List<Object> params = new ArrayList<>(List.of(scope.from(), scope.to()));
+            StringBuilder sql = new StringBuilder("SELECT c.id, c.channel_instance, c.created_at, c.resolved_at "
+                    + "FROM conversations c WHERE c.resolved_at >= ? AND c.resolved_at < ? AND c.status = 'RESOLVED'");
+            if (scope.channel() != null) {
+                sql.append(" AND c.channel_instance = ?");
+                params.add(scope.channel());
+            }
+            r.each(sql.toString(), params, rs -> {
+                String conv = rs.getString(1);
+                double seconds = seconds(Sql.instant(rs, "created_at"), Sql.instant(rs, "resolved_at"));
+                keys.each(conv, rs.getString(2), keys.timerPriority(conv),
+                        k -> out.add(new Timed(k, conv, seconds)));
+            });
+        }
         return out;
     }
 
@@ -106,10 +124,15 @@ public final class AnalyticsQueries {
 
     /** The first-response timers' events in the range (WARNED, BREACHED, ANSWERED, CLOSED). */
     public List<Event> timerEvents(Scope scope, By by) throws SQLException {
-        Select s = new Select("e.kind", "first_response_events e JOIN conversations c ON c.id = e.conversation_id",
-                "e.happened_at >= ? AND e.happened_at < ?", scope, "e.priority");
         List<Event> out = new ArrayList<>();
-        s.run(database, by, rs -> out.add(new Event(rs.getString("k"), rs.getString("conv"), rs.getString("kind"))));
+        try (Reading r = new Reading(database)) {
+            Keys keys = Keys.load(r, scope, by, true);
+            r.timerEvents(scope, false, rs -> {
+                String conv = rs.getString(1);
+                String kind = rs.getString(3);
+                keys.each(conv, null, rs.getString(2), k -> out.add(new Event(k, conv, kind)));
+            });
+        }
         return out;
     }
 
@@ -168,6 +191,177 @@ public final class AnalyticsQueries {
             return 0;
         }
         return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
+    }
+
+    /**
+     * A connection for one analytics call. On H2 its queries run lazily (rows streamed to the caller, not first
+     * gathered into a result H2 would spill to a temporary file above its in-memory row limit: the hub's heap is
+     * small and a month of timer events is hundreds of thousands of rows); reset before the connection goes back
+     * to the pool.
+     */
+    private static final class Reading implements AutoCloseable {
+        final Connection connection;
+        final boolean h2;
+
+        Reading(Database database) throws SQLException {
+            this.connection = database.connection();
+            boolean lazy = false;
+            try {
+                lazy = "H2".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+                if (lazy) {
+                    try (Statement st = connection.createStatement()) {
+                        st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+            this.h2 = lazy;
+        }
+
+        void each(String sql, List<Object> params, RowReader reader) throws SQLException {
+            try (PreparedStatement ps = Sql.prepare(connection, sql, params.toArray());
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reader.read(rs);
+                }
+            }
+        }
+
+        /** Columns: conversation_id, priority, kind, happened_at, clock_started_at; the priority filter applied. */
+        void timerEvents(Scope scope, boolean answeredOnly, RowReader reader) throws SQLException {
+            List<Object> params = new ArrayList<>(List.of(scope.from(), scope.to()));
+            StringBuilder sql = new StringBuilder("SELECT e.conversation_id, e.priority, e.kind, e.happened_at, "
+                    + "e.clock_started_at FROM first_response_events e WHERE e.happened_at >= ? "
+                    + "AND e.happened_at < ?");
+            if (answeredOnly) {
+                sql.append(" AND e.kind = 'ANSWERED'");
+            }
+            if (scope.priority() != null) {
+                sql.append(" AND e.priority = ?");
+                params.add(scope.priority());
+            }
+            each(sql.toString(), params, reader);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (Connection c = connection) {
+                if (h2) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("SET LAZY_QUERY_EXECUTION FALSE");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * What a row's conversation is counted under, read once per call from the small per-conversation tables into
+     * maps (instead of a correlated subquery per row): its channel instance (conversations), its desks (desk_tickets
+     * and active conversation_routes) and its timer's priority (first_response_timers). Only the maps the grouping
+     * and the filters need are read, and only the filtered desk's or channel's rows when there is a filter.
+     */
+    private static final class Keys {
+        final Scope scope;
+        final By by;
+        /** Conversation -> channel instance; null when the rows carry their channel (or it is not needed). */
+        Map<String, String> channels;
+        /** Conversation -> desks; null when neither grouped nor filtered by desk. */
+        Map<String, List<String>> desks;
+        /** Conversation -> its timer's priority; null when not needed (or the rows carry theirs). */
+        Map<String, String> priorities;
+
+        private Keys(Scope scope, By by) {
+            this.scope = scope;
+            this.by = by;
+        }
+
+        /** @param rowsWithoutChannel the rows name only their conversation (timer events), not its channel */
+        static Keys load(Reading r, Scope scope, By by, boolean rowsWithoutChannel) throws SQLException {
+            Keys keys = new Keys(scope, by);
+            Map<String, String> names = new HashMap<>();
+            if (rowsWithoutChannel && (by == By.CHANNEL || scope.channel() != null)) {
+                keys.channels = new HashMap<>();
+                List<Object> params = new ArrayList<>();
+                String sql = "SELECT c.id, c.channel_instance FROM conversations c";
+                if (scope.channel() != null) {
+                    sql += " WHERE c.channel_instance = ?";
+                    params.add(scope.channel());
+                }
+                r.each(sql, params, rs -> keys.channels.put(rs.getString(1),
+                        names.computeIfAbsent(rs.getString(2), n -> n)));
+            }
+            if (by == By.DESK || scope.desk() != null) {
+                keys.desks = new HashMap<>();
+                List<Object> params = new ArrayList<>();
+                String tickets = "SELECT dk.conversation_id, dk.desk_instance FROM desk_tickets dk";
+                String routes = "SELECT dr.conversation_id, dr.desk FROM conversation_routes dr WHERE dr.active = TRUE";
+                if (scope.desk() != null) {
+                    tickets += " WHERE dk.desk_instance = ?";
+                    routes += " AND dr.desk = ?";
+                    params.add(scope.desk());
+                }
+                RowReader add = rs -> {
+                    String desk = names.computeIfAbsent(rs.getString(2), n -> n);
+                    List<String> list = keys.desks.computeIfAbsent(rs.getString(1), c -> new ArrayList<>(1));
+                    if (!list.contains(desk)) {
+                        list.add(desk);
+                    }
+                };
+                r.each(tickets, params, add);
+                r.each(routes, params, add);
+            }
+            if (!rowsWithoutChannel && (by == By.PRIORITY || scope.priority() != null)) {
+                keys.priorities = new HashMap<>();
+                List<Object> params = new ArrayList<>();
+                r.each("SELECT t.conversation_id, t.priority FROM first_response_timers t", params,
+                        rs -> keys.priorities.put(rs.getString(1), names.computeIfAbsent(rs.getString(2), n -> n)));
+            }
+            return keys;
+        }
+
+        /** The timer's priority of a conversation (NORMAL without a timer); null when not needed. */
+        String timerPriority(String conversationId) {
+            return priorities == null ? null : priorities.getOrDefault(conversationId, "NORMAL");
+        }
+
+        /**
+         * Hands each key a row of this conversation counts under to {@code out}, if it passes the filters (the
+         * channel and priority filters of rows that carry them are already applied in SQL).
+         *
+         * @param channel  the row's channel, or null to look it up
+         * @param priority the row's priority (the event's, or the timer's)
+         */
+        void each(String conversationId, String channel, String priority, Consumer<String> out) {
+            if (channel == null && channels != null) {
+                channel = channels.get(conversationId);
+                if (channel == null) {
+                    return; // not the filtered channel
+                }
+            }
+            if (scope.priority() != null && !scope.priority().equals(priority)) {
+                return;
+            }
+            List<String> ds = desks == null ? List.of() : desks.getOrDefault(conversationId, List.of());
+            if (scope.desk() != null && !ds.contains(scope.desk())) {
+                return;
+            }
+            switch (by) {
+                case CHANNEL -> out.accept(channel);
+                case PRIORITY -> out.accept(priority);
+                case DESK -> {
+                    if (scope.desk() != null) {
+                        out.accept(scope.desk());
+                    } else if (ds.isEmpty()) {
+                        out.accept(NO_DESK);
+                    } else {
+                        ds.forEach(out);
+                    }
+                }
+            }
+        }
     }
 
     @FunctionalInterface
