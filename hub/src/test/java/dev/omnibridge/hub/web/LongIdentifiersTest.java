@@ -142,6 +142,7 @@ class LongIdentifiersTest {
         startHub();
         submit("chat", Inbound.messages(List.of(message("m-1", "t-1", "Ann", "where is my order?"))));
         Poll.until("the desk opened the ticket", () -> DELIVERED.contains("where is my order?"), () -> DELIVERED);
+        awaitTicketLinked("t-1");
         String replyId = longId('r', 1500);
         DeskReply reply = new DeskReply("T-1", replyId, Author.agent("Alice"), "Shipped today.", null, null,
                 Instant.now(), null);
@@ -166,6 +167,7 @@ class LongIdentifiersTest {
         String thread = longId('t', 1000);
         submit("chat", Inbound.messages(List.of(message("m-1", thread, "Ann", "hello"))));
         Poll.until("the desk opened the ticket", () -> DELIVERED.contains("hello"), () -> DELIVERED);
+        awaitTicketLinked(thread);
 
         submit("desk", Inbound.replies(List.of(new DeskReply("T-1", "r-1", Author.agent("Alice"), "Hi Ann", null,
                 null, Instant.now(), null))));
@@ -291,5 +293,14 @@ class LongIdentifiersTest {
             DELIVERED.add(delivery.message().text());
             return new DeskResult(TICKET.get(), "c-" + DELIVERED.size());
         }
+    }
+
+    /**
+     * The desk has the message once its stub saw it, but the hub links the ticket only when it records the desk's
+     * answer: a reply sent in between would name a ticket no conversation has yet.
+     */
+    private static void awaitTicketLinked(String threadKey) {
+        Poll.until("the hub linked the desk's ticket", () -> CONTEXTS.get("chat").findConversation(threadKey)
+                .map(c -> c.deskTickets().containsKey("desk")).orElse(false), () -> DELIVERED);
     }
 }
