@@ -137,6 +137,7 @@ class DeskDeliveredReplyTest {
     private String customerWrites(String address, String text) {
         assertThat(local.send(local.postText("/hooks/inbox", address + "|" + text)).statusCode()).isEqualTo(200);
         Poll.until("the desk opened a ticket", () -> !TICKETS.isEmpty(), () -> TICKETS);
+        local.awaitTicketLinked("helpdesk");
         return TICKETS.get(0);
     }
 

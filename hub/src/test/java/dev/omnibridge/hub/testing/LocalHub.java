@@ -121,6 +121,23 @@ public final class LocalHub {
         }
     }
 
+    /**
+     * Waits until the hub has linked a ticket of {@code desk} to a conversation (it does when it records the desk's
+     * answer to the delivery, a moment after the desk itself saw the message): a desk reply sent before would name a
+     * ticket no conversation has yet.
+     */
+    public void awaitTicketLinked(String desk) {
+        Poll.until("the hub linked a ticket of " + desk, () -> {
+            JsonNode list = json(send(withToken(get("/api/conversations")))).path("conversations");
+            for (JsonNode c : list) {
+                if (c.path("deskTickets").has(desk)) {
+                    return true;
+                }
+            }
+            return false;
+        }, () -> "no ticket of " + desk + " linked");
+    }
+
     public static JsonNode json(HttpResponse<String> r) {
         try {
             return JSON.readTree(r.body());

@@ -92,6 +92,7 @@ class ControlCharactersTest {
                 List.of(new HubConfig.Route("chat", List.of("helpdesk"))), CHANNEL, DESK);
         assertThat(local.send(local.postText("/hooks/chat", "where is my order?")).statusCode()).isEqualTo(200);
         Poll.until("the desk opened the ticket", () -> DELIVERED.contains("where is my order?"), () -> DELIVERED);
+        local.awaitTicketLinked("helpdesk");
 
         HttpResponse<String> r = local.send(local.postText("/hooks/helpdesk", "Shipped\u0000 today.\r\nBye\u0007"));
 
