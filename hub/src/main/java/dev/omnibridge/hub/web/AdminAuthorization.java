@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.web;
 
+import dev.omnibridge.hub.access.Principal;
 import dev.omnibridge.hub.console.ConsoleSessions;
 import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.security.AuthFailures;
@@ -53,6 +54,7 @@ final class AdminAuthorization implements Handler<RoutingContext> {
                 return;
             }
             ConsoleWeb.secured(ctx);
+            Principal.set(ctx, Principal.ADMIN_TOKEN);
             ctx.next();
             return;
         }
@@ -76,6 +78,7 @@ final class AdminAuthorization implements Handler<RoutingContext> {
             }
             return;
         }
+        Principal.set(ctx, Principal.ADMIN_TOKEN);
         ctx.next();
     }
 }
