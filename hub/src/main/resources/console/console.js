@@ -1391,30 +1391,30 @@
     const by = byFor('sla', f);
     const rows = data.rows || [];
     const total = data.total || {};
-    const breaches = total.breaches != null ? total.breaches : rows.reduce((a, r) => a + num(r.breaches), 0);
+    const breached = total.breached != null ? total.breached : rows.reduce((a, r) => a + num(r.breached), 0);
     const conversations = total.conversations != null ? total.conversations
       : rows.reduce((a, r) => a + num(r.conversations), 0);
     chartFigure(figure, 'sla', 'First-response target (SLA) per ' + BY_LABEL[by], path,
-      summaryText('sla', el('strong', { id: 'sla-breaches', 'data-value': breaches }, breaches), ' breaches in ',
-        conversations, ' timed conversations', rows.length ? ': ' + rows.map((r) => r.key + ' ' + num(r.breaches)
-          + ' (' + percentText(r.breachRate) + ')').join(', ') : '', '.'),
+      summaryText('sla', el('strong', { id: 'sla-breached', 'data-value': breached }, breached), ' of ',
+        conversations, ' conversations breached their first-response target', rows.length ? ': '
+          + rows.map((r) => r.key + ' ' + num(r.breached) + ' (' + percentText(r.breachRate) + ')').join(', ') : '', '.'),
       rows.length ? chartImage('sla', hbarChart(rows.map((r) => ({ label: r.key, bars: [
         { value: num(r.conversations), colour: '#8a8f99', name: 'conversations' },
-        { value: num(r.warnings), colour: '#c9a000', name: 'warnings' },
-        { value: num(r.breaches), colour: '#b3261e', name: 'breaches' }], after: percentText(r.breachRate) })), (v) => v)) : null,
-      rows.length ? legend([{ name: 'conversations', colour: '#8a8f99' }, { name: 'warnings', colour: '#c9a000' },
-        { name: 'breaches', colour: '#b3261e' }]) : null,
-      dataTable('sla', 'First-response target per ' + BY_LABEL[by], [cap(BY_LABEL[by]), 'Conversations', 'Warnings',
-        'Breaches', 'Breach rate'], rows.map((r) => ({ key: r.key, cells: [r.key].concat(slaCells(r)) })),
+        { value: num(r.warned), colour: '#c9a000', name: 'warned' },
+        { value: num(r.breached), colour: '#b3261e', name: 'breached' }], after: percentText(r.breachRate) })), (v) => v)) : null,
+      rows.length ? legend([{ name: 'conversations', colour: '#8a8f99' }, { name: 'warned', colour: '#c9a000' },
+        { name: 'breached', colour: '#b3261e' }]) : null,
+      dataTable('sla', 'First-response target per ' + BY_LABEL[by], [cap(BY_LABEL[by]), 'Conversations', 'Met',
+        'Breached', 'Resolved unanswered', 'Warned', 'Breach rate'],
+      rows.map((r) => ({ key: r.key, cells: [r.key].concat(slaCells(r)) })),
       data.total && rows.length > 1 ? ['Total'].concat(slaCells(data.total)) : null),
-      el('p', { class: 'meta' }, 'Breach rate: conversations that passed their target, out of those whose clock ran.'));
+      el('p', { class: 'meta' }, 'Each conversation once, when its first-response target was settled: answered in time (met), '
+        + 'breached, or resolved without an answer. Breach rate: breached out of those conversations.'));
   }
 
   function slaCells(r) {
-    return [{ text: num(r.conversations), value: num(r.conversations), col: 'conversations' },
-      { text: num(r.warnings), value: num(r.warnings), col: 'warnings' },
-      { text: num(r.breaches), value: num(r.breaches), col: 'breaches' },
-      { text: percentText(r.breachRate), value: r.breachRate, col: 'breachRate' }];
+    return ['conversations', 'met', 'breached', 'closed', 'warned'].map((col) => ({ text: num(r[col]), value: num(r[col]), col }))
+      .concat([{ text: percentText(r.breachRate), value: r.breachRate, col: 'breachRate' }]);
   }
 
   function drawBacklog(figure, data, path, f) {

@@ -35,6 +35,7 @@ import dev.omnibridge.hub.knowledge.KnowledgeService;
 import dev.omnibridge.hub.web.AnalyticsApi;
 import dev.omnibridge.hub.analytics.ServiceAnalytics;
 import dev.omnibridge.hub.store.AnalyticsQueries;
+import dev.omnibridge.hub.store.AnalyticsFirstReplies;
 import dev.omnibridge.hub.store.AnalyticsVolumes;
 import dev.omnibridge.hub.web.PrivacyApi;
 import dev.omnibridge.hub.identity.ContactIdentity;
@@ -308,8 +309,10 @@ public final class Hub implements AutoCloseable {
         if (knowledge.configured()) {
             api.healthPart("knowledge", knowledgeApi::health);
         }
-        // Issue 21, service analytics: message counts per hour rolled up off the writer's per-message path.
+        // Issue 21, service analytics: message counts per hour, and each conversation's first reply and target,
+        // rolled up off the writer's per-message path.
         AnalyticsVolumes.schedule(journal);
+        AnalyticsFirstReplies.schedule(journal);
         AnalyticsApi analyticsApi = new AnalyticsApi(new ServiceAnalytics(new AnalyticsQueries(database), clock),
                 clock);
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());

@@ -6,6 +6,7 @@ import dev.omnibridge.hub.store.AnalyticsQueries.Event;
 import dev.omnibridge.hub.store.AnalyticsQueries.Open;
 import dev.omnibridge.hub.store.AnalyticsQueries.Rating;
 import dev.omnibridge.hub.store.AnalyticsQueries.Scope;
+import dev.omnibridge.hub.store.AnalyticsQueries.Target;
 import dev.omnibridge.hub.store.AnalyticsQueries.Timed;
 import dev.omnibridge.hub.store.AnalyticsVolumes.HourCount;
 
@@ -244,15 +245,15 @@ public final class ServiceAnalytics {
     }
 
     /**
-     * First-response targets per key: conversations whose clock had an event in the range, breaches and warnings
-     * fired in it, and the share of those conversations breached.
+     * First-response targets per key: conversations whose target was settled in the range (first answer, breach, or
+     * resolved without an answer), how many of them were warned and breached, and the breach rate.
      */
     public AnalyticsReport sla(Scope scope, By by) throws SQLException {
         Map<String, SlaCounts> byKey = new TreeMap<>();
         SlaCounts total = new SlaCounts();
-        for (Event e : queries.timerEvents(scope, by)) {
-            byKey.computeIfAbsent(e.key(), k -> new SlaCounts()).add(e);
-            total.add(e);
+        for (Target t : queries.targets(scope, by)) {
+            byKey.computeIfAbsent(t.key(), k -> new SlaCounts()).add(t);
+            total.add(t);
         }
         List<Object> rows = new ArrayList<>();
         List<List<Object>> csv = new ArrayList<>();
@@ -268,29 +269,33 @@ public final class ServiceAnalytics {
         json.put("by", name(by));
         json.put("rows", rows);
         json.put("total", totalRow);
-        return new AnalyticsReport(json, List.of("key", "conversations", "breaches", "warnings",
-                "breachedConversations", "breachRate"), csv);
+        return new AnalyticsReport(json, List.of("key", "conversations", "met", "breached", "closed", "warned",
+                "breachRate"), csv);
     }
 
+    /** Per key: a conversation at two desks counts at each, and in the total once. */
     private static final class SlaCounts {
         final Set<String> conversations = new HashSet<>();
+        final Set<String> met = new HashSet<>();
         final Set<String> breached = new HashSet<>();
-        long breaches;
-        long warnings;
+        final Set<String> closed = new HashSet<>();
+        final Set<String> warned = new HashSet<>();
 
-        void add(Event e) {
-            conversations.add(e.conversationId());
-            if ("BREACHED".equals(e.kind())) {
-                breaches++;
-                breached.add(e.conversationId());
-            } else if ("WARNED".equals(e.kind())) {
-                warnings++;
+        void add(Target t) {
+            conversations.add(t.conversationId());
+            switch (t.outcome()) {
+                case MET -> met.add(t.conversationId());
+                case BREACHED -> breached.add(t.conversationId());
+                case CLOSED -> closed.add(t.conversationId());
+            }
+            if (t.warned()) {
+                warned.add(t.conversationId());
             }
         }
 
         Map<String, Object> json(String key) {
-            return map("key", key, "conversations", conversations.size(), "breaches", breaches, "warnings",
-                    warnings, "breachedConversations", breached.size(),
+            return map("key", key, "conversations", conversations.size(), "met", met.size(), "breached",
+                    breached.size(), "closed", closed.size(), "warned", warned.size(),
                     "breachRate", ratio(breached.size(), conversations.size()));
         }
     }

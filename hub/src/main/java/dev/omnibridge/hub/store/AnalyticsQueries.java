@@ -72,18 +72,16 @@ public final class AnalyticsQueries {
     }
 
     /**
-     * First responses given in the range (timer events ANSWERED): from the customer's first unanswered message to
-     * the answer, in calendar time. A conversation answered, written to again and answered again counts twice.
+     * The conversations' first replies given in the range ({@link AnalyticsFirstReplies}): from the customer's first
+     * unanswered message to the first agent reply, in calendar time, at the priority of that clock.
      */
     public List<Timed> firstResponses(Scope scope, By by) throws SQLException {
         List<Timed> out = new ArrayList<>();
         try (Reading r = new Reading(database)) {
-            Keys keys = Keys.load(r, scope, by, true);
-            r.timerEvents(scope, true, rs -> {
-                String conv = rs.getString(1);
-                double seconds = seconds(Sql.instant(rs, "clock_started_at"), Sql.instant(rs, "happened_at"));
-                keys.each(conv, null, rs.getString(2), k -> out.add(new Timed(k, conv, seconds)));
-            });
+            Keys keys = Keys.load(r, scope, by, false);
+            AnalyticsFirstReplies.firstReplies(r.connection, scope.from(), scope.to(), scope.channel(),
+                    scope.priority(), reply -> keys.each(reply.conversationId(), reply.channel(), reply.priority(),
+                            k -> out.add(new Timed(k, reply.conversationId(), reply.waitedMillis() / 1000.0))));
         }
         return out;
     }
@@ -95,7 +93,7 @@ public final class AnalyticsQueries {
     public List<Timed> resolutions(Scope scope, By by) throws SQLException {
         List<Timed> out = new ArrayList<>();
         try (Reading r = new Reading(database)) {
-            Keys keys = Keys.load(r, scope, by, false);
+            Keys keys = Keys.load(r, scope, by, true);
             List<Object> params = new ArrayList<>(List.of(scope.from(), scope.to()));
             StringBuilder sql = new StringBuilder("SELECT c.id, c.channel_instance, c.created_at, c.resolved_at "
                     + "FROM conversations c WHERE c.resolved_at >= ? AND c.resolved_at < ? AND c.status = 'RESOLVED'");
@@ -122,16 +120,21 @@ public final class AnalyticsQueries {
         return out;
     }
 
-    /** The first-response timers' events in the range (WARNED, BREACHED, ANSWERED, CLOSED). */
-    public List<Event> timerEvents(Scope scope, By by) throws SQLException {
-        List<Event> out = new ArrayList<>();
+    /** A first-response target settled in the range, and the key it counts under. */
+    public record Target(String key, String conversationId, AnalyticsFirstReplies.Outcome outcome, boolean warned) {
+    }
+
+    /**
+     * The conversations' first-response targets settled in the range ({@link AnalyticsFirstReplies}), at the
+     * priority of the event that settled them.
+     */
+    public List<Target> targets(Scope scope, By by) throws SQLException {
+        List<Target> out = new ArrayList<>();
         try (Reading r = new Reading(database)) {
-            Keys keys = Keys.load(r, scope, by, true);
-            r.timerEvents(scope, false, rs -> {
-                String conv = rs.getString(1);
-                String kind = rs.getString(3);
-                keys.each(conv, null, rs.getString(2), k -> out.add(new Event(k, conv, kind)));
-            });
+            Keys keys = Keys.load(r, scope, by, false);
+            AnalyticsFirstReplies.targets(r.connection, scope.from(), scope.to(), scope.channel(), scope.priority(),
+                    t -> keys.each(t.conversationId(), t.channel(), t.priority(),
+                            k -> out.add(new Target(k, t.conversationId(), t.outcome(), t.warned()))));
         }
         return out;
     }
@@ -229,22 +232,6 @@ public final class AnalyticsQueries {
             }
         }
 
-        /** Columns: conversation_id, priority, kind, happened_at, clock_started_at; the priority filter applied. */
-        void timerEvents(Scope scope, boolean answeredOnly, RowReader reader) throws SQLException {
-            List<Object> params = new ArrayList<>(List.of(scope.from(), scope.to()));
-            StringBuilder sql = new StringBuilder("SELECT e.conversation_id, e.priority, e.kind, e.happened_at, "
-                    + "e.clock_started_at FROM first_response_events e WHERE e.happened_at >= ? "
-                    + "AND e.happened_at < ?");
-            if (answeredOnly) {
-                sql.append(" AND e.kind = 'ANSWERED'");
-            }
-            if (scope.priority() != null) {
-                sql.append(" AND e.priority = ?");
-                params.add(scope.priority());
-            }
-            each(sql.toString(), params, reader);
-        }
-
         @Override
         public void close() throws SQLException {
             try (Connection c = connection) {
@@ -259,15 +246,13 @@ public final class AnalyticsQueries {
 
     /**
      * What a row's conversation is counted under, read once per call from the small per-conversation tables into
-     * maps (instead of a correlated subquery per row): its channel instance (conversations), its desks (desk_tickets
-     * and active conversation_routes) and its timer's priority (first_response_timers). Only the maps the grouping
-     * and the filters need are read, and only the filtered desk's or channel's rows when there is a filter.
+     * maps (instead of a correlated subquery per row): its desks (desk_tickets and active conversation_routes, as they
+     * are now) and its timer's priority (first_response_timers). Only the maps the grouping and the filters need are
+     * read, and only the filtered desk's rows when there is a desk filter. Every row carries its channel.
      */
     private static final class Keys {
         final Scope scope;
         final By by;
-        /** Conversation -> channel instance; null when the rows carry their channel (or it is not needed). */
-        Map<String, String> channels;
         /** Conversation -> desks; null when neither grouped nor filtered by desk. */
         Map<String, List<String>> desks;
         /** Conversation -> its timer's priority; null when not needed (or the rows carry theirs). */
@@ -278,21 +263,10 @@ public final class AnalyticsQueries {
             this.by = by;
         }
 
-        /** @param rowsWithoutChannel the rows name only their conversation (timer events), not its channel */
-        static Keys load(Reading r, Scope scope, By by, boolean rowsWithoutChannel) throws SQLException {
+        /** @param timerPriorities the rows carry no priority: look up their conversation's timer priority */
+        static Keys load(Reading r, Scope scope, By by, boolean timerPriorities) throws SQLException {
             Keys keys = new Keys(scope, by);
             Map<String, String> names = new HashMap<>();
-            if (rowsWithoutChannel && (by == By.CHANNEL || scope.channel() != null)) {
-                keys.channels = new HashMap<>();
-                List<Object> params = new ArrayList<>();
-                String sql = "SELECT c.id, c.channel_instance FROM conversations c";
-                if (scope.channel() != null) {
-                    sql += " WHERE c.channel_instance = ?";
-                    params.add(scope.channel());
-                }
-                r.each(sql, params, rs -> keys.channels.put(rs.getString(1),
-                        names.computeIfAbsent(rs.getString(2), n -> n)));
-            }
             if (by == By.DESK || scope.desk() != null) {
                 keys.desks = new HashMap<>();
                 List<Object> params = new ArrayList<>();
@@ -313,7 +287,7 @@ public final class AnalyticsQueries {
                 r.each(tickets, params, add);
                 r.each(routes, params, add);
             }
-            if (!rowsWithoutChannel && (by == By.PRIORITY || scope.priority() != null)) {
+            if (timerPriorities && (by == By.PRIORITY || scope.priority() != null)) {
                 keys.priorities = new HashMap<>();
                 List<Object> params = new ArrayList<>();
                 r.each("SELECT t.conversation_id, t.priority FROM first_response_timers t", params,
@@ -329,18 +303,12 @@ public final class AnalyticsQueries {
 
         /**
          * Hands each key a row of this conversation counts under to {@code out}, if it passes the filters (the
-         * channel and priority filters of rows that carry them are already applied in SQL).
+         * channel filter is already applied in SQL).
          *
-         * @param channel  the row's channel, or null to look it up
-         * @param priority the row's priority (the event's, or the timer's)
+         * @param channel  the row's channel
+         * @param priority the row's priority (the timer event's, or the timer's)
          */
         void each(String conversationId, String channel, String priority, Consumer<String> out) {
-            if (channel == null && channels != null) {
-                channel = channels.get(conversationId);
-                if (channel == null) {
-                    return; // not the filtered channel
-                }
-            }
             if (scope.priority() != null && !scope.priority().equals(priority)) {
                 return;
             }

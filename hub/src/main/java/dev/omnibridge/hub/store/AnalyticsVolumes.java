@@ -44,9 +44,7 @@ public final class AnalyticsVolumes {
     private record Key(Instant hour, String channel, String direction) {
     }
 
-    // Writer thread only: whether the last pass was full (more messages waiting), and since when it catches up.
-    private long catchingUpSince;
-    private long caughtUp;
+    private final RollUpProgress progress = new RollUpProgress(LOG, "messages", PASS_LIMIT);
 
     private AnalyticsVolumes() {
     }
@@ -54,27 +52,7 @@ public final class AnalyticsVolumes {
     /** Installs the roll-up on the journal's writer. */
     public static void schedule(Journal journal) {
         AnalyticsVolumes volumes = new AnalyticsVolumes();
-        journal.every(PERIOD, volumes::pass);
-    }
-
-    /** One pass; says in the log when a store with many messages not rolled up yet (an upgrade) has caught up. */
-    private Integer pass(Connection c, AfterCommit after) throws SQLException {
-        int seen = rollUp(c, after);
-        if (seen >= PASS_LIMIT && catchingUpSince == 0) {
-            catchingUpSince = System.nanoTime();
-            caughtUp = 0;
-            LOG.info("Analytics roll-up: catching up with the messages stored before it ran");
-        }
-        if (catchingUpSince != 0) {
-            caughtUp += seen;
-            if (seen < PASS_LIMIT) {
-                long ms = (System.nanoTime() - catchingUpSince) / 1_000_000;
-                long total = caughtUp;
-                catchingUpSince = 0;
-                after.run(() -> LOG.info("Analytics roll-up caught up: {} messages in {} ms", total, ms));
-            }
-        }
-        return seen;
+        journal.every(PERIOD, (c, after) -> volumes.progress.passed(rollUp(c, after), after));
     }
 
     /**

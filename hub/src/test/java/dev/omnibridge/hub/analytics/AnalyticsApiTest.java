@@ -137,10 +137,11 @@ class AnalyticsApiTest {
                     v.messages.add(new Object[] {"INTERNAL", answered.plusSeconds(5)});
                 }
                 if (v.hasTimer) {
-                    if (random.nextInt(3) == 0) {
+                    // As the timers fire them: a warning or breach only while the clock still runs.
+                    if (random.nextInt(3) == 0 && answered.isAfter(started.plusSeconds(60))) {
                         v.timerEvents.add(new Object[] {"WARNED", started.plusSeconds(60)});
                     }
-                    if (random.nextInt(4) == 0) {
+                    if (random.nextInt(4) == 0 && answered.isAfter(started.plusSeconds(90))) {
                         v.timerEvents.add(new Object[] {"BREACHED", started.plusSeconds(90)});
                     }
                     v.timerEvents.add(new Object[] {"ANSWERED", answered});
@@ -380,11 +381,11 @@ class AnalyticsApiTest {
             if (!filter.test(v)) {
                 continue;
             }
-            for (Instant[] a : v.answers) {
-                if (in(a[1])) {
-                    for (String k : keys.apply(v)) {
-                        out.computeIfAbsent(k, x -> new ArrayList<>()).add((double) Duration.between(a[0], a[1]).getSeconds());
-                    }
+            // The conversation's first reply only: later answers in it are no first response.
+            Instant[] a = v.answers.isEmpty() ? null : v.answers.get(0);
+            if (a != null && in(a[1])) {
+                for (String k : keys.apply(v)) {
+                    out.computeIfAbsent(k, x -> new ArrayList<>()).add((double) Duration.between(a[0], a[1]).getSeconds());
                 }
             }
         }
@@ -534,41 +535,63 @@ class AnalyticsApiTest {
 
     // ---- sla ----
 
+    /**
+     * The first-response target of each conversation as the test sees it: settled by its first answer or breach
+     * ({kind, at, warned before}), or null while neither happened.
+     */
+    private static Object[] target(Conv v) {
+        boolean warned = false;
+        for (Object[] e : v.timerEvents) {
+            if ("WARNED".equals(e[0])) {
+                warned = true;
+            } else {
+                return new Object[] {e[0], e[1], warned};
+            }
+        }
+        return null;
+    }
+
     @Test
-    void slaBreachesAndWarningsPerChannelAndPriority() {
-        for (String by : List.of("channel", "priority")) {
+    void slaCountsEachConversationsFirstResponseTargetMetBreachedAndWarnedPerChannelDeskAndPriority() {
+        for (String by : List.of("channel", "priority", "desk")) {
             JsonNode body = get("/api/analytics/sla?" + RANGE + "&by=" + by);
-            Map<String, Set<String>> conversations = new TreeMap<>();
-            Map<String, Set<String>> breached = new HashMap<>();
-            Map<String, long[]> counts = new HashMap<>();
+            Map<String, int[]> expected = new TreeMap<>(); // conversations, met, breached, warned
+            int[] total = new int[4];
             for (Conv v : convs) {
-                String key = by.equals("channel") ? v.channel : v.priority;
-                for (Object[] e : v.timerEvents) {
-                    if (!in((Instant) e[1])) {
-                        continue;
-                    }
-                    conversations.computeIfAbsent(key, k -> new HashSet<>()).add(v.id);
-                    long[] n = counts.computeIfAbsent(key, k -> new long[2]);
-                    if ("BREACHED".equals(e[0])) {
-                        n[0]++;
-                        breached.computeIfAbsent(key, k -> new HashSet<>()).add(v.id);
-                    } else if ("WARNED".equals(e[0])) {
-                        n[1]++;
-                    }
+                Object[] t = target(v);
+                if (t == null || !in((Instant) t[1])) {
+                    continue;
+                }
+                Collection<String> keys = switch (by) {
+                    case "channel" -> List.of(v.channel);
+                    case "priority" -> List.of(v.priority);
+                    default -> v.deskKeys();
+                };
+                List<int[]> counts = new ArrayList<>();
+                keys.forEach(k -> counts.add(expected.computeIfAbsent(k, x -> new int[4])));
+                counts.add(total);
+                for (int[] n : counts) {
+                    n[0]++;
+                    n["ANSWERED".equals(t[0]) ? 1 : 2]++;
+                    n[3] += (boolean) t[2] ? 1 : 0;
                 }
             }
             Map<String, JsonNode> rows = new HashMap<>();
             body.path("rows").forEach(r -> rows.put(r.path("key").asText(), r));
-            assertThat(rows.keySet()).isEqualTo(conversations.keySet());
-            conversations.forEach((key, set) -> {
-                JsonNode r = rows.get(key);
-                int b = breached.getOrDefault(key, Set.of()).size();
-                assertThat(r.path("conversations").asInt()).as(key).isEqualTo(set.size());
-                assertThat(r.path("breaches").asLong()).as(key).isEqualTo(counts.get(key)[0]);
-                assertThat(r.path("warnings").asLong()).as(key).isEqualTo(counts.get(key)[1]);
-                assertThat(r.path("breachRate").asDouble()).as(key).isCloseTo((double) b / set.size(), within(0.0001));
-            });
+            assertThat(rows.keySet()).as(by).isEqualTo(expected.keySet());
+            assertThat(total[2]).as("the seed has breaches").isPositive();
+            expected.forEach((key, n) -> assertSla(rows.get(key), n, by + " " + key));
+            assertSla(body.path("total"), total, by + " total");
         }
+    }
+
+    private static void assertSla(JsonNode row, int[] n, String what) {
+        assertThat(row.path("conversations").asInt()).as(what).isEqualTo(n[0]);
+        assertThat(row.path("met").asInt()).as(what).isEqualTo(n[1]);
+        assertThat(row.path("breached").asInt()).as(what).isEqualTo(n[2]);
+        assertThat(row.path("closed").asInt()).as(what).isZero();
+        assertThat(row.path("warned").asInt()).as(what).isEqualTo(n[3]);
+        assertThat(row.path("breachRate").asDouble()).as(what).isCloseTo((double) n[2] / n[0], within(0.0001));
     }
 
     // ---- backlog ----
@@ -620,13 +643,13 @@ class AnalyticsApiTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
         List<String> lines = r.body().lines().toList();
-        assertThat(lines.get(0)).isEqualTo("key,conversations,breaches,warnings,breachedConversations,breachRate");
+        assertThat(lines.get(0)).isEqualTo("key,conversations,met,breached,closed,warned,breachRate");
         JsonNode json = get("/api/analytics/sla?" + RANGE + "&by=channel");
         JsonNode web = json.path("rows").get(1);
         assertThat(web.path("key").asText()).isEqualTo("web");
         assertThat(lines.get(2)).isEqualTo("web," + web.path("conversations").asInt() + ","
-                + web.path("breaches").asLong() + "," + web.path("warnings").asLong() + ","
-                + web.path("breachedConversations").asInt() + "," + web.path("breachRate").asDouble());
+                + web.path("met").asInt() + "," + web.path("breached").asInt() + "," + web.path("closed").asInt()
+                + "," + web.path("warned").asInt() + "," + web.path("breachRate").asDouble());
         assertThat(lines.get(lines.size() - 1)).startsWith("total,");
 
         HttpResponse<String> volumes = local.send(local.withToken(local.get("/api/analytics/volumes?" + RANGE

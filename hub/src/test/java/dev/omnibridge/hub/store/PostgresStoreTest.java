@@ -172,7 +172,7 @@ class PostgresStoreTest {
     }
 
     @Test
-    void analyticsFiguresAndTheVolumesRollUpOnPostgres() throws Exception {
+    void analyticsFiguresAndTheRollUpsOnPostgres() throws Exception {
         Database db = open("analytics");
         try {
             new AnalyticsStoreScenario(db).run();
