@@ -106,8 +106,9 @@ public final class ServiceAnalytics {
 
     /** First-response and resolution times (count, nearest-rank median and p90 in seconds) per key. */
     public AnalyticsReport responseTimes(Scope scope, By by) throws SQLException {
-        List<Map<String, Object>> first = timed(queries.firstResponses(scope, by));
-        List<Map<String, Object>> resolution = timed(queries.resolutions(scope, by));
+        AnalyticsQueries.ResponseTimes times = queries.responseTimes(scope, by);
+        List<Map<String, Object>> first = timed(times.firstResponses());
+        List<Map<String, Object>> resolution = timed(times.resolutions());
         Map<String, Object> json = range(scope);
         json.put("by", name(by));
         json.put("firstResponse", first);

@@ -11,7 +11,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The rows service analytics are computed from, each with the key it is grouped by (channel instance, desk instance
@@ -29,7 +36,11 @@ public final class AnalyticsQueries {
     private static final String TIMER_PRIORITY = "COALESCE((SELECT t.priority FROM first_response_timers t "
             + "WHERE t.conversation_id = %s), 'NORMAL')";
 
+    /** Reads of one call that run side by side (rows and desks); two calls at once still fit the pool's spare. */
+    private static final int READ_THREADS = 4;
+
     private final Database database;
+    private final ExecutorService reads;
 
     /** What the figures are grouped by. */
     public enum By {
@@ -62,6 +73,14 @@ public final class AnalyticsQueries {
 
     public AnalyticsQueries(Database database) {
         this.database = database;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(READ_THREADS, READ_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "omnibridge-analytics-read");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.reads = pool;
     }
 
     /** Messages per hour, channel instance and direction: see {@link AnalyticsVolumes#hours}. */
@@ -71,19 +90,36 @@ public final class AnalyticsQueries {
         }
     }
 
+    /** First responses and resolutions of one call, each row with its key. */
+    public record ResponseTimes(List<Timed> firstResponses, List<Timed> resolutions) {
+    }
+
+    /**
+     * First responses and resolutions in the range (see {@link #firstResponses} and {@link #resolutions}), read side
+     * by side on their own connections with the desks, which are read once.
+     */
+    public ResponseTimes responseTimes(Scope scope, By by) throws SQLException {
+        CompletableFuture<Keys> keys = keys(scope, by, true);
+        CompletableFuture<List<Unkeyed<Timed>>> first = readAside((r, out) -> firstReplyRows(r, scope, out));
+        List<Unkeyed<Timed>> resolved = read((r, out) -> resolutionRows(r, scope, out));
+        Keys k = join(keys);
+        return new ResponseTimes(k.keyed(join(first)), k.keyed(resolved));
+    }
+
     /**
      * The conversations' first replies given in the range ({@link AnalyticsFirstReplies}): from the customer's first
      * unanswered message to the first agent reply, in calendar time, at the priority of that clock.
      */
     public List<Timed> firstResponses(Scope scope, By by) throws SQLException {
-        List<Timed> out = new ArrayList<>();
-        try (Reading r = new Reading(database)) {
-            Keys keys = Keys.load(r, scope, by, false);
-            AnalyticsFirstReplies.firstReplies(r.connection, scope.from(), scope.to(), scope.channel(),
-                    scope.priority(), reply -> keys.each(reply.conversationId(), reply.channel(), reply.priority(),
-                            k -> out.add(new Timed(k, reply.conversationId(), reply.waitedMillis() / 1000.0))));
-        }
-        return out;
+        CompletableFuture<Keys> keys = keys(scope, by);
+        List<Unkeyed<Timed>> rows = read((r, out) -> firstReplyRows(r, scope, out));
+        return join(keys).keyed(rows);
+    }
+
+    private static void firstReplyRows(Reading r, Scope scope, List<Unkeyed<Timed>> out) throws SQLException {
+        AnalyticsFirstReplies.firstReplies(r.connection, scope.from(), scope.to(), scope.channel(), scope.priority(),
+                reply -> out.add(new Unkeyed<>(reply.conversationId(), reply.channel(), reply.priority(),
+                        k -> new Timed(k, reply.conversationId(), reply.waitedMillis() / 1000.0))));
     }
 
     /**
@@ -91,24 +127,25 @@ public final class AnalyticsQueries {
      * priority is the first-response timers' (NORMAL without).
      */
     public List<Timed> resolutions(Scope scope, By by) throws SQLException {
-        List<Timed> out = new ArrayList<>();
-        try (Reading r = new Reading(database)) {
-            Keys keys = Keys.load(r, scope, by, true);
-            List<Object> params = new ArrayList<>(List.of(scope.from(), scope.to()));
-            StringBuilder sql = new StringBuilder("SELECT c.id, c.channel_instance, c.created_at, c.resolved_at "
-                    + "FROM conversations c WHERE c.resolved_at >= ? AND c.resolved_at < ? AND c.status = 'RESOLVED'");
-            if (scope.channel() != null) {
-                sql.append(" AND c.channel_instance = ?");
-                params.add(scope.channel());
-            }
-            r.each(sql.toString(), params, rs -> {
-                String conv = rs.getString(1);
-                double seconds = seconds(Sql.instant(rs, "created_at"), Sql.instant(rs, "resolved_at"));
-                keys.each(conv, rs.getString(2), keys.timerPriority(conv),
-                        k -> out.add(new Timed(k, conv, seconds)));
-            });
+        CompletableFuture<Keys> keys = keys(scope, by, true);
+        List<Unkeyed<Timed>> rows = read((r, out) -> resolutionRows(r, scope, out));
+        return join(keys).keyed(rows);
+    }
+
+    private static void resolutionRows(Reading r, Scope scope, List<Unkeyed<Timed>> out) throws SQLException {
+        List<Object> params = new ArrayList<>(List.of(scope.from(), scope.to()));
+        StringBuilder sql = new StringBuilder("SELECT c.id, c.channel_instance, c.created_at, c.resolved_at "
+                + "FROM conversations c WHERE c.resolved_at >= ? AND c.resolved_at < ? AND c.status = 'RESOLVED'");
+        if (scope.channel() != null) {
+            sql.append(" AND c.channel_instance = ?");
+            params.add(scope.channel());
         }
-        return out;
+        r.each(sql.toString(), params, rs -> {
+            String conv = rs.getString(1);
+            double seconds = seconds(Sql.instant(rs, "created_at"), Sql.instant(rs, "resolved_at"));
+            // The priority (the timer's) comes with the keys.
+            out.add(new Unkeyed<>(conv, rs.getString(2), null, k -> new Timed(k, conv, seconds)));
+        });
     }
 
     /** The bot's events in the range (self_service_events). */
@@ -129,14 +166,11 @@ public final class AnalyticsQueries {
      * priority of the event that settled them.
      */
     public List<Target> targets(Scope scope, By by) throws SQLException {
-        List<Target> out = new ArrayList<>();
-        try (Reading r = new Reading(database)) {
-            Keys keys = Keys.load(r, scope, by, false);
-            AnalyticsFirstReplies.targets(r.connection, scope.from(), scope.to(), scope.channel(), scope.priority(),
-                    t -> keys.each(t.conversationId(), t.channel(), t.priority(),
-                            k -> out.add(new Target(k, t.conversationId(), t.outcome(), t.warned()))));
-        }
-        return out;
+        CompletableFuture<Keys> keys = keys(scope, by);
+        List<Unkeyed<Target>> rows = read((r, out) -> AnalyticsFirstReplies.targets(r.connection, scope.from(),
+                scope.to(), scope.channel(), scope.priority(), t -> out.add(new Unkeyed<>(t.conversationId(),
+                        t.channel(), t.priority(), k -> new Target(k, t.conversationId(), t.outcome(), t.warned())))));
+        return join(keys).keyed(rows);
     }
 
     /**
@@ -196,6 +230,78 @@ public final class AnalyticsQueries {
         return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
     }
 
+    /** A row read before its keys are known: its conversation, channel and priority, and what it is under a key. */
+    private record Unkeyed<T>(String conversationId, String channel, String priority, Function<String, T> under) {
+    }
+
+    @FunctionalInterface
+    private interface RowsReader<T> {
+        void read(Reading r, List<Unkeyed<T>> out) throws SQLException;
+    }
+
+    private <T> List<Unkeyed<T>> read(RowsReader<T> rows) throws SQLException {
+        List<Unkeyed<T>> out = new ArrayList<>();
+        try (Reading r = new Reading(database)) {
+            rows.read(r, out);
+        }
+        return out;
+    }
+
+    /** Reads on another connection, beside the caller's own reads. */
+    private <T> CompletableFuture<List<Unkeyed<T>>> readAside(RowsReader<T> rows) {
+        return aside(r -> {
+            List<Unkeyed<T>> out = new ArrayList<>();
+            rows.read(r, out);
+            return out;
+        });
+    }
+
+    /**
+     * The keys of a call, read aside when the grouping or a filter needs them: the desks, and the timers' priorities
+     * for rows that do not carry their own (resolutions).
+     */
+    private CompletableFuture<Keys> keys(Scope scope, By by, boolean timerPriorities) {
+        CompletableFuture<Map<String, List<String>>> desks = by != By.DESK && scope.desk() == null
+                ? CompletableFuture.completedFuture(null) : aside(r -> Keys.desks(r, scope));
+        CompletableFuture<Map<String, String>> priorities = timerPriorities
+                && (by == By.PRIORITY || scope.priority() != null)
+                ? aside(Keys::timerPriorities) : CompletableFuture.completedFuture(null);
+        return desks.thenCombine(priorities, (d, p) -> new Keys(scope, by, d, p));
+    }
+
+    private CompletableFuture<Keys> keys(Scope scope, By by) {
+        return keys(scope, by, false);
+    }
+
+    @FunctionalInterface
+    private interface Lookup<T> {
+        T read(Reading r) throws SQLException;
+    }
+
+    private <T> CompletableFuture<T> aside(Lookup<T> lookup) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Reading r = new Reading(database)) {
+                return lookup.read(r);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, reads);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws SQLException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+
     /**
      * A connection for one analytics call. On H2 its queries run lazily (rows streamed to the caller, not first
      * gathered into a result H2 would spill to a temporary file above its in-memory row limit: the hub's heap is
@@ -246,59 +352,68 @@ public final class AnalyticsQueries {
 
     /**
      * What a row's conversation is counted under, read once per call from the small per-conversation tables into
-     * maps (instead of a correlated subquery per row): its desks (desk_tickets and active conversation_routes, as they
-     * are now) and its timer's priority (first_response_timers). Only the maps the grouping and the filters need are
-     * read, and only the filtered desk's rows when there is a desk filter. Every row carries its channel.
+     * a map (instead of a correlated subquery per row): its desks (desk_tickets and active conversation_routes, as they
+     * are now), only when grouped or filtered by desk, and only the filtered desk's rows when there is a desk filter.
+     * Every row carries its channel and priority.
      */
     private static final class Keys {
         final Scope scope;
         final By by;
         /** Conversation -> desks; null when neither grouped nor filtered by desk. */
-        Map<String, List<String>> desks;
-        /** Conversation -> its timer's priority; null when not needed (or the rows carry theirs). */
-        Map<String, String> priorities;
+        final Map<String, List<String>> desks;
 
-        private Keys(Scope scope, By by) {
+        /** Conversation -> its timer's priority; null when not needed (or the rows carry theirs). */
+        final Map<String, String> priorities;
+
+        Keys(Scope scope, By by, Map<String, List<String>> desks, Map<String, String> priorities) {
             this.scope = scope;
             this.by = by;
+            this.desks = desks;
+            this.priorities = priorities;
         }
 
-        /** @param timerPriorities the rows carry no priority: look up their conversation's timer priority */
-        static Keys load(Reading r, Scope scope, By by, boolean timerPriorities) throws SQLException {
-            Keys keys = new Keys(scope, by);
+        /** Conversation -> its first-response timer's priority (a conversation without one is NORMAL). */
+        static Map<String, String> timerPriorities(Reading r) throws SQLException {
+            Map<String, String> priorities = new HashMap<>();
             Map<String, String> names = new HashMap<>();
-            if (by == By.DESK || scope.desk() != null) {
-                keys.desks = new HashMap<>();
-                List<Object> params = new ArrayList<>();
-                String tickets = "SELECT dk.conversation_id, dk.desk_instance FROM desk_tickets dk";
-                String routes = "SELECT dr.conversation_id, dr.desk FROM conversation_routes dr WHERE dr.active = TRUE";
-                if (scope.desk() != null) {
-                    tickets += " WHERE dk.desk_instance = ?";
-                    routes += " AND dr.desk = ?";
-                    params.add(scope.desk());
-                }
-                RowReader add = rs -> {
-                    String desk = names.computeIfAbsent(rs.getString(2), n -> n);
-                    List<String> list = keys.desks.computeIfAbsent(rs.getString(1), c -> new ArrayList<>(1));
-                    if (!list.contains(desk)) {
-                        list.add(desk);
-                    }
-                };
-                r.each(tickets, params, add);
-                r.each(routes, params, add);
-            }
-            if (timerPriorities && (by == By.PRIORITY || scope.priority() != null)) {
-                keys.priorities = new HashMap<>();
-                List<Object> params = new ArrayList<>();
-                r.each("SELECT t.conversation_id, t.priority FROM first_response_timers t", params,
-                        rs -> keys.priorities.put(rs.getString(1), names.computeIfAbsent(rs.getString(2), n -> n)));
-            }
-            return keys;
+            r.each("SELECT t.conversation_id, t.priority FROM first_response_timers t", List.of(),
+                    rs -> priorities.put(rs.getString(1), names.computeIfAbsent(rs.getString(2), n -> n)));
+            return priorities;
         }
 
-        /** The timer's priority of a conversation (NORMAL without a timer); null when not needed. */
-        String timerPriority(String conversationId) {
-            return priorities == null ? null : priorities.getOrDefault(conversationId, "NORMAL");
+        /** Conversation -> its desks now (only the filtered desk's rows when there is a desk filter). */
+        static Map<String, List<String>> desks(Reading r, Scope scope) throws SQLException {
+            Map<String, List<String>> desks = new HashMap<>();
+            Map<String, String> names = new HashMap<>();
+            List<Object> params = new ArrayList<>();
+            String tickets = "SELECT dk.conversation_id, dk.desk_instance FROM desk_tickets dk";
+            String routes = "SELECT dr.conversation_id, dr.desk FROM conversation_routes dr WHERE dr.active = TRUE";
+            if (scope.desk() != null) {
+                tickets += " WHERE dk.desk_instance = ?";
+                routes += " AND dr.desk = ?";
+                params.add(scope.desk());
+            }
+            RowReader add = rs -> {
+                String desk = names.computeIfAbsent(rs.getString(2), n -> n);
+                List<String> list = desks.computeIfAbsent(rs.getString(1), c -> new ArrayList<>(1));
+                if (!list.contains(desk)) {
+                    list.add(desk);
+                }
+            };
+            r.each(tickets, params, add);
+            r.each(routes, params, add);
+            return desks;
+        }
+
+        /** Each row under each key it counts under, if it passes the filters. */
+        <T> List<T> keyed(List<Unkeyed<T>> rows) {
+            List<T> out = new ArrayList<>(rows.size());
+            for (Unkeyed<T> row : rows) {
+                String priority = row.priority() != null || priorities == null ? row.priority()
+                        : priorities.getOrDefault(row.conversationId(), "NORMAL");
+                each(row.conversationId(), row.channel(), priority, k -> out.add(row.under().apply(k)));
+            }
+            return out;
         }
 
         /**
