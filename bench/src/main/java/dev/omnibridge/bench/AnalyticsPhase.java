@@ -119,9 +119,12 @@ final class AnalyticsPhase {
     private static double awaitRollUp(Path log, long messages, long timerEvents) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
         double slowest = Double.NaN;
+        if (messages < 20_000 && timerEvents < 20_000) {
+            Thread.sleep(2_500); // one pass each, at most a second after the start
+            return slowest;
+        }
         for (var rolled : Map.of("messages", messages, "timer events", timerEvents).entrySet()) {
             if (rolled.getValue() < 20_000) {
-                Thread.sleep(2_500);
                 continue;
             }
             java.util.regex.Pattern caught = java.util.regex.Pattern.compile("Analytics roll-up caught up: (\\d+) "
