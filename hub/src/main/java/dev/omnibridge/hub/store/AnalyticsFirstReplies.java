@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Each conversation's first reply and first-response target (migration V16_4), the rows first-response times and SLA
@@ -126,22 +127,11 @@ public final class AnalyticsFirstReplies {
      */
     public static void firstReplies(Connection c, Instant from, Instant to, String channel, String priority,
                                     Consumer<FirstReply> out) throws SQLException {
-        long mark = mark(c);
-        List<Object> params = new ArrayList<>(List.of(from, to, mark));
-        String sql = "SELECT conversation_id, channel_instance, priority, answered_at, waited_millis "
-                + "FROM analytics_first_replies WHERE answered_at >= ? AND answered_at < ? AND event_id <= ?"
-                + filters(channel, priority, params);
-        try (PreparedStatement ps = Sql.prepare(c, sql, params.toArray()); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.accept(new FirstReply(rs.getString(1), rs.getString(2), rs.getString(3),
-                        Sql.instant(rs, "answered_at"), rs.getLong(5)));
-            }
-        }
-        for (FirstReply r : settle(c, mark, eventsAbove(c, mark, Integer.MAX_VALUE).events()).replies()) {
-            if (inRange(r.answeredAt(), from, to) && matches(r.channel(), r.priority(), channel, priority)) {
-                out.accept(r);
-            }
-        }
+        Query<FirstReply> query = new Query<>("analytics_first_replies", "answered_at", "waited_millis",
+                rs -> new FirstReply(rs.getString(1), rs.getString(2), rs.getString(3),
+                        Sql.instant(rs, "answered_at"), rs.getLong(5)),
+                Settled::replies, FirstReply::answeredAt, FirstReply::channel, FirstReply::priority);
+        query.run(c, from, to, channel, priority, out);
     }
 
     /**
@@ -151,20 +141,44 @@ public final class AnalyticsFirstReplies {
      */
     public static void targets(Connection c, Instant from, Instant to, String channel, String priority,
                                Consumer<Target> out) throws SQLException {
-        long mark = mark(c);
-        List<Object> params = new ArrayList<>(List.of(from, to, mark));
-        String sql = "SELECT conversation_id, channel_instance, priority, settled_at, outcome, warned "
-                + "FROM analytics_first_reply_targets WHERE settled_at >= ? AND settled_at < ? AND event_id <= ?"
-                + filters(channel, priority, params);
-        try (PreparedStatement ps = Sql.prepare(c, sql, params.toArray()); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.accept(new Target(rs.getString(1), rs.getString(2), rs.getString(3),
-                        Sql.instant(rs, "settled_at"), Outcome.valueOf(rs.getString(5)), rs.getBoolean(6)));
+        Query<Target> query = new Query<>("analytics_first_reply_targets", "settled_at", "outcome, warned",
+                rs -> new Target(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "settled_at"),
+                        Outcome.valueOf(rs.getString(5)), rs.getBoolean(6)),
+                Settled::targets, Target::settledAt, Target::channel, Target::priority);
+        query.run(c, from, to, channel, priority, out);
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * A read of one of the two tables: the rows made from events up to the mark (the mark read first, so a pass
+     * committing meanwhile adds nothing twice), then those the events above it settle.
+     */
+    private record Query<T>(String table, String time, String columns, RowMapper<T> mapper,
+                            Function<Settled, List<T>> aboveMark, Function<T, Instant> at,
+                            Function<T, String> channelOf, Function<T, String> priorityOf) {
+        void run(Connection c, Instant from, Instant to, String channel, String priority, Consumer<T> out)
+                throws SQLException {
+            long mark = mark(c);
+            List<Object> params = new ArrayList<>(List.of(from, to, mark));
+            String sql = "SELECT conversation_id, channel_instance, priority, " + time + ", " + columns + " FROM "
+                    + table + " WHERE " + time + " >= ? AND " + time + " < ? AND event_id <= ?"
+                    + filters(channel, priority, params);
+            try (PreparedStatement ps = Sql.prepare(c, sql, params.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.accept(mapper.map(rs));
+                }
             }
-        }
-        for (Target t : settle(c, mark, eventsAbove(c, mark, Integer.MAX_VALUE).events()).targets()) {
-            if (inRange(t.settledAt(), from, to) && matches(t.channel(), t.priority(), channel, priority)) {
-                out.accept(t);
+            for (T row : aboveMark.apply(settle(c, mark, eventsAbove(c, mark, Integer.MAX_VALUE).events()))) {
+                Instant when = at.apply(row);
+                if (!when.isBefore(from) && when.isBefore(to) && (channel == null
+                        || channel.equals(channelOf.apply(row))) && (priority == null
+                        || priority.equals(priorityOf.apply(row)))) {
+                    out.accept(row);
+                }
             }
         }
     }
@@ -180,14 +194,6 @@ public final class AnalyticsFirstReplies {
             params.add(priority);
         }
         return sql.toString();
-    }
-
-    private static boolean inRange(Instant at, Instant from, Instant to) {
-        return !at.isBefore(from) && at.isBefore(to);
-    }
-
-    private static boolean matches(String rowChannel, String rowPriority, String channel, String priority) {
-        return (channel == null || channel.equals(rowChannel)) && (priority == null || priority.equals(rowPriority));
     }
 
     /**
