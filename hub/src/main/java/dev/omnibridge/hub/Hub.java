@@ -239,6 +239,8 @@ public final class Hub implements AutoCloseable {
         if (selfService != null) {
             conversationSteps.add(selfService);
         }
+        // Issue 22: status changes into the conversation's timeline (the console's events).
+        conversationSteps.add(new dev.omnibridge.hub.workspace.ConversationEvents());
         writer.converse(ConversationStep.chain(conversationSteps));
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
@@ -286,12 +288,17 @@ public final class Hub implements AutoCloseable {
         ExecutorService blocking = BlockingPool.create("omnibridge-http-", 64, 60);
         AuthFailures authFailures = new AuthFailures(clock);
         ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock, authFailures);
-        OperatorApi operator = new OperatorApi(instances, new InboxService(instances, queries),
+        InboxService inboxService = new InboxService(instances, queries);
+        OperatorApi operator = new OperatorApi(instances, inboxService,
                 new JournalStats(database), new Reachability(journal, clock), clock,
                 new FirstResponseViews(database));
         WebhookIngress ingress = new WebhookIngress(instances.webhooks(), metrics, blocking);
         HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
                 blocking, sessions, operator, authFailures);
+        // Issue 22: the agents' workspace (list, filters, search, references, assignment, notes, canned replies).
+        dev.omnibridge.hub.web.ConversationsApi conversationsApi = new dev.omnibridge.hub.web.ConversationsApi(queries,
+                new dev.omnibridge.hub.store.WorkspaceTables(database), journal, writer.outbox(), inboxService,
+                instances, operator, clock);
         // The same triage the inbound writer runs, so the rules test answers what ingest would do.
         RulesTestApi rulesTest = new RulesTestApi(rules, config::instance, clock);
         StoreApi storeApi = new StoreApi(storeInfo, maintenance, config.store().compactBelowFill());
@@ -332,6 +339,7 @@ public final class Hub implements AutoCloseable {
             requestTimings.install(router);
             ingress.mount(router, router.bodyHandler(), config.http().maxBodyBytes());
             api.mount(router, router.bodyHandler());
+            conversationsApi.mount(router, router.bodyHandler(), api);
             storeApi.mount(router, api);
             privacyApi.mount(router, api);
             auditApi.mount(router, api);

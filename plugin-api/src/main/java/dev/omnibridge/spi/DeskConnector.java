@@ -66,4 +66,15 @@ public interface DeskConnector extends Connector {
     default RequesterErasure.Outcome eraseRequester(RequesterErasure request) throws DeliveryException {
         return RequesterErasure.Outcome.unsupported("this desk connector does not erase requesters");
     }
+
+    /**
+     * The address of the ticket in the desk's own agent interface, for a link in the hub's console; empty (the
+     * default) when the desk has none or the connector does not know it. Must not call the desk: the console asks for
+     * every conversation it shows.
+     *
+     * @param ticketRef the ticket reference this connector returned in its {@link DeskResult}
+     */
+    default java.util.Optional<java.net.URI> ticketUrl(String ticketRef) {
+        return java.util.Optional.empty();
+    }
 }

@@ -74,6 +74,12 @@ public final class ConsoleInbox implements DeskConnector {
                 List.of(new TicketUpdate(ticketRef, ConversationStatus.RESOLVED))));
     }
 
+    /** Opens a resolved conversation again, as a desk's "open" status would (issue 22: the console's reopen). */
+    public CompletionStage<Void> reopen(String ticketRef) {
+        return running().submit(Inbound.none().withTicketUpdates(
+                List.of(new TicketUpdate(ticketRef, ConversationStatus.OPEN))));
+    }
+
     private ConnectorContext running() {
         ConnectorContext ctx = context;
         if (ctx == null) {

@@ -59,6 +59,10 @@ public final class InboxService {
             throw new Refused(400, "author is longer than " + MAX_NAME + " characters");
         }
         Conversation conv = conversation(conversationId);
+        if (conv.status() == dev.omnibridge.model.ConversationStatus.RESOLVED) {
+            // Read-only until an agent reopens it (a customer's message reopens it by itself).
+            throw new Refused(409, "conversation " + conv.id() + " is resolved; reopen it to answer");
+        }
         String id = inbox(conv, inbox);
         ConsoleInbox.Submitted submitted = running(id).answer(conv.id(), ticketRef(conv, id), agent, text);
         await(submitted.stored());
@@ -78,6 +82,19 @@ public final class InboxService {
             throw new Refused(409, "the conversation is not on " + id + " yet; try again in a moment");
         }
         await(running(id).resolve(conv.deskTickets().get(id)));
+    }
+
+    /** Opens a resolved conversation again, as a desk's "reopen" would; an open one stays as it is. */
+    public void reopen(String conversationId, String inbox) throws Refused, SQLException {
+        Conversation conv = conversation(conversationId);
+        if (conv.status() != dev.omnibridge.model.ConversationStatus.RESOLVED) {
+            return;
+        }
+        String id = inbox(conv, inbox);
+        if (!conv.deskTickets().containsKey(id)) {
+            throw new Refused(409, "the conversation is not on " + id + " yet; try again in a moment");
+        }
+        await(running(id).reopen(conv.deskTickets().get(id)));
     }
 
     private Conversation conversation(String id) throws Refused, SQLException {

@@ -60,6 +60,15 @@ public final class ConversationOutbox {
         return writer.storeInternalNote(c, after, note, now);
     }
 
+    /**
+     * Stores an agent's internal note (issue 22: direction INTERNAL, the agent as author) and queues it to the
+     * conversation's desks, never to the customer's channel. Once-only by the note's source id.
+     */
+    public List<String> agentNote(Connection c, AfterCommit after, InternalNote note, String agentName, Instant now)
+            throws SQLException {
+        return writer.storeInternalNote(c, after, note, dev.omnibridge.model.Author.agent(agentName), now);
+    }
+
     /** Stored messages by hub id, in the list's order (a missing one is an error: the store never loses one). */
     public List<Message> messages(Connection c, List<String> ids) throws SQLException {
         List<Message> found = new ArrayList<>(ids.size());

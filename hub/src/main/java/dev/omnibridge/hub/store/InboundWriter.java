@@ -522,6 +522,13 @@ public final class InboundWriter {
      */
     public List<String> storeInternalNote(Connection c, AfterCommit after, InternalNote note, Instant now)
             throws SQLException {
+        return storeInternalNote(c, after, note,
+                new dev.omnibridge.model.Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null), now);
+    }
+
+    /** {@link #storeInternalNote(Connection, AfterCommit, InternalNote, Instant)} written by {@code author}. */
+    List<String> storeInternalNote(Connection c, AfterCommit after, InternalNote note,
+                                   dev.omnibridge.model.Author author, Instant now) throws SQLException {
         var conversation = DeliveryStore.conversation(c, note.conversationId()).orElse(null);
         if (conversation == null || exists(c, note.channelInstance(), note.sourceId())) {
             return List.of();
@@ -529,7 +536,7 @@ public final class InboundWriter {
         Message notice = Message.builder().id(Ids.newId()).direction(Direction.INTERNAL)
                 .channel(conversation.channel()).channelMessageId(note.sourceId())
                 .threadKey(conversation.threadKey()).conversationId(conversation.id())
-                .author(new dev.omnibridge.model.Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null))
+                .author(author)
                 .text(note.text()).receivedAt(now).tags(note.tags()).priority(note.priority())
                 .metadata(note.metadata()).build();
         insertMessage(c, after, notice, note.channelInstance(), note.sourceId(), now);

@@ -77,8 +77,7 @@ public final class HttpApi {
         router.get("/api/attachments/:sha256").handler(ctx -> offload(ctx, () -> attachment(ctx)));
         router.get("/api/messages").handler(ctx -> offload(ctx, () -> messages(ctx)));
         router.get("/api/messages/:id").handler(ctx -> offload(ctx, () -> message(ctx)));
-        router.get("/api/conversations").handler(ctx -> offload(ctx, () -> conversations(ctx)));
-        router.get("/api/conversations/:id").handler(ctx -> offload(ctx, () -> conversation(ctx)));
+        // The conversation routes are ConversationsApi's (issue 22).
         if (operator != null) {
             operator.mount(router, bodyHandler, this);
         }
@@ -227,41 +226,6 @@ public final class HttpApi {
             error(ctx, 404, "no message with id " + ctx.pathParam("id"));
         } else {
             json(ctx, 200, view.get());
-        }
-    }
-
-    private void conversations(RoutingContext ctx) throws Exception {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode list = body.putArray("conversations");
-        var summaries = queries.conversationSummaries(ctx.queryParams().get("q"), limit(ctx));
-        java.util.Map<String, ?> timers = operator == null ? java.util.Map.of()
-                : operator.firstResponses(summaries.stream().map(s -> s.conversation().id()).toList());
-        for (JournalQueries.ConversationSummary s : summaries) {
-            ObjectNode n = JSON.valueToTree(s.conversation());
-            n.put("contactName", s.contactName());
-            n.put("lastMessageAt", s.lastMessageAt() == null ? null : s.lastMessageAt().toString());
-            if (timers.containsKey(s.conversation().id())) {
-                n.set("firstResponse", JSON.valueToTree(timers.get(s.conversation().id())));
-            }
-            list.add(n);
-        }
-        json(ctx, 200, body);
-    }
-
-    private void conversation(RoutingContext ctx) throws Exception {
-        var conv = queries.conversation(ctx.pathParam("id"));
-        if (conv.isEmpty()) {
-            error(ctx, 404, "no conversation with id " + ctx.pathParam("id"));
-        } else {
-            ObjectNode body = JSON.valueToTree(conv.get());
-            body.put("customerUnreachable", queries.unreachableReason(conv.get().customer()).orElse(null));
-            body.set("contact", JSON.valueToTree(queries.contact(conv.get().contactId()).orElse(null)));
-            if (operator != null) {
-                body.set("inboxes", JSON.valueToTree(operator.inboxesFor(conv.get())));
-                body.put("customerTypingAt", operator.customerTypingAt(conv.get()));
-                body.set("firstResponse", JSON.valueToTree(operator.firstResponse(conv.get())));
-            }
-            json(ctx, 200, body);
         }
     }
 

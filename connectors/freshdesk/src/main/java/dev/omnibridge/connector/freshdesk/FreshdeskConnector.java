@@ -48,10 +48,25 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
 
     private volatile Running running;
 
+    /** The helpdesk's base (the configured baseUrl), once started. */
+    private volatile URI agentBase;
+
+    /** Freshdesk's agent interface shows a ticket at {@code <baseUrl>/helpdesk/tickets/<id>}. */
+    @Override
+    public java.util.Optional<URI> ticketUrl(String ticketRef) {
+        URI base = agentBase;
+        if (base == null || ticketRef == null || !ticketRef.matches("\\d{1,20}")) {
+            return java.util.Optional.empty();
+        }
+        String root = base.toString().replaceAll("/+$", "");
+        return java.util.Optional.of(URI.create(root + "/helpdesk/tickets/" + ticketRef));
+    }
+
     @Override
     public void start(ConnectorContext context) throws Exception {
         Settings s = context.settings();
         URI base = s.url(FreshdeskType.BASE_URL);
+        agentBase = base;
         Duration timeout = s.duration(FreshdeskType.TIMEOUT);
         RatePacer pacer = new RatePacer(s.integer(FreshdeskType.REQUESTS_PER_MINUTE), Duration.ofMinutes(1));
         DeskHttp http = DeskHttp.builder(base)

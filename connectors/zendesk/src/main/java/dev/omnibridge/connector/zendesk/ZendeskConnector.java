@@ -102,9 +102,24 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
         });
     }
 
+    /** The agent interface's base (the configured baseUrl), once started. */
+    private volatile java.net.URI agentBase;
+
+    /** Zendesk's agent interface shows a ticket at {@code <baseUrl>/agent/tickets/<id>}. */
+    @Override
+    public java.util.Optional<java.net.URI> ticketUrl(String ticketRef) {
+        java.net.URI base = agentBase;
+        if (base == null || ticketRef == null || !ticketRef.matches("\\d{1,20}")) {
+            return java.util.Optional.empty();
+        }
+        String root = base.toString().replaceAll("/+$", "");
+        return java.util.Optional.of(java.net.URI.create(root + "/agent/tickets/" + ticketRef));
+    }
+
     @Override
     public void start(ConnectorContext context) throws Exception {
         Settings s = context.settings();
+        agentBase = s.url(ZendeskType.BASE_URL);
         RatePacer pacer = new RatePacer(s.integer(ZendeskType.REQUESTS_PER_MINUTE), Duration.ofMinutes(1));
         ZendeskApi api = new ZendeskApi(s.url(ZendeskType.BASE_URL), s.string(ZendeskType.EMAIL),
                 s.secret(ZendeskType.API_TOKEN).reveal(), s.duration(ZendeskType.TIMEOUT), pacer,
