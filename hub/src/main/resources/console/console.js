@@ -123,14 +123,17 @@
 
   function route() {
     // "#contacts/<id>" and "#/contacts/<id>" (the form the hub's desk notes link to) are the same place.
-    const hash = location.hash.replace(/^#\/?/, '');
+    const full = location.hash.replace(/^#\/?/, '');
+    // The conversation list keeps its filters in a query part (#conversations/<id>?status=OPEN).
+    const [hash, query] = full.split('?');
     const [name, arg] = hash.split('/');
+    if (name === 'conversations') state.conversationQuery = query || '';
     const view = views[name] ? name : 'instances';
     const opened = state.view !== view;
     state.view = view;
     document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== 'view-' + view; });
     document.querySelectorAll('header nav a').forEach((a) => a.classList.toggle('active', a.dataset.view === view));
-    if (view === 'conversations') state.conversation = arg ? decodeURIComponent(arg) : state.conversation;
+    if (view === 'conversations') state.conversation = arg ? decodeURIComponent(arg) : null;
     if (view === 'contacts') state.contact = arg ? decodeURIComponent(arg) : state.contact;
     if (view === 'analytics') state.analyticsArg = arg || '';
     if (opened && FOCUS_ON_OPEN[view] && document.activeElement && document.activeElement.closest('header nav')) {
@@ -206,30 +209,87 @@
   }
 
   // ---- conversations ----
+  // The list's filters live in the page address (#conversations/<id>?status=OPEN&assignee=me...), so a view can be
+  // bookmarked and shared; the search text never does (it may be a customer's name or address).
+
+  const FILTERS = ['status', 'assignee', 'channel', 'priority', 'sort'];
+  const PAGE = 50;
+
+  function conversationFilters() {
+    const f = {};
+    for (const k of FILTERS) {
+      const v = $('filter-' + k).value;
+      if (v && !(k === 'sort' && v === 'newest')) f[k] = v;
+    }
+    return f;
+  }
+
+  function filterQuery(f) {
+    const q = new URLSearchParams(f).toString();
+    return q ? '?' + q : '';
+  }
+
+  /** Sets the filter fields from the page address (route() keeps its query part in state.conversationQuery). */
+  function syncConversationFilters() {
+    const q = new URLSearchParams(state.conversationQuery || '');
+    for (const k of FILTERS) {
+      const select = $('filter-' + k);
+      const v = q.get(k) || (k === 'sort' ? 'newest' : '');
+      if (k === 'channel' && v && !Array.from(select.options).some((o) => o.value === v)) {
+        select.appendChild(el('option', { value: v }, v));
+      }
+      select.value = v;
+    }
+  }
+
+  function applyConversationFilters() {
+    state.conversationPages = 1;
+    const id = state.conversation ? '/' + encodeURIComponent(state.conversation) : '';
+    location.hash = '#conversations' + id + filterQuery(conversationFilters());
+  }
 
   async function loadConversations() {
+    syncConversationFilters();
+    const kinds = await instanceKinds();
+    fillSelect($('filter-channel'), kinds.channels, $('filter-channel').value);
     const q = $('search').value.trim();
-    const data = await api('/api/conversations?limit=200' + (q ? '&q=' + encodeURIComponent(q) : ''));
+    const f = conversationFilters();
+    const params = new URLSearchParams(Object.assign({ limit: PAGE * (state.conversationPages || 1) }, f));
+    if (q) params.set('q', q);
+    const data = await api('/api/conversations?' + params.toString());
     // Redrawn only when something changed, so the refresh never takes the keyboard focus away from a link.
-    const key = JSON.stringify([data.conversations, state.conversation]);
+    const key = JSON.stringify([data.conversations, state.conversation, data.nextOffset]);
     if (state.drawn.conversationList !== key) {
       state.drawn.conversationList = key;
       drawConversationList(data.conversations);
+      $('conversation-more').hidden = data.nextOffset == null;
     }
-    if (state.conversation) await loadConversation(state.conversation);
+    $('view-conversations').querySelector('.split').classList.toggle('has-detail', !!state.conversation);
+    if (state.conversation) {
+      await loadConversation(state.conversation);
+    } else if ($('conversation-detail').dataset.conversation) {
+      const detail = clear($('conversation-detail'));
+      delete detail.dataset.conversation;
+      detail.appendChild(el('p', { class: 'hint' }, 'Pick a conversation.'));
+    }
   }
 
   function drawConversationList(conversations) {
     const list = clear($('conversation-list'));
+    const query = filterQuery(conversationFilters());
     for (const c of conversations) {
       const address = c.customer ? c.customer.value : '';
       // A link, so that the keyboard reaches it too (Tab, Enter); the URL carries the conversation's id only.
       const selected = c.id === state.conversation;
-      list.appendChild(el('li', { 'data-conversation': c.id, class: selected ? 'selected' : null },
-        el('a', { href: conversationHref(c.id), 'aria-current': selected ? 'page' : null },
-          el('div', { class: 'who' }, c.contactName || address || c.threadKey, timerBadge(c.firstResponse)),
-          el('div', { class: 'meta' }, address, ' · ', c.channel.instanceId, ' · ', c.status, ' · ',
-            when(c.lastMessageAt)))));
+      list.appendChild(el('li', { 'data-conversation': c.id, 'data-reference': c.reference, 'data-status': c.status,
+        'data-assignee': c.assignee || '', class: selected ? 'selected' : null },
+        el('a', { href: conversationHref(c.id) + query, 'aria-current': selected ? 'page' : null },
+          el('div', { class: 'who' }, el('span', { class: 'reference' }, c.reference || ''), ' ',
+            c.contactName || address || c.threadKey, timerBadge(c.firstResponse)),
+          el('div', { class: 'meta' }, address, ' · ', c.channel.instanceId, ' · ', c.status.toLowerCase(),
+            c.priority && c.priority !== 'NORMAL' ? el('span', { class: 'badge priority priority-' + c.priority }, c.priority) : null,
+            ' · ', c.assigneeName ? el('span', { class: 'assignee' }, '→ ' + c.assigneeName) : 'unassigned',
+            ' · ', when(c.lastMessageAt)))));
     }
     if (conversations.length === 0) list.appendChild(el('li', { class: 'hint' }, 'No conversations.'));
   }
@@ -243,21 +303,37 @@
     if (detail.dataset.conversation !== id) {
       clear(detail);
       detail.dataset.conversation = id;
+      detail.appendChild(el('p', { class: 'back' }, el('a', { href: '#conversations' + filterQuery(conversationFilters()),
+        id: 'conversation-back' }, '← All conversations')));
+      detail.appendChild(el('div', { id: 'conversation-actions', class: 'conversation-actions' }));
       detail.appendChild(el('div', { id: 'conversation-body' }));
       if ((conv.inboxes || []).length) detail.appendChild(answerBox(conv));
+      detail.appendChild(el('aside', { id: 'other-conversations', 'aria-labelledby': 'other-conversations-title' }));
     }
+    drawConversationActions(conv);
+    drawOtherConversations(conv.otherConversations || []);
+    const resolved = conv.status === 'RESOLVED';
     const resolveButton = $('resolve');
-    if (resolveButton) resolveButton.disabled = conv.status === 'RESOLVED';
+    if (resolveButton) resolveButton.disabled = resolved;
+    // Resolved: read-only until an agent reopens it (or the customer writes again, which reopens it).
+    const form = $('answer-form');
+    if (form) {
+      form.classList.toggle('read-only', resolved);
+      ['answer-text', 'answer-send', 'note-send', 'snippet-pick'].forEach((n) => { if ($(n)) $(n).disabled = resolved; });
+      $('read-only-hint').hidden = !resolved;
+    }
     const body = clear($('conversation-body'));
     const contact = conv.contact || {};
-    body.appendChild(el('h2', { class: 'contact-name' }, contact.displayName || (conv.customer || {}).value || id));
+    body.appendChild(el('h2', { class: 'contact-name' }, el('span', { id: 'conversation-reference', class: 'reference' },
+      conv.reference || ''), ' ', contact.displayName || (conv.customer || {}).value || ''));
     if (conv.contactId) {
       body.appendChild(el('p', { class: 'meta' }, el('a', { id: 'conversation-contact', href: contactHref(conv.contactId) },
         'Contact page: every channel of this customer')));
     }
     body.appendChild(el('p', { class: 'meta' },
       (contact.addresses || []).map((a) => a.kind + ' ' + a.value).join(', '),
-      ' · channel ', conv.channel.instanceId, ' (', conv.channel.type, ') · ', el('span', { id: 'conversation-status' }, conv.status)));
+      ' · channel ', conv.channel.instanceId, ' (', conv.channel.type, ') · ', el('span', { id: 'conversation-status' }, conv.status),
+      ' · ', el('span', { id: 'conversation-assignee' }, conv.assigneeName ? 'assigned to ' + conv.assigneeName : 'unassigned')));
     if (conv.customerUnreachable) {
       body.appendChild(el('p', { class: 'error', id: 'customer-unreachable' }, 'Customer takes no messages: ',
         conv.customerUnreachable, ' ',
@@ -266,8 +342,10 @@
           onclick: () => markReachable(conv.id) }, 'Allow messages again')));
     }
     const tickets = Object.entries(conv.deskTickets || {});
+    const links = conv.ticketLinks || {};
     body.appendChild(el('p', { class: 'tickets' }, 'Desk tickets: ',
-      tickets.length ? tickets.map(([desk, ref]) => el('span', { class: 'ticket', 'data-desk': desk }, desk, ': ', ref, ' '))
+      tickets.length ? tickets.map(([desk, ref]) => el('span', { class: 'ticket', 'data-desk': desk }, desk, ': ',
+        links[desk] ? el('a', { href: links[desk], target: '_blank', rel: 'noopener noreferrer' }, ref) : ref, ' '))
         : 'none yet'));
     if (conv.firstResponse) body.appendChild(timerSummary(conv.firstResponse));
     const timeline = el('ol', { class: 'timeline' });
@@ -284,11 +362,81 @@
     const entries = ((conv.firstResponse || {}).events || []).map((e) => ({ at: Date.parse(e.at), node: timerEvent(e) }))
       .concat(msgs.messages.map((view) => ({ at: Date.parse(view.message.receivedAt),
         node: messageItem(view, automation[view.message.id] || []) })))
-      .concat(skipped.map((a) => ({ at: Date.parse(a.at), node: skippedItem(a) })));
+      .concat(skipped.map((a) => ({ at: Date.parse(a.at), node: skippedItem(a) })))
+      .concat((conv.events || []).map((e) => ({ at: Date.parse(e.at), node: conversationEvent(e) })));
     entries.sort((a, b) => (a.at || 0) - (b.at || 0));
     for (const entry of entries) timeline.appendChild(entry.node);
     body.appendChild(timeline);
     if (conv.customerTypingAt) body.appendChild(el('p', { class: 'hint', id: 'customer-typing' }, 'Customer is typing…'));
+  }
+
+  const EVENT_TEXT = {
+    RESOLVED: 'Resolved', OPEN: 'Reopened', ASSIGNED: 'Assigned to', UNASSIGNED: 'Unassigned',
+    REOPENED_BY_CUSTOMER: 'Reopened: the customer wrote to the resolved conversation'
+  };
+
+  function conversationEvent(e) {
+    return el('li', { class: 'event', 'data-event': e.kind },
+      EVENT_TEXT[e.kind] || e.kind, e.detail && e.kind === 'ASSIGNED' ? ' ' + e.detail : '',
+      e.actor ? ' · by ' + e.actor : '', ' · ', when(e.at));
+  }
+
+  /** Assignment and reopening; redrawn on refresh only when they change, so the focus stays on a button. */
+  function drawConversationActions(conv) {
+    const box = $('conversation-actions');
+    const key = JSON.stringify([conv.id, conv.assignee, conv.status, (conv.inboxes || []).length]);
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : null;
+    clear(box);
+    box.appendChild(el('button', { type: 'button', id: 'assign-me', class: 'secondary', 'aria-keyshortcuts': 'Alt+A',
+      onclick: () => assign(conv.id, 'me') }, 'Assign to me'));
+    if (conv.assignee) {
+      box.appendChild(el('button', { type: 'button', id: 'unassign', class: 'secondary',
+        onclick: () => assign(conv.id, null) }, 'Unassign'));
+    }
+    if (conv.status === 'RESOLVED' && (conv.inboxes || []).length) {
+      box.appendChild(el('button', { type: 'button', id: 'reopen', onclick: () => reopen(conv.id) }, 'Reopen'));
+    }
+    if (focused && $(focused)) $(focused).focus();
+  }
+
+  function drawOtherConversations(others) {
+    const aside = $('other-conversations');
+    const key = JSON.stringify(others);
+    if (aside.dataset.key === key) return;
+    aside.dataset.key = key;
+    clear(aside);
+    aside.appendChild(el('h3', { id: 'other-conversations-title' }, 'Other conversations of this customer'));
+    if (!others.length) {
+      aside.appendChild(el('p', { class: 'hint' }, 'None.'));
+      return;
+    }
+    aside.appendChild(el('ul', { class: 'plain' }, others.map((o) => el('li', { 'data-conversation': o.id },
+      el('a', { href: conversationHref(o.id) + filterQuery(conversationFilters()) }, o.reference),
+      ' · ', o.channel, ' · ', o.status.toLowerCase(), ' · ', when(o.lastMessageAt)))));
+  }
+
+  async function assign(id, to) {
+    try {
+      await api('/api/conversations/' + encodeURIComponent(id) + '/assign', { method: 'POST', body: { to } });
+      status(to ? 'Assigned to you' : 'Unassigned');
+      state.drawn.conversationList = null;
+      await loadConversations();
+    } catch (e) {
+      status('Assignment failed: ' + e.message);
+    }
+  }
+
+  async function reopen(id) {
+    try {
+      await api('/api/conversations/' + encodeURIComponent(id) + '/reopen', { method: 'POST', body: {} });
+      status('Reopened');
+      await loadConversation(id);
+      if ($('answer-text')) $('answer-text').focus();
+    } catch (e) {
+      status('Reopen failed: ' + e.message);
+    }
   }
 
   // ---- first-response timers ----
@@ -462,36 +610,79 @@
       d.channelError ? ' · ' + d.channelError : '');
   }
 
+  /**
+   * The answer box: a public answer or an internal note (agents only, goes to the desks), a canned reply to start
+   * from, Ctrl/Cmd+Enter to send. Built once per conversation, so a draft survives the refresh.
+   */
   function answerBox(conv) {
     const text = el('textarea', { id: 'answer-text', 'data-conversation': conv.id, maxlength: 20000,
+      'aria-keyshortcuts': 'Control+Enter Meta+Enter', 'aria-describedby': 'answer-keys',
       placeholder: 'Answer the customer (goes out through ' + conv.channel.instanceId + ')' });
     let typingSent = 0;
     text.addEventListener('input', () => {
-      // A hint for live channels; at most one every 3 s, and failures do not matter.
-      if (Date.now() - typingSent < 3000) return;
+      // A hint for live channels; at most one every 3 s, and failures do not matter. Not for a note.
+      if ($('answer-mode-note').checked || Date.now() - typingSent < 3000) return;
       typingSent = Date.now();
       api('/api/conversations/' + encodeURIComponent(conv.id) + '/typing', { method: 'POST', body: {} }).catch(() => {});
     });
+    const error = el('p', { class: 'error', id: 'answer-error', role: 'alert' });
     const send = el('button', { type: 'submit', id: 'answer-send' }, 'Send reply');
+    const noteMode = el('input', { type: 'checkbox', id: 'answer-mode-note', onchange: () => {
+      const note = noteMode.checked;
+      form.classList.toggle('note-mode', note);
+      send.textContent = note ? 'Add note' : 'Send reply';
+      text.placeholder = note ? 'Internal note: only agents see it (the desks get it as a note)'
+        : 'Answer the customer (goes out through ' + conv.channel.instanceId + ')';
+      text.focus();
+    } });
     const resolve = el('button', { type: 'button', id: 'resolve', class: 'secondary',
       disabled: conv.status === 'RESOLVED', onclick: () => resolveConversation(conv.id) }, 'Resolve');
-    const error = el('p', { class: 'error', id: 'answer-error', role: 'alert' });
-    const form = el('form', { class: 'answer', id: 'answer-form', onsubmit: async (event) => {
-      event.preventDefault();
-      if (!text.value.trim()) return;
+    const snippets = el('select', { id: 'snippet-pick', 'aria-label': 'Insert a canned reply', onchange: () => {
+      const chosen = (state.snippets || []).find((s) => String(s.id) === snippets.value);
+      if (chosen) {
+        const at = text.selectionStart || text.value.length;
+        text.value = text.value.slice(0, at) + chosen.text + text.value.slice(text.selectionEnd || at);
+        text.dispatchEvent(new Event('input'));
+      }
+      snippets.value = '';
+      text.focus();
+    } }, el('option', { value: '' }, 'Canned reply…'));
+    api('/api/conversations/' + encodeURIComponent(conv.id) + '/snippets').then((data) => {
+      state.snippets = data.snippets || [];
+      for (const s of state.snippets) snippets.appendChild(el('option', { value: String(s.id) }, s.name));
+      snippets.hidden = !state.snippets.length;
+    }).catch(() => { snippets.hidden = true; });
+    async function submit() {
+      if (!text.value.trim() || text.disabled) return;
+      const note = noteMode.checked;
       send.disabled = true;
       try {
-        await api('/api/conversations/' + encodeURIComponent(conv.id) + '/replies', { method: 'POST',
-          body: { text: text.value, author: $('agent-name').value.trim() || 'Agent', inbox: conv.inboxes[0] } });
+        await api('/api/conversations/' + encodeURIComponent(conv.id) + (note ? '/notes' : '/replies'), { method: 'POST',
+          body: note ? { text: text.value }
+            : { text: text.value, author: $('agent-name').value.trim() || 'Agent', inbox: conv.inboxes[0] } });
         text.value = '';
         error.textContent = '';
+        status(note ? 'Note added' : 'Reply sent');
         await loadConversation(conv.id);
       } catch (e) {
         error.textContent = e.message;
       } finally {
-        send.disabled = false;
+        send.disabled = text.disabled;
       }
-    } }, text, el('div', { class: 'buttons' }, send, resolve), error);
+    }
+    text.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        submit();
+      }
+    });
+    const form = el('form', { class: 'answer', id: 'answer-form', onsubmit: (event) => { event.preventDefault(); submit(); } },
+      el('p', { class: 'hint', id: 'read-only-hint', hidden: conv.status !== 'RESOLVED' },
+        'Resolved: read-only. Reopen it to answer; a message from the customer reopens it too.'),
+      text,
+      el('div', { class: 'buttons' }, send,
+        el('label', { class: 'note-toggle' }, noteMode, ' Internal note'), snippets, resolve),
+      el('p', { class: 'hint', id: 'answer-keys' }, 'Ctrl+Enter (⌘+Enter on a Mac) sends.'), error);
     return form;
   }
 
@@ -1652,6 +1843,24 @@
     $('logout').addEventListener('click', logout);
     $('search-form').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
     $('search').addEventListener('input', () => { clearTimeout(state.searchTimer); state.searchTimer = setTimeout(refresh, 250); });
+    FILTERS.forEach((k) => $('filter-' + k).addEventListener('change', applyConversationFilters));
+    $('conversation-filters').addEventListener('submit', (e) => { e.preventDefault(); applyConversationFilters(); });
+    $('conversation-more').addEventListener('click', () => {
+      state.conversationPages = (state.conversationPages || 1) + 1;
+      refresh();
+    });
+    // "/" goes to the search (not while typing); Alt+A assigns the open conversation to me.
+    document.addEventListener('keydown', (event) => {
+      if (state.view !== 'conversations' || $('app').hidden) return;
+      const typing = /^(INPUT|TEXTAREA|SELECT)$/.test((event.target || {}).tagName || '');
+      if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        $('search').focus();
+      } else if (event.altKey && (event.key === 'a' || event.key === 'A' || event.code === 'KeyA') && state.conversation) {
+        event.preventDefault();
+        assign(state.conversation, 'me');
+      }
+    });
     $('contact-search-form').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
     $('contact-search').addEventListener('input', () => {
       clearTimeout(state.searchTimer);
