@@ -258,7 +258,7 @@
     if (q) params.set('q', q);
     const data = await api('/api/conversations?' + params.toString());
     // Redrawn only when something changed, so the refresh never takes the keyboard focus away from a link.
-    const key = JSON.stringify([data.conversations, state.conversation, data.nextOffset]);
+    const key = JSON.stringify([data.conversations, state.conversation, data.nextOffset, f]);
     if (state.drawn.conversationList !== key) {
       state.drawn.conversationList = key;
       drawConversationList(data.conversations);

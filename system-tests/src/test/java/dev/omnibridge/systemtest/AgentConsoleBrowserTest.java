@@ -77,7 +77,7 @@ class AgentConsoleBrowserTest extends ConsoleBrowserTestBase {
         awaitRunning(CHAT, INBOX);
         logScan.addresses(TYPED_EMAIL, WALTER_EMAIL).texts(VISITOR_TEXT, WALTER_FIRST, WALTER_SECOND, NOTE, FOLLOW_UP);
         visitorToken = hub.http().widgetSession(CHAT, "{\"name\":\"" + VISITOR + "\",\"email\":\"" + TYPED_EMAIL + "\"}");
-        visitorSays("v-1", VISITOR_TEXT);
+        visitorSays("visitor-0001", VISITOR_TEXT);
         post("walter-1", "walter-a", WALTER_FIRST);
         post("walter-2", "walter-b", WALTER_SECOND);
         Poll.until(Duration.ofSeconds(30), "three conversations, each on the inbox", () -> {
@@ -207,7 +207,7 @@ class AgentConsoleBrowserTest extends ConsoleBrowserTestBase {
 
         browser.click(By.id("resolve"));
         browser.untilText(By.id("conversation-status"), "RESOLVED");
-        visitorSays("v-2", FOLLOW_UP);
+        visitorSays("visitor-0002", FOLLOW_UP);
         browser.untilText(By.cssSelector("#conversation-detail .event[data-event='REOPENED_BY_CUSTOMER']"),
                 "the customer wrote");
         browser.untilText(By.id("conversation-status"), "OPEN");
