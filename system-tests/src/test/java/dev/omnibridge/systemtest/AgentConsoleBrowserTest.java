@@ -232,6 +232,7 @@ class AgentConsoleBrowserTest extends ConsoleBrowserTestBase {
                     .as("nothing wider than the phone").isEqualTo(true);
             WebElement text = browser.find(By.id("answer-text"));
             assertThat(text.getRect().getWidth()).isLessThanOrEqualTo(390);
+            browser.screenshot(getClass().getSimpleName() + "-phone-conversation");
 
             // From the other conversation's link to it, and back to the list.
             browser.click(By.cssSelector("#other-conversations li[data-conversation] a"));

@@ -108,64 +108,6 @@ public final class JournalQueries {
         }
     }
 
-    /** A conversation in a list: who the customer is and when it last moved. */
-    public record ConversationSummary(Conversation conversation, String contactName, Instant lastMessageAt) {
-    }
-
-    /**
-     * Conversations, most recently active first; with {@code contains}, only those whose contact's name or any of
-     * its addresses contains it (case-insensitive), or whose id ends with it when it is a reference quoted from an
-     * acknowledgement.
-     */
-    public List<ConversationSummary> conversationSummaries(String contains, int limit) throws SQLException {
-        String base = "SELECT c.id, ct.display_name, c.last_message_at FROM conversations c "
-                + "JOIN contacts ct ON ct.id = c.contact_id";
-        String order = " ORDER BY c.last_message_at DESC FETCH FIRST " + limit + " ROWS ONLY";
-        boolean search = contains != null && !contains.isBlank();
-        String pattern = search ? "%" + likeEscape(contains.strip().toLowerCase(java.util.Locale.ROOT)) + "%" : null;
-        try (Connection c = database.connection();
-             PreparedStatement ps = search
-                     ? Sql.prepare(c, base + " WHERE LOWER(ct.display_name) LIKE ? ESCAPE '!' "
-                     + "OR LOWER(c.customer_address) LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM contact_addresses a "
-                     + "WHERE a.contact_id = c.contact_id AND LOWER(a.address) LIKE ? ESCAPE '!') "
-                     + "OR c.id LIKE ? ESCAPE '!'" + order,
-                     pattern, pattern, pattern, referencePattern(contains))
-                     : Sql.prepare(c, base + order);
-             ResultSet rs = ps.executeQuery()) {
-            List<String[]> rows = new ArrayList<>();
-            List<Instant> times = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(new String[] {rs.getString(1), rs.getString(2)});
-                times.add(Sql.instant(rs, "last_message_at"));
-            }
-            List<ConversationSummary> list = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                String name = rows.get(i)[1];
-                Instant at = times.get(i);
-                DeliveryStore.conversation(c, rows.get(i)[0])
-                        .ifPresent(conv -> list.add(new ConversationSummary(conv, name, at)));
-            }
-            return list;
-        }
-    }
-
-    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile("#?([0-9A-Fa-f]{8})");
-
-    /**
-     * The reference a customer quotes from an acknowledgement is the end of the conversation id
-     * ({@code ConversationReference}): a search that is one (8 hex digits) also finds the conversation by it; any
-     * other search matches no id ({@code #}, which no id is), so "1234" does not find conversations by chance.
-     */
-    private static String referencePattern(String contains) {
-        java.util.regex.Matcher m = REFERENCE.matcher(contains.strip());
-        return m.matches() ? "%" + m.group(1).toLowerCase(java.util.Locale.ROOT) : "#";
-    }
-
-    // '!' as escape character: the same on H2 and PostgreSQL, unlike a backslash.
-    private static String likeEscape(String text) {
-        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
-    }
-
     public Optional<dev.omnibridge.model.Contact> contact(String id) throws SQLException {
         try (Connection c = database.connection()) {
             return id == null ? Optional.empty() : Optional.of(DeliveryStore.contact(c, id));

@@ -17,18 +17,21 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The conversation list's search ({@link WorkspaceTables#list}) on the store. */
 class ConversationSearchTest {
     @TempDir
     Path dir;
     private Database db;
     private Journal journal;
     private JournalQueries queries;
+    private WorkspaceTables tables;
 
     @BeforeEach
     void open() throws Exception {
         db = StoreTestSupport.openDatabase(dir);
         journal = new Journal(db);
         queries = new JournalQueries(db);
+        tables = new WorkspaceTables(db);
         InboundWriter writer = new InboundWriter(ch -> List.of(), t -> { }, Clock.systemUTC());
         for (Message m : List.of(message("a-1", "t-ann", "Ann Archer", Address.email("ann@example.com")),
                 message("b-1", "t-bob", "Bob", Address.phone("+4915112345678")),
@@ -71,18 +74,41 @@ class ConversationSearchTest {
     }
 
     @Test
-    void withoutSearchAllConversationsComeNewestFirstWithTheContactName() throws Exception {
-        List<JournalQueries.ConversationSummary> all = queries.conversationSummaries(null, 10);
+    void findsAConversationByItsShortReference() throws Exception {
+        String id = queries.conversationByThread("web", "t-bob").orElseThrow().id();
+        String reference = tables.details(id).orElseThrow().reference();
 
-        assertThat(all).extracting(s -> s.conversation().threadKey()).containsExactly("t-pct", "t-bob", "t-ann");
-        assertThat(all).extracting(JournalQueries.ConversationSummary::contactName)
-                .containsExactly("100% Carl", "Bob", "Ann Archer");
-        assertThat(all).allSatisfy(s -> assertThat(s.lastMessageAt()).isNotNull());
-        assertThat(queries.conversationSummaries("  ", 10)).hasSize(3);
+        assertThat(threads(reference)).containsExactly("t-bob");
+        assertThat(threads(reference.toLowerCase(java.util.Locale.ROOT).replace("-", ""))).containsExactly("t-bob");
+        assertThat(tables.find(reference)).contains(id);
+        assertThat(tables.find(id)).contains(id);
+    }
+
+    @Test
+    void withoutSearchAllConversationsComeNewestFirstWithTheContactName() throws Exception {
+        List<WorkspaceTables.Row> all = list(null);
+
+        assertThat(all).extracting(r -> thread(r.id())).containsExactly("t-pct", "t-bob", "t-ann");
+        assertThat(all).extracting(WorkspaceTables.Row::contactName).containsExactly("100% Carl", "Bob", "Ann Archer");
+        assertThat(all).allSatisfy(r -> assertThat(r.lastMessageAt()).isNotNull());
+        assertThat(list("  ")).hasSize(3);
+    }
+
+    private List<WorkspaceTables.Row> list(String q) throws Exception {
+        return tables.list(new WorkspaceTables.Filter(null, null, null, null, null, q, WorkspaceTables.Sort.NEWEST,
+                10, 0)).rows();
+    }
+
+    private String thread(String id) {
+        try {
+            return queries.conversation(id).orElseThrow().threadKey();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<String> threads(String q) throws Exception {
-        return queries.conversationSummaries(q, 10).stream().map(s -> s.conversation().threadKey()).toList();
+        return list(q).stream().map(r -> thread(r.id())).toList();
     }
 
     private static Message message(String id, String thread, String name, Address address) {
