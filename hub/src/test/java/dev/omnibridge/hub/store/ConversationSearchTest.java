@@ -5,8 +5,8 @@ import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.Inbound;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,18 +17,19 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The conversation list's search ({@link WorkspaceTables#list}) on the store. */
+/** The conversation list's search ({@link WorkspaceTables#list}) on the store; one store for the class. */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class ConversationSearchTest {
     @TempDir
-    Path dir;
+    static Path dir;
     private Database db;
     private Journal journal;
     private JournalQueries queries;
     private WorkspaceTables tables;
 
-    @BeforeEach
+    @BeforeAll
     void open() throws Exception {
-        db = StoreTestSupport.openDatabase(dir);
+        db = openDatabase(dir);
         journal = new Journal(db);
         queries = new JournalQueries(db);
         tables = new WorkspaceTables(db);
@@ -40,7 +41,12 @@ class ConversationSearchTest {
         }
     }
 
-    @AfterEach
+    /** The store the scenario runs on (H2 here; PostgreSQL in {@link PostgresConversationSearchTest}). */
+    protected Database openDatabase(Path dir) throws Exception {
+        return StoreTestSupport.openDatabase(dir);
+    }
+
+    @AfterAll
     void close() {
         journal.close();
         db.close();
@@ -92,6 +98,37 @@ class ConversationSearchTest {
         assertThat(all).extracting(WorkspaceTables.Row::contactName).containsExactly("100% Carl", "Bob", "Ann Archer");
         assertThat(all).allSatisfy(r -> assertThat(r.lastMessageAt()).isNotNull());
         assertThat(list("  ")).hasSize(3);
+    }
+
+    @Test
+    void filtersAssignmentEventsAndCannedRepliesRunOnTheStore() throws Exception {
+        String bob = queries.conversationByThread("web", "t-bob").orElseThrow().id();
+        java.time.Instant now = java.time.Instant.now();
+        assertThat(journal.submit(WorkspaceTables.assign(bob, "agent-7", "Jane", "admin", now))
+                .get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(journal.submit(WorkspaceTables.assign("no-such-id", "agent-7", "Jane", "admin", now))
+                .get(10, TimeUnit.SECONDS)).isFalse();
+
+        assertThat(rows("agent-7", null, WorkspaceTables.Sort.NEWEST)).extracting(r -> thread(r.id()))
+                .containsExactly("t-bob");
+        assertThat(rows("", "OPEN", WorkspaceTables.Sort.WAITING)).hasSize(2);
+        assertThat(rows(null, "RESOLVED", WorkspaceTables.Sort.NEWEST)).isEmpty();
+        assertThat(threads("hello")).as("message text").hasSize(3);
+        assertThat(tables.events(bob)).extracting(WorkspaceTables.Event::kind).containsExactly("ASSIGNED");
+        WorkspaceTables.Page page = tables.list(new WorkspaceTables.Filter(null, null, "NORMAL", null, null, null,
+                WorkspaceTables.Sort.NEWEST, 2, 0));
+        assertThat(page.rows()).hasSize(2);
+        assertThat(page.more()).isTrue();
+
+        journal.submit(WorkspaceTables.createSnippet("hi", "Hi {{contact.name}}", now)).get(10, TimeUnit.SECONDS);
+        assertThat(journal.submit(WorkspaceTables.createSnippet("hi", "again", now)).get(10, TimeUnit.SECONDS))
+                .isEmpty();
+        assertThat(tables.snippets()).extracting(WorkspaceTables.Snippet::name).containsExactly("hi");
+    }
+
+    private List<WorkspaceTables.Row> rows(String assignee, String status, WorkspaceTables.Sort sort)
+            throws Exception {
+        return tables.list(new WorkspaceTables.Filter(status, "web", null, assignee, null, null, sort, 10, 0)).rows();
     }
 
     private List<WorkspaceTables.Row> list(String q) throws Exception {
