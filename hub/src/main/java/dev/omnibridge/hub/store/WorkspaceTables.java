@@ -409,10 +409,19 @@ public final class WorkspaceTables {
         };
     }
 
-    /** Changes a snippet; false when there is none with the id. */
-    public static TxWork<Boolean> updateSnippet(long id, String name, String body, Instant now) {
-        return (c, after) -> Sql.update(c, "UPDATE snippets SET name = ?, body = ?, updated_at = ? WHERE id = ?",
-                name, body, now, id) == 1;
+    /** What became of a snippet's change. */
+    public enum Change { UPDATED, NOT_FOUND, NAME_TAKEN }
+
+    /** Changes a snippet's name and body. */
+    public static TxWork<Change> updateSnippet(long id, String name, String body, Instant now) {
+        return (c, after) -> {
+            Optional<String> named = Sql.string(c, "SELECT id FROM snippets WHERE name = ?", name);
+            if (named.isPresent() && Long.parseLong(named.get()) != id) {
+                return Change.NAME_TAKEN;
+            }
+            return Sql.update(c, "UPDATE snippets SET name = ?, body = ?, updated_at = ? WHERE id = ?", name, body,
+                    now, id) == 1 ? Change.UPDATED : Change.NOT_FOUND;
+        };
     }
 
     public static TxWork<Boolean> deleteSnippet(long id) {

@@ -387,17 +387,11 @@ public final class ConversationsApi {
             HttpApi.error(ctx, 400, "snippet id must be a number");
             return;
         }
-        try {
-            if (!await(journal.submit(WorkspaceTables.updateSnippet(id, name, text, clock.instant())))) {
-                HttpApi.error(ctx, 404, "no canned reply with id " + id);
-                return;
-            }
-        } catch (IllegalStateException e) {
-            // The unique name: another snippet has it.
-            HttpApi.error(ctx, 409, "a canned reply named '" + name + "' exists");
-            return;
+        switch (await(journal.submit(WorkspaceTables.updateSnippet(id, name, text, clock.instant())))) {
+            case NOT_FOUND -> HttpApi.error(ctx, 404, "no canned reply with id " + id);
+            case NAME_TAKEN -> HttpApi.error(ctx, 409, "a canned reply named '" + name + "' exists");
+            case UPDATED -> HttpApi.json(ctx, 200, Map.of("id", id, "name", name));
         }
-        HttpApi.json(ctx, 200, Map.of("id", id, "name", name));
     }
 
     private void deleteSnippet(RoutingContext ctx) throws Exception {

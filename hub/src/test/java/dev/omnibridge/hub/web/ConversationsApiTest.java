@@ -201,6 +201,13 @@ class ConversationsApiTest {
         assertThat(rendered).singleElement().satisfies(s -> assertThat(s.path("text").asText())
                 .isEqualTo("Hi Ann Archer, admin here about " + reference + ". {{unknown.key}}"));
         long id = json(created).path("id").asLong();
+        HttpResponse<String> other = post("/api/snippets", "{\"name\":\"other\",\"body\":\"Bye\"}");
+        HttpResponse<String> clash = send(local.withToken(HttpRequest.newBuilder(java.net.URI.create(local.base()
+                + "/api/snippets/" + json(other).path("id").asLong())).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"greeting\",\"body\":\"Bye\"}"))));
+        assertThat(clash.statusCode()).as("the name is taken").isEqualTo(409);
+        assertThat(send(local.withToken(HttpRequest.newBuilder(java.net.URI.create(local.base() + "/api/snippets/"
+                + json(other).path("id").asLong())).DELETE())).statusCode()).isEqualTo(204);
         assertThat(send(local.withToken(HttpRequest.newBuilder(java.net.URI.create(local.base() + "/api/snippets/"
                 + id)).DELETE())).statusCode()).isEqualTo(204);
         assertThat(get("/api/snippets").path("snippets")).isEmpty();
