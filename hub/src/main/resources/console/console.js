@@ -417,6 +417,59 @@
       ' · ', o.channel, ' · ', o.status.toLowerCase(), ' · ', when(o.lastMessageAt)))));
   }
 
+  /** The answer box's canned replies, filled in for its conversation and the agent. */
+  function fillSnippetMenu(select) {
+    if (!select) return;
+    api('/api/conversations/' + encodeURIComponent(select.dataset.conversation) + '/snippets').then((data) => {
+      state.snippets = data.snippets || [];
+      while (select.options.length > 1) select.remove(1);
+      for (const s of state.snippets) select.appendChild(el('option', { value: String(s.id) }, s.name));
+      select.hidden = !state.snippets.length;
+    }).catch(() => { select.hidden = true; });
+  }
+
+  // Canned replies: every agent sees them; saving and deleting are for admins (the API answers 403 otherwise).
+  async function loadSnippetAdmin() {
+    const data = await api('/api/snippets');
+    const key = JSON.stringify(data.snippets);
+    const list = $('snippet-list');
+    if (list.dataset.key === key) return;
+    list.dataset.key = key;
+    clear(list);
+    for (const s of data.snippets) {
+      list.appendChild(el('li', { 'data-snippet': s.id }, el('strong', {}, s.name), ' ', el('span', { class: 'meta' }, s.body), ' ',
+        el('button', { type: 'button', class: 'secondary', 'aria-label': 'Delete canned reply ' + s.name,
+          onclick: () => deleteSnippet(s.id) }, 'Delete')));
+    }
+    if (!data.snippets.length) list.appendChild(el('li', { class: 'hint' }, 'No canned replies yet.'));
+  }
+
+  async function saveSnippet(event) {
+    event.preventDefault();
+    try {
+      await api('/api/snippets', { method: 'POST', body: { name: $('snippet-name').value.trim(), body: $('snippet-body').value } });
+      $('snippet-name').value = '';
+      $('snippet-body').value = '';
+      $('snippet-error').textContent = '';
+      status('Canned reply saved');
+      await loadSnippetAdmin();
+      fillSnippetMenu($('snippet-pick'));
+    } catch (e) {
+      $('snippet-error').textContent = 'Not saved: ' + e.message;
+    }
+  }
+
+  async function deleteSnippet(id) {
+    try {
+      await api('/api/snippets/' + encodeURIComponent(id), { method: 'DELETE' });
+      status('Canned reply deleted');
+      await loadSnippetAdmin();
+      fillSnippetMenu($('snippet-pick'));
+    } catch (e) {
+      status('Not deleted: ' + e.message);
+    }
+  }
+
   async function assign(id, to) {
     try {
       await api('/api/conversations/' + encodeURIComponent(id) + '/assign', { method: 'POST', body: { to } });
@@ -647,11 +700,8 @@
       snippets.value = '';
       text.focus();
     } }, el('option', { value: '' }, 'Canned reply…'));
-    api('/api/conversations/' + encodeURIComponent(conv.id) + '/snippets').then((data) => {
-      state.snippets = data.snippets || [];
-      for (const s of state.snippets) snippets.appendChild(el('option', { value: String(s.id) }, s.name));
-      snippets.hidden = !state.snippets.length;
-    }).catch(() => { snippets.hidden = true; });
+    snippets.dataset.conversation = conv.id;
+    fillSnippetMenu(snippets);
     async function submit() {
       if (!text.value.trim() || text.disabled) return;
       const note = noteMode.checked;
@@ -1844,6 +1894,10 @@
     $('search-form').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
     $('search').addEventListener('input', () => { clearTimeout(state.searchTimer); state.searchTimer = setTimeout(refresh, 250); });
     FILTERS.forEach((k) => $('filter-' + k).addEventListener('change', applyConversationFilters));
+    $('snippet-form').addEventListener('submit', saveSnippet);
+    $('snippet-admin').addEventListener('toggle', () => {
+      if ($('snippet-admin').open) loadSnippetAdmin().catch((e) => status('Could not load: ' + e.message));
+    });
     $('conversation-filters').addEventListener('submit', (e) => { e.preventDefault(); applyConversationFilters(); });
     $('conversation-more').addEventListener('click', () => {
       state.conversationPages = (state.conversationPages || 1) + 1;

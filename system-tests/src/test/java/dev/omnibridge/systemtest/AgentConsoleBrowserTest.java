@@ -100,9 +100,10 @@ class AgentConsoleBrowserTest extends ConsoleBrowserTestBase {
             List<WebElement> items = d.findElements(LIST_ITEMS);
             return items.size() == 1 && items.get(0).getText().contains(VISITOR) ? true : null;
         });
-        String reference = browser.find(LIST_ITEMS).getAttribute("data-reference");
+        String reference = browser.until("the listed reference", d -> d.findElement(LIST_ITEMS)
+                .getAttribute("data-reference"));
         assertThat(reference).matches("C-\\d+");
-        assertThat(browser.find(LIST_ITEMS).getText()).contains(reference);
+        browser.untilText(LIST_ITEMS, reference);
 
         browser.find(By.cssSelector("#conversation-list li[data-conversation] a")).sendKeys(Keys.ENTER);
         browser.untilText(By.id("conversation-reference"), reference);
@@ -160,12 +161,16 @@ class AgentConsoleBrowserTest extends ConsoleBrowserTestBase {
     @Test
     @Order(3)
     void aCannedReplyIsFilledInAndCtrlEnterSendsItThenANoteStaysWithTheAgents() {
-        HttpResponse<String> created = hub.http().adminPost("/api/snippets",
-                "{\"name\":\"Coupon\",\"body\":\"Hi {{contact.name}}, {{agent.name}} here ({{conversation.reference}}).\"}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         browser.logIn(hub.baseUrl());
         browser.open(hub.baseUrl() + "/console/#conversations/" + visitorConversation);
-        String reference = browser.find(By.id("conversation-reference")).getText();
+        // An admin writes the canned reply in the console; agents pick it in the answer box.
+        browser.click(By.cssSelector("#snippet-admin summary"));
+        browser.find(By.id("snippet-name")).sendKeys("Coupon");
+        browser.find(By.id("snippet-body")).sendKeys("Hi {{contact.name}}, {{agent.name}} here ({{conversation.reference}}).");
+        browser.click(By.id("snippet-save"));
+        browser.untilText(By.cssSelector("#snippet-list li[data-snippet]"), "Coupon");
+        assertThat(hub.http().adminJson("/api/snippets").path("snippets")).hasSize(1);
+        String reference = shownReference();
 
         browser.until("the canned replies are offered", d -> d.findElements(By.cssSelector("#snippet-pick option")).size() > 1
                 ? true : null);
@@ -262,6 +267,14 @@ class AgentConsoleBrowserTest extends ConsoleBrowserTestBase {
             return null;
         });
         browser.untilText(By.cssSelector("#conversation-detail h2"), name);
+    }
+
+    /** The open conversation's reference (its part of the page is redrawn on every refresh). */
+    private String shownReference() {
+        return browser.until("the conversation's reference", d -> {
+            String text = d.findElement(By.id("conversation-reference")).getText();
+            return text.startsWith("C-") ? text : null;
+        });
     }
 
     private void clearSearch() {
