@@ -126,6 +126,34 @@ class ConversationSearchTest {
         assertThat(tables.snippets()).extracting(WorkspaceTables.Snippet::name).containsExactly("hi");
     }
 
+    @Test
+    void waitingLongestFirstFollowsTheRunningFirstResponseClocksThenTheNewest() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        String ann = queries.conversationByThread("web", "t-ann").orElseThrow().id();
+        String bob = queries.conversationByThread("web", "t-bob").orElseThrow().id();
+        try (java.sql.Connection c = db.connection()) {
+            c.setAutoCommit(true);
+            for (Object[] t : List.of(new Object[] {ann, "HIGH", now.minusSeconds(60)},
+                    new Object[] {bob, "NORMAL", now.minusSeconds(600)})) {
+                Sql.update(c, "INSERT INTO first_response_timers (conversation_id, channel_instance, priority, "
+                        + "started_at) VALUES (?, 'web', ?, ?)", t);
+            }
+        }
+        try {
+            assertThat(tables.list(new WorkspaceTables.Filter(null, null, null, null, null, null,
+                    WorkspaceTables.Sort.WAITING, 10, 0)).rows()).extracting(r -> thread(r.id()))
+                    .as("bob waits longest, ann next, carl has no clock").containsExactly("t-bob", "t-ann", "t-pct");
+            assertThat(tables.list(new WorkspaceTables.Filter(null, null, "HIGH", null, null, null,
+                    WorkspaceTables.Sort.NEWEST, 10, 0)).rows()).extracting(r -> thread(r.id()))
+                    .containsExactly("t-ann");
+        } finally {
+            try (java.sql.Connection c = db.connection()) {
+                c.setAutoCommit(true);
+                Sql.update(c, "DELETE FROM first_response_timers");
+            }
+        }
+    }
+
     private List<WorkspaceTables.Row> rows(String assignee, String status, WorkspaceTables.Sort sort)
             throws Exception {
         return tables.list(new WorkspaceTables.Filter(status, "web", null, assignee, null, null, sort, 10, 0)).rows();
