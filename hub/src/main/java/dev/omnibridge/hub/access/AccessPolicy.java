@@ -70,9 +70,11 @@ public final class AccessPolicy {
         p.read("/api/me", VIEWER);
         p.add("POST", "/api/me/sessions/end", VIEWER, "session.end-all", false);
         // Accounts and the audit trail: admins (account changes write their own audit entries).
-        p.read("/api/accounts/**", ADMIN);
+        p.read("/api/accounts/:id/**", ADMIN);
+        p.read("/api/accounts/:id", ADMIN);
         p.read("/api/accounts", ADMIN);
-        p.add("*", "/api/accounts/**", ADMIN, "account.change", false);
+        p.add("*", "/api/accounts/:id/**", ADMIN, "account.change", false);
+        p.add("*", "/api/accounts/:id", ADMIN, "account.change", false);
         p.add("*", "/api/accounts", ADMIN, "account.change", false);
         p.read("/api/audit", ADMIN);
         p.read("/api/audit.jsonl", ADMIN);
@@ -95,6 +97,7 @@ public final class AccessPolicy {
         p.add("POST", "/api/conversations/:id/assign", AGENT, "conversation.assign", true);
         p.add("POST", "/api/conversations/:id/notes", AGENT, "conversation.note", true);
         p.add("POST", "/api/conversations/:id/customer-reachable", AGENT, "conversation.customer-reachable", true);
+        p.add("*", "/api/conversations/:id/**", AGENT, "conversation.change", true);
         p.add("*", "/api/conversations/**", AGENT, "conversation.change", true);
         p.read("/api/messages", VIEWER);
         p.read("/api/messages/:id", VIEWER);
@@ -104,7 +107,8 @@ public final class AccessPolicy {
         // Canned replies: agents use them, admins manage them.
         p.read("/api/snippets", AGENT);
         p.read("/api/snippets/**", AGENT);
-        p.add("*", "/api/snippets/**", ADMIN, "snippet.change", true);
+        p.add("*", "/api/snippets/:id/**", ADMIN, "snippet.change", true);
+        p.add("*", "/api/snippets/:id", ADMIN, "snippet.change", true);
         p.add("*", "/api/snippets", ADMIN, "snippet.change", true);
         // Contacts: everyone reads; agents decide links (audited by the identity feature); export and erasure are
         // for admins (audited by the privacy feature).
