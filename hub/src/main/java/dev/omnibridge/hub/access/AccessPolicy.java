@@ -68,6 +68,7 @@ public final class AccessPolicy {
         AccessPolicy p = new AccessPolicy();
         // Who am I, log out everywhere: every role.
         p.read("/api/me", VIEWER);
+        p.read("/api/agents", VIEWER);
         p.add("POST", "/api/me/sessions/end", VIEWER, "session.end-all", false);
         // Accounts and the audit trail: admins (account changes write their own audit entries).
         p.read("/api/accounts/:id/**", ADMIN);

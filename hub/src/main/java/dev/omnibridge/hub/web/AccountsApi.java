@@ -28,6 +28,8 @@ import java.util.Map;
  *   POST   /api/accounts/{id}/password       {password}
  *   DELETE /api/accounts/{id}/sessions       log the account out everywhere
  *   DELETE /api/accounts/{id}
+ *   GET    /api/agents                       who conversations can be assigned to: enabled agents and admins, id and
+ *                                            name only (any role; e.g. the console's "assign to" list)
  *   GET    /api/me                           who the caller is (any role)
  *   POST   /api/me/sessions/end              log out everywhere: every session of the caller's account
  * </pre>
@@ -45,6 +47,9 @@ public final class AccountsApi {
     /** Call after {@link HttpApi#mount}, whose {@code /api/*} handler authorises first. */
     public void mount(Router router, Handler<RoutingContext> bodyHandler, HttpApi api) {
         router.get("/api/me").handler(ctx -> me(ctx));
+        router.get("/api/agents").handler(ctx -> HttpApi.json(ctx, 200, Map.of("agents", accounts.list().stream()
+                .filter(a -> !a.disabled() && a.role().allows(Principal.Role.AGENT))
+                .map(a -> Map.of("id", a.id(), "name", a.name(), "role", lower(a.role()))).toList())));
         router.post("/api/me/sessions/end").handler(ctx -> api.offload(ctx, () -> endMine(ctx)));
         router.get("/api/accounts").handler(ctx -> HttpApi.json(ctx, 200,
                 Map.of("accounts", accounts.list().stream().map(this::json).toList())));

@@ -128,6 +128,9 @@ class AccessControlTest {
         JsonNode me = json(console.get(viewer, "/api/me"));
         assertThat(me.path("name").asText()).isEqualTo("Victor Viewer");
         assertThat(me.path("role").asText()).isEqualTo("viewer");
+        JsonNode agents = json(console.get(viewer, "/api/agents")).path("agents");
+        assertThat(agents.findValuesAsText("name")).contains("Agnes Agent", "Rita Root").doesNotContain("Victor Viewer");
+        assertThat(agents.toString()).doesNotContain("@example.com");
 
         HttpResponse<String> reply = console.post(viewer, "/api/conversations/" + conversation + "/replies",
                 "{\"inbox\":\"inbox\",\"text\":\"Hello\"}");
