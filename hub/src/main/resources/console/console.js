@@ -73,51 +73,193 @@
     if (res.status === 401 && !path.startsWith('/console/')) {
       showLogin('Your session has ended; log in again.');
     }
-    if (!res.ok) throw new HttpError(res.status, (data && data.error) || ('HTTP ' + res.status));
+    if (!res.ok) {
+      const err = new HttpError(res.status, (data && data.error) || ('HTTP ' + res.status));
+      err.data = data;
+      throw err;
+    }
     return data;
   }
 
   // ---- login ----
 
-  function showLogin(message) {
+  function showLogin(message, tokenLogin) {
     stopTimer();
     state.csrf = null;
+    state.principal = null;
     $('app').hidden = true;
     $('login').hidden = false;
     $('login-error').textContent = message || '';
-    $('login-token').focus();
+    if (tokenLogin !== undefined) $('login-token-field').hidden = !tokenLogin;
+    ($('login-token-field').hidden ? $('login-email') : $('login-token')).focus();
   }
+
+  // ---- accounts and access (issue 22): login, who is logged in, accounts, audit trail ----
 
   async function login(event) {
     event.preventDefault();
     $('login-error').textContent = '';
+    const token = $('login-token-field').hidden ? '' : $('login-token').value;
+    const byToken = token !== '' && $('login-email').value.trim() === '';
     try {
-      const data = await api('/console/login', { method: 'POST', body: { token: $('login-token').value } });
+      const body = byToken ? { token } : { email: $('login-email').value.trim(), password: $('login-password').value };
+      const data = await api('/console/login', { method: 'POST', body });
       $('login-token').value = '';
+      $('login-password').value = '';
       state.csrf = data.csrf;
+      state.principal = data.principal;
       showApp();
     } catch (e) {
-      $('login-error').textContent = e.status === 401 ? 'Wrong admin token.' : e.message;
+      $('login-error').textContent = e.status === 401 && byToken ? 'Wrong admin token.'
+        : e.status === 401 ? 'Wrong email or password.' : e.message;
     }
   }
 
   async function logout() {
     try { await api('/console/logout', { method: 'POST' }); } catch (e) { /* logged out either way */ }
-    showLogin('Logged out.');
+    await loginPage('Logged out.');
+  }
+
+  /** The login page, with the admin token's field only while the hub has no account yet. */
+  async function loginPage(message) {
+    try {
+      await api('/console/session');
+      showLogin(message, false);
+    } catch (e) {
+      showLogin(message, Boolean(e.data && e.data.tokenLogin));
+    }
+  }
+
+  async function logoutEverywhere() {
+    try {
+      const r = await api('/api/me/sessions/end', { method: 'POST' });
+      await loginPage('Logged out everywhere (' + r.ended + ' session' + (r.ended === 1 ? '' : 's') + ').');
+    } catch (e) {
+      status('Could not log out everywhere: ' + e.message);
+    }
+  }
+
+  /** Shows who is logged in and hides what their role may not use (the hub refuses it anyway). */
+  function applyPrincipal() {
+    const p = state.principal || { name: 'admin', role: 'admin', kind: 'token' };
+    $('whoami').textContent = p.name + ' (' + p.role + ')';
+    $('logout-everywhere').hidden = p.kind !== 'account';
+    // A person answers under their account's name; only the admin token's session names its author.
+    document.querySelector('label.agent').hidden = p.kind === 'account';
+    document.querySelectorAll('header nav a[data-role]').forEach((a) => {
+      a.hidden = a.dataset.role === 'admin' && p.role !== 'admin';
+    });
+  }
+
+  async function loadAccounts() {
+    const data = await api('/api/accounts');
+    const body = clear($('accounts-table').tBodies[0]);
+    for (const a of data.accounts) {
+      const locked = a.lockedUntil && Date.parse(a.lockedUntil) > Date.now();
+      body.appendChild(el('tr', { 'data-account': a.id },
+        el('td', {}, a.name), el('td', {}, a.email),
+        el('td', {}, el('select', { 'aria-label': 'Role of ' + a.name, 'data-field': 'role',
+          onchange: (e) => changeAccount(a.id, { role: e.target.value }) },
+        ['viewer', 'agent', 'admin'].map((r) => el('option', { value: r, selected: r === a.role }, r)))),
+        el('td', {}, a.disabled ? 'disabled' : locked ? 'locked until ' + when(a.lockedUntil) : 'active'),
+        el('td', {}, a.sessions),
+        el('td', { class: 'actions' },
+          el('button', { type: 'button', class: 'secondary', 'data-action': 'toggle',
+            onclick: () => changeAccount(a.id, { disabled: !a.disabled }) }, a.disabled ? 'Enable' : 'Disable'),
+          el('button', { type: 'button', class: 'secondary', 'data-action': 'password',
+            onclick: () => setAccountPassword(a) }, 'Set password'),
+          el('button', { type: 'button', class: 'secondary', 'data-action': 'end-sessions',
+            onclick: () => accountAction('DELETE', a.id + '/sessions', 'Sessions ended') }, 'Log out everywhere'),
+          el('button', { type: 'button', class: 'danger', 'data-action': 'delete',
+            onclick: () => { if (confirm('Delete the account of ' + a.name + '?')) accountAction('DELETE', a.id, 'Account deleted'); } },
+          'Delete'))));
+    }
+  }
+
+  async function createAccount(event) {
+    event.preventDefault();
+    $('accounts-error').textContent = '';
+    try {
+      await api('/api/accounts', { method: 'POST', body: { name: $('account-name').value.trim(),
+        email: $('account-email').value.trim(), role: $('account-role').value, password: $('account-password').value } });
+      $('account-form').reset();
+      status('Account created');
+      await loadAccounts();
+    } catch (e) {
+      $('accounts-error').textContent = e.message;
+    }
+  }
+
+  async function changeAccount(id, change) {
+    await accountAction('PATCH', id, 'Account changed', change);
+  }
+
+  async function setAccountPassword(a) {
+    const password = prompt('New password for ' + a.name + ' (at least 10 characters)');
+    if (password) await accountAction('POST', a.id + '/password', 'Password set', { password });
+  }
+
+  async function accountAction(method, path, done, body) {
+    $('accounts-error').textContent = '';
+    try {
+      await api('/api/accounts/' + path, { method, body });
+      status(done);
+    } catch (e) {
+      $('accounts-error').textContent = e.message;
+    }
+    await loadAccounts();
+  }
+
+  function auditQuery() {
+    const p = new URLSearchParams();
+    if ($('audit-actor').value) p.set('actor', $('audit-actor').value);
+    if ($('audit-action').value.trim()) p.set('action', $('audit-action').value.trim());
+    if ($('audit-from').value) p.set('from', new Date($('audit-from').value).toISOString());
+    if ($('audit-to').value) p.set('to', new Date($('audit-to').value).toISOString());
+    return p;
+  }
+
+  async function loadAudit() {
+    const actors = await api('/api/accounts').catch(() => ({ accounts: [] }));
+    const names = {};
+    actors.accounts.forEach((a) => { names[a.id] = a.name; });
+    const select = $('audit-actor');
+    if (select.options.length !== actors.accounts.length + 2) {
+      const chosen = select.value;
+      clear(select).appendChild(el('option', { value: '' }, 'Anyone'));
+      select.appendChild(el('option', { value: 'admin-token' }, 'admin token'));
+      actors.accounts.forEach((a) => select.appendChild(el('option', { value: a.id }, a.name)));
+      select.value = chosen;
+    }
+    const q = auditQuery();
+    const p = new URLSearchParams(q);
+    p.set('format', 'jsonl');
+    $('audit-export').setAttribute('href', '/api/audit?' + p.toString());
+    q.set('limit', '200');
+    const data = await api('/api/audit?' + q.toString());
+    const body = clear($('audit-table').tBodies[0]);
+    for (const e of data.entries) {
+      body.appendChild(el('tr', { 'data-audit': e.id }, el('td', {}, when(e.at)),
+        el('td', { title: e.actor }, names[e.actor] || e.actor), el('td', {}, e.action), el('td', {}, e.subject || ''),
+        el('td', {}, e.detail || '')));
+    }
+    if (!data.entries.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'hint' }, 'Nothing matches.')));
   }
 
   function showApp() {
     $('login').hidden = true;
     $('app').hidden = false;
+    applyPrincipal();
     route();
   }
 
   // ---- views ----
 
   const views = { 'instances': loadInstances, 'conversations': loadConversations, 'contacts': loadContacts,
-    'dead-letters': loadDeadLetters, 'charts': loadCharts, 'analytics': loadAnalytics, 'knowledge': loadKnowledge };
+    'dead-letters': loadDeadLetters, 'charts': loadCharts, 'analytics': loadAnalytics, 'knowledge': loadKnowledge,
+    'accounts': loadAccounts, 'audit': loadAudit };
   // Views whose figures change slowly refresh less often (each analytics refresh is six queries).
-  const REFRESH_MS = { analytics: 60000, knowledge: 30000 };
+  const REFRESH_MS = { analytics: 60000, knowledge: 30000, accounts: 30000, audit: 30000 };
   // Views that put the keyboard on their heading when opened, so a screen reader starts there.
   const FOCUS_ON_OPEN = { analytics: 'analytics-title', knowledge: 'knowledge-title' };
 
@@ -1891,6 +2033,9 @@
   document.addEventListener('DOMContentLoaded', async () => {
     $('login-form').addEventListener('submit', login);
     $('logout').addEventListener('click', logout);
+    $('logout-everywhere').addEventListener('click', logoutEverywhere);
+    $('account-form').addEventListener('submit', createAccount);
+    $('audit-filters').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
     $('search-form').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
     $('search').addEventListener('input', () => { clearTimeout(state.searchTimer); state.searchTimer = setTimeout(refresh, 250); });
     FILTERS.forEach((k) => $('filter-' + k).addEventListener('change', applyConversationFilters));
@@ -1941,9 +2086,10 @@
     try {
       const s = await api('/console/session');
       state.csrf = s.csrf;
+      state.principal = s.principal;
       showApp();
     } catch (e) {
-      showLogin('');
+      showLogin('', Boolean(e.data && e.data.tokenLogin));
     }
   });
 })();

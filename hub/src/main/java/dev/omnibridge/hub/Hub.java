@@ -3,7 +3,14 @@ package dev.omnibridge.hub;
 import dev.omnibridge.hub.automation.Acknowledger;
 import dev.omnibridge.hub.automation.CalendarLookup;
 import dev.omnibridge.hub.config.HubConfig;
-import dev.omnibridge.hub.console.ConsoleSessions;
+import dev.omnibridge.hub.access.AccessConfig;
+import dev.omnibridge.hub.access.AccessPolicy;
+import dev.omnibridge.hub.access.Accounts;
+import dev.omnibridge.hub.access.ApiTokens;
+import dev.omnibridge.hub.access.Logins;
+import dev.omnibridge.hub.access.Sessions;
+import dev.omnibridge.hub.web.AccountsApi;
+import dev.omnibridge.hub.web.AdminAuthorization;
 import dev.omnibridge.hub.console.ConsoleWeb;
 import dev.omnibridge.hub.delivery.Backoff;
 import dev.omnibridge.hub.delivery.DeliveryOrder;
@@ -287,14 +294,24 @@ public final class Hub implements AutoCloseable {
         // actually run at once: a webhook task only parses and hands the message to the journal.
         ExecutorService blocking = BlockingPool.create("omnibridge-http-", 64, 60);
         AuthFailures authFailures = new AuthFailures(clock);
-        ConsoleSessions sessions = new ConsoleSessions(config.adminToken(), clock, authFailures);
+        // Issue 22, accounts and access: stored sessions and accounts (both also in memory, read at start), API
+        // tokens with roles, and one table of which role may call which admin API route.
+        AccessConfig access = config.access();
+        Sessions sessions = new Sessions(journal, clock, access.idleTimeout(), access.absoluteTimeout());
+        sessions.load(database);
+        Accounts accounts = new Accounts(journal, database, audit, clock, sessions);
+        accounts.load();
+        Logins logins = new Logins(accounts, sessions, audit, authFailures, config.adminToken(), access, clock);
+        AdminAuthorization authorization = new AdminAuthorization(new ApiTokens(config.adminToken(), access.tokens()),
+                sessions, logins, authFailures, AccessPolicy.standard(), audit);
+        AccountsApi accountsApi = new AccountsApi(accounts, sessions);
         InboxService inboxService = new InboxService(instances, queries);
         OperatorApi operator = new OperatorApi(instances, inboxService,
                 new JournalStats(database), new Reachability(journal, clock), clock,
                 new FirstResponseViews(database));
         WebhookIngress ingress = new WebhookIngress(instances.webhooks(), metrics, blocking);
-        HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, config.adminToken(),
-                blocking, sessions, operator, authFailures);
+        HttpApi api = new HttpApi(instances, dispatcher, deliveries, queries, metrics, authorization, blocking,
+                operator);
         // Issue 22: the agents' workspace (list, filters, search, references, assignment, notes, canned replies).
         dev.omnibridge.hub.web.ConversationsApi conversationsApi = new dev.omnibridge.hub.web.ConversationsApi(queries,
                 new dev.omnibridge.hub.store.WorkspaceTables(database), journal, writer.outbox(), inboxService,
@@ -302,7 +319,8 @@ public final class Hub implements AutoCloseable {
         // The same triage the inbound writer runs, so the rules test answers what ingest would do.
         RulesTestApi rulesTest = new RulesTestApi(rules, config::instance, clock);
         StoreApi storeApi = new StoreApi(storeInfo, maintenance, config.store().compactBelowFill());
-        ConsoleWeb console = new ConsoleWeb(sessions, "https".equalsIgnoreCase(config.publicUrl().getScheme()));
+        ConsoleWeb console = new ConsoleWeb(sessions, logins, accounts, blocking,
+                "https".equalsIgnoreCase(config.publicUrl().getScheme()));
         // Issue 20, privacy: a contact's export and erasure (durable steps, resumed at start-up), the audit trail.
         ContactErasure erasure = new ContactErasure(database, journal, new ContactErasures(writer, recent),
                 attachmentFiles, instances::eraseRequester, audit, clock, ContactErasure.Retry.DEFAULT);
@@ -343,6 +361,7 @@ public final class Hub implements AutoCloseable {
             storeApi.mount(router, api);
             privacyApi.mount(router, api);
             auditApi.mount(router, api);
+            accountsApi.mount(router, router.bodyHandler(), api);
             knowledgeApi.mount(router, api);
             analyticsApi.mount(router, api);
             contactsApi.mount(router, router.bodyHandler(), api);

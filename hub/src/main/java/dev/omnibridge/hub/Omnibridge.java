@@ -19,7 +19,8 @@ public final class Omnibridge {
     private static final String USAGE = """
             usage: omnibridge run --config <file.yaml>
                    omnibridge validate --config <file.yaml>
-                   omnibridge store-key encrypt|decrypt|rotate --config <file.yaml>""";
+                   omnibridge store-key encrypt|decrypt|rotate --config <file.yaml>
+                   """ + dev.omnibridge.hub.access.AccountsCommand.USAGE;
 
     private Omnibridge() {
     }
@@ -27,6 +28,9 @@ public final class Omnibridge {
     public static void main(String[] args) throws Exception {
         if (args.length == 4 && "store-key".equals(args[0]) && "--config".equals(args[2])) {
             System.exit(storeKey(args[1], Path.of(args[3])));
+        }
+        if (args.length >= 2 && "accounts".equals(args[0]) && "create".equals(args[1])) {
+            System.exit(accounts(args));
         }
         if (args.length != 3 || !"--config".equals(args[1])) {
             System.err.println(USAGE);
@@ -75,6 +79,21 @@ public final class Omnibridge {
             return 1;
         }
         return dev.omnibridge.hub.privacy.StoreKeyCommand.run(action, loaded.config(), System::getenv, System.out);
+    }
+
+    /** Creates an account (the first admin, from a script); the hub must be stopped (docs/access.md). */
+    static int accounts(String[] args) {
+        java.util.Map<String, String> flags = dev.omnibridge.hub.access.AccountsCommand.flags(args, 2);
+        if (flags == null || !flags.containsKey("config")) {
+            System.err.println(USAGE);
+            return 64;
+        }
+        ConfigLoader.Result loaded = ConfigLoader.withSystemEnvironment().load(Path.of(flags.remove("config")));
+        if (loaded.hasFatalProblems()) {
+            loaded.problems().forEach(p -> System.out.println("ERROR " + p));
+            return 1;
+        }
+        return dev.omnibridge.hub.access.AccountsCommand.create(loaded.config(), flags, System::getenv, System.out);
     }
 
     private static void run(Path file) throws Exception {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Who did what, when: contact links decided, exports, erasures (issue 22 adds logins, replies, configuration).
+ * Who did what, when: contact links decided, exports, erasures (issue 22 adds logins, replies, instance control, replays, account changes).
  * Entries are written through the journal writer, in the transaction of the change they record where there is one
  * ({@link #append(Connection, String, String, String, String)}), so that a change and its entry commit together.
  */
@@ -49,6 +49,13 @@ public final class AuditTrail {
     public List<AuditEntry> list(long beforeId, String subject, String actionPrefix, int limit) throws SQLException {
         try (Connection c = database.connection()) {
             return AuditEvents.list(c, beforeId, subject, actionPrefix, limit);
+        }
+    }
+
+    /** Entries newest first, matching the filter; see {@link AuditEvents#list(Connection, AuditEvents.Filter, long, int)}. */
+    public List<AuditEntry> list(AuditEvents.Filter filter, long beforeId, int limit) throws SQLException {
+        try (Connection c = database.connection()) {
+            return AuditEvents.list(c, filter, beforeId, limit);
         }
     }
 }

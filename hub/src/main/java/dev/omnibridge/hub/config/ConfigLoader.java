@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.omnibridge.config.ConfigDef;
 import dev.omnibridge.config.ConfigProblem;
 import dev.omnibridge.config.Secret;
+import dev.omnibridge.hub.access.AccessConfig;
+import dev.omnibridge.hub.access.AccessSection;
 import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.calendar.CalendarsSection;
@@ -49,7 +51,7 @@ public final class ConfigLoader {
     private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> TOP_KEYS = Set.of("hub", "calendars", "instances", "routes",
             FirstResponseSettings.SECTION, TriageConfig.KEY, IdentityConfig.KEY, PrivacyConfig.KEY,
-            KnowledgeConfig.KEY, SelfServiceConfig.KEY, SurveyConfig.KEY);
+            KnowledgeConfig.KEY, SelfServiceConfig.KEY, SurveyConfig.KEY, AccessConfig.KEY);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
             "store", "delivery", AcknowledgementConfig.KEY);
 
@@ -179,7 +181,8 @@ public final class ConfigLoader {
                         .toList(), problems),
                 KnowledgeSection.read(root.path(KnowledgeConfig.KEY), base, instances, problems),
                 SelfServiceSection.read(root.path(SelfServiceConfig.KEY), instances, problems),
-                SurveySection.read(root.path(SurveyConfig.KEY), instances, calendars, problems));
+                SurveySection.read(root.path(SurveyConfig.KEY), instances, calendars, problems),
+                AccessSection.read(root.path(AccessConfig.KEY), adminToken, problems));
         return new Result(config, problems, List.copyOf(rejected));
     }
 

@@ -1,6 +1,7 @@
 package dev.omnibridge.hub.config;
 
 import dev.omnibridge.calendar.BusinessCalendar;
+import dev.omnibridge.hub.access.AccessConfig;
 import dev.omnibridge.hub.automation.AcknowledgementConfig;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.sla.FirstResponseConfig;
@@ -32,14 +33,16 @@ import java.util.Optional;
  * @param knowledge        the knowledge base's files and help-center syncs ({@code knowledge:}, issue 21)
  * @param selfService      the self-service bot's mode and threshold per channel instance ({@code selfService:})
  * @param surveys          satisfaction surveys, CSAT and NPS ({@code surveys:})
+ * @param access           API tokens, console session timeouts and lockout ({@code access:}, issue 22)
  */
 public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                         Delivery delivery, List<Instance> instances, List<Route> routes,
                         CalendarRegistry calendars, AcknowledgementConfig acknowledgements,
                         FirstResponseConfig firstResponse, TriageConfig triage, IdentityConfig identity,
                         PrivacyConfig privacy, KnowledgeConfig knowledge, SelfServiceConfig selfService,
-                        SurveyConfig surveys) {
+                        SurveyConfig surveys, AccessConfig access) {
     public HubConfig {
+        access = access == null ? AccessConfig.standard() : access;
         knowledge = knowledge == null ? KnowledgeConfig.none() : knowledge;
         selfService = selfService == null ? SelfServiceConfig.off() : selfService;
         surveys = surveys == null ? SurveyConfig.off() : surveys;
@@ -51,13 +54,30 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
         firstResponse = firstResponse == null ? FirstResponseConfig.standard() : firstResponse;
     }
 
+    /** A configuration with the standard access section (no API tokens besides the admin token). */
+    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                     Delivery delivery, List<Instance> instances, List<Route> routes, CalendarRegistry calendars,
+                     AcknowledgementConfig acknowledgements, FirstResponseConfig firstResponse, TriageConfig triage,
+                     IdentityConfig identity, PrivacyConfig privacy, KnowledgeConfig knowledge,
+                     SelfServiceConfig selfService, SurveyConfig surveys) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, calendars,
+                acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService, surveys, null);
+    }
+
+    /** The same configuration with this access section. */
+    public HubConfig withAccess(AccessConfig access) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys, access);
+    }
+
     /** A configuration without the features of issue 21 (knowledge base, self-service, surveys). */
     public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
                      Delivery delivery, List<Instance> instances, List<Route> routes, CalendarRegistry calendars,
                      AcknowledgementConfig acknowledgements, FirstResponseConfig firstResponse, TriageConfig triage,
                      IdentityConfig identity, PrivacyConfig privacy) {
         this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, calendars,
-                acknowledgements, firstResponse, triage, identity, privacy, null, null, null);
+                acknowledgements, firstResponse, triage, identity, privacy, null, null, null, null);
     }
 
     /** A configuration without calendars and acknowledgements, with the default first-response targets. */
@@ -79,63 +99,63 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
     public HubConfig withCalendars(CalendarRegistry calendars) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     /** The same configuration with these acknowledgements. */
     public HubConfig withAcknowledgements(AcknowledgementConfig acknowledgements) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     /** The same configuration with these first-response targets. */
     public HubConfig withFirstResponse(FirstResponseConfig firstResponse) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     /** The same configuration with this triage. */
     public HubConfig withTriage(TriageConfig triage) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     /** The same configuration with this identity section. */
     public HubConfig withIdentity(IdentityConfig identity) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     /** The same configuration with this privacy section. */
     public HubConfig withPrivacy(PrivacyConfig privacy) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     /** The same configuration with this knowledge base. */
     public HubConfig withKnowledge(KnowledgeConfig knowledge) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     /** The same configuration with this self-service section. */
     public HubConfig withSelfService(SelfServiceConfig selfService) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     /** The same configuration with these surveys. */
     public HubConfig withSurveys(SurveyConfig surveys) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys);
+                surveys, access);
     }
 
     public record Http(String host, int port, long maxBodyBytes) {

@@ -2,7 +2,14 @@ package dev.omnibridge.hub.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.hub.access.AccessException;
+import dev.omnibridge.hub.access.Accounts;
+import dev.omnibridge.hub.access.Logins;
+import dev.omnibridge.hub.access.Principal;
+import dev.omnibridge.hub.access.Sessions;
 import dev.omnibridge.hub.security.RetryAfter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.omnibridge.model.json.CanonicalJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -16,11 +23,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The operator console's own routes: its static page (HTML, CSS and plain JavaScript from the hub's resources, no
- * build step) and the login that trades the admin token for a session cookie. Everything it shows comes from the
+ * build step) and the login that trades an account's email and password (or, before any account exists, the admin
+ * token) for a session cookie. Everything it shows comes from the
  * admin API under {@code /api/}, which accepts that cookie (see {@code AdminAuthorization}).
  */
 public final class ConsoleWeb {
@@ -36,12 +47,25 @@ public final class ConsoleWeb {
             "console.js", "text/javascript; charset=utf-8",
             "console.css", "text/css; charset=utf-8");
 
-    private final ConsoleSessions sessions;
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleWeb.class);
+
+    private final Sessions sessions;
+    private final Logins logins;
+    private final Accounts accounts;
+    private final ExecutorService blocking;
     private final boolean secureCookie;
     private final Map<String, Buffer> assets;
 
-    public ConsoleWeb(ConsoleSessions sessions, boolean secureCookie) {
+    /**
+     * @param secureCookie whether the session cookie is {@code Secure} (the public URL is https)
+     * @param blocking     where logins run (bcrypt, the store)
+     */
+    public ConsoleWeb(Sessions sessions, Logins logins, Accounts accounts, ExecutorService blocking,
+                      boolean secureCookie) {
         this.sessions = sessions;
+        this.logins = logins;
+        this.accounts = accounts;
+        this.blocking = blocking;
         this.secureCookie = secureCookie;
         this.assets = Map.of("index.html", load("index.html"), "console.js", load("console.js"),
                 "console.css", load("console.css"));
@@ -76,33 +100,47 @@ public final class ConsoleWeb {
         secured(ctx).putHeader("Content-Type", ASSETS.get(name)).end(body);
     }
 
+    /**
+     * {@code {"email","password"}} for an account, or {@code {"token"}} for the admin token while no account exists.
+     * Runs off the event loop: a bcrypt check takes a while on purpose.
+     */
     private void login(RoutingContext ctx) {
         if (!sameOrigin(ctx)) {
             json(ctx, 403, Map.of("error", "cross-origin login refused"));
             return;
         }
-        String token;
+        JsonNode body;
         try {
-            JsonNode body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-            token = body == null ? null : body.path("token").asText(null);
+            body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
         } catch (IOException e) {
-            json(ctx, 400, Map.of("error", "body must be JSON {\"token\":\"...\"}"));
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            json(ctx, 400, Map.of("error", "body must be JSON {\"email\":\"...\",\"password\":\"...\"}"));
             return;
         }
         String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-        try {
-            ConsoleSessions.Session s = sessions.login(token, client);
-            Cookie cookie = Cookie.cookie(ConsoleSessions.COOKIE, s.id()).setPath("/").setHttpOnly(true)
-                    .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie)
-                    .setMaxAge(ConsoleSessions.LIFETIME.toSeconds());
-            secured(ctx).putHeader("Set-Cookie", cookie.encode());
-            json(ctx, 200, Map.of("csrf", s.csrf(), "expiresAt", s.expiresAt().toString()));
-        } catch (ConsoleSessions.LoginRefused e) {
-            if (e.retryAfter() != null) {
-                ctx.response().putHeader("Retry-After", RetryAfter.seconds(e.retryAfter()));
+        JsonNode b = body;
+        blocking.execute(() -> {
+            try {
+                Sessions.Opened opened = b.hasNonNull("token") && !b.hasNonNull("email")
+                        ? logins.adminToken(b.path("token").asText(null), client)
+                        : logins.password(b.path("email").asText(""), b.path("password").asText(null), client);
+                Cookie cookie = Cookie.cookie(Sessions.COOKIE, opened.id()).setPath("/").setHttpOnly(true)
+                        .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie)
+                        .setMaxAge(sessions.absoluteTimeout().toSeconds());
+                secured(ctx).putHeader("Set-Cookie", cookie.encode());
+                json(ctx, 200, sessionJson(opened.session()));
+            } catch (AccessException e) {
+                if (e.retryAfter() != null) {
+                    ctx.response().putHeader("Retry-After", RetryAfter.seconds(e.retryAfter()));
+                }
+                json(ctx, e.status(), Map.of("error", e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.error("console login failed", e);
+                json(ctx, 500, Map.of("error", "internal error"));
             }
-            json(ctx, e.refusal() == ConsoleSessions.Refusal.WRONG_TOKEN ? 401 : 429, Map.of("error", e.getMessage()));
-        }
+        });
     }
 
     /**
@@ -116,26 +154,49 @@ public final class ConsoleWeb {
         }
         var session = sessions.find(cookie(ctx));
         if (session.isPresent()
-                && !ConsoleSessions.csrfMatches(session.get(), ctx.request().getHeader(ConsoleSessions.CSRF_HEADER))) {
-            json(ctx, 403, Map.of("error", "missing or wrong " + ConsoleSessions.CSRF_HEADER));
+                && !Sessions.csrfMatches(session.get(), ctx.request().getHeader(Sessions.CSRF_HEADER))) {
+            json(ctx, 403, Map.of("error", "missing or wrong " + Sessions.CSRF_HEADER));
             return;
         }
-        session.ifPresent(s -> sessions.logout(s.id()));
-        Cookie gone = Cookie.cookie(ConsoleSessions.COOKIE, "").setPath("/").setHttpOnly(true)
-                .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie).setMaxAge(0);
-        secured(ctx).putHeader("Set-Cookie", gone.encode());
-        json(ctx, 200, Map.of("status", "logged out"));
+        blocking.execute(() -> {
+            try {
+                session.ifPresent(logins::logout);
+                Cookie gone = Cookie.cookie(Sessions.COOKIE, "").setPath("/").setHttpOnly(true)
+                        .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie).setMaxAge(0);
+                secured(ctx).putHeader("Set-Cookie", gone.encode());
+                json(ctx, 200, Map.of("status", "logged out"));
+            } catch (RuntimeException e) {
+                LOG.error("console logout failed", e);
+                json(ctx, 500, Map.of("error", "internal error"));
+            }
+        });
     }
 
-    /** Lets a reloaded page pick up its session (and CSRF token) without asking for the token again. */
+    /**
+     * Lets a reloaded page pick up its session (CSRF token, who is logged in) without logging in again; when there
+     * is none, says whether the admin token may still log in (no account exists yet).
+     */
     private void session(RoutingContext ctx) {
-        sessions.find(cookie(ctx)).ifPresentOrElse(
-                s -> json(ctx, 200, Map.of("csrf", s.csrf(), "expiresAt", s.expiresAt().toString())),
-                () -> json(ctx, 401, Map.of("error", "not logged in")));
+        var session = sessions.find(cookie(ctx));
+        if (session.isPresent() && logins.principal(session.get()).isPresent()) {
+            json(ctx, 200, sessionJson(session.get()));
+        } else {
+            json(ctx, 401, Map.of("error", "not logged in", "tokenLogin", accounts.none()));
+        }
+    }
+
+    private Map<String, Object> sessionJson(Sessions.Session s) {
+        Principal p = logins.principal(s).orElse(Principal.ADMIN_TOKEN);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("csrf", s.csrf());
+        body.put("expiresAt", s.expiresAt().toString());
+        body.put("principal", Map.of("id", p.id(), "name", p.name(), "role", p.role().name().toLowerCase(Locale.ROOT),
+                "kind", p.kind().name().toLowerCase(Locale.ROOT)));
+        return body;
     }
 
     public static String cookie(RoutingContext ctx) {
-        Cookie c = ctx.request().getCookie(ConsoleSessions.COOKIE);
+        Cookie c = ctx.request().getCookie(Sessions.COOKIE);
         return c == null || c.getValue().isEmpty() ? null : c.getValue();
     }
 

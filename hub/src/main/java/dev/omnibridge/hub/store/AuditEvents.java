@@ -26,6 +26,24 @@ public final class AuditEvents {
      */
     public static List<AuditEntry> list(Connection c, long beforeId, String subject, String actionPrefix, int limit)
             throws SQLException {
+        return list(c, new Filter(subject, actionPrefix, null, null, null), beforeId, limit);
+    }
+
+    /**
+     * What to list: each part null for "any".
+     *
+     * @param actor exact actor id (an account id, {@code admin-token}, {@code token:<name>})
+     * @param from  entries at or after
+     * @param to    entries before
+     */
+    public record Filter(String subject, String actionPrefix, String actor, java.time.Instant from,
+                         java.time.Instant to) {
+    }
+
+    /** Entries newest first, below {@code beforeId} (0: from the newest), matching the filter. */
+    public static List<AuditEntry> list(Connection c, Filter f, long beforeId, int limit) throws SQLException {
+        String subject = f.subject();
+        String actionPrefix = f.actionPrefix();
         StringBuilder sql = new StringBuilder("SELECT id, at, actor, action, subject, detail FROM audit_events WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (beforeId > 0) {
@@ -35,6 +53,18 @@ public final class AuditEvents {
         if (subject != null) {
             sql.append(" AND subject = ?");
             params.add(subject);
+        }
+        if (f.actor() != null) {
+            sql.append(" AND actor = ?");
+            params.add(f.actor());
+        }
+        if (f.from() != null) {
+            sql.append(" AND at >= ?");
+            params.add(Sql.ts(f.from()));
+        }
+        if (f.to() != null) {
+            sql.append(" AND at < ?");
+            params.add(Sql.ts(f.to()));
         }
         if (actionPrefix != null) {
             sql.append(" AND action LIKE ? ESCAPE '!'");

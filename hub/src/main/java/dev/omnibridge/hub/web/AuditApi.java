@@ -2,6 +2,7 @@ package dev.omnibridge.hub.web;
 
 import dev.omnibridge.hub.audit.AuditEntry;
 import dev.omnibridge.hub.audit.AuditTrail;
+import dev.omnibridge.hub.store.AuditEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,11 +14,14 @@ import java.util.Map;
 /**
  * The audit trail, behind {@link HttpApi}'s admin authorisation:
  * <pre>
- *   GET /api/audit?subject=&amp;action=&amp;before=&amp;limit=   newest first, a page: {entries: [...], next: id}
- *   GET /api/audit.jsonl?subject=&amp;action=                  every matching entry, one JSON object per line
+ *   GET /api/audit?subject=&amp;action=&amp;actor=&amp;from=&amp;to=&amp;before=&amp;limit=   newest first, a page
+ *                                                              {entries: [...], next: id}
+ *   GET /api/audit?format=jsonl&amp;...  (or /api/audit.jsonl?...) every matching entry, one JSON object per line
  * </pre>
- * {@code subject} is an id (contact, link); {@code action} a prefix ({@code contact.erase} matches
- * {@code contact.erase.done}); {@code before} an entry id to page on from ({@code next} of the previous page).
+ * {@code subject} is an id (contact, link, account); {@code action} a prefix ({@code contact.erase} matches
+ * {@code contact.erase.done}); {@code actor} who exactly (an account id, {@code admin-token}, {@code token:name});
+ * {@code from}/{@code to} ISO-8601 instants (from inclusive, to exclusive); {@code before} an entry id to page on
+ * from ({@code next} of the previous page).
  */
 public final class AuditApi {
     private static final int JSONL_PAGE = 1000;
@@ -34,6 +38,14 @@ public final class AuditApi {
     }
 
     private void page(RoutingContext ctx) throws Exception {
+        if ("jsonl".equals(ctx.queryParams().get("format"))) {
+            jsonl(ctx);
+            return;
+        }
+        AuditEvents.Filter filter = filter(ctx);
+        if (filter == null) {
+            return;
+        }
         long before;
         try {
             String b = ctx.queryParams().get("before");
@@ -43,7 +55,7 @@ public final class AuditApi {
             return;
         }
         int limit = HttpApi.limit(ctx);
-        List<AuditEntry> entries = audit.list(before, param(ctx, "subject"), param(ctx, "action"), limit);
+        List<AuditEntry> entries = audit.list(filter, before, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entries", entries.stream().map(AuditApi::json).toList());
         body.put("next", entries.size() < limit ? null : entries.get(entries.size() - 1).id());
@@ -51,11 +63,15 @@ public final class AuditApi {
     }
 
     private void jsonl(RoutingContext ctx) throws Exception {
+        AuditEvents.Filter filter = filter(ctx);
+        if (filter == null) {
+            return;
+        }
         StringBuilder out = new StringBuilder();
         var mapper = dev.omnibridge.model.json.CanonicalJson.mapper();
         long before = 0;
         while (true) {
-            List<AuditEntry> page = audit.list(before, param(ctx, "subject"), param(ctx, "action"), JSONL_PAGE);
+            List<AuditEntry> page = audit.list(filter, before, JSONL_PAGE);
             for (AuditEntry e : page) {
                 out.append(mapper.writeValueAsString(json(e))).append('\n');
             }
@@ -67,6 +83,20 @@ public final class AuditApi {
         ctx.response().setStatusCode(200).putHeader("Content-Type", "application/x-ndjson")
                 .putHeader("Content-Disposition", "attachment; filename=\"audit.jsonl\"")
                 .end(Buffer.buffer(out.toString()));
+    }
+
+    /** The request's filter, or null after answering 400. */
+    private static AuditEvents.Filter filter(RoutingContext ctx) {
+        java.time.Instant from;
+        java.time.Instant to;
+        try {
+            from = param(ctx, "from") == null ? null : java.time.Instant.parse(param(ctx, "from"));
+            to = param(ctx, "to") == null ? null : java.time.Instant.parse(param(ctx, "to"));
+        } catch (java.time.format.DateTimeParseException e) {
+            HttpApi.error(ctx, 400, "from and to must be ISO-8601 instants, e.g. 2026-12-04T10:00:00Z");
+            return null;
+        }
+        return new AuditEvents.Filter(param(ctx, "subject"), param(ctx, "action"), param(ctx, "actor"), from, to);
     }
 
     private static String param(RoutingContext ctx, String name) {

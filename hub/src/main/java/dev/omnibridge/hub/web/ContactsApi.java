@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.omnibridge.hub.audit.AuditTrail;
 import dev.omnibridge.hub.identity.ContactIdentity;
 import dev.omnibridge.hub.store.ContactLinks;
 import dev.omnibridge.hub.store.ContactQueries;
@@ -190,9 +189,9 @@ public final class ContactsApi {
                 .put("decidedBy", l.decidedBy());
     }
 
-    /** Who decided: the admin token (the console's login uses it too) until accounts exist (issue 22). */
-    private static String actor(RoutingContext ctx) {
-        return AuditTrail.ADMIN_TOKEN;
+    /** Who is asking, for the audit trail: the account or token the request runs as. */
+    static String actor(RoutingContext ctx) {
+        return dev.omnibridge.hub.access.Principal.of(ctx).id();
     }
 
     private static String text(Instant at) {

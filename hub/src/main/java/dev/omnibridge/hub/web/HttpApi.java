@@ -3,14 +3,12 @@ package dev.omnibridge.hub.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.omnibridge.hub.console.ConsoleSessions;
 import dev.omnibridge.hub.delivery.Dispatcher;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.metrics.MetricsEndpoint;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.runtime.InstanceState;
-import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.model.Attachment;
@@ -48,14 +46,13 @@ public final class HttpApi {
             new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /**
-     * @param sessions console logins whose cookie the admin API accepts besides the bearer token (null: none)
-     * @param operator the console's additions to the admin API (null: not mounted)
-     * @param failures wrong admin tokens per client address, shared with the console login
+     * @param authorization who may call what under {@code /api/} (tokens, console sessions, roles)
+     * @param operator      the console's additions to the admin API (null: not mounted)
      */
     public HttpApi(InstanceManager instances, Dispatcher dispatcher, DeliveryStore deliveries, JournalQueries queries,
-                   Metrics metrics, String adminToken, ExecutorService blocking, ConsoleSessions sessions,
-                   OperatorApi operator, AuthFailures failures) {
-        this.authorization = new AdminAuthorization(adminToken, sessions, failures);
+                   Metrics metrics, AdminAuthorization authorization, ExecutorService blocking,
+                   OperatorApi operator) {
+        this.authorization = authorization;
         this.operator = operator;
         this.instances = instances;
         this.dispatcher = dispatcher;

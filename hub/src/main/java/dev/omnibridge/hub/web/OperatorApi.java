@@ -2,6 +2,7 @@ package dev.omnibridge.hub.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibridge.hub.access.Principal;
 import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
 import dev.omnibridge.hub.runtime.InstanceManager;
@@ -82,8 +83,11 @@ public final class OperatorApi {
             return;
         }
         try {
-            String replyId = inbox.answer(ctx.pathParam("id"), body.path("inbox").asText(null),
-                    body.path("author").asText(null), body.path("text").asText(null));
+            // A person's reply carries their account's name; a token (automation) may still name its author.
+            Principal who = Principal.of(ctx);
+            String author = who.kind() == Principal.Kind.ACCOUNT ? who.name() : body.path("author").asText(null);
+            String replyId = inbox.answer(ctx.pathParam("id"), body.path("inbox").asText(null), author,
+                    body.path("text").asText(null));
             HttpApi.json(ctx, 202, Map.of("replyId", replyId, "status", "STORED"));
         } catch (InboxService.Refused e) {
             HttpApi.error(ctx, e.status(), e.getMessage());

@@ -1,6 +1,5 @@
 package dev.omnibridge.hub.web;
 
-import dev.omnibridge.hub.audit.AuditTrail;
 import dev.omnibridge.hub.privacy.ContactErasure;
 import dev.omnibridge.hub.privacy.ContactExport;
 import dev.omnibridge.hub.store.ContactErasures.DeskStep;
@@ -115,8 +114,8 @@ public final class PrivacyApi {
         return body;
     }
 
-    /** Who is asking: the admin token (a console session is a login with it) until accounts exist (issue 22). */
+    /** Who is asking, for the audit trail: the account or token the request runs as. */
     static String actor(RoutingContext ctx) {
-        return AuditTrail.ADMIN_TOKEN;
+        return dev.omnibridge.hub.access.Principal.of(ctx).id();
     }
 }

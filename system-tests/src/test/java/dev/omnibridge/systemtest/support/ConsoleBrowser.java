@@ -82,6 +82,26 @@ public final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /**
+     * Logs into the console with an account's email and password (issue 22), logging out first whoever is logged
+     * in. The admin token ({@link #logIn}) opens the console only while the hub has no account.
+     */
+    public void logInAs(String hubUrl, String email, String password) {
+        open(hubUrl + "/console/");
+        until("the login form or the console", d -> d.findElement(By.id("login")).isDisplayed()
+                || d.findElement(By.id("app")).isDisplayed() ? Boolean.TRUE : null);
+        if (driver().findElement(By.id("app")).isDisplayed()) {
+            click(By.id("logout"));
+            find(By.id("login"));
+        }
+        WebElement field = find(By.id("login-email"));
+        field.clear();
+        field.sendKeys(email);
+        find(By.id("login-password")).sendKeys(password);
+        find(By.id("login-submit")).click();
+        find(By.id("app"));
+    }
+
     /** Finds a conversation through the console's contact search and opens it. */
     public void openConversation(String hubUrl, String search) {
         open(hubUrl + "/console/#conversations");
