@@ -239,6 +239,15 @@ public final class Hub implements AutoCloseable {
         if (selfService != null) {
             conversationSteps.add(selfService);
         }
+        // Issue 22, desks in step: a reply given at one desk (or in the console inbox) goes to the conversation's
+        // other desks as a note, a status change as a note too (routes' mirror:); installed only where a channel
+        // feeds two or more desks that mirror something.
+        dev.omnibridge.hub.mirror.MirrorRules mirrorRules = new dev.omnibridge.hub.mirror.MirrorRules(config.routes());
+        if (mirrorRules.anyOn(config.instances().stream().map(HubConfig.Instance::id).toList(), config::desksFor)) {
+            conversationSteps.add(new dev.omnibridge.hub.mirror.DeskMirror(mirrorRules, writer.outbox(),
+                    id -> config.instance(id).map(i -> dev.omnibridge.hub.inbox.ConsoleInboxType.NAME.equals(i.type()))
+                            .orElse(false)));
+        }
         writer.converse(ConversationStep.chain(conversationSteps));
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),

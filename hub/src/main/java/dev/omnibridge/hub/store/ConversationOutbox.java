@@ -60,6 +60,17 @@ public final class ConversationOutbox {
         return writer.storeInternalNote(c, after, note, now);
     }
 
+    /**
+     * Stores the hub's note for the agents and queues it to {@code desks} only, in that order (issue 22: what happened
+     * at one desk, told to the others). Once-only by the note's source id, like {@link #note}.
+     *
+     * @return the desks it was queued to; empty when the conversation is unknown or the note was stored before
+     */
+    public List<String> noteTo(Connection c, AfterCommit after, InternalNote note, List<String> desks, Instant now)
+            throws SQLException {
+        return writer.storeInternalNote(c, after, note, List.copyOf(desks), now);
+    }
+
     /** Stored messages by hub id, in the list's order (a missing one is an error: the store never loses one). */
     public List<Message> messages(Connection c, List<String> ids) throws SQLException {
         List<Message> found = new ArrayList<>(ids.size());
