@@ -245,7 +245,7 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.mirror.MirrorRules mirrorRules = new dev.omnibridge.hub.mirror.MirrorRules(config.routes());
         if (mirrorRules.anyOn(config.instances().stream().map(HubConfig.Instance::id).toList(), config::desksFor)) {
             conversationSteps.add(new dev.omnibridge.hub.mirror.DeskMirror(mirrorRules, writer.outbox(),
-                    id -> config.instance(id).map(i -> dev.omnibridge.hub.inbox.ConsoleInboxType.NAME.equals(i.type()))
+                    id -> config.instance(id).map(i -> !dev.omnibridge.hub.inbox.ConsoleInboxType.NAME.equals(i.type()))
                             .orElse(false)));
         }
         writer.converse(ConversationStep.chain(conversationSteps));

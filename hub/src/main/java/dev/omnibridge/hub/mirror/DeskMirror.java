@@ -39,16 +39,16 @@ public final class DeskMirror implements ConversationStep {
 
     private final MirrorRules rules;
     private final ConversationOutbox outbox;
-    private final Predicate<String> showsConversation;
+    private final Predicate<String> takesCopies;
 
     /**
-     * @param showsConversation whether a desk instance shows the hub's conversation itself (a console inbox), so it
-     *                          needs no copies
+     * @param takesCopies whether a desk instance is sent copies: a configured desk that does not show the hub's
+     *                    conversation itself (a console inbox does)
      */
-    public DeskMirror(MirrorRules rules, ConversationOutbox outbox, Predicate<String> showsConversation) {
+    public DeskMirror(MirrorRules rules, ConversationOutbox outbox, Predicate<String> takesCopies) {
         this.rules = rules;
         this.outbox = outbox;
-        this.showsConversation = showsConversation;
+        this.takesCopies = takesCopies;
     }
 
     @Override
@@ -110,11 +110,14 @@ public final class DeskMirror implements ConversationStep {
         }
     }
 
-    /** The desks other than {@code origin} that need a copy (a console inbox shows the conversation itself). */
+    /**
+     * The desks other than {@code origin} that need a copy: not a console inbox (it shows the conversation itself),
+     * nor a desk no longer configured that a conversation's recorded route still names.
+     */
     private List<String> others(List<String> desks, String origin) {
         List<String> others = new ArrayList<>(desks.size());
         for (String d : desks) {
-            if (!d.equals(origin) && !showsConversation.test(d) && !others.contains(d)) {
+            if (!d.equals(origin) && takesCopies.test(d) && !others.contains(d)) {
                 others.add(d);
             }
         }

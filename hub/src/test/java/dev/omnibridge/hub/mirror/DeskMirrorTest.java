@@ -58,7 +58,7 @@ class DeskMirrorTest {
         RecentMessages recent = new RecentMessages();
         deliveries = new DeliveryStore(db, recent);
         writer = new InboundWriter(channel -> DESKS, scheduled::add, clock, recent);
-        writer.converse(new DeskMirror(new MirrorRules(List.of(route)), writer.outbox(), "inbox"::equals));
+        writer.converse(new DeskMirror(new MirrorRules(List.of(route)), writer.outbox(), d -> !d.equals("inbox")));
         // A conversation on every desk, each with its ticket (the console inbox's is the conversation itself).
         ingest("web", Inbound.messages(List.of(Message.builder().channel(new ChannelRef("webhook-channel", "web"))
                 .channelMessageId("m-1").threadKey("t-1").author(Author.customer("Ann", Address.phone("+15550001")))
