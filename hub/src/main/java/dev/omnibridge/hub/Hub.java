@@ -324,6 +324,15 @@ public final class Hub implements AutoCloseable {
         AnalyticsFirstReplies.schedule(journal);
         AnalyticsApi analyticsApi = new AnalyticsApi(new ServiceAnalytics(new AnalyticsQueries(database), clock),
                 clock);
+        // Issue 22, backfill: a desk newly added to a route is sent the history (a date range or the open
+        // conversations) page by page on the journal's writer; a backfill stopped by a restart resumes here.
+        dev.omnibridge.hub.mirror.Backfills backfills = new dev.omnibridge.hub.mirror.Backfills(database, journal,
+                writer, desk -> config.instances().stream().map(HubConfig.Instance::id)
+                        .filter(channel -> config.desksFor(channel).contains(desk)).toList(),
+                id -> config.instance(id).map(i -> !dev.omnibridge.hub.inbox.ConsoleInboxType.NAME.equals(i.type()))
+                        .orElse(false) && config.routes().stream().anyMatch(r -> r.to().contains(id)), clock);
+        backfills.schedule();
+        dev.omnibridge.hub.web.BackfillsApi backfillsApi = new dev.omnibridge.hub.web.BackfillsApi(backfills, audit);
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -348,6 +357,7 @@ public final class Hub implements AutoCloseable {
             analyticsApi.mount(router, api);
             contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
+            backfillsApi.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();

@@ -31,7 +31,7 @@ public final class MirrorNotes {
     /** Metadata: the status a status note tells of. */
     public static final String STATUS = "omnibridge.mirror.status";
 
-    // The keys the hub sets on a desk's reply (InboundWriter); a copy for another desk must not claim that desk's ticket.
+    // The keys the hub sets on a desk's reply (InboundWriter): a copy for another desk must not claim that ticket.
     static final String DESK_INSTANCE = "desk.instance";
     static final String DESK_TICKET = "desk.ticketRef";
     static final String DESK_REPLY = "desk.replyId";

@@ -57,8 +57,8 @@ public record MirrorSetting(boolean replies, boolean status) {
         }
         Set<String> words = new LinkedHashSet<>();
         for (JsonNode item : items) {
-            String word = item.isValueNode() && !item.isNull() ? item.asText().strip().toLowerCase(java.util.Locale.ROOT)
-                    : "";
+            String word = item.isValueNode() && !item.isNull()
+                    ? item.asText().strip().toLowerCase(java.util.Locale.ROOT) : "";
             if (!word.equals(REPLIES) && !word.equals(STATUS) && !word.equals(OFF)) {
                 problems.add(new ConfigProblem(null, where, expected + "; was '"
                         + (item.isValueNode() ? item.asText() : item.toString()) + "'"));

@@ -607,6 +607,32 @@ public final class InboundWriter {
         }
     }
 
+    /**
+     * Queues a conversation's stored history to one desk, in the list's order (issue 22, backfill): its customer
+     * messages, the hub's notes, and the replies and hub lines desks get as notes ({@link DeskNotes#forDesk}); other
+     * hub messages to the customer (a survey question) never went to desks and do not now. Starts no first-response
+     * clock: this is history, not a customer waiting.
+     *
+     * @return how many messages were queued
+     */
+    public int queueHistoryToDesk(Connection c, AfterCommit after, List<Message> history, String desk, Instant now)
+            throws SQLException {
+        List<Outbox.NewDelivery> rows = new ArrayList<>(history.size());
+        for (Message m : history) {
+            if (m.direction() == Direction.OUTBOUND && DeskNotes.forDesk(m).direction() != Direction.INTERNAL) {
+                continue;
+            }
+            rows.add(new Outbox.NewDelivery(m, desk, DeliveryTask.TargetKind.DESK));
+        }
+        for (int i = 0; i < rows.size(); i += PaddedRows.MAX) {
+            for (DeliveryTask task : Outbox.addPending(c, rows.subList(i, Math.min(rows.size(), i + PaddedRows.MAX)),
+                    now)) {
+                after.run(() -> scheduler.accept(task));
+            }
+        }
+        return rows.size();
+    }
+
     List<String> desksOf(Connection c, AfterCommit after, String conversationId, String channelInstance)
             throws SQLException {
         return desksOfConversation(c, after, conversationId, channelInstance);
