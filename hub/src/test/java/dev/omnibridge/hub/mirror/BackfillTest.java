@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Backfill on a real H2 store with the real writer: channel {@code web} fed desk {@code desk}; desk {@code crm} is
  * added to its route and is sent the history, page by page, once, resumed by a new service (a restart).
  */
-class BackfillTest {
+public class BackfillTest {
     private static final Instant START = Instant.parse("2026-12-01T09:00:00Z");
 
     @TempDir
@@ -54,9 +54,14 @@ class BackfillTest {
     private DeliveryStore deliveries;
     private final List<String> conversations = new ArrayList<>();
 
+    /** The store the backfill runs on: embedded H2 here (a subclass runs the same SQL on PostgreSQL). */
+    protected Database openDatabase(Path dir) throws Exception {
+        return Database.open(new HubConfig.Store(null, null, null), dir, 4);
+    }
+
     @BeforeEach
     void open() throws Exception {
-        db = Database.open(new HubConfig.Store(null, null, null), dir, 4);
+        db = openDatabase(dir);
         journal = new Journal(db);
         RecentMessages recent = new RecentMessages();
         deliveries = new DeliveryStore(db, recent);
