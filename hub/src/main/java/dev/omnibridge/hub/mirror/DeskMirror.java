@@ -73,7 +73,7 @@ public final class DeskMirror implements ConversationStep {
         if (!rules.forConversation(channel, desks).replies()) {
             return;
         }
-        List<String> others = others(desks, origin);
+        List<String> others = others(c, reply.conversationId(), desks, origin);
         if (others.isEmpty()) {
             return;
         }
@@ -94,7 +94,7 @@ public final class DeskMirror implements ConversationStep {
             if (!rules.forConversation(change.channelInstance(), desks).status()) {
                 continue;
             }
-            List<String> others = others(desks, desk);
+            List<String> others = others(c, id, desks, desk);
             if (others.isEmpty()) {
                 continue;
             }
@@ -112,12 +112,15 @@ public final class DeskMirror implements ConversationStep {
 
     /**
      * The desks other than {@code origin} that need a copy: not a console inbox (it shows the conversation itself),
-     * nor a desk no longer configured that a conversation's recorded route still names.
+     * nor a desk no longer configured that a conversation's recorded route still names, nor a desk that does not
+     * have the conversation (added to the route later: a note would open a ticket of its own there; see backfill).
      */
-    private List<String> others(List<String> desks, String origin) {
+    private List<String> others(Connection c, String conversationId, List<String> desks, String origin)
+            throws SQLException {
         List<String> others = new ArrayList<>(desks.size());
         for (String d : desks) {
-            if (!d.equals(origin) && takesCopies.test(d) && !others.contains(d)) {
+            if (!d.equals(origin) && takesCopies.test(d) && !others.contains(d)
+                    && outbox.onDesk(c, conversationId, d)) {
                 others.add(d);
             }
         }

@@ -71,6 +71,17 @@ public final class ConversationOutbox {
         return writer.storeInternalNote(c, after, note, List.copyOf(desks), now);
     }
 
+    /**
+     * Whether the desk has the conversation: its ticket, or a delivery of it still waiting (the ticket is opened by
+     * it). A desk added to the route later, or whose deliveries of it all failed, has not.
+     */
+    public boolean onDesk(Connection c, String conversationId, String desk) throws SQLException {
+        return Sql.string(c, "SELECT ticket_ref FROM desk_tickets WHERE conversation_id = ? AND desk_instance = ?",
+                conversationId, desk).isPresent()
+                || Sql.string(c, "SELECT message_id FROM outbox WHERE conversation_id = ? AND target_instance = ? "
+                + "FETCH FIRST 1 ROWS ONLY", conversationId, desk).isPresent();
+    }
+
     /** Stored messages by hub id, in the list's order (a missing one is an error: the store never loses one). */
     public List<Message> messages(Connection c, List<String> ids) throws SQLException {
         List<Message> found = new ArrayList<>(ids.size());

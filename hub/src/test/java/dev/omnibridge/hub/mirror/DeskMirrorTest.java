@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * would hand it to the desk.
  */
 class DeskMirrorTest {
-    private static final List<String> DESKS = List.of("inbox", "desk", "crm");
+    private final List<String> desks = new CopyOnWriteArrayList<>(List.of("inbox", "desk", "crm"));
 
     @TempDir
     Path dir;
@@ -57,7 +57,7 @@ class DeskMirrorTest {
         journal = new Journal(db);
         RecentMessages recent = new RecentMessages();
         deliveries = new DeliveryStore(db, recent);
-        writer = new InboundWriter(channel -> DESKS, scheduled::add, clock, recent);
+        writer = new InboundWriter(channel -> List.copyOf(desks), scheduled::add, clock, recent);
         writer.converse(new DeskMirror(new MirrorRules(List.of(route)), writer.outbox(), d -> !d.equals("inbox")));
         // A conversation on every desk, each with its ticket (the console inbox's is the conversation itself).
         ingest("web", Inbound.messages(List.of(Message.builder().channel(new ChannelRef("webhook-channel", "web"))
@@ -74,8 +74,8 @@ class DeskMirrorTest {
         return desk.equals("desk") ? "T-1" : "C-1";
     }
 
-    private static HubConfig.Route route(MirrorSetting mirror) {
-        return new HubConfig.Route(null, List.of("web"), null, DESKS.stream().map(DeskTarget::of).toList(), true,
+    private HubConfig.Route route(MirrorSetting mirror) {
+        return new HubConfig.Route(null, List.of("web"), null, desks.stream().map(DeskTarget::of).toList(), true,
                 false, mirror);
     }
 
@@ -141,6 +141,15 @@ class DeskMirrorTest {
         // The same reply handed in again (a desk's retry) is neither stored nor mirrored again.
         reply("desk", "T-1", "r-1", "Alice", "It left today");
         assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void aDeskAddedToTheRouteAfterTheConversationBeganGetsNoCopyOfItsOwn() throws Exception {
+        open(route(null));
+        desks.add("late");
+        reply("desk", "T-1", "r-late", "Alice", "It left today");
+        assertThat(toDesks(drain())).as("no note opens a ticket at the late desk (a backfill sends it the history)")
+                .extracting(Map.Entry::getKey).containsExactly("crm");
     }
 
     @Test
