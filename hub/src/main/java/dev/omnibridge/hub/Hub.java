@@ -230,15 +230,6 @@ public final class Hub implements AutoCloseable {
                     }, CalendarLookup.of(config.calendars()::find, config::calendarOf),
                     new dev.omnibridge.hub.survey.SurveyMetrics(metrics.registry()), clock));
         }
-        // Self-service bot (issue 21): answers from the knowledge base, hands off to a person; installed only when
-        // some channel's mode is not off. A channel that acknowledges tells the customer of a hand-off itself.
-        SelfServiceMetrics selfServiceMetrics = new SelfServiceMetrics(metrics.registry());
-        SelfServiceStep selfService = config.selfService().anyOn() ? new SelfServiceStep(config.selfService(),
-                knowledge, writer.outbox(), id -> config.acknowledgements().forInstance(id).enabled(),
-                selfServiceMetrics, clock) : null;
-        if (selfService != null) {
-            conversationSteps.add(selfService);
-        }
         // Issue 22, desks in step: a reply given at one desk (or in the console inbox) goes to the conversation's
         // other desks as a note, a status change as a note too (routes' mirror:); installed only where a channel
         // feeds two or more desks that mirror something.
@@ -247,6 +238,15 @@ public final class Hub implements AutoCloseable {
             conversationSteps.add(new dev.omnibridge.hub.mirror.DeskMirror(mirrorRules, writer.outbox(),
                     id -> config.instance(id).map(i -> !dev.omnibridge.hub.inbox.ConsoleInboxType.NAME.equals(i.type()))
                             .orElse(false)));
+        }
+        // Self-service bot (issue 21): answers from the knowledge base, hands off to a person; installed only when
+        // some channel's mode is not off. A channel that acknowledges tells the customer of a hand-off itself.
+        SelfServiceMetrics selfServiceMetrics = new SelfServiceMetrics(metrics.registry());
+        SelfServiceStep selfService = config.selfService().anyOn() ? new SelfServiceStep(config.selfService(),
+                knowledge, writer.outbox(), id -> config.acknowledgements().forInstance(id).enabled(),
+                selfServiceMetrics, clock) : null;
+        if (selfService != null) {
+            conversationSteps.add(selfService);
         }
         writer.converse(ConversationStep.chain(conversationSteps));
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,

@@ -60,6 +60,15 @@ public final class ConversationOutbox {
         return writer.storeInternalNote(c, after, note, now);
     }
 
+    /** Stored messages by hub id, in the list's order (a missing one is an error: the store never loses one). */
+    public List<Message> messages(Connection c, List<String> ids) throws SQLException {
+        List<Message> found = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            found.add(DeliveryStore.message(c, id));
+        }
+        return found;
+    }
+
     /**
      * Stores the hub's note for the agents and queues it to {@code desks} only, in that order (issue 22: what happened
      * at one desk, told to the others). Once-only by the note's source id, like {@link #note}.
@@ -68,7 +77,7 @@ public final class ConversationOutbox {
      */
     public List<String> noteTo(Connection c, AfterCommit after, InternalNote note, List<String> desks, Instant now)
             throws SQLException {
-        return writer.storeInternalNote(c, after, note, List.copyOf(desks), now);
+        return writer.storeInternalNoteTo(c, after, note, List.copyOf(desks), now);
     }
 
     /**
@@ -80,14 +89,5 @@ public final class ConversationOutbox {
                 conversationId, desk).isPresent()
                 || Sql.string(c, "SELECT message_id FROM outbox WHERE conversation_id = ? AND target_instance = ? "
                 + "FETCH FIRST 1 ROWS ONLY", conversationId, desk).isPresent();
-    }
-
-    /** Stored messages by hub id, in the list's order (a missing one is an error: the store never loses one). */
-    public List<Message> messages(Connection c, List<String> ids) throws SQLException {
-        List<Message> found = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            found.add(DeliveryStore.message(c, id));
-        }
-        return found;
     }
 }

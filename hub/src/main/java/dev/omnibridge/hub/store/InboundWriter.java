@@ -530,15 +530,6 @@ public final class InboundWriter {
      */
     public List<String> storeInternalNote(Connection c, AfterCommit after, InternalNote note, Instant now)
             throws SQLException {
-        return storeInternalNote(c, after, note, null, now);
-    }
-
-    /**
-     * {@link #storeInternalNote}, queued to {@code desks} only (null: the conversation's desks); issue 22's notes for
-     * the desks other than the one something happened at ({@link ConversationOutbox#noteTo}).
-     */
-    List<String> storeInternalNote(Connection c, AfterCommit after, InternalNote note, List<String> desks,
-                                   Instant now) throws SQLException {
         var conversation = DeliveryStore.conversation(c, note.conversationId()).orElse(null);
         if (conversation == null || exists(c, note.channelInstance(), note.sourceId())) {
             return List.of();
@@ -551,8 +542,7 @@ public final class InboundWriter {
                 .metadata(note.metadata()).build();
         insertMessage(c, after, notice, note.channelInstance(), note.sourceId(), now);
         List<String> stored = new ArrayList<>();
-        for (String desk : desks != null ? desks
-                : desksOfConversation(c, after, conversation.id(), note.channelInstance())) {
+        for (String desk : desksOfConversation(c, after, conversation.id(), note.channelInstance())) {
             DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
             after.run(() -> scheduler.accept(task));
             stored.add(desk);
@@ -631,6 +621,32 @@ public final class InboundWriter {
             }
         }
         return rows.size();
+    }
+
+    /**
+     * The hub's note, stored like {@link #storeInternalNote} but queued to {@code desks} only (issue 22: what happened
+     * at one desk, told to the others; {@link ConversationOutbox#noteTo}).
+     *
+     * @return the desks it was queued to; empty when the conversation is unknown or the note was stored before
+     */
+    List<String> storeInternalNoteTo(Connection c, AfterCommit after, InternalNote note, List<String> desks,
+                                     Instant now) throws SQLException {
+        var conversation = DeliveryStore.conversation(c, note.conversationId()).orElse(null);
+        if (conversation == null || exists(c, note.channelInstance(), note.sourceId())) {
+            return List.of();
+        }
+        Message notice = Message.builder().id(Ids.newId()).direction(Direction.INTERNAL)
+                .channel(conversation.channel()).channelMessageId(note.sourceId())
+                .threadKey(conversation.threadKey()).conversationId(conversation.id())
+                .author(new dev.omnibridge.model.Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null))
+                .text(note.text()).receivedAt(now).tags(note.tags()).priority(note.priority())
+                .metadata(note.metadata()).build();
+        insertMessage(c, after, notice, note.channelInstance(), note.sourceId(), now);
+        for (String desk : desks) {
+            DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
+            after.run(() -> scheduler.accept(task));
+        }
+        return List.copyOf(desks);
     }
 
     List<String> desksOf(Connection c, AfterCommit after, String conversationId, String channelInstance)
