@@ -237,6 +237,15 @@ public final class Hub implements AutoCloseable {
                     }, CalendarLookup.of(config.calendars()::find, config::calendarOf),
                     new dev.omnibridge.hub.survey.SurveyMetrics(metrics.registry()), clock));
         }
+        // Issue 22, desks in step: a reply given at one desk (or in the console inbox) goes to the conversation's
+        // other desks as a note, a status change as a note too (routes' mirror:); installed only where a channel
+        // feeds two or more desks that mirror something.
+        dev.omnibridge.hub.mirror.MirrorRules mirrorRules = new dev.omnibridge.hub.mirror.MirrorRules(config.routes());
+        if (mirrorRules.anyOn(config.instances().stream().map(HubConfig.Instance::id).toList(), config::desksFor)) {
+            conversationSteps.add(new dev.omnibridge.hub.mirror.DeskMirror(mirrorRules, writer.outbox(),
+                    id -> config.instance(id).map(i -> !dev.omnibridge.hub.inbox.ConsoleInboxType.NAME.equals(i.type()))
+                            .orElse(false)));
+        }
         // Self-service bot (issue 21): answers from the knowledge base, hands off to a person; installed only when
         // some channel's mode is not off. A channel that acknowledges tells the customer of a hand-off itself.
         SelfServiceMetrics selfServiceMetrics = new SelfServiceMetrics(metrics.registry());
@@ -340,6 +349,15 @@ public final class Hub implements AutoCloseable {
         AnalyticsFirstReplies.schedule(journal);
         AnalyticsApi analyticsApi = new AnalyticsApi(new ServiceAnalytics(new AnalyticsQueries(database), clock),
                 clock);
+        // Issue 22, backfill: a desk newly added to a route is sent the history (a date range or the open
+        // conversations) page by page on the journal's writer; a backfill stopped by a restart resumes here.
+        dev.omnibridge.hub.mirror.Backfills backfills = new dev.omnibridge.hub.mirror.Backfills(database, journal,
+                writer, desk -> config.instances().stream().map(HubConfig.Instance::id)
+                        .filter(channel -> config.desksFor(channel).contains(desk)).toList(),
+                id -> config.instance(id).map(i -> !dev.omnibridge.hub.inbox.ConsoleInboxType.NAME.equals(i.type()))
+                        .orElse(false) && config.routes().stream().anyMatch(r -> r.to().contains(id)), clock);
+        backfills.schedule();
+        dev.omnibridge.hub.web.BackfillsApi backfillsApi = new dev.omnibridge.hub.web.BackfillsApi(backfills, audit);
         HttpServerMetrics requestTimings = new HttpServerMetrics(metrics.registry());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -366,6 +384,7 @@ public final class Hub implements AutoCloseable {
             analyticsApi.mount(router, api);
             contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
+            backfillsApi.mount(router, router.bodyHandler(), api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();

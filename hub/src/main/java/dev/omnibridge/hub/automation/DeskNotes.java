@@ -33,8 +33,14 @@ public final class DeskNotes {
         return m.direction() == Direction.OUTBOUND && m.tags().contains(Message.AUTO_ANSWER_TAG);
     }
 
-    /** The message as a desk gets it: the hub's own lines as internal notes, anything else as it is. */
+    /**
+     * The message as a desk gets it: the hub's own lines as internal notes, an agent's reply given at another desk
+     * as the note that says so (issue 22, {@code mirror.MirrorNotes}), anything else as it is.
+     */
     public static Message forDesk(Message m) {
+        if (dev.omnibridge.hub.mirror.MirrorNotes.isDeskReply(m)) {
+            return dev.omnibridge.hub.mirror.MirrorNotes.replyAsNote(m);
+        }
         if (isAcknowledgement(m)) {
             return m.toBuilder().direction(Direction.INTERNAL)
                     .text("Automatic acknowledgement sent to the customer on " + m.channel().instanceId() + ":\n\n"

@@ -268,12 +268,20 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
      * @param targets   the desks, each with the assignment its tickets get
      * @param continues whether the routes after it are evaluated when it matches
      * @param reroute   when it matches, it may move an existing conversation to its desks
+     * @param mirror    what it keeps in step between the desks of its conversations ({@code mirror:}, issue 22);
+     *                  null: not set (the default, both replies and status; see {@code mirror.MirrorRules})
      */
     public record Route(String name, List<String> from, Condition when, List<DeskTarget> targets, boolean continues,
-                        boolean reroute) {
+                        boolean reroute, dev.omnibridge.hub.mirror.MirrorSetting mirror) {
         public Route {
             from = List.copyOf(from);
             targets = List.copyOf(targets);
+        }
+
+        /** A route without a {@code mirror:} setting (the default). */
+        public Route(String name, List<String> from, Condition when, List<DeskTarget> targets, boolean continues,
+                     boolean reroute) {
+            this(name, from, when, targets, continues, reroute, null);
         }
 
         /** A plain route: every message of {@code from} goes to {@code to}, as before triage. */

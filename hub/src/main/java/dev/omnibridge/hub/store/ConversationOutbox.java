@@ -77,4 +77,26 @@ public final class ConversationOutbox {
         }
         return found;
     }
+
+    /**
+     * Stores the hub's note for the agents and queues it to {@code desks} only, in that order (issue 22: what happened
+     * at one desk, told to the others). Once-only by the note's source id, like {@link #note}.
+     *
+     * @return the desks it was queued to; empty when the conversation is unknown or the note was stored before
+     */
+    public List<String> noteTo(Connection c, AfterCommit after, InternalNote note, List<String> desks, Instant now)
+            throws SQLException {
+        return writer.storeInternalNoteTo(c, after, note, List.copyOf(desks), now);
+    }
+
+    /**
+     * Whether the desk has the conversation: its ticket, or a delivery of it still waiting (the ticket is opened by
+     * it). A desk added to the route later, or whose deliveries of it all failed, has not.
+     */
+    public boolean onDesk(Connection c, String conversationId, String desk) throws SQLException {
+        return Sql.string(c, "SELECT ticket_ref FROM desk_tickets WHERE conversation_id = ? AND desk_instance = ?",
+                conversationId, desk).isPresent()
+                || Sql.string(c, "SELECT message_id FROM outbox WHERE conversation_id = ? AND target_instance = ? "
+                + "FETCH FIRST 1 ROWS ONLY", conversationId, desk).isPresent();
+    }
 }

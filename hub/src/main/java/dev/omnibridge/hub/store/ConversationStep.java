@@ -66,6 +66,29 @@ public interface ConversationStep {
                                ConversationStatus status, Instant now) throws SQLException {
     }
 
+    /**
+     * A conversation whose status a desk's ticket update (or the console inbox) changed (issue 22).
+     *
+     * @param conversationId  the conversation
+     * @param channelInstance its channel instance
+     * @param before          its status before the update
+     */
+    record StatusChange(String conversationId, String channelInstance, ConversationStatus before) {
+    }
+
+    /**
+     * In the transaction that records a status a desk gave its ticket, after {@link #statusChanged}, with only the
+     * conversations whose status the update changed (none: not called): where it came from, for what the hub tells
+     * the conversations' other desks (issue 22, {@code mirror}).
+     *
+     * @param desk      the desk (or console inbox) instance the update came from
+     * @param ticketRef its ticket
+     */
+    default void deskStatusChanged(Connection c, AfterCommit after, String desk, String ticketRef,
+                                   List<StatusChange> changed, ConversationStatus status, Instant now)
+            throws SQLException {
+    }
+
     /** Does nothing, watches nothing. */
     ConversationStep NONE = new ConversationStep() {
         @Override
@@ -135,6 +158,15 @@ public interface ConversationStep {
                                       ConversationStatus status, Instant now) throws SQLException {
                 for (ConversationStep s : all) {
                     s.statusChanged(c, after, conversationIds, status, now);
+                }
+            }
+
+            @Override
+            public void deskStatusChanged(Connection c, AfterCommit after, String desk, String ticketRef,
+                                          List<StatusChange> changed, ConversationStatus status, Instant now)
+                    throws SQLException {
+                for (ConversationStep s : all) {
+                    s.deskStatusChanged(c, after, desk, ticketRef, changed, status, now);
                 }
             }
         };

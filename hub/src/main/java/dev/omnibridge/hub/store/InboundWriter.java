@@ -183,7 +183,8 @@ public final class InboundWriter {
                 }
             }
             for (TicketUpdate u : inbound.ticketUpdates()) {
-                List<String> changing = ticketConversations(c, instanceId, u.ticketRef());
+                List<ConversationStep.StatusChange> linked = ticketConversations(c, instanceId, u.ticketRef());
+                List<String> changing = linked.stream().map(ConversationStep.StatusChange::conversationId).toList();
                 activity.statusChanging(changing);
                 // resolved_at (V16) is when it was last resolved: a conversation reopened has none until resolved again.
                 boolean resolved = u.status() == ConversationStatus.RESOLVED;
@@ -193,6 +194,11 @@ public final class InboundWriter {
                         ConversationStatus.RESOLVED, now, u.status(), instanceId, Columns.key(u.ticketRef()));
                 if (n > 0) {
                     steps.statusChanged(c, after, changing, u.status(), now);
+                    List<ConversationStep.StatusChange> changed = linked.stream()
+                            .filter(s -> s.before() != u.status()).toList();
+                    if (!changed.isEmpty()) {
+                        steps.deskStatusChanged(c, after, instanceId, u.ticketRef(), changed, u.status(), now);
+                    }
                 }
                 if (n == 0) {
                     // Often a ticket the desk has on its own (not from the hub): noise rather than a dead letter.
@@ -275,17 +281,19 @@ public final class InboundWriter {
     static final String INSERT_MESSAGES = "INSERT INTO messages (id, source_instance, source_id, "
             + "conversation_id, direction, body, received_at) VALUES ";
 
-    /** The conversations linked to the desk's ticket. */
-    private static List<String> ticketConversations(Connection c, String desk, String ticketRef)
-            throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT conversation_id FROM desk_tickets WHERE desk_instance = ? "
-                + "AND ticket_ref = ?", desk, Columns.key(ticketRef)); ResultSet rs = ps.executeQuery()) {
+    /** The conversations linked to the desk's ticket, with their channel instance and status before the update. */
+    private static List<ConversationStep.StatusChange> ticketConversations(Connection c, String desk,
+                                                                           String ticketRef) throws SQLException {
+        List<ConversationStep.StatusChange> linked = new ArrayList<>();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT v.id, v.channel_instance, v.status FROM desk_tickets t "
+                + "JOIN conversations v ON v.id = t.conversation_id WHERE t.desk_instance = ? AND t.ticket_ref = ?",
+                desk, Columns.key(ticketRef)); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                ids.add(rs.getString(1));
+                linked.add(new ConversationStep.StatusChange(rs.getString(1), rs.getString(2),
+                        ConversationStatus.valueOf(rs.getString(3))));
             }
         }
-        return ids;
+        return linked;
     }
 
     /** Re-keys a conversation of this instance, unless the new key already has a conversation of its own. */
@@ -594,6 +602,58 @@ public final class InboundWriter {
                 after.run(() -> scheduler.accept(task));
             }
         }
+    }
+
+    /**
+     * Queues a conversation's stored history to one desk, in the list's order (issue 22, backfill): its customer
+     * messages, the hub's notes, and the replies and hub lines desks get as notes ({@link DeskNotes#forDesk}); other
+     * hub messages to the customer (a survey question) never went to desks and do not now. Starts no first-response
+     * clock: this is history, not a customer waiting.
+     *
+     * @return how many messages were queued
+     */
+    public int queueHistoryToDesk(Connection c, AfterCommit after, List<Message> history, String desk, Instant now)
+            throws SQLException {
+        List<Outbox.NewDelivery> rows = new ArrayList<>(history.size());
+        for (Message m : history) {
+            if (m.direction() == Direction.OUTBOUND && DeskNotes.forDesk(m).direction() != Direction.INTERNAL) {
+                continue;
+            }
+            rows.add(new Outbox.NewDelivery(m, desk, DeliveryTask.TargetKind.DESK));
+        }
+        for (int i = 0; i < rows.size(); i += PaddedRows.MAX) {
+            for (DeliveryTask task : Outbox.addPending(c, rows.subList(i, Math.min(rows.size(), i + PaddedRows.MAX)),
+                    now)) {
+                after.run(() -> scheduler.accept(task));
+            }
+        }
+        return rows.size();
+    }
+
+    /**
+     * The hub's note, stored like {@link #storeInternalNote} but queued to {@code desks} only (issue 22: what happened
+     * at one desk, told to the others; {@link ConversationOutbox#noteTo}).
+     *
+     * @return the desks it was queued to; empty when the conversation is unknown or the note was stored before
+     */
+    List<String> storeInternalNoteTo(Connection c, AfterCommit after, InternalNote note, List<String> desks,
+                                     Instant now) throws SQLException {
+        var conversation = DeliveryStore.conversation(c, note.conversationId()).orElse(null);
+        if (conversation == null || exists(c, note.channelInstance(), note.sourceId())) {
+            return List.of();
+        }
+        Message notice = Message.builder().id(Ids.newId()).direction(Direction.INTERNAL)
+                .channel(conversation.channel()).channelMessageId(note.sourceId())
+                .threadKey(conversation.threadKey()).conversationId(conversation.id())
+                .author(new dev.omnibridge.model.Author(dev.omnibridge.model.Role.SYSTEM, "Omnibridge", null))
+                .text(note.text()).receivedAt(now).tags(note.tags()).priority(note.priority())
+                .metadata(note.metadata()).build();
+        insertMessage(c, after, notice, note.channelInstance(), note.sourceId(), now);
+        for (String desk : desks) {
+            DeliveryTask task = insertDelivery(c, notice, desk, DeliveryTask.TargetKind.DESK, now);
+            after.run(() -> scheduler.accept(task));
+        }
+        return List.copyOf(desks);
     }
 
     List<String> desksOf(Connection c, AfterCommit after, String conversationId, String channelInstance)

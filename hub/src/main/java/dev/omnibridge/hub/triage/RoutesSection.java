@@ -26,13 +26,15 @@ import java.util.TreeSet;
  *       group: "360000001"
  *   continue: false              # default: false with when, true without (plain routes fan out)
  *   reroute: false               # with when: a match may move an existing conversation
+ *   mirror: [replies, status]    # issue 22: what is kept in step between the desks (replies, status, none)
  * </pre>
  * Whether the named instances are channels and desks, and the assignment keys, are checked where the connector
  * types are known ({@code ConfigCheck}).
  */
 public final class RoutesSection {
     public static final String KEY = "routes";
-    private static final Set<String> ROUTE_KEYS = Set.of("name", "from", "when", "to", "continue", "reroute");
+    private static final Set<String> ROUTE_KEYS = Set.of("name", "from", "when", "to", "continue", "reroute",
+            dev.omnibridge.hub.mirror.MirrorSetting.KEY);
 
     private RoutesSection() {
     }
@@ -101,7 +103,10 @@ public final class RoutesSection {
                 problems.add(new ConfigProblem(null, where + ".reroute", "only a route with conditions (when) can "
                         + "re-route a conversation"));
             }
-            routes.add(new HubConfig.Route(name, from, when, targets, continues, reroute));
+            dev.omnibridge.hub.mirror.MirrorSetting mirror = dev.omnibridge.hub.mirror.MirrorSetting.read(
+                    item.get(dev.omnibridge.hub.mirror.MirrorSetting.KEY), where + "."
+                            + dev.omnibridge.hub.mirror.MirrorSetting.KEY, problems);
+            routes.add(new HubConfig.Route(name, from, when, targets, continues, reroute, mirror));
         }
         return routes;
     }

@@ -74,7 +74,11 @@ class MetricsEndpointTest {
         hub = local.start(dir, new HubConfig.Delivery(2, 2, Duration.ofMillis(50), Duration.ofMillis(100)),
                 List.of(instance("probe", PROBE.name()), instance("flaky", FLAKY_DESK.name()),
                         instance("inbox", "console-inbox")),
-                List.of(new HubConfig.Route("probe", List.of("inbox", "flaky"))),
+                // No mirror (issue 22): the console's answer would be one more delivery to the always-down desk.
+                List.of(new HubConfig.Route(null, List.of("probe"), null,
+                        List.of(dev.omnibridge.hub.triage.DeskTarget.of("inbox"),
+                                dev.omnibridge.hub.triage.DeskTarget.of("flaky")), true, false,
+                        dev.omnibridge.hub.mirror.MirrorSetting.NONE)),
                 PROBE, FLAKY_DESK);
 
         assertThat(post("/hooks/probe/message", "").statusCode()).isEqualTo(200);
