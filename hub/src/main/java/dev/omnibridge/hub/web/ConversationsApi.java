@@ -22,7 +22,6 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -221,7 +220,7 @@ public final class ConversationsApi {
     // --- actions
 
     private void assign(RoutingContext ctx) throws Exception {
-        JsonNode body = body(ctx);
+        JsonNode body = HttpApi.objectBody(ctx);
         if (body == null) {
             return;
         }
@@ -265,7 +264,7 @@ public final class ConversationsApi {
     }
 
     private void reopen(RoutingContext ctx) throws Exception {
-        JsonNode body = body(ctx);
+        JsonNode body = HttpApi.objectBody(ctx);
         if (body == null) {
             return;
         }
@@ -286,7 +285,7 @@ public final class ConversationsApi {
      * its desks as an internal note through the outbox; never sent to the customer's channel.
      */
     private void note(RoutingContext ctx) throws Exception {
-        JsonNode body = body(ctx);
+        JsonNode body = HttpApi.objectBody(ctx);
         if (body == null) {
             return;
         }
@@ -356,7 +355,7 @@ public final class ConversationsApi {
         if (!admin(ctx)) {
             return;
         }
-        JsonNode body = body(ctx);
+        JsonNode body = HttpApi.objectBody(ctx);
         if (body == null) {
             return;
         }
@@ -440,23 +439,5 @@ public final class ConversationsApi {
 
     private static String blank(String v) {
         return v == null || v.isBlank() ? null : v.strip();
-    }
-
-    /** The JSON body (an empty one counts as {}), or null after answering 400. */
-    private static JsonNode body(RoutingContext ctx) {
-        var buffer = ctx.body() == null ? null : ctx.body().buffer();
-        if (buffer == null || buffer.length() == 0) {
-            return JSON.createObjectNode();
-        }
-        try {
-            JsonNode node = JSON.readTree(buffer.getBytes());
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (IOException e) {
-            // answered below
-        }
-        HttpApi.error(ctx, 400, "body must be a JSON object");
-        return null;
     }
 }

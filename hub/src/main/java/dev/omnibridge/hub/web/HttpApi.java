@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.ExecutorService;
 
@@ -266,5 +268,23 @@ public final class HttpApi {
             return;
         }
         json(ctx, status, JSON.createObjectNode().put("error", message));
+    }
+
+    /** The JSON body (an empty one counts as {}), or null after answering 400. */
+    static JsonNode objectBody(RoutingContext ctx) {
+        var buffer = ctx.body() == null ? null : ctx.body().buffer();
+        if (buffer == null || buffer.length() == 0) {
+            return JSON.createObjectNode();
+        }
+        try {
+            JsonNode node = JSON.readTree(buffer.getBytes());
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (IOException e) {
+            // answered below
+        }
+        error(ctx, 400, "body must be a JSON object");
+        return null;
     }
 }

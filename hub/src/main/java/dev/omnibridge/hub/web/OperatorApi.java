@@ -1,7 +1,6 @@
 package dev.omnibridge.hub.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnibridge.hub.access.Principal;
 import dev.omnibridge.hub.inbox.InboxService;
 import dev.omnibridge.hub.runtime.ConnectorInstance;
@@ -10,12 +9,10 @@ import dev.omnibridge.hub.sla.FirstResponseViews;
 import dev.omnibridge.hub.store.JournalStats;
 import dev.omnibridge.hub.store.Reachability;
 import dev.omnibridge.model.Conversation;
-import dev.omnibridge.model.json.CanonicalJson;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,6 @@ import java.util.Map;
  * authorization.
  */
 public final class OperatorApi {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
 
     private final InstanceManager instances;
     private final InboxService inbox;
@@ -78,7 +74,7 @@ public final class OperatorApi {
     }
 
     private void reply(RoutingContext ctx) throws Exception {
-        JsonNode body = body(ctx);
+        JsonNode body = HttpApi.objectBody(ctx);
         if (body == null) {
             return;
         }
@@ -95,7 +91,7 @@ public final class OperatorApi {
     }
 
     private void resolve(RoutingContext ctx) throws Exception {
-        JsonNode body = body(ctx);
+        JsonNode body = HttpApi.objectBody(ctx);
         if (body == null) {
             return;
         }
@@ -157,23 +153,5 @@ public final class OperatorApi {
             return;
         }
         HttpApi.json(ctx, 200, stats.lastHours(hours, clock.instant()));
-    }
-
-    /** The JSON body (an empty one counts as {}), or null after answering 400. */
-    private static JsonNode body(RoutingContext ctx) {
-        var buffer = ctx.body() == null ? null : ctx.body().buffer();
-        if (buffer == null || buffer.length() == 0) {
-            return JSON.createObjectNode();
-        }
-        try {
-            JsonNode node = JSON.readTree(buffer.getBytes());
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (IOException e) {
-            // answered below
-        }
-        HttpApi.error(ctx, 400, "body must be a JSON object");
-        return null;
     }
 }
