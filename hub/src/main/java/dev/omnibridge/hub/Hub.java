@@ -328,8 +328,13 @@ public final class Hub implements AutoCloseable {
         // The same triage the inbound writer runs, so the rules test answers what ingest would do.
         RulesTestApi rulesTest = new RulesTestApi(rules, config::instance, clock);
         StoreApi storeApi = new StoreApi(storeInfo, maintenance, config.store().compactBelowFill());
+        // Single sign-on (OpenID Connect), when configured: the provider is first asked at the first sign-in.
+        dev.omnibridge.hub.access.OidcLogins sso = access.oidc() == null ? null
+                : new dev.omnibridge.hub.access.OidcLogins(access.oidc(),
+                        new dev.omnibridge.hub.access.OidcProvider(access.oidc().issuer(), clock), logins, accounts,
+                        audit, clock, config.publicUrl());
         ConsoleWeb console = new ConsoleWeb(sessions, logins, accounts, blocking,
-                "https".equalsIgnoreCase(config.publicUrl().getScheme()));
+                "https".equalsIgnoreCase(config.publicUrl().getScheme()), sso, authFailures);
         // Issue 20, privacy: a contact's export and erasure (durable steps, resumed at start-up), the audit trail.
         ContactErasure erasure = new ContactErasure(database, journal, new ContactErasures(writer, recent),
                 attachmentFiles, instances::eraseRequester, audit, clock, ContactErasure.Retry.DEFAULT);

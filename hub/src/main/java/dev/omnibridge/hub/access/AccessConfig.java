@@ -13,9 +13,10 @@ import java.util.List;
  * @param absoluteTimeout a session ends this long after the login, used or not
  * @param lockoutAfter    wrong passwords in a row that lock an account
  * @param lockoutFor      how long a locked account stays locked
+ * @param oidc            single sign-on with an OpenID Connect provider; {@code null}: off
  */
 public record AccessConfig(List<ApiToken> tokens, Duration idleTimeout, Duration absoluteTimeout, int lockoutAfter,
-                           Duration lockoutFor) {
+                           Duration lockoutFor, OidcConfig oidc) {
     public static final String KEY = "access";
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
     public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
@@ -34,16 +35,25 @@ public record AccessConfig(List<ApiToken> tokens, Duration idleTimeout, Duration
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
     }
 
+    public AccessConfig(List<ApiToken> tokens, Duration idleTimeout, Duration absoluteTimeout, int lockoutAfter,
+                        Duration lockoutFor) {
+        this(tokens, idleTimeout, absoluteTimeout, lockoutAfter, lockoutFor, null);
+    }
+
     public static AccessConfig standard() {
         return new AccessConfig(List.of(), DEFAULT_IDLE, DEFAULT_ABSOLUTE, DEFAULT_LOCKOUT_AFTER,
                 DEFAULT_LOCKOUT_FOR);
     }
 
     public AccessConfig withTimeouts(Duration idle, Duration absolute) {
-        return new AccessConfig(tokens, idle, absolute, lockoutAfter, lockoutFor);
+        return new AccessConfig(tokens, idle, absolute, lockoutAfter, lockoutFor, oidc);
     }
 
     public AccessConfig withTokens(List<ApiToken> tokens) {
-        return new AccessConfig(tokens, idleTimeout, absoluteTimeout, lockoutAfter, lockoutFor);
+        return new AccessConfig(tokens, idleTimeout, absoluteTimeout, lockoutAfter, lockoutFor, oidc);
+    }
+
+    public AccessConfig withOidc(OidcConfig oidc) {
+        return new AccessConfig(tokens, idleTimeout, absoluteTimeout, lockoutAfter, lockoutFor, oidc);
     }
 }

@@ -23,10 +23,19 @@ import java.util.regex.Pattern;
  *     - {name: deploy-bot, token: ${env:OMNIBRIDGE_DEPLOY_TOKEN}, role: admin}
  *   sessions: {idleTimeout: 30m, absoluteTimeout: 12h}
  *   lockout: {after: 5, for: 15m}
+ *   oidc:
+ *     issuer: https://login.example.com/realms/acme
+ *     clientId: omnibridge-console
+ *     clientSecret: ${env:OMNIBRIDGE_OIDC_CLIENT_SECRET}
+ *     roleMapping: {support-agents: agent, support-leads: admin}
  * </pre>
  */
 public final class AccessSection {
-    private static final Set<String> KEYS = Set.of("tokens", "sessions", "lockout");
+    private static final Set<String> KEYS = Set.of("tokens", "sessions", "lockout", "oidc");
+    private static final Set<String> OIDC_KEYS = Set.of("issuer", "clientId", "clientSecret", "scopes",
+            "groupsClaim", "roleMapping", "defaultRole", "label", "algorithms", "clockSkew");
+    private static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9_.:/-]+");
+    private static final Pattern CLAIM_PATH = Pattern.compile("[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     private AccessSection() {
@@ -66,7 +75,135 @@ public final class AccessSection {
             }
         }
         Duration lockFor = duration(lockout, "for", d.lockoutFor(), key + ".lockout.for", problems);
-        return new AccessConfig(tokens, idle, absolute, after, lockFor);
+        OidcConfig oidc = oidc(section.path("oidc"), problems);
+        return new AccessConfig(tokens, idle, absolute, after, lockFor, oidc);
+    }
+
+    /** {@code access.oidc}; null when absent or when it has a problem (single sign-on stays off). */
+    private static OidcConfig oidc(JsonNode node, List<ConfigProblem> problems) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        String k = "access.oidc";
+        if (!node.isObject()) {
+            problems.add(new ConfigProblem(null, k, "must be a mapping (issuer, clientId, clientSecret, roleMapping)"));
+            return null;
+        }
+        int before = problems.size();
+        unknown(node, OIDC_KEYS, k + ".", problems);
+        String issuer = node.path("issuer").asText("").strip();
+        if (issuer.isEmpty()) {
+            problems.add(new ConfigProblem(null, k + ".issuer", "is required (the provider's issuer URL)"));
+        } else if (!secureUrl(issuer)) {
+            problems.add(new ConfigProblem(null, k + ".issuer",
+                    "must be an https URL without query or fragment (http only for localhost)"));
+        }
+        String clientId = node.path("clientId").asText("").strip();
+        if (clientId.isEmpty()) {
+            problems.add(new ConfigProblem(null, k + ".clientId", "is required"));
+        }
+        String secret = node.path("clientSecret").asText("");
+        var weak = secret.isEmpty() ? java.util.Optional.of("is required (use ${env:...})") : Secret.weakness(secret);
+        weak.ifPresent(w -> problems.add(new ConfigProblem(null, k + ".clientSecret", w)));
+        List<String> scopes = new ArrayList<>();
+        JsonNode s = node.path("scopes");
+        if (!s.isMissingNode() && !s.isNull()) {
+            if (!s.isArray()) {
+                problems.add(new ConfigProblem(null, k + ".scopes", "must be a list, e.g. [openid, email, profile]"));
+            } else {
+                s.forEach(v -> scopes.add(v.asText("").strip()));
+                if (!scopes.stream().allMatch(v -> SCOPE.matcher(v).matches())) {
+                    problems.add(new ConfigProblem(null, k + ".scopes", "has a scope with characters not allowed"));
+                } else if (!scopes.contains("openid")) {
+                    problems.add(new ConfigProblem(null, k + ".scopes", "must include openid"));
+                }
+            }
+        }
+        String groupsClaim = node.path("groupsClaim").asText(OidcConfig.DEFAULT_GROUPS_CLAIM).strip();
+        if (!CLAIM_PATH.matcher(groupsClaim).matches()) {
+            problems.add(new ConfigProblem(null, k + ".groupsClaim",
+                    "must be a claim name or a dotted path such as realm_access.roles"));
+        }
+        java.util.Map<String, Principal.Role> mapping = new java.util.LinkedHashMap<>();
+        JsonNode m = node.path("roleMapping");
+        if (!m.isMissingNode() && !m.isNull()) {
+            if (!m.isObject()) {
+                problems.add(new ConfigProblem(null, k + ".roleMapping", "must map group names to admin, agent or "
+                        + "viewer"));
+            } else {
+                m.fields().forEachRemaining(e -> {
+                    Principal.Role role = role(e.getValue().asText(""));
+                    if (role == null) {
+                        problems.add(new ConfigProblem(null, k + ".roleMapping." + e.getKey(),
+                                "must be admin, agent or viewer"));
+                    } else {
+                        mapping.put(e.getKey(), role);
+                    }
+                });
+            }
+        }
+        Principal.Role defaultRole = null;
+        String d = node.path("defaultRole").asText("none").strip();
+        if (!d.equalsIgnoreCase("none")) {
+            defaultRole = role(d);
+            if (defaultRole == null) {
+                problems.add(new ConfigProblem(null, k + ".defaultRole", "must be none, viewer, agent or admin"));
+            }
+        }
+        if (mapping.isEmpty() && defaultRole == null && problems.size() == before) {
+            problems.add(new ConfigProblem(null, k + ".roleMapping",
+                    "map at least one group to a role (or set defaultRole), or nobody can sign in"));
+        }
+        Set<String> algorithms = new HashSet<>();
+        JsonNode a = node.path("algorithms");
+        if (!a.isMissingNode() && !a.isNull()) {
+            a.forEach(v -> algorithms.add(v.asText("").strip()));
+            if (!a.isArray() || algorithms.isEmpty() || !OidcConfig.ALLOWED_ALGORITHMS.containsAll(algorithms)) {
+                problems.add(new ConfigProblem(null, k + ".algorithms", "must be a list among "
+                        + OidcConfig.ALLOWED_ALGORITHMS.stream().sorted().toList()));
+            }
+        }
+        Duration skew = OidcConfig.DEFAULT_CLOCK_SKEW;
+        if (node.has("clockSkew")) {
+            try {
+                skew = ConfigDef.parseDuration(node.get("clockSkew").asText());
+                if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
+                    throw new IllegalArgumentException("must be from 0s to 5m");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(null, k + ".clockSkew", e.getMessage()));
+            }
+        }
+        if (problems.size() != before) {
+            return null;
+        }
+        return new OidcConfig(issuer, clientId, new Secret(secret), scopes, groupsClaim, mapping, defaultRole,
+                node.path("label").asText(null), algorithms, skew);
+    }
+
+    private static Principal.Role role(String text) {
+        try {
+            return Principal.Role.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** https, or http on this machine only (a provider run for tests or development). */
+    static boolean secureUrl(String text) {
+        try {
+            java.net.URI u = new java.net.URI(text);
+            if (u.getHost() == null || u.getRawQuery() != null || u.getRawFragment() != null) {
+                return false;
+            }
+            if ("https".equalsIgnoreCase(u.getScheme())) {
+                return true;
+            }
+            return "http".equalsIgnoreCase(u.getScheme()) && (u.getHost().equals("localhost")
+                    || u.getHost().equals("127.0.0.1") || u.getHost().equals("[::1]"));
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static List<AccessConfig.ApiToken> tokens(JsonNode node, String adminToken,

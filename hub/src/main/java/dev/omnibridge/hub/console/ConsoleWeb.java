@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnibridge.hub.access.AccessException;
 import dev.omnibridge.hub.access.Accounts;
 import dev.omnibridge.hub.access.Logins;
+import dev.omnibridge.hub.access.OidcLogins;
+import dev.omnibridge.hub.access.OidcProvider;
+import dev.omnibridge.hub.access.SsoRefusal;
+import dev.omnibridge.hub.security.AuthFailures;
 import dev.omnibridge.hub.access.Principal;
 import dev.omnibridge.hub.access.Sessions;
 import dev.omnibridge.hub.security.RetryAfter;
@@ -55,6 +59,8 @@ public final class ConsoleWeb {
     private final ExecutorService blocking;
     private final boolean secureCookie;
     private final Map<String, Buffer> assets;
+    private final OidcLogins sso;
+    private final AuthFailures failures;
 
     /**
      * @param secureCookie whether the session cookie is {@code Secure} (the public URL is https)
@@ -62,6 +68,17 @@ public final class ConsoleWeb {
      */
     public ConsoleWeb(Sessions sessions, Logins logins, Accounts accounts, ExecutorService blocking,
                       boolean secureCookie) {
+        this(sessions, logins, accounts, blocking, secureCookie, null, null);
+    }
+
+    /**
+     * @param sso      single sign-on; null when not configured
+     * @param failures counts forged or replayed sign-in answers per address, like wrong tokens
+     */
+    public ConsoleWeb(Sessions sessions, Logins logins, Accounts accounts, ExecutorService blocking,
+                      boolean secureCookie, OidcLogins sso, AuthFailures failures) {
+        this.sso = sso;
+        this.failures = failures;
         this.sessions = sessions;
         this.logins = logins;
         this.accounts = accounts;
@@ -79,6 +96,8 @@ public final class ConsoleWeb {
         router.post("/console/login").handler(bodyHandler).handler(this::login);
         router.post("/console/logout").handler(this::logout);
         router.get("/console/session").handler(this::session);
+        router.get("/console/login/oidc").handler(this::ssoStart);
+        router.get("/console/login/oidc/callback").handler(this::ssoCallback);
         router.get("/console/:asset").handler(ctx -> asset(ctx, ctx.pathParam("asset")));
     }
 
@@ -126,10 +145,7 @@ public final class ConsoleWeb {
                 Sessions.Opened opened = b.hasNonNull("token") && !b.hasNonNull("email")
                         ? logins.adminToken(b.path("token").asText(null), client)
                         : logins.password(b.path("email").asText(""), b.path("password").asText(null), client);
-                Cookie cookie = Cookie.cookie(Sessions.COOKIE, opened.id()).setPath("/").setHttpOnly(true)
-                        .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie)
-                        .setMaxAge(sessions.absoluteTimeout().toSeconds());
-                secured(ctx).putHeader("Set-Cookie", cookie.encode());
+                secured(ctx).putHeader("Set-Cookie", sessionCookie(opened).encode());
                 json(ctx, 200, sessionJson(opened.session()));
             } catch (AccessException e) {
                 if (e.retryAfter() != null) {
@@ -141,6 +157,89 @@ public final class ConsoleWeb {
                 json(ctx, 500, Map.of("error", "internal error"));
             }
         });
+    }
+
+    private Cookie sessionCookie(Sessions.Opened opened) {
+        return Cookie.cookie(Sessions.COOKIE, opened.id()).setPath("/").setHttpOnly(true)
+                .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie)
+                .setMaxAge(sessions.absoluteTimeout().toSeconds());
+    }
+
+    /**
+     * The console's "Sign in with ..." link: to the provider, with this sign-in bound to the browser by a cookie.
+     * That cookie is SameSite=Lax, not Strict: it must come back on the provider's cross-site redirect to the
+     * callback (a top-level GET), which a Strict cookie would not.
+     */
+    private void ssoStart(RoutingContext ctx) {
+        if (sso == null) {
+            json(ctx, 404, Map.of("error", "single sign-on is not configured"));
+            return;
+        }
+        blocking.execute(() -> {
+            try {
+                OidcLogins.Start start = sso.begin();
+                Cookie browser = Cookie.cookie(OidcLogins.BROWSER_COOKIE, start.browser())
+                        .setPath(OidcLogins.COOKIE_PATH).setHttpOnly(true).setSameSite(CookieSameSite.LAX)
+                        .setSecure(secureCookie).setMaxAge(600);
+                secured(ctx).putHeader("Set-Cookie", browser.encode()).setStatusCode(302)
+                        .putHeader("Location", start.authorizeUrl().toString()).end();
+            } catch (SsoRefusal e) {
+                redirectRefused(ctx, e.code());
+            } catch (OidcProvider.Unavailable e) {
+                LOG.warn("Single sign-on cannot start: {}", e.getMessage());
+                redirectRefused(ctx, "provider_unavailable");
+            } catch (RuntimeException e) {
+                LOG.error("single sign-on failed to start", e);
+                redirectRefused(ctx, "internal");
+            }
+        });
+    }
+
+    /** The provider's redirect back: a session and the console, or the console with the reason it was refused. */
+    private void ssoCallback(RoutingContext ctx) {
+        if (sso == null) {
+            json(ctx, 404, Map.of("error", "single sign-on is not configured"));
+            return;
+        }
+        String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String name : java.util.List.of("code", "state", "iss", "error")) {
+            String v = ctx.request().getParam(name);
+            if (v != null) {
+                query.put(name, v);
+            }
+        }
+        Cookie browser = ctx.request().getCookie(OidcLogins.BROWSER_COOKIE);
+        String browserValue = browser == null ? null : browser.getValue();
+        blocking.execute(() -> {
+            Cookie gone = Cookie.cookie(OidcLogins.BROWSER_COOKIE, "").setPath(OidcLogins.COOKIE_PATH)
+                    .setHttpOnly(true).setSameSite(CookieSameSite.LAX).setSecure(secureCookie).setMaxAge(0);
+            secured(ctx).putHeader("Set-Cookie", gone.encode());
+            try {
+                Sessions.Opened opened = sso.complete(query, browserValue);
+                ctx.response().headers().add("Set-Cookie", sessionCookie(opened).encode());
+                ctx.response().setStatusCode(302).putHeader("Location", "/console/").end();
+            } catch (SsoRefusal e) {
+                var wait = e.countsAsFailure() && failures != null ? failures.failed(client)
+                        : java.util.Optional.<java.time.Duration>empty();
+                if (wait.isPresent()) {
+                    ctx.response().putHeader("Retry-After", RetryAfter.seconds(wait.get()));
+                    redirectRefused(ctx, "too_many");
+                } else {
+                    redirectRefused(ctx, e.code());
+                }
+            } catch (OidcProvider.Unavailable e) {
+                LOG.warn("Single sign-on cannot complete: {}", e.getMessage());
+                redirectRefused(ctx, "provider_unavailable");
+            } catch (RuntimeException e) {
+                LOG.error("single sign-on failed", e);
+                redirectRefused(ctx, "internal");
+            }
+        });
+    }
+
+    private static void redirectRefused(RoutingContext ctx, String code) {
+        secured(ctx).setStatusCode(302).putHeader("Location", "/console/?sso_error=" + code).end();
     }
 
     /**
@@ -181,7 +280,13 @@ public final class ConsoleWeb {
         if (session.isPresent() && logins.principal(session.get()).isPresent()) {
             json(ctx, 200, sessionJson(session.get()));
         } else {
-            json(ctx, 401, Map.of("error", "not logged in", "tokenLogin", accounts.none()));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "not logged in");
+            body.put("tokenLogin", accounts.none());
+            if (sso != null) {
+                body.put("sso", Map.of("label", sso.label()));
+            }
+            json(ctx, 401, body);
         }
     }
 
