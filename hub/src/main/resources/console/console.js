@@ -83,6 +83,40 @@
 
   // ---- login ----
 
+  /** What the console says when single sign-on was refused (the hub redirects back with ?sso_error=<code>). */
+  const SSO_ERRORS = {
+    provider_refused: 'The sign-in provider refused the login.',
+    provider_unavailable: 'The sign-in provider cannot be reached or is misconfigured; ask an admin to check the hub log.',
+    state_invalid: 'This sign-in has expired or was already used. Start again.',
+    issuer_mismatch: 'The answer came from another sign-in provider.',
+    token_exchange_failed: 'The sign-in provider did not accept the login. Start again.',
+    id_token_missing: 'The sign-in provider sent no identity.',
+    id_token_expired: 'The identity from the sign-in provider has expired. Start again (and check the hub\'s clock).',
+    id_token_issued_at: 'The identity from the sign-in provider has expired. Start again (and check the hub\'s clock).',
+    id_token_nonce: 'The identity does not belong to this sign-in. Start again.',
+    groups_overage: 'You are in too many groups for the provider to list them; ask an admin to use app roles.',
+    no_role: 'Your account at the sign-in provider is in no group that has access here. Ask an admin.',
+    no_email: 'The sign-in provider sent no email address.',
+    email_taken: 'An account with this email already exists here; an admin has to link it.',
+    account_disabled: 'This account is disabled.',
+    last_admin: 'The provider\'s groups would remove the last admin here; make another admin first.',
+    too_many: 'Too many failed sign-ins from here; wait a few minutes.'
+  };
+
+  function ssoError() {
+    const code = new URLSearchParams(location.search).get('sso_error');
+    if (!code) return '';
+    history.replaceState(null, '', '/console/' + location.hash);
+    return SSO_ERRORS[code] || (code.startsWith('id_token_')
+      ? 'The identity from the sign-in provider is not valid.' : 'Single sign-on failed.');
+  }
+
+  /** The single sign-on link, when the hub has a provider configured. */
+  function showSso(sso) {
+    $('login-sso-row').hidden = !sso;
+    if (sso) $('login-sso').textContent = 'Sign in with ' + sso.label;
+  }
+
   function showLogin(message, tokenLogin) {
     stopTimer();
     state.csrf = null;
@@ -126,6 +160,7 @@
       await api('/console/session');
       showLogin(message, false);
     } catch (e) {
+      showSso(e.data && e.data.sso);
       showLogin(message, Boolean(e.data && e.data.tokenLogin));
     }
   }
@@ -2089,7 +2124,8 @@
       state.principal = s.principal;
       showApp();
     } catch (e) {
-      showLogin('', Boolean(e.data && e.data.tokenLogin));
+      showSso(e.data && e.data.sso);
+      showLogin(ssoError(), Boolean(e.data && e.data.tokenLogin));
     }
   });
 })();

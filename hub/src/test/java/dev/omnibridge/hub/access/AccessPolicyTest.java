@@ -92,6 +92,54 @@ class AccessPolicyTest {
     }
 
     @Test
+    void singleSignOnIsReadWithItsGroupMappingAndEveryMistakeIsReported() throws Exception {
+        List<ConfigProblem> problems = new ArrayList<>();
+        AccessConfig c = AccessSection.read(yaml("""
+                oidc:
+                  issuer: https://login.example.com/realms/acme
+                  clientId: omnibridge-console
+                  clientSecret: "a-long-client-secret-9"
+                  groupsClaim: realm_access.roles
+                  roleMapping: {support-agents: agent, /acme/leads: ADMIN}
+                  label: Acme SSO
+                """), "the-admin-token-value", problems);
+        assertThat(problems).isEmpty();
+        OidcConfig o = c.oidc();
+        assertThat(o.issuer()).isEqualTo("https://login.example.com/realms/acme");
+        assertThat(o.roleMapping()).containsEntry("support-agents", AGENT).containsEntry("/acme/leads", ADMIN);
+        assertThat(o.scopes()).containsExactly("openid", "email", "profile");
+        assertThat(o.algorithms()).containsExactly("RS256");
+        assertThat(o.defaultRole()).isNull();
+        assertThat(o.toString()).doesNotContain("a-long-client-secret-9");
+        assertThat(OidcConfig.redirectUri(java.net.URI.create("https://hub.example.com/")))
+                .isEqualTo("https://hub.example.com/console/login/oidc/callback");
+
+        AccessConfig bad = AccessSection.read(yaml("""
+                oidc:
+                  issuer: http://login.example.com/realms/acme?x=1
+                  clientSecret: "aaaa"
+                  scopes: [email]
+                  roleMapping: {support-agents: owner}
+                  defaultRole: boss
+                  algorithms: [HS256]
+                  clockSkew: 1h
+                  colour: blue
+                """), "the-admin-token-value", problems);
+        assertThat(bad.oidc()).as("single sign-on stays off").isNull();
+        assertThat(problems).extracting(ConfigProblem::key).containsExactlyInAnyOrder("access.oidc.issuer",
+                "access.oidc.clientId", "access.oidc.clientSecret", "access.oidc.scopes",
+                "access.oidc.roleMapping.support-agents", "access.oidc.defaultRole", "access.oidc.algorithms",
+                "access.oidc.clockSkew", "access.oidc.colour");
+        assertThat(problems.toString()).doesNotContain("aaaa");
+
+        problems.clear();
+        AccessSection.read(yaml("""
+                oidc: {issuer: "http://localhost:8080/realms/dev", clientId: c, clientSecret: "a-long-client-secret-9"}
+                """), "the-admin-token-value", problems);
+        assertThat(problems).extracting(ConfigProblem::key).containsExactly("access.oidc.roleMapping");
+    }
+
+    @Test
     void apiTokensFindTheirPrincipalAndTheAdminTokenKeepsItsActor() {
         ApiTokens tokens = new ApiTokens("the-admin-token-value", List.of(
                 new AccessConfig.ApiToken("reporting", "a-long-reporting-token-1", VIEWER)));
