@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.inbox;
 
+import dev.omnibridge.hub.runtime.Refused;
 import dev.omnibridge.hub.runtime.InstanceManager;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.model.Conversation;
@@ -24,19 +25,6 @@ public final class InboxService {
         this.queries = queries;
     }
 
-    /** Refusals the API turns into a status code. */
-    public static final class Refused extends Exception {
-        private final int status;
-
-        Refused(int status, String message) {
-            super(message);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
-        }
-    }
 
     /** The console-inbox instances a conversation's channel is routed to: where an agent can answer it. */
     public List<String> inboxesFor(Conversation conversation) {

@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.mirror;
 
+import dev.omnibridge.hub.runtime.Refused;
 import dev.omnibridge.hub.store.BackfillTables;
 import dev.omnibridge.hub.store.BackfillTables.Backfill;
 import dev.omnibridge.hub.store.Database;
@@ -67,19 +68,6 @@ public final class Backfills {
         this.pageSize = pageSize;
     }
 
-    /** A request the API answers with 400 (bad input) or 409. */
-    public static final class Refused extends Exception {
-        private final int status;
-
-        Refused(int status, String message) {
-            super(message);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
-        }
-    }
 
     /** Runs the pages on the journal's writer; a backfill left RUNNING by a stop resumes here. */
     public void schedule() {

@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.web;
 
+import dev.omnibridge.hub.runtime.Refused;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnibridge.hub.access.Principal;
@@ -79,7 +80,7 @@ public final class BackfillsApi {
             audit.record(actor, "backfill.start", b.id(), "desk=" + b.desk() + (b.openOnly() ? " open" : " from="
                     + b.from() + " to=" + b.to()));
             HttpApi.json(ctx, 202, json(b));
-        } catch (Backfills.Refused e) {
+        } catch (Refused e) {
             HttpApi.error(ctx, e.status(), e.getMessage());
         }
     }

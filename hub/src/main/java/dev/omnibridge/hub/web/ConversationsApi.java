@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.web;
 
+import dev.omnibridge.hub.runtime.Refused;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -275,7 +276,7 @@ public final class ConversationsApi {
         try {
             inbox.reopen(conv.get().id(), body.path("inbox").asText(null));
             HttpApi.json(ctx, 202, Map.of("conversationId", conv.get().id(), "status", "OPEN"));
-        } catch (InboxService.Refused e) {
+        } catch (Refused e) {
             HttpApi.error(ctx, e.status(), e.getMessage());
         }
     }

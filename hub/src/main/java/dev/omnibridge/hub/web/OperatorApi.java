@@ -1,5 +1,6 @@
 package dev.omnibridge.hub.web;
 
+import dev.omnibridge.hub.runtime.Refused;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.hub.access.Principal;
 import dev.omnibridge.hub.inbox.InboxService;
@@ -85,7 +86,7 @@ public final class OperatorApi {
             String replyId = inbox.answer(ctx.pathParam("id"), body.path("inbox").asText(null), author,
                     body.path("text").asText(null));
             HttpApi.json(ctx, 202, Map.of("replyId", replyId, "status", "STORED"));
-        } catch (InboxService.Refused e) {
+        } catch (Refused e) {
             HttpApi.error(ctx, e.status(), e.getMessage());
         }
     }
@@ -98,7 +99,7 @@ public final class OperatorApi {
         try {
             inbox.resolve(ctx.pathParam("id"), body.path("inbox").asText(null));
             HttpApi.json(ctx, 202, Map.of("status", "RESOLVED"));
-        } catch (InboxService.Refused e) {
+        } catch (Refused e) {
             HttpApi.error(ctx, e.status(), e.getMessage());
         }
     }
@@ -107,7 +108,7 @@ public final class OperatorApi {
         try {
             inbox.agentTyping(ctx.pathParam("id"));
             ctx.response().setStatusCode(204).end();
-        } catch (InboxService.Refused e) {
+        } catch (Refused e) {
             HttpApi.error(ctx, e.status(), e.getMessage());
         }
     }
