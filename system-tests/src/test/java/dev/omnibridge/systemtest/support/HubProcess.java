@@ -277,10 +277,22 @@ public final class HubProcess implements AutoCloseable {
             return List.of("-Xlog:cds*=off", "-XX:SharedArchiveFile=" + archive);
         }
         if (subcommand.equals("run") && RECORDING.compareAndSet(false, true)) {
+            dropOtherArchives(archive);
             recording = archive.resolveSibling(archive.getFileName() + ".recording");
             return List.of("-Xlog:cds*=off", "-XX:ArchiveClassesAtExit=" + recording);
         }
         return List.of();
+    }
+
+    /** Archives of earlier hub builds (some 60 MB each) go when a new one is recorded. */
+    private static void dropOtherArchives(Path archive) {
+        try (var files = Files.list(archive.getParent())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("hub-classes-")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // Left behind: only disk space.
+        }
     }
 
     private static Path classDataArchive(Path lib) {
@@ -344,7 +356,7 @@ public final class HubProcess implements AutoCloseable {
             if (http.startedUp()) {
                 return;
             }
-            Poll.sleep(200);
+            Poll.sleep(50); // refused connections cost nothing: a short interval starts every test sooner
         }
         process.destroyForcibly();
         endRecording(false);
