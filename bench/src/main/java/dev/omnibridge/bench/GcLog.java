@@ -24,9 +24,14 @@ final class GcLog {
         this.file = file;
     }
 
-    /** The JVM option that writes this log. */
+    /**
+     * The JVM option that writes this log: the file's name, relative to the process's working directory (every
+     * target runs in its work directory, where this log is). Relative, so the option reads the same for every hub:
+     * the launcher derives its class-data archive's name from the JVM options, and an absolute path per work
+     * directory made each hub record an archive of its own at exit (seconds per stop) and none adopt one.
+     */
     String option() {
-        return "-Xlog:gc:file=" + file.toAbsolutePath();
+        return "-Xlog:gc:file=" + file.getFileName();
     }
 
     long offset() {

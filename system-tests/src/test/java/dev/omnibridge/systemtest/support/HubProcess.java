@@ -24,6 +24,9 @@ public final class HubProcess implements AutoCloseable {
     private static final String MAIN_CLASS = "dev.omnibridge.hub.Omnibridge";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    // Set while one hub of this test JVM records the class-data archive the others map (see classDataOptions).
+    private static final java.util.concurrent.atomic.AtomicBoolean RECORDING =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     static {
         // Never leave a hub behind, even when the test JVM is stopped by a timeout.
@@ -47,6 +50,8 @@ public final class HubProcess implements AutoCloseable {
     private int launches;
     // Set: the hub is started through the dist's launcher script with these extra environment variables.
     private java.util.Map<String, String> launcherEnv;
+    // Set: the running process records the class-data archive when it exits (into this file, renamed once complete).
+    private Path recording;
 
     private HubProcess(String name, HubConfig config, List<Path> pluginFiles) {
         try {
@@ -163,6 +168,7 @@ public final class HubProcess implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             awaitExit(Duration.ofSeconds(30));
+            endRecording(false);
         }
     }
 
@@ -170,10 +176,14 @@ public final class HubProcess implements AutoCloseable {
     public void stop() {
         if (isAlive()) {
             process.destroy();
-            if (!awaitExit(Duration.ofSeconds(30))) {
+            boolean graceful = awaitExit(Duration.ofSeconds(30));
+            if (!graceful) {
                 process.destroyForcibly();
                 awaitExit(Duration.ofSeconds(10));
             }
+            endRecording(graceful);
+        } else {
+            endRecording(false);
         }
     }
 
@@ -229,9 +239,10 @@ public final class HubProcess implements AutoCloseable {
         if (launcherEnv != null) {
             cmd.addAll(List.of("sh", lib.getParent().resolve("bin/omnibridge").toString()));
         } else {
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add(java());
             cmd.addAll(List.of(System.getProperty("omnibridge.hub.jvmArgs",
                     "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").trim().split("\\s+")));
+            cmd.addAll(classDataOptions(lib, subcommand));
             cmd.addAll(List.of("-cp", lib + "/*", MAIN_CLASS));
         }
         cmd.addAll(List.of(subcommand, "--config", configFile.toString()));
@@ -244,20 +255,111 @@ public final class HubProcess implements AutoCloseable {
         return builder;
     }
 
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * Class-data sharing across the suite's hubs, as the launcher does for users ({@link
+     * dev.omnibridge.systemtest.LauncherTest}): the first hub that stops gracefully records the classes it loaded,
+     * every later one maps them and starts in about half the time (some 70 hub starts a run). The archive is named
+     * after the JDK and the hub's jars, so a rebuilt hub records a new one; a recording cut short (SIGKILL) is
+     * dropped and the next hub records. {@code -Domnibridge.hub.cds=off} starts every hub without.
+     */
+    private List<String> classDataOptions(Path lib, String subcommand) {
+        if ("off".equals(System.getProperty("omnibridge.hub.cds"))) {
+            return List.of();
+        }
+        Path archive = classDataArchive(lib);
+        if (Files.isRegularFile(archive)) {
+            // -Xshare:auto (the default): a JVM that cannot map it starts without. The JVM's CDS notes stay out of
+            // the hub's log.
+            return List.of("-Xlog:cds*=off", "-XX:SharedArchiveFile=" + archive);
+        }
+        if (subcommand.equals("run") && RECORDING.compareAndSet(false, true)) {
+            dropOtherArchives(archive);
+            recording = archive.resolveSibling(archive.getFileName() + ".recording");
+            return List.of("-Xlog:cds*=off", "-XX:ArchiveClassesAtExit=" + recording);
+        }
+        return List.of();
+    }
+
+    /** Archives of earlier hub builds (some 60 MB each) go when a new one is recorded. */
+    private static void dropOtherArchives(Path archive) {
+        try (var files = Files.list(archive.getParent())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("hub-classes-")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // Left behind: only disk space.
+        }
+    }
+
+    private static Path classDataArchive(Path lib) {
+        StringBuilder key = new StringBuilder(System.getProperty("java.home")).append(System.getProperty("java.vm.version"));
+        try (var jars = Files.list(lib)) {
+            for (Path jar : jars.sorted().toList()) {
+                key.append('|').append(jar.getFileName()).append(Files.size(jar))
+                        .append(Files.getLastModifiedTime(jar).toMillis());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Path.of(System.getProperty("omnibridge.work.dir", "target/system-test-work")).toAbsolutePath()
+                .resolve("hub-classes-" + Integer.toHexString(key.toString().hashCode()) + ".jsa");
+    }
+
+    /** After the recording process exited: keep its archive if it exited gracefully and a JVM maps it. */
+    private void endRecording(boolean graceful) {
+        if (recording == null) {
+            return;
+        }
+        Path file = recording;
+        recording = null;
+        try {
+            Path archive = file.resolveSibling(file.getFileName().toString().replace(".recording", ""));
+            if (graceful && Files.isRegularFile(file) && maps(file)) {
+                Files.move(file, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(file);
+                RECORDING.set(false);
+            }
+        } catch (IOException e) {
+            RECORDING.set(false);
+        }
+    }
+
+    private static boolean maps(Path archive) {
+        Path lib = Path.of(System.getProperty("omnibridge.hub.lib", "target/hub/omnibridge/lib")).toAbsolutePath();
+        try {
+            Process p = new ProcessBuilder(java(), "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:disable",
+                    "-cp", lib + "/*", "-version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void awaitHealthEndpoint() {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 LIVE.remove(process);
+                endRecording(false);
                 throw new IllegalStateException("hub " + name + " exited with code " + process.exitValue()
                         + " before /health answered; log tail:\n" + logTail(150));
             }
             if (http.startedUp()) {
                 return;
             }
-            Poll.sleep(200);
+            Poll.sleep(50); // refused connections cost nothing: a short interval starts every test sooner
         }
         process.destroyForcibly();
+        endRecording(false);
         throw new IllegalStateException("hub " + name + " did not answer /health within " + STARTUP_TIMEOUT
                 + "; log tail:\n" + logTail(150));
     }
