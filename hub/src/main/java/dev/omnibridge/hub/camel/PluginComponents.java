@@ -45,6 +45,9 @@ final class PluginComponents implements ComponentResolver {
             return;
         }
         plugins.forEach(camel.getClassResolver()::addClassLoader);
+        ClassLoader hubLoader = camel.getApplicationContextClassLoader() != null
+                ? camel.getApplicationContextClassLoader() : PluginComponents.class.getClassLoader();
+        camel.setApplicationContextClassLoader(new PluginResources(hubLoader, plugins));
         ComponentResolver hub = PluginHelper.getComponentResolver(camel);
         camel.getCamelContextExtension().addContextPlugin(ComponentResolver.class,
                 new PluginComponents(hub, plugins));
