@@ -173,6 +173,33 @@ public final class KafkaBroker implements AutoCloseable {
         return received;
     }
 
+    /**
+     * Every record the topic has now, from the beginning up to its current end, in offset order per partition; with
+     * no consumer group, so nothing is committed.
+     */
+    public List<ConsumerRecord<String, String>> consumeToEnd(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, String>> received = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end " + end + " in 30 s");
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(received::add);
+            }
+        }
+        return received;
+    }
+
     /** The committed offsets of a consumer group on a topic's partitions (partition → offset; absent = none). */
     public Map<Integer, Long> committedOffsets(String groupId) {
         try (Admin admin = admin()) {
