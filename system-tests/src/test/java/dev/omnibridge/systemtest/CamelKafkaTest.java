@@ -111,12 +111,16 @@ class CamelKafkaTest extends SystemTestBase {
             }
         }
         logScan.texts(records.get(1).getValue());
-        kafka.produce(IN_TOPIC, records);
+        // Kafka headers named like the hub's reach it: the author's name.
+        kafka.produce(IN_TOPIC, records, Map.of("OmnibridgeAuthorName", "Kim " + run));
 
         Map<String, String> conversations = awaitStored(run, threads, perThread);
         conversations.forEach((thread, conversation) -> assertThat(inboundTexts(conversation))
                 .as("stored messages of thread %s, in the topic's order", thread)
                 .containsExactlyElementsOf(textsOf(records, thread)));
+        assertThat(inboundMessages(conversations.get(run + "-k2")))
+                .extracting(m -> m.at("/author/displayName").asText())
+                .as("authors, from the records' OmnibridgeAuthorName header").containsOnly("Kim " + run);
 
         // The console inbox resolves one conversation: a status event, after that conversation's messages.
         String resolved = conversations.get(run + "-k0");

@@ -24,6 +24,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,6 +137,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Sends every record (key, value) to the topic, in order, and waits until the broker has acknowledged all. */
     public void produce(String topic, List<Map.Entry<String, String>> records) {
+        produce(topic, records, Map.of());
+    }
+
+    /** As {@link #produce(String, List)}, each record with these Kafka headers (values as UTF-8). */
+    public void produce(String topic, List<Map.Entry<String, String>> records, Map<String, String> headers) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -143,7 +149,9 @@ public final class KafkaBroker implements AutoCloseable {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
             for (Map.Entry<String, String> record : records) {
-                producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue()));
+                ProducerRecord<String, String> r = new ProducerRecord<>(topic, record.getKey(), record.getValue());
+                headers.forEach((name, value) -> r.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+                producer.send(r);
             }
             producer.flush();
         }
