@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,14 +55,19 @@ class CamelKafkaTest extends SystemTestBase {
 
     @Override
     protected HubProcess startHub() {
-        kafka = KafkaBroker.start();
+        // The broker starts while the hub does (each takes seconds): the hub's consumer waits for it and for the
+        // topic, as it would for a broker that is down.
+        kafka = KafkaBroker.prepare();
+        CompletableFuture<Void> brokerUp = CompletableFuture.runAsync(kafka::run);
+        HubProcess started = startHubWith("camel-kafka");
+        brokerUp.join();
         System.out.printf("camel-kafka: Kafka broker (KRaft, in the test JVM) started in %d ms%n",
                 kafka.startTime().toMillis());
         kafka.createTopic(IN_TOPIC, 3);
         kafka.createTopic(EVENTS_TOPIC, 3);
         kafka.createTopic(REPLIES_TOPIC, 1);
         kafka.createTopic(DEAD_LETTERS_TOPIC, 1);
-        return startHubWith("camel-kafka");
+        return started;
     }
 
     @Override

@@ -50,19 +50,28 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
-    private final KafkaRaftServer server;
-    private final Duration startTime;
+    private final Properties props;
+    private volatile KafkaRaftServer server;
+    private volatile Duration startTime;
 
-    private KafkaBroker(Path dataDir, int port, KafkaRaftServer server, Duration startTime) {
+    private KafkaBroker(Path dataDir, int port, Properties props) {
         this.dataDir = dataDir;
         this.port = port;
-        this.server = server;
-        this.startTime = startTime;
+        this.props = props;
     }
 
     /** Formats a fresh log directory and starts the node; returns once the broker accepts clients. */
     public static KafkaBroker start() {
-        long started = System.nanoTime();
+        KafkaBroker broker = prepare();
+        broker.run();
+        return broker;
+    }
+
+    /**
+     * Chooses the ports and the data directory, so that {@link #bootstrapServers()} is known before the broker runs
+     * (e.g. to start a client process meanwhile); {@link #run()} starts it.
+     */
+    public static KafkaBroker prepare() {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("kafka-broker-");
@@ -98,6 +107,13 @@ public final class KafkaBroker implements AutoCloseable {
         props.put("num.network.threads", "2");
         props.put("num.io.threads", "2");
         props.put("background.threads", "2");
+        return new KafkaBroker(dataDir, port, props);
+    }
+
+    /** Formats the log directory and starts the node; returns once the broker accepts clients. */
+    public void run() {
+        long started = System.nanoTime();
+        String logDir = dataDir.toString();
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
@@ -111,10 +127,10 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot format the Kafka log directory " + logDir, e);
         }
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
-        awaitReady("127.0.0.1:" + port);
-        return new KafkaBroker(dataDir, port, server, Duration.ofNanos(System.nanoTime() - started));
+        awaitReady(bootstrapServers());
+        startTime = Duration.ofNanos(System.nanoTime() - started);
     }
 
     /** {@code bootstrap.servers} for clients and for camel-kafka's {@code brokers} option. */
@@ -122,7 +138,7 @@ public final class KafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** From the start of {@link #start()} until the broker answered a client (formatting included). */
+    /** From the start of {@link #run()} until the broker answered a client (formatting included). */
     public Duration startTime() {
         return startTime;
     }
@@ -227,8 +243,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+        }
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
