@@ -234,8 +234,14 @@ public final class HubConfig {
         return yaml.toString();
     }
 
-    /** Numbers and booleans plain, everything else as a double-quoted scalar (JSON string syntax is valid YAML). */
+    /**
+     * Numbers and booleans plain, maps and lists in JSON's flow syntax (e.g. a camel instance's {@code properties} and
+     * {@code events}), everything else as a double-quoted scalar (JSON is valid YAML).
+     */
     private static String scalar(Object value) {
+        if (value instanceof Map<?, ?> || value instanceof java.util.Collection<?>) {
+            return Json.write(value);
+        }
         return value instanceof Number || value instanceof Boolean ? value.toString() : Json.write(String.valueOf(value));
     }
 }
