@@ -29,6 +29,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * A WireMock server in the test JVM standing in for Slack's Web API ({@code <serverUrl>/api/<method>}) for one
  * workspace and one bot token, answering from its own state as Slack's method reference describes:
  * <ul>
+ *   <li>{@code auth.test}: the bot user of the workspace (the Slack SDK calls it for its rate-limit bookkeeping);</li>
  *   <li>{@code conversations.list}: the channels {@link #channel added}, filtered by {@code types};</li>
  *   <li>{@code conversations.history}: the channel's top-level messages and thread broadcasts, newest first, those
  *       after {@code oldest} (exclusive unless {@code inclusive}) and up to {@code latest}, at most {@code limit}
@@ -237,12 +238,20 @@ public final class SlackWebApiFake implements AutoCloseable {
             ObjectNode params = TelegramBotApiFake.params(request);
             synchronized (lock) {
                 return switch (method) {
+                    case "auth.test" -> authTest();
                     case "conversations.list" -> conversationsList(params);
                     case "conversations.history" -> conversationsHistory(params);
                     case "chat.postMessage" -> chatPostMessage(params);
                     default -> error("unknown_method");
                 };
             }
+        }
+
+        /** Who the token is; the Slack SDK asks once for the team id it keys its rate-limit bookkeeping on. */
+        private ResponseDefinition authTest() {
+            return ok(Json.object().put("url", "https://omnibridge-test.slack.com/").put("team", "Omnibridge Test")
+                    .put("user", "omnibridge").put("team_id", "T0FAKE").put("user_id", BOT_USER)
+                    .put("bot_id", BOT_ID));
         }
 
         private ResponseDefinition conversationsList(ObjectNode params) {
