@@ -138,8 +138,10 @@ public final class Hub implements AutoCloseable {
     public static Hub start(HubConfig config, List<ConnectorType> hostTypes, Clock clock) throws Exception {
         long t0 = System.nanoTime();
         Files.createDirectories(config.dataDir());
+        // Issue 23: camel-desk and camel-channel run their routes in the hub's context, attached once it exists.
+        dev.omnibridge.hub.camel.CamelHost camelHost = dev.omnibridge.hub.camel.CamelHost.forConfig(config);
         ConnectorCatalog catalog = ConnectorCatalog.load(config.pluginsDir(),
-                java.util.stream.Stream.concat(BuiltInTypes.all().stream(), hostTypes.stream()).toList());
+                java.util.stream.Stream.concat(BuiltInTypes.all(camelHost).stream(), hostTypes.stream()).toList());
         Metrics metrics = new Metrics();
         JvmMetrics jvmMetrics = new JvmMetrics(metrics.registry());
         Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8,
@@ -165,6 +167,15 @@ public final class Hub implements AutoCloseable {
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("omnibridge");
         CamelMetrics.install(camel, metrics.registry());
+        dev.omnibridge.hub.store.WorkspaceTables conversationReferences =
+                new dev.omnibridge.hub.store.WorkspaceTables(database);
+        camelHost.attach(camel, catalog.pluginClassLoaders(), id -> {
+            try {
+                return conversationReferences.details(id).map(dev.omnibridge.hub.store.WorkspaceTables.Details::reference);
+            } catch (java.sql.SQLException e) {
+                return java.util.Optional.empty();
+            }
+        });
 
         Dispatcher[] dispatcherRef = new Dispatcher[1];
         FirstResponseMetrics firstResponseMetrics = new FirstResponseMetrics(metrics.registry());
@@ -396,6 +407,14 @@ public final class Hub implements AutoCloseable {
                 (System.nanoTime() - t0) / 1_000_000);
         return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure,
                 knowledge);
+    }
+
+    /**
+     * The hub's Camel context, for an embedding application and tests (e.g. to send into a camel-channel's
+     * {@code direct:} route). Connectors get a restricted view of it instead ({@code ConnectorContext.camel()}).
+     */
+    public CamelContext camel() {
+        return camel;
     }
 
     @Override

@@ -85,7 +85,7 @@ class ValidateCommandTest {
                 "'calendars.weekend.exceptions[0]': '2026-12-24 9-12': '9-12' is not opening hours like 09:00-12:00",
                 "instance 'other': 'calendar': names unknown calendar 'suport' (declared: [support, weekend])",
                 "instance 'third': 'type': no plugin provides connector type 'no-such-type' (available: "
-                        + "[console-inbox])");
+                        + "[camel-channel, camel-desk, console-inbox])");
     }
 
     @Test

@@ -154,7 +154,7 @@ public final class ConfigLoader {
 
         CalendarRegistry calendars = CalendarsSection.read(root.path(CalendarsSection.KEY), problems);
         List<HubConfig.Instance> rejected = new ArrayList<>();
-        List<HubConfig.Instance> instances = instances(root.path("instances"), calendars, rejected, problems);
+        List<HubConfig.Instance> instances = instances(root.path("instances"), calendars, rejected, problems, base);
         TriageConfig triage = TriageSection.read(root.path(TriageConfig.KEY), calendars, problems);
         List<HubConfig.Route> routes = routes(root.path("routes"), instances, calendars, triage, problems);
         problems.addAll(TriageChecks.check(instances, triage, routes));
@@ -187,7 +187,7 @@ public final class ConfigLoader {
     }
 
     private List<HubConfig.Instance> instances(JsonNode node, CalendarRegistry calendars,
-                                               List<HubConfig.Instance> rejected, List<ConfigProblem> problems) {
+                                               List<HubConfig.Instance> rejected, List<ConfigProblem> problems, Path base) {
         List<HubConfig.Instance> instances = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
             return instances;
@@ -224,6 +224,12 @@ public final class ConfigLoader {
             JsonNode s = item.path("settings");
             if (s.isObject()) {
                 s.fields().forEachRemaining(e -> settings.put(e.getKey(), plain(e.getValue())));
+                if (dev.omnibridge.hub.camel.CamelRouteSettings.isCamelType(type)
+                        && settings.containsKey(dev.omnibridge.hub.camel.CamelRouteSettings.ROUTES)) {
+                    // Issue 23: a camel instance's routes file is relative to this file's directory.
+                    settings.put(dev.omnibridge.hub.camel.CamelRouteSettings.ROUTES, dev.omnibridge.hub.camel
+                            .CamelRouteSettings.resolveRoutesPath(settings.get("routes"), base));
+                }
             } else if (!s.isMissingNode() && !s.isNull()) {
                 problems.add(new ConfigProblem(label, "settings", "must be a mapping"));
             }

@@ -1,5 +1,8 @@
 package dev.omnibridge.hub.plugins;
 
+import dev.omnibridge.hub.camel.CamelChannelType;
+import dev.omnibridge.hub.camel.CamelDeskType;
+import dev.omnibridge.hub.camel.CamelHost;
 import dev.omnibridge.hub.inbox.ConsoleInboxType;
 import dev.omnibridge.spi.ConnectorType;
 
@@ -10,7 +13,13 @@ public final class BuiltInTypes {
     private BuiltInTypes() {
     }
 
+    /** The types without a Camel context to run routes in (listing and checking settings, as validate does). */
     public static List<ConnectorType> all() {
-        return List.of(new ConsoleInboxType());
+        return all(CamelHost.detached());
+    }
+
+    /** @param camel the hub's Camel context for the camel-desk and camel-channel instances (issue 23) */
+    public static List<ConnectorType> all(CamelHost camel) {
+        return List.of(new ConsoleInboxType(), new CamelDeskType(camel), new CamelChannelType(camel));
     }
 }

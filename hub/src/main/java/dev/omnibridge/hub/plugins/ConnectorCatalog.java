@@ -136,6 +136,11 @@ public final class ConnectorCatalog {
         return Collections.unmodifiableMap(types);
     }
 
+    /** The class loaders of the started plugins, where Camel looks for components the hub lacks (issue 23). */
+    public List<ClassLoader> pluginClassLoaders() {
+        return plugins.getStartedPlugins().stream().map(PluginWrapper::getPluginClassLoader).toList();
+    }
+
     public List<String> problems() {
         return List.copyOf(problems);
     }
