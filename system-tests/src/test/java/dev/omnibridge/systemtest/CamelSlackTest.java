@@ -29,8 +29,7 @@ import java.util.stream.StreamSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Slack as a channel built from configuration only, end to end: the packaged hub with the camel-slack and camel-http
- * plugin zips runs a {@code camel-channel} instance on {@code examples/camel-slack/slack-routes.yaml} (as shipped),
+ * Slack as a channel built from configuration only, end to end: the packaged hub with the camel-slack plugin zip runs a {@code camel-channel} instance on {@code examples/camel-slack/slack-routes.yaml} (as shipped),
  * routed to the webhook desk. Slack's Web API is a {@link SlackWebApiFake} reached through camel-slack's
  * {@code serverUrl}. Customers' messages become conversations, one per Slack thread; the desk's replies go back into
  * the thread with chat.postMessage and {@code thread_ts}; Slack's refusals are retried or dead-lettered. The hub's log
@@ -56,7 +55,7 @@ class CamelSlackTest extends SystemTestBase {
         // The channel's newest message when the hub starts: camel-slack's first poll reads only that one.
         slack.channelEvent(CHANNEL_ID, "U0ADMIN001", "channel_join", "<@U0ADMIN001> has joined the channel");
         logScan.secrets(List.of(TOKEN));
-        return startHubWith("camel-slack", "camel-http");
+        return startHubWith("camel-slack");
     }
 
     @Override
