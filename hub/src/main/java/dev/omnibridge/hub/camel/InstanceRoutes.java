@@ -6,7 +6,6 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.RouteBuilderLifecycleStrategy;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
@@ -17,7 +16,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -72,20 +70,16 @@ final class InstanceRoutes {
         Set<String> componentsBefore = new HashSet<>(camel.getComponentNames());
         Set<String> routesBefore = new HashSet<>();
         camel.getRoutes().forEach(r -> routesBefore.add(r.getRouteId()));
-        PropertiesComponent placeholders = camel.getPropertiesComponent();
-        Properties local = new Properties();
-        local.putAll(properties);
         try {
-            placeholders.setLocalProperties(local);
-            for (RouteBuilder builder : parse(camel, instanceId, source)) {
-                camel.addRoutes(builder);
-            }
+            InstanceProperties.during(camel, properties, () -> {
+                for (RouteBuilder builder : parse(camel, instanceId, source)) {
+                    camel.addRoutes(builder);
+                }
+            });
         } catch (Exception | LinkageError e) {
             record(routesBefore, componentsBefore);
             stop();
             throw e;
-        } finally {
-            placeholders.setLocalProperties(null);
         }
         record(routesBefore, componentsBefore);
         LOG.info("Instance {}: {} Camel route(s) started: {}", instanceId, routeIds.size(), routeIds);
