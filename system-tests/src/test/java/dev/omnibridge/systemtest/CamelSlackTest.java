@@ -147,7 +147,9 @@ class CamelSlackTest extends SystemTestBase {
         assertThat(post.contentType()).startsWith("application/json");
         assertThat(post.text()).as("Slack's markup characters sent as entities")
                 .isEqualTo("Yes: send it here &amp; we'll update &lt;your&gt; order.");
-        awaitQuiet(slack.server(), Duration.ofMillis(800));
+        JsonNode delivery = awaitSlackDeliveryDone(opened.conversationId());
+        assertThat(Json.text(delivery, "/resultRef")).as("the reply's ts in Slack, kept by the hub")
+                .isEqualTo(post.answer().path("ts").asText());
         assertThat(slack.postsInThread(threadTs)).as("posted once").hasSize(1);
         assertThat(deadLettersOf(opened.conversationId())).isEmpty();
     }
@@ -197,6 +199,24 @@ class CamelSlackTest extends SystemTestBase {
                     .map(p -> p.params() + " -> " + p.answer()).toList() + "; dead letters: " + deadLetters(), e);
         }
         return slack.postsInThread(threadTs);
+    }
+
+    /** The conversation's delivery to the Slack channel, once DONE. */
+    private JsonNode awaitSlackDeliveryDone(String conversationId) {
+        String path = "/api/messages?limit=100&conversationId=" + conversationId;
+        JsonNode[] done = new JsonNode[1];
+        Poll.until(ARRIVAL, "a DONE delivery to " + SLACK + " in conversation " + conversationId, () -> {
+            for (JsonNode m : hub.http().adminJson(path).path("messages")) {
+                for (JsonNode d : m.path("deliveries")) {
+                    if (SLACK.equals(d.path("target").asText()) && "DONE".equals(d.path("status").asText())) {
+                        done[0] = d;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+        return done[0];
     }
 
     private JsonNode awaitDeadLetter(String conversationId) {
