@@ -266,6 +266,8 @@ public final class Hub implements AutoCloseable {
         if (selfService != null) {
             conversationSteps.add(selfService);
         }
+        // Issue 23: status changes as deliveries to the camel-desk routes that ask for them (events: [.., status]).
+        dev.omnibridge.hub.camel.CamelStatusEvents.forConfig(config, writer.outbox()).ifPresent(conversationSteps::add);
         // Issue 22: status changes into the conversation's timeline (the console's events).
         conversationSteps.add(new dev.omnibridge.hub.workspace.ConversationEvents());
         writer.converse(ConversationStep.chain(conversationSteps));

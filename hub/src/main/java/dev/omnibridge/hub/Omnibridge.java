@@ -66,6 +66,9 @@ public final class Omnibridge {
             ConnectorCatalog catalog = ConnectorCatalog.load(loaded.config().pluginsDir(), BuiltInTypes.all());
             catalog.problems().forEach(p -> problems.add(new ConfigProblem(null, "plugins", p)));
             problems.addAll(ConfigCheck.check(loaded.config(), loaded.rejected(), catalog));
+            // Issue 23: the camel instances' routes, loaded into a throw-away context with the plugins' components.
+            problems.addAll(dev.omnibridge.hub.camel.CamelRouteCheck.check(loaded.config(),
+                    catalog.pluginClassLoaders()));
             catalog.close();
         }
         return problems;

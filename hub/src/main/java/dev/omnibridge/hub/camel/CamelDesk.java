@@ -38,6 +38,21 @@ final class CamelDesk implements DeskConnector {
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
         String ref = routes.host().reference(delivery.conversation().id());
+        java.util.Optional<String> status = CamelStatusEvents.statusOf(delivery.message());
+        if (statusEvents && status.isEmpty() && delivery.message().metadata() != null
+                && delivery.message().metadata().containsKey(dev.omnibridge.hub.mirror.MirrorNotes.STATUS)) {
+            // The mirror's note of the same change (issue 22): this route has the change as a status event already.
+            return new DeskResult(delivery.ticketRef() != null ? delivery.ticketRef()
+                    : delivery.conversation().id(), null);
+        }
+        if (status.isPresent()) {
+            Exchange done = routes.deliver(exchange -> DeliveryExchanges.statusEvent(exchange, routes.instanceId(),
+                    delivery, ref, status.get()));
+            String ticketRef = done.getMessage().getHeader(RouteHeaders.TICKET_REF, String.class);
+            // An event stream opens no ticket: the conversation id stands in for one.
+            return new DeskResult(ticketRef != null && !ticketRef.isBlank() ? ticketRef.strip()
+                    : delivery.ticketRef() != null ? delivery.ticketRef() : delivery.conversation().id(), null);
+        }
         Exchange done = routes.deliver(exchange -> DeliveryExchanges.deskDelivery(exchange, routes.instanceId(),
                 delivery, ref));
         String ticketRef = done.getMessage().getHeader(RouteHeaders.TICKET_REF, String.class);

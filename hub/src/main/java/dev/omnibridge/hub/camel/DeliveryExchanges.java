@@ -23,6 +23,7 @@ import java.util.TreeMap;
  */
 final class DeliveryExchanges {
     static final String DESK_EVENT_SCHEMA = "omnibridge.desk-event/v1";
+    static final String STATUS_EVENT_SCHEMA = "omnibridge.status-event/v1";
     private static final ObjectMapper JSON = CanonicalJson.mapper();
 
     private DeliveryExchanges() {
@@ -43,6 +44,36 @@ final class DeliveryExchanges {
             m.setHeader(RouteHeaders.TICKET_REF, delivery.ticketRef());
         }
         m.setHeader(RouteHeaders.MESSAGE_ID, delivery.message().id());
+    }
+
+    /**
+     * A conversation's status change for a camel-desk with {@code events: [messages, status]}: body
+     * {@code {"schema":"omnibridge.status-event/v1","event":"conversation.status","status":..,"previousStatus":..,
+     * "at":..,"fromDesk":..,"idempotencyKey":..,"ticketRef":..,"conversation":{..}}}, header {@code OmnibridgeEvent:
+     * status} and {@code OmnibridgeStatus}.
+     */
+    static void statusEvent(Exchange exchange, String instanceId, DeskDelivery delivery, String conversationRef,
+                            String status) {
+        deskDelivery(exchange, instanceId, delivery, conversationRef);
+        var m = exchange.getMessage();
+        ObjectNode event = JSON.createObjectNode();
+        event.put("schema", STATUS_EVENT_SCHEMA);
+        event.put("event", "conversation.status");
+        event.put("status", status);
+        String before = delivery.message().metadata().get(CamelStatusEvents.BEFORE);
+        event.put("previousStatus", before == null || before.isEmpty() ? null : before);
+        event.put("at", delivery.message().receivedAt() == null ? null : delivery.message().receivedAt().toString());
+        event.put("fromDesk", delivery.message().metadata().get(CamelStatusEvents.FROM_DESK));
+        event.put("idempotencyKey", delivery.idempotencyKey());
+        event.put("ticketRef", delivery.ticketRef());
+        event.set("conversation", conversation(delivery.conversation()));
+        try {
+            m.setBody(JSON.writeValueAsString(event));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the status event", e);
+        }
+        m.setHeader(RouteHeaders.EVENT, RouteHeaders.EVENT_STATUS);
+        m.setHeader(RouteHeaders.STATUS, status);
     }
 
     static void channelMessage(Exchange exchange, String instanceId, OutboundMessage outbound) {

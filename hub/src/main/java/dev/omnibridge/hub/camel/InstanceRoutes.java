@@ -37,11 +37,11 @@ final class InstanceRoutes {
     }
 
     /** Parses the YAML and builds its route definitions, with prefixed ids, without adding them anywhere. */
-    static List<RouteBuilder> parse(CamelContext camel, String instanceId, CamelRouteSettings.Source source)
-            throws Exception {
+    static List<RouteBuilder> parse(CamelContext camel, String instanceId, CamelRouteSettings.Source source,
+                                    Map<String, String> properties) throws Exception {
         Collection<RoutesBuilder> found = PluginHelper.getRoutesLoader(camel).findRoutesBuilders(
                 List.of(ResourceHelper.fromString(source.name().endsWith(".yaml") || source.name().endsWith(".yml")
-                        ? source.name() : source.name() + ".yaml", source.yaml())));
+                        ? source.name() : source.name() + ".yaml", placeholders(source.yaml(), properties))));
         List<RouteBuilder> builders = new ArrayList<>();
         int[] n = {0};
         for (RoutesBuilder b : found) {
@@ -57,6 +57,7 @@ final class InstanceRoutes {
                         // setId, not routeId(): the YAML's own id counts as set once already.
                         route.setId(instanceId + "." + (own == null || own.isBlank() ? "route-" + n[0] : own));
                         route.setCustomId(true);
+                        quietOnDeliveries(route);
                     }
                 }
             });
@@ -65,17 +66,54 @@ final class InstanceRoutes {
         return builders;
     }
 
+    /**
+     * A route reading the hub's deliveries fails back to the outbox, which logs the classified failure once (and
+     * retries or dead-letters it): Camel's own "exhausted" log with its stack trace would only repeat it. A route that
+     * names its own error handler keeps it.
+     */
+    private static void quietOnDeliveries(RouteDefinition route) {
+        String from = route.getInput() == null ? null : route.getInput().getEndpointUri();
+        if (from != null && from.startsWith(OmnibridgeComponent.SCHEME + ":") && route.getErrorHandler() == null) {
+            route.errorHandler(new org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition()
+                    .logExhausted(false).logStackTrace(false));
+        }
+    }
+
+    /**
+     * The YAML with the instance's {@code {{name}}} placeholders replaced by their values. Camel's placeholders are
+     * the whole context's (its local properties are taken over by its own route creation), so the instance's own are
+     * put in before Camel reads the text: one YAML file serves two instances, and an instance never sees another's
+     * values. Names the instance does not define stay for Camel ({@code {{env:NAME}}}, {@code {{name:default}}}).
+     */
+    static String placeholders(String yaml, Map<String, String> properties) {
+        if (properties.isEmpty() || !yaml.contains("{{")) {
+            return yaml;
+        }
+        StringBuilder out = new StringBuilder(yaml.length());
+        int at = 0;
+        while (true) {
+            int open = yaml.indexOf("{{", at);
+            int close = open < 0 ? -1 : yaml.indexOf("}}", open + 2);
+            if (close < 0) {
+                out.append(yaml, at, yaml.length());
+                return out.toString();
+            }
+            String name = yaml.substring(open + 2, close).strip();
+            String value = properties.get(name);
+            out.append(yaml, at, open).append(value != null ? value : yaml.substring(open, close + 2));
+            at = close + 2;
+        }
+    }
+
     /** Adds and starts the instance's routes; on failure removes what it added and throws. */
     void start(CamelRouteSettings.Source source, Map<String, String> properties) throws Exception {
         Set<String> componentsBefore = new HashSet<>(camel.getComponentNames());
         Set<String> routesBefore = new HashSet<>();
         camel.getRoutes().forEach(r -> routesBefore.add(r.getRouteId()));
         try {
-            InstanceProperties.during(camel, properties, () -> {
-                for (RouteBuilder builder : parse(camel, instanceId, source)) {
-                    camel.addRoutes(builder);
-                }
-            });
+            for (RouteBuilder builder : parse(camel, instanceId, source, properties)) {
+                camel.addRoutes(builder);
+            }
         } catch (Exception | LinkageError e) {
             record(routesBefore, componentsBefore);
             stop();

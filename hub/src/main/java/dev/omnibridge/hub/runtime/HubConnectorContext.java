@@ -2,6 +2,7 @@ package dev.omnibridge.hub.runtime;
 
 import dev.omnibridge.calendar.BusinessCalendar;
 import dev.omnibridge.config.Settings;
+import dev.omnibridge.hub.camel.RestrictedCamelContext;
 import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
@@ -38,6 +39,7 @@ final class HubConnectorContext implements ConnectorContext {
     private final List<String> routeIds = new ArrayList<>();
     private final Set<LiveSocket> sockets = ConcurrentHashMap.newKeySet();
     private final Set<String> refusedQuotaNames = ConcurrentHashMap.newKeySet();
+    private volatile CamelContext restricted;
 
     HubConnectorContext(ConnectorInstance instance, Settings settings, InstanceManager hub) {
         this.instance = instance;
@@ -55,9 +57,15 @@ final class HubConnectorContext implements ConnectorContext {
         return settings;
     }
 
+    /** Issue 23: a view that cannot stop or reconfigure the hub's context ({@link RestrictedCamelContext}). */
     @Override
     public CamelContext camel() {
-        return hub.camel();
+        CamelContext view = restricted;
+        if (view == null) {
+            view = RestrictedCamelContext.of(hub.camel(), instance.id());
+            restricted = view;
+        }
+        return view;
     }
 
     @Override

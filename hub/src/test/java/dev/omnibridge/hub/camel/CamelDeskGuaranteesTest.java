@@ -46,17 +46,18 @@ class CamelDeskGuaranteesTest {
     private static final int CONVERSATIONS = 50;
     private static final int PER_CONVERSATION = 20;
 
+    /** One YAML for two channel instances: each reads its own names from its properties. */
     static final String CHANNEL_ROUTES = """
             - route:
                 id: in
                 from:
-                  uri: direct:chan-in
+                  uri: "direct:{{in}}"
                   steps:
-                    - to: omnibridge:chan
+                    - to: "omnibridge:{{self}}"
             - route:
                 id: out
                 from:
-                  uri: omnibridge:chan
+                  uri: "omnibridge:{{self}}"
                   steps:
                     - setHeader:
                         name: OmnibridgeChannelMessageId
@@ -97,12 +98,18 @@ class CamelDeskGuaranteesTest {
         desk.stubFor(post(urlEqualTo("/events")).atPriority(10).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
         local = new LocalHub("camel-guarantees-admin-token");
-        HubConfig.Delivery delivery = new HubConfig.Delivery(2, 3, Duration.ofMillis(100), Duration.ofSeconds(2));
+        HubConfig.Delivery delivery = new HubConfig.Delivery(4, 3, Duration.ofMillis(100), Duration.ofSeconds(2));
         List<HubConfig.Instance> instances = List.of(
-                new HubConfig.Instance("chan", CamelChannelType.NAME, true, Map.of("route", CHANNEL_ROUTES)),
+                new HubConfig.Instance("chan", CamelChannelType.NAME, true, Map.of("route", CHANNEL_ROUTES,
+                        "properties", "{\"in\":\"chan-in\",\"self\":\"chan\"}")),
+                new HubConfig.Instance("chan2", CamelChannelType.NAME, true, Map.of("route", CHANNEL_ROUTES,
+                        "properties", "{\"in\":\"chan2-in\",\"self\":\"chan2\"}")),
                 new HubConfig.Instance("desk", CamelDeskType.NAME, true, Map.of("route", DESK_ROUTES,
-                        "properties", "{\"deskUrl\":\"" + desk.baseUrl() + "\"}")));
-        hub = local.start(dir, delivery, instances, List.of(new HubConfig.Route("chan", List.of("desk"))));
+                        "properties", "{\"deskUrl\":\"" + desk.baseUrl() + "\"}", "events",
+                        List.of("messages", "status"))),
+                LocalHub.instance("console", "console-inbox"));
+        hub = local.start(dir, delivery, instances, List.of(new HubConfig.Route("chan", List.of("desk")),
+                new HubConfig.Route("chan2", List.of("desk", "console"))));
     }
 
     @AfterAll
@@ -117,8 +124,9 @@ class CamelDeskGuaranteesTest {
 
     @Test
     void thousandMessagesOverFiftyConversationsArriveOnceEachInOrderPerConversation() throws Exception {
+        long started = System.nanoTime();
         ProducerTemplate in = hub.camel().createProducerTemplate();
-        ExecutorService senders = Executors.newFixedThreadPool(10);
+        ExecutorService senders = Executors.newFixedThreadPool(CONVERSATIONS);
         try {
             List<Future<?>> sent = new ArrayList<>();
             for (int c = 0; c < CONVERSATIONS; c++) {
@@ -139,9 +147,12 @@ class CamelDeskGuaranteesTest {
             senders.shutdownNow();
             in.close();
         }
+        long handedIn = System.nanoTime();
         int expected = CONVERSATIONS * PER_CONVERSATION;
         Poll.until(expected + " deliveries at the desk", () -> bulk().size() >= expected,
                 () -> bulk().size() + " so far");
+        System.out.printf("bulk: handed in at %d ms, delivered after %d ms more%n", (handedIn - started) / 1_000_000,
+                (System.nanoTime() - handedIn) / 1_000_000);
         List<JsonNode> events = bulk();
         assertThat(events).hasSize(expected);
         Set<String> keys = new HashSet<>();
@@ -203,6 +214,46 @@ class CamelDeskGuaranteesTest {
         Poll.until("the replayed message delivered", () -> requests("refused").size() >= 2);
         assertThat(requests("refused").get(1).getResponse().getStatus()).isEqualTo(200);
         assertThat(deadLetter("refused-1")).isNull();
+    }
+
+    @Test
+    void aStatusChangeReachesTheDeskRouteAsAStatusEventThroughTheOutbox() throws Exception {
+        Map<String, Object> headers = headers("status-1", "status-1-m", "Status Customer");
+        String conversation;
+        try (ProducerTemplate in = hub.camel().createProducerTemplate()) {
+            var done = in.request("direct:chan2-in", e -> {
+                e.getMessage().setBody("where is my parcel?");
+                e.getMessage().setHeaders(headers);
+            });
+            assertThat(done.getException()).isNull();
+            conversation = done.getMessage().getHeader(RouteHeaders.CONVERSATION_ID, String.class);
+        }
+        assertThat(conversation).as("the producer names the stored message's conversation").isNotBlank();
+        Poll.until("the message at the desk", () -> requests("status-1").size() >= 1);
+        local.awaitTicketLinked("desk");
+        var resolved = local.send(local.withToken(local.postJson("/api/conversations/" + conversation + "/resolve",
+                "{\"inbox\":\"console\"}")));
+        assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(202);
+        Poll.until("the status event at the desk", () -> requests("status-1").size() >= 2);
+        ServeEvent event = requests("status-1").get(1);
+        // Once: the mirror's note of the same change (two desks) does not reach a route that takes status events.
+        assertThat(requests("status-1")).hasSize(2);
+        JsonNode body = body(event);
+        assertThat(body.path("schema").asText()).as(body.toString()).isEqualTo("omnibridge.status-event/v1");
+        assertThat(body.path("status").asText()).isEqualTo("RESOLVED");
+        assertThat(body.path("previousStatus").asText()).isEqualTo("OPEN");
+        assertThat(body.path("conversation").path("id").asText()).isEqualTo(conversation);
+        assertThat(event.getRequest().getHeader(RouteHeaders.EVENT)).isEqualTo("status");
+        assertThat(event.getRequest().getHeader(RouteHeaders.STATUS)).isEqualTo("RESOLVED");
+    }
+
+    private static Map<String, Object> headers(String thread, String messageId, String name) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(RouteHeaders.THREAD_KEY, thread);
+        headers.put(RouteHeaders.MESSAGE_ID, messageId);
+        headers.put(RouteHeaders.AUTHOR_NAME, name);
+        headers.put(RouteHeaders.ADDRESS, "email:" + thread + "@example.com");
+        return headers;
     }
 
     /** Hands a message to the camel-channel route; returns once the hub has stored it. */
