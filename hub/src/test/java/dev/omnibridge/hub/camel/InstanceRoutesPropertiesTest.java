@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** An instance's {@code properties} reach every route of its YAML, and only while its routes are being created. */
-class InstancePropertiesTest {
+class InstanceRoutesPropertiesTest {
     private static final String TWO_ROUTES = """
             - route:
                 id: first
