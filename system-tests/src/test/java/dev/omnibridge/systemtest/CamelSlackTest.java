@@ -62,7 +62,7 @@ class CamelSlackTest extends SystemTestBase {
     protected HubConfig config() {
         assertThat(Files.isRegularFile(ROUTES)).as(ROUTES + " exists").isTrue();
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("channelInstance", SLACK);
+        properties.put("self", SLACK);
         properties.put("slackChannel", CHANNEL_NAME);
         properties.put("slackChannelId", CHANNEL_ID);
         properties.put("slackConversationType", "PUBLIC_CHANNEL");
