@@ -3,6 +3,7 @@ package dev.omnibridge.hub.camel;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 import org.apache.camel.spi.ComponentResolver;
+import org.apache.camel.spi.LanguageResolver;
 import org.apache.camel.spi.TypeConverterLoader;
 import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PluginComponents implements ComponentResolver {
     private static final Logger LOG = LoggerFactory.getLogger(PluginComponents.class);
     private static final String COMPONENTS = "META-INF/services/org/apache/camel/component/";
+    private static final String LANGUAGES = "META-INF/services/org/apache/camel/language/";
     private static final String CONVERTERS = "META-INF/services/org/apache/camel/TypeConverterLoader";
 
     private final ComponentResolver hub;
@@ -44,20 +46,39 @@ final class PluginComponents implements ComponentResolver {
         if (plugins.isEmpty()) {
             return;
         }
-        plugins.forEach(camel.getClassResolver()::addClassLoader);
+        // Service files (configurers, languages, data formats) are read through the class resolver: it looks in
+        // the plugins after the hub.
+        camel.setClassResolver(new PluginClassResolver(camel, plugins));
         ComponentResolver hub = PluginHelper.getComponentResolver(camel);
-        camel.getCamelContextExtension().addContextPlugin(ComponentResolver.class,
-                new PluginComponents(hub, plugins));
+        PluginComponents components = new PluginComponents(hub, plugins);
+        camel.getCamelContextExtension().addContextPlugin(ComponentResolver.class, components);
+        LanguageResolver hubLanguages = PluginHelper.getLanguageResolver(camel.getCamelContextExtension());
+        camel.getCamelContextExtension().addContextPlugin(LanguageResolver.class,
+                (name, context) -> components.language(hubLanguages, name, context));
     }
 
-    @Override
-    public Component resolveComponent(String name, CamelContext context) throws Exception {
-        Component own = hub.resolveComponent(name, context);
-        if (own != null) {
-            return own;
+    /** The hub's language, else one a plugin bundles ({@code META-INF/services/org/apache/camel/language/<name>}). */
+    private org.apache.camel.spi.Language language(LanguageResolver hubLanguages, String name, CamelContext context) {
+        try {
+            return hubLanguages.resolveLanguage(name, context);
+        } catch (org.apache.camel.NoSuchLanguageException notInHub) {
+            try {
+                Class<?> cls = pluginClass(LANGUAGES + name, context);
+                if (cls != null) {
+                    LOG.info("Camel language '{}' comes from a plugin ({})", name, cls.getName());
+                    return (org.apache.camel.spi.Language) context.getInjector().newInstance(cls);
+                }
+            } catch (Exception e) {
+                LOG.warn("Camel language '{}' of a plugin could not be loaded: {}", name, e.toString());
+            }
+            throw notInHub;
         }
+    }
+
+    /** The class a plugin's service file names, its plugin's type converters loaded; null when no plugin has one. */
+    private Class<?> pluginClass(String serviceFile, CamelContext context) throws Exception {
         for (ClassLoader loader : plugins) {
-            URL url = loader.getResource(COMPONENTS + name);
+            URL url = loader.getResource(serviceFile);
             if (url == null) {
                 continue;
             }
@@ -66,16 +87,85 @@ final class PluginComponents implements ComponentResolver {
                 p.load(in);
             }
             String type = p.getProperty("class");
-            if (type == null) {
-                continue;
+            if (type != null) {
+                loadConverters(loader, context);
+                return loader.loadClass(type);
             }
-            Class<?> cls = loader.loadClass(type);
-            loadConverters(loader, context);
-            Component component = (Component) context.getInjector().newInstance(cls);
-            LOG.info("Camel component '{}' comes from a plugin ({})", name, cls.getName());
-            return component;
         }
         return null;
+    }
+
+    /** A class resolver that finds resources and classes in the plugins when the hub has none. */
+    private static final class PluginClassResolver extends org.apache.camel.impl.engine.DefaultClassResolver {
+        private final List<ClassLoader> plugins;
+
+        PluginClassResolver(CamelContext camel, List<ClassLoader> plugins) {
+            super(camel);
+            this.plugins = List.copyOf(plugins);
+            plugins.forEach(this::addClassLoader);
+        }
+
+        @Override
+        public InputStream loadResourceAsStream(String uri) {
+            InputStream own = super.loadResourceAsStream(uri);
+            if (own != null) {
+                return own;
+            }
+            URL url = fromPlugins(uri);
+            try {
+                return url == null ? null : url.openStream();
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public URL loadResourceAsURL(String uri) {
+            URL own = super.loadResourceAsURL(uri);
+            return own != null ? own : fromPlugins(uri);
+        }
+
+        @Override
+        public Class<?> resolveClass(String name) {
+            Class<?> own = super.resolveClass(name);
+            if (own != null) {
+                return own;
+            }
+            for (ClassLoader loader : plugins) {
+                try {
+                    return loader.loadClass(name);
+                } catch (ClassNotFoundException | LinkageError notThere) {
+                    // the next plugin
+                }
+            }
+            return null;
+        }
+
+        private URL fromPlugins(String uri) {
+            String path = uri.startsWith("/") ? uri.substring(1) : uri;
+            for (ClassLoader loader : plugins) {
+                URL url = loader.getResource(path);
+                if (url != null) {
+                    return url;
+                }
+            }
+            return null;
+        }
+    }
+
+    @Override
+    public Component resolveComponent(String name, CamelContext context) throws Exception {
+        Component own = hub.resolveComponent(name, context);
+        if (own != null) {
+            return own;
+        }
+        Class<?> cls = pluginClass(COMPONENTS + name, context);
+        if (cls == null) {
+            return null;
+        }
+        Component component = (Component) context.getInjector().newInstance(cls);
+        LOG.info("Camel component '{}' comes from a plugin ({})", name, cls.getName());
+        return component;
     }
 
     /** A plugin's type converters (e.g. camel-jackson's), registered once per plugin. */
