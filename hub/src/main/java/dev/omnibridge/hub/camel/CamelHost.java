@@ -52,7 +52,6 @@ public final class CamelHost {
     public void attach(CamelContext camel, List<ClassLoader> pluginLoaders,
                        Function<String, Optional<String>> references) {
         PluginComponents.install(camel, pluginLoaders);
-        PluginLanguages.install(camel, pluginLoaders);
         OmnibridgeComponent omnibridge = new OmnibridgeComponent(camelInstances::contains);
         camel.addComponent(OmnibridgeComponent.SCHEME, omnibridge);
         this.references = references;

@@ -41,7 +41,6 @@ public final class CamelRouteCheck {
         try {
             scratch.getCamelContextExtension().setName("omnibridge-validate");
             PluginComponents.install(scratch, pluginLoaders);
-            PluginLanguages.install(scratch, pluginLoaders);
             scratch.addComponent(OmnibridgeComponent.SCHEME, new OmnibridgeComponent(
                     CamelHost.camelInstanceIds(config.instances())::contains));
             for (HubConfig.Instance instance : camelInstances) {
