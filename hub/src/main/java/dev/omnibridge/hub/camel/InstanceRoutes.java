@@ -50,6 +50,15 @@ final class InstanceRoutes {
             }
             rb.addLifecycleInterceptor(new RouteBuilderLifecycleStrategy() {
                 @Override
+                public void beforeConfigure(RouteBuilder builder) {
+                    // The hub logs a delivery's classified failure once, and a route handing the hub a message
+                    // fails back to its own consumer, which reports it: Camel's "exhausted" log with its stack
+                    // trace would only repeat it. A YAML errorHandler: still replaces this default.
+                    builder.errorHandler(new org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition()
+                            .logExhausted(false).logStackTrace(false));
+                }
+
+                @Override
                 public void afterConfigure(RouteBuilder builder) {
                     for (RouteDefinition route : builder.getRouteCollection().getRoutes()) {
                         n[0]++;
@@ -57,26 +66,12 @@ final class InstanceRoutes {
                         // setId, not routeId(): the YAML's own id counts as set once already.
                         route.setId(instanceId + "." + (own == null || own.isBlank() ? "route-" + n[0] : own));
                         route.setCustomId(true);
-                        quietOnDeliveries(route);
                     }
                 }
             });
             builders.add(rb);
         }
         return builders;
-    }
-
-    /**
-     * A route reading the hub's deliveries fails back to the outbox, which logs the classified failure once (and
-     * retries or dead-letters it): Camel's own "exhausted" log with its stack trace would only repeat it. A route that
-     * names its own error handler keeps it.
-     */
-    private static void quietOnDeliveries(RouteDefinition route) {
-        String from = route.getInput() == null ? null : route.getInput().getEndpointUri();
-        if (from != null && from.startsWith(OmnibridgeComponent.SCHEME + ":") && route.getErrorHandler() == null) {
-            route.errorHandler(new org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition()
-                    .logExhausted(false).logStackTrace(false));
-        }
     }
 
     /**
