@@ -50,15 +50,6 @@ final class InstanceRoutes {
             }
             rb.addLifecycleInterceptor(new RouteBuilderLifecycleStrategy() {
                 @Override
-                public void beforeConfigure(RouteBuilder builder) {
-                    // The hub logs a delivery's classified failure once, and a route handing the hub a message
-                    // fails back to its own consumer, which reports it: Camel's "exhausted" log with its stack
-                    // trace would only repeat it. A YAML errorHandler: still replaces this default.
-                    builder.errorHandler(new org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition()
-                            .logExhausted(false).logStackTrace(false));
-                }
-
-                @Override
                 public void afterConfigure(RouteBuilder builder) {
                     for (RouteDefinition route : builder.getRouteCollection().getRoutes()) {
                         n[0]++;
