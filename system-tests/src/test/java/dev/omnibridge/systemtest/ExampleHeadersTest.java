@@ -27,12 +27,17 @@ class ExampleHeadersTest {
     Path root;
 
     @ParameterizedTest
-    @ValueSource(strings = {"email", "freshdesk", "hubspot", "salesforce", "webchat", "zendesk"})
+    @ValueSource(strings = {"camel-http-desk", "email", "freshdesk", "hubspot", "salesforce", "webchat", "zendesk"})
     void theHeadersCommandsValidateTheExampleAsWritten(String example) throws Exception {
         Files.createSymbolicLink(root.resolve("hub"), REPO.resolve("hub"));
         Files.createSymbolicLink(root.resolve("connectors"), REPO.resolve("connectors"));
         Path copy = Files.createDirectories(root.resolve("examples").resolve(example)).resolve("omnibridge.yaml");
-        Files.copy(REPO.resolve("examples").resolve(example).resolve("omnibridge.yaml"), copy);
+        // The example's files as they are (a camel-desk's routes file sits beside its configuration).
+        try (var files = Files.list(REPO.resolve("examples").resolve(example))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, copy.resolveSibling(f.getFileName().toString()));
+            }
+        }
 
         String commands = headerCommands(Files.readAllLines(copy))
                 .replace("=pat-...", "=pat-na1-example-token-0123456789")

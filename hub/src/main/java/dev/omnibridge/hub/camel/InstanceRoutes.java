@@ -57,26 +57,12 @@ final class InstanceRoutes {
                         // setId, not routeId(): the YAML's own id counts as set once already.
                         route.setId(instanceId + "." + (own == null || own.isBlank() ? "route-" + n[0] : own));
                         route.setCustomId(true);
-                        quietOnDeliveries(route);
                     }
                 }
             });
             builders.add(rb);
         }
         return builders;
-    }
-
-    /**
-     * A route reading the hub's deliveries fails back to the outbox, which logs the classified failure once (and
-     * retries or dead-letters it): Camel's own "exhausted" log with its stack trace would only repeat it. A route that
-     * names its own error handler keeps it.
-     */
-    private static void quietOnDeliveries(RouteDefinition route) {
-        String from = route.getInput() == null ? null : route.getInput().getEndpointUri();
-        if (from != null && from.startsWith(OmnibridgeComponent.SCHEME + ":") && route.getErrorHandler() == null) {
-            route.errorHandler(new org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition()
-                    .logExhausted(false).logStackTrace(false));
-        }
     }
 
     /**

@@ -55,6 +55,9 @@ final class PluginComponents implements ComponentResolver {
         LanguageResolver hubLanguages = PluginHelper.getLanguageResolver(camel.getCamelContextExtension());
         camel.getCamelContextExtension().addContextPlugin(LanguageResolver.class,
                 (name, context) -> components.language(hubLanguages, name, context));
+        // The plugins' type converters now: a language or data format found through the class resolver (jq needs
+        // camel-jackson's String to JsonNode) never passes through this resolver.
+        plugins.forEach(loader -> components.loadConverters(loader, camel));
     }
 
     /** The hub's language, else one a plugin bundles ({@code META-INF/services/org/apache/camel/language/<name>}). */
@@ -101,8 +104,8 @@ final class PluginComponents implements ComponentResolver {
 
         PluginClassResolver(CamelContext camel, List<ClassLoader> plugins) {
             super(camel);
+            // Not addClassLoader: Camel would try them before the hub's; these are searched after it.
             this.plugins = List.copyOf(plugins);
-            plugins.forEach(this::addClassLoader);
         }
 
         @Override

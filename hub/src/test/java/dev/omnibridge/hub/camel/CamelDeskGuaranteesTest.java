@@ -60,6 +60,10 @@ class CamelDeskGuaranteesTest {
                   uri: "omnibridge:{{self}}"
                   steps:
                     - setHeader:
+                        name: CamelHttpMethod
+                        constant: POST
+                    - to: "{{outUrl}}/sent"
+                    - setHeader:
                         name: OmnibridgeChannelMessageId
                         simple: "sent-${header.OmnibridgeIdempotencyKey}"
             """;
@@ -83,6 +87,12 @@ class CamelDeskGuaranteesTest {
                     - setHeader:
                         name: OmnibridgeTicketRef
                         simple: "T-${header.X-Conversation}"
+            - route:
+                id: replies
+                from:
+                  uri: direct:desk-replies
+                  steps:
+                    - to: "omnibridge:desk?kind=reply"
             """;
 
     @TempDir
@@ -95,15 +105,16 @@ class CamelDeskGuaranteesTest {
     static void start() throws Exception {
         desk = new WireMockServer(wireMockConfig().dynamicPort());
         desk.start();
+        desk.stubFor(post(urlEqualTo("/sent")).willReturn(aResponse().withStatus(200)));
         desk.stubFor(post(urlEqualTo("/events")).atPriority(10).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
         local = new LocalHub("camel-guarantees-admin-token");
         HubConfig.Delivery delivery = new HubConfig.Delivery(4, 3, Duration.ofMillis(100), Duration.ofSeconds(2));
         List<HubConfig.Instance> instances = List.of(
                 new HubConfig.Instance("chan", CamelChannelType.NAME, true, Map.of("route", CHANNEL_ROUTES,
-                        "properties", "{\"in\":\"chan-in\",\"self\":\"chan\"}")),
+                        "properties", "{\"in\":\"chan-in\",\"self\":\"chan\",\"outUrl\":\"" + desk.baseUrl() + "\"}")),
                 new HubConfig.Instance("chan2", CamelChannelType.NAME, true, Map.of("route", CHANNEL_ROUTES,
-                        "properties", "{\"in\":\"chan2-in\",\"self\":\"chan2\"}")),
+                        "properties", "{\"in\":\"chan2-in\",\"self\":\"chan2\",\"outUrl\":\"" + desk.baseUrl() + "\"}")),
                 new HubConfig.Instance("desk", CamelDeskType.NAME, true, Map.of("route", DESK_ROUTES,
                         "properties", "{\"deskUrl\":\"" + desk.baseUrl() + "\"}", "events",
                         List.of("messages", "status"))),
@@ -247,6 +258,39 @@ class CamelDeskGuaranteesTest {
         assertThat(event.getRequest().getHeader(RouteHeaders.STATUS)).isEqualTo("RESOLVED");
     }
 
+    @Test
+    void aDeskRouteHandsInAnAgentsReplyAndTheChannelRouteSendsIt() throws Exception {
+        String conversation;
+        try (ProducerTemplate in = hub.camel().createProducerTemplate()) {
+            var done = in.request("direct:chan-in", e -> {
+                e.getMessage().setBody("can I change my address?");
+                e.getMessage().setHeaders(headers("reply-1", "reply-1-m", "Reply Customer"));
+            });
+            conversation = done.getMessage().getHeader(RouteHeaders.CONVERSATION_ID, String.class);
+            local.awaitTicketLinked("desk");
+            Poll.until("the ticket of the conversation linked", () -> LocalHub.json(local.send(local.withToken(
+                    local.get("/api/conversations/" + conversation)))).path("deskTickets").has("desk"));
+            var replied = in.request("direct:desk-replies", e -> {
+                e.getMessage().setBody("Yes, tell me the new one.");
+                e.getMessage().setHeader(RouteHeaders.TICKET_REF, "T-" + conversation);
+                e.getMessage().setHeader(RouteHeaders.REPLY_ID, "agent-reply-1");
+                e.getMessage().setHeader(RouteHeaders.AUTHOR_NAME, "Agent Smith");
+            });
+            assertThat(replied.getException()).isNull();
+        }
+        Poll.until("the reply sent by the channel route", () -> sent("reply-1").size() >= 1);
+        ServeEvent sent = sent("reply-1").get(0);
+        assertThat(body(sent).path("text").asText()).isEqualTo("Yes, tell me the new one.");
+        assertThat(body(sent).path("direction").asText()).isEqualTo("OUTBOUND");
+        assertThat(sent.getRequest().getHeader(RouteHeaders.TEXT)).isEqualTo("Yes, tell me the new one.");
+        assertThat(sent.getRequest().getHeader(RouteHeaders.CONVERSATION_ID)).isEqualTo(conversation);
+    }
+
+    private static List<ServeEvent> sent(String thread) {
+        return received().stream().filter(e -> e.getRequest().getUrl().equals("/sent")
+                && thread.equals(e.getRequest().getHeader(RouteHeaders.THREAD_KEY))).toList();
+    }
+
     private static Map<String, Object> headers(String thread, String messageId, String name) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(RouteHeaders.THREAD_KEY, thread);
@@ -270,6 +314,9 @@ class CamelDeskGuaranteesTest {
     private static List<JsonNode> bulk() {
         List<JsonNode> out = new ArrayList<>();
         for (ServeEvent e : received()) {
+            if (!e.getRequest().getUrl().equals("/events")) {
+                continue;
+            }
             JsonNode body = body(e);
             if (e.getResponse().getStatus() == 200 && body.path("conversation").path("threadKey").asText()
                     .startsWith("bulk-")) {
@@ -280,8 +327,8 @@ class CamelDeskGuaranteesTest {
     }
 
     private static List<ServeEvent> requests(String thread) {
-        return received().stream().filter(e -> thread.equals(body(e).path("conversation").path("threadKey")
-                .asText())).toList();
+        return received().stream().filter(e -> e.getRequest().getUrl().equals("/events") && thread.equals(
+                body(e).path("conversation").path("threadKey").asText())).toList();
     }
 
     /** WireMock's journal, oldest first. */
