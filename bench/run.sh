@@ -10,6 +10,7 @@
 #   bench/run.sh --quick --only acks   issue 18: 2xx -> automatic acknowledgement at the channel, and its cost
 #   bench/run.sh --quick --only triage   issue 19: ingest with triage off and on (detection, rules, routes)
 #   bench/run.sh --only analytics   issue 21: a month of 1M messages written into the store, each analytics call timed
+#   bench/run.sh --quick --only camel  issue 23: the same end-to-end load through a camel-desk route and the webhook-desk
 #   bench/run.sh --quick --only urgent issue 19: URGENT messages into a 10,000 backlog at a 200 req/s desk, priority vs fifo
 # Extra JVM options for every system under test (hub and baselines alike): BENCH_JVM_OPTS="-Xmx256m" bench/run.sh
 # The hub's webhook-desk batchSize (default 20; 1 = one event per desk call, the "before" figure):
@@ -19,7 +20,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 profile=full
-only=baselines,ingest,e2e,reply,journal,conversations,startup,jfr,busy,storesize,backlog,acks,triage,urgent,analytics
+only=baselines,ingest,e2e,reply,journal,conversations,startup,jfr,busy,storesize,backlog,acks,triage,urgent,analytics,camel
 out="$here/RESULTS.md"
 while [ $# -gt 0 ]; do
   case "$1" in

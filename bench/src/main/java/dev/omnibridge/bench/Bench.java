@@ -28,7 +28,7 @@ public final class Bench {
     static final String PROFILE = "Profile (JFR, hub ingest at saturation)";
 
     /** Phases {@code --only} can name; without it, all of them run. */
-    static final Set<String> PHASES = Set.of("baselines", "ingest", "e2e", "reply", "journal", "conversations",
+    static final Set<String> PHASES = Set.of("baselines", "ingest", "e2e", "reply", "journal", "conversations", "camel",
             "startup", "jfr", "busy", "storesize", "backlog", "acks", "triage", "urgent", "analytics");
 
     private final Profile p;
@@ -82,7 +82,7 @@ public final class Bench {
         report.declare(MACHINE, TARGETS17, TARGETS, RATIOS, Scenarios.INGEST, Scenarios.E2E, Scenarios.REPLY,
                 STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION, StorePhase.SECTION,
                 BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION,
-                UrgentPhase.SECTION, AnalyticsPhase.SECTION, PROFILE);
+                UrgentPhase.SECTION, AnalyticsPhase.SECTION, CamelDeskPhase.SECTION, PROFILE);
         Instant started = Instant.now();
         String loadBefore = loadavg();
         log("profile " + p.name() + ", load before: " + loadBefore);
@@ -133,6 +133,10 @@ public final class Bench {
                 } catch (Exception e) {
                     throw new IllegalStateException("analytics phase failed", e);
                 }
+            }
+            if (only.contains("camel")) {
+                log("camel-desk route against the webhook-desk connector");
+                new CamelDeskPhase(p, report, s).run(launchers, work, plugins, stub);
             }
             if (only.contains("startup")) {
                 log("start-up");

@@ -193,6 +193,19 @@ public final class Launchers {
     private void writeConfig(Path config, int port, Path workDir, Path pluginsDir, String deskUrl, String callbackUrl,
                              boolean batch, boolean acrossTickets, String hubSettings, String sections)
             throws IOException {
+        writeConfig(config, port, workDir, pluginsDir, callbackUrl, hubSettings, sections, """
+                  - id: desk
+                    type: webhook-desk
+                    settings:
+                      url: "%s"
+                      secret: "%s"
+                %s""".formatted(deskUrl, Payloads.DESK_SECRET, batch && deskBatch > 1 ? "      batchSize: " + deskBatch
+                + (acrossTickets ? "\n      batchAcrossTickets: true" : "") : ""));
+    }
+
+    /** The config with {@code deskInstance} (YAML of the instance list's {@code desk} entry). */
+    private static void writeConfig(Path config, int port, Path workDir, Path pluginsDir, String callbackUrl,
+                                    String hubSettings, String sections, String deskInstance) throws IOException {
         Files.writeString(config, """
                 hub:
                   http:
@@ -208,15 +221,107 @@ public final class Launchers {
                     settings:
                       secret: "%s"
                       callbackUrl: "%s"
+                %s
+                %s""".formatted(port, workDir.resolve("data"), pluginsDir, hubSettings.stripTrailing(),
+                Payloads.CHANNEL_SECRET, callbackUrl, deskInstance.stripTrailing(), sections));
+    }
+
+    /**
+     * Issue 23: the desk integrated by a Camel route instead of the webhook-desk connector. A {@code camel-desk}
+     * {@code desk} whose YAML route posts each delivery's event (the webhook-desk's JSON, unchanged) to the desk stub
+     * with Camel's http component (from the camel-http plugin zip) and reads the ticket reference from the answer
+     * with jq: what an integrator writes for a plain HTTP help desk. One event per call, as a route sees them.
+     */
+    public Target camelDeskHub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl) {
+        return withDesk(CAMEL_DESK, workDir, plugins, callbackUrl, """
+                  - id: desk
+                    type: camel-desk
+                    settings:
+                      routes: desk.camel.yaml
+                      properties:
+                        deskUrl: "%s"
+                """.formatted(deskUrl), CAMEL_DESK_ROUTE);
+    }
+
+    /** The camel-desk hub's counterpart: the webhook-desk connector, also one event per call (no batchSize). */
+    public Target webhookDeskHub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl) {
+        return withDesk(WEBHOOK_DESK, workDir, plugins, callbackUrl, """
                   - id: desk
                     type: webhook-desk
                     settings:
                       url: "%s"
                       secret: "%s"
-                %s
-                %s""".formatted(port, workDir.resolve("data"), pluginsDir, hubSettings.stripTrailing(),
-                Payloads.CHANNEL_SECRET, callbackUrl, deskUrl, Payloads.DESK_SECRET, batch && deskBatch > 1 ? "      batchSize: " + deskBatch
-                        + (acrossTickets ? "\n      batchAcrossTickets: true" : "") : "", sections));
+                """.formatted(deskUrl, Payloads.DESK_SECRET), null);
+    }
+
+    /** A hub with the given desk instance (and, when not null, its route file {@code desk.camel.yaml}). */
+    private Target withDesk(Target.Kind kind, Path workDir, List<Path> plugins, String callbackUrl,
+                            String deskInstance, String routes) {
+        try {
+            Path pluginsDir = workDir.resolve("plugins");
+            deleteTree(pluginsDir);
+            Files.createDirectories(pluginsDir);
+            for (Path plugin : plugins) {
+                Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()));
+            }
+            if (routes != null) {
+                Files.writeString(workDir.resolve("desk.camel.yaml"), routes);
+            }
+            int port = Target.freePort();
+            Path config = workDir.resolve("omnibridge.yaml");
+            writeConfig(config, port, workDir, pluginsDir, callbackUrl, "", PLAIN_ROUTE, deskInstance);
+            Map<String, String> env = new HashMap<>();
+            env.put("JAVA_HOME", Path.of(Target.java()).getParent().getParent().toString());
+            List<String> jvm = new ArrayList<>(jvmOptions);
+            jvm.add(Target.gcLog(workDir).option());
+            env.put("JAVA_OPTS", String.join(" ", jvm));
+            env.put("OMNIBRIDGE_CDS_DIR", workDir.toAbsolutePath().getParent().resolve("cds").toString());
+            return Target.start(kind, port, launcher("run", config), env, workDir, "/health");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static final Target.Kind WEBHOOK_DESK = new Target.Kind("hub-webhook-desk", true);
+    public static final Target.Kind CAMEL_DESK = new Target.Kind("hub-camel-desk", true);
+
+    /** The route of {@link #camelDeskHub}: the delivery's JSON as it is, the ticket reference from the answer. */
+    static final String CAMEL_DESK_ROUTE = """
+            - route:
+                id: deliver
+                from:
+                  uri: "omnibridge:desk"
+                  steps:
+                    - setHeader:
+                        name: Idempotency-Key
+                        simple: "${header.OmnibridgeIdempotencyKey}"
+                    - setHeader:
+                        name: Content-Type
+                        constant: application/json
+                    - setHeader:
+                        name: CamelHttpMethod
+                        constant: POST
+                    - removeHeaders:
+                        pattern: "Omnibridge*"
+                    - to: "{{deskUrl}}"
+                    - setHeader:
+                        name: OmnibridgeTicketRef
+                        jq:
+                          expression: ".ticketRef"
+                          resultType: java.lang.String
+            """;
+
+    /** The zips of issue 23's Camel phase (the camel-http plugin), beside the bundled ones. */
+    public List<Path> camelPlugins() {
+        Path dir = pluginZips.resolveSibling("camel-plugin-zips");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".zip")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -66,9 +66,13 @@ class BenchSmokeTest {
                 "hub.analytics.backlog.desk.warm", "hub.analytics.worst")) {
             assertThat(r.get(id).median()).as(id).isGreaterThan(0);
         }
+        // Issue 23: the same end-to-end load through a camel-desk route and through the webhook-desk connector.
+        assertThat(r.get("hub-camel-desk.e2e.1.rate").median()).isGreaterThan(0);
+        assertThat(r.get("hub-webhook-desk.e2e.1.rate").median()).isGreaterThan(0);
         for (String section : List.of(Bench.MACHINE, Bench.TARGETS, Bench.RATIOS, Scenarios.INGEST, Scenarios.E2E,
                 Scenarios.REPLY, Bench.STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION,
-                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION, UrgentPhase.SECTION, AnalyticsPhase.SECTION, Bench.TARGETS17,
+                StorePhase.SECTION, BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION, UrgentPhase.SECTION, AnalyticsPhase.SECTION, CamelDeskPhase.SECTION,
+                Bench.TARGETS17,
                 Bench.PROFILE)) {
             assertThat(markdown).contains("## " + section);
         }
