@@ -118,12 +118,7 @@ public final class Launchers {
     public Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm,
                       String hubSettings, String sections) {
         try {
-            Path pluginsDir = workDir.resolve("plugins");
-            deleteTree(pluginsDir);
-            Files.createDirectories(pluginsDir);
-            for (Path plugin : plugins) {
-                Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()));
-            }
+            Path pluginsDir = pluginsDir(workDir, plugins);
             int port = Target.freePort();
             Path config = workDir.resolve("omnibridge.yaml");
             Map<String, String> env = new HashMap<>();
@@ -153,11 +148,7 @@ public final class Launchers {
                 }
             }
             // Through the launcher, as users start it: its JVM defaults and class-data archive are part of the hub.
-            List<String> jvm = new ArrayList<>(jvmOptions);
-            jvm.addAll(extraJvm);
-            jvm.add(Target.gcLog(workDir).option());
-            env.put("JAVA_OPTS", String.join(" ", jvm));
-            env.put("OMNIBRIDGE_CDS_DIR", workDir.toAbsolutePath().getParent().resolve("cds").toString());
+            launcherEnv(env, workDir, extraJvm);
             return Target.start(HUB, port, launcher("run", config), env, workDir, "/health");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -258,12 +249,7 @@ public final class Launchers {
     private Target withDesk(Target.Kind kind, Path workDir, List<Path> plugins, String callbackUrl,
                             String deskInstance, String routes) {
         try {
-            Path pluginsDir = workDir.resolve("plugins");
-            deleteTree(pluginsDir);
-            Files.createDirectories(pluginsDir);
-            for (Path plugin : plugins) {
-                Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()));
-            }
+            Path pluginsDir = pluginsDir(workDir, plugins);
             if (routes != null) {
                 Files.writeString(workDir.resolve("desk.camel.yaml"), routes);
             }
@@ -272,14 +258,31 @@ public final class Launchers {
             writeConfig(config, port, workDir, pluginsDir, callbackUrl, "", PLAIN_ROUTE, deskInstance);
             Map<String, String> env = new HashMap<>();
             env.put("JAVA_HOME", Path.of(Target.java()).getParent().getParent().toString());
-            List<String> jvm = new ArrayList<>(jvmOptions);
-            jvm.add(Target.gcLog(workDir).option());
-            env.put("JAVA_OPTS", String.join(" ", jvm));
-            env.put("OMNIBRIDGE_CDS_DIR", workDir.toAbsolutePath().getParent().resolve("cds").toString());
+            launcherEnv(env, workDir, List.of());
             return Target.start(kind, port, launcher("run", config), env, workDir, "/health");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A fresh {@code workDir/plugins} holding copies of {@code plugins}. */
+    private static Path pluginsDir(Path workDir, List<Path> plugins) throws IOException {
+        Path pluginsDir = workDir.resolve("plugins");
+        deleteTree(pluginsDir);
+        Files.createDirectories(pluginsDir);
+        for (Path plugin : plugins) {
+            Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()));
+        }
+        return pluginsDir;
+    }
+
+    /** The launcher's JVM options (the run's, then {@code extraJvm}, then the GC log) and class-data archive dir. */
+    private void launcherEnv(Map<String, String> env, Path workDir, List<String> extraJvm) {
+        List<String> jvm = new ArrayList<>(jvmOptions);
+        jvm.addAll(extraJvm);
+        jvm.add(Target.gcLog(workDir).option());
+        env.put("JAVA_OPTS", String.join(" ", jvm));
+        env.put("OMNIBRIDGE_CDS_DIR", workDir.toAbsolutePath().getParent().resolve("cds").toString());
     }
 
     public static final Target.Kind WEBHOOK_DESK = new Target.Kind("hub-webhook-desk", true);

@@ -145,6 +145,6 @@ public final class CamelRouteSettings {
     }
 
     public static boolean isCamelType(String type) {
-        return CamelDeskType.NAME.equals(type) || CamelChannelType.NAME.equals(type);
+        return CamelRouteType.DESK.equals(type) || CamelRouteType.CHANNEL.equals(type);
     }
 }

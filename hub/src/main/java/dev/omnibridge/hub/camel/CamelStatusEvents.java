@@ -45,7 +45,7 @@ public final class CamelStatusEvents implements ConversationStep {
     /** The step for the configuration's camel-desk instances that ask for status events; none when none does. */
     public static java.util.Optional<ConversationStep> forConfig(HubConfig config, ConversationOutbox outbox) {
         Set<String> wanting = config.instances().stream()
-                .filter(i -> CamelDeskType.NAME.equals(i.type()) && wantsStatus(i.settings().get(
+                .filter(i -> CamelRouteType.DESK.equals(i.type()) && wantsStatus(i.settings().get(
                         CamelRouteSettings.EVENTS)))
                 .map(HubConfig.Instance::id).collect(Collectors.toSet());
         return wanting.isEmpty() ? java.util.Optional.empty()

@@ -1,7 +1,6 @@
 package dev.omnibridge.hub.plugins;
 
-import dev.omnibridge.hub.camel.CamelChannelType;
-import dev.omnibridge.hub.camel.CamelDeskType;
+import dev.omnibridge.hub.camel.CamelRouteType;
 import dev.omnibridge.hub.camel.CamelHost;
 import dev.omnibridge.hub.inbox.ConsoleInboxType;
 import dev.omnibridge.spi.ConnectorType;
@@ -20,6 +19,6 @@ public final class BuiltInTypes {
 
     /** @param camel the hub's Camel context for the camel-desk and camel-channel instances (issue 23) */
     public static List<ConnectorType> all(CamelHost camel) {
-        return List.of(new ConsoleInboxType(), new CamelDeskType(camel), new CamelChannelType(camel));
+        return List.of(new ConsoleInboxType(), CamelRouteType.desk(camel), CamelRouteType.channel(camel));
     }
 }

@@ -111,11 +111,11 @@ class CamelDeskGuaranteesTest {
         local = new LocalHub("camel-guarantees-admin-token");
         HubConfig.Delivery delivery = new HubConfig.Delivery(4, 3, Duration.ofMillis(100), Duration.ofSeconds(2));
         List<HubConfig.Instance> instances = List.of(
-                new HubConfig.Instance("chan", CamelChannelType.NAME, true, Map.of("route", CHANNEL_ROUTES,
+                new HubConfig.Instance("chan", CamelRouteType.CHANNEL, true, Map.of("route", CHANNEL_ROUTES,
                         "properties", "{\"in\":\"chan-in\",\"self\":\"chan\",\"outUrl\":\"" + desk.baseUrl() + "\"}")),
-                new HubConfig.Instance("chan2", CamelChannelType.NAME, true, Map.of("route", CHANNEL_ROUTES,
+                new HubConfig.Instance("chan2", CamelRouteType.CHANNEL, true, Map.of("route", CHANNEL_ROUTES,
                         "properties", "{\"in\":\"chan2-in\",\"self\":\"chan2\",\"outUrl\":\"" + desk.baseUrl() + "\"}")),
-                new HubConfig.Instance("desk", CamelDeskType.NAME, true, Map.of("route", DESK_ROUTES,
+                new HubConfig.Instance("desk", CamelRouteType.DESK, true, Map.of("route", DESK_ROUTES,
                         "properties", "{\"deskUrl\":\"" + desk.baseUrl() + "\"}", "events",
                         List.of("messages", "status"))),
                 LocalHub.instance("console", "console-inbox"));
