@@ -179,22 +179,12 @@ public final class KafkaBroker implements AutoCloseable {
      * partition.
      */
     public List<ConsumerRecord<String, String>> consumeAll(String topic, int count, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, String>> received = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        return readFromStart(topic, (consumer, partitions, received) -> {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (received.size() < count && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(received::add);
             }
-        }
-        return received;
+        });
     }
 
     /**
@@ -202,16 +192,7 @@ public final class KafkaBroker implements AutoCloseable {
      * no consumer group, so nothing is committed.
      */
     public List<ConsumerRecord<String, String>> consumeToEnd(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, String>> received = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        return readFromStart(topic, (consumer, partitions, received) -> {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
@@ -220,6 +201,28 @@ public final class KafkaBroker implements AutoCloseable {
                 }
                 consumer.poll(Duration.ofMillis(100)).forEach(received::add);
             }
+        });
+    }
+
+    /** How a read from the start of every partition goes on, adding what it polls to {@code received}. */
+    private interface Reading {
+        void read(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions,
+                  List<ConsumerRecord<String, String>> received);
+    }
+
+    /** A consumer without a group (nothing committed) at the beginning of each of the topic's partitions. */
+    private List<ConsumerRecord<String, String>> readFromStart(String topic, Reading reading) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, String>> received = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            reading.read(consumer, partitions, received);
         }
         return received;
     }
