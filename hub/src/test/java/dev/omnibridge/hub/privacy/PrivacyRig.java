@@ -52,7 +52,10 @@ final class PrivacyRig implements AutoCloseable {
     final LocalHub local = new LocalHub(TOKEN);
     /** Starts at the wall-clock time: file times (attachments) are compared with it. */
     final MovableClock clock = new MovableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    private final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1 and timeouts: the default client first tries an h2c upgrade against WireMock, and a request that
+    // hangs would hold the desk's delivery lane (a CI run once waited out its 20 s with nothing delivered).
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     private final StandInConnectors standIns = new StandInConnectors("privacy");
     private final TestType channel = standIns.channel();
     private final TestType desk = new TestType("privacy-desk", "posts deliveries to the desk API", Desk::new);
@@ -184,6 +187,7 @@ final class PrivacyRig implements AutoCloseable {
             if (api != null) {
                 try {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(api)
+                            .timeout(java.time.Duration.ofSeconds(5))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(CanonicalJson.writeString(delivery.message())))
                             .build(), HttpResponse.BodyHandlers.ofString());
