@@ -279,9 +279,10 @@ public final class FileRetries {
             Attachment file = fetch.fetch(job);
             Message late = followUp(job, "[" + job.label() + " from the message above, fetched later]",
                     List.of(file));
-            submit(new Inbound(List.of(late), null, null, Map.of(key(job), ""), null, null, null,
-                    List.of(new MessageAnnotation(job.messageId(), tag + "." + job.index(),
-                            "fetched later as " + followUpId(job)))));
+            submit(Inbound.builder().messages(List.of(late)).offsets(Map.of(key(job), ""))
+                    .annotations(List.of(MessageAnnotation.set(job.messageId(), tag + "." + job.index(),
+                            "fetched later as " + followUpId(job))))
+                    .build());
             LOG.info("{}: fetched a file of {} on attempt {}", context.instanceId(), job.messageId(),
                     job.attempts() + 1);
             return;
@@ -303,9 +304,10 @@ public final class FileRetries {
                 attempts, reason);
         String note = "[" + job.label() + " from the message above could not be fetched"
                 + (retryable ? " after " + attempts + " attempts" : "") + ": " + reason + "]";
-        submit(new Inbound(List.of(followUp(job, note, List.of())), null, null, Map.of(key(job), ""), null, null,
-                null, List.of(new MessageAnnotation(job.messageId(), tag + "." + job.index(),
-                "not fetched: " + reason))));
+        submit(Inbound.builder().messages(List.of(followUp(job, note, List.of()))).offsets(Map.of(key(job), ""))
+                .annotations(List.of(MessageAnnotation.set(job.messageId(), tag + "." + job.index(),
+                        "not fetched: " + reason)))
+                .build());
     }
 
     private Message followUp(Job job, String text, List<Attachment> files) {

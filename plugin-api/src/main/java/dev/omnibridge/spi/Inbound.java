@@ -8,6 +8,10 @@ import java.util.Map;
 /**
  * Everything a connector hands the hub at once: the hub stores all of it in one transaction, or none of it.
  *
+ * <p>Build one with {@link #builder()} (or the factories and {@code with...} methods): the record gains components
+ * as the hub learns new kinds of input, and its constructors are kept only for plugins compiled against older
+ * versions of this API.
+ *
  * @param messages        canonical messages from customers (channel connectors)
  * @param replies         agents' replies (desk connectors)
  * @param ticketUpdates   ticket state changes (desk connectors)
@@ -23,6 +27,8 @@ public record Inbound(List<Message> messages, List<DeskReply> replies, List<Tick
                       Map<String, String> offsets, List<Skipped> skipped, List<DeliveryStatus> statuses,
                       List<AddressStatus> addressStatuses, List<MessageAnnotation> annotations,
                       List<ThreadMove> threadMoves) {
+    /** @deprecated use {@link #builder()}: this constructor changes whenever a component is added */
+    @Deprecated(since = "1.1.0")
     public Inbound {
         messages = messages == null ? List.of() : List.copyOf(messages);
         replies = replies == null ? List.of() : List.copyOf(replies);
@@ -35,16 +41,35 @@ public record Inbound(List<Message> messages, List<DeskReply> replies, List<Tick
         threadMoves = threadMoves == null ? List.of() : List.copyOf(threadMoves);
     }
 
-    /** The form before {@code threadMoves} existed. */
+    /**
+     * The form before {@code threadMoves} existed.
+     *
+     * @deprecated use {@link #builder()}
+     */
+    @Deprecated(since = "1.1.0")
     public Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
                    Map<String, String> offsets, List<Skipped> skipped, List<DeliveryStatus> statuses,
                    List<AddressStatus> addressStatuses, List<MessageAnnotation> annotations) {
         this(messages, replies, ticketUpdates, offsets, skipped, statuses, addressStatuses, annotations, null);
     }
 
+    /** @deprecated use {@link #builder()} */
+    @Deprecated(since = "1.1.0")
     public Inbound(List<Message> messages, List<DeskReply> replies, List<TicketUpdate> ticketUpdates,
                    Map<String, String> offsets) {
         this(messages, replies, ticketUpdates, offsets, null, null, null, null, null);
+    }
+
+    /** An empty builder: set what this batch carries, leave the rest out. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this batch's content, to change part of it. */
+    public Builder toBuilder() {
+        return new Builder().messages(messages).replies(replies).ticketUpdates(ticketUpdates).offsets(offsets)
+                .skipped(skipped).statuses(statuses).addressStatuses(addressStatuses).annotations(annotations)
+                .threadMoves(threadMoves);
     }
 
     public static Inbound none() {
@@ -106,5 +131,84 @@ public record Inbound(List<Message> messages, List<DeskReply> replies, List<Tick
         return messages.isEmpty() && replies.isEmpty() && ticketUpdates.isEmpty() && offsets.isEmpty()
                 && skipped.isEmpty() && statuses.isEmpty() && addressStatuses.isEmpty()
                 && annotations.isEmpty() && threadMoves.isEmpty();
+    }
+
+    /**
+     * Builds an {@link Inbound}. Every part is optional (null or unset is empty); a setter called twice keeps the
+     * later value. Not thread-safe.
+     */
+    public static final class Builder {
+        private List<Message> messages;
+        private List<DeskReply> replies;
+        private List<TicketUpdate> ticketUpdates;
+        private Map<String, String> offsets;
+        private List<Skipped> skipped;
+        private List<DeliveryStatus> statuses;
+        private List<AddressStatus> addressStatuses;
+        private List<MessageAnnotation> annotations;
+        private List<ThreadMove> threadMoves;
+
+        private Builder() {
+        }
+
+        /** Canonical messages from customers (channel connectors). */
+        public Builder messages(List<Message> messages) {
+            this.messages = messages;
+            return this;
+        }
+
+        /** Agents' replies (desk connectors). */
+        public Builder replies(List<DeskReply> replies) {
+            this.replies = replies;
+            return this;
+        }
+
+        /** Ticket state changes (desk connectors). */
+        public Builder ticketUpdates(List<TicketUpdate> ticketUpdates) {
+            this.ticketUpdates = ticketUpdates;
+            return this;
+        }
+
+        /** Poll positions saved in the same transaction, e.g. {@code updateId -> 8123}. */
+        public Builder offsets(Map<String, String> offsets) {
+            this.offsets = offsets;
+            return this;
+        }
+
+        /** Items received but not turned into messages. */
+        public Builder skipped(List<Skipped> skipped) {
+            this.skipped = skipped;
+            return this;
+        }
+
+        /** Delivery reports for messages the hub sent (channel connectors). */
+        public Builder statuses(List<DeliveryStatus> statuses) {
+            this.statuses = statuses;
+            return this;
+        }
+
+        /** Opt-outs, opt-ins and blocks (channel connectors). */
+        public Builder addressStatuses(List<AddressStatus> addressStatuses) {
+            this.addressStatuses = addressStatuses;
+            return this;
+        }
+
+        /** Metadata for messages already stored, e.g. reactions (channel connectors). */
+        public Builder annotations(List<MessageAnnotation> annotations) {
+            this.annotations = annotations;
+            return this;
+        }
+
+        /** Conversations whose thread key changed on the channel; applied before the messages. */
+        public Builder threadMoves(List<ThreadMove> threadMoves) {
+            this.threadMoves = threadMoves;
+            return this;
+        }
+
+        @SuppressWarnings("deprecation") // the one place that calls the canonical constructor
+        public Inbound build() {
+            return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, addressStatuses,
+                    annotations, threadMoves);
+        }
     }
 }

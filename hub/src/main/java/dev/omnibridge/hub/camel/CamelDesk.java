@@ -42,7 +42,7 @@ final class CamelDesk implements DeskConnector {
         if (statusEvents && status.isEmpty() && delivery.message().metadata() != null
                 && delivery.message().metadata().containsKey(dev.omnibridge.hub.mirror.MirrorNotes.STATUS)) {
             // The mirror's note of the same change (issue 22): this route has the change as a status event already.
-            return new DeskResult(delivery.ticketRef() != null ? delivery.ticketRef()
+            return DeskResult.of(delivery.ticketRef() != null ? delivery.ticketRef()
                     : delivery.conversation().id(), null);
         }
         if (status.isPresent()) {
@@ -50,7 +50,7 @@ final class CamelDesk implements DeskConnector {
                     delivery, ref, status.get()));
             String ticketRef = done.getMessage().getHeader(RouteHeaders.TICKET_REF, String.class);
             // An event stream opens no ticket: the conversation id stands in for one.
-            return new DeskResult(ticketRef != null && !ticketRef.isBlank() ? ticketRef.strip()
+            return DeskResult.of(ticketRef != null && !ticketRef.isBlank() ? ticketRef.strip()
                     : delivery.ticketRef() != null ? delivery.ticketRef() : delivery.conversation().id(), null);
         }
         Exchange done = routes.deliver(exchange -> DeliveryExchanges.deskDelivery(exchange, routes.instanceId(),
@@ -63,6 +63,6 @@ final class CamelDesk implements DeskConnector {
             }
             ticketRef = delivery.ticketRef();
         }
-        return new DeskResult(ticketRef.strip(), done.getMessage().getHeader(RouteHeaders.ITEM_ID, String.class));
+        return DeskResult.of(ticketRef.strip(), done.getMessage().getHeader(RouteHeaders.ITEM_ID, String.class));
     }
 }

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns what a route hands the hub into a canonical message or a desk reply: a body in canonical JSON
@@ -62,8 +61,8 @@ final class InboundExchanges {
             throw new IllegalArgumentException("the body is empty: a reply needs its text");
         }
         Instant sentAt = instant(exchange, RouteHeaders.SENT_AT);
-        return new DeskReply(ticketRef, replyId, Author.agent(header(exchange, RouteHeaders.AUTHOR_NAME)), text,
-                null, List.of(), sentAt == null ? now : sentAt, Map.of());
+        return DeskReply.builder(ticketRef, replyId, Author.agent(header(exchange, RouteHeaders.AUTHOR_NAME)))
+                .text(text).createdAt(sentAt == null ? now : sentAt).build();
     }
 
     /** The body as canonical JSON, or null when it is not a JSON object naming the message schema. */

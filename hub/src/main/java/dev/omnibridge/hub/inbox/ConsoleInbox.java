@@ -52,7 +52,7 @@ public final class ConsoleInbox implements DeskConnector {
     public DeskResult deliver(DeskDelivery delivery) {
         String ref = delivery.ticketRef() != null ? delivery.ticketRef()
                 : ticketRef(delivery.conversation().id());
-        return new DeskResult(ref, delivery.message().id());
+        return DeskResult.of(ref, delivery.message().id());
     }
 
     /**
@@ -63,21 +63,21 @@ public final class ConsoleInbox implements DeskConnector {
      */
     public Submitted answer(String conversationId, String ticketRef, String agentName, String text) {
         String replyId = "console-" + UUID.randomUUID();
-        DeskReply reply = new DeskReply(ticketRef, replyId, Author.agent(agentName), text, null, List.of(),
-                clock.instant(), Map.of(DeskReply.CONVERSATION_ID, conversationId));
+        DeskReply reply = DeskReply.builder(ticketRef, replyId, Author.agent(agentName)).text(text)
+                .createdAt(clock.instant()).metadata(Map.of(DeskReply.CONVERSATION_ID, conversationId)).build();
         return new Submitted(replyId, running().submit(Inbound.replies(List.of(reply))));
     }
 
     /** Marks the conversation resolved, as a desk's "solved" status would. */
     public CompletionStage<Void> resolve(String ticketRef) {
         return running().submit(Inbound.none().withTicketUpdates(
-                List.of(new TicketUpdate(ticketRef, ConversationStatus.RESOLVED))));
+                List.of(TicketUpdate.of(ticketRef, ConversationStatus.RESOLVED))));
     }
 
     /** Opens a resolved conversation again, as a desk's "open" status would (issue 22: the console's reopen). */
     public CompletionStage<Void> reopen(String ticketRef) {
         return running().submit(Inbound.none().withTicketUpdates(
-                List.of(new TicketUpdate(ticketRef, ConversationStatus.OPEN))));
+                List.of(TicketUpdate.of(ticketRef, ConversationStatus.OPEN))));
     }
 
     private ConnectorContext running() {

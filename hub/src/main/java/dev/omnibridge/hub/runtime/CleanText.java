@@ -39,7 +39,7 @@ final class CleanText {
         if (text.equals(r.text()) && Objects.equals(html, r.html()) && Objects.equals(name, r.author().displayName())) {
             return r;
         }
-        return new DeskReply(r.ticketRef(), r.replyId(), new Author(r.author().role(), name, r.author().address()),
-                text, html, r.attachments(), r.createdAt(), r.metadata());
+        return r.toBuilder().author(new Author(r.author().role(), name, r.author().address())).text(text).html(html)
+                .build();
     }
 }

@@ -366,9 +366,8 @@ public final class InstanceManager implements DeliveryTargets {
         if (!changed) {
             return inbound;
         }
-        return new Inbound(cleaned, cleanedReplies, inbound.ticketUpdates(),
-                inbound.offsets(), inbound.skipped(), inbound.statuses(), inbound.addressStatuses(),
-                inbound.annotations(), inbound.threadMoves());
+        // toBuilder: every other part (including ones added to Inbound later) passes through unchanged
+        return inbound.toBuilder().messages(cleaned).replies(cleanedReplies).build();
     }
 
     /**

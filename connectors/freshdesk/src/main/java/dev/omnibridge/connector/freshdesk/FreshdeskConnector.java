@@ -133,7 +133,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
             if (d.conversation().id().equals(t.path("custom_fields").path(r.conversationIdField()).asText(null))) {
                 LOG.info("{}: conversation {} already has ticket {}; not creating another", r.instanceId(),
                         d.conversation().id(), t.path("id").asText());
-                return new DeskResult(t.path("id").asText(), null);
+                return DeskResult.of(t.path("id").asText(), null);
             }
         }
         Files files = files(r, d);
@@ -143,7 +143,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
                 : r.api().createTicket(FreshdeskPayloads.ticketForm(d, requesterId, r.conversationIdField(),
                         files.text(), files.uploads(), groupId));
         // The description is no conversation in Freshdesk: there is no first-comment id to report.
-        return new DeskResult(Long.toString(FreshdeskApi.id(created, "POST /api/v2/tickets")), null);
+        return DeskResult.of(Long.toString(FreshdeskApi.id(created, "POST /api/v2/tickets")), null);
     }
 
     private DeskResult addNote(Running r, DeskDelivery d) throws DeskApiException, InterruptedException {
@@ -161,7 +161,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
                 LOG.info("{}: ticket {} already has note {} for this message; not adding another", r.instanceId(),
                         ticketId, c.path("id").asText());
                 r.ratings().after(ticketId, List.of(d.message()));
-                return new DeskResult(ticketId, c.path("id").asText());
+                return DeskResult.of(ticketId, c.path("id").asText());
             }
         }
         new PriorityRaise(r.api(), ticketId, ticket).before(List.of(d));
@@ -171,7 +171,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
                         files.uploads()));
         String noteId = Long.toString(FreshdeskApi.id(note, "POST notes"));
         r.ratings().after(ticketId, List.of(d.message()));
-        return new DeskResult(ticketId, noteId);
+        return DeskResult.of(ticketId, noteId);
     }
 
     /** The text to post and the files that fit: each under maxAttachmentBytes, together under Freshdesk's 20 MB. */
@@ -291,7 +291,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
                 LOG.info("{}: ticket {} already has note {} for a message of this batch; not adding another",
                         r.instanceId(), ticketId, existing[i]);
                 r.ratings().after(ticketId, List.of(planned.get(i).delivery().message()));
-                done.add(new DeskResult(ticketId, existing[i]));
+                done.add(DeskResult.of(ticketId, existing[i]));
                 i++;
                 continue;
             }
@@ -308,7 +308,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
                     : r.api().addNote(ticketId, FreshdeskPayloads.noteForm(ds, texts, internal, author, uploads));
             String noteId = Long.toString(FreshdeskApi.id(created, "POST notes"));
             r.ratings().after(ticketId, ds.stream().map(DeskDelivery::message).toList());
-            note.forEach(p -> done.add(new DeskResult(ticketId, noteId)));
+            note.forEach(p -> done.add(DeskResult.of(ticketId, noteId)));
             i += note.size();
         }
     }
@@ -377,7 +377,8 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
             }
             LOG.debug("{}: ticket {}: {} agent repl(ies), status {}", r.instanceId(), ticketId,
                     read.replies().size(), read.updates());
-            return WebhookOutcome.store(new Inbound(null, read.replies(), read.updates(), null));
+            return WebhookOutcome.store(
+                    Inbound.builder().replies(read.replies()).ticketUpdates(read.updates()).build());
         } catch (WebhookRejectedException e) {
             LOG.info("{}: rejected webhook from {} with {}: {}", r.instanceId(), request.remoteAddress(), e.status(),
                     e.getMessage());

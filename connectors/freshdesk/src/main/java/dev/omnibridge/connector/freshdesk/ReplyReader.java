@@ -70,7 +70,7 @@ final class ReplyReader {
             replies.add(reply(ticketId, c, agent.get(), metadata));
         }
         List<TicketUpdate> updates = new ArrayList<>();
-        status(ticket.path("status").asInt(-1)).ifPresent(s -> updates.add(new TicketUpdate(ticketId, s)));
+        status(ticket.path("status").asInt(-1)).ifPresent(s -> updates.add(TicketUpdate.of(ticketId, s)));
         return new Read(replies, updates);
     }
 
@@ -152,9 +152,9 @@ final class ReplyReader {
         Map<String, String> own = new java.util.HashMap<>(metadata);
         // Freshdesk has emailed a Reply to these addresses already; the hub does not send it to them again.
         ReplyRecipients.of(c).ifPresent(to -> own.put(DeskReply.DELIVERED_TO, to));
-        return new DeskReply(ticketId, c.path("id").asText(), Author.agent(agent),
-                missing.appendTo(c.path("body_text").asText("")),
-                html == null || html.isBlank() ? null : missing.appendToHtml(html), attachments,
-                created == null ? Instant.now() : created, missing.addTo(own));
+        return DeskReply.builder(ticketId, c.path("id").asText(), Author.agent(agent))
+                .text(missing.appendTo(c.path("body_text").asText("")))
+                .html(html == null || html.isBlank() ? null : missing.appendToHtml(html)).attachments(attachments)
+                .createdAt(created == null ? Instant.now() : created).metadata(missing.addTo(own)).build();
     }
 }

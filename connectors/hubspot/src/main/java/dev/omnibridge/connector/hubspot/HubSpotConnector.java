@@ -144,7 +144,8 @@ public final class HubSpotConnector implements DeskConnector {
             HubSpotReplies.Result result = r.replies().resolve(events);
             LOG.debug("{}: webhook with {} event(s): {} reply(ies), {} update(s), {} ignored", r.instanceId(),
                     events.size(), result.replies().size(), result.updates().size(), result.ignored());
-            return WebhookOutcome.store(new Inbound(null, result.replies(), result.updates(), null));
+            return WebhookOutcome.store(
+                    Inbound.builder().replies(result.replies()).ticketUpdates(result.updates()).build());
         } catch (DeskApiException e) {
             // HubSpot retries a webhook answered with 5xx; the re-read is tried again then.
             LOG.warn("{}: could not read HubSpot for a webhook: {}", r.instanceId(), e.getMessage());

@@ -53,10 +53,10 @@ final class HubSpotDesk {
         if (!d.opensTicket()) {
             String existing = notesByMarker(d.ticketRef(), List.of(d)).get(HubSpotPayloads.marker(d));
             if (existing != null) {
-                return new DeskResult(d.ticketRef(), existing);
+                return DeskResult.of(d.ticketRef(), existing);
             }
             raisePriority(d.ticketRef(), List.of(d));
-            return new DeskResult(d.ticketRef(), createNote(d.ticketRef(), d, HubSpotPayloads.heading(d)));
+            return DeskResult.of(d.ticketRef(), createNote(d.ticketRef(), d, HubSpotPayloads.heading(d)));
         }
         String ticketId = ensureTicket(d);
         String noteId = null;
@@ -64,7 +64,7 @@ final class HubSpotDesk {
             // A ticket has no file field: the first message's files travel on a note on the new ticket.
             noteId = ensureNote(ticketId, d, "Files sent with the customer's first message");
         }
-        return new DeskResult(ticketId, noteId);
+        return DeskResult.of(ticketId, noteId);
     }
 
     private String ensureTicket(DeskDelivery d) throws DeskApiException, InterruptedException {

@@ -53,7 +53,7 @@ final class HubSpotReplies {
         int ignored = 0;
         for (HubSpotEvents.Event event : events) {
             if (event instanceof HubSpotEvents.StageChange s) {
-                updates.add(new TicketUpdate(s.ticketId(), settings.closedStages().contains(s.stage())
+                updates.add(TicketUpdate.of(s.ticketId(), settings.closedStages().contains(s.stage())
                         ? ConversationStatus.RESOLVED : ConversationStatus.OPEN));
             } else if (event instanceof HubSpotEvents.NewMessage m) {
                 Optional<DeskReply> reply = reply(m);
@@ -117,9 +117,9 @@ final class HubSpotReplies {
         for (JsonNode a : message.path("attachments")) {
             fetch(a, missing).ifPresent(attachments::add);
         }
-        return Optional.of(new DeskReply(ticketId, event.messageId(), Author.agent(name), missing.appendTo(text),
-                missing.appendToHtml(html), attachments, instant(message.path("createdAt").asText("")),
-                missing.addTo(metadata)));
+        return Optional.of(DeskReply.builder(ticketId, event.messageId(), Author.agent(name))
+                .text(missing.appendTo(text)).html(missing.appendToHtml(html)).attachments(attachments)
+                .createdAt(instant(message.path("createdAt").asText(""))).metadata(missing.addTo(metadata)).build());
     }
 
     /**

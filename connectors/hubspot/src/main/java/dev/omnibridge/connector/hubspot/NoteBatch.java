@@ -111,7 +111,7 @@ final class NoteBatch {
                 throw why != null ? why : new DeskApiException(CALL + " answered without the note for one message",
                         0, true, null, null);
             }
-            applied.add(new DeskResult(ticketId, noteId));
+            applied.add(DeskResult.of(ticketId, noteId));
         }
         pending.clear();
     }
@@ -163,7 +163,7 @@ final class NoteBatch {
     private void oneByOne(String ticketId, List<Item> pending, List<DeskResult> applied)
             throws DeskApiException, InterruptedException {
         for (Item i : pending) {
-            applied.add(new DeskResult(ticketId, i.noteId() != null ? i.noteId()
+            applied.add(DeskResult.of(ticketId, i.noteId() != null ? i.noteId()
                     : desk.ensureNote(ticketId, i.delivery(), HubSpotPayloads.heading(i.delivery()))));
         }
         pending.clear();

@@ -67,7 +67,8 @@ final class WebhookMapper {
                 }
             }
         }
-        return new Inbound(messages, null, null, null, skipped, statuses, null, annotations);
+        return Inbound.builder().messages(messages).skipped(skipped).statuses(statuses).annotations(annotations)
+                .build();
     }
 
     // ------------------------------------------------------------------------------------------------ WhatsApp
@@ -115,7 +116,7 @@ final class WebhookMapper {
             String target = r.path("message_id").asText("");
             String emoji = r.path("emoji").asText("");
             if (!target.isEmpty()) {
-                annotations.add(new MessageAnnotation(target, "reaction." + from, emoji.isEmpty() ? null : emoji));
+                annotations.add(MessageAnnotation.set(target, "reaction." + from, emoji.isEmpty() ? null : emoji));
             }
             return;
         }
@@ -295,7 +296,7 @@ final class WebhookMapper {
             if (!target.isEmpty()) {
                 String emoji = r.path("emoji").asText("");
                 boolean removed = "unreact".equals(r.path("action").asText()) || emoji.isEmpty();
-                annotations.add(new MessageAnnotation(target, "reaction." + sender, removed ? null : emoji));
+                annotations.add(MessageAnnotation.set(target, "reaction." + sender, removed ? null : emoji));
             }
         } else if (event.has("delivery")) {
             for (JsonNode mid : event.path("delivery").path("mids")) {

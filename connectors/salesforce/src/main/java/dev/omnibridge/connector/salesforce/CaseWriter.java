@@ -66,10 +66,10 @@ final class CaseWriter {
             String caseId = upsertCase(d, contactId);
             uploadFiles(d, caseId);
             // A Case has no first comment: the message is its Description.
-            return new DeskResult(caseId, null);
+            return DeskResult.of(caseId, null);
         }
         uploadFiles(d, d.ticketRef());
-        return new DeskResult(d.ticketRef(), comment(d, d.ticketRef()));
+        return DeskResult.of(d.ticketRef(), comment(d, d.ticketRef()));
     }
 
     /**

@@ -56,7 +56,7 @@ final class CommentBatch {
             if (found != null) {
                 // Made by an earlier attempt, after the comments before it (or they are found too).
                 flush(caseId, pending, applied);
-                applied.add(new DeskResult(caseId, found));
+                applied.add(DeskResult.of(caseId, found));
             } else if (CaseWriter.hasFiles(d)) {
                 // Its files go up before its comment, as for a single delivery; the comments before it go first.
                 flush(caseId, pending, applied);
@@ -85,7 +85,7 @@ final class CommentBatch {
         }
         Made made = create(records);
         for (String id : made.ids()) {
-            applied.add(new DeskResult(caseId, id));
+            applied.add(DeskResult.of(caseId, id));
         }
         pending.clear();
         if (made.failure() != null) {

@@ -96,11 +96,11 @@ final class ReplyPoller {
                 + " ORDER BY LastModifiedDate ASC LIMIT " + CASE_PAGE)) {
             Instant modified = Soql.parse(k.path("LastModifiedDate").asText());
             newestCase = modified.isAfter(newestCase) ? modified : newestCase;
-            updates.add(new TicketUpdate(k.path("Id").asText(),
+            updates.add(TicketUpdate.of(k.path("Id").asText(),
                     k.path("IsClosed").asBoolean(false) ? ConversationStatus.RESOLVED : ConversationStatus.OPEN));
         }
         offsets.put(CASES_CURSOR, Soql.dateTime(newestCase));
-        return new Inbound(null, replies, updates, offsets);
+        return Inbound.builder().replies(replies).ticketUpdates(updates).offsets(offsets).build();
     }
 
     /**
@@ -184,9 +184,10 @@ final class ReplyPoller {
     }
 
     private DeskReply comment(JsonNode c) {
-        return new DeskReply(c.path("ParentId").asText(), c.path("Id").asText(),
-                Author.agent(c.path("CreatedBy").path("Name").asText(null)), c.path("CommentBody").asText(""), null,
-                List.of(), Soql.parse(c.path("CreatedDate").asText()), metadata(c));
+        return DeskReply.builder(c.path("ParentId").asText(), c.path("Id").asText(),
+                        Author.agent(c.path("CreatedBy").path("Name").asText(null)))
+                .text(c.path("CommentBody").asText("")).createdAt(Soql.parse(c.path("CreatedDate").asText()))
+                .metadata(metadata(c)).build();
     }
 
     /**
@@ -211,8 +212,8 @@ final class ReplyPoller {
         metadata.put("salesforce.object", "EmailMessage");
         // Salesforce has mailed these recipients already; the hub does not send the answer to them again.
         EmailRecipients.of(e).ifPresent(to -> metadata.put(DeskReply.DELIVERED_TO, to));
-        return new DeskReply(e.path("ParentId").asText(), e.path("Id").asText(), Author.agent(name),
-                files.appendTo(text), null, List.of(), at, files.addTo(metadata));
+        return DeskReply.builder(e.path("ParentId").asText(), e.path("Id").asText(), Author.agent(name))
+                .text(files.appendTo(text)).createdAt(at).metadata(files.addTo(metadata)).build();
     }
 
     private Map<String, String> metadata(JsonNode record) {

@@ -649,7 +649,8 @@ final class TelegramConnector implements ChannelConnector {
             Map<String, String> offsets = new java.util.LinkedHashMap<>(retries.offsetsFor(pending));
             offsets.put(TelegramSettings.OFFSET_KEY, String.valueOf(highest));
             offsets.put(TelegramSettings.OFFSET_AT_KEY, now.toString());
-            Inbound inbound = new Inbound(messages, null, null, offsets).withSkipped(skipped).withThreadMoves(moves);
+            Inbound inbound = Inbound.builder().messages(messages).offsets(offsets).skipped(skipped).threadMoves(moves)
+                    .build();
             try {
                 context.submit(inbound).toCompletableFuture().get();
             } catch (java.util.concurrent.ExecutionException e) {

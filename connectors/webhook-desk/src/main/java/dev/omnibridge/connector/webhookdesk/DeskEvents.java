@@ -175,7 +175,7 @@ final class DeskEvents {
             }
             ticketRef = delivery.ticketRef();
         }
-        return new DeskResult(ticketRef, itemId);
+        return DeskResult.of(ticketRef, itemId);
     }
 
     /**
@@ -217,7 +217,7 @@ final class DeskEvents {
         for (int i = 0; i < Math.min(entries.size(), batch.size()); i++) {
             String ref = text(entries.get(i), "ticketRef");
             ticketRef = ref != null ? ref : ticketRef;
-            results.add(new DeskResult(ticketRef, text(entries.get(i), "itemId")));
+            results.add(DeskResult.of(ticketRef, text(entries.get(i), "itemId")));
         }
         if (results.size() < batch.size()) {
             // The receiver answered, so the target is up: the stop is about the next event, not the instance.

@@ -92,7 +92,7 @@ final class DeskWebhookParser {
         boolean reply = status == null || REPLY_ONLY_FIELDS.stream().anyMatch(f -> present(node, f));
         int internalNotes = acc.internalNotes();
         if (status != null) {
-            acc.ticketUpdates().add(new TicketUpdate(ticketRef, status));
+            acc.ticketUpdates().add(TicketUpdate.of(ticketRef, status));
         }
         if (reply) {
             String replyId = requiredId(node, path, "replyId");
@@ -116,8 +116,8 @@ final class DeskWebhookParser {
                 if (!choices.isEmpty()) {
                     metadata.put(Choices.OFFERED, Choices.encode(choices));
                 }
-                acc.replies().add(new DeskReply(ticketRef, replyId, author, text, html, List.of(),
-                        createdAt == null ? receivedAt : createdAt, metadata));
+                acc.replies().add(DeskReply.builder(ticketRef, replyId, author).text(text).html(html)
+                        .createdAt(createdAt == null ? receivedAt : createdAt).metadata(metadata).build());
             }
         }
         return new Parsed(acc.replies(), acc.ticketUpdates(), internalNotes);

@@ -60,7 +60,7 @@ final class MixedBatch {
                 read.add(CrossTicketBatcher.Entry.failed(DeliveryException.permanent("desk answered HTTP " + status
                         + " without a ticketRef for a new ticket (entry " + i + " of the batch)")));
             } else {
-                read.add(CrossTicketBatcher.Entry.of(new DeskResult(ticketRef != null ? ticketRef : event.ticketRef(),
+                read.add(CrossTicketBatcher.Entry.of(DeskResult.of(ticketRef != null ? ticketRef : event.ticketRef(),
                         text(entries.get(i), "itemId"))));
             }
         }

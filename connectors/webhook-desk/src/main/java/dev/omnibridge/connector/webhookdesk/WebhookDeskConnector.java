@@ -210,7 +210,8 @@ public final class WebhookDeskConnector implements DeskConnector {
                     LOG.debug("{}: ignored {} internal note(s)", r.instanceId(), parsed.internalNotes());
                 }
             }
-            return WebhookOutcome.store(new Inbound(null, parsed.replies(), parsed.ticketUpdates(), null));
+            return WebhookOutcome.store(
+                    Inbound.builder().replies(parsed.replies()).ticketUpdates(parsed.ticketUpdates()).build());
         } catch (WebhookRejectedException e) {
             if (e.status() == 400) {
                 // Body problems may quote the sender's values; keep them out of ordinary logs.

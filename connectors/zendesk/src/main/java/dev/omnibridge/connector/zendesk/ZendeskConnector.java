@@ -196,7 +196,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
             Posted already = known.get(key(batch.get(i).message()));
             if (already != null) {
                 tagTicket(r, already.ticketId(), List.of(batch.get(i).message()));
-                done.add(new DeskResult(already.ticketId(), already.commentId()));
+                done.add(DeskResult.of(already.ticketId(), already.commentId()));
                 i++;
                 continue;
             }
@@ -232,7 +232,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
             remember(keys, new Posted(ticketId, commentId));
             tagTicket(r, ticketId, messages);
             for (int k = 0; k < chunk.size(); k++) {
-                done.add(new DeskResult(ticketId, commentId));
+                done.add(DeskResult.of(ticketId, commentId));
             }
             i += chunk.size();
         }
@@ -322,7 +322,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
             String id = existing.path("id").asText();
             String first = firstCommentId(r, id);
             remember(List.of(key(d.message())), new Posted(id, first));
-            return new DeskResult(id, first);
+            return DeskResult.of(id, first);
         }
         boolean internal = d.message().direction() == Direction.INTERNAL;
         long requesterId = requester(r, d);
@@ -346,7 +346,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
         remember(keys, new Posted(id, commentId));
         LOG.debug("{}: conversation {} -> ticket {}{}", r.ctx().instanceId(), d.conversation().id(), id,
                 followUpOf == null ? "" : " (follow-up of closed ticket " + followUpOf + ")");
-        return new DeskResult(id, commentId);
+        return DeskResult.of(id, commentId);
     }
 
     private DeskResult add(Running r, DeskDelivery d, String ticketId) throws DeskApiException, InterruptedException {
@@ -357,7 +357,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
         }
         if (known != null) {
             tagTicket(r, known.ticketId(), List.of(d.message()));
-            return new DeskResult(known.ticketId(), known.commentId());
+            return DeskResult.of(known.ticketId(), known.commentId());
         }
         boolean internal = d.message().direction() == Direction.INTERNAL;
         Duration wait = r.budget().waitFor(ticketId);
@@ -394,7 +394,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
             LOG.info("{}: ticket {} is short of updates; posted {} customer messages as one comment",
                     r.ctx().instanceId(), ticketId, batch.size());
         }
-        return new DeskResult(ticketId, commentId);
+        return DeskResult.of(ticketId, commentId);
     }
 
     /**
@@ -651,7 +651,8 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
             LOG.debug("{}: ticket {}: {} agent repl(ies), {} comment(s) ignored, {} status update(s)",
                     r.ctx().instanceId(), ticketId, read.replies().size(), read.ignored(), read.updates().size());
             reportRequesters(r, read.requesters());
-            return WebhookOutcome.store(new Inbound(null, read.replies(), read.updates(), null));
+            return WebhookOutcome.store(
+                    Inbound.builder().replies(read.replies()).ticketUpdates(read.updates()).build());
         } catch (DeskApiException e) {
             // 503 makes Zendesk retry the webhook later.
             LOG.warn("{}: ticket {} could not be read back: {}", r.ctx().instanceId(), ticketId, e.getMessage());

@@ -100,9 +100,10 @@ final class ZendeskReplies {
             String text = c.hasNonNull("plain_body") ? c.path("plain_body").asText() : c.path("body").asText();
             FileNotes missing = new FileNotes();
             List<Attachment> files = attachments(c.path("attachments"), missing);
-            replies.add(new DeskReply(ticketId, c.path("id").asText(), Author.agent(author.path("name").asText(null)),
-                    missing.appendTo(text), missing.appendToHtml(html), files,
-                    instant(c.path("created_at").asText(null)), missing.addTo(metadata)));
+            Author replier = Author.agent(author.path("name").asText(null));
+            replies.add(DeskReply.builder(ticketId, c.path("id").asText(), replier)
+                    .text(missing.appendTo(text)).html(missing.appendToHtml(html)).attachments(files)
+                    .createdAt(instant(c.path("created_at").asText(null))).metadata(missing.addTo(metadata)).build());
         }
         List<TicketUpdate> updates = new ArrayList<>();
         ConversationStatus status = status(zendeskStatus);
@@ -111,7 +112,7 @@ final class ZendeskReplies {
             status = status(api.ticket(ticketId).path("status").asText(null));
         }
         if (status != null) {
-            updates.add(new TicketUpdate(ticketId, status));
+            updates.add(TicketUpdate.of(ticketId, status));
         }
         return new Read(replies, updates, ignored, List.copyOf(requesters.values()));
     }
