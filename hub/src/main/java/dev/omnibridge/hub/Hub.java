@@ -361,6 +361,8 @@ public final class Hub implements AutoCloseable {
         if (knowledge.configured()) {
             api.healthPart("knowledge", knowledgeApi::health);
         }
+        // Issue 24: each plugin with its version, required plugin API range, state and why it is not started.
+        api.healthPart("plugins", catalog::health);
         // Issue 21, service analytics: message counts per hour, and each conversation's first reply and target,
         // rolled up off the writer's per-message path.
         AnalyticsVolumes.schedule(journal);

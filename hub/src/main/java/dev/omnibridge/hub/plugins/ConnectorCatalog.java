@@ -1,7 +1,6 @@
 package dev.omnibridge.hub.plugins;
 
 import dev.omnibridge.spi.ConnectorType;
-import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
@@ -27,14 +26,25 @@ public final class ConnectorCatalog {
     public record Entry(ConnectorType type, String pluginId, String pluginVersion, ClassLoader classLoader) {
     }
 
+    /**
+     * A plugin as {@code /health} shows it.
+     *
+     * @param state  PF4J's state (STARTED, DISABLED, ...), or FAILED for a plugin the hub refused or could not start
+     * @param reason why it is not started, or null
+     * @param types  the connector types it provides
+     */
+    public record PluginStatus(String id, String version, String requires, String state, String reason,
+                               List<String> types) {
+    }
+
     /** The plugin id shown for the hub's own connector types. */
     public static final String BUILT_IN = "hub";
 
-    private final PluginManager plugins;
+    private final HubPluginManager plugins;
     private final Map<String, Entry> types = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
 
-    private ConnectorCatalog(PluginManager plugins) {
+    private ConnectorCatalog(HubPluginManager plugins) {
         this.plugins = plugins;
     }
 
@@ -50,7 +60,7 @@ public final class ConnectorCatalog {
         if (!Files.isDirectory(pluginsDir)) {
             LOG.warn("Plugins directory {} does not exist: no connector types available", pluginsDir);
         }
-        ConnectorCatalog catalog = new ConnectorCatalog(new HubPluginManager(pluginsDir));
+        ConnectorCatalog catalog = new ConnectorCatalog(new HubPluginManager(pluginsDir, PluginApiVersion.release()));
         builtIns.forEach(type -> catalog.types.put(type.name(), new Entry(type, BUILT_IN,
                 ConnectorCatalog.class.getPackage().getImplementationVersion(), ConnectorCatalog.class.getClassLoader())));
         catalog.loadAll(pluginsDir);
@@ -65,6 +75,13 @@ public final class ConnectorCatalog {
             LOG.error("Loading plugins from {} failed: {}", pluginsDir, e.getMessage());
         }
         for (PluginWrapper plugin : plugins.getPlugins()) {
+            Optional<String> refusal = plugins.refusal(plugin.getPluginId());
+            if (refusal.isPresent()) {
+                // Built for another plugin API: never started, so none of its classes run in this hub.
+                problems.add(refusal.get());
+                LOG.error("Refused: {}", refusal.get());
+                continue;
+            }
             try {
                 PluginState state = plugins.startPlugin(plugin.getPluginId());
                 if (state != PluginState.STARTED) {
@@ -126,6 +143,61 @@ public final class ConnectorCatalog {
         } catch (java.io.IOException e) {
             problems.add("cannot list " + pluginsDir + ": " + e.getMessage());
         }
+    }
+
+    /** Every plugin found in the plugins directory, in PF4J's order, with its state. */
+    public List<PluginStatus> plugins() {
+        List<PluginStatus> list = new ArrayList<>();
+        for (PluginWrapper plugin : plugins.getPlugins()) {
+            var d = plugin.getDescriptor();
+            Optional<String> refusal = plugins.refusal(plugin.getPluginId());
+            Throwable why = plugin.getFailedException();
+            String state = refusal.isPresent() ? "FAILED" : plugin.getPluginState().toString();
+            String reason = refusal.orElse(plugin.getPluginState() == PluginState.STARTED || why == null ? null
+                    : why.getMessage());
+            List<String> provided = types.values().stream().filter(e -> e.pluginId().equals(plugin.getPluginId()))
+                    .map(e -> e.type().name()).toList();
+            list.add(new PluginStatus(plugin.getPluginId(), d.getVersion(),
+                    d.getRequires() == null || d.getRequires().isBlank() ? null : d.getRequires().strip(), state,
+                    reason, provided));
+        }
+        return list;
+    }
+
+    /** {@code /health}'s "plugins" part: the plugin API version plugins are checked against, and each plugin. */
+    public Map<String, Object> health() {
+        Map<String, Object> part = new java.util.LinkedHashMap<>();
+        part.put("apiVersion", plugins.getSystemVersion());
+        part.put("list", plugins());
+        return part;
+    }
+
+    /**
+     * Why no instance of {@code typeName} can start when no plugin provides it; names the plugins refused for their
+     * required API version, since the type may be theirs (a refused plugin's code never runs, so its types are
+     * unknown).
+     */
+    public String missingTypeReason(String typeName) {
+        String reason = "no plugin provides connector type '" + typeName + "' (available: " + types.keySet() + ")";
+        List<String> refusals = plugins.getPlugins().stream()
+                .flatMap(p -> plugins.refusal(p.getPluginId()).stream()).toList();
+        return refusals.isEmpty() ? reason : reason + "; refused: " + String.join(" / ", refusals);
+    }
+
+    /**
+     * The FAILED reason for an instance whose plugin hit a {@link LinkageError} (a class or method of the plugin API
+     * it was built against is missing here): names the plugin, its version and range, and the hub's API version.
+     */
+    public String incompatibleReason(String typeName, LinkageError e) {
+        String plugin = find(typeName).map(entry -> {
+            var wrapper = BUILT_IN.equals(entry.pluginId()) ? null : plugins.getPlugin(entry.pluginId());
+            String requires = wrapper == null || wrapper.getDescriptor().getRequires() == null
+                    || wrapper.getDescriptor().getRequires().isBlank() ? "no plugin.requires"
+                    : "requires " + wrapper.getDescriptor().getRequires().strip();
+            return "plugin " + entry.pluginId() + " " + entry.pluginVersion() + " (" + requires + ")";
+        }).orElse("the plugin of connector type '" + typeName + "'");
+        return plugin + " does not fit this hub's Omnibridge plugin API " + plugins.getSystemVersion() + ": "
+                + e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     public Optional<Entry> find(String typeName) {

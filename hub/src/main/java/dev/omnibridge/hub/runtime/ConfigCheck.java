@@ -43,8 +43,7 @@ public final class ConfigCheck {
             }
             Optional<ConnectorCatalog.Entry> entry = catalog.find(instance.type());
             if (entry.isEmpty()) {
-                problems.add(new ConfigProblem(instance.id(), "type", "no plugin provides connector type '"
-                        + instance.type() + "' (available: " + catalog.types().keySet() + ")"));
+                problems.add(new ConfigProblem(instance.id(), "type", catalog.missingTypeReason(instance.type())));
                 continue;
             }
             InstanceSettings.parse(entry.get().type().config(), instance.id(), instance.settings(),

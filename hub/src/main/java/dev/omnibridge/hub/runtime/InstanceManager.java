@@ -137,8 +137,7 @@ public final class InstanceManager implements DeliveryTargets {
         instance.state(InstanceState.STARTING);
         Optional<ConnectorCatalog.Entry> entry = catalog.find(cfg.type());
         if (entry.isEmpty()) {
-            fail(instance, "no plugin provides connector type '" + cfg.type() + "' (available: "
-                    + catalog.types().keySet() + ")");
+            fail(instance, catalog.missingTypeReason(cfg.type()));
             return;
         }
         Optional<ConfigProblem> calendar = config.calendars().problemIfUnknown(cfg.id(), "calendar", cfg.calendar());
@@ -190,7 +189,8 @@ public final class InstanceManager implements DeliveryTargets {
             if (instance.context != null) {
                 instance.context.release();
             }
-            fail(instance, "failed to start: " + describe(e));
+            fail(instance, e instanceof LinkageError linkage ? catalog.incompatibleReason(cfg.type(), linkage)
+                    : "failed to start: " + describe(e));
         }
     }
 
@@ -569,6 +569,12 @@ public final class InstanceManager implements DeliveryTargets {
             throw e;
         } catch (Exception e) {
             throw DeliveryException.retryable(describe(e), e);
+        } catch (LinkageError e) {
+            // The plugin was built against another plugin API than it declared: it stays FAILED (its deliveries
+            // wait) until it is replaced, instead of the error escaping the delivery thread.
+            String reason = catalog.incompatibleReason(instance.type(), e);
+            fail(instance, reason);
+            throw DeliveryException.retryable(reason, e);
         }
     }
 
