@@ -63,9 +63,16 @@ final class TestPlugins {
      * extension index naming {@code extensionClasses}).
      */
     static Path pluginZip(Path zip, String pluginId, Path classes, String... extensionClasses) throws IOException {
+        return pluginZip(zip, pluginId, "1.2.3", "", classes, extensionClasses);
+    }
+
+    /** As above, with the plugin's version and its {@code plugin.requires} (the plugin API range it needs). */
+    static Path pluginZip(Path zip, String pluginId, String version, String requires, Path classes,
+                          String... extensionClasses) throws IOException {
         Files.createDirectories(zip.getParent());
         try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(os)) {
-            put(z, "plugin.properties", ("plugin.id=" + pluginId + "\nplugin.version=1.2.3\n"
+            put(z, "plugin.properties", ("plugin.id=" + pluginId + "\nplugin.version=" + version + "\n"
+                    + "plugin.requires=" + requires + "\n"
                     + "plugin.provider=Acme\nplugin.description=test plugin\n").getBytes());
             put(z, "classes/META-INF/extensions.idx", (String.join("\n", extensionClasses) + "\n").getBytes());
             try (Stream<Path> files = Files.walk(classes)) {
