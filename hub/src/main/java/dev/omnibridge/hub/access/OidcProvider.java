@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * (the first sign-in, so a provider outage never stops the hub from starting) and cached.
  */
 public class OidcProvider {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     static final int MAX_BODY = 256 * 1024;
     private static final Duration METADATA_TTL = Duration.ofHours(1);
     private static final Duration KEYS_TTL = Duration.ofHours(1);

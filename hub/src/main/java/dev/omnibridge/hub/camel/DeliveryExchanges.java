@@ -24,7 +24,7 @@ import java.util.TreeMap;
 final class DeliveryExchanges {
     static final String DESK_EVENT_SCHEMA = "omnibridge.desk-event/v1";
     static final String STATUS_EVENT_SCHEMA = "omnibridge.status-event/v1";
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
 
     private DeliveryExchanges() {
     }

@@ -27,7 +27,7 @@ import java.util.Locale;
  * value.
  */
 final class InboundExchanges {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     private static final List<String> SET_BY_HUB = List.of("id", "conversationId", "direction", "channel",
             "receivedAt");
 

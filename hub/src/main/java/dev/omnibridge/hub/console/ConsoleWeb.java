@@ -45,7 +45,7 @@ public final class ConsoleWeb {
      */
     public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     private static final Map<String, String> ASSETS = Map.of(
             "index.html", "text/html; charset=utf-8",
             "console.js", "text/javascript; charset=utf-8",

@@ -40,7 +40,7 @@ import java.util.zip.ZipOutputStream;
  * Built in memory (nothing of it is written to disk) and audited ({@code contact.export}).
  */
 public final class ContactExport {
-    private static final ObjectMapper JSON = CanonicalJson.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ContactRecords records;
     private final AttachmentStore attachments;

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * conversations.
  */
 public final class WorkspaceTables {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     /** How a reference is written: "C-" and the conversation's number. */
     public static final String REFERENCE_PREFIX = "C-";
     private static final Pattern REFERENCE = Pattern.compile("(?i)#?C-?(\\d{1,18})");

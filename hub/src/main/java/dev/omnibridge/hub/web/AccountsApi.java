@@ -35,7 +35,7 @@ import java.util.Map;
  * </pre>
  */
 public final class AccountsApi {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     private final Accounts accounts;
     private final Sessions sessions;
 

@@ -68,7 +68,7 @@ public final class AuditApi {
             return;
         }
         StringBuilder out = new StringBuilder();
-        var mapper = dev.omnibridge.model.json.CanonicalJson.mapper();
+        var mapper = dev.omnibridge.model.json.CanonicalJson.mapperCopy();
         long before = 0;
         while (true) {
             List<AuditEntry> page = audit.list(filter, before, JSONL_PAGE);

@@ -28,7 +28,7 @@ import java.util.Map;
  * </pre>
  */
 public final class BackfillsApi {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     private final Backfills backfills;
     private final AuditTrail audit;
 

@@ -34,7 +34,7 @@ import java.util.concurrent.ExecutionException;
  * 400 bad input, 404 no such contact or link, 409 the link's state does not allow it.
  */
 public final class ContactsApi {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
 
     private final ContactQueries queries;
     private final ContactIdentity identity;

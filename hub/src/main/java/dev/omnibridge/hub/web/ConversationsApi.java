@@ -43,7 +43,7 @@ import java.util.concurrent.TimeoutException;
  * {@link Principal#of}.
  */
 public final class ConversationsApi {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     static final int MAX_NOTE = 20_000;
     static final int MAX_SNIPPET_NAME = 100;
     static final int MAX_SNIPPET_BODY = 4_000;

@@ -33,7 +33,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
 
     private final InstanceManager instances;
     private final Dispatcher dispatcher;

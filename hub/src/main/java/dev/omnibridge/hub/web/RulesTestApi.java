@@ -33,7 +33,7 @@ import java.util.function.Function;
  * instant calendars are asked about; default the message's receivedAt, else now).
  */
 public final class RulesTestApi {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     private static final String UNANSWERED = "unanswered";
     private static final String AT = "at";
     private static final String PLACEHOLDER = "rules-test";

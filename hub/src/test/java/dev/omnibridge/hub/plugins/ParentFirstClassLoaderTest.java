@@ -45,7 +45,9 @@ class ParentFirstClassLoaderTest {
             "dev.omnibridge.config.ConfigDef", "dev.omnibridge.webhook.HmacSignatures",
             "dev.omnibridge.privacy.Redact", "org.apache.camel.CamelContext",
             "org.apache.camel.component.http.HttpComponent", "com.fasterxml.jackson.databind.ObjectMapper",
-            "org.slf4j.Logger", "io.vertx.core.Vertx", "jakarta.mail.Session"})
+            "org.slf4j.Logger", "jakarta.mail.Session", "jakarta.activation.DataHandler",
+            "org.eclipse.angus.mail.imap.IMAPStore", "dev.omnibridge.live.LiveSocket", "dev.omnibridge.net.SafeFetcher",
+            "dev.omnibridge.text.TextParts", "dev.omnibridge.calendar.BusinessCalendar"})
     void sharedLibrariesAreTakenFromTheHub(String className) {
         assertThat(ParentFirstClassLoader.isShared(className)).isTrue();
     }
@@ -53,7 +55,7 @@ class ParentFirstClassLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"com.acme.connector.AcmeType", "dev.omnibridge.connector.webhook.WebhookDesk",
             "dev.omnibridge.hub.Hub", "okhttp3.OkHttpClient", "com.google.gson.Gson", "org.apache.camelot.Knight",
-            "org.slf4jx.Thing"})
+            "org.slf4jx.Thing", "io.vertx.core.Vertx", "io.netty.buffer.ByteBuf", "jakarta.ws.rs.Path"})
     void pluginsOwnAndOtherThirdPartyPackagesAreNotShared(String className) {
         assertThat(ParentFirstClassLoader.isShared(className)).isFalse();
     }

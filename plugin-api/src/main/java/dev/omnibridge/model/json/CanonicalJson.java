@@ -113,9 +113,37 @@ public final class CanonicalJson {
                 .serializationInclusion(JsonInclude.Include.NON_NULL);
     }
 
-    /** The mapper the hub and connectors share: ISO-8601 instants, strict on unknown fields and duplicate keys. */
+    /**
+     * A new mapper with the canonical settings (ISO-8601 instants, strict on unknown fields and duplicate keys,
+     * nulls left out), yours to configure. Make one per use site and keep it (a {@code static final} field): a
+     * mapper caches what it learns about the classes it binds, so a plugin's own mapper keeps that, and the plugin's
+     * classes, out of the hub's, and goes away with the plugin.
+     */
+    public static ObjectMapper mapperCopy() {
+        return MAPPER.copy();
+    }
+
+    /**
+     * A copy of the canonical mapper, as {@link #mapperCopy()}. Until plugin API 1.1 this returned the one mapper the
+     * hub and every plugin shared, which any of them could reconfigure and whose caches kept plugin classes alive.
+     *
+     * @deprecated use {@link #mapperCopy()} (once, kept in a field), {@link #readTree(byte[])}, or {@link #read} and
+     *             {@link #write} for messages
+     */
+    @Deprecated(since = "1.1.0")
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return mapperCopy();
+    }
+
+    /**
+     * Parses any JSON document into a tree with the canonical settings (duplicate keys refused, no trailing tokens),
+     * without a mapper of your own.
+     *
+     * @throws com.fasterxml.jackson.core.JsonProcessingException when it is not JSON (its location and original
+     *                                                            message say where and why, without the content)
+     */
+    public static JsonNode readTree(byte[] json) throws IOException {
+        return MAPPER.readTree(json);
     }
 
     /**

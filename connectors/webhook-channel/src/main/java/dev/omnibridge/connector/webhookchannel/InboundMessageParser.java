@@ -23,7 +23,7 @@ import java.util.List;
  * Problems become 400 rejections naming the field, without echoing values.
  */
 final class InboundMessageParser {
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     /** What a sender must give (contracts.md); the model itself allows a missing text. */
     private static final List<String> REQUIRED = List.of("channelMessageId", "threadKey", "author", "text");
     private static final List<String> NOT_BLANK = List.of("channelMessageId", "threadKey");

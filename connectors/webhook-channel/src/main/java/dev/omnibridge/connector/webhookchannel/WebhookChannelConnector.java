@@ -114,7 +114,7 @@ public final class WebhookChannelConnector implements ChannelConnector {
             return Optional.empty();
         }
         try {
-            JsonNode id = CanonicalJson.mapper().readTree(body).path("id");
+            JsonNode id = CanonicalJson.readTree(body).path("id");
             return id.isTextual() || id.isNumber() ? Optional.of(id.asText()).filter(s -> !s.isBlank())
                     : Optional.empty();
         } catch (IOException notJson) {

@@ -35,14 +35,13 @@ final class DeskEvents {
     /** A customer changed an earlier message; the message's metadata names the original. */
     static final String MESSAGE_EDITED = "message.edited";
 
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    /** This plugin's own mapper: its caches hold this plugin's classes and go with the plugin's class loader. */
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     /**
      * Writes a canonical message v1 document straight into the event's generator: the settings of
-     * {@link CanonicalJson#write}, so the same bytes, without building a tree and parsing it back. A copy of the
-     * shared mapper: its serializer cache then holds this plugin's {@link MessageDocument} class, and goes with the
-     * plugin's class loader instead of keeping it alive in the hub's mapper.
+     * {@link CanonicalJson#write}, so the same bytes, without building a tree and parsing it back.
      */
-    private static final ObjectWriter MESSAGE = JSON.copy().writerFor(MessageDocument.class)
+    private static final ObjectWriter MESSAGE = JSON.writerFor(MessageDocument.class)
             .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     /** {@code {"schema":"omnibridge.message/v1", ...the message's fields}}, as {@link CanonicalJson#write} has it. */

@@ -40,7 +40,7 @@ final class DeskWebhookParser {
     record Parsed(List<DeskReply> replies, List<TicketUpdate> ticketUpdates, int internalNotes) {
     }
 
-    private static final ObjectMapper JSON = CanonicalJson.mapper();
+    private static final ObjectMapper JSON = CanonicalJson.mapperCopy();
     private static final Set<String> ITEM_FIELDS = Set.of("ticketRef", "replyId", "author", "text", "html",
             "internal", "createdAt", "status", "conversationId", "choices");
     /** Any of these makes an item a reply (a bare {ticketRef, status} is a status change). */
