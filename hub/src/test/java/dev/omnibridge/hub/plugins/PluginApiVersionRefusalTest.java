@@ -2,12 +2,14 @@ package dev.omnibridge.hub.plugins;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.hub.Hub;
+import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.hub.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Done-means 2 of issue 24: a plugin built for another major version of the plugin API is refused at load, with a
  * reason naming both versions in {@code /health} and {@code /api/instances}; the hub and the other plugins' instances
- * run on and take messages.
+ * run on and take messages. A plugin that declares a fitting range but was built against classes this hub's API lacks
+ * fails its instance at its first call with a reason naming the plugin and both versions.
  */
 class PluginApiVersionRefusalTest {
     private static final String TOKEN = "refusal-test-admin-token-8f3k";
@@ -33,12 +36,15 @@ class PluginApiVersionRefusalTest {
                 ">=1.1.0 & <2.0.0", channelPlugin("com.acme.good", "good-channel"), "com.acme.good.Type");
         TestPlugins.pluginZip(plugins.resolve("omnibridge-future-2.0.0-plugin.zip"), "future", "2.0.0",
                 ">=2.0.0 & <3.0.0", channelPlugin("com.acme.future", "future-channel"), "com.acme.future.Type");
+        TestPlugins.pluginZip(plugins.resolve("omnibridge-stale-1.0.0-plugin.zip"), "stale", "1.0.0",
+                ">=1.1.0 & <2.0.0", stalePlugin(), "com.acme.stale.Type");
         String expected = "plugin future 2.0.0 requires Omnibridge plugin API >=2.0.0 & <3.0.0; this hub has "
                 + PluginApiVersion.release();
 
         LocalHub local = new LocalHub(TOKEN);
         try (Hub hub = local.start(dir, LocalHub.QUICK_DELIVERY, List.of(LocalHub.instance("good", "good-channel"),
-                LocalHub.instance("future", "future-channel")), List.of())) {
+                LocalHub.instance("future", "future-channel"), LocalHub.instance("stale", "stale-desk")),
+                List.of(new HubConfig.Route("good", List.of("stale"))))) {
             JsonNode health = LocalHub.json(local.send(local.get("/health")));
 
             assertThat(health.path("instances").path("good").path("state").asText()).isEqualTo("RUNNING");
@@ -46,7 +52,7 @@ class PluginApiVersionRefusalTest {
             assertThat(health.path("instances").path("future").path("lastError").asText()).contains(expected);
             JsonNode part = health.path("plugins");
             assertThat(part.path("apiVersion").asText()).isEqualTo(PluginApiVersion.release()).doesNotContain("-");
-            assertThat(byId(part.path("list"))).containsOnlyKeys("good", "future");
+            assertThat(byId(part.path("list"))).containsOnlyKeys("good", "future", "stale");
             JsonNode good = byId(part.path("list")).get("good");
             assertThat(good.path("version").asText()).isEqualTo("1.2.3");
             assertThat(good.path("requires").asText()).isEqualTo(">=1.1.0 & <2.0.0");
@@ -65,7 +71,59 @@ class PluginApiVersionRefusalTest {
             assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
             Poll.until("the good instance counted its message", () -> LocalHub.json(local.send(local.get("/health")))
                     .path("instances").path("good").path("messagesIn").asLong() == 1);
+
+            // The message goes on to the stale desk, whose deliver() needs a class this API does not have.
+            Poll.until("the stale desk failed at its first delivery", () -> LocalHub.json(local.send(
+                    local.get("/health"))).path("instances").path("stale").path("state").asText().equals("FAILED"));
+            assertThat(LocalHub.json(local.send(local.get("/health"))).path("instances").path("stale")
+                    .path("lastError").asText())
+                    .startsWith("plugin stale 1.0.0 (requires >=1.1.0 & <2.0.0) does not fit this hub's Omnibridge "
+                            + "plugin API " + PluginApiVersion.release() + ": NoClassDefFoundError")
+                    .contains("dev/omnibridge/spi/FutureThing");
+            assertThat(LocalHub.json(local.send(local.get("/health"))).path("instances").path("good").path("state")
+                    .asText()).isEqualTo("RUNNING");
         }
+    }
+
+    /**
+     * A desk plugin compiled against a plugin API class this hub lacks ({@code FutureThing}, left out of the zip):
+     * it loads and starts, and fails when its {@code deliver} runs.
+     */
+    private Path stalePlugin() throws Exception {
+        String future = """
+                package dev.omnibridge.spi;
+
+                public final class FutureThing {
+                    public static String ticket() { return "T-1"; }
+                }
+                """;
+        String desk = """
+                package com.acme.stale;
+
+                import dev.omnibridge.spi.*;
+
+                public class Desk implements DeskConnector {
+                    public void start(ConnectorContext context) { }
+
+                    public DeskResult deliver(DeskDelivery delivery) { return DeskResult.of(FutureThing.ticket()); }
+                }
+                """;
+        String type = """
+                package com.acme.stale;
+
+                @org.pf4j.Extension
+                public class Type implements dev.omnibridge.spi.ConnectorType {
+                    public String name() { return "stale-desk"; }
+                    public String description() { return "desk built against a newer API"; }
+                    public dev.omnibridge.config.ConfigDef config() { return dev.omnibridge.config.ConfigDef.create(); }
+                    public dev.omnibridge.spi.Connector create() { return new Desk(); }
+                }
+                """;
+        Path classes = TestPlugins.compile(dir, dir.resolve("classes-stale"), Map.of(
+                "dev/omnibridge/spi/FutureThing.java", future, "com/acme/stale/Desk.java", desk,
+                "com/acme/stale/Type.java", type));
+        Files.delete(classes.resolve("dev/omnibridge/spi/FutureThing.class"));
+        return classes;
     }
 
     /** A channel plugin whose webhook stores its body as one customer message (type class {@code <pkg>.Type}). */
