@@ -89,7 +89,7 @@ public final class InstanceManager implements DeliveryTargets {
         this.clock = clock;
         this.typing = new TypingIndicators(clock);
         this.registry = new InstanceRegistry(config.instances());
-        this.webhooks = new WebhookDispatch(registry, metrics, this::store);
+        this.webhooks = new WebhookDispatch(registry, metrics, this::store, this::incompatible);
         this.masking = new InboundMasking(config.privacy(), metrics::masked);
         this.addresses = new dev.omnibridge.hub.identity.InboundAddresses(
                 new dev.omnibridge.hub.identity.PhoneNumbers(config.identity().defaultRegion()));
@@ -572,10 +572,15 @@ public final class InstanceManager implements DeliveryTargets {
         } catch (LinkageError e) {
             // The plugin was built against another plugin API than it declared: it stays FAILED (its deliveries
             // wait) until it is replaced, instead of the error escaping the delivery thread.
-            String reason = catalog.incompatibleReason(instance.type(), e);
-            fail(instance, reason);
-            throw DeliveryException.retryable(reason, e);
+            throw DeliveryException.retryable(incompatible(instance, e), e);
         }
+    }
+
+    /** Marks the instance FAILED because its plugin hit a LinkageError; returns the reason (plugin and versions). */
+    private String incompatible(ConnectorInstance instance, LinkageError e) {
+        String reason = catalog.incompatibleReason(instance.type(), e);
+        fail(instance, reason);
+        return reason;
     }
 
     static <T> T withLoader(ClassLoader loader, Callable<T> work) throws Exception {

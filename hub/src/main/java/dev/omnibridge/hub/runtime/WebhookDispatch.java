@@ -36,11 +36,15 @@ public final class WebhookDispatch {
     private final InstanceRegistry registry;
     private final Metrics metrics;
     private final Door door;
+    /** Fails an instance whose plugin does not fit this hub's plugin API (a LinkageError from its code). */
+    private final java.util.function.BiConsumer<ConnectorInstance, LinkageError> incompatible;
 
-    WebhookDispatch(InstanceRegistry registry, Metrics metrics, Door door) {
+    WebhookDispatch(InstanceRegistry registry, Metrics metrics, Door door,
+                    java.util.function.BiConsumer<ConnectorInstance, LinkageError> incompatible) {
         this.registry = registry;
         this.metrics = metrics;
         this.door = door;
+        this.incompatible = incompatible;
     }
 
     /**
@@ -59,6 +63,11 @@ public final class WebhookDispatch {
         } catch (Exception e) {
             LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
             throw new WebhookRejectedException(500, "connector failed to handle the webhook");
+        } catch (LinkageError e) {
+            // Built against another plugin API: the instance is FAILED from now on; 503 so the sender tries again
+            // (after the plugin is replaced) instead of dropping what it sent.
+            incompatible.accept(instance, e);
+            throw new WebhookRejectedException(503, "connector is not available");
         }
         if (outcome.inbound().isEmpty()) {
             return CompletableFuture.completedFuture(outcome.response());

@@ -37,13 +37,14 @@ class PluginApiVersionRefusalTest {
         TestPlugins.pluginZip(plugins.resolve("omnibridge-future-2.0.0-plugin.zip"), "future", "2.0.0",
                 ">=2.0.0 & <3.0.0", channelPlugin("com.acme.future", "future-channel"), "com.acme.future.Type");
         TestPlugins.pluginZip(plugins.resolve("omnibridge-stale-1.0.0-plugin.zip"), "stale", "1.0.0",
-                ">=1.1.0 & <2.0.0", stalePlugin(), "com.acme.stale.Type");
+                ">=1.1.0 & <2.0.0", stalePlugin(), "com.acme.stale.Type", "com.acme.stale.ChatType");
         String expected = "plugin future 2.0.0 requires Omnibridge plugin API >=2.0.0 & <3.0.0; this hub has "
                 + PluginApiVersion.release();
 
         LocalHub local = new LocalHub(TOKEN);
         try (Hub hub = local.start(dir, LocalHub.QUICK_DELIVERY, List.of(LocalHub.instance("good", "good-channel"),
-                LocalHub.instance("future", "future-channel"), LocalHub.instance("stale", "stale-desk")),
+                LocalHub.instance("future", "future-channel"), LocalHub.instance("stale", "stale-desk"),
+                LocalHub.instance("stale-chat", "stale-channel")),
                 List.of(new HubConfig.Route("good", List.of("stale"))))) {
             JsonNode health = LocalHub.json(local.send(local.get("/health")));
 
@@ -80,14 +81,19 @@ class PluginApiVersionRefusalTest {
                     .startsWith("plugin stale 1.0.0 (requires >=1.1.0 & <2.0.0) does not fit this hub's Omnibridge "
                             + "plugin API " + PluginApiVersion.release() + ": NoClassDefFoundError")
                     .contains("dev/omnibridge/spi/FutureThing");
-            assertThat(LocalHub.json(local.send(local.get("/health"))).path("instances").path("good").path("state")
-                    .asText()).isEqualTo("RUNNING");
+            // A webhook into the stale channel: 503 (the sender retries later), and the instance is FAILED alike.
+            assertThat(local.send(local.postText("/hooks/stale-chat", "hello")).statusCode()).isEqualTo(503);
+            JsonNode after = LocalHub.json(local.send(local.get("/health"))).path("instances");
+            assertThat(after.path("stale-chat").path("state").asText()).isEqualTo("FAILED");
+            assertThat(after.path("stale-chat").path("lastError").asText())
+                    .startsWith("plugin stale 1.0.0 (requires >=1.1.0 & <2.0.0) does not fit");
+            assertThat(after.path("good").path("state").asText()).isEqualTo("RUNNING");
         }
     }
 
     /**
-     * A desk plugin compiled against a plugin API class this hub lacks ({@code FutureThing}, left out of the zip):
-     * it loads and starts, and fails when its {@code deliver} runs.
+     * A plugin (a desk and a channel type) compiled against a plugin API class this hub lacks ({@code FutureThing},
+     * left out of the zip): it loads and starts, and fails when its {@code deliver} or {@code onWebhook} runs.
      */
     private Path stalePlugin() throws Exception {
         String future = """
@@ -119,9 +125,28 @@ class PluginApiVersionRefusalTest {
                     public dev.omnibridge.spi.Connector create() { return new Desk(); }
                 }
                 """;
+        String chat = """
+                package com.acme.stale;
+
+                import dev.omnibridge.spi.*;
+                import dev.omnibridge.webhook.*;
+
+                public class Chat implements ChannelConnector {
+                    public void start(ConnectorContext context) { }
+
+                    public WebhookOutcome onWebhook(WebhookRequest request) {
+                        return WebhookOutcome.respond(WebhookResponse.text(200, FutureThing.ticket()));
+                    }
+
+                    public String send(OutboundMessage outbound) { return "out-1"; }
+                }
+                """;
+        String chatType = type.replace("class Type", "class ChatType").replace("\"stale-desk\"", "\"stale-channel\"")
+                .replace("new Desk()", "new Chat()");
         Path classes = TestPlugins.compile(dir, dir.resolve("classes-stale"), Map.of(
                 "dev/omnibridge/spi/FutureThing.java", future, "com/acme/stale/Desk.java", desk,
-                "com/acme/stale/Type.java", type));
+                "com/acme/stale/Type.java", type, "com/acme/stale/Chat.java", chat,
+                "com/acme/stale/ChatType.java", chatType));
         Files.delete(classes.resolve("dev/omnibridge/spi/FutureThing.class"));
         return classes;
     }
