@@ -21,7 +21,6 @@ public record DeskResult(String ticketRef, String itemId) {
      *
      * @param itemId the desk's id for the comment/note created, or null when the desk gives none
      */
-    @SuppressWarnings("deprecation")
     public static DeskResult of(String ticketRef, String itemId) {
         return new DeskResult(ticketRef, itemId);
     }

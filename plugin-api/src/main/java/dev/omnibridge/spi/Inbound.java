@@ -205,7 +205,6 @@ public record Inbound(List<Message> messages, List<DeskReply> replies, List<Tick
             return this;
         }
 
-        @SuppressWarnings("deprecation") // the one place that calls the canonical constructor
         public Inbound build() {
             return new Inbound(messages, replies, ticketUpdates, offsets, skipped, statuses, addressStatuses,
                     annotations, threadMoves);

@@ -20,7 +20,6 @@ public record MessageAnnotation(String channelMessageId, String key, String valu
     }
 
     /** Sets metadata {@code key} of the message to {@code value} (null removes it, as {@link #remove} does). */
-    @SuppressWarnings("deprecation")
     public static MessageAnnotation set(String channelMessageId, String key, String value) {
         return new MessageAnnotation(channelMessageId, key, value);
     }

@@ -14,7 +14,6 @@ public record TicketUpdate(String ticketRef, ConversationStatus status) {
     }
 
     /** Ticket {@code ticketRef} is now in {@code status}. */
-    @SuppressWarnings("deprecation")
     public static TicketUpdate of(String ticketRef, ConversationStatus status) {
         return new TicketUpdate(ticketRef, status);
     }
