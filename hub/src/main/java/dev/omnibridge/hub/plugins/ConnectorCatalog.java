@@ -157,9 +157,10 @@ public final class ConnectorCatalog {
                     : why.getMessage());
             List<String> provided = types.values().stream().filter(e -> e.pluginId().equals(plugin.getPluginId()))
                     .map(e -> e.type().name()).toList();
-            list.add(new PluginStatus(plugin.getPluginId(), d.getVersion(),
-                    d.getRequires() == null || d.getRequires().isBlank() ? null : d.getRequires().strip(), state,
-                    reason, provided));
+            // PF4J reads a missing or empty plugin.requires as "*" (any version): shown as none declared.
+            String requires = d.getRequires() == null || d.getRequires().isBlank() || d.getRequires().strip()
+                    .equals("*") ? null : d.getRequires().strip();
+            list.add(new PluginStatus(plugin.getPluginId(), d.getVersion(), requires, state, reason, provided));
         }
         return list;
     }
@@ -191,9 +192,9 @@ public final class ConnectorCatalog {
     public String incompatibleReason(String typeName, LinkageError e) {
         String plugin = find(typeName).map(entry -> {
             var wrapper = BUILT_IN.equals(entry.pluginId()) ? null : plugins.getPlugin(entry.pluginId());
-            String requires = wrapper == null || wrapper.getDescriptor().getRequires() == null
-                    || wrapper.getDescriptor().getRequires().isBlank() ? "no plugin.requires"
-                    : "requires " + wrapper.getDescriptor().getRequires().strip();
+            String declared = wrapper == null ? null : wrapper.getDescriptor().getRequires();
+            String requires = declared == null || declared.isBlank() || declared.strip().equals("*")
+                    ? "no plugin.requires" : "requires " + declared.strip();
             return "plugin " + entry.pluginId() + " " + entry.pluginVersion() + " (" + requires + ")";
         }).orElse("the plugin of connector type '" + typeName + "'");
         return plugin + " does not fit this hub's Omnibridge plugin API " + plugins.getSystemVersion() + ": "

@@ -84,6 +84,8 @@ class ConnectorCatalogTest {
             assertThat(entry.type().getClass().getClassLoader()).isInstanceOf(ParentFirstClassLoader.class)
                     .isSameAs(entry.classLoader());
             assertThat(catalog.problems()).singleElement().asString().contains("broken.zip");
+            assertThat(catalog.plugins()).containsExactly(new ConnectorCatalog.PluginStatus("acme", "1.2.3", null,
+                    "STARTED", null, List.of("acme-desk")));
         } finally {
             catalog.close();
         }
