@@ -109,6 +109,7 @@ public final class ChannelCapabilities {
     }
 
     private static final ChannelCapabilities PLAIN_TEXT = builder().build();
+    private static final ChannelCapabilities UNDECLARED = builder().media("*/*", 0).richText(RichText.HTML).build();
 
     private final int maxTextLength;
     private final TextUnit textUnit;
@@ -143,6 +144,15 @@ public final class ChannelCapabilities {
     /** Plain text of any length, no buttons, no files, nothing else: what a channel that declares nothing gets. */
     public static ChannelCapabilities plainText() {
         return PLAIN_TEXT;
+    }
+
+    /**
+     * What the hub assumes of a channel that declares nothing ({@link ChannelConnector#capabilities()}'s default): no
+     * limit known, so the message goes as it is, files and HTML included; only reply options, which such a channel
+     * shows as buttons only as far as its {@link ChannelConnector#maxChoices()} says, are numbered into the text.
+     */
+    public static ChannelCapabilities undeclared() {
+        return UNDECLARED;
     }
 
     public static Builder builder() {

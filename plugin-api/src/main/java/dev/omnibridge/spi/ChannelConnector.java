@@ -69,13 +69,13 @@ public interface ChannelConnector extends Connector {
      * flattens HTML), so {@code send} gets only what the channel can send. Read once the instance has started; it
      * may depend on the instance's settings.
      *
-     * <p>The default: plain text of any length, no files, and as many buttons as {@link #maxChoices()} says (for
-     * connectors written before this method).
+     * <p>The default, for connectors written before this method: {@link ChannelCapabilities#undeclared()} (the message
+     * as it is, files and HTML included, as before) with as many buttons as {@link #maxChoices()} says.
      */
     @SuppressWarnings("deprecation")
     default ChannelCapabilities capabilities() {
         int buttons = Math.max(0, maxChoices());
-        return buttons == 0 ? ChannelCapabilities.plainText()
-                : ChannelCapabilities.builder().buttons(buttons, 0).build();
+        return buttons == 0 ? ChannelCapabilities.undeclared()
+                : ChannelCapabilities.undeclared().toBuilder().buttons(buttons, 0).build();
     }
 }

@@ -27,12 +27,12 @@ public interface DeliveryTargets {
     }
 
     /**
-     * What the channel instance can carry ({@link dev.omnibridge.spi.ChannelConnector#capabilities}); plain text when
-     * it is not running or cannot say. The {@link OutboundAdapter} fits every message to it before
-     * {@link #sendToChannel}.
+     * What the channel instance can carry ({@link dev.omnibridge.spi.ChannelConnector#capabilities});
+     * {@link ChannelCapabilities#undeclared()} when it is not running or cannot say. The {@link OutboundAdapter} fits
+     * every message to it before {@link #sendToChannel}.
      */
     default ChannelCapabilities capabilities(String instanceId) {
-        return ChannelCapabilities.plainText();
+        return ChannelCapabilities.undeclared();
     }
 
     /**

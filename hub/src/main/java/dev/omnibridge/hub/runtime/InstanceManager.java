@@ -430,8 +430,8 @@ public final class InstanceManager implements DeliveryTargets {
     @Override
     public dev.omnibridge.spi.ChannelCapabilities capabilities(String instanceId) {
         ConnectorInstance instance = registry.get(instanceId);
-        return instance == null ? dev.omnibridge.spi.ChannelCapabilities.plainText()
-                : instance.capabilities().orElse(dev.omnibridge.spi.ChannelCapabilities.plainText());
+        return instance == null ? dev.omnibridge.spi.ChannelCapabilities.undeclared()
+                : instance.capabilities().orElse(dev.omnibridge.spi.ChannelCapabilities.undeclared());
     }
 
     @Override

@@ -248,6 +248,10 @@ class OutboundAdapterTest {
         };
         assertThat(old.capabilities().maxButtons()).isEqualTo(5);
         assertThat(old.capabilities().maxTextLength()).as("no limit known").isZero();
+        Attachment file = new Attachment("a.bin", "application/octet-stream", 1 << 30, "ab", URI.create("attachment:ab"));
+        Message rich = message("Hi").html("<b>Hi</b>").attachments(List.of(file)).build();
+        assertThat(OutboundAdapter.fit(rich, old.capabilities())).as("sent as before capabilities existed")
+                .isSameAs(rich);
     }
 
     private static OutboundAdapter.PartLog log(ConnectorContext context) {
