@@ -354,7 +354,7 @@
         el('td', {}, i.messagesOut),
         el('td', {}, throughput(id, i, now)),
         el('td', {}, when(i.lastMessageAt)),
-        el('td', { class: 'capabilities' }, carries(i.capabilities)),
+        el('td', { class: 'capabilities', title: fileTypes(i.capabilities) }, carries(i.capabilities)),
         el('td', { class: 'actions' },
           el('button', { type: 'button', 'data-action': 'start', disabled: i.state === 'RUNNING',
             onclick: () => control(id, 'start') }, 'Start'),
@@ -380,11 +380,17 @@
     if (c.buttons.max) parts.push(c.buttons.max + ' buttons');
     if (c.media.types.length) {
       const types = c.media.types.map(t => t.type);
-      parts.push(types.includes('*/*') ? 'any file' : 'files: ' + types.join(', '));
+      parts.push(types.includes('*/*') ? 'any file'
+        : types.length <= 3 ? 'files: ' + types.join(', ') : types.length + ' file types');
     }
     if (c.richText !== 'PLAIN') parts.push(c.richText === 'HTML' ? 'HTML' : 'Markdown');
     for (const [k, label] of Object.entries(EXTRAS)) if (c[k]) parts.push(label);
     return parts.join(' · ');
+  }
+
+  /** The file types a channel takes, for the Carries cell's tooltip. */
+  function fileTypes(c) {
+    return c ? c.media.types.map(t => t.type).join(', ') : '';
   }
 
   /** Messages per minute since the previous refresh, from the counters /api/instances reports. */
