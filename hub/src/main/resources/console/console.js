@@ -354,6 +354,7 @@
         el('td', {}, i.messagesOut),
         el('td', {}, throughput(id, i, now)),
         el('td', {}, when(i.lastMessageAt)),
+        el('td', { class: 'capabilities', title: fileTypes(i.capabilities) }, carries(i.capabilities)),
         el('td', { class: 'actions' },
           el('button', { type: 'button', 'data-action': 'start', disabled: i.state === 'RUNNING',
             onclick: () => control(id, 'start') }, 'Start'),
@@ -362,6 +363,34 @@
           el('button', { type: 'button', 'data-action': 'restart', class: 'secondary',
             onclick: () => control(id, 'restart') }, 'Restart'))));
     }
+  }
+
+  const TEXT_UNITS = { CODE_POINTS: 'characters', UTF16_UNITS: 'characters', UTF8_BYTES: 'bytes',
+    SMS_CHARACTERS: 'SMS characters' };
+  const EXTRAS = { templates: 'templates', edits: 'edits', typing: 'typing', readReceipts: 'read receipts' };
+
+  /**
+   * What a running channel carries (its capabilities in /api/instances), in a few words: the hub splits longer text,
+   * numbers options beyond the buttons and sends other files as links. Empty for desks and stopped channels.
+   */
+  function carries(c) {
+    if (!c) return '';
+    const parts = [c.text.maxLength ? c.text.maxLength + ' ' + TEXT_UNITS[c.text.unit] + ' a message'
+      : 'text of any length'];
+    if (c.buttons.max) parts.push(c.buttons.max + ' buttons');
+    if (c.media.types.length) {
+      const types = c.media.types.map(t => t.type);
+      parts.push(types.includes('*/*') ? 'any file'
+        : types.length <= 3 ? 'files: ' + types.join(', ') : types.length + ' file types');
+    }
+    if (c.richText !== 'PLAIN') parts.push(c.richText === 'HTML' ? 'HTML' : 'Markdown');
+    for (const [k, label] of Object.entries(EXTRAS)) if (c[k]) parts.push(label);
+    return parts.join(' · ');
+  }
+
+  /** The file types a channel takes, for the Carries cell's tooltip. */
+  function fileTypes(c) {
+    return c ? c.media.types.map(t => t.type).join(', ') : '';
   }
 
   /** Messages per minute since the previous refresh, from the counters /api/instances reports. */

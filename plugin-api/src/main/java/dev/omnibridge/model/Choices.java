@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Reply options on a message (issue 21: "did this answer help?", a 1-5 rating). The hub puts them in the outbound
  * message's metadata under {@link #OFFERED}; a channel that can show buttons or quick replies
- * ({@link dev.omnibridge.spi.ChannelConnector#maxChoices()}) shows them, and when the customer picks one it sets
+ * ({@link dev.omnibridge.spi.ChannelCapabilities#maxButtons()}) shows them, and when the customer picks one it sets
  * {@link #CHOSEN} on the inbound message to the choice's id (its text being the choice's title). A channel that
  * cannot gets the message with the options written into its text instead ({@link #numbered}), and the customer
  * answers with the number.

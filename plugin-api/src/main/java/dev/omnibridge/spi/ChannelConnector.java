@@ -52,8 +52,30 @@ public interface ChannelConnector extends Connector {
      * How many reply options ({@link dev.omnibridge.model.Choices}) the channel can show as buttons or quick replies
      * on one message; 0 (the default) when it has none. A message offering more options than this reaches the
      * channel with the options numbered in its text instead (the hub does that), never with some left out.
+     *
+     * @deprecated declare {@link #capabilities()} instead ({@link ChannelCapabilities.Builder#buttons}); the hub
+     * reads only {@code capabilities()}, whose default is derived from this method so that older connectors keep
+     * their buttons.
      */
+    @Deprecated
     default int maxChoices() {
         return 0;
+    }
+
+    /**
+     * What the channel can carry: text length and how it is counted, buttons, files, rich text, and the extras the
+     * console shows. The hub fits every outbound message to it before {@link #send} (splits a long text into
+     * several sends in order, numbers options beyond the buttons, turns files the channel does not take into links,
+     * flattens HTML), so {@code send} gets only what the channel can send. Read once the instance has started; it
+     * may depend on the instance's settings.
+     *
+     * <p>The default, for connectors written before this method: {@link ChannelCapabilities#undeclared()} (the message
+     * as it is, files and HTML included, as before) with as many buttons as {@link #maxChoices()} says.
+     */
+    @SuppressWarnings("deprecation")
+    default ChannelCapabilities capabilities() {
+        int buttons = Math.max(0, maxChoices());
+        return buttons == 0 ? ChannelCapabilities.undeclared()
+                : ChannelCapabilities.undeclared().toBuilder().buttons(buttons, 0).build();
     }
 }

@@ -23,6 +23,15 @@ public final class TextParts {
     /** Bytes of the code point in UTF-8 (1 to 4). */
     public static final IntUnaryOperator UTF8_BYTES = cp -> cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 
+    /** One per code point (what a person counts as a character, short of combining sequences). */
+    public static final IntUnaryOperator CODE_POINTS = cp -> 1;
+    /**
+     * SMS characters: UTF-16 code units, with GSM 03.38's extension characters (sent as an escape and the character,
+     * two septets) counting 2; never fewer than a carrier counts, whichever encoding it picks.
+     */
+    public static final IntUnaryOperator SMS_CHARACTERS = cp -> "\f^{}\\[~]|\u20AC".indexOf(cp) >= 0 ? 2
+            : Character.charCount(cp);
+
     private TextParts() {
     }
 

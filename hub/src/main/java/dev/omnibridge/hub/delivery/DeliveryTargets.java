@@ -1,9 +1,11 @@
 package dev.omnibridge.hub.delivery;
 
+import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.OutboundMessage;
+import dev.omnibridge.spi.SentParts;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +27,20 @@ public interface DeliveryTargets {
     }
 
     /**
-     * How many reply options the channel instance shows as buttons ({@link dev.omnibridge.spi.ChannelConnector#maxChoices});
-     * 0 when it is not running or has none. A message offering more goes out numbered ({@link ChoiceFallback}).
+     * What the channel instance can carry ({@link dev.omnibridge.spi.ChannelConnector#capabilities});
+     * {@link ChannelCapabilities#undeclared()} when it is not running or cannot say. The {@link OutboundAdapter} fits
+     * every message to it before {@link #sendToChannel}.
      */
-    default int maxChoices(String instanceId) {
-        return 0;
+    default ChannelCapabilities capabilities(String instanceId) {
+        return ChannelCapabilities.undeclared();
+    }
+
+    /**
+     * The journal's record of how far a reply of several parts got on this channel instance ({@link SentParts}), so
+     * that a retry does not send a part again; null where nothing records it (then every attempt sends all parts).
+     */
+    default SentParts sentParts(String instanceId, String idempotencyKey, int total) {
+        return null;
     }
 
     /**

@@ -868,9 +868,11 @@ public final class Dispatcher implements AutoCloseable {
                 throw DeliveryException.unreachable("not sent: the customer's address takes no messages ("
                         + ctx.customerUnreachable() + ")");
             } else {
-                resultRef = targets.sendToChannel(task.target(), new OutboundMessage(
-                        ChoiceFallback.forChannel(ctx.message(), targets.maxChoices(task.target())),
-                        ctx.conversation(), task.idempotencyKey()));
+                String target = task.target();
+                resultRef = OutboundAdapter.send(new OutboundMessage(ctx.message(), ctx.conversation(),
+                                task.idempotencyKey()), targets.capabilities(target),
+                        part -> targets.sendToChannel(target, part),
+                        (key, total) -> targets.sentParts(target, key, total));
             }
             targetAnswered(task.target());
             record(lane, task, store.done(task, resultRef, newTicket, clock.instant()));

@@ -56,6 +56,24 @@ public final class ConnectorInstance {
         return lastMessageAt;
     }
 
+    /**
+     * What this channel instance can carry ({@link dev.omnibridge.spi.ChannelConnector#capabilities}) while it runs;
+     * empty for a desk or an instance that is not running. A channel that fails to say is taken as declaring nothing
+     * ({@link dev.omnibridge.spi.ChannelCapabilities#undeclared()}): its messages go as they are, options numbered.
+     */
+    public java.util.Optional<dev.omnibridge.spi.ChannelCapabilities> capabilities() {
+        if (state != InstanceState.RUNNING || !(connector instanceof dev.omnibridge.spi.ChannelConnector channel)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var declared = InstanceManager.withLoader(classLoader, channel::capabilities);
+            return java.util.Optional.of(declared == null ? dev.omnibridge.spi.ChannelCapabilities.undeclared()
+                    : declared);
+        } catch (Exception | LinkageError e) {
+            return java.util.Optional.of(dev.omnibridge.spi.ChannelCapabilities.undeclared());
+        }
+    }
+
     void state(InstanceState state) {
         this.state = state;
         if (state == InstanceState.RUNNING) {

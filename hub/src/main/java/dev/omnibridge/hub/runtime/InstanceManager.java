@@ -427,18 +427,16 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     @Override
-    public int maxChoices(String instanceId) {
+    public dev.omnibridge.spi.ChannelCapabilities capabilities(String instanceId) {
         ConnectorInstance instance = registry.get(instanceId);
-        if (instance == null || instance.state() != InstanceState.RUNNING
-                || !(instance.connector instanceof ChannelConnector channel)) {
-            return 0;
-        }
-        try {
-            return Math.max(0, withLoader(instance.classLoader, channel::maxChoices));
-        } catch (Exception e) {
-            // A channel that cannot say gets the options as numbered text, which every channel can show.
-            return 0;
-        }
+        return instance == null ? dev.omnibridge.spi.ChannelCapabilities.undeclared()
+                : instance.capabilities().orElse(dev.omnibridge.spi.ChannelCapabilities.undeclared());
+    }
+
+    @Override
+    public dev.omnibridge.spi.SentParts sentParts(String instanceId, String idempotencyKey, int total) {
+        ConnectorInstance instance = registry.running(instanceId);
+        return dev.omnibridge.spi.SentParts.resume(instance.context, idempotencyKey, total);
     }
 
     @Override
@@ -518,12 +516,13 @@ public final class InstanceManager implements DeliveryTargets {
         Conversation there = new Conversation(from.id(), new ChannelRef(target.type(), target.id()),
                 HandOffThreads.threadKey(from.id()), from.contactId(), handOff.to(), from.status(),
                 from.deskTickets(), from.createdAt());
-        // The options were fitted to the channel handing off; the one taking over may show fewer (email: none).
-        OutboundMessage redirected = new OutboundMessage(dev.omnibridge.hub.delivery.ChoiceFallback.forChannel(
-                message.message(), maxChoices(target.id())), there, message.idempotencyKey());
+        // The message was fitted to the channel handing off; the one taking over may carry less (email: no buttons).
+        OutboundMessage redirected = new OutboundMessage(message.message(), there, message.idempotencyKey());
         String ref;
         try {
-            ref = call(target, () -> channel.send(redirected));
+            ref = dev.omnibridge.hub.delivery.OutboundAdapter.send(redirected, capabilities(target.id()),
+                    part -> call(target, () -> channel.send(part)),
+                    (key, total) -> dev.omnibridge.spi.SentParts.resume(target.context, key, total));
         } catch (HandOff again) {
             throw DeliveryException.permanent("hand-off from '" + fromInstance + "' to '" + target.id()
                     + "' was handed off again; a hand-off is followed once");

@@ -108,7 +108,12 @@ public final class HttpApi {
     private ObjectNode instancesJson() {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode list = body.putObject("instances");
-        instances.instances().forEach(i -> list.set(i.id(), instanceJson(i)));
+        instances.instances().forEach(i -> {
+            ObjectNode n = instanceJson(i);
+            // Channels only, while running: what the hub fits their outbound messages to.
+            i.capabilities().ifPresent(c -> n.set("capabilities", CapabilitiesJson.of(JSON, c)));
+            list.set(i.id(), n);
+        });
         return body;
     }
 

@@ -38,6 +38,13 @@ class RouteAssignmentStartTest {
             assertThat(instances.path("inbox").path("lastError").asText())
                     .contains("routes[0].to.inbox").contains("takes no assignment").contains("group");
             assertThat(instances.path("plain").path("state").asText()).isEqualTo("RUNNING");
+            // Channels show what the hub fits their messages to; this one declares nothing, so nothing is limited.
+            JsonNode caps = instances.path("web").path("capabilities");
+            assertThat(caps.at("/text/maxLength").asInt(-1)).isZero();
+            assertThat(caps.at("/buttons/max").asInt(-1)).isZero();
+            assertThat(caps.at("/media/types/0/type").asText()).isEqualTo("*/*");
+            assertThat(caps.path("richText").asText()).isEqualTo("HTML");
+            assertThat(instances.path("plain").has("capabilities")).as("a desk has none").isFalse();
         }
     }
 }

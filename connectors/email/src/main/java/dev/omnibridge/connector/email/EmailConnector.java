@@ -10,6 +10,7 @@ import dev.omnibridge.connector.email.smtp.ReplyComposer;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.privacy.Redact;
+import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
@@ -123,6 +124,21 @@ final class EmailConnector implements ChannelConnector {
         }
         return composer.messageIdFor(outbound);
     }
+
+    /**
+     * What a reply mail carries: text of any length, HTML alongside it, any file from the hub's storage as a MIME
+     * attachment (a file only at a URL goes as a link in the text, which the hub writes), no buttons (reply options
+     * arrive numbered in the text). The SMTP server's own size limit is not known here: a mail it refuses fails the
+     * delivery with its answer.
+     */
+    @Override
+    public ChannelCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    static final ChannelCapabilities CAPABILITIES = ChannelCapabilities.builder()
+            .richText(ChannelCapabilities.RichText.HTML).media("*/*", 0)
+            .mediaSource(ChannelCapabilities.MediaSource.STORED_ONLY).build();
 
     private void acknowledge(MailImporter.NewConversation opened) {
         try {

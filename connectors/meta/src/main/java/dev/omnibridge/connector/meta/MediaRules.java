@@ -75,6 +75,20 @@ final class MediaRules {
         };
     }
 
+    /**
+     * Adds the product's media types to its capabilities, each with the smaller of Meta's limit and {@code cap} (the
+     * instance's maxMediaBytes), so the hub sends as a link what Meta would refuse instead of failing the reply.
+     */
+    static void declare(Product product, long cap, dev.omnibridge.spi.ChannelCapabilities.Builder b) {
+        switch (product) {
+            case WHATSAPP -> new java.util.TreeMap<>(WHATSAPP).forEach((type, rule) ->
+                    b.media(type, Math.min(rule.maxBytes(), cap)));
+            case INSTAGRAM -> new java.util.TreeMap<>(INSTAGRAM).forEach((type, rule) ->
+                    b.media(type, Math.min(rule.maxBytes(), cap)));
+            case MESSENGER -> b.media("*/*", Math.min(MESSENGER_MAX, cap));
+        }
+    }
+
     /** {@code Audio/OGG; codecs=opus} → {@code audio/ogg}. */
     static String normalize(String mediaType) {
         int semi = mediaType.indexOf(';');

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.model.Choice;
 import dev.omnibridge.spi.SentParts;
-import dev.omnibridge.text.TextParts;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,8 @@ import java.util.function.IntFunction;
 /**
  * Messenger and Instagram Send API ({@code POST /{send-account}/messages}: the page id for Messenger; for Instagram
  * the page id or {@code me} with a Page token, or the Instagram account id with Instagram Login). A Send API message
- * holds either text or one attachment, so a reply is its text, split at the product's limit, followed by one message
- * per file. Messenger files from the hub's storage are uploaded first (Attachment Upload API) and sent by
+ * holds either text or one attachment, so a reply is its text (within the product's limit: the hub splits a longer
+ * one into several sends) followed by one message per file. Messenger files from the hub's storage are uploaded first (Attachment Upload API) and sent by
  * {@code attachment_id}; files at an https URL are sent by {@code payload.url}, which is the only way Instagram
  * takes them (see {@link MediaPreparer}).
  *
@@ -41,12 +40,6 @@ final class MessagingSender {
         this.path = sendAccount + "/messages";
     }
 
-    static List<String> textParts(Product product, String text) {
-        return product == Product.INSTAGRAM
-                ? TextParts.split(text, INSTAGRAM_TEXT_MAX_BYTES, TextParts.UTF8_BYTES)
-                : TextParts.split(text, MESSENGER_TEXT_MAX, TextParts.UTF16_UNITS);
-    }
-
     /**
      * Returns the first message's id. Uploads all happen before the first message goes out; messages an earlier
      * attempt got accepted ({@code progress}) are not sent again.
@@ -54,8 +47,9 @@ final class MessagingSender {
     String reply(String psid, String text, boolean humanAgentTag, List<OutboundMedia> media, List<Choice> choices,
                  IntFunction<SentParts> progress) throws GraphException, InterruptedException {
         List<ObjectNode> messages = new ArrayList<>();
-        for (String chunk : textParts(product, text)) {
-            messages.add(GraphApi.JSON.createObjectNode().put("text", chunk));
+        if (!text.isEmpty()) {
+            // The hub split a longer text into several sends (MetaConnector.capabilities()): this one fits.
+            messages.add(GraphApi.JSON.createObjectNode().put("text", text));
         }
         if (!choices.isEmpty() && !messages.isEmpty()) {
             // Quick replies ride on a text message and show above the composer until one is tapped.

@@ -8,6 +8,7 @@ import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.net.SafeFetcher;
+import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
@@ -221,12 +222,43 @@ final class MetaConnector implements ChannelConnector {
     }
 
     /**
-     * Reply options as WhatsApp interactive messages (reply buttons up to 3, a list up to 10 rows) or Messenger and
-     * Instagram quick replies (up to 13).
+     * What one message of the product carries; the hub fits every reply to it before {@link #send} (splits a long
+     * text into several sends, numbers options beyond the buttons, names files the product does not take in the text):
+     * <ul>
+     *   <li>WhatsApp: a text {@code body} of at most 4,096 characters, an interactive message's body at most 1,024;
+     *       reply buttons up to 3 with titles of at most 20 characters, a list up to 10 rows (titles 24), so up to 10
+     *       options with labels of 20
+     *       (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages,
+     *       .../interactive-list-messages); the media types and sizes of "Supported media types" ({@link MediaRules});
+     *       templates outside the 24-hour window; read receipts from the {@code statuses} webhook.</li>
+     *   <li>Messenger: text up to 2,000 characters; up to 13 quick replies, titles shown up to 20 characters
+     *       (https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies/); any file up to
+     *       25 MB; read receipts ({@code read} events).</li>
+     *   <li>Instagram: text up to 1,000 <em>bytes</em> of UTF-8; 13 quick replies of 20 characters
+     *       (https://developers.facebook.com/docs/messenger-platform/instagram/features/quick-replies/); files only
+     *       from a public https URL, of the types of "Send a Message"; read receipts.</li>
+     * </ul>
+     * Text lengths are counted in UTF-16 code units, which is never fewer than Meta's characters. File sizes are also
+     * capped by the instance's {@code maxMediaBytes}.
      */
     @Override
-    public int maxChoices() {
-        return product == Product.WHATSAPP ? WhatsAppSender.MAX_ROWS : MessagingSender.MAX_QUICK_REPLIES;
+    public ChannelCapabilities capabilities() {
+        Running r = running;
+        long cap = r == null ? Long.MAX_VALUE : r.settings().maxMediaBytes();
+        ChannelCapabilities.Builder b = ChannelCapabilities.builder().richText(ChannelCapabilities.RichText.PLAIN)
+                .readReceipts(true);
+        switch (product) {
+            case WHATSAPP -> b.text(WhatsAppSender.TEXT_MAX, ChannelCapabilities.TextUnit.UTF16_UNITS)
+                    .maxTextWithButtons(WhatsAppSender.INTERACTIVE_BODY_MAX)
+                    .buttons(WhatsAppSender.MAX_ROWS, WhatsAppSender.BUTTON_TITLE_MAX).templates(true);
+            case MESSENGER -> b.text(MessagingSender.MESSENGER_TEXT_MAX, ChannelCapabilities.TextUnit.UTF16_UNITS)
+                    .buttons(MessagingSender.MAX_QUICK_REPLIES, MessagingSender.QUICK_REPLY_TITLE_MAX);
+            case INSTAGRAM -> b.text(MessagingSender.INSTAGRAM_TEXT_MAX_BYTES, ChannelCapabilities.TextUnit.UTF8_BYTES)
+                    .buttons(MessagingSender.MAX_QUICK_REPLIES, MessagingSender.QUICK_REPLY_TITLE_MAX)
+                    .mediaSource(ChannelCapabilities.MediaSource.URL_ONLY);
+        }
+        MediaRules.declare(product, cap, b);
+        return b.build();
     }
 
     @Override

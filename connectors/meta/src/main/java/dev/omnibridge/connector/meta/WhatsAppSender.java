@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnibridge.model.Choice;
 import dev.omnibridge.spi.SentParts;
-import dev.omnibridge.text.TextParts;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -16,8 +15,8 @@ import java.util.function.IntFunction;
  * Sends through {@code POST /{phone-number-id}/messages}: text, media and the out-of-window template.
  *
  * <p>A reply becomes one or more messages. With exactly one image, video or document and a text of at most 1024
- * characters, the text is that file's caption and the file goes first; otherwise the text goes first (split at
- * 4096 characters) and every file follows as its own message. All uploads happen before the first message is sent,
+ * characters, the text is that file's caption and the file goes first; otherwise the text goes first (the hub has
+ * split a longer one into several sends) and every file follows as its own message. All uploads happen before the first message is sent,
  * so an upload failure (retried by the hub) never leaves the customer with a part of the reply.
  */
 final class WhatsAppSender {
@@ -79,15 +78,12 @@ final class WhatsAppSender {
         if (captioned != null) {
             messages.add(mediaMessage(to, captioned, ids.get(captioned), text));
         } else {
-            List<String> chunks = TextParts.split(text, choices.isEmpty() ? TEXT_MAX : INTERACTIVE_BODY_MAX,
-                    TextParts.UTF16_UNITS);
-            for (int i = 0; i < chunks.size(); i++) {
-                if (!choices.isEmpty() && i == chunks.size() - 1) {
-                    messages.add(interactive(to, chunks.get(i), choices, language));
-                    continue;
-                }
+            // The hub split a longer text into several sends (capabilities()): this one fits one message.
+            if (!choices.isEmpty()) {
+                messages.add(interactive(to, text, choices, language));
+            } else if (!text.isEmpty()) {
                 ObjectNode one = base(to).put("type", "text");
-                one.putObject("text").put("body", chunks.get(i));
+                one.putObject("text").put("body", text);
                 messages.add(one);
             }
         }

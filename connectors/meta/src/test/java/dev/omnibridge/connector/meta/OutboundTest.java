@@ -2,15 +2,19 @@ package dev.omnibridge.connector.meta;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.omnibridge.model.Address;
+import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Conversation;
+import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -211,23 +215,43 @@ class OutboundTest {
     }
 
     @Test
-    void instagramSplitsTextAtOneThousandUtf8BytesNotTwoThousandCharacters() {
+    void eachProductDeclaresItsTextLimitButtonsAndFiles() {
+        start(Product.INSTAGRAM, Map.of("login", "instagram"));
+        var ig = connector.capabilities();
+        assertThat(ig.maxTextLength()).isEqualTo(1000);
+        assertThat(ig.textUnit()).as("Instagram counts bytes").isEqualTo(ChannelCapabilities.TextUnit.UTF8_BYTES);
+        assertThat(ig.maxButtons()).isEqualTo(13);
+        assertThat(ig.mediaSource()).isEqualTo(ChannelCapabilities.MediaSource.URL_ONLY);
+        connector.stop();
+
+        start(Product.WHATSAPP, Map.of());
+        var wa = connector.capabilities();
+        assertThat(wa.maxTextLength()).isEqualTo(4096);
+        assertThat(wa.maxTextWithButtons()).isEqualTo(1024);
+        assertThat(wa.templates()).isTrue();
+        assertThat(wa.accepts(new Attachment("a.jpg", "image/jpeg", 5 * 1024 * 1024, "ab", URI.create("attachment:ab"))))
+                .isTrue();
+        assertThat(wa.accepts(new Attachment("a.jpg", "image/jpeg", 5 * 1024 * 1024 + 1, "ab",
+                URI.create("attachment:ab")))).as("over WhatsApp's 5 MB for images").isFalse();
+        assertThat(wa.accepts(new Attachment("a.zip", "application/zip", 10, "ab", URI.create("attachment:ab"))))
+                .isFalse();
+    }
+
+    @Test
+    void sendsTheTextItIsGivenAsOneMessageTheHubHavingSplitIt() {
         start(Product.INSTAGRAM, Map.of("login", "instagram"));
         String igPath = "/v23.0/" + Fixtures.IG_ID + "/messages";
         wm.stubFor(post(urlEqualTo(igPath)).willReturn(json(200, "{\"recipient_id\":\"1\",\"message_id\":\"aWdf1\"}")));
-        String text = "Dziękujemy za cierpliwość — zwrot środków już jest w drodze. ".repeat(30).strip();
+        String text = "Dziękujemy za cierpliwość — zwrot środków już jest w drodze.";
 
         connector.send(Fixtures.reply(psid(Product.INSTAGRAM, Duration.ofHours(1)), text, null));
 
-        java.util.List<String> parts = sentTexts(igPath);
-        assertThat(parts).hasSizeGreaterThan(1);
-        assertThat(parts).allSatisfy(p -> assertThat(p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-                .isLessThanOrEqualTo(1000));
-        assertThat(String.join("", parts)).isEqualTo(text);
+        assertThat(sentTexts(igPath)).containsExactly(text);
     }
 
     @Test
     void aRetryAfterAPartialSendGoesOnWithThePartMetaHasNotAccepted() {
+        // A text and its files are several Send API messages: the connector still remembers which Meta accepted.
         start(Product.MESSENGER, Map.of());
         String path = "/v23.0/" + Fixtures.PAGE_ID + "/messages";
         String[] answers = {"m_1", null, "m_2", "m_3"};
@@ -238,17 +262,22 @@ class OutboundTest {
                     .willReturn(answers[i] == null ? aResponse().withStatus(503)
                             : json(200, "{\"recipient_id\":\"1\",\"message_id\":\"" + answers[i] + "\"}")));
         }
-        String text = "Here is what to do next, step by step. ".repeat(130).strip(); // about 5,000 characters: 3 parts
+        List<Attachment> files = List.of(
+                new Attachment("a.jpg", "image/jpeg", 10, null, URI.create("https://cdn.example.com/a.jpg")),
+                new Attachment("b.jpg", "image/jpeg", 10, null, URI.create("https://cdn.example.com/b.jpg")));
         Conversation c = psid(Product.MESSENGER, Duration.ofHours(1));
 
-        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, text, null)))
+        assertThatThrownBy(() -> connector.send(Fixtures.reply(c, "Here are both", null, files)))
                 .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isTrue());
-        assertThat(connector.send(Fixtures.reply(c, text, null))).isEqualTo("m_1");
+        assertThat(connector.send(Fixtures.reply(c, "Here are both", null, files))).isEqualTo("m_1");
 
-        java.util.List<String> parts = sentTexts(path);
-        assertThat(parts).hasSize(4);
-        assertThat(parts.get(1)).isEqualTo(parts.get(2));
-        assertThat(parts.get(0) + parts.get(2) + parts.get(3)).as("part 1 is not sent twice").isEqualTo(text);
+        List<String> sent = wm.findAll(postRequestedFor(urlEqualTo(path))).stream().map(r -> {
+            var message = Fixtures.json(r.getBodyAsString()).path("message");
+            return message.has("text") ? message.path("text").asText()
+                    : message.path("attachment").path("payload").path("url").asText();
+        }).toList();
+        assertThat(sent).as("the text is not sent twice").containsExactly("Here are both",
+                "https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg");
     }
 
     @Test

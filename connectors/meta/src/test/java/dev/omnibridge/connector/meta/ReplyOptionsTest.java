@@ -80,7 +80,8 @@ class ReplyOptionsTest {
     @Test
     void whatsAppSendsReplyButtonsUpToThreeAndAListAbove() {
         start(Product.WHATSAPP);
-        assertThat(connector.maxChoices()).isEqualTo(10);
+        assertThat(connector.capabilities().maxButtons()).isEqualTo(10);
+        assertThat(connector.capabilities().maxButtonLabelLength()).isEqualTo(20);
         wm.stubFor(post(urlEqualTo(WA_PATH)).willReturn(json("{\"messaging_product\":\"whatsapp\",\"contacts\":"
                 + "[{\"input\":\"16505551234\",\"wa_id\":\"16505551234\"}],\"messages\":[{\"id\":\"wamid.SENT\"}]}")));
         Conversation c = whatsApp();
@@ -132,7 +133,7 @@ class ReplyOptionsTest {
     @Test
     void messengerSendsQuickRepliesAndATappedOneIsAPick() {
         start(Product.MESSENGER);
-        assertThat(connector.maxChoices()).isEqualTo(13);
+        assertThat(connector.capabilities().maxButtons()).isEqualTo(13);
         wm.stubFor(post(urlEqualTo(PAGE_PATH)).willReturn(json(
                 "{\"recipient_id\":\"6873453252741\",\"message_id\":\"m_SENT\"}")));
         Conversation c = Fixtures.conversationWithInbound(ctx, Product.MESSENGER, "6873453252741",

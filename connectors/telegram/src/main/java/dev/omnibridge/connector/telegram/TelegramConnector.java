@@ -12,6 +12,7 @@ import dev.omnibridge.model.Choices;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AddressStatus;
+import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.FileRetries;
@@ -60,7 +61,7 @@ final class TelegramConnector implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramConnector.class);
     static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
     static final List<String> ALLOWED_UPDATES = List.of("message", "edited_message", "callback_query");
-    /** Reply options shown as inline keyboard buttons on one message ({@link #maxChoices}). */
+    /** Reply options shown as inline keyboard buttons on one message ({@link #capabilities}). */
     static final int MAX_CHOICES = 10;
     /** The Bot API's limit for a button's callback_data: 1-64 bytes. */
     static final int MAX_CALLBACK_DATA_BYTES = 64;
@@ -277,12 +278,13 @@ final class TelegramConnector implements ChannelConnector {
     }
 
     /**
-     * Sends the text (in chunks) and the attachments to one chat; returns the first message's id. Telegram takes no
+     * Sends the text and the attachments to one chat; returns the first message's id. Telegram takes no
      * idempotency key, so the parts it accepted are remembered ({@link SentParts}) and a retry goes on with the next.
      */
     private String sendTo(Running r, String idempotencyKey, Message message, String text, List<Choice> choices,
                           String chatId, String topic, Long replyTo, Address customer) throws ChatMigrated {
-        List<String> chunks = chunks(text);
+        // The hub split a longer text into several sends (capabilities()): this one fits one message.
+        List<String> chunks = text.isEmpty() ? List.of() : List.of(text);
         List<Attachment> files = message.attachments();
         SentParts progress = SentParts.resume(r.context(), idempotencyKey, chunks.size() + files.size());
         try {
@@ -320,10 +322,29 @@ final class TelegramConnector implements ChannelConnector {
         return progress.firstId();
     }
 
+    /**
+     * What one Telegram message carries; the hub fits every reply to it before {@link #send}:
+     * <ul>
+     *   <li>text of 1-4,096 characters after entities parsing (https://core.telegram.org/bots/api#sendmessage),
+     *       counted here in UTF-16 code units, as Telegram counts entity offsets, which is never fewer; sent without
+     *       a parse mode, so plain text;</li>
+     *   <li>up to {@link #MAX_CHOICES} options as inline keyboard buttons (the Bot API sets no count this relies on;
+     *       ten keeps the keyboard readable on a phone);</li>
+     *   <li>files uploaded from the hub's storage or passed by URL: photos up to 10 MB, other files up to 50 MB
+     *       ("Sending files", https://core.telegram.org/bots/api#sending-files; Telegram fetches URLs itself, up to
+     *       5 MB for photos and 20 MB for others: a larger file at a URL fails there);</li>
+     *   <li>edits of customers' messages ({@code edited_message}).</li>
+     * </ul>
+     */
     @Override
-    public int maxChoices() {
-        return MAX_CHOICES;
+    public ChannelCapabilities capabilities() {
+        return CAPABILITIES;
     }
+
+    static final ChannelCapabilities CAPABILITIES = ChannelCapabilities.builder()
+            .text(MAX_TEXT, ChannelCapabilities.TextUnit.UTF16_UNITS).buttons(MAX_CHOICES, 0)
+            .media("image/svg+xml", 50L * 1024 * 1024).media("image/*", 10L * 1024 * 1024)
+            .media("*/*", 50L * 1024 * 1024).edits(true).build();
 
     /** Whether every option fits a button: at most {@link #MAX_CHOICES}, each id 1-64 bytes of callback_data. */
     static boolean fitKeyboard(List<Choice> choices) {
@@ -461,29 +482,6 @@ final class TelegramConnector implements ChannelConnector {
                                 customer, error.toString());
                     }
                 });
-    }
-
-    static List<String> chunks(String text) {
-        List<String> out = new ArrayList<>();
-        String rest = text;
-        while (rest.length() > MAX_TEXT) {
-            int cut = rest.lastIndexOf('\n', MAX_TEXT);
-            if (cut < MAX_TEXT / 2) {
-                cut = rest.lastIndexOf(' ', MAX_TEXT);
-            }
-            if (cut < MAX_TEXT / 2) {
-                cut = MAX_TEXT;
-                if (Character.isHighSurrogate(rest.charAt(cut - 1))) {
-                    cut--;
-                }
-            }
-            out.add(rest.substring(0, cut).strip());
-            rest = rest.substring(cut).strip();
-        }
-        if (!rest.isEmpty()) {
-            out.add(rest);
-        }
-        return out;
     }
 
     static String hint(BotApiException e) {

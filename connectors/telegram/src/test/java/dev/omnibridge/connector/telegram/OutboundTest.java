@@ -232,39 +232,46 @@ class OutboundTest {
     }
 
     @Test
-    void longTextIsSplitAtTelegramsLimit() {
+    void declaresFourThousandNinetySixCharactersTenButtonsAndFiles() {
+        var caps = connector.capabilities();
+        assertThat(caps.maxTextLength()).isEqualTo(4096);
+        assertThat(caps.maxButtons()).isEqualTo(10);
+        assertThat(caps.edits()).isTrue();
+        assertThat(caps.accepts(new dev.omnibridge.model.Attachment("p.png", "image/png", 10L * 1024 * 1024 + 1,
+                "ab", java.net.URI.create("attachment:ab")))).as("over 10 MB for photos").isFalse();
+        assertThat(caps.accepts(new dev.omnibridge.model.Attachment("r.pdf", "application/pdf", 20L * 1024 * 1024,
+                "ab", java.net.URI.create("attachment:ab")))).isTrue();
+    }
+
+    @Test
+    void sendsTheTextItIsGivenAsOneMessageTheHubHavingSplitIt() {
         wm.stubFor(post(urlEqualTo(path("sendMessage"))).willReturn(okJson(sent(42, 30))));
-        String para = "word ".repeat(1000).strip();
-        connector.send(reply("42", para + "\n" + para, null, List.of()));
-        assertThat(wm.findAll(postRequestedFor(urlEqualTo(path("sendMessage"))))).hasSizeGreaterThanOrEqualTo(2)
-                .allSatisfy(r -> assertThat(r.getBodyAsString().length()).isLessThan(4200));
+        String text = "word ".repeat(800).strip();
+        connector.send(reply("42", text, null, List.of()));
+        assertThat(wm.findAll(postRequestedFor(urlEqualTo(path("sendMessage"))))).singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString()).contains(text));
     }
 
     @Test
     void aRetryAfterAPartialSendGoesOnWithThePartTelegramHasNotAccepted() {
-        // The first chunk is accepted, the second fails once: Telegram takes no idempotency key, so only the
-        // saved progress keeps the retry from sending the first chunk again.
-        wm.stubFor(post(urlEqualTo(path("sendMessage"))).inScenario("parts")
+        // The text is accepted, its file fails once: Telegram takes no idempotency key, so only the saved progress
+        // keeps the retry from sending the text again.
+        wm.stubFor(post(urlEqualTo(path("sendMessage"))).willReturn(okJson(sent(42, 30))));
+        wm.stubFor(post(urlEqualTo(path("sendDocument"))).inScenario("parts")
                 .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-                .willReturn(okJson(sent(42, 30))).willSetStateTo("first accepted"));
-        wm.stubFor(post(urlEqualTo(path("sendMessage"))).inScenario("parts").whenScenarioStateIs("first accepted")
                 .willReturn(error(500, "Internal Server Error", null)).willSetStateTo("up"));
-        wm.stubFor(post(urlEqualTo(path("sendMessage"))).inScenario("parts").whenScenarioStateIs("up")
+        wm.stubFor(post(urlEqualTo(path("sendDocument"))).inScenario("parts").whenScenarioStateIs("up")
                 .willReturn(okJson(sent(42, 31))));
-        String first = "a".repeat(4000);
-        String second = "b".repeat(3000);
-        OutboundMessage reply = reply("42", first + "\n" + second, null, List.of());
+        var file = new dev.omnibridge.model.Attachment("r.pdf", "application/pdf", 10, null,
+                java.net.URI.create("https://cdn.example.com/r.pdf"));
+        OutboundMessage reply = reply("42", "The report", null, List.of(file));
 
         assertThatThrownBy(() -> connector.send(reply))
                 .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isRetryable()).isTrue());
         String id = connector.send(reply);
 
-        List<String> texts = wm.findAll(postRequestedFor(urlEqualTo(path("sendMessage")))).stream()
-                .map(r -> r.getBodyAsString()).toList();
-        assertThat(texts).hasSize(3);
-        assertThat(texts.get(0)).contains("aaaa").doesNotContain("bbbb");
-        assertThat(texts.get(1)).contains("bbbb").doesNotContain("aaaa");
-        assertThat(texts.get(2)).contains("bbbb").doesNotContain("aaaa");
+        assertThat(wm.findAll(postRequestedFor(urlEqualTo(path("sendMessage"))))).as("the text went once").hasSize(1);
+        assertThat(wm.findAll(postRequestedFor(urlEqualTo(path("sendDocument"))))).hasSize(2);
         assertThat(id).isEqualTo("42:30");
     }
 }

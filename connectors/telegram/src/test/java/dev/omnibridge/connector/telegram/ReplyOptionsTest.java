@@ -88,7 +88,7 @@ class ReplyOptionsTest {
     void optionsAreAnInlineKeyboardWhoseButtonsSendTheChoiceIdBack() throws Exception {
         start("webhook");
         wm.stubFor(post(urlEqualTo(path("sendMessage"))).willReturn(okJson(SENT)));
-        assertThat(connector.maxChoices()).isEqualTo(10);
+        assertThat(connector.capabilities().maxButtons()).isEqualTo(10);
 
         connector.send(offering("Did this answer your question?", List.of(new Choice("yes", "Yes"),
                 new Choice("no", "No"))));

@@ -8,13 +8,13 @@ import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.spi.AddressStatus;
+import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
-import dev.omnibridge.spi.SentParts;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
@@ -51,6 +51,9 @@ final class TwilioConnector implements ChannelConnector {
 
     /** Twilio retries a webhook once; a media retry whose message is still not stored after an hour is dropped. */
     static final java.time.Duration UNSTORED_GIVE_UP = java.time.Duration.ofHours(1);
+
+    static final ChannelCapabilities CAPABILITIES = ChannelCapabilities.builder()
+            .text(1600, ChannelCapabilities.TextUnit.SMS_CHARACTERS).build();
 
     private volatile Running running;
     /** Test seam: authorities the media fetcher treats as public hosts (see {@link MediaFetcher}). */
@@ -181,28 +184,43 @@ final class TwilioConnector implements ChannelConnector {
         }
         String customer = threadKey.substring(0, bar);
         String business = threadKey.substring(bar + 1);
-        String body = body(message);
+        if (!message.attachments().isEmpty()) {
+            // The hub names files in the text for channels that take none (capabilities()); Twilio would need a public
+            // URL to fetch a file from, and the hub's storage has none.
+            throw DeliveryException.permanent("not sent: this channel sends no files (" + message.attachments().size()
+                    + " attached)");
+        }
+        String body = message.text() == null ? "" : message.text();
         if (body.isBlank()) {
             throw DeliveryException.permanent("nothing to send: the reply has no text");
         }
         TwilioSettings s = r.settings();
-        // Over 1,600 characters Twilio refuses the whole message (21617): send it as several, in order. Twilio has no
-        // idempotency key, so the parts already accepted are remembered and a retry goes on with the next one.
-        List<String> parts = SmsParts.of(body);
-        SentParts progress = SentParts.resume(r.context(), outbound.idempotencyKey(), parts.size());
-        for (int i = progress.sent(); i < parts.size(); i++) {
-            TwilioMessagesClient.Outgoing outgoing = new TwilioMessagesClient.Outgoing(customer,
-                    s.messagingServiceSid() == null ? business : null, s.messagingServiceSid(), parts.get(i),
-                    s.statusCallbackUrl());
-            String sid = create(r, outgoing, customer, i, parts.size());
-            LOG.debug("{}: sent {} to {} (part {} of {})", r.context().instanceId(), sid, Redact.phone(customer),
-                    i + 1, parts.size());
-            progress.accepted(sid);
-        }
-        return progress.firstId();
+        TwilioMessagesClient.Outgoing outgoing = new TwilioMessagesClient.Outgoing(customer,
+                s.messagingServiceSid() == null ? business : null, s.messagingServiceSid(), body,
+                s.statusCallbackUrl());
+        String sid = create(r, outgoing, customer);
+        LOG.debug("{}: sent {} to {}", r.context().instanceId(), sid, Redact.phone(customer));
+        return sid;
     }
 
-    private String create(Running r, TwilioMessagesClient.Outgoing outgoing, String customer, int part, int parts) {
+    /**
+     * What one Twilio message carries (the hub splits a longer reply into several sends, numbers reply options and
+     * names files in the text before {@link #send}):
+     * <ul>
+     *   <li>a {@code Body} of at most 1,600 characters: Twilio refuses more with error 21617
+     *       (https://www.twilio.com/docs/api/errors/21617; the Messages resource's {@code Body} "can be up to 1,600
+     *       characters", https://www.twilio.com/docs/api/errors/21658) and counts characters outside GSM-7 as more
+     *       than one, so they are counted as {@link ChannelCapabilities.TextUnit#SMS_CHARACTERS}: UTF-16 units, GSM-7
+     *       extension characters twice, which never undercounts whichever encoding Twilio picks;</li>
+     *   <li>no buttons (SMS has none), no files (MMS media must be at a public URL Twilio fetches), plain text.</li>
+     * </ul>
+     */
+    @Override
+    public ChannelCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    private String create(Running r, TwilioMessagesClient.Outgoing outgoing, String customer) {
         try {
             return r.messages().create(outgoing);
         } catch (TwilioMessagesClient.Failed failed) {
@@ -226,39 +244,13 @@ final class TwilioConnector implements ChannelConnector {
             LOG.info("{}: sending to {} failed ({}): {}", r.context().instanceId(), Redact.phone(customer),
                     f.exception().kind(), f.exception().getMessage());
             DeliveryException e = f.exception();
-            if (f.code() != null && TwilioMessagesClient.CANNOT_RECEIVE.contains(f.code()) && part == 0) {
+            if (f.code() != null && TwilioMessagesClient.CANNOT_RECEIVE.contains(f.code())) {
                 // Nothing wrong with the account: this customer cannot get SMS from it. The hub may answer them on
-                // another of their verified addresses (identity.replyFallback).
+                // another of their verified addresses (identity.replyFallback). After a first part the hub keeps
+                // it from repeating the sent parts elsewhere (OutboundAdapter).
                 e = DeliveryException.unreachable(e.getMessage());
             }
-            if (parts == 1 || part == 0 && e.customerUnreachable()) {
-                throw e;
-            }
-            String done = part == 0 ? "none sent yet"
-                    : part == 1 ? "part 1 was sent" : "parts 1-" + part + " were sent";
-            throw new DeliveryException(e.kind(), "part " + (part + 1) + " of " + parts + " (" + done + "): "
-                    + e.getMessage(), e.retryAfter().orElse(null), null);
+            throw e;
         }
-    }
-
-    /**
-     * The SMS text. Twilio can only attach media it can fetch from a public URL, and the hub's attachment store is
-     * not public: stored attachments are named in a note; attachments that already live at an http(s) URL are
-     * sent as links.
-     */
-    static String body(Message message) {
-        StringBuilder sb = new StringBuilder(message.text() == null ? "" : message.text().strip());
-        for (Attachment a : message.attachments()) {
-            String scheme = a.location().getScheme() == null ? "" : a.location().getScheme().toLowerCase(Locale.ROOT);
-            if (!sb.isEmpty()) {
-                sb.append('\n');
-            }
-            if (scheme.equals("https") || scheme.equals("http")) {
-                sb.append(a.fileName()).append(": ").append(a.location());
-            } else {
-                sb.append("[attachment not sent: ").append(a.fileName()).append(']');
-            }
-        }
-        return sb.toString();
     }
 }

@@ -183,75 +183,28 @@ class TwilioOutboundTest {
     }
 
     @Test
-    void replyOverSixteenHundredCharactersGoesOutAsSeveralMessagesInOrderKnownByTheFirstSid() {
-        stubSequence(List.of(createdAs(1), createdAs(2), createdAs(3)));
+    void declaresSixteenHundredSmsCharactersPlainTextWithoutButtonsOrFiles() {
         started(Map.of());
-        String text = longReply(3500);
-
-        String sid = fixture.connector.send(reply(text));
-
-        assertThat(sid).isEqualTo(sid(1));
-        List<String> bodies = sentBodies();
-        assertThat(bodies).hasSize(3);
-        assertThat(bodies).allSatisfy(b -> assertThat(b.length()).isLessThanOrEqualTo(1600));
-        assertThat(String.join("", bodies)).isEqualTo(text);
-        assertThat(bodies.get(0)).as("a part ends after a whole word").endsWith(" ");
-        assertThat(bodies.get(1)).as("the next starts with one").doesNotStartWith(" ");
+        var caps = fixture.connector.capabilities();
+        assertThat(caps.maxTextLength()).isEqualTo(1600);
+        assertThat(caps.textUnit()).isEqualTo(dev.omnibridge.spi.ChannelCapabilities.TextUnit.SMS_CHARACTERS);
+        assertThat(caps.textUnit().length("\uD83D\uDE00{")).as("an emoji and a GSM-7 extension character: 2 each")
+                .isEqualTo(4);
+        assertThat(caps.maxButtons()).isZero();
+        assertThat(caps.media()).isEmpty();
     }
 
     @Test
-    void emojiCountTwiceTowardsTheLimitAsTwilioCountsThem() {
-        stubSequence(List.of(createdAs(1), createdAs(2)));
+    void sendsTheTextItIsGivenAsOneMessageTheHubHavingSplitIt() {
+        // Splitting a long reply, and not repeating parts on a retry, is the hub's (OutboundAdapterTest): the
+        // connector sends one Body per call, as it is.
+        stubSequence(List.of(createdAs(1)));
         started(Map.of());
-        String text = "\uD83D\uDE00 ".repeat(600); // 600 emoji and spaces: 1800 UTF-16 code units
+        String text = longReply(1600);
 
-        fixture.connector.send(reply(text));
+        assertThat(fixture.connector.send(reply(text))).isEqualTo(sid(1));
 
-        List<String> bodies = sentBodies();
-        assertThat(bodies).hasSize(2);
-        assertThat(bodies).allSatisfy(b -> assertThat(b.length()).isLessThanOrEqualTo(1600));
-        assertThat(String.join("", bodies)).isEqualTo(text.strip());
-    }
-
-    @Test
-    void aRetryAfterAPartialSendGoesOnWithThePartTwilioHasNotAccepted() {
-        stubSequence(List.of(createdAs(1), aResponse().withStatus(503), createdAs(2), createdAs(3)));
-        started(Map.of());
-        String text = longReply(3500);
-
-        DeliveryException first = failing(reply(text));
-        assertThat(first.isRetryable()).isTrue();
-        assertThat(first).hasMessage("part 2 of 3 (part 1 was sent): HTTP 503");
-
-        String sid = fixture.connector.send(reply(text));
-
-        assertThat(sid).as("the reply stays known by its first part").isEqualTo(sid(1));
-        List<String> bodies = sentBodies();
-        assertThat(bodies).hasSize(4);
-        assertThat(bodies.get(1)).as("the failed part is tried again").isEqualTo(bodies.get(2));
-        assertThat(bodies.get(0) + bodies.get(2) + bodies.get(3)).as("part 1 is not sent again").isEqualTo(text);
-    }
-
-    @Test
-    void aRestartedConnectorAlsoGoesOnWhereTheLastAttemptStopped() {
-        stubSequence(List.of(createdAs(1), createdAs(2), aResponse().withStatus(500), createdAs(3)));
-        started(Map.of());
-        String text = longReply(3500);
-        failing(reply(text));
-        fixture.connector.stop();
-
-        TwilioConnector restarted = new TwilioConnector();
-        var context = fixture.context.restartedAs(new TwilioType().config(), Map.of("accountSid", ACCOUNT_SID,
-                "authToken", TOKEN, "apiBaseUrl", api.baseUrl(), "webhookUrl", PUBLIC)).withCamel(fixture.camel);
-        restarted.start(context);
-        try {
-            assertThat(restarted.send(reply(text))).isEqualTo(sid(1));
-        } finally {
-            restarted.stop();
-        }
-        List<String> bodies = sentBodies();
-        assertThat(bodies).hasSize(4);
-        assertThat(bodies.get(0) + bodies.get(1) + bodies.get(3)).isEqualTo(text);
+        assertThat(sentBodies()).containsExactly(text);
     }
 
     @Test
@@ -296,20 +249,15 @@ class TwilioOutboundTest {
     }
 
     @Test
-    void namesStoredAttachmentsAndLinksPublicOnes() {
-        api.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(created(CUSTOMER, BUSINESS, "x"))));
+    void refusesFilesWhichTheHubNamesInTheTextForThisChannel() {
         started(Map.of());
         List<Attachment> attachments = List.of(
-                new Attachment("invoice.pdf", "application/pdf", 10, "ab", URI.create("attachment:ab")),
-                new Attachment("guide.pdf", "application/pdf", -1, null, URI.create("https://cdn.example.com/g.pdf")));
+                new Attachment("invoice.pdf", "application/pdf", 10, "ab", URI.create("attachment:ab")));
 
-        fixture.connector.send(reply(CUSTOMER + "|" + BUSINESS, "See attached", attachments));
+        DeliveryException e = failing(reply(CUSTOMER + "|" + BUSINESS, "See attached", attachments));
 
-        Map<String, List<String>> form = formOf(api.findAll(postRequestedFor(urlEqualTo(MESSAGES))).get(0));
-        assertThat(form.get("Body")).containsExactly(
-                "See attached\n[attachment not sent: invoice.pdf]\nguide.pdf: https://cdn.example.com/g.pdf");
-        assertThat(form).doesNotContainKey("MediaUrl");
+        assertThat(e.kind()).isEqualTo(DeliveryException.Kind.PERMANENT);
+        assertThat(api.getAllServeEvents()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.omnibridge.live.LiveSocket;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
@@ -31,7 +32,7 @@ public final class WebchatConnector implements ChannelConnector {
     static final String META_EMAIL = "webchat.email";
     /** Message metadata: the site the widget was embedded in. */
     static final String META_ORIGIN = "webchat.origin";
-    /** Reply options the widget shows as buttons under one reply ({@link #maxChoices}). */
+    /** Reply options the widget shows as buttons under one reply ({@link #capabilities}). */
     static final int MAX_CHOICES = 10;
 
     private final Clock clock;
@@ -119,10 +120,20 @@ public final class WebchatConnector implements ChannelConnector {
         return id;
     }
 
+    /**
+     * What the widget shows of a reply: text of any length (the widget wraps it; {@code maxTextLength} limits what
+     * visitors send), up to {@link #MAX_CHOICES} options as buttons, any file from the hub's storage (the widget
+     * downloads it through this instance with the visitor's token; a file only at a URL goes as a link), the agent's
+     * typing and the visitor's read receipts.
+     */
     @Override
-    public int maxChoices() {
-        return MAX_CHOICES;
+    public ChannelCapabilities capabilities() {
+        return CAPABILITIES;
     }
+
+    static final ChannelCapabilities CAPABILITIES = ChannelCapabilities.builder().buttons(MAX_CHOICES, 0)
+            .media("*/*", 0).mediaSource(ChannelCapabilities.MediaSource.STORED_ONLY).typing(true)
+            .readReceipts(true).build();
 
     @Override
     public void agentTyping(Conversation conversation) {

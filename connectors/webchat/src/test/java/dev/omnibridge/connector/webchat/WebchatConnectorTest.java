@@ -336,7 +336,7 @@ class WebchatConnectorTest {
         offer = new OutboundMessage(offer.message().toBuilder().metadata(dev.omnibridge.model.Choices.offer(Map.of(),
                 List.of(new dev.omnibridge.model.Choice("yes", "Yes"), new dev.omnibridge.model.Choice("no", "No"))))
                 .build(), offer.conversation(), offer.idempotencyKey());
-        assertThat(connector.maxChoices()).isEqualTo(10);
+        assertThat(connector.capabilities().maxButtons()).isEqualTo(10);
         String id = connector.send(offer);
         context.recordSent(id, offer.message());
         JsonNode shown = get("messages", token).json().path("messages").get(1);

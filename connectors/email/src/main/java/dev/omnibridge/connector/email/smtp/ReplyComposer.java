@@ -96,7 +96,8 @@ public final class ReplyComposer {
         mail.setSentDate(new Date());
         String text = message.text().isBlank() && message.html() != null ? textOf(message.html()) : message.text();
         String html = message.html() != null ? Jsoup.clean(message.html(), Safelist.relaxed()) : htmlOf(text);
-        mail.setContent(body(text + links(message.attachments()), html, message.attachments()));
+        // Files the hub does not hold were named in the text by the hub (EmailConnector.capabilities: stored files only).
+        mail.setContent(body(text, html, message.attachments()));
         mail.saveChanges();
         return mail;
     }
@@ -184,13 +185,6 @@ public final class ReplyComposer {
 
     private static boolean isStored(Attachment a) {
         return "attachment".equals(a.location().getScheme());
-    }
-
-    /** Files the hub does not hold (only a link) are listed under the text instead of attached. */
-    private static String links(List<Attachment> files) {
-        List<String> lines = new ArrayList<>();
-        files.stream().filter(a -> !isStored(a)).forEach(a -> lines.add(a.fileName() + ": " + a.location()));
-        return lines.isEmpty() ? "" : "\n\n" + String.join("\n", lines);
     }
 
     private static String htmlOf(String text) {

@@ -6,6 +6,7 @@ import dev.omnibridge.hub.testing.Poll;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.Choice;
 import dev.omnibridge.model.Choices;
+import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskReply;
 import dev.omnibridge.spi.DeskResult;
@@ -25,8 +26,11 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A message offering reply options reaches each channel as buttons or, where it has too few, as numbered text. */
-class ChoiceFallbackTest {
+/**
+ * The dispatcher sends each channel what its capabilities say it carries ({@link OutboundAdapter}): reply options as
+ * buttons or, where it has too few, as numbered text; a long text as several sends in order.
+ */
+class CapabilitiesDispatchTest {
     private static final List<Choice> RATING = List.of(new Choice("1", "Very poor"), new Choice("2", "Poor"),
             new Choice("3", "OK"), new Choice("4", "Good"), new Choice("5", "Excellent"));
 
@@ -42,11 +46,11 @@ class ChoiceFallbackTest {
         }
     }
 
-    /** Channel instance "web" showing {@code maxChoices} buttons; records what it is asked to send. */
+    /** Channel instance "web" with {@code capabilities}; records what it is asked to send. */
     private static final class Channel implements DeliveryTargets {
         final List<OutboundMessage> sent = new CopyOnWriteArrayList<>();
         final List<DeskDelivery> desk = new CopyOnWriteArrayList<>();
-        volatile int maxChoices;
+        volatile ChannelCapabilities capabilities = ChannelCapabilities.plainText();
 
         @Override
         public DeskResult deliverToDesk(String instanceId, DeskDelivery delivery) {
@@ -57,26 +61,31 @@ class ChoiceFallbackTest {
         @Override
         public String sendToChannel(String instanceId, OutboundMessage message) {
             sent.add(message);
-            return "sent-" + message.message().id();
+            return "sent-" + message.idempotencyKey();
         }
 
         @Override
-        public int maxChoices(String instanceId) {
-            return instanceId.equals("web") ? maxChoices : 0;
+        public ChannelCapabilities capabilities(String instanceId) {
+            return instanceId.equals("web") ? capabilities : ChannelCapabilities.plainText();
         }
     }
 
     /** The reply, offering the 1-5 rating, as the channel got it. */
     private OutboundMessage replyWithRating(Channel channel, String replyId) throws Exception {
+        return reply(channel, replyId, "How did we do?", 1).get(0);
+    }
+
+    /** The desk's reply with this text (offering the rating), as the channel got it in {@code sends} calls. */
+    private List<OutboundMessage> reply(Channel channel, String replyId, String text, int sends) throws Exception {
         int before = channel.sent.size();
         String conversation = channel.desk.get(0).conversation().id();
         // The conversation id too: the reply reaches it even before the hub has recorded the desk's ticket.
         rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + conversation,
-                replyId, Author.agent("Alice"), "How did we do?", null, null, null,
+                replyId, Author.agent("Alice"), text, null, null, null,
                 Choices.offer(Map.of(DeskReply.CONVERSATION_ID, conversation), RATING))))))
                 .get(10, TimeUnit.SECONDS);
-        Poll.until("the reply is sent", () -> channel.sent.size() == before + 1, () -> channel.sent.size());
-        return channel.sent.get(before);
+        Poll.until("the reply is sent", () -> channel.sent.size() == before + sends, () -> channel.sent.size());
+        return List.copyOf(channel.sent.subList(before, before + sends));
     }
 
     @Test
@@ -90,24 +99,33 @@ class ChoiceFallbackTest {
         rig.submit(DeliveryRig.customerMessage("thread-1", "hello").build()).get(10, TimeUnit.SECONDS);
         Poll.until("the desk has the message", () -> channel.desk.size() == 1, () -> channel.desk.size());
 
-        channel.maxChoices = 0; // like SMS
+        channel.capabilities = ChannelCapabilities.plainText(); // like SMS
         OutboundMessage sms = replyWithRating(channel, "r-1");
         assertThat(sms.message().text()).isEqualTo("How did we do?\n\n1. Very poor\n2. Poor\n3. OK\n4. Good\n"
                 + "5. Excellent");
         assertThat(sms.message().metadata()).doesNotContainKey(Choices.OFFERED);
 
-        channel.maxChoices = 4; // fewer buttons than options: never a partial set
+        channel.capabilities = ChannelCapabilities.builder().buttons(4, 0).build(); // never a partial set
         assertThat(Choices.of(replyWithRating(channel, "r-2").message())).isEmpty();
 
-        channel.maxChoices = 10; // like webchat or Telegram
+        channel.capabilities = ChannelCapabilities.builder().buttons(10, 20).build(); // like webchat or Telegram
         OutboundMessage chat = replyWithRating(channel, "r-3");
         assertThat(chat.message().text()).isEqualTo("How did we do?");
         assertThat(Choices.of(chat.message())).isEqualTo(RATING);
-    }
 
-    @Test
-    void aMessageWithoutOptionsIsSentAsItIs() {
-        var plain = DeliveryRig.customerMessage("t", "Hi").build();
-        assertThat(ChoiceFallback.forChannel(plain, 0)).isSameAs(plain);
+        // A text over the channel's limit goes as several sends, in order, the buttons on the last one; the
+        // delivery is known by the first part's id.
+        channel.capabilities = ChannelCapabilities.builder().text(10, ChannelCapabilities.TextUnit.UTF16_UNITS)
+                .buttons(10, 20).build();
+        String text = "Thanks for waiting, how did we do?";
+        int n = dev.omnibridge.text.TextParts.split(text, 10, dev.omnibridge.text.TextParts.UTF16_UNITS).size();
+        List<OutboundMessage> parts = reply(channel, "r-4", text, n);
+        assertThat(n).isGreaterThan(2);
+        assertThat(String.join("", parts.stream().map(p -> p.message().text()).toList())).isEqualTo(text);
+        assertThat(parts).allMatch(p -> p.message().text().length() <= 10);
+        assertThat(parts.get(0).idempotencyKey()).endsWith("-p1");
+        assertThat(parts.get(n - 1).idempotencyKey()).endsWith("-p" + n);
+        assertThat(Choices.of(parts.get(n - 1).message())).isEqualTo(RATING);
+        assertThat(Choices.of(parts.get(0).message())).isEmpty();
     }
 }
