@@ -22,6 +22,7 @@ public final class PollResult {
     private final Duration nextPollIn;
     private final Runnable onStored;
     private final String description;
+    private final boolean held;
 
     private PollResult(Builder b) {
         Inbound in = b.inbound == null ? Inbound.none() : b.inbound;
@@ -34,11 +35,23 @@ public final class PollResult {
         this.nextPollIn = b.nextPollIn;
         this.onStored = b.onStored;
         this.description = b.description;
+        this.held = b.held;
     }
 
     /** Nothing new: store nothing, poll again after the schedule's interval. */
     public static PollResult nothing() {
         return NOTHING;
+    }
+
+    /**
+     * The source held this poll back and asked the vendor nothing (e.g. to save an API budget it is running out of):
+     * neither a success nor a failure, so the instance's reported problem and the failure count stay as they are.
+     * Poll again after {@code wait}.
+     */
+    public static PollResult held(Duration wait) {
+        Builder b = builder().nextPollIn(wait);
+        b.held = true;
+        return b.build();
     }
 
     /** Store this (its offsets included) and poll again at once. */
@@ -65,6 +78,11 @@ public final class PollResult {
         return Optional.ofNullable(description);
     }
 
+    /** Whether this is a {@link #held} poll: the vendor was not asked. */
+    public boolean isHeld() {
+        return held;
+    }
+
     /** Whether there is anything to store. */
     public boolean isEmpty() {
         return inbound.isEmpty();
@@ -86,6 +104,7 @@ public final class PollResult {
         private Duration nextPollIn;
         private Runnable onStored;
         private String description;
+        private boolean held;
 
         private Builder() {
         }

@@ -86,6 +86,10 @@ final class FakePolling implements PollHandle, Runnable {
         if (result == null) {
             result = PollResult.nothing();
         }
+        if (result.isHeld()) {
+            // Not asked: no news about the vendor either way (a problem it reported stays shown).
+            return result.nextPollIn().orElse(schedule.interval());
+        }
         if (!result.isEmpty()) {
             synchronized (lock) {
                 storing = true;

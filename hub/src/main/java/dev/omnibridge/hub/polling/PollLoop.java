@@ -141,6 +141,11 @@ final class PollLoop implements PollHandle, Runnable {
         if (result == null) {
             result = PollResult.nothing();
         }
+        if (result.isHeld()) {
+            // Not asked: no news about the vendor either way (a problem it reported stays shown).
+            phase = Phase.WAITING;
+            return result.nextPollIn().orElse(schedule.interval());
+        }
         if (!result.isEmpty()) {
             synchronized (lock) {
                 phase = Phase.STORING;
