@@ -95,7 +95,14 @@ final class PollLoop implements PollHandle, Runnable {
                 if (stopping) {
                     break;
                 }
-                wait = step();
+                try {
+                    wait = step();
+                } catch (RuntimeException e) {
+                    // A failure of the hub's own side (reporting, health): the loop must not die of it.
+                    LOG.warn("Instance {}: polling {} hit {}; next poll in {}", instanceId, name,
+                            e.getClass().getSimpleName(), schedule.maxBackoff());
+                    wait = schedule.maxBackoff();
+                }
             }
         } catch (InterruptedException stopped) {
             // stop() interrupts a wait or a poll; anything else interrupting this thread ends it too
