@@ -36,6 +36,20 @@ public interface ConnectorContext {
      */
     CompletionStage<Void> submit(Inbound inbound);
 
+    /**
+     * Hands the hub a source to poll for this instance (see {@link PolledSource}): the hub runs it on its own thread
+     * on {@code schedule}, stores each result with its offsets in one transaction before the next poll, backs off
+     * after failures and shows the source in {@code /health} under the instance's {@code polling}. Call it from
+     * {@link Connector#start}; the hub stops the source when the instance stops (or earlier with
+     * {@link PollHandle#stop()}). The default (for contexts that predate it) runs nothing and says so.
+     *
+     * @param name a short name for the source, unique in this instance (e.g. {@code updates}, {@code replies})
+     * @throws IllegalArgumentException a source of that name is already running for this instance
+     */
+    default PollHandle poll(String name, PolledSource source, PollSchedule schedule) {
+        throw new UnsupportedOperationException("this hub does not run polled sources (plugin API 1.1 or later)");
+    }
+
     /** A poll position saved with {@link Inbound#offsets()}, if any. */
     Optional<String> offset(String key);
 

@@ -38,6 +38,7 @@ public final class FakeConnectorContext implements ConnectorContext {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private volatile String currentProblem;
     private final List<Inbound> submissions = new CopyOnWriteArrayList<>();
+    private final List<FakePolling> polled = new CopyOnWriteArrayList<>();
     private final Map<String, Message> messagesByChannelId = new LinkedHashMap<>();
     private final Map<String, Conversation> conversationsByThread = new LinkedHashMap<>();
     private final Map<String, Skipped> skipped = new LinkedHashMap<>();
@@ -126,6 +127,28 @@ public final class FakeConnectorContext implements ConnectorContext {
         offsets.putAll(inbound.offsets());
         currentProblem = null;
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Runs the source as the hub would (see {@link FakePolling}), on a thread of its own, until it or the connector
+     * stops it, or {@link #stopPolling()}.
+     */
+    @Override
+    public dev.omnibridge.spi.PollHandle poll(String name, dev.omnibridge.spi.PolledSource source,
+                                              dev.omnibridge.spi.PollSchedule schedule) {
+        if (polled.stream().anyMatch(p -> p.name().equals(name))) {
+            throw new IllegalArgumentException("a polled source named '" + name + "' already runs");
+        }
+        FakePolling loop = new FakePolling(instanceId, name, source, schedule, this);
+        polled.add(loop);
+        loop.start();
+        return loop;
+    }
+
+    /** Stops every polled source, as the hub does when the instance stops. */
+    public void stopPolling() {
+        polled.forEach(FakePolling::stop);
+        polled.clear();
     }
 
     /** Records a message the hub sent through this channel under the id the connector returned for it. */

@@ -92,6 +92,18 @@ final class HubConnectorContext implements ConnectorContext {
         return hub.store(instance, inbound).thenApply(report -> null);
     }
 
+    /** Issue 24: the hub runs the source ({@link dev.omnibridge.hub.polling.Pollers}). */
+    @Override
+    public dev.omnibridge.spi.PollHandle poll(String name, dev.omnibridge.spi.PolledSource source,
+                                              dev.omnibridge.spi.PollSchedule schedule) {
+        return hub.pollers().start(instance.id(), name, source, schedule, this, hub.clock());
+    }
+
+    /** Stops the instance's polled sources, each finishing a result being stored. */
+    void stopPolling() {
+        hub.pollers().stopAll(instance.id());
+    }
+
     @Override
     public Optional<String> offset(String key) {
         return hub.offsets().get(instance.id(), key);
@@ -203,6 +215,7 @@ final class HubConnectorContext implements ConnectorContext {
 
     /** Removes the routes and components this instance added and closes its sockets. */
     void release() {
+        stopPolling();
         for (LiveSocket socket : List.copyOf(sockets)) {
             socket.close(GOING_AWAY, "connector stopped");
         }

@@ -64,6 +64,7 @@ public final class InstanceManager implements DeliveryTargets {
     private final AttachmentStore attachments;
     private final Metrics metrics;
     private final Clock clock;
+    private final dev.omnibridge.hub.polling.Pollers pollers = new dev.omnibridge.hub.polling.Pollers();
     private final InstanceRegistry registry;
     private final TypingIndicators typing;
     private final WebhookDispatch webhooks;
@@ -216,6 +217,7 @@ public final class InstanceManager implements DeliveryTargets {
         if (instance == null || instance.connector == null) {
             return;
         }
+        instance.context.stopPolling();   // issue 24: no poll runs into a stopping connector
         try {
             withLoader(instance.classLoader, () -> {
                 instance.connector.stop();
@@ -604,6 +606,11 @@ public final class InstanceManager implements DeliveryTargets {
 
     Clock clock() {
         return clock;
+    }
+
+    /** Issue 24: the polled sources of all instances (started through their contexts). */
+    public dev.omnibridge.hub.polling.Pollers pollers() {
+        return pollers;
     }
 
     Metrics metrics() {

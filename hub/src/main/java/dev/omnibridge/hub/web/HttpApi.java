@@ -135,6 +135,11 @@ public final class HttpApi {
                     .put("remaining", quota.remaining()).put("limit", quota.limit())
                     .put("reportedAt", quota.at().toString()));
         }
+        // Issue 24: only for instances with polled sources: how each polls (failures, backoff, last success).
+        var polling = instances.pollers().health(i.id());
+        if (!polling.isEmpty()) {
+            n.set("polling", JSON.valueToTree(polling));
+        }
         // Only while it is failing: deliveries wait, and one of them probes it now and then.
         dispatcher.paused(i.id()).ifPresent(p -> {
             ObjectNode paused = n.putObject("deliveriesPaused");

@@ -3,12 +3,16 @@ package dev.omnibridge.connector.salesforce;
 import dev.omnibridge.deskkit.DeskApiException;
 import dev.omnibridge.deskkit.DeskErasures;
 import dev.omnibridge.deskkit.DeskCalls;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
 import dev.omnibridge.spi.DeskDelivery;
 import dev.omnibridge.spi.DeskResult;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.PollException;
+import dev.omnibridge.spi.PollResult;
+import dev.omnibridge.spi.PollSchedule;
 import dev.omnibridge.spi.RequesterErasure;
 import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
@@ -23,27 +27,28 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code salesforce} instance: deliveries become Cases and CaseComments ({@link CaseWriter}); agents' replies
  * and closed cases come back by polling ({@link ReplyPoller}) every {@code pollInterval}, and at once when a signed
  * poll-now hint arrives at {@code /hooks/<id>}.
  */
-public final class SalesforceConnector implements DeskConnector {
+public final class SalesforceConnector extends ConnectorBase<SalesforceConnector.Running> implements DeskConnector {
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceConnector.class);
 
     /** Everything {@link #start} sets up, replaced as a whole. */
-    private record Running(ConnectorContext context, SalesforceSettings settings, CaseWriter writer,
-                           CommentBatch comments, ReplyPoller poller, Optional<PollHint> hint, Instant startedAt,
-                           ScheduledExecutorService scheduler, ApiBudget budget, SalesforceErasure erasure) {
+    record Running(ConnectorContext context, SalesforceSettings settings, CaseWriter writer,
+                   CommentBatch comments, ReplyPoller poller, Optional<PollHint> hint, Instant startedAt,
+                   ApiBudget budget, SalesforceErasure erasure) {
     }
+
+    /** The name of the scheduled reply poll in the hub ({@code /health}). */
+    static final String REPLIES = "replies";
+    /** The longest pause after failed polls in a row (or the poll interval, when longer). */
+    static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofMinutes(5);
 
     private final Object pollLock = new Object();
     private final Clock clock;
-    private volatile Running running;
 
     public SalesforceConnector() {
         this(Clock.systemUTC());
@@ -55,7 +60,7 @@ public final class SalesforceConnector implements DeskConnector {
     }
 
     @Override
-    public void start(ConnectorContext context) throws Exception {
+    protected Running open(ConnectorContext context) throws Exception {
         SalesforceSettings settings = SalesforceSettings.from(context.settings());
         ApiBudget budget = new ApiBudget(settings.apiReservePercent(), clock, new ApiBudget.Listener() {
             @Override
@@ -89,45 +94,38 @@ public final class SalesforceConnector implements DeskConnector {
         }
         ReplyPoller poller = new ReplyPoller(api, settings);
         poller.checkEmailAccess().ifPresent(problem -> LOG.warn("{}: {}", context.instanceId(), problem));
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "salesforce-poll-" + context.instanceId());
-            t.setDaemon(true);
-            return t;
-        });
         CaseWriter writer = new CaseWriter(api, settings, context.attachments(), context.instanceId(),
                 context.requesters());
         Running r = new Running(context, settings, writer, new CommentBatch(api, writer), poller,
                 settings.webhookSecret().map(s -> new PollHint(s, settings.webhookTolerance())),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), scheduler, budget,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), budget,
                 new SalesforceErasure(api, settings));
-        running = r;
-        long every = settings.pollInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> pollAndSubmit(r), every, every, TimeUnit.MILLISECONDS);
+        // The hub runs the scheduled poll: the first one interval after start, then one interval after each.
+        java.time.Duration every = settings.pollInterval();
+        poll(context, REPLIES, request -> scheduledPoll(r), PollSchedule.builder().interval(every)
+                .initialDelay(every).backoff(every, every.compareTo(MAX_BACKOFF) > 0 ? every : MAX_BACKOFF).build());
         LOG.info("{}: salesforce started against {} (API {}), polling every {}", context.instanceId(),
                 settings.baseUrl().getHost(), settings.apiVersion(), settings.pollInterval());
+        return r;
     }
 
+    /** After the hub stopped the scheduled poll (a result being stored was stored). */
     @Override
-    public void stop() {
-        Running r = running;
-        running = null;
-        if (r != null) {
-            r.scheduler().shutdownNow();
-            LOG.info("{}: salesforce stopped", r.context().instanceId());
-        }
+    protected void close(Running r) {
+        LOG.info("{}: salesforce stopped", r.context().instanceId());
     }
 
     /** The customer's Cases and Contact deleted, where {@code eraseContacts} allows it ({@link SalesforceErasure}). */
     @Override
     public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskErasures.run(r.context().instanceId(), "Salesforce", request, r.erasure()::erase);
     }
 
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskCalls.deliver(r.context().instanceId(), delivery, () -> r.writer().deliver(delivery));
     }
 
@@ -137,8 +135,7 @@ public final class SalesforceConnector implements DeskConnector {
      */
     @Override
     public int maxBatch() {
-        Running r = running;
-        return r == null ? 1 : r.settings().commentsPerRequest();
+        return current().map(r -> r.settings().commentsPerRequest()).orElse(1);
     }
 
     /**
@@ -148,7 +145,7 @@ public final class SalesforceConnector implements DeskConnector {
      */
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         if (!DeskDelivery.isBatchForOneTicket(batch, r.settings().commentsPerRequest())) {
             // Outside the hub's promise (one existing case, at most maxBatch; 1 without collections): one at a time.
             return DeskConnector.super.deliverAll(batch);
@@ -173,10 +170,7 @@ public final class SalesforceConnector implements DeskConnector {
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         PollHint hint = r.hint().orElseThrow(() ->
                 new WebhookRejectedException(404, "this instance has no webhookSecret, so it takes no webhooks"));
         try {
@@ -211,29 +205,33 @@ public final class SalesforceConnector implements DeskConnector {
         }
     }
 
-    private void pollAndSubmit(Running r) {
-        if (!r.budget().idlePollDue(r.settings().pollInterval())) {
+    /**
+     * The scheduled poll, run by the hub: it stores what is found with the advanced cursors, then polls again one
+     * interval later. A poll the API budget holds back asks Salesforce nothing and leaves the limit's problem shown.
+     */
+    private PollResult scheduledPoll(Running r) throws PollException, InterruptedException {
+        java.time.Duration every = r.settings().pollInterval();
+        if (!r.budget().idlePollDue(every)) {
             // Held by the daily API limit (the problem is reported) or saving the org's last requests.
-            return;
+            return PollResult.held(every);
         }
+        Inbound found;
         try {
-            synchronized (pollLock) {
-                Inbound found = poll(r);
-                boolean moved = found.offsets().entrySet().stream()
-                        .anyMatch(e -> !r.context().offset(e.getKey()).map(e.getValue()::equals).orElse(false));
-                if (!found.replies().isEmpty() || !found.ticketUpdates().isEmpty() || moved) {
-                    // Holding the lock until stored: the next poll must read the cursors this one saves.
-                    r.context().submit(found).toCompletableFuture().get(1, TimeUnit.MINUTES);
-                    r.poller().markStored(found);
-                }
-            }
-            r.context().problemResolved();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
+            found = poll(r);
+        } catch (DeskApiException e) {
             String message = "polling Salesforce failed: " + e.getMessage();
-            LOG.warn("{}: {}", r.context().instanceId(), message);
-            r.context().reportProblem(message);
+            // The daily limit's wait is kept by the budget (polls are held until it has passed, on its clock).
+            throw e.deferred() ? PollException.retryable(message)
+                    : PollException.retryAfter(message, e.retryAfter().orElse(null));
         }
+        boolean moved = found.offsets().entrySet().stream()
+                .anyMatch(e -> !r.context().offset(e.getKey()).map(e.getValue()::equals).orElse(false));
+        if (found.replies().isEmpty() && found.ticketUpdates().isEmpty() && !moved) {
+            return PollResult.nothing();
+        }
+        return PollResult.builder().inbound(found).nextPollIn(every)
+                .describedAs(found.replies().size() + " replies and " + found.ticketUpdates().size()
+                        + " case updates")
+                .onStored(() -> r.poller().markStored(found)).build();
     }
 }

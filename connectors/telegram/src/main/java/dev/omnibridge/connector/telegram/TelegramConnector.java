@@ -14,13 +14,13 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.SentParts;
-import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.spi.ThreadMove;
 import dev.omnibridge.webhook.HmacSignatures;
 import dev.omnibridge.webhook.WebhookOutcome;
@@ -48,8 +48,9 @@ import java.util.regex.Pattern;
 /**
  * One {@code telegram} instance.
  * <ul>
- *   <li>Polling mode: a thread calls getUpdates with the stored offset, submits each batch with its highest
- *       update_id as the offset {@code updateId}, and only then polls on (which acknowledges the batch).</li>
+ *   <li>Polling mode: the hub polls {@link UpdatesSource} (getUpdates with the stored offset), stores each batch
+ *       with its highest update_id as the offset {@code updateId}, and only then polls on (which acknowledges the
+ *       batch).</li>
  *   <li>Webhook mode: setWebhook with a secret token on start; {@code POST /hooks/<id>} must carry it in
  *       {@code X-Telegram-Bot-Api-Secret-Token}.</li>
  *   <li>{@link #send}: sendMessage to the conversation's chat (and topic), sendPhoto/sendDocument for attachments;
@@ -57,7 +58,7 @@ import java.util.regex.Pattern;
  *       message with {@link Choices#CHOSEN}.</li>
  * </ul>
  */
-final class TelegramConnector implements ChannelConnector {
+final class TelegramConnector extends ConnectorBase<TelegramConnector.Running> implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramConnector.class);
     static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
     static final List<String> ALLOWED_UPDATES = List.of("message", "edited_message", "callback_query");
@@ -72,14 +73,14 @@ final class TelegramConnector implements ChannelConnector {
     private static final Pattern THREAD_KEY = Pattern.compile("(-?[0-9]+)(?::([0-9]+))?");
     private static final Pattern REPLY_TO = Pattern.compile("(-?[0-9]+):([0-9]+)");
 
-    private record Running(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
-                           Poller poller, FileRetries retries, CallbackAnswers answers) {
+    /** What a started instance holds (polling: the hub runs {@link UpdatesSource}). */
+    record Running(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
+                   FileRetries retries, CallbackAnswers answers) {
     }
 
     /** Telegram retries a webhook for a while; a file retry whose message is not stored after a day is dropped. */
     static final Duration UNSTORED_GIVE_UP = Duration.ofHours(24);
 
-    private volatile Running running;
     /** Shortest pause after an empty or failed poll; a test seam. */
     private final Duration minBackoff;
 
@@ -92,7 +93,7 @@ final class TelegramConnector implements ChannelConnector {
     }
 
     @Override
-    public void start(ConnectorContext context) throws Exception {
+    protected Running open(ConnectorContext context) throws Exception {
         TelegramSettings settings = TelegramSettings.from(context.settings(), context.webhookUrl());
         BotApi api = new BotApi(settings.apiBaseUrl(), settings.botToken().reveal(), settings.timeout());
         UpdateMapper mapper = new UpdateMapper(new ChannelRef(TelegramType.NAME, context.instanceId()), api,
@@ -115,10 +116,9 @@ final class TelegramConnector implements ChannelConnector {
                 throw new IllegalStateException("could not register the webhook with Telegram (setWebhook): "
                         + e.getMessage() + hint(e));
             }
-            running = new Running(context, settings, api, mapper, null, retries, new CallbackAnswers(instance, api));
             LOG.info("{}: telegram started in webhook mode; Telegram posts updates to {}", instance,
                     settings.webhookUrl());
-            return;
+            return new Running(context, settings, api, mapper, retries, new CallbackAnswers(instance, api));
         }
         try {
             // getUpdates answers 409 while a webhook is set.
@@ -131,35 +131,26 @@ final class TelegramConnector implements ChannelConnector {
             LOG.warn("{}: deleteWebhook failed, polling anyway: {}", instance, e.getMessage());
         }
         CallbackAnswers answers = new CallbackAnswers(instance, api);
-        Poller poller = new Poller(context, settings, api, mapper, retries, minBackoff, answers);
-        running = new Running(context, settings, api, mapper, poller, retries, answers);
-        poller.start();
+        poll(context, UpdatesSource.NAME, new UpdatesSource(instance, settings, api, mapper, retries, answers),
+                UpdatesSource.schedule(minBackoff));
         LOG.info("{}: telegram started in polling mode (stored offset: {})", instance,
                 context.offset(TelegramSettings.OFFSET_KEY).orElse("none"));
+        return new Running(context, settings, api, mapper, retries, answers);
     }
 
+    /** After the hub stopped polling (a batch being stored was stored). */
     @Override
-    public void stop() throws InterruptedException {
-        Running was = running;
-        running = null;
-        if (was != null) {
-            if (was.poller() != null) {
-                was.poller().stopAndWait();
-            }
-            was.retries().stop();
-            was.answers().stop();
-            LOG.info("{}: telegram stopped", was.context().instanceId());
-        }
+    protected void close(Running was) {
+        was.retries().stop();
+        was.answers().stop();
+        LOG.info("{}: telegram stopped", was.context().instanceId());
     }
 
     // ---------------------------------------------------------------------------------------------- webhook mode
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         String instance = r.context().instanceId();
         if (!r.settings().webhookMode()) {
             throw new WebhookRejectedException(404, "this instance polls (mode: polling) and takes no webhooks");
@@ -233,7 +224,7 @@ final class TelegramConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         Message message = outbound.customerFacing();
         Conversation conversation = outbound.conversation();
         String threadKey = conversation == null ? message.threadKey() : conversation.threadKey();
@@ -490,231 +481,5 @@ final class TelegramConnector implements ChannelConnector {
             case 400 -> " (Telegram needs a public https URL on port 443, 80, 88 or 8443; check webhookUrl)";
             default -> "";
         };
-    }
-
-    // ---------------------------------------------------------------------------------------------- polling mode
-
-    /**
-     * The getUpdates loop. The offset lives only in the hub's store: each poll asks for stored offset + 1, so a
-     * batch is acknowledged to Telegram only by the poll that follows its successful submit.
-     */
-    static final class Poller implements Runnable {
-        /**
-         * How long a stored offset is sent: Telegram's quiet week, less the 24 hours it keeps an update (the newest
-         * update of a batch stored now may be that old) and a day for clocks that differ.
-         */
-        static final Duration TRUSTED_OFFSET_AGE = Duration.ofDays(5);
-
-        private final ConnectorContext context;
-        private final TelegramSettings settings;
-        private final BotApi api;
-        private final UpdateMapper mapper;
-        private final FileRetries retries;
-        private final Duration minBackoff;
-        private final CallbackAnswers answers;
-        private final Thread thread;
-        private volatile boolean stopping;
-        private boolean warnedStale;
-
-        Poller(ConnectorContext context, TelegramSettings settings, BotApi api, UpdateMapper mapper,
-               FileRetries retries, Duration minBackoff, CallbackAnswers answers) {
-            this.answers = answers;
-            this.retries = retries;
-            this.context = context;
-            this.settings = settings;
-            this.api = api;
-            this.mapper = mapper;
-            this.minBackoff = minBackoff;
-            this.thread = new Thread(this, "telegram-poll-" + context.instanceId());
-            this.thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stopAndWait() throws InterruptedException {
-            stopping = true;
-            thread.interrupt();
-            thread.join(10_000);
-        }
-
-        @Override
-        public void run() {
-            Duration backoff = minBackoff;
-            while (!stopping) {
-                try {
-                    boolean gotUpdates = pollOnce();
-                    context.problemResolved();
-                    backoff = minBackoff;
-                    if (!gotUpdates) {
-                        pause(minBackoff);
-                    }
-                } catch (InterruptedException e) {
-                    if (stopping) {
-                        return;
-                    }
-                } catch (PollFailed e) {
-                    context.reportProblem(e.getMessage());
-                    LOG.warn("{}: {}; next poll in {} ms", context.instanceId(), e.getMessage(), backoff.toMillis());
-                    try {
-                        pause(backoff);
-                    } catch (InterruptedException stopped) {
-                        return;
-                    }
-                    backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-                            : backoff.multipliedBy(2);
-                } catch (RuntimeException e) {
-                    String msg = "polling failed: " + e.getClass().getSimpleName() + ": " + api.redact(e.getMessage());
-                    context.reportProblem(msg);
-                    LOG.warn("{}: {}", context.instanceId(), msg);
-                    try {
-                        pause(backoff);
-                    } catch (InterruptedException stopped) {
-                        return;
-                    }
-                }
-            }
-        }
-
-        /**
-         * One getUpdates call and, for a non-empty batch, one submit.
-         *
-         * @return whether a batch was stored (otherwise the loop pauses before the next poll)
-         */
-        boolean pollOnce() throws InterruptedException, PollFailed {
-            ObjectNode params = BotApi.JSON.createObjectNode();
-            Long stored = storedOffset();
-            if (stored != null && offsetStillValid()) {
-                params.put("offset", stored + 1);
-            }
-            params.put("timeout", settings.pollTimeout().toSeconds());
-            ArrayNode allowed = params.putArray("allowed_updates");
-            ALLOWED_UPDATES.forEach(allowed::add);
-            JsonNode updates;
-            try {
-                updates = api.call("getUpdates", params, settings.pollTimeout().plus(settings.timeout()));
-            } catch (BotApiException e) {
-                if (e.status() == 409) {
-                    try {
-                        api.call("deleteWebhook", BotApi.JSON.createObjectNode().put("drop_pending_updates", false));
-                    } catch (BotApiException ignored) {
-                        // reported below
-                    }
-                    throw new PollFailed("getUpdates: HTTP 409: a webhook is set for this bot; deleted it, "
-                            + "polling again");
-                }
-                throw new PollFailed("polling failed: " + e.getMessage() + hint(e));
-            }
-            if (!updates.isArray() || updates.isEmpty()) {
-                // A server that answers at once (no long poll) must not make this a hot loop.
-                return false;
-            }
-            List<Message> messages = new ArrayList<>();
-            List<Skipped> skipped = new ArrayList<>();
-            List<ThreadMove> moves = new ArrayList<>();
-            List<FileRetries.Job> pending = new ArrayList<>();
-            List<UpdateMapper.CallbackAck> acks = new ArrayList<>();
-            // Ids grow but are not contiguous (and Telegram may restart them after a quiet week), so the offset is
-            // the highest id of this batch, not a count. An update that was stored before is submitted again and
-            // deduped by its channel message id.
-            long highest = Long.MIN_VALUE;
-            Instant now = Instant.now();
-            for (JsonNode update : updates) {
-                if (!update.path("update_id").canConvertToLong()) {
-                    continue;
-                }
-                long id = update.get("update_id").asLong();
-                highest = Math.max(highest, id);
-                UpdateMapper.Result result;
-                result = mapper.map(update, now);
-                if (result instanceof UpdateMapper.Picked picked) {
-                    acks.add(picked.ack());
-                    result = picked.result();
-                }
-                if (result instanceof UpdateMapper.Mapped m) {
-                    messages.add(m.message());
-                    pending.addAll(retries.firstFailures(m.pending()));
-                } else if (result instanceof UpdateMapper.Skip s) {
-                    skipped.add(s.skipped());
-                } else if (result instanceof UpdateMapper.Moved moved && !moves.contains(moved.move())) {
-                    moves.add(moved.move());
-                }
-            }
-            if (highest == Long.MIN_VALUE) {
-                throw new PollFailed("getUpdates answered updates without update_id");
-            }
-            Map<String, String> offsets = new java.util.LinkedHashMap<>(retries.offsetsFor(pending));
-            offsets.put(TelegramSettings.OFFSET_KEY, String.valueOf(highest));
-            offsets.put(TelegramSettings.OFFSET_AT_KEY, now.toString());
-            Inbound inbound = Inbound.builder().messages(messages).offsets(offsets).skipped(skipped).threadMoves(moves)
-                    .build();
-            try {
-                context.submit(inbound).toCompletableFuture().get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new PollFailed("storing updates up to " + highest + " failed, they will be fetched again: "
-                        + cause.getClass().getSimpleName() + (cause.getMessage() == null ? ""
-                        : ": " + api.redact(cause.getMessage())));
-            }
-            pending.forEach(retries::schedule);
-            // Button presses are answered once stored: a failed submit fetches them again, and they are answered then.
-            acks.forEach(answers::answer);
-            LOG.debug("{}: stored {} messages, offset now {}", context.instanceId(), messages.size(), highest);
-            return true;
-        }
-
-        /**
-         * Whether the stored offset may be sent. Telegram: "If there are no new updates for at least a week, then
-         * identifier of the next update will be chosen randomly instead of sequentially", and an update counts as
-         * confirmed once getUpdates is called with a higher offset. So after a quiet week the stored offset may lie
-         * above the next (random) id, and sending it would confirm new updates unseen. A poll without offset returns
-         * every unconfirmed update instead; one stored before comes again and the hub drops it by its channel message
-         * id. An offset without its time (saved by an earlier version) is treated as old. The time is when the batch
-         * was stored, since Telegram's update times are not in the updates (a message's date may be far older).
-         * Updates from before a stale offset are gone by then (Telegram keeps them 24 hours), so a poll without
-         * offset cannot mix the old id sequence with the new one.
-         */
-        private boolean offsetStillValid() {
-            Instant at = context.offset(TelegramSettings.OFFSET_AT_KEY).map(v -> {
-                try {
-                    return Instant.parse(v.strip());
-                } catch (java.time.format.DateTimeParseException e) {
-                    return null;
-                }
-            }).orElse(null);
-            boolean valid = at != null && at.isAfter(Instant.now().minus(TRUSTED_OFFSET_AGE));
-            if (!valid && !warnedStale) {
-                warnedStale = true;
-                LOG.info("{}: the stored offset was saved at {}, and Telegram may restart update ids after a week "
-                        + "without updates; polling without offset until the next batch (updates seen before are "
-                        + "dropped as duplicates)", context.instanceId(), at == null ? "an unknown time" : at);
-            } else if (valid) {
-                warnedStale = false;
-            }
-            return valid;
-        }
-
-        private Long storedOffset() {
-            return context.offset(TelegramSettings.OFFSET_KEY).map(v -> {
-                try {
-                    return Long.parseLong(v.strip());
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }).orElse(null);
-        }
-
-        private void pause(Duration d) throws InterruptedException {
-            if (!stopping) {
-                Thread.sleep(d.toMillis());
-            }
-        }
-    }
-
-    static final class PollFailed extends Exception {
-        PollFailed(String message) {
-            super(message, null, false, false);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.omnibridge.connector.email.imap;
 
 import dev.omnibridge.connector.email.EmailSettings.DoneAction;
 import dev.omnibridge.spi.Inbound;
+import dev.omnibridge.spi.PollSchedule;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -34,6 +35,13 @@ public final class MailboxWatcher {
     static final String DONE_KEYWORD = "$Omnibridge";
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final Duration MAX_IDLE = Duration.ofMinutes(20);
+    /**
+     * Reconnects back off as the hub's polled sources do (issue 24): from a second, doubling, at most five minutes.
+     * The watcher is not a {@code PolledSource} itself: it keeps its connection open across waits and waits with
+     * IDLE, which only a call on the folder from another thread ends (see the plugin API's Polling section).
+     */
+    private static final PollSchedule RECONNECT = PollSchedule.builder()
+            .backoff(Duration.ofSeconds(1), MAX_BACKOFF).build();
 
     /** What the watcher needs from the connector, so it can be tested without one. */
     public interface Sink {
@@ -117,7 +125,7 @@ public final class MailboxWatcher {
     }
 
     private void run() {
-        Duration backoff = Duration.ofSeconds(1);
+        int failures = 0;
         while (running) {
             try (Store store = server.connect()) {
                 connected = store;
@@ -127,7 +135,7 @@ public final class MailboxWatcher {
                 try {
                     LOG.info("Watching IMAP folder {} on {} ({})", folderName, server, waitMode(store));
                     sink.recovered();
-                    backoff = Duration.ofSeconds(1);
+                    failures = 0;
                     // An OAuth session outliving its token may be ended by the server (Exchange Online does):
                     // log in again, with a new token, before that happens.
                     Instant relogin = server.reloginAt();
@@ -151,12 +159,13 @@ public final class MailboxWatcher {
                 if (!running) {
                     break;
                 }
+                failures++;
+                Duration backoff = RECONNECT.backoffAfter(failures);
                 String message = "IMAP folder " + folderName + " on " + server + ": " + describe(e)
                         + "; retrying in " + backoff.toSeconds() + "s";
                 sink.problem(message);
                 LOG.debug("IMAP failure detail", e);
                 sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
