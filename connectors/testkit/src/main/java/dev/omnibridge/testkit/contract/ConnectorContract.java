@@ -441,7 +441,7 @@ public interface ConnectorContract<C extends Connector> {
                 failSendsWith(status);
                 Throwable thrown = attemptSend(running);
                 assertThat(thrown).as("send answered with HTTP %d", status).isInstanceOf(DeliveryException.class);
-                assertThat(((DeliveryException) thrown).kind()).as("kind of a send answered with HTTP %d", status)
+                assertThat(((DeliveryException) thrown).kind()).as("kind of a send answered with HTTP %d (%s)", status, thrown.getMessage())
                         .isEqualTo(expectedKind(status));
             }
             failSendsWithNetworkError();
