@@ -47,8 +47,8 @@ import static org.assertj.core.api.Assertions.fail;
  * @param <C> the connector class
  */
 public interface ConnectorContract<C extends Connector> {
-    /** Secret-looking setting names: such a setting must be declared {@code secret()}. */
-    Pattern SECRET_NAME = Pattern.compile("(?i).*(token|secret|password|passwd|apikey|api_key|privatekey|credential).*");
+    /** Setting names ending like a credential (apiToken, clientSecret, smtpPassword, apiKey): declared {@code secret()}. */
+    Pattern SECRET_NAME = Pattern.compile("(?i).*(token|secret|password|passwd|apikey|api_key|privatekey|credentials?)$");
 
     // ---- what the implementer supplies --------------------------------------------------------------------------
 
