@@ -330,8 +330,10 @@ public interface ConnectorContract<C extends Connector> {
             assertThat(first).as("inbound sample %d has dedupe ids", i)
                     .allSatisfy(k -> assertThat(k.dedupeId() == null && !"ticketUpdate".equals(k.kind()))
                             .as("%s without dedupe id", k.kind()).isFalse());
+            // A polling connector may hand nothing the second time (its cursor has moved on); what it hands again
+            // must carry the ids it had the first time.
             assertThat(again).as("sample %d received twice", i).extracting(InboundKey::dedupeId)
-                    .isEqualTo(first.stream().map(InboundKey::dedupeId).toList());
+                    .isSubsetOf(first.stream().map(InboundKey::dedupeId).toList());
             assertThat(elsewhere).as("sample %d received by a new instance", i).extracting(InboundKey::dedupeId)
                     .isEqualTo(first.stream().map(InboundKey::dedupeId).toList());
         }
@@ -426,7 +428,7 @@ public interface ConnectorContract<C extends Connector> {
                     hub.submit(replay);
                     assertThat(inboundKeys(replay)).as("dedupe ids of the replay of %s", sample)
                             .extracting(InboundKey::dedupeId)
-                            .isEqualTo(inboundKeys(original).stream().map(InboundKey::dedupeId).toList());
+                            .isSubsetOf(inboundKeys(original).stream().map(InboundKey::dedupeId).toList());
                     assertThat(hub.messages()).as("stored messages after %s was replayed", sample).hasSize(stored);
                 }
             }
