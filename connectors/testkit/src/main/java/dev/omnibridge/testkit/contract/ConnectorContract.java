@@ -11,6 +11,7 @@ import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.testkit.FakeConnectorContext;
 import dev.omnibridge.testkit.TestWebhooks;
+import dev.omnibridge.webhook.WebhookOutcome;
 import dev.omnibridge.webhook.WebhookRejectedException;
 import dev.omnibridge.webhook.WebhookRequest;
 import org.junit.jupiter.api.Assumptions;
@@ -507,11 +508,25 @@ public interface ConnectorContract<C extends Connector> {
         return "forged-" + new StringBuilder(webhookSecret()).reverse();
     }
 
+    /**
+     * The request is refused: {@code onWebhook} throws {@link WebhookRejectedException}, or answers (as connectors
+     * serving a browser API do) with the status and nothing to store; either way with one of
+     * {@link #refusalStatuses()}, and nothing submitted to the hub.
+     */
     default void assertRefused(Running<C> running, WebhookRequest request, String what) {
-        Throwable thrown = catchThrowable(() -> running.connector().onWebhook(request));
-        assertThat(thrown).as("%s must be refused", what).isInstanceOf(WebhookRejectedException.class);
-        assertThat(((WebhookRejectedException) thrown).status()).as("status refusing %s", what)
-                .isIn(refusalStatuses());
+        int submittedBefore = running.context().submissions().size();
+        WebhookOutcome[] outcome = new WebhookOutcome[1];
+        Throwable thrown = catchThrowable(() -> outcome[0] = running.connector().onWebhook(request));
+        if (thrown == null) {
+            assertThat(outcome[0].response().status()).as("status answering %s", what).isIn(refusalStatuses());
+            assertThat(outcome[0].inbound().isEmpty()).as("%s stores nothing", what).isTrue();
+        } else {
+            assertThat(thrown).as("%s must be refused", what).isInstanceOf(WebhookRejectedException.class);
+            assertThat(((WebhookRejectedException) thrown).status()).as("status refusing %s", what)
+                    .isIn(refusalStatuses());
+        }
+        assertThat(running.context().submissions()).as("submitted to the hub for %s", what)
+                .hasSize(submittedBefore);
     }
 
     private void requireInboundSamples(int atLeast, Check check) {
