@@ -4,11 +4,23 @@ import dev.omnibridge.spi.Connector;
 import dev.omnibridge.testkit.FakeConnectorContext;
 
 /**
- * A started connector and the in-memory hub side it was started with; closing stops the connector.
+ * A started connector and the in-memory hub side it was started with; closing stops the connector, then runs
+ * {@code cleanup} (e.g. stops the Camel context the test gave it), if any.
  */
-public record Running<C extends Connector>(C connector, FakeConnectorContext context) implements AutoCloseable {
+public record Running<C extends Connector>(C connector, FakeConnectorContext context, AutoCloseable cleanup)
+        implements AutoCloseable {
+    public Running(C connector, FakeConnectorContext context) {
+        this(connector, context, null);
+    }
+
     @Override
     public void close() throws Exception {
-        connector.stop();
+        try {
+            connector.stop();
+        } finally {
+            if (cleanup != null) {
+                cleanup.close();
+            }
+        }
     }
 }
