@@ -45,6 +45,7 @@ public final class ExternalConnectorBuild {
                 command.add("-DskipTests");
             }
             Path log = work.resolve("build.log");
+            long started = System.nanoTime();
             Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -56,6 +57,9 @@ public final class ExternalConnectorBuild {
                 throw new IllegalStateException("building " + example + " failed (exit " + process.exitValue()
                         + "):\n" + tail(log, 60));
             }
+            // A figure for the test report: this build is most of the test class's time.
+            System.out.printf("built examples/%s outside the reactor in %d ms%n", example,
+                    (System.nanoTime() - started) / 1_000_000);
             try (Stream<Path> files = Files.list(work.resolve("target"))) {
                 return files.filter(p -> p.getFileName().toString().endsWith("-plugin.zip")).findFirst()
                         .orElseThrow(() -> new IllegalStateException(example + " built no *-plugin.zip"));
