@@ -25,12 +25,18 @@ public final class SettingsTable {
         for (Setting s : settings) {
             sb.append("| `").append(s.name()).append("` | ")
                     .append(s.type().name().toLowerCase(Locale.ROOT)).append(s.isSecret() ? " (secret)" : "")
-                    .append(" | ").append(s.defaultValue() == null ? "" : "`" + cell(defaultText(s.defaultValue())) + "`")
+                    .append(" | ").append(defaultCell(s.defaultValue()))
                     .append(" | ").append(s.isRequired() ? "yes" : "no")
                     .append(" | ").append(cell(s.description()))
                     .append(" |\n");
         }
         return sb.toString();
+    }
+
+    /** The default in configuration form, as code; blank when there is none (or it is empty). */
+    private static String defaultCell(Object value) {
+        String text = value == null ? "" : defaultText(value);
+        return text.isBlank() ? "" : "`" + text.replace("`", "'").replace("|", "\\|") + "`";
     }
 
     private static String defaultText(Object value) {
@@ -40,8 +46,12 @@ public final class SettingsTable {
         return String.valueOf(value);
     }
 
-    /** One table cell: no line breaks, and a pipe would end the cell. */
+    /**
+     * One table cell: no line breaks, a pipe would end the cell, and {@code <id>} would be taken for an HTML tag and
+     * hidden.
+     */
     private static String cell(String text) {
-        return text.strip().replaceAll("\\s*\\R\\s*", " ").replace("|", "\\|");
+        return text.strip().replaceAll("\\s*\\R\\s*", " ").replace("|", "\\|").replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }
