@@ -33,10 +33,16 @@ public final class SettingsTable {
         return sb.toString();
     }
 
-    /** The default in configuration form, as code; blank when there is none (or it is empty). */
+    /**
+     * The default in configuration form, as code; blank when there is none (or it is empty). Line breaks show as
+     * {@code \n}, as a YAML double-quoted string would write them.
+     */
     private static String defaultCell(Object value) {
         String text = value == null ? "" : defaultText(value);
-        return text.isBlank() ? "" : "`" + text.replace("`", "'").replace("|", "\\|") + "`";
+        if (text.isBlank()) {
+            return "";
+        }
+        return "`" + text.replaceAll("\\R", "\\\\n").replace("`", "'").replace("|", "\\|") + "`";
     }
 
     private static String defaultText(Object value) {

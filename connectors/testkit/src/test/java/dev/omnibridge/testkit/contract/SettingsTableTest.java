@@ -17,7 +17,8 @@ class SettingsTableTest {
                 .define(Setting.of("timeout", SettingType.DURATION).withDefault("30s").describedAs("per call"))
                 .define(Setting.of("folders", SettingType.LIST).withDefault(List.of("INBOX", "Support"))
                         .describedAs("folders\n  to read"))
-                .define(Setting.of("tags", SettingType.LIST).withDefault(List.of()).describedAs("none by default"));
+                .define(Setting.of("tags", SettingType.LIST).withDefault(List.of()).describedAs("none by default"))
+                .define(Setting.of("text", SettingType.STRING).withDefault("Hello,\n\nthanks.\n").describedAs("text"));
 
         assertThat(SettingsTable.render(config)).isEqualTo("""
                 | Setting | Type | Default | Required | Description |
@@ -26,6 +27,7 @@ class SettingsTableTest {
                 | `timeout` | duration | `30s` | no | per call |
                 | `folders` | list | `INBOX,Support` | no | folders to read |
                 | `tags` | list |  | no | none by default |
+                | `text` | string | `Hello,\\n\\nthanks.\\n` | no | text |
                 """);
     }
 
