@@ -169,7 +169,7 @@ public final class Hub implements AutoCloseable {
         CamelMetrics.install(camel, metrics.registry());
         dev.omnibridge.hub.store.WorkspaceTables conversationReferences =
                 new dev.omnibridge.hub.store.WorkspaceTables(database);
-        camelHost.attach(camel, catalog.pluginClassLoaders(), id -> {
+        camelHost.attach(camel, catalog::pluginClassLoaders, id -> {
             try {
                 return conversationReferences.details(id).map(dev.omnibridge.hub.store.WorkspaceTables.Details::reference);
             } catch (java.sql.SQLException e) {

@@ -48,10 +48,10 @@ public final class WebhookDispatch {
      * carried is stored; a refusal throws {@link WebhookRejectedException}.
      */
     public CompletableFuture<WebhookResponse> webhook(String id, WebhookRequest request) {
-        ConnectorInstance instance = registry.acceptingRequests(id);
-        Connector connector = instance.connector;
+        ConnectorInstance instance = entered(id);
         WebhookOutcome outcome;
         try {
+            Connector connector = instance.connector;
             outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
         } catch (WebhookRejectedException e) {
             metrics.webhookRejected(id);
@@ -59,12 +59,32 @@ public final class WebhookDispatch {
         } catch (Exception e) {
             LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
             throw new WebhookRejectedException(500, "connector failed to handle the webhook");
+        } finally {
+            instance.exit();
         }
         if (outcome.inbound().isEmpty()) {
             return CompletableFuture.completedFuture(outcome.response());
         }
         WebhookResponse response = outcome.response();
         return door.store(instance, outcome.inbound()).thenApply(report -> response);
+    }
+
+    /**
+     * The running instance, counted as having a request inside its connector (a plugin swap waits for those,
+     * issue 24); the caller must {@link ConnectorInstance#exit()}.
+     */
+    private ConnectorInstance entered(String id) {
+        ConnectorInstance instance = registry.acceptingRequests(id);
+        if (!instance.enter()) {
+            throw new InstanceUnavailableException("instance '" + id + "' is restarting",
+                    InstanceRegistry.RETRY_AFTER_STARTING_SECONDS);
+        }
+        if (instance.connector == null) {
+            instance.exit(); // it stopped meanwhile
+            throw new InstanceUnavailableException("instance '" + id + "' is " + instance.state(),
+                    InstanceRegistry.RETRY_AFTER_STARTING_SECONDS);
+        }
+        return instance;
     }
 
     /**
