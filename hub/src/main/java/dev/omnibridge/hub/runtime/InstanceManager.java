@@ -43,8 +43,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Creates, starts and stops the configured connector instances, and is the one place the hub calls into plugin
- * code: every call runs with the plugin's class loader as context loader, and a failing instance is marked FAILED
+ * The configured connector instances: their life cycle (through {@link InstanceLifecycle}: start, stop, and for
+ * issue 24 pause for a plugin swap and reconfigure on a configuration reload) and the one place the hub calls into
+ * plugin code for deliveries: every call runs with the plugin's class loader as context loader, and a failing instance is marked FAILED
  * without affecting the others.
  */
 public final class InstanceManager implements DeliveryTargets {

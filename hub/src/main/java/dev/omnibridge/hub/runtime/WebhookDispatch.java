@@ -96,6 +96,11 @@ public final class WebhookDispatch {
         ConnectorInstance instance = registry.acceptingRequests(id);
         Connector connector = instance.connector;
         HubConnectorContext context = instance.context;
+        if (connector == null || context == null) {
+            // Stopped meanwhile (an operator, a plugin swap): the client connects again.
+            throw new InstanceUnavailableException("instance '" + id + "' is " + instance.state(),
+                    InstanceRegistry.RETRY_AFTER_STARTING_SECONDS);
+        }
         LiveSocket.Listener listener;
         try {
             listener = withLoader(instance.classLoader, () -> connector.onSocket(handshake, socket));
