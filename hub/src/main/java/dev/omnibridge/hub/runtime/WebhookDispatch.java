@@ -49,24 +49,27 @@ public final class WebhookDispatch {
      */
     public CompletableFuture<WebhookResponse> webhook(String id, WebhookRequest request) {
         ConnectorInstance instance = entered(id);
-        WebhookOutcome outcome;
+        // Counted until what it carried is handed to the journal: a swap stops the connector only after that.
         try {
-            Connector connector = instance.connector;
-            outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
-        } catch (WebhookRejectedException e) {
-            metrics.webhookRejected(id);
-            throw e;
-        } catch (Exception e) {
-            LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
-            throw new WebhookRejectedException(500, "connector failed to handle the webhook");
+            WebhookOutcome outcome;
+            try {
+                Connector connector = instance.connector;
+                outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
+            } catch (WebhookRejectedException e) {
+                metrics.webhookRejected(id);
+                throw e;
+            } catch (Exception e) {
+                LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
+                throw new WebhookRejectedException(500, "connector failed to handle the webhook");
+            }
+            if (outcome.inbound().isEmpty()) {
+                return CompletableFuture.completedFuture(outcome.response());
+            }
+            WebhookResponse response = outcome.response();
+            return door.store(instance, outcome.inbound()).thenApply(report -> response);
         } finally {
             instance.exit();
         }
-        if (outcome.inbound().isEmpty()) {
-            return CompletableFuture.completedFuture(outcome.response());
-        }
-        WebhookResponse response = outcome.response();
-        return door.store(instance, outcome.inbound()).thenApply(report -> response);
     }
 
     /**
