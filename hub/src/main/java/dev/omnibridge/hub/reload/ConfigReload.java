@@ -145,6 +145,10 @@ public final class ConfigReload {
         added.forEach(instances::start);
         Outcome outcome = new Outcome(List.of(), List.copyOf(added), List.copyOf(changed), List.copyOf(removed),
                 routes, restartNeeded);
+        if (added.isEmpty() && changed.isEmpty() && removed.isEmpty() && !routes && restartNeeded.isEmpty()) {
+            LOG.debug("Configuration read again: nothing changed");
+            return outcome;
+        }
         LOG.info("Configuration reloaded: added {}, changed {}, removed {}, routes {}{}", added, changed, removed,
                 routes ? "changed" : "unchanged", restartNeeded.isEmpty() ? ""
                         : "; needing a restart to apply: " + restartNeeded);
