@@ -169,7 +169,7 @@ public final class Hub implements AutoCloseable {
         CamelMetrics.install(camel, metrics.registry());
         dev.omnibridge.hub.store.WorkspaceTables conversationReferences =
                 new dev.omnibridge.hub.store.WorkspaceTables(database);
-        camelHost.attach(camel, catalog.pluginClassLoaders(), id -> {
+        camelHost.attach(camel, catalog::pluginClassLoaders, id -> {
             try {
                 return conversationReferences.details(id).map(dev.omnibridge.hub.store.WorkspaceTables.Details::reference);
             } catch (java.sql.SQLException e) {
@@ -185,8 +185,9 @@ public final class Hub implements AutoCloseable {
         // Every inbound customer message is triaged (language, rules, routes) before it is stored.
         // One Triage for the writer and the rules test: its language models are loaded once.
         Triage rules = Triage.from(config);
-        TriageStep triage = TriageStep.of(rules, config::desksFor,
-                desk -> config.instance(desk).isPresent());
+        // Issue 24: replaced when a configuration reload changes the routes or the instances.
+        dev.omnibridge.hub.reload.SwappableTriage triage = new dev.omnibridge.hub.reload.SwappableTriage(
+                TriageStep.of(rules, config::desksFor, desk -> config.instance(desk).isPresent()));
         InboundWriter writer = new InboundWriter(triage, task -> dispatcherRef[0].enqueue(task), clock,
                 recent, InboundWriter.Mode.SINGLE_NODE, firstResponses);
         // Warnings and breaches fire on the journal's writer, each with its note's outbox rows in one transaction.
@@ -294,6 +295,16 @@ public final class Hub implements AutoCloseable {
             });
         });
         dispatcherRef[0] = dispatcher;
+        // Issue 24: deliveries held for an instance (its plugin swapped, its configuration reloaded) go again as soon
+        // as it runs.
+        instances.whenRunning(dispatcher::release);
+        dev.omnibridge.hub.reload.PluginSwap pluginSwap = new dev.omnibridge.hub.reload.PluginSwap(catalog, instances,
+                dispatcher);
+        dev.omnibridge.hub.reload.ConfigReload configReload = new dev.omnibridge.hub.reload.ConfigReload(instances,
+                dispatcher, catalog, dev.omnibridge.hub.config.ConfigLoader.withSystemEnvironment()::load,
+                next -> triage.swap(TriageStep.of(dev.omnibridge.hub.triage.Triage.from(next), next::desksFor,
+                        desk -> next.instance(desk).isPresent())));
+        dev.omnibridge.hub.web.ReloadApi reloadApi = new dev.omnibridge.hub.web.ReloadApi(pluginSwap, configReload);
         // Reply fallback (identity.replyFallback): a reply whose channel cannot reach the customer goes by another
         // of their verified addresses, through the outbox; the desks are told which way it went.
         deliveries.canStartThread(instances::canStartThread);
@@ -405,6 +416,7 @@ public final class Hub implements AutoCloseable {
             contactsApi.mount(router, router.bodyHandler(), api);
             rulesTest.mount(router, router.bodyHandler(), api);
             backfillsApi.mount(router, router.bodyHandler(), api);
+            reloadApi.mount(router, api);
             console.mount(router, router.bodyHandler());
         }));
         camel.start();
@@ -414,8 +426,33 @@ public final class Hub implements AutoCloseable {
         erasure.resume();
         LOG.info("Omnibridge ready on http://{}:{} in {} ms", config.http().host(), config.http().port(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure,
+        Hub hub = new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure,
                 knowledge);
+        hub.configReload = configReload;
+        // Issue 24: a plugin zip dropped in, replaced or removed is picked up once the directory is quiet.
+        if (Files.isDirectory(pluginSwap.pluginsDir())) {
+            hub.pluginWatcher = dev.omnibridge.hub.reload.FileWatcher.start("plugins", pluginSwap.pluginsDir(),
+                    name -> name.endsWith(".zip") || name.endsWith(".jar"), dev.omnibridge.hub.reload.PluginSwap.WATCH_QUIET,
+                    pluginSwap::reload);
+        }
+        return hub;
+    }
+
+    private volatile dev.omnibridge.hub.reload.ConfigReload configReload;
+    private volatile dev.omnibridge.hub.reload.FileWatcher pluginWatcher;
+    private volatile dev.omnibridge.hub.reload.FileWatcher configWatcher;
+
+    /**
+     * Issue 24: the configuration file this hub was started from: {@code POST /api/config/reload} reads it again,
+     * and so does a change to it (once it has been quiet for a second).
+     */
+    public void configFile(java.nio.file.Path file) {
+        java.nio.file.Path absolute = file.toAbsolutePath();
+        configReload.file(absolute);
+        String name = absolute.getFileName().toString();
+        dev.omnibridge.hub.reload.ConfigReload reload = configReload;
+        configWatcher = dev.omnibridge.hub.reload.FileWatcher.start("configuration", absolute.getParent(),
+                name::equals, dev.omnibridge.hub.reload.ConfigReload.WATCH_QUIET, reload::reload);
     }
 
     /**
@@ -429,6 +466,12 @@ public final class Hub implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Omnibridge stopping");
+        if (pluginWatcher != null) {
+            pluginWatcher.close();
+        }
+        if (configWatcher != null) {
+            configWatcher.close();
+        }
         // An erasure stopped between steps resumes at the next start.
         erasure.close();
         knowledge.close();

@@ -107,6 +107,7 @@ public final class Omnibridge {
             System.exit(2);
         }
         Hub hub = Hub.start(loaded.config());
+        hub.configFile(file);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             hub.close();

@@ -34,8 +34,19 @@ public final class SignedJsonPoster {
     private final Duration timeout;
     private final WebhookSignature signature;
     private final String secretValue;
+    private final String userAgent;
 
     public SignedJsonPoster(URI target, Duration timeout, WebhookSignature signature, String secretValue) {
+        this(target, timeout, signature, secretValue, null);
+    }
+
+    /**
+     * @param userAgent the {@code User-Agent} of each request (e.g. {@code omnibridge-webhook-desk/1.2.0}, so the
+     *                  receiver can tell which version of a connector sent it); null for the HTTP client's own
+     */
+    public SignedJsonPoster(URI target, Duration timeout, WebhookSignature signature, String secretValue,
+                            String userAgent) {
+        this.userAgent = userAgent;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
@@ -56,7 +67,11 @@ public final class SignedJsonPoster {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
             throw DeliveryException.permanent("delivery has no idempotency key");
         }
-        HttpRequest request = HttpRequest.newBuilder(target)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target);
+        if (userAgent != null) {
+            builder.header("User-Agent", userAgent);
+        }
+        HttpRequest request = builder
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")

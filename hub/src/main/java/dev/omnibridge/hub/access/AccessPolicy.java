@@ -128,6 +128,9 @@ public final class AccessPolicy {
         // Store figures and the rules test: admins (the rules test changes nothing: not audited).
         p.read("/api/store", ADMIN);
         p.add("POST", "/api/rules/test", ADMIN, "rules.test", false);
+        // Issue 24: plugins and the configuration file read again while the hub runs: admins, audited.
+        p.add("POST", "/api/plugins/reload", ADMIN, "plugins.reload", true);
+        p.add("POST", "/api/config/reload", ADMIN, "config.reload", true);
         return p;
     }
 

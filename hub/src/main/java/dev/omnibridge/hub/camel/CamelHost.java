@@ -51,6 +51,16 @@ public final class CamelHost {
      */
     public void attach(CamelContext camel, List<ClassLoader> pluginLoaders,
                        Function<String, Optional<String>> references) {
+        List<ClassLoader> fixed = List.copyOf(pluginLoaders);
+        attach(camel, () -> fixed, references);
+    }
+
+    /**
+     * Like {@link #attach(CamelContext, List, Function)}, with the plugins' class loaders asked for on each look-up:
+     * plugins loaded or unloaded while the hub runs (issue 24) are searched, or let go, from then on.
+     */
+    public void attach(CamelContext camel, java.util.function.Supplier<List<ClassLoader>> pluginLoaders,
+                       Function<String, Optional<String>> references) {
         PluginComponents.install(camel, pluginLoaders);
         OmnibridgeComponent omnibridge = new OmnibridgeComponent(camelInstances::contains);
         camel.addComponent(OmnibridgeComponent.SCHEME, omnibridge);

@@ -18,7 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Camel components bundled in plugin zips: a component the hub's class path lacks is looked up by its
@@ -34,18 +34,28 @@ final class PluginComponents implements ComponentResolver {
     private static final String CONVERTERS = "META-INF/services/org/apache/camel/TypeConverterLoader";
 
     private final ComponentResolver hub;
-    private final List<ClassLoader> plugins;
-    private final Set<ClassLoader> convertersLoaded = ConcurrentHashMap.newKeySet();
+    // Asked on every look-up, so that a plugin unloaded while the hub runs (issue 24) is no longer searched and its
+    // class loader not held here.
+    private final Supplier<List<ClassLoader>> plugins;
+    // Weak: an unloaded plugin's loader must not be kept alive by the record of its converters.
+    private final Set<ClassLoader> convertersLoaded = Collections.synchronizedSet(
+            Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
-    private PluginComponents(ComponentResolver hub, List<ClassLoader> plugins) {
+    private PluginComponents(ComponentResolver hub, Supplier<List<ClassLoader>> plugins) {
         this.hub = hub;
-        this.plugins = List.copyOf(plugins);
+        this.plugins = plugins;
     }
 
     static void install(CamelContext camel, List<ClassLoader> plugins) {
         if (plugins.isEmpty()) {
             return;
         }
+        List<ClassLoader> fixed = List.copyOf(plugins);
+        install(camel, () -> fixed);
+    }
+
+    /** @param plugins the class loaders of the plugins loaded now (the list may change while the hub runs) */
+    static void install(CamelContext camel, Supplier<List<ClassLoader>> plugins) {
         // Service files (configurers, languages, data formats) are read through the class resolver: it looks in
         // the plugins after the hub.
         camel.setClassResolver(new PluginClassResolver(camel, plugins));
@@ -57,7 +67,7 @@ final class PluginComponents implements ComponentResolver {
                 (name, context) -> components.language(hubLanguages, name, context));
         // The plugins' type converters now: a language or data format found through the class resolver (jq needs
         // camel-jackson's String to JsonNode) never passes through this resolver.
-        plugins.forEach(loader -> components.loadConverters(loader, camel));
+        plugins.get().forEach(loader -> components.loadConverters(loader, camel));
     }
 
     /** The hub's language, else one a plugin bundles ({@code META-INF/services/org/apache/camel/language/<name>}). */
@@ -80,7 +90,7 @@ final class PluginComponents implements ComponentResolver {
 
     /** The class a plugin's service file names, its plugin's type converters loaded; null when no plugin has one. */
     private Class<?> pluginClass(String serviceFile, CamelContext context) throws Exception {
-        for (ClassLoader loader : plugins) {
+        for (ClassLoader loader : plugins.get()) {
             URL url = loader.getResource(serviceFile);
             if (url == null) {
                 continue;
@@ -100,12 +110,12 @@ final class PluginComponents implements ComponentResolver {
 
     /** A class resolver that finds resources and classes in the plugins when the hub has none. */
     private static final class PluginClassResolver extends org.apache.camel.impl.engine.DefaultClassResolver {
-        private final List<ClassLoader> plugins;
+        private final Supplier<List<ClassLoader>> plugins;
 
-        PluginClassResolver(CamelContext camel, List<ClassLoader> plugins) {
+        PluginClassResolver(CamelContext camel, Supplier<List<ClassLoader>> plugins) {
             super(camel);
             // Not addClassLoader: Camel would try them before the hub's; these are searched after it.
-            this.plugins = List.copyOf(plugins);
+            this.plugins = plugins;
         }
 
         @Override
@@ -134,7 +144,7 @@ final class PluginComponents implements ComponentResolver {
             if (own != null) {
                 return own;
             }
-            for (ClassLoader loader : plugins) {
+            for (ClassLoader loader : plugins.get()) {
                 try {
                     return loader.loadClass(name);
                 } catch (ClassNotFoundException | LinkageError notThere) {
@@ -146,7 +156,7 @@ final class PluginComponents implements ComponentResolver {
 
         private URL fromPlugins(String uri) {
             String path = uri.startsWith("/") ? uri.substring(1) : uri;
-            for (ClassLoader loader : plugins) {
+            for (ClassLoader loader : plugins.get()) {
                 URL url = loader.getResource(path);
                 if (url != null) {
                     return url;

@@ -80,6 +80,19 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The file's top-level sections as written (environment references not resolved), or null when it cannot be
+     * read: what a configuration reload compares to tell which sections changed (issue 24).
+     */
+    public static JsonNode sections(Path file) {
+        try {
+            JsonNode root = YamlFile.unreadable(file).isPresent() ? null : YamlFile.read(file);
+            return root != null && root.isObject() ? root : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public Result load(Path file) {
         List<ConfigProblem> problems = new ArrayList<>();
         Optional<String> unreadable = YamlFile.unreadable(file);

@@ -117,6 +117,10 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicLong retrying = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
     private volatile boolean running = true;
+    // Targets held by a plugin swap or removal (issue 24): their lanes park instead of delivering, their rows stay
+    // queued. Guarded by the lanes lock, as is the count of each target's deliveries running now.
+    private final Set<String> held = new java.util.HashSet<>();
+    private final Map<String, Integer> inFlight = new HashMap<>();
 
     // Successful outcomes submitted to the journal and not yet committed; close() waits for them.
     private final Set<CompletableFuture<Void>> unrecorded = ConcurrentHashMap.newKeySet();
@@ -535,6 +539,74 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /** A delivery to the target has returned (done, failed or not recorded): drain() may be waiting for it. */
+    private void landed(String target) {
+        synchronized (lanes) {
+            if (inFlight.merge(target, -1, Integer::sum) <= 0) {
+                inFlight.remove(target);
+            }
+            lanes.notifyAll();
+        }
+    }
+
+    /**
+     * Holds the deliveries to {@code target} (issue 24, a plugin swap): from now on none starts; its rows stay
+     * queued in the outbox and in memory, with no attempt counted, until {@link #release}. Deliveries already
+     * running finish: {@link #drain} waits for them. Never interrupts a thread.
+     */
+    public void hold(String target) {
+        synchronized (lanes) {
+            held.add(target);
+        }
+    }
+
+    /**
+     * Waits until no delivery to a held target is running any more (at most {@code timeout}).
+     *
+     * @return false when some still run after the timeout
+     */
+    public boolean drain(String target, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lanes) {
+            while (inFlight.getOrDefault(target, 0) > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                lanes.wait(left);
+            }
+        }
+        return true;
+    }
+
+    /** Deliveries to {@code target} go again: the lanes the hold parked start now, in their order. */
+    public void release(String target) {
+        List<Lane> parked = new ArrayList<>();
+        synchronized (lanes) {
+            if (!held.remove(target)) {
+                return;
+            }
+            for (Lane l : lanes.values()) {
+                if (l.target.equals(target) && l.parkedByHold) {
+                    l.parkedByHold = false;
+                    parked.add(l);
+                }
+            }
+        }
+        int woken = 0;
+        for (Lane l : parked) {
+            woken += wake(l) ? 1 : 0;
+        }
+        LOG.info("Deliveries to {} released; {} waiting conversation(s) go now", target, woken);
+    }
+
+    /** The targets held by {@link #hold}. */
+    public Set<String> heldTargets() {
+        synchronized (lanes) {
+            return Set.copyOf(held);
+        }
+    }
+
     /** The targets whose deliveries are paused by their breaker, with since when and the next probe. */
     public Map<String, DeliveryPause> pausedTargets() {
         Map<String, DeliveryPause> paused = new java.util.TreeMap<>();
@@ -666,17 +738,32 @@ public final class Dispatcher implements AutoCloseable {
         TargetBreaker breaker = breaker(lane.target);
         DeliveryTask task;
         boolean probe;
+        boolean heldProbe;
+        boolean parked = false;
         synchronized (lanes) {
             if (lane.generation != generation || !lane.sleeping) {
                 return; // a later start took over
             }
             lane.readyAs = null;
-            if (breaker.isOpen() && !lane.probe) {
+            heldProbe = held.contains(lane.target) && lane.probe;
+            if (held.contains(lane.target)) {
+                // Parked by a plugin swap: stays sleeping, its rows queued, until release() wakes it.
+                lane.parkedByHold = true;
+                parked = true;
+            } else if (breaker.isOpen() && !lane.probe) {
                 return; // parked: stays sleeping until the probe picks it or the breaker closes
+            } else {
+                lane.sleeping = false;
+                inFlight.merge(lane.target, 1, Integer::sum);
             }
-            lane.sleeping = false;
             probe = lane.probe;
             task = lane.queue.peek();
+        }
+        if (parked) {
+            if (heldProbe) {
+                probeEnded(lane); // the probe did not go: the breaker sets the next one
+            }
+            return;
         }
         Outcome outcome;
         try {
@@ -689,6 +776,8 @@ public final class Dispatcher implements AutoCloseable {
             }
             schedule(lane, clock.instant().plusSeconds(1));
             return;
+        } finally {
+            landed(lane.target);
         }
         if (probe) {
             probeEnded(lane);

@@ -32,6 +32,8 @@ final class Lane {
     // so a timer set before such a start does nothing when it fires.
     boolean sleeping;
     int generation;
+    // Sleeping because its target is held (a plugin swap, issue 24): release() wakes it.
+    boolean parkedByHold;
     // Chosen as its target's probe: runs although the breaker is open.
     boolean probe;
     // When it was last chosen as a probe (a sequence), so that probes go round the waiting conversations.

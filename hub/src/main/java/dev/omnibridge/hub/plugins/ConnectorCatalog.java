@@ -201,16 +201,17 @@ public final class ConnectorCatalog {
                 + e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    public Optional<Entry> find(String typeName) {
+    public synchronized Optional<Entry> find(String typeName) {
         return Optional.ofNullable(types.get(typeName));
     }
 
-    public Map<String, Entry> types() {
-        return Collections.unmodifiableMap(types);
+    // A copy: a plugin reload (issue 24) may change the types while a caller reads them.
+    public synchronized Map<String, Entry> types() {
+        return Collections.unmodifiableMap(new TreeMap<>(types));
     }
 
     /** The class loaders of the started plugins, where Camel looks for components the hub lacks (issue 23). */
-    public List<ClassLoader> pluginClassLoaders() {
+    public synchronized List<ClassLoader> pluginClassLoaders() {
         return plugins.getStartedPlugins().stream().map(PluginWrapper::getPluginClassLoader).toList();
     }
 
@@ -221,5 +222,148 @@ public final class ConnectorCatalog {
     public void close() {
         // Not stopPlugins(): PF4J 3.15 removes from the list it iterates (pf4j#656). unloadPlugin stops each first.
         plugins.unloadPlugins();
+    }
+    // ---- Issue 24: plugins in and out while the hub runs (see dev.omnibridge.hub.reload) ----
+
+    /** A loaded plugin: its id and version, and where PF4J loaded it from (a jar, or the directory of a zip). */
+    public record Loaded(String pluginId, String version, Path path) {
+    }
+
+    /** The plugins loaded now. */
+    public synchronized List<Loaded> loaded() {
+        return plugins.getPlugins().stream().map(w -> new Loaded(w.getPluginId(), w.getDescriptor().getVersion(),
+                w.getPluginPath())).toList();
+    }
+
+    /** The plugins directory. */
+    public Path pluginsDir() {
+        return plugins.getPluginsRoots().isEmpty() ? Path.of("plugins") : plugins.getPluginsRoots().get(0);
+    }
+
+    /**
+     * Unloads a plugin: its connector types leave the catalog and PF4J stops it and closes its class loader. The
+     * loader is freed once nothing else holds it: the instances of its types must be stopped first.
+     *
+     * @param expandedFromZip whether its directory is PF4J's expansion of a zip (then deleted, so that neither the
+     *                        next load nor the next start finds the old classes)
+     * @return the connector types it provided
+     */
+    public synchronized List<String> unload(String pluginId, boolean expandedFromZip) {
+        List<String> gone = new ArrayList<>();
+        types.entrySet().removeIf(e -> {
+            if (e.getValue().pluginId().equals(pluginId)) {
+                gone.add(e.getKey());
+                return true;
+            }
+            return false;
+        });
+        PluginWrapper wrapper = plugins.getPlugin(pluginId);
+        Path path = wrapper == null ? null : wrapper.getPluginPath();
+        try {
+            plugins.unloadPlugin(pluginId);
+        } catch (RuntimeException e) {
+            LOG.warn("Plugin {} did not unload cleanly: {}", pluginId, e.getMessage());
+        }
+        if (expandedFromZip && path != null && Files.isDirectory(path)) {
+            deleteTree(path);
+        }
+        LOG.info("Plugin {} unloaded; connector types {} gone", pluginId, gone);
+        return gone;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("Could not delete the expanded plugin directory {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** What loading one plugin file gave: the plugin (null when it failed) and the problem (null when it did not). */
+    public record LoadOutcome(String pluginId, String version, List<String> types, String problem) {
+    }
+
+    /**
+     * Loads and starts one plugin file (a zip or jar in the plugins directory) and adds its connector types; a
+     * type another plugin already provides is refused as at start-up. Never throws.
+     */
+    public synchronized LoadOutcome loadFile(Path file) {
+        String pluginId;
+        try {
+            pluginId = plugins.loadPlugin(file);
+        } catch (RuntimeException | LinkageError e) {
+            String problem = "plugin file " + file.getFileName() + " could not be loaded: " + e.getMessage();
+            problems.add(problem);
+            LOG.error("Plugin file {} could not be loaded: {}", file.getFileName(), e.getMessage());
+            return new LoadOutcome(null, null, List.of(), problem);
+        }
+        if (pluginId == null) {
+            String problem = "plugin file " + file.getFileName()
+                    + " could not be loaded (corrupt or without a plugin descriptor)";
+            problems.add(problem);
+            return new LoadOutcome(null, null, List.of(), problem);
+        }
+        PluginWrapper plugin = plugins.getPlugin(pluginId);
+        String version = plugin.getDescriptor().getVersion();
+        Optional<String> refusal = plugins.refusal(pluginId);
+        if (refusal.isPresent()) {
+            // Built for another plugin API: never started, as at start-up; /health's plugins part shows why.
+            problems.add(refusal.get());
+            LOG.error("Refused: {}", refusal.get());
+            return new LoadOutcome(pluginId, version, List.of(), refusal.get());
+        }
+        try {
+            PluginState state = plugins.startPlugin(pluginId);
+            if (state != PluginState.STARTED) {
+                Throwable why = plugin.getFailedException();
+                String problem = "plugin " + pluginId + " did not start" + (why == null ? "" : ": " + why.getMessage());
+                problems.add(problem);
+                LOG.error("Plugin {} did not start (state {})", pluginId, state);
+                return new LoadOutcome(pluginId, version, List.of(), problem);
+            }
+            List<String> added = new ArrayList<>();
+            for (ConnectorType type : plugins.getExtensions(ConnectorType.class, pluginId)) {
+                if (!types.containsKey(type.name())) {
+                    added.add(type.name());
+                }
+                register(type, plugin);
+            }
+            LOG.info("Plugin {} {} loaded from {}; connector types {}", pluginId, version, file.getFileName(), added);
+            return new LoadOutcome(pluginId, version, added, null);
+        } catch (RuntimeException | LinkageError e) {
+            String problem = "plugin " + pluginId + " failed: " + e;
+            problems.add(problem);
+            LOG.error("Plugin {} failed to load its connector types", pluginId, e);
+            return new LoadOutcome(pluginId, version, List.of(), problem);
+        }
+    }
+
+    /** The id a plugin file declares (its plugin.properties), without loading it; null when it has none. */
+    public static String declaredId(Path file) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".zip") && !name.endsWith(".jar")) {
+            return null;
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            var entry = zip.getEntry("plugin.properties");
+            if (entry != null) {
+                java.util.Properties p = new java.util.Properties();
+                try (var in = zip.getInputStream(entry)) {
+                    p.load(in);
+                }
+                return p.getProperty("plugin.id");
+            }
+            var manifest = zip.getEntry("META-INF/MANIFEST.MF");
+            if (manifest != null) {
+                try (var in = zip.getInputStream(manifest)) {
+                    return new java.util.jar.Manifest(in).getMainAttributes().getValue("Plugin-Id");
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return null;
     }
 }

@@ -20,6 +20,10 @@ public final class ConnectorInstance {
     volatile Connector connector;
     volatile HubConnectorContext context;
     volatile ClassLoader classLoader;
+    // Issue 24: set while the instance is being stopped for a plugin swap or a reload: new vendor requests are
+    // answered 503 with Retry-After, those already inside the connector (counted in calls) finish first.
+    private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
     ConnectorInstance(String id, String type, boolean enabled) {
         this.id = id;
@@ -139,6 +143,53 @@ public final class ConnectorInstance {
         }
         quotas.put(name, quota);
         return true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void draining(boolean on) {
+        this.draining = on;
+    }
+
+    /** A vendor request enters the connector; false (and not counted) when the instance is draining. */
+    boolean enter() {
+        calls.incrementAndGet();
+        if (draining) {
+            exit();
+            return false;
+        }
+        return true;
+    }
+
+    void exit() {
+        if (calls.decrementAndGet() == 0) {
+            synchronized (calls) {
+                calls.notifyAll();
+            }
+        }
+    }
+
+    /** Waits (bounded) until no vendor request is inside the connector; call with draining set. */
+    boolean awaitNoCalls(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (calls) {
+            while (calls.get() > 0) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                calls.wait(Math.min(left, 50));
+            }
+        }
+        return true;
+    }
+
+    /** Stopped or paused on purpose, with the reason shown in /health (a removed plugin, a swap under way). */
+    void stoppedBecause(InstanceState state, String reason, Instant at) {
+        this.state = state;
+        problem(reason, at);
     }
 
     void messageSeen(Instant at) {

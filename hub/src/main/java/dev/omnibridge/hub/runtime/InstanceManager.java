@@ -1,7 +1,5 @@
 package dev.omnibridge.hub.runtime;
 
-import dev.omnibridge.config.ConfigProblem;
-import dev.omnibridge.config.Settings;
 import dev.omnibridge.hub.calendar.CalendarRegistry;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.delivery.DeliveryTargets;
@@ -14,7 +12,6 @@ import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.JournalQueries;
 import dev.omnibridge.hub.store.OffsetStore;
 import dev.omnibridge.hub.store.TxWork;
-import dev.omnibridge.hub.triage.AssignmentCheck;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
@@ -44,18 +41,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 /**
- * Creates, starts and stops the configured connector instances, and is the one place the hub calls into plugin
- * code: every call runs with the plugin's class loader as context loader, and a failing instance is marked FAILED
+ * The configured connector instances: their life cycle (through {@link InstanceLifecycle}: start, stop, and for
+ * issue 24 pause for a plugin swap and reconfigure on a configuration reload) and the one place the hub calls into
+ * plugin code for deliveries: every call runs with the plugin's class loader as context loader, and a failing instance is marked FAILED
  * without affecting the others.
  */
 public final class InstanceManager implements DeliveryTargets {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceManager.class);
 
-    private final HubConfig config;
-    private final ConnectorCatalog catalog;
+    // Replaced by a configuration reload (issue 24).
+    private volatile HubConfig config;
     private final CamelContext camel;
     private final Journal journal;
     private final InboundWriter writer;
@@ -68,6 +65,7 @@ public final class InstanceManager implements DeliveryTargets {
     private final InstanceRegistry registry;
     private final TypingIndicators typing;
     private final WebhookDispatch webhooks;
+    private final InstanceLifecycle lifecycle;
     // Issue 20 (identity): customers' addresses in the hub's normal form; each desk's memory of its requesters.
     private final dev.omnibridge.hub.identity.InboundAddresses addresses;
     private volatile java.util.function.Function<String, dev.omnibridge.spi.DeskRequesters> requesters =
@@ -79,7 +77,6 @@ public final class InstanceManager implements DeliveryTargets {
                            InboundWriter writer, OffsetStore offsets, JournalQueries queries,
                            AttachmentStore attachments, Metrics metrics, Clock clock) {
         this.config = config;
-        this.catalog = catalog;
         this.camel = camel;
         this.journal = journal;
         this.writer = writer;
@@ -91,6 +88,7 @@ public final class InstanceManager implements DeliveryTargets {
         this.typing = new TypingIndicators(clock);
         this.registry = new InstanceRegistry(config.instances());
         this.webhooks = new WebhookDispatch(registry, metrics, this::store, this::incompatible);
+        this.lifecycle = new InstanceLifecycle(this, catalog, registry, clock);
         this.masking = new InboundMasking(config.privacy(), metrics::masked);
         this.addresses = new dev.omnibridge.hub.identity.InboundAddresses(
                 new dev.omnibridge.hub.identity.PhoneNumbers(config.identity().defaultRegion()));
@@ -116,128 +114,81 @@ public final class InstanceManager implements DeliveryTargets {
      * running its hook answers 503 with Retry-After (see {@link InstanceRegistry#acceptingRequests}).
      */
     public void startAll() {
-        for (HubConfig.Instance cfg : config.instances()) {
-            // The lock keeps an operator's start/restart of the same instance from running alongside this one.
-            synchronized (this) {
-                start(cfg);
-            }
-        }
-        registry.startUpFinished();
-        String summary = registry.all().stream().map(i -> i.id() + " (" + i.type() + "): " + i.state()
-                + (i.lastError() == null ? "" : " - " + i.lastError())).collect(Collectors.joining("; "));
-        LOG.info("Connector instances: {}", summary.isEmpty() ? "none configured" : summary);
-    }
-
-    private void start(HubConfig.Instance cfg) {
-        ConnectorInstance instance = registry.get(cfg.id());
-        if (!cfg.enabled()) {
-            instance.state(InstanceState.STOPPED);
-            LOG.info("Instance {} ({}) is disabled", cfg.id(), cfg.type());
-            return;
-        }
-        instance.state(InstanceState.STARTING);
-        Optional<ConnectorCatalog.Entry> entry = catalog.find(cfg.type());
-        if (entry.isEmpty()) {
-            fail(instance, catalog.missingTypeReason(cfg.type()));
-            return;
-        }
-        Optional<ConfigProblem> calendar = config.calendars().problemIfUnknown(cfg.id(), "calendar", cfg.calendar());
-        if (calendar.isPresent()) {
-            fail(instance, "'calendar' " + calendar.get().message());
-            return;
-        }
-        List<ConfigProblem> problems = new ArrayList<>();
-        Settings settings = InstanceSettings.parse(entry.get().type().config(), cfg.id(), cfg.settings(),
-                config.calendars(), problems);
-        if (!problems.isEmpty()) {
-            fail(instance, "invalid settings: " + problems.stream()
-                    .map(p -> "'" + p.key() + "' " + p.message()).collect(Collectors.joining("; ")));
-            return;
-        }
-        try {
-            ClassLoader loader = entry.get().classLoader();
-            Connector connector = withLoader(loader, () -> entry.get().type().create());
-            String role = connector instanceof ChannelConnector ? "channel" : connector instanceof DeskConnector
-                    ? "desk" : null;
-            if (role == null) {
-                fail(instance, "connector type '" + cfg.type() + "' is neither a channel nor a desk");
-                return;
-            }
-            String misuse = routeMisuse(cfg.id(), role);
-            if (misuse != null) {
-                fail(instance, misuse);
-                return;
-            }
-            List<ConfigProblem> assignments = "desk".equals(role) ? AssignmentCheck.check(config.routes(),
-                    cfg.id(), cfg.type(), entry.get().type().assignment()) : List.of();
-            if (!assignments.isEmpty()) {
-                fail(instance, "invalid route assignment: " + assignments.stream()
-                        .map(p -> "'" + p.key() + "' " + p.message()).collect(Collectors.joining("; ")));
-                return;
-            }
-            HubConnectorContext ctx = new HubConnectorContext(instance, settings, this);
-            instance.connector = connector;
-            instance.context = ctx;
-            instance.classLoader = loader;
-            withLoader(loader, () -> {
-                connector.start(ctx);
-                return null;
-            });
-            instance.state(InstanceState.RUNNING);
-            LOG.info("Instance {} ({} {} from plugin {}) is running", cfg.id(), role, cfg.type(),
-                    entry.get().pluginId());
-        } catch (Exception | LinkageError e) {
-            if (instance.context != null) {
-                instance.context.release();
-            }
-            fail(instance, e instanceof LinkageError linkage ? catalog.incompatibleReason(cfg.type(), linkage)
-                    : "failed to start: " + describe(e));
-        }
-    }
-
-    private String routeMisuse(String id, String role) {
-        boolean feeds = config.routes().stream().anyMatch(r -> r.from().contains(id));
-        boolean fed = config.routes().stream().anyMatch(r -> r.to().contains(id));
-        if (role.equals("desk") && feeds) {
-            return "is a desk but a route uses it as 'from' (routes go from channels to desks)";
-        }
-        if (role.equals("channel") && fed) {
-            return "is a channel but a route uses it as 'to' (routes go from channels to desks)";
-        }
-        return null;
-    }
-
-    private void fail(ConnectorInstance instance, String reason) {
-        instance.failed(reason, clock.instant());
-        LOG.error("Instance {} ({}) FAILED: {}", instance.id(), instance.type(), reason);
+        lifecycle.startAll();
     }
 
     public synchronized void stop(String id) {
-        ConnectorInstance instance = registry.get(id);
-        if (instance == null || instance.connector == null) {
-            return;
-        }
-        instance.context.stopPolling();   // issue 24: no poll runs into a stopping connector
-        try {
-            withLoader(instance.classLoader, () -> {
-                instance.connector.stop();
-                return null;
-            });
-        } catch (Exception e) {
-            LOG.warn("Instance {} did not stop cleanly: {}", id, describe(e));
-        }
-        instance.context.release();
-        instance.connector = null;
-        instance.state(InstanceState.STOPPED);
+        lifecycle.stop(id);
     }
 
     /** Starts a stopped or failed instance again (an operator's "start"); a running one is left alone. */
     public synchronized void start(String id) {
-        ConnectorInstance instance = registry.get(id);
-        if (instance == null || (instance.state() == InstanceState.RUNNING && instance.connector != null)) {
-            return;
+        lifecycle.start(id);
+    }
+
+    /**
+     * Issue 24: stops an instance while its plugin is swapped or its configuration changes; vendor requests get 503
+     * with a short Retry-After meanwhile, those already inside the connector finish first. Hold and drain its
+     * deliveries before ({@code Dispatcher.hold/drain}); {@link #start(String)} brings it back.
+     */
+    public synchronized void pause(String id, String reason) {
+        lifecycle.pause(id, reason);
+    }
+
+    /** Issue 24: stops an instance whose plugin was removed, with the reason shown in /health. */
+    public synchronized void stopBecause(String id, String reason) {
+        lifecycle.stopBecause(id, reason);
+    }
+
+    /** Issue 24: the ids of the instances whose connector type the plugin provides. */
+    public synchronized List<String> usingPlugin(String pluginId) {
+        return lifecycle.usingPlugin(pluginId);
+    }
+
+    /**
+     * Issue 24, configuration reload: from now on the instances and routes are those of {@code next}; instances
+     * it adds are registered (not started), instances it drops are stopped and taken out. Changed instances are
+     * the caller's to {@link #replace}.
+     */
+    public synchronized void reconfigure(HubConfig next, java.util.Set<String> added, java.util.Set<String> removed) {
+        removed.forEach(lifecycle::remove);
+        this.config = next;
+        for (String id : added) {
+            next.instance(id).ifPresent(lifecycle::add);
         }
-        config.instance(id).ifPresent(this::start);
+    }
+
+    /** Issue 24, configuration reload: the instance is stopped and set up anew from the current configuration. */
+    public synchronized void replace(String id) {
+        lifecycle.stop(id);
+        config.instance(id).ifPresent(cfg -> {
+            lifecycle.add(cfg);
+            lifecycle.start(cfg);
+        });
+    }
+
+    private volatile java.util.function.Consumer<String> whenRunning = id -> {
+    };
+
+    /**
+     * Issue 24: told each time an instance starts running, e.g. to release the deliveries a plugin swap held for
+     * it (an operator's start of an instance whose plugin came back included).
+     */
+    public void whenRunning(java.util.function.Consumer<String> listener) {
+        this.whenRunning = listener;
+    }
+
+    void running(String id) {
+        try {
+            whenRunning.accept(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Instance {}: a start listener failed: {}", id, e.getMessage());
+        }
+    }
+
+    /** The configuration the instances run with now (it changes with a reload). */
+    public HubConfig config() {
+        return config;
     }
 
     /** The business calendars the configuration declares, for {@code ConnectorContext.calendar(name)}. */
@@ -259,12 +210,11 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     public synchronized void restart(String id) {
-        stop(id);
-        config.instance(id).ifPresent(this::start);
+        lifecycle.restart(id);
     }
 
-    public void stopAll() {
-        registry.all().forEach(i -> stop(i.id()));
+    public synchronized void stopAll() {
+        lifecycle.stopAll();
     }
 
     public Collection<ConnectorInstance> instances() {

@@ -22,20 +22,41 @@ public final class InstanceRegistry {
     /** Stopped or failed: it takes an operator to bring the instance back, so the vendor need not hurry. */
     static final int RETRY_AFTER_DOWN_SECONDS = 60;
 
-    private final Map<String, ConnectorInstance> instances;
+    // Replaced as a whole when a configuration reload adds or removes an instance (issue 24): readers never lock.
+    private volatile Map<String, ConnectorInstance> instances;
     private volatile boolean startingUp = true;
 
     InstanceRegistry(List<HubConfig.Instance> configured) {
         Map<String, ConnectorInstance> map = new LinkedHashMap<>();
         for (HubConfig.Instance i : configured) {
-            ConnectorInstance instance = new ConnectorInstance(i.id(), i.type(), i.enabled());
-            if (i.enabled()) {
-                // Waiting for its turn in start-up: shown as STARTING, not as an operator's STOPPED.
-                instance.state(InstanceState.STARTING);
-            }
-            map.put(i.id(), instance);
+            map.put(i.id(), fresh(i));
         }
         this.instances = Collections.unmodifiableMap(map);
+    }
+
+    private static ConnectorInstance fresh(HubConfig.Instance i) {
+        ConnectorInstance instance = new ConnectorInstance(i.id(), i.type(), i.enabled());
+        if (i.enabled()) {
+            // Waiting for its turn in start-up: shown as STARTING, not as an operator's STOPPED.
+            instance.state(InstanceState.STARTING);
+        }
+        return instance;
+    }
+
+    /** Puts a new instance in, or a new one in place of the one with that id (configuration reload). */
+    synchronized ConnectorInstance put(HubConfig.Instance configured) {
+        Map<String, ConnectorInstance> map = new LinkedHashMap<>(instances);
+        ConnectorInstance instance = fresh(configured);
+        map.put(configured.id(), instance);
+        instances = Collections.unmodifiableMap(map);
+        return instance;
+    }
+
+    /** Takes an instance out (configuration reload): its hook answers 404 from now on. */
+    synchronized void remove(String id) {
+        Map<String, ConnectorInstance> map = new LinkedHashMap<>(instances);
+        map.remove(id);
+        instances = Collections.unmodifiableMap(map);
     }
 
     /** Every instance has had its start; from now on an unknown id is answered 404. */
@@ -73,6 +94,11 @@ public final class InstanceRegistry {
             throw new WebhookRejectedException(404, "no connector instance '" + id + "'");
         }
         InstanceState state = instance.state();
+        if (instance.draining()) {
+            // Its plugin is being swapped (issue 24): back in a moment.
+            throw new InstanceUnavailableException("instance '" + id + "' is restarting",
+                    RETRY_AFTER_STARTING_SECONDS);
+        }
         if (state != InstanceState.RUNNING || instance.connector == null) {
             boolean soon = state == InstanceState.STARTING || state == InstanceState.RUNNING;
             throw new InstanceUnavailableException("instance '" + id + "' is " + state,

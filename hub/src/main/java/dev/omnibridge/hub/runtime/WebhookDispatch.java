@@ -52,28 +52,51 @@ public final class WebhookDispatch {
      * carried is stored; a refusal throws {@link WebhookRejectedException}.
      */
     public CompletableFuture<WebhookResponse> webhook(String id, WebhookRequest request) {
-        ConnectorInstance instance = registry.acceptingRequests(id);
-        Connector connector = instance.connector;
-        WebhookOutcome outcome;
+        ConnectorInstance instance = entered(id);
+        // Counted until what it carried is handed to the journal: a swap stops the connector only after that.
         try {
-            outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
-        } catch (WebhookRejectedException e) {
-            metrics.webhookRejected(id);
-            throw e;
-        } catch (Exception e) {
-            LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
-            throw new WebhookRejectedException(500, "connector failed to handle the webhook");
-        } catch (LinkageError e) {
-            // Built against another plugin API: the instance is FAILED from now on; 503 so the sender tries again
-            // (after the plugin is replaced) instead of dropping what it sent.
-            incompatible.accept(instance, e);
-            throw new WebhookRejectedException(503, "connector is not available");
+            WebhookOutcome outcome;
+            try {
+                Connector connector = instance.connector;
+                outcome = withLoader(instance.classLoader, () -> connector.onWebhook(request));
+            } catch (WebhookRejectedException e) {
+                metrics.webhookRejected(id);
+                throw e;
+            } catch (Exception e) {
+                LOG.error("Instance {} failed on a webhook: {}", id, describe(e));
+                throw new WebhookRejectedException(500, "connector failed to handle the webhook");
+            } catch (LinkageError e) {
+                // Built against another plugin API: the instance is FAILED from now on; 503 so the sender tries again
+                // (after the plugin is replaced) instead of dropping what it sent.
+                incompatible.accept(instance, e);
+                throw new WebhookRejectedException(503, "connector is not available");
+            }
+            if (outcome.inbound().isEmpty()) {
+                return CompletableFuture.completedFuture(outcome.response());
+            }
+            WebhookResponse response = outcome.response();
+            return door.store(instance, outcome.inbound()).thenApply(report -> response);
+        } finally {
+            instance.exit();
         }
-        if (outcome.inbound().isEmpty()) {
-            return CompletableFuture.completedFuture(outcome.response());
+    }
+
+    /**
+     * The running instance, counted as having a request inside its connector (a plugin swap waits for those,
+     * issue 24); the caller must {@link ConnectorInstance#exit()}.
+     */
+    private ConnectorInstance entered(String id) {
+        ConnectorInstance instance = registry.acceptingRequests(id);
+        if (!instance.enter()) {
+            throw new InstanceUnavailableException("instance '" + id + "' is restarting",
+                    InstanceRegistry.RETRY_AFTER_STARTING_SECONDS);
         }
-        WebhookResponse response = outcome.response();
-        return door.store(instance, outcome.inbound()).thenApply(report -> response);
+        if (instance.connector == null) {
+            instance.exit(); // it stopped meanwhile
+            throw new InstanceUnavailableException("instance '" + id + "' is " + instance.state(),
+                    InstanceRegistry.RETRY_AFTER_STARTING_SECONDS);
+        }
+        return instance;
     }
 
     /**
@@ -85,6 +108,11 @@ public final class WebhookDispatch {
         ConnectorInstance instance = registry.acceptingRequests(id);
         Connector connector = instance.connector;
         HubConnectorContext context = instance.context;
+        if (connector == null || context == null) {
+            // Stopped meanwhile (an operator, a plugin swap): the client connects again.
+            throw new InstanceUnavailableException("instance '" + id + "' is " + instance.state(),
+                    InstanceRegistry.RETRY_AFTER_STARTING_SECONDS);
+        }
         LiveSocket.Listener listener;
         try {
             listener = withLoader(instance.classLoader, () -> connector.onSocket(handshake, socket));

@@ -156,6 +156,26 @@ public final class HubProcess implements AutoCloseable {
         return workDir;
     }
 
+    /** The running hub's plugins directory (issue 24: plugins dropped in, replaced or removed while it runs). */
+    public Path pluginsDir() {
+        return workDir.resolve("plugins");
+    }
+
+    /**
+     * Writes the configuration file anew (same port, data and plugins directories), in one move so that a hub
+     * watching it never reads half a file (issue 24: the configuration reloaded while the hub runs).
+     */
+    public void rewriteConfig(HubConfig config) {
+        try {
+            Path tmp = workDir.resolve(".omnibridge.yaml.tmp");
+            Files.writeString(tmp, config.render(port, workDir.resolve("data"), pluginsDir()));
+            Files.move(tmp, configFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -38,6 +38,12 @@ public final class WebhookDeskConnector implements DeskConnector {
                            CrossTicketBatcher acrossTickets) {
     }
 
+    /**
+     * Sent as {@code User-Agent} with every desk event: the receiver sees which build of the plugin posted it (a
+     * plugin swapped while the hub runs shows at once, issue 24). The version is the one the plugin was built as.
+     */
+    static final String USER_AGENT = "omnibridge-webhook-desk/" + PluginVersion.of(WebhookDeskConnector.class);
+
     private final DeskWebhookParser parser = new DeskWebhookParser();
     private volatile Running running;
 
@@ -47,7 +53,7 @@ public final class WebhookDeskConnector implements DeskConnector {
         Secret secret = settings.secret(WebhookDeskType.SECRET);
         WebhookSignature signature = new WebhookSignature(secret);
         SignedJsonPoster desk = new SignedJsonPoster(settings.url(WebhookDeskType.URL),
-                settings.duration(WebhookDeskType.TIMEOUT), signature, secret.reveal());
+                settings.duration(WebhookDeskType.TIMEOUT), signature, secret.reveal(), USER_AGENT);
         int batchSize = settings.integer(WebhookDeskType.BATCH_SIZE);
         String instanceId = context.instanceId();
         CrossTicketBatcher acrossTickets = settings.bool(WebhookDeskType.BATCH_ACROSS_TICKETS) && batchSize > 1

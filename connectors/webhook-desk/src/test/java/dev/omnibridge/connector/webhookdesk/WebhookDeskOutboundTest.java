@@ -30,6 +30,7 @@ import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -92,7 +93,9 @@ class WebhookDeskOutboundTest {
         assertThat(result).isEqualTo(new DeskResult("T-1", "c-1"));
         desk.verify(1, postRequestedFor(urlEqualTo("/desk"))
                 .withHeader("Content-Type", equalTo("application/json"))
-                .withHeader("Idempotency-Key", equalTo("idem-1")));
+                .withHeader("Idempotency-Key", equalTo("idem-1"))
+                // The build of the plugin that sent it (issue 24: a swapped plugin shows at once).
+                .withHeader("User-Agent", matching("omnibridge-webhook-desk/\\d+\\.\\d+\\.\\d+.*")));
         LoggedRequest request = desk.findAll(postRequestedFor(urlEqualTo("/desk"))).get(0);
         assertThat(request.getHeader("X-Omnibridge-Signature"))
                 .isEqualTo(TestWebhooks.signature(SECRET, request.getBody()));
