@@ -142,6 +142,13 @@ final class InstanceLifecycle {
         return null;
     }
 
+    /** Marks the instance FAILED because its plugin hit a LinkageError; returns the reason (plugin and versions). */
+    String incompatible(ConnectorInstance instance, LinkageError e) {
+        String reason = catalog.incompatibleReason(instance.type(), e);
+        fail(instance, reason);
+        return reason;
+    }
+
     private void fail(ConnectorInstance instance, String reason) {
         instance.failed(reason, clock.instant());
         LOG.error("Instance {} ({}) FAILED: {}", instance.id(), instance.type(), reason);

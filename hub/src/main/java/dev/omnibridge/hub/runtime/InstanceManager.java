@@ -529,9 +529,7 @@ public final class InstanceManager implements DeliveryTargets {
 
     /** Marks the instance FAILED because its plugin hit a LinkageError; returns the reason (plugin and versions). */
     private String incompatible(ConnectorInstance instance, LinkageError e) {
-        String reason = catalog.incompatibleReason(instance.type(), e);
-        fail(instance, reason);
-        return reason;
+        return lifecycle.incompatible(instance, e);
     }
 
     static <T> T withLoader(ClassLoader loader, Callable<T> work) throws Exception {
