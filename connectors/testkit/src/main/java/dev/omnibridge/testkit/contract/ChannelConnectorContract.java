@@ -81,6 +81,22 @@ public interface ChannelConnectorContract<C extends ChannelConnector> extends Co
     }
 
     @Test
+    default void capabilitiesAreDeclared() throws Exception {
+        unlessOptedOut(Check.CAPABILITIES_DECLARED);
+        try (Running<C> running = startConnector()) {
+            dev.omnibridge.spi.ChannelCapabilities declared = running.connector().capabilities();
+            assertThat(declared).as("capabilities()").isNotNull();
+            assertThat(declared).as("capabilities() must be declared, not the undeclared default (or opt out of %s "
+                    + "with a reason)", Check.CAPABILITIES_DECLARED)
+                    .isNotEqualTo(dev.omnibridge.spi.ChannelCapabilities.undeclared());
+            assertThat(declared.maxButtonLabelLength() == 0 || declared.maxButtons() > 0)
+                    .as("a button label limit without buttons").isTrue();
+            assertThat(declared.maxTextWithButtons() <= declared.maxTextLength() || declared.maxTextLength() == 0)
+                    .as("text with buttons longer than the text limit").isTrue();
+        }
+    }
+
+    @Test
     default void inboundMessagesAreValidCanonicalMessages() throws Exception {
         unlessOptedOut(Check.INBOUND_MATCHES_SCHEMA);
         if (inboundSampleCount() < 1) {

@@ -34,5 +34,10 @@ public enum Check {
     /** Nothing the connector prints (logs) or throws while the checks run shows a secret or customer data. */
     LOGS_CLEAN,
     /** Send (channel) or deliver (desk) failures are classified retryable or permanent as documented. */
-    SEND_ERRORS_CLASSIFIED
+    SEND_ERRORS_CLASSIFIED,
+    /**
+     * A channel says what its messages can carry ({@code ChannelConnector.capabilities()}): not the undeclared
+     * default, and with a text limit whenever the channel has one, so the hub adapts long text, buttons and files.
+     */
+    CAPABILITIES_DECLARED
 }

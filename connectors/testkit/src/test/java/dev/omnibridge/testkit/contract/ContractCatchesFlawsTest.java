@@ -44,4 +44,10 @@ class ContractCatchesFlawsTest {
         assertThatThrownBy(() -> with(ToyChannel.Flaw.RANDOM_IDS).inboundItemsKeepTheirDedupeIdsWhenReceivedAgain())
                 .isInstanceOf(AssertionError.class);
     }
+
+    @Test
+    void aChannelThatSaysNothingOfWhatItCarries() {
+        assertThatThrownBy(() -> with(ToyChannel.Flaw.DECLARES_NOTHING).capabilitiesAreDeclared())
+                .isInstanceOf(AssertionError.class).hasMessageContaining("undeclared default");
+    }
 }

@@ -31,7 +31,7 @@ import java.util.List;
  * {@link #failWith}. Each {@link Flaw} breaks one rule, to show the matching check catches it.
  */
 final class ToyChannel implements ChannelConnector {
-    enum Flaw { NONE, ACCEPTS_UNSIGNED, LOGS_TEXT, LOGS_SECRET, ALL_SEND_ERRORS_PERMANENT, RANDOM_IDS }
+    enum Flaw { NONE, ACCEPTS_UNSIGNED, LOGS_TEXT, LOGS_SECRET, ALL_SEND_ERRORS_PERMANENT, RANDOM_IDS, DECLARES_NOTHING }
 
     static volatile int failWith;
 
@@ -93,6 +93,13 @@ final class ToyChannel implements ChannelConnector {
                 .channelMessageId(id).threadKey(f[1]).author(Author.customer("Ann Example", Address.email(f[2])))
                 .text(f[3]).receivedAt(Instant.now()).build();
         return WebhookOutcome.store(Inbound.messages(List.of(m)));
+    }
+
+    @Override
+    public dev.omnibridge.spi.ChannelCapabilities capabilities() {
+        return flaw == Flaw.DECLARES_NOTHING ? dev.omnibridge.spi.ChannelCapabilities.undeclared()
+                : dev.omnibridge.spi.ChannelCapabilities.builder()
+                        .text(160, dev.omnibridge.spi.ChannelCapabilities.TextUnit.UTF16_UNITS).build();
     }
 
     @Override

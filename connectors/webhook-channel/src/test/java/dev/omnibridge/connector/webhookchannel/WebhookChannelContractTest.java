@@ -12,6 +12,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ConnectorType;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.testkit.contract.ChannelConnectorContract;
+import dev.omnibridge.testkit.contract.Check;
 import dev.omnibridge.testkit.contract.WebhookSample;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -74,5 +75,12 @@ class WebhookChannelContractTest implements ChannelConnectorContract<WebhookChan
     @Override
     public void failSendsWithNetworkError() {
         callback.stubFor(post(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    }
+
+    @Override
+    public Map<Check, String> optOuts() {
+        return Map.of(Check.CAPABILITIES_DECLARED, "a generic channel: it posts the whole canonical message (text, "
+                + "options, files, HTML) to the integrator's callback, which decides what its channel shows; the hub "
+                + "passes such messages on as they are");
     }
 }
