@@ -78,19 +78,32 @@ public final class ExternalConnectorBuild {
         return !home.isBlank() && Files.isExecutable(launcher) ? launcher.toString() : "mvn";
     }
 
-    /** Every repository is mirrored by the user's local repository, read as a remote one. */
+    /**
+     * The user's local repository first, read as a remote one (what the outer build resolved, no network needed),
+     * then Maven Central for anything it lacks (a fresh machine).
+     */
     private static String settings(Path userRepo) {
+        String local = userRepo.toAbsolutePath().toUri().toString();
+        String policy = "<releases><enabled>true</enabled><updatePolicy>never</updatePolicy></releases>"
+                + "<snapshots><enabled>true</enabled><updatePolicy>never</updatePolicy></snapshots>";
         return """
                 <settings xmlns="http://maven.apache.org/SETTINGS/1.2.0">
-                  <mirrors>
-                    <mirror>
-                      <id>user-local-repository</id>
-                      <mirrorOf>*</mirrorOf>
-                      <url>%s</url>
-                    </mirror>
-                  </mirrors>
+                  <profiles>
+                    <profile>
+                      <id>outside-build</id>
+                      <repositories>
+                        <repository><id>user-local-repository</id><url>%1$s</url>%2$s</repository>
+                        <repository><id>central</id><url>https://repo.maven.apache.org/maven2</url>%2$s</repository>
+                      </repositories>
+                      <pluginRepositories>
+                        <pluginRepository><id>user-local-repository</id><url>%1$s</url>%2$s</pluginRepository>
+                        <pluginRepository><id>central</id><url>https://repo.maven.apache.org/maven2</url>%2$s</pluginRepository>
+                      </pluginRepositories>
+                    </profile>
+                  </profiles>
+                  <activeProfiles><activeProfile>outside-build</activeProfile></activeProfiles>
                 </settings>
-                """.formatted(userRepo.toAbsolutePath().toUri());
+                """.formatted(local, policy);
     }
 
     private static String tail(Path log, int lines) throws IOException {

@@ -165,6 +165,18 @@ public final class ${classPrefix}Connector implements DeskConnector {
     }
 #if( $kind == "channel" )
 
+    /**
+     * What one message of the service can carry; the hub adapts every reply to it before {@link #send} (long text
+     * split in order, reply options numbered into the text, files it cannot take named in the text). Set the
+     * service's documented limits here: these are a placeholder for a plain-text service.
+     */
+    @Override
+    public dev.omnibridge.spi.ChannelCapabilities capabilities() {
+        return dev.omnibridge.spi.ChannelCapabilities.builder()
+                .text(4096, dev.omnibridge.spi.ChannelCapabilities.TextUnit.CODE_POINTS)
+                .build();
+    }
+
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);

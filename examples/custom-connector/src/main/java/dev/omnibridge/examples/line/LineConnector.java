@@ -84,6 +84,17 @@ public final class LineConnector implements ChannelConnector {
         return WebhookOutcome.store(inbound);
     }
 
+    /**
+     * Text only, at most 5,000 characters per text message (LINE Messaging API reference, "Text message"); the hub
+     * splits longer replies in order and names files in the text, so this connector only pushes what it is given.
+     */
+    @Override
+    public dev.omnibridge.spi.ChannelCapabilities capabilities() {
+        return dev.omnibridge.spi.ChannelCapabilities.builder()
+                .text(LinePush.MAX_TEXT, dev.omnibridge.spi.ChannelCapabilities.TextUnit.UTF16_UNITS)
+                .build();
+    }
+
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
         Running r = DeliveryException.whileRunning(running);
