@@ -128,9 +128,9 @@ public final class ${classPrefix}Connector implements DeskConnector {
         LOG.debug("{}: accepted message {}", r.instanceId(), message.channelMessageId());
         return WebhookOutcome.store(Inbound.messages(List.of(message)));
 #else
-        DeskReply reply = new DeskReply(required(event, "ticket"), required(event, "id"),
-                Author.agent(event.path("author").asText(null)), required(event, "text"), null, List.of(), now,
-                null);
+        DeskReply reply = DeskReply.builder(required(event, "ticket"), required(event, "id"),
+                        Author.agent(event.path("author").asText(null)))
+                .text(required(event, "text")).createdAt(now).build();
         LOG.debug("{}: accepted reply {} on ticket {}", r.instanceId(), reply.replyId(), reply.ticketRef());
         return WebhookOutcome.store(Inbound.replies(List.of(reply)));
 #end
@@ -209,12 +209,12 @@ public final class ${classPrefix}Connector implements DeskConnector {
                 throw DeliveryException.permanent("the desk's answer has no ticket id");
             }
             LOG.debug("{}: opened ticket {}", r.instanceId(), ticket);
-            return new DeskResult(ticket, answer.path("commentId").asText(null));
+            return DeskResult.of(ticket, answer.path("commentId").asText(null));
         }
         String path = "tickets/" + java.net.URLEncoder.encode(delivery.ticketRef(), StandardCharsets.UTF_8)
                 + "/comments";
         JsonNode answer = post(r, URI.create(base + path), body, delivery.idempotencyKey());
-        return new DeskResult(delivery.ticketRef(), answer.path("id").asText(null));
+        return DeskResult.of(delivery.ticketRef(), answer.path("id").asText(null));
     }
 #end
 
