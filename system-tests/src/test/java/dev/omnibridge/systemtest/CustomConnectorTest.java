@@ -1,5 +1,6 @@
 package dev.omnibridge.systemtest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.omnibridge.systemtest.support.ExternalConnectorBuild;
@@ -21,7 +22,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -52,19 +55,19 @@ class CustomConnectorTest extends SystemTestBase {
     private static final Duration ARRIVAL = Duration.ofSeconds(20);
 
     private WireMockServer lineApi;
+    private Path lineZip;
 
+    /** The hub starts with the reference plugins only: the LINE zip is dropped in while it runs. */
     @Override
     protected HubProcess startHub() {
-        Path zip = ExternalConnectorBuild.pluginZip("custom-connector");
+        lineZip = ExternalConnectorBuild.pluginZip("custom-connector");
         lineApi = new WireMockServer(options().dynamicPort());
         lineApi.start();
         lineApi.stubFor(post(urlEqualTo(PUSH_PATH)).willReturn(okJson(
                 "{\"sentMessages\":[{\"id\":\"461230966842064897\",\"quoteToken\":\"IStG5h1Tz7b\"}]}")));
-        List<Path> plugins = new ArrayList<>(HubProcess.referencePlugins());
-        plugins.add(zip);
         HubConfig config = config();
         logScan.secrets(config.secrets());
-        return HubProcess.start(getClass().getSimpleName(), config, plugins);
+        return HubProcess.start(getClass().getSimpleName(), config, new ArrayList<>(HubProcess.referencePlugins()));
     }
 
     @Override
@@ -78,9 +81,21 @@ class CustomConnectorTest extends SystemTestBase {
                 .route(LINE, DESK);
     }
 
+    /**
+     * Until its plugin is there the instance cannot start (FAILED, naming the missing type); the zip dropped into the
+     * running hub's plugins directory is picked up by the hub's watch, which starts the instance.
+     */
     @BeforeAll
-    void lineInstanceIsRunning() {
+    void lineInstanceRunsOnceItsZipIsDroppedIntoTheRunningHub() throws Exception {
+        JsonNode before = hub.http().health().path("instances").path(LINE);
+        assertThat(before.path("state").asText()).isEqualTo("FAILED");
+        assertThat(before.path("lastError").asText()).contains("connector type 'line'");
+        Path tmp = hub.pluginsDir().resolve(".incoming.tmp");
+        Files.copy(lineZip, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, hub.pluginsDir().resolve(lineZip.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         awaitRunning(LINE);
+        JsonNode plugins = hub.http().health().path("plugins").path("list");
+        assertThat(plugins.findValuesAsText("id")).contains("line");
     }
 
     @AfterAll
