@@ -120,7 +120,13 @@ public final class CanonicalJson {
      * classes, out of the hub's, and goes away with the plugin.
      */
     public static ObjectMapper mapperCopy() {
-        return MAPPER.copy();
+        ObjectMapper copy = MAPPER.copy();
+        // A copy shares its original's TypeFactory, and every mapper shares Jackson's default one: its type cache is
+        // keyed by class, so plugin classes bound through it would keep the plugin's class loader alive after an
+        // unload (issue 24). Each copy gets a factory of its own, with the same settings and a cache of its own.
+        copy.setTypeFactory(copy.getTypeFactory().withCache(new com.fasterxml.jackson.databind.util.LRUMap<>(16,
+                200)));
+        return copy;
     }
 
     /**
