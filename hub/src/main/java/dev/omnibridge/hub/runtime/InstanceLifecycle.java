@@ -117,8 +117,9 @@ final class InstanceLifecycle {
             });
             instance.state(InstanceState.RUNNING);
             manager.running(cfg.id());
-            LOG.info("Instance {} ({} {} from plugin {} {}) is running", cfg.id(), role, cfg.type(),
-                    entry.get().pluginId(), entry.get().pluginVersion());
+            LOG.info("Instance {} ({} {} {}) is running", cfg.id(), role, cfg.type(),
+                    ConnectorCatalog.BUILT_IN.equals(entry.get().pluginId()) ? "built into the hub"
+                            : "from plugin " + entry.get().pluginId() + " " + entry.get().pluginVersion());
         } catch (Exception | LinkageError e) {
             if (instance.context != null) {
                 instance.context.release();

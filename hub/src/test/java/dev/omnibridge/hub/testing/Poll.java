@@ -20,6 +20,7 @@ public final class Poll {
         long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
+                printHubThreads(what);
                 throw new AssertionError("timed out after " + DEFAULT_TIMEOUT.toSeconds() + " s waiting for " + what
                         + "; last state: " + state.get());
             }
@@ -30,5 +31,23 @@ public final class Poll {
                 throw new AssertionError("interrupted waiting for " + what, e);
             }
         }
+    }
+
+    /**
+     * The hub's threads at a timeout, in the test's output: a wait that never ends on a loaded machine (a delivery
+     * lane that never ran, a call that hung) can then be told apart afterwards. Stack frames only, no data.
+     */
+    private static void printHubThreads(String what) {
+        StringBuilder out = new StringBuilder("Threads when waiting for ").append(what).append(" timed out:\n");
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            if (thread.getName().startsWith("omnibridge") || thread.getName().startsWith("HttpClient")
+                    || thread.getName().contains("delivery") || thread.getName().contains("journal")) {
+                out.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+                for (int i = 0; i < Math.min(frames.length, 25); i++) {
+                    out.append("    at ").append(frames[i]).append('\n');
+                }
+            }
+        });
+        System.out.println(out);
     }
 }
