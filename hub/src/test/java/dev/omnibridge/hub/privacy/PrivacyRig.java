@@ -21,9 +21,6 @@ import dev.omnibridge.spi.Inbound;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,10 +49,6 @@ final class PrivacyRig implements AutoCloseable {
     final LocalHub local = new LocalHub(TOKEN);
     /** Starts at the wall-clock time: file times (attachments) are compared with it. */
     final MovableClock clock = new MovableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    // HTTP/1.1 and timeouts: the default client first tries an h2c upgrade against WireMock, and a request that
-    // hangs would hold the desk's delivery lane (a CI run once waited out its 20 s with nothing delivered).
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     private final StandInConnectors standIns = new StandInConnectors("privacy");
     private final TestType channel = standIns.channel();
     private final TestType desk = new TestType("privacy-desk", "posts deliveries to the desk API", Desk::new);
@@ -185,19 +178,29 @@ final class PrivacyRig implements AutoCloseable {
         public DeskResult deliver(DeskDelivery delivery) {
             URI api = deskApi;
             if (api != null) {
+                // A plain HttpURLConnection with both timeouts: a CI run once waited 20 s with no delivery attempt
+                // logged while the JDK HttpClient was in use here (its first request sets up a selector thread and
+                // TLS defaults even for http).
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(api)
-                            .timeout(java.time.Duration.ofSeconds(5))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(CanonicalJson.writeString(delivery.message())))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() >= 300) {
-                        throw new IllegalStateException("desk API answered " + r.statusCode());
+                    java.net.HttpURLConnection c = (java.net.HttpURLConnection) api.toURL().openConnection();
+                    c.setConnectTimeout(5_000);
+                    c.setReadTimeout(5_000);
+                    c.setRequestMethod("POST");
+                    c.setDoOutput(true);
+                    c.setRequestProperty("Content-Type", "application/json");
+                    try (var out = c.getOutputStream()) {
+                        out.write(CanonicalJson.writeString(delivery.message()).getBytes(StandardCharsets.UTF_8));
+                    }
+                    int status = c.getResponseCode();
+                    try (var in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                        if (in != null) {
+                            in.readAllBytes();
+                        }
+                    }
+                    if (status >= 300) {
+                        throw new IllegalStateException("desk API answered " + status);
                     }
                 } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
             }
