@@ -26,11 +26,15 @@ public final class FileLinkKey {
     /** The key under {@code dataDir}, created when there is none. */
     public static byte[] loadOrCreate(Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE);
-        if (!Files.exists(file)) {
+        // Empty: a start stopped between creating the file and writing it; no link was signed with it yet.
+        boolean empty = Files.exists(file) && Files.size(file) == 0;
+        if (!Files.exists(file) || empty) {
             byte[] key = new byte[BYTES];
             new SecureRandom().nextBytes(key);
             try {
-                create(file);
+                if (!empty) {
+                    create(file);
+                }
                 Files.write(file, Base64.getEncoder().encode(key), StandardOpenOption.TRUNCATE_EXISTING);
                 return key;
             } catch (FileAlreadyExistsException e) {
