@@ -204,6 +204,15 @@ public final class Hub implements AutoCloseable {
                 audit, attachmentFiles, recent, metrics, clock).schedule();
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, attachmentFiles, metrics, clock);
+        // Issue 24: a stored file a channel cannot carry goes as an expiring signed link (GET /files/..., mounted
+        // below), only where hub.publicUrl gives an address customers can open; otherwise it is named as not sent.
+        dev.omnibridge.hub.files.SignedFileLinks fileLinks = config.delivery().fileLinkValidity() == null ? null
+                : new dev.omnibridge.hub.files.SignedFileLinks(
+                        dev.omnibridge.hub.files.FileLinkKey.loadOrCreate(config.dataDir()), config.publicUrl(),
+                        config.delivery().fileLinkValidity(), clock);
+        if (fileLinks != null) {
+            instances.fileLinks(fileLinks);
+        }
         // Issue 20 (identity): evidence of who is whom and the history note when a conversation is opened; the
         // decisions (agent links, desk reports) with their audit entries; each desk's memory of its requesters.
         ContactIdentity contactIdentity = new ContactIdentity(journal, audit, clock, instances.addresses());
@@ -406,6 +415,10 @@ public final class Hub implements AutoCloseable {
             requestTimings.install(router);
             ingress.mount(router, router.bodyHandler(), config.http().maxBodyBytes());
             api.mount(router, router.bodyHandler());
+            if (fileLinks != null) {
+                new dev.omnibridge.hub.files.FileLinkRoute(fileLinks, new dev.omnibridge.hub.store.StoredFileRefs(
+                        database), attachmentFiles, blocking).mount(router);
+            }
             conversationsApi.mount(router, router.bodyHandler(), api);
             storeApi.mount(router, api);
             privacyApi.mount(router, api);

@@ -154,8 +154,8 @@ public final class ConfigLoader {
                         "hub.store.compactBelowFill", problems),
                 StoreKeys.read(store, problems));
         JsonNode delivery = hub.path("delivery");
-        unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff", "window", "order"),
-                "hub.delivery.", problems);
+        unknownKeys(delivery, Set.of("workers", "maxAttempts", "initialBackoff", "maxBackoff", "window", "order",
+                "fileLinkValidity"), "hub.delivery.", problems);
         HubConfig.Delivery deliveryConfig = new HubConfig.Delivery(
                 (int) number(delivery, "workers", 16, 1, 1024, "hub.delivery.workers", problems),
                 (int) number(delivery, "maxAttempts", 10, 1, 1000, "hub.delivery.maxAttempts", problems),
@@ -163,7 +163,7 @@ public final class ConfigLoader {
                 duration(delivery, "maxBackoff", "5m", "hub.delivery.maxBackoff", problems),
                 (int) number(delivery, "window", HubConfig.Delivery.DEFAULT_WINDOW, 1, 1_000_000,
                         "hub.delivery.window", problems),
-                deliveryOrder(delivery, problems));
+                deliveryOrder(delivery, problems), fileLinkValidity(hub, delivery, problems));
 
         CalendarRegistry calendars = CalendarsSection.read(root.path(CalendarsSection.KEY), problems);
         List<HubConfig.Instance> rejected = new ArrayList<>();
@@ -414,6 +414,29 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem(null, key, e.getMessage() + ", was '" + text + "'"));
             return ConfigDef.parseDuration(fallback);
         }
+    }
+
+    /**
+     * {@code hub.delivery.fileLinkValidity} (issue 24): how long signed links to stored files stay valid, 1 minute to
+     * 365 days, default 7 days; null (no links) without {@code hub.publicUrl}, as the hub's default address
+     * (localhost) is no address a customer could open.
+     */
+    private static Duration fileLinkValidity(JsonNode hub, JsonNode delivery, List<ConfigProblem> problems) {
+        boolean set = delivery.hasNonNull("fileLinkValidity");
+        Duration validity = duration(delivery, "fileLinkValidity", "7d", "hub.delivery.fileLinkValidity", problems);
+        if (validity.compareTo(Duration.ofMinutes(1)) < 0 || validity.compareTo(Duration.ofDays(365)) > 0) {
+            problems.add(new ConfigProblem(null, "hub.delivery.fileLinkValidity",
+                    "must be between 1m and 365d, was '" + delivery.path("fileLinkValidity").asText() + "'"));
+            validity = HubConfig.Delivery.DEFAULT_FILE_LINK_VALIDITY;
+        }
+        if (!hub.hasNonNull("publicUrl")) {
+            if (set) {
+                problems.add(new ConfigProblem(null, "hub.delivery.fileLinkValidity",
+                        "needs hub.publicUrl: links to stored files must be an address customers can open"));
+            }
+            return null;
+        }
+        return validity;
     }
 
     /** {@code hub.delivery.order}: {@code priority} (default) or {@code fifo}. */

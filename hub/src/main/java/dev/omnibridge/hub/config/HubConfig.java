@@ -214,9 +214,20 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
      * @param order which waiting deliveries go first: {@link Order#PRIORITY} (urgent conversations first, with aging)
      *              or {@link Order#FIFO} (in the order they became due, the hub's behaviour before issue 19)
      */
+    /**
+     * @param fileLinkValidity how long a signed link to a stored file, written into a reply for a channel that cannot
+     *                         carry the file, stays valid ({@code hub.delivery.fileLinkValidity}, issue 24); null: no
+     *                         links (no {@code hub.publicUrl} a customer could reach), the file is named as not sent
+     */
     public record Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff, int window,
-                           Order order) {
+                           Order order, Duration fileLinkValidity) {
         public static final int DEFAULT_WINDOW = 2000;
+        public static final Duration DEFAULT_FILE_LINK_VALIDITY = Duration.ofDays(7);
+
+        public Delivery(int workers, int maxAttempts, Duration initialBackoff, Duration maxBackoff, int window,
+                        Order order) {
+            this(workers, maxAttempts, initialBackoff, maxBackoff, window, order, null);
+        }
 
         /** {@code delivery.order}. */
         public enum Order { PRIORITY, FIFO }

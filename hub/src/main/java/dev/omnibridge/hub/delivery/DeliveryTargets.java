@@ -43,6 +43,11 @@ public interface DeliveryTargets {
         return null;
     }
 
+    /** Signed links to stored files a channel cannot carry (issue 24); {@link StoredFileLinks#NONE} by default. */
+    default StoredFileLinks fileLinks() {
+        return StoredFileLinks.NONE;
+    }
+
     /**
      * Adds several messages of one conversation to its known ticket in one call, in order
      * ({@link dev.omnibridge.spi.DeskConnector#deliverAll}).

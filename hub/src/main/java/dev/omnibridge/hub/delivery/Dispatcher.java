@@ -959,7 +959,7 @@ public final class Dispatcher implements AutoCloseable {
             } else {
                 String target = task.target();
                 resultRef = OutboundAdapter.send(new OutboundMessage(ctx.message(), ctx.conversation(),
-                                task.idempotencyKey()), targets.capabilities(target),
+                                task.idempotencyKey()), targets.capabilities(target), targets.fileLinks(),
                         part -> targets.sendToChannel(target, part),
                         (key, total) -> targets.sentParts(target, key, total));
             }

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  *       numbered into the text (never a partial set: the customer answers with the number);</li>
  *   <li>HTML is dropped where the channel renders none, its text taken when the message has no plain text;</li>
  *   <li>files the channel does not take (type, size, or where they are) leave the message and are named in its text:
- *       as a link when they are at an http(s) URL, as "[attachment not sent: name]" when they are only in the hub's
- *       storage, which has no public address a customer could open;</li>
+ *       as a link when they are at an http(s) URL; when they are in the hub's storage, as a signed link that expires
+ *       ({@link StoredFileLinks}, issue 24) or, where the hub has no public address ({@code hub.publicUrl} unset),
+ *       as "[attachment not sent: name]";</li>
  *   <li>a text over the channel's limit is split in order into parts within it ({@link TextParts}): each part is one
  *       {@link dev.omnibridge.spi.ChannelConnector#send} call, the first answering the message replied to, the last
  *       carrying the buttons and the files.</li>
@@ -70,7 +71,13 @@ public final class OutboundAdapter {
      */
     public static String send(OutboundMessage outbound, ChannelCapabilities capabilities, PartSender sender,
                               PartLog log) {
-        List<OutboundMessage> parts = adapt(outbound, capabilities);
+        return send(outbound, capabilities, StoredFileLinks.NONE, sender, log);
+    }
+
+    /** As {@link #send(OutboundMessage, ChannelCapabilities, PartSender, PartLog)}, stored files as {@code links}. */
+    public static String send(OutboundMessage outbound, ChannelCapabilities capabilities, StoredFileLinks links,
+                              PartSender sender, PartLog log) {
+        List<OutboundMessage> parts = adapt(outbound, capabilities, links);
         if (parts.size() == 1) {
             return sender.send(parts.get(0));
         }
@@ -103,7 +110,13 @@ public final class OutboundAdapter {
      * @throws DeliveryException permanent when the text needs more parts than the channel allows
      */
     public static List<OutboundMessage> adapt(OutboundMessage outbound, ChannelCapabilities capabilities) {
-        Message fitted = fit(outbound.message(), capabilities);
+        return adapt(outbound, capabilities, StoredFileLinks.NONE);
+    }
+
+    /** As {@link #adapt(OutboundMessage, ChannelCapabilities)}, stored files the channel cannot carry as links. */
+    public static List<OutboundMessage> adapt(OutboundMessage outbound, ChannelCapabilities capabilities,
+                                              StoredFileLinks links) {
+        Message fitted = fit(outbound.message(), capabilities, links);
         boolean buttons = fitted.metadata().containsKey(Choices.OFFERED);
         int max = buttons && capabilities.maxTextWithButtons() > 0 ? capabilities.maxTextWithButtons()
                 : capabilities.maxTextLength();
@@ -139,6 +152,10 @@ public final class OutboundAdapter {
 
     /** The message with its options, HTML and files fitted to the channel; its text not yet split. */
     static Message fit(Message m, ChannelCapabilities capabilities) {
+        return fit(m, capabilities, StoredFileLinks.NONE);
+    }
+
+    static Message fit(Message m, ChannelCapabilities capabilities, StoredFileLinks links) {
         Message out = m;
         List<Choice> choices = Choices.of(out);
         if (out.metadata().containsKey(Choices.OFFERED) && !fitButtons(choices, capabilities)) {
@@ -161,7 +178,7 @@ public final class OutboundAdapter {
                 kept.add(a);
                 continue;
             }
-            notes.append('\n').append(linkOrNote(a));
+            notes.append('\n').append(linkOrNote(a, links));
         }
         if (kept.size() != out.attachments().size()) {
             String text = out.text().strip();
@@ -181,13 +198,20 @@ public final class OutboundAdapter {
     }
 
     /**
-     * A file the channel does not take, as a line of text: its public URL when it has one; otherwise the hub has no
-     * address a customer could open (its attachment API needs a console login), so the line says it was not sent.
+     * A file the channel does not take, as a line of text: its public URL when it has one, a signed link to the
+     * stored file when the hub makes them; otherwise there is no address a customer could open (the attachment API
+     * needs a console login), so the line says it was not sent.
      */
-    static String linkOrNote(Attachment a) {
+    static String linkOrNote(Attachment a, StoredFileLinks links) {
         String scheme = a.location().getScheme() == null ? "" : a.location().getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("https") || scheme.equals("http")) {
             return a.fileName() + ": " + a.location();
+        }
+        if (scheme.equals("attachment")) {
+            var link = links.linkFor(a);
+            if (link.isPresent()) {
+                return a.fileName() + ": " + link.get();
+            }
         }
         return "[attachment not sent: " + a.fileName() + "]";
     }

@@ -72,6 +72,9 @@ public final class InstanceManager implements DeliveryTargets {
             desk -> dev.omnibridge.spi.DeskRequesters.NONE;
     // Privacy (issue 20): what each channel masks in inbound text, applied right after CleanText.
     private final InboundMasking masking;
+    /** Issue 24: signed links to stored files for channels that cannot carry them (set once at start-up). */
+    private volatile dev.omnibridge.hub.delivery.StoredFileLinks fileLinks =
+            dev.omnibridge.hub.delivery.StoredFileLinks.NONE;
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
                            InboundWriter writer, OffsetStore offsets, JournalQueries queries,
@@ -472,7 +475,7 @@ public final class InstanceManager implements DeliveryTargets {
         OutboundMessage redirected = new OutboundMessage(message.message(), there, message.idempotencyKey());
         String ref;
         try {
-            ref = dev.omnibridge.hub.delivery.OutboundAdapter.send(redirected, capabilities(target.id()),
+            ref = dev.omnibridge.hub.delivery.OutboundAdapter.send(redirected, capabilities(target.id()), fileLinks,
                     part -> call(target, () -> channel.send(part)),
                     (key, total) -> dev.omnibridge.spi.SentParts.resume(target.context, key, total));
         } catch (HandOff again) {
@@ -575,6 +578,16 @@ public final class InstanceManager implements DeliveryTargets {
 
     public AttachmentStore attachments() {
         return attachments;
+    }
+
+    /** Issue 24: how replies link stored files their channel cannot carry (hub start-up, before deliveries). */
+    public void fileLinks(dev.omnibridge.hub.delivery.StoredFileLinks links) {
+        this.fileLinks = links;
+    }
+
+    @Override
+    public dev.omnibridge.hub.delivery.StoredFileLinks fileLinks() {
+        return fileLinks;
     }
 
     URI publicUrl() {

@@ -89,7 +89,8 @@ class ConfigLoaderTest {
         assertThat(c.store().embedded()).isFalse();
         assertThat(c.store().url()).isEqualTo("jdbc:postgresql://db/omnibridge");
         assertThat(c.delivery()).isEqualTo(new HubConfig.Delivery(4, 3, Duration.ofMillis(250),
-                Duration.ofMinutes(2), 500, HubConfig.Delivery.Order.FIFO));
+                Duration.ofMinutes(2), 500, HubConfig.Delivery.Order.FIFO,
+                HubConfig.Delivery.DEFAULT_FILE_LINK_VALIDITY)); // with publicUrl: links to stored files (issue 24)
         assertThat(c.instance("web")).get().satisfies(i -> {
             assertThat(i.enabled()).isTrue();
             assertThat(i.settings()).containsEntry("secret", "s").containsEntry("timeout", "5s")
