@@ -12,6 +12,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +33,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** An email instance: one watcher per IMAP folder brings mail in; agents' replies go out by SMTP. */
-final class EmailConnector implements ChannelConnector {
+final class EmailConnector extends ConnectorBase<EmailConnector.Running> implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(EmailConnector.class);
     /** How much of a conversation a reply looks at for its threading headers and subject. */
     private static final int HISTORY = 30;
 
-    private ConnectorContext context;
-    private EmailSettings settings;
-    private MailImporter importer;
-    private ReplyComposer composer;
-    private MailSender sender;
-    private final List<MailboxWatcher> watchers = new ArrayList<>();
+    /** Everything {@link #open} sets up; the watchers are added as they start (their sinks need the rest). */
+    record Running(ConnectorContext context, EmailSettings settings, MailImporter importer, ReplyComposer composer,
+                   MailSender sender, AcknowledgementCap ackCap, List<MailboxWatcher> watchers) {
+    }
+
     private final Clock clock;
-    private AcknowledgementCap ackCap;
 
     EmailConnector() {
         this(Clock.systemUTC());
@@ -57,42 +55,40 @@ final class EmailConnector implements ChannelConnector {
     }
 
     @Override
-    public void start(ConnectorContext ctx) {
-        this.context = ctx;
-        this.settings = EmailSettings.from(ctx.settings());
-        this.importer = new MailImporter(ctx, settings);
-        this.composer = new ReplyComposer(settings, ctx.instanceId(), ctx.attachments());
-        this.ackCap = new AcknowledgementCap(settings.maxAcknowledgementsPerDay(), clock, ctx::offset);
+    protected Running open(ConnectorContext ctx) {
+        EmailSettings settings = EmailSettings.from(ctx.settings());
         EmailSettings.Server imap = settings.imap();
         MailLogin imapLogin = MailLogins.of(settings, imap, clock);
         // One login, one token cache, when IMAP and SMTP log in as the same mailbox.
         MailLogin smtpLogin = settings.smtp().username().equals(imap.username()) && settings.auth() != Auth.PASSWORD
                 ? imapLogin : MailLogins.of(settings, settings.smtp(), clock);
-        this.sender = new MailSender(ctx, settings.smtp(), smtpLogin);
+        Running r = new Running(ctx, settings, new MailImporter(ctx, settings),
+                new ReplyComposer(settings, ctx.instanceId(), ctx.attachments()),
+                new MailSender(ctx, settings.smtp(), smtpLogin),
+                new AcknowledgementCap(settings.maxAcknowledgementsPerDay(), clock, ctx::offset),
+                new java.util.concurrent.CopyOnWriteArrayList<>());
         Duration idle = settings.pollInterval().compareTo(Duration.ofMinutes(20)) > 0 ? Duration.ofMinutes(20)
                 : settings.pollInterval();
         MailServer server = new MailServer(imap.host(), imap.port(), imap.security().name().toLowerCase(java.util.Locale.ROOT),
                 imapLogin, idle.plusMinutes(2));
         for (String folder : settings.folders()) {
-            MailboxWatcher watcher = new MailboxWatcher(folder, server, new Sink(), settings.doneAction(),
+            MailboxWatcher watcher = new MailboxWatcher(folder, server, new Sink(r), settings.doneAction(),
                     settings.doneFolder(), settings.maxMailBytes(), settings.pollInterval(), settings.idle());
-            watchers.add(watcher);
+            r.watchers().add(watcher);
             watcher.start("email-" + ctx.instanceId() + "-" + folder);
         }
         LOG.info("Email instance {}: importing {} from {}, replying as {} through {}, login by {}", ctx.instanceId(),
                 settings.folders(), imap, Redact.email(settings.fromAddress()), settings.smtp(),
                 settings.auth().setting());
+        return r;
     }
 
     @Override
-    public void stop() throws Exception {
-        for (MailboxWatcher watcher : watchers) {
+    protected void close(Running r) throws Exception {
+        for (MailboxWatcher watcher : r.watchers()) {
             watcher.stop();
         }
-        watchers.clear();
-        if (sender != null) {
-            sender.close();
-        }
+        r.sender().close();
     }
 
     /**
@@ -107,22 +103,23 @@ final class EmailConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) {
+        Running r = running();
         if (outbound.conversation().customer() == null
                 || outbound.conversation().customer().kind() != AddressKind.EMAIL) {
             throw DeliveryException.permanent("the conversation has no customer email address to reply to");
         }
         List<Message> history;
         try {
-            history = context.recentMessages(outbound.conversation().id(), HISTORY);
+            history = r.context().recentMessages(outbound.conversation().id(), HISTORY);
         } catch (IllegalStateException e) {
             throw DeliveryException.retryable("reading the conversation failed: " + e.getMessage(), e);
         }
         try {
-            sender.send(composer.reply(outbound, history));
+            r.sender().send(r.composer().reply(outbound, history));
         } catch (MessagingException | IOException e) {
             throw DeliveryException.retryable("composing the reply failed: " + e.getMessage(), e);
         }
-        return composer.messageIdFor(outbound);
+        return r.composer().messageIdFor(outbound);
     }
 
     /**
@@ -140,9 +137,10 @@ final class EmailConnector implements ChannelConnector {
             .richText(ChannelCapabilities.RichText.HTML).media("*/*", 0)
             .mediaSource(ChannelCapabilities.MediaSource.STORED_ONLY).build();
 
-    private void acknowledge(MailImporter.NewConversation opened) {
+    private static void acknowledge(Running r, MailImporter.NewConversation opened) {
+        ConnectorContext context = r.context();
         try {
-            sender.send(composer.acknowledgement(opened.customer().value(), opened.name(), opened.token(),
+            r.sender().send(r.composer().acknowledgement(opened.customer().value(), opened.name(), opened.token(),
                     opened.messageId()));
             LOG.info("Email instance {}: acknowledged new conversation {} to {}", context.instanceId(),
                     opened.token(), opened.customer());
@@ -154,25 +152,38 @@ final class EmailConnector implements ChannelConnector {
     }
 
     /** A new conversation waiting to be stored; whether it is acknowledged is decided as it is stored. */
-    private final class PendingAcknowledgement {
+    private static final class PendingAcknowledgement {
+        private final Running r;
         private final MailImporter.NewConversation opened;
         private volatile boolean allowed;
 
-        PendingAcknowledgement(MailImporter.NewConversation opened) {
+        PendingAcknowledgement(Running r, MailImporter.NewConversation opened) {
+            this.r = r;
             this.opened = opened;
         }
 
         void sendIfAllowed() {
             if (allowed) {
-                acknowledge(opened);
+                acknowledge(r, opened);
             }
         }
     }
 
     /** The watchers' view of the hub. */
-    private final class Sink implements MailboxWatcher.Sink {
+    private static final class Sink implements MailboxWatcher.Sink {
         /** The acknowledgement of the mail between importMail and store (one Sink per folder), by Message-ID. */
         private final Map<String, PendingAcknowledgement> pending = new ConcurrentHashMap<>();
+        private final Running r;
+        private final ConnectorContext context;
+        private final MailImporter importer;
+        private final AcknowledgementCap ackCap;
+
+        Sink(Running r) {
+            this.r = r;
+            this.context = r.context();
+            this.importer = r.importer();
+            this.ackCap = r.ackCap();
+        }
 
         @Override
         public MailboxWatcher.Imported importMail(String sourceId, byte[] raw, long size) throws IOException {
@@ -191,10 +202,10 @@ final class EmailConnector implements ChannelConnector {
                 }
             }
             MailImporter.NewConversation opened = imported.newCustomer();
-            if (opened == null || !settings.acknowledge()) {
+            if (opened == null || !r.settings().acknowledge()) {
                 return new MailboxWatcher.Imported(imported.inbound(), null);
             }
-            PendingAcknowledgement ack = new PendingAcknowledgement(opened);
+            PendingAcknowledgement ack = new PendingAcknowledgement(r, opened);
             pending.put(opened.messageId(), ack);
             return new MailboxWatcher.Imported(imported.inbound(), ack::sendIfAllowed);
         }

@@ -2,9 +2,11 @@ package dev.omnibridge.connector.email;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.omnibridge.model.Author;
+import dev.omnibridge.model.ChannelRef;
 import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.OutboundMessage;
 import dev.omnibridge.spi.Skipped;
 import dev.omnibridge.testkit.FakeConnectorContext;
@@ -30,6 +32,7 @@ import java.util.function.BooleanSupplier;
 
 import static dev.omnibridge.connector.email.MailboxFixture.SUPPORT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The connector against GreenMail as a real IMAP and SMTP server, with the hub's side in memory. */
 class EmailConnectorTest {
@@ -163,6 +166,22 @@ class EmailConnectorTest {
         assertThat(all.get(2).threadKey()).as("token in subject").isEqualTo(token);
         assertThat(all.get(3).threadKey()).as("another sender").isNotEqualTo(token);
         assertThat(all.get(4).threadKey()).as("new subject, no link").isNotEqualTo(token);
+    }
+
+    @Test
+    void aReplyToAStoppedInstanceIsRetryableNotRunning() throws Exception {
+        mailbox.start(Map.of());
+        EmailConnector stopped = mailbox.connector();
+        mailbox.stopConnector();
+        Message reply = Message.builder().id("hub-msg-stopped").direction(Direction.OUTBOUND)
+                .channel(new ChannelRef("email", "mail")).channelMessageId("desk:desk:stopped").threadKey("ABCDEFGH").author(Author.agent("Alice"))
+                .text("Refund approved.").build();
+
+        assertThatThrownBy(() -> stopped.send(new OutboundMessage(reply, null, "key-stopped")))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isRetryable()).as("sent again once the instance runs").isTrue();
+                    assertThat(e).hasMessage("instance is not running");
+                });
     }
 
     @Test
