@@ -401,7 +401,7 @@ class EmailConnectorTest {
         return List.of(MAIL.getReceivedMessagesForDomain(user.substring(user.indexOf('@') + 1)));
     }
 
-    /** Waits until the watcher has logged in and gone idle, so a later delivery is noticed by IDLE. */
+    /** Waits until the folder source has logged in and gone idle, so a later delivery is noticed by IDLE. */
     private void awaitQuietImapLogin() throws InterruptedException {
         Thread.sleep(1500);
     }
