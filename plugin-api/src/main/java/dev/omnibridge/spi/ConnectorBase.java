@@ -39,8 +39,14 @@ public abstract class ConnectorBase<R> implements Connector {
     protected void close(R state) throws Exception {
     }
 
+    /**
+     * Starts the instance with {@link #open}. Declares no checked exception, so code holding a subclass (its tests)
+     * need not handle one that subclass's {@code open} never throws; whatever {@code open} throws, checked or not,
+     * still reaches the caller unchanged (the hub calls this through {@link Connector#start}, which declares
+     * {@code Exception}).
+     */
     @Override
-    public final void start(ConnectorContext context) throws Exception {
+    public final void start(ConnectorContext context) {
         if (running != null) {
             throw new IllegalStateException("already started");
         }
@@ -48,8 +54,14 @@ public abstract class ConnectorBase<R> implements Connector {
             running = java.util.Objects.requireNonNull(open(context), "open returned no state");
         } catch (Exception | Error e) {
             stopPolling();
-            throw e;
+            throw ConnectorBase.<RuntimeException>rethrow(e);
         }
+    }
+
+    /** Throws {@code e} as it is; the compiler takes it for an {@code E} (unchecked at the call site above). */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E rethrow(Throwable e) throws E {
+        throw (E) e;
     }
 
     /** Stops the instance; never throws (a failing close is logged), and waits for a result being stored. */

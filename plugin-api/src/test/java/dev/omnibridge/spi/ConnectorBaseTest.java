@@ -108,17 +108,18 @@ class ConnectorBaseTest {
     }
 
     private final class Sample extends ConnectorBase<String> {
-        private final boolean failOpen;
+        private final Exception failOpen;
 
-        Sample(boolean failOpen) {
+        /** @param failOpen what open throws, or null */
+        Sample(Exception failOpen) {
             this.failOpen = failOpen;
         }
 
         @Override
-        protected String open(ConnectorContext context) {
+        protected String open(ConnectorContext context) throws Exception {
             poll(context, "items", request -> PollResult.nothing(), PollSchedule.every(Duration.ofSeconds(1)));
-            if (failOpen) {
-                throw new IllegalStateException("the vendor refused the credentials");
+            if (failOpen != null) {
+                throw failOpen;
             }
             return "state";
         }
@@ -139,7 +140,7 @@ class ConnectorBaseTest {
 
     @Test
     void whileNotRunningDeliveriesAreRetryableAndWebhooksGet503() throws Exception {
-        Sample sample = new Sample(false);
+        Sample sample = new Sample(null);
         assertThatThrownBy(sample::deliver).isInstanceOfSatisfying(DeliveryException.class, e -> {
             assertThat(e.isRetryable()).isTrue();
             assertThat(e).hasMessage("instance is not running");
@@ -158,7 +159,7 @@ class ConnectorBaseTest {
 
     @Test
     void stopStopsThePolledSourcesBeforeClosingAndOnlyOnce() throws Exception {
-        Sample sample = new Sample(false);
+        Sample sample = new Sample(null);
         sample.start(new PollOnlyContext());
         sample.stop();
         sample.stop();
@@ -167,15 +168,23 @@ class ConnectorBaseTest {
 
     @Test
     void aFailedStartStopsTheSourcesItRegisteredAndLeavesTheInstanceNotRunning() {
-        Sample sample = new Sample(true);
+        Sample sample = new Sample(new IllegalStateException("the vendor refused the credentials"));
         assertThatThrownBy(() -> sample.start(new PollOnlyContext())).hasMessage("the vendor refused the credentials");
         assertThat(events).containsExactly("poll items", "stopped items");
         assertThatThrownBy(sample::deliver).isInstanceOf(DeliveryException.class);
     }
 
     @Test
+    void aCheckedFailureOfOpenReachesTheCallerUnchanged() {
+        java.io.IOException unreachable = new java.io.IOException("vendor not reachable");
+        Sample sample = new Sample(unreachable);
+        assertThatThrownBy(() -> sample.start(new PollOnlyContext())).isSameAs(unreachable);
+        assertThat(events).containsExactly("poll items", "stopped items");
+    }
+
+    @Test
     void aSecondStartWithoutStopIsRefused() throws Exception {
-        Sample sample = new Sample(false);
+        Sample sample = new Sample(null);
         sample.start(new PollOnlyContext());
         assertThatThrownBy(() -> sample.start(new PollOnlyContext())).isInstanceOf(IllegalStateException.class);
     }

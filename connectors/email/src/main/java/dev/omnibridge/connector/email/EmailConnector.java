@@ -12,11 +12,11 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
 import dev.omnibridge.spi.OutboundMessage;
-import dev.omnibridge.spi.PollHandle;
 import dev.omnibridge.spi.Skipped;
 import jakarta.mail.MessagingException;
 import org.slf4j.Logger;
@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,22 +37,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * An email instance: one polled source per IMAP folder brings mail in (the hub runs them, issue 24); agents' replies
  * go out by SMTP.
  */
-final class EmailConnector implements ChannelConnector {
+final class EmailConnector extends ConnectorBase<EmailConnector.Running> implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(EmailConnector.class);
     /** How much of a conversation a reply looks at for its threading headers and subject. */
     private static final int HISTORY = 30;
 
-    private ConnectorContext context;
-    private EmailSettings settings;
-    private MailImporter importer;
-    private ReplyComposer composer;
-    private MailSender sender;
-    private final List<MailboxSource> sources = new ArrayList<>();
-    private final List<PollHandle> polling = new ArrayList<>();
+    /**
+     * Everything {@link #open} sets up; the folders' sources are added as they start (their importer needs the rest).
+     *
+     * @param countAndStore held from counting an acknowledgement until the mail carrying the count is stored or known
+     *                      not stored
+     */
+    record Running(ConnectorContext context, EmailSettings settings, MailImporter importer, ReplyComposer composer,
+                   MailSender sender, AcknowledgementCap ackCap, Semaphore countAndStore,
+                   List<MailboxSource> sources) {
+    }
+
     private final Clock clock;
-    private AcknowledgementCap ackCap;
-    /** Held from counting an acknowledgement until the mail carrying the count is stored or known not stored. */
-    private final Semaphore countAndStore = new Semaphore(1);
 
     EmailConnector() {
         this(Clock.systemUTC());
@@ -64,32 +65,34 @@ final class EmailConnector implements ChannelConnector {
     }
 
     @Override
-    public void start(ConnectorContext ctx) {
-        this.context = ctx;
-        this.settings = EmailSettings.from(ctx.settings());
-        this.importer = new MailImporter(ctx, settings);
-        this.composer = new ReplyComposer(settings, ctx.instanceId(), ctx.attachments());
-        this.ackCap = new AcknowledgementCap(settings.maxAcknowledgementsPerDay(), clock, ctx::offset);
+    protected Running open(ConnectorContext ctx) {
+        EmailSettings settings = EmailSettings.from(ctx.settings());
         EmailSettings.Server imap = settings.imap();
         MailLogin imapLogin = MailLogins.of(settings, imap, clock);
         // One login, one token cache, when IMAP and SMTP log in as the same mailbox.
         MailLogin smtpLogin = settings.smtp().username().equals(imap.username()) && settings.auth() != Auth.PASSWORD
                 ? imapLogin : MailLogins.of(settings, settings.smtp(), clock);
-        this.sender = new MailSender(ctx, settings.smtp(), smtpLogin);
+        Running r = new Running(ctx, settings, new MailImporter(ctx, settings),
+                new ReplyComposer(settings, ctx.instanceId(), ctx.attachments()),
+                new MailSender(ctx, settings.smtp(), smtpLogin),
+                new AcknowledgementCap(settings.maxAcknowledgementsPerDay(), clock, ctx::offset), new Semaphore(1),
+                new CopyOnWriteArrayList<>());
         Duration idle = settings.pollInterval().compareTo(Duration.ofMinutes(20)) > 0 ? Duration.ofMinutes(20)
                 : settings.pollInterval();
         MailServer server = new MailServer(imap.host(), imap.port(), imap.security().name().toLowerCase(java.util.Locale.ROOT),
                 imapLogin, idle.plusMinutes(2));
         Set<String> names = new HashSet<>();
         for (String folder : settings.folders()) {
-            MailboxSource source = new MailboxSource(folder, server, this::importMail, settings.doneAction(),
+            MailboxSource source = new MailboxSource(folder, server,
+                    (sourceId, raw, size) -> importMail(r, sourceId, raw, size), settings.doneAction(),
                     settings.doneFolder(), settings.maxMailBytes(), settings.pollInterval(), settings.idle());
-            sources.add(source);
-            polling.add(ctx.poll(sourceName(folder, names), source, source.schedule()));
+            r.sources().add(source);
+            poll(ctx, sourceName(folder, names), source, source.schedule());
         }
         LOG.info("Email instance {}: importing {} from {}, replying as {} through {}, login by {}", ctx.instanceId(),
                 settings.folders(), imap, Redact.email(settings.fromAddress()), settings.smtp(),
                 settings.auth().setting());
+        return r;
     }
 
     /** A polled source's name (thread names, {@code /health}): the folder's in plain characters, unique. */
@@ -104,17 +107,11 @@ final class EmailConnector implements ChannelConnector {
         return unique;
     }
 
+    /** The folders' sources are stopped by now (a result being stored is stored and its mail marked). */
     @Override
-    public void stop() throws Exception {
-        // The hub stops the sources before this (a result being stored is stored and its mail marked); stopping
-        // them again is harmless and covers a context that does not.
-        polling.forEach(PollHandle::stop);
-        polling.clear();
-        sources.forEach(MailboxSource::close);
-        sources.clear();
-        if (sender != null) {
-            sender.close();
-        }
+    protected void close(Running r) throws Exception {
+        r.sources().forEach(MailboxSource::close);
+        r.sender().close();
     }
 
     /**
@@ -129,22 +126,23 @@ final class EmailConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) {
+        Running r = running();
         if (outbound.conversation().customer() == null
                 || outbound.conversation().customer().kind() != AddressKind.EMAIL) {
             throw DeliveryException.permanent("the conversation has no customer email address to reply to");
         }
         List<Message> history;
         try {
-            history = context.recentMessages(outbound.conversation().id(), HISTORY);
+            history = r.context().recentMessages(outbound.conversation().id(), HISTORY);
         } catch (IllegalStateException e) {
             throw DeliveryException.retryable("reading the conversation failed: " + e.getMessage(), e);
         }
         try {
-            sender.send(composer.reply(outbound, history));
+            r.sender().send(r.composer().reply(outbound, history));
         } catch (MessagingException | IOException e) {
             throw DeliveryException.retryable("composing the reply failed: " + e.getMessage(), e);
         }
-        return composer.messageIdFor(outbound);
+        return r.composer().messageIdFor(outbound);
     }
 
     /**
@@ -162,9 +160,10 @@ final class EmailConnector implements ChannelConnector {
             .richText(ChannelCapabilities.RichText.HTML).media("*/*", 0)
             .mediaSource(ChannelCapabilities.MediaSource.STORED_ONLY).build();
 
-    private void acknowledge(MailImporter.NewConversation opened) {
+    private static void acknowledge(Running r, MailImporter.NewConversation opened) {
+        ConnectorContext context = r.context();
         try {
-            sender.send(composer.acknowledgement(opened.customer().value(), opened.name(), opened.token(),
+            r.sender().send(r.composer().acknowledgement(opened.customer().value(), opened.name(), opened.token(),
                     opened.messageId()));
             LOG.info("Email instance {}: acknowledged new conversation {} to {}", context.instanceId(),
                     opened.token(), opened.customer());
@@ -178,10 +177,15 @@ final class EmailConnector implements ChannelConnector {
     /**
      * A mail as the hub stores it. A new conversation to acknowledge is counted against the sender's daily cap here,
      * its count stored with the mail (one transaction), and acknowledged only once the mail is stored. Counting
-     * and storing hold {@link #countAndStore}, so that two folders (two polling threads) cannot save a count
+     * and storing hold {@link Running#countAndStore}, so that two folders (two polling threads) cannot save a count
      * bucket out of order; a mail not stored (a failed store) gives it back when its folder polls again.
      */
-    private MailboxSource.Imported importMail(String sourceId, byte[] raw, long size) throws Exception {
+    private static MailboxSource.Imported importMail(Running r, String sourceId, byte[] raw, long size)
+            throws Exception {
+        ConnectorContext context = r.context();
+        MailImporter importer = r.importer();
+        AcknowledgementCap ackCap = r.ackCap();
+        Semaphore countAndStore = r.countAndStore();
         MailImporter.Imported imported;
         if (raw == null) {
             imported = importer.tooLarge(sourceId, size);
@@ -196,7 +200,7 @@ final class EmailConnector implements ChannelConnector {
             }
         }
         MailImporter.NewConversation opened = imported.newCustomer();
-        if (opened == null || !settings.acknowledge()) {
+        if (opened == null || !r.settings().acknowledge()) {
             return new MailboxSource.Imported(imported.inbound(), null);
         }
         countAndStore.acquire();
@@ -216,7 +220,7 @@ final class EmailConnector implements ChannelConnector {
         return new MailboxSource.Imported(inbound, () -> {
             release.run();
             if (count.allowed()) {
-                acknowledge(opened);
+                acknowledge(r, opened);
             } else {
                 LOG.info("Email instance {}: new conversation {} from {} imported but not acknowledged: {}",
                         context.instanceId(), opened.token(), Redact.email(opened.customer().value()),

@@ -12,6 +12,7 @@ import dev.omnibridge.deskkit.StoredFiles;
 import dev.omnibridge.deskkit.TicketText;
 import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Direction;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
@@ -36,17 +37,16 @@ import java.util.List;
  * notes; several waiting follow-ups of a ticket ({@link #deliverAll}) share one note. Freshdesk has no idempotency key, so each creation is preceded by a look-up of what a lost answer may have
  * created. In: an automation webhook names a ticket; its replies and status are re-read through the API.
  */
-public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.spi.HelpCenter {
+public final class FreshdeskConnector extends ConnectorBase<FreshdeskConnector.Running>
+        implements DeskConnector, dev.omnibridge.spi.HelpCenter {
     private static final Logger LOG = LoggerFactory.getLogger(FreshdeskConnector.class);
 
-    /** Everything {@link #start} sets up, replaced as a whole. */
-    private record Running(String instanceId, FreshdeskApi api, Requesters requesters, ReplyReader replies,
+    /** Everything {@link #open} sets up, replaced as a whole. */
+    record Running(String instanceId, FreshdeskApi api, Requesters requesters, ReplyReader replies,
                            WebhookHint hint, ConnectorContext context, String conversationIdField,
                            long maxAttachmentBytes, RatePacer pacer, int perNote, FreshdeskErasure erasure,
                            FreshdeskHelpCenter helpCenter, RatingWriteBack ratings) {
     }
-
-    private volatile Running running;
 
     /** The helpdesk's base (the configured baseUrl), once started. */
     private volatile URI agentBase;
@@ -63,7 +63,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
     }
 
     @Override
-    public void start(ConnectorContext context) throws Exception {
+    protected Running open(ConnectorContext context) throws Exception {
         Settings s = context.settings();
         URI base = s.url(FreshdeskType.BASE_URL);
         agentBase = base;
@@ -91,35 +91,32 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
                 maxBytes);
         WebhookHint hint = new WebhookHint(s.string(FreshdeskType.WEBHOOK_SECRET_HEADER),
                 s.secret(FreshdeskType.WEBHOOK_SECRET).reveal());
-        running = new Running(context.instanceId(), api, new Requesters(api, context), reader, hint, context, field, maxBytes,
+        Running r = new Running(context.instanceId(), api, new Requesters(api, context), reader, hint, context, field, maxBytes,
                 pacer, s.integer(FreshdeskType.MESSAGES_PER_NOTE), new FreshdeskErasure(api),
                 new FreshdeskHelpCenter(api, s.optionalUrl(FreshdeskType.PORTAL_URL).orElse(base)),
                 new RatingWriteBack(context.instanceId(), api, s.bool(FreshdeskType.SATISFACTION_RATINGS),
                         s.integer(FreshdeskType.SATISFACTION_SCALE)));
         LOG.info("{}: freshdesk started for {}; automation webhook URL {}", context.instanceId(), base.getHost(),
                 context.webhookUrl());
+        return r;
     }
 
     @Override
-    public void stop() {
-        Running was = running;
-        running = null;
-        if (was != null) {
-            LOG.info("{}: freshdesk stopped", was.instanceId());
-        }
+    protected void close(Running was) {
+        LOG.info("{}: freshdesk stopped", was.instanceId());
     }
 
     /** GDPR erasure of the customer's Freshdesk contact with its tickets ({@link FreshdeskErasure}). */
     @Override
     public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskErasures.run(r.instanceId(), "Freshdesk", request, r.erasure()::erase);
     }
 
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskCalls.deliver(r.instanceId(), delivery, () -> delivery.opensTicket() ? openTicket(r, delivery) : addNote(r, delivery));
     }
 
@@ -246,8 +243,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
     /** {@code messagesPerNote}: the hub hands over that many waiting messages of a ticket at once. */
     @Override
     public int maxBatch() {
-        Running r = running;
-        return r == null ? 1 : r.perNote();
+        return current().map(Running::perNote).orElse(1);
     }
 
     /**
@@ -262,7 +258,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
         if (!DeskDelivery.isBatchForOneTicket(batch, maxBatch())) {
             return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
         }
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskCalls.deliverAll(r.instanceId(), batch, done -> addNotes(r, batch, done));
     }
 
@@ -340,7 +336,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
      */
     @Override
     public List<dev.omnibridge.spi.HelpArticle> articles() throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         List<dev.omnibridge.spi.HelpArticle> articles = DeskCalls.read(r.instanceId(), "solution articles",
                 () -> r.helpCenter().articles());
         LOG.info("{}: read {} solution articles", r.instanceId(), articles.size());
@@ -349,10 +345,7 @@ public final class FreshdeskConnector implements DeskConnector, dev.omnibridge.s
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         try {
             r.hint().verify(request);
             // Freshdesk charged this webhook to the account's API limit; only a hint with the secret is its.

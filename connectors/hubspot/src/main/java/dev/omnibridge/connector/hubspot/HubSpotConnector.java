@@ -5,6 +5,7 @@ import dev.omnibridge.deskkit.DeskErasures;
 import dev.omnibridge.deskkit.DeskCalls;
 import dev.omnibridge.deskkit.DeskHttp;
 import dev.omnibridge.deskkit.RatePacer;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
@@ -24,16 +25,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One {@code hubspot} instance: {@link HubSpotDesk} out, signed webhooks through {@link HubSpotReplies} in. */
-public final class HubSpotConnector implements DeskConnector {
+public final class HubSpotConnector extends ConnectorBase<HubSpotConnector.Running> implements DeskConnector {
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotConnector.class);
 
-    /** Everything {@link #start} sets up, replaced as a whole. */
-    private record Running(String instanceId, HubSpotDesk desk, NoteBatch notes, HubSpotReplies replies,
+    /** Everything {@link #open} sets up, replaced as a whole. */
+    record Running(String instanceId, HubSpotDesk desk, NoteBatch notes, HubSpotReplies replies,
                            HubSpotSignature signature, int maxBatch, HubSpotErasure erasure) {
     }
 
     private final Clock clock;
-    private volatile Running running;
 
     public HubSpotConnector() {
         this(Clock.systemUTC());
@@ -46,7 +46,7 @@ public final class HubSpotConnector implements DeskConnector {
     private static final int LOCKED = 423;
 
     @Override
-    public void start(ConnectorContext context) throws Exception {
+    protected Running open(ConnectorContext context) throws Exception {
         HubSpotSettings s = HubSpotSettings.from(context.settings(), context.webhookUrl());
         String token = s.accessToken().reveal();
         DeskHttp http = DeskHttp.builder(s.baseUrl()).authorization("Bearer " + token).secret(token)
@@ -66,38 +66,33 @@ public final class HubSpotConnector implements DeskConnector {
                     + e.getMessage());
         }
         HubSpotDesk desk = new HubSpotDesk(api, s, context);
-        running = new Running(context.instanceId(), desk, new NoteBatch(api, desk),
+        Running r = new Running(context.instanceId(), desk, new NoteBatch(api, desk),
                 new HubSpotReplies(api, s, context.attachments()),
                 new HubSpotSignature(s.clientSecret().reveal(), s.webhookUrl(), clock), s.maxBatch(),
                 new HubSpotErasure(api, s));
         LOG.info("{}: hubspot started ({}); webhooks are signed for {}", context.instanceId(), s.baseUrl(),
                 s.webhookUrl());
-    }
-
-    @Override
-    public void stop() {
-        running = null;
+        return r;
     }
 
     /** GDPR erasure of the customer's HubSpot contact, and deletion of their tickets ({@link HubSpotErasure}). */
     @Override
     public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskErasures.run(r.instanceId(), "HubSpot", request, r.erasure()::erase);
     }
 
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskCalls.deliver(r.instanceId(), delivery, () -> r.desk().deliver(delivery));
     }
 
     /** The instance's {@code maxBatch} (HubSpot takes up to 100 inputs per batch create); 1 while not running. */
     @Override
     public int maxBatch() {
-        Running r = running;
-        return r == null ? 1 : r.maxBatch();
+        return current().map(Running::maxBatch).orElse(1);
     }
 
     /**
@@ -106,7 +101,7 @@ public final class HubSpotConnector implements DeskConnector {
      */
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         if (!DeskDelivery.isBatchForOneTicket(batch, r.maxBatch())) {
             // Outside the hub's promise (one existing ticket, at most maxBatch): one at a time is always right.
             return DeskConnector.super.deliverAll(batch);
@@ -131,10 +126,7 @@ public final class HubSpotConnector implements DeskConnector {
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         try {
             r.signature().verify(request);
             if (!"POST".equals(request.method())) {

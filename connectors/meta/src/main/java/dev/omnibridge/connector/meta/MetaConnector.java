@@ -10,6 +10,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.net.SafeFetcher;
 import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.FileRetries;
@@ -40,7 +41,7 @@ import java.util.function.IntFunction;
  * One {@code whatsapp}, {@code messenger} or {@code instagram} instance: Meta's signed webhooks in, Graph API
  * Send API out, with the 24-hour customer service window enforced before anything is sent.
  */
-final class MetaConnector implements ChannelConnector {
+final class MetaConnector extends ConnectorBase<MetaConnector.Running> implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(MetaConnector.class);
     static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
     static final Duration WINDOW = Duration.ofHours(24);
@@ -63,7 +64,7 @@ final class MetaConnector implements ChannelConnector {
     /** Meta redelivers a webhook for up to 36 hours; a media retry whose message is not stored by then is dropped. */
     static final Duration META_REDELIVERY = Duration.ofHours(36);
 
-    private record Running(ConnectorContext context, MetaSettings settings, GraphApi api, MediaDownloads downloads,
+    record Running(ConnectorContext context, MetaSettings settings, GraphApi api, MediaDownloads downloads,
                            FileRetries late) {
     }
 
@@ -71,7 +72,6 @@ final class MetaConnector implements ChannelConnector {
     private final Clock clock;
     /** Test seam: exact host:port authorities the media fetcher treats as public (see {@link SafeFetcher}). */
     private final Set<String> mediaTrustedForTests;
-    private volatile Running running;
 
     MetaConnector(Product product) {
         this(product, Clock.systemUTC());
@@ -92,37 +92,31 @@ final class MetaConnector implements ChannelConnector {
     }
 
     @Override
-    public void start(ConnectorContext context) {
+    protected Running open(ConnectorContext context) {
         MetaSettings settings = MetaSettings.from(product, context.settings());
         GraphApi api = new GraphApi(settings.graphApiBaseUrl(), settings.graphApiVersion(),
                 settings.accessToken().reveal(), settings.timeout(), mediaTrustedForTests);
         MediaDownloads downloads = new MediaDownloads(api, context.attachments(), settings.maxMediaBytes());
         FileRetries late = new FileRetries(context, new ChannelRef(product.type, context.instanceId()), "media",
                 settings.mediaRetries(), settings.mediaRetryDelay(), META_REDELIVERY, clock, downloads::again);
-        running = new Running(context, settings, api, downloads, late);
+        Running r = new Running(context, settings, api, downloads, late);
         late.resume();
         LOG.info("{}: {} started; register {} as the callback URL in the Meta app dashboard", context.instanceId(),
                 product.type, context.webhookUrl());
+        return r;
     }
 
     @Override
-    public void stop() {
-        Running was = running;
-        running = null;
-        if (was != null) {
-            was.late().stop();
-            LOG.info("{}: {} stopped", was.context().instanceId(), product.type);
-        }
+    protected void close(Running was) {
+        was.late().stop();
+        LOG.info("{}: {} stopped", was.context().instanceId(), product.type);
     }
 
     // ---------------------------------------------------------------------------------------------- webhooks
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         if ("GET".equals(request.method())) {
             return verification(r, request);
         }
@@ -243,8 +237,7 @@ final class MetaConnector implements ChannelConnector {
      */
     @Override
     public ChannelCapabilities capabilities() {
-        Running r = running;
-        long cap = r == null ? Long.MAX_VALUE : r.settings().maxMediaBytes();
+        long cap = current().map(r -> r.settings().maxMediaBytes()).orElse(Long.MAX_VALUE);
         ChannelCapabilities.Builder b = ChannelCapabilities.builder().richText(ChannelCapabilities.RichText.PLAIN)
                 .readReceipts(true);
         switch (product) {
@@ -263,7 +256,7 @@ final class MetaConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         Message message = outbound.customerFacing();
         Conversation conversation = outbound.conversation();
         String recipient = conversation != null ? conversation.threadKey() : message.threadKey();

@@ -10,6 +10,7 @@ import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.spi.AddressStatus;
 import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.FileRetries;
 import dev.omnibridge.spi.DeliveryException;
@@ -39,12 +40,12 @@ import java.util.Set;
  *       Service, with the status callback URL.</li>
  * </ul>
  */
-final class TwilioConnector implements ChannelConnector {
+final class TwilioConnector extends ConnectorBase<TwilioConnector.Running> implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(TwilioConnector.class);
     static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
 
-    /** Everything {@link #start} sets up; replaced as a whole so concurrent callers see one consistent state. */
-    private record Running(ConnectorContext context, TwilioSettings settings, TwilioSignatureValidator signatures,
+    /** Everything {@link #open} sets up; replaced as a whole so concurrent callers see one consistent state. */
+    record Running(ConnectorContext context, TwilioSettings settings, TwilioSignatureValidator signatures,
                            InboundSmsParser inbound, StatusCallbackParser statuses, TwilioMessagesClient messages,
                            FileRetries retries) {
     }
@@ -55,7 +56,6 @@ final class TwilioConnector implements ChannelConnector {
     static final ChannelCapabilities CAPABILITIES = ChannelCapabilities.builder()
             .text(1600, ChannelCapabilities.TextUnit.SMS_CHARACTERS).build();
 
-    private volatile Running running;
     /** Test seam: authorities the media fetcher treats as public hosts (see {@link MediaFetcher}). */
     private final Set<String> mediaTrustedForTests;
 
@@ -68,7 +68,7 @@ final class TwilioConnector implements ChannelConnector {
     }
 
     @Override
-    public void start(ConnectorContext context) {
+    protected Running open(ConnectorContext context) {
         TwilioSettings settings = TwilioSettings.from(context.settings(), context.webhookUrl());
         ChannelRef channel = new ChannelRef(TwilioType.NAME, context.instanceId());
         MediaFetcher media = new MediaFetcher(settings, context.attachments(), mediaTrustedForTests);
@@ -76,7 +76,7 @@ final class TwilioConnector implements ChannelConnector {
         InboundSmsParser parser = new InboundSmsParser(channel, media);
         FileRetries retries = new FileRetries(context, channel, "media", settings.mediaRetries(),
                 settings.mediaRetryDelay(), UNSTORED_GIVE_UP, java.time.Clock.systemUTC(), parser::again);
-        running = new Running(context, settings, new TwilioSignatureValidator(settings.authToken().reveal()),
+        Running r = new Running(context, settings, new TwilioSignatureValidator(settings.authToken().reveal()),
                 parser, new StatusCallbackParser(), messages, retries);
         retries.resume();
         if (settings.allowPrivateMediaAddresses()) {
@@ -85,25 +85,19 @@ final class TwilioConnector implements ChannelConnector {
         }
         LOG.info("{}: twilio-sms started for account {}; Twilio must post to {} (status callbacks: {})",
                 context.instanceId(), settings.accountSid(), settings.signedUrl(""), settings.statusCallbackUrl());
+        return r;
     }
 
     @Override
-    public void stop() {
-        Running was = running;
-        running = null;
-        if (was != null) {
-            was.messages().close();
-            was.retries().stop();
-            LOG.info("{}: twilio-sms stopped", was.context().instanceId());
-        }
+    protected void close(Running was) {
+        was.messages().close();
+        was.retries().stop();
+        LOG.info("{}: twilio-sms stopped", was.context().instanceId());
     }
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         String instance = r.context().instanceId();
         try {
             // The signature comes first, before the method, the path or the body are looked at.
@@ -164,7 +158,7 @@ final class TwilioConnector implements ChannelConnector {
      */
     @Override
     public String threadToStart(Address address, String suggestedKey) {
-        Running r = running;
+        Running r = current().orElse(null);
         if (r == null || address == null || address.kind() != AddressKind.PHONE
                 || r.settings().messagingServiceSid() == null || !address.value().startsWith("+")) {
             return null;
@@ -174,7 +168,7 @@ final class TwilioConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         Message message = outbound.customerFacing();
         Conversation conversation = outbound.conversation();
         String threadKey = conversation == null ? message.threadKey() : conversation.threadKey();

@@ -6,6 +6,7 @@ import dev.omnibridge.model.Conversation;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.spi.ChannelCapabilities;
 import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.HandOff;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * Every request is hostile until proven otherwise: origin, token, rate limits, sizes and file contents are checked
  * before anything is stored.
  */
-public final class WebchatConnector implements ChannelConnector {
+public final class WebchatConnector extends ConnectorBase<ChatInstance> implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(WebchatConnector.class);
     /** Message metadata: the visitor's unverified pre-chat email. */
     static final String META_EMAIL = "webchat.email";
@@ -40,7 +41,6 @@ public final class WebchatConnector implements ChannelConnector {
     private final HttpRouter http;
     private final SocketEndpoint sockets;
     private final HandOffPolicy handOff;
-    private volatile ChatInstance running;
 
     public WebchatConnector() {
         this(Clock.systemUTC());
@@ -53,37 +53,41 @@ public final class WebchatConnector implements ChannelConnector {
         VisitorMessages messages = new VisitorMessages(visitors);
         ReceiptRecorder receipts = new ReceiptRecorder(visitors);
         this.http = new HttpRouter(new ChatApi(visitors, auth, messages, receipts), new FileEndpoint(auth, messages));
-        this.sockets = new SocketEndpoint(visitors, messages, receipts, () -> running);
+        this.sockets = new SocketEndpoint(visitors, messages, receipts, this::runningOrNull);
         this.handOff = new HandOffPolicy(visitors);
     }
 
     @Override
-    public void start(ConnectorContext context) {
+    protected ChatInstance open(ConnectorContext context) {
         ChatInstance r = ChatInstance.start(context, clock);
-        running = r;
         LOG.info("{}: webchat started; {} allowed origin(s), {}", r.instanceId(),
                 context.settings().list(WebchatType.ALLOWED_ORIGINS).size(),
                 r.hours().isAlwaysOpen() ? "always open" : "business hours of calendar " + r.hours().name());
+        return r;
     }
 
     @Override
-    public void stop() {
-        ChatInstance was = running;
-        running = null;
+    protected void close(ChatInstance was) {
         visitors.closeAllSockets("chat stopped");
-        if (was != null) {
-            LOG.info("{}: webchat stopped", was.instanceId());
-        }
+        LOG.info("{}: webchat stopped", was.instanceId());
+    }
+
+    /**
+     * The running instance, or null: the widget's HTTP API and socket answer a stopped chat themselves (503 "the chat
+     * is not running", with the API's security headers), so they take null rather than {@link #runningForWebhook}.
+     */
+    private ChatInstance runningOrNull() {
+        return current().orElse(null);
     }
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        return http.handle(running, request);
+        return http.handle(runningOrNull(), request);
     }
 
     @Override
     public LiveSocket.Listener onSocket(WebhookRequest handshake, LiveSocket socket) {
-        return sockets.open(running, handshake, socket);
+        return sockets.open(runningOrNull(), handshake, socket);
     }
 
     /**
@@ -92,7 +96,7 @@ public final class WebchatConnector implements ChannelConnector {
      */
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        ChatInstance r = DeliveryException.whileRunning(running);
+        ChatInstance r = running();
         Message message = outbound.customerFacing();
         Conversation conversation = outbound.conversation();
         if (conversation == null) {
@@ -137,7 +141,7 @@ public final class WebchatConnector implements ChannelConnector {
 
     @Override
     public void agentTyping(Conversation conversation) {
-        ChatInstance r = running;
+        ChatInstance r = runningOrNull();
         if (r == null || conversation == null || !r.instanceId().equals(conversation.channel().instanceId())) {
             return;
         }

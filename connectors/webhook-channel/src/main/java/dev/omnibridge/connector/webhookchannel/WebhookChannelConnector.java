@@ -10,6 +10,7 @@ import dev.omnibridge.model.Message;
 import dev.omnibridge.model.json.CanonicalJson;
 import dev.omnibridge.privacy.Redact;
 import dev.omnibridge.spi.ChannelConnector;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.Inbound;
@@ -29,43 +30,36 @@ import java.util.Optional;
  * One {@code webhook-channel} instance. Inbound: signed canonical messages posted to {@code /hooks/<id>}.
  * Outbound: agents' replies POSTed, signed, to {@code callbackUrl}.
  */
-public final class WebhookChannelConnector implements ChannelConnector {
+public final class WebhookChannelConnector extends ConnectorBase<WebhookChannelConnector.Running>
+        implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookChannelConnector.class);
 
-    /** Everything {@link #start} sets up; replaced as a whole so concurrent callers see one consistent state. */
-    private record Running(String instanceId, WebhookSignature signature, InboundMessageParser parser,
+    /** Everything {@link #open} sets up; replaced as a whole so concurrent callers see one consistent state. */
+    record Running(String instanceId, WebhookSignature signature, InboundMessageParser parser,
                            SignedJsonPoster callback) {
     }
 
-    private volatile Running running;
-
     @Override
-    public void start(ConnectorContext context) {
+    protected Running open(ConnectorContext context) {
         Settings settings = context.settings();
         Secret secret = settings.secret(WebhookChannelType.SECRET);
         WebhookSignature signature = new WebhookSignature(secret);
         SignedJsonPoster callback = new SignedJsonPoster(settings.url(WebhookChannelType.CALLBACK_URL),
                 settings.duration(WebhookChannelType.TIMEOUT), signature, secret.reveal());
         ChannelRef channel = new ChannelRef(WebhookChannelType.NAME, context.instanceId());
-        running = new Running(context.instanceId(), signature, new InboundMessageParser(channel), callback);
+        Running r = new Running(context.instanceId(), signature, new InboundMessageParser(channel), callback);
         LOG.info("{}: webhook-channel started; replies go to {}", context.instanceId(), callback.where());
+        return r;
     }
 
     @Override
-    public void stop() {
-        Running was = running;
-        running = null;
-        if (was != null) {
-            LOG.info("{}: webhook-channel stopped", was.instanceId());
-        }
+    protected void close(Running was) {
+        LOG.info("{}: webhook-channel stopped", was.instanceId());
     }
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         try {
             r.signature().verify(request);
             if (!request.subPath().isEmpty()) {
@@ -97,7 +91,7 @@ public final class WebhookChannelConnector implements ChannelConnector {
 
     @Override
     public String send(OutboundMessage outbound) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         Message message = outbound.customerFacing();
         SignedJsonPoster.Answer answer = r.callback().post(CanonicalJson.write(message), outbound.idempotencyKey());
         String id = channelMessageId(answer.body()).orElse(outbound.idempotencyKey());

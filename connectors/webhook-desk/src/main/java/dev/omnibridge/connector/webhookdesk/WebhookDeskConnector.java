@@ -5,6 +5,7 @@ import dev.omnibridge.webhook.WebhookSignature;
 import dev.omnibridge.config.Secret;
 import dev.omnibridge.config.Settings;
 import dev.omnibridge.privacy.Redact;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
@@ -30,11 +31,11 @@ import java.util.List;
  * Inbound: agents' replies and ticket status changes posted, signed, to
  * {@code /hooks/<id>}; internal notes are dropped.
  */
-public final class WebhookDeskConnector implements DeskConnector {
+public final class WebhookDeskConnector extends ConnectorBase<WebhookDeskConnector.Running> implements DeskConnector {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeskConnector.class);
 
-    /** Everything {@link #start} sets up; replaced as a whole so concurrent callers see one consistent state. */
-    private record Running(String instanceId, WebhookSignature signature, SignedJsonPoster desk, int batchSize,
+    /** Everything {@link #open} sets up; replaced as a whole so concurrent callers see one consistent state. */
+    record Running(String instanceId, WebhookSignature signature, SignedJsonPoster desk, int batchSize,
                            CrossTicketBatcher acrossTickets) {
     }
 
@@ -45,10 +46,9 @@ public final class WebhookDeskConnector implements DeskConnector {
     static final String USER_AGENT = "omnibridge-webhook-desk/" + PluginVersion.of(WebhookDeskConnector.class);
 
     private final DeskWebhookParser parser = new DeskWebhookParser();
-    private volatile Running running;
 
     @Override
-    public void start(ConnectorContext context) {
+    protected Running open(ConnectorContext context) {
         Settings settings = context.settings();
         Secret secret = settings.secret(WebhookDeskType.SECRET);
         WebhookSignature signature = new WebhookSignature(secret);
@@ -70,25 +70,22 @@ public final class WebhookDeskConnector implements DeskConnector {
                     }
                 }, batchSize, settings.duration(WebhookDeskType.TIMEOUT))
                 : null;
-        running = new Running(instanceId, signature, desk, batchSize, acrossTickets);
+        Running r = new Running(instanceId, signature, desk, batchSize, acrossTickets);
         LOG.info("{}: webhook-desk started; desk events go to {}", context.instanceId(), desk.where());
+        return r;
     }
 
     @Override
-    public void stop() {
-        Running was = running;
-        running = null;
-        if (was != null) {
-            if (was.acrossTickets() != null) {
-                was.acrossTickets().stop();
-            }
-            LOG.info("{}: webhook-desk stopped", was.instanceId());
+    protected void close(Running was) {
+        if (was.acrossTickets() != null) {
+            was.acrossTickets().stop();
         }
+        LOG.info("{}: webhook-desk stopped", was.instanceId());
     }
 
     @Override
     public DeskResult deliver(DeskDelivery delivery) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         if (r.acrossTickets() != null) {
             checkEvent(delivery);
             return r.acrossTickets().submit(List.of(delivery)).get(0);
@@ -126,8 +123,7 @@ public final class WebhookDeskConnector implements DeskConnector {
     /** The {@code batchSize} setting; 1 (one request per message) while stopped. */
     @Override
     public int maxBatch() {
-        Running r = running;
-        return r == null ? 1 : r.batchSize();
+        return current().map(Running::batchSize).orElse(1);
     }
 
     /**
@@ -138,7 +134,7 @@ public final class WebhookDeskConnector implements DeskConnector {
      */
     @Override
     public List<DeskResult> deliverAll(List<DeskDelivery> batch) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         if (!DeskDelivery.isBatchForOneTicket(batch, r.batchSize())) {
             return DeskConnector.super.deliverAll(batch);
         }
@@ -186,16 +182,12 @@ public final class WebhookDeskConnector implements DeskConnector {
 
     /** Events waiting for the request in flight (tests). */
     int queuedEvents() {
-        Running r = running;
-        return r == null || r.acrossTickets() == null ? 0 : r.acrossTickets().queuedEvents();
+        return current().map(Running::acrossTickets).map(CrossTicketBatcher::queuedEvents).orElse(0);
     }
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         try {
             r.signature().verify(request);
             if (!request.subPath().isEmpty()) {

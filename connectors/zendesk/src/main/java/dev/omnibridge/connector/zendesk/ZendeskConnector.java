@@ -18,6 +18,7 @@ import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Direction;
 import dev.omnibridge.model.Message;
 import dev.omnibridge.model.Priority;
+import dev.omnibridge.spi.ConnectorBase;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.DeliveryException;
 import dev.omnibridge.spi.DeskConnector;
@@ -50,7 +51,8 @@ import java.util.Optional;
  * while a ticket's per-ticket update budget runs low, pending customer messages are posted together the same way.
  * Agents' replies come back through a signed webhook fired by a trigger; the comments are re-read through the API.
  */
-public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi.HelpCenter {
+public final class ZendeskConnector extends ConnectorBase<ZendeskConnector.Running>
+        implements DeskConnector, dev.omnibridge.spi.HelpCenter {
     private static final Logger LOG = LoggerFactory.getLogger(ZendeskConnector.class);
     private static final int REMEMBERED = 10_000;
     /**
@@ -64,13 +66,12 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
     record Posted(String ticketId, String commentId) {
     }
 
-    private record Running(ConnectorContext ctx, ZendeskApi api, ZendeskSignature signature, ZendeskReplies replies,
+    record Running(ConnectorContext ctx, ZendeskApi api, ZendeskSignature signature, ZendeskReplies replies,
                            TicketBudget budget, long apiUserId, int batchBelow, long maxAttachmentBytes,
                            int perComment, ZendeskErasure erasure, ZendeskHelpCenter helpCenter) {
     }
 
     private final Clock clock;
-    private volatile Running running;
     private final Map<String, Posted> posted = lru();
     private final Map<String, Long> requesters = lru();
 
@@ -117,7 +118,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
     }
 
     @Override
-    public void start(ConnectorContext context) throws Exception {
+    protected Running open(ConnectorContext context) throws Exception {
         Settings s = context.settings();
         agentBase = s.url(ZendeskType.BASE_URL);
         RatePacer pacer = new RatePacer(s.integer(ZendeskType.REQUESTS_PER_MINUTE), Duration.ofMinutes(1));
@@ -140,7 +141,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
                     + "answered role '" + me.path("role").asText() + "')");
         }
         long maxBytes = s.longValue(ZendeskType.MAX_ATTACHMENT_BYTES);
-        running = new Running(context, api,
+        Running r = new Running(context, api,
                 new ZendeskSignature(s.secret(ZendeskType.WEBHOOK_SECRET).reveal(),
                         s.duration(ZendeskType.SIGNATURE_TOLERANCE), clock),
                 new ZendeskReplies(api, context.attachments(), apiUserId, maxBytes),
@@ -149,16 +150,12 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
                 new ZendeskErasure(api, s.bool(ZendeskType.ERASE_TICKETS)),
                 new ZendeskHelpCenter(api, s.list(ZendeskType.HELP_CENTER_LOCALES)));
         LOG.info("{}: zendesk started on {} as API user {}", context.instanceId(), s.url(ZendeskType.BASE_URL), apiUserId);
-    }
-
-    @Override
-    public void stop() {
-        running = null;
+        return r;
     }
 
     @Override
     public DeskResult deliver(DeskDelivery d) throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskCalls.deliver(r.ctx().instanceId(), d,
                 () -> d.opensTicket() ? open(r, d) : add(r, d, d.ticketRef()));
     }
@@ -166,8 +163,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
     /** {@code messagesPerComment}: the hub hands over that many waiting messages of a ticket at once. */
     @Override
     public int maxBatch() {
-        Running r = running;
-        return r == null ? 1 : r.perComment();
+        return current().map(Running::perComment).orElse(1);
     }
 
     /**
@@ -182,7 +178,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
         if (!DeskDelivery.isBatchForOneTicket(batch, maxBatch())) {
             return DeskConnector.super.deliverAll(batch);   // outside the contract: one by one, as deliver does
         }
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         return DeskCalls.deliverAll(r.ctx().instanceId(), batch,
                 done -> addAll(r, batch.get(0).ticketRef(), batch, done));
     }
@@ -429,7 +425,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
      */
     @Override
     public List<dev.omnibridge.spi.HelpArticle> articles() throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         List<dev.omnibridge.spi.HelpArticle> articles = DeskCalls.read(r.ctx().instanceId(),
                 "help center articles", () -> r.helpCenter().articles());
         LOG.info("{}: read {} help-center articles", r.ctx().instanceId(), articles.size());
@@ -555,7 +551,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
     @Override
     public RequesterErasure.Outcome eraseRequester(RequesterErasure request)
             throws DeliveryException {
-        Running r = DeliveryException.whileRunning(running);
+        Running r = running();
         RequesterErasure.Outcome outcome = DeskErasures.run(r.ctx().instanceId(), "Zendesk", request, r.erasure()::erase);
         requesters.remove(request.contactId());
         return outcome;
@@ -622,10 +618,7 @@ public final class ZendeskConnector implements DeskConnector, dev.omnibridge.spi
 
     @Override
     public WebhookOutcome onWebhook(WebhookRequest request) {
-        Running r = running;
-        if (r == null) {
-            throw new WebhookRejectedException(503, "instance is not running");
-        }
+        Running r = runningForWebhook();
         try {
             r.signature().verify(request);
         } catch (WebhookRejectedException e) {
