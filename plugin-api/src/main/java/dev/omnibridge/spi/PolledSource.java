@@ -22,4 +22,13 @@ public interface PolledSource {
      * @throws InterruptedException the instance is stopping (the hub interrupts a poll that waits on the network)
      */
     PollResult poll(PollRequest request) throws Exception;
+
+    /**
+     * Ends a {@link #poll} that waits in a way a thread interrupt does not end (an IMAP IDLE, a socket read), so the
+     * instance can stop: the hub calls it from another thread when it stops the source, after interrupting the
+     * polling thread. Must return at once and never throw; a poll it ends may return what it has or nothing. Like
+     * Kafka Connect's {@code SourceTask.stop()}. Does nothing by default: most polls end on an interrupt or soon.
+     */
+    default void wakeup() {
+    }
 }

@@ -131,6 +131,11 @@ final class FakePolling implements PollHandle, Runnable {
                 thread.interrupt();
             }
         }
+        try {
+            source.wakeup();   // like the hub: a poll blocked where an interrupt does not reach (e.g. IMAP IDLE)
+        } catch (RuntimeException e) {
+            // the source's own problem; stopping anyway
+        }
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(70_000);

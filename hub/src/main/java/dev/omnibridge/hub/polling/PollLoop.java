@@ -221,6 +221,11 @@ final class PollLoop implements PollHandle, Runnable {
                 t.interrupt();
             }
         }
+        try {
+            source.wakeup();   // a poll blocked where an interrupt does not reach (e.g. IMAP IDLE)
+        } catch (RuntimeException e) {
+            LOG.debug("wakeup failed", e);
+        }
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
             try {

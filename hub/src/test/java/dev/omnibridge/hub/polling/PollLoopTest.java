@@ -261,4 +261,42 @@ class PollLoopTest {
         assertThat(loop.health().state()).isEqualTo("STOPPED");
         assertThat(context.problems()).as("stopping is no failure").isEmpty();
     }
+
+    @Test
+    void stopWakesAPollThatAnInterruptCannotEnd() throws Exception {
+        CountDownLatch polling = new CountDownLatch(1);
+        CountDownLatch wokenUp = new CountDownLatch(1);
+        PolledSource idling = new PolledSource() {
+            @Override
+            public PollResult poll(PollRequest request) {
+                polling.countDown();
+                // like an IMAP IDLE: blocked on the network, deaf to interrupts
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (wokenUp.getCount() > 0 && System.nanoTime() < deadline) {
+                    try {
+                        wokenUp.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException ignored) {
+                        // not how this wait ends
+                    }
+                }
+                return PollResult.nothing();
+            }
+
+            @Override
+            public void wakeup() {
+                wokenUp.countDown();
+            }
+        };
+        PollLoop loop = new PollLoop("poller", "idle", idling, SCHEDULE, context, clock, new Backoff(() -> 0.0),
+                () -> {
+                });
+        loop.start(getClass().getClassLoader());
+        assertThat(polling.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long started = System.nanoTime();
+        loop.stop();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(loop.health().state()).isEqualTo("STOPPED");
+        assertThat(context.problems()).as("stopping is no failure").isEmpty();
+    }
 }

@@ -4,7 +4,7 @@ import dev.omnibridge.connector.email.EmailSettings.Auth;
 import dev.omnibridge.connector.email.auth.MailLogin;
 import dev.omnibridge.connector.email.auth.MailLogins;
 import dev.omnibridge.connector.email.imap.MailServer;
-import dev.omnibridge.connector.email.imap.MailboxWatcher;
+import dev.omnibridge.connector.email.imap.MailboxSource;
 import dev.omnibridge.connector.email.smtp.MailSender;
 import dev.omnibridge.connector.email.smtp.ReplyComposer;
 import dev.omnibridge.model.AddressKind;
@@ -25,22 +25,32 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** An email instance: one watcher per IMAP folder brings mail in; agents' replies go out by SMTP. */
+/**
+ * An email instance: one polled source per IMAP folder brings mail in (the hub runs them, issue 24); agents' replies
+ * go out by SMTP.
+ */
 final class EmailConnector extends ConnectorBase<EmailConnector.Running> implements ChannelConnector {
     private static final Logger LOG = LoggerFactory.getLogger(EmailConnector.class);
     /** How much of a conversation a reply looks at for its threading headers and subject. */
     private static final int HISTORY = 30;
 
-    /** Everything {@link #open} sets up; the watchers are added as they start (their sinks need the rest). */
+    /**
+     * Everything {@link #open} sets up; the folders' sources are added as they start (their importer needs the rest).
+     *
+     * @param countAndStore held from counting an acknowledgement until the mail carrying the count is stored or known
+     *                      not stored
+     */
     record Running(ConnectorContext context, EmailSettings settings, MailImporter importer, ReplyComposer composer,
-                   MailSender sender, AcknowledgementCap ackCap, List<MailboxWatcher> watchers) {
+                   MailSender sender, AcknowledgementCap ackCap, Semaphore countAndStore,
+                   List<MailboxSource> sources) {
     }
 
     private final Clock clock;
@@ -65,17 +75,19 @@ final class EmailConnector extends ConnectorBase<EmailConnector.Running> impleme
         Running r = new Running(ctx, settings, new MailImporter(ctx, settings),
                 new ReplyComposer(settings, ctx.instanceId(), ctx.attachments()),
                 new MailSender(ctx, settings.smtp(), smtpLogin),
-                new AcknowledgementCap(settings.maxAcknowledgementsPerDay(), clock, ctx::offset),
-                new java.util.concurrent.CopyOnWriteArrayList<>());
+                new AcknowledgementCap(settings.maxAcknowledgementsPerDay(), clock, ctx::offset), new Semaphore(1),
+                new CopyOnWriteArrayList<>());
         Duration idle = settings.pollInterval().compareTo(Duration.ofMinutes(20)) > 0 ? Duration.ofMinutes(20)
                 : settings.pollInterval();
         MailServer server = new MailServer(imap.host(), imap.port(), imap.security().name().toLowerCase(java.util.Locale.ROOT),
                 imapLogin, idle.plusMinutes(2));
+        Set<String> names = new HashSet<>();
         for (String folder : settings.folders()) {
-            MailboxWatcher watcher = new MailboxWatcher(folder, server, new Sink(r), settings.doneAction(),
+            MailboxSource source = new MailboxSource(folder, server,
+                    (sourceId, raw, size) -> importMail(r, sourceId, raw, size), settings.doneAction(),
                     settings.doneFolder(), settings.maxMailBytes(), settings.pollInterval(), settings.idle());
-            r.watchers().add(watcher);
-            watcher.start("email-" + ctx.instanceId() + "-" + folder);
+            r.sources().add(source);
+            poll(ctx, sourceName(folder, names), source, source.schedule());
         }
         LOG.info("Email instance {}: importing {} from {}, replying as {} through {}, login by {}", ctx.instanceId(),
                 settings.folders(), imap, Redact.email(settings.fromAddress()), settings.smtp(),
@@ -83,11 +95,22 @@ final class EmailConnector extends ConnectorBase<EmailConnector.Running> impleme
         return r;
     }
 
+    /** A polled source's name (thread names, {@code /health}): the folder's in plain characters, unique. */
+    static String sourceName(String folder, Set<String> taken) {
+        String plain = folder.replaceAll("[^A-Za-z0-9._-]", "_");
+        String name = ("imap-" + plain.toLowerCase(Locale.ROOT));
+        name = name.substring(0, Math.min(name.length(), 56));
+        String unique = name;
+        for (int i = 2; !taken.add(unique); i++) {
+            unique = name + "-" + i;
+        }
+        return unique;
+    }
+
+    /** The folders' sources are stopped by now (a result being stored is stored and its mail marked). */
     @Override
     protected void close(Running r) throws Exception {
-        for (MailboxWatcher watcher : r.watchers()) {
-            watcher.stop();
-        }
+        r.sources().forEach(MailboxSource::close);
         r.sender().close();
     }
 
@@ -151,108 +174,68 @@ final class EmailConnector extends ConnectorBase<EmailConnector.Running> impleme
         }
     }
 
-    /** A new conversation waiting to be stored; whether it is acknowledged is decided as it is stored. */
-    private static final class PendingAcknowledgement {
-        private final Running r;
-        private final MailImporter.NewConversation opened;
-        private volatile boolean allowed;
-
-        PendingAcknowledgement(Running r, MailImporter.NewConversation opened) {
-            this.r = r;
-            this.opened = opened;
+    /**
+     * A mail as the hub stores it. A new conversation to acknowledge is counted against the sender's daily cap here,
+     * its count stored with the mail (one transaction), and acknowledged only once the mail is stored. Counting
+     * and storing hold {@link Running#countAndStore}, so that two folders (two polling threads) cannot save a count
+     * bucket out of order; a mail not stored (a failed store) gives it back when its folder polls again.
+     */
+    private static MailboxSource.Imported importMail(Running r, String sourceId, byte[] raw, long size)
+            throws Exception {
+        ConnectorContext context = r.context();
+        MailImporter importer = r.importer();
+        AcknowledgementCap ackCap = r.ackCap();
+        Semaphore countAndStore = r.countAndStore();
+        MailImporter.Imported imported;
+        if (raw == null) {
+            imported = importer.tooLarge(sourceId, size);
+        } else {
+            try {
+                imported = importer.importMail(sourceId, raw);
+            } catch (RuntimeException bug) {
+                // A poison mail must not stop the mailbox: set it aside for an operator and go on.
+                LOG.error("Email instance {}: mail {} could not be processed", context.instanceId(), sourceId, bug);
+                imported = new MailImporter.Imported(Inbound.skipped(Skipped.deadLetter(sourceId,
+                        "could not be processed: " + bug.getClass().getSimpleName(), null)), null);
+            }
         }
-
-        void sendIfAllowed() {
-            if (allowed) {
+        MailImporter.NewConversation opened = imported.newCustomer();
+        if (opened == null || !r.settings().acknowledge()) {
+            return new MailboxSource.Imported(imported.inbound(), null);
+        }
+        countAndStore.acquire();
+        Runnable release = once(countAndStore::release);
+        AcknowledgementCap.Count count;
+        try {
+            count = ackCap.count(opened.customer().value());
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
+        if (count.offsets().isEmpty()) {
+            release.run();   // nothing saved: nothing to keep in order
+        }
+        Inbound inbound = count.offsets().isEmpty() ? imported.inbound()
+                : imported.inbound().withOffsets(count.offsets());
+        return new MailboxSource.Imported(inbound, () -> {
+            release.run();
+            if (count.allowed()) {
                 acknowledge(r, opened);
-            }
-        }
-    }
-
-    /** The watchers' view of the hub. */
-    private static final class Sink implements MailboxWatcher.Sink {
-        /** The acknowledgement of the mail between importMail and store (one Sink per folder), by Message-ID. */
-        private final Map<String, PendingAcknowledgement> pending = new ConcurrentHashMap<>();
-        private final Running r;
-        private final ConnectorContext context;
-        private final MailImporter importer;
-        private final AcknowledgementCap ackCap;
-
-        Sink(Running r) {
-            this.r = r;
-            this.context = r.context();
-            this.importer = r.importer();
-            this.ackCap = r.ackCap();
-        }
-
-        @Override
-        public MailboxWatcher.Imported importMail(String sourceId, byte[] raw, long size) throws IOException {
-            MailImporter.Imported imported;
-            if (raw == null) {
-                imported = importer.tooLarge(sourceId, size);
             } else {
-                try {
-                    imported = importer.importMail(sourceId, raw);
-                } catch (RuntimeException bug) {
-                    // A poison mail must not stop the mailbox: set it aside for an operator and go on.
-                    LOG.error("Email instance {}: mail {} could not be processed", context.instanceId(), sourceId,
-                            bug);
-                    imported = new MailImporter.Imported(Inbound.skipped(Skipped.deadLetter(sourceId,
-                            "could not be processed: " + bug.getClass().getSimpleName(), null)), null);
-                }
-            }
-            MailImporter.NewConversation opened = imported.newCustomer();
-            if (opened == null || !r.settings().acknowledge()) {
-                return new MailboxWatcher.Imported(imported.inbound(), null);
-            }
-            PendingAcknowledgement ack = new PendingAcknowledgement(r, opened);
-            pending.put(opened.messageId(), ack);
-            return new MailboxWatcher.Imported(imported.inbound(), ack::sendIfAllowed);
-        }
-
-        @Override
-        public void store(Inbound inbound, String offsetKey, String offsetValue) throws Exception {
-            PendingAcknowledgement ack = inbound.messages().size() == 1
-                    ? pending.remove(inbound.messages().get(0).channelMessageId()) : null;
-            if (ack == null) {
-                submit(inbound, Map.of(offsetKey, offsetValue));
-                return;
-            }
-            AcknowledgementCap.Count count;
-            // Count and store under one lock, so two folders cannot save a cap bucket out of order; submits of
-            // mails without an acknowledgement do not wait for it.
-            synchronized (ackCap) {
-                count = ackCap.count(ack.opened.customer().value());
-                Map<String, String> offsets = new HashMap<>(count.offsets());
-                offsets.put(offsetKey, offsetValue);
-                submit(inbound, offsets);
-            }
-            ack.allowed = count.allowed();
-            if (!count.allowed()) {
                 LOG.info("Email instance {}: new conversation {} from {} imported but not acknowledged: {}",
-                        context.instanceId(), ack.opened.token(), Redact.email(ack.opened.customer().value()),
+                        context.instanceId(), opened.token(), Redact.email(opened.customer().value()),
                         count.full() ? "too many senders today to count this one" : "it had " + ackCap.perDay()
                                 + " acknowledgement(s) today (maxAcknowledgementsPerDay)");
             }
-        }
+        }, release);
+    }
 
-        private void submit(Inbound inbound, Map<String, String> offsets) throws Exception {
-            context.submit(inbound.withOffsets(offsets)).toCompletableFuture().get(2, TimeUnit.MINUTES);
-        }
-
-        @Override
-        public Optional<String> offset(String key) {
-            return context.offset(key);
-        }
-
-        @Override
-        public void problem(String message) {
-            context.reportProblem(message);
-        }
-
-        @Override
-        public void recovered() {
-            context.problemResolved();
-        }
+    private static Runnable once(Runnable action) {
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
     }
 }

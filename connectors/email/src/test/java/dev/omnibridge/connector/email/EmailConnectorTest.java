@@ -78,6 +78,20 @@ class EmailConnectorTest {
     }
 
     @Test
+    void stoppingEndsTheIdleWaitAtOnceThoughAnInterruptCannot() throws Exception {
+        mailbox.start(Map.of("pollInterval", "10m"));
+        mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "First", "one", "idle-stop-1@customer.test"));
+        mailbox.awaitMessages(1);
+        awaitQuietImapLogin();   // back in IDLE, for up to ten minutes
+
+        long t0 = System.nanoTime();
+        mailbox.stopConnector();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the source's wakeup ended the IDLE")
+                .isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
     void restartImportsNothingTwiceAndPicksUpNewMail() throws Exception {
         mailbox.start(Map.of());
         mailbox.deliver(Mails.plain(ANN, "Ann", SUPPORT, "One", "first", "r1@customer.test"));
@@ -406,7 +420,7 @@ class EmailConnectorTest {
         return List.of(MAIL.getReceivedMessagesForDomain(user.substring(user.indexOf('@') + 1)));
     }
 
-    /** Waits until the watcher has logged in and gone idle, so a later delivery is noticed by IDLE. */
+    /** Waits until the folder source has logged in and gone idle, so a later delivery is noticed by IDLE. */
     private void awaitQuietImapLogin() throws InterruptedException {
         Thread.sleep(1500);
     }

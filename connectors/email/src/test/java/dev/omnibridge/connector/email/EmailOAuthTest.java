@@ -158,7 +158,7 @@ class EmailOAuthTest {
 
     @Test
     void theImapSessionLogsInAgainBeforeItsTokenExpiresWithoutAProblem() throws Exception {
-        // Exchange Online ends an IMAP session whose token expired; the watcher must not wait for that.
+        // Exchange Online ends an IMAP session whose token expired; the source must not wait for that.
         entra.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"token_type\":\"Bearer\",\"expires_in\":4,\"access_token\":\"short-lived\"}")));

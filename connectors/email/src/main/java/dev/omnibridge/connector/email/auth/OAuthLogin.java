@@ -10,7 +10,7 @@ import java.time.Instant;
 /**
  * A mailbox login with an OAuth access token. The token is kept and reused until shortly before it expires (five
  * minutes, or half its lifetime for short-lived ones), then renewed, so a login never starts with a token about to
- * die. IMAP watchers of several folders and the SMTP sender share one; calls are serialised.
+ * die. The IMAP sources of several folders and the SMTP sender share one; calls are serialised.
  */
 final class OAuthLogin implements MailLogin {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthLogin.class);
