@@ -3,6 +3,7 @@ package dev.omnibridge.hub.delivery;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.testing.Poll;
+import dev.omnibridge.model.Attachment;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.Choice;
 import dev.omnibridge.model.Choices;
@@ -28,9 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dispatcher sends each channel what its capabilities say it carries ({@link OutboundAdapter}): reply options as
- * buttons or, where it has too few, as numbered text; a long text as several sends in order.
+ * buttons or, where it has too few, as numbered text; a long text as several sends in order; a stored file the
+ * channel cannot carry as the hub's link in the text.
  */
 class CapabilitiesDispatchTest {
+    private static final String SHA = "0123456789abcdef".repeat(4);
+    private static final Attachment QUOTE = new Attachment("quote.pdf", "application/pdf", 12, SHA,
+            java.net.URI.create("attachment:" + SHA));
     private static final List<Choice> RATING = List.of(new Choice("1", "Very poor"), new Choice("2", "Poor"),
             new Choice("3", "OK"), new Choice("4", "Good"), new Choice("5", "Excellent"));
 
@@ -68,6 +73,24 @@ class CapabilitiesDispatchTest {
         public ChannelCapabilities capabilities(String instanceId) {
             return instanceId.equals("web") ? capabilities : ChannelCapabilities.plainText();
         }
+
+        /** Links as the hub's would look. */
+        @Override
+        public StoredFileLinks fileLinks() {
+            return a -> java.util.Optional.of("https://hub.example.com/files/" + a.sha256() + "?exp=1&sig=s");
+        }
+    }
+
+    /** A dispatcher serving {@code channel}, and one conversation the desk already has. */
+    private Channel startWithOneConversation() throws Exception {
+        rig = new DeliveryRig(dir, "desk");
+        Channel channel = new Channel();
+        rig.serve(new Dispatcher(rig.store, rig.journal, channel, new Metrics(),
+                new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), 5, 4, Clock.systemUTC(),
+                HubConfig.Delivery.DEFAULT_WINDOW));
+        rig.submit(DeliveryRig.customerMessage("thread-1", "hello").build()).get(10, TimeUnit.SECONDS);
+        Poll.until("the desk has the message", () -> channel.desk.size() == 1, () -> channel.desk.size());
+        return channel;
     }
 
     /** The reply, offering the 1-5 rating, as the channel got it. */
@@ -77,12 +100,18 @@ class CapabilitiesDispatchTest {
 
     /** The desk's reply with this text (offering the rating), as the channel got it in {@code sends} calls. */
     private List<OutboundMessage> reply(Channel channel, String replyId, String text, int sends) throws Exception {
+        String conversation = channel.desk.get(0).conversation().id();
+        return reply(channel, replyId, text, List.of(),
+                Choices.offer(Map.of(DeskReply.CONVERSATION_ID, conversation), RATING), sends);
+    }
+
+    private List<OutboundMessage> reply(Channel channel, String replyId, String text, List<Attachment> files,
+                                        Map<String, String> metadata, int sends) throws Exception {
         int before = channel.sent.size();
         String conversation = channel.desk.get(0).conversation().id();
         // The conversation id too: the reply reaches it even before the hub has recorded the desk's ticket.
-        rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(new DeskReply("T-" + conversation,
-                replyId, Author.agent("Alice"), text, null, null, null,
-                Choices.offer(Map.of(DeskReply.CONVERSATION_ID, conversation), RATING))))))
+        rig.journal.submit(rig.writer.work("desk", Inbound.replies(List.of(DeskReply.builder("T-" + conversation,
+                replyId, Author.agent("Alice")).text(text).attachments(files).metadata(metadata).build()))))
                 .get(10, TimeUnit.SECONDS);
         Poll.until("the reply is sent", () -> channel.sent.size() == before + sends, () -> channel.sent.size());
         return List.copyOf(channel.sent.subList(before, before + sends));
@@ -91,13 +120,7 @@ class CapabilitiesDispatchTest {
     @Test
     void aChannelWithoutButtonsGetsTheOptionsNumberedInTheTextAndAChannelWithEnoughGetsThemAsOffered()
             throws Exception {
-        rig = new DeliveryRig(dir, "desk");
-        Channel channel = new Channel();
-        rig.serve(new Dispatcher(rig.store, rig.journal, channel, new Metrics(),
-                new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), 5, 4, Clock.systemUTC(),
-                HubConfig.Delivery.DEFAULT_WINDOW));
-        rig.submit(DeliveryRig.customerMessage("thread-1", "hello").build()).get(10, TimeUnit.SECONDS);
-        Poll.until("the desk has the message", () -> channel.desk.size() == 1, () -> channel.desk.size());
+        Channel channel = startWithOneConversation();
 
         channel.capabilities = ChannelCapabilities.plainText(); // like SMS
         OutboundMessage sms = replyWithRating(channel, "r-1");
@@ -127,5 +150,24 @@ class CapabilitiesDispatchTest {
         assertThat(parts.get(n - 1).idempotencyKey()).endsWith("-p" + n);
         assertThat(Choices.of(parts.get(n - 1).message())).isEqualTo(RATING);
         assertThat(Choices.of(parts.get(0).message())).isEmpty();
+    }
+
+    @Test
+    void aStoredFileTheChannelCannotCarryArrivesAsALinkInTheText() throws Exception {
+        Channel channel = startWithOneConversation();
+        Map<String, String> toConversation = Map.of(DeskReply.CONVERSATION_ID,
+                channel.desk.get(0).conversation().id());
+
+        channel.capabilities = ChannelCapabilities.builder().text(1600, ChannelCapabilities.TextUnit.SMS_CHARACTERS)
+                .build(); // text only, like SMS
+        OutboundMessage sms = reply(channel, "r-1", "Your quote", List.of(QUOTE), toConversation, 1).get(0);
+        assertThat(sms.message().attachments()).isEmpty();
+        assertThat(sms.message().text()).isEqualTo("Your quote\n\nquote.pdf: https://hub.example.com/files/" + SHA
+                + "?exp=1&sig=s");
+
+        channel.capabilities = ChannelCapabilities.undeclared(); // carries any file: no link
+        OutboundMessage chat = reply(channel, "r-2", "Your quote", List.of(QUOTE), toConversation, 1).get(0);
+        assertThat(chat.message().attachments()).containsExactly(QUOTE);
+        assertThat(chat.message().text()).isEqualTo("Your quote");
     }
 }
