@@ -20,7 +20,8 @@ public final class Omnibridge {
             usage: omnibridge run --config <file.yaml>
                    omnibridge validate --config <file.yaml>
                    omnibridge store-key encrypt|decrypt|rotate --config <file.yaml>
-                   """ + dev.omnibridge.hub.access.AccountsCommand.USAGE;
+                   """ + dev.omnibridge.hub.access.AccountsCommand.USAGE
+            + dev.omnibridge.hub.migrate.MigrateStoreCommand.USAGE;
 
     private Omnibridge() {
     }
@@ -31,6 +32,10 @@ public final class Omnibridge {
         }
         if (args.length >= 2 && "accounts".equals(args[0]) && "create".equals(args[1])) {
             System.exit(accounts(args));
+        }
+        if (args.length >= 1 && "migrate-store".equals(args[0])) {
+            System.exit(dev.omnibridge.hub.migrate.MigrateStoreCommand.run(args, System::getenv, System.out,
+                    System.err));
         }
         if (args.length != 3 || !"--config".equals(args[1])) {
             System.err.println(USAGE);

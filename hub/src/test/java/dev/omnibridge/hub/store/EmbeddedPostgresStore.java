@@ -32,6 +32,16 @@ final class EmbeddedPostgresStore {
         return Database.open(new HubConfig.Store(pg.url(name), "postgres", ""), dir, 4);
     }
 
+    /** The JDBC URL of a new, empty database named {@code prefix_N} of the shared server (user postgres, no password). */
+    static String newDatabaseUrl(String prefix) throws Exception {
+        PostgresStoreTest.PgServer pg = server();
+        String name = prefix + "_" + DATABASES.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(pg.url("postgres"), "postgres", "")) {
+            Sql.update(c, "CREATE DATABASE " + name);
+        }
+        return pg.url(name);
+    }
+
     private static synchronized PostgresStoreTest.PgServer server() throws Exception {
         if (failedStart != null) {
             abort("No PostgreSQL server could be started here: " + failedStart);

@@ -1,0 +1,152 @@
+package dev.omnibridge.hub.store;
+
+import dev.omnibridge.hub.config.HubConfig;
+import dev.omnibridge.hub.migrate.StoreMigration;
+import dev.omnibridge.model.Message;
+import dev.omnibridge.spi.Inbound;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 25: {@code omnibridge migrate-store} copies an H2 store, filled through the hub's own store classes, into
+ * a real PostgreSQL (embedded, see {@link EmbeddedPostgresStore}); the counts match, a second run is refused, and
+ * the store opened on the PostgreSQL URL reads the history.
+ */
+class StoreMigrationTest {
+    static final String[] TABLES = {"messages", "conversations", "contacts", "desk_tickets", "outbox",
+        "dead_letters", "connector_offsets", "delivery_results"};
+
+    @TempDir
+    Path h2;
+    @TempDir
+    Path pgDir;
+
+    @Test
+    void aStoreMovesFromH2ToPostgresWithItsWholeHistory() throws Exception {
+        String conversation;
+        List<String> messageIds = new ArrayList<>();
+        String secretText = "Hello, my card is 4111";
+        Database source = StoreTestSupport.openDatabase(h2);
+        Journal journal = new Journal(source);
+        try {
+            List<DeliveryTask> scheduled = new CopyOnWriteArrayList<>();
+            RecentMessages recent = new RecentMessages();
+            DeliveryStore store = new DeliveryStore(source, recent, journal);
+            InboundWriter writer = new InboundWriter(ch -> List.of("desk"), scheduled::add, Clock.systemUTC(),
+                    recent);
+            for (int i = 1; i <= 5; i++) {
+                Message m = StoreTestSupport.customerMessage("web", "m-" + i, "t-1", "ann@example.com",
+                        i == 1 ? secretText : "message " + i);
+                IngestReport r = journal.submit(writer.work("web", Inbound.messages(List.of(m))))
+                        .get(10, TimeUnit.SECONDS);
+                messageIds.addAll(r.storedMessageIds());
+            }
+            journal.submit(writer.work("web", Inbound.messages(List.of(StoreTestSupport.customerMessage("web",
+                    "b-1", "t-2", "bob@example.com", "other"))))).get(10, TimeUnit.SECONDS);
+            assertThat(scheduled).hasSize(6);
+            // A ticket link (done with a ticket), a dead letter, outbox rows left pending, a connector offset.
+            journal.submit(store.done(scheduled.get(0), "item-1", "T-1", Instant.now())).get(10, TimeUnit.SECONDS);
+            journal.submit(store.dead(scheduled.get(1), "refused", Instant.now())).get(10, TimeUnit.SECONDS);
+            journal.submit((c, after) -> {
+                ChannelReports.saveOffset(c, "web", "cursor", "42", Instant.now());
+                return null;
+            })
+                    .get(10, TimeUnit.SECONDS);
+            conversation = new JournalQueries(source).conversationByThread("web", "t-1").orElseThrow().id();
+        } finally {
+            journal.close();
+            source.close();
+        }
+        long[] before = counts(StoreTestSupport.openDatabase(h2));
+        assertThat(before).doesNotContain(0L);
+
+        String url = EmbeddedPostgresStore.newDatabaseUrl("migrate");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        StoreMigration migration = new StoreMigration(new StoreMigration.Options(h2, url, "postgres", "", null),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        StoreMigration.Result result = migration.run();
+        assertThat(migration.report(result)).isZero();
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(result.verified()).as(output).isTrue();
+        assertThat(result.copied()).containsEntry("messages", 6L).containsEntry("desk_tickets", 1L)
+                .containsEntry("dead_letters", 1L).containsEntry("connector_offsets", 1L);
+        assertThat(output).contains("verified:").doesNotContain(secretText).doesNotContain("4111");
+
+        Database target = Database.open(new HubConfig.Store(url, "postgres", ""), pgDir, 2);
+        try {
+            assertThat(counts(target, false)).containsExactly(before);
+            JournalQueries queries = new JournalQueries(target);
+            assertThat(queries.conversationByThread("web", "t-1")).get()
+                    .satisfies(c -> assertThat(c.id()).isEqualTo(conversation));
+            assertThat(queries.messages(conversation, 10)).extracting(v -> v.message().id())
+                    .containsExactlyInAnyOrderElementsOf(messageIds);
+            assertThat(queries.message(messageIds.get(0)).orElseThrow().message().text()).isEqualTo(secretText);
+            assertThat(new OffsetStore(target).get("web", "cursor")).contains("42");
+            assertThat(new DeliveryStore(target, new RecentMessages(), null).deadLetters(10)).hasSize(1);
+            // The identity sequences moved on: a new message stored on PostgreSQL gets a seq after the copied ones.
+            Journal pgJournal = new Journal(target);
+            try {
+                InboundWriter writer = new InboundWriter(ch -> List.of("desk"), t -> { }, Clock.systemUTC(),
+                        new RecentMessages());
+                assertThat(pgJournal.submit(writer.work("web", Inbound.messages(List.of(StoreTestSupport
+                        .customerMessage("web", "m-new", "t-1", "ann@example.com", "after the move")))))
+                        .get(10, TimeUnit.SECONDS).storedMessageIds()).hasSize(1);
+            } finally {
+                pgJournal.close();
+            }
+            assertThat(queries.messages(conversation, 10)).hasSize(6);
+        } finally {
+            target.close();
+        }
+
+        // A second run: the target is no longer empty.
+        assertThatThrownBy(() -> new StoreMigration(new StoreMigration.Options(h2, url, "postgres", "", null),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run())
+                .isInstanceOf(StoreMigration.MigrationException.class).hasMessageContaining("not empty");
+    }
+
+    @Test
+    void aRunningHubsStoreIsRefused() throws Exception {
+        Database running = StoreTestSupport.openDatabase(h2);
+        try {
+            assertThatThrownBy(() -> new StoreMigration(new StoreMigration.Options(h2, "jdbc:postgresql://x/y",
+                    "postgres", "", null), new PrintStream(new ByteArrayOutputStream(), true,
+                    StandardCharsets.UTF_8)).run())
+                    .isInstanceOf(StoreMigration.MigrationException.class).hasMessageContaining("stop the hub");
+        } finally {
+            running.close();
+        }
+    }
+
+    private static long[] counts(Database db) {
+        return counts(db, true);
+    }
+
+    private static long[] counts(Database db, boolean close) {
+        try {
+            long[] counts = new long[TABLES.length];
+            for (int i = 0; i < TABLES.length; i++) {
+                counts[i] = StoreTestSupport.count(db, "SELECT COUNT(*) FROM " + TABLES[i]);
+            }
+            return counts;
+        } finally {
+            if (close) {
+                db.close();
+            }
+        }
+    }
+}
