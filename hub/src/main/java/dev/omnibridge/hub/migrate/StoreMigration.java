@@ -154,8 +154,9 @@ public final class StoreMigration {
             }
             double secs = (System.nanoTime() - started) / 1e9;
             long total = copied.values().stream().mapToLong(Long::longValue).sum();
-            out.printf(Locale.ROOT, "copied %,d rows in %d tables in %.1f s (%,.0f rows/s)%n", total, tables.size(),
-                    secs, total / Math.max(secs, 1e-3));
+            out.printf(Locale.ROOT, "copied %,d rows in %d tables (%d of them empty) in %.1f s (%,.0f rows/s)%n",
+                    total, tables.size(), copied.values().stream().filter(n -> n == 0).count(), secs,
+                    total / Math.max(secs, 1e-3));
             resetIdentities(pg);
             List<String> mismatches = verify(source, pg, tables, sourceTables);
             List<String> refs = new ArrayList<>();
@@ -286,7 +287,9 @@ public final class StoreMigration {
         } finally {
             pg.setAutoCommit(true);
         }
-        progress(table, rows, started, "");
+        if (rows > 0) {
+            progress(table, rows, started, "");
+        }
         return rows;
     }
 

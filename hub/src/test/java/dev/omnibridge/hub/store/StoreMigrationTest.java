@@ -84,6 +84,7 @@ class StoreMigrationTest {
         assertThat(result.verified()).as(output).isTrue();
         assertThat(result.copied()).containsEntry("messages", 6L).containsEntry("desk_tickets", 1L)
                 .containsEntry("dead_letters", 1L).containsEntry("connector_offsets", 1L);
+        System.out.println(output);
         assertThat(output).contains("verified:").doesNotContain(secretText).doesNotContain("4111");
 
         Database target = Database.open(new HubConfig.Store(url, "postgres", ""), pgDir, 2);
@@ -117,6 +118,85 @@ class StoreMigrationTest {
         assertThatThrownBy(() -> new StoreMigration(new StoreMigration.Options(h2, url, "postgres", "", null),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run())
                 .isInstanceOf(StoreMigration.MigrationException.class).hasMessageContaining("not empty");
+    }
+
+    @Test
+    void anEncryptedStoreCopiesWithItsKeyAndTheAttachmentFilesAreChecked() throws Exception {
+        String key = "migrate-test-key-0123456789";
+        String present = "ab".repeat(32);
+        String missing = "cd".repeat(32);
+        Database source = Database.open(new HubConfig.Store(null, null, null).withEncryptionKey(key), h2, 4);
+        Journal journal = new Journal(source);
+        try {
+            InboundWriter writer = new InboundWriter(ch -> List.of("desk"), t -> { }, Clock.systemUTC(),
+                    new RecentMessages());
+            List<Message> messages = new ArrayList<>();
+            for (String sha : List.of(present, missing)) {
+                messages.add(StoreTestSupport.customerMessage("web", "m-" + sha.charAt(0), "t-1", "ann@example.com",
+                        "see the file").toBuilder().attachments(List.of(new dev.omnibridge.model.Attachment("a.pdf",
+                        "application/pdf", 3, sha, java.net.URI.create("attachment:" + sha)))).build());
+            }
+            journal.submit(writer.work("web", Inbound.messages(messages))).get(10, TimeUnit.SECONDS);
+        } finally {
+            journal.close();
+            source.close();
+        }
+        java.nio.file.Files.createDirectories(h2.resolve("attachments").resolve("ab"));
+        java.nio.file.Files.write(h2.resolve("attachments").resolve("ab").resolve(present), new byte[] {1, 2, 3});
+        String url = EmbeddedPostgresStore.newDatabaseUrl("migrate_encrypted");
+
+        assertThatThrownBy(() -> new StoreMigration(new StoreMigration.Options(h2, url, "postgres", "", null),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run())
+                .isInstanceOf(StoreMigration.MigrationException.class).hasMessageContaining("is encrypted");
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        StoreMigration migration = new StoreMigration(new StoreMigration.Options(h2, url, "postgres", "", key),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        StoreMigration.Result result = migration.run();
+        assertThat(migration.report(result)).isZero();
+        String output = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertThat(result.copied()).containsEntry("messages", 2L);
+        assertThat(result.attachmentRefs()).isEqualTo(2);
+        assertThat(result.missingAttachments()).containsExactly(missing);
+        assertThat(output).contains("encrypted").contains("1 missing").doesNotContain(key);
+    }
+
+    /**
+     * The figure of done-means 5: {@code -Dmigrate.messages=100000} seeds that many messages over 1,000
+     * conversations and migrates them (skipped when the property is not set).
+     */
+    @Test
+    void aLargeStoreMigratesWithinItsBudget() throws Exception {
+        int total = Integer.getInteger("migrate.messages", 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(total > 0, "set -Dmigrate.messages=N to run");
+        Database source = StoreTestSupport.openDatabase(h2);
+        Journal journal = new Journal(source);
+        long seedStart = System.nanoTime();
+        try {
+            InboundWriter writer = new InboundWriter(ch -> List.of("desk"), t -> { }, Clock.systemUTC(),
+                    new RecentMessages());
+            for (int done = 0; done < total; done += 500) {
+                List<Message> batch = new ArrayList<>();
+                for (int i = done; i < Math.min(total, done + 500); i++) {
+                    batch.add(StoreTestSupport.customerMessage("web", "m-" + i, "t-" + (i % 1000),
+                            "c" + (i % 1000) + "@example.com", "message number " + i + " with some text"));
+                }
+                journal.submit(writer.work("web", Inbound.messages(batch))).get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            journal.close();
+            source.close();
+        }
+        System.out.printf("seeded %d messages in %.1f s%n", total, (System.nanoTime() - seedStart) / 1e9);
+        String url = EmbeddedPostgresStore.newDatabaseUrl("migrate_large");
+        long start = System.nanoTime();
+        StoreMigration migration = new StoreMigration(new StoreMigration.Options(h2, url, "postgres", "", null),
+                System.out);
+        StoreMigration.Result result = migration.run();
+        assertThat(migration.report(result)).isZero();
+        System.out.printf("migrated %d messages in %.1f s%n", total, (System.nanoTime() - start) / 1e9);
+        assertThat(result.copied()).containsEntry("messages", (long) total);
     }
 
     @Test
