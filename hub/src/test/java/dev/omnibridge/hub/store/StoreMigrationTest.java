@@ -114,6 +114,24 @@ class StoreMigrationTest {
             target.close();
         }
 
+        // A hub started on the PostgreSQL URL sees the history through its API.
+        dev.omnibridge.hub.testing.LocalHub local = new dev.omnibridge.hub.testing.LocalHub("migrate-admin-token");
+        HubConfig c = local.config(pgDir, dev.omnibridge.hub.testing.LocalHub.QUICK_DELIVERY, List.of(), List.of());
+        dev.omnibridge.hub.Hub hub = dev.omnibridge.hub.Hub.start(new HubConfig(c.http(), c.publicUrl(),
+                c.dataDir(), c.pluginsDir(), c.adminToken(), new HubConfig.Store(url, "postgres", ""), c.delivery(),
+                c.instances(), c.routes()));
+        try {
+            var conv = local.send(local.withToken(local.get("/api/conversations/" + conversation)));
+            assertThat(conv.statusCode()).as(conv.body()).isEqualTo(200);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(conv.body()).path("deskTickets")
+                    .path("desk").asText()).isEqualTo("T-1");
+            var message = local.send(local.withToken(local.get("/api/messages/" + messageIds.get(0))));
+            assertThat(message.statusCode()).isEqualTo(200);
+            assertThat(message.body()).contains(secretText);
+        } finally {
+            hub.close();
+        }
+
         // A second run: the target is no longer empty.
         assertThatThrownBy(() -> new StoreMigration(new StoreMigration.Options(h2, url, "postgres", "", null),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run())
