@@ -12,8 +12,8 @@ import java.util.function.Function;
  * line (OMNIBRIDGE_STORE_KEY by default for the key).
  */
 public final class MigrateStoreCommand {
-    public static final String USAGE = "       omnibridge migrate-store --from <H2 data dir> --to <jdbc:postgresql url> "
-            + "[--user U] [--password-env VAR] [--key-env VAR]\n";
+    public static final String USAGE = "       omnibridge migrate-store --from <H2 data dir> "
+            + "--to <jdbc:postgresql url> [--user U] [--password-env VAR] [--key-env VAR]\n";
 
     private MigrateStoreCommand() {
     }

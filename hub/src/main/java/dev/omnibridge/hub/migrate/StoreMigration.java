@@ -256,7 +256,8 @@ public final class StoreMigration {
                 }
             }
             st.setFetchSize(BATCH);
-            try (ResultSet rs = st.executeQuery("SELECT " + quotedUpper(cols) + " FROM " + table.toUpperCase(Locale.ROOT));
+            String select = "SELECT " + quotedUpper(cols) + " FROM " + table.toUpperCase(Locale.ROOT);
+            try (ResultSet rs = st.executeQuery(select);
                  PreparedStatement ps = pg.prepareStatement(insert)) {
                 int inBatch = 0;
                 long lastReport = System.nanoTime();
@@ -283,7 +284,8 @@ public final class StoreMigration {
             }
         } catch (SQLException e) {
             pg.rollback();
-            throw new SQLException("table " + table + " after " + rows + " rows: " + e.getMessage(), e.getSQLState(), e);
+            throw new SQLException("table " + table + " after " + rows + " rows: " + e.getMessage(), e.getSQLState(),
+                    e);
         } finally {
             pg.setAutoCommit(true);
         }
