@@ -40,6 +40,8 @@ public final class StoreMigration {
     /** Seeded by the migrations themselves (marks at 0): replaced by the source's rows rather than counted as data. */
     static final String SEEDED = "store_marks";
     static final int BATCH = 5_000;
+    /** A batch is also sent once its text reaches this many characters: bodies may be up to 1 MB each. */
+    static final long BATCH_CHARS = 16L << 20;
     private static final Pattern ATTACHMENT_REF = Pattern.compile("attachment:([0-9a-f]{64})");
 
     /** What to copy from where. {@code key}: the H2 file's encryption key (null: a plain file). */
@@ -260,17 +262,23 @@ public final class StoreMigration {
             try (ResultSet rs = st.executeQuery(select);
                  PreparedStatement ps = pg.prepareStatement(insert)) {
                 int inBatch = 0;
+                long chars = 0;
                 long lastReport = System.nanoTime();
                 while (rs.next()) {
                     for (int i = 1; i <= cols.size(); i++) {
-                        ps.setObject(i, value(rs.getObject(i)));
+                        Object v = value(rs.getObject(i));
+                        if (v instanceof String text) {
+                            chars += text.length();
+                        }
+                        ps.setObject(i, v);
                     }
                     ps.addBatch();
                     rows++;
-                    if (++inBatch == BATCH) {
+                    if (++inBatch == BATCH || chars >= BATCH_CHARS) {
                         ps.executeBatch();
                         pg.commit();
                         inBatch = 0;
+                        chars = 0;
                         if (System.nanoTime() - lastReport > 5_000_000_000L) {
                             lastReport = System.nanoTime();
                             progress(table, rows, started, "...");
