@@ -55,6 +55,11 @@ public final class HubConfig {
         return this;
     }
 
+    /** The store on PostgreSQL: {@code hub.store.url} this JDBC URL, user {@code postgres}, no password. */
+    public HubConfig postgres(String jdbcUrl) {
+        return store("url", jdbcUrl).store("username", "postgres").store("password", "");
+    }
+
     /** A key of the top-level {@code firstResponse} section: e.g. normal, warnAt, warningNote, calendar. */
     public HubConfig firstResponse(String key, Object value) {
         firstResponse.put(key, value);

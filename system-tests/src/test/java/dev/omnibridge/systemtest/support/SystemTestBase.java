@@ -87,7 +87,7 @@ public abstract class SystemTestBase {
 
     /** Override to start the hub differently; the default is {@link #config()} with the reference plugins. */
     protected HubProcess startHub() {
-        HubConfig config = config();
+        HubConfig config = store(config());
         logScan.secrets(config.secrets());
         return HubProcess.start(getClass().getSimpleName(), config);
     }
@@ -97,13 +97,22 @@ public abstract class SystemTestBase {
         return standardConfig();
     }
 
+    /**
+     * Where the hub keeps its store; {@link #startHub()} and {@link #startHubWith} apply it to {@link #config()}. The
+     * default leaves the embedded H2 store; the {@code *OnPostgresTest} variants (issue 25) override it with
+     * {@code c.postgres(SharedPostgres.database(getClass()))}.
+     */
+    protected HubConfig store(HubConfig c) {
+        return c;
+    }
+
     /** Starts the hub on {@link #config()} with the reference plugins and these connectors' plugin zips. */
     protected HubProcess startHubWith(String... connectors) {
         List<java.nio.file.Path> plugins = new java.util.ArrayList<>(HubProcess.referencePlugins());
         for (String connector : connectors) {
             plugins.add(HubProcess.pluginZip(connector));
         }
-        HubConfig config = config();
+        HubConfig config = store(config());
         logScan.secrets(config.secrets());
         return HubProcess.start(getClass().getSimpleName(), config, plugins);
     }

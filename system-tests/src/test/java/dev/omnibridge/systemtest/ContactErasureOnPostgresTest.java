@@ -1,0 +1,12 @@
+package dev.omnibridge.systemtest;
+
+import dev.omnibridge.systemtest.support.HubConfig;
+import dev.omnibridge.systemtest.support.SharedPostgres;
+
+/** {@link ContactErasureTest} with the hub's store on PostgreSQL (issue 25): one server per test JVM, a database per class. */
+class ContactErasureOnPostgresTest extends ContactErasureTest {
+    @Override
+    protected HubConfig store(HubConfig c) {
+        return c.postgres(SharedPostgres.database(getClass()));
+    }
+}
