@@ -146,6 +146,9 @@ public final class Hub implements AutoCloseable {
         JvmMetrics jvmMetrics = new JvmMetrics(metrics.registry());
         Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8,
                 metrics.registry());
+        // Issue 25: a hub on its own is a cluster of one (every lease its own at once, a silent bus).
+        dev.omnibridge.hub.cluster.Cluster cluster = dev.omnibridge.hub.cluster.Cluster.single(
+                config.cluster().nodeId());
         Journal journal = new Journal(database);
         // Who did what (contact links, exports, erasures): written in the transaction of what it records.
         AuditTrail audit = new AuditTrail(journal, database, clock);

@@ -14,6 +14,7 @@ import dev.omnibridge.hub.survey.SurveyConfig;
 import dev.omnibridge.hub.privacy.PrivacyConfig;
 import dev.omnibridge.hub.triage.TriageConfig;
 
+import dev.omnibridge.hub.cluster.ClusterConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +41,9 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
                         CalendarRegistry calendars, AcknowledgementConfig acknowledgements,
                         FirstResponseConfig firstResponse, TriageConfig triage, IdentityConfig identity,
                         PrivacyConfig privacy, KnowledgeConfig knowledge, SelfServiceConfig selfService,
-                        SurveyConfig surveys, AccessConfig access) {
+                        SurveyConfig surveys, AccessConfig access, ClusterConfig cluster) {
     public HubConfig {
+        cluster = cluster == null ? ClusterConfig.off() : cluster;
         access = access == null ? AccessConfig.standard() : access;
         knowledge = knowledge == null ? KnowledgeConfig.none() : knowledge;
         selfService = selfService == null ? SelfServiceConfig.off() : selfService;
@@ -52,6 +54,24 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
         calendars = calendars == null ? CalendarRegistry.empty() : calendars;
         acknowledgements = acknowledgements == null ? AcknowledgementConfig.disabled() : acknowledgements;
         firstResponse = firstResponse == null ? FirstResponseConfig.standard() : firstResponse;
+    }
+
+    /** A configuration for one node (no hub.cluster section). */
+    public HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir, String adminToken, Store store,
+                     Delivery delivery, List<Instance> instances, List<Route> routes, CalendarRegistry calendars,
+                     AcknowledgementConfig acknowledgements, FirstResponseConfig firstResponse, TriageConfig triage,
+                     IdentityConfig identity, PrivacyConfig privacy, KnowledgeConfig knowledge,
+                     SelfServiceConfig selfService, SurveyConfig surveys, AccessConfig access) {
+        this(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes, calendars,
+                acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService, surveys, access,
+                null);
+    }
+
+    /** The same configuration with this cluster section. */
+    public HubConfig withCluster(ClusterConfig cluster) {
+        return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
+                calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
+                surveys, access, cluster);
     }
 
     /** A configuration with the standard access section (no API tokens besides the admin token). */
@@ -68,7 +88,7 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
     public HubConfig withAccess(AccessConfig access) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** A configuration without the features of issue 21 (knowledge base, self-service, surveys). */
@@ -99,63 +119,63 @@ public record HubConfig(Http http, URI publicUrl, Path dataDir, Path pluginsDir,
     public HubConfig withCalendars(CalendarRegistry calendars) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** The same configuration with these acknowledgements. */
     public HubConfig withAcknowledgements(AcknowledgementConfig acknowledgements) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** The same configuration with these first-response targets. */
     public HubConfig withFirstResponse(FirstResponseConfig firstResponse) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** The same configuration with this triage. */
     public HubConfig withTriage(TriageConfig triage) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** The same configuration with this identity section. */
     public HubConfig withIdentity(IdentityConfig identity) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** The same configuration with this privacy section. */
     public HubConfig withPrivacy(PrivacyConfig privacy) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** The same configuration with this knowledge base. */
     public HubConfig withKnowledge(KnowledgeConfig knowledge) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** The same configuration with this self-service section. */
     public HubConfig withSelfService(SelfServiceConfig selfService) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     /** The same configuration with these surveys. */
     public HubConfig withSurveys(SurveyConfig surveys) {
         return new HubConfig(http, publicUrl, dataDir, pluginsDir, adminToken, store, delivery, instances, routes,
                 calendars, acknowledgements, firstResponse, triage, identity, privacy, knowledge, selfService,
-                surveys, access);
+                surveys, access, cluster);
     }
 
     public record Http(String host, int port, long maxBodyBytes) {
