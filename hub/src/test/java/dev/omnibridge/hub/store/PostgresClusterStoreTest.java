@@ -47,6 +47,7 @@ class PostgresClusterStoreTest {
             Database db = Database.open(new HubConfig.Store(url, "postgres", ""), dir.resolve("node-" + n), 4);
             pools.add(db);
             Journal journal = new Journal(db);
+            // -Dnolock=true shows what the lock prevents: without it the nodes collide (duplicate keys) at once.
             journal.sharedStore(Boolean.getBoolean("nolock") ? c -> { } : new WriterLock(null));
             journals.add(journal);
             writers.add(new InboundWriter(ch -> List.of("desk"), t -> { }, Clock.systemUTC(), RecentMessages.none(),
