@@ -216,6 +216,10 @@ public final class Hub implements AutoCloseable {
         if (fileLinks != null) {
             instances.fileLinks(fileLinks);
         }
+        // Issue 25: a live chat's frames and presence across the nodes (bus topic "live", live_presence).
+        dev.omnibridge.hub.live.LiveFanouts liveFanouts =
+                dev.omnibridge.hub.live.LiveFanouts.start(cluster, database.dataSource());
+        instances.liveFanouts(liveFanouts);
         // Issue 20 (identity): evidence of who is whom and the history note when a conversation is opened; the
         // decisions (agent links, desk reports) with their audit entries; each desk's memory of its requesters.
         ContactIdentity contactIdentity = new ContactIdentity(journal, audit, clock, instances.addresses());
