@@ -83,6 +83,14 @@ public final class HubProcess implements AutoCloseable {
         return hub;
     }
 
+    /**
+     * A hub with its work dir and configuration written but not yet started ({@link HubCluster} starts several at
+     * once with {@link #launch()}).
+     */
+    static HubProcess prepare(String name, HubConfig config, List<Path> pluginFiles) {
+        return new HubProcess(name, config, pluginFiles);
+    }
+
     /** Starts a hub as users do, through {@code bin/omnibridge run}, with extra environment variables. */
     public static HubProcess startWithLauncher(String name, HubConfig config, java.util.Map<String, String> env) {
         HubProcess hub = new HubProcess(name, config, referencePlugins());
@@ -235,7 +243,8 @@ public final class HubProcess implements AutoCloseable {
         System.out.printf("%n===== %s: last lines of %s =====%n%s%n===== end of hub log =====%n", why, logFile, logTail(150));
     }
 
-    private void launch() {
+    /** Starts the process and waits until {@code /health} answers that start-up is over. */
+    void launch() {
         try {
             launches++;
             Files.writeString(logFile, String.format("%n===== launch %d of %s at %s =====%n", launches, name, Instant.now()),
