@@ -149,6 +149,15 @@ public final class Hub implements AutoCloseable {
         // Issue 25: a hub on its own is a cluster of one (every lease its own at once, a silent bus).
         dev.omnibridge.hub.cluster.Cluster cluster = dev.omnibridge.hub.cluster.Cluster.single(
                 config.cluster().nodeId());
+        // Issue 25 (C's interim wiring until B's lands): with hub.cluster.enabled, leases in PostgreSQL and the
+        // LISTEN/NOTIFY bus (the cluster closes the bus).
+        if (config.cluster().enabled()) {
+            dev.omnibridge.hub.cluster.PostgresBus bus = new dev.omnibridge.hub.cluster.PostgresBus(config.store(),
+                    database.dataSource(), config.cluster().nodeId());
+            bus.start();
+            cluster = dev.omnibridge.hub.cluster.PostgresCluster.start(database.dataSource(), config.cluster(), bus,
+                    null, metrics.registry());
+        }
         Journal journal = new Journal(database);
         // Who did what (contact links, exports, erasures): written in the transaction of what it records.
         AuditTrail audit = new AuditTrail(journal, database, clock);
@@ -218,7 +227,7 @@ public final class Hub implements AutoCloseable {
         }
         // Issue 25: a live chat's frames and presence across the nodes (bus topic "live", live_presence).
         dev.omnibridge.hub.live.LiveFanouts liveFanouts =
-                dev.omnibridge.hub.live.LiveFanouts.start(cluster, database.dataSource());
+                dev.omnibridge.hub.live.LiveFanouts.start(cluster, database.dataSource(), metrics.registry());
         instances.liveFanouts(liveFanouts);
         // Issue 20 (identity): evidence of who is whom and the history note when a conversation is opened; the
         // decisions (agent links, desk reports) with their audit entries; each desk's memory of its requesters.

@@ -6,6 +6,9 @@ import dev.omnibridge.hub.cluster.Bus;
 import dev.omnibridge.hub.cluster.Cluster;
 import dev.omnibridge.hub.store.LivePresenceTable;
 import dev.omnibridge.live.LiveFanout;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +53,18 @@ public final class LiveFanouts implements AutoCloseable {
     private final Map<Key, Integer> sockets = new ConcurrentHashMap<>();
     private final Map<Key, Long> seenWritten = new ConcurrentHashMap<>();
     private final ScheduledExecutorService writer;
+    /** Frames this node published for other nodes, and frames from other nodes it handed to an instance. */
+    private final Counter published;
+    private final Counter received;
 
-    private LiveFanouts(Bus bus, LivePresenceTable presence) {
+    private LiveFanouts(Bus bus, LivePresenceTable presence, MeterRegistry metrics) {
         this.bus = bus;
         this.presence = presence;
+        MeterRegistry registry = metrics != null ? metrics : new SimpleMeterRegistry();
+        this.published = Counter.builder("omnibridge.live.frames").tag("direction", "published")
+                .description("Live chat frames published to other hub nodes").register(registry);
+        this.received = Counter.builder("omnibridge.live.frames").tag("direction", "received")
+                .description("Live chat frames from other hub nodes handed to this node's sockets").register(registry);
         this.writer = presence == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "omnibridge-live-presence");
             t.setDaemon(true);
@@ -63,15 +74,19 @@ public final class LiveFanouts implements AutoCloseable {
 
     /** For a hub on its own: every instance gets {@link LiveFanout#SINGLE_NODE}. */
     public static LiveFanouts single() {
-        return new LiveFanouts(null, null);
+        return new LiveFanouts(null, null, null);
     }
 
-    /** The cluster's fan-out (or {@link #single} when the cluster is one node); subscribes to the bus now. */
-    public static LiveFanouts start(Cluster cluster, DataSource store) {
+    /**
+     * The cluster's fan-out (or {@link #single} when the cluster is one node); subscribes to the bus now.
+     *
+     * @param metrics where {@code omnibridge_live_frames_total{direction=published|received}} goes (null: nowhere)
+     */
+    public static LiveFanouts start(Cluster cluster, DataSource store, MeterRegistry metrics) {
         if (!cluster.enabled()) {
             return single();
         }
-        LiveFanouts f = new LiveFanouts(cluster.bus(), new LivePresenceTable(store, cluster.nodeId()));
+        LiveFanouts f = new LiveFanouts(cluster.bus(), new LivePresenceTable(store, cluster.nodeId()), metrics);
         cluster.bus().subscribe(Bus.LIVE, f::received);
         f.write(f.presence::resetNode);
         f.writer.scheduleWithFixedDelay(f::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
@@ -97,6 +112,7 @@ public final class LiveFanouts implements AutoCloseable {
             BiConsumer<String, String> handler = handlers.get(n.path("i").asText());
             if (handler != null) {
                 handler.accept(n.path("k").asText(), n.path("f").asText());
+                received.increment();
             }
         } catch (Exception e) {
             LOG.warn("Live fan-out: a frame from another node was not pushed: {}", e.toString());
@@ -146,6 +162,7 @@ public final class LiveFanouts implements AutoCloseable {
         public void publish(String key, String frame) {
             bus.publish(Bus.LIVE, JSON.createObjectNode().put("i", instanceId).put("k", key).put("f", frame)
                     .toString());
+            published.increment();
         }
 
         @Override

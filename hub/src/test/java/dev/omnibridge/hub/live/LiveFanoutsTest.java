@@ -46,8 +46,8 @@ class LiveFanoutsTest {
         busB = new PostgresBus(store, db.dataSource(), "b");
         busA.start();
         busB.start();
-        nodeA = LiveFanouts.start(cluster("a", busA), db.dataSource());
-        nodeB = LiveFanouts.start(cluster("b", busB), db.dataSource());
+        nodeA = LiveFanouts.start(cluster("a", busA), db.dataSource(), null);
+        nodeB = LiveFanouts.start(cluster("b", busB), db.dataSource(), null);
     }
 
     @AfterAll
