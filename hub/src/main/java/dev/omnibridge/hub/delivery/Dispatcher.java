@@ -263,6 +263,14 @@ public final class Dispatcher implements AutoCloseable {
      * outbox notices, and reads every target again each second in case a notice was missed.
      */
     private void share() {
+        try {
+            int moved = journal.submit(store.reshard()).get();
+            if (moved > 0) {
+                LOG.info("{} outbox row(s) put in their conversation's share", moved);
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not check the outbox rows' shares: {}", e.getMessage());
+        }
         cluster.bus().subscribe(Bus.OUTBOX, this::heard);
         int shards = OutboxShards.count();
         for (int n = 0; n < shards; n++) {

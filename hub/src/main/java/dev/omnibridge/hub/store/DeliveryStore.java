@@ -602,6 +602,38 @@ public final class DeliveryStore {
      * have their own table, so two of the three counts are whole-table counts (H2 answers them from the tables'
      * sizes, without a scan); only the retrying rows need a look at the rows.
      */
+    /**
+     * Issue 25: puts every pending row and dead letter in its conversation's share as this cluster counts them (rows
+     * stored before migration V18_1 are all in share 0, and a store copied from another hub may have counted
+     * differently). Run once when a cluster node starts, before it takes any share; in a running cluster every row is
+     * right already and this only reads.
+     *
+     * @return how many rows moved
+     */
+    public TxWork<Integer> reshard() {
+        return (c, after) -> {
+            int moved = 0;
+            for (String table : List.of("outbox", "dead_letters")) {
+                Map<String, Integer> wrong = new HashMap<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT conversation_id, shard FROM " + table);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String conversation = rs.getString(1);
+                        int shard = OutboxShards.of(conversation);
+                        if (rs.getInt(2) != shard) {
+                            wrong.put(conversation, shard);
+                        }
+                    }
+                }
+                for (Map.Entry<String, Integer> e : wrong.entrySet()) {
+                    moved += Sql.update(c, "UPDATE " + table + " SET shard = ? WHERE conversation_id = ?",
+                            (short) (int) e.getValue(), e.getKey());
+                }
+            }
+            return moved;
+        };
+    }
+
     /** Issue 25: {@link #countByState()} read outside the journal (a cluster's counts change on every node). */
     public Map<String, Long> counts() throws SQLException {
         try (Connection c = database.connection()) {

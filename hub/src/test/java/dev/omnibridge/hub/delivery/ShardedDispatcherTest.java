@@ -211,6 +211,25 @@ class ShardedDispatcherTest {
         assertThat(count("SELECT COUNT(*) FROM delivery_results")).isEqualTo(2);
     }
 
+    @Test
+    void rowsStoredBeforeTheShareColumnGoToTheirConversationsShareWhenTheNodesStart() throws Exception {
+        storeRoundRobin(10, 3);
+        try (Connection c = a.db.connection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE outbox SET shard = 0"); // as migration V18_1 leaves the rows it finds
+        }
+        a.start();
+        b.start();
+        for (int n = 0; n < SHARDS; n++) {
+            table.grant(n < SHARDS / 2 ? a : b, n);
+        }
+
+        Poll.until("every message at the desk", () -> firstArrivals().size() == 30, () -> firstArrivals().size());
+        delivered.forEach(d -> assertThat(d.node).as("the node holding share " + OutboxShards.of(d.conversation))
+                .isEqualTo(OutboxShards.of(d.conversation) < SHARDS / 2 ? "a" : "b"));
+        assertThat(delivered).hasSize(30);
+        assertInOrder();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private void storeRoundRobin(int conversations, int each) throws Exception {
