@@ -128,8 +128,8 @@ class ShardedDispatcherTest {
         for (int n = 0; n < SHARDS; n++) {
             table.grant(a, n);
         }
-        int conversations = 12;
-        int each = 25;
+        int conversations = 10;
+        int each = 12;
         Thread sender = new Thread(() -> {
             try {
                 storeRoundRobin(conversations, each);
