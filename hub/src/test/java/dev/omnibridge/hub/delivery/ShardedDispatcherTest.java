@@ -54,8 +54,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 25: two dispatchers ("nodes") on one PostgreSQL store share the conversations' deliveries through share
- * leases. The leases and the bus are test doubles (a lease table in memory the test grants and revokes; a bus that
- * hands a notice to every node a little after it is published, as a notice goes out on commit); the store, the
+ * leases. The leases and the bus are test doubles (the store's lease rows, which the test hands from node to node,
+ * checked and locked as the cluster's are; a bus that hands a notice to every node a little after it is published,
+ * as a notice goes out on commit); the store, the
  * journal, the outbox, the writer and the dispatchers are the hub's own. Only node a has a writer; node b learns of
  * its rows through the bus (and the refill every second), as a node learns of another's.
  */
@@ -66,7 +67,7 @@ class ShardedDispatcherTest {
     @TempDir
     Path dir;
 
-    private final LeaseTable table = new LeaseTable();
+    private LeaseTable table;
     private final FakeBus bus = new FakeBus();
     private final List<Delivered> delivered = new CopyOnWriteArrayList<>();
     private Node a;
@@ -79,6 +80,7 @@ class ShardedDispatcherTest {
         String url = EmbeddedPostgresStore.newDatabaseUrl("sharded");
         a = new Node("a", url, dir.resolve("a"));
         b = new Node("b", url, dir.resolve("b"));
+        table = new LeaseTable(url);
         writer = new InboundWriter(ch -> List.of(DESK), t -> a.dispatcher.enqueue(t), Clock.systemUTC());
     }
 
@@ -88,6 +90,7 @@ class ShardedDispatcherTest {
             a.close();
             b.close();
             bus.close();
+            table.close();
         } finally {
             OutboxShards.use(ClusterConfig.DEFAULT_SHARDS, null);
         }
@@ -386,11 +389,45 @@ class ShardedDispatcherTest {
         }
     }
 
-    /** The lease rows, in memory: who holds which share under which token. */
-    private static final class LeaseTable {
+    /**
+     * The lease rows (table {@code cluster_leases}), moved by the test: who holds which share under which token. An
+     * outcome's transaction checks and locks its row ({@code FOR SHARE}), so a move waits for it, as a take-over does.
+     */
+    private static final class LeaseTable implements AutoCloseable {
         private final Map<String, Fence> held = new HashMap<>();
         private final Map<String, Map<String, LeaseListener>> listeners = new ConcurrentHashMap<>();
+        private final Connection db;
         private long tokens;
+
+        LeaseTable(String url) throws java.sql.SQLException {
+            db = java.sql.DriverManager.getConnection(url, "postgres", "");
+            try (Statement s = db.createStatement()) {
+                for (int n = 0; n < SHARDS; n++) {
+                    s.executeUpdate("INSERT INTO cluster_leases (name, token) VALUES ('shard:" + n + "', 0)");
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                db.close();
+            } catch (java.sql.SQLException e) {
+                // the test is over
+            }
+        }
+
+        static boolean holds(Connection c, Fence fence) throws java.sql.SQLException {
+            try (var ps = c.prepareStatement("SELECT 1 FROM cluster_leases WHERE name = ? AND holder = ? AND token = ? "
+                    + "FOR SHARE")) {
+                ps.setString(1, fence.name());
+                ps.setString(2, fence.holder());
+                ps.setLong(3, fence.token());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        }
 
         void want(String node, String name, LeaseListener listener) {
             listeners.computeIfAbsent(node, k -> new ConcurrentHashMap<>()).put(name, listener);
@@ -413,6 +450,14 @@ class ShardedDispatcherTest {
             synchronized (this) {
                 old = held.get(name);
                 fence = new Fence(name, to.id, ++tokens);
+                try (var ps = db.prepareStatement("UPDATE cluster_leases SET holder = ?, token = ? WHERE name = ?")) {
+                    ps.setString(1, to.id);
+                    ps.setLong(2, fence.token());
+                    ps.setString(3, name);
+                    ps.executeUpdate(); // waits for transactions that verified the old holder's fence
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
                 held.put(name, fence);
             }
             if (old != null && tellHolder) {
@@ -475,8 +520,8 @@ class ShardedDispatcherTest {
         }
 
         @Override
-        public void verify(Connection c, Fence fence) throws LeaseLost {
-            if (!table.valid(fence)) {
+        public void verify(Connection c, Fence fence) throws java.sql.SQLException {
+            if (!fence.none() && !LeaseTable.holds(c, fence)) {
                 throw new LeaseLost(fence);
             }
         }
