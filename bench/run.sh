@@ -20,7 +20,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 profile=full
-only=baselines,ingest,e2e,reply,journal,conversations,startup,jfr,busy,storesize,backlog,acks,triage,urgent,analytics,camel
+only=baselines,ingest,e2e,reply,journal,conversations,startup,jfr,busy,storesize,backlog,acks,triage,urgent,analytics,camel,pg,migrate,cluster
 out="$here/RESULTS.md"
 while [ $# -gt 0 ]; do
   case "$1" in

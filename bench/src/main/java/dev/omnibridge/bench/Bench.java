@@ -29,7 +29,8 @@ public final class Bench {
 
     /** Phases {@code --only} can name; without it, all of them run. */
     static final Set<String> PHASES = Set.of("baselines", "ingest", "e2e", "reply", "journal", "conversations", "camel",
-            "startup", "jfr", "busy", "storesize", "backlog", "acks", "triage", "urgent", "analytics");
+            "startup", "jfr", "busy", "storesize", "backlog", "acks", "triage", "urgent", "analytics", "pg", "migrate",
+            "cluster");
 
     private final Profile p;
     private final Set<String> only;
@@ -39,8 +40,17 @@ public final class Bench {
     // The load average when each phase started: other work on the machine shows up here.
     private final List<String> phaseLoads = new ArrayList<>();
 
+    /**
+     * Issue 25's phases: each needs a PostgreSQL server (started by the bench, or {@code BENCH_PG_URL}) and minutes
+     * even at smoke scale, so the build's smoke test ({@link #Bench(Profile, Path, Launchers)}) leaves them out;
+     * {@code bench/run.sh} runs them (all phases, or {@code --only pg,migrate,cluster}).
+     */
+    static final Set<String> POSTGRES_PHASES = Set.of("pg", "migrate", "cluster");
+
+    /** Every phase but {@link #POSTGRES_PHASES}. */
     public Bench(Profile p, Path work, Launchers launchers) {
-        this(p, work, launchers, PHASES);
+        this(p, work, launchers, PHASES.stream().filter(x -> !POSTGRES_PHASES.contains(x))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     public Bench(Profile p, Path work, Launchers launchers, Set<String> only) {
@@ -82,7 +92,8 @@ public final class Bench {
         report.declare(MACHINE, TARGETS17, TARGETS, RATIOS, Scenarios.INGEST, Scenarios.E2E, Scenarios.REPLY,
                 STARTUP, Scenarios.JOURNAL, Scenarios.CONVERSATIONS, BusyPhase.SECTION, StorePhase.SECTION,
                 BacklogPhase.SECTION, AckPhase.SECTION, TriagePhase.SECTION,
-                UrgentPhase.SECTION, AnalyticsPhase.SECTION, CamelDeskPhase.SECTION, PROFILE);
+                UrgentPhase.SECTION, AnalyticsPhase.SECTION, CamelDeskPhase.SECTION, PgPhase.SECTION,
+                MigratePhase.SECTION, ClusterPhase.SECTION, PROFILE);
         Instant started = Instant.now();
         String loadBefore = loadavg();
         log("profile " + p.name() + ", load before: " + loadBefore);
@@ -138,6 +149,9 @@ public final class Bench {
                 log("camel-desk route against the webhook-desk connector");
                 new CamelDeskPhase(p, report, s).run(launchers, work, plugins, stub);
             }
+            if (only.contains("pg") || only.contains("migrate") || only.contains("cluster")) {
+                postgres(s, stub, plugins);
+            }
             if (only.contains("startup")) {
                 log("start-up");
                 startup(plugins, stub);
@@ -155,6 +169,31 @@ public final class Bench {
         return report.markdown("# Omnibridge benchmark results (issues 9 and 17)\n\nWritten by `bench/run.sh"
                 + (p.name().equals("full") ? "" : " --" + p.name()) + "`; every figure is min / median / max over "
                 + "the runs shown. Methods and caveats are at the end of each section and in `bench/README.md`.\n");
+    }
+
+    /** Issue 25: the phases on PostgreSQL, on one server (BENCH_PG_URL, or started here). */
+    private void postgres(Scenarios s, DeskStub stub, List<Path> plugins) throws IOException {
+        log("PostgreSQL server for phases pg, migrate, cluster");
+        try (BenchPostgres pg = BenchPostgres.start(work)) {
+            if (only.contains("pg")) {
+                log("one hub on H2, then one on PostgreSQL");
+                new PgPhase(p, report, s).run(launchers, work, plugins, stub, pg);
+            }
+            if (only.contains("migrate")) {
+                log("migrate-store: H2 -> PostgreSQL");
+                try {
+                    new MigratePhase(p, report).run(launchers, work, pg);
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException("migrate phase failed", e);
+                }
+            }
+            if (only.contains("cluster")) {
+                log("cluster: 1, 2 and 3 nodes on one PostgreSQL, then a failover");
+                new ClusterPhase(p, report, stub, s).run(launchers, work, plugins, pg);
+            }
+        }
     }
 
     private void baselines(Scenarios s, DeskStub stub, Map<String, List<Double>> startups) {

@@ -51,6 +51,8 @@ public final class DeskStub implements AutoCloseable {
     private final AtomicLong callbackCalls = new AtomicLong();
     private final AtomicLong refusedCalls = new AtomicLong();
     private final AtomicLong batchCalls = new AtomicLong();
+    // Issue 25: accepted arrivals of a key that had arrived before (a repeat under the same idempotency key).
+    private final AtomicLong repeats = new AtomicLong();
     private final AtomicLong firstAcceptedSinceUp = new AtomicLong();
     private final AtomicLong lastAccepted = new AtomicLong();
     private volatile boolean down;
@@ -271,8 +273,15 @@ public final class DeskStub implements AutoCloseable {
         return idempotencyKey != null && selected(idempotencyKey, n) && refused.add(idempotencyKey);
     }
 
+    /** Accepted arrivals of a key that had already arrived (repeats under the same idempotency key). */
+    public long repeats() {
+        return repeats.get();
+    }
+
     private void record(String key, String conversation, long now) {
-        if (!arrivals.containsKey(key)) {
+        if (arrivals.containsKey(key)) {
+            repeats.incrementAndGet();
+        } else {
             int position = positions.computeIfAbsent(conversation, c -> new AtomicInteger()).incrementAndGet();
             arrivals.putIfAbsent(key, new Arrival(now, position));
             lastAccepted.set(now);

@@ -48,14 +48,28 @@ public final class HttpLoad implements AutoCloseable {
     private final Vertx vertx;
     private final io.vertx.core.Context context;
     private final HttpClient client;
-    private final String host;
-    private final int port;
+    private final String[] hosts;
+    private final int[] ports;
+    // Issue 25: requests go round-robin to several hub nodes (as a load balancer spreads them); a node marked down
+    // (its health check failed) gets none.
+    private final java.util.concurrent.atomic.AtomicIntegerArray down;
+    private final AtomicInteger turn = new AtomicInteger();
     private final AtomicInteger nextSeq = new AtomicInteger();
 
     public HttpLoad(String baseUrl, int connections) {
-        URI uri = URI.create(baseUrl);
-        this.host = uri.getHost();
-        this.port = uri.getPort();
+        this(java.util.List.of(baseUrl), connections);
+    }
+
+    /** Load spread round-robin over several servers ({@code connections} per server). */
+    public HttpLoad(java.util.List<String> baseUrls, int connections) {
+        this.hosts = new String[baseUrls.size()];
+        this.ports = new int[baseUrls.size()];
+        for (int i = 0; i < baseUrls.size(); i++) {
+            URI uri = URI.create(baseUrls.get(i));
+            hosts[i] = uri.getHost();
+            ports[i] = uri.getPort();
+        }
+        this.down = new java.util.concurrent.atomic.AtomicIntegerArray(baseUrls.size());
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000)
                 .setIdleTimeout(120), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
@@ -121,8 +135,25 @@ public final class HttpLoad implements AutoCloseable {
         }
     }
 
+    /** Server {@code i} gets no more requests (a load balancer's failed health check). */
+    public void markDown(int i) {
+        down.set(i, 1);
+    }
+
+    private int nextServer() {
+        for (int tries = 0; tries < hosts.length; tries++) {
+            int i = Math.floorMod(turn.getAndIncrement(), hosts.length);
+            if (down.get(i) == 0) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
     private void sendOnLoop(Request r, java.util.function.IntConsumer onStatus) {
-        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(r.path())
+        int server = hosts.length == 1 ? 0 : nextServer();
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(hosts[server]).setPort(ports[server])
+                        .setURI(r.path())
                         .setIdleTimeout(REQUEST_TIMEOUT.toMillis()))
                 .compose(req -> {
                     req.putHeader("Content-Type", "application/json");

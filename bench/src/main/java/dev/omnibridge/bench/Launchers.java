@@ -117,6 +117,17 @@ public final class Launchers {
      */
     public Target hub(Path workDir, List<Path> plugins, String deskUrl, String callbackUrl, List<String> extraJvm,
                       String hubSettings, String sections) {
+        return hub(HUB, workDir, plugins, deskUrl, callbackUrl, extraJvm, hubSettings, sections);
+    }
+
+    /** The same under another name in the report (issue 25: {@code hub-h2}, {@code hub-pg}, cluster nodes). */
+    public Target hub(Target.Kind kind, Path workDir, List<Path> plugins, String deskUrl, String callbackUrl,
+                      String hubSettings) {
+        return hub(kind, workDir, plugins, deskUrl, callbackUrl, List.of(), hubSettings, PLAIN_ROUTE);
+    }
+
+    private Target hub(Target.Kind kind, Path workDir, List<Path> plugins, String deskUrl, String callbackUrl,
+                       List<String> extraJvm, String hubSettings, String sections) {
         try {
             Path pluginsDir = pluginsDir(workDir, plugins);
             int port = Target.freePort();
@@ -149,10 +160,41 @@ public final class Launchers {
             }
             // Through the launcher, as users start it: its JVM defaults and class-data archive are part of the hub.
             launcherEnv(env, workDir, extraJvm);
-            return Target.start(HUB, port, launcher("run", config), env, workDir, "/health");
+            return Target.start(kind, port, launcher("run", config), env, workDir, "/health");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@code bin/omnibridge <args>} of the hub's dist in {@code workDir} with these extra environment variables
+     * (issue 25: {@code migrate-store}); its exit code and output, which also goes to {@code workDir/<args[0]>[-n].log}.
+     */
+    public Target.CommandResult command(Path workDir, Map<String, String> extraEnv, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("sh", hubLib.getParent().resolve("bin/omnibridge").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", Path.of(Target.java()).getParent().getParent().toString());
+        pb.environment().put("OMNIBRIDGE_CDS_DIR", workDir.toAbsolutePath().getParent().resolve("cds").toString());
+        if (!jvmOptions.isEmpty()) {
+            pb.environment().put("JAVA_OPTS", String.join(" ", jvmOptions));
+        }
+        pb.environment().putAll(extraEnv);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            p.waitFor(30, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+        Path log = workDir.resolve(args[0] + ".log");
+        for (int n = 2; Files.exists(log); n++) {
+            log = workDir.resolve(args[0] + "-" + n + ".log");
+        }
+        Files.writeString(log, output);
+        return new Target.CommandResult(p.isAlive() ? -1 : p.exitValue(), output, (System.nanoTime() - t0) / 1e9);
     }
 
     private List<String> launcher(String command, Path config) {

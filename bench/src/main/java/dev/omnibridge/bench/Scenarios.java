@@ -316,7 +316,7 @@ final class Scenarios {
     }
 
     /** Closed-loop load recording each ack, then waits for the deliveries; figures of one run. */
-    private Flow flow(HttpLoad load, int run, IntFunction<HttpLoad.Request> requests, int concurrency) {
+    Flow flow(HttpLoad load, int run, IntFunction<HttpLoad.Request> requests, int concurrency) {
         Map<Integer, Long> acks = new ConcurrentHashMap<>();
         long t0 = System.nanoTime();
         LoadResult r = load.closed(requests, concurrency, p.run(), acks::put);
@@ -343,7 +343,7 @@ final class Scenarios {
         return new Flow(r, inWindow / ((t1 - t0) / 1e9), ackToDelivery, missing);
     }
 
-    private record Flow(LoadResult acked, double deliveredPerSecond, Latency ackToDelivery, long undelivered) {
+    record Flow(LoadResult acked, double deliveredPerSecond, Latency ackToDelivery, long undelivered) {
     }
 
     void awaitArrivals(int run, int from, int count) {

@@ -22,6 +22,10 @@ public final class Target implements AutoCloseable {
     public record Kind(String name, boolean delivers) {
     }
 
+    /** A finished command of the hub's dist: exit code, output, wall time. */
+    public record CommandResult(int exitCode, String output, double seconds) {
+    }
+
     private static final HttpClient POLL = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Kind kind;
     private final int port;
@@ -138,6 +142,20 @@ public final class Target implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** SIGKILL, and wait for the process to be gone (issue 25: a cluster node dying). */
+    public void kill9() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

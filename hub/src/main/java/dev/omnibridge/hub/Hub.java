@@ -152,6 +152,9 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.cluster.Cluster cluster = config.cluster().enabled()
                 ? startCluster(config, database, metrics.registry())
                 : dev.omnibridge.hub.cluster.Cluster.single(config.cluster().nodeId());
+        // Issue 25 (deliveries): every node computes the same share of a conversation's deliveries; in a cluster
+        // the others hear of new outbox rows through the bus.
+        dev.omnibridge.hub.store.OutboxShards.use(config.cluster().shards(), cluster.enabled() ? cluster.bus() : null);
         Journal journal = new Journal(database);
         if (cluster.enabled()) {
             journal.sharedStore(new dev.omnibridge.hub.cluster.WriterLock(metrics.registry()));
@@ -224,6 +227,10 @@ public final class Hub implements AutoCloseable {
         if (fileLinks != null) {
             instances.fileLinks(fileLinks);
         }
+        // Issue 25: a live chat's frames and presence across the nodes (bus topic "live", live_presence).
+        dev.omnibridge.hub.live.LiveFanouts liveFanouts =
+                dev.omnibridge.hub.live.LiveFanouts.start(cluster, database.dataSource(), metrics.registry());
+        instances.liveFanouts(liveFanouts);
         // Issue 20 (identity): evidence of who is whom and the history note when a conversation is opened; the
         // decisions (agent links, desk reports) with their audit entries; each desk's memory of its requesters.
         ContactIdentity contactIdentity = new ContactIdentity(journal, audit, clock, instances.addresses());
@@ -295,7 +302,7 @@ public final class Hub implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
                 config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window(),
-                DeliveryOrder.of(config.delivery().order()));
+                DeliveryOrder.of(config.delivery().order()), cluster); // Issue 25: shares of the deliveries
         // A reply the customer will never get is news for the agents: tell the desks with an internal note.
         dispatcher.onChannelDeadLetter((task, reason) -> {
             if (selfService != null) {
@@ -454,6 +461,7 @@ public final class Hub implements AutoCloseable {
                 knowledge);
         hub.configReload = configReload;
         hub.cluster = cluster; // Issue 25: closed (leases given up) at a graceful stop
+        hub.liveFanouts = liveFanouts; // Issue 25: its presence heartbeat stops with the hub
         // Issue 24: a plugin zip dropped in, replaced or removed is picked up once the directory is quiet.
         if (Files.isDirectory(pluginSwap.pluginsDir())) {
             hub.pluginWatcher = dev.omnibridge.hub.reload.FileWatcher.start("plugins", pluginSwap.pluginsDir(),
@@ -465,6 +473,7 @@ public final class Hub implements AutoCloseable {
 
     private volatile dev.omnibridge.hub.reload.ConfigReload configReload;
     private volatile dev.omnibridge.hub.cluster.Cluster cluster;
+    private volatile dev.omnibridge.hub.live.LiveFanouts liveFanouts;
 
     /**
      * Issue 25: this node of a cluster on PostgreSQL (hub.cluster.enabled); refused on any other store, whose
@@ -477,9 +486,13 @@ public final class Hub implements AutoCloseable {
             database.close();
             throw new IllegalStateException(p.message());
         });
-        // TEMPORARY NoBus until helper C's PostgresBus is merged (then: new PostgresBus(...)).
-        return dev.omnibridge.hub.cluster.PostgresCluster.start(database.dataSource(), config.cluster(),
-                new dev.omnibridge.hub.cluster.NoBus(), Hub.class.getPackage().getImplementationVersion(), registry);
+        // The LISTEN/NOTIFY bus to the other nodes (helper C): one listening connection of its own; closed with the
+        // cluster.
+        dev.omnibridge.hub.cluster.PostgresBus bus = new dev.omnibridge.hub.cluster.PostgresBus(config.store(),
+                database.dataSource(), config.cluster().nodeId());
+        bus.start();
+        return dev.omnibridge.hub.cluster.PostgresCluster.start(database.dataSource(), config.cluster(), bus,
+                Hub.class.getPackage().getImplementationVersion(), registry);
     }
 
     /** Issue 25: this node's view of its cluster (a cluster of one for a hub on its own). */
@@ -531,6 +544,9 @@ public final class Hub implements AutoCloseable {
         }
         blocking.shutdown();
         journal.close();
+        if (liveFanouts != null) {
+            liveFanouts.close();   // Issue 25: the instances' sockets are closed; no more presence heartbeats
+        }
         // Issue 25: after the journal's last group, before the store closes: the other nodes take over at once.
         if (cluster != null) {
             cluster.close();

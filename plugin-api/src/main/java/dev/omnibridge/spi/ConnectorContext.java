@@ -162,4 +162,13 @@ public interface ConnectorContext {
             return java.util.Optional.empty();
         }
     }
+
+    /**
+     * Live frames and presence of this instance across the hub's nodes, for a channel that pushes to sockets (a live
+     * chat): see {@link dev.omnibridge.live.LiveFanout}. The default (a hub on its own, or a context that predates
+     * clusters) does nothing across nodes.
+     */
+    default dev.omnibridge.live.LiveFanout liveFanout() {
+        return dev.omnibridge.live.LiveFanout.SINGLE_NODE;
+    }
 }

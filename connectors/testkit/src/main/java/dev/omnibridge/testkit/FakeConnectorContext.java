@@ -51,6 +51,7 @@ public final class FakeConnectorContext implements ConnectorContext {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Quota> quotas = new java.util.concurrent.ConcurrentHashMap<>();
     private FakeDeskRequesters requesters = new FakeDeskRequesters();
+    private volatile dev.omnibridge.live.LiveFanout liveFanout = dev.omnibridge.live.LiveFanout.SINGLE_NODE;
 
     /** A quota as the connector last reported it ({@link #reportQuota}). */
     public record Quota(long remaining, long limit) {
@@ -69,6 +70,17 @@ public final class FakeConnectorContext implements ConnectorContext {
     public FakeConnectorContext withCamel(CamelContext camelContext) {
         this.camel = camelContext;
         return this;
+    }
+
+    /** Issue 25: what the instance sees of the other hub nodes (default: none). */
+    public FakeConnectorContext withLiveFanout(dev.omnibridge.live.LiveFanout fanout) {
+        this.liveFanout = fanout;
+        return this;
+    }
+
+    @Override
+    public dev.omnibridge.live.LiveFanout liveFanout() {
+        return liveFanout;
     }
 
     @Override

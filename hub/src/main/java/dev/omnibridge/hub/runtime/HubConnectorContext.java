@@ -163,6 +163,12 @@ final class HubConnectorContext implements ConnectorContext {
     }
 
     /** Issue 20: the desk's requesters per contact (a channel instance gets the memory that keeps nothing). */
+    /** Issue 25: frames and presence across the hub's nodes (a hub on its own: nothing across nodes). */
+    @Override
+    public dev.omnibridge.live.LiveFanout liveFanout() {
+        return hub.liveFanout(instance.id());
+    }
+
     @Override
     public dev.omnibridge.spi.DeskRequesters requesters() {
         return instance.connector instanceof dev.omnibridge.spi.DeskConnector ? hub.requestersOf(instance.id())

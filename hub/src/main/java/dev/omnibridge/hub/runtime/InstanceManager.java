@@ -75,6 +75,8 @@ public final class InstanceManager implements DeliveryTargets {
     /** Issue 24: signed links to stored files for channels that cannot carry them (set once at start-up). */
     private volatile dev.omnibridge.hub.delivery.StoredFileLinks fileLinks =
             dev.omnibridge.hub.delivery.StoredFileLinks.NONE;
+    /** Issue 25: live frames and presence across the hub's nodes (set once at start-up; on its own: none). */
+    private volatile dev.omnibridge.hub.live.LiveFanouts liveFanouts = dev.omnibridge.hub.live.LiveFanouts.single();
 
     public InstanceManager(HubConfig config, ConnectorCatalog catalog, CamelContext camel, Journal journal,
                            InboundWriter writer, OffsetStore offsets, JournalQueries queries,
@@ -578,6 +580,15 @@ public final class InstanceManager implements DeliveryTargets {
 
     public AttachmentStore attachments() {
         return attachments;
+    }
+
+    /** Issue 25: how instances reach their live sockets on other nodes (hub start-up, before instances start). */
+    public void liveFanouts(dev.omnibridge.hub.live.LiveFanouts fanouts) {
+        this.liveFanouts = fanouts;
+    }
+
+    dev.omnibridge.live.LiveFanout liveFanout(String instanceId) {
+        return liveFanouts.forInstance(instanceId);
     }
 
     /** Issue 24: how replies link stored files their channel cannot carry (hub start-up, before deliveries). */

@@ -1,5 +1,6 @@
 package dev.omnibridge.connector.webchat;
 
+import dev.omnibridge.live.LiveFanout;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.Conversation;
 
@@ -23,15 +24,29 @@ final class HandOffPolicy {
         this.visitors = visitors;
     }
 
-    /** Whether the visitor of the conversation has been gone (no socket, not seen) for longer than handOffAfter. */
+    /**
+     * Whether the visitor of the conversation has been gone (no socket, not seen) for longer than handOffAfter, on
+     * this hub node and (issue 25) on the others: a socket open on another node means there, and the latest sighting
+     * on any node counts.
+     */
     boolean gone(ChatInstance r, Conversation conversation) {
-        Visitor v = visitors.find(conversation.threadKey());
+        String key = conversation.threadKey();
+        Visitor v = visitors.find(key);
         if (v != null && !v.sockets.isEmpty()) {
             return false;
         }
         // Unknown since a restart: count from the start, so a restart alone does not make everyone gone.
         Instant lastSeen = v != null ? v.lastSeen : r.startedAt();
-        return !lastSeen.plus(r.handOffAfter()).isAfter(r.clock().instant());
+        Instant now = r.clock().instant();
+        if (lastSeen.plus(r.handOffAfter()).isAfter(now)) {
+            return false;
+        }
+        LiveFanout fanout = r.context().liveFanout();
+        if (fanout.connectedElsewhere(key)) {
+            return false;
+        }
+        Instant elsewhere = fanout.lastSeen(key).orElse(Instant.EPOCH);
+        return !elsewhere.plus(r.handOffAfter()).isAfter(now);
     }
 
     /** The site-verified email to hand a reply off to, or empty: no follow-up channel, or no verified email. */

@@ -62,6 +62,8 @@ final class SocketEndpoint {
         }
         v.sockets.add(socket);
         v.lastSeen = r.clock().instant();
+        String key = token.conversationKey();
+        r.context().liveFanout().connected(key);   // issue 25: other hub nodes know the visitor is here
         socket.send(Frames.write(new Frames.Hello(r.isOpen(), r.offlineMessage())));
         String ip = handshake.remoteAddress();
         return new LiveSocket.Listener() {
@@ -72,7 +74,9 @@ final class SocketEndpoint {
 
             @Override
             public void onClose() {
-                v.sockets.remove(socket);
+                if (v.sockets.remove(socket)) {
+                    r.context().liveFanout().disconnected(key);
+                }
                 v.lastSeen = r.clock().instant();
             }
         };
@@ -87,6 +91,7 @@ final class SocketEndpoint {
         }
         String key = token.conversationKey();
         Visitor v = visitors.seen(key);
+        r.context().liveFanout().seen(key);
         String clientId = null;
         try {
             if (text.length() > MAX_FRAME_CHARS) {

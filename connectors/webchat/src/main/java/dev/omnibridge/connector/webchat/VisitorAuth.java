@@ -19,6 +19,7 @@ final class VisitorAuth {
     TokenSigner.Verified authorize(ChatInstance r, WebhookRequest request) {
         TokenSigner.Verified token = verify(r, bearer(request).orElse(null));
         visitors.seen(token.conversationKey());
+        r.context().liveFanout().seen(token.conversationKey());   // issue 25: seen by the other hub nodes too
         return token;
     }
 

@@ -60,6 +60,8 @@ public final class WebchatConnector extends ConnectorBase<ChatInstance> implemen
     @Override
     protected ChatInstance open(ConnectorContext context) {
         ChatInstance r = ChatInstance.start(context, clock);
+        // Issue 25: replies delivered on another hub node reach this node's sockets of the visitor.
+        context.liveFanout().onFrame(visitors::push);
         LOG.info("{}: webchat started; {} allowed origin(s), {}", r.instanceId(),
                 context.settings().list(WebchatType.ALLOWED_ORIGINS).size(),
                 r.hours().isAlwaysOpen() ? "always open" : "business hours of calendar " + r.hours().name());
@@ -106,7 +108,10 @@ public final class WebchatConnector extends ConnectorBase<ChatInstance> implemen
         String id = Frames.outboundId(message, outbound.idempotencyKey());
         Frames.MessageView view = Frames.view(message.toBuilder()
                 .receivedAt(message.receivedAt() == null ? clock.instant() : message.receivedAt()).build(), id);
-        int pushed = visitors.push(key, Frames.write(new Frames.Push(view)));
+        String frame = Frames.write(new Frames.Push(view));
+        int pushed = visitors.push(key, frame);
+        // Issue 25: the visitor's sockets may be open on other hub nodes (nothing to do for a hub on its own).
+        r.context().liveFanout().publish(key, frame);
         if (pushed == 0 && handOff.gone(r, conversation)) {
             Optional<String> email = handOff.handOffAddress(r, conversation);
             if (email.isPresent()) {
@@ -149,6 +154,8 @@ public final class WebchatConnector extends ConnectorBase<ChatInstance> implemen
         if (v != null) {
             v.agentTypingAt = clock.instant();   // for polling widgets, which learn it from GET messages
         }
-        visitors.push(conversation.threadKey(), Frames.write(Frames.Typing.agent()));
+        String frame = Frames.write(Frames.Typing.agent());
+        visitors.push(conversation.threadKey(), frame);
+        r.context().liveFanout().publish(conversation.threadKey(), frame);
     }
 }

@@ -388,6 +388,50 @@ class WebchatConnectorTest {
     }
 
     @Test
+    void repliesReachTheVisitorsSocketsOnOtherHubNodesAndAVisitorConnectedOrSeenThereIsNotGone() {
+        startWith(Map.of("handOffAfter", "2m"));
+        FakeLiveFanout otherNodes = new FakeLiveFanout();
+        connector.stop();
+        context.withLiveFanout(otherNodes);
+        connector.start(context);
+        String token = session("{}");
+        post("messages", token, "{\"clientId\":\"c-node-001\",\"text\":\"hello\"}");
+        String key = key(token);
+
+        // A socket here is reported; a frame another node published for the visitor is pushed to it.
+        FakeLiveSocket socket = new FakeLiveSocket();
+        LiveSocket.Listener listener = connector.onSocket(handshake(token, SITE), socket);
+        assertThat(otherNodes.connected).containsExactly(key);
+        otherNodes.handler.accept(key, "{\"type\":\"typing\",\"from\":\"agent\"}");
+        assertThat(socket.sent).contains("{\"type\":\"typing\",\"from\":\"agent\"}");
+
+        // A reply delivered here is pushed here and published for the visitor's sockets on other nodes.
+        OutboundMessage reply = reply(token, "Across nodes");
+        connector.send(reply);
+        assertThat(socket.sent.get(socket.sent.size() - 1)).contains("Across nodes");
+        assertThat(otherNodes.published).anySatisfy(p -> {
+            assertThat(p.getKey()).isEqualTo(key);
+            assertThat(p.getValue()).contains("Across nodes");
+        });
+        socket.open = false;
+        listener.onClose();
+        assertThat(otherNodes.disconnected).containsExactly(key);
+
+        // Gone from this node for longer than handOffAfter, but connected to another one: the reply stays in the chat.
+        clock.advance(Duration.ofMinutes(10));
+        otherNodes.elsewhere = true;
+        assertThat(connector.send(reply)).startsWith("out-");
+        // Not connected anywhere, but seen on another node a minute ago: still there.
+        otherNodes.elsewhere = false;
+        otherNodes.lastSeen = clock.instant().minus(Duration.ofMinutes(1));
+        assertThat(connector.send(reply)).startsWith("out-");
+        // Seen nowhere within handOffAfter: unreachable here.
+        otherNodes.lastSeen = clock.instant().minus(Duration.ofMinutes(3));
+        assertThatThrownBy(() -> connector.send(reply))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.customerUnreachable()).isTrue());
+    }
+
+    @Test
     void aGoneVisitorIsUnreachableWithOrWithoutAFollowUpChannel() {
         startWith(Map.of("followUpChannel", "mail"));
         String anonymous = session("{}");

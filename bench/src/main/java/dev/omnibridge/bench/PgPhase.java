@@ -1,0 +1,74 @@
+package dev.omnibridge.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Issue 25, the store on PostgreSQL: one hub on its embedded H2 store and one hub on PostgreSQL take the same load
+ * as the {@code ingest} and {@code e2e} phases (saturation, ack p50/p99 at the open-loop rate, end to end over 1, 50
+ * and 5,000 conversations), one after the other, with the same two plugins (webhook-channel, webhook-desk).
+ */
+final class PgPhase {
+    static final String SECTION = "15. The store on PostgreSQL against H2 (one hub, issue 25)";
+    static final Target.Kind H2 = new Target.Kind("hub-h2", true);
+    static final Target.Kind PG = new Target.Kind("hub-pg", true);
+
+    private final Profile p;
+    private final Report report;
+    private final Scenarios s;
+
+    PgPhase(Profile p, Report report, Scenarios s) {
+        this.p = p;
+        this.report = report;
+        this.s = s;
+    }
+
+    void run(Launchers launchers, Path workDir, List<Path> plugins, DeskStub stub, BenchPostgres pg) {
+        List<Path> two = webhookPlugins(plugins);
+        for (Target.Kind kind : List.of(H2, PG)) {
+            String settings = kind == PG ? pg.storeSettings(pg.newDatabase("bench_pg")) : "";
+            try (Target hub = launchers.hub(kind, workDir.resolve(kind.name()), two, stub.deskUrl(),
+                    stub.callbackUrl(), settings)) {
+                s.ingest(hub, null);
+                s.endToEnd(hub);
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        rows.add("| figure (medians) | H2 | PostgreSQL | PostgreSQL / H2 |");
+        rows.add("|---|---|---|---|");
+        row(rows, "saturation, msg/s acknowledged (" + p.saturationConcurrency() + " in flight)", "ingest.rate");
+        row(rows, "ack p50 at " + p.openRate() + " msg/s, ms", "ingest.p50");
+        row(rows, "ack p99 at " + p.openRate() + " msg/s, ms", "ingest.p99");
+        row(rows, "CPU of the hub per 1,000 messages at " + p.openRate() + " msg/s, ms", "ingest.cpu");
+        for (int c : p.conversations()) {
+            row(rows, "end to end, " + c + " conversation" + (c == 1 ? "" : "s") + ": delivered msg/s", "e2e." + c
+                    + ".rate");
+            row(rows, "end to end, " + c + " conversation" + (c == 1 ? "" : "s") + ": p99 ack -> delivery, ms", "e2e."
+                    + c + ".p99");
+        }
+        rows.forEach(r -> report.text(SECTION, r));
+        report.text(SECTION, "");
+        report.text(SECTION, "PostgreSQL: " + pg.describe() + ". Both hubs: webhook-channel `web` routed to "
+                + "webhook-desk `desk` (" + launchers.deskBatchNote() + "), nothing else; the per-run figures are in "
+                + "sections 1 and 2 under `hub-h2` and `hub-pg`. The PostgreSQL server shares the machine's cores with "
+                + "the hub, the load generator and the desk stub; the H2 store is inside the hub's process. The "
+                + "PostgreSQL hub's CPU figure is the hub process only (the server's CPU is not counted).");
+    }
+
+    private void row(List<String> rows, String label, String figure) {
+        double h2 = report.get(H2.name() + "." + figure).median();
+        double pg = report.get(PG.name() + "." + figure).median();
+        rows.add("| " + label + " | " + Stats.format(h2) + " | " + Stats.format(pg) + " | "
+                + (h2 > 0 && !Double.isNaN(pg) ? String.format(Locale.ROOT, "%.2f", pg / h2) : "n/a") + " |");
+    }
+
+    /** The webhook-channel and webhook-desk zips of the bundled plugins. */
+    static List<Path> webhookPlugins(List<Path> plugins) {
+        return plugins.stream().filter(z -> {
+            String n = z.getFileName().toString();
+            return n.contains("webhook-channel") || n.contains("webhook-desk");
+        }).toList();
+    }
+}
