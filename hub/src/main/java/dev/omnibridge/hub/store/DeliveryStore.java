@@ -501,7 +501,8 @@ public final class DeliveryStore {
     private void verify(Connection c, Map<Integer, Fence> fences) throws SQLException {
         Leases l = leases;
         if (l != null) {
-            for (Fence f : fences.values()) {
+            // In name order, as Outcomes does: several lease rows are always locked in one order.
+            for (Fence f : fences.values().stream().sorted(java.util.Comparator.comparing(Fence::name)).toList()) {
                 l.verify(c, f);
             }
         }

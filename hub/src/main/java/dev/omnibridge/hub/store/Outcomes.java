@@ -83,12 +83,15 @@ final class Outcomes {
         if (l == null) {
             return;
         }
-        List<Fence> checked = new ArrayList<>(2);
+        // In name order: every transaction locking several lease rows takes them in one order (no deadlock).
+        java.util.TreeMap<String, Fence> fences = new java.util.TreeMap<>();
         for (Outcome o : outcomes) {
-            if (!o.fence().none() && !checked.contains(o.fence())) {
-                l.verify(c, o.fence());
-                checked.add(o.fence());
+            if (!o.fence().none()) {
+                fences.putIfAbsent(o.fence().name() + "#" + o.fence().token(), o.fence());
             }
+        }
+        for (Fence f : fences.values()) {
+            l.verify(c, f);
         }
     }
 
