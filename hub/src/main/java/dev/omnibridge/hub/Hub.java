@@ -207,6 +207,8 @@ public final class Hub implements AutoCloseable {
                 audit, attachmentFiles, recent, metrics, clock).schedule();
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, attachmentFiles, metrics, clock);
+        // Issue 25: each polled source runs on the node holding its lease poll:<instance>:<name>, fenced.
+        instances.pollers().cluster(cluster);
         // Issue 24: a stored file a channel cannot carry goes as an expiring signed link (GET /files/..., mounted
         // below), only where hub.publicUrl gives an address customers can open; otherwise it is named as not sent.
         dev.omnibridge.hub.files.SignedFileLinks fileLinks = config.delivery().fileLinkValidity() == null ? null
