@@ -150,6 +150,8 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.cluster.Cluster cluster = dev.omnibridge.hub.cluster.Cluster.single(
                 config.cluster().nodeId());
         Journal journal = new Journal(database);
+        // Issue 25: the journal's timers (SLA alarms, surveys, retention, roll-ups, ...) run on one node at a time.
+        journal.leases(cluster.leases());
         // Who did what (contact links, exports, erasures): written in the transaction of what it records.
         AuditTrail audit = new AuditTrail(journal, database, clock);
         StoreMaintenance maintenance = null;
