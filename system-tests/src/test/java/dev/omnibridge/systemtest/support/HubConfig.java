@@ -21,6 +21,7 @@ public final class HubConfig {
     private final Map<String, Object> delivery = new LinkedHashMap<>();
     private final Map<String, Object> store = new LinkedHashMap<>();
     private final Map<String, Object> acknowledgements = new LinkedHashMap<>();
+    private final Map<String, Object> cluster = new LinkedHashMap<>();
     private final Map<String, String[]> ackTemplates = new LinkedHashMap<>();
     private final List<Instance> instances = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
@@ -58,6 +59,52 @@ public final class HubConfig {
     /** The store on PostgreSQL: {@code hub.store.url} this JDBC URL, user {@code postgres}, no password. */
     public HubConfig postgres(String jdbcUrl) {
         return store("url", jdbcUrl).store("username", "postgres").store("password", "");
+    }
+
+    /**
+     * Cluster mode (issue 25): {@code hub.cluster: {enabled: true, nodeId: <nodeId>}} with the default lease ttl
+     * (10 s). Needs the store on PostgreSQL ({@link #postgres}). {@link HubCluster} sets it per node.
+     */
+    public HubConfig cluster(String nodeId) {
+        return cluster(nodeId, null);
+    }
+
+    /** Cluster mode with this lease ttl (tests use 3 s for quick take-overs); null leaves the default. */
+    public HubConfig cluster(String nodeId, java.time.Duration leaseTtl) {
+        cluster.put("enabled", true);
+        cluster.put("nodeId", nodeId);
+        if (leaseTtl != null) {
+            cluster.put("leaseTtl", leaseTtl.toMillis() % 1000 == 0 ? leaseTtl.toSeconds() + "s" : leaseTtl.toMillis() + "ms");
+        }
+        return this;
+    }
+
+    /** A further key of {@code hub.cluster} (e.g. shards, advertisedUrl), after {@link #cluster(String)}. */
+    public HubConfig clusterSetting(String key, Object value) {
+        cluster.put(key, value);
+        return this;
+    }
+
+    /** A copy of this configuration (each {@link HubCluster} node renders its own, differing only by node id). */
+    public HubConfig copy() {
+        HubConfig c = new HubConfig();
+        c.maxBodyBytes = maxBodyBytes;
+        c.delivery.putAll(delivery);
+        c.store.putAll(store);
+        c.acknowledgements.putAll(acknowledgements);
+        c.cluster.putAll(cluster);
+        c.ackTemplates.putAll(ackTemplates);
+        c.instances.addAll(instances);
+        c.routes.addAll(routes);
+        c.firstResponse.putAll(firstResponse);
+        c.calendars.putAll(calendars);
+        c.languages.putAll(languages);
+        c.routeItems.addAll(routeItems);
+        c.triage = triage;
+        c.identity = identity;
+        c.privacy = privacy;
+        c.sections.putAll(sections);
+        return c;
     }
 
     /** A key of the top-level {@code firstResponse} section: e.g. normal, warnAt, warningNote, calendar. */
@@ -178,6 +225,10 @@ public final class HubConfig {
         if (!store.isEmpty()) {
             yaml.append("  store:\n");
             store.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
+        }
+        if (!cluster.isEmpty()) {
+            yaml.append("  cluster:\n");
+            cluster.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
         }
         if (!delivery.isEmpty()) {
             yaml.append("  delivery:\n");

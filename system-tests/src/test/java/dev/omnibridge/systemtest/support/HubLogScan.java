@@ -42,11 +42,26 @@ public final class HubLogScan implements AfterAllCallback {
         }
     }
 
-    private final Supplier<HubProcess> hub;
+    private final Supplier<List<HubProcess>> hubs;
     private final Set<String[]> values = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public HubLogScan(Supplier<HubProcess> hub) {
-        this.hub = hub;
+        this.hubs = () -> {
+            HubProcess h = hub.get();
+            return h == null ? List.of() : List.of(h);
+        };
+    }
+
+    private HubLogScan(Supplier<List<HubProcess>> hubs, boolean all) {
+        this.hubs = hubs;
+    }
+
+    /** Scans the logs of several hubs (issue 25: every node of a {@link HubCluster}); the supplier may give null. */
+    public static HubLogScan ofAll(Supplier<List<HubProcess>> hubs) {
+        return new HubLogScan(() -> {
+            List<HubProcess> h = hubs.get();
+            return h == null ? List.of() : h;
+        }, true);
     }
 
     /** Secrets (tokens, passwords, signing keys): never in the log. */
@@ -90,15 +105,19 @@ public final class HubLogScan implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
-        HubProcess process = hub.get();
-        if (process == null || values.isEmpty()) {
+        if (values.isEmpty()) {
             return;
         }
-        List<Leak> leaks = scan(process.logFile(), values);
-        if (!leaks.isEmpty()) {
-            StringBuilder sb = new StringBuilder("The hub's log (" + process.logFile() + ") shows " + leaks.size()
-                    + " value(s) it must not show at INFO or above:");
-            leaks.stream().limit(20).forEach(l -> sb.append("\n  ").append(l));
+        StringBuilder sb = new StringBuilder();
+        for (HubProcess process : hubs.get()) {
+            List<Leak> leaks = scan(process.logFile(), values);
+            if (!leaks.isEmpty()) {
+                sb.append(sb.isEmpty() ? "" : "\n").append("The hub's log (").append(process.logFile()).append(") shows ")
+                        .append(leaks.size()).append(" value(s) it must not show at INFO or above:");
+                leaks.stream().limit(20).forEach(l -> sb.append("\n  ").append(l));
+            }
+        }
+        if (!sb.isEmpty()) {
             throw new AssertionError(sb.toString());
         }
     }

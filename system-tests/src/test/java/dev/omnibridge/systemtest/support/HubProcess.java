@@ -83,6 +83,14 @@ public final class HubProcess implements AutoCloseable {
         return hub;
     }
 
+    /**
+     * A hub with its work dir and configuration written but not yet started ({@link HubCluster} starts several at
+     * once with {@link #launch()}).
+     */
+    static HubProcess prepare(String name, HubConfig config, List<Path> pluginFiles) {
+        return new HubProcess(name, config, pluginFiles);
+    }
+
     /** Starts a hub as users do, through {@code bin/omnibridge run}, with extra environment variables. */
     public static HubProcess startWithLauncher(String name, HubConfig config, java.util.Map<String, String> env) {
         HubProcess hub = new HubProcess(name, config, referencePlugins());
@@ -126,6 +134,39 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code bin/omnibridge <args>} of the distribution as an operator does (e.g. {@code migrate-store}), in
+     * {@code dir}, with these extra environment variables and no class-data archive; waits at most 2 minutes.
+     */
+    public static CommandResult launcherCommand(Path dir, java.util.Map<String, String> env, String... args) {
+        Path lib = Path.of(System.getProperty("omnibridge.hub.lib", "target/hub/omnibridge/lib")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of("sh", lib.getParent().resolve("bin/omnibridge").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("OMNIBRIDGE_CDS", "off");
+        builder.environment().putAll(env);
+        try {
+            Process p = builder.start();
+            LIVE.add(p);
+            try {
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    throw new AssertionError(String.join(" ", args) + " did not finish in 2 minutes; output:\n" + output);
+                }
+                return new CommandResult(p.exitValue(), output);
+            } finally {
+                p.destroyForcibly();
+                LIVE.remove(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Path pluginZip(String connector) {
         Path zip = Path.of(System.getProperty("omnibridge.plugin.zips", "target/plugin-zips"))
                 .resolve("omnibridge-" + connector + "-plugin.zip").toAbsolutePath();
@@ -154,6 +195,11 @@ public final class HubProcess implements AutoCloseable {
 
     public Path workDir() {
         return workDir;
+    }
+
+    /** The hub's data dir ({@code hub.dataDir}: the embedded H2 store, attachments). */
+    public Path dataDir() {
+        return workDir.resolve("data");
     }
 
     /** The running hub's plugins directory (issue 24: plugins dropped in, replaced or removed while it runs). */
@@ -235,7 +281,8 @@ public final class HubProcess implements AutoCloseable {
         System.out.printf("%n===== %s: last lines of %s =====%n%s%n===== end of hub log =====%n", why, logFile, logTail(150));
     }
 
-    private void launch() {
+    /** Starts the process and waits until {@code /health} answers that start-up is over. */
+    void launch() {
         try {
             launches++;
             Files.writeString(logFile, String.format("%n===== launch %d of %s at %s =====%n", launches, name, Instant.now()),
