@@ -241,6 +241,11 @@ public final class Hub implements AutoCloseable {
         KnowledgeService knowledge = new KnowledgeService(config.knowledge(),
                 config.knowledge().languagesOr(config.triage().languages()), new InstanceHelpCenters(instances),
                 clock, metrics.registry());
+        // Issue 25: in a cluster each help center is read on one node (lease timer:knowledge:<desk>), shared by the store.
+        if (cluster.enabled()) {
+            knowledge.cluster(cluster.leases(), cluster.bus(), new dev.omnibridge.hub.store.KnowledgeSnapshots(
+                    database, journal, cluster.leases(), cluster.bus()));
+        }
         knowledge.start();
         // Issue 21: what decides about a customer message in the transaction that stores it, before it goes to the
         // desks; the first to keep a message has it (a survey's answer before the bot's question).
@@ -378,6 +383,8 @@ public final class Hub implements AutoCloseable {
         // Issue 20, privacy: a contact's export and erasure (durable steps, resumed at start-up), the audit trail.
         ContactErasure erasure = new ContactErasure(database, journal, new ContactErasures(writer, recent),
                 attachmentFiles, instances::eraseRequester, audit, clock, ContactErasure.Retry.DEFAULT);
+        // Issue 25: erasure jobs run on the node holding lease timer:erasure (a hub on its own: here, as before).
+        erasure.leases(cluster.leases());
         PrivacyApi privacyApi = new PrivacyApi(new ContactExport(new ContactRecords(database), attachmentFiles, audit,
                 ids -> dev.omnibridge.hub.store.SurveyTables.ofConversations(database, ids)),
                 erasure);
