@@ -150,10 +150,10 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.cluster.Cluster cluster = dev.omnibridge.hub.cluster.Cluster.single(
                 config.cluster().nodeId());
         Journal journal = new Journal(database);
-        // Issue 25: the journal's timers (SLA alarms, surveys, retention, roll-ups, ...) run on one node at a time.
-        journal.leases(cluster.leases());
         // Who did what (contact links, exports, erasures): written in the transaction of what it records.
         AuditTrail audit = new AuditTrail(journal, database, clock);
+        // Issue 25: the journal's timers (SLA alarms, surveys, retention, roll-ups, ...) run on one node at a time.
+        journal.leases(cluster.leases());
         StoreMaintenance maintenance = null;
         if (config.store().embedded() && config.store().compaction()) {
             maintenance = new StoreMaintenance(config.store().compactBelowFill(),
