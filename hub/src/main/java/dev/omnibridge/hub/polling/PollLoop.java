@@ -30,13 +30,15 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Issue 25: a loop runs under a leader lease ({@link Pollers}); its {@link Fence} goes with every store, which
  * checks it in the transaction of the messages and offsets. A store refused because the lease moved
- * ({@link LeaseLost}) is not acknowledged upstream and ends the loop; so does a lease no longer held by this node's
- * clock before a poll.
+ * ({@link LeaseLost}) is not acknowledged upstream and ends the loop; while the lease is not surely held by this
+ * node's clock, the loop does not poll.
  */
 final class PollLoop implements PollHandle, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
     /** How long a result may take to be stored before the poll counts as failed (the store is down or stuck). */
     static final Duration STORE_TIMEOUT = Duration.ofMinutes(2);
+    /** How long a loop waits before looking again when its lease is not surely held (issue 25). */
+    static final Duration UNSURE_PAUSE = Duration.ofMillis(250);
 
     private enum Phase { WAITING, POLLING, STORING, BACKING_OFF, STOPPED }
 
@@ -163,8 +165,11 @@ final class PollLoop implements PollHandle, Runnable {
             phase = Phase.POLLING;
         }
         if (leases != null && !leases.stillHeld(fence)) {
-            // Paused past the lease (by this node's clock): another node may poll by now; do not ask the vendor.
-            return leaseLost();
+            // Not sure of the lease by this node's clock (a renewal is late, or the node was paused): another node
+            // may poll by now, so the vendor is not asked. Look again shortly: a late renewal makes it sure again;
+            // a lease really lost is said by the lease thread, which stops this loop.
+            phase = Phase.WAITING;
+            return UNSURE_PAUSE;
         }
         try {
             result = source.poll(request());
