@@ -161,6 +161,8 @@ public final class Hub implements AutoCloseable {
         }
         // Who did what (contact links, exports, erasures): written in the transaction of what it records.
         AuditTrail audit = new AuditTrail(journal, database, clock);
+        // Issue 25: the journal's timers (SLA alarms, surveys, retention, roll-ups, ...) run on one node at a time.
+        journal.leases(cluster.leases());
         StoreMaintenance maintenance = null;
         if (config.store().embedded() && config.store().compaction()) {
             maintenance = new StoreMaintenance(config.store().compactBelowFill(),
@@ -218,6 +220,8 @@ public final class Hub implements AutoCloseable {
                 audit, attachmentFiles, recent, metrics, clock).schedule();
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
                 new OffsetStore(database), queries, attachmentFiles, metrics, clock);
+        // Issue 25: each polled source runs on the node holding its lease poll:<instance>:<name>, fenced.
+        instances.pollers().cluster(cluster);
         // Issue 24: a stored file a channel cannot carry goes as an expiring signed link (GET /files/..., mounted
         // below), only where hub.publicUrl gives an address customers can open; otherwise it is named as not sent.
         dev.omnibridge.hub.files.SignedFileLinks fileLinks = config.delivery().fileLinkValidity() == null ? null
@@ -252,6 +256,11 @@ public final class Hub implements AutoCloseable {
         KnowledgeService knowledge = new KnowledgeService(config.knowledge(),
                 config.knowledge().languagesOr(config.triage().languages()), new InstanceHelpCenters(instances),
                 clock, metrics.registry());
+        // Issue 25: in a cluster each help center is read on one node (lease timer:knowledge:<desk>), shared by the store.
+        if (cluster.enabled()) {
+            knowledge.cluster(cluster.leases(), cluster.bus(), new dev.omnibridge.hub.store.KnowledgeSnapshots(
+                    database, journal, cluster.leases(), cluster.bus()));
+        }
         knowledge.start();
         // Issue 21: what decides about a customer message in the transaction that stores it, before it goes to the
         // desks; the first to keep a message has it (a survey's answer before the bot's question).
@@ -389,6 +398,8 @@ public final class Hub implements AutoCloseable {
         // Issue 20, privacy: a contact's export and erasure (durable steps, resumed at start-up), the audit trail.
         ContactErasure erasure = new ContactErasure(database, journal, new ContactErasures(writer, recent),
                 attachmentFiles, instances::eraseRequester, audit, clock, ContactErasure.Retry.DEFAULT);
+        // Issue 25: erasure jobs run on the node holding lease timer:erasure (a hub on its own: here, as before).
+        erasure.leases(cluster.leases());
         PrivacyApi privacyApi = new PrivacyApi(new ContactExport(new ContactRecords(database), attachmentFiles, audit,
                 ids -> dev.omnibridge.hub.store.SurveyTables.ofConversations(database, ids)),
                 erasure);

@@ -51,6 +51,15 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
     private final Map<String, Source> sources = new LinkedHashMap<>();
     private final ScheduledExecutorService timer;
     private volatile KnowledgeIndex index;
+    // Issue 25: in a cluster, each help center is read by the node holding lease timer:knowledge:<desk>, which
+    // stores what it read; the other nodes build their index from that (null: a hub on its own reads them itself).
+    private volatile Clustered clustered;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private record Clustered(dev.omnibridge.hub.cluster.Leases leases,
+                             dev.omnibridge.hub.store.KnowledgeSnapshots snapshots) {
+    }
 
     /**
      * @param languages   the languages to analyse (see {@link KnowledgeConfig#languagesOr})
@@ -112,6 +121,39 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
             timer.scheduleWithFixedDelay(this::checkFiles, FILE_CHECK.toMillis(), FILE_CHECK.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Issue 25: in a cluster (call before {@link #startSyncs()}), reads each help center on one node only: the holder
+     * of lease {@code timer:knowledge:<desk>} syncs and stores the entries ({@code knowledge_snapshots}, fenced); the
+     * other nodes build from the stored entries when they start and whenever the bus says they changed.
+     */
+    public void cluster(dev.omnibridge.hub.cluster.Leases leases, dev.omnibridge.hub.cluster.Bus bus,
+                        dev.omnibridge.hub.store.KnowledgeSnapshots snapshots) {
+        clustered = new Clustered(leases, snapshots);
+        for (Source s : sources.values()) {
+            if (s.sync == null) {
+                continue;
+            }
+            leases.want("timer:knowledge:" + s.sync.desk(), new dev.omnibridge.hub.cluster.LeaseListener() {
+                @Override
+                public void acquired(dev.omnibridge.hub.cluster.Fence fence) {
+                    s.fence = fence;
+                    s.schedule(Duration.ZERO);
+                }
+
+                @Override
+                public void lost(dev.omnibridge.hub.cluster.Fence fence) {
+                    s.fence = null;
+                }
+            });
+        }
+        bus.subscribe(dev.omnibridge.hub.cluster.Bus.KNOWLEDGE, key -> {
+            Source s = sources.get(key);
+            if (s != null && s.sync != null && s.fence == null && timer != null && !timer.isShutdown()) {
+                timer.execute(s::loadSnapshot);
+            }
+        });
     }
 
     /**
@@ -236,6 +278,8 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
         volatile FileTime modified;
         int failures;
         ScheduledFuture<?> next;
+        volatile dev.omnibridge.hub.cluster.Fence fence;   // issue 25: held while this node leads the sync
+        long snapshotVersion;
         Counter failureCounter;
 
         Source(String name, String kind, Path file, KnowledgeConfig.Sync sync) {
@@ -299,6 +343,12 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
 
         /** Reads the help center and, when it answered, rebuilds the index with its articles; true then. */
         synchronized boolean sync() {
+            Clustered cl = clustered;
+            if (cl != null && fence == null) {
+                // Another node reads this help center: take what it stored (again later, should a notice be lost).
+                reschedule(sync.every());
+                return loadSnapshot();
+            }
             HelpCenterLookup.Found found;
             try {
                 found = helpCenters.find(sync.desk());
@@ -327,6 +377,7 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
                 LOG.info("Knowledge base: {} entries from {} articles of the help center of {}", entries.size(),
                         articles.size(), sync.desk());
                 reschedule(sync.every());
+                share(cl);
                 return true;
             } catch (RuntimeException e) {
                 failed("help center of '" + sync.desk() + "': " + (e.getMessage() == null
@@ -334,6 +385,52 @@ public final class KnowledgeService implements KnowledgeBase, AutoCloseable {
                 reschedule(retryDelay());
                 return false;
             }
+        }
+
+        /** Issue 25: the leader stores what it read for the other nodes (fenced: a stale leader stores nothing). */
+        private void share(Clustered cl) {
+            dev.omnibridge.hub.cluster.Fence f = fence;
+            if (cl == null || f == null) {
+                return;
+            }
+            try {
+                cl.snapshots().save(key(), JSON.writeValueAsString(entries), f, clock.instant());
+            } catch (Exception e) {
+                LOG.warn("Knowledge base: storing the help center of {} for the other nodes failed: {}", sync.desk(),
+                        e.getCause() != null ? e.getCause().getClass().getSimpleName() : e.getClass().getSimpleName());
+            }
+        }
+
+        /** Issue 25: builds from the entries the sync leader stored, when newer than those held; true then. */
+        synchronized boolean loadSnapshot() {
+            Clustered cl = clustered;
+            if (cl == null) {
+                return false;
+            }
+            try {
+                var snapshot = cl.snapshots().load(key()).orElse(null);
+                if (snapshot == null || snapshot.version() == snapshotVersion) {
+                    return false;
+                }
+                entries = List.of(JSON.readValue(snapshot.entries(), KnowledgeEntry[].class));
+                snapshotVersion = snapshot.version();
+                rebuild();
+                lastSyncAt = snapshot.syncedAt();
+                lastError = null;
+                state = KnowledgeSource.State.OK;
+                failures = 0;
+                LOG.info("Knowledge base: {} entries of the help center of {} as another node read them",
+                        entries.size(), sync.desk());
+                return true;
+            } catch (Exception e) {
+                failed("help center of '" + sync.desk() + "' as stored by another node: "
+                        + e.getClass().getSimpleName());
+                return false;
+            }
+        }
+
+        private String key() {
+            return "desk:" + sync.desk();
         }
 
         private List<HelpArticle> fetch(HelpCenter helpCenter) {

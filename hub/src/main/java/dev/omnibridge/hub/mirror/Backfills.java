@@ -71,7 +71,7 @@ public final class Backfills {
 
     /** Runs the pages on the journal's writer; a backfill left RUNNING by a stop resumes here. */
     public void schedule() {
-        journal.every(Duration.ofMillis(250), step());
+        journal.every(Duration.ofMillis(250), "timer:backfills", step());   // issue 25: on one node
     }
 
     /**

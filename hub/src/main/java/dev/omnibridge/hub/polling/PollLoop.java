@@ -1,5 +1,8 @@
 package dev.omnibridge.hub.polling;
 
+import dev.omnibridge.hub.cluster.Fence;
+import dev.omnibridge.hub.cluster.LeaseLost;
+import dev.omnibridge.hub.cluster.Leases;
 import dev.omnibridge.spi.ConnectorContext;
 import dev.omnibridge.spi.PollException;
 import dev.omnibridge.spi.PollHandle;
@@ -24,11 +27,18 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Stopping interrupts a poll or a wait, never a store: a result being stored is stored (and its
  * {@link PollResult#stored()} action run) before {@link #stop()} returns.
+ *
+ * <p>Issue 25: a loop runs under a leader lease ({@link Pollers}); its {@link Fence} goes with every store, which
+ * checks it in the transaction of the messages and offsets. A store refused because the lease moved
+ * ({@link LeaseLost}) is not acknowledged upstream and ends the loop; while the lease is not surely held by this
+ * node's clock, the loop does not poll.
  */
 final class PollLoop implements PollHandle, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
     /** How long a result may take to be stored before the poll counts as failed (the store is down or stuck). */
     static final Duration STORE_TIMEOUT = Duration.ofMinutes(2);
+    /** How long a loop waits before looking again when its lease is not surely held (issue 25). */
+    static final Duration UNSURE_PAUSE = Duration.ofMillis(250);
 
     private enum Phase { WAITING, POLLING, STORING, BACKING_OFF, STOPPED }
 
@@ -40,6 +50,10 @@ final class PollLoop implements PollHandle, Runnable {
     private final Clock clock;
     private final Backoff backoff;
     private final Runnable onStopped;
+    private final Fence fence;
+    private final Leases leases;
+    private final Pollers.FencedStore store;
+    private final Thread predecessor;
     private final Object lock = new Object();
     private volatile Thread thread;
     private volatile boolean stopping;
@@ -54,8 +68,26 @@ final class PollLoop implements PollHandle, Runnable {
     private volatile Instant lastFailureAt;
     private volatile Instant nextPollAt;
 
+    /** A loop on its own (no lease): stores through {@code context.submit}. */
     PollLoop(String instanceId, String name, PolledSource source, PollSchedule schedule, ConnectorContext context,
              Clock clock, Backoff backoff, Runnable onStopped) {
+        this(instanceId, name, source, schedule, context, clock, backoff, onStopped, Fence.NONE, null,
+                (inbound, fence) -> context.submit(inbound), null);
+    }
+
+    /**
+     * @param fence       the lease this loop polls under ({@link Fence#NONE}: none to check)
+     * @param leases      where {@code fence} is checked before each poll (null: never)
+     * @param predecessor the thread of the loop this one replaces (after a lease was lost and acquired again): the
+     *                    new loop waits for it to end before its first poll, so two loops never overlap on a node
+     */
+    PollLoop(String instanceId, String name, PolledSource source, PollSchedule schedule, ConnectorContext context,
+             Clock clock, Backoff backoff, Runnable onStopped, Fence fence, Leases leases, Pollers.FencedStore store,
+             Thread predecessor) {
+        this.fence = fence;
+        this.leases = leases;
+        this.store = store;
+        this.predecessor = predecessor;
         this.instanceId = instanceId;
         this.name = name;
         this.source = source;
@@ -84,6 +116,10 @@ final class PollLoop implements PollHandle, Runnable {
     public void run() {
         Duration wait = schedule.initialDelay();
         try {
+            Thread before = predecessor;
+            if (before != null) {
+                before.join();
+            }
             while (!stopping) {
                 if (!wait.isZero()) {
                     nextPollAt = clock.instant().plus(wait);
@@ -128,6 +164,13 @@ final class PollLoop implements PollHandle, Runnable {
             }
             phase = Phase.POLLING;
         }
+        if (leases != null && !leases.stillHeld(fence)) {
+            // Not sure of the lease by this node's clock (a renewal is late, or the node was paused): another node
+            // may poll by now, so the vendor is not asked. Look again shortly: a late renewal makes it sure again;
+            // a lease really lost is said by the lease thread, which stops this loop.
+            phase = Phase.WAITING;
+            return UNSURE_PAUSE;
+        }
         try {
             result = source.poll(request());
         } catch (InterruptedException e) {
@@ -161,10 +204,14 @@ final class PollLoop implements PollHandle, Runnable {
             }
             try {
                 try {
-                    context.submit(result.inbound()).toCompletableFuture()
+                    store.submit(result.inbound(), fence).toCompletableFuture()
                             .get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
                     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                    if (leaseLost(cause)) {
+                        // Another node holds the source now: nothing was stored, nothing is acknowledged upstream.
+                        return leaseLost();
+                    }
                     String what = result.description().orElse("what " + name + " polled");
                     return failed("storing " + what + " failed, it is polled again: "
                             + cause.getClass().getSimpleName()
@@ -191,6 +238,25 @@ final class PollLoop implements PollHandle, Runnable {
         return result.nextPollIn().orElse(result.isEmpty() ? schedule.interval() : Duration.ZERO);
     }
 
+    private static boolean leaseLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof LeaseLost) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ends the loop: the lease moved to another node (the lease listener starts a new loop if it comes back). */
+    private Duration leaseLost() throws InterruptedException {
+        LOG.info("Instance {}: polling {} stops: lease {} (token {}) no longer held", instanceId, name,
+                fence.name(), fence.token());
+        synchronized (lock) {
+            stopping = true;
+        }
+        throw new InterruptedException("lease lost");
+    }
+
     private PollRequest request() {
         PollRequest.Builder b = PollRequest.builder().consecutiveFailures(failuresInARow);
         for (String key : schedule.offsetKeys()) {
@@ -214,6 +280,12 @@ final class PollLoop implements PollHandle, Runnable {
 
     @Override
     public void stop() {
+        halt();
+        join();
+    }
+
+    /** Asks the loop to stop without waiting: interrupts a poll or a wait, never a store. */
+    void halt() {
         synchronized (lock) {
             stopping = true;
             Thread t = thread;
@@ -226,6 +298,10 @@ final class PollLoop implements PollHandle, Runnable {
         } catch (RuntimeException e) {
             LOG.debug("wakeup failed", e);
         }
+    }
+
+    /** Waits for the loop to end (a result being stored is stored first). */
+    void join() {
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
             try {
@@ -240,12 +316,20 @@ final class PollLoop implements PollHandle, Runnable {
         onStopped.run();
     }
 
+    Thread thread() {
+        return thread;
+    }
+
+    Fence fence() {
+        return fence;
+    }
+
     boolean stopped() {
         return phase == Phase.STOPPED;
     }
 
     PollerHealth health() {
         return new PollerHealth(name, phase.name(), lastPollAt, lastSuccessAt, failuresInARow, failures,
-                lastFailure, lastFailureAt, nextPollAt);
+                lastFailure, lastFailureAt, nextPollAt, null);
     }
 }

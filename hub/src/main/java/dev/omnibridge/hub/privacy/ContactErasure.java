@@ -80,6 +80,14 @@ public final class ContactErasure implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    // Issue 25: jobs run on the one node holding lease timer:erasure; each step's unit checks its fence. Without
+    // leases (tests) this node runs them, as does a hub on its own (it holds every lease, with Fence.NONE).
+    static final String LEASE = "timer:erasure";
+    /** How often the leader of a cluster looks for jobs requested on other nodes. */
+    static final Duration CLUSTER_SCAN = Duration.ofSeconds(5);
+    private volatile dev.omnibridge.hub.cluster.Leases leases;
+    private volatile dev.omnibridge.hub.cluster.Fence fence = dev.omnibridge.hub.cluster.Fence.NONE;
+    private final Set<String> waking = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ContactErasure(Database database, Journal journal, ContactErasures store, FileAttachmentStore files,
                           Desks desks, AuditTrail audit, Clock clock, Retry retry) {
@@ -91,6 +99,62 @@ public final class ContactErasure implements AutoCloseable {
         this.audit = audit;
         this.clock = clock;
         this.retry = retry;
+    }
+
+    /**
+     * Issue 25: runs the jobs only while this node holds lease {@value #LEASE} (call once, before {@link #resume()}).
+     * A single node gets it at once; in a cluster the holder resumes the unfinished jobs and looks every
+     * {@link #CLUSTER_SCAN} for jobs requested on other nodes.
+     */
+    public void leases(dev.omnibridge.hub.cluster.Leases leases) {
+        this.fence = null;
+        this.leases = leases;
+        leases.want(LEASE, new dev.omnibridge.hub.cluster.LeaseListener() {
+            @Override
+            public void acquired(dev.omnibridge.hub.cluster.Fence f) {
+                fence = f;
+                if (!f.none() && !closed) {
+                    runner.execute(ContactErasure.this::scan);
+                }
+            }
+
+            @Override
+            public void lost(dev.omnibridge.hub.cluster.Fence f) {
+                fence = null;
+            }
+        });
+    }
+
+    /** The cluster leader's look for unfinished jobs, again every {@link #CLUSTER_SCAN} while it leads. */
+    private void scan() {
+        dev.omnibridge.hub.cluster.Fence f = fence;
+        if (closed || f == null) {
+            return;
+        }
+        try {
+            resume();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Looking for erasures to run failed: {}", describe(e));
+        }
+        if (!closed) {
+            runner.schedule(this::scan, CLUSTER_SCAN.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The unit checking first that this node still leads the erasures (issue 25). */
+    private <T> dev.omnibridge.hub.store.TxWork<T> fenced(dev.omnibridge.hub.store.TxWork<T> work) {
+        dev.omnibridge.hub.cluster.Leases l = leases;
+        dev.omnibridge.hub.cluster.Fence f = fence;
+        if (l == null || f != null && f.none()) {
+            return work;
+        }
+        return (c, after) -> {
+            if (f == null) {
+                throw new dev.omnibridge.hub.cluster.LeaseLost(new dev.omnibridge.hub.cluster.Fence(LEASE, "", 0));
+            }
+            l.verify(c, f);
+            return work.apply(c, after);
+        };
     }
 
     /** A request's answer: the job, and whether this request created it (false: it was asked for before). */
@@ -137,6 +201,9 @@ public final class ContactErasure implements AutoCloseable {
 
     /** Resumes the erasures a stop or crash interrupted (call once the desk instances are started). */
     public void resume() throws SQLException {
+        if (fence == null) {
+            return;   // issue 25: another node of the cluster runs the erasures
+        }
         try (Connection c = database.connection()) {
             for (String id : ContactErasures.unfinished(c)) {
                 LOG.info("Resuming erasure {}", id);
@@ -146,16 +213,19 @@ public final class ContactErasure implements AutoCloseable {
     }
 
     private void wake(String jobId, Duration delay) {
-        if (closed) {
-            return;
+        if (closed || fence == null || !waking.add(jobId)) {
+            return;   // issue 25: not the leader (it finds the job), or already due to run
         }
-        runner.schedule(() -> run(jobId), delay.toMillis(), TimeUnit.MILLISECONDS);
+        runner.schedule(() -> {
+            waking.remove(jobId);
+            run(jobId);
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs the job's steps until it is done or waits for a desk's retry. */
     private void run(String jobId) {
         try {
-            while (!closed) {
+            while (!closed && fence != null) {
                 Job job;
                 try (Connection c = database.connection()) {
                     job = ContactErasures.find(c, jobId).orElse(null);
@@ -170,8 +240,8 @@ public final class ContactErasure implements AutoCloseable {
                 }
             }
         } catch (Exception e) {
-            if (closed) {
-                return;
+            if (closed || fence == null || e.getCause() instanceof dev.omnibridge.hub.cluster.LeaseLost) {
+                return;   // issue 25: the node now leading the erasures resumes the job where it stands
             }
             // The step left the job where it was: try again in a while (the store may be failing over).
             LOG.warn("Erasure {} failed a step, retrying in {}: {}", jobId, retry.first(), describe(e));
@@ -183,14 +253,14 @@ public final class ContactErasure implements AutoCloseable {
     private Duration step(Job job) throws Exception {
         switch (job.state()) {
             case STORE -> {
-                ContactErasures.Erased erased = journal.submit((c, after) ->
-                        store.eraseStore(c, after, job.id(), job.contactId(), clock.instant())).get();
+                ContactErasures.Erased erased = journal.submit(fenced((c, after) ->
+                        store.eraseStore(c, after, job.id(), job.contactId(), clock.instant()))).get();
                 LOG.info("Erasure {}: store erased ({} contacts, {} messages)", job.id(), erased.contactIds().size(),
                         erased.messageIds().size());
                 return null;
             }
             case FILES -> {
-                int deleted = journal.submit((c, after) -> {
+                int deleted = journal.submit(fenced((c, after) -> {
                     Set<String> hashes = ContactErasures.attachmentHashes(c, job.id());
                     hashes.removeAll(MessagePurge.stillReferenced(c, hashes));
                     int n = 0;
@@ -206,7 +276,7 @@ public final class ContactErasure implements AutoCloseable {
                     ContactErasures.advance(c, job.id(), State.DESKS, Map.of("attachmentFiles", String.valueOf(n)),
                             clock.instant());
                     return n;
-                }).get();
+                })).get();
                 LOG.info("Erasure {}: {} attachment files deleted", job.id(), deleted);
                 return null;
             }
@@ -214,7 +284,7 @@ public final class ContactErasure implements AutoCloseable {
                 return desksStep(job);
             }
             case WIPE -> {
-                StoreWipe.Result wiped = journal.submit((c, after) -> {
+                StoreWipe.Result wiped = journal.submit(fenced((c, after) -> {
                     StoreWipe.Result w = StoreWipe.wipe(c);
                     Map<String, String> figures = new LinkedHashMap<>();
                     figures.put("storeWipe", w.supported() ? "done" : "unsupported");
@@ -228,7 +298,7 @@ public final class ContactErasure implements AutoCloseable {
                         audit.append(c, done.requestedBy(), "contact.erase.done", done.contactId(), report(done));
                     }
                     return w;
-                }).get();
+                })).get();
                 LOG.info("Erasure {} done (store file {} -> {} bytes, {} free bytes zeroed)", job.id(),
                         wiped.fileBytesBefore(), wiped.fileBytesAfter(), wiped.zeroedBytes());
                 return null;
@@ -256,6 +326,11 @@ public final class ContactErasure implements AutoCloseable {
             String outcome;
             String detail;
             Instant retryAt = null;
+            dev.omnibridge.hub.cluster.Leases l = leases;
+            dev.omnibridge.hub.cluster.Fence f = fence;
+            if (l != null && (f == null || !l.stillHeld(f))) {
+                return Duration.ofSeconds(1);   // issue 25: no desk call once the lease may have moved; look again
+            }
             try {
                 RequesterErasure.Outcome o = desks.erase(d.desk(), request);
                 outcome = o.result().name();
@@ -276,14 +351,14 @@ public final class ContactErasure implements AutoCloseable {
             String o = outcome;
             String dt = detail;
             Instant at = retryAt;
-            journal.submit((c, after) -> {
+            journal.submit(fenced((c, after) -> {
                 if (o == null) {
                     ContactErasures.deskRetry(c, job.id(), d.desk(), dt, attempts, at);
                 } else {
                     ContactErasures.deskFinished(c, job.id(), d.desk(), o, dt, attempts, clock.instant());
                 }
                 return null;
-            }).get();
+            })).get();
             if (o == null) {
                 // The desk's error text may quote the customer: it goes to the job's record, not to the log.
                 LOG.info("Erasure {}: desk {} failed (attempt {}), retrying at {}", job.id(), d.desk(), attempts, at);
@@ -301,7 +376,7 @@ public final class ContactErasure implements AutoCloseable {
             return Duration.between(clock.instant(), nextDue).isNegative() ? Duration.ZERO
                     : Duration.between(clock.instant(), nextDue);
         }
-        journal.submit((c, after) -> {
+        journal.submit(fenced((c, after) -> {
             Job now2 = ContactErasures.find(c, job.id()).orElseThrow();
             Map<String, String> figures = new LinkedHashMap<>();
             for (DeskStep d : now2.desks()) {
@@ -309,7 +384,7 @@ public final class ContactErasure implements AutoCloseable {
             }
             ContactErasures.advance(c, job.id(), State.WIPE, figures, clock.instant());
             return null;
-        }).get();
+        })).get();
         return null;
     }
 

@@ -66,7 +66,8 @@ public final class Retention {
         if (!config.anyRetention()) {
             return;
         }
-        journal.every(config.retentionCheck(), (c, after) -> {
+        // Issue 25: on one node of a cluster (the purge run, attachment file deletes included, starts only there).
+        journal.every(config.retentionCheck(), "timer:retention", (c, after) -> {
             after.run(this::runInBackground);
             return null;
         });

@@ -96,7 +96,9 @@ final class HubConnectorContext implements ConnectorContext {
     @Override
     public dev.omnibridge.spi.PollHandle poll(String name, dev.omnibridge.spi.PolledSource source,
                                               dev.omnibridge.spi.PollSchedule schedule) {
-        return hub.pollers().start(instance.id(), name, source, schedule, this, hub.clock());
+        // Issue 25: what a source polled is stored with the fence of its leader lease (checked in the transaction).
+        return hub.pollers().start(instance.id(), name, source, schedule, this, hub.clock(),
+                (inbound, fence) -> hub.store(instance, inbound, fence).thenApply(report -> null));
     }
 
     /** Stops the instance's polled sources, each finishing a result being stored. */

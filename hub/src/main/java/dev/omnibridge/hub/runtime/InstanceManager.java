@@ -252,6 +252,15 @@ public final class InstanceManager implements DeliveryTargets {
     }
 
     CompletableFuture<IngestReport> store(ConnectorInstance instance, Inbound inbound) {
+        return store(instance, inbound, dev.omnibridge.hub.cluster.Fence.NONE);
+    }
+
+    /**
+     * Issue 25: stores what a polled source fetched under its leader lease: the unit checks {@code fence} in its
+     * transaction and fails with {@link dev.omnibridge.hub.cluster.LeaseLost} (storing nothing) if it moved.
+     */
+    CompletableFuture<IngestReport> store(ConnectorInstance instance, Inbound inbound,
+                                          dev.omnibridge.hub.cluster.Fence fence) {
         boolean channel = instance.connector instanceof ChannelConnector;
         if (channel && (!inbound.replies().isEmpty() || !inbound.ticketUpdates().isEmpty())) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
@@ -266,7 +275,7 @@ public final class InstanceManager implements DeliveryTargets {
         Inbound normalised = normalised(instance, inbound, addresses, masking);
         TxWork<IngestReport> work;
         try {
-            work = writer.work(instance.id(), normalised);
+            work = writer.work(instance.id(), normalised, pollers.leases(), fence);
         } catch (IllegalArgumentException e) {
             // A value the store cannot keep (Columns.checkKept): the connector gets the reason, nothing is stored.
             LOG.warn("Instance {}: a submission was refused: {}", instance.id(), e.getMessage());

@@ -75,7 +75,7 @@ public final class FirstResponseAlarms {
 
     /** Polls every {@link #PERIOD} on the journal's writer (and once more as it closes). */
     public void schedule() {
-        journal.every(PERIOD, poll());
+        journal.every(PERIOD, "timer:first-response", poll());   // issue 25: on one node
     }
 
     /** One poll: fires what is due now; returns how many steps it fired or closed. */

@@ -82,7 +82,8 @@ public final class AnalyticsFirstReplies {
     /** Installs the roll-up on the journal's writer. */
     public static void schedule(Journal journal) {
         RollUpProgress progress = new RollUpProgress(LOG, "timer events", PASS_LIMIT);
-        journal.every(PERIOD, (c, after) -> progress.passed(rollUp(c), after));
+        journal.every(PERIOD, "timer:analytics-first-replies",   // issue 25: on one node
+                (c, after) -> progress.passed(rollUp(c), after));
     }
 
     /**

@@ -52,7 +52,8 @@ public final class AnalyticsVolumes {
     /** Installs the roll-up on the journal's writer. */
     public static void schedule(Journal journal) {
         AnalyticsVolumes volumes = new AnalyticsVolumes();
-        journal.every(PERIOD, (c, after) -> volumes.progress.passed(rollUp(c, after), after));
+        journal.every(PERIOD, "timer:analytics-volumes",   // issue 25: on one node
+                (c, after) -> volumes.progress.passed(rollUp(c, after), after));
     }
 
     /**

@@ -144,6 +144,24 @@ public final class InboundWriter {
         return outbox;
     }
 
+    /**
+     * Issue 25: the unit for what a polled source fetched under a leader lease: it first checks {@code fence}
+     * ({@link dev.omnibridge.hub.cluster.Leases#verify}), so the messages, the offsets and the lease check are one
+     * transaction and a node that lost the lease stores nothing ({@link dev.omnibridge.hub.cluster.LeaseLost}).
+     * Without a fence (a single node, a webhook) it is {@link #work(String, Inbound)} itself.
+     */
+    public TxWork<IngestReport> work(String instanceId, Inbound inbound, dev.omnibridge.hub.cluster.Leases leases,
+                                     dev.omnibridge.hub.cluster.Fence fence) {
+        TxWork<IngestReport> unit = work(instanceId, inbound);
+        if (fence.none()) {
+            return unit;
+        }
+        return (c, after) -> {
+            leases.verify(c, fence);
+            return unit.apply(c, after);
+        };
+    }
+
     /** Builds the unit of work on the caller's thread, doing there what needs no store, so the writer does less. */
     public TxWork<IngestReport> work(String instanceId, Inbound inbound) {
         // Refused here, on the caller's thread, so the connector gets a clear error and nothing is half-stored.

@@ -54,6 +54,7 @@ public final class Journal implements AutoCloseable {
     private long lastIdleWork = System.nanoTime();
     private static final long HOUSEKEEPING_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final List<Periodic> periodic = new CopyOnWriteArrayList<>();
+    private volatile dev.omnibridge.hub.cluster.Leases leases;   // issue 25; null: every timer runs here
 
     /**
      * Housekeeping the writer does on its own connection when no unit is waiting, so that it never competes with a
@@ -97,7 +98,8 @@ public final class Journal implements AutoCloseable {
     Journal(Database database, Duration copyPeriod) {
         this.database = database;
         // The writer is the only one storing messages, so it also keeps their index by conversation, in bulk.
-        every(copyPeriod, ConversationMessages::catchUp);
+        // Issue 25: one node of a cluster does it (safe on any node under the writer lock, but once is enough).
+        every(copyPeriod, "timer:conversation-index", ConversationMessages::catchUp);
         this.writer = new Thread(this::loop, "omnibridge-journal");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -122,6 +124,23 @@ public final class Journal implements AutoCloseable {
         @SuppressWarnings("unchecked")
         TxWork<Object> w = (TxWork<Object>) work;
         periodic.add(new Periodic(w, period.toNanos(), System.nanoTime() + period.toNanos()));
+    }
+
+    /**
+     * Issue 25: the cluster's leases, for timers that run on one node at a time ({@link #every(Duration, String,
+     * TxWork)}); set once at start-up, before the first group. Unset (store tests): those timers always run.
+     */
+    public void leases(dev.omnibridge.hub.cluster.Leases leases) {
+        this.leases = leases;
+    }
+
+    /**
+     * Issue 25: like {@link #every(Duration, TxWork)}, on the one node of a cluster holding lease {@code lease}
+     * ({@code timer:<name>}), which checks the lease's fence in the transaction before the work
+     * ({@link dev.omnibridge.hub.cluster.Leased}); a hub on its own holds every lease.
+     */
+    public void every(Duration period, String lease, TxWork<?> work) {
+        every(period, new dev.omnibridge.hub.cluster.Leased<>(lease, work, () -> leases));
     }
 
     /**

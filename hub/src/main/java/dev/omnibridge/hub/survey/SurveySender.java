@@ -69,7 +69,7 @@ public final class SurveySender {
 
     /** Polls every {@link #PERIOD} on the journal's writer. */
     public void schedule() {
-        journal.every(PERIOD, poll());
+        journal.every(PERIOD, "timer:surveys", poll());   // issue 25: on one node
     }
 
     /** One poll: handles the rows due now; returns how many. */

@@ -36,6 +36,8 @@ final class UpdatesSource implements PolledSource {
     static final String NAME = "updates";
     /** The longest pause after failed polls in a row. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** The pause after getUpdates was ended by another node's getUpdates during a take-over (issue 25). */
+    static final Duration OTHER_POLLER_PAUSE = Duration.ofSeconds(1);
     /**
      * How long a stored offset is sent: Telegram's quiet week, less the 24 hours it keeps an update (the newest
      * update of a batch stored now may be that old) and a day for clocks that differ.
@@ -93,6 +95,13 @@ final class UpdatesSource implements PolledSource {
         try {
             updates = api.call("getUpdates", params, settings.pollTimeout().plus(settings.timeout()));
         } catch (BotApiException e) {
+            if (otherPoller(e)) {
+                // Issue 25: two hub nodes polled at once while one took the source over from the other (Telegram
+                // ends the older long poll with 409 "Conflict: terminated by other getUpdates request"). Not a
+                // problem to show: poll again after the pause; the node that lost the lease stops by itself.
+                LOG.debug("{}: getUpdates ended by another getUpdates request", instance);
+                return PollResult.held(OTHER_POLLER_PAUSE);
+            }
             throw classified(e);
         }
         if (!updates.isArray() || updates.isEmpty()) {
@@ -145,6 +154,16 @@ final class UpdatesSource implements PolledSource {
                     acks.forEach(answers::answer);
                     LOG.debug("{}: stored {} messages, offset now {}", instance, messages.size(), offset);
                 }).build();
+    }
+
+    /**
+     * Whether getUpdates was ended by another getUpdates call for the bot (HTTP 409 "Conflict: terminated by other
+     * getUpdates request; make sure that only one bot instance is running"), as opposed to the 409 for a webhook set
+     * ("can't use getUpdates method while webhook is active").
+     */
+    static boolean otherPoller(BotApiException e) {
+        return e.status() == 409 && e.description() != null
+                && e.description().toLowerCase(java.util.Locale.ROOT).contains("other getupdates");
     }
 
     /** A failed getUpdates, classified for the hub's backoff. */

@@ -258,6 +258,20 @@ class PollingTest {
     }
 
     @Test
+    void anotherPollerEndingGetUpdatesDuringATakeOverIsRetriedWithoutAlarmOrWebhookDeletion() throws Exception {
+        // Issue 25: while a hub node takes the source over from another, both may call getUpdates for a moment.
+        wm.stubFor(post(urlEqualTo(path("getUpdates"))).atPriority(1).willReturn(Fixtures.error(409,
+                "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+                null)));
+        FakeConnectorContext ctx = Fixtures.context(Fixtures.settings(wm, "polling"));
+        start(ctx);
+        await(() -> polls().size() >= 2, "polled again after the conflict");
+        assertThat(ctx.problems()).as("no alarm during a take-over").isEmpty();
+        assertThat(wm.findAll(postRequestedFor(urlEqualTo(path("deleteWebhook")))))
+                .as("only the one at start: no webhook to delete").hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
     void aFileThatCannotBeFetchedDoesNotStallPollingAndArrivesLater() throws Exception {
         Map<String, Object> settings = Fixtures.settings(wm, "polling");
         settings.put("fileRetryDelay", "50ms");
