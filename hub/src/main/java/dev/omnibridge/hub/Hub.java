@@ -386,6 +386,10 @@ public final class Hub implements AutoCloseable {
         }
         // Issue 24: each plugin with its version, required plugin API range, state and why it is not started.
         api.healthPart("plugins", catalog::health);
+        // Issue 25 (ops): GET /api/cluster (nodes, leases) and this node's cluster part of /health.
+        dev.omnibridge.hub.web.ClusterApi clusterApi = new dev.omnibridge.hub.web.ClusterApi(cluster,
+                Clock.systemUTC()); // lease times are the database's real ones, whatever the hub's clock
+        api.healthPart("cluster", clusterApi::health);
         // Issue 21, service analytics: message counts per hour, and each conversation's first reply and target,
         // rolled up off the writer's per-message path.
         AnalyticsVolumes.schedule(journal);
@@ -433,6 +437,7 @@ public final class Hub implements AutoCloseable {
             rulesTest.mount(router, router.bodyHandler(), api);
             backfillsApi.mount(router, router.bodyHandler(), api);
             reloadApi.mount(router, api);
+            clusterApi.mount(router, api); // Issue 25 (ops)
             console.mount(router, router.bodyHandler());
         }));
         camel.start();
