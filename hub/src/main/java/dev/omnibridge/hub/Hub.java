@@ -201,8 +201,12 @@ public final class Hub implements AutoCloseable {
         JournalQueries queries = new JournalQueries(database);
         // Privacy (issue 20): attachments encrypted with the store's key (AES-GCM) when hub.store.encryptionKey is
         // set; bodies and attachments older than privacy.retentionDays purged on the journal's timer.
-        FileAttachmentStore attachmentFiles = new FileAttachmentStore(config.dataDir().resolve("attachments"),
-                AttachmentCipher.of(config.store().encryptionKey()));
+        // Issue 25 (ops): in cluster mode in the store (attachment_blobs), so any node serves what another stored.
+        dev.omnibridge.hub.store.AttachmentStorage attachmentFiles = config.cluster().enabled()
+                ? new dev.omnibridge.hub.store.AttachmentBlobs(database, config.dataDir().resolve("spool"),
+                        AttachmentCipher.of(config.store().encryptionKey()), Clock.systemUTC())
+                : new FileAttachmentStore(config.dataDir().resolve("attachments"),
+                        AttachmentCipher.of(config.store().encryptionKey()));
         new Retention(config.privacy(), config.instances().stream().map(HubConfig.Instance::id).toList(), journal,
                 audit, attachmentFiles, recent, metrics, clock).schedule();
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
@@ -211,8 +215,11 @@ public final class Hub implements AutoCloseable {
         // below), only where hub.publicUrl gives an address customers can open; otherwise it is named as not sent.
         dev.omnibridge.hub.files.SignedFileLinks fileLinks = config.delivery().fileLinkValidity() == null ? null
                 : new dev.omnibridge.hub.files.SignedFileLinks(
-                        dev.omnibridge.hub.files.FileLinkKey.loadOrCreate(config.dataDir()), config.publicUrl(),
-                        config.delivery().fileLinkValidity(), clock);
+                        // Issue 25 (ops): in cluster mode one key for all nodes, in the store.
+                        config.cluster().enabled() ? dev.omnibridge.hub.files.FileLinkKey.shared(config.dataDir(),
+                                new dev.omnibridge.hub.store.ClusterSecrets(database))
+                                : dev.omnibridge.hub.files.FileLinkKey.loadOrCreate(config.dataDir()),
+                        config.publicUrl(), config.delivery().fileLinkValidity(), clock);
         if (fileLinks != null) {
             instances.fileLinks(fileLinks);
         }
@@ -368,7 +375,10 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.access.OidcLogins sso = access.oidc() == null ? null
                 : new dev.omnibridge.hub.access.OidcLogins(access.oidc(),
                         new dev.omnibridge.hub.access.OidcProvider(access.oidc().issuer(), clock), logins, accounts,
-                        audit, clock, config.publicUrl());
+                        audit, clock, config.publicUrl(),
+                        // Issue 25 (ops): in cluster mode sign-ins in progress are rows (callback on any node).
+                        config.cluster().enabled() ? new dev.omnibridge.hub.store.OidcPendingRows(database, clock)
+                                : dev.omnibridge.hub.access.PendingSignIns.inMemory(clock));
         ConsoleWeb console = new ConsoleWeb(sessions, logins, accounts, blocking,
                 "https".equalsIgnoreCase(config.publicUrl().getScheme()), sso, authFailures);
         // Issue 20, privacy: a contact's export and erasure (durable steps, resumed at start-up), the audit trail.
