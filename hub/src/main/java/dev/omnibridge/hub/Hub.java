@@ -400,6 +400,10 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.web.ClusterApi clusterApi = new dev.omnibridge.hub.web.ClusterApi(cluster,
                 Clock.systemUTC()); // lease times are the database's real ones, whatever the hub's clock
         api.healthPart("cluster", clusterApi::health);
+        if (cluster instanceof dev.omnibridge.hub.cluster.PostgresCluster pg) {
+            // Written with each heartbeat: the other nodes' consoles show how this one is doing.
+            pg.health(() -> clusterApi.nodeSummary(instances));
+        }
         // Issue 21, service analytics: message counts per hour, and each conversation's first reply and target,
         // rolled up off the writer's per-message path.
         AnalyticsVolumes.schedule(journal);

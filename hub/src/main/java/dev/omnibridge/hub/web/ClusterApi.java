@@ -6,6 +6,9 @@ import dev.omnibridge.hub.cluster.BusStatus;
 import dev.omnibridge.hub.cluster.Cluster;
 import dev.omnibridge.hub.cluster.LeaseView;
 import dev.omnibridge.hub.cluster.NodeView;
+import dev.omnibridge.hub.runtime.ConnectorInstance;
+import dev.omnibridge.hub.runtime.InstanceManager;
+import dev.omnibridge.hub.runtime.InstanceState;
 import dev.omnibridge.model.json.CanonicalJson;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,6 +47,11 @@ public final class ClusterApi {
     }
 
     private void cluster(RoutingContext ctx) {
+        HttpApi.json(ctx, 200, view());
+    }
+
+    /** The body of {@code GET /api/cluster}: this node's id, the nodes the store knows and every lease. */
+    public Map<String, Object> view() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("nodeId", cluster.nodeId());
         body.put("enabled", cluster.enabled());
@@ -75,7 +83,35 @@ public final class ClusterApi {
             leases.add(lease);
         }
         body.put("leases", leases);
-        HttpApi.json(ctx, 200, body);
+        return body;
+    }
+
+    /**
+     * The short health this node writes with each heartbeat, shown by every node's console: its status as its own
+     * {@code /health} says it ({@code status}: UP, DOWN or STARTING), its instances running of those enabled, and
+     * its cluster part. Never fails: a part that cannot be read is left out.
+     */
+    public String nodeSummary(InstanceManager instances) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        try {
+            int enabled = 0;
+            int running = 0;
+            for (ConnectorInstance i : instances.instances()) {
+                if (i.enabled()) {
+                    enabled++;
+                    running += i.state() == InstanceState.RUNNING ? 1 : 0;
+                }
+            }
+            summary.put("status", instances.startingUp() ? "STARTING" : running == enabled ? "UP" : "DOWN");
+            summary.put("instancesRunning", running);
+            summary.put("instancesEnabled", enabled);
+            Map<String, Object> part = health();
+            summary.put("leasesHeld", part.get("leasesHeld"));
+            summary.put("bus", part.get("bus"));
+            return JSON.writeValueAsString(summary);
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /**

@@ -10,7 +10,7 @@ import dev.omnibridge.hub.store.AttachmentBlobs;
 import dev.omnibridge.hub.store.AttachmentCipher;
 import dev.omnibridge.hub.store.ClusterSecrets;
 import dev.omnibridge.hub.store.Database;
-import dev.omnibridge.hub.store.PostgresForTests;
+import dev.omnibridge.hub.store.PostgresDatabases;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.model.Attachment;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -69,7 +69,7 @@ class ClusterSharedStateTest {
 
     @BeforeAll
     void startTwoNodes() throws Exception {
-        url = PostgresForTests.newDatabaseUrl("cluster_shared");
+        url = PostgresDatabases.newDatabaseUrl("cluster_shared");
         idp.start();
         OidcConfig oidc = new OidcConfig(idp.issuerUrl("default").toString(), CLIENT_ID,
                 new Secret("cluster-shared-client-secret"), List.of("openid", "email", "profile"), "groups",

@@ -13,12 +13,20 @@ import dev.omnibridge.hub.cluster.LeaseListener;
 import dev.omnibridge.hub.cluster.LeaseView;
 import dev.omnibridge.hub.cluster.Leases;
 import dev.omnibridge.hub.cluster.NodeView;
+import dev.omnibridge.hub.cluster.NoBus;
+import dev.omnibridge.hub.cluster.PostgresCluster;
+import dev.omnibridge.hub.store.Database;
+import dev.omnibridge.hub.store.PostgresDatabases;
 import dev.omnibridge.hub.testing.LocalHub;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.sql.Connection;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterApiTest {
     private static final String TOKEN = "cluster-api-admin-token";
     private static final String VIEWER_TOKEN = "cluster-api-viewer-token-1";
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private final LocalHub local = new LocalHub(TOKEN);
     @TempDir
     java.nio.file.Path dir;
@@ -103,6 +112,80 @@ class ClusterApiTest {
                 .containsEntry("leases", List.of("poll:telegram-1:updates")).containsEntry("bus", "down");
         assertThat(ClusterApi.kind("poll:telegram-1:updates")).isEqualTo("poll");
         assertThat(ClusterApi.kind("odd")).isEqualTo("other");
+    }
+
+    @Test
+    void onPostgresAnyNodeListsTheNodesAndEveryLeaseWithItsHolder() throws Exception {
+        try (Database db = PostgresDatabases.open("cluster_api", dir);
+             PostgresCluster a = PostgresCluster.start(db.dataSource(), new ClusterConfig(true, "node-a",
+                     Duration.ofSeconds(3), 8, URI.create("http://10.0.0.5:8080")), new NoBus(), "9.9.9", null);
+             PostgresCluster b = PostgresCluster.start(db.dataSource(), new ClusterConfig(true, "node-b",
+                     Duration.ofSeconds(3), 8, null), new NoBus(), "9.9.9", null)) {
+            a.health(() -> "{\"status\":\"UP\",\"instancesRunning\":2}");
+            CountDownLatch acquired = new CountDownLatch(2);
+            LeaseListener count = new LeaseListener() {
+                @Override
+                public void acquired(Fence fence) {
+                    acquired.countDown();
+                }
+
+                @Override
+                public void lost(Fence fence) {
+                }
+            };
+            a.want("timer:retention", count);
+            b.want("poll:telegram-1:updates", count);
+            assertThat(acquired.await(15, TimeUnit.SECONDS)).as("both leases acquired").isTrue();
+
+            // Node B's console: both nodes, node A's health as A wrote it, each lease with its holder.
+            JsonNode view = JSON.valueToTree(new ClusterApi(b, Clock.systemUTC()).view());
+            assertThat(view.path("nodeId").asText()).isEqualTo("node-b");
+            assertThat(view.path("enabled").asBoolean()).isTrue();
+            JsonNode nodeA = null;
+            for (JsonNode n : view.path("nodes")) {
+                assertThat(n.path("alive").asBoolean()).as("%s alive", n.path("nodeId")).isTrue();
+                if (n.path("nodeId").asText().equals("node-a")) {
+                    nodeA = n;
+                }
+            }
+            assertThat(view.path("nodes")).hasSize(2);
+            assertThat(nodeA).isNotNull();
+            assertThat(nodeA.path("self").asBoolean()).isFalse();
+            assertThat(nodeA.path("advertisedUrl").asText()).isEqualTo("http://10.0.0.5:8080");
+            assertThat(nodeA.path("version").asText()).isEqualTo("9.9.9");
+            Instant now = Instant.now();
+            Map<String, JsonNode> leases = new java.util.HashMap<>();
+            view.path("leases").forEach(l -> leases.put(l.path("name").asText(), l));
+            assertThat(leases.get("timer:retention").path("holder").asText()).isEqualTo("node-a");
+            assertThat(leases.get("timer:retention").path("kind").asText()).isEqualTo("timer");
+            assertThat(Instant.parse(leases.get("timer:retention").path("expiresAt").asText())).isAfter(now);
+            assertThat(leases.get("poll:telegram-1:updates").path("holder").asText()).isEqualTo("node-b");
+            assertThat(leases.get("poll:telegram-1:updates").path("token").asLong()).isPositive();
+
+            Map<String, Object> healthOfA = new ClusterApi(a, Clock.systemUTC()).health();
+            assertThat(healthOfA).containsEntry("nodeId", "node-a").containsEntry("leasesHeld", 1)
+                    .containsEntry("leases", List.of("timer:retention"));
+            // Node A's heartbeat carries its summary to the others (written every ttl/3).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            JsonNode health = null;
+            while (System.nanoTime() < deadline && (health == null || !health.path("status").asText().equals("UP"))) {
+                health = nodeHealth(new ClusterApi(b, Clock.systemUTC()), "node-a");
+                if (health == null) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(health).isNotNull();
+            assertThat(health.path("instancesRunning").asInt()).isEqualTo(2);
+        }
+    }
+
+    private static JsonNode nodeHealth(ClusterApi api, String nodeId) {
+        for (JsonNode n : JSON.valueToTree(api.view()).path("nodes")) {
+            if (n.path("nodeId").asText().equals(nodeId) && n.path("health").isObject()) {
+                return n.path("health");
+            }
+        }
+        return null;
     }
 
     /** Two nodes' view as a PostgreSQL cluster would give it, with a bus whose listener is down. */
