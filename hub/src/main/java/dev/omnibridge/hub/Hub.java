@@ -207,6 +207,13 @@ public final class Hub implements AutoCloseable {
                         AttachmentCipher.of(config.store().encryptionKey()), Clock.systemUTC())
                 : new FileAttachmentStore(config.dataDir().resolve("attachments"),
                         AttachmentCipher.of(config.store().encryptionKey()));
+        if (attachmentFiles instanceof dev.omnibridge.hub.store.AttachmentBlobs blobs) {
+            // Issue 25 (ops): attachment files of this node from before cluster mode go into the store once.
+            int copied = blobs.importFiles(config.dataDir().resolve("attachments"));
+            if (copied > 0) {
+                LOG.info("Cluster mode: {} attachment file(s) of this node copied into the store", copied);
+            }
+        }
         new Retention(config.privacy(), config.instances().stream().map(HubConfig.Instance::id).toList(), journal,
                 audit, attachmentFiles, recent, metrics, clock).schedule();
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,

@@ -87,6 +87,56 @@ public final class AttachmentBlobs implements AttachmentStorage {
         }
     }
 
+    /**
+     * Copies the attachment files under {@code root} (a node's {@code <dataDir>/attachments} from before cluster
+     * mode, e.g. the data directory a store was moved from with migrate-store) into the store, as they are (still
+     * encrypted with the key they were written with), skipping those already there; the files are left in place.
+     * Runs once per directory: a marker file records that it is done.
+     *
+     * @return how many were copied
+     */
+    public int importFiles(Path root) throws IOException {
+        Path marker = root.resolve(IMPORTED_MARKER);
+        if (!Files.isDirectory(root) || Files.exists(marker)) {
+            return 0;
+        }
+        java.util.List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).filter(f -> SHA256.matcher(f.getFileName().toString())
+                    .matches()).toList();
+        }
+        int copied = 0;
+        try (Connection c = database.connection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO attachment_blobs"
+                     + " (sha256, content, size, written_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")) {
+            for (Path file : files) {
+                byte[] content = Files.readAllBytes(file);
+                long size = content.length;
+                if (AttachmentCipher.isEncrypted(content)) {
+                    // The plain size, for the row: only known by decrypting; unreadable ones keep their stored size.
+                    try {
+                        size = cipher == null ? size : cipher.decryptAll(content).length;
+                    } catch (IOException e) {
+                        // encrypted with another key: copied as it is, it opens as it did before (it did not)
+                    }
+                }
+                insert.setString(1, file.getFileName().toString());
+                insert.setBytes(2, content);
+                insert.setLong(3, size);
+                insert.setObject(4, Sql.ts(Files.getLastModifiedTime(file).toInstant()));
+                copied += insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IOException("attachment files could not be copied into the store: "
+                    + e.getClass().getSimpleName(), e);
+        }
+        Files.writeString(marker, "copied into the store's attachment_blobs; the files here are no longer read\n");
+        return copied;
+    }
+
+    /** Written into an attachments directory once its files are in the store. */
+    public static final String IMPORTED_MARKER = "IMPORTED-INTO-STORE";
+
     @Override
     public InputStream open(Attachment attachment) throws IOException {
         String ssp = attachment.location().getSchemeSpecificPart();

@@ -10,6 +10,7 @@ import dev.omnibridge.hub.store.AttachmentBlobs;
 import dev.omnibridge.hub.store.AttachmentCipher;
 import dev.omnibridge.hub.store.ClusterSecrets;
 import dev.omnibridge.hub.store.Database;
+import dev.omnibridge.hub.store.FileAttachmentStore;
 import dev.omnibridge.hub.store.PostgresDatabases;
 import dev.omnibridge.hub.testing.LocalHub;
 import dev.omnibridge.model.Attachment;
@@ -171,6 +172,25 @@ class ClusterSharedStateTest {
         assertThatThrownBy(() -> blobs.open(stored)).isInstanceOf(NoSuchFileException.class);
         var gone = nodeB.send(nodeB.withToken(nodeB.get("/api/attachments/" + stored.sha256())));
         assertThat(gone.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void attachmentFilesOfANodeFromBeforeTheClusterAreCopiedIntoTheStoreOnceAndServedByAnyNode() throws Exception {
+        Path oldFiles = dir.resolve("old-node-attachments");
+        byte[] content = "a mail's original, stored before the cluster".getBytes(StandardCharsets.UTF_8);
+        Attachment old = new FileAttachmentStore(oldFiles, AttachmentCipher.of(STORE_KEY))
+                .store("original.eml", "message/rfc822", new ByteArrayInputStream(content), 1 << 20);
+        AttachmentBlobs blobs = new AttachmentBlobs(store, dir.resolve("import-spool"),
+                AttachmentCipher.of(STORE_KEY), Clock.systemUTC());
+
+        assertThat(blobs.importFiles(oldFiles)).isEqualTo(1);
+        assertThat(blobs.importFiles(oldFiles)).as("once").isZero();
+
+        assertThat(oldFiles.resolve(AttachmentBlobs.IMPORTED_MARKER)).exists();
+        var served = http.send(HttpRequest.newBuilder(URI.create(nodeB.base() + "/api/attachments/" + old.sha256()))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.body()).isEqualTo(content);
     }
 
     @Test
