@@ -6,5 +6,5 @@ package dev.omnibridge.hub.cluster;
  * hear.
  */
 public interface BusStatus {
-    boolean listening();
+    boolean isUp();
 }

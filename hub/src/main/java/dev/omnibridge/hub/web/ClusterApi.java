@@ -138,7 +138,7 @@ public final class ClusterApi {
             part.put("error", "leases could not be read");
         }
         part.put("bus", !cluster.enabled() ? "single" : cluster.bus() instanceof BusStatus s
-                ? (s.listening() ? "up" : "down") : "unknown");
+                ? (s.isUp() ? "up" : "down") : "unknown");
         return part;
     }
 

@@ -189,7 +189,7 @@ class ClusterApiTest {
     }
 
     /** Two nodes' view as a PostgreSQL cluster would give it, with a bus whose listener is down. */
-    private record TwoNodes(String nodeId, List<LeaseView> leaseViews, boolean listening)
+    private record TwoNodes(String nodeId, List<LeaseView> leaseViews, boolean isUp)
             implements Cluster, Leases, Bus, BusStatus {
         @Override
         public boolean enabled() {
