@@ -281,6 +281,68 @@
     if (!data.entries.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'hint' }, 'Nothing matches.')));
   }
 
+  // ---- cluster (issue 25) ----
+
+  const LEASE_KINDS = { shard: 'Shares of the deliveries', poll: 'Pollers', timer: 'Timers' };
+
+  /** The nodes sharing the store (alive or stale) and every lease by kind, with its holder and time left. */
+  async function loadCluster() {
+    const data = await api('/api/cluster');
+    const now = Date.parse(data.now) || Date.now();
+    const alive = data.nodes.filter((n) => n.alive).length;
+    $('cluster-summary').textContent = (data.enabled ? 'Cluster mode: ' + alive + ' of ' + data.nodes.length
+      + ' nodes alive.' : 'This hub runs on its own (hub.cluster.enabled is off).') + ' This page is served by node '
+      + data.nodeId + '.';
+    const body = clear($('cluster-nodes').tBodies[0]);
+    for (const n of data.nodes) {
+      const stateText = n.stopping ? 'stopping' : n.alive ? 'alive' : 'stale';
+      body.appendChild(el('tr', { 'data-node': n.nodeId },
+        el('td', {}, n.nodeId + (n.self ? ' (this node)' : '')),
+        el('td', { class: 'state node-' + stateText }, stateText),
+        el('td', {}, when(n.startedAt)),
+        el('td', {}, when(n.heartbeatAt)),
+        el('td', {}, n.advertisedUrl || ''),
+        el('td', {}, n.version || ''),
+        el('td', { class: 'node-health' }, healthSummary(n.health))));
+    }
+    const groups = {};
+    for (const l of data.leases) (groups[l.kind] = groups[l.kind] || []).push(l);
+    const box = clear($('cluster-leases'));
+    const kinds = Object.keys(groups).sort((a, b) => (LEASE_KINDS[a] ? 0 : 1) - (LEASE_KINDS[b] ? 0 : 1)
+      || a.localeCompare(b));
+    for (const kind of kinds) {
+      const rows = groups[kind].map((l) => el('tr', { 'data-lease': l.name },
+        el('td', {}, l.name), el('td', {}, l.holder || 'nobody'), el('td', {}, timeLeft(l, now))));
+      box.appendChild(el('section', { class: 'lease-group', 'data-kind': kind },
+        el('h4', {}, (LEASE_KINDS[kind] || kind) + ' (' + rows.length + ')'),
+        el('table', {}, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Lease'),
+          el('th', { scope: 'col' }, 'Holder'), el('th', { scope: 'col' }, 'Time left'))), el('tbody', {}, rows))));
+    }
+    if (!kinds.length) box.appendChild(el('p', { class: 'hint' }, 'No leases.'));
+  }
+
+  /** A lease's time left by the server's clock ("held" for a single node's leases, which never expire). */
+  function timeLeft(lease, now) {
+    if (!lease.holder) return 'free';
+    if (!lease.expiresAt) return 'held';
+    const ms = Date.parse(lease.expiresAt) - now;
+    return ms <= 0 ? 'expired' : (ms / 1000).toFixed(1) + ' s';
+  }
+
+  /** A node's reported health in a few words: its status and its other plain figures. */
+  function healthSummary(h) {
+    if (!h) return '';
+    if (typeof h !== 'object') return String(h);
+    const parts = [];
+    if (h.status) parts.push(String(h.status));
+    for (const [k, v] of Object.entries(h)) {
+      if (k !== 'status' && (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string')) {
+        parts.push(k + ' ' + v);
+      }
+    }
+    return parts.slice(0, 6).join(' · ');
+  }
+
   function showApp() {
     $('login').hidden = true;
     $('app').hidden = false;
@@ -292,7 +354,7 @@
 
   const views = { 'instances': loadInstances, 'conversations': loadConversations, 'contacts': loadContacts,
     'dead-letters': loadDeadLetters, 'charts': loadCharts, 'analytics': loadAnalytics, 'knowledge': loadKnowledge,
-    'accounts': loadAccounts, 'audit': loadAudit };
+    'accounts': loadAccounts, 'audit': loadAudit, 'cluster': loadCluster };
   // Views whose figures change slowly refresh less often (each analytics refresh is six queries).
   const REFRESH_MS = { analytics: 60000, knowledge: 30000, accounts: 30000, audit: 30000 };
   // Views that put the keyboard on their heading when opened, so a screen reader starts there.

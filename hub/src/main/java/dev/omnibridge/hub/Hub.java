@@ -214,8 +214,19 @@ public final class Hub implements AutoCloseable {
         JournalQueries queries = new JournalQueries(database);
         // Privacy (issue 20): attachments encrypted with the store's key (AES-GCM) when hub.store.encryptionKey is
         // set; bodies and attachments older than privacy.retentionDays purged on the journal's timer.
-        FileAttachmentStore attachmentFiles = new FileAttachmentStore(config.dataDir().resolve("attachments"),
-                AttachmentCipher.of(config.store().encryptionKey()));
+        // Issue 25 (ops): in cluster mode in the store (attachment_blobs), so any node serves what another stored.
+        dev.omnibridge.hub.store.AttachmentStorage attachmentFiles = cluster.enabled()
+                ? new dev.omnibridge.hub.store.AttachmentBlobs(database, config.dataDir().resolve("spool"),
+                        AttachmentCipher.of(config.store().encryptionKey()), Clock.systemUTC())
+                : new FileAttachmentStore(config.dataDir().resolve("attachments"),
+                        AttachmentCipher.of(config.store().encryptionKey()));
+        if (attachmentFiles instanceof dev.omnibridge.hub.store.AttachmentBlobs blobs) {
+            // Issue 25 (ops): attachment files of this node from before cluster mode go into the store once.
+            int copied = blobs.importFiles(config.dataDir().resolve("attachments"));
+            if (copied > 0) {
+                LOG.info("Cluster mode: {} attachment file(s) of this node copied into the store", copied);
+            }
+        }
         new Retention(config.privacy(), config.instances().stream().map(HubConfig.Instance::id).toList(), journal,
                 audit, attachmentFiles, recent, metrics, clock).schedule();
         InstanceManager instances = new InstanceManager(config, catalog, camel, journal, writer,
@@ -226,8 +237,11 @@ public final class Hub implements AutoCloseable {
         // below), only where hub.publicUrl gives an address customers can open; otherwise it is named as not sent.
         dev.omnibridge.hub.files.SignedFileLinks fileLinks = config.delivery().fileLinkValidity() == null ? null
                 : new dev.omnibridge.hub.files.SignedFileLinks(
-                        dev.omnibridge.hub.files.FileLinkKey.loadOrCreate(config.dataDir()), config.publicUrl(),
-                        config.delivery().fileLinkValidity(), clock);
+                        // Issue 25 (ops): in cluster mode one key for all nodes, in the store.
+                        cluster.enabled() ? dev.omnibridge.hub.files.FileLinkKey.shared(config.dataDir(),
+                                new dev.omnibridge.hub.store.ClusterSecrets(database))
+                                : dev.omnibridge.hub.files.FileLinkKey.loadOrCreate(config.dataDir()),
+                        config.publicUrl(), config.delivery().fileLinkValidity(), clock);
         if (fileLinks != null) {
             instances.fileLinks(fileLinks);
         }
@@ -392,7 +406,10 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.access.OidcLogins sso = access.oidc() == null ? null
                 : new dev.omnibridge.hub.access.OidcLogins(access.oidc(),
                         new dev.omnibridge.hub.access.OidcProvider(access.oidc().issuer(), clock), logins, accounts,
-                        audit, clock, config.publicUrl());
+                        audit, clock, config.publicUrl(),
+                        // Issue 25 (ops): in cluster mode sign-ins in progress are rows (callback on any node).
+                        cluster.enabled() ? new dev.omnibridge.hub.store.OidcPendingRows(database, clock)
+                                : dev.omnibridge.hub.access.PendingSignIns.inMemory(clock));
         ConsoleWeb console = new ConsoleWeb(sessions, logins, accounts, blocking,
                 "https".equalsIgnoreCase(config.publicUrl().getScheme()), sso, authFailures);
         // Issue 20, privacy: a contact's export and erasure (durable steps, resumed at start-up), the audit trail.
@@ -412,6 +429,14 @@ public final class Hub implements AutoCloseable {
         }
         // Issue 24: each plugin with its version, required plugin API range, state and why it is not started.
         api.healthPart("plugins", catalog::health);
+        // Issue 25 (ops): GET /api/cluster (nodes, leases) and this node's cluster part of /health.
+        dev.omnibridge.hub.web.ClusterApi clusterApi = new dev.omnibridge.hub.web.ClusterApi(cluster,
+                Clock.systemUTC()); // lease times are the database's real ones, whatever the hub's clock
+        api.healthPart("cluster", clusterApi::health);
+        if (cluster instanceof dev.omnibridge.hub.cluster.PostgresCluster pg) {
+            // Written with each heartbeat: the other nodes' consoles show how this one is doing.
+            pg.health(() -> clusterApi.nodeSummary(instances));
+        }
         // Issue 21, service analytics: message counts per hour, and each conversation's first reply and target,
         // rolled up off the writer's per-message path.
         AnalyticsVolumes.schedule(journal);
@@ -459,6 +484,7 @@ public final class Hub implements AutoCloseable {
             rulesTest.mount(router, router.bodyHandler(), api);
             backfillsApi.mount(router, router.bodyHandler(), api);
             reloadApi.mount(router, api);
+            clusterApi.mount(router, api); // Issue 25 (ops)
             console.mount(router, router.bodyHandler());
         }));
         camel.start();

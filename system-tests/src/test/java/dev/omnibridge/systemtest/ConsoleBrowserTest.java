@@ -170,6 +170,23 @@ class ConsoleBrowserTest extends ConsoleBrowserTestBase {
         assertThat(browser.findAll(By.cssSelector("#chart-failures rect"))).hasSize(24);
     }
 
+    @Test
+    @Order(7)
+    void clusterPageListsThisNodeAliveWithItsLeasesByKind() {
+        // Issue 25: a hub on its own is a cluster of one; its leases (if any feature wants one) are its own.
+        browser.logIn(hub.baseUrl());
+        browser.open(hub.baseUrl() + "/console/#cluster");
+        browser.untilText(By.cssSelector("#cluster-nodes tbody tr[data-node]"), "(this node)");
+        assertThat(browser.findAll(By.cssSelector("#cluster-nodes tbody tr[data-node]"))).hasSize(1);
+        assertThat(browser.find(By.cssSelector("#cluster-nodes td.state")).getText()).isEqualTo("alive");
+        assertThat(browser.find(By.id("cluster-summary")).getText()).contains("on its own");
+        browser.until("the leases drawn", d -> !d.findElements(By.cssSelector(
+                "#cluster-leases section.lease-group, #cluster-leases p.hint")).isEmpty());
+        for (var holder : browser.findAll(By.cssSelector("#cluster-leases tbody tr td:nth-child(2)"))) {
+            assertThat(holder.getText()).isNotEqualTo("nobody");
+        }
+    }
+
     private static By instanceButton(String action) {
         return By.cssSelector("#instances-table tr[data-instance='" + DESK + "'] button[data-action='"
                 + action + "']");

@@ -127,6 +127,8 @@ public final class AccessPolicy {
         p.add("POST", "/api/knowledge/refresh", ADMIN, "knowledge.refresh", true);
         // Store figures and the rules test: admins (the rules test changes nothing: not audited).
         p.read("/api/store", ADMIN);
+        // Issue 25: the cluster's nodes, leases and health: everyone reads it, as the instances.
+        p.read("/api/cluster", VIEWER);
         p.add("POST", "/api/rules/test", ADMIN, "rules.test", false);
         // Issue 24: plugins and the configuration file read again while the hub runs: admins, audited.
         p.add("POST", "/api/plugins/reload", ADMIN, "plugins.reload", true);

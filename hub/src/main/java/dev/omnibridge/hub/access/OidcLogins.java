@@ -18,7 +18,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,16 +26,17 @@ import java.util.regex.Pattern;
  * takes the browser back, trades the code for an ID token, checks it, maps the user's groups to a role and opens a
  * console session for the account of that identity (created at its first sign-in).
  * <p>
- * Sign-ins in progress are kept in memory for ten minutes and used once: a restart in the middle of one makes the
- * user click again, and nothing else is lost. Each is bound to the browser that started it by a cookie, so a code
+ * Sign-ins in progress are kept for ten minutes and used once ({@link PendingSignIns}: in memory on a hub on its
+ * own, where a restart in the middle of one makes the user click again; in the store in cluster mode, so the
+ * callback may land on any node). Each is bound to the browser that started it by a cookie, so a code
  * sent to someone else's browser (login CSRF) is refused.
  */
 public final class OidcLogins {
     private static final Logger LOG = LoggerFactory.getLogger(OidcLogins.class);
     public static final String BROWSER_COOKIE = "omnibridge_oidc";
     public static final String COOKIE_PATH = "/console/login/oidc";
-    static final Duration PENDING_FOR = Duration.ofMinutes(10);
-    static final int MAX_PENDING = 1_000;
+    static final Duration PENDING_FOR = PendingSignIns.VALID_FOR;
+    static final int MAX_PENDING = PendingSignIns.MAX;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern LOOKS_LIKE_EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
@@ -48,9 +48,6 @@ public final class OidcLogins {
         }
     }
 
-    private record Pending(String nonce, String verifier, byte[] browserHash, Instant startedAt) {
-    }
-
     private final OidcConfig config;
     private final OidcProvider provider;
     private final IdTokenValidator validator;
@@ -59,10 +56,17 @@ public final class OidcLogins {
     private final AuditTrail audit;
     private final Clock clock;
     private final String redirectUri;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final PendingSignIns pending;
 
     public OidcLogins(OidcConfig config, OidcProvider provider, Logins logins, Accounts accounts, AuditTrail audit,
                       Clock clock, URI publicUrl) {
+        this(config, provider, logins, accounts, audit, clock, publicUrl, PendingSignIns.inMemory(clock));
+    }
+
+    /** @param pending where sign-ins in progress are kept (issue 25: the store in cluster mode) */
+    public OidcLogins(OidcConfig config, OidcProvider provider, Logins logins, Accounts accounts, AuditTrail audit,
+                      Clock clock, URI publicUrl, PendingSignIns pending) {
+        this.pending = pending;
         this.config = config;
         this.provider = provider;
         this.validator = new IdTokenValidator(config, provider, clock);
@@ -81,15 +85,13 @@ public final class OidcLogins {
     public Start begin() throws SsoRefusal, OidcProvider.Unavailable {
         OidcProvider.Metadata m = provider.metadata();
         Instant now = clock.instant();
-        pending.values().removeIf(p -> !now.isBefore(p.startedAt().plus(PENDING_FOR)));
-        if (pending.size() >= MAX_PENDING) {
-            throw SsoRefusal.of("too_many", "more than " + MAX_PENDING + " sign-ins in progress");
-        }
         String state = random();
         String nonce = random();
         String verifier = random();
         String browser = random();
-        pending.put(state, new Pending(nonce, verifier, sha256(browser), now));
+        if (!pending.add(state, new PendingSignIns.Pending(nonce, verifier, sha256(browser), now))) {
+            throw SsoRefusal.of("too_many", "more than " + MAX_PENDING + " sign-ins in progress");
+        }
         String base = m.authorizationEndpoint().toString();
         String url = base + (base.contains("?") ? "&" : "?")
                 + "response_type=code"
@@ -128,7 +130,7 @@ public final class OidcLogins {
                     + IdTokenValidator.shortText(error));
         }
         String state = query.get("state");
-        Pending p = state == null ? null : pending.remove(state);
+        PendingSignIns.Pending p = state == null ? null : pending.take(state).orElse(null);
         if (p == null || !clock.instant().isBefore(p.startedAt().plus(PENDING_FOR))) {
             throw SsoRefusal.suspicious("state_invalid", "unknown, used or expired state");
         }

@@ -14,6 +14,7 @@ import java.util.Base64;
  * The hub's key for signing links to stored files: 32 random bytes kept in {@code <dataDir>/file-links.key}
  * (base64), created once, readable by the hub's user only where the file system has POSIX permissions. It lives next
  * to the attachments it opens; deleting it invalidates every link given out (a new key is made at the next start).
+ * <p>Issue 25: in cluster mode every node signs and checks with one key kept in the store ({@link #shared}).
  */
 public final class FileLinkKey {
     /** The key file's name under the data directory. */
@@ -52,6 +53,31 @@ public final class FileLinkKey {
         }
         return key;
     }
+
+    /**
+     * Issue 25, cluster mode: the key all nodes share ({@code cluster_secrets} row {@value #SECRET}), so that a link
+     * signed on one node opens on any. The first node to need it offers the key of its own file when it has one (the
+     * links it gave out before the cluster stay valid), otherwise a new one; every other node takes the stored one.
+     */
+    public static byte[] shared(Path dataDir, dev.omnibridge.hub.store.ClusterSecrets secrets) throws IOException,
+            java.sql.SQLException {
+        Path file = dataDir.resolve(FILE);
+        byte[] candidate;
+        if (Files.exists(file) && Files.size(file) > 0) {
+            candidate = loadOrCreate(dataDir);
+        } else {
+            candidate = new byte[BYTES];
+            new SecureRandom().nextBytes(candidate);
+        }
+        byte[] key = secrets.getOrCreate(SECRET, candidate);
+        if (key.length < BYTES) {
+            throw new IOException("the stored file-link key is shorter than " + BYTES + " bytes");
+        }
+        return key;
+    }
+
+    /** The name of the shared key in {@code cluster_secrets}. */
+    public static final String SECRET = "file-links";
 
     private static void create(Path file) throws IOException {
         try {

@@ -6,7 +6,7 @@ import dev.omnibridge.hub.store.ContactErasures.DeskStep;
 import dev.omnibridge.hub.store.ContactErasures.Job;
 import dev.omnibridge.hub.store.ContactErasures.State;
 import dev.omnibridge.hub.store.Database;
-import dev.omnibridge.hub.store.FileAttachmentStore;
+import dev.omnibridge.hub.store.AttachmentStorage;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.MessagePurge;
 import dev.omnibridge.hub.store.StoreWipe;
@@ -69,7 +69,7 @@ public final class ContactErasure implements AutoCloseable {
     private final Database database;
     private final Journal journal;
     private final ContactErasures store;
-    private final FileAttachmentStore files;
+    private final AttachmentStorage files;
     private final Desks desks;
     private final AuditTrail audit;
     private final Clock clock;
@@ -89,7 +89,7 @@ public final class ContactErasure implements AutoCloseable {
     private volatile dev.omnibridge.hub.cluster.Fence fence = dev.omnibridge.hub.cluster.Fence.NONE;
     private final Set<String> waking = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public ContactErasure(Database database, Journal journal, ContactErasures store, FileAttachmentStore files,
+    public ContactErasure(Database database, Journal journal, ContactErasures store, AttachmentStorage files,
                           Desks desks, AuditTrail audit, Clock clock, Retry retry) {
         this.database = database;
         this.journal = journal;

@@ -2,7 +2,7 @@ package dev.omnibridge.hub.privacy;
 
 import dev.omnibridge.hub.audit.AuditTrail;
 import dev.omnibridge.hub.metrics.Metrics;
-import dev.omnibridge.hub.store.FileAttachmentStore;
+import dev.omnibridge.hub.store.AttachmentStorage;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.RecentMessages;
 import dev.omnibridge.hub.store.RetentionPurge;
@@ -43,14 +43,14 @@ public final class Retention {
     private final List<String> instanceIds;
     private final Journal journal;
     private final AuditTrail audit;
-    private final FileAttachmentStore attachments;
+    private final AttachmentStorage attachments;
     private final RecentMessages recent;
     private final Metrics metrics;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
     public Retention(PrivacyConfig config, List<String> instanceIds, Journal journal, AuditTrail audit,
-                     FileAttachmentStore attachments, RecentMessages recent, Metrics metrics, Clock clock) {
+                     AttachmentStorage attachments, RecentMessages recent, Metrics metrics, Clock clock) {
         this.config = config;
         this.instanceIds = List.copyOf(instanceIds);
         this.journal = journal;

@@ -1,7 +1,6 @@
 package dev.omnibridge.hub.store;
 
 import dev.omnibridge.model.Attachment;
-import dev.omnibridge.spi.AttachmentStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +16,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** Attachment bytes under {@code <dataDir>/attachments}, named by their SHA-256 so that equal files are kept once. */
-public final class FileAttachmentStore implements AttachmentStore {
+public final class FileAttachmentStore implements AttachmentStorage {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private final Path root;
     private final AttachmentCipher cipher;
@@ -149,6 +148,7 @@ public final class FileAttachmentStore implements AttachmentStore {
      * Deletes the stored file with this SHA-256 (retention, erasure); false when there was none. Callers check first
      * that no remaining message references it ({@link MessagePurge#stillReferenced}).
      */
+    @Override
     public boolean delete(String sha256) throws IOException {
         if (!SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("not an attachment hash");
@@ -161,6 +161,7 @@ public final class FileAttachmentStore implements AttachmentStore {
      * stored again meanwhile (the same content arriving in a new message whose commit is still on its way) is
      * kept. False when it was kept or there was none.
      */
+    @Override
     public boolean deleteIfWrittenBefore(String sha256, java.time.Instant writtenBefore) throws IOException {
         if (!SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("not an attachment hash");
