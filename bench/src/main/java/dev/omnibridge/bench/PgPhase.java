@@ -36,6 +36,22 @@ final class PgPhase {
             }
         }
         List<String> rows = new ArrayList<>();
+        // The writer lock's ceiling on this server, without the hub (CommitProbe): groups committed per second.
+        List<String> probe = new ArrayList<>();
+        try {
+            String url = pg.newDatabase("bench_commit_probe");
+            long millis = "smoke".equals(p.name()) ? 1_000 : 5_000;
+            for (int connections : List.of(1, 3, 8)) {
+                CommitProbe.Result r = CommitProbe.run(pg, url, connections, millis);
+                report.figure(SECTION, "pg.commit." + connections, "commits under one advisory lock, "
+                        + connections + " connection(s) (lock, insert 1 KB, commit)", "/s",
+                        List.of(r.commitsPerSecond()));
+                probe.add(String.format(Locale.ROOT, "| %d | %,.0f | %.2f | %.2f |", connections,
+                        r.commitsPerSecond(), r.p50Ms(), r.p99Ms()));
+            }
+        } catch (Exception e) {
+            probe.add("| probe failed: " + e + " | | | |");
+        }
         rows.add("| figure (medians) | H2 | PostgreSQL | PostgreSQL / H2 |");
         rows.add("|---|---|---|---|");
         row(rows, "saturation, msg/s acknowledged (" + p.saturationConcurrency() + " in flight)", "ingest.rate");
@@ -49,6 +65,16 @@ final class PgPhase {
                     + c + ".p99");
         }
         rows.forEach(r -> report.text(SECTION, r));
+        report.text(SECTION, "");
+        report.text(SECTION, "The ceiling of one writer at a time on this server (`CommitProbe`, no hub): each "
+                + "connection loops `BEGIN; SELECT pg_advisory_xact_lock(25); INSERT` a 1 KB row`; COMMIT`, as each "
+                + "node's group commit does in cluster mode. The rate stays that of one connection however many "
+                + "contend: it is the number of groups per second a cluster can commit, and its inverse the lock's "
+                + "hold time (mostly the commit's WAL flush).");
+        report.text(SECTION, "");
+        report.text(SECTION, "| connections | commits/s in all | commit p50, ms (lock wait included) | p99, ms |");
+        report.text(SECTION, "|---|---|---|---|");
+        probe.forEach(r -> report.text(SECTION, r));
         report.text(SECTION, "");
         report.text(SECTION, "PostgreSQL: " + pg.describe() + ". Both hubs: webhook-channel `web` routed to "
                 + "webhook-desk `desk` (" + launchers.deskBatchNote() + "), nothing else; the per-run figures are in "
