@@ -27,12 +27,30 @@ final class PgPhase {
 
     void run(Launchers launchers, Path workDir, List<Path> plugins, DeskStub stub, BenchPostgres pg) {
         List<Path> two = webhookPlugins(plugins);
+        String serverNote = "";
         for (Target.Kind kind : List.of(H2, PG)) {
-            String settings = kind == PG ? pg.storeSettings(pg.newDatabase("bench_pg")) : "";
+            String url = kind == PG ? pg.newDatabase("bench_pg") : null;
+            String settings = kind == PG ? pg.storeSettings(url) : "";
+            double cpuBefore = pg.cpuMillis();
             try (Target hub = launchers.hub(kind, workDir.resolve(kind.name()), two, stub.deskUrl(),
                     stub.callbackUrl(), settings)) {
                 s.ingest(hub, null);
                 s.endToEnd(hub);
+            }
+            if (kind == PG) {
+                // What the database server did for the whole run (ingest and end to end), per stored message.
+                double cpu = pg.cpuMillis() - cpuBefore;
+                long[] size = pg.sizeAndMessages(url);
+                if (size[1] > 0) {
+                    report.figure(SECTION, "pg.server.cpu", "PostgreSQL server CPU per 1,000 stored messages "
+                            + "(whole hub-pg run: ingest and end to end)", "ms", List.of(cpu / size[1] * 1000));
+                    report.figure(SECTION, "pg.db.bytes", "database size per stored message after the run "
+                            + "(pg_database_size / messages; deliveries, indexes and the empty schema included)",
+                            "bytes", List.of((double) size[0] / size[1]));
+                    serverNote = String.format(Locale.ROOT, " The PostgreSQL hub's run stored %,d messages; the "
+                            + "server used %,.0f ms of CPU for them (%.0f ms per 1,000) and the database grew to %,.0f "
+                            + "MB.", size[1], cpu, cpu / size[1] * 1000, size[0] / 1024.0 / 1024.0);
+                }
             }
         }
         List<String> rows = new ArrayList<>();
@@ -80,7 +98,7 @@ final class PgPhase {
                 + "webhook-desk `desk` (" + launchers.deskBatchNote() + "), nothing else; the per-run figures are in "
                 + "sections 1 and 2 under `hub-h2` and `hub-pg`. The PostgreSQL server shares the machine's cores with "
                 + "the hub, the load generator and the desk stub; the H2 store is inside the hub's process. The "
-                + "PostgreSQL hub's CPU figure is the hub process only (the server's CPU is not counted).");
+                + "PostgreSQL hub's CPU figure is the hub process only (the server's is below)." + serverNote);
     }
 
     private void row(List<String> rows, String label, String figure) {
