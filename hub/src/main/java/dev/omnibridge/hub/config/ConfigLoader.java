@@ -53,7 +53,7 @@ public final class ConfigLoader {
             FirstResponseSettings.SECTION, TriageConfig.KEY, IdentityConfig.KEY, PrivacyConfig.KEY,
             KnowledgeConfig.KEY, SelfServiceConfig.KEY, SurveyConfig.KEY, AccessConfig.KEY);
     private static final Set<String> HUB_KEYS = Set.of("http", "publicUrl", "dataDir", "pluginsDir", "adminToken",
-            "store", "delivery", AcknowledgementConfig.KEY);
+            "store", "delivery", AcknowledgementConfig.KEY, dev.omnibridge.hub.cluster.ClusterConfig.KEY);
 
     private final EnvReferences env;
 
@@ -195,7 +195,10 @@ public final class ConfigLoader {
                 KnowledgeSection.read(root.path(KnowledgeConfig.KEY), base, instances, problems),
                 SelfServiceSection.read(root.path(SelfServiceConfig.KEY), instances, problems),
                 SurveySection.read(root.path(SurveyConfig.KEY), instances, calendars, problems),
-                AccessSection.read(root.path(AccessConfig.KEY), adminToken, problems));
+                AccessSection.read(root.path(AccessConfig.KEY), adminToken, problems))
+                // Issue 25: several nodes on one PostgreSQL store.
+                .withCluster(dev.omnibridge.hub.cluster.ClusterSection.read(
+                        hub.path(dev.omnibridge.hub.cluster.ClusterConfig.KEY), storeConfig, problems));
         return new Result(config, problems, List.copyOf(rejected));
     }
 
