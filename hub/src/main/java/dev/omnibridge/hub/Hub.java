@@ -152,6 +152,9 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.cluster.Cluster cluster = config.cluster().enabled()
                 ? startCluster(config, database, metrics.registry())
                 : dev.omnibridge.hub.cluster.Cluster.single(config.cluster().nodeId());
+        // Issue 25 (deliveries): every node computes the same share of a conversation's deliveries; in a cluster
+        // the others hear of new outbox rows through the bus.
+        dev.omnibridge.hub.store.OutboxShards.use(config.cluster().shards(), cluster.enabled() ? cluster.bus() : null);
         Journal journal = new Journal(database);
         if (cluster.enabled()) {
             journal.sharedStore(new dev.omnibridge.hub.cluster.WriterLock(metrics.registry()));
@@ -295,7 +298,7 @@ public final class Hub implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(deliveries, journal, instances, metrics,
                 new Backoff(config.delivery().initialBackoff(), config.delivery().maxBackoff()),
                 config.delivery().maxAttempts(), config.delivery().workers(), clock, config.delivery().window(),
-                DeliveryOrder.of(config.delivery().order()));
+                DeliveryOrder.of(config.delivery().order()), cluster); // Issue 25: shares of the deliveries
         // A reply the customer will never get is news for the agents: tell the desks with an internal note.
         dispatcher.onChannelDeadLetter((task, reason) -> {
             if (selfService != null) {

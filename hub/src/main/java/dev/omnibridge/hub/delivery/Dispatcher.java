@@ -1,10 +1,17 @@
 package dev.omnibridge.hub.delivery;
 
+import dev.omnibridge.hub.cluster.Bus;
+import dev.omnibridge.hub.cluster.Cluster;
+import dev.omnibridge.hub.cluster.Fence;
+import dev.omnibridge.hub.cluster.LeaseListener;
+import dev.omnibridge.hub.cluster.LeaseLost;
+import dev.omnibridge.hub.cluster.Leases;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.store.Columns;
 import dev.omnibridge.hub.store.DeliveryStore;
 import dev.omnibridge.hub.store.DeliveryTask;
 import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.hub.store.OutboxShards;
 import dev.omnibridge.hub.store.TxWork;
 import dev.omnibridge.model.Priority;
 import dev.omnibridge.spi.DeliveryException;
@@ -71,6 +78,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * outcomes in the order they are submitted, and a crash before the commit only repeats deliveries under the same
  * idempotency key. What the next delivery needs from that outcome (a desk ticket just created) the lane keeps in
  * memory until it is committed.
+ *
+ * <p>Issue 25, several nodes on one store ({@link Cluster#enabled()}): conversations are split into
+ * {@link OutboxShards shares}, each under a lease {@code shard:<n>}; a node reads, admits and delivers the rows of the
+ * shares it holds only, so at most one node runs a conversation's lane. Ids grow in commit order across the cluster
+ * (the journal's writer lock), so the pages still read in order; rows are never admitted straight from this node's
+ * writer (a lower id from another node may still be unread) but wake a read, as do the other nodes' notices
+ * ({@link Bus#OUTBOX}) and a refill every second. Gaining a share sends every target's cursor back to the start;
+ * losing one lets go of its lanes (a running delivery finishes). Outcomes are written only while the share's lease
+ * holds ({@link Leases#verify}); one refused rolls back alone and the lane is dropped, and the new holder repeats the
+ * delivery under the same idempotency key. A single node holds every share and behaves as before.
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -127,6 +144,20 @@ public final class Dispatcher implements AutoCloseable {
 
     private volatile UnreachableCustomers unreachableCustomers = UnreachableCustomers.NONE;
 
+    // Issue 25: a cluster's shares (see the class comment). All null/empty on a single node.
+    private final boolean sharded;
+    private final Cluster cluster;
+    // Guarded by the lanes lock: the shares this node holds, with the fence each is held under.
+    private final Map<Integer, Fence> owned = new HashMap<>();
+    // The same shares, as the reads bind them (replaced whole under the lanes lock).
+    private volatile Integer[] ownedShards = new Integer[0];
+    // Guarded by the lanes lock: lanes of a lost share still running their delivery; their conversations admit
+    // nothing until they return.
+    private final Map<String, Lane> revokedRunning = new HashMap<>();
+    private final List<Leases.Wanted> wanted = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean resetQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private long ticks;
+
     /** Decides what becomes of a reply whose channel says the customer is unreachable there (reply fallback). */
     public void onUnreachableCustomer(UnreachableCustomers decider) {
         this.unreachableCustomers = decider;
@@ -158,6 +189,16 @@ public final class Dispatcher implements AutoCloseable {
     public Dispatcher(DeliveryStore store, Journal journal, DeliveryTargets targets, Metrics metrics,
                       Backoff backoff, int maxAttempts, int workerCount, Clock clock, int window,
                       DeliveryOrder order) {
+        this(store, journal, targets, metrics, backoff, maxAttempts, workerCount, clock, window, order, null);
+    }
+
+    /**
+     * @param cluster the node's cluster (issue 25); with several nodes ({@link Cluster#enabled()}) this node delivers
+     *                the conversations of the shares it holds; null or a single node: every conversation
+     */
+    public Dispatcher(DeliveryStore store, Journal journal, DeliveryTargets targets, Metrics metrics,
+                      Backoff backoff, int maxAttempts, int workerCount, Clock clock, int window,
+                      DeliveryOrder order, Cluster cluster) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1");
         }
@@ -174,6 +215,11 @@ public final class Dispatcher implements AutoCloseable {
         this.page = Math.min(window, 500);
         this.urgentReserve = Math.max(1, window / 10);
         this.ready = new ReadyQueue(workerCount, order);
+        this.cluster = cluster;
+        this.sharded = cluster != null && cluster.enabled();
+        if (sharded) {
+            store.fencedBy(cluster.leases());
+        }
         metrics.deliveries("pending", pending::get);
         metrics.deliveries("retrying", retrying::get);
         metrics.deliveries("dead", dead::get);
@@ -207,11 +253,304 @@ public final class Dispatcher implements AutoCloseable {
         if (undelivered > 0) {
             LOG.info("Resuming {} undelivered message(s) from the outbox", undelivered);
         }
+        if (sharded) {
+            share();
+        }
+    }
+
+    /**
+     * Issue 25: asks for every share's lease (the cluster hands this node its fair part), listens to the other nodes'
+     * outbox notices, and reads every target again each second in case a notice was missed.
+     */
+    private void share() {
+        try {
+            int moved = journal.submit(store.reshard()).get();
+            if (moved > 0) {
+                LOG.info("{} outbox row(s) put in their conversation's share", moved);
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not check the outbox rows' shares: {}", e.getMessage());
+        }
+        cluster.bus().subscribe(Bus.OUTBOX, this::heard);
+        int shards = OutboxShards.count();
+        for (int n = 0; n < shards; n++) {
+            int shard = n;
+            Leases.Wanted w = cluster.leases().want("shard:" + n, new LeaseListener() {
+                @Override
+                public void acquired(Fence fence) {
+                    gained(shard, fence);
+                }
+
+                @Override
+                public void lost(Fence fence) {
+                    lostShare(shard, fence);
+                }
+            });
+            synchronized (wanted) {
+                wanted.add(w);
+            }
+        }
+        try {
+            timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // Closing.
+        }
+    }
+
+    /** The shares this node holds now (issue 25; every one on a single node). */
+    public Set<Integer> heldShares() {
+        if (!sharded) {
+            Set<Integer> all = new java.util.TreeSet<>();
+            for (int n = 0; n < OutboxShards.count(); n++) {
+                all.add(n);
+            }
+            return all;
+        }
+        synchronized (lanes) {
+            return Set.copyOf(owned.keySet());
+        }
+    }
+
+    private void gained(int shard, Fence fence) {
+        synchronized (lanes) {
+            owned.put(shard, fence);
+            ownedShards = owned.keySet().toArray(Integer[]::new);
+        }
+        LOG.debug("Deliveries of share {} are this node's now", shard);
+        resetFeedsSoon();
+    }
+
+    private void lostShare(int shard, Fence fence) {
+        synchronized (lanes) {
+            if (!fence.equals(owned.get(shard))) {
+                return; // let go already (an outcome found it lost first)
+            }
+            owned.remove(shard);
+            ownedShards = owned.keySet().toArray(Integer[]::new);
+            List<Lane> of = new ArrayList<>();
+            for (Lane l : lanes.values()) {
+                if (shardOf(l) == shard) {
+                    of.add(l);
+                }
+            }
+            for (Lane l : of) {
+                revoke(l);
+            }
+        }
+        LOG.debug("Deliveries of share {} are no longer this node's", shard);
+    }
+
+    /** An outcome found the lease of the lane's share moved: the share is let go here at once. */
+    private void leaseLost(Fence fence) {
+        if (fence == null || fence.none()) {
+            return;
+        }
+        String name = fence.name();
+        try {
+            lostShare(Integer.parseInt(name.substring(name.indexOf(':') + 1)), fence);
+        } catch (RuntimeException e) {
+            LOG.warn("Unexpected lease name {}", name);
+        }
+    }
+
+    /** Called with the lanes lock held. */
+    private int shardOf(Lane lane) {
+        if (lane.shard < 0) {
+            lane.shard = OutboxShards.of(lane.conversationId);
+        }
+        return lane.shard;
+    }
+
+    /**
+     * A lane of a share this node no longer holds: its rows leave memory (they stay in the store for the share's new
+     * holder). A lane running a delivery now lets go when that returns. Called with the lanes lock held.
+     */
+    private void revoke(Lane lane) {
+        lanes.remove(lane.key, lane);
+        if (lane.busy && !lane.sleeping && !lane.waiting) {
+            lane.revoked = true;
+            revokedRunning.put(lane.key, lane);
+            return;
+        }
+        letGo(lane);
+    }
+
+    /** The lane's queued rows leave memory, not finished; the lane stops. Called with the lanes lock held. */
+    private void letGo(Lane lane) {
+        TargetFeed feed = feed(lane.target);
+        for (DeliveryTask t : lane.queue) {
+            if (queued.remove(t.id())) {
+                feed.held--;
+            }
+        }
+        lane.queue.clear();
+        lane.generation++;
+        lane.busy = false;
+        lane.sleeping = false;
+        lane.overflowing = false;
+        lane.parkedByHold = false;
+        if (lane.waiting) {
+            feed.waiting.remove(lane);
+            lane.waiting = false;
+        }
+        lane.revoked = true;
+        lanes.remove(lane.key, lane);
+        if (revokedRunning.remove(lane.key, lane)) {
+            resetFeedsSoon(); // its conversation's later rows were passed by while it ran
+        }
+    }
+
+    /**
+     * Every target's pages start again from the first row (a share was gained: its rows below the cursors were never
+     * read; or rows were let go below them). Rows in memory stay, and are not admitted twice.
+     */
+    private void resetFeedsSoon() {
+        if (!resetQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            reader.execute(this::resetFeeds);
+        } catch (RejectedExecutionException stopped) {
+            // Closing.
+        }
+    }
+
+    private void resetFeeds() {
+        resetQueued.set(false);
+        List<String> pendingTargets;
+        try {
+            pendingTargets = store.pendingTargets();
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warn("Could not list the outbox's targets: {}", e.getMessage());
+            pendingTargets = List.of();
+        }
+        List<TargetFeed> all;
+        synchronized (admission) {
+            synchronized (lanes) {
+                pendingTargets.forEach(this::feed);
+                for (TargetFeed feed : feeds.values()) {
+                    feed.cursor = 0;
+                    feed.caughtUp = false;
+                    feed.wakeUps++;
+                    feed.ahead.clear();
+                    feed.urgent.clear();
+                    feed.urgentInStore = ready.order().byPriority();
+                    feed.urgentScanned = 0;
+                    feed.behind = null;
+                }
+                all = new ArrayList<>(feeds.values());
+            }
+        }
+        all.forEach(this::requestRefill);
+    }
+
+    /** The target's outbox may have new rows of this node's shares: the next refill reads. */
+    private void wakeUp(String target, boolean urgent) {
+        TargetFeed feed;
+        synchronized (lanes) {
+            feed = feed(target);
+            feed.caughtUp = false;
+            feed.wakeUps++;
+            if (urgent && ready.order().byPriority()) {
+                feed.urgentInStore = true;
+            }
+        }
+        requestRefill(feed);
+    }
+
+    /** Another node's notice: new rows for a target, or a dead letter replayed. */
+    private void heard(String payload) {
+        if (!running || payload == null) {
+            return;
+        }
+        if (payload.startsWith("replay:")) {
+            long id;
+            try {
+                id = Long.parseLong(payload.substring("replay:".length()));
+            } catch (NumberFormatException e) {
+                return;
+            }
+            try {
+                reader.execute(() -> replayedElsewhere(id));
+            } catch (RejectedExecutionException stopped) {
+                // Closing.
+            }
+            return;
+        }
+        wakeUp(payload, false);
+    }
+
+    private void replayedElsewhere(long id) {
+        try {
+            store.pendingTask(id).ifPresent(t -> {
+                boolean mine;
+                synchronized (lanes) {
+                    mine = owned.containsKey(OutboxShards.of(t.conversationId()));
+                }
+                if (mine) {
+                    LOG.info("Dead letter {} replayed on another node; delivering it to {}", id, t.target());
+                    admitReplayed(t);
+                }
+            });
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warn("Could not read replayed delivery {}: {}; the refill takes it", id, e.getMessage());
+            resetFeedsSoon();
+        }
+    }
+
+    /**
+     * Each second: every target is read again (a notice may have been lost), every ten the store is asked which
+     * targets have rows, and every five the counts come from the store (other nodes change them too).
+     */
+    private void tick() {
+        if (!running) {
+            return;
+        }
+        long n = ++ticks;
+        List<String> targets;
+        synchronized (lanes) {
+            targets = new ArrayList<>(feeds.keySet());
+        }
+        targets.forEach(t -> wakeUp(t, false));
+        if (n % 10 == 0) {
+            try {
+                reader.execute(() -> {
+                    try {
+                        store.pendingTargets().forEach(t -> wakeUp(t, false));
+                    } catch (java.sql.SQLException | RuntimeException e) {
+                        LOG.debug("Could not list the outbox's targets: {}", e.getMessage());
+                    }
+                });
+            } catch (RejectedExecutionException stopped) {
+                // Closing.
+            }
+        }
+        if (n % 5 == 0) {
+            try {
+                Map<String, Long> counts = store.counts();
+                pending.set(counts.getOrDefault("PENDING", 0L) + counts.getOrDefault("RETRYING", 0L));
+                retrying.set(counts.getOrDefault("RETRYING", 0L));
+                dead.set(counts.getOrDefault("DEAD", 0L));
+            } catch (java.sql.SQLException | RuntimeException e) {
+                LOG.debug("Could not count the outbox: {}", e.getMessage());
+            }
+        }
     }
 
     /** Takes a newly committed outbox row. */
     public void enqueue(DeliveryTask task) {
         pending.incrementAndGet();
+        if (sharded) {
+            // Not admitted straight away: a row of another node with a lower id may not have been read yet.
+            boolean mine;
+            synchronized (lanes) {
+                mine = owned.containsKey(OutboxShards.of(task.conversationId()));
+            }
+            if (mine) {
+                wakeUp(task.target(), DeliveryOrder.AHEAD.contains(task.priority()));
+            }
+            return;
+        }
         TargetFeed feed;
         Lane start = null;
         boolean behind;
@@ -299,6 +638,12 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Called with the lanes lock held; returns the lane to start, if it was idle. */
     private Lane admit(TargetFeed feed, Lane lane, DeliveryTask task) {
+        if (sharded && (!owned.containsKey(shardOf(lane)) || revokedRunning.containsKey(lane.key)
+                || feed.settled.contains(task.id()))) {
+            // Not this node's share now; or its lane of an earlier hold still runs (its rows come after it returns);
+            // or finished while the read that found it ran.
+            return null;
+        }
         if (!queued.add(task.id())) {
             return null;
         }
@@ -374,14 +719,23 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         List<Lane> start = new ArrayList<>();
+        Integer[] shards = sharded ? ownedShards : null;
+        long wakeUps;
+        synchronized (lanes) {
+            wakeUps = feed.wakeUps;
+            feed.reading = sharded;
+            feed.settled.clear();
+        }
         if (lane != null) {
             int limit = Math.min(room, laneCap);
             List<DeliveryTask> rows = store.pendingInLane(feed.target, lane.conversationId, lane.lastAdmitted,
                     cursor, limit);
             synchronized (lanes) {
+                feed.reading = false;
                 feed.waiting.poll();
                 lane.waiting = false;
                 rows.forEach(t -> admit(feed, lane, t));
+                feed.settled.clear();
                 if (rows.size() < limit) {
                     lane.overflowing = false; // the pages admit its later rows again
                 }
@@ -394,8 +748,10 @@ public final class Dispatcher implements AutoCloseable {
             }
         } else {
             int limit = Math.min(room, page);
-            List<DeliveryTask> rows = store.pendingPage(feed.target, cursor, limit);
+            List<DeliveryTask> rows = shards != null && shards.length == 0 ? List.of()
+                    : store.pendingPage(feed.target, cursor, limit, shards);
             synchronized (lanes) {
+                feed.reading = false;
                 for (DeliveryTask t : rows) {
                     feed.cursor = t.id();
                     if (feed.ahead.remove(t.id())) {
@@ -407,9 +763,10 @@ public final class Dispatcher implements AutoCloseable {
                         start.add(l);
                     }
                 }
-                if (rows.size() < limit) {
-                    feed.caughtUp = true;
+                if (rows.size() < limit && feed.wakeUps == wakeUps) {
+                    feed.caughtUp = true; // (in a cluster, unless woken meanwhile: then it reads once more)
                 }
+                feed.settled.clear();
                 feed.passedBy();
             }
         }
@@ -451,8 +808,10 @@ public final class Dispatcher implements AutoCloseable {
         }
         if (lookInStore) {
             int limit = Math.min(page, window);
-            List<DeliveryTask> found = store.pendingWithPriority(feed.target, Math.max(cursor, feed.urgentScanned),
-                    DeliveryOrder.AHEAD, limit);
+            Integer[] shards = sharded ? ownedShards : null;
+            List<DeliveryTask> found = shards != null && shards.length == 0 ? List.of()
+                    : store.pendingWithPriority(feed.target, Math.max(cursor, feed.urgentScanned),
+                    DeliveryOrder.AHEAD, limit, shards);
             synchronized (lanes) {
                 for (DeliveryTask t : found) {
                     feed.urgentScanned = t.id();
@@ -631,7 +990,15 @@ public final class Dispatcher implements AutoCloseable {
             dead.decrementAndGet();
             pending.incrementAndGet();
             LOG.info("Dead letter {} replayed to {}", deliveryId, t.target());
-            admitReplayed(t);
+            boolean mine = true;
+            if (sharded) {
+                synchronized (lanes) {
+                    mine = owned.containsKey(OutboxShards.of(t.conversationId()));
+                }
+            }
+            if (mine) {
+                admitReplayed(t); // (otherwise the node holding its share was told, and takes it)
+            }
         });
         return task.isPresent();
     }
@@ -745,8 +1112,17 @@ public final class Dispatcher implements AutoCloseable {
                 return; // a later start took over
             }
             lane.readyAs = null;
-            heldProbe = held.contains(lane.target) && lane.probe;
-            if (held.contains(lane.target)) {
+            boolean letGo = false;
+            if (sharded) {
+                Fence fence = lane.revoked ? null : owned.get(shardOf(lane));
+                letGo = fence == null;
+                lane.fence = fence;
+            }
+            heldProbe = lane.probe && (letGo || held.contains(lane.target));
+            if (letGo) {
+                letGo(lane); // its share moved: the node holding it now delivers
+                parked = true;
+            } else if (held.contains(lane.target)) {
                 // Parked by a plugin swap: stays sleeping, its rows queued, until release() wakes it.
                 lane.parkedByHold = true;
                 parked = true;
@@ -769,11 +1145,22 @@ public final class Dispatcher implements AutoCloseable {
         try {
             outcome = attempt(lane, task, probe);
         } catch (Exception e) {
-            // The store could not record the outcome: keep the task at the head and try again shortly.
-            LOG.error("Recording delivery {} failed, will retry: {}", task.id(), e.getMessage());
             if (probe) {
                 probeEnded(lane);
             }
+            if (lost(e)) {
+                // Issue 25: its share's lease moved before the outcome was written; nothing of it is stored, and the
+                // share's new holder delivers it again (under the same idempotency key).
+                LOG.info("Delivery {} to {}: this node no longer holds its share; its outcome is left to the node "
+                        + "that does", task.id(), task.target());
+                leaseLost(lane.fence);
+                synchronized (lanes) {
+                    letGo(lane);
+                }
+                return;
+            }
+            // The store could not record the outcome: keep the task at the head and try again shortly.
+            LOG.error("Recording delivery {} failed, will retry: {}", task.id(), e.getMessage());
             schedule(lane, clock.instant().plusSeconds(1));
             return;
         } finally {
@@ -786,6 +1173,10 @@ public final class Dispatcher implements AutoCloseable {
         synchronized (lanes) {
             for (int i = 0; i < outcome.finished(); i++) {
                 lane.queue.poll();
+            }
+            if (lane.revoked) {
+                letGo(lane); // its share was lost while it ran
+                return;
             }
             if (outcome.retryAt() == null && lane.queue.isEmpty()) {
                 if (lane.overflowing) {
@@ -815,7 +1206,7 @@ public final class Dispatcher implements AutoCloseable {
     /** Called with the lanes lock held. */
     private void removeIfIdle(Lane lane) {
         if (lane.idle()) {
-            lanes.remove(lane.key);
+            lanes.remove(lane.key, lane); // (a lane let go may finish after a new one took its place)
         }
     }
 
@@ -942,6 +1333,9 @@ public final class Dispatcher implements AutoCloseable {
             if (task.kind() == DeliveryTask.TargetKind.DESK) {
                 String ticketRef = lane.ticketRef != null ? lane.ticketRef : ctx.ticketRef();
                 List<DeliveryTask> batch = batch(lane, task, ticketRef, probe, started);
+                if (!stillHeld(lane)) {
+                    return new Outcome(0, clock.instant().plusSeconds(1));
+                }
                 if (batch.size() > 1) {
                     return attemptBatch(lane, batch, ctx, ticketRef, started);
                 }
@@ -956,6 +1350,8 @@ public final class Dispatcher implements AutoCloseable {
             } else if (ctx.customerUnreachable() != null) {
                 throw DeliveryException.unreachable("not sent: the customer's address takes no messages ("
                         + ctx.customerUnreachable() + ")");
+            } else if (!stillHeld(lane)) {
+                return new Outcome(0, clock.instant().plusSeconds(1));
             } else {
                 String target = task.target();
                 resultRef = OutboundAdapter.send(new OutboundMessage(ctx.message(), ctx.conversation(),
@@ -964,15 +1360,38 @@ public final class Dispatcher implements AutoCloseable {
                         (key, total) -> targets.sentParts(target, key, total));
             }
             targetAnswered(task.target());
-            record(lane, task, store.done(task, resultRef, newTicket, clock.instant()));
+            record(lane, task, store.done(task, resultRef, newTicket, clock.instant(), fence(lane)));
             return Outcome.after(0, null);
         } catch (DeliveryException e) {
-            return Outcome.after(0, failed(task, e, started, probe));
+            return Outcome.after(0, failed(task, e, started, probe, fence(lane)));
         } catch (java.sql.SQLException e) {
             throw e;
         } catch (RuntimeException e) {
-            return Outcome.after(0, failed(task, unclassified(e), started, probe));
+            return Outcome.after(0, failed(task, unclassified(e), started, probe, fence(lane)));
         }
+    }
+
+    private static Fence fence(Lane lane) {
+        return lane.fence == null ? Fence.NONE : lane.fence;
+    }
+
+    /**
+     * Issue 25: by this node's clock, whether the lane's share is still safely its own; checked just before a call
+     * that cannot be undone, so that a node that was paused (and whose share may have moved) does not send. When it
+     * is not, the lane waits a second: either the lease is renewed, or its loss takes the lane away.
+     */
+    private boolean stillHeld(Lane lane) {
+        return !sharded || cluster.leases().stillHeld(fence(lane));
+    }
+
+    /** Whether {@code e} (or what it wraps) says a lease moved. */
+    private static boolean lost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LeaseLost) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // An unclassified error is most often the network or a transient bug: retry, bounded by maxAttempts.
@@ -1071,7 +1490,7 @@ public final class Dispatcher implements AutoCloseable {
                 current = newTicket;
                 lane.ticketRef = newTicket;
             }
-            outcomes.add(store.done(batch.get(i), result.itemId(), newTicket, now));
+            outcomes.add(store.done(batch.get(i), result.itemId(), newTicket, now, fence(lane)));
         }
         int delivered = outcomes.size();
         if (delivered > 0) {
@@ -1091,10 +1510,11 @@ public final class Dispatcher implements AutoCloseable {
                 }
             }
         }
-        return Outcome.after(0, failed(batch.get(delivered), failure, started, false));
+        return Outcome.after(0, failed(batch.get(delivered), failure, started, false, fence(lane)));
     }
 
-    private Instant failed(DeliveryTask task, DeliveryException e, Instant now, boolean probe) throws Exception {
+    private Instant failed(DeliveryTask task, DeliveryException e, Instant now, boolean probe, Fence fence)
+            throws Exception {
         metrics.deliveryFailed(task.target());
         // Only a target-wide failure counts against the target. A permanent or one-record failure proves nothing
         // either way: it may come from the connector itself (a ticket's budget, a file it cannot read) without a
@@ -1111,7 +1531,7 @@ public final class Dispatcher implements AutoCloseable {
         int attempts = e.isDeferred() || (probe && targetWide) ? task.attempts() : task.attempts() + 1;
         DeliveryTask updated = task.withAttempt(attempts, null);
         if (task.kind() == DeliveryTask.TargetKind.CHANNEL && e.customerUnreachable()) {
-            unreachable(task, updated, because, now);
+            unreachable(task, updated, because, now, fence);
             return null;
         }
         if (!e.isRetryable() || attempts >= maxAttempts) {
@@ -1119,7 +1539,7 @@ public final class Dispatcher implements AutoCloseable {
             // Let go of the row in memory in the commit's own after-commit step, not once this thread wakes up: a
             // replay of the dead letter (a later journal work at the earliest) must find it let go, or admitting
             // the replayed row would take it for one still held and never try it.
-            journal.submit(thenAfterCommit(store.dead(updated, reason, now), () -> {
+            journal.submit(thenAfterCommit(store.dead(updated, reason, now, fence), () -> {
                 finished(task);
                 dead.incrementAndGet();
             })).get();
@@ -1131,7 +1551,7 @@ public final class Dispatcher implements AutoCloseable {
             return null;
         }
         Instant next = now.plus(backoff.delay(attempts, e.retryAfter().orElse(null)));
-        journal.submit(store.retryLater(updated, next, because, now)).get();
+        journal.submit(store.retryLater(updated, next, because, now, fence)).get();
         if (task.attempts() == 0 && attempts > 0) {
             retrying.incrementAndGet();
         }
@@ -1152,15 +1572,16 @@ public final class Dispatcher implements AutoCloseable {
      * another of the customer's verified addresses (and the desk told), the original recorded done as redirected, or
      * it is dead-lettered as before.
      */
-    private void unreachable(DeliveryTask task, DeliveryTask updated, String reason, Instant now) throws Exception {
+    private void unreachable(DeliveryTask task, DeliveryTask updated, String reason, Instant now, Fence fence)
+            throws Exception {
         UnreachableCustomers decider = unreachableCustomers;
         UnreachableCustomers.Decision decision = journal.<UnreachableCustomers.Decision>submit((c, after) -> {
             UnreachableCustomers.Decision d = decider.decide(c, after, updated, reason, now);
             if (d.redirectedTo() != null) {
-                store.done(task, "fallback:" + d.redirectedTo(), null, now).apply(c, after);
+                store.done(task, "fallback:" + d.redirectedTo(), null, now, fence).apply(c, after);
                 after.run(() -> finished(task));
             } else {
-                store.dead(updated, d.deadReason(), now).apply(c, after);
+                store.dead(updated, d.deadReason(), now, fence).apply(c, after);
                 after.run(() -> {
                     finished(task);
                     dead.incrementAndGet();
@@ -1189,6 +1610,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Submits a successful outcome without waiting for its commit; counts the delivery once it is committed. */
     private void record(Lane lane, DeliveryTask task, TxWork<Void> outcome) {
+        Fence fence = fence(lane);
         synchronized (lanes) {
             lane.unrecorded++;
         }
@@ -1204,6 +1626,12 @@ public final class Dispatcher implements AutoCloseable {
                 finished(task);
                 metrics.messageOut(task.target());
                 metrics.deliveryLatency(Duration.between(task.createdAt(), clock.instant()).toNanos() / 1e9);
+            } else if (lost(error)) {
+                // Issue 25: not recorded, its share moved; the share's new holder delivers it again, same key.
+                LOG.info("Delivery {} to {} made, but its share moved before it was recorded; the node holding it "
+                        + "now repeats it under the same idempotency key", task.id(), task.target());
+                leaseLost(fence);
+                letGo(task);
             }
         });
         submitUntilCommitted(task, outcome, recorded);
@@ -1214,6 +1642,10 @@ public final class Dispatcher implements AutoCloseable {
         journal.submit(outcome).whenComplete((ok, error) -> {
             if (error == null) {
                 recorded.complete(null);
+                return;
+            }
+            if (lost(error)) {
+                recorded.completeExceptionally(error); // retrying cannot help: the lease never comes back
                 return;
             }
             try {
@@ -1227,6 +1659,16 @@ public final class Dispatcher implements AutoCloseable {
         });
     }
 
+    /** Issue 25: a row this node holds leaves memory unfinished (its share moved); a read may take it again. */
+    private void letGo(DeliveryTask task) {
+        synchronized (lanes) {
+            if (queued.remove(task.id())) {
+                feed(task.target()).held--;
+            }
+        }
+        resetFeedsSoon();
+    }
+
     private void finished(DeliveryTask task) {
         queued.remove(task.id());
         pending.decrementAndGet();
@@ -1238,6 +1680,9 @@ public final class Dispatcher implements AutoCloseable {
         synchronized (lanes) {
             feed = feed(task.target());
             feed.held--;
+            if (feed.reading) {
+                feed.settled.add(task.id());
+            }
             // Read again once half the window is free: pages of a useful size, and the lanes never run dry. Urgent rows
             // waiting beyond the cursor are read as soon as there is room for them.
             refill = feed.held <= window / 2 && (!feed.caughtUp || !feed.waiting.isEmpty())
@@ -1266,6 +1711,13 @@ public final class Dispatcher implements AutoCloseable {
         } finally {
             timer.shutdownNow();
             reader.shutdownNow();
+            // Issue 25: the shares go to the other nodes at once, once this node's outcomes are written.
+            List<Leases.Wanted> giveUp;
+            synchronized (wanted) {
+                giveUp = new ArrayList<>(wanted);
+                wanted.clear();
+            }
+            giveUp.forEach(Leases.Wanted::close);
         }
     }
 }

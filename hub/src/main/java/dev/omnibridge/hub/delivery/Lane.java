@@ -44,6 +44,12 @@ final class Lane {
     // The priority of a row of this lane read ahead of a backlog but not admitted yet (its earlier rows came first):
     // the lane runs with it, so that those earlier rows do not hold the urgent one up. Null when there is none.
     Priority aheadOf;
+    // Issue 25, a cluster: the conversation's share (-1 until asked), and the fence of that share's lease the current
+    // delivery runs under.
+    int shard = -1;
+    dev.omnibridge.hub.cluster.Fence fence;
+    // The share was lost while this lane was running: it lets go of its rows when the delivery returns.
+    boolean revoked;
 
     Lane(String target, String conversationId) {
         this.key = key(target, conversationId);

@@ -40,6 +40,14 @@ final class TargetFeed {
     // An urgent row of a conversation not in here has no earlier row waiting and is admitted without a read. Null:
     // not known (behind since a restart, or more conversations than the dispatcher keeps track of).
     java.util.Map<String, Integer> behind;
+    // Issue 25, a cluster: the rows beyond the cursor are not all handed over by this node's writer, so a wake-up
+    // (another node's notice, the safety refill) makes the next refill read; counted, so that one arriving during a
+    // read is not lost when that read ends caught up.
+    long wakeUps;
+    // A read of the store is running (its rows not admitted yet): rows finished meanwhile are noted in
+    // {@link #settled}, so that a read that saw them still pending (after its cursor went back) does not admit them.
+    boolean reading;
+    final java.util.Set<Long> settled = new java.util.HashSet<>();
 
     TargetFeed(String target) {
         this.target = target;

@@ -1,6 +1,8 @@
 package dev.omnibridge.hub.store;
 
 import dev.omnibridge.hub.automation.DeskNotes;
+import dev.omnibridge.hub.cluster.Fence;
+import dev.omnibridge.hub.cluster.Leases;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.AddressKind;
 import dev.omnibridge.model.ChannelRef;
@@ -60,6 +62,36 @@ public final class DeliveryStore {
         this.outcomes = new Outcomes(journal);
     }
 
+    // Issue 25: checks the fences of outcomes (and of dueNow) made under a share's lease; null on a single node.
+    private volatile Leases leases;
+
+    /**
+     * Issue 25, a cluster: outcomes made under a share's lease ({@link #done(DeliveryTask, String, String, Instant,
+     * Fence)} and the others) are written only by a transaction that finds the lease still held, and lock it against
+     * a takeover until they commit.
+     */
+    public void fencedBy(Leases leases) {
+        this.leases = leases;
+        outcomes.fencedBy(leases);
+    }
+
+    /**
+     * Issue 25: the shares a cluster node reads the outbox of ({@code shard = ANY(?)}); null reads every row (a single
+     * node, and the only choice on H2).
+     */
+    private static String shardFilter(Integer[] shards) {
+        return shards == null ? "" : " AND shard = ANY(?)";
+    }
+
+    private static Object[] withShards(Integer[] shards, Object... params) {
+        if (shards == null) {
+            return params;
+        }
+        Object[] all = java.util.Arrays.copyOf(params, params.length + 1);
+        all[params.length] = shards;
+        return all;
+    }
+
     /**
      * Everything a delivery needs, read fresh from the store.
      *
@@ -93,13 +125,21 @@ public final class DeliveryStore {
      * size starts in bounded memory.
      */
     public List<DeliveryTask> pendingPage(String target, long afterId, int limit) throws SQLException {
-        return tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE target_instance = ? AND id > ? ORDER BY id "
-                + "FETCH FIRST " + limit + " ROWS ONLY", target, afterId);
+        return pendingPage(target, afterId, limit, null);
+    }
+
+    /** {@link #pendingPage(String, long, int)} of the given shares only (null: all). */
+    public List<DeliveryTask> pendingPage(String target, long afterId, int limit, Integer[] shards)
+            throws SQLException {
+        return tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE target_instance = ? AND id > ?"
+                + shardFilter(shards) + " ORDER BY id FETCH FIRST " + limit + " ROWS ONLY",
+                withShards(shards, target, afterId));
     }
 
     /** A conversation's pending rows for one target with ids in (afterId, upToId], oldest first. */
     public List<DeliveryTask> pendingInLane(String target, String conversationId, long afterId, long upToId,
                                             int limit) throws SQLException {
+        // A lane's rows are all of one share: the lane runs only where that share is held, no filter needed.
         return tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE conversation_id = ? AND id > ? AND id <= ? "
                 + "AND target_instance = ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", conversationId, afterId,
                 upToId, target);
@@ -113,6 +153,12 @@ public final class DeliveryStore {
      */
     public List<DeliveryTask> pendingWithPriority(String target, long afterId, java.util.Set<Priority> priorities,
                                                   int limit) throws SQLException {
+        return pendingWithPriority(target, afterId, priorities, limit, null);
+    }
+
+    /** {@link #pendingWithPriority(String, long, java.util.Set, int)} of the given shares only (null: all). */
+    public List<DeliveryTask> pendingWithPriority(String target, long afterId, java.util.Set<Priority> priorities,
+                                                  int limit, Integer[] shards) throws SQLException {
         List<Priority> wanted = List.copyOf(priorities);
         if (wanted.isEmpty()) {
             return List.of();
@@ -124,8 +170,14 @@ public final class DeliveryStore {
             params[2 + i] = wanted.get(i);
         }
         return tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE target_instance = ? AND id > ? AND priority IN ("
-                + String.join(", ", java.util.Collections.nCopies(wanted.size(), "?")) + ") ORDER BY id FETCH FIRST "
-                + limit + " ROWS ONLY", params);
+                + String.join(", ", java.util.Collections.nCopies(wanted.size(), "?")) + ")" + shardFilter(shards)
+                + " ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", withShards(shards, params));
+    }
+
+    /** Issue 25: the pending row {@code id} (a dead letter another node replayed), if it is in the outbox. */
+    public Optional<DeliveryTask> pendingTask(long id) throws SQLException {
+        List<DeliveryTask> found = tasks("SELECT " + TASK_COLUMNS + " FROM outbox WHERE id = ?", id);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     /** The targets that have pending rows. */
@@ -142,7 +194,7 @@ public final class DeliveryStore {
     }
 
     private List<DeliveryTask> tasks(String sql, Object... params) throws SQLException {
-        try (Connection c = database.connection(); PreparedStatement ps = Sql.prepare(c, sql, params);
+        try (Connection c = database.connection(); PreparedStatement ps = Sql.prepare(c, sql, arrays(c, params));
              ResultSet rs = ps.executeQuery()) {
             List<DeliveryTask> tasks = new ArrayList<>();
             while (rs.next()) {
@@ -150,6 +202,16 @@ public final class DeliveryStore {
             }
             return tasks;
         }
+    }
+
+    // A list of shares is bound as one SQL array ({@code shard = ANY(?)}): one statement whatever their number.
+    private static Object[] arrays(Connection c, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            if (params[i] instanceof Integer[] ints) {
+                params[i] = c.createArrayOf("integer", ints);
+            }
+        }
+        return params;
     }
 
     private static DeliveryTask task(ResultSet rs) throws SQLException {
@@ -381,13 +443,26 @@ public final class DeliveryStore {
 
     /** Marks the delivery done and, for a desk's new ticket, links the ticket to the conversation. */
     public TxWork<Void> done(DeliveryTask task, String resultRef, String newTicketRef, Instant now) {
+        return done(task, resultRef, newTicketRef, now, Fence.NONE);
+    }
+
+    /**
+     * As {@link #done(DeliveryTask, String, String, Instant)}, made under {@code fence} (issue 25): the unit fails with
+     * {@link dev.omnibridge.hub.cluster.LeaseLost}, writing nothing, once that lease has moved.
+     */
+    public TxWork<Void> done(DeliveryTask task, String resultRef, String newTicketRef, Instant now, Fence fence) {
         return outcomes.unit(new Outcomes.Outcome(Outcomes.Kind.DONE, task, task.attempts() + 1, resultRef,
-                newTicketRef, null, null, now));
+                newTicketRef, null, null, now, fence));
     }
 
     public TxWork<Void> retryLater(DeliveryTask task, Instant notBefore, String error, Instant now) {
+        return retryLater(task, notBefore, error, now, Fence.NONE);
+    }
+
+    /** As {@link #retryLater(DeliveryTask, Instant, String, Instant)}, made under {@code fence} (issue 25). */
+    public TxWork<Void> retryLater(DeliveryTask task, Instant notBefore, String error, Instant now, Fence fence) {
         return outcomes.unit(new Outcomes.Outcome(Outcomes.Kind.RETRY, task, task.attempts(), null, null, notBefore,
-                error, now));
+                error, now, fence));
     }
 
     /**
@@ -406,30 +481,54 @@ public final class DeliveryStore {
      * meanwhile are due already. The returned work's result is the number of rows its first step changed.
      */
     public TxWork<Integer> dueNow(String target, Instant now) {
+        return dueNow(target, now, Map.of());
+    }
+
+    /**
+     * As {@link #dueNow(String, Instant)}, in a cluster (issue 25): only the rows of the shares in {@code fences}
+     * (share -> the fence it is held under), each unit checking that those leases still hold (empty: every row).
+     */
+    public TxWork<Integer> dueNow(String target, Instant now, Map<Integer, Fence> fences) {
         return (c, after) -> {
+            verify(c, fences);
             var last = Sql.string(c, "SELECT id FROM outbox WHERE target_instance = ? ORDER BY id DESC "
                     + "FETCH FIRST 1 ROWS ONLY", target);
-            return last.isEmpty() ? 0 : dueNowStep(c, after, target, now, Long.MIN_VALUE, Long.parseLong(last.get()));
+            return last.isEmpty() ? 0 : dueNowStep(c, after, target, now, Long.MIN_VALUE, Long.parseLong(last.get()),
+                    fences);
         };
     }
 
-    private int dueNowStep(Connection c, AfterCommit after, String target, Instant now, long afterId, long upTo)
-            throws SQLException {
+    private void verify(Connection c, Map<Integer, Fence> fences) throws SQLException {
+        Leases l = leases;
+        if (l != null) {
+            for (Fence f : fences.values()) {
+                l.verify(c, f);
+            }
+        }
+    }
+
+    private int dueNowStep(Connection c, AfterCommit after, String target, Instant now, long afterId, long upTo,
+                           Map<Integer, Fence> fences) throws SQLException {
         int changed = 0;
         long from = afterId;
+        Integer[] shards = fences.isEmpty() ? null : fences.keySet().toArray(Integer[]::new);
         while (true) {
             var bound = Sql.string(c, "SELECT id FROM outbox WHERE target_instance = ? AND id > ? AND id <= ? "
                     + "ORDER BY id OFFSET " + (DUE_NOW_CHUNK - 1) + " ROWS FETCH NEXT 1 ROWS ONLY", target, from, upTo);
             long to = bound.isEmpty() ? upTo : Long.parseLong(bound.get());
             changed += Sql.update(c, "UPDATE outbox SET next_attempt_at = ? WHERE target_instance = ? AND id > ? "
-                    + "AND id <= ? AND next_attempt_at > ?", now, target, from, to, now);
+                    + "AND id <= ? AND next_attempt_at > ?" + shardFilter(shards),
+                    arrays(c, withShards(shards, now, target, from, to, now)));
             if (to >= upTo) {
                 return changed;
             }
             from = to;
             if (journal != null) {
                 long next = from;
-                after.run(() -> journal.submit((c2, after2) -> dueNowStep(c2, after2, target, now, next, upTo))
+                after.run(() -> journal.submit((c2, after2) -> {
+                            verify(c2, fences);
+                            return dueNowStep(c2, after2, target, now, next, upTo, fences);
+                        })
                         .whenComplete((rows, error) -> {
                             if (error != null) {
                                 LOG.warn("Could not make the waiting deliveries to {} due now: {}", target,
@@ -442,8 +541,13 @@ public final class DeliveryStore {
     }
 
     public TxWork<Void> dead(DeliveryTask task, String reason, Instant now) {
+        return dead(task, reason, now, Fence.NONE);
+    }
+
+    /** As {@link #dead(DeliveryTask, String, Instant)}, made under {@code fence} (issue 25). */
+    public TxWork<Void> dead(DeliveryTask task, String reason, Instant now, Fence fence) {
         return outcomes.unit(new Outcomes.Outcome(Outcomes.Kind.DEAD, task, task.attempts(), null, null, null,
-                reason, now));
+                reason, now, fence));
     }
 
     /**
@@ -455,11 +559,13 @@ public final class DeliveryStore {
         return (c, after) -> {
             int n = Sql.update(c, "INSERT INTO outbox (" + Outbox.PENDING_COLUMNS + ") SELECT id, message_id, "
                     + "conversation_id, target_instance, kind, 0, CAST(? AS TIMESTAMP WITH TIME ZONE), reason, "
-                    + "created_at, CAST(? AS TIMESTAMP WITH TIME ZONE), priority FROM dead_letters WHERE id = ?", now,
-                    now, id);
+                    + "created_at, CAST(? AS TIMESTAMP WITH TIME ZONE), priority, shard FROM dead_letters WHERE id = ?",
+                    now, now, id);
             if (n == 0) {
                 return Optional.empty();
             }
+            // Issue 25: below the cursor of the node delivering its conversation, which is told so that it takes it.
+            OutboxShards.announceReplay(c, id);
             Sql.update(c, "DELETE FROM dead_letters WHERE id = ?", id);
             DeliveryTask task;
             try (PreparedStatement ps = Sql.prepare(c, "SELECT " + TASK_COLUMNS + " FROM outbox WHERE id = ?", id);
@@ -496,6 +602,45 @@ public final class DeliveryStore {
      * have their own table, so two of the three counts are whole-table counts (H2 answers them from the tables'
      * sizes, without a scan); only the retrying rows need a look at the rows.
      */
+    /**
+     * Issue 25: puts every pending row and dead letter in its conversation's share as this cluster counts them (rows
+     * stored before migration V18_1 are all in share 0, and a store copied from another hub may have counted
+     * differently). Run once when a cluster node starts, before it takes any share; in a running cluster every row is
+     * right already and this only reads.
+     *
+     * @return how many rows moved
+     */
+    public TxWork<Integer> reshard() {
+        return (c, after) -> {
+            int moved = 0;
+            for (String table : List.of("outbox", "dead_letters")) {
+                Map<String, Integer> wrong = new HashMap<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT conversation_id, shard FROM " + table);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String conversation = rs.getString(1);
+                        int shard = OutboxShards.of(conversation);
+                        if (rs.getInt(2) != shard) {
+                            wrong.put(conversation, shard);
+                        }
+                    }
+                }
+                for (Map.Entry<String, Integer> e : wrong.entrySet()) {
+                    moved += Sql.update(c, "UPDATE " + table + " SET shard = ? WHERE conversation_id = ?",
+                            (short) (int) e.getValue(), e.getKey());
+                }
+            }
+            return moved;
+        };
+    }
+
+    /** Issue 25: {@link #countByState()} read outside the journal (a cluster's counts change on every node). */
+    public Map<String, Long> counts() throws SQLException {
+        try (Connection c = database.connection()) {
+            return countByState().apply(c, new AfterCommit());
+        }
+    }
+
     public TxWork<Map<String, Long>> countByState() {
         return (c, after) -> {
             long all = count(c, "SELECT COUNT(*) FROM outbox");

@@ -32,15 +32,17 @@ final class Outbox {
     }
 
     static final String PENDING_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
-            + "next_attempt_at, last_error, created_at, updated_at, priority";
+            + "next_attempt_at, last_error, created_at, updated_at, priority, shard";
     private static final String[] PENDING_TYPES = {"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR",
             "VARCHAR", "INT", "TIMESTAMP WITH TIME ZONE", "VARCHAR", "TIMESTAMP WITH TIME ZONE",
-            "TIMESTAMP WITH TIME ZONE", "VARCHAR"};
+            "TIMESTAMP WITH TIME ZONE", "VARCHAR", "SMALLINT"};
 
     /**
      * Adds pending deliveries in the list's order, with one statement for the whole list (up to
      * {@link PaddedRows#MAX} rows): their ids grow in that order and in commit order, which the dispatcher's paging
-     * relies on. Each row carries its message's priority (migration V11), which orders the dispatcher's lanes.
+     * relies on. Each row carries its message's priority (migration V11), which orders the dispatcher's lanes, and
+     * its conversation's share (V18_1, {@link OutboxShards}); in a cluster the other nodes are told of the new rows
+     * when the transaction commits.
      */
     static List<DeliveryTask> addPending(Connection c, List<NewDelivery> rows, Instant now) throws SQLException {
         if (rows.isEmpty()) {
@@ -49,16 +51,21 @@ final class Outbox {
         long first = OutboxIds.reserve(c, rows.size());
         List<DeliveryTask> tasks = new ArrayList<>(rows.size());
         List<Object[]> values = new ArrayList<>(rows.size());
+        List<String> targets = new ArrayList<>(2);
         for (int i = 0; i < rows.size(); i++) {
             NewDelivery row = rows.get(i);
             Message m = row.message();
             long id = first + i;
             values.add(new Object[] {id, m.id(), m.conversationId(), row.target(), row.kind(), 0, now, null, now,
-                    now, m.priority()});
+                    now, m.priority(), (short) OutboxShards.of(m.conversationId())});
+            if (!targets.contains(row.target())) {
+                targets.add(row.target());
+            }
             tasks.add(new DeliveryTask(id, m.id(), m.conversationId(), row.target(), row.kind(), 0, now, now,
                     m.priority()));
         }
         PaddedRows.insert(c, "outbox", PENDING_COLUMNS, PENDING_TYPES, values);
+        OutboxShards.announce(c, targets);
         return tasks;
     }
 

@@ -1,5 +1,8 @@
 package dev.omnibridge.hub.store;
 
+import dev.omnibridge.hub.cluster.Fence;
+import dev.omnibridge.hub.cluster.Leases;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -28,9 +31,20 @@ final class Outcomes {
 
     private enum State { QUEUED, CLAIMED, OWN, WRITTEN }
 
-    /** One delivery's outcome; {@code attempts} as stored. */
+    /**
+     * One delivery's outcome; {@code attempts} as stored. {@code fence}: the lease of the conversation's share the
+     * delivery was made under (issue 25); the outcome is written only while it holds ({@link Fence#NONE}: always).
+     */
     record Outcome(Kind kind, DeliveryTask task, int attempts, String resultRef, String newTicketRef,
-                   Instant notBefore, String error, Instant at) {
+                   Instant notBefore, String error, Instant at, Fence fence) {
+        Outcome(Kind kind, DeliveryTask task, int attempts, String resultRef, String newTicketRef,
+                Instant notBefore, String error, Instant at) {
+            this(kind, task, attempts, resultRef, newTicketRef, notBefore, error, at, Fence.NONE);
+        }
+
+        Outcome {
+            fence = fence == null ? Fence.NONE : fence;
+        }
     }
 
     private static final class Entry {
@@ -45,12 +59,37 @@ final class Outcomes {
     }
 
     private final Journal journal;
+    // Issue 25: checks the fences of outcomes made under a share's lease; null on a single node.
+    private volatile Leases leases;
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private boolean flushSubmitted;
 
     Outcomes(Journal journal) {
         this.journal = journal;
+    }
+
+    /** Issue 25: outcomes carrying a fence are written only in a transaction that finds their lease still held. */
+    void fencedBy(Leases leases) {
+        this.leases = leases;
+    }
+
+    /**
+     * Throws {@link dev.omnibridge.hub.cluster.LeaseLost} when one of the outcomes' leases moved: the unit then writes
+     * none of them (a flush's outcomes are then written by their callers' own units, each checking its own).
+     */
+    private void verify(Connection c, List<Outcome> outcomes) throws SQLException {
+        Leases l = leases;
+        if (l == null) {
+            return;
+        }
+        List<Fence> checked = new ArrayList<>(2);
+        for (Outcome o : outcomes) {
+            if (!o.fence().none() && !checked.contains(o.fence())) {
+                l.verify(c, o.fence());
+                checked.add(o.fence());
+            }
+        }
     }
 
     /** The caller's unit for the outcome; the outcome is queued for the next flush at once. */
@@ -82,6 +121,7 @@ final class Outcomes {
                     }
                 }
             }
+            verify(c, List.of(outcome));
             write(c, List.of(outcome));
             after.run(() -> {
                 synchronized (lock) {
@@ -134,6 +174,7 @@ final class Outcomes {
                 return null;
             }
             try {
+                verify(c, outcomes);
                 write(c, outcomes);
             } catch (SQLException | RuntimeException e) {
                 synchronized (lock) {
@@ -155,10 +196,12 @@ final class Outcomes {
     private static final String RESULT_COLUMNS = "id, message_id, target_instance, kind, status, attempts, "
             + "result_ref, finished_at";
     private static final String[] DEAD_TYPES = {"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR",
-            "VARCHAR", "INT", "VARCHAR", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE", "VARCHAR"};
-    // The priority stays with a dead letter, so that its replay is ordered as the message was (migration V11).
+            "VARCHAR", "INT", "VARCHAR", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE", "VARCHAR",
+            "SMALLINT"};
+    // The priority stays with a dead letter, so that its replay is ordered as the message was (migration V11), and
+    // so does its share (V18_1), so that its replay goes to the node delivering its conversation.
     private static final String DEAD_COLUMNS = "id, message_id, conversation_id, target_instance, kind, attempts, "
-            + "reason, created_at, failed_at, priority";
+            + "reason, created_at, failed_at, priority, shard";
 
     /** Applies the outcomes in their order: finished rows leave the outbox, retries stay with their new schedule. */
     static void write(Connection c, List<Outcome> outcomes) throws SQLException {
@@ -175,7 +218,8 @@ final class Outcomes {
                 }
                 case DEAD -> {
                     dead.add(new Object[] {t.id(), t.messageId(), t.conversationId(), t.target(), t.kind(),
-                            o.attempts(), truncate(o.error()), t.createdAt(), o.at(), t.priority()});
+                            o.attempts(), truncate(o.error()), t.createdAt(), o.at(), t.priority(),
+                            (short) OutboxShards.of(t.conversationId())});
                     finished.add(t.id());
                 }
                 case RETRY -> Sql.update(c, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * costs seconds): started on first use, stopped when the test JVM exits; each {@link #open} gets a fresh database
  * of its own. When no server can be started here, every test using it is skipped (never passed).
  */
-final class EmbeddedPostgresStore {
+public final class EmbeddedPostgresStore {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresStoreTest.PgServer server;
     private static Throwable failedStart;
@@ -33,7 +33,7 @@ final class EmbeddedPostgresStore {
     }
 
     /** The JDBC URL of a new, empty database named {@code prefix_N} of the shared server (user postgres, no password). */
-    static String newDatabaseUrl(String prefix) throws Exception {
+    public static String newDatabaseUrl(String prefix) throws Exception {
         PostgresStoreTest.PgServer pg = server();
         String name = prefix + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(pg.url("postgres"), "postgres", "")) {

@@ -262,7 +262,7 @@ class OutboxLifecycleTest {
         try (Connection c = db.connection()) {
             Sql.update(c, "INSERT INTO outbox (" + Outbox.PENDING_COLUMNS + ") SELECT ? + X, message_id, "
                     + "conversation_id, target_instance, kind, 1, DATEADD('HOUR', 1, next_attempt_at), 'down', "
-                    + "created_at, updated_at, priority FROM SYSTEM_RANGE(1, " + rows + "), outbox WHERE id = ?",
+                    + "created_at, updated_at, priority, shard FROM SYSTEM_RANGE(1, " + rows + "), outbox WHERE id = ?",
                     1_000_000L, seed.id());
         }
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as stored, not rounded
