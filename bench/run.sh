@@ -11,6 +11,7 @@
 #   bench/run.sh --quick --only triage   issue 19: ingest with triage off and on (detection, rules, routes)
 #   bench/run.sh --only analytics   issue 21: a month of 1M messages written into the store, each analytics call timed
 #   bench/run.sh --quick --only camel  issue 23: the same end-to-end load through a camel-desk route and the webhook-desk
+#   bench/run.sh --quick --only pg,migrate,cluster   issue 25: H2 against PostgreSQL, migrate-store 100k/1M, 1-3 cluster nodes + failover
 #   bench/run.sh --quick --only urgent issue 19: URGENT messages into a 10,000 backlog at a 200 req/s desk, priority vs fifo
 # Extra JVM options for every system under test (hub and baselines alike): BENCH_JVM_OPTS="-Xmx256m" bench/run.sh
 # The hub's webhook-desk batchSize (default 20; 1 = one event per desk call, the "before" figure):

@@ -90,6 +90,51 @@ final class BenchPostgres implements AutoCloseable {
         return v == null ? fallback : v;
     }
 
+    /**
+     * CPU milliseconds the server started here has used so far: the postmaster (with its reaped backends) and every
+     * live backend (user + system, from /proc); NaN for a server of BENCH_PG_URL.
+     */
+    double cpuMillis() {
+        if (data == null) {
+            return Double.NaN;
+        }
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+            double ticks = 0;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        String stat = Files.readString(proc.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long pid = Long.parseLong(proc.getFileName().toString());
+                        if (pid == postmaster) {
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13])
+                                    + Long.parseLong(f[14]);
+                        } else if (Long.parseLong(f[1]) == postmaster) {
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the process ended meanwhile
+                    }
+                }
+            }
+            return ticks * 10.0; // USER_HZ 100
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The database's size on disk (pg_database_size) and its rows in {@code messages}. */
+    long[] sizeAndMessages(String url) {
+        try (Connection c = connect(url); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT pg_database_size(current_database()), (SELECT COUNT(*) FROM messages)")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        } catch (SQLException e) {
+            return new long[] {-1, -1};
+        }
+    }
+
     /** What the report says about the server. */
     String describe() {
         String version = "?";

@@ -93,7 +93,8 @@ final class ClusterPhase {
         List<Double> rate = new ArrayList<>();
         List<Double> p50 = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
-        String metricsBefore = HubProbe.metrics(hubs.get(0));
+        List<String> metricsBefore = hubs.stream().map(HubProbe::metrics).toList();
+        double[] lock = new double[] {Double.NaN, Double.NaN};
         try (HttpLoad load = new HttpLoad(urls, p.saturationConcurrency())) {
             int run = s.newRun();
             IntFunction<HttpLoad.Request> requests = Hooks.inbound(run, run, E2E_CONVERSATIONS);
@@ -103,6 +104,7 @@ final class ClusterPhase {
                 rate.add(load.closed(requests, p.saturationConcurrency(), p.run(), HttpLoad.AckListener.NONE)
                         .perSecond());
             }
+            lock = lockWait(metricsBefore, hubs.stream().map(HubProbe::metrics).toList());
             s.settle();
             load.open(requests, p.openRate(), p.warmup().dividedBy(2), HttpLoad.AckListener.NONE);
             for (int i = 0; i < p.runs(); i++) {
@@ -144,9 +146,11 @@ final class ClusterPhase {
                 }
             }
         }
-        // The writer lock's wait (a histogram the core may export; n/a without it).
-        String metricsAfter = HubProbe.metrics(hubs.get(0));
-        double lockP99 = lockWaitP99Ms(metricsBefore, metricsAfter);
+        report.figure(SECTION, name + ".lock.mean", nodes + " node(s): writer lock wait per group at saturation, "
+                + "mean over all nodes", "ms", List.of(lock[0]));
+        report.figure(SECTION, name + ".lock.p99", nodes + " node(s): writer lock wait p99 right after saturation, "
+                + "highest node", "ms", List.of(lock[1]));
+        double lockP99 = lock[1];
         return String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |", nodes,
                 Stats.format(Stats.of(rate).median()), Stats.format(Stats.of(p50).median()),
                 Stats.format(Stats.of(p99).median()), Stats.format(e2e.get(E2E_CONVERSATIONS)[0]),
@@ -154,38 +158,34 @@ final class ClusterPhase {
                 Stats.format(e2e.get(5_000)[1]), Stats.format(lockP99));
     }
 
-    /** p99 of {@code omnibridge_cluster_writer_lock_wait_seconds} (node 0) between the two scrapes, if exported. */
-    private static double lockWaitP99Ms(String before, String after) {
-        String family = "omnibridge_cluster_writer_lock_wait_seconds";
-        if (after == null || !after.contains(family)) {
-            return Double.NaN;
-        }
-        // A Prometheus histogram: the smallest bucket holding 99 % of the new observations.
-        Map<Double, Double> bucketsAfter = buckets(after, family);
-        Map<Double, Double> bucketsBefore = buckets(before == null ? "" : before, family);
-        double total = bucketsAfter.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
-                - bucketsBefore.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
-        if (total <= 0) {
-            return Double.NaN;
-        }
-        for (var e : new java.util.TreeMap<>(bucketsAfter).entrySet()) {
-            double n = e.getValue() - bucketsBefore.getOrDefault(e.getKey(), 0.0);
-            if (n >= 0.99 * total) {
-                return e.getKey() * 1000;
+    private static final String LOCK = "omnibridge_cluster_writer_lock_wait_seconds";
+
+    /**
+     * The writer lock's wait ({@code omnibridge_cluster_writer_lock_wait_seconds}, a timer with p50/p99 the hub
+     * exports in cluster mode): {mean wait per group between the two scrapes over all nodes, the highest node's
+     * p99 at the second scrape}, in ms; NaN when the hub does not export it.
+     */
+    private static double[] lockWait(List<String> before, List<String> after) {
+        double sum = 0;
+        double count = 0;
+        double p99 = Double.NaN;
+        for (int i = 0; i < after.size(); i++) {
+            String a = after.get(i) == null ? "" : after.get(i);
+            String b = before.get(i) == null ? "" : before.get(i);
+            sum += orZero(HubProbe.sample(a, LOCK + "_sum")) - orZero(HubProbe.sample(b, LOCK + "_sum"));
+            count += orZero(HubProbe.sample(a, LOCK + "_count")) - orZero(HubProbe.sample(b, LOCK + "_count"));
+            var m = java.util.regex.Pattern.compile("(?m)^" + LOCK + "\\{[^}]*quantile=\"0\\.99\"[^}]*} ([0-9.eE+-]+)")
+                    .matcher(a);
+            if (m.find()) {
+                double v = Double.parseDouble(m.group(1)) * 1000;
+                p99 = Double.isNaN(p99) ? v : Math.max(p99, v);
             }
         }
-        return Double.NaN;
+        return new double[] {count > 0 ? sum / count * 1000 : Double.NaN, p99};
     }
 
-    private static Map<Double, Double> buckets(String metrics, String family) {
-        Map<Double, Double> out = new HashMap<>();
-        var m = java.util.regex.Pattern.compile("(?m)^" + family + "_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)")
-                .matcher(metrics);
-        while (m.find()) {
-            double le = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
-            out.merge(le, Double.parseDouble(m.group(2)), Double::sum);
-        }
-        return out;
+    private static double orZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
     }
 
     /** SIGKILL the node holding the most leases under steady load; how long until the others hold them all. */

@@ -27,15 +27,49 @@ final class PgPhase {
 
     void run(Launchers launchers, Path workDir, List<Path> plugins, DeskStub stub, BenchPostgres pg) {
         List<Path> two = webhookPlugins(plugins);
+        String serverNote = "";
         for (Target.Kind kind : List.of(H2, PG)) {
-            String settings = kind == PG ? pg.storeSettings(pg.newDatabase("bench_pg")) : "";
+            String url = kind == PG ? pg.newDatabase("bench_pg") : null;
+            String settings = kind == PG ? pg.storeSettings(url) : "";
+            double cpuBefore = pg.cpuMillis();
             try (Target hub = launchers.hub(kind, workDir.resolve(kind.name()), two, stub.deskUrl(),
                     stub.callbackUrl(), settings)) {
                 s.ingest(hub, null);
                 s.endToEnd(hub);
             }
+            if (kind == PG) {
+                // What the database server did for the whole run (ingest and end to end), per stored message.
+                double cpu = pg.cpuMillis() - cpuBefore;
+                long[] size = pg.sizeAndMessages(url);
+                if (size[1] > 0) {
+                    report.figure(SECTION, "pg.server.cpu", "PostgreSQL server CPU per 1,000 stored messages "
+                            + "(whole hub-pg run: ingest and end to end)", "ms", List.of(cpu / size[1] * 1000));
+                    report.figure(SECTION, "pg.db.bytes", "database size per stored message after the run "
+                            + "(pg_database_size / messages; deliveries, indexes and the empty schema included)",
+                            "bytes", List.of((double) size[0] / size[1]));
+                    serverNote = String.format(Locale.ROOT, " The PostgreSQL hub's run stored %,d messages; the "
+                            + "server used %,.0f ms of CPU for them (%.0f ms per 1,000) and the database grew to %,.0f "
+                            + "MB.", size[1], cpu, cpu / size[1] * 1000, size[0] / 1024.0 / 1024.0);
+                }
+            }
         }
         List<String> rows = new ArrayList<>();
+        // The writer lock's ceiling on this server, without the hub (CommitProbe): groups committed per second.
+        List<String> probe = new ArrayList<>();
+        try {
+            String url = pg.newDatabase("bench_commit_probe");
+            long millis = "smoke".equals(p.name()) ? 1_000 : 5_000;
+            for (int connections : List.of(1, 3, 8)) {
+                CommitProbe.Result r = CommitProbe.run(pg, url, connections, millis);
+                report.figure(SECTION, "pg.commit." + connections, "commits under one advisory lock, "
+                        + connections + " connection(s) (lock, insert 1 KB, commit)", "/s",
+                        List.of(r.commitsPerSecond()));
+                probe.add(String.format(Locale.ROOT, "| %d | %,.0f | %.2f | %.2f |", connections,
+                        r.commitsPerSecond(), r.p50Ms(), r.p99Ms()));
+            }
+        } catch (Exception e) {
+            probe.add("| probe failed: " + e + " | | | |");
+        }
         rows.add("| figure (medians) | H2 | PostgreSQL | PostgreSQL / H2 |");
         rows.add("|---|---|---|---|");
         row(rows, "saturation, msg/s acknowledged (" + p.saturationConcurrency() + " in flight)", "ingest.rate");
@@ -50,11 +84,21 @@ final class PgPhase {
         }
         rows.forEach(r -> report.text(SECTION, r));
         report.text(SECTION, "");
+        report.text(SECTION, "The ceiling of one writer at a time on this server (`CommitProbe`, no hub): each "
+                + "connection loops `BEGIN; SELECT pg_advisory_xact_lock(25); INSERT` a 1 KB row`; COMMIT`, as each "
+                + "node's group commit does in cluster mode. The rate stays that of one connection however many "
+                + "contend: it is the number of groups per second a cluster can commit, and its inverse the lock's "
+                + "hold time (mostly the commit's WAL flush).");
+        report.text(SECTION, "");
+        report.text(SECTION, "| connections | commits/s in all | commit p50, ms (lock wait included) | p99, ms |");
+        report.text(SECTION, "|---|---|---|---|");
+        probe.forEach(r -> report.text(SECTION, r));
+        report.text(SECTION, "");
         report.text(SECTION, "PostgreSQL: " + pg.describe() + ". Both hubs: webhook-channel `web` routed to "
                 + "webhook-desk `desk` (" + launchers.deskBatchNote() + "), nothing else; the per-run figures are in "
                 + "sections 1 and 2 under `hub-h2` and `hub-pg`. The PostgreSQL server shares the machine's cores with "
                 + "the hub, the load generator and the desk stub; the H2 store is inside the hub's process. The "
-                + "PostgreSQL hub's CPU figure is the hub process only (the server's CPU is not counted).");
+                + "PostgreSQL hub's CPU figure is the hub process only (the server's is below)." + serverNote);
     }
 
     private void row(List<String> rows, String label, String figure) {
