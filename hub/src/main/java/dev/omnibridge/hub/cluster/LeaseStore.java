@@ -86,23 +86,47 @@ final class LeaseStore {
     }
 
     /**
-     * Extends every unexpired lease this node holds by the ttl, in one statement; returns them with their tokens
-     * (a lease missing from the answer is lost). Waits while a transaction verifies one of them ({@code FOR SHARE}).
+     * Extends every unexpired lease this node holds by the ttl; returns them with their tokens (a lease missing from
+     * the answer is lost). One row per statement, each its own transaction: a renewal waits while a journal group
+     * verifies that lease ({@code FOR SHARE}), and one statement locking several rows could hold one of them while
+     * waiting for another that the group has locked and the group then asks for the first: a deadlock, which
+     * PostgreSQL breaks by failing one side (seen with a single multi-row UPDATE). Holding nothing while waiting
+     * leaves no cycle.
      */
     Map<String, Long> renew() throws SQLException {
         Map<String, Long> held = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE cluster_leases SET expires_at = clock_timestamp() + ? "
-                     + "* INTERVAL '1 millisecond' WHERE holder = ? AND " + LIVE + " RETURNING name, token")) {
-            ps.setLong(1, ttlMillis);
-            ps.setString(2, nodeId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    held.put(rs.getString(1), rs.getLong(2));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_leases SET expires_at = clock_timestamp() "
+                    + "+ ? * INTERVAL '1 millisecond' WHERE name = ? AND holder = ? AND " + LIVE + " RETURNING token")) {
+                for (String name : namesHeld(c)) {
+                    ps.setLong(1, ttlMillis);
+                    ps.setString(2, name);
+                    ps.setString(3, nodeId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            held.put(name, rs.getLong(1));
+                        }
+                    }
                 }
             }
         }
         return held;
+    }
+
+    /** The leases this node holds, unexpired, by name (read without locking). */
+    private List<String> namesHeld(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM cluster_leases WHERE holder = ? AND " + LIVE
+                + " ORDER BY name")) {
+            ps.setString(1, nodeId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     /** Gives up one lease, if this node still holds it under {@code token}. */
@@ -119,12 +143,30 @@ final class LeaseStore {
 
     /** Gives up every lease this node holds (a graceful stop, or a start after this node id's process died). */
     int releaseAll() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE cluster_leases SET holder = NULL, expires_at = NULL "
-                     + "WHERE holder = ?")) {
-            ps.setString(1, nodeId);
-            return ps.executeUpdate();
+        // One row per statement, for the reason given at renew(); expired rows under this id are freed too.
+        int released = 0;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            List<String> names = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM cluster_leases WHERE holder = ? "
+                    + "ORDER BY name")) {
+                ps.setString(1, nodeId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_leases SET holder = NULL, "
+                    + "expires_at = NULL WHERE name = ? AND holder = ?")) {
+                for (String name : names) {
+                    ps.setString(1, name);
+                    ps.setString(2, nodeId);
+                    released += ps.executeUpdate();
+                }
+            }
         }
+        return released;
     }
 
     /**
