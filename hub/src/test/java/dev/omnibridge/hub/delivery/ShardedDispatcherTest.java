@@ -235,21 +235,19 @@ class ShardedDispatcherTest {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /**
+     * Message i of every conversation at once, then message i + 1 once those are stored: a conversation's order is
+     * the order its messages were acknowledged in, as a channel's sender waits for each acknowledgement.
+     */
     private void storeRoundRobin(int conversations, int each) throws Exception {
-        List<java.util.concurrent.CompletableFuture<?>> stored = new ArrayList<>();
         for (int i = 1; i <= each; i++) {
+            List<java.util.concurrent.CompletableFuture<?>> stored = new ArrayList<>();
             for (int c = 0; c < conversations; c++) {
                 stored.add(submit("conv-" + c, "m" + i));
             }
-            if (stored.size() > 64) {
-                for (var f : stored) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
-                stored.clear();
+            for (var f : stored) {
+                f.get(30, TimeUnit.SECONDS);
             }
-        }
-        for (var f : stored) {
-            f.get(30, TimeUnit.SECONDS);
         }
     }
 
