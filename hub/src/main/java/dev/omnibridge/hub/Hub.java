@@ -146,10 +146,16 @@ public final class Hub implements AutoCloseable {
         JvmMetrics jvmMetrics = new JvmMetrics(metrics.registry());
         Database database = Database.open(config.store(), config.dataDir(), config.delivery().workers() + 8,
                 metrics.registry());
-        // Issue 25: a hub on its own is a cluster of one (every lease its own at once, a silent bus).
-        dev.omnibridge.hub.cluster.Cluster cluster = dev.omnibridge.hub.cluster.Cluster.single(
-                config.cluster().nodeId());
+        // Issue 25: a hub on its own is a cluster of one (every lease its own at once, a silent bus); with
+        // hub.cluster.enabled, a node of a cluster on one PostgreSQL store: lease rows, a heartbeat, and a writer lock
+        // every journal group takes first, so that ids keep growing in commit order across the nodes.
+        dev.omnibridge.hub.cluster.Cluster cluster = config.cluster().enabled()
+                ? startCluster(config, database, metrics.registry())
+                : dev.omnibridge.hub.cluster.Cluster.single(config.cluster().nodeId());
         Journal journal = new Journal(database);
+        if (cluster.enabled()) {
+            journal.sharedStore(new dev.omnibridge.hub.cluster.WriterLock(metrics.registry()));
+        }
         // Who did what (contact links, exports, erasures): written in the transaction of what it records.
         AuditTrail audit = new AuditTrail(journal, database, clock);
         // Issue 25: the journal's timers (SLA alarms, surveys, retention, roll-ups, ...) run on one node at a time.
@@ -166,7 +172,8 @@ public final class Hub implements AutoCloseable {
                     () -> storeInfo.file().map(StoreInfo.FileFigures::liveRatio).orElse(Double.NaN),
                     () -> storeInfo.file().map(StoreInfo.FileFigures::writtenBytes).orElse(0L));
         }
-        RecentMessages recent = new RecentMessages();
+        // Issue 25: with other nodes writing the store, a message may change where this node does not hear of it.
+        RecentMessages recent = cluster.enabled() ? RecentMessages.none() : new RecentMessages();
         DeliveryStore deliveries = new DeliveryStore(database, recent, journal);
 
         CamelContext camel = new DefaultCamelContext();
@@ -186,7 +193,7 @@ public final class Hub implements AutoCloseable {
         FirstResponseMetrics firstResponseMetrics = new FirstResponseMetrics(metrics.registry());
         FirstResponseClock firstResponses = new FirstResponseClock(config.firstResponse(),
                 WorkingHours.Lookup.fromCalendars(config.calendars()::find, config::calendarOf),
-                firstResponseMetrics, true);
+                firstResponseMetrics, !cluster.enabled()); // Issue 25: remembers running clocks only when alone
         // Every inbound customer message is triaged (language, rules, routes) before it is stored.
         // One Triage for the writer and the rules test: its language models are loaded once.
         Triage rules = Triage.from(config);
@@ -194,7 +201,8 @@ public final class Hub implements AutoCloseable {
         dev.omnibridge.hub.reload.SwappableTriage triage = new dev.omnibridge.hub.reload.SwappableTriage(
                 TriageStep.of(rules, config::desksFor, desk -> config.instance(desk).isPresent()));
         InboundWriter writer = new InboundWriter(triage, task -> dispatcherRef[0].enqueue(task), clock,
-                recent, InboundWriter.Mode.SINGLE_NODE, firstResponses);
+                recent, cluster.enabled() ? InboundWriter.Mode.SHARED_STORE : InboundWriter.Mode.SINGLE_NODE,
+                firstResponses); // Issue 25: a shared store: no memory learnt from this node's own commits
         // Warnings and breaches fire on the journal's writer, each with its note's outbox rows in one transaction.
         new FirstResponseAlarms(firstResponses, writer::storeInternalNote, firstResponseMetrics, clock, journal)
                 .schedule();
@@ -456,6 +464,7 @@ public final class Hub implements AutoCloseable {
         Hub hub = new Hub(catalog, database, journal, camel, dispatcher, instances, blocking, jvmMetrics, erasure,
                 knowledge);
         hub.configReload = configReload;
+        hub.cluster = cluster; // Issue 25: closed (leases given up) at a graceful stop
         // Issue 24: a plugin zip dropped in, replaced or removed is picked up once the directory is quiet.
         if (Files.isDirectory(pluginSwap.pluginsDir())) {
             hub.pluginWatcher = dev.omnibridge.hub.reload.FileWatcher.start("plugins", pluginSwap.pluginsDir(),
@@ -466,6 +475,28 @@ public final class Hub implements AutoCloseable {
     }
 
     private volatile dev.omnibridge.hub.reload.ConfigReload configReload;
+    private volatile dev.omnibridge.hub.cluster.Cluster cluster;
+
+    /**
+     * Issue 25: this node of a cluster on PostgreSQL (hub.cluster.enabled); refused on any other store, whose
+     * cluster SQL (leases, the writer lock) would not run, or whose file only this node can reach.
+     */
+    private static dev.omnibridge.hub.cluster.Cluster startCluster(HubConfig config, Database database,
+                                                                  io.micrometer.core.instrument.MeterRegistry registry)
+            throws java.sql.SQLException {
+        dev.omnibridge.hub.cluster.ClusterSection.storeProblem(config.store()).ifPresent(p -> {
+            database.close();
+            throw new IllegalStateException(p.message());
+        });
+        // TEMPORARY NoBus until helper C's PostgresBus is merged (then: new PostgresBus(...)).
+        return dev.omnibridge.hub.cluster.PostgresCluster.start(database.dataSource(), config.cluster(),
+                new dev.omnibridge.hub.cluster.NoBus(), Hub.class.getPackage().getImplementationVersion(), registry);
+    }
+
+    /** Issue 25: this node's view of its cluster (a cluster of one for a hub on its own). */
+    public dev.omnibridge.hub.cluster.Cluster cluster() {
+        return cluster;
+    }
     private volatile dev.omnibridge.hub.reload.FileWatcher pluginWatcher;
     private volatile dev.omnibridge.hub.reload.FileWatcher configWatcher;
 
@@ -511,6 +542,10 @@ public final class Hub implements AutoCloseable {
         }
         blocking.shutdown();
         journal.close();
+        // Issue 25: after the journal's last group, before the store closes: the other nodes take over at once.
+        if (cluster != null) {
+            cluster.close();
+        }
         database.close();
         catalog.close();
         jvmMetrics.close();

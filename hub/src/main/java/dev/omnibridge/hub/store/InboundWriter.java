@@ -45,7 +45,7 @@ public final class InboundWriter {
     private final MessageTriage triage;
     private final Consumer<DeliveryTask> scheduler;
     private final Clock clock;
-    private final KnownConversations known = new KnownConversations();
+    private final KnownConversations known;
     private final RecentMessages recent;
     private final ConversationActivity activity;
     private final ReachableAddresses reachable;
@@ -102,6 +102,7 @@ public final class InboundWriter {
     public InboundWriter(TriageStep triage, Consumer<DeliveryTask> scheduler, Clock clock, RecentMessages recent,
                          Mode mode, FirstResponseHook firstResponse) {
         boolean exact = mode == Mode.SHARED_STORE;
+        this.known = new KnownConversations(exact); // Issue 25: no memory of thread keys with a shared store
         this.activity = new ConversationActivity(exact);
         this.reachable = new ReachableAddresses(exact);
         this.firstResponse = firstResponse;

@@ -65,8 +65,33 @@ public final class Journal implements AutoCloseable {
         void run(Connection connection) throws SQLException;
     }
 
+    /**
+     * Issue 25: what each group commit does first when several hub nodes write one store, inside the group's
+     * transaction: take the cluster-wide writer lock (released by the commit or rollback), so that groups of all
+     * nodes commit one at a time and ids keep growing in commit order across the cluster.
+     */
+    @FunctionalInterface
+    public interface GroupStart {
+        void begin(Connection connection) throws SQLException;
+    }
+
+    private volatile GroupStart groupStart; // null: this node is the store's only writer
+
     public Journal(Database database) {
         this(database, ConversationMessages.PERIOD);
+    }
+
+    /**
+     * Issue 25: several nodes write the store. Each group first runs {@code writerLock}, then reads the next
+     * delivery ids afresh ({@link OutboxIds}): another node may have added deliveries since this node's last group.
+     */
+    public void sharedStore(GroupStart writerLock) {
+        this.groupStart = writerLock;
+    }
+
+    /** Issue 25: whether other nodes write the store too (what this node learns from its own commits is partial). */
+    public boolean sharedStore() {
+        return groupStart != null;
     }
 
     /** @param copyPeriod how often the writer copies new messages into their conversations' index */
@@ -223,6 +248,11 @@ public final class Journal implements AutoCloseable {
         try {
             Connection c = writerConnection();
             try {
+                GroupStart start = groupStart;
+                if (start != null) {
+                    start.begin(c);
+                    OutboxIds.forget();
+                }
                 int i = 0;
                 while (i < n) {
                     int end = batchEnd(group, i);

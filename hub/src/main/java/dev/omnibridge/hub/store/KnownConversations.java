@@ -13,13 +13,29 @@ final class KnownConversations {
     private static final int MAX_ENTRIES = 50_000;
 
     private final Map<String, String> ids = new ConcurrentHashMap<>();
+    /**
+     * Issue 25: off when other nodes write the store too: a thread key another node moved, or erased, would still
+     * name its old conversation here (every lookup then misses and the writer reads the store).
+     */
+    private final boolean off;
+
+    KnownConversations() {
+        this(false);
+    }
+
+    KnownConversations(boolean off) {
+        this.off = off;
+    }
 
     String get(String channelInstance, String threadKey) {
-        return ids.get(key(channelInstance, threadKey));
+        return off ? null : ids.get(key(channelInstance, threadKey));
     }
 
     /** Call only once the conversation's row is committed. */
     void committed(String channelInstance, String threadKey, String conversationId) {
+        if (off) {
+            return;
+        }
         if (ids.size() >= MAX_ENTRIES) {
             ids.clear();
         }

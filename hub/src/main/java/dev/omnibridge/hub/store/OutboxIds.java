@@ -14,8 +14,11 @@ import java.sql.SQLException;
  *
  * <p>Why not an identity column: a new table's identity would start again at 1 below the ids migrated from V4, and
  * moving its start is not portable SQL; nor could a padded multi-row insert tell which generated id is whose.
- * Several hub nodes writing one PostgreSQL store would need another scheme (per-lane claims); one node is the
- * supported setup.
+ *
+ * <p>Several hub nodes on one PostgreSQL store (issue 25): each node's journal takes the cluster-wide writer lock
+ * first in every group and then calls {@link #forget}, so the largest id is read again under the lock, after every
+ * other node's last commit: ids still grow in commit order across the cluster, and never collide. (Several journals
+ * in one JVM, as in tests, share this state safely for the same reason: only the lock holder reserves.)
  */
 final class OutboxIds {
     private static Connection owner;
@@ -33,6 +36,11 @@ final class OutboxIds {
         long first = last + 1;
         last += n;
         return first;
+    }
+
+    /** The next reservation reads the largest id from the store again (a cluster's group start, under its lock). */
+    static synchronized void forget() {
+        owner = null;
     }
 
     private static long largest(Connection c) throws SQLException {

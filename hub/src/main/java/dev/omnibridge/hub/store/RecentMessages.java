@@ -20,13 +20,34 @@ public final class RecentMessages {
         }
     };
 
+    /**
+     * Issue 25: off when other nodes write the store too: a message another node changed (a channel's metadata note,
+     * retention's purge) would still be served here unchanged, as this node never hears of the change.
+     */
+    private final boolean off;
+
+    public RecentMessages() {
+        this(false);
+    }
+
+    private RecentMessages(boolean off) {
+        this.off = off;
+    }
+
+    /** Remembers nothing: every delivery reads its message from the store (a store other nodes write too). */
+    public static RecentMessages none() {
+        return new RecentMessages(true);
+    }
+
     synchronized Message get(String id) {
-        return messages.get(id);
+        return off ? null : messages.get(id);
     }
 
     /** Call only once the message is committed. */
     synchronized void committed(Message m) {
-        messages.put(m.id(), m);
+        if (!off) {
+            messages.put(m.id(), m);
+        }
     }
 
     synchronized void forget(String id) {
