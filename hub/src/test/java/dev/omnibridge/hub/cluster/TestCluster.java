@@ -19,6 +19,7 @@ public final class TestCluster implements Cluster, Leases, Bus {
     private final Map<String, Fence> current = new ConcurrentHashMap<>();
     /** What this node believes it holds (by its own clock): a paused node still believes in a lease moved away. */
     private final Map<String, Fence> believed = new ConcurrentHashMap<>();
+    private final java.util.Set<String> unsure = ConcurrentHashMap.newKeySet();
     private long tokens;
 
     public TestCluster(String nodeId) {
@@ -58,6 +59,16 @@ public final class TestCluster implements Cluster, Leases, Bus {
      */
     public synchronized void moveAway(String name, String otherNode) {
         current.put(name, new Fence(name, otherNode, ++tokens));
+    }
+
+    /** This node's renewal of {@code name} is late: by its own clock it is not sure it still holds it. */
+    public void unsure(String name) {
+        unsure.add(name);
+    }
+
+    /** The late renewal went through: sure again, same fence. */
+    public void sure(String name) {
+        unsure.remove(name);
     }
 
     @Override
@@ -116,7 +127,7 @@ public final class TestCluster implements Cluster, Leases, Bus {
     @Override
     public boolean stillHeld(Fence fence) {
         // By this node's clock: a paused node does not know yet (moveAway); a revoked lease it knows.
-        return fence.none() || fence.equals(believed.get(fence.name()));
+        return fence.none() || fence.equals(believed.get(fence.name())) && !unsure.contains(fence.name());
     }
 
     @Override

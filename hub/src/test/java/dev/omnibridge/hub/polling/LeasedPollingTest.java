@@ -142,6 +142,25 @@ class LeasedPollingTest {
     }
 
     @Test
+    void whileItsLeaseIsNotSurelyHeldTheSourceIsNotPolledAndItResumesWhenTheRenewalComesThrough() throws Exception {
+        AtomicInteger polls = new AtomicInteger();
+        start(request -> {
+            polls.incrementAndGet();
+            return PollResult.nothing();
+        });
+        cluster.grant(LEASE);
+        await(() -> polls.get() >= 2);
+        cluster.unsure(LEASE);
+        Thread.sleep(100);   // a poll already under way may finish
+        int unsure = polls.get();
+        Thread.sleep(300);
+        assertThat(polls.get()).as("the vendor is not asked while unsure").isEqualTo(unsure);
+        cluster.sure(LEASE);
+        await(() -> polls.get() > unsure + 1);
+        assertThat(health().state()).isNotEqualTo("STANDBY");
+    }
+
+    @Test
     void aBatchPolledUnderAFenceThatMovedIsNotStoredNorAcknowledgedAndTheLoopStops() throws Exception {
         CountDownLatch polling = new CountDownLatch(1);
         CountDownLatch paused = new CountDownLatch(1);
