@@ -116,6 +116,22 @@ class ClusterSharedStateTest {
     }
 
     @Test
+    void eitherNodesApiListsBothNodesAliveAndItsHealthSaysWhichNodeItIs() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        var nodes = json(nodeB.send(nodeB.withToken(nodeB.get("/api/cluster")))).path("nodes");
+        while (nodes.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            nodes = json(nodeB.send(nodeB.withToken(nodeB.get("/api/cluster")))).path("nodes");
+        }
+        assertThat(nodes.findValuesAsText("nodeId")).containsExactlyInAnyOrder("node-a", "node-b");
+        nodes.forEach(n -> assertThat(n.path("alive").asBoolean()).as("%s alive", n.path("nodeId")).isTrue());
+        var health = json(nodeA.send(nodeA.get("/health"))).path("cluster");
+        assertThat(health.path("nodeId").asText()).isEqualTo("node-a");
+        assertThat(health.path("enabled").asBoolean()).isTrue();
+        assertThat(health.path("leasesHeld").isNumber()).isTrue();
+    }
+
+    @Test
     void aSignInStartedOnOneNodeCompletesOnTheOther() {
         HttpResponse<String> start = get(nodeA.base() + "/console/login/oidc", null);
         assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
