@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 25: a hub that started on the embedded H2 store moves to PostgreSQL with the distribution's
- * {@code bin/omnibridge migrate-store}, and nodes started on that database serve its whole history. The hub of
- * {@link SystemTestBase} is the H2 one; the nodes are a {@link HubCluster} on the migrated database.
+ * {@code bin/omnibridge migrate-store}, and the nodes of a cluster started on that database serve its whole history
+ * and carry its conversations on. The hub of {@link SystemTestBase} is the H2 one; the nodes are a
+ * {@link HubCluster} (two nodes, lease ttl 3 s) on the migrated database.
  */
 class MigrateStoreToClusterTest extends SystemTestBase {
     private static final int CONVERSATIONS = 3;
@@ -82,7 +83,8 @@ class MigrateStoreToClusterTest extends SystemTestBase {
         assertThat(again.exitCode()).as(again.output()).isEqualTo(1);
         assertThat(again.output()).contains("not empty");
 
-        cluster = HubCluster.of(getClass(), standardConfig()).database(target).nodes(2).withoutClusterMode().start();
+        cluster = HubCluster.of(getClass(), standardConfig()).database(target).nodes(2)
+                .leaseTtl(Duration.ofSeconds(3)).start();
         for (int i = 0; i < cluster.size(); i++) {
             for (Map.Entry<String, String> e : conversationOfThread.entrySet()) {
                 String id = e.getValue();
@@ -93,6 +95,21 @@ class MigrateStoreToClusterTest extends SystemTestBase {
                         .path("messages");
                 assertThat(stored.size()).as(cluster.nodeId(i) + " messages of " + id).isEqualTo(MESSAGES_EACH);
             }
+        }
+
+        // The moved conversations go on: a follow-up posted to any node joins its conversation and reaches the desk
+        // once, from whichever node holds the conversation's share.
+        for (Map.Entry<String, String> e : conversationOfThread.entrySet()) {
+            String text = "After the move, one more question of " + e.getKey();
+            clusterLogScan.texts(text);
+            assertThat(cluster.next().postSigned("/hooks/" + WEB, CHANNEL_SECRET,
+                    dev.omnibridge.systemtest.support.Messages.inbound(unique("after"), e.getKey(), text))
+                    .statusCode()).isEqualTo(200);
+        }
+        for (Map.Entry<String, String> e : conversationOfThread.entrySet()) {
+            List<ReceivedRequest> accepted = awaitDeskAccepted(e.getKey(), MESSAGES_EACH + 1, Duration.ofSeconds(30));
+            assertThat(accepted).hasSize(MESSAGES_EACH + 1)
+                    .allSatisfy(r -> assertThat(r.conversationId()).isEqualTo(e.getValue()));
         }
     }
 }

@@ -103,8 +103,10 @@ public final class StoreMigration {
             out.println("source is encrypted at rest: rows are read with the store key; encrypted attachment files "
                     + "are not touched and stay ciphertext (keep the same hub.store.encryptionKey on the new store)");
         }
+        // LAZY_QUERY_EXECUTION: rows stream from the file as they are read. Without it H2 builds each table's whole
+        // result first, and a store of 1,000,000 messages ran out of the launcher's 256 MB heap (bench, issue 25).
         String sourceUrl = "jdbc:h2:file:" + dir.resolve(StoreEncryption.NAME).toAbsolutePath()
-                + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r" + (key == null ? "" : ";CIPHER=AES");
+                + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r;LAZY_QUERY_EXECUTION=TRUE" + (key == null ? "" : ";CIPHER=AES");
         try (Connection source = DriverManager.getConnection(sourceUrl, "sa", key == null ? "" : key + " ")) {
             source.setReadOnly(true);
             return migrate(source);
