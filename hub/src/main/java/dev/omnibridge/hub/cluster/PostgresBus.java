@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  * payload from the row. After reconnecting (with backoff), the listener LISTENs again and then reads the rows it has
  * not seen, of the last {@link #KEEP} at most. Rows older than that are purged by every node now and then.
  */
-public final class PostgresBus implements Bus, AutoCloseable {
+public final class PostgresBus implements Bus, BusStatus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBus.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TOPIC = Pattern.compile("[a-z0-9_]{1,40}");
@@ -121,6 +121,7 @@ public final class PostgresBus implements Bus, AutoCloseable {
     }
 
     /** Whether the listening connection is open (for {@code /health}). */
+    @Override
     public boolean isUp() {
         return up && !closed;
     }
