@@ -51,7 +51,10 @@ final class ClusterPhase {
                 + " conv.: delivered msg/s | e2e p99 ack -> delivery, ms | e2e 5,000 conv.: delivered msg/s | "
                 + "e2e 5,000 p99, ms | writer lock wait p99, ms |");
         rows.add("|---|---|---|---|---|---|---|---|---|");
-        for (int nodes = 1; nodes <= 3; nodes++) {
+        // BENCH_CLUSTER_SIZES=1,3 measures only those cluster sizes; "none" goes straight to the failover run.
+        String sizes = System.getenv().getOrDefault("BENCH_CLUSTER_SIZES", "1,2,3");
+        for (int nodes : sizes.equals("none") ? List.<Integer>of()
+                : java.util.Arrays.stream(sizes.split(",")).map(String::trim).map(Integer::parseInt).toList()) {
             String url = pg.newDatabase("bench_cluster" + nodes);
             List<Target> hubs;
             try {
