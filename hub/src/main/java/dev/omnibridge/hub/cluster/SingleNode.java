@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /** A hub on its own: every lease is its own at once (token 0, nothing to check) and nobody hears its bus. */
-final class SingleNode implements Cluster, Leases, Bus {
+final class SingleNode implements Cluster, Leases {
     private final String nodeId;
     private final Instant startedAt = Instant.now();
     private final Map<String, LeaseListener> held = new ConcurrentHashMap<>();
+    private final Bus bus = new NoBus();
 
     SingleNode(String nodeId) {
         this.nodeId = nodeId == null || nodeId.isBlank() ? "local" : nodeId;
@@ -35,7 +35,7 @@ final class SingleNode implements Cluster, Leases, Bus {
 
     @Override
     public Bus bus() {
-        return this;
+        return bus;
     }
 
     @Override
@@ -78,20 +78,5 @@ final class SingleNode implements Cluster, Leases, Bus {
     @Override
     public List<LeaseView> all() {
         return held.keySet().stream().sorted().map(n -> new LeaseView(n, nodeId, 0, startedAt, null)).toList();
-    }
-
-    @Override
-    public void publish(Connection c, String topic, String payload) {
-        // No other node.
-    }
-
-    @Override
-    public void publish(String topic, String payload) {
-        // No other node.
-    }
-
-    @Override
-    public void subscribe(String topic, Consumer<String> handler) {
-        // No other node publishes.
     }
 }
