@@ -1,14 +1,12 @@
 package dev.omnibridge.hub.delivery;
 
 import dev.omnibridge.hub.cluster.Bus;
-import dev.omnibridge.hub.cluster.Cluster;
 import dev.omnibridge.hub.cluster.ClusterConfig;
 import dev.omnibridge.hub.cluster.Fence;
 import dev.omnibridge.hub.cluster.LeaseListener;
 import dev.omnibridge.hub.cluster.LeaseLost;
 import dev.omnibridge.hub.cluster.LeaseView;
-import dev.omnibridge.hub.cluster.Leases;
-import dev.omnibridge.hub.cluster.NodeView;
+import dev.omnibridge.hub.cluster.TestCluster;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.metrics.Metrics;
 import dev.omnibridge.hub.store.Database;
@@ -474,41 +472,13 @@ class ShardedDispatcherTest {
         }
     }
 
-    /** One node's view of the test's cluster. */
-    private final class FakeCluster implements Cluster, Leases {
+    /** One node's view of the test's cluster: its leases are the test's lease rows, shared by all nodes. */
+    private final class FakeCluster extends TestCluster {
         private final Node node;
 
         FakeCluster(Node node) {
+            super(node.id, bus.of(node.id));
             this.node = node;
-        }
-
-        @Override
-        public String nodeId() {
-            return node.id;
-        }
-
-        @Override
-        public boolean enabled() {
-            return true;
-        }
-
-        @Override
-        public Leases leases() {
-            return this;
-        }
-
-        @Override
-        public Bus bus() {
-            return bus.of(node.id);
-        }
-
-        @Override
-        public List<NodeView> nodes() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
         }
 
         @Override

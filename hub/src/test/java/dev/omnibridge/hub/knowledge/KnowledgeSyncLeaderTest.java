@@ -65,7 +65,7 @@ class KnowledgeSyncLeaderTest {
     private KnowledgeService node(TestCluster cluster) {
         KnowledgeService s = new KnowledgeService(CONFIG, List.of("en"),
                 desk -> HelpCenterLookup.Found.of(helpCenter), Clock.systemUTC(), null);
-        s.cluster(cluster, cluster, new KnowledgeSnapshots(db, journal, cluster, cluster));
+        s.cluster(cluster, cluster.bus(), new KnowledgeSnapshots(db, journal, cluster, cluster.bus()));
         return s;
     }
 
@@ -85,7 +85,7 @@ class KnowledgeSyncLeaderTest {
             a.grant(LEASE);
             await(() -> leader.entries().size() == 1);
             assertThat(reads.get()).isEqualTo(1);
-            KnowledgeSnapshots snapshots = new KnowledgeSnapshots(db, journal, a, a);
+            KnowledgeSnapshots snapshots = new KnowledgeSnapshots(db, journal, a, a.bus());
             await(() -> {
                 try {
                     return snapshots.load("desk:help").isPresent();

@@ -2,9 +2,8 @@ package dev.omnibridge.hub.live;
 
 import dev.omnibridge.hub.cluster.Bus;
 import dev.omnibridge.hub.cluster.Cluster;
-import dev.omnibridge.hub.cluster.Leases;
-import dev.omnibridge.hub.cluster.NodeView;
 import dev.omnibridge.hub.cluster.PostgresBus;
+import dev.omnibridge.hub.cluster.TestCluster;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.EmbeddedPostgresStore;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -108,35 +106,6 @@ class LiveFanoutsTest {
     }
 
     private static Cluster cluster(String nodeId, Bus bus) {
-        return new Cluster() {
-            @Override
-            public String nodeId() {
-                return nodeId;
-            }
-
-            @Override
-            public boolean enabled() {
-                return true;
-            }
-
-            @Override
-            public Leases leases() {
-                return Cluster.single(nodeId).leases();
-            }
-
-            @Override
-            public Bus bus() {
-                return bus;
-            }
-
-            @Override
-            public List<NodeView> nodes() {
-                return List.of();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new TestCluster(nodeId, bus);
     }
 }

@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.omnibridge.hub.Hub;
 import dev.omnibridge.hub.access.AccessConfig;
 import dev.omnibridge.hub.access.Principal;
-import dev.omnibridge.hub.cluster.Bus;
 import dev.omnibridge.hub.cluster.BusStatus;
-import dev.omnibridge.hub.cluster.Cluster;
 import dev.omnibridge.hub.cluster.ClusterConfig;
 import dev.omnibridge.hub.cluster.Fence;
 import dev.omnibridge.hub.cluster.LeaseListener;
 import dev.omnibridge.hub.cluster.LeaseView;
-import dev.omnibridge.hub.cluster.Leases;
 import dev.omnibridge.hub.cluster.NodeView;
 import dev.omnibridge.hub.cluster.NoBus;
 import dev.omnibridge.hub.cluster.PostgresCluster;
+import dev.omnibridge.hub.cluster.TestCluster;
 import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.PostgresDatabases;
 import dev.omnibridge.hub.testing.LocalHub;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.sql.Connection;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.time.Clock;
@@ -33,7 +30,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import static dev.omnibridge.hub.testing.LocalHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -189,32 +185,19 @@ class ClusterApiTest {
     }
 
     /** Two nodes' view as a PostgreSQL cluster would give it, with a bus whose listener is down. */
-    private record TwoNodes(String nodeId, List<LeaseView> leaseViews, boolean isUp)
-            implements Cluster, Leases, Bus, BusStatus {
-        @Override
-        public boolean enabled() {
-            return true;
-        }
+    private static final class TwoNodes extends TestCluster {
+        private final List<LeaseView> leaseViews;
 
-        @Override
-        public Leases leases() {
-            return this;
-        }
-
-        @Override
-        public Bus bus() {
-            return this;
+        TwoNodes(String nodeId, List<LeaseView> leaseViews, boolean isUp) {
+            super(nodeId, new KnownBus(isUp));
+            this.leaseViews = leaseViews;
         }
 
         @Override
         public List<NodeView> nodes() {
             Instant t = Instant.now();
-            return List.of(new NodeView(nodeId, t, t, true, false, null, null, null),
+            return List.of(new NodeView(nodeId(), t, t, true, false, null, null, null),
                     new NodeView("node-b", t, t.minus(Duration.ofMinutes(1)), false, false, null, null, null));
-        }
-
-        @Override
-        public void close() {
         }
 
         @Override
@@ -223,29 +206,22 @@ class ClusterApiTest {
         }
 
         @Override
-        public void verify(Connection c, Fence fence) {
-        }
-
-        @Override
-        public boolean stillHeld(Fence fence) {
-            return true;
-        }
-
-        @Override
         public List<LeaseView> all() {
             return leaseViews;
         }
+    }
 
-        @Override
-        public void publish(Connection c, String topic, String payload) {
+    /** A silent bus that says whether its listener is up. */
+    private static final class KnownBus extends NoBus implements BusStatus {
+        private final boolean up;
+
+        KnownBus(boolean up) {
+            this.up = up;
         }
 
         @Override
-        public void publish(String topic, String payload) {
-        }
-
-        @Override
-        public void subscribe(String topic, Consumer<String> handler) {
+        public boolean isUp() {
+            return up;
         }
     }
 }
