@@ -5,19 +5,15 @@ import dev.omnibridge.model.Attachment;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -50,22 +46,9 @@ public final class AttachmentBlobs implements AttachmentStorage {
     public Attachment store(String fileName, String mediaType, InputStream data, long maxBytes) throws IOException {
         Path tmp = Files.createTempFile(spool, "incoming-", ".part");
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long size = 0;
-            try (OutputStream out = cipher == null ? Files.newOutputStream(tmp)
-                    : cipher.encrypting(Files.newOutputStream(tmp))) {
-                byte[] buf = new byte[64 * 1024];
-                int n;
-                while ((n = data.read(buf)) >= 0) {
-                    size += n;
-                    if (size > maxBytes) {
-                        throw new AttachmentTooLargeException(maxBytes);
-                    }
-                    sha.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                }
-            }
-            String hex = HexFormat.of().formatHex(sha.digest());
+            AttachmentSpool spooled = AttachmentSpool.write(data, tmp, cipher, maxBytes);
+            String hex = spooled.sha256();
+            long size = spooled.size();
             try (Connection c = database.connection();
                  PreparedStatement ps = c.prepareStatement("INSERT INTO attachment_blobs"
                          + " (sha256, content, size, written_at) VALUES (?, ?, ?, ?)"
@@ -80,8 +63,6 @@ public final class AttachmentBlobs implements AttachmentStorage {
                 throw new IOException("attachment could not be stored: " + e.getClass().getSimpleName(), e);
             }
             return new Attachment(fileName, mediaType, size, hex, URI.create("attachment:" + hex));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -9,9 +9,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -39,28 +36,13 @@ public final class FileAttachmentStore implements AttachmentStorage {
     public Attachment store(String fileName, String mediaType, InputStream data, long maxBytes) throws IOException {
         Path tmp = Files.createTempFile(root, "incoming-", ".part");
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long size = 0;
-            try (OutputStream out = cipher == null ? Files.newOutputStream(tmp)
-                    : cipher.encrypting(Files.newOutputStream(tmp))) {
-                byte[] buf = new byte[64 * 1024];
-                int n;
-                while ((n = data.read(buf)) >= 0) {
-                    size += n;
-                    if (size > maxBytes) {
-                        throw new AttachmentTooLargeException(maxBytes);
-                    }
-                    sha.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                }
-            }
-            String hex = HexFormat.of().formatHex(sha.digest());
+            AttachmentSpool spooled = AttachmentSpool.write(data, tmp, cipher, maxBytes);
+            String hex = spooled.sha256();
+            long size = spooled.size();
             Path target = pathOf(hex);
             Files.createDirectories(target.getParent());
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Attachment(fileName, mediaType, size, hex, URI.create("attachment:" + hex));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         } finally {
             Files.deleteIfExists(tmp);
         }
