@@ -3,6 +3,7 @@ package dev.omnibridge.hub.cluster;
 import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.Journal;
+import dev.omnibridge.hub.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,14 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 25: a journal timer runs on the node holding its lease {@code timer:<name>}, fenced, and nowhere else. */
 class LeasedTimersTest {
+    private static final Duration SOON = Duration.ofSeconds(10);
     private static final String LEASE = "timer:test";
 
     @TempDir
@@ -38,20 +38,12 @@ class LeasedTimersTest {
         db.close();
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
-
     @Test
     void aHubOnItsOwnRunsItsTimersAtOnce() throws Exception {
         journal.leases(Cluster.single("solo").leases());
         AtomicInteger runs = new AtomicInteger();
         journal.every(Duration.ofMillis(10), LEASE, (c, after) -> runs.incrementAndGet());
-        await(() -> runs.get() >= 3);
+        Poll.until("runs.get() >= 3", SOON, () -> runs.get() >= 3);
     }
 
     @Test
@@ -60,12 +52,12 @@ class LeasedTimersTest {
         journal.leases(cluster);
         AtomicInteger runs = new AtomicInteger();
         journal.every(Duration.ofMillis(10), LEASE, (c, after) -> runs.incrementAndGet());
-        await(() -> cluster.wants(LEASE));
+        Poll.until("cluster.wants(LEASE)", SOON, () -> cluster.wants(LEASE));
         Thread.sleep(100);
         assertThat(runs.get()).as("another node holds it").isZero();
 
         cluster.grant(LEASE);
-        await(() -> runs.get() >= 3);
+        Poll.until("runs.get() >= 3", SOON, () -> runs.get() >= 3);
 
         cluster.revoke(LEASE);
         Thread.sleep(50);   // a run already in the group may finish
@@ -74,7 +66,7 @@ class LeasedTimersTest {
         assertThat(runs.get()).as("lost: no more runs").isEqualTo(afterLoss);
 
         cluster.grant(LEASE);
-        await(() -> runs.get() > afterLoss + 2);
+        Poll.until("runs.get() > afterLoss + 2", SOON, () -> runs.get() > afterLoss + 2);
         // Paused while another node took over: the fence check in the unit's transaction refuses it, the work
         // itself never runs.
         cluster.moveAway(LEASE, "node-b");

@@ -5,6 +5,7 @@ import dev.omnibridge.hub.config.HubConfig;
 import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.KnowledgeSnapshots;
+import dev.omnibridge.hub.testing.Poll;
 import dev.omnibridge.spi.HelpArticle;
 import dev.omnibridge.spi.HelpCenter;
 import org.junit.jupiter.api.AfterEach;
@@ -17,9 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lease unnoticed stores nothing.
  */
 class KnowledgeSyncLeaderTest {
+    private static final Duration SOON = Duration.ofSeconds(10);
     private static final String LEASE = "timer:knowledge:help";
     private static final KnowledgeConfig CONFIG = new KnowledgeConfig(List.of(), List.of("en"),
             List.of(new KnowledgeConfig.Sync("help", Duration.ofHours(6))));
@@ -69,24 +69,16 @@ class KnowledgeSyncLeaderTest {
         return s;
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
-
     @Test
     void theLeaderReadsTheHelpCenterAndTheOtherNodeBuildsFromWhatItStored() throws Exception {
         TestCluster a = new TestCluster("node-a");
         TestCluster b = new TestCluster("node-b");
         try (KnowledgeService leader = node(a); KnowledgeService standby = node(b)) {
             a.grant(LEASE);
-            await(() -> leader.entries().size() == 1);
+            Poll.until("leader.entries().size() == 1", SOON, () -> leader.entries().size() == 1);
             assertThat(reads.get()).isEqualTo(1);
             KnowledgeSnapshots snapshots = new KnowledgeSnapshots(db, journal, a, a.bus());
-            await(() -> {
+            Poll.until("the snapshot stored", SOON, () -> {
                 try {
                     return snapshots.load("desk:help").isPresent();
                 } catch (java.sql.SQLException e) {

@@ -9,6 +9,7 @@ import dev.omnibridge.hub.store.Database;
 import dev.omnibridge.hub.store.InboundWriter;
 import dev.omnibridge.hub.store.Journal;
 import dev.omnibridge.hub.store.OffsetStore;
+import dev.omnibridge.hub.testing.Poll;
 import dev.omnibridge.model.Address;
 import dev.omnibridge.model.Author;
 import dev.omnibridge.model.ChannelRef;
@@ -37,7 +38,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * writer on H2) only under a fence still current.
  */
 class LeasedPollingTest {
+    private static final Duration SOON = Duration.ofSeconds(10);
     private static final String LEASE = "poll:poller:items";
     private static final PollSchedule SCHEDULE = PollSchedule.builder().interval(Duration.ofMillis(20))
             .backoff(Duration.ofMillis(20), Duration.ofMillis(40)).offsetKeys("cursor").build();
@@ -94,14 +95,6 @@ class LeasedPollingTest {
         }
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
-
     private PollerHealth health() {
         return pollers.health("poller").get(0);
     }
@@ -119,19 +112,19 @@ class LeasedPollingTest {
         assertThat(health().state()).isEqualTo("STANDBY");
 
         cluster.grant(LEASE);
-        await(() -> polls.get() >= 2);
+        Poll.until("polls.get() >= 2", SOON, () -> polls.get() >= 2);
         assertThat(health().heldBy()).isEqualTo("node-a");
         assertThat(health().state()).isNotEqualTo("STANDBY");
 
         cluster.revoke(LEASE);
-        await(() -> health().state().equals("STANDBY"));
+        Poll.until("health().state().equals(\"STANDBY\")", SOON, () -> health().state().equals("STANDBY"));
         int afterLoss = polls.get();
         Thread.sleep(100);
         assertThat(polls.get()).as("a revoked poller polls no more").isEqualTo(afterLoss);
         assertThat(cluster.wants(LEASE)).as("still wanted: it may come back").isTrue();
 
         cluster.grant(LEASE);
-        await(() -> polls.get() > afterLoss + 1);
+        Poll.until("polls.get() > afterLoss + 1", SOON, () -> polls.get() > afterLoss + 1);
 
         handle.stop();
         assertThat(cluster.wants(LEASE)).as("stop = stop wanting").isFalse();
@@ -149,14 +142,14 @@ class LeasedPollingTest {
             return PollResult.nothing();
         });
         cluster.grant(LEASE);
-        await(() -> polls.get() >= 2);
+        Poll.until("polls.get() >= 2", SOON, () -> polls.get() >= 2);
         cluster.unsure(LEASE);
         Thread.sleep(100);   // a poll already under way may finish
         int unsure = polls.get();
         Thread.sleep(300);
         assertThat(polls.get()).as("the vendor is not asked while unsure").isEqualTo(unsure);
         cluster.sure(LEASE);
-        await(() -> polls.get() > unsure + 1);
+        Poll.until("polls.get() > unsure + 1", SOON, () -> polls.get() > unsure + 1);
         assertThat(health().state()).isNotEqualTo("STANDBY");
     }
 
@@ -180,7 +173,7 @@ class LeasedPollingTest {
         cluster.moveAway(LEASE, "node-b");
         paused.countDown();
 
-        await(() -> health().state().equals("STANDBY"));
+        Poll.until("health().state().equals(\"STANDBY\")", SOON, () -> health().state().equals("STANDBY"));
         assertThat(count("SELECT COUNT(*) FROM messages")).as("nothing stored under a stale fence").isZero();
         assertThat(new OffsetStore(db).get("poller", "cursor")).as("offset not advanced").isEmpty();
         assertThat(acks.get()).as("not acknowledged upstream").isZero();
@@ -191,7 +184,7 @@ class LeasedPollingTest {
         // The same batch under the current fence is stored, with its offset, in one transaction.
         Fence stale = fence;
         Fence now = cluster.grant(LEASE);
-        await(() -> polls.get() >= 2);
+        Poll.until("polls.get() >= 2", SOON, () -> polls.get() >= 2);
         assertThat(now.token()).isGreaterThan(stale.token());
         Inbound batch = Inbound.builder().messages(List.of(message("u-1"))).offsets(Map.of("cursor", "1")).build();
         try {

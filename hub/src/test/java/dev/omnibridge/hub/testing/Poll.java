@@ -17,11 +17,20 @@ public final class Poll {
 
     /** @param state described in the failure message, to show what the condition saw last */
     public static void until(String what, BooleanSupplier condition, Supplier<?> state) {
-        long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
+        until(what, DEFAULT_TIMEOUT, condition, state);
+    }
+
+    /** With a shorter deadline, for a test whose condition comes soon when all goes well. */
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
+        until(what, timeout, condition, () -> "");
+    }
+
+    private static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<?> state) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 printHubThreads(what);
-                throw new AssertionError("timed out after " + DEFAULT_TIMEOUT.toSeconds() + " s waiting for " + what
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
                         + "; last state: " + state.get());
             }
             try {
