@@ -512,7 +512,12 @@ public final class Dispatcher implements AutoCloseable {
             targets = new ArrayList<>(feeds.keySet());
         }
         targets.forEach(t -> wakeUp(t, false));
-        if (n % 10 == 0) {
+        if (n % 30 == 0) {
+            // A replayed dead letter goes back below the readers' positions and its holder hears of it by a notice,
+            // which a dropped listening connection can miss: every half minute this node reads its shares from
+            // the start again (rows already taken are skipped), so such a row waits 30 s at most.
+            resetFeedsSoon();
+        } else if (n % 10 == 0) {
             try {
                 reader.execute(() -> {
                     try {
