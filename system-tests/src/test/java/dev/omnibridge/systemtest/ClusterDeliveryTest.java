@@ -40,10 +40,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every acknowledged message reaches the WireMock desk, each under one idempotency key (a repeat only under the same
  * key, as after a crash), and each conversation's first arrivals come in the order its messages were posted.
  *
- * <p>{@code -Domnibridge.cluster.messages} sets the count (default 3,000 in the build; bench runs 10,000).
+ * <p>10,000 messages, as the issue asks (about 100 s on an idle 2-core machine: 70 s of posting); a longer timeout
+ * than the suite's 180 s for it. {@code -Domnibridge.cluster.messages} sets another count.
  */
 class ClusterDeliveryTest extends SystemTestBase {
-    private static final int MESSAGES = Integer.getInteger("omnibridge.cluster.messages", 3_000);
+    private static final int MESSAGES = Integer.getInteger("omnibridge.cluster.messages", 10_000);
     private static final int CONVERSATIONS = 100;
     private static final int THREADS = 12;
     private static final int KILLED = 1;
@@ -83,6 +84,7 @@ class ClusterDeliveryTest extends SystemTestBase {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 360, unit = TimeUnit.SECONDS)
     void everyAcknowledgedMessageReachesTheDeskOnceByKeyAndInOrderWhileNodesDieRestartAndStop() throws Exception {
         long started = System.nanoTime();
         int perConversation = MESSAGES / CONVERSATIONS;
@@ -129,9 +131,9 @@ class ClusterDeliveryTest extends SystemTestBase {
                 .containsKeys("killed", "restarted", "stopped");
         assertThat(acknowledged).as("every post acknowledged by some node").hasSize(total);
 
-        Poll.until(Duration.ofSeconds(120), "the desk has a request for each acknowledged message",
+        Poll.until(Duration.ofSeconds(240), "the desk has a request for each acknowledged message",
                 () -> desk.getAllServeEvents().size() >= acknowledged.size());
-        Poll.until(Duration.ofSeconds(120), "every acknowledged message has reached the desk",
+        Poll.until(Duration.ofSeconds(240), "every acknowledged message has reached the desk",
                 () -> deliveredIds().containsAll(acknowledged));
         awaitQuiet(desk, Duration.ofSeconds(4));
         long deliveredIn = System.nanoTime() - started;
