@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  *
  * <p>One daemon thread per node ({@code omnibridge-cluster}) does all of it, so listeners hear one event at a time:
  * <ul>
- *   <li>every ttl/3 it beats the node's heartbeat and renews all its leases in one statement (a lease missing from
- *   the answer is lost: its listener hears {@link LeaseListener#lost});</li>
+ *   <li>every ttl/3 it beats the node's heartbeat and renews its leases, one row per statement (see
+ *   {@code LeaseStore.renew}; a lease not renewed is lost: its listener hears {@link LeaseListener#lost});</li>
  *   <li>every second (and at once after a {@link #want}) it takes free or expired leases it wants while it holds
  *   fewer than its fair share, {@code ceil(wanted / live nodes)}; a node over its share (a node joined) gives up a
  *   few extras per second, only while no wanted lease is left free, so that work never waits for a taker that is
