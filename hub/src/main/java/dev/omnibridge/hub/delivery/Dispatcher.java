@@ -149,7 +149,10 @@ public final class Dispatcher implements AutoCloseable {
     private final Cluster cluster;
     // Guarded by the lanes lock: the shares this node holds, with the fence each is held under.
     private final Map<Integer, Fence> owned = new HashMap<>();
-    // The same shares, as the reads bind them (replaced whole under the lanes lock).
+    // The shares the reads bind (replaced whole under the lanes lock): a gained share joins them only when the feeds'
+    // positions go back to the start (resetFeeds, under the admission lock), never before. A read in between would
+    // bind the new share with the old position and admit its newer rows ahead of the older ones below that position,
+    // which the reset then puts behind them in their lanes: a conversation out of order (seen in ClusterDeliveryTest).
     private volatile Integer[] ownedShards = new Integer[0];
     // Guarded by the lanes lock: lanes of a lost share still running their delivery; their conversations admit
     // nothing until they return.
@@ -313,8 +316,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private void gained(int shard, Fence fence) {
         synchronized (lanes) {
-            owned.put(shard, fence);
-            ownedShards = owned.keySet().toArray(Integer[]::new);
+            owned.put(shard, fence); // read from the start by the reset below (see ownedShards)
         }
         LOG.debug("Deliveries of share {} are this node's now", shard);
         resetFeedsSoon();
@@ -326,7 +328,7 @@ public final class Dispatcher implements AutoCloseable {
                 return; // let go already (an outcome found it lost first)
             }
             owned.remove(shard);
-            ownedShards = owned.keySet().toArray(Integer[]::new);
+            ownedShards = java.util.Arrays.stream(ownedShards).filter(n -> n != shard).toArray(Integer[]::new);
             List<Lane> of = new ArrayList<>();
             for (Lane l : lanes.values()) {
                 if (shardOf(l) == shard) {
@@ -428,6 +430,7 @@ public final class Dispatcher implements AutoCloseable {
         synchronized (admission) {
             synchronized (lanes) {
                 pendingTargets.forEach(this::feed);
+                ownedShards = owned.keySet().toArray(Integer[]::new);
                 for (TargetFeed feed : feeds.values()) {
                     feed.cursor = 0;
                     feed.caughtUp = false;
